@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { injectable } from 'inversify';
+import type { PodHost, WakeReason } from '../../application/ports/pod-host.js';
+import type { PodName } from '../../domain/pod-name.js';
+
+export type HostSignal =
+  | { readonly type: 'adopt'; readonly pod: PodName }
+  | { readonly type: 'wake'; readonly pod: PodName; readonly reason: WakeReason }
+  | { readonly type: 'halt'; readonly pod: PodName };
+
+/**
+ * The host seen from the use cases: their post-commit calls become signals that a run
+ * loop in this process subscribes to. Signals carry no data of their own (history and
+ * leases are in the store), so a process with no run loop loses nothing by ignoring them.
+ */
+@injectable()
+export class InProcessPodHost implements PodHost {
+  readonly hostId = `host_${randomUUID()}`;
+  readonly leaseTtlMs = 10_000;
+  private readonly listeners = new Set<(signal: HostSignal) => void>();
+
+  subscribe(listener: (signal: HostSignal) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  adopt(pod: PodName): void {
+    this.emit({ type: 'adopt', pod });
+  }
+  wake(pod: PodName, reason: WakeReason): void {
+    this.emit({ type: 'wake', pod, reason });
+  }
+  halt(pod: PodName): void {
+    this.emit({ type: 'halt', pod });
+  }
+  private emit(signal: HostSignal): void {
+    for (const listener of this.listeners) listener(signal);
+  }
+}

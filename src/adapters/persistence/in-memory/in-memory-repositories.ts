@@ -1,0 +1,158 @@
+import type { AuditLog } from '../../../application/ports/audit-log.js';
+import type { ChildOwnershipRepository } from '../../../application/ports/child-ownership-repository.js';
+import type { HistoryRange, HistoryRepository } from '../../../application/ports/history-repository.js';
+import type { AcquireOutcome, LeaseRepository } from '../../../application/ports/lease-repository.js';
+import type { PeerRelationRepository } from '../../../application/ports/peer-relation-repository.js';
+import type { PodRepository } from '../../../application/ports/pod-repository.js';
+import type { Repositories } from '../../../application/ports/unit-of-work.js';
+import type { AuditRecord } from '../../../domain/audit-record.js';
+import type { ChildOwnership } from '../../../domain/child-ownership.js';
+import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../../domain/history-entry.js';
+import type { OrderedPair, PeerRelation } from '../../../domain/peer-relation.js';
+import type { Pod } from '../../../domain/pod.js';
+import type { PodName } from '../../../domain/pod-name.js';
+import { isLive, type Lease, type RuntimeStatus } from '../../../domain/pod-status.js';
+import { pairKey, type InMemoryTables } from './in-memory-tables.js';
+
+const byName = <T extends { readonly name: string }>(x: T, y: T) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+
+export class InMemoryPodRepository implements PodRepository {
+  constructor(private readonly t: InMemoryTables) {}
+  async add(pod: Pod): Promise<'added' | 'exists'> {
+    if (this.t.pods.has(pod.name)) return 'exists';
+    this.t.pods.set(pod.name, structuredClone(pod));
+    return 'added';
+  }
+  async get(name: PodName): Promise<Pod | undefined> {
+    return this.t.pods.get(name);
+  }
+  async list(): Promise<readonly Pod[]> {
+    return [...this.t.pods.values()].sort(byName);
+  }
+}
+
+export class InMemoryPeerRelationRepository implements PeerRelationRepository {
+  constructor(private readonly t: InMemoryTables) {}
+  async addIfAbsent(relation: PeerRelation): Promise<'added' | 'exists'> {
+    if (!(relation.a < relation.b)) throw new Error(`peer relation pair must be ordered: ${relation.a} < ${relation.b}`);
+    const key = pairKey(relation.a, relation.b);
+    if (this.t.relations.has(key)) return 'exists';
+    this.t.relations.set(key, structuredClone(relation));
+    return 'added';
+  }
+  async lockBetween(pair: OrderedPair): Promise<PeerRelation | undefined> {
+    return this.t.relations.get(pairKey(pair.a, pair.b));
+  }
+  async listFor(pod: PodName): Promise<readonly PeerRelation[]> {
+    return [...this.t.relations.values()].filter((r) => r.a === pod || r.b === pod);
+  }
+  async remove(pair: OrderedPair): Promise<PeerRelation | undefined> {
+    const key = pairKey(pair.a, pair.b);
+    const found = this.t.relations.get(key);
+    this.t.relations.delete(key);
+    return found;
+  }
+  async saveCounters(c: Pick<PeerRelation, 'a' | 'b' | 'lastPairSeq' | 'autoTurns'>): Promise<void> {
+    const key = pairKey(c.a, c.b);
+    const found = this.t.relations.get(key);
+    if (found) this.t.relations.set(key, { ...found, lastPairSeq: c.lastPairSeq, autoTurns: c.autoTurns });
+  }
+  async resetAutoTurns(pod: PodName): Promise<void> {
+    for (const [key, r] of this.t.relations) {
+      if ((r.a === pod || r.b === pod) && r.autoTurns !== 0) this.t.relations.set(key, { ...r, autoTurns: 0 });
+    }
+  }
+}
+
+export class InMemoryChildOwnershipRepository implements ChildOwnershipRepository {
+  constructor(private readonly t: InMemoryTables) {}
+  async add(ownership: ChildOwnership): Promise<void> {
+    if (this.t.children.has(ownership.child)) throw new Error(`pod \`${ownership.child}\` already has a parent`);
+    this.t.children.set(ownership.child, structuredClone(ownership));
+  }
+  async findByChild(child: PodName): Promise<ChildOwnership | undefined> {
+    return this.t.children.get(child);
+  }
+  async listByParents(parents: readonly PodName[]): Promise<readonly ChildOwnership[]> {
+    const wanted = new Set<string>(parents);
+    return [...this.t.children.values()].filter((c) => wanted.has(c.parent)).sort((x, y) => (x.child < y.child ? -1 : 1));
+  }
+  async update(ownership: ChildOwnership): Promise<void> {
+    if (!this.t.children.has(ownership.child)) throw new Error(`pod \`${ownership.child}\` has no parent to update`);
+    this.t.children.set(ownership.child, structuredClone(ownership));
+  }
+}
+
+export class InMemoryHistoryRepository implements HistoryRepository {
+  constructor(private readonly t: InMemoryTables) {}
+  async append(pod: PodName, body: HistoryEntryBody, at: Date): Promise<HistoryEntry> {
+    let entries = this.t.history.get(pod);
+    if (!entries) this.t.history.set(pod, (entries = []));
+    const entry = structuredClone({ ...body, pod, seq: entries.length + 1, at }) as HistoryEntry;
+    entries.push(entry);
+    return entry;
+  }
+  async read(pod: PodName, range: HistoryRange = {}): Promise<readonly HistoryEntry[]> {
+    const entries = this.t.history.get(pod) ?? [];
+    const from = range.after ?? 0;
+    return entries.slice(from, range.limit === undefined ? undefined : from + range.limit);
+  }
+  async get(pod: PodName, seq: number): Promise<HistoryEntry | undefined> {
+    return Number.isInteger(seq) && seq >= 1 ? this.t.history.get(pod)?.[seq - 1] : undefined;
+  }
+  async findPeerMessageByKey(receiver: PodName, from: PodName, key: string): Promise<EntryOf<'peer_message'> | undefined> {
+    return (this.t.history.get(receiver) ?? []).find(
+      (e): e is EntryOf<'peer_message'> => e.kind === 'peer_message' && e.from === from && e.idempotencyKey === key,
+    );
+  }
+}
+
+export class InMemoryAuditLog implements AuditLog {
+  constructor(private readonly t: InMemoryTables) {}
+  async record(entry: AuditRecord): Promise<void> {
+    this.t.audit.push(structuredClone(entry));
+  }
+  async listForRelation(relationId: string): Promise<readonly AuditRecord[]> {
+    return this.t.audit.filter((r) => r.relationId === relationId);
+  }
+  async listForPod(pod: PodName): Promise<readonly AuditRecord[]> {
+    return this.t.audit.filter((r) => r.pod === pod);
+  }
+}
+
+export class InMemoryLeaseRepository implements LeaseRepository {
+  constructor(private readonly t: InMemoryTables) {}
+  async getMany(pods: readonly PodName[]): Promise<readonly Lease[]> {
+    return pods.flatMap((p) => this.t.leases.get(p) ?? []);
+  }
+  async tryAcquire(pod: PodName, hostId: string, now: Date, expiresAt: Date): Promise<AcquireOutcome> {
+    const held = this.t.leases.get(pod);
+    if (isLive(held, now) && held.hostId !== hostId) return { acquired: false, heldBy: held };
+    const lease: Lease = { pod, hostId, status: held?.hostId === hostId && isLive(held, now) ? held.status : 'idle', expiresAt };
+    this.t.leases.set(pod, lease);
+    return { acquired: true, lease };
+  }
+  async renew(pod: PodName, hostId: string, now: Date, expiresAt: Date, status?: RuntimeStatus): Promise<boolean> {
+    const held = this.t.leases.get(pod);
+    if (!isLive(held, now) || held.hostId !== hostId) return false;
+    this.t.leases.set(pod, { ...held, expiresAt, status: status ?? held.status });
+    return true;
+  }
+  async release(pod: PodName, hostId: string): Promise<void> {
+    if (this.t.leases.get(pod)?.hostId === hostId) this.t.leases.delete(pod);
+  }
+  async revoke(pod: PodName): Promise<void> {
+    this.t.leases.delete(pod);
+  }
+}
+
+export function inMemoryRepositories(t: InMemoryTables): Repositories {
+  return {
+    pods: new InMemoryPodRepository(t),
+    relations: new InMemoryPeerRelationRepository(t),
+    children: new InMemoryChildOwnershipRepository(t),
+    history: new InMemoryHistoryRepository(t),
+    audit: new InMemoryAuditLog(t),
+    leases: new InMemoryLeaseRepository(t),
+  };
+}

@@ -1,0 +1,15 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
+import type { PodName } from '../../domain/pod-name.js';
+
+export type HistoryRange = { readonly after?: number; readonly limit?: number };
+
+export interface HistoryRepository {
+  /** Appends with the next gap-free sequence number of `pod`; concurrent appends never collide. */
+  append(pod: PodName, body: HistoryEntryBody, at: Date): Promise<HistoryEntry>;
+  /** Entries with seq > `after`, oldest first. */
+  read(pod: PodName, range?: HistoryRange): Promise<readonly HistoryEntry[]>;
+  get(pod: PodName, seq: number): Promise<HistoryEntry | undefined>;
+  findPeerMessageByKey(receiver: PodName, from: PodName, key: string): Promise<EntryOf<'peer_message'> | undefined>;
+}
+export const HISTORY_REPOSITORY = Symbol.for('HistoryRepository') as ServiceIdentifier<HistoryRepository>;

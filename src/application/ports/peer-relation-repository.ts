@@ -1,0 +1,20 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { OrderedPair, PeerRelation } from '../../domain/peer-relation.js';
+import type { PodName } from '../../domain/pod-name.js';
+
+export interface PeerRelationRepository {
+  /** One row per pair: a second add for the same pair is reported, not duplicated. */
+  addIfAbsent(relation: PeerRelation): Promise<'added' | 'exists'>;
+  /**
+   * Reads the relation of a pair. In a SQL store it also locks the row until the unit of
+   * work ends, so a delivery and a removal of the same pair cannot interleave.
+   */
+  lockBetween(pair: OrderedPair): Promise<PeerRelation | undefined>;
+  listFor(pod: PodName): Promise<readonly PeerRelation[]>;
+  remove(pair: OrderedPair): Promise<PeerRelation | undefined>;
+  /** Stores the counters of a relation read with `lockBetween`. */
+  saveCounters(relation: Pick<PeerRelation, 'a' | 'b' | 'lastPairSeq' | 'autoTurns'>): Promise<void>;
+  /** Human input to `pod` resets the ping-pong breaker of every relation it is part of. */
+  resetAutoTurns(pod: PodName): Promise<void>;
+}
+export const PEER_RELATION_REPOSITORY = Symbol.for('PeerRelationRepository') as ServiceIdentifier<PeerRelationRepository>;

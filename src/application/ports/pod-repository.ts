@@ -1,0 +1,12 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { Pod } from '../../domain/pod.js';
+import type { PodName } from '../../domain/pod-name.js';
+
+export interface PodRepository {
+  /** Inserts unless the name is taken; names are unique in a store. */
+  add(pod: Pod): Promise<'added' | 'exists'>;
+  get(name: PodName): Promise<Pod | undefined>;
+  /** Every Pod in the store, sorted by name (operator listing only; Pods never see this). */
+  list(): Promise<readonly Pod[]>;
+}
+export const POD_REPOSITORY = Symbol.for('PodRepository') as ServiceIdentifier<PodRepository>;

@@ -1,0 +1,16 @@
+import type { Delivery } from '../turn-outcome.js';
+
+export function describeDelivery(delivery: Delivery): string {
+  switch (delivery.turn) {
+    case 'started':
+      return 'it started a turn';
+    case 'joins_running_turn':
+      return 'its running turn will see it at the next model request';
+    case 'queued':
+      return 'it is paused and will see it when resumed';
+    case 'withheld':
+      return 'the ping-pong breaker withheld its turn until an operator speaks';
+    case 'none':
+      return 'it is stopped and will see it when restored';
+  }
+}

@@ -1,0 +1,47 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ToolInputSchema } from './tool-definition.js';
+
+const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false });
+
+/** `/scope/0/permission` → `scope[0].permission` */
+function fieldPath(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
+    .join('')
+    .replace(/^\./, '');
+}
+
+function describe(tool: string, e: ErrorObject): string {
+  const at = fieldPath(e.instancePath);
+  const prefix = at ? `${tool}.${at}` : tool;
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `${prefix}: unknown field \`${String(params['additionalProperty'])}\``;
+    case 'required':
+      return `${prefix}: missing required field \`${String(params['missingProperty'])}\``;
+    case 'enum':
+      return `${prefix}: must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return `${prefix}: ${e.message ?? 'is invalid'}`;
+  }
+}
+
+/** Checks tool input against the very schema the model is given, so the two cannot drift. */
+export class InputValidator {
+  private readonly validate: ValidateFunction;
+  constructor(
+    private readonly tool: string,
+    schema: ToolInputSchema,
+  ) {
+    this.validate = ajv.compile(schema);
+  }
+
+  check(input: unknown): string | undefined {
+    if (this.validate(input)) return undefined;
+    const first = this.validate.errors?.[0];
+    return first ? describe(this.tool, first) : `${this.tool}: invalid input`;
+  }
+}

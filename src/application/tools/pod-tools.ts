@@ -1,0 +1,75 @@
+import { inject, injectable } from 'inversify';
+import type { PodName } from '../../domain/pod-name.js';
+import { DeliverPeerMessage } from '../use-cases/deliver-peer-message.js';
+import { ListPods } from '../use-cases/list-pods.js';
+import { ReadChildOutput } from '../use-cases/read-child-output.js';
+import { RestorePod } from '../use-cases/restore-pod.js';
+import { SendToChild } from '../use-cases/send-to-child.js';
+import { SpawnChildPod } from '../use-cases/spawn-child-pod.js';
+import { StopChild } from '../use-cases/stop-child.js';
+import { InputValidator } from './input-validator.js';
+import { listPodsTool } from './list-pods-tool.js';
+import { readPodOutputTool } from './read-pod-output-tool.js';
+import { restorePodTool } from './restore-pod-tool.js';
+import { sendToPeerPodTool } from './send-to-peer-pod-tool.js';
+import { sendToPodTool } from './send-to-pod-tool.js';
+import { spawnPodTool } from './spawn-pod-tool.js';
+import { stopPodTool } from './stop-pod-tool.js';
+import type { ToolDefinition, ToolInputSchema } from './tool-definition.js';
+import { executionFailed, invalidArgument, type ToolResult } from './tool-result.js';
+
+/** What a model is told about one tool. */
+export type ToolSpec = { readonly name: string; readonly description: string; readonly inputSchema: ToolInputSchema };
+
+type Registered = { readonly definition: ToolDefinition<never>; readonly validator: InputValidator };
+
+/**
+ * The whole LLM tool surface, and nothing else: the seven tools of SPEC §4. Input is
+ * checked against each tool's schema and the domain parsers before any use case runs.
+ */
+@injectable()
+export class PodTools {
+  private readonly tools: ReadonlyMap<string, Registered>;
+
+  constructor(
+    @inject(SpawnChildPod) spawn: SpawnChildPod,
+    @inject(SendToChild) send: SendToChild,
+    @inject(ReadChildOutput) read: ReadChildOutput,
+    @inject(StopChild) stop: StopChild,
+    @inject(ListPods) list: ListPods,
+    @inject(RestorePod) restore: RestorePod,
+    @inject(DeliverPeerMessage) sendPeer: DeliverPeerMessage,
+  ) {
+    const definitions = [
+      spawnPodTool(spawn),
+      sendToPodTool(send),
+      readPodOutputTool(read),
+      stopPodTool(stop),
+      listPodsTool(list),
+      restorePodTool(restore),
+      sendToPeerPodTool(sendPeer),
+    ] as unknown as ToolDefinition<never>[];
+    this.tools = new Map(definitions.map((d) => [d.name, { definition: d, validator: new InputValidator(d.name, d.inputSchema) }]));
+  }
+
+  specs(): readonly ToolSpec[] {
+    return [...this.tools.values()].map(({ definition: { name, description, inputSchema } }) => ({ name, description, inputSchema }));
+  }
+
+  names(): readonly string[] {
+    return [...this.tools.keys()];
+  }
+
+  /** Runs one tool as `caller`. Never throws: a store failure becomes `execution_failed`. */
+  async execute(caller: PodName, tool: string, input: unknown): Promise<ToolResult> {
+    const registered = this.tools.get(tool);
+    if (!registered) return invalidArgument(`unknown tool \`${tool}\`; available: ${this.names().join(', ')}`);
+    const problem = registered.validator.check(input);
+    if (problem) return invalidArgument(problem);
+    try {
+      return await registered.definition.run(caller, input as never);
+    } catch (error) {
+      return executionFailed(`${tool} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import type { ReadChildOutput } from '../use-cases/read-child-output.js';
+import { podNameField, refused } from './argument-parsers.js';
+import { NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
+import { toolOk, type ToolResult } from './tool-result.js';
+
+type Input = { name: string };
+
+export function readPodOutputTool(useCase: ReadChildOutput): ToolDefinition<Input> {
+  return {
+    name: 'ReadPodOutput',
+    description:
+      'Read the assistant text one of your spawned children produced since your last read, with its current ' +
+      'status. Your read position is durable: it survives restarts of either Pod. Only for your own children; ' +
+      'peers share no output with you.',
+    inputSchema: {
+      type: 'object',
+      properties: { name: { ...NAME_PROPERTY, description: 'One of your spawned children.' } },
+      required: ['name'],
+      additionalProperties: false,
+    },
+    async run(caller, input): Promise<ToolResult> {
+      const name = podNameField('ReadPodOutput', 'name', input.name);
+      if (!name.ok) return name.error;
+      const result = await useCase.execute({ caller, name: name.value });
+      if (!result.ok) return refused(result.error);
+      const { status, messages, cursor } = result.value;
+      const what = messages.length === 0 ? 'no new assistant text' : `${messages.length} new assistant message(s)`;
+      return toolOk(`pod \`${name.value}\` (${status}): ${what}`, { status, messages, cursor });
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { describeDelegationRefusal } from '../../domain/effective-scope.js';
+import type { PodName } from '../../domain/pod-name.js';
+import { ScopeRule, type ScopeRuleInput } from '../../domain/scope-rule.js';
+import type { SpawnChildPod, SpawnChildPodError } from '../use-cases/spawn-child-pod.js';
+import { bodyField, podNameField } from './argument-parsers.js';
+import { NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
+import { invalidArgument, toolOk, type ToolResult } from './tool-result.js';
+
+type Input = { name: string; task: string; scope?: ScopeRuleInput[] };
+
+function describe(caller: PodName, error: SpawnChildPodError): string {
+  switch (error.type) {
+    case 'PodNotFound':
+      return `pod \`${error.name}\` does not exist`;
+    case 'PodAlreadyExists':
+      return `a pod named \`${error.name}\` already exists; choose a new name`;
+    case 'SpawnNameIsCaller':
+      return `spawned pod name \`${error.name}\` collides with the spawner's own name`;
+    case 'ScopeNotWithinCaller':
+    case 'ScopeWriteConflict':
+      return describeDelegationRefusal(caller, error);
+  }
+}
+
+export function spawnPodTool(useCase: SpawnChildPod): ToolDefinition<Input> {
+  return {
+    name: 'SpawnPod',
+    description:
+      'Spawn a new child Pod that starts working on `task` at once and keeps running after your turn ends. ' +
+      'You become its parent, and only you can steer it: SendToPod, ReadPodOutput, StopPod, and you receive its ' +
+      'completion events. `scope` lends the child part of your own filesystem scope: every rule must lie inside ' +
+      'your effective scope, and while the child is outstanding you lose write access to what you lend with ' +
+      '`write` (you keep read). Omit `scope` for a child with no filesystem access. The name must be new in the ' +
+      'store and differ from your own.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        name: { ...NAME_PROPERTY, description: 'Name of the new Pod: 1-64 characters from A-Z a-z 0-9 . _ -, starting with a letter or digit.' },
+        task: { type: 'string', description: 'The child\'s first user message (at most 64 KiB).' },
+        scope: {
+          type: 'array',
+          description: 'Filesystem rules lent to the child; a subset of your own effective scope.',
+          maxItems: 64,
+          items: {
+            type: 'object',
+            properties: {
+              target: { type: 'string', description: 'Absolute path.' },
+              permission: { type: 'string', enum: ['read', 'write'] },
+              recursive: { type: 'boolean', description: 'Default true; false covers the target and its direct children only.' },
+            },
+            required: ['target', 'permission'],
+            additionalProperties: false,
+          },
+        },
+      },
+      required: ['name', 'task'],
+      additionalProperties: false,
+    },
+    async run(caller, input): Promise<ToolResult> {
+      const name = podNameField('SpawnPod', 'name', input.name);
+      if (!name.ok) return name.error;
+      const task = bodyField('SpawnPod', 'task', input.task);
+      if (!task.ok) return task.error;
+      const scope: ScopeRule[] = [];
+      for (const [i, raw] of (input.scope ?? []).entries()) {
+        const rule = ScopeRule.parse(raw);
+        if (!rule.ok) return invalidArgument(`SpawnPod.scope[${i}]: ${ScopeRule.describeError(rule.error)}`);
+        scope.push(rule.value);
+      }
+      const result = await useCase.execute({ caller, name: name.value, scope, task: task.value });
+      if (!result.ok) return invalidArgument(describe(caller, result.error));
+      const lent = result.value.scope.map(ScopeRule.describe).join(', ') || '(none)';
+      return toolOk(`spawned pod \`${result.value.name}\` with scope ${lent}; it is working on its task`, {
+        name: result.value.name,
+        scope: result.value.scope,
+        task_seq: result.value.taskSeq,
+      });
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { PodName } from '../../domain/pod-name.js';
+import type { ToolResult } from './tool-result.js';
+
+/** A JSON Schema object with no extra properties: what the model sees and what input is checked against. */
+export type ToolInputSchema = {
+  readonly type: 'object';
+  readonly properties: Readonly<Record<string, object>>;
+  readonly required?: readonly string[];
+  readonly additionalProperties: false;
+};
+
+export type ToolDefinition<Input> = {
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: ToolInputSchema;
+  /** Runs with input already checked against `inputSchema`, as the calling Pod. */
+  readonly run: (caller: PodName, input: Input) => Promise<ToolResult>;
+};
+
+export const NAME_PROPERTY = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 64,
+} as const;

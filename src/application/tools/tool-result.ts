@@ -1,0 +1,11 @@
+/** `invalid_argument`: the caller can fix it. `execution_failed`: the system could not do it. */
+export type ToolErrorKind = 'invalid_argument' | 'execution_failed';
+
+export type ToolResult =
+  | { readonly ok: true; readonly summary: string; readonly content?: unknown }
+  | { readonly ok: false; readonly kind: ToolErrorKind; readonly message: string };
+
+export const toolOk = (summary: string, content?: unknown): ToolResult =>
+  content === undefined ? { ok: true, summary } : { ok: true, summary, content };
+export const invalidArgument = (message: string): ToolResult => ({ ok: false, kind: 'invalid_argument', message });
+export const executionFailed = (message: string): ToolResult => ({ ok: false, kind: 'execution_failed', message });

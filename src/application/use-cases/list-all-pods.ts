@@ -1,0 +1,29 @@
+import { inject, injectable } from 'inversify';
+import type { Pod } from '../../domain/pod.js';
+import { statusOf, type PodStatus } from '../../domain/pod-status.js';
+import { CLOCK, type Clock } from '../ports/clock.js';
+import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+
+export type StoreListing = Pod & { readonly status: PodStatus; readonly hostId?: string };
+
+/** Operator `pods ls`: every Pod in the store. No Pod tool can reach this. */
+@injectable()
+export class ListAllPods {
+  constructor(
+    @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    @inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute(): Promise<readonly StoreListing[]> {
+    const now = this.clock.now();
+    return this.uow.run(async (repos) => {
+      const pods = await repos.pods.list();
+      const leases = new Map((await repos.leases.getMany(pods.map((p) => p.name))).map((l) => [l.pod, l]));
+      return pods.map((pod) => {
+        const lease = leases.get(pod.name);
+        const status = statusOf(lease, now);
+        return { ...pod, status, ...(lease && status !== 'stopped' ? { hostId: lease.hostId } : {}) };
+      });
+    });
+  }
+}

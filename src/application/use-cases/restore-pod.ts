@@ -1,0 +1,59 @@
+import { inject, injectable } from 'inversify';
+import { authorize, type AuthorityRefusal } from '../../domain/authority.js';
+import { lentScope } from '../../domain/child-ownership.js';
+import { checkDelegation, effectiveScope, type DelegationRefusal } from '../../domain/effective-scope.js';
+import type { PodName } from '../../domain/pod-name.js';
+import { isLive } from '../../domain/pod-status.js';
+import { err, ok, type Result } from '../../domain/result.js';
+import { CLOCK, type Clock } from '../ports/clock.js';
+import { POD_HOST, type PodHost } from '../ports/pod-host.js';
+import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import { childrenIn } from '../../domain/visibility.js';
+import { visibleFrom } from '../visible-from.js';
+
+export type RestorePodCommand = { readonly caller: PodName; readonly name: PodName };
+export type RestorePodError = AuthorityRefusal | DelegationRefusal;
+export type Restored = { readonly action: 'restored' | 'already_live'; readonly name: PodName; readonly hostId: string };
+
+/**
+ * Tool RestorePod: a visible stopped Pod is taken by the calling host and run; a live one
+ * is left alone. A restored child keeps its parent and borrows its scope again.
+ */
+@injectable()
+export class RestorePod {
+  constructor(
+    @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(POD_HOST) private readonly host: PodHost,
+  ) {}
+
+  async execute(command: RestorePodCommand): Promise<Result<Restored, RestorePodError>> {
+    const { caller, name } = command;
+    const result = await this.uow.run(async (repos): Promise<Result<Restored, RestorePodError>> => {
+      const visible = await visibleFrom(repos, caller);
+      const allowed = authorize(caller, 'restore', name, visible);
+      if (!allowed.ok) return allowed;
+      const now = this.clock.now();
+      const [lease] = await repos.leases.getMany([name]);
+      if (isLive(lease, now)) return ok({ action: 'already_live', name, hostId: lease.hostId });
+
+      const target = allowed.value;
+      if (target.reason === 'spawned_child' && target.child.state === 'stopped') {
+        const self = await repos.pods.get(caller);
+        if (!self) throw new Error(`calling pod \`${caller}\` does not exist`);
+        const refusal = checkDelegation(effectiveScope(self.scope, lentScope(childrenIn(visible))), target.child.scope);
+        if (refusal) return err(refusal);
+      }
+      const expiresAt = new Date(now.getTime() + this.host.leaseTtlMs);
+      const taken = await repos.leases.tryAcquire(name, this.host.hostId, now, expiresAt);
+      if (!taken.acquired) return ok({ action: 'already_live', name, hostId: taken.heldBy.hostId });
+      if (target.reason === 'spawned_child' && target.child.state === 'stopped') {
+        const { stoppedAt: _returned, ...ownership } = target.child;
+        await repos.children.update({ ...ownership, state: 'outstanding' });
+      }
+      return ok({ action: 'restored', name, hostId: this.host.hostId });
+    });
+    if (result.ok && result.value.action === 'restored') this.host.adopt(name);
+    return result;
+  }
+}

@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { Container, ContainerModule } from 'inversify';
+import { CLOCK } from '../application/ports/clock.js';
+import { ID_GENERATOR } from '../application/ports/id-generator.js';
+import { POD_HOST } from '../application/ports/pod-host.js';
+import { UNIT_OF_WORK } from '../application/ports/unit-of-work.js';
+import { PodTools } from '../application/tools/pod-tools.js';
+import { CreatePod } from '../application/use-cases/create-pod.js';
+import { DeliverPeerMessage } from '../application/use-cases/deliver-peer-message.js';
+import { ExplainEntry } from '../application/use-cases/explain-entry.js';
+import { InitiatePeerHandshake } from '../application/use-cases/initiate-peer-handshake.js';
+import { ListAllPods } from '../application/use-cases/list-all-pods.js';
+import { ListPods } from '../application/use-cases/list-pods.js';
+import { ReadChildOutput } from '../application/use-cases/read-child-output.js';
+import { ReadHistory } from '../application/use-cases/read-history.js';
+import { RemovePeer } from '../application/use-cases/remove-peer.js';
+import { RestorePod } from '../application/use-cases/restore-pod.js';
+import { SendToChild } from '../application/use-cases/send-to-child.js';
+import { SpawnChildPod } from '../application/use-cases/spawn-child-pod.js';
+import { StopChild } from '../application/use-cases/stop-child.js';
+import { SubmitOperatorInput } from '../application/use-cases/submit-operator-input.js';
+import { InProcessPodHost } from '../adapters/host/in-process-pod-host.js';
+import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-unit-of-work.js';
+import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
+import { SystemClock } from '../adapters/system/system-clock.js';
+
+export type StoreConfig = { readonly kind: 'memory' };
+
+const USE_CASES = [
+  CreatePod, SpawnChildPod, InitiatePeerHandshake, RemovePeer, DeliverPeerMessage, SendToChild,
+  ReadChildOutput, StopChild, ListPods, RestorePod, ExplainEntry, ReadHistory, ListAllPods, SubmitOperatorInput,
+] as const;
+
+const applicationModule = new ContainerModule(({ bind }) => {
+  bind(CLOCK).to(SystemClock).inSingletonScope();
+  bind(ID_GENERATOR).to(RandomIdGenerator).inSingletonScope();
+  bind(InProcessPodHost).toSelf().inSingletonScope();
+  bind(POD_HOST).toService(InProcessPodHost);
+  for (const useCase of USE_CASES) bind(useCase).toSelf().inSingletonScope();
+  bind(PodTools).toSelf().inSingletonScope();
+});
+
+const memoryStore = new ContainerModule(({ bind }) => {
+  bind(InMemoryUnitOfWork).toSelf().inSingletonScope();
+  bind(UNIT_OF_WORK).toService(InMemoryUnitOfWork);
+});
+
+function storeModule(config: StoreConfig): ContainerModule {
+  switch (config.kind) {
+    case 'memory':
+      return memoryStore;
+  }
+}
+
+/** The only place that knows which adapter implements which port. */
+export function createContainer(store: StoreConfig): Container {
+  const container = new Container();
+  container.load(applicationModule, storeModule(store));
+  return container;
+}

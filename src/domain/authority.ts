@@ -1,0 +1,74 @@
+import type { PodName } from './pod-name.js';
+import { err, ok, type Result } from './result.js';
+import type { VisiblePod } from './visibility.js';
+
+/** The powers of SPEC §2 that name a target Pod. */
+export type Power = 'restore' | 'send' | 'read_output' | 'stop' | 'send_peer';
+
+export type AuthorityRefusal =
+  | { readonly type: 'NotVisible'; readonly target: string }
+  | { readonly type: 'TargetIsSelf'; readonly target: PodName; readonly power: Power }
+  | { readonly type: 'PeerIsNotChild'; readonly caller: PodName; readonly target: PodName; readonly power: Power }
+  | { readonly type: 'ChildIsNotPeer'; readonly caller: PodName; readonly target: PodName };
+
+type Grant = 'yes' | 'no';
+/** SPEC §2, row by row: who may use which power. `list` is the visibility set itself. */
+export const AUTHORITY: Readonly<Record<Power, Readonly<Record<VisiblePod['reason'], Grant>>>> = {
+  restore: { self: 'no', spawned_child: 'yes', peer: 'yes' },
+  send: { self: 'no', spawned_child: 'yes', peer: 'no' },
+  read_output: { self: 'no', spawned_child: 'yes', peer: 'no' },
+  stop: { self: 'no', spawned_child: 'yes', peer: 'no' },
+  send_peer: { self: 'no', spawned_child: 'no', peer: 'yes' },
+};
+
+/**
+ * Decides whether `caller` may use `power` on `target`. A name outside the visibility set
+ * gets the same refusal whether or not it exists, so no tool is an existence oracle.
+ */
+export function authorize(
+  caller: PodName,
+  power: Power,
+  target: string,
+  visible: ReadonlyMap<PodName, VisiblePod>,
+): Result<VisiblePod, AuthorityRefusal> {
+  const seen = visible.get(target as PodName);
+  if (!seen) return err({ type: 'NotVisible', target });
+  if (AUTHORITY[power][seen.reason] === 'yes') return ok(seen);
+  switch (seen.reason) {
+    case 'self':
+      return err({ type: 'TargetIsSelf', target: seen.name, power });
+    case 'peer':
+      return err({ type: 'PeerIsNotChild', caller, target: seen.name, power });
+    case 'spawned_child':
+      return err({ type: 'ChildIsNotPeer', caller, target: seen.name });
+  }
+}
+
+const selfHints: Record<Power, string> = {
+  restore: 'a Pod cannot restore itself',
+  send: 'a Pod cannot send a user turn to itself',
+  read_output: 'a Pod cannot read its own output through ReadPodOutput',
+  stop: 'a Pod cannot stop itself with StopPod',
+  send_peer: 'a Pod is not its own peer',
+};
+
+const peerHints: Record<Power, string> = {
+  restore: '',
+  send: 'use SendToPeerPod',
+  read_output: 'peers share no output cursor; ask it with SendToPeerPod',
+  stop: 'only its parent can stop it',
+  send_peer: '',
+};
+
+export function describeRefusal(refusal: AuthorityRefusal): string {
+  switch (refusal.type) {
+    case 'NotVisible':
+      return `pod \`${refusal.target}\` is not visible to this Pod`;
+    case 'TargetIsSelf':
+      return `pod \`${refusal.target}\` is the calling Pod; ${selfHints[refusal.power]}`;
+    case 'PeerIsNotChild':
+      return `pod \`${refusal.target}\` is a peer of \`${refusal.caller}\`, not its spawned child; ${peerHints[refusal.power]}`;
+    case 'ChildIsNotPeer':
+      return `pod \`${refusal.target}\` is a spawned child of \`${refusal.caller}\`, not a peer; use SendToPod`;
+  }
+}

@@ -1,0 +1,26 @@
+import type { PodName } from './pod-name.js';
+import type { ScopeRule } from './scope-rule.js';
+
+/**
+ * outstanding: the child holds the scope its parent lent it.
+ * stopped: the parent stopped it; the scope went back to the parent, the child stays
+ * visible to its parent and can be restored by it (which lends the scope again).
+ */
+export type ChildState = 'outstanding' | 'stopped';
+
+/** The parent → child edge created by SpawnPod. Only the parent has child powers. */
+export type ChildOwnership = {
+  readonly parent: PodName;
+  readonly child: PodName;
+  readonly scope: readonly ScopeRule[];
+  readonly state: ChildState;
+  readonly spawnedAt: Date;
+  readonly stoppedAt?: Date;
+  /** History sequence of the last child entry the parent has read; survives restarts. */
+  readonly outputCursor: number;
+};
+
+/** What a parent has lent out and not yet got back: the scope of its outstanding children. */
+export function lentScope(children: readonly ChildOwnership[]): readonly ScopeRule[] {
+  return children.filter((c) => c.state === 'outstanding').flatMap((c) => c.scope);
+}

@@ -1,0 +1,8 @@
+const PRINTABLE = /^[\x20-\x7e]*$/;
+const MAX_SHOWN = 80;
+
+/** Renders untrusted input for an error message without letting it inject lines or flood the screen. */
+export function displayValue(raw: string): string {
+  const clipped = raw.length > MAX_SHOWN ? `${raw.slice(0, MAX_SHOWN)}…` : raw;
+  return PRINTABLE.test(clipped) ? clipped : JSON.stringify(clipped);
+}

@@ -1,0 +1,20 @@
+import type { PodName } from './pod-name.js';
+
+/** What a running host reports about a Pod it holds. */
+export type RuntimeStatus = 'idle' | 'running' | 'paused';
+/** What everyone else sees: a Pod no host holds is stopped. */
+export type PodStatus = RuntimeStatus | 'stopped';
+
+/** A host's claim on a Pod. The Pod is live while the lease is unexpired. */
+export type Lease = {
+  readonly pod: PodName;
+  readonly hostId: string;
+  readonly status: RuntimeStatus;
+  readonly expiresAt: Date;
+};
+
+export const isLive = (lease: Lease | undefined, now: Date): lease is Lease =>
+  lease !== undefined && lease.expiresAt.getTime() > now.getTime();
+
+export const statusOf = (lease: Lease | undefined, now: Date): PodStatus =>
+  isLive(lease, now) ? lease.status : 'stopped';

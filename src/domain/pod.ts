@@ -1,0 +1,13 @@
+import type { PodName } from './pod-name.js';
+import type { ScopeRule } from './scope-rule.js';
+
+/** Who brought a Pod into being: the operator, or a parent Pod through SpawnPod. */
+export type PodOrigin = { readonly type: 'operator' } | { readonly type: 'spawned'; readonly parent: PodName };
+
+export type Pod = {
+  readonly name: PodName;
+  /** The filesystem grants this Pod was created with (for a child: what its parent lent it). */
+  readonly scope: readonly ScopeRule[];
+  readonly origin: PodOrigin;
+  readonly createdAt: Date;
+};
