@@ -24,19 +24,23 @@ import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 
-export type StoreConfig = { readonly kind: 'memory' };
+/** Where everything lives: SPEC §1 "Store". */
+export type StoreConfig =
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'pglite'; readonly dataDir: string }
+  | { readonly kind: 'postgres'; readonly url: string };
 
 const USE_CASES = [
   CreatePod, SpawnChildPod, InitiatePeerHandshake, RemovePeer, DeliverPeerMessage, SendToChild,
   ReadChildOutput, StopChild, ListPods, RestorePod, ExplainEntry, ReadHistory, ListAllPods, SubmitOperatorInput,
-] as const;
+] as const satisfies readonly (new (...args: never[]) => object)[];
 
 const applicationModule = new ContainerModule(({ bind }) => {
   bind(CLOCK).to(SystemClock).inSingletonScope();
   bind(ID_GENERATOR).to(RandomIdGenerator).inSingletonScope();
   bind(InProcessPodHost).toSelf().inSingletonScope();
   bind(POD_HOST).toService(InProcessPodHost);
-  for (const useCase of USE_CASES) bind(useCase).toSelf().inSingletonScope();
+  for (const useCase of USE_CASES) bind<object>(useCase).toSelf().inSingletonScope();
   bind(PodTools).toSelf().inSingletonScope();
 });
 
@@ -45,16 +49,24 @@ const memoryStore = new ContainerModule(({ bind }) => {
   bind(UNIT_OF_WORK).toService(InMemoryUnitOfWork);
 });
 
-function storeModule(config: StoreConfig): ContainerModule {
-  switch (config.kind) {
-    case 'memory':
-      return memoryStore;
-  }
-}
+export type OpenedContainer = {
+  readonly container: Container;
+  /** Releases the store (pool, embedded database); the container must not be used afterwards. */
+  readonly close: () => Promise<void>;
+};
 
-/** The only place that knows which adapter implements which port. */
-export function createContainer(store: StoreConfig): Container {
+/**
+ * The only place that knows which adapter implements which port. Opening a durable store
+ * connects and runs migrations first, so a container never hands out a half-ready store.
+ */
+export async function openContainer(store: StoreConfig): Promise<OpenedContainer> {
   const container = new Container();
-  container.load(applicationModule, storeModule(store));
-  return container;
+  switch (store.kind) {
+    case 'memory':
+      container.load(applicationModule, memoryStore);
+      return { container, close: async () => container.unbindAllAsync() };
+    case 'pglite':
+    case 'postgres':
+      throw new Error(`the ${store.kind} store is not available yet`);
+  }
 }

@@ -1,0 +1,100 @@
+import { InProcessPodHost, type HostSignal } from '../../src/adapters/host/in-process-pod-host.js';
+import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
+import { PodTools } from '../../src/application/tools/pod-tools.js';
+import type { ToolResult } from '../../src/application/tools/tool-result.js';
+import { CreatePod } from '../../src/application/use-cases/create-pod.js';
+import { DeliverPeerMessage } from '../../src/application/use-cases/deliver-peer-message.js';
+import { ExplainEntry } from '../../src/application/use-cases/explain-entry.js';
+import { InitiatePeerHandshake } from '../../src/application/use-cases/initiate-peer-handshake.js';
+import { ListAllPods } from '../../src/application/use-cases/list-all-pods.js';
+import { ListPods } from '../../src/application/use-cases/list-pods.js';
+import { ReadChildOutput } from '../../src/application/use-cases/read-child-output.js';
+import { ReadHistory } from '../../src/application/use-cases/read-history.js';
+import { RemovePeer } from '../../src/application/use-cases/remove-peer.js';
+import { RestorePod } from '../../src/application/use-cases/restore-pod.js';
+import { SendToChild } from '../../src/application/use-cases/send-to-child.js';
+import { SpawnChildPod } from '../../src/application/use-cases/spawn-child-pod.js';
+import { StopChild } from '../../src/application/use-cases/stop-child.js';
+import { SubmitOperatorInput } from '../../src/application/use-cases/submit-operator-input.js';
+import type { HistoryEntryBody } from '../../src/domain/history-entry.js';
+import { MessageBody } from '../../src/domain/message-body.js';
+import { PodName } from '../../src/domain/pod-name.js';
+import type { RuntimeStatus } from '../../src/domain/pod-status.js';
+import { ScopeRule } from '../../src/domain/scope-rule.js';
+import { ManualClock } from './manual-clock.js';
+import { SequentialIds } from './sequential-ids.js';
+
+export const name = (raw: string): PodName => PodName.unsafe(raw);
+export const body = (raw: string): MessageBody => MessageBody.unsafe(raw);
+export const rule = (shorthand: string): ScopeRule => {
+  const parsed = ScopeRule.parseShorthand(shorthand);
+  if (!parsed.ok) throw new Error(`bad rule in test: ${shorthand}`);
+  return parsed.value;
+};
+
+/** Every use case wired by hand over one store, with a manual clock and a recording host. */
+export function makeWorld(uow: UnitOfWork) {
+  const clock = new ManualClock();
+  const ids = new SequentialIds();
+  const host = new InProcessPodHost();
+  const signals: HostSignal[] = [];
+  host.subscribe((s) => signals.push(s));
+  const spawnChild = new SpawnChildPod(uow, clock, host);
+  const sendToChild = new SendToChild(uow, clock, host);
+  const readChildOutput = new ReadChildOutput(uow, clock);
+  const stopChild = new StopChild(uow, clock, host);
+  const listPods = new ListPods(uow, clock);
+  const restorePod = new RestorePod(uow, clock, host);
+  const deliver = new DeliverPeerMessage(uow, clock, ids, host);
+  const world = {
+    uow, clock, ids, host, signals,
+    createPod: new CreatePod(uow, clock),
+    spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver,
+    handshake: new InitiatePeerHandshake(uow, clock, ids),
+    removePeer: new RemovePeer(uow, clock, ids),
+    explain: new ExplainEntry(uow),
+    readHistory: new ReadHistory(uow),
+    listAll: new ListAllPods(uow, clock),
+    operatorInput: new SubmitOperatorInput(uow, clock, host),
+    tools: new PodTools(spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver),
+
+    async create(raw: string, scope: readonly string[] = ['write:/work']) {
+      const r = await world.createPod.execute({ name: name(raw), scope: scope.map(rule) });
+      if (!r.ok) throw new Error(`create ${raw}: ${r.error.type}`);
+      return r.value;
+    },
+    async peer(a: string, b: string) {
+      const r = await world.handshake.execute({ from: name(a), to: name(b), via: 'test' });
+      if (!r.ok) throw new Error(`peer ${a} ${b}: ${r.error.type}`);
+      return r.value.relation;
+    },
+    async spawn(parent: string, child: string, scope: readonly string[] = []) {
+      const r = await spawnChild.execute({ caller: name(parent), name: name(child), scope: scope.map(rule), task: body(`task for ${child}`) });
+      if (!r.ok) throw new Error(`spawn ${child}: ${r.error.type}`);
+      return r.value;
+    },
+    /** Makes `pod` live on a host (this one unless told) with the given runtime status. */
+    async goLive(pod: string, status: RuntimeStatus = 'idle', hostId = host.hostId) {
+      const now = clock.now();
+      await uow.run(async (r) => {
+        const taken = await r.leases.tryAcquire(name(pod), hostId, now, new Date(now.getTime() + 10_000));
+        if (!taken.acquired) throw new Error(`lease on ${pod} held by ${taken.heldBy.hostId}`);
+        await r.leases.renew(name(pod), hostId, now, new Date(now.getTime() + 10_000), status);
+      });
+    },
+    async goStopped(pod: string) {
+      await uow.run((r) => r.leases.revoke(name(pod)));
+    },
+    async append(pod: string, entry: HistoryEntryBody) {
+      return uow.run((r) => r.history.append(name(pod), entry, clock.now()));
+    },
+    async history(pod: string) {
+      return uow.run((r) => r.history.read(name(pod)));
+    },
+    async tool(caller: string, tool: string, input: unknown): Promise<ToolResult> {
+      return world.tools.execute(name(caller), tool, input);
+    },
+  };
+  return world;
+}
+export type World = ReturnType<typeof makeWorld>;
