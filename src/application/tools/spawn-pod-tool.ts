@@ -13,7 +13,9 @@ function describe(caller: PodName, error: SpawnChildPodError): string {
     case 'PodNotFound':
       return `pod \`${error.name}\` does not exist`;
     case 'PodAlreadyExists':
-      return `a pod named \`${error.name}\` already exists; choose a new name`;
+      // Names are unique store-wide, so a taken name must be refused; saying no more than
+      // "not available" keeps SpawnPod from describing Pods the caller cannot see.
+      return `pod name \`${error.name}\` is not available; choose another name`;
     case 'SpawnNameIsCaller':
       return `spawned pod name \`${error.name}\` collides with the spawner's own name`;
     case 'ScopeNotWithinCaller':
