@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(import.meta.dirname, '../../src');
+const LAYERS = ['domain', 'application', 'adapters', 'composition'] as const;
+type Layer = (typeof LAYERS)[number];
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Every module specifier a file imports, statically or dynamically. */
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1] ?? '');
+}
+
+function layerOf(path: string): Layer | undefined {
+  const top = relative(SRC, path).split('/')[0];
+  return LAYERS.find((l) => l === top);
+}
+
+describe('the dependency rule: domain ← application ← adapters ← composition', () => {
+  const all = files(SRC);
+
+  it('finds the source files it checks', () => {
+    expect(all.filter((f) => layerOf(f) === 'domain').length).toBeGreaterThan(10);
+  });
+
+  it('keeps the domain free of anything outside itself, node built-ins and packages included', () => {
+    const offenders = all
+      .filter((f) => layerOf(f) === 'domain')
+      .flatMap((f) => imports(f).filter((spec) => !spec.startsWith('./')).map((spec) => `${relative(SRC, f)} → ${spec}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('never lets an inner layer import an outer one', () => {
+    const offenders = all.flatMap((f) => {
+      const from = layerOf(f);
+      if (!from) return [];
+      return imports(f)
+        .filter((spec) => spec.startsWith('.'))
+        .flatMap((spec) => {
+          const to = layerOf(resolve(f, '..', spec));
+          return to && LAYERS.indexOf(to) > LAYERS.indexOf(from) ? [`${relative(SRC, f)} → ${spec}`] : [];
+        });
+    });
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { AUTHORITY, authorize, describeRefusal } from '../../src/domain/authority.js';
+import type { ChildOwnership } from '../../src/domain/child-ownership.js';
+import type { PeerRelation } from '../../src/domain/peer-relation.js';
+import { decideAutoRun, PING_PONG_LIMIT } from '../../src/domain/ping-pong-breaker.js';
+import { isLive, statusOf } from '../../src/domain/pod-status.js';
+import { visibilitySet } from '../../src/domain/visibility.js';
+import { name } from '../support/world.js';
+
+const at = new Date('2026-01-01T00:00:00Z');
+const child = (parent: string, c: string, state: ChildOwnership['state'] = 'outstanding'): ChildOwnership =>
+  ({ parent: name(parent), child: name(c), scope: [], state, spawnedAt: at, outputCursor: 0 });
+const relation = (a: string, b: string): PeerRelation =>
+  ({ id: `rel_${a}_${b}`, a: name(a), b: name(b), since: at, initiatedFrom: name(a), auditId: 'aud', lastPairSeq: 0, autoTurns: 0 });
+
+describe('visibilitySet', () => {
+  it('is self, own children (any state) and peers; nothing else', () => {
+    const set = visibilitySet(name('me'), [child('me', 'k1'), child('me', 'k2', 'stopped'), child('other', 'k3')], [relation('me', 'p'), relation('x', 'y')]);
+    expect([...set].map(([n, v]) => [n, v.reason])).toEqual([['me', 'self'], ['k1', 'spawned_child'], ['k2', 'spawned_child'], ['p', 'peer']]);
+  });
+  it('gives the first reason in the order self, child, peer', () => {
+    const set = visibilitySet(name('me'), [child('me', 'both')], [relation('both', 'me'), relation('me', 'zz')]);
+    expect(set.get(name('both'))?.reason).toBe('spawned_child');
+  });
+});
+
+describe('authorize', () => {
+  const visible = visibilitySet(name('me'), [child('me', 'kid')], [relation('me', 'pal')]);
+  it('follows the AUTHORITY table for every power and reason', () => {
+    for (const [power, row] of Object.entries(AUTHORITY)) {
+      for (const [reason, grant] of Object.entries(row)) {
+        const target = { self: 'me', spawned_child: 'kid', peer: 'pal' }[reason] ?? '';
+        expect(authorize(name('me'), power as keyof typeof AUTHORITY, target, visible).ok).toBe(grant === 'yes');
+      }
+    }
+  });
+  it('refuses a peer the powers of a child with the message SPEC §2 gives', () => {
+    const r = authorize(name('a'), 'send', 'b', visibilitySet(name('a'), [], [relation('a', 'b')]));
+    expect(r.ok ? '' : describeRefusal(r.error)).toBe('pod `b` is a peer of `a`, not its spawned child; use SendToPeerPod');
+  });
+});
+
+describe('ping-pong breaker', () => {
+  it(`allows ${PING_PONG_LIMIT} auto-runs and withholds the next`, () => {
+    expect(Array.from({ length: PING_PONG_LIMIT + 2 }, (_, n) => decideAutoRun(n).run)).toEqual([
+      ...Array(PING_PONG_LIMIT).fill(true), false, false,
+    ]);
+  });
+});
+
+describe('liveness', () => {
+  it('a lease is live until it expires', () => {
+    const lease = { pod: name('p'), hostId: 'h', status: 'running' as const, expiresAt: new Date(at.getTime() + 1000) };
+    expect(isLive(lease, at)).toBe(true);
+    expect(statusOf(lease, at)).toBe('running');
+    expect(statusOf(lease, new Date(at.getTime() + 1000))).toBe('stopped');
+    expect(statusOf(undefined, at)).toBe('stopped');
+  });
+});
