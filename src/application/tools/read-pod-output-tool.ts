@@ -1,6 +1,6 @@
 import type { ReadChildOutput } from '../use-cases/read-child-output.js';
 import { podNameField, refused } from './argument-parsers.js';
-import { NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
+import { nameOnlySchema, type ToolDefinition } from './tool-definition.js';
 import { toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { name: string };
@@ -12,12 +12,7 @@ export function readPodOutputTool(useCase: ReadChildOutput): ToolDefinition<Inpu
       'Read the assistant text one of your spawned children produced since your last read, with its current ' +
       'status. Your read position is durable: it survives restarts of either Pod. Only for your own children; ' +
       'peers share no output with you.',
-    inputSchema: {
-      type: 'object',
-      properties: { name: { ...NAME_PROPERTY, description: 'One of your spawned children.' } },
-      required: ['name'],
-      additionalProperties: false,
-    },
+    inputSchema: nameOnlySchema('One of your spawned children.'),
     async run(caller, input): Promise<ToolResult> {
       const name = podNameField('ReadPodOutput', 'name', input.name);
       if (!name.ok) return name.error;

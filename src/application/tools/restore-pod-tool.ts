@@ -2,7 +2,7 @@ import { describeRefusal } from '../../domain/authority.js';
 import { describeDelegationRefusal } from '../../domain/effective-scope.js';
 import type { RestorePod } from '../use-cases/restore-pod.js';
 import { podNameField } from './argument-parsers.js';
-import { NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
+import { nameOnlySchema, type ToolDefinition } from './tool-definition.js';
 import { invalidArgument, toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { name: string };
@@ -14,12 +14,7 @@ export function restorePodTool(useCase: RestorePod): ToolDefinition<Input> {
       'Start a visible stopped Pod (one of your spawned children, or a peer) on this host. A Pod that is already ' +
       'live is left alone and reported as already_live. A restored child is still your child and borrows the ' +
       'scope you lent it again, so that scope must be free. Restoring a peer gives you no power over it.',
-    inputSchema: {
-      type: 'object',
-      properties: { name: { ...NAME_PROPERTY, description: 'A visible Pod: one of your children or a peer.' } },
-      required: ['name'],
-      additionalProperties: false,
-    },
+    inputSchema: nameOnlySchema('A visible Pod: one of your children or a peer.'),
     async run(caller, input): Promise<ToolResult> {
       const name = podNameField('RestorePod', 'name', input.name);
       if (!name.ok) return name.error;

@@ -1,7 +1,7 @@
 import { ScopeRule } from '../../domain/scope-rule.js';
 import type { StopChild } from '../use-cases/stop-child.js';
 import { podNameField, refused } from './argument-parsers.js';
-import { NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
+import { nameOnlySchema, type ToolDefinition } from './tool-definition.js';
 import { toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { name: string };
@@ -13,12 +13,7 @@ export function stopPodTool(useCase: StopChild): ToolDefinition<Input> {
       'Stop one of your spawned children and take back the filesystem scope you lent it. The child stays ' +
       'visible to you as stopped, with its history, and can be restored with RestorePod. Only for your own ' +
       'children: a peer cannot be stopped by you.',
-    inputSchema: {
-      type: 'object',
-      properties: { name: { ...NAME_PROPERTY, description: 'One of your spawned children.' } },
-      required: ['name'],
-      additionalProperties: false,
-    },
+    inputSchema: nameOnlySchema('One of your spawned children.'),
     async run(caller, input): Promise<ToolResult> {
       const name = podNameField('StopPod', 'name', input.name);
       if (!name.ok) return name.error;

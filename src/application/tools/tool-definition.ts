@@ -22,3 +22,13 @@ export const NAME_PROPERTY = {
   minLength: 1,
   maxLength: 64,
 } as const;
+
+/** The schema of a tool whose only argument is the target Pod. */
+export function nameOnlySchema(description: string): ToolInputSchema {
+  return {
+    type: 'object',
+    properties: { name: { ...NAME_PROPERTY, description } },
+    required: ['name'],
+    additionalProperties: false,
+  };
+}
