@@ -1,0 +1,43 @@
+import { PodName } from '../../domain/pod-name.js';
+import { err, ok, type Result } from '../../domain/result.js';
+import type { CommandArgs } from './cli-command.js';
+
+/** Exactly `names.length` positional arguments, or a message naming what is missing or extra. */
+export function positionalArgs(args: CommandArgs, names: readonly string[]): Result<readonly string[], string> {
+  const got = args.positionals.length;
+  if (got === names.length) return ok(args.positionals);
+  if (names.length === 0) return err(`takes no arguments, got ${got}`);
+  return err(`expected ${names.length} argument${names.length === 1 ? '' : 's'} (${names.join(' ')}), got ${got}`);
+}
+
+export function podNameArg(raw: string): Result<PodName, string> {
+  const parsed = PodName.parse(raw);
+  return parsed.ok ? parsed : err(PodName.describe(parsed.error));
+}
+
+/** `A B`: the two Pods of an operator relation command. */
+export function podPairArgs(args: CommandArgs): Result<readonly [PodName, PodName], string> {
+  const arity = positionalArgs(args, ['A', 'B']);
+  if (!arity.ok) return arity;
+  const [a = '', b = ''] = arity.value;
+  const from = podNameArg(a);
+  if (!from.ok) return from;
+  const to = podNameArg(b);
+  return to.ok ? ok([from.value, to.value]) : to;
+}
+
+export function flag(args: CommandArgs, name: string): boolean {
+  return args.values[name] === true;
+}
+
+/** A whole number option such as `--after 3`; absent stays absent. */
+export function countOption(args: CommandArgs, name: string, min: number): Result<number | undefined, string> {
+  const raw = args.values[name];
+  if (typeof raw !== 'string') return ok(undefined);
+  return wholeNumber(`--${name}`, raw, min);
+}
+
+export function wholeNumber(label: string, raw: string, min: number): Result<number, string> {
+  const value = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
+  return value >= min ? ok(value) : err(`${label} must be a whole number of at least ${min}, got ${JSON.stringify(raw)}`);
+}

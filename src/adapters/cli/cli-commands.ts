@@ -1,0 +1,13 @@
+import type { CliCommand } from './cli-command.js';
+import { createCommand } from './commands/create-command.js';
+import { explainCommand } from './commands/explain-command.js';
+import { historyCommand } from './commands/history-command.js';
+import { lsCommand } from './commands/ls-command.js';
+import { peerCommand } from './commands/peer-command.js';
+import { toolCommand } from './commands/tool-command.js';
+import { unpeerCommand } from './commands/unpeer-command.js';
+
+/** Every `pods` command, in the order help lists them. */
+export const CLI_COMMANDS: readonly CliCommand[] = [
+  createCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, explainCommand,
+];

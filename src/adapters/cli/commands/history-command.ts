@@ -1,0 +1,46 @@
+import { ReadHistory } from '../../../application/use-cases/read-history.js';
+import { ok } from '../../../domain/result.js';
+import { countOption, flag, podNameArg, positionalArgs } from '../argument-readers.js';
+import { EXIT, type CliCommand } from '../cli-command.js';
+import { entryJson, renderEntry } from '../render-entry.js';
+
+export const historyCommand: CliCommand = {
+  name: 'history',
+  usage: 'history NAME [--json] [--after N] [--limit N]',
+  summary: 'print a Pod\'s committed history',
+  details:
+    'Prints the committed history of Pod NAME, oldest first: one line per entry, e.g.\n' +
+    '`#3 peer_message from a: hello`. Control characters in stored text are shown escaped.\n\n' +
+    'With --json: an array of entries {seq, kind, at, ...}, with the fields of each kind; a\n' +
+    'peer_message names its verified sender in `from`.\n\n' +
+    'Exit codes: 0 printed; 1 no such Pod; 2 usage or store error.',
+  options: { json: { type: 'boolean' }, after: { type: 'string' }, limit: { type: 'string' } },
+  optionHelp: [
+    ['--json', 'print a JSON array'],
+    ['--after N', 'only entries with seq > N'],
+    ['--limit N', 'at most N entries'],
+  ],
+  parse(args) {
+    const positionals = positionalArgs(args, ['NAME']);
+    if (!positionals.ok) return positionals;
+    const pod = podNameArg(positionals.value[0] ?? '');
+    if (!pod.ok) return pod;
+    const after = countOption(args, 'after', 0);
+    if (!after.ok) return after;
+    const limit = countOption(args, 'limit', 1);
+    if (!limit.ok) return limit;
+    const json = flag(args, 'json');
+    const range = { ...(after.value === undefined ? {} : { after: after.value }), ...(limit.value === undefined ? {} : { limit: limit.value }) };
+    return ok(async ({ container, out }) => {
+      const result = await container.get(ReadHistory).execute({ pod: pod.value, ...range });
+      if (!result.ok) {
+        out.fail(`pod \`${result.error.name}\` does not exist`);
+        return EXIT.refused;
+      }
+      if (json) out.json(result.value.map(entryJson));
+      else if (result.value.length === 0) out.line(`no history entries${range.after === undefined ? '' : ` after #${range.after}`}`);
+      else for (const entry of result.value) out.line(renderEntry(entry));
+      return EXIT.ok;
+    });
+  },
+};

@@ -1,0 +1,37 @@
+import { ListAllPods, type StoreListing } from '../../../application/use-cases/list-all-pods.js';
+import { ok } from '../../../domain/result.js';
+import { ScopeRule } from '../../../domain/scope-rule.js';
+import { flag, positionalArgs } from '../argument-readers.js';
+import { EXIT, type CliCommand } from '../cli-command.js';
+import { renderTable } from '../render-table.js';
+
+export const lsCommand: CliCommand = {
+  name: 'ls',
+  usage: 'ls [--json]',
+  summary: 'list every Pod in the store',
+  details:
+    'Lists every Pod in the store, sorted by name, with its status (idle, running, paused or\n' +
+    'stopped), where it came from and its filesystem scope. This is the operator\'s view; a Pod\n' +
+    'only ever sees its own visibility set (tool ListPods).\n\n' +
+    'With --json: an array of {name, scope, origin, createdAt, status, hostId?}.\n\n' +
+    'Exit codes: 0 listed; 2 usage or store error.',
+  options: { json: { type: 'boolean' } },
+  optionHelp: [['--json', 'print a JSON array']],
+  parse(args) {
+    const positionals = positionalArgs(args, []);
+    if (!positionals.ok) return positionals;
+    const json = flag(args, 'json');
+    return ok(async ({ container, out }) => {
+      const pods = await container.get(ListAllPods).execute();
+      if (json) out.json(pods);
+      else if (pods.length === 0) out.line('no pods in the store');
+      else for (const line of renderTable([['NAME', 'STATUS', 'ORIGIN', 'SCOPE'], ...pods.map(row)])) out.line(line);
+      return EXIT.ok;
+    });
+  },
+};
+
+function row(pod: StoreListing): readonly string[] {
+  const origin = pod.origin.type === 'operator' ? 'operator' : `child of ${pod.origin.parent}`;
+  return [pod.name, pod.status, origin, pod.scope.map(ScopeRule.describe).join(', ') || '(none)'];
+}

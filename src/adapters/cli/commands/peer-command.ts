@@ -1,0 +1,48 @@
+import { InitiatePeerHandshake, type InitiatePeerHandshakeError } from '../../../application/use-cases/initiate-peer-handshake.js';
+import { ok } from '../../../domain/result.js';
+import { podPairArgs } from '../argument-readers.js';
+import { EXIT, type CliCommand } from '../cli-command.js';
+
+export const peerCommand: CliCommand = {
+  name: 'peer',
+  usage: 'peer A B',
+  summary: 'make A and B peers (the operator handshake, as from A)',
+  details:
+    'Creates the one reciprocal peer relation between A and B, as the TUI\'s `:peer B` does while\n' +
+    'attached to A. Peers see each other in ListPods and may use SendToPeerPod, nothing more. No\n' +
+    'model is contacted and no model-visible history is written; the command is audited for both.\n\n' +
+    'Exit codes: 0 peered, or already peers (nothing changes); 1 refused: A and B are the same Pod,\n' +
+    'one does not exist, or one is the other\'s spawned child; 2 usage or store error.',
+  options: {},
+  optionHelp: [],
+  parse(args) {
+    const pair = podPairArgs(args);
+    if (!pair.ok) return pair;
+    const [from, to] = pair.value;
+    return ok(async ({ container, out }) => {
+      const result = await container.get(InitiatePeerHandshake).execute({ from, to, via: 'cli' });
+      if (!result.ok) {
+        out.fail(describe(result.error));
+        return EXIT.refused;
+      }
+      const { status, relation } = result.value;
+      out.line(
+        status === 'peered'
+          ? `\`${from}\` and \`${to}\` are now peers (relation ${relation.id})`
+          : `\`${from}\` and \`${to}\` are already peers (relation ${relation.id}, since ${relation.since.toISOString()}); nothing changed`,
+      );
+      return EXIT.ok;
+    });
+  },
+};
+
+function describe(error: InitiatePeerHandshakeError): string {
+  switch (error.type) {
+    case 'PodNotFound':
+      return `pod \`${error.name}\` does not exist`;
+    case 'SelfPeer':
+      return `a pod cannot be its own peer (\`${error.name}\`)`;
+    case 'ParentChildPair':
+      return `\`${error.child}\` is a spawned child of \`${error.parent}\`; a parent and its child cannot be peers`;
+  }
+}

@@ -1,0 +1,54 @@
+import { PodTools } from '../../../application/tools/pod-tools.js';
+import { executionFailed, type ToolResult } from '../../../application/tools/tool-result.js';
+import { ListAllPods } from '../../../application/use-cases/list-all-pods.js';
+import { err, ok } from '../../../domain/result.js';
+import { podNameArg, positionalArgs } from '../argument-readers.js';
+import { EXIT, type CliCommand } from '../cli-command.js';
+import type { CliOutput } from '../cli-output.js';
+
+export const toolCommand: CliCommand = {
+  name: 'tool',
+  usage: 'tool NAME TOOL JSON',
+  summary: 'run one LLM tool as Pod NAME and print its JSON result',
+  details:
+    'Runs TOOL with the input JSON exactly as if Pod NAME\'s model had called it, with the same\n' +
+    'authority checks. Tools: SpawnPod, SendToPod, ReadPodOutput, StopPod, ListPods, RestorePod,\n' +
+    'SendToPeerPod.\n\n' +
+    'Prints on stdout {"summary": "...", "content": ...} (content only when the tool has any),\n' +
+    'or on a tool error {"error": {"kind": "invalid_argument" | "execution_failed", "message": "..."}}.\n' +
+    'A NAME that names no Pod is an execution_failed tool error.\n\n' +
+    'Exit codes: 0 the tool succeeded; 1 tool error; 2 usage error (bad NAME, JSON that does\n' +
+    'not parse) or store error.',
+  options: {},
+  optionHelp: [],
+  parse(args) {
+    const positionals = positionalArgs(args, ['NAME', 'TOOL', 'JSON']);
+    if (!positionals.ok) return positionals;
+    const [rawName = '', tool = '', rawInput = ''] = positionals.value;
+    const caller = podNameArg(rawName);
+    if (!caller.ok) return caller;
+    let input: unknown;
+    try {
+      input = JSON.parse(rawInput);
+    } catch (error) {
+      return err(`the JSON input does not parse: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return ok(async ({ container, out }) => {
+      // Operator commands may name any Pod, so saying that it does not exist leaks nothing.
+      const exists = (await container.get(ListAllPods).execute()).some((pod) => pod.name === caller.value);
+      const result = exists
+        ? await container.get(PodTools).execute(caller.value, tool, input)
+        : executionFailed(`pod \`${caller.value}\` does not exist`);
+      return printResult(out, result);
+    });
+  },
+};
+
+function printResult(out: CliOutput, result: ToolResult): 0 | 1 {
+  if (!result.ok) {
+    out.json({ error: { kind: result.kind, message: result.message } });
+    return EXIT.refused;
+  }
+  out.json(result.content === undefined ? { summary: result.summary } : { summary: result.summary, content: result.content });
+  return EXIT.ok;
+}

@@ -1,0 +1,41 @@
+import { RemovePeer, type RemovePeerError } from '../../../application/use-cases/remove-peer.js';
+import { ok } from '../../../domain/result.js';
+import { podPairArgs } from '../argument-readers.js';
+import { EXIT, type CliCommand } from '../cli-command.js';
+
+export const unpeerCommand: CliCommand = {
+  name: 'unpeer',
+  usage: 'unpeer A B',
+  summary: 'remove the peer relation between A and B (as from A)',
+  details:
+    'Removes the peer relation between A and B, as the TUI\'s `:unpeer B` does while attached\n' +
+    'to A. Later SendToPeerPod calls between them are refused; messages already delivered stay\n' +
+    'in history, and `pods explain` still shows the relation they came over.\n\n' +
+    'Exit codes: 0 removed; 1 refused: one does not exist, or they are not peers;\n' +
+    '2 usage or store error.',
+  options: {},
+  optionHelp: [],
+  parse(args) {
+    const pair = podPairArgs(args);
+    if (!pair.ok) return pair;
+    const [from, to] = pair.value;
+    return ok(async ({ container, out }) => {
+      const result = await container.get(RemovePeer).execute({ from, to, via: 'cli' });
+      if (!result.ok) {
+        out.fail(describe(result.error));
+        return EXIT.refused;
+      }
+      out.line(`\`${from}\` and \`${to}\` are no longer peers (relation ${result.value.id} removed)`);
+      return EXIT.ok;
+    });
+  },
+};
+
+function describe(error: RemovePeerError): string {
+  switch (error.type) {
+    case 'PodNotFound':
+      return `pod \`${error.name}\` does not exist`;
+    case 'NotPeers':
+      return `\`${error.from}\` and \`${error.to}\` are not peers`;
+  }
+}

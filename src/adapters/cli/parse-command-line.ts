@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { displayValue } from '../../domain/display.js';
+import type { CliCommand, CommandRun, OptionValues } from './cli-command.js';
+
+export const GLOBAL_OPTIONS = {
+  db: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Commands SPEC §6 names that this build does not have yet, and what to call them. */
+const UNAVAILABLE: ReadonlyMap<string, string> = new Map([
+  ['tui', 'the TUI'],
+  ['serve', '`pods serve` (the headless host)'],
+]);
+
+export type CommandLine =
+  | { readonly type: 'help'; readonly command?: CliCommand }
+  | { readonly type: 'unavailable'; readonly feature: string }
+  | { readonly type: 'usage'; readonly message: string; readonly command?: CliCommand }
+  | { readonly type: 'run'; readonly command: CliCommand; readonly run: CommandRun; readonly db?: string };
+
+/**
+ * Two passes of `util.parseArgs`: a lenient one finds the command name (and any `--help`),
+ * then a strict one checks the whole line against the global and that command's options.
+ */
+export function parseCommandLine(argv: readonly string[], commands: readonly CliCommand[], cwd: string): CommandLine {
+  const { tokens } = parseArgs({ args: [...argv], options: GLOBAL_OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const first = tokens.find((t) => t.kind === 'positional');
+  const name = first?.kind === 'positional' ? first.value : undefined;
+  const command = commands.find((c) => c.name === name);
+  const wantsHelp = tokens.some((t) => t.kind === 'option' && t.name === 'help');
+
+  const unavailable = name === undefined ? undefined : UNAVAILABLE.get(name);
+  if (unavailable) return { type: 'unavailable', feature: unavailable };
+  const misplaced = first && tokens.find((t) => t.kind === 'option' && t.index < first.index && !Object.hasOwn(GLOBAL_OPTIONS, t.name));
+  if (misplaced?.kind === 'option') {
+    return { type: 'usage', message: `${misplaced.rawName} is not a global option; put command options after the command` };
+  }
+  if (name !== undefined && name !== 'help' && !command) return { type: 'usage', message: `unknown command ${quote(name)}` };
+  if (wantsHelp && name !== 'help') return command ? { type: 'help', command } : { type: 'help' };
+
+  const strict = strictParse(argv, command);
+  if (!strict.ok) return { type: 'usage', message: strict.message, ...(command ? { command } : {}) };
+  const [, ...positionals] = strict.positionals;
+  if (name === undefined) return { type: 'unavailable', feature: 'the TUI' };
+  if (name === 'help') return helpTopic(positionals, commands);
+  if (!command) throw new Error(`command ${name} vanished`);
+
+  const run = command.parse({ positionals, values: strict.values, cwd });
+  if (!run.ok) return { type: 'usage', message: run.error, command };
+  const db = strict.values['db'];
+  return { type: 'run', command, run: run.value, ...(typeof db === 'string' ? { db } : {}) };
+}
+
+type StrictParse =
+  | { readonly ok: true; readonly positionals: readonly string[]; readonly values: OptionValues }
+  | { readonly ok: false; readonly message: string };
+
+function strictParse(argv: readonly string[], command: CliCommand | undefined): StrictParse {
+  try {
+    const options = { ...(command?.options ?? {}), ...GLOBAL_OPTIONS };
+    const { positionals, values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    return { ok: true, positionals, values };
+  } catch (error) {
+    if (!(error instanceof TypeError) || !('code' in error) || !String(error.code).startsWith('ERR_PARSE_ARGS')) throw error;
+    // Node's messages run to several sentences; the first one says what is wrong.
+    const first = (error.message.split(/\.(\s|$)/)[0] ?? error.message).trim();
+    return { ok: false, message: first.charAt(0).toLowerCase() + first.slice(1) };
+  }
+}
+
+function helpTopic(positionals: readonly string[], commands: readonly CliCommand[]): CommandLine {
+  const [topic, ...extra] = positionals;
+  if (extra.length > 0) return { type: 'usage', message: 'help takes at most one command name' };
+  if (topic === undefined) return { type: 'help' };
+  const command = commands.find((c) => c.name === topic);
+  return command ? { type: 'help', command } : { type: 'usage', message: `unknown command ${quote(topic)}` };
+}
+
+const quote = (raw: string): string => `\`${displayValue(raw)}\``;

@@ -1,0 +1,34 @@
+import type { HistoryEntry } from '../../domain/history-entry.js';
+import { printable } from './printable.js';
+
+/** One history entry as one line, its kind always visible: `#3 peer_message from a: hello`. */
+export function renderEntry(entry: HistoryEntry): string {
+  return `#${entry.seq} ${entry.kind}${describeBody(entry)}`;
+}
+
+function describeBody(entry: HistoryEntry): string {
+  switch (entry.kind) {
+    case 'user_input':
+      return entry.origin.type === 'operator'
+        ? ` from the operator: ${printable(entry.text)}`
+        : ` from parent ${entry.origin.parent}: ${printable(entry.text)}`;
+    case 'assistant_message':
+      return `: ${printable(entry.text)}`;
+    case 'tool_call':
+      return ` ${printable(entry.callId)} ${printable(entry.tool)} ${printable(JSON.stringify(entry.input) ?? 'null')}`;
+    case 'tool_result':
+      return ` ${printable(entry.callId)} ${printable(entry.tool)} ${entry.outcome}: ${printable(entry.summary)}`;
+    case 'peer_message':
+      return ` from ${entry.from}: ${printable(entry.body)}`;
+    case 'pod_event':
+      return ` child ${entry.child} ${entry.event}${entry.message === undefined ? '' : `: ${printable(entry.message)}`}`;
+    case 'notice':
+      return ` ${entry.code}: ${printable(entry.text)}`;
+  }
+}
+
+/** The `--json` form: `seq`, `kind` and `at` first, then the fields of that kind (a peer message's sender is `from`). */
+export function entryJson(entry: HistoryEntry): Record<string, unknown> {
+  const { seq, kind, at, ...rest } = entry;
+  return { seq, kind, at: at.toISOString(), ...rest };
+}

@@ -1,0 +1,69 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { displayValue } from '../domain/display.js';
+import { err, ok, type Result } from '../domain/result.js';
+import type { StoreConfig } from './container.js';
+
+/** Where the store choice comes from: `--db`, the environment, and the paths the default needs. */
+export type StoreSource = {
+  readonly db?: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly homedir: string;
+  readonly cwd: string;
+};
+
+export type InvalidStoreUrl = { readonly type: 'InvalidStoreUrl'; readonly origin: '--db' | 'PODS_DATABASE_URL'; readonly value: string; readonly reason: string };
+
+/** SPEC §6: `--db`, else `PODS_DATABASE_URL`, else PGlite under `$PODS_HOME` (default `~/.pods`). */
+export function storeConfigFrom(source: StoreSource): Result<StoreConfig, InvalidStoreUrl> {
+  const fromEnv = source.env['PODS_DATABASE_URL'];
+  // An empty variable is "unset", as shells make it easy to export one by accident.
+  const [origin, value] = source.db !== undefined ? (['--db', source.db] as const) : (['PODS_DATABASE_URL', fromEnv ?? ''] as const);
+  if (origin === 'PODS_DATABASE_URL' && value === '') {
+    return ok({ kind: 'pglite', dataDir: join(podsHome(source), 'store') });
+  }
+  const fail = (reason: string) => err<InvalidStoreUrl>({ type: 'InvalidStoreUrl', origin, value, reason });
+  if (value === 'memory') return ok({ kind: 'memory' });
+  if (!/^postgres(ql)?:\/\//i.test(value)) {
+    return fail('expected `memory` or a postgres:// URL (leave it unset for the PGlite store under $PODS_HOME)');
+  }
+  try {
+    new URL(value);
+  } catch {
+    return fail('not a valid URL');
+  }
+  return ok({ kind: 'postgres', url: value });
+}
+
+function podsHome(source: StoreSource): string {
+  const configured = source.env['PODS_HOME'];
+  if (configured === undefined || configured === '') return join(source.homedir, '.pods');
+  return isAbsolute(configured) ? configured : resolve(source.cwd, configured);
+}
+
+export function describeInvalidStoreUrl(error: InvalidStoreUrl): string {
+  const what = error.value === '' ? 'empty store URL' : `unsupported store ${displayValue(redactUrl(error.value))}`;
+  return `${error.origin}: ${what}: ${error.reason}`;
+}
+
+/** Names a store for a message without leaking a password. */
+export function describeStore(config: StoreConfig): string {
+  switch (config.kind) {
+    case 'memory':
+      return 'the in-memory store';
+    case 'pglite':
+      return `the PGlite store at ${config.dataDir}`;
+    case 'postgres':
+      return `the PostgreSQL store at ${redactUrl(config.url)}`;
+  }
+}
+
+function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password === '') return raw;
+    url.password = '***';
+    return url.toString();
+  } catch {
+    return raw.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  }
+}

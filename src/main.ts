@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { homedir } from 'node:os';
+import { runCli } from './adapters/cli/run-cli.js';
+import { openContainer } from './composition/container.js';
+
+// A reader that stops early (`pods history a | head -1`) is not an error of ours; the
+// command still finishes and closes the store.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  homedir: homedir(),
+  openStore: openContainer,
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { CLI_COMMANDS } from '../../src/adapters/cli/cli-commands.js';
+import { parseCommandLine, type CommandLine } from '../../src/adapters/cli/parse-command-line.js';
+
+const parse = (...argv: string[]): CommandLine => parseCommandLine(argv, CLI_COMMANDS, '/home/op/project');
+const usage = (line: CommandLine): string => (line.type === 'usage' ? line.message : `not a usage error: ${line.type}`);
+const helpFor = (line: CommandLine): string | undefined => (line.type === 'help' ? (line.command?.name ?? 'global') : undefined);
+
+describe('parseCommandLine', () => {
+  it('accepts --db before or after the command', () => {
+    for (const argv of [['--db', 'memory', 'ls'], ['ls', '--db', 'memory'], ['ls', '--db=memory']]) {
+      const line = parse(...argv);
+      expect(line.type === 'run' && [line.command.name, line.db]).toEqual(['ls', 'memory']);
+    }
+  });
+
+  it('leaves --db out when it is not given', () => {
+    const line = parse('ls');
+    expect(line.type === 'run' && 'db' in line).toBe(false);
+  });
+
+  it.each([
+    [['--help'], 'global'],
+    [['-h'], 'global'],
+    [['help'], 'global'],
+    [['help', 'peer'], 'peer'],
+    [['peer', '--help'], 'peer'],
+    [['peer', '-h'], 'peer'],
+    [['--db', 'memory', 'history', '-h'], 'history'],
+    // Help wins over the arity and option errors it is asked to explain.
+    [['peer', 'only-one', '--bogus', '--help'], 'peer'],
+  ])('shows help for %j', (argv, topic) => {
+    expect(helpFor(parse(...argv))).toBe(topic);
+  });
+
+  it.each([
+    [['frob'], 'unknown command `frob`'],
+    [['help', 'frob'], 'unknown command `frob`'],
+    [['help', 'peer', 'ls'], 'help takes at most one command name'],
+    [['--bogus'], "unknown option '--bogus'"],
+    [['ls', '--bogus'], "unknown option '--bogus'"],
+    [['ls', 'extra'], 'takes no arguments, got 1'],
+    [['ls', '--json=yes'], "option '--json' does not take an argument"],
+    [['ls', '--db'], "option '--db <value>' argument missing"],
+    [['--after', '3', 'history', 'a'], '--after is not a global option; put command options after the command'],
+    [['peer', 'a'], 'expected 2 arguments (A B), got 1'],
+    [['peer', 'a', 'b', 'c'], 'expected 2 arguments (A B), got 3'],
+    [['peer', 'a', '-b'], "unknown option '-b'"],
+    [['peer', 'a', 'b c'], 'invalid pod name: b c (1-64 characters from A-Z a-z 0-9 . _ -, starting with a letter or digit)'],
+    [['create', '.hidden'], 'invalid pod name: .hidden (1-64 characters from A-Z a-z 0-9 . _ -, starting with a letter or digit)'],
+    [['create', 'a', '--scope', 'rw:/x'], '--scope rw:/x: invalid permission "rw": must be "read" or "write"'],
+    [['create', 'a', '--scope', 'read:x'], '--scope read:x: invalid path x: must be absolute'],
+    [['tool', 'a', 'ListPods'], 'expected 3 arguments (NAME TOOL JSON), got 2'],
+    [['history', 'a', '--after', '-1'], "option '--after' argument is ambiguous"],
+    [['history', 'a', '--after', 'x'], '--after must be a whole number of at least 0, got "x"'],
+    [['history', 'a', '--limit', '0'], '--limit must be a whole number of at least 1, got "0"'],
+    [['explain', 'a', '0'], 'SEQ must be a whole number of at least 1, got "0"'],
+    [['explain', 'a', '1.5'], 'SEQ must be a whole number of at least 1, got "1.5"'],
+  ])('refuses %j', (argv, message) => {
+    expect(usage(parse(...argv))).toBe(message);
+  });
+
+  it('says which command a usage error belongs to', () => {
+    const line = parse('peer', 'a');
+    expect(line.type === 'usage' && line.command?.name).toBe('peer');
+  });
+
+  it('refuses JSON that does not parse', () => {
+    expect(usage(parse('tool', 'a', 'ListPods', '{'))).toMatch(/^the JSON input does not parse: /);
+  });
+
+  it.each([[[]], [['tui']], [['tui', '--pod', 'x']], [['--db', 'memory']]])('reports %j as the TUI, which is not available yet', (argv) => {
+    expect(parse(...argv)).toEqual({ type: 'unavailable', feature: 'the TUI' });
+  });
+
+  it('reports serve as not available yet', () => {
+    expect(parse('serve', '--pod', 'a')).toEqual({ type: 'unavailable', feature: '`pods serve` (the headless host)' });
+  });
+
+  it('treats option names that exist on Object.prototype as unknown', () => {
+    expect(usage(parse('--constructor', 'ls'))).toBe('--constructor is not a global option; put command options after the command');
+    expect(usage(parse('toString'))).toBe('unknown command `toString`');
+  });
+});
