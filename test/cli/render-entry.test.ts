@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { entryJson, renderEntry } from '../../src/adapters/cli/render-entry.js';
+import { printable } from '../../src/adapters/cli/printable.js';
+import type { HistoryEntry, HistoryEntryBody } from '../../src/domain/history-entry.js';
+import { PodName } from '../../src/domain/pod-name.js';
+
+const at = new Date('2026-11-01T12:00:00.000Z');
+const entry = (seq: number, body: HistoryEntryBody): HistoryEntry => ({ ...body, pod: PodName.unsafe('b'), seq, at });
+const a = PodName.unsafe('a');
+
+describe('renderEntry', () => {
+  it.each<[HistoryEntryBody, string]>([
+    [{ kind: 'user_input', text: 'hi', origin: { type: 'operator' } }, '#1 user_input from the operator: hi'],
+    [{ kind: 'user_input', text: 'do it', origin: { type: 'parent', parent: a } }, '#1 user_input from parent a: do it'],
+    [{ kind: 'assistant_message', text: 'done' }, '#1 assistant_message: done'],
+    [{ kind: 'tool_call', callId: 'call_1', tool: 'ListPods', input: {} }, '#1 tool_call call_1 ListPods {}'],
+    [{ kind: 'tool_result', callId: 'call_1', tool: 'ListPods', outcome: 'ok', summary: '2 visible pod(s)' }, '#1 tool_result call_1 ListPods ok: 2 visible pod(s)'],
+    [{ kind: 'peer_message', from: a, relationId: 'rel_1', messageId: 'msg_1', pairSeq: 1, body: 'hello' }, '#1 peer_message from a: hello'],
+    [{ kind: 'pod_event', child: PodName.unsafe('kid'), event: 'finished' }, '#1 pod_event child kid finished'],
+    [{ kind: 'pod_event', child: PodName.unsafe('kid'), event: 'errored', message: 'boom' }, '#1 pod_event child kid errored: boom'],
+    [{ kind: 'notice', code: 'restored', text: 'restored by a' }, '#1 notice restored: restored by a'],
+  ])('shows %j on one typed line', (body, line) => {
+    expect(renderEntry(entry(1, body))).toBe(line);
+  });
+
+  it('keeps a multi-line or hostile body on one inert line', () => {
+    const body = 'line one\nline two\r\n\u001b[31mred\u001b[0m \u202eevil\tend';
+    const line = renderEntry(entry(7, { kind: 'peer_message', from: a, relationId: 'r', messageId: 'm', pairSeq: 1, body }));
+    expect(line).toBe('#7 peer_message from a: line one\\nline two\\r\\n\\u{1b}[31mred\\u{1b}[0m \\u{202e}evil\\tend');
+    expect(line).not.toMatch(/[\u0000-\u001f\u202e]/);
+  });
+});
+
+describe('printable', () => {
+  it('leaves ordinary text, including non-ASCII letters, alone', () => {
+    expect(printable('héllo wörld — ok ✓')).toBe('héllo wörld — ok ✓');
+  });
+});
+
+describe('entryJson', () => {
+  it('puts seq, kind and at first and names a peer message\'s sender in from', () => {
+    const json = entryJson(entry(3, { kind: 'peer_message', from: a, relationId: 'rel_1', messageId: 'msg_1', pairSeq: 2, body: 'hello' }));
+    expect(Object.keys(json).slice(0, 3)).toEqual(['seq', 'kind', 'at']);
+    expect(json).toEqual({ seq: 3, kind: 'peer_message', at: '2026-11-01T12:00:00.000Z', pod: 'b', from: 'a', relationId: 'rel_1', messageId: 'msg_1', pairSeq: 2, body: 'hello' });
+  });
+});

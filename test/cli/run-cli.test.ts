@@ -1,0 +1,223 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/adapters/cli/run-cli.js';
+import { inProcessCli } from './in-process-cli.js';
+
+let cli: ReturnType<typeof inProcessCli>;
+beforeEach(() => {
+  cli = inProcessCli();
+});
+afterEach(async () => cli.dispose());
+
+const json = (stdout: string): unknown => JSON.parse(stdout);
+
+describe('pods (in process, one memory store)', () => {
+  it('creates, peers and messages Pods through the same use cases and tools a model uses', async () => {
+    expect(await cli.run('create', 'a')).toEqual({ code: 0, stdout: 'created pod `a` with scope write:/home/op/project\n', stderr: '' });
+    expect((await cli.run('create', 'b', '--scope', 'read:/srv/data', '--scope', 'write:/tmp/b/')).stdout).toBe(
+      'created pod `b` with scope read:/srv/data, write:/tmp/b\n',
+    );
+    expect((await cli.run('peer', 'a', 'b')).stdout).toMatch(/^`a` and `b` are now peers \(relation rel_\w+\)\n$/);
+
+    const listed = await cli.run('tool', 'a', 'ListPods', '{}');
+    expect(listed.code).toBe(0);
+    expect(json(listed.stdout)).toMatchObject({
+      summary: '2 visible pod(s)',
+      content: [{ name: 'a', visibility: 'self' }, { name: 'b', visibility: 'peer', peer: { initiatedFrom: 'a' } }],
+    });
+
+    const steer = await cli.run('tool', 'a', 'SendToPod', '{"name":"b","message":"hi"}');
+    expect(steer.code).toBe(1);
+    expect(json(steer.stdout)).toEqual({
+      error: { kind: 'invalid_argument', message: 'pod `b` is a peer of `a`, not its spawned child; use SendToPeerPod' },
+    });
+
+    const sent = await cli.run('tool', 'a', 'SendToPeerPod', '{"name":"b","message":"hello\\nthere"}');
+    expect(sent.code).toBe(0);
+    expect(json(sent.stdout)).toMatchObject({ content: { pair_seq: 1, delivered_to: 'stopped', duplicate: false } });
+
+    const history = await cli.run('history', 'b', '--json');
+    expect(json(history.stdout)).toEqual([
+      expect.objectContaining({ seq: 1, kind: 'peer_message', from: 'a', body: 'hello\nthere', at: expect.stringMatching(/^\d{4}-/) }),
+    ]);
+    expect((await cli.run('history', 'b')).stdout).toBe('#1 peer_message from a: hello\\nthere\n');
+
+    const explained = await cli.run('explain', 'b', '1');
+    expect(explained.stdout.split('\n')).toEqual([
+      '#1 peer_message from a: hello\\nthere',
+      expect.stringMatching(/^ {2}peer message #1 from `a` over relation rel_\w+ \(current\)$/),
+      expect.stringMatching(/^ {2}← created by `:peer` from `a` via cli at \d{4}-\d\d-\d\dT[\d:.]+Z$/),
+      '',
+    ]);
+    expect(json((await cli.run('explain', 'b', '1', '--json')).stdout)).toMatchObject({
+      entry: { seq: 1, kind: 'peer_message', from: 'a' },
+      chain: [{ step: 'peer_relation', current: true }, { step: 'operator_command', command: 'peer', record: { via: 'cli', initiatedFrom: 'a' } }],
+    });
+
+    expect((await cli.run('unpeer', 'b', 'a')).stdout).toMatch(/^`b` and `a` are no longer peers \(relation rel_\w+ removed\)\n$/);
+    expect((await cli.run('explain', 'b', '1')).stdout).toContain('(since removed)');
+    expect((await cli.run('tool', 'a', 'SendToPeerPod', '{"name":"b","message":"again"}')).code).toBe(1);
+  });
+
+  it('lists every Pod in the store for the operator, as a table or as JSON', async () => {
+    expect(await cli.run('ls')).toEqual({ code: 0, stdout: 'no pods in the store\n', stderr: '' });
+    await cli.run('create', 'main');
+    await cli.run('tool', 'main', 'SpawnPod', '{"name":"worker","task":"count","scope":[{"target":"/home/op/project/src","permission":"read"}]}');
+    expect((await cli.run('ls')).stdout.split('\n')).toEqual([
+      'NAME    STATUS   ORIGIN         SCOPE',
+      'main    stopped  operator       write:/home/op/project',
+      expect.stringMatching(/^worker {2}(idle {3}|stopped) {2}child of main {2}read:\/home\/op\/project\/src$/),
+      '',
+    ]);
+    expect(json((await cli.run('ls', '--json')).stdout)).toMatchObject([
+      { name: 'main', origin: { type: 'operator' }, scope: [{ target: '/home/op/project', permission: 'write', recursive: true }] },
+      { name: 'worker', origin: { type: 'spawned', parent: 'main' } },
+    ]);
+  });
+
+  it('treats an existing peer relation as success with a note', async () => {
+    await cli.run('create', 'a');
+    await cli.run('create', 'b');
+    await cli.run('peer', 'a', 'b');
+    const again = await cli.run('peer', 'b', 'a');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^`b` and `a` are already peers \(relation rel_\w+, since \d{4}-[\d-]+T[\d:.]+Z\); nothing changed\n$/);
+  });
+
+  it.each([
+    [['peer', 'a', 'a'], 'pods peer: a pod cannot be its own peer (`a`)'],
+    [['peer', 'a', 'ghost'], 'pods peer: pod `ghost` does not exist'],
+    [['peer', 'a', 'kid'], 'pods peer: `kid` is a spawned child of `a`; a parent and its child cannot be peers'],
+    [['peer', 'kid', 'a'], 'pods peer: `kid` is a spawned child of `a`; a parent and its child cannot be peers'],
+    [['unpeer', 'a', 'b'], 'pods unpeer: `a` and `b` are not peers'],
+    [['unpeer', 'a', 'ghost'], 'pods unpeer: pod `ghost` does not exist'],
+    [['create', 'a'], 'pods create: a pod named `a` already exists'],
+    [['history', 'ghost'], 'pods history: pod `ghost` does not exist'],
+    [['explain', 'ghost', '1'], 'pods explain: pod `ghost` does not exist'],
+    [['explain', 'a', '9'], 'pods explain: pod `a` has no history entry #9'],
+  ])('refuses %j in plain words with exit 1', async (argv, message) => {
+    await cli.run('create', 'a');
+    await cli.run('create', 'b');
+    await cli.run('tool', 'a', 'SpawnPod', '{"name":"kid","task":"work"}');
+    expect(await cli.run(...argv)).toEqual({ code: 1, stdout: '', stderr: `${message}\n` });
+  });
+
+  it('reports a tool run as a Pod that does not exist as an execution_failed tool error', async () => {
+    const run = await cli.run('tool', 'ghost', 'ListPods', '{}');
+    expect(run.code).toBe(1);
+    expect(json(run.stdout)).toEqual({ error: { kind: 'execution_failed', message: 'pod `ghost` does not exist' } });
+  });
+
+  it('reports tool input the schema rejects, and unknown tools, as invalid_argument', async () => {
+    await cli.run('create', 'a');
+    expect(json((await cli.run('tool', 'a', 'ListPods', '[]')).stdout)).toMatchObject({ error: { kind: 'invalid_argument' } });
+    expect(json((await cli.run('tool', 'a', 'InspectPod', '{}')).stdout)).toMatchObject({
+      error: { kind: 'invalid_argument', message: expect.stringMatching(/^unknown tool `InspectPod`/) },
+    });
+  });
+
+  it('pages history with --after and --limit', async () => {
+    await cli.run('create', 'a');
+    await cli.run('create', 'b');
+    await cli.run('peer', 'a', 'b');
+    for (const n of [1, 2, 3]) await cli.run('tool', 'a', 'SendToPeerPod', `{"name":"b","message":"m${n}"}`);
+    expect((await cli.run('history', 'b', '--after', '1', '--limit', '1')).stdout).toBe('#2 peer_message from a: m2\n');
+    expect((await cli.run('history', 'b', '--after', '3')).stdout).toBe('no history entries after #3\n');
+    expect((await cli.run('history', 'a', '--json')).stdout).toBe('[]\n');
+  });
+
+  it('exits 2 with one line and a pointer to help on a usage error, without opening the store', async () => {
+    const run = await cli.run('peer', 'a');
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'pods peer: expected 2 arguments (A B), got 1; see `pods help peer`\n' });
+    expect((await cli.run('frob')).stderr).toBe('pods: unknown command `frob`; see `pods --help`\n');
+    expect((await cli.run('create', 'bad name')).stderr).toBe(
+      'pods create: invalid pod name: bad name (1-64 characters from A-Z a-z 0-9 . _ -, starting with a letter or digit); see `pods help create`\n',
+    );
+    expect(cli.stats.opened).toBe(0);
+  });
+
+  it('says the TUI is not available yet, on one line, with exit 2', async () => {
+    for (const argv of [[], ['tui']]) {
+      expect(await cli.run(...argv)).toEqual({
+        code: 2, stdout: '', stderr: 'pods: the TUI is not available yet; see `pods --help` for the commands that are\n',
+      });
+    }
+  });
+
+  it('prints help on stdout with exit 0, listing only commands that exist', async () => {
+    const help = await cli.run('--help');
+    expect(help.code).toBe(0);
+    for (const name of ['create', 'ls', 'peer', 'unpeer', 'tool', 'history', 'explain']) expect(help.stdout).toContain(`\n  ${name} `);
+    expect(help.stdout).not.toMatch(/\btui\b|\bserve\b/);
+    const peer = await cli.run('help', 'peer');
+    expect(peer.stdout).toMatch(/^Usage: pods \[--db URL\] peer A B\n/);
+    expect(await cli.run('peer', '--help')).toEqual(peer);
+  });
+
+  it('picks the store from --db, then PODS_DATABASE_URL, then PGlite under PODS_HOME', async () => {
+    await cli.run('ls', '--db', 'memory');
+    await cli.run('ls');
+    const fromEnv = inProcessCli({ env: { PODS_DATABASE_URL: 'postgres://127.0.0.1/pods', PODS_HOME: '/var/pods' } });
+    await fromEnv.run('ls');
+    await fromEnv.run('--db', 'memory', 'ls');
+    expect([...cli.stats.configs, ...fromEnv.stats.configs]).toEqual([
+      { kind: 'memory' },
+      { kind: 'pglite', dataDir: '/home/op/.pods/store' },
+      { kind: 'postgres', url: 'postgres://127.0.0.1/pods' },
+      { kind: 'memory' },
+    ]);
+  });
+
+  it('closes the store after every command that opened it, refusals included', async () => {
+    await cli.run('create', 'a');
+    await cli.run('create', 'a');
+    await cli.run('tool', 'a', 'SendToPod', '{"name":"x","message":"m"}');
+    expect(cli.stats).toMatchObject({ opened: 3, closed: 3 });
+  });
+});
+
+describe('pods store failures', () => {
+  const run = async (openStore: Parameters<typeof runCli>[1]['openStore'], argv: string[] = ['ls']) => {
+    let stderr = '';
+    let closed = 0;
+    const code = await runCli(argv, {
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => (stderr += t) },
+      env: {}, cwd: '/', homedir: '/home/op',
+      openStore: async (config) => {
+        const opened = await openStore(config);
+        return { ...opened, close: async () => { closed += 1; await opened.close(); } };
+      },
+    });
+    return { code, stderr, closed };
+  };
+
+  it('turns a store that cannot be opened into one line and exit 2', async () => {
+    const failed = await run(async () => {
+      throw new Error('data directory /home/op/.pods/store is in use by process 4242\n    at lock (lock.ts:1)');
+    });
+    expect(failed).toEqual({
+      code: 2, closed: 0,
+      stderr: 'pods ls: cannot open the PGlite store at /home/op/.pods/store: data directory /home/op/.pods/store is in use by process 4242\n',
+    });
+  });
+
+  it('names the first cause of a connection refused on every address', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const failed = await run(async () => {
+      throw new AggregateError([refused, new Error('connect ECONNREFUSED ::1:1')]);
+    });
+    expect(failed.stderr).toBe('pods ls: cannot open the PGlite store at /home/op/.pods/store: connect ECONNREFUSED 127.0.0.1:1\n');
+  });
+
+  it('still closes the store when a command throws, and exits 2', async () => {
+    const { openContainer } = await import('../../src/composition/container.js');
+    const failed = await run(async () => {
+      const opened = await openContainer({ kind: 'memory' });
+      const { UNIT_OF_WORK } = await import('../../src/application/ports/unit-of-work.js');
+      await opened.container.unbind(UNIT_OF_WORK);
+      opened.container.bind(UNIT_OF_WORK).toConstantValue({ run: async () => { throw new Error('connection terminated'); } });
+      return opened;
+    });
+    expect(failed).toEqual({ code: 2, closed: 1, stderr: 'pods ls: could not complete: connection terminated\n' });
+  });
+});
