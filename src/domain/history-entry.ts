@@ -5,7 +5,7 @@ export type InputOrigin = { readonly type: 'operator' } | { readonly type: 'pare
 
 export type ChildEvent = 'finished' | 'errored' | 'stopped';
 
-export type NoticeCode = 'ping_pong_breaker' | 'run_errored' | 'step_limit' | 'restored';
+export type NoticeCode = 'ping_pong_breaker' | 'run_errored' | 'step_limit' | 'turn_cancelled' | 'interrupted';
 
 /**
  * Everything a model can ever see is one of these, committed before it enters a request.
@@ -13,8 +13,19 @@ export type NoticeCode = 'ping_pong_breaker' | 'run_errored' | 'step_limit' | 'r
  */
 export type HistoryEntryBody =
   | { readonly kind: 'user_input'; readonly text: string; readonly origin: InputOrigin }
-  | { readonly kind: 'assistant_message'; readonly text: string }
-  | { readonly kind: 'tool_call'; readonly callId: string; readonly tool: string; readonly input: unknown }
+  | {
+      readonly kind: 'assistant_message';
+      readonly text: string;
+      /** The newest history entry the model request that produced this had seen. */
+      readonly seenThrough?: number;
+    }
+  | {
+      readonly kind: 'tool_call';
+      readonly callId: string;
+      readonly tool: string;
+      readonly input: unknown;
+      readonly seenThrough?: number;
+    }
   | {
       readonly kind: 'tool_result';
       readonly callId: string;
@@ -35,7 +46,13 @@ export type HistoryEntryBody =
       readonly idempotencyKey?: string;
     }
   | { readonly kind: 'pod_event'; readonly child: PodName; readonly event: ChildEvent; readonly message?: string }
-  | { readonly kind: 'notice'; readonly code: NoticeCode; readonly text: string };
+  | {
+      readonly kind: 'notice';
+      readonly code: NoticeCode;
+      readonly text: string;
+      /** Input up to here is dealt with (answered, withheld by the breaker, or failed). */
+      readonly seenThrough?: number;
+    };
 
 export type HistoryEntryKind = HistoryEntryBody['kind'];
 

@@ -21,7 +21,12 @@ import { MessageBody } from '../../src/domain/message-body.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import type { RuntimeStatus } from '../../src/domain/pod-status.js';
 import { ScopeRule } from '../../src/domain/scope-rule.js';
+import { HostRuntime } from '../../src/application/host/host-runtime.js';
+import { RunTurn } from '../../src/application/host/run-turn.js';
+import { DEFAULT_TURN_CONFIG, type TurnConfig } from '../../src/application/host/turn-config.js';
+import type { Model } from '../../src/application/ports/model.js';
 import { ManualClock } from './manual-clock.js';
+import { ScriptedModel } from './scripted-model.js';
 import { SequentialIds } from './sequential-ids.js';
 
 export const name = (raw: string): PodName => PodName.unsafe(raw);
@@ -33,7 +38,7 @@ export const rule = (shorthand: string): ScopeRule => {
 };
 
 /** Every use case wired by hand over one store, with a manual clock and a recording host. */
-export function makeWorld(uow: UnitOfWork) {
+export function makeWorld(uow: UnitOfWork, model: Model = new ScriptedModel(), turn: TurnConfig = DEFAULT_TURN_CONFIG) {
   const clock = new ManualClock();
   const ids = new SequentialIds();
   const host = new InProcessPodHost();
@@ -46,6 +51,8 @@ export function makeWorld(uow: UnitOfWork) {
   const listPods = new ListPods(uow, clock);
   const restorePod = new RestorePod(uow, clock, host);
   const deliver = new DeliverPeerMessage(uow, clock, ids, host);
+  const tools = new PodTools(spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver);
+  const runTurn = new RunTurn(uow, clock, model, tools, host, turn);
   const world = {
     uow, clock, ids, host, signals,
     createPod: new CreatePod(uow, clock),
@@ -56,7 +63,11 @@ export function makeWorld(uow: UnitOfWork) {
     readHistory: new ReadHistory(uow),
     listAll: new ListAllPods(uow, clock),
     operatorInput: new SubmitOperatorInput(uow, clock, host),
-    tools: new PodTools(spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver),
+    tools,
+    model,
+    runTurn,
+    /** A run loop on this world's host; call `start()` to let it react to signals. */
+    runtime: new HostRuntime(uow, clock, host, host, runTurn),
 
     async create(raw: string, scope: readonly string[] = ['write:/work']) {
       const r = await world.createPod.execute({ name: name(raw), scope: scope.map(rule) });

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { injectable } from 'inversify';
+import type { HostSignal, HostSignals } from '../../application/ports/host-signals.js';
 import type { PodHost, WakeReason } from '../../application/ports/pod-host.js';
 import type { PodName } from '../../domain/pod-name.js';
 
-export type HostSignal =
-  | { readonly type: 'adopt'; readonly pod: PodName }
-  | { readonly type: 'wake'; readonly pod: PodName; readonly reason: WakeReason }
-  | { readonly type: 'halt'; readonly pod: PodName };
+export type { HostSignal };
 
 /**
  * The host seen from the use cases: their post-commit calls become signals that a run
@@ -14,7 +12,7 @@ export type HostSignal =
  * leases are in the store), so a process with no run loop loses nothing by ignoring them.
  */
 @injectable()
-export class InProcessPodHost implements PodHost {
+export class InProcessPodHost implements PodHost, HostSignals {
   readonly hostId = `host_${randomUUID()}`;
   readonly leaseTtlMs = 10_000;
   private readonly listeners = new Set<(signal: HostSignal) => void>();

@@ -75,7 +75,9 @@ export class DeliverPeerMessage {
         if (decision.run) autoTurns += 1;
         else {
           turn = 'withheld';
-          await repos.history.append(to, { kind: 'notice', code: 'ping_pong_breaker', text: describeBreaker(from, to, decision.autoTurns) }, now);
+          const text = describeBreaker(from, to, decision.autoTurns);
+          // seenThrough marks the message as dealt with, so no host starts a turn for it alone.
+          await repos.history.append(to, { kind: 'notice', code: 'ping_pong_breaker', text, seenThrough: entry.seq }, now);
         }
       }
       await repos.relations.saveCounters({ a: relation.a, b: relation.b, lastPairSeq: pairSeq, autoTurns });

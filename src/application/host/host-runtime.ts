@@ -1,0 +1,191 @@
+import { inject, injectable } from 'inversify';
+import type { PodName } from '../../domain/pod-name.js';
+import type { Lease, RuntimeStatus } from '../../domain/pod-status.js';
+import { err, ok, type Result } from '../../domain/result.js';
+import { CLOCK, type Clock } from '../ports/clock.js';
+import { HOST_SIGNALS, type HostSignal, type HostSignals } from '../ports/host-signals.js';
+import { POD_HOST, type PodHost } from '../ports/pod-host.js';
+import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import { RunTurn, type TurnReport } from './run-turn.js';
+
+export type HostEvent =
+  | { readonly type: 'turn_started'; readonly pod: PodName }
+  | { readonly type: 'turn_ended'; readonly pod: PodName; readonly report: TurnReport; readonly ms: number }
+  | { readonly type: 'turn_failed'; readonly pod: PodName; readonly error: string }
+  | { readonly type: 'lease_lost'; readonly pod: PodName };
+
+type Running = { status: RuntimeStatus; turn: Promise<void> | undefined; abort: AbortController | undefined; again: boolean };
+
+/**
+ * Runs the Pods whose leases this host holds: one turn at a time per Pod, started when
+ * committed input arrives (host signals) and renewed in the store so no other host runs
+ * the same Pod. A host that dies loses its leases by expiry.
+ */
+@injectable()
+export class HostRuntime {
+  private readonly pods = new Map<PodName, Running>();
+  private readonly listeners = new Set<(event: HostEvent) => void>();
+  private renewTimer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private closing = false;
+
+  constructor(
+    @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(POD_HOST) private readonly host: PodHost,
+    @inject(HOST_SIGNALS) private readonly signals: HostSignals,
+    @inject(RunTurn) private readonly runTurn: RunTurn,
+  ) {}
+
+  /** Starts listening and renewing; renewals run at a third of the lease time. */
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.signals.subscribe((signal) => this.onSignal(signal));
+    this.renewTimer = setInterval(() => void this.renewAll(), Math.max(50, Math.floor(this.host.leaseTtlMs / 3)));
+  }
+
+  on(listener: (event: HostEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Takes a Pod's lease and runs it here; refused while another host holds it. */
+  async attach(pod: PodName): Promise<Result<void, { readonly heldBy: Lease }>> {
+    const now = this.clock.now();
+    const taken = await this.uow.run((repos) => repos.leases.tryAcquire(pod, this.host.hostId, now, this.expiry()));
+    if (!taken.acquired) return err({ heldBy: taken.heldBy });
+    this.adopt(pod);
+    return ok(undefined);
+  }
+
+  isRunning(pod: PodName): boolean {
+    return this.pods.has(pod);
+  }
+
+  busy(pod: PodName): boolean {
+    return this.pods.get(pod)?.turn !== undefined;
+  }
+
+  /** Cancels the turn in flight, if any; true when there was one. */
+  cancel(pod: PodName): boolean {
+    const running = this.pods.get(pod);
+    if (!running?.abort) return false;
+    running.abort.abort();
+    return true;
+  }
+
+  /** Resolves when no turn of `pod` is in flight or pending. */
+  async idle(pod: PodName): Promise<void> {
+    for (let running = this.pods.get(pod); running?.turn; running = this.pods.get(pod)) await running.turn;
+  }
+
+  /** Stops every turn, waits for it to commit its last step, and gives the leases back. */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    this.unsubscribe?.();
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    for (const running of this.pods.values()) running.abort?.abort();
+    await Promise.all([...this.pods.values()].map((r) => r.turn));
+    const pods = [...this.pods.keys()];
+    this.pods.clear();
+    await this.uow.run(async (repos) => {
+      for (const pod of pods) await repos.leases.release(pod, this.host.hostId);
+    });
+  }
+
+  private onSignal(signal: HostSignal): void {
+    if (this.closing) return;
+    switch (signal.type) {
+      case 'adopt':
+        this.adopt(signal.pod);
+        return;
+      case 'wake':
+        if (this.pods.has(signal.pod)) this.schedule(signal.pod);
+        return;
+      case 'halt':
+        this.drop(signal.pod);
+        return;
+    }
+  }
+
+  private adopt(pod: PodName): void {
+    if (!this.pods.has(pod)) this.pods.set(pod, { status: 'idle', turn: undefined, abort: undefined, again: false });
+    // A restored Pod may hold input delivered while it was stopped.
+    this.schedule(pod);
+  }
+
+  private drop(pod: PodName): void {
+    this.pods.get(pod)?.abort?.abort();
+    this.pods.delete(pod);
+  }
+
+  private schedule(pod: PodName): void {
+    const running = this.pods.get(pod);
+    if (!running || this.closing) return;
+    if (running.turn) {
+      running.again = true;
+      return;
+    }
+    running.turn = this.loop(pod, running).finally(() => {
+      running.turn = undefined;
+      running.abort = undefined;
+    });
+  }
+
+  /** Turns until no input is left unanswered; input arriving mid-turn gets the next one. */
+  private async loop(pod: PodName, running: Running): Promise<void> {
+    do {
+      running.again = false;
+      running.abort = new AbortController();
+      let started = Date.now();
+      try {
+        const result = await this.runTurn.execute({
+          pod,
+          signal: running.abort.signal,
+          onStart: async () => {
+            started = Date.now();
+            await this.setStatus(pod, running, 'running');
+          },
+        });
+        if (!result.ok || result.value.end === 'nothing_to_do') return;
+        this.emit({ type: 'turn_ended', pod, report: result.value, ms: Date.now() - started });
+        if (result.value.end === 'cancelled') running.again = false;
+        else running.again = true; // look once more: input may have landed during the last step
+      } catch (error) {
+        this.emit({ type: 'turn_failed', pod, error: error instanceof Error ? error.message : String(error) });
+        running.again = false;
+      }
+      await this.setStatus(pod, running, 'idle');
+    } while (running.again && this.pods.get(pod) === running && !this.closing);
+  }
+
+  private async setStatus(pod: PodName, running: Running, status: RuntimeStatus): Promise<void> {
+    running.status = status;
+    if (status === 'running') this.emit({ type: 'turn_started', pod });
+    const renewed = await this.uow.run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), status));
+    if (!renewed) this.loseLease(pod);
+  }
+
+  private async renewAll(): Promise<void> {
+    for (const [pod, running] of this.pods) {
+      const renewed = await this.uow
+        .run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), running.status))
+        .catch(() => true); // a store hiccup is retried at the next tick; expiry is the real limit
+      if (!renewed) this.loseLease(pod);
+    }
+  }
+
+  private loseLease(pod: PodName): void {
+    if (!this.pods.has(pod)) return;
+    this.drop(pod);
+    this.emit({ type: 'lease_lost', pod });
+  }
+
+  private expiry(): Date {
+    return new Date(this.clock.now().getTime() + this.host.leaseTtlMs);
+  }
+
+  private emit(event: HostEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

@@ -1,0 +1,131 @@
+import { inject, injectable } from 'inversify';
+import type { HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
+import type { PodName } from '../../domain/pod-name.js';
+import { err, ok, type Result } from '../../domain/result.js';
+import { orphanToolCalls, parentOf, unansweredInput } from '../../domain/turn-trigger.js';
+import { podNotFound, type PodNotFound } from '../errors.js';
+import { CLOCK, type Clock } from '../ports/clock.js';
+import { MODEL, type Model } from '../ports/model.js';
+import { POD_HOST, type PodHost } from '../ports/pod-host.js';
+import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import { PodTools } from '../tools/pod-tools.js';
+import { TURN_CONFIG, type TurnConfig } from './turn-config.js';
+
+export type TurnEnd = 'finished' | 'errored' | 'step_limit' | 'cancelled' | 'nothing_to_do';
+export type TurnReport = {
+  readonly end: TurnEnd;
+  readonly steps: number;
+  /** The input this turn answered. */
+  readonly trigger: readonly HistoryEntry[];
+  /** The parent told about this turn's end, when its parent started it. */
+  readonly reportedTo?: PodName;
+};
+
+/**
+ * One turn of one Pod: model request → commit the reply → run its tool calls as the Pod →
+ * commit each result → repeat until the model stops or the step limit. Every request is
+ * built from committed history only, and everything it produces is committed before the
+ * next request, so a crash at any point leaves history consistent with what a model saw.
+ */
+@injectable()
+export class RunTurn {
+  constructor(
+    @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(MODEL) private readonly model: Model,
+    @inject(PodTools) private readonly tools: PodTools,
+    @inject(POD_HOST) private readonly host: PodHost,
+    @inject(TURN_CONFIG) private readonly config: TurnConfig,
+  ) {}
+
+  async execute(command: {
+    readonly pod: PodName;
+    readonly signal?: AbortSignal;
+    /** Called once there is something to answer, before the first model request. */
+    readonly onStart?: () => Promise<void>;
+  }): Promise<Result<TurnReport, PodNotFound>> {
+    const { pod, signal, onStart } = command;
+    const start = await this.uow.run(async (repos) => {
+      if (!(await repos.pods.get(pod))) return undefined;
+      return repos.history.read(pod);
+    });
+    if (!start) return err(podNotFound(pod));
+    const trigger = unansweredInput(start);
+    const orphans = orphanToolCalls(start);
+    if (trigger.length === 0 && orphans.length === 0) return ok({ end: 'nothing_to_do', steps: 0, trigger });
+    await onStart?.();
+
+    for (const orphan of orphans) {
+      if (orphan.kind !== 'tool_call') continue;
+      await this.append(pod, {
+        kind: 'tool_result', callId: orphan.callId, tool: orphan.tool, outcome: 'execution_failed',
+        summary: 'the host stopped before this call finished; its result is unknown and it was not retried',
+      });
+    }
+
+    const { end, steps } = await this.steps(pod, signal);
+    const parent = parentOf(trigger);
+    const reportedTo = parent && (end === 'finished' || end === 'errored' || end === 'step_limit')
+      ? await this.reportToParent(parent, pod, end)
+      : undefined;
+    return ok({ end, steps, trigger, ...(reportedTo ? { reportedTo } : {}) });
+  }
+
+  private async steps(pod: PodName, signal: AbortSignal | undefined): Promise<{ end: TurnEnd; steps: number }> {
+    const specs = this.tools.specs();
+    for (let step = 1; step <= this.config.stepLimit; step++) {
+      const history = await this.uow.run((repos) => repos.history.read(pod));
+      const seenThrough = history.at(-1)?.seq ?? 0;
+      const reply = await this.model.complete({ pod, history, tools: specs, ...(signal ? { signal } : {}) });
+      if (signal?.aborted) {
+        await this.append(pod, { kind: 'notice', code: 'turn_cancelled', text: 'the operator cancelled this turn', seenThrough });
+        return { end: 'cancelled', steps: step };
+      }
+      if (!reply.ok) {
+        await this.append(pod, { kind: 'notice', code: 'run_errored', text: `model request failed: ${reply.error}`, seenThrough });
+        return { end: 'errored', steps: step };
+      }
+      // An empty reply is still an answer: recording it moves the watermark, so the
+      // same input does not start turn after turn.
+      if (reply.text !== '' || reply.toolCalls.length === 0) {
+        await this.append(pod, { kind: 'assistant_message', text: reply.text, seenThrough });
+      }
+      for (const call of reply.toolCalls) {
+        await this.append(pod, { kind: 'tool_call', callId: call.callId, tool: call.tool, input: call.input, seenThrough });
+      }
+      if (reply.toolCalls.length === 0) return { end: 'finished', steps: step };
+      for (const call of reply.toolCalls) {
+        const result = await this.tools.execute(pod, call.tool, call.input);
+        await this.append(pod, result.ok
+          ? { kind: 'tool_result', callId: call.callId, tool: call.tool, outcome: 'ok', summary: result.summary, ...(result.content !== undefined ? { content: result.content } : {}) }
+          : { kind: 'tool_result', callId: call.callId, tool: call.tool, outcome: result.kind, summary: result.message });
+      }
+      if (signal?.aborted) {
+        await this.append(pod, { kind: 'notice', code: 'turn_cancelled', text: 'the operator cancelled this turn' });
+        return { end: 'cancelled', steps: step };
+      }
+    }
+    await this.append(pod, { kind: 'notice', code: 'step_limit', text: `the turn stopped after ${this.config.stepLimit} model steps` });
+    return { end: 'step_limit', steps: this.config.stepLimit };
+  }
+
+  /** Only the Pod's current parent hears of it, and only while it still owns the child. */
+  private async reportToParent(parent: PodName, child: PodName, end: 'finished' | 'errored' | 'step_limit'): Promise<PodName | undefined> {
+    const reported = await this.uow.run(async (repos) => {
+      const edge = await repos.children.findByChild(child);
+      if (edge?.parent !== parent || edge.state !== 'outstanding') return false;
+      await repos.history.append(parent, end === 'finished'
+        ? { kind: 'pod_event', child, event: 'finished' }
+        : { kind: 'pod_event', child, event: 'errored', message: end === 'step_limit' ? `stopped after ${this.config.stepLimit} model steps` : 'its model request failed' },
+        this.clock.now());
+      return true;
+    });
+    if (!reported) return undefined;
+    this.host.wake(parent, 'pod_event');
+    return parent;
+  }
+
+  private append(pod: PodName, body: HistoryEntryBody): Promise<HistoryEntry> {
+    return this.uow.run((repos) => repos.history.append(pod, body, this.clock.now()));
+  }
+}

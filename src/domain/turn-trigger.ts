@@ -1,0 +1,42 @@
+import type { HistoryEntry } from './history-entry.js';
+import type { PodName } from './pod-name.js';
+
+export const INPUT_KINDS = new Set<HistoryEntry['kind']>(['user_input', 'peer_message', 'pod_event']);
+
+/**
+ * The newest entry that earlier model requests (or a breaker decision) have dealt with.
+ * Output records what it had seen, so input committed while a request was in flight is
+ * still unanswered afterwards, and a host restarted after a crash finds the same answer.
+ */
+export function watermark(history: readonly HistoryEntry[]): number {
+  let seen = 0;
+  for (const entry of history) {
+    if (entry.kind === 'assistant_message' || entry.kind === 'tool_call' || entry.kind === 'notice') {
+      seen = Math.max(seen, entry.seenThrough ?? entry.seq);
+    }
+  }
+  return seen;
+}
+
+/** Input a model has not yet seen: what a new turn is for. */
+export function unansweredInput(history: readonly HistoryEntry[]): readonly HistoryEntry[] {
+  const seen = watermark(history);
+  return history.filter((e) => e.seq > seen && INPUT_KINDS.has(e.kind));
+}
+
+/**
+ * A turn reports to a parent only when the parent asked for it: among its triggering
+ * input is a SendToPod/SpawnPod message. Peer- and event-triggered turns stay silent.
+ */
+export function parentOf(trigger: readonly HistoryEntry[]): PodName | undefined {
+  for (const entry of trigger) {
+    if (entry.kind === 'user_input' && entry.origin.type === 'parent') return entry.origin.parent;
+  }
+  return undefined;
+}
+
+/** Tool calls whose result never got committed (the host died between the two). */
+export function orphanToolCalls(history: readonly HistoryEntry[]): readonly HistoryEntry[] {
+  const answered = new Set(history.flatMap((e) => (e.kind === 'tool_result' ? [e.callId] : [])));
+  return history.filter((e) => e.kind === 'tool_call' && !answered.has(e.callId));
+}
