@@ -1,0 +1,110 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
+import type { HostEvent } from '../../src/application/host/host-runtime.js';
+import type { ModelReply } from '../../src/application/ports/model.js';
+import { calls, says, ScriptedModel } from '../support/scripted-model.js';
+import { body, makeWorld, name, type World } from '../support/world.js';
+
+describe('HostRuntime', () => {
+  let w: World;
+  let model: ScriptedModel;
+  let events: HostEvent[];
+  beforeEach(async () => {
+    model = new ScriptedModel();
+    w = makeWorld(new InMemoryUnitOfWork(), model);
+    events = [];
+    w.runtime.on((e) => events.push(e));
+    w.runtime.start();
+    await w.create('me', ['write:/work']);
+    await w.create('pal');
+    await w.peer('me', 'pal');
+  });
+  afterEach(async () => w.runtime.shutdown());
+
+  const lease = async (pod: string) => (await w.uow.run((t) => t.leases.getMany([name(pod)])))[0];
+
+  it('runs a turn when operator input is committed, then goes back to idle', async () => {
+    model.push(says('hello'));
+    expect(await w.runtime.attach(name('me'))).toEqual({ ok: true, value: undefined });
+    await w.operatorInput.execute({ pod: name('me'), text: body('hi') });
+    await w.runtime.idle(name('me'));
+    expect((await w.history('me')).map((e) => e.kind)).toEqual(['user_input', 'assistant_message']);
+    expect(await lease('me')).toMatchObject({ hostId: w.host.hostId, status: 'idle' });
+    expect(events.map((e) => e.type)).toEqual(['turn_started', 'turn_ended']);
+  });
+
+  it('refuses to attach a Pod another host holds', async () => {
+    await w.goLive('pal', 'idle', 'host_other');
+    expect(await w.runtime.attach(name('pal'))).toMatchObject({ ok: false, error: { heldBy: { hostId: 'host_other' } } });
+    expect(w.runtime.isRunning(name('pal'))).toBe(false);
+  });
+
+  it('shows running while a turn is in flight', async () => {
+    let release: (r: ModelReply) => void = () => {};
+    model.push(() => new Promise<ModelReply>((resolve) => { release = resolve; }));
+    await w.runtime.attach(name('me'));
+    await w.operatorInput.execute({ pod: name('me'), text: body('think hard') });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await lease('me')).toMatchObject({ status: 'running' });
+    expect(w.runtime.busy(name('me'))).toBe(true);
+    release(says('done'));
+    await w.runtime.idle(name('me'));
+    expect(await lease('me')).toMatchObject({ status: 'idle' });
+  });
+
+  it('lets a peer message start a turn on a live idle Pod, through the same signals', async () => {
+    model.push(says('thanks, pal'));
+    await w.runtime.attach(name('me'));
+    await w.tool('pal', 'SendToPeerPod', { name: 'me', message: 'psst' });
+    await w.runtime.idle(name('me'));
+    expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'assistant_message', text: 'thanks, pal' });
+  });
+
+  it('runs a spawned child on the same host and wakes the parent with its completion', async () => {
+    model.push(calls('SpawnPod', { name: 'kid', task: 'count' }), says('spawned'), says('counted: 3'), says('kid is done'));
+    await w.runtime.attach(name('me'));
+    await w.operatorInput.execute({ pod: name('me'), text: body('delegate') });
+    for (let i = 0; i < 50 && !(await w.history('me')).some((e) => e.kind === 'assistant_message' && e.text === 'kid is done'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      await w.runtime.idle(name('kid'));
+      await w.runtime.idle(name('me'));
+    }
+    expect((await w.history('kid')).map((e) => e.kind)).toEqual(['user_input', 'assistant_message']);
+    expect((await w.history('me')).map((e) => e.kind)).toEqual([
+      'user_input', 'tool_call', 'tool_result', 'assistant_message', 'pod_event', 'assistant_message',
+    ]);
+  });
+
+  it('cancels a turn in flight and records that it was cancelled', async () => {
+    model.push((req) => new Promise<ModelReply>((resolve) => req.signal?.addEventListener('abort', () => resolve({ ok: false, error: 'aborted' }))));
+    await w.runtime.attach(name('me'));
+    await w.operatorInput.execute({ pod: name('me'), text: body('long job') });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(w.runtime.cancel(name('me'))).toBe(true);
+    await w.runtime.idle(name('me'));
+    expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'notice', code: 'turn_cancelled' });
+    expect(w.runtime.cancel(name('me'))).toBe(false);
+  });
+
+  it('stops running a child its parent stopped', async () => {
+    await w.runtime.attach(name('me'));
+    await w.spawn('me', 'kid');
+    await w.runtime.idle(name('kid'));
+    expect(w.runtime.isRunning(name('kid'))).toBe(true);
+    await w.tool('me', 'StopPod', { name: 'kid' });
+    expect(w.runtime.isRunning(name('kid'))).toBe(false);
+  });
+
+  it('shutdown waits for the turn to commit its step and releases every lease', async () => {
+    let release: (r: ModelReply) => void = () => {};
+    model.push(() => new Promise<ModelReply>((resolve) => { release = resolve; }));
+    await w.runtime.attach(name('me'));
+    await w.operatorInput.execute({ pod: name('me'), text: body('work') });
+    await new Promise((r) => setTimeout(r, 20));
+    const done = w.runtime.shutdown();
+    release(says('finished my thought'));
+    await done;
+    expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'notice', code: 'turn_cancelled' });
+    expect(await lease('me')).toBeUndefined();
+  });
+});
