@@ -69,9 +69,8 @@ export function slugify(text) {
   const ascii = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
   let slug = ascii.replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   if (slug.length > LIMITS.slug) {
-    slug = slug.slice(0, LIMITS.slug);
-    const cut = slug.lastIndexOf('-');
-    slug = (cut > 0 ? slug.slice(0, cut) : slug).replace(/-$/, '');
+    const cut = slug.lastIndexOf('-', LIMITS.slug);
+    slug = cut > 0 ? slug.slice(0, cut) : slug.slice(0, LIMITS.slug);
   }
   return slug === '' ? 'item' : slug;
 }
