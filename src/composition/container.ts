@@ -23,6 +23,7 @@ import { InProcessPodHost } from '../adapters/host/in-process-pod-host.js';
 import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
+import { kyselyStoreModule, openSqlStore } from './kysely-store.js';
 
 /** Where everything lives: SPEC §1 "Store". */
 export type StoreConfig =
@@ -66,7 +67,19 @@ export async function openContainer(store: StoreConfig): Promise<OpenedContainer
       container.load(applicationModule, memoryStore);
       return { container, close: async () => container.unbindAllAsync() };
     case 'pglite':
-    case 'postgres':
-      throw new Error(`the ${store.kind} store is not available yet`);
+    case 'postgres': {
+      const sqlStore = await openSqlStore(store);
+      container.load(applicationModule, kyselyStoreModule(sqlStore.db));
+      return {
+        container,
+        close: async () => {
+          try {
+            await container.unbindAllAsync();
+          } finally {
+            await sqlStore.close();
+          }
+        },
+      };
+    }
   }
 }

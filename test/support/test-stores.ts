@@ -1,5 +1,16 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
+import type { Database } from '../../src/adapters/persistence/kysely/database.js';
+import { KyselyUnitOfWork } from '../../src/adapters/persistence/kysely/kysely-unit-of-work.js';
+import { openPgliteStore } from '../../src/adapters/persistence/kysely/open-pglite-store.js';
+import { openPostgresStore } from '../../src/adapters/persistence/kysely/open-postgres-store.js';
+import type { SqlStore } from '../../src/adapters/persistence/kysely/sql-store.js';
 
 /** A store under test: a fresh, empty unit of work per `reset`, shared boot per file. */
 export type TestStore = {
@@ -25,10 +36,81 @@ const inMemory: TestStoreFactory = {
   },
 };
 
+/** Every table of the SQL store; a new table must be added here or tests leak rows. */
+export const SQL_TABLES = ['lease', 'audit_record', 'history_entry', 'child_ownership', 'peer_relation', 'pod'] as const satisfies readonly (keyof Database)[];
+
+export async function truncateAll(db: Kysely<Database>): Promise<void> {
+  await sql`truncate table ${sql.join(SQL_TABLES.map((t) => sql.table(t)))} restart identity`.execute(db);
+}
+
+/** A test store over an opened SQL store: one unit of work, tables truncated on reset. */
+export function sqlTestStore(store: SqlStore, cleanup: () => Promise<void>): TestStore & { readonly store: SqlStore } {
+  const uow = new KyselyUnitOfWork(store.db);
+  return {
+    store,
+    uow: () => uow,
+    reset: () => truncateAll(store.db),
+    dispose: async () => {
+      try {
+        await store.close();
+      } finally {
+        await cleanup();
+      }
+    },
+  };
+}
+
+/** PGlite persisted in a fresh temporary directory, removed on dispose. Boots in seconds: open once per file. */
+export async function openPgliteTestStore(): Promise<ReturnType<typeof sqlTestStore>> {
+  const dir = await mkdtemp(join(tmpdir(), 'pods-pglite-'));
+  try {
+    return sqlTestStore(await openPgliteStore(dir), () => rm(dir, { recursive: true, force: true }));
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'];
+
+/** `url` with every connection's search_path set to `schema`. */
+export function urlWithSchema(url: string, schema: string): string {
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return u.toString();
+}
+
+/**
+ * A private schema on the TEST_DATABASE_URL server, dropped on dispose: test files run in
+ * parallel and would otherwise truncate each other's rows.
+ */
+export async function openPostgresTestStore(options: { readonly max?: number } = {}): Promise<ReturnType<typeof sqlTestStore>> {
+  if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+  const schema = `test_${randomUUID().replaceAll('-', '')}`;
+  const admin = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+  try {
+    await admin.query(`create schema ${schema}`);
+    const store = await openPostgresStore(urlWithSchema(TEST_DATABASE_URL, schema), options);
+    return sqlTestStore(store, async () => {
+      try {
+        await admin.query(`drop schema ${schema} cascade`);
+      } finally {
+        await admin.end();
+      }
+    });
+  } catch (error) {
+    await admin.end();
+    throw error;
+  }
+}
+
+const pglite: TestStoreFactory = { name: 'pglite', open: openPgliteTestStore };
+const postgres: TestStoreFactory = { name: 'postgres', open: () => openPostgresTestStore() };
+
 /**
  * Every store the use-case tests run against. SQL stores join this list, so the same
- * behaviour is proven on each of them.
+ * behaviour is proven on each of them; the server only when TEST_DATABASE_URL is set.
  */
 export function testStores(): readonly TestStoreFactory[] {
-  return [inMemory];
+  return TEST_DATABASE_URL ? [inMemory, pglite, postgres] : [inMemory, pglite];
 }

@@ -78,8 +78,11 @@ export class InMemoryChildOwnershipRepository implements ChildOwnershipRepositor
     return [...this.t.children.values()].filter((c) => wanted.has(c.parent)).sort((x, y) => (x.child < y.child ? -1 : 1));
   }
   async update(ownership: ChildOwnership): Promise<void> {
-    if (!this.t.children.has(ownership.child)) throw new Error(`pod \`${ownership.child}\` has no parent to update`);
-    this.t.children.set(ownership.child, structuredClone(ownership));
+    const found = this.t.children.get(ownership.child);
+    if (!found) throw new Error(`pod \`${ownership.child}\` has no parent to update`);
+    const { stoppedAt: _replaced, ...kept } = found;
+    const { state, stoppedAt, outputCursor } = structuredClone(ownership);
+    this.t.children.set(ownership.child, { ...kept, state, outputCursor, ...(stoppedAt ? { stoppedAt } : {}) });
   }
 }
 
@@ -94,7 +97,7 @@ export class InMemoryHistoryRepository implements HistoryRepository {
   }
   async read(pod: PodName, range: HistoryRange = {}): Promise<readonly HistoryEntry[]> {
     const entries = this.t.history.get(pod) ?? [];
-    const from = range.after ?? 0;
+    const from = Math.max(0, range.after ?? 0);
     return entries.slice(from, range.limit === undefined ? undefined : from + range.limit);
   }
   async get(pod: PodName, seq: number): Promise<HistoryEntry | undefined> {

@@ -1,0 +1,82 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Row shapes of the SQL store, as the adapter sees them. Documents that can hold
+ * untrusted text (message bodies, tool input, scope paths) are `json`, not `jsonb`:
+ * `jsonb` refuses `\u0000` and lone surrogates, which a JS string may carry.
+ */
+export interface Database {
+  pod: PodTable;
+  peer_relation: PeerRelationTable;
+  child_ownership: ChildOwnershipTable;
+  history_entry: HistoryEntryTable;
+  audit_record: AuditRecordTable;
+  lease: LeaseTable;
+}
+
+/** Written as a JSON text parameter, read back parsed. */
+export type JsonColumn<T> = ColumnType<T, string, string>;
+
+export interface PodTable {
+  name: string;
+  scope: JsonColumn<unknown>;
+  /** Null for an operator-created Pod. */
+  parent: string | null;
+  created_at: ColumnType<Date, Date, never>;
+  /** The last history sequence number handed out; the counter row that keeps `seq` gap-free. */
+  last_seq: Generated<number>;
+}
+
+export interface PeerRelationTable {
+  a: string;
+  b: string;
+  id: string;
+  since: ColumnType<Date, Date, never>;
+  initiated_from: string;
+  audit_id: string;
+  last_pair_seq: number;
+  auto_turns: number;
+}
+
+export interface ChildOwnershipTable {
+  child: string;
+  parent: string;
+  scope: JsonColumn<unknown>;
+  state: 'outstanding' | 'stopped';
+  spawned_at: ColumnType<Date, Date, never>;
+  stopped_at: Date | null;
+  output_cursor: number;
+}
+
+export interface HistoryEntryTable {
+  pod: string;
+  seq: number;
+  kind: string;
+  at: Date;
+  /** The entry body without `kind`. */
+  body: JsonColumn<Record<string, unknown>>;
+  /** Sender and idempotency key of a peer message, for the uniqueness backstop and the lookup. */
+  from_pod: string | null;
+  /** JSON-encoded, so any JS string (NUL included) fits a text column. */
+  idempotency_key: string | null;
+}
+
+export interface AuditRecordTable {
+  /** Insertion order: "oldest first" even when two records share a timestamp. Never selected (int8). */
+  position: Generated<string>;
+  id: string;
+  pod: string;
+  at: Date;
+  action: 'peer_added' | 'peer_removed';
+  relation_id: string;
+  counterpart: string;
+  initiated_from: string;
+  via: string;
+}
+
+export interface LeaseTable {
+  pod: string;
+  host_id: string;
+  status: 'idle' | 'running' | 'paused';
+  expires_at: Date;
+}

@@ -1,0 +1,65 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { AcquireOutcome, LeaseRepository } from '../../../application/ports/lease-repository.js';
+import { PodName } from '../../../domain/pod-name.js';
+import type { Lease, RuntimeStatus } from '../../../domain/pod-status.js';
+import { anyOf } from './any-of.js';
+import type { Database, LeaseTable } from './database.js';
+
+const toLease = (row: Selectable<LeaseTable>): Lease => ({
+  pod: PodName.unsafe(row.pod),
+  hostId: row.host_id,
+  status: row.status,
+  expiresAt: row.expires_at,
+});
+
+export class KyselyLeaseRepository implements LeaseRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async getMany(pods: readonly PodName[]): Promise<readonly Lease[]> {
+    if (pods.length === 0) return [];
+    const rows = await this.db.selectFrom('lease').selectAll().where(anyOf('pod', pods)).execute();
+    return rows.map(toLease);
+  }
+
+  async tryAcquire(pod: PodName, hostId: string, now: Date, expiresAt: Date): Promise<AcquireOutcome> {
+    // One statement decides: a free, expired or already-ours lease is taken; our own live
+    // lease keeps its status. The conflicting row stays locked even when the WHERE refuses.
+    const taken = await this.db
+      .insertInto('lease')
+      .values({ pod, host_id: hostId, status: 'idle', expires_at: expiresAt })
+      .onConflict((oc) =>
+        oc
+          .column('pod')
+          .doUpdateSet({
+            host_id: hostId,
+            expires_at: expiresAt,
+            status: sql<RuntimeStatus>`case when lease.host_id = ${hostId} and lease.expires_at > ${now}::timestamptz then lease.status else 'idle' end`,
+          })
+          .where((eb) => eb.or([eb('lease.expires_at', '<=', now), eb('lease.host_id', '=', hostId)])),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    if (taken) return { acquired: true, lease: toLease(taken) };
+    const held = await this.db.selectFrom('lease').selectAll().where('pod', '=', pod).executeTakeFirstOrThrow();
+    return { acquired: false, heldBy: toLease(held) };
+  }
+
+  async renew(pod: PodName, hostId: string, now: Date, expiresAt: Date, status?: RuntimeStatus): Promise<boolean> {
+    const { numUpdatedRows } = await this.db
+      .updateTable('lease')
+      .set({ expires_at: expiresAt, ...(status === undefined ? {} : { status }) })
+      .where('pod', '=', pod)
+      .where('host_id', '=', hostId)
+      .where('expires_at', '>', now)
+      .executeTakeFirstOrThrow();
+    return numUpdatedRows > 0n;
+  }
+
+  async release(pod: PodName, hostId: string): Promise<void> {
+    await this.db.deleteFrom('lease').where('pod', '=', pod).where('host_id', '=', hostId).execute();
+  }
+
+  async revoke(pod: PodName): Promise<void> {
+    await this.db.deleteFrom('lease').where('pod', '=', pod).execute();
+  }
+}

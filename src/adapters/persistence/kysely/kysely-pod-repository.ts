@@ -1,0 +1,44 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { PodRepository } from '../../../application/ports/pod-repository.js';
+import type { Pod } from '../../../domain/pod.js';
+import { PodName } from '../../../domain/pod-name.js';
+import type { ScopeRule } from '../../../domain/scope-rule.js';
+import type { Database, PodTable } from './database.js';
+
+const COLUMNS = ['name', 'scope', 'parent', 'created_at'] as const;
+
+const toPod = (row: Pick<Selectable<PodTable>, (typeof COLUMNS)[number]>): Pod => ({
+  name: PodName.unsafe(row.name),
+  scope: row.scope as readonly ScopeRule[],
+  origin: row.parent === null ? { type: 'operator' } : { type: 'spawned', parent: PodName.unsafe(row.parent) },
+  createdAt: row.created_at,
+});
+
+export class KyselyPodRepository implements PodRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async add(pod: Pod): Promise<'added' | 'exists'> {
+    const inserted = await this.db
+      .insertInto('pod')
+      .values({
+        name: pod.name,
+        scope: JSON.stringify(pod.scope),
+        parent: pod.origin.type === 'spawned' ? pod.origin.parent : null,
+        created_at: pod.createdAt,
+      })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .returning('name')
+      .executeTakeFirst();
+    return inserted ? 'added' : 'exists';
+  }
+
+  async get(name: PodName): Promise<Pod | undefined> {
+    const row = await this.db.selectFrom('pod').select(COLUMNS).where('name', '=', name).executeTakeFirst();
+    return row && toPod(row);
+  }
+
+  async list(): Promise<readonly Pod[]> {
+    const rows = await this.db.selectFrom('pod').select(COLUMNS).orderBy('name').execute();
+    return rows.map(toPod);
+  }
+}

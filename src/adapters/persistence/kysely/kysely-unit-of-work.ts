@@ -1,0 +1,35 @@
+import { inject, injectable } from 'inversify';
+import type { Kysely } from 'kysely';
+import type { Repositories, UnitOfWork } from '../../../application/ports/unit-of-work.js';
+import { atomically } from './atomically.js';
+import type { Database } from './database.js';
+import { KYSELY_DB } from './kysely-db-token.js';
+import { kyselyRepositories } from './kysely-repositories.js';
+
+/** SQLSTATEs after which the server has rolled the transaction back and a rerun may succeed. */
+const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+const ATTEMPTS = 5;
+
+const isRetryable = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' && RETRYABLE.has(error.code);
+
+/**
+ * One transaction per `run`, every repository bound to it; a throw rolls it back. When the
+ * server aborts the transaction for a deadlock (two units locking the same rows in
+ * opposite orders), `work` runs again from the start: use cases touch nothing outside the
+ * store inside `run`, so a rerun is invisible.
+ */
+@injectable()
+export class KyselyUnitOfWork implements UnitOfWork {
+  constructor(@inject(KYSELY_DB) private readonly db: Kysely<Database>) {}
+
+  async run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await atomically(this.db, (trx) => work(kyselyRepositories(trx)));
+      } catch (error) {
+        if (this.db.isTransaction || attempt >= ATTEMPTS || !isRetryable(error)) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import { acquireDataDirLock } from './data-dir-lock.js';
+import type { Database } from './database.js';
+import { migrateToLatest } from './migrate-to-latest.js';
+import { reasonOf, type SqlStore } from './sql-store.js';
+
+/**
+ * Embedded PostgreSQL persisted in `dataDir` (created if absent), locked to this process
+ * and migrated before it is returned.
+ */
+export async function openPgliteStore(dataDir: string): Promise<SqlStore> {
+  const dir = resolve(dataDir);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new Error(`cannot create the PGlite store directory ${dir}: ${reasonOf(error)}`);
+  }
+  const lock = await acquireDataDirLock(dir);
+  let db: Kysely<Database> | undefined;
+  try {
+    const pglite = await PGlite.create(dir);
+    db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    await migrateToLatest(db);
+  } catch (error) {
+    await db?.destroy().catch(() => undefined);
+    await lock.release();
+    throw new Error(`cannot open the PGlite store at ${dir}: ${reasonOf(error)}`);
+  }
+  const opened = db;
+  return {
+    db: opened,
+    close: async () => {
+      try {
+        await opened.destroy();
+      } finally {
+        await lock.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+import { migrateToLatest } from './migrate-to-latest.js';
+import { reasonOf, type SqlStore } from './sql-store.js';
+
+export type PostgresStoreOptions = {
+  /** Connections in the pool (pg's default is 10). */
+  readonly max?: number;
+};
+
+/** The URL as it may be shown: never the password. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
+}
+
+/** A pg pool on `url`, migrated before it is returned; an unreachable server fails here, not later. */
+export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<SqlStore> {
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5_000, max: options.max ?? 10 });
+  // An idle client whose server went away emits 'error'; unhandled, that would end the
+  // process. The pool drops the client and the next query reconnects or fails loudly.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    // Connect first, so an unreachable server is reported as such and not as a failed migration.
+    await sql`select 1`.execute(db);
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw new Error(`cannot open the PostgreSQL store at ${redactUrl(url)}: ${reasonOf(error)}`);
+  }
+  return { db, close: () => db.destroy() };
+}

@@ -1,0 +1,18 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './database.js';
+
+/** An opened, migrated SQL store. */
+export type SqlStore = {
+  readonly db: Kysely<Database>;
+  /** Destroys the Kysely instance (pool or embedded database) and releases any lock. */
+  readonly close: () => Promise<void>;
+};
+
+/** The first line of an error's message: the CLI prints a store failure as one line. */
+export function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const line = message.split('\n').find((l) => l.trim() !== '')?.trim();
+  if (line) return line;
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  return typeof code === 'string' ? code : 'unknown error';
+}

@@ -1,0 +1,115 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Lease } from '../../src/domain/pod-status.js';
+import { inRun, later, name, seedPods, T0, type ContractFixture } from './contract-fixture.js';
+
+const TTL = 10_000;
+
+export function leaseRepositoryContract(f: ContractFixture): void {
+  describe('LeaseRepository contract', () => {
+    beforeEach(async () => {
+      await seedPods(f, 'ann', 'bob', 'cat');
+    });
+    const acquire = (pod: string, host: string, now: Date = T0, expiresAt: Date = later(TTL, now)) =>
+      inRun(f, (r) => r.leases.tryAcquire(name(pod), host, now, expiresAt));
+    const renew = (pod: string, host: string, now: Date, expiresAt: Date, status?: Lease['status']) =>
+      inRun(f, (r) => r.leases.renew(name(pod), host, now, expiresAt, status));
+    const leaseOf = async (pod: string) => (await inRun(f, (r) => r.leases.getMany([name(pod)])))[0];
+    const lease = (pod: string, hostId: string, expiresAt: Date, status: Lease['status'] = 'idle'): Lease => ({
+      pod: name(pod),
+      hostId,
+      status,
+      expiresAt,
+    });
+
+    it('takes a free lease, idle, until the given time', async () => {
+      expect(await acquire('ann', 'h1')).toEqual({ acquired: true, lease: lease('ann', 'h1', later(TTL)) });
+      const stored = await leaseOf('ann');
+      expect(stored).toEqual(lease('ann', 'h1', later(TTL)));
+      expect(stored?.expiresAt).toBeInstanceOf(Date);
+    });
+
+    it('refuses a live lease held by another host and names the holder', async () => {
+      await acquire('ann', 'h1');
+      await renew('ann', 'h1', T0, later(TTL), 'running');
+      expect(await acquire('ann', 'h2', later(1))).toEqual({ acquired: false, heldBy: lease('ann', 'h1', later(TTL), 'running') });
+      expect(await leaseOf('ann')).toEqual(lease('ann', 'h1', later(TTL), 'running'));
+    });
+
+    it('takes over an expired lease of another host, idle again', async () => {
+      await acquire('ann', 'h1');
+      await renew('ann', 'h1', T0, later(TTL), 'running');
+      const now = later(TTL + 1);
+      expect(await acquire('ann', 'h2', now)).toEqual({ acquired: true, lease: lease('ann', 'h2', later(TTL, now)) });
+    });
+
+    it('counts a lease as expired at exactly its expiry time', async () => {
+      await acquire('ann', 'h1');
+      expect((await acquire('ann', 'h2', later(TTL))).acquired).toBe(true);
+    });
+
+    it('re-takes its own live lease, keeping its status and moving the expiry', async () => {
+      await acquire('ann', 'h1');
+      await renew('ann', 'h1', T0, later(TTL), 'paused');
+      expect(await acquire('ann', 'h1', later(5), later(50_000))).toEqual({ acquired: true, lease: lease('ann', 'h1', later(50_000), 'paused') });
+    });
+
+    it('re-takes its own expired lease as idle', async () => {
+      await acquire('ann', 'h1');
+      await renew('ann', 'h1', T0, later(TTL), 'running');
+      const now = later(TTL + 5);
+      expect(await acquire('ann', 'h1', now)).toEqual({ acquired: true, lease: lease('ann', 'h1', later(TTL, now)) });
+    });
+
+    it('renews its own live lease, with or without a new status', async () => {
+      await acquire('ann', 'h1');
+      expect(await renew('ann', 'h1', later(1), later(20_000), 'running')).toBe(true);
+      expect(await leaseOf('ann')).toEqual(lease('ann', 'h1', later(20_000), 'running'));
+      expect(await renew('ann', 'h1', later(2), later(30_000))).toBe(true);
+      expect(await leaseOf('ann')).toEqual(lease('ann', 'h1', later(30_000), 'running'));
+    });
+
+    it('does not renew a lease that is not its own, has expired, or does not exist', async () => {
+      await acquire('ann', 'h1');
+      expect(await renew('ann', 'h2', later(1), later(99_000))).toBe(false);
+      expect(await renew('ann', 'h1', later(TTL), later(99_000))).toBe(false);
+      expect(await renew('bob', 'h1', later(1), later(99_000))).toBe(false);
+      expect(await leaseOf('ann')).toEqual(lease('ann', 'h1', later(TTL)));
+      expect(await leaseOf('bob')).toBeUndefined();
+    });
+
+    it('releases only its own lease', async () => {
+      await acquire('ann', 'h1');
+      await inRun(f, (r) => r.leases.release(name('ann'), 'h2'));
+      expect(await leaseOf('ann')).toBeDefined();
+      await inRun(f, (r) => r.leases.release(name('ann'), 'h1'));
+      expect(await leaseOf('ann')).toBeUndefined();
+      await inRun(f, (r) => r.leases.release(name('ann'), 'h1'));
+      expect((await acquire('ann', 'h2')).acquired).toBe(true);
+    });
+
+    it("revokes whichever host's lease, and revoking nothing is fine", async () => {
+      await acquire('ann', 'h1');
+      await inRun(f, (r) => r.leases.revoke(name('ann')));
+      expect(await leaseOf('ann')).toBeUndefined();
+      await inRun(f, (r) => r.leases.revoke(name('bob')));
+      expect(await leaseOf('bob')).toBeUndefined();
+    });
+
+    it('gets the leases of many Pods at once, expired ones included, missing ones skipped', async () => {
+      await acquire('ann', 'h1');
+      await acquire('bob', 'h2', T0, later(1));
+      const got = await inRun(f, (r) => r.leases.getMany([name('cat'), name('bob'), name('ann'), name('ghost')]));
+      expect([...got].sort((x, y) => (x.pod < y.pod ? -1 : 1))).toEqual([lease('ann', 'h1', later(TTL)), lease('bob', 'h2', later(1))]);
+      expect(await inRun(f, (r) => r.leases.getMany([]))).toEqual([]);
+    });
+
+    it('gives a contested free lease to exactly one of many hosts', async () => {
+      const outcomes = await Promise.all(Array.from({ length: 6 }, (_, i) => acquire('ann', `h${i}`)));
+      const winners = outcomes.filter((o) => o.acquired);
+      expect(winners).toHaveLength(1);
+      const holder = winners[0]?.acquired ? winners[0].lease.hostId : undefined;
+      for (const o of outcomes) if (!o.acquired) expect(o.heldBy.hostId).toBe(holder);
+      expect((await leaseOf('ann'))?.hostId).toBe(holder);
+    });
+  });
+}

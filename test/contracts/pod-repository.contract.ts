@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { Pod } from '../../src/domain/pod.js';
+import { inRun, name, operatorPod, scope, T0, later, type ContractFixture } from './contract-fixture.js';
+
+export function podRepositoryContract(f: ContractFixture): void {
+  describe('PodRepository contract', () => {
+    it('adds a Pod and gets it back field for field, with a Date', async () => {
+      const pod: Pod = { ...operatorPod('alpha'), scope: [scope('write', '/work'), scope('read', '/etc/hosts', false)] };
+      expect(await inRun(f, (r) => r.pods.add(pod))).toBe('added');
+      const got = await inRun(f, (r) => r.pods.get(name('alpha')));
+      expect(got).toEqual(pod);
+      expect(got?.createdAt).toBeInstanceOf(Date);
+      expect(got?.createdAt.getTime()).toBe(T0.getTime());
+    });
+
+    it('keeps a spawned origin with its parent', async () => {
+      const child: Pod = { name: name('kid'), scope: [], origin: { type: 'spawned', parent: name('alpha') }, createdAt: later(5) };
+      await inRun(f, async (r) => {
+        await r.pods.add(operatorPod('alpha'));
+        await r.pods.add(child);
+      });
+      expect(await inRun(f, (r) => r.pods.get(name('kid')))).toEqual(child);
+    });
+
+    it("reports a taken name as 'exists' and keeps the first Pod", async () => {
+      await inRun(f, (r) => r.pods.add(operatorPod('alpha')));
+      const again: Pod = { ...operatorPod('alpha', later(1000)), scope: [] };
+      expect(await inRun(f, (r) => r.pods.add(again))).toBe('exists');
+      expect(await inRun(f, (r) => r.pods.get(name('alpha')))).toEqual(operatorPod('alpha'));
+    });
+
+    it('gets nothing for an unknown name', async () => {
+      expect(await inRun(f, (r) => r.pods.get(name('ghost')))).toBeUndefined();
+    });
+
+    it('lists nothing in an empty store', async () => {
+      expect(await inRun(f, (r) => r.pods.list())).toEqual([]);
+    });
+
+    it('lists every Pod sorted by code unit: digits, then upper case, then lower case', async () => {
+      const names = ['beta', 'Zulu', 'alpha', '9lives', 'a-b', 'a.b', 'a_b', 'Alpha', 'a0'];
+      await inRun(f, async (r) => {
+        for (const n of names) await r.pods.add(operatorPod(n));
+      });
+      const listed = (await inRun(f, (r) => r.pods.list())).map((p) => p.name);
+      expect(listed).toEqual([...names].sort());
+      expect(listed).toEqual(['9lives', 'Alpha', 'Zulu', 'a-b', 'a.b', 'a0', 'a_b', 'alpha', 'beta']);
+    });
+
+    it('stores a copy: changing the added object afterwards changes nothing', async () => {
+      const rules = [scope('write', '/work')];
+      await inRun(f, (r) => r.pods.add({ ...operatorPod('alpha'), scope: rules }));
+      rules.push(scope('write', '/'));
+      expect((await inRun(f, (r) => r.pods.get(name('alpha'))))?.scope).toEqual([scope('write', '/work')]);
+    });
+  });
+}

@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
+import type { TestStore, TestStoreFactory } from '../support/test-stores.js';
+import { auditLogContract } from './audit-log.contract.js';
+import { childOwnershipRepositoryContract } from './child-ownership-repository.contract.js';
+import type { ContractFixture } from './contract-fixture.js';
+import { historyRepositoryContract } from './history-repository.contract.js';
+import { leaseRepositoryContract } from './lease-repository.contract.js';
+import { peerRelationRepositoryContract } from './peer-relation-repository.contract.js';
+import { podRepositoryContract } from './pod-repository.contract.js';
+import { unitOfWorkContract } from './unit-of-work.contract.js';
+
+export const STORE_CONTRACTS: readonly ((f: ContractFixture) => void)[] = [
+  podRepositoryContract,
+  peerRelationRepositoryContract,
+  childOwnershipRepositoryContract,
+  historyRepositoryContract,
+  auditLogContract,
+  leaseRepositoryContract,
+  unitOfWorkContract,
+];
+
+/** Every port's contract against one store, opened once for the file and emptied before each test. */
+export function runStoreContracts(factory: TestStoreFactory): void {
+  describe(`store contracts: ${factory.name}`, () => {
+    let store: TestStore | undefined;
+    const fixture: ContractFixture = () => {
+      if (!store) throw new Error(`the ${factory.name} store did not open`);
+      return store;
+    };
+    beforeAll(async () => {
+      store = await factory.open();
+    });
+    afterAll(async () => store?.dispose());
+    beforeEach(async () => fixture().reset());
+    for (const contract of STORE_CONTRACTS) contract(fixture);
+  });
+}
