@@ -60,6 +60,17 @@ describe('HostRuntime', () => {
     expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'assistant_message', text: 'thanks, pal' });
   });
 
+  it('wakes for a commit made by another host on the same store, with no signal of its own', async () => {
+    model.push(says('heard you, other host'));
+    await w.runtime.attach(name('me'));
+    const otherHost = makeWorld(w.uow);
+    await otherHost.tool('pal', 'SendToPeerPod', { name: 'me', message: 'from another process' });
+    expect(w.signals.filter((s) => s.type === 'wake')).toEqual([]);
+    for (let i = 0; i < 50 && (await w.history('me')).length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    await w.runtime.idle(name('me'));
+    expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'assistant_message', text: 'heard you, other host' });
+  });
+
   it('runs a spawned child on the same host and wakes the parent with its completion', async () => {
     model.push(calls('SpawnPod', { name: 'kid', task: 'count' }), says('spawned'), says('counted: 3'), says('kid is done'));
     await w.runtime.attach(name('me'));

@@ -1,4 +1,5 @@
 import { InProcessPodHost, type HostSignal } from '../../src/adapters/host/in-process-pod-host.js';
+import type { HistoryFeed } from '../../src/application/ports/history-feed.js';
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { PodTools } from '../../src/application/tools/pod-tools.js';
 import type { ToolResult } from '../../src/application/tools/tool-result.js';
@@ -23,7 +24,7 @@ import type { RuntimeStatus } from '../../src/domain/pod-status.js';
 import { ScopeRule } from '../../src/domain/scope-rule.js';
 import { HostRuntime } from '../../src/application/host/host-runtime.js';
 import { RunTurn } from '../../src/application/host/run-turn.js';
-import { DEFAULT_TURN_CONFIG, type TurnConfig } from '../../src/application/host/turn-config.js';
+import { DEFAULT_HOST_CONFIG, type HostConfig } from '../../src/application/host/host-config.js';
 import type { Model } from '../../src/application/ports/model.js';
 import { ManualClock } from './manual-clock.js';
 import { ScriptedModel } from './scripted-model.js';
@@ -38,7 +39,13 @@ export const rule = (shorthand: string): ScopeRule => {
 };
 
 /** Every use case wired by hand over one store, with a manual clock and a recording host. */
-export function makeWorld(uow: UnitOfWork, model: Model = new ScriptedModel(), turn: TurnConfig = DEFAULT_TURN_CONFIG) {
+export function makeWorld(
+  uow: UnitOfWork,
+  model: Model = new ScriptedModel(),
+  config: Partial<HostConfig> = {},
+) {
+  const hostConfig = { ...DEFAULT_HOST_CONFIG, ...config };
+  const feed: HistoryFeed = 'subscribe' in uow ? (uow as UnitOfWork & HistoryFeed) : { subscribe: () => () => undefined };
   const clock = new ManualClock();
   const ids = new SequentialIds();
   const host = new InProcessPodHost();
@@ -52,7 +59,7 @@ export function makeWorld(uow: UnitOfWork, model: Model = new ScriptedModel(), t
   const restorePod = new RestorePod(uow, clock, host);
   const deliver = new DeliverPeerMessage(uow, clock, ids, host);
   const tools = new PodTools(spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver);
-  const runTurn = new RunTurn(uow, clock, model, tools, host, turn);
+  const runTurn = new RunTurn(uow, clock, model, tools, host, hostConfig);
   const world = {
     uow, clock, ids, host, signals,
     createPod: new CreatePod(uow, clock),
@@ -67,7 +74,7 @@ export function makeWorld(uow: UnitOfWork, model: Model = new ScriptedModel(), t
     model,
     runTurn,
     /** A run loop on this world's host; call `start()` to let it react to signals. */
-    runtime: new HostRuntime(uow, clock, host, host, runTurn),
+    runtime: new HostRuntime(uow, clock, host, host, feed, runTurn, hostConfig),
 
     async create(raw: string, scope: readonly string[] = ['write:/work']) {
       const r = await world.createPod.execute({ name: name(raw), scope: scope.map(rule) });

@@ -1,8 +1,14 @@
 import type { ServiceIdentifier } from 'inversify';
 
-export type TurnConfig = {
+export type HostConfig = {
   /** Model requests per turn before it is stopped with a `step_limit` notice. */
   readonly stepLimit: number;
+  /**
+   * How often a host looks at its Pods' histories even without a notice. Notices (local
+   * signals, LISTEN/NOTIFY) normally wake it within milliseconds; this bounds the delay if
+   * one is lost.
+   */
+  readonly pollMs: number;
 };
-export const DEFAULT_TURN_CONFIG: TurnConfig = { stepLimit: 16 };
-export const TURN_CONFIG = Symbol.for('TurnConfig') as ServiceIdentifier<TurnConfig>;
+export const DEFAULT_HOST_CONFIG: HostConfig = { stepLimit: 16, pollMs: 2_000 };
+export const HOST_CONFIG = Symbol.for('HostConfig') as ServiceIdentifier<HostConfig>;

@@ -3,9 +3,11 @@ import type { PodName } from '../../domain/pod-name.js';
 import type { Lease, RuntimeStatus } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
+import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
 import { HOST_SIGNALS, type HostSignal, type HostSignals } from '../ports/host-signals.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import { HOST_CONFIG, type HostConfig } from './host-config.js';
 import { RunTurn, type TurnReport } from './run-turn.js';
 
 export type HostEvent =
@@ -25,7 +27,7 @@ type Running = { status: RuntimeStatus; turn: Promise<void> | undefined; abort: 
 export class HostRuntime {
   private readonly pods = new Map<PodName, Running>();
   private readonly listeners = new Set<(event: HostEvent) => void>();
-  private renewTimer: NodeJS.Timeout | undefined;
+  private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private closing = false;
 
@@ -34,14 +36,31 @@ export class HostRuntime {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(POD_HOST) private readonly host: PodHost,
     @inject(HOST_SIGNALS) private readonly signals: HostSignals,
+    @inject(HISTORY_FEED) private readonly feed: HistoryFeed,
     @inject(RunTurn) private readonly runTurn: RunTurn,
+    @inject(HOST_CONFIG) private readonly config: HostConfig,
   ) {}
 
-  /** Starts listening and renewing; renewals run at a third of the lease time. */
+  /**
+   * Starts listening (to this process's signals and to commits from every process) and
+   * renewing leases at a third of their lifetime.
+   */
   start(): void {
     if (this.unsubscribe) return;
-    this.unsubscribe = this.signals.subscribe((signal) => this.onSignal(signal));
-    this.renewTimer = setInterval(() => void this.renewAll(), Math.max(50, Math.floor(this.host.leaseTtlMs / 3)));
+    const offSignals = this.signals.subscribe((signal) => this.onSignal(signal));
+    const offFeed = this.feed.subscribe((pod) => {
+      if (this.pods.has(pod)) this.schedule(pod);
+    });
+    this.unsubscribe = () => {
+      offSignals();
+      offFeed();
+    };
+    this.timers = [
+      setInterval(() => void this.renewAll(), Math.max(50, Math.floor(this.host.leaseTtlMs / 3))),
+      setInterval(() => {
+        for (const pod of this.pods.keys()) this.schedule(pod);
+      }, this.config.pollMs),
+    ];
   }
 
   on(listener: (event: HostEvent) => void): () => void {
@@ -83,7 +102,7 @@ export class HostRuntime {
   async shutdown(): Promise<void> {
     this.closing = true;
     this.unsubscribe?.();
-    if (this.renewTimer) clearInterval(this.renewTimer);
+    for (const timer of this.timers) clearInterval(timer);
     for (const running of this.pods.values()) running.abort?.abort();
     await Promise.all([...this.pods.values()].map((r) => r.turn));
     const pods = [...this.pods.keys()];

@@ -9,7 +9,7 @@ import { MODEL, type Model } from '../ports/model.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { PodTools } from '../tools/pod-tools.js';
-import { TURN_CONFIG, type TurnConfig } from './turn-config.js';
+import { HOST_CONFIG, type HostConfig } from './host-config.js';
 
 export type TurnEnd = 'finished' | 'errored' | 'step_limit' | 'cancelled' | 'nothing_to_do';
 export type TurnReport = {
@@ -35,7 +35,7 @@ export class RunTurn {
     @inject(MODEL) private readonly model: Model,
     @inject(PodTools) private readonly tools: PodTools,
     @inject(POD_HOST) private readonly host: PodHost,
-    @inject(TURN_CONFIG) private readonly config: TurnConfig,
+    @inject(HOST_CONFIG) private readonly config: HostConfig,
   ) {}
 
   async execute(command: {

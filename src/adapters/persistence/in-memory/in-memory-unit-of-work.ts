@@ -1,5 +1,7 @@
 import { injectable } from 'inversify';
+import type { HistoryFeed } from '../../../application/ports/history-feed.js';
 import type { Repositories, UnitOfWork } from '../../../application/ports/unit-of-work.js';
+import type { PodName } from '../../../domain/pod-name.js';
 import { InMemoryTables } from './in-memory-tables.js';
 import { inMemoryRepositories } from './in-memory-repositories.js';
 
@@ -9,22 +11,40 @@ import { inMemoryRepositories } from './in-memory-repositories.js';
  * every table back to where the unit began.
  */
 @injectable()
-export class InMemoryUnitOfWork implements UnitOfWork {
+export class InMemoryUnitOfWork implements UnitOfWork, HistoryFeed {
   readonly tables = new InMemoryTables();
   private readonly repos: Repositories = inMemoryRepositories(this.tables);
+  private readonly listeners = new Set<(pod: PodName) => void>();
   private tail: Promise<unknown> = Promise.resolve();
+
+  subscribe(listener: (pod: PodName) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     const next = this.tail.then(async () => {
       const before = this.tables.snapshot();
+      let result: T;
       try {
-        return await work(this.repos);
+        result = await work(this.repos);
       } catch (error) {
         this.tables.restore(before);
         throw error;
       }
+      this.announce(before.historyLengths);
+      return result;
     });
     this.tail = next.catch(() => undefined);
     return next;
+  }
+
+  /** After commit: every Pod whose history grew in this unit. */
+  private announce(lengthsBefore: ReadonlyMap<string, number>): void {
+    if (this.listeners.size === 0) return;
+    for (const [pod, entries] of this.tables.history) {
+      if (entries.length === (lengthsBefore.get(pod) ?? 0)) continue;
+      for (const listener of this.listeners) queueMicrotask(() => listener(pod as PodName));
+    }
   }
 }
