@@ -1,0 +1,126 @@
+import type { EntryOf, HistoryEntry } from '../domain/history-entry.js';
+
+export type TranscriptToolCall = { readonly callId: string; readonly tool: string; readonly input: unknown };
+
+/** Committed history as a provider-neutral chat: what every Model adapter sends, and nothing else. */
+export type TranscriptMessage =
+  | { readonly role: 'user'; readonly content: string }
+  | { readonly role: 'assistant'; readonly content: string; readonly toolCalls: readonly TranscriptToolCall[] }
+  | { readonly role: 'tool'; readonly toolCallId: string; readonly content: string };
+
+export type InputEntry = EntryOf<'user_input' | 'peer_message' | 'pod_event' | 'notice'>;
+type Placed = { readonly seq: number; readonly message: TranscriptMessage };
+type Step = { readonly calls: TranscriptToolCall[]; readonly pending: Set<string>; readonly held: Placed[]; answered: boolean };
+
+/** Says only what the history proves: a call was committed and its result never was. */
+export const LOST_RESULT = JSON.stringify({
+  error: {
+    kind: 'result_lost',
+    message: 'no result was recorded for this call (the run stopped before it finished); it may or may not have taken effect',
+  },
+});
+
+/**
+ * Renders history in order, one message per entry, with two kinds of placement that
+ * providers require and that match what the model actually saw:
+ * - a step (an assistant message and its tool calls) is followed directly by its tool
+ *   results; input committed while the step was open is shown after them, and input the
+ *   step's request had not seen (`seenThrough`) is moved after it, because the model first
+ *   saw that input in a later request;
+ * - a tool call without a committed result (the host died in between) gets a `LOST_RESULT`
+ *   tool message, because chat APIs refuse a call that is never answered.
+ */
+export function toTranscript(history: readonly HistoryEntry[]): TranscriptMessage[] {
+  const placed: Placed[] = [];
+  let step: Step | undefined;
+
+  const close = (): void => {
+    if (!step) return;
+    for (const callId of step.pending) placed.push({ seq: Infinity, message: { role: 'tool', toolCallId: callId, content: LOST_RESULT } });
+    placed.push(...step.held);
+    step = undefined;
+  };
+  const open = (entry: EntryOf<'assistant_message' | 'tool_call'>, content: string): Step => {
+    close();
+    const unseen = entry.seenThrough === undefined ? 0 : countUnseenTail(placed, entry.seenThrough);
+    const held = placed.splice(placed.length - unseen, unseen);
+    const opened: Step = { calls: [], pending: new Set(), held, answered: false };
+    placed.push({ seq: entry.seq, message: { role: 'assistant', content, toolCalls: opened.calls } });
+    return opened;
+  };
+
+  for (const entry of history) {
+    switch (entry.kind) {
+      case 'assistant_message':
+        step = open(entry, entry.text);
+        break;
+      case 'tool_call':
+        if (!step || step.answered) step = open(entry, '');
+        step.calls.push({ callId: entry.callId, tool: entry.tool, input: entry.input });
+        step.pending.add(entry.callId);
+        break;
+      case 'tool_result':
+        if (step?.pending.delete(entry.callId)) {
+          step.answered = true;
+          placed.push({ seq: entry.seq, message: { role: 'tool', toolCallId: entry.callId, content: resultContent(entry) } });
+          if (step.pending.size === 0) close();
+        } else {
+          place({ seq: entry.seq, message: { role: 'user', content: strayResult(entry) } });
+        }
+        break;
+      default:
+        place({ seq: entry.seq, message: { role: 'user', content: labelledInput(entry) } });
+    }
+  }
+  close();
+  return placed.map((p) => p.message);
+
+  function place(message: Placed): void {
+    if (step && step.pending.size > 0) step.held.push(message);
+    else {
+      close();
+      placed.push(message);
+    }
+  }
+}
+
+/** How many trailing user messages came from entries newer than `seenThrough`. */
+function countUnseenTail(placed: readonly Placed[], seenThrough: number): number {
+  let count = 0;
+  for (let i = placed.length - 1; i >= 0; i--) {
+    const p = placed[i];
+    if (!p || p.message.role !== 'user' || p.seq <= seenThrough) break;
+    count++;
+  }
+  return count;
+}
+
+function resultContent(entry: EntryOf<'tool_result'>): string {
+  return entry.outcome === 'ok'
+    ? JSON.stringify({ summary: entry.summary, content: entry.content })
+    : JSON.stringify({ error: { kind: entry.outcome, message: entry.summary } });
+}
+
+/** A result whose call is not open (a history that starts mid-step): kept, as user text, so nothing is dropped. */
+function strayResult(entry: EntryOf<'tool_result'>): string {
+  return `[Result of \`${entry.tool}\` call \`${entry.callId}\`, whose call is not in this transcript]\n${resultContent(entry)}`;
+}
+
+/**
+ * Input as the model reads it: the label comes from the entry's verified fields, never from
+ * its text, and Pod names cannot contain a backtick or a newline, so a name cannot forge one.
+ */
+export function labelledInput(entry: InputEntry): string {
+  switch (entry.kind) {
+    case 'user_input':
+      return entry.origin.type === 'operator' ? entry.text : `[From parent Pod \`${entry.origin.parent}\`]\n${entry.text}`;
+    case 'peer_message':
+      return `[Peer message #${entry.pairSeq} from \`${entry.from}\`]\n${entry.body}`;
+    case 'pod_event':
+      return `[Pod event] child \`${entry.child}\` ${CHILD_EVENT[entry.event]}${entry.message === undefined ? '' : `: ${entry.message}`}`;
+    case 'notice':
+      return `[Notice: ${entry.code}] ${entry.text}`;
+  }
+}
+
+const CHILD_EVENT = { finished: 'finished its turn', errored: 'errored', stopped: 'was stopped' } as const;
