@@ -2,7 +2,7 @@
 import { close, comment, create, list, review, show, status } from './commands.mjs';
 import { CODES } from './checks.mjs';
 import { doctor } from './doctor.mjs';
-import { KINDS, PRIORITIES, ROLE_HEADINGS } from './format.mjs';
+import { KINDS, PRIORITIES, ROLE_HEADINGS, SYSTEM_EVENTS } from './format.mjs';
 import { TicketsError, usageError } from './store.mjs';
 
 const AUTHOR = '  --author NAME      who writes the event (default: $TICKETS_AUTHOR, git config user.name, $USER, unknown)';
@@ -73,8 +73,9 @@ const COMMANDS = {
     help: [
       'Appends an event to thread.md, in one write.',
       ITEM,
-      `  --role ROLE        ${Object.keys(ROLE_HEADINGS).join(', ')} or any [a-z][a-z0-9_]* name`,
-      '                     that tickets.sh does not use itself (default comment)',
+      `  --role ROLE        ${Object.keys(ROLE_HEADINGS).join(', ')} (default comment),`,
+      '                     or another [a-z][a-z0-9_]* name of at most 32 characters, except',
+      `                     the events tickets.sh writes itself: ${SYSTEM_EVENTS.join(', ')}`,
       AUTHOR,
       BODY('--message'),
     ],
