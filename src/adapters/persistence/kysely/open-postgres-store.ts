@@ -10,8 +10,15 @@ export type PostgresStoreOptions = {
 };
 
 /** The URL as it may be shown: never the password. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password === '') return raw;
+    url.password = '***';
+    return url.toString();
+  } catch {
+    return raw.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+  }
 }
 
 /** A pg pool on `url`, migrated before it is returned; an unreachable server fails here, not later. */

@@ -1,0 +1,93 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { KyselyUnitOfWork } from '../../src/adapters/persistence/kysely/kysely-unit-of-work.js';
+import { Boom, inRun, name, operatorPod, seedPods, sleep } from '../contracts/contract-fixture.js';
+import { openPgliteTestStore, openPostgresTestStore, TEST_DATABASE_URL, type sqlTestStore } from '../support/test-stores.js';
+
+type SqlTestStore = ReturnType<typeof sqlTestStore>;
+
+/** An error as the server reports a transaction it aborted. */
+const sqlError = (code: string) => Object.assign(new Error(`server said ${code}`), { code });
+
+function kyselyUnitOfWorkTests(label: string, open: () => Promise<SqlTestStore>): void {
+  describe(`KyselyUnitOfWork (${label})`, () => {
+    let store: SqlTestStore | undefined;
+    const s = () => {
+      if (!store) throw new Error('store not open');
+      return store;
+    };
+    beforeAll(async () => {
+      store = await open();
+    });
+    afterAll(async () => store?.dispose());
+    beforeEach(async () => {
+      await s().reset();
+    });
+
+    it('reruns work the server aborted for a deadlock, with the first attempt rolled back', async () => {
+      let attempts = 0;
+      const result = await s().uow().run(async (r) => {
+        attempts += 1;
+        await r.pods.add(operatorPod(`try${attempts}`));
+        if (attempts === 1) throw sqlError('40P01');
+        return 'done';
+      });
+      expect(result).toBe('done');
+      expect(attempts).toBe(2);
+      expect((await inRun(s, (r) => r.pods.list())).map((p) => p.name)).toEqual(['try2']);
+    });
+
+    it('gives up after a few aborted attempts and throws the last error', async () => {
+      let attempts = 0;
+      await expect(
+        s().uow().run(async () => {
+          attempts += 1;
+          throw sqlError('40001');
+        }),
+      ).rejects.toThrow('server said 40001');
+      expect(attempts).toBe(5);
+    });
+
+    it('does not rerun work that failed for any other reason', async () => {
+      let attempts = 0;
+      await expect(
+        s().uow().run(async () => {
+          attempts += 1;
+          throw sqlError('23505');
+        }),
+      ).rejects.toThrow('server said 23505');
+      expect(attempts).toBe(1);
+    });
+
+    it('joins the transaction it is given instead of opening a nested one', async () => {
+      await expect(
+        s().store.db.transaction().execute(async (trx) => {
+          const inner = new KyselyUnitOfWork(trx);
+          await inner.run((r) => r.pods.add(operatorPod('joined')));
+          expect(await inner.run((r) => r.pods.get(name('joined')))).toBeDefined();
+          throw new Boom();
+        }),
+      ).rejects.toThrow(Boom);
+      expect(await inRun(s, (r) => r.pods.get(name('joined')))).toBeUndefined();
+    });
+
+    it.skipIf(label !== 'postgres')('resolves a real deadlock between two units by rerunning the loser', async () => {
+      await seedPods(s, 'ann', 'bob');
+      let attempts = 0;
+      const crossing = (first: string, second: string) =>
+        s().uow().run(async (r) => {
+          attempts += 1;
+          await r.history.append(name(first), { kind: 'assistant_message', text: `from ${first}` }, new Date());
+          await sleep(100); // both units now hold their first row
+          await r.history.append(name(second), { kind: 'assistant_message', text: `from ${first}` }, new Date());
+        });
+      await Promise.all([crossing('ann', 'bob'), crossing('bob', 'ann')]);
+      expect(attempts).toBe(3);
+      const count = await sql<{ n: number }>`select count(*)::int as n from history_entry`.execute(s().store.db);
+      expect(count.rows[0]?.n).toBe(4);
+    });
+  });
+}
+
+kyselyUnitOfWorkTests('pglite', openPgliteTestStore);
+if (TEST_DATABASE_URL) kyselyUnitOfWorkTests('postgres', () => openPostgresTestStore());

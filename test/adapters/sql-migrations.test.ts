@@ -1,0 +1,72 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, sql, type Migration } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest } from '../../src/adapters/persistence/kysely/migrate-to-latest.js';
+import { MIGRATIONS } from '../../src/adapters/persistence/kysely/migrations/migrations.js';
+import { SQL_TABLES } from '../support/test-stores.js';
+
+/** What a later release would append: a new column with a default, so old rows stay valid. */
+const m0002: Migration = {
+  up: async (db) => {
+    await sql`alter table pod add column note text not null default 'none'`.execute(db);
+  },
+};
+
+async function openDb(dir: string): Promise<Kysely<any>> {
+  return new Kysely<any>({ dialect: new PGliteDialect(await PGlite.create(dir)) });
+}
+
+const tablesOf = async (db: Kysely<any>) =>
+  (await db.introspection.getTables()).map((t) => t.name).sort();
+
+describe('schema migrations (PGlite on disk)', () => {
+  let dir: string;
+  let db: Kysely<any> | undefined;
+  const current = () => {
+    if (!db) throw new Error('store not open');
+    return db;
+  };
+  const reopen = async () => {
+    await db?.destroy();
+    db = await openDb(dir);
+    return db;
+  };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pods-migrations-'));
+    db = await openDb(dir);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  // The tests below build on each other: one store goes from empty to upgraded.
+  it('creates every table on an empty store', async () => {
+    await migrateToLatest(current());
+    expect(await tablesOf(current())).toEqual([...SQL_TABLES].sort());
+  });
+
+  it('does nothing when the store is already current', async () => {
+    await sql`insert into pod (name, scope, created_at) values ('old', '[]', now())`.execute(current());
+    await migrateToLatest(current());
+    const { rows } = await sql<{ name: string }>`select name from pod`.execute(current());
+    expect(rows).toEqual([{ name: 'old' }]);
+  });
+
+  it('upgrades a store made by an older version in place, keeping its rows', async () => {
+    const upgraded = await reopen();
+    await migrateToLatest(upgraded, { ...MIGRATIONS, '0002-pod-note': m0002 });
+    const { rows } = await sql<{ name: string; note: string }>`select name, note from pod`.execute(upgraded);
+    expect(rows).toEqual([{ name: 'old', note: 'none' }]);
+  });
+
+  it('refuses a store whose schema is newer than the code, naming the unknown migration', async () => {
+    await expect(migrateToLatest(await reopen())).rejects.toThrow(
+      /^the store's schema has migration 0002-pod-note, which this version does not know: it was written by a newer version of pods$/,
+    );
+  });
+});
