@@ -51,9 +51,21 @@ export function describeStore(config: StoreConfig): string {
     case 'memory':
       return 'the in-memory store';
     case 'pglite':
-      return `the PGlite store at ${config.dataDir}`;
+      return `the PGlite store at ${storeLocation(config)}`;
     case 'postgres':
-      return `the PostgreSQL store at ${redactUrl(config.url)}`;
+      return `the PostgreSQL store at ${storeLocation(config)}`;
+  }
+}
+
+/** The data directory or the (redacted) URL: what tells two stores apart. */
+export function storeLocation(config: StoreConfig): string {
+  switch (config.kind) {
+    case 'memory':
+      return 'memory';
+    case 'pglite':
+      return config.dataDir;
+    case 'postgres':
+      return redactUrl(config.url);
   }
 }
 

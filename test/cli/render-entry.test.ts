@@ -18,7 +18,7 @@ describe('renderEntry', () => {
     [{ kind: 'peer_message', from: a, relationId: 'rel_1', messageId: 'msg_1', pairSeq: 1, body: 'hello' }, '#1 peer_message from a: hello'],
     [{ kind: 'pod_event', child: PodName.unsafe('kid'), event: 'finished' }, '#1 pod_event child kid finished'],
     [{ kind: 'pod_event', child: PodName.unsafe('kid'), event: 'errored', message: 'boom' }, '#1 pod_event child kid errored: boom'],
-    [{ kind: 'notice', code: 'restored', text: 'restored by a' }, '#1 notice restored: restored by a'],
+    [{ kind: 'notice', code: 'ping_pong_breaker', text: 'withheld' }, '#1 notice ping_pong_breaker: withheld'],
   ])('shows %j on one typed line', (body, line) => {
     expect(renderEntry(entry(1, body))).toBe(line);
   });

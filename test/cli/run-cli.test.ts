@@ -193,12 +193,16 @@ describe('pods store failures', () => {
 
   it('turns a store that cannot be opened into one line and exit 2', async () => {
     const failed = await run(async () => {
-      throw new Error('data directory /home/op/.pods/store is in use by process 4242\n    at lock (lock.ts:1)');
+      throw new Error('EACCES: permission denied\n    at mkdir (node:fs:1)');
     });
-    expect(failed).toEqual({
-      code: 2, closed: 0,
-      stderr: 'pods ls: cannot open the PGlite store at /home/op/.pods/store: data directory /home/op/.pods/store is in use by process 4242\n',
+    expect(failed).toEqual({ code: 2, closed: 0, stderr: 'pods ls: cannot open the PGlite store at /home/op/.pods/store: EACCES: permission denied\n' });
+  });
+
+  it('names the store once when the store\'s own error already does', async () => {
+    const failed = await run(async () => {
+      throw new Error('the PGlite store at /home/op/.pods/store is in use by another process (pid 4242)');
     });
+    expect(failed.stderr).toBe('pods ls: the PGlite store at /home/op/.pods/store is in use by another process (pid 4242)\n');
   });
 
   it('names the first cause of a connection refused on every address', async () => {

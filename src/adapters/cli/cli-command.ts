@@ -32,8 +32,14 @@ export type CliCommand = {
   readonly summary: string;
   /** Help paragraphs: what it does, its output and its exit codes. */
   readonly details: string;
-  readonly options: NonNullable<ParseArgsConfig['options']>;
+  readonly options?: NonNullable<ParseArgsConfig['options']>;
   /** Help lines for `options`, e.g. `--json   print JSON`. */
-  readonly optionHelp: readonly (readonly [string, string])[];
+  readonly optionHelp?: readonly (readonly [string, string])[];
   readonly parse: (args: CommandArgs) => Result<CommandRun, string>;
 };
+
+/** A use case said no: its reason on stderr, exit 1. */
+export function refuse(out: CliOutput, reason: string): ExitCode {
+  out.fail(reason);
+  return EXIT.refused;
+}

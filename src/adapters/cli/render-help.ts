@@ -39,7 +39,7 @@ export function renderCommandHelp(command: CliCommand): string {
     command.details,
     '',
     'Options:',
-    ...indent(renderTable([...command.optionHelp, ...GLOBAL_OPTION_HELP])),
+    ...indent(renderTable([...(command.optionHelp ?? []), ...GLOBAL_OPTION_HELP])),
     '',
     ...FOOTER.slice(0, 3),
   ].join('\n');

@@ -1,5 +1,5 @@
 import type { OpenedContainer, StoreConfig } from '../../composition/container.js';
-import { describeInvalidStoreUrl, describeStore, storeConfigFrom } from '../../composition/store-config.js';
+import { describeInvalidStoreUrl, describeStore, storeConfigFrom, storeLocation } from '../../composition/store-config.js';
 import { EXIT, type ExitCode } from './cli-command.js';
 import { CLI_COMMANDS } from './cli-commands.js';
 import { cliOutput, type TextSink } from './cli-output.js';
@@ -50,7 +50,9 @@ async function runWithStore(line: Extract<CommandLine, { type: 'run' }>, environ
   try {
     opened = await environment.openStore(config.value);
   } catch (error) {
-    out.fail(`cannot open ${describeStore(config.value)}: ${errorMessage(error)}`);
+    // The stores' own errors usually name the store already; say it once.
+    const reason = errorMessage(error);
+    out.fail(reason.includes(storeLocation(config.value)) ? reason : `cannot open ${describeStore(config.value)}: ${reason}`);
     return EXIT.usage;
   }
   let code: ExitCode;

@@ -3,7 +3,7 @@ import { displayValue } from '../../../domain/display.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { podNameArg, positionalArgs } from '../argument-readers.js';
-import { EXIT, type CliCommand } from '../cli-command.js';
+import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 
 export const createCommand: CliCommand = {
   name: 'create',
@@ -30,10 +30,7 @@ export const createCommand: CliCommand = {
     }
     return ok(async ({ container, out }) => {
       const result = await container.get(CreatePod).execute({ name: name.value, scope });
-      if (!result.ok) {
-        out.fail(describe(result.error));
-        return EXIT.refused;
-      }
+      if (!result.ok) return refuse(out, describe(result.error));
       out.line(`created pod \`${result.value.name}\` with scope ${result.value.scope.map(ScopeRule.describe).join(', ')}`);
       return EXIT.ok;
     });

@@ -1,7 +1,7 @@
 import { ExplainEntry, type ExplainEntryError } from '../../../application/use-cases/explain-entry.js';
 import { ok } from '../../../domain/result.js';
 import { flag, podNameArg, positionalArgs, wholeNumber } from '../argument-readers.js';
-import { EXIT, type CliCommand } from '../cli-command.js';
+import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 import { explanationJson, renderExplanation } from '../render-explanation.js';
 
 export const explainCommand: CliCommand = {
@@ -28,10 +28,7 @@ export const explainCommand: CliCommand = {
     const json = flag(args, 'json');
     return ok(async ({ container, out }) => {
       const result = await container.get(ExplainEntry).execute({ pod: pod.value, seq: seq.value });
-      if (!result.ok) {
-        out.fail(describe(result.error));
-        return EXIT.refused;
-      }
+      if (!result.ok) return refuse(out, describe(result.error));
       if (json) out.json(explanationJson(result.value));
       else for (const line of renderExplanation(result.value)) out.line(line);
       return EXIT.ok;

@@ -1,7 +1,7 @@
 import { ReadHistory } from '../../../application/use-cases/read-history.js';
 import { ok } from '../../../domain/result.js';
 import { countOption, flag, podNameArg, positionalArgs } from '../argument-readers.js';
-import { EXIT, type CliCommand } from '../cli-command.js';
+import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 import { entryJson, renderEntry } from '../render-entry.js';
 
 export const historyCommand: CliCommand = {
@@ -33,10 +33,7 @@ export const historyCommand: CliCommand = {
     const range = { ...(after.value === undefined ? {} : { after: after.value }), ...(limit.value === undefined ? {} : { limit: limit.value }) };
     return ok(async ({ container, out }) => {
       const result = await container.get(ReadHistory).execute({ pod: pod.value, ...range });
-      if (!result.ok) {
-        out.fail(`pod \`${result.error.name}\` does not exist`);
-        return EXIT.refused;
-      }
+      if (!result.ok) return refuse(out, `pod \`${result.error.name}\` does not exist`);
       if (json) out.json(result.value.map(entryJson));
       else if (result.value.length === 0) out.line(`no history entries${range.after === undefined ? '' : ` after #${range.after}`}`);
       else for (const entry of result.value) out.line(renderEntry(entry));

@@ -1,7 +1,7 @@
 import { InitiatePeerHandshake, type InitiatePeerHandshakeError } from '../../../application/use-cases/initiate-peer-handshake.js';
 import { ok } from '../../../domain/result.js';
 import { podPairArgs } from '../argument-readers.js';
-import { EXIT, type CliCommand } from '../cli-command.js';
+import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 
 export const peerCommand: CliCommand = {
   name: 'peer',
@@ -13,18 +13,13 @@ export const peerCommand: CliCommand = {
     'model is contacted and no model-visible history is written; the command is audited for both.\n\n' +
     'Exit codes: 0 peered, or already peers (nothing changes); 1 refused: A and B are the same Pod,\n' +
     'one does not exist, or one is the other\'s spawned child; 2 usage or store error.',
-  options: {},
-  optionHelp: [],
   parse(args) {
     const pair = podPairArgs(args);
     if (!pair.ok) return pair;
     const [from, to] = pair.value;
     return ok(async ({ container, out }) => {
       const result = await container.get(InitiatePeerHandshake).execute({ from, to, via: 'cli' });
-      if (!result.ok) {
-        out.fail(describe(result.error));
-        return EXIT.refused;
-      }
+      if (!result.ok) return refuse(out, describe(result.error));
       const { status, relation } = result.value;
       out.line(
         status === 'peered'

@@ -19,8 +19,6 @@ export const toolCommand: CliCommand = {
     'A NAME that names no Pod is an execution_failed tool error.\n\n' +
     'Exit codes: 0 the tool succeeded; 1 tool error; 2 usage error (bad NAME, JSON that does\n' +
     'not parse) or store error.',
-  options: {},
-  optionHelp: [],
   parse(args) {
     const positionals = positionalArgs(args, ['NAME', 'TOOL', 'JSON']);
     if (!positionals.ok) return positionals;

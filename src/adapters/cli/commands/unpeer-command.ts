@@ -1,7 +1,7 @@
 import { RemovePeer, type RemovePeerError } from '../../../application/use-cases/remove-peer.js';
 import { ok } from '../../../domain/result.js';
 import { podPairArgs } from '../argument-readers.js';
-import { EXIT, type CliCommand } from '../cli-command.js';
+import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 
 export const unpeerCommand: CliCommand = {
   name: 'unpeer',
@@ -13,18 +13,13 @@ export const unpeerCommand: CliCommand = {
     'in history, and `pods explain` still shows the relation they came over.\n\n' +
     'Exit codes: 0 removed; 1 refused: one does not exist, or they are not peers;\n' +
     '2 usage or store error.',
-  options: {},
-  optionHelp: [],
   parse(args) {
     const pair = podPairArgs(args);
     if (!pair.ok) return pair;
     const [from, to] = pair.value;
     return ok(async ({ container, out }) => {
       const result = await container.get(RemovePeer).execute({ from, to, via: 'cli' });
-      if (!result.ok) {
-        out.fail(describe(result.error));
-        return EXIT.refused;
-      }
+      if (!result.ok) return refuse(out, describe(result.error));
       out.line(`\`${from}\` and \`${to}\` are no longer peers (relation ${result.value.id} removed)`);
       return EXIT.ok;
     });

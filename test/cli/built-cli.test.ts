@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli } from './built-cli.js';
+
+let cli: Awaited<ReturnType<typeof buildCli>>;
+beforeAll(async () => {
+  cli = await buildCli();
+}, 120_000);
+afterAll(async () => cli?.dispose());
+
+const json = (stdout: string): unknown => JSON.parse(stdout);
+/** One line on stderr, nothing on stdout, no stack trace. */
+const oneLine = (stderr: string): string => {
+  expect(stderr.endsWith('\n') && stderr.split('\n').length).toBe(2);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  return stderr.trim();
+};
+
+describe('the built `pods` CLI, one process per command, on the default PGlite store', () => {
+  it('keeps Pods, relations and history across processes, and enforces peer authority', async () => {
+    const home = await cli.home('scenario');
+    expect(await cli.pods(home, 'create', 'a')).toMatchObject({ code: 0, stderr: '' });
+    expect(await cli.pods(home, 'create', 'b')).toMatchObject({ code: 0, stderr: '' });
+    expect(await cli.pods(home, 'peer', 'a', 'b')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^`a` and `b` are now peers/) });
+
+    const listed = await cli.pods(home, 'tool', 'a', 'ListPods', '{}');
+    expect(listed.code).toBe(0);
+    expect(json(listed.stdout)).toMatchObject({ content: [{ name: 'a', visibility: 'self' }, { name: 'b', visibility: 'peer' }] });
+
+    const steer = await cli.pods(home, 'tool', 'a', 'SendToPod', '{"name":"b","message":"hi"}');
+    expect(steer.code).toBe(1);
+    expect(json(steer.stdout)).toEqual({
+      error: { kind: 'invalid_argument', message: 'pod `b` is a peer of `a`, not its spawned child; use SendToPeerPod' },
+    });
+
+    const sent = await cli.pods(home, 'tool', 'a', 'SendToPeerPod', '{"name":"b","message":"hello"}');
+    expect(sent.code).toBe(0);
+    expect(json(sent.stdout)).toMatchObject({ summary: expect.stringContaining('sent peer message to `b`'), content: { pair_seq: 1 } });
+
+    const history = await cli.pods(home, 'history', 'b', '--json');
+    expect(history.code).toBe(0);
+    expect(json(history.stdout)).toEqual([expect.objectContaining({ seq: 1, kind: 'peer_message', from: 'a', body: 'hello' })]);
+
+    const explained = await cli.pods(home, 'explain', 'b', '1');
+    expect(explained.stdout).toMatch(/← created by `:peer` from `a` via cli at /);
+    expect((await cli.pods(home, 'peer', 'b', 'a')).stdout).toMatch(/already peers.*nothing changed/);
+  }, 120_000);
+
+  it('refuses a PGlite store that another process holds, on one line, with exit 2', async () => {
+    const home = await cli.home('held');
+    const holder = await cli.holdStore(home);
+    try {
+      const refused = await cli.pods(home, 'ls');
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).toBe('');
+      expect(oneLine(refused.stderr)).toMatch(/^pods ls: .*PGlite store at .*held\/store.* in use by another process/);
+    } finally {
+      expect(await holder.release()).toBe(0);
+    }
+    expect(await cli.pods(home, 'ls')).toMatchObject({ code: 0, stdout: 'no pods in the store\n' });
+  }, 120_000);
+});
+
+describe.concurrent('the built `pods` CLI without a durable store', () => {
+  it('runs on --db memory, which keeps nothing between processes', async () => {
+    const home = await cli.home('memory');
+    expect(await cli.pods(home, '--db', 'memory', 'create', 'x')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^created pod `x`/) });
+    expect(await cli.pods(home, 'ls', '--db', 'memory')).toEqual({ code: 0, stdout: 'no pods in the store\n', stderr: '' });
+  });
+
+  it.each([
+    [['peer', 'a'], /^pods peer: expected 2 arguments \(A B\), got 1; see `pods help peer`$/],
+    [['--bogus', 'ls'], /^pods: --bogus is not a global option/],
+    [['create', 'no/slash'], /^pods create: invalid pod name: no\/slash \(/],
+    [['tool', 'a', 'ListPods', '{nope'], /^pods tool: the JSON input does not parse: /],
+    [['ls', '--db', 'mysql://127.0.0.1/x'], /^pods ls: --db: unsupported store mysql:\/\/127\.0\.0\.1\/x: /],
+    [['ls', '--db', 'postgres://127.0.0.1:1/pods'], /^pods ls: .*PostgreSQL store at postgres:\/\/127\.0\.0\.1:1\/pods/],
+    [[], /^pods: the TUI is not available yet/],
+  ])('exits 2 with one line for %j', async (args, line) => {
+    const run = await cli.pods(await cli.home('usage'), ...args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(oneLine(run.stderr)).toMatch(line);
+  });
+
+  it('prints help and exits 0', async () => {
+    const run = await cli.pods(await cli.home('help'), 'help', 'tool');
+    expect(run).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^Usage: pods \[--db URL\] tool NAME TOOL JSON\n/) });
+  });
+});
