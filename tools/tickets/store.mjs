@@ -207,23 +207,24 @@ export function withLock(root, fn) {
 
 // ---------------------------------------------------------------- writes
 
-function writeAll(fd, data) {
+/** Opens `file` with `flag`, writes `data` in one write call, fsyncs and closes it. */
+function writeSynced(file, data, flag) {
   const buf = Buffer.from(data, 'utf8');
-  const written = fs.writeSync(fd, buf, 0, buf.length);
-  if (written !== buf.length) throw new Error(`short write: ${written} of ${buf.length} bytes`);
+  const fd = fs.openSync(file, flag, 0o644);
+  try {
+    const written = fs.writeSync(fd, buf, 0, buf.length);
+    if (written !== buf.length) throw new Error(`short write to ${file}: ${written} of ${buf.length} bytes`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Writes `file` through a temp file in the same directory, fsync, then rename. */
 export function writeFileAtomic(file, data) {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${randomToken()}`);
-  const fd = fs.openSync(tmp, 'wx', 0o644);
   try {
-    writeAll(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
+    writeSynced(tmp, data, 'wx');
     fs.renameSync(tmp, file);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
@@ -233,13 +234,7 @@ export function writeFileAtomic(file, data) {
 
 /** Appends `data` with one write on an O_APPEND descriptor, then fsync. */
 export function appendOnce(file, data) {
-  const fd = fs.openSync(file, 'a');
-  try {
-    writeAll(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  writeSynced(file, data, 'a');
 }
 
 /** A fault-injection point for the conformance tests (TICKETS_TEST_FAULT=<point>). */
