@@ -199,6 +199,10 @@ describe('each doctor check', () => {
     ['an empty resolution.md', 'T017', () => fs.writeFileSync(file('closed/{C}/resolution.md'), '\n')],
     ['a NUL byte in a thread', 'T027', () => fs.appendFileSync(file('open/{A}/thread.md'), '\0')],
     ['invalid UTF-8 in a thread', 'T027', () => fs.appendFileSync(file('open/{A}/thread.md'), Buffer.from([0xff]))],
+    ['an empty bucket without .gitkeep', 'T031', () => {
+      fs.rmSync(file('pending'), { recursive: true });
+      fs.mkdirSync(file('pending'));
+    }],
     ['a stray file in an item', 'T028', () => fs.writeFileSync(file('open/{A}/notes.md'), 'x')],
     ['a stray file in the root', 'T028', () => fs.writeFileSync(file('TODO.md'), 'x')],
     ['a symlink in a bucket', 'T028', () => fs.symlinkSync('/tmp', file('open/00001M0000000-LINK'))],
@@ -253,10 +257,10 @@ describe('doctor output', () => {
       warnings: 1,
       strict: false,
       fixed: [],
-      findings: [{ code: 'T031', name: 'empty-artifacts', severity: 'warning', path: `open/${A}/artifacts`, message: 'artifacts/ is empty; add artifacts/.gitkeep so git keeps it' }],
+      findings: [{ code: 'T031', name: 'empty-dir', severity: 'warning', path: `open/${A}/artifacts`, message: 'empty; add a .gitkeep so git keeps it' }],
     });
     expect(sb.run(['doctor', '--strict']).stdout).toBe(
-      `doctor: warning T031 empty-artifacts: work-items/open/${A}/artifacts: artifacts/ is empty; add artifacts/.gitkeep so git keeps it\ndoctor: 0 error(s), 1 warning(s) (--strict)\n`,
+      `doctor: warning T031 empty-dir: work-items/open/${A}/artifacts: empty; add a .gitkeep so git keeps it\ndoctor: 0 error(s), 1 warning(s) (--strict)\n`,
     );
   });
 

@@ -86,6 +86,23 @@ describe('the root comes from the script location, not the CWD', () => {
     expect(fs.readdirSync(path.join(repo, 'work-items', 'open'))).toContain(r.stdout.trim());
   });
 
+  it('says so when it is run through a symlink, away from its tools', () => {
+    const repo = freshClone('linked');
+    fs.mkdirSync(path.join(sb.dir, 'bin'));
+    fs.symlinkSync(path.join(repo, 'tickets.sh'), path.join(sb.dir, 'bin', 'tickets'));
+    const r = sb.run(['list'], { script: path.join(sb.dir, 'bin', 'tickets') });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe(`tickets.sh: error: ${sb.dir}/bin/tools/tickets/tickets.mjs is missing (run tickets.sh from its repository, not through a symlink)\n`);
+  });
+
+  it('accepts a root that is a symlink to a directory', () => {
+    const id = sb.create('Real');
+    fs.symlinkSync(sb.root, path.join(sb.dir, 'alias'));
+    const env = { TICKETS_DIR: path.join(sb.dir, 'alias') };
+    expect(sb.run(['comment', id, '--message', 'via alias'], { env }).code).toBe(0);
+    expect(sb.run(['doctor'], { env }).stdout).toBe('doctor: ok\n');
+  });
+
   it('TICKETS_DIR overrides it, relative to the CWD', () => {
     fs.mkdirSync(path.join(sb.dir, 'sub'));
     const id = sb.ok(['create', '--title', 'Elsewhere'], { cwd: path.join(sb.dir, 'sub'), env: { TICKETS_DIR: 'items' } }).trim();

@@ -46,7 +46,7 @@ export const CODES = Object.freeze({
   T028: { name: 'stray-entry', severity: 'warning', fixable: false, summary: 'an unexpected file, directory or symlink' },
   T029: { name: 'hidden-entry', severity: 'warning', fixable: false, summary: 'an unexpected hidden entry, such as a leftover staging directory' },
   T030: { name: 'stale-lock', severity: 'warning', fixable: true, summary: 'the lock is held by a process that is gone, or for too long' },
-  T031: { name: 'empty-artifacts', severity: 'warning', fixable: true, summary: 'artifacts/ is empty, so git will not keep it' },
+  T031: { name: 'empty-dir', severity: 'warning', fixable: true, summary: 'a bucket or artifacts/ is empty, so git will not keep it' },
 });
 
 /** Attributes an event may carry after `event`, `author` and `at`. */
@@ -155,7 +155,7 @@ export function inspectItem(root, bucket, name) {
   const artifactsType = entryType(path.join(dir, 'artifacts'));
   if (artifactsType === null) add('T004', rel, 'artifacts/ is missing');
   else if (artifactsType !== 'dir') add('T004', `${rel}/artifacts`, 'artifacts is not a directory');
-  else if (fs.readdirSync(path.join(dir, 'artifacts')).length === 0) add('T031', `${rel}/artifacts`, 'artifacts/ is empty; add artifacts/.gitkeep so git keeps it');
+  else if (fs.readdirSync(path.join(dir, 'artifacts')).length === 0) add('T031', `${rel}/artifacts`, EMPTY_DIR);
   return item;
 }
 
@@ -205,6 +205,8 @@ function checkEvents(events, { createdAt, status, add }) {
     add('T024', events.at(-1)?.line ?? 1, `the thread leaves the item ${state}, but its status is ${status}`);
   }
 }
+
+export const EMPTY_DIR = 'empty; add a .gitkeep so git keeps it';
 
 export function isError(finding) {
   return CODES[finding.code]?.severity === 'error';

@@ -143,7 +143,7 @@ function resolveAuthor(opts) {
 
 function requireRoot(query) {
   const root = resolveRoot();
-  if (entryType(root) !== 'dir') throw new TicketsError(`work item not found: ${query} (there is no ${display(root)})`);
+  if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new TicketsError(`work item not found: ${query} (there is no ${display(root)})`);
   return root;
 }
 

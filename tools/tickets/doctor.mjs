@@ -2,7 +2,7 @@
 // for the repairs that lose nothing.
 import fs from 'node:fs';
 import path from 'node:path';
-import { CODES, entryType, isError } from './checks.mjs';
+import { CODES, EMPTY_DIR, entryType, isError } from './checks.mjs';
 import { BUCKETS, isTimestamp, renderEvent, textLines } from './format.mjs';
 import { display, ensureBuckets, fieldOf, inspectLock, resolveRoot, scanItems, withLock, writeFileAtomic } from './store.mjs';
 
@@ -10,7 +10,7 @@ import { display, ensureBuckets, fieldOf, inspectLock, resolveRoot, scanItems, w
 const ROOT_ENTRIES = new Set(['README.md', '.gitignore', '.gitattributes', '.lock']);
 
 function rootFindings(root, add) {
-  if (entryType(root) === 'dir') {
+  if (fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
     for (const entry of fs.readdirSync(root).sort()) {
       if (BUCKETS.includes(entry) || ROOT_ENTRIES.has(entry)) continue;
       if (entry.startsWith('.')) add('T029', entry, 'unexpected hidden entry in the work-item root');
@@ -26,7 +26,9 @@ function rootFindings(root, add) {
       add('T001', bucket, type === null ? `missing directory: ${bucket}/` : `${bucket} is not a directory`);
       continue;
     }
-    for (const entry of fs.readdirSync(dir).sort()) {
+    const entries = fs.readdirSync(dir).sort();
+    if (entries.length === 0) add('T031', bucket, EMPTY_DIR);
+    for (const entry of entries) {
       if (entry === '.gitkeep') continue;
       const kind = entryType(path.join(dir, entry));
       if (entry.startsWith('.')) add('T029', `${bucket}/${entry}`, 'unexpected hidden entry in a bucket (a leftover of an interrupted write?)');
@@ -74,10 +76,10 @@ function applyFixes(root, findings, items) {
       case 'T004':
       case 'T031': {
         // T004 names the item (artifacts/ missing) or artifacts itself (not a directory: not fixable).
-        const artifacts = finding.code === 'T004' ? path.join(file, 'artifacts') : file;
-        if (finding.code === 'T004' && entryType(artifacts) !== null) continue;
-        fs.mkdirSync(artifacts, { recursive: true });
-        fs.writeFileSync(path.join(artifacts, '.gitkeep'), '');
+        const dir = finding.code === 'T004' ? path.join(file, 'artifacts') : file;
+        if (finding.code === 'T004' && entryType(dir) !== null) continue;
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, '.gitkeep'), '');
         break;
       }
       case 'T003': {
