@@ -14,7 +14,7 @@ function rootFindings(root, add) {
     for (const entry of fs.readdirSync(root).sort()) {
       if (BUCKETS.includes(entry) || ROOT_ENTRIES.has(entry)) continue;
       if (entry.startsWith('.')) add('T029', entry, 'unexpected hidden entry in the work-item root');
-      else add('T028', entry, 'unexpected entry in the work-item root (allowed: open/, pending/, closed/, README.md)');
+      else add('T028', entry, 'unexpected entry in the work-item root (allowed: open/, pending/, closed/, README.md, .gitignore, .gitattributes)');
     }
     const lock = inspectLock(path.join(root, '.lock'));
     if (lock?.stale) add('T030', '.lock', `stale lock held by ${lock.holder} (${lock.stale})`);
