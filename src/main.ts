@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { homedir } from 'node:os';
 import { runCli } from './adapters/cli/run-cli.js';
 import { openContainer } from './composition/container.js';
+import { storeOpener } from './composition/store-config.js';
 
 // A reader that stops early (`pods history a | head -1`) is not an error of ours; the
 // command still finishes and closes the store.
@@ -13,8 +14,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  env: process.env,
   cwd: process.cwd(),
-  homedir: homedir(),
-  openStore: openContainer,
+  openStore: storeOpener({ env: process.env, homedir: homedir(), cwd: process.cwd() }, openContainer),
 });

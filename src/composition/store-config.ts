@@ -1,7 +1,10 @@
 import { isAbsolute, join, resolve } from 'node:path';
+import { errorMessage } from '../adapters/cli/error-message.js';
+import type { StoreOpener } from '../adapters/cli/run-cli.js';
+import { redactUrl } from '../adapters/persistence/kysely/open-postgres-store.js';
 import { displayValue } from '../domain/display.js';
 import { err, ok, type Result } from '../domain/result.js';
-import type { StoreConfig } from './container.js';
+import type { OpenedContainer, StoreConfig } from './container.js';
 
 /** Where the store choice comes from: `--db`, the environment, and the paths the default needs. */
 export type StoreSource = {
@@ -69,13 +72,21 @@ export function storeLocation(config: StoreConfig): string {
   }
 }
 
-function redactUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.password === '') return raw;
-    url.password = '***';
-    return url.toString();
-  } catch {
-    return raw.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-  }
+/**
+ * The CLI's `--db`: selects a store from `--db` or the environment and opens it. Every
+ * failure becomes an Error whose message is one line naming the store (never its password).
+ */
+export function storeOpener(source: Omit<StoreSource, 'db'>, open: (config: StoreConfig) => Promise<OpenedContainer>): StoreOpener {
+  return async (db) => {
+    const config = storeConfigFrom({ ...source, db });
+    if (!config.ok) throw new Error(`${describeInvalidStoreUrl(config.error)}; see \`pods --help\``);
+    try {
+      return await open(config.value);
+    } catch (error) {
+      // The stores' own errors usually name the store already; say it once.
+      const reason = errorMessage(error);
+      const where = storeLocation(config.value);
+      throw new Error(reason.includes(where) ? reason : `cannot open ${describeStore(config.value)}: ${reason}`, { cause: error });
+    }
+  };
 }

@@ -1,22 +1,33 @@
-import { runCli, type CliEnvironment } from '../../src/adapters/cli/run-cli.js';
+import { runCli } from '../../src/adapters/cli/run-cli.js';
 import { openContainer, type OpenedContainer, type StoreConfig } from '../../src/composition/container.js';
+import { storeOpener } from '../../src/composition/store-config.js';
 
 export type CliRun = { readonly code: number; readonly stdout: string; readonly stderr: string };
 
+type Options = {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Replaces opening the store a config names; the default opens one shared in-memory store. */
+  readonly open?: (config: StoreConfig) => Promise<OpenedContainer>;
+};
+
 /**
- * Runs `pods` in this process, every run against one in-memory store (as if it were a
- * durable one), and counts how often commands open and close it.
+ * Runs `pods` in this process with the real store selection, every run against one
+ * in-memory store (as if it were a durable one), counting how often commands open and close it.
  */
-export function inProcessCli(overrides: Partial<CliEnvironment> = {}) {
+export function inProcessCli(options: Options = {}) {
   let shared: Promise<OpenedContainer> | undefined;
   const stats = { opened: 0, closed: 0, configs: [] as StoreConfig[] };
-  const openStore = async (config: StoreConfig): Promise<OpenedContainer> => {
-    stats.configs.push(config);
+  const openShared = async (): Promise<OpenedContainer> => {
     shared ??= openContainer({ kind: 'memory' });
-    const { container } = await shared;
-    stats.opened += 1;
-    return { container, close: async () => void (stats.closed += 1) };
+    return { container: (await shared).container, close: async () => undefined };
   };
+  const open = async (config: StoreConfig): Promise<OpenedContainer> => {
+    stats.configs.push(config);
+    const opened = await (options.open ?? openShared)(config);
+    stats.opened += 1;
+    return { container: opened.container, close: async () => { stats.closed += 1; await opened.close(); } };
+  };
+  const openStore = storeOpener({ env: options.env ?? {}, homedir: '/home/op', cwd: '/home/op/project' }, open);
   return {
     stats,
     async run(...argv: string[]): Promise<CliRun> {
@@ -25,11 +36,8 @@ export function inProcessCli(overrides: Partial<CliEnvironment> = {}) {
       const code = await runCli(argv, {
         stdout: { write: (text: string) => (stdout += text) },
         stderr: { write: (text: string) => (stderr += text) },
-        env: {},
         cwd: '/home/op/project',
-        homedir: '/home/op',
         openStore,
-        ...overrides,
       });
       return { code, stdout, stderr };
     },

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/adapters/cli/run-cli.js';
+import { UNIT_OF_WORK } from '../../src/application/ports/unit-of-work.js';
+import { openContainer } from '../../src/composition/container.js';
 import { inProcessCli } from './in-process-cli.js';
 
 let cli: ReturnType<typeof inProcessCli>;
@@ -157,11 +158,13 @@ describe('pods (in process, one memory store)', () => {
     await cli.run('ls', '--db', 'memory');
     await cli.run('ls');
     const fromEnv = inProcessCli({ env: { PODS_DATABASE_URL: 'postgres://127.0.0.1/pods', PODS_HOME: '/var/pods' } });
+    await fromEnv.run('ls', '--db', 'postgresql://db.internal/pods');
     await fromEnv.run('ls');
     await fromEnv.run('--db', 'memory', 'ls');
     expect([...cli.stats.configs, ...fromEnv.stats.configs]).toEqual([
       { kind: 'memory' },
       { kind: 'pglite', dataDir: '/home/op/.pods/store' },
+      { kind: 'postgres', url: 'postgresql://db.internal/pods' },
       { kind: 'postgres', url: 'postgres://127.0.0.1/pods' },
       { kind: 'memory' },
     ]);
@@ -176,52 +179,48 @@ describe('pods (in process, one memory store)', () => {
 });
 
 describe('pods store failures', () => {
-  const run = async (openStore: Parameters<typeof runCli>[1]['openStore'], argv: string[] = ['ls']) => {
-    let stderr = '';
-    let closed = 0;
-    const code = await runCli(argv, {
-      stdout: { write: () => true },
-      stderr: { write: (t: string) => (stderr += t) },
-      env: {}, cwd: '/', homedir: '/home/op',
-      openStore: async (config) => {
-        const opened = await openStore(config);
-        return { ...opened, close: async () => { closed += 1; await opened.close(); } };
-      },
-    });
-    return { code, stderr, closed };
-  };
+  const failing = (error: unknown) => inProcessCli({ open: async () => { throw error; } });
 
   it('turns a store that cannot be opened into one line and exit 2', async () => {
-    const failed = await run(async () => {
-      throw new Error('EACCES: permission denied\n    at mkdir (node:fs:1)');
+    const cli = failing(new Error('EACCES: permission denied\n    at mkdir (node:fs:1)'));
+    expect(await cli.run('ls')).toEqual({
+      code: 2, stdout: '', stderr: 'pods ls: cannot open the PGlite store at /home/op/.pods/store: EACCES: permission denied\n',
     });
-    expect(failed).toEqual({ code: 2, closed: 0, stderr: 'pods ls: cannot open the PGlite store at /home/op/.pods/store: EACCES: permission denied\n' });
+    expect(cli.stats).toMatchObject({ opened: 0, closed: 0 });
   });
 
   it('names the store once when the store\'s own error already does', async () => {
-    const failed = await run(async () => {
-      throw new Error('the PGlite store at /home/op/.pods/store is in use by another process (pid 4242)');
-    });
-    expect(failed.stderr).toBe('pods ls: the PGlite store at /home/op/.pods/store is in use by another process (pid 4242)\n');
+    const cli = failing(new Error('the PGlite store at /home/op/.pods/store is in use by another process (pid 4242)'));
+    expect((await cli.run('ls')).stderr).toBe('pods ls: the PGlite store at /home/op/.pods/store is in use by another process (pid 4242)\n');
   });
 
-  it('names the first cause of a connection refused on every address', async () => {
+  it('names the first cause of a connection refused on every address, never the password', async () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
-    const failed = await run(async () => {
-      throw new AggregateError([refused, new Error('connect ECONNREFUSED ::1:1')]);
+    const cli = failing(new AggregateError([refused, new Error('connect ECONNREFUSED ::1:1')]));
+    expect((await cli.run('ls', '--db', 'postgres://op:s3cret@localhost:1/pods')).stderr).toBe(
+      'pods ls: cannot open the PostgreSQL store at postgres://op:***@localhost:1/pods: connect ECONNREFUSED 127.0.0.1:1\n',
+    );
+  });
+
+  it('refuses an unsupported --db value before opening anything', async () => {
+    const cli = inProcessCli();
+    expect(await cli.run('ls', '--db', 'sqlite:x.db')).toEqual({
+      code: 2, stdout: '',
+      stderr: 'pods ls: --db: unsupported store sqlite:x.db: expected `memory` or a postgres:// URL (leave it unset for the PGlite store under $PODS_HOME); see `pods --help`\n',
     });
-    expect(failed.stderr).toBe('pods ls: cannot open the PGlite store at /home/op/.pods/store: connect ECONNREFUSED 127.0.0.1:1\n');
+    expect(cli.stats.configs).toEqual([]);
   });
 
   it('still closes the store when a command throws, and exits 2', async () => {
-    const { openContainer } = await import('../../src/composition/container.js');
-    const failed = await run(async () => {
-      const opened = await openContainer({ kind: 'memory' });
-      const { UNIT_OF_WORK } = await import('../../src/application/ports/unit-of-work.js');
-      await opened.container.unbind(UNIT_OF_WORK);
-      opened.container.bind(UNIT_OF_WORK).toConstantValue({ run: async () => { throw new Error('connection terminated'); } });
-      return opened;
+    const cli = inProcessCli({
+      open: async () => {
+        const opened = await openContainer({ kind: 'memory' });
+        await opened.container.unbind(UNIT_OF_WORK);
+        opened.container.bind(UNIT_OF_WORK).toConstantValue({ run: async () => { throw new Error('connection terminated'); } });
+        return opened;
+      },
     });
-    expect(failed).toEqual({ code: 2, closed: 1, stderr: 'pods ls: could not complete: connection terminated\n' });
+    expect(await cli.run('ls')).toEqual({ code: 2, stdout: '', stderr: 'pods ls: could not complete: connection terminated\n' });
+    expect(cli.stats).toMatchObject({ opened: 1, closed: 1 });
   });
 });

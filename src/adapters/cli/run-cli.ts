@@ -1,5 +1,4 @@
-import type { OpenedContainer, StoreConfig } from '../../composition/container.js';
-import { describeInvalidStoreUrl, describeStore, storeConfigFrom, storeLocation } from '../../composition/store-config.js';
+import type { Container } from 'inversify';
 import { EXIT, type ExitCode } from './cli-command.js';
 import { CLI_COMMANDS } from './cli-commands.js';
 import { cliOutput, type TextSink } from './cli-output.js';
@@ -7,14 +6,24 @@ import { errorMessage } from './error-message.js';
 import { parseCommandLine, type CommandLine } from './parse-command-line.js';
 import { renderCommandHelp, renderGlobalHelp } from './render-help.js';
 
+export type OpenedStore = {
+  readonly container: Container;
+  readonly close: () => Promise<void>;
+};
+
+/**
+ * Opens the store `--db` names (undefined: whatever the environment selects). It throws an
+ * Error whose message is the one line to show when the choice is invalid or the store
+ * cannot be opened; the composition root provides it.
+ */
+export type StoreOpener = (db: string | undefined) => Promise<OpenedStore>;
+
 /** Everything the CLI takes from its process, injected so tests can drive it in-process. */
 export type CliEnvironment = {
   readonly stdout: TextSink;
   readonly stderr: TextSink;
-  readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
-  readonly homedir: string;
-  readonly openStore: (config: StoreConfig) => Promise<OpenedContainer>;
+  readonly openStore: StoreOpener;
 };
 
 /** `pods …`: parses, opens the store only for a valid command, runs it, and always closes the store. */
@@ -41,18 +50,11 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
 
 async function runWithStore(line: Extract<CommandLine, { type: 'run' }>, environment: CliEnvironment): Promise<ExitCode> {
   const out = cliOutput(environment.stdout, environment.stderr, `pods ${line.command.name}`);
-  const config = storeConfigFrom({ db: line.db, env: environment.env, homedir: environment.homedir, cwd: environment.cwd });
-  if (!config.ok) {
-    out.fail(`${describeInvalidStoreUrl(config.error)}; see \`pods --help\``);
-    return EXIT.usage;
-  }
-  let opened: OpenedContainer;
+  let opened: OpenedStore;
   try {
-    opened = await environment.openStore(config.value);
+    opened = await environment.openStore(line.db);
   } catch (error) {
-    // The stores' own errors usually name the store already; say it once.
-    const reason = errorMessage(error);
-    out.fail(reason.includes(storeLocation(config.value)) ? reason : `cannot open ${describeStore(config.value)}: ${reason}`);
+    out.fail(errorMessage(error));
     return EXIT.usage;
   }
   let code: ExitCode;
@@ -66,7 +68,7 @@ async function runWithStore(line: Extract<CommandLine, { type: 'run' }>, environ
   try {
     await opened.close();
   } catch (error) {
-    out.fail(`could not close ${describeStore(config.value)}: ${errorMessage(error)}`);
+    out.fail(`could not close the store: ${errorMessage(error)}`);
     if (code === EXIT.ok) code = EXIT.usage;
   }
   return code;
