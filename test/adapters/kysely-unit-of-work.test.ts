@@ -2,9 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/kysely/kysely-unit-of-work.js';
 import { Boom, inRun, name, operatorPod, seedPods, sleep } from '../contracts/contract-fixture.js';
-import { openPgliteTestStore, openPostgresTestStore, TEST_DATABASE_URL, type sqlTestStore } from '../support/test-stores.js';
-
-type SqlTestStore = ReturnType<typeof sqlTestStore>;
+import { openPgliteTestStore, openPostgresTestStore, TEST_DATABASE_URL, type SqlTestStore } from '../support/test-stores.js';
 
 /** An error as the server reports a transaction it aborted. */
 const sqlError = (code: string) => Object.assign(new Error(`server said ${code}`), { code });

@@ -43,8 +43,10 @@ export async function truncateAll(db: Kysely<Database>): Promise<void> {
   await sql`truncate table ${sql.join(SQL_TABLES.map((t) => sql.table(t)))} restart identity`.execute(db);
 }
 
+export type SqlTestStore = TestStore & { readonly store: SqlStore };
+
 /** A test store over an opened SQL store: one unit of work, tables truncated on reset. */
-export function sqlTestStore(store: SqlStore, cleanup: () => Promise<void>): TestStore & { readonly store: SqlStore } {
+export function sqlTestStore(store: SqlStore, cleanup: () => Promise<void>): SqlTestStore {
   const uow = new KyselyUnitOfWork(store.db);
   return {
     store,
@@ -61,7 +63,7 @@ export function sqlTestStore(store: SqlStore, cleanup: () => Promise<void>): Tes
 }
 
 /** PGlite persisted in a fresh temporary directory, removed on dispose. Boots in seconds: open once per file. */
-export async function openPgliteTestStore(): Promise<ReturnType<typeof sqlTestStore>> {
+export async function openPgliteTestStore(): Promise<SqlTestStore> {
   const dir = await mkdtemp(join(tmpdir(), 'pods-pglite-'));
   try {
     return sqlTestStore(await openPgliteStore(dir), () => rm(dir, { recursive: true, force: true }));
@@ -81,23 +83,27 @@ export function urlWithSchema(url: string, schema: string): string {
 }
 
 /**
- * A private schema on the TEST_DATABASE_URL server, dropped on dispose: test files run in
+ * A private schema on the TEST_DATABASE_URL server (`url` reaches it), dropped on dispose: test files run in
  * parallel and would otherwise truncate each other's rows.
  */
-export async function openPostgresTestStore(options: { readonly max?: number } = {}): Promise<ReturnType<typeof sqlTestStore>> {
+export async function openPostgresTestStore(
+  options: { readonly max?: number } = {},
+): Promise<SqlTestStore & { readonly url: string }> {
   if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
   const schema = `test_${randomUUID().replaceAll('-', '')}`;
   const admin = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
   try {
     await admin.query(`create schema ${schema}`);
-    const store = await openPostgresStore(urlWithSchema(TEST_DATABASE_URL, schema), options);
-    return sqlTestStore(store, async () => {
+    const url = urlWithSchema(TEST_DATABASE_URL, schema);
+    const store = await openPostgresStore(url, options);
+    const cleanup = async () => {
       try {
         await admin.query(`drop schema ${schema} cascade`);
       } finally {
         await admin.end();
       }
-    });
+    };
+    return { ...sqlTestStore(store, cleanup), url };
   } catch (error) {
     await admin.end();
     throw error;

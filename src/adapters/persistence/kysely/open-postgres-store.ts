@@ -24,9 +24,11 @@ export function redactUrl(raw: string): string {
 /** A pg pool on `url`, migrated before it is returned; an unreachable server fails here, not later. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<SqlStore> {
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 5_000, max: options.max ?? 10 });
-  // An idle client whose server went away emits 'error'; unhandled, that would end the
-  // process. The pool drops the client and the next query reconnects or fails loudly.
+  // A client whose server went away (restart, terminated backend) emits 'error', idle or
+  // checked out; unhandled, that would end the process. The failure already reaches the
+  // query in flight, and the pool replaces the broken client.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     // Connect first, so an unreachable server is reported as such and not as a failed migration.

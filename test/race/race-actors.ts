@@ -1,0 +1,82 @@
+import { InProcessPodHost } from '../../src/adapters/host/in-process-pod-host.js';
+import { KyselyUnitOfWork } from '../../src/adapters/persistence/kysely/kysely-unit-of-work.js';
+import { openPostgresStore } from '../../src/adapters/persistence/kysely/open-postgres-store.js';
+import type { SqlStore } from '../../src/adapters/persistence/kysely/sql-store.js';
+import { RandomIdGenerator } from '../../src/adapters/system/random-id-generator.js';
+import { SystemClock } from '../../src/adapters/system/system-clock.js';
+import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
+import { CreatePod } from '../../src/application/use-cases/create-pod.js';
+import { DeliverPeerMessage } from '../../src/application/use-cases/deliver-peer-message.js';
+import { InitiatePeerHandshake } from '../../src/application/use-cases/initiate-peer-handshake.js';
+import { RemovePeer } from '../../src/application/use-cases/remove-peer.js';
+import type { EntryOf } from '../../src/domain/history-entry.js';
+import { PodName } from '../../src/domain/pod-name.js';
+import { openPgliteTestStore, openPostgresTestStore } from '../support/test-stores.js';
+
+export const name = (raw: string): PodName => PodName.unsafe(raw);
+
+/** The use cases a racing actor drives, wired by hand over its own unit of work. */
+export function actor(uow: UnitOfWork) {
+  const clock = new SystemClock();
+  const ids = new RandomIdGenerator();
+  const host = new InProcessPodHost();
+  return {
+    uow,
+    createPod: new CreatePod(uow, clock),
+    handshake: new InitiatePeerHandshake(uow, clock, ids),
+    removePeer: new RemovePeer(uow, clock, ids),
+    deliver: new DeliverPeerMessage(uow, clock, ids, host),
+    peer: (from: string, to: string) => new InitiatePeerHandshake(uow, clock, ids).execute({ from: name(from), to: name(to), via: 'race' }),
+  };
+}
+export type Actor = ReturnType<typeof actor>;
+
+/** A store racing actors share: each `actor()` may hold its own connection. */
+export type RaceStore = {
+  readonly label: string;
+  /** An actor on its own connection (server) or on the shared embedded database (PGlite). */
+  readonly actor: () => Promise<Actor>;
+  /** The store seen by the checks, outside every actor. */
+  readonly observer: Actor;
+  readonly store: SqlStore;
+  readonly dispose: () => Promise<void>;
+};
+
+/** A private schema on the TEST_DATABASE_URL server; every actor gets a pool of one connection. */
+export async function openServerRace(): Promise<RaceStore> {
+  const base = await openPostgresTestStore();
+  const opened: SqlStore[] = [];
+  return {
+    label: 'postgres',
+    store: base.store,
+    observer: actor(base.uow()),
+    actor: async () => {
+      const own = await openPostgresStore(base.url, { max: 1 });
+      opened.push(own);
+      return actor(new KyselyUnitOfWork(own.db));
+    },
+    dispose: async () => {
+      await Promise.all(opened.map((s) => s.close()));
+      await base.dispose();
+    },
+  };
+}
+
+/** PGlite is one connection: actors share it, and the dialect queues their transactions. */
+export async function openPgliteRace(): Promise<RaceStore> {
+  const base = await openPgliteTestStore();
+  return {
+    label: 'pglite',
+    store: base.store,
+    observer: actor(base.uow()),
+    actor: async () => actor(new KyselyUnitOfWork(base.store.db)),
+    dispose: base.dispose,
+  };
+}
+
+export async function peerMessagesOf(a: Actor, pod: string): Promise<readonly EntryOf<'peer_message'>[]> {
+  const entries = await a.uow.run((r) => r.history.read(name(pod)));
+  return entries.filter((e): e is EntryOf<'peer_message'> => e.kind === 'peer_message');
+}
+
+export const range = (n: number, from = 1): number[] => Array.from({ length: n }, (_, i) => i + from);

@@ -1,0 +1,106 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { kyselyRepositories } from '../../src/adapters/persistence/kysely/kysely-repositories.js';
+import { openPostgresStore } from '../../src/adapters/persistence/kysely/open-postgres-store.js';
+import type { SqlStore } from '../../src/adapters/persistence/kysely/sql-store.js';
+import type { PeerRelationRepository } from '../../src/application/ports/peer-relation-repository.js';
+import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
+import { MessageBody } from '../../src/domain/message-body.js';
+import { orderedPair } from '../../src/domain/peer-relation.js';
+import { TEST_DATABASE_URL, truncateAll } from '../support/test-stores.js';
+import { actor, name, openServerRace, peerMessagesOf, range, type RaceStore } from './race-actors.js';
+import { concurrentDeliveries, concurrentIdenticalHandshakes } from './race-scenarios.js';
+
+/**
+ * A unit of work whose connection the server drops right after the relation row is
+ * inserted: the handshake dies between its statements, as if its process were killed.
+ */
+function killedAfterRelationInsert(own: SqlStore, killer: SqlStore): UnitOfWork {
+  return {
+    run: (work) =>
+      own.db.transaction().execute(async (trx) => {
+        const repos = kyselyRepositories(trx);
+        const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+        const addIfAbsent: PeerRelationRepository['addIfAbsent'] = async (relation) => {
+          const added = await repos.relations.addIfAbsent(relation);
+          await sql`select pg_terminate_backend(${rows[0]?.pid}::int)`.execute(killer.db);
+          return added;
+        };
+        const relations = new Proxy(repos.relations, {
+          get: (target, key, receiver) => (key === 'addIfAbsent' ? addIfAbsent : Reflect.get(target, key, receiver)),
+        });
+        return work({ ...repos, relations });
+      }),
+  };
+}
+
+describe.skipIf(!TEST_DATABASE_URL)('races on the PostgreSQL server (TEST_DATABASE_URL)', () => {
+  let race: RaceStore | undefined;
+  const r = () => {
+    if (!race) throw new Error('store not open');
+    return race;
+  };
+  beforeAll(async () => {
+    race = await openServerRace();
+  });
+  afterAll(async () => race?.dispose());
+  beforeEach(async () => truncateAll(r().store.db));
+
+  it('8 senders × 250 messages to one Pod, each on its own connection, while handshakes churn: nothing lost, duplicated or reordered', async () => {
+    await concurrentDeliveries(r(), { senders: 8, messages: 250 });
+  }, 180_000);
+
+  it('20 identical handshakes on 20 connections make one relation and exactly two audit records', async () => {
+    await concurrentIdenticalHandshakes(r(), 20);
+  }, 60_000);
+
+  it('a handshake whose connection dies after the relation insert leaves no relation and no audit record', async () => {
+    const o = r().observer;
+    for (const pod of ['ann', 'bob']) await o.createPod.execute({ name: name(pod), scope: [] });
+    const url = new URL(TEST_DATABASE_URL ?? '');
+    const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(r().store.db)).rows[0]?.s ?? '';
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const own = await openPostgresStore(url.toString(), { max: 1 });
+    try {
+      const doomed = actor(killedAfterRelationInsert(own, r().store));
+      await expect(doomed.peer('ann', 'bob')).rejects.toThrow(/terminat|ECONNRESET/i);
+    } finally {
+      await own.close();
+    }
+    const after = await o.uow.run(async (repos) => ({
+      relation: await repos.relations.lockBetween(orderedPair(name('ann'), name('bob'))),
+      audit: [...(await repos.audit.listForPod(name('ann'))), ...(await repos.audit.listForPod(name('bob')))],
+    }));
+    expect(after).toEqual({ relation: undefined, audit: [] });
+    expect(await o.peer('ann', 'bob')).toMatchObject({ ok: true, value: { status: 'peered' } });
+  });
+
+  it('a delivery racing RemovePeer is either delivered or refused, never half', async () => {
+    const o = r().observer;
+    for (const pod of ['snd', 'rcv']) await o.createPod.execute({ name: name(pod), scope: [] });
+    const [sender, remover] = [await r().actor(), await r().actor()];
+    const outcomes = { delivered: 0, refused: 0 };
+    for (const round of range(40)) {
+      expect(await o.peer('snd', 'rcv')).toMatchObject({ ok: true, value: { status: 'peered' } });
+      const before = (await peerMessagesOf(o, 'rcv')).length;
+      const [sent, removed] = await Promise.all([
+        sender.deliver.execute({ from: name('snd'), to: name('rcv'), body: MessageBody.unsafe(`round ${round}`) }),
+        remover.removePeer.execute({ from: name('rcv'), to: name('snd'), via: 'race' }),
+      ]);
+      expect(removed.ok).toBe(true);
+      const received = await peerMessagesOf(o, 'rcv');
+      if (sent.ok) {
+        outcomes.delivered += 1;
+        expect(received).toHaveLength(before + 1);
+        expect(received.at(-1)).toMatchObject({ messageId: sent.value.messageId, body: `round ${round}`, pairSeq: 1 });
+      } else {
+        outcomes.refused += 1;
+        expect(sent.error).toEqual({ type: 'NotVisible', target: 'rcv' });
+        expect(received).toHaveLength(before);
+      }
+    }
+    expect(outcomes.delivered + outcomes.refused).toBe(40);
+    const history = await o.uow.run((repos) => repos.history.read(name('rcv')));
+    expect(history.map((e) => e.seq)).toEqual(range(outcomes.delivered));
+  }, 60_000);
+});
