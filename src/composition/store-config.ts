@@ -14,7 +14,12 @@ export type StoreSource = {
   readonly cwd: string;
 };
 
-export type InvalidStoreUrl = { readonly type: 'InvalidStoreUrl'; readonly origin: '--db' | 'PODS_DATABASE_URL'; readonly value: string; readonly reason: string };
+export type InvalidStoreUrl = {
+  readonly type: 'InvalidStoreUrl';
+  readonly origin: '--db' | 'PODS_DATABASE_URL';
+  readonly value: string;
+  readonly reason: string;
+};
 
 /** SPEC §6: `--db`, else `PODS_DATABASE_URL`, else PGlite under `$PODS_HOME` (default `~/.pods`). */
 export function storeConfigFrom(source: StoreSource): Result<StoreConfig, InvalidStoreUrl> {
@@ -64,7 +69,7 @@ export function describeStore(config: StoreConfig): string {
 export function storeLocation(config: StoreConfig): string {
   switch (config.kind) {
     case 'memory':
-      return 'memory';
+      return 'the in-memory store';
     case 'pglite':
       return config.dataDir;
     case 'postgres':
