@@ -4,6 +4,7 @@ import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { printable } from '../printable.js';
 
 export const createCommand: CliCommand = {
   name: 'create',
@@ -31,7 +32,7 @@ export const createCommand: CliCommand = {
     return ok(async ({ container, out }) => {
       const result = await container.get(CreatePod).execute({ name: name.value, scope });
       if (!result.ok) return refuse(out, describe(result.error));
-      out.line(`created pod \`${result.value.name}\` with scope ${result.value.scope.map(ScopeRule.describe).join(', ')}`);
+      out.line(`created pod \`${result.value.name}\` with scope ${printable(result.value.scope.map(ScopeRule.describe).join(', '))}`);
       return EXIT.ok;
     });
   },

@@ -3,6 +3,7 @@ import { ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { flag, positionalArgs } from '../argument-readers.js';
 import { EXIT, type CliCommand } from '../cli-command.js';
+import { printable } from '../printable.js';
 import { renderTable } from '../render-table.js';
 
 export const lsCommand: CliCommand = {
@@ -33,5 +34,5 @@ export const lsCommand: CliCommand = {
 
 function row(pod: StoreListing): readonly string[] {
   const origin = pod.origin.type === 'operator' ? 'operator' : `child of ${pod.origin.parent}`;
-  return [pod.name, pod.status, origin, pod.scope.map(ScopeRule.describe).join(', ') || '(none)'];
+  return [pod.name, pod.status, origin, printable(pod.scope.map(ScopeRule.describe).join(', ')) || '(none)'];
 }
