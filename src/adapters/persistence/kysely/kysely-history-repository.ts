@@ -3,6 +3,7 @@ import type { HistoryRange, HistoryRepository } from '../../../application/ports
 import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../../domain/history-entry.js';
 import { PodName } from '../../../domain/pod-name.js';
 import type { Database, HistoryEntryTable } from './database.js';
+import { HISTORY_CHANNEL } from './listener-set.js';
 
 const MAX_SEQ = 2 ** 31 - 1; // `seq` is an int4
 
@@ -21,11 +22,14 @@ export class KyselyHistoryRepository implements HistoryRepository {
     const key = body.kind === 'peer_message' && body.idempotencyKey !== undefined ? JSON.stringify(body.idempotencyKey) : null;
     // One round trip. The counter update row-locks the Pod until commit, so concurrent
     // appends queue up and a rolled-back append gives its number back: never max()+1.
+    // pg_notify is transactional: hosts listening hear of the entry only once it commits.
     const { rows } = await sql<{ seq: number }>`
-      with next as (update pod set last_seq = last_seq + 1 where name = ${pod} returning last_seq)
-      insert into history_entry (pod, seq, kind, at, body, from_pod, idempotency_key)
-      select ${pod}, last_seq, ${kind}, ${at}::timestamptz, ${json}::json, ${from}, ${key} from next
-      returning seq`.execute(this.db);
+      with next as (update pod set last_seq = last_seq + 1 where name = ${pod} returning last_seq),
+      added as (
+        insert into history_entry (pod, seq, kind, at, body, from_pod, idempotency_key)
+        select ${pod}, last_seq, ${kind}, ${at}::timestamptz, ${json}::json, ${from}, ${key} from next
+        returning seq)
+      select seq, pg_notify(${HISTORY_CHANNEL}, ${pod}) from added`.execute(this.db);
     const seq = rows[0]?.seq;
     if (seq === undefined) throw new Error(`cannot append to the history of unknown pod \`${pod}\``);
     return { kind, ...(JSON.parse(json) as object), pod, seq, at: new Date(at) } as HistoryEntry;

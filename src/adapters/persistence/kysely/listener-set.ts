@@ -1,0 +1,23 @@
+import type { PodName } from '../../../domain/pod-name.js';
+import { PodName as PodNameParser } from '../../../domain/pod-name.js';
+
+/** Fans one notification channel out to listeners; payloads that are not Pod names are ignored. */
+export class ListenerSet {
+  private readonly listeners = new Set<(pod: PodName) => void>();
+
+  get size(): number {
+    return this.listeners.size;
+  }
+  add(listener: (pod: PodName) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  emit(payload: string | undefined): void {
+    const pod = PodNameParser.parse(payload ?? '');
+    if (!pod.ok) return;
+    for (const listener of this.listeners) listener(pod.value);
+  }
+}
+
+/** The channel `KyselyHistoryRepository.append` notifies, inside the appending transaction. */
+export const HISTORY_CHANNEL = 'pods_history';
