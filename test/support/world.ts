@@ -58,7 +58,7 @@ export function makeWorld(
   const listPods = new ListPods(uow, clock);
   const restorePod = new RestorePod(uow, clock, host);
   const deliver = new DeliverPeerMessage(uow, clock, ids, host);
-  const tools = new PodTools(spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver);
+  const tools = new PodTools(uow, spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver);
   const runTurn = new RunTurn(uow, clock, model, tools, host, hostConfig);
   const world = {
     uow, clock, ids, host, signals,

@@ -61,6 +61,12 @@ describe('the LLM tool surface', () => {
     });
   });
 
+  it('refuses every tool, the same way, for a caller that does not exist', async () => {
+    for (const [tool, input] of [['ListPods', {}], ['SendToPeerPod', { name: 'pal', message: 'x' }], ['RestorePod', { name: 'pal' }]] as const) {
+      expect(await w.tool('ghost', tool, input)).toEqual({ ok: false, kind: 'execution_failed', message: 'pod `ghost` does not exist' });
+    }
+  });
+
   it('turns a store failure into execution_failed instead of throwing', async () => {
     const broken = makeWorld({ run: async () => { throw new Error('connection reset'); } });
     expect(await broken.tool('me', 'ListPods', {})).toEqual({ ok: false, kind: 'execution_failed', message: 'ListPods failed: connection reset' });

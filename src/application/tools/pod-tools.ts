@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
+import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { DeliverPeerMessage } from '../use-cases/deliver-peer-message.js';
 import { ListPods } from '../use-cases/list-pods.js';
 import { ReadChildOutput } from '../use-cases/read-child-output.js';
@@ -32,6 +33,7 @@ export class PodTools {
   private readonly tools: ReadonlyMap<string, Registered>;
 
   constructor(
+    @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @inject(SpawnChildPod) spawn: SpawnChildPod,
     @inject(SendToChild) send: SendToChild,
     @inject(ReadChildOutput) read: ReadChildOutput,
@@ -67,6 +69,8 @@ export class PodTools {
     const problem = registered.validator.check(input);
     if (problem) return invalidArgument(problem);
     try {
+      // Every tool acts as its caller; a caller that does not exist is a fault of whoever runs the tool.
+      if (!(await this.uow.run((repos) => repos.pods.get(caller)))) return executionFailed(`pod \`${caller}\` does not exist`);
       return await registered.definition.run(caller, input as never);
     } catch (error) {
       return executionFailed(`${tool} failed: ${error instanceof Error ? error.message : String(error)}`);
