@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { migrateToLatest } from './migrate-to-latest.js';
+import { NamedStatementPool } from './named-statement-pool.js';
 import { reasonOf, type SqlStore } from './sql-store.js';
 
 export type PostgresStoreOptions = {
@@ -29,7 +30,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   // query in flight, and the pool replaces the broken client.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new NamedStatementPool(pool) }) });
   try {
     // Connect first, so an unreachable server is reported as such and not as a failed migration.
     await sql`select 1`.execute(db);

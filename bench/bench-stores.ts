@@ -1,0 +1,49 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openContainer, type OpenedContainer } from '../src/composition/container.js';
+
+export type BenchStore = { readonly label: string; readonly opened: OpenedContainer; readonly dispose: () => Promise<void> };
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** PGlite persisted in a temporary directory, removed afterwards. */
+export async function pgliteBenchStore(): Promise<BenchStore> {
+  const dir = await mkdtemp(join(tmpdir(), 'pods-bench-'));
+  const opened = await openContainer({ kind: 'pglite', dataDir: dir });
+  return {
+    label: 'pglite (on disk)',
+    opened,
+    dispose: async () => {
+      await opened.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A private schema on a loopback server, dropped afterwards; the store is pods' own pool (10 connections). */
+export async function serverBenchStore(url: string): Promise<BenchStore> {
+  const parsed = new URL(url);
+  if (!LOOPBACK.has(parsed.hostname)) throw new Error(`the benchmark only runs against a loopback server, not ${parsed.hostname}`);
+  const schema = `bench_${process.pid}_${Date.now()}`;
+  const admin = new pg.Pool({ connectionString: url, max: 1 });
+  await admin.query(`create schema ${schema}`);
+  parsed.searchParams.set('options', `-c search_path=${schema}`);
+  try {
+    const opened = await openContainer({ kind: 'postgres', url: parsed.toString() });
+    return {
+      label: 'postgres (loopback server)',
+      opened,
+      dispose: async () => {
+        await opened.close();
+        await admin.query(`drop schema ${schema} cascade`);
+        await admin.end();
+      },
+    };
+  } catch (error) {
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+    throw error;
+  }
+}

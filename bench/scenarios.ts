@@ -1,0 +1,114 @@
+import { UNIT_OF_WORK } from '../src/application/ports/unit-of-work.js';
+import { DeliverPeerMessage } from '../src/application/use-cases/deliver-peer-message.js';
+import { InitiatePeerHandshake } from '../src/application/use-cases/initiate-peer-handshake.js';
+import { ListPods } from '../src/application/use-cases/list-pods.js';
+import type { OpenedContainer } from '../src/composition/container.js';
+import { AbsolutePath } from '../src/domain/absolute-path.js';
+import { MessageBody } from '../src/domain/message-body.js';
+import { orderedPair } from '../src/domain/peer-relation.js';
+import { PodName } from '../src/domain/pod-name.js';
+import type { ScopeRule } from '../src/domain/scope-rule.js';
+import { latencyOf, timeEach, type Latency } from './percentiles.js';
+
+const name = (raw: string): PodName => PodName.unsafe(raw);
+const pad = (i: number): string => String(i).padStart(4, '0');
+const work = (target: string): ScopeRule => ({ target: AbsolutePath.unsafe(target), permission: 'write', recursive: true });
+
+/**
+ * `boss` sees 1,000 Pods: itself, 500 children (half of them live, the first 200 with a
+ * child of their own) and 499 peers. Seeded through the repositories in one unit of work.
+ */
+export async function listPodsAt1000(opened: OpenedContainer, runs: number): Promise<Latency> {
+  const uow = opened.container.get(UNIT_OF_WORK);
+  const now = new Date();
+  const later = new Date(now.getTime() + 3_600_000);
+  await uow.run(async (r) => {
+    await r.pods.add({ name: name('boss'), scope: [work('/work')], origin: { type: 'operator' }, createdAt: now });
+    for (let i = 0; i < 500; i += 1) {
+      const child = name(`kid${pad(i)}`);
+      const scope = [work(`/work/${child}`)];
+      await r.pods.add({ name: child, scope, origin: { type: 'spawned', parent: name('boss') }, createdAt: now });
+      await r.children.add({ parent: name('boss'), child, scope, state: 'outstanding', spawnedAt: now, outputCursor: 0 });
+      if (i % 2 === 0) await r.leases.tryAcquire(child, 'bench-host', now, later);
+      if (i < 200) {
+        const grandchild = name(`grand${pad(i)}`);
+        await r.pods.add({ name: grandchild, scope, origin: { type: 'spawned', parent: child }, createdAt: now });
+        await r.children.add({ parent: child, child: grandchild, scope, state: 'outstanding', spawnedAt: now, outputCursor: 0 });
+      }
+    }
+    for (let i = 0; i < 499; i += 1) {
+      const peer = name(`peer${pad(i)}`);
+      await r.pods.add({ name: peer, scope: [], origin: { type: 'operator' }, createdAt: now });
+      await r.relations.addIfAbsent({
+        id: `rel_${peer}`, ...orderedPair(name('boss'), peer), since: now, initiatedFrom: name('boss'),
+        auditId: `aud_${peer}`, lastPairSeq: 0, autoTurns: 0,
+      });
+    }
+  });
+  const listPods = opened.container.get(ListPods);
+  const samples = await timeEach(runs, 10, async () => {
+    const listed = await listPods.execute({ caller: name('boss') });
+    if (!listed.ok || listed.value.length !== 1000) throw new Error('ListPods did not list 1,000 Pods');
+  });
+  return latencyOf(samples);
+}
+
+/** Operator handshakes between fresh pairs, one after another. */
+export async function handshakeLatency(opened: OpenedContainer, runs: number): Promise<Latency> {
+  const uow = opened.container.get(UNIT_OF_WORK);
+  const now = new Date();
+  const total = runs + 10;
+  await uow.run(async (r) => {
+    for (let i = 0; i < total; i += 1) {
+      for (const side of ['left', 'right']) await r.pods.add({ name: name(`${side}${pad(i)}`), scope: [], origin: { type: 'operator' }, createdAt: now });
+    }
+  });
+  const handshake = opened.container.get(InitiatePeerHandshake);
+  let next = 0;
+  const samples = await timeEach(runs, 10, async () => {
+    const i = next;
+    next += 1;
+    const peered = await handshake.execute({ from: name(`left${pad(i)}`), to: name(`right${pad(i)}`), via: 'bench' });
+    if (!peered.ok || peered.value.status !== 'peered') throw new Error('handshake failed');
+  });
+  return latencyOf(samples);
+}
+
+export type Throughput = { readonly messages: number; readonly seconds: number; readonly perSecond: number };
+
+/**
+ * `senders` Pods deliver `perSender` peer messages each, all senders at once, each one
+ * message after another. `receivers: 'one'` sends everything to one Pod (its history
+ * counter is the contended row); `'own'` gives each sender its own receiver.
+ */
+export async function deliveryThroughput(
+  opened: OpenedContainer,
+  options: { readonly senders: number; readonly perSender: number; readonly receivers: 'one' | 'own'; readonly prefix: string },
+): Promise<Throughput> {
+  const { senders, perSender, receivers, prefix } = options;
+  const uow = opened.container.get(UNIT_OF_WORK);
+  const now = new Date();
+  const senderOf = (i: number) => name(`${prefix}s${i}`);
+  const receiverOf = (i: number) => name(receivers === 'one' ? `${prefix}hub` : `${prefix}r${i}`);
+  await uow.run(async (r) => {
+    const names = new Set<PodName>();
+    for (let i = 0; i < senders; i += 1) names.add(senderOf(i)).add(receiverOf(i));
+    for (const pod of names) await r.pods.add({ name: pod, scope: [], origin: { type: 'operator' }, createdAt: now });
+  });
+  const handshake = opened.container.get(InitiatePeerHandshake);
+  for (let i = 0; i < senders; i += 1) await handshake.execute({ from: senderOf(i), to: receiverOf(i), via: 'bench' });
+  const deliver = opened.container.get(DeliverPeerMessage);
+  const body = MessageBody.unsafe('x'.repeat(200));
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: senders }, async (_, i) => {
+      for (let k = 0; k < perSender; k += 1) {
+        const sent = await deliver.execute({ from: senderOf(i), to: receiverOf(i), body });
+        if (!sent.ok) throw new Error(`delivery refused: ${sent.error.type}`);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const messages = senders * perSender;
+  return { messages, seconds, perSecond: messages / seconds };
+}
