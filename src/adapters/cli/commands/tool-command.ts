@@ -1,6 +1,5 @@
 import { PodTools } from '../../../application/tools/pod-tools.js';
-import { executionFailed, type ToolResult } from '../../../application/tools/tool-result.js';
-import { ListAllPods } from '../../../application/use-cases/list-all-pods.js';
+import type { ToolResult } from '../../../application/tools/tool-result.js';
 import { err, ok } from '../../../domain/result.js';
 import { podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, type CliCommand } from '../cli-command.js';
@@ -32,12 +31,7 @@ export const toolCommand: CliCommand = {
       return err(`the JSON input does not parse: ${error instanceof Error ? error.message : String(error)}`);
     }
     return ok(async ({ container, out }) => {
-      // Operator commands may name any Pod, so saying that it does not exist leaks nothing.
-      const exists = (await container.get(ListAllPods).execute()).some((pod) => pod.name === caller.value);
-      const result = exists
-        ? await container.get(PodTools).execute(caller.value, tool, input)
-        : executionFailed(`pod \`${caller.value}\` does not exist`);
-      return printResult(out, result);
+      return printResult(out, await container.get(PodTools).execute(caller.value, tool, input));
     });
   },
 };
