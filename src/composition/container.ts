@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
 import { CLOCK } from '../application/ports/clock.js';
+import { HISTORY_FEED } from '../application/ports/history-feed.js';
+import { HOST_SIGNALS } from '../application/ports/host-signals.js';
 import { ID_GENERATOR } from '../application/ports/id-generator.js';
 import { POD_HOST } from '../application/ports/pod-host.js';
 import { UNIT_OF_WORK } from '../application/ports/unit-of-work.js';
@@ -23,6 +25,7 @@ import { InProcessPodHost } from '../adapters/host/in-process-pod-host.js';
 import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
+import { hostModule, type HostOptions } from './host-module.js';
 import { kyselyStoreModule, openSqlStore } from './kysely-store.js';
 
 /** Where everything lives: SPEC §1 "Store". */
@@ -41,6 +44,7 @@ const applicationModule = new ContainerModule(({ bind }) => {
   bind(ID_GENERATOR).to(RandomIdGenerator).inSingletonScope();
   bind(InProcessPodHost).toSelf().inSingletonScope();
   bind(POD_HOST).toService(InProcessPodHost);
+  bind(HOST_SIGNALS).toService(InProcessPodHost);
   for (const useCase of USE_CASES) bind<object>(useCase).toSelf().inSingletonScope();
   bind(PodTools).toSelf().inSingletonScope();
 });
@@ -48,6 +52,7 @@ const applicationModule = new ContainerModule(({ bind }) => {
 const memoryStore = new ContainerModule(({ bind }) => {
   bind(InMemoryUnitOfWork).toSelf().inSingletonScope();
   bind(UNIT_OF_WORK).toService(InMemoryUnitOfWork);
+  bind(HISTORY_FEED).toService(InMemoryUnitOfWork);
 });
 
 export type OpenedContainer = {
@@ -60,16 +65,16 @@ export type OpenedContainer = {
  * The only place that knows which adapter implements which port. Opening a durable store
  * connects and runs migrations first, so a container never hands out a half-ready store.
  */
-export async function openContainer(store: StoreConfig): Promise<OpenedContainer> {
+export async function openContainer(store: StoreConfig, host: HostOptions = {}): Promise<OpenedContainer> {
   const container = new Container();
   switch (store.kind) {
     case 'memory':
-      container.load(applicationModule, memoryStore);
+      container.load(applicationModule, hostModule(host), memoryStore);
       return { container, close: async () => container.unbindAllAsync() };
     case 'pglite':
     case 'postgres': {
       const sqlStore = await openSqlStore(store);
-      container.load(applicationModule, kyselyStoreModule(sqlStore.db));
+      container.load(applicationModule, hostModule(host), kyselyStoreModule(sqlStore.db, sqlStore.feed));
       return {
         container,
         close: async () => {

@@ -24,6 +24,7 @@ export function hostModule(options: HostOptions = {}): ContainerModule {
       bind(MODEL).to(BuiltinModel).inSingletonScope();
     }
     bind(RunTurn).toSelf().inSingletonScope();
-    bind(HostRuntime).toSelf().inSingletonScope();
+    // Closing the container ends turns and gives leases back before the store goes away.
+    bind(HostRuntime).toSelf().inSingletonScope().onDeactivation((runtime) => runtime.shutdown());
   });
 }

@@ -1,6 +1,8 @@
 import { ContainerModule } from 'inversify';
 import type { Kysely } from 'kysely';
+import { HISTORY_FEED, type HistoryFeed } from '../application/ports/history-feed.js';
 import { UNIT_OF_WORK } from '../application/ports/unit-of-work.js';
+import { PostgresHistoryFeed } from '../adapters/persistence/kysely/postgres-history-feed.js';
 import type { Database } from '../adapters/persistence/kysely/database.js';
 import { KYSELY_DB } from '../adapters/persistence/kysely/kysely-db-token.js';
 import { KyselyUnitOfWork } from '../adapters/persistence/kysely/kysely-unit-of-work.js';
@@ -10,14 +12,32 @@ import type { SqlStore } from '../adapters/persistence/kysely/sql-store.js';
 
 export type SqlStoreConfig = { readonly kind: 'pglite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string };
 
-/** Opens (and migrates) the SQL store a config names. */
-export function openSqlStore(config: SqlStoreConfig): Promise<SqlStore> {
-  return config.kind === 'pglite' ? openPgliteStore(config.dataDir) : openPostgresStore(config.url);
+/** Opens (and migrates) the SQL store a config names, with a feed of its history commits. */
+export async function openSqlStore(config: SqlStoreConfig): Promise<SqlStore & { readonly feed: HistoryFeed }> {
+  if (config.kind === 'pglite') {
+    const store = await openPgliteStore(config.dataDir);
+    if (!store.feed) throw new Error('the PGlite store opened without a history feed');
+    return { ...store, feed: store.feed };
+  }
+  const store = await openPostgresStore(config.url);
+  const feed = new PostgresHistoryFeed(config.url);
+  return {
+    db: store.db,
+    feed,
+    close: async () => {
+      try {
+        await feed.close();
+      } finally {
+        await store.close();
+      }
+    },
+  };
 }
 
-/** Binds the unit of work to an opened store; the store's lifetime is the caller's. */
-export function kyselyStoreModule(db: Kysely<Database>): ContainerModule {
+/** Binds the unit of work and the feed to an opened store; the store's lifetime is the caller's. */
+export function kyselyStoreModule(db: Kysely<Database>, feed: HistoryFeed): ContainerModule {
   return new ContainerModule(({ bind }) => {
+    bind(HISTORY_FEED).toConstantValue(feed);
     bind(KYSELY_DB).toConstantValue(db);
     bind(KyselyUnitOfWork).toSelf().inSingletonScope();
     bind(UNIT_OF_WORK).toService(KyselyUnitOfWork);

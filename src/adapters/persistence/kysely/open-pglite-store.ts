@@ -6,6 +6,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import type { Database } from './database.js';
 import { migrateToLatest } from './migrate-to-latest.js';
+import { PgliteHistoryFeed } from './pglite-history-feed.js';
 import { reasonOf, type SqlStore } from './sql-store.js';
 
 /**
@@ -21,8 +22,10 @@ export async function openPgliteStore(dataDir: string): Promise<SqlStore> {
   }
   const lock = await acquireDataDirLock(dir);
   let db: Kysely<Database> | undefined;
+  let feed: PgliteHistoryFeed | undefined;
   try {
     const pglite = await PGlite.create(dir);
+    feed = new PgliteHistoryFeed(pglite);
     db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
     await migrateToLatest(db);
   } catch (error) {
@@ -31,10 +34,13 @@ export async function openPgliteStore(dataDir: string): Promise<SqlStore> {
     throw new Error(`cannot open the PGlite store at ${dir}: ${reasonOf(error)}`);
   }
   const opened = db;
+  const openedFeed = feed;
   return {
     db: opened,
+    feed: openedFeed,
     close: async () => {
       try {
+        await openedFeed?.close();
         await opened.destroy();
       } finally {
         await lock.release();

@@ -1,0 +1,74 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HostRuntime } from '../../src/application/host/host-runtime.js';
+import { LEASE_REPOSITORY } from '../../src/application/ports/lease-repository.js';
+import { MODEL } from '../../src/application/ports/model.js';
+import { UNIT_OF_WORK } from '../../src/application/ports/unit-of-work.js';
+import { PodTools } from '../../src/application/tools/pod-tools.js';
+import { CreatePod } from '../../src/application/use-cases/create-pod.js';
+import { InitiatePeerHandshake } from '../../src/application/use-cases/initiate-peer-handshake.js';
+import { ReadHistory } from '../../src/application/use-cases/read-history.js';
+import { SubmitOperatorInput } from '../../src/application/use-cases/submit-operator-input.js';
+import { openContainer, type StoreConfig } from '../../src/composition/container.js';
+import type { HistoryEntry } from '../../src/domain/history-entry.js';
+import { body, name } from '../support/world.js';
+
+let home: string;
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'pods-container-'));
+});
+afterAll(async () => rm(home, { recursive: true, force: true }));
+
+const stores: [string, () => StoreConfig][] = [
+  ['memory', () => ({ kind: 'memory' })],
+  ['pglite', () => ({ kind: 'pglite', dataDir: join(home, 'store') })],
+];
+
+describe.each(stores)('the composition root (%s)', (_label, config) => {
+  it('wires a host that answers a peer message with the builtin model, then releases its lease on close', async () => {
+    const { container, close } = await openContainer(config());
+    expect(container.get(MODEL).label).toBe('builtin');
+    expect(() => container.get(UNIT_OF_WORK)).not.toThrow();
+    expect(() => container.get(LEASE_REPOSITORY)).toThrow(); // repositories live inside units of work only
+    try {
+      for (const pod of ['a', 'b']) await container.get(CreatePod).execute({ name: name(pod), scope: [] });
+      await container.get(InitiatePeerHandshake).execute({ from: name('a'), to: name('b'), via: 'test' });
+      const runtime = container.get(HostRuntime);
+      runtime.start();
+      expect(await runtime.attach(name('a'))).toMatchObject({ ok: true });
+      expect(await runtime.attach(name('b'))).toMatchObject({ ok: true });
+
+      // The operator drives a's builtin model to call the tool; b's host answers from the feed.
+      await container.get(SubmitOperatorInput).execute({ pod: name('a'), text: body('/tool SendToPeerPod {"name":"b","message":"hello b"}') });
+      let history: readonly HistoryEntry[] = [];
+      for (let i = 0; i < 200 && !history.some((e) => e.kind === 'assistant_message'); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        const read = await container.get(ReadHistory).execute({ pod: name('b') });
+        history = read.ok ? read.value : [];
+      }
+      expect(history.map((e) => e.kind)).toEqual(['peer_message', 'assistant_message']);
+      expect(history[1]).toMatchObject({ text: expect.stringContaining('hello b') });
+      const a = await container.get(ReadHistory).execute({ pod: name('a') });
+      expect(a.ok && a.value.map((e) => e.kind)).toEqual(['user_input', 'tool_call', 'tool_result', 'assistant_message']);
+      expect(await container.get(PodTools).execute(name('a'), 'ListPods', {})).toMatchObject({
+        ok: true, content: [{ name: 'a', status: 'idle', live: true }, { name: 'b', status: 'idle', live: true }],
+      });
+    } finally {
+      await close();
+    }
+    if (config().kind === 'pglite') {
+      // Reopened: nothing lost, and the closed host's leases are gone.
+      const again = await openContainer(config());
+      try {
+        const listed = await again.container.get(PodTools).execute(name('a'), 'ListPods', {});
+        expect(listed).toMatchObject({ ok: true, content: [{ name: 'a', live: false }, { name: 'b', live: false }] });
+        const b = await again.container.get(ReadHistory).execute({ pod: name('b') });
+        expect(b.ok && b.value.length).toBe(2);
+      } finally {
+        await again.close();
+      }
+    }
+  });
+});
