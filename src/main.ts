@@ -16,4 +16,12 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   cwd: process.cwd(),
   openStore: storeOpener({ env: process.env, homedir: homedir(), cwd: process.cwd() }, openContainer),
+  io: {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    onSignal: (signal, handler) => {
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    },
+  },
 });

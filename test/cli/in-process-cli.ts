@@ -1,3 +1,4 @@
+import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../../src/adapters/cli/run-cli.js';
 import { openContainer, type OpenedContainer, type StoreConfig } from '../../src/composition/container.js';
 import { storeOpener } from '../../src/composition/store-config.js';
@@ -38,6 +39,7 @@ export function inProcessCli(options: Options = {}) {
         stderr: { write: (text: string) => (stderr += text) },
         cwd: '/home/op/project',
         openStore,
+        io: { stdin: Readable.from([]), stdout: new PassThrough(), onSignal: () => () => undefined },
       });
       return { code, stdout, stderr };
     },

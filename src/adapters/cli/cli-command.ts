@@ -1,3 +1,4 @@
+import type { Readable, Writable } from 'node:stream';
 import type { ParseArgsConfig } from 'node:util';
 import type { Container } from 'inversify';
 import type { Result } from '../../domain/result.js';
@@ -16,7 +17,15 @@ export type CommandArgs = {
   readonly cwd: string;
 };
 
-export type CommandContext = { readonly container: Container; readonly out: CliOutput };
+/** What a long-running command (`tui`, `serve`) takes from its process; injected so tests can drive it. */
+export type ProcessIo = {
+  readonly stdin: Readable & { readonly isTTY?: boolean };
+  readonly stdout: Writable & { readonly isTTY?: boolean };
+  /** Registers a handler for SIGINT/SIGTERM; returns the function that removes it. */
+  readonly onSignal: (signal: 'SIGINT' | 'SIGTERM', handler: () => void) => () => void;
+};
+
+export type CommandContext = { readonly container: Container; readonly out: CliOutput; readonly io: ProcessIo };
 
 /** A parsed command, ready to run against an open store. */
 export type CommandRun = (context: CommandContext) => Promise<ExitCode>;

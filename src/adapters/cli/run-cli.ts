@@ -1,5 +1,5 @@
 import type { Container } from 'inversify';
-import { EXIT, type ExitCode } from './cli-command.js';
+import { EXIT, type ExitCode, type ProcessIo } from './cli-command.js';
 import { CLI_COMMANDS } from './cli-commands.js';
 import { cliOutput, type TextSink } from './cli-output.js';
 import { errorMessage } from './error-message.js';
@@ -24,6 +24,7 @@ export type CliEnvironment = {
   readonly stderr: TextSink;
   readonly cwd: string;
   readonly openStore: StoreOpener;
+  readonly io: ProcessIo;
 };
 
 /** `pods …`: parses, opens the store only for a valid command, runs it, and always closes the store. */
@@ -59,7 +60,7 @@ async function runWithStore(line: Extract<CommandLine, { type: 'run' }>, environ
   }
   let code: ExitCode;
   try {
-    code = await line.run({ container: opened.container, out });
+    code = await line.run({ container: opened.container, out, io: environment.io });
   } catch (error) {
     // Use cases return refusals; a throw is the store failing under us (or a bug).
     out.fail(`could not complete: ${errorMessage(error)}`);
