@@ -151,6 +151,31 @@ describe('openContainer with a PostgreSQL store', () => {
       expect(error.message).toMatch(/: database "pods_no_such_database" does not exist$/);
     });
 
+    it('migrates two stores in one database, one schema each, without mixing them up', async () => {
+      const schemas = [`first_${process.pid}_${Date.now()}`, `second_${process.pid}_${Date.now()}`];
+      const pg = (await import('pg')).default;
+      const admin = new pg.Pool({ connectionString: url, max: 1 });
+      for (const schema of schemas) await admin.query(`create schema ${schema}`);
+      try {
+        for (const schema of schemas) {
+          const opened = await openContainer({ kind: 'postgres', url: urlWithSchema(url, schema) });
+          try {
+            await createPod(opened, schema);
+            expect(await listed(opened)).toEqual([schema]);
+          } finally {
+            await opened.close();
+          }
+        }
+        for (const schema of schemas) {
+          const { rows } = await admin.query(`select name from ${schema}.kysely_migration`);
+          expect(rows).toEqual([{ name: '0001-initial' }]);
+        }
+      } finally {
+        for (const schema of schemas) await admin.query(`drop schema ${schema} cascade`);
+        await admin.end();
+      }
+    });
+
     it('migrates a fresh schema and serves the use cases', async () => {
       const schema = `open_${process.pid}_${Date.now()}`;
       const pg = (await import('pg')).default;

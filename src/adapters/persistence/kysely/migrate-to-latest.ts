@@ -10,11 +10,15 @@ export async function migrateToLatest(
   db: Kysely<any>,
   migrations: Readonly<Record<string, Migration>> = MIGRATIONS,
 ): Promise<void> {
-  const unknown = (await appliedMigrations(db)).filter((name) => !Object.hasOwn(migrations, name));
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: with
+  // two stores in one database (schemas on one search_path each), one would see the other's.
+  const schema = (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
+  if (!schema) throw new Error('no schema to migrate: the search_path names no existing schema');
+  const unknown = (await appliedMigrations(db, schema)).filter((name) => !Object.hasOwn(migrations, name));
   if (unknown.length > 0) {
     throw new Error(`the store's schema has migration ${unknown.sort().at(-1)}, which this version does not know: it was written by a newer version of pods`);
   }
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...migrations }) } });
+  const migrator = new Migrator({ db, migrationTableSchema: schema, provider: { getMigrations: async () => ({ ...migrations }) } });
   const { error, results } = await migrator.migrateToLatest();
   if (error === undefined) return;
   const failed = results?.find((r) => r.status === 'Error')?.migrationName;
@@ -22,10 +26,10 @@ export async function migrateToLatest(
   throw new Error(failed ? `schema migration ${failed} failed: ${reason}` : `schema migration failed: ${reason}`);
 }
 
-async function appliedMigrations(db: Kysely<any>): Promise<readonly string[]> {
+async function appliedMigrations(db: Kysely<any>, schema: string): Promise<readonly string[]> {
   const table = DEFAULT_MIGRATION_TABLE;
-  const { rows } = await sql<{ found: string | null }>`select to_regclass(${table})::text as found`.execute(db);
+  const { rows } = await sql<{ found: string | null }>`select to_regclass(format('%I.%I', ${schema}::text, ${table}::text))::text as found`.execute(db);
   if (!rows[0]?.found) return [];
-  const applied = await sql<{ name: string }>`select name from ${sql.table(table)}`.execute(db);
+  const applied = await sql<{ name: string }>`select name from ${sql.table(`${schema}.${table}`)}`.execute(db);
   return applied.rows.map((r) => r.name);
 }
