@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { homedir } from 'node:os';
 import { runCli } from './adapters/cli/run-cli.js';
+import { describeModelConfigError, modelConfigFromEnv } from './adapters/model/model-config.js';
 import { openContainer } from './composition/container.js';
 import { storeOpener } from './composition/store-config.js';
 
@@ -11,11 +12,20 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
+// PODS_MODEL_URL selects an OpenAI-compatible server; a half-done setting is refused, never
+// silently replaced by the built-in model.
+const model = modelConfigFromEnv(process.env);
+if (!model.ok) {
+  process.stderr.write(`pods: ${describeModelConfigError(model.error)}\n`);
+  process.exit(2);
+}
+const host = model.value ? { model: model.value } : {};
+
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),
-  openStore: storeOpener({ env: process.env, homedir: homedir(), cwd: process.cwd() }, openContainer),
+  openStore: storeOpener({ env: process.env, homedir: homedir(), cwd: process.cwd() }, (store) => openContainer(store, host)),
   io: {
     stdin: process.stdin,
     stdout: process.stdout,

@@ -10,7 +10,6 @@ export const GLOBAL_OPTIONS = {
 /** Commands SPEC §6 names that this build does not have yet, and what to call them. */
 const UNAVAILABLE: ReadonlyMap<string, string> = new Map([
   ['tui', 'the TUI'],
-  ['serve', '`pods serve` (the headless host)'],
 ]);
 
 export type CommandLine =

@@ -93,6 +93,20 @@ export class HostRuntime {
     return true;
   }
 
+  /** The Pods this host runs now. */
+  running(): readonly PodName[] {
+    return [...this.pods.keys()];
+  }
+
+  /** Resolves once no Pod of this host has a turn in flight, including Pods adopted meanwhile. */
+  async settle(): Promise<void> {
+    for (let busy = this.inFlight(); busy.length > 0; busy = this.inFlight()) await Promise.all(busy);
+  }
+
+  private inFlight(): Promise<void>[] {
+    return [...this.pods.values()].flatMap((r) => (r.turn ? [r.turn] : []));
+  }
+
   /** Resolves when no turn of `pod` is in flight or pending. */
   async idle(pod: PodName): Promise<void> {
     for (let running = this.pods.get(pod); running?.turn; running = this.pods.get(pod)) await running.turn;

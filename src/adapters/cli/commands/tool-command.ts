@@ -1,3 +1,4 @@
+import { HostRuntime } from '../../../application/host/host-runtime.js';
 import { PodTools } from '../../../application/tools/pod-tools.js';
 import type { ToolResult } from '../../../application/tools/tool-result.js';
 import { err, ok } from '../../../domain/result.js';
@@ -16,6 +17,8 @@ export const toolCommand: CliCommand = {
     'Prints on stdout {"summary": "...", "content": ...} (content only when the tool has any),\n' +
     'or on a tool error {"error": {"kind": "invalid_argument" | "execution_failed", "message": "..."}}.\n' +
     'A NAME that names no Pod is an execution_failed tool error.\n\n' +
+    'A Pod the tool starts (SpawnPod, RestorePod) runs in this process until its turns end,\n' +
+    'with a note on stderr; it is then stopped and restorable. Ctrl+C stops it sooner.\n\n' +
     'Exit codes: 0 the tool succeeded; 1 tool error; 2 usage error (bad NAME, JSON that does\n' +
     'not parse) or store error.',
   parse(args) {
@@ -30,8 +33,23 @@ export const toolCommand: CliCommand = {
     } catch (error) {
       return err(`the JSON input does not parse: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return ok(async ({ container, out }) => {
-      return printResult(out, await container.get(PodTools).execute(caller.value, tool, input));
+    return ok(async ({ container, out, io }) => {
+      // For the length of the command this process is a host: a Pod the tool starts
+      // (SpawnPod, RestorePod) runs here until its turns settle, then is handed back stopped.
+      const runtime = container.get(HostRuntime);
+      runtime.start();
+      const code = printResult(out, await container.get(PodTools).execute(caller.value, tool, input));
+      const hosted = runtime.running();
+      if (hosted.length > 0) {
+        out.fail(`running ${hosted.map((p) => `\`${p}\``).join(', ')} here until its turn ends (Ctrl+C stops it)`);
+        const offInt = io.onSignal('SIGINT', () => void runtime.shutdown());
+        try {
+          await runtime.settle();
+        } finally {
+          offInt();
+        }
+      }
+      return code;
     });
   },
 };
