@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { runCli } from './adapters/cli/run-cli.js';
 import { describeModelConfigError, modelConfigFromEnv } from './adapters/model/model-config.js';
 import { openContainer } from './composition/container.js';
+import { hostConfigFromEnv } from './composition/host-module.js';
 import { storeOpener } from './composition/store-config.js';
 
 // A reader that stops early (`pods history a | head -1`) is not an error of ours; the
@@ -19,7 +20,12 @@ if (!model.ok) {
   process.stderr.write(`pods: ${describeModelConfigError(model.error)}\n`);
   process.exit(2);
 }
-const host = model.value ? { model: model.value } : {};
+const tuning = hostConfigFromEnv(process.env);
+if (!tuning.ok) {
+  process.stderr.write(`pods: ${tuning.error}\n`);
+  process.exit(2);
+}
+const host = { config: tuning.value, ...(model.value ? { model: model.value } : {}) };
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

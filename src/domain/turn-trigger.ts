@@ -2,6 +2,12 @@ import type { HistoryEntry } from './history-entry.js';
 import type { PodName } from './pod-name.js';
 
 export const INPUT_KINDS = new Set<HistoryEntry['kind']>(['user_input', 'peer_message', 'pod_event']);
+/**
+ * What a model must still see: new input, and tool results committed after the request
+ * that asked for them (a host that died between a result and the next request left its
+ * turn unfinished; the next host resumes it).
+ */
+const UNSEEN_KINDS = new Set<HistoryEntry['kind']>([...INPUT_KINDS, 'tool_result']);
 
 /**
  * The newest entry that earlier model requests (or a breaker decision) have dealt with.
@@ -18,10 +24,10 @@ export function watermark(history: readonly HistoryEntry[]): number {
   return seen;
 }
 
-/** Input a model has not yet seen: what a new turn is for. */
+/** Input (and tool results) a model has not yet seen: what a new turn is for. */
 export function unansweredInput(history: readonly HistoryEntry[]): readonly HistoryEntry[] {
   const seen = watermark(history);
-  return history.filter((e) => e.seq > seen && INPUT_KINDS.has(e.kind));
+  return history.filter((e) => e.seq > seen && UNSEEN_KINDS.has(e.kind));
 }
 
 /**

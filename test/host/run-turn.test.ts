@@ -111,6 +111,16 @@ for (const store of testStores()) {
       expect(await w.uow.run((t) => t.pods.get(name('x')))).toBeUndefined();
     });
 
+    it('resumes a turn whose host died after a tool result was committed, so the model sees the result', async () => {
+      await input('list them');
+      await w.append('me', { kind: 'tool_call', callId: 'c1', tool: 'ListPods', input: {}, seenThrough: 1 });
+      await w.append('me', { kind: 'tool_result', callId: 'c1', tool: 'ListPods', outcome: 'ok', summary: '2 visible pod(s)' });
+      model.push(says('there are two'));
+      expect(await turn()).toMatchObject({ ok: true, value: { end: 'finished', trigger: [{ kind: 'tool_result', seq: 3 }] } });
+      expect(model.requests[0]?.history.map((e) => e.kind)).toEqual(['user_input', 'tool_call', 'tool_result']);
+      expect(await turn()).toMatchObject({ ok: true, value: { end: 'nothing_to_do' } });
+    });
+
     it("reports a child's finished turn to its parent, and only when the parent started it", async () => {
       await w.spawn('me', 'kid');
       model.push(says('task done'));

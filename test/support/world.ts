@@ -48,7 +48,7 @@ export function makeWorld(
   const feed: HistoryFeed = 'subscribe' in uow ? (uow as UnitOfWork & HistoryFeed) : { subscribe: () => () => undefined };
   const clock = new ManualClock();
   const ids = new SequentialIds();
-  const host = new InProcessPodHost();
+  const host = new InProcessPodHost({ ...DEFAULT_HOST_CONFIG, ...config });
   const signals: HostSignal[] = [];
   host.subscribe((s) => signals.push(s));
   const spawnChild = new SpawnChildPod(uow, clock, host);

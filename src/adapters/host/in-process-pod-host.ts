@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
+import { DEFAULT_HOST_CONFIG, HOST_CONFIG, type HostConfig } from '../../application/host/host-config.js';
 import type { HostSignal, HostSignals } from '../../application/ports/host-signals.js';
 import type { PodHost, WakeReason } from '../../application/ports/pod-host.js';
 import type { PodName } from '../../domain/pod-name.js';
@@ -14,8 +15,12 @@ export type { HostSignal };
 @injectable()
 export class InProcessPodHost implements PodHost, HostSignals {
   readonly hostId = `host_${randomUUID()}`;
-  readonly leaseTtlMs = 10_000;
+  readonly leaseTtlMs: number;
   private readonly listeners = new Set<(signal: HostSignal) => void>();
+
+  constructor(@inject(HOST_CONFIG) @optional() config: HostConfig = DEFAULT_HOST_CONFIG) {
+    this.leaseTtlMs = config.leaseTtlMs;
+  }
 
   subscribe(listener: (signal: HostSignal) => void): () => void {
     this.listeners.add(listener);

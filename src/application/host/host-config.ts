@@ -9,6 +9,8 @@ export type HostConfig = {
    * one is lost.
    */
   readonly pollMs: number;
+  /** How long a lease lives without renewal: how soon another host may take over a dead host's Pods. */
+  readonly leaseTtlMs: number;
 };
-export const DEFAULT_HOST_CONFIG: HostConfig = { stepLimit: 16, pollMs: 2_000 };
+export const DEFAULT_HOST_CONFIG: HostConfig = { stepLimit: 16, pollMs: 2_000, leaseTtlMs: 10_000 };
 export const HOST_CONFIG = Symbol.for('HostConfig') as ServiceIdentifier<HostConfig>;
