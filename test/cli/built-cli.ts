@@ -72,9 +72,34 @@ process.stdin.on('end', async () => { await opened.close(); process.exit(0); });
     return { release: async () => { child.stdin.end(); return exited; } };
   };
 
+  /** A long-running `pods …` process (e.g. `serve`), with its output collected as it comes. */
+  const start = (args: readonly string[], env: NodeJS.ProcessEnv) => {
+    const child = spawn(process.execPath, [main, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { children.delete(child); resolve(code); }));
+    return {
+      child,
+      exited,
+      output: () => ({ stdout, stderr }),
+      /** Resolves once stdout holds `text`; rejects if the process exits first or `ms` pass. */
+      waitFor: async (text: string, ms = 20_000): Promise<void> => {
+        const until = Date.now() + ms;
+        while (!stdout.includes(text)) {
+          if (child.exitCode !== null) throw new Error(`pods ${args.join(' ')} exited ${child.exitCode}:\n${stdout}${stderr}`);
+          if (Date.now() > until) throw new Error(`pods ${args.join(' ')}: no ${JSON.stringify(text)} within ${ms} ms:\n${stdout}${stderr}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      },
+    };
+  };
+
   const dispose = async (): Promise<void> => {
     for (const child of children) child.kill('SIGKILL');
     await rm(root, { recursive: true, force: true });
   };
-  return { pods, home, holdStore, dispose };
+  return { pods, home, holdStore, start, dispose };
 }
