@@ -11,7 +11,7 @@ import { deliveryThroughput, handshakeLatency, listPodsAt1000, type Throughput }
  */
 const RUNS = 200;
 const SENDERS = 8;
-const PER_SENDER = 250;
+const PER_SENDER = 500;
 
 type Report = {
   readonly store: string;

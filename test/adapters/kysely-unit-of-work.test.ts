@@ -1,23 +1,15 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/kysely/kysely-unit-of-work.js';
 import { Boom, inRun, name, operatorPod, seedPods, sleep } from '../contracts/contract-fixture.js';
-import { openPgliteTestStore, openPostgresTestStore, TEST_DATABASE_URL, type SqlTestStore } from '../support/test-stores.js';
+import { openOncePerSuite, openPgliteTestStore, openPostgresTestStore, TEST_DATABASE_URL, type SqlTestStore } from '../support/test-stores.js';
 
 /** An error as the server reports a transaction it aborted. */
 const sqlError = (code: string) => Object.assign(new Error(`server said ${code}`), { code });
 
 function kyselyUnitOfWorkTests(label: string, open: () => Promise<SqlTestStore>): void {
   describe(`KyselyUnitOfWork (${label})`, () => {
-    let store: SqlTestStore | undefined;
-    const s = () => {
-      if (!store) throw new Error('store not open');
-      return store;
-    };
-    beforeAll(async () => {
-      store = await open();
-    });
-    afterAll(async () => store?.dispose());
+    const s = openOncePerSuite(open);
     beforeEach(async () => {
       await s().reset();
     });
@@ -35,26 +27,18 @@ function kyselyUnitOfWorkTests(label: string, open: () => Promise<SqlTestStore>)
       expect((await inRun(s, (r) => r.pods.list())).map((p) => p.name)).toEqual(['try2']);
     });
 
-    it('gives up after a few aborted attempts and throws the last error', async () => {
+    it.each([
+      ['gives up after five attempts at work the server keeps aborting', '40001', 5],
+      ['does not rerun work that failed for any other reason', '23505', 1],
+    ] as const)('%s', async (_label, code, expected) => {
       let attempts = 0;
       await expect(
         s().uow().run(async () => {
           attempts += 1;
-          throw sqlError('40001');
+          throw sqlError(code);
         }),
-      ).rejects.toThrow('server said 40001');
-      expect(attempts).toBe(5);
-    });
-
-    it('does not rerun work that failed for any other reason', async () => {
-      let attempts = 0;
-      await expect(
-        s().uow().run(async () => {
-          attempts += 1;
-          throw sqlError('23505');
-        }),
-      ).rejects.toThrow('server said 23505');
-      expect(attempts).toBe(1);
+      ).rejects.toThrow(`server said ${code}`);
+      expect(attempts).toBe(expected);
     });
 
     it('joins the transaction it is given instead of opening a nested one', async () => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
-import type { TestStore, TestStoreFactory } from '../support/test-stores.js';
+import { beforeEach, describe } from 'vitest';
+import { openOncePerSuite, type TestStoreFactory } from '../support/test-stores.js';
 import { auditLogContract } from './audit-log.contract.js';
 import { childOwnershipRepositoryContract } from './child-ownership-repository.contract.js';
 import type { ContractFixture } from './contract-fixture.js';
@@ -22,15 +22,7 @@ export const STORE_CONTRACTS: readonly ((f: ContractFixture) => void)[] = [
 /** Every port's contract against one store, opened once for the file and emptied before each test. */
 export function runStoreContracts(factory: TestStoreFactory): void {
   describe(`store contracts: ${factory.name}`, () => {
-    let store: TestStore | undefined;
-    const fixture: ContractFixture = () => {
-      if (!store) throw new Error(`the ${factory.name} store did not open`);
-      return store;
-    };
-    beforeAll(async () => {
-      store = await factory.open();
-    });
-    afterAll(async () => store?.dispose());
+    const fixture: ContractFixture = openOncePerSuite(factory.open, `${factory.name} store`);
     beforeEach(async () => fixture().reset());
     for (const contract of STORE_CONTRACTS) contract(fixture);
   });

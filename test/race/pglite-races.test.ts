@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, it } from 'vitest';
-import { truncateAll } from '../support/test-stores.js';
-import { openPgliteRace, type RaceStore } from './race-actors.js';
+import { beforeEach, describe, it } from 'vitest';
+import { openOncePerSuite, truncateAll } from '../support/test-stores.js';
+import { openPgliteRace } from './race-actors.js';
 import { concurrentDeliveries, concurrentIdenticalHandshakes } from './race-scenarios.js';
 
 /** The two races that matter most, on the embedded store: its transactions queue on one connection. */
 describe('races on PGlite', () => {
-  let race: RaceStore | undefined;
-  const r = () => {
-    if (!race) throw new Error('store not open');
-    return race;
-  };
-  beforeAll(async () => {
-    race = await openPgliteRace();
-  });
-  afterAll(async () => race?.dispose());
+  const r = openOncePerSuite(openPgliteRace);
   beforeEach(async () => truncateAll(r().store.db));
 
   it('20 identical handshakes at once make one relation and two audit records', async () => {

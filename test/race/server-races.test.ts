@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { kyselyRepositories } from '../../src/adapters/persistence/kysely/kysely-repositories.js';
 import { openPostgresStore } from '../../src/adapters/persistence/kysely/open-postgres-store.js';
 import type { SqlStore } from '../../src/adapters/persistence/kysely/sql-store.js';
@@ -7,8 +7,8 @@ import type { PeerRelationRepository } from '../../src/application/ports/peer-re
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { MessageBody } from '../../src/domain/message-body.js';
 import { orderedPair } from '../../src/domain/peer-relation.js';
-import { TEST_DATABASE_URL, truncateAll } from '../support/test-stores.js';
-import { actor, name, openServerRace, peerMessagesOf, range, type RaceStore } from './race-actors.js';
+import { openOncePerSuite, TEST_DATABASE_URL, truncateAll } from '../support/test-stores.js';
+import { actor, name, openServerRace, peerMessagesOf, range } from './race-actors.js';
 import { concurrentDeliveries, concurrentIdenticalHandshakes } from './race-scenarios.js';
 
 /**
@@ -35,15 +35,7 @@ function killedAfterRelationInsert(own: SqlStore, killer: SqlStore): UnitOfWork 
 }
 
 describe.skipIf(!TEST_DATABASE_URL)('races on the PostgreSQL server (TEST_DATABASE_URL)', () => {
-  let race: RaceStore | undefined;
-  const r = () => {
-    if (!race) throw new Error('store not open');
-    return race;
-  };
-  beforeAll(async () => {
-    race = await openServerRace();
-  });
-  afterAll(async () => race?.dispose());
+  const r = openOncePerSuite(openServerRace);
   beforeEach(async () => truncateAll(r().store.db));
 
   it('8 senders × 250 messages to one Pod, each on its own connection, while handshakes churn: nothing lost, duplicated or reordered', async () => {

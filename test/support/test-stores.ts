@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll } from 'vitest';
 import pg from 'pg';
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
@@ -119,4 +120,20 @@ const postgres: TestStoreFactory = { name: 'postgres', open: () => openPostgresT
  */
 export function testStores(): readonly TestStoreFactory[] {
   return TEST_DATABASE_URL ? [inMemory, pglite, postgres] : [inMemory, pglite];
+}
+
+/**
+ * Opens a store once for the enclosing `describe` (PGlite boots in seconds) and disposes of
+ * it afterwards. The returned getter is for use inside tests and hooks.
+ */
+export function openOncePerSuite<T extends { readonly dispose: () => Promise<void> }>(open: () => Promise<T>, what = 'store'): () => T {
+  let opened: T | undefined;
+  beforeAll(async () => {
+    opened = await open();
+  });
+  afterAll(async () => opened?.dispose());
+  return () => {
+    if (!opened) throw new Error(`the ${what} did not open`);
+    return opened;
+  };
 }
