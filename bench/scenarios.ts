@@ -74,12 +74,15 @@ export async function handshakeLatency(opened: OpenedContainer, runs: number): P
   return latencyOf(samples);
 }
 
+const WARMUP_PER_SENDER = 20;
+
 export type Throughput = { readonly messages: number; readonly seconds: number; readonly perSecond: number };
 
 /**
  * `senders` Pods deliver `perSender` peer messages each, all senders at once, each one
- * message after another. `receivers: 'one'` sends everything to one Pod (its history
- * counter is the contended row); `'own'` gives each sender its own receiver.
+ * message after another, after an untimed warm-up of 20 each. `receivers: 'one'` sends
+ * everything to one Pod (its history counter is the contended row); `'own'` gives each
+ * sender its own receiver.
  */
 export async function deliveryThroughput(
   opened: OpenedContainer,
@@ -99,15 +102,18 @@ export async function deliveryThroughput(
   for (let i = 0; i < senders; i += 1) await handshake.execute({ from: senderOf(i), to: receiverOf(i), via: 'bench' });
   const deliver = opened.container.get(DeliverPeerMessage);
   const body = MessageBody.unsafe('x'.repeat(200));
+  const burst = (count: number) =>
+    Promise.all(
+      Array.from({ length: senders }, async (_, i) => {
+        for (let k = 0; k < count; k += 1) {
+          const sent = await deliver.execute({ from: senderOf(i), to: receiverOf(i), body });
+          if (!sent.ok) throw new Error(`delivery refused: ${sent.error.type}`);
+        }
+      }),
+    );
+  await burst(WARMUP_PER_SENDER); // every pool connection open and its statements prepared
   const start = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: senders }, async (_, i) => {
-      for (let k = 0; k < perSender; k += 1) {
-        const sent = await deliver.execute({ from: senderOf(i), to: receiverOf(i), body });
-        if (!sent.ok) throw new Error(`delivery refused: ${sent.error.type}`);
-      }
-    }),
-  );
+  await burst(perSender);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const messages = senders * perSender;
   return { messages, seconds, perSecond: messages / seconds };
