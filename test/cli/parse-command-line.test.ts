@@ -73,8 +73,10 @@ describe('parseCommandLine', () => {
     expect(parse(...argv)).toEqual({ type: 'unavailable', feature: 'the TUI' });
   });
 
-  it('reports serve as not available yet', () => {
-    expect(parse('serve', '--pod', 'a')).toEqual({ type: 'unavailable', feature: '`pods serve` (the headless host)' });
+  it('parses serve with repeated --pod, and refuses a bad name or a positional', () => {
+    expect(parse('serve', '--pod', 'a', '--pod', 'b')).toMatchObject({ type: 'run', command: { name: 'serve' } });
+    expect(parse('serve', '--pod', 'a/b')).toMatchObject({ type: 'usage', message: expect.stringMatching(/^invalid pod name: a\/b/) });
+    expect(parse('serve', 'a')).toMatchObject({ type: 'usage', message: 'takes no arguments, got 1' });
   });
 
   it('treats option names that exist on Object.prototype as unknown', () => {
