@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openContainer, type OpenedContainer } from '../src/composition/container.js';
 
-export type BenchStore = { readonly label: string; readonly opened: OpenedContainer; readonly dispose: () => Promise<void> };
+export type BenchStore = {
+  readonly label: string;
+  readonly opened: OpenedContainer;
+  /** The server store's URL, for benchmarks that start a second process on it. */
+  readonly url?: string;
+  readonly dispose: () => Promise<void>;
+};
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
@@ -35,6 +41,7 @@ export async function serverBenchStore(url: string): Promise<BenchStore> {
     return {
       label: 'postgres (loopback server)',
       opened,
+      url: parsed.toString(),
       dispose: async () => {
         await opened.close();
         await admin.query(`drop schema ${schema} cascade`);

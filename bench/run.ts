@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { cpus, freemem, totalmem } from 'node:os';
 import { pgliteBenchStore, serverBenchStore, type BenchStore } from './bench-stores.js';
 import type { Latency } from './percentiles.js';
+import { peerWakeLatency, type WakeLatency } from './peer-wake-latency.js';
 import { deliveryThroughput, handshakeLatency, listPodsAt1000, type Throughput } from './scenarios.js';
 
 /**
@@ -19,7 +20,11 @@ type Report = {
   readonly handshakeMs: Latency;
   readonly deliveryOneReceiver: Throughput;
   readonly deliveryOwnReceivers: Throughput;
+  /** Server only: two processes, as hosts run in production. */
+  readonly peerWake?: WakeLatency;
 };
+
+const WAKE_RUNS = 100;
 
 async function measure(open: () => Promise<BenchStore>): Promise<Report> {
   const store = await open();
@@ -31,6 +36,7 @@ async function measure(open: () => Promise<BenchStore>): Promise<Report> {
       handshakeMs: await handshakeLatency(opened, RUNS),
       deliveryOneReceiver: await deliveryThroughput(opened, { senders: SENDERS, perSender: PER_SENDER, receivers: 'one', prefix: 'one-' }),
       deliveryOwnReceivers: await deliveryThroughput(opened, { senders: SENDERS, perSender: PER_SENDER, receivers: 'own', prefix: 'own-' }),
+      ...(store.url ? { peerWake: await peerWakeLatency(store, store.url, WAKE_RUNS, 5) } : {}),
     };
   } finally {
     await store.dispose();
@@ -46,6 +52,11 @@ function print(report: Report): void {
   console.log(`  handshake                      p50 ${ms(report.handshakeMs.p50)}  p99 ${ms(report.handshakeMs.p99)}  (${report.handshakeMs.samples} runs)`);
   console.log(`  delivery, ${SENDERS} senders → 1 Pod    ${rate(report.deliveryOneReceiver)}`);
   console.log(`  delivery, ${SENDERS} senders → ${SENDERS} Pods   ${rate(report.deliveryOwnReceivers)}`);
+  const wake = report.peerWake;
+  if (wake) {
+    console.log(`  SendToPeerPod → other host's turn start   p50 ${ms(wake.toTurnStart.p50)}  p99 ${ms(wake.toTurnStart.p99)}  (${wake.toTurnStart.samples} runs)`);
+    console.log(`  SendToPeerPod → other host's answer       p50 ${ms(wake.toAnswer.p50)}  p99 ${ms(wake.toAnswer.p99)}`);
+  }
 }
 
 async function main(): Promise<void> {

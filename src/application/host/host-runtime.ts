@@ -155,41 +155,44 @@ export class HostRuntime {
   private schedule(pod: PodName): void {
     const running = this.pods.get(pod);
     if (!running || this.closing) return;
-    if (running.turn) {
-      running.again = true;
-      return;
-    }
-    running.turn = this.loop(pod, running).finally(() => {
-      running.turn = undefined;
-      running.abort = undefined;
-    });
+    running.again = true;
+    running.turn ??= this.loop(pod, running);
   }
 
-  /** Turns until no input is left unanswered; input arriving mid-turn gets the next one. */
+  /**
+   * Turns until no input is left unanswered. A wake-up during a turn sets `again`; the
+   * exit check and the clearing of `turn` run with no await between them, so a wake-up
+   * either lands before the check (another pass) or after `turn` is cleared (a new loop).
+   */
   private async loop(pod: PodName, running: Running): Promise<void> {
-    do {
-      running.again = false;
-      running.abort = new AbortController();
-      let started = Date.now();
-      try {
-        const result = await this.runTurn.execute({
-          pod,
-          signal: running.abort.signal,
-          onStart: async () => {
-            started = Date.now();
-            await this.setStatus(pod, running, 'running');
-          },
-        });
-        if (!result.ok || result.value.end === 'nothing_to_do') return;
-        this.emit({ type: 'turn_ended', pod, report: result.value, ms: Date.now() - started });
-        if (result.value.end === 'cancelled') running.again = false;
-        else running.again = true; // look once more: input may have landed during the last step
-      } catch (error) {
-        this.emit({ type: 'turn_failed', pod, error: error instanceof Error ? error.message : String(error) });
+    await Promise.resolve(); // let schedule() store this promise before anything can clear it
+    try {
+      while (running.again && this.pods.get(pod) === running && !this.closing) {
         running.again = false;
+        running.abort = new AbortController();
+        let started = Date.now();
+        try {
+          const result = await this.runTurn.execute({
+            pod,
+            signal: running.abort.signal,
+            onStart: async () => {
+              started = Date.now();
+              await this.setStatus(pod, running, 'running');
+            },
+          });
+          if (!result.ok || result.value.end === 'nothing_to_do') continue;
+          this.emit({ type: 'turn_ended', pod, report: result.value, ms: Date.now() - started });
+          // Look once more: input may have landed during the last step.
+          if (result.value.end !== 'cancelled') running.again = true;
+        } catch (error) {
+          this.emit({ type: 'turn_failed', pod, error: error instanceof Error ? error.message : String(error) });
+        }
+        await this.setStatus(pod, running, 'idle');
       }
-      await this.setStatus(pod, running, 'idle');
-    } while (running.again && this.pods.get(pod) === running && !this.closing);
+    } finally {
+      running.turn = undefined;
+      running.abort = undefined;
+    }
   }
 
   private async setStatus(pod: PodName, running: Running, status: RuntimeStatus): Promise<void> {

@@ -1,0 +1,87 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { HISTORY_FEED } from '../src/application/ports/history-feed.js';
+import { PodTools } from '../src/application/tools/pod-tools.js';
+import { CreatePod } from '../src/application/use-cases/create-pod.js';
+import { InitiatePeerHandshake } from '../src/application/use-cases/initiate-peer-handshake.js';
+import { ReadHistory } from '../src/application/use-cases/read-history.js';
+import { SubmitOperatorInput } from '../src/application/use-cases/submit-operator-input.js';
+import { MessageBody } from '../src/domain/message-body.js';
+import { PodName } from '../src/domain/pod-name.js';
+import { PING_PONG_LIMIT } from '../src/domain/ping-pong-breaker.js';
+import type { BenchStore } from './bench-stores.js';
+import { latencyOf, type Latency } from './percentiles.js';
+
+export type WakeLatency = { readonly toTurnStart: Latency; readonly toAnswer: Latency };
+
+const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+const SAMPLE_TIMEOUT_MS = 5_000;
+
+/**
+ * SendToPeerPod in this process → the turn on the receiving host, a separate `pods serve`
+ * process: until its "turn started" log line arrives, and until its answer is committed
+ * (heard through this process's own LISTEN feed). Sequential, so each sample is one message.
+ */
+export async function peerWakeLatency(store: BenchStore, url: string, runs: number, warmup: number): Promise<WakeLatency> {
+  const { container } = store.opened;
+  const [a, b] = [PodName.unsafe('wake-a'), PodName.unsafe('wake-b')];
+  for (const name of [a, b]) await container.get(CreatePod).execute({ name, scope: [] });
+  await container.get(InitiatePeerHandshake).execute({ from: a, to: b, via: 'bench' });
+
+  const host = spawn(process.execPath, [MAIN, 'serve', '--pod', b, '--db', url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const turnStarts: number[] = [];
+  let buffered = '';
+  let serving: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (serving = resolve));
+  host.stdout.on('data', (chunk: Buffer) => {
+    const now = performance.now();
+    buffered += chunk.toString();
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.includes(`serving \`${b}\``)) serving();
+      if (line.includes(`\`${b}\` turn started`)) turnStarts.push(now);
+    }
+  });
+  const exited = new Promise<void>((resolve) => host.once('exit', () => resolve()));
+  try {
+    await Promise.race([ready, exited.then(() => Promise.reject(new Error('pods serve exited before serving')))]);
+    let answered: () => void = () => undefined;
+    const stop = container.get(HISTORY_FEED).subscribe((pod) => {
+      if (pod !== b) return;
+      void container.get(ReadHistory).execute({ pod: b }).then((r) => {
+        if (r.ok && r.value.at(-1)?.kind === 'assistant_message') answered();
+      });
+    });
+    const toTurnStart: number[] = [];
+    const toAnswer: number[] = [];
+    try {
+      for (let i = -warmup; i < runs; i++) {
+        // Operator input resets the ping-pong breaker, which would otherwise hold b after 8 turns.
+        if ((i + warmup) % (PING_PONG_LIMIT - 1) === 0) {
+          await container.get(SubmitOperatorInput).execute({ pod: a, text: MessageBody.unsafe('carry on') });
+        }
+        const starts = turnStarts.length;
+        const done = new Promise<void>((resolve, reject) => {
+          answered = resolve;
+          setTimeout(() => reject(new Error(`no answer from ${b} within ${SAMPLE_TIMEOUT_MS} ms`)), SAMPLE_TIMEOUT_MS).unref();
+        });
+        const t0 = performance.now();
+        const sent = await container.get(PodTools).execute(a, 'SendToPeerPod', { name: b, message: `ping ${i}` });
+        if (!sent.ok) throw new Error(sent.message);
+        await done;
+        const t1 = performance.now();
+        while (turnStarts.length === starts) await new Promise((r) => setTimeout(r, 1));
+        if (i < 0) continue;
+        toAnswer.push(t1 - t0);
+        toTurnStart.push((turnStarts[starts] ?? t1) - t0);
+      }
+    } finally {
+      stop();
+    }
+    return { toTurnStart: latencyOf(toTurnStart), toAnswer: latencyOf(toAnswer) };
+  } finally {
+    host.kill('SIGTERM');
+    await exited;
+  }
+}
