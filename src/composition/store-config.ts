@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { errorMessage } from '../adapters/cli/error-message.js';
+import { errorMessage } from '../adapters/error-message.js';
 import type { StoreOpener } from '../adapters/cli/run-cli.js';
 import { redactUrl } from '../adapters/persistence/kysely/open-postgres-store.js';
 import { displayValue } from '../domain/display.js';

@@ -2,7 +2,7 @@ import type { Container } from 'inversify';
 import { EXIT, type ExitCode, type ProcessIo } from './cli-command.js';
 import { CLI_COMMANDS } from './cli-commands.js';
 import { cliOutput, type TextSink } from './cli-output.js';
-import { errorMessage } from './error-message.js';
+import { errorMessage } from '../error-message.js';
 import { parseCommandLine, type CommandLine } from './parse-command-line.js';
 import { renderCommandHelp, renderGlobalHelp } from './render-help.js';
 

@@ -7,7 +7,8 @@ import { acquireDataDirLock } from './data-dir-lock.js';
 import type { Database } from './database.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import { PgliteHistoryFeed } from './pglite-history-feed.js';
-import { reasonOf, type SqlStore } from './sql-store.js';
+import { errorMessage } from '../../error-message.js';
+import type { SqlStore } from './sql-store.js';
 
 /**
  * Embedded PostgreSQL persisted in `dataDir` (created if absent), locked to this process
@@ -18,7 +19,7 @@ export async function openPgliteStore(dataDir: string): Promise<SqlStore> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
-    throw new Error(`cannot create the PGlite store directory ${dir}: ${reasonOf(error)}`);
+    throw new Error(`cannot create the PGlite store directory ${dir}: ${errorMessage(error)}`);
   }
   const lock = await acquireDataDirLock(dir);
   let db: Kysely<Database> | undefined;
@@ -31,7 +32,7 @@ export async function openPgliteStore(dataDir: string): Promise<SqlStore> {
   } catch (error) {
     await db?.destroy().catch(() => undefined);
     await lock.release();
-    throw new Error(`cannot open the PGlite store at ${dir}: ${reasonOf(error)}`);
+    throw new Error(`cannot open the PGlite store at ${dir}: ${errorMessage(error)}`);
   }
   const opened = db;
   const openedFeed = feed;

@@ -3,7 +3,8 @@ import pg from 'pg';
 import type { Database } from './database.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import { NamedStatementPool } from './named-statement-pool.js';
-import { reasonOf, type SqlStore } from './sql-store.js';
+import { errorMessage } from '../../error-message.js';
+import type { SqlStore } from './sql-store.js';
 
 export type PostgresStoreOptions = {
   /** Connections in the pool (pg's default is 10). */
@@ -37,7 +38,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await migrateToLatest(db);
   } catch (error) {
     await db.destroy().catch(() => undefined);
-    throw new Error(`cannot open the PostgreSQL store at ${redactUrl(url)}: ${reasonOf(error)}`);
+    throw new Error(`cannot open the PostgreSQL store at ${redactUrl(url)}: ${errorMessage(error)}`);
   }
   return { db, close: () => db.destroy() };
 }
