@@ -74,7 +74,6 @@ describe.concurrent('the built `pods` CLI without a durable store', () => {
     [['tool', 'a', 'ListPods', '{nope'], /^pods tool: the JSON input does not parse: /],
     [['ls', '--db', 'mysql://127.0.0.1/x'], /^pods ls: --db: unsupported store mysql:\/\/127\.0\.0\.1\/x: /],
     [['ls', '--db', 'postgres://127.0.0.1:1/pods'], /^pods ls: .*PostgreSQL store at postgres:\/\/127\.0\.0\.1:1\/pods/],
-    [[], /^pods: the TUI is not available yet/],
   ])('exits 2 with one line for %j', async (args, line) => {
     const run = await cli.pods(await cli.home('usage'), ...args);
     expect(run.code).toBe(2);

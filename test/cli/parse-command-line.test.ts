@@ -69,8 +69,14 @@ describe('parseCommandLine', () => {
     expect(usage(parse('tool', 'a', 'ListPods', '{'))).toMatch(/^the JSON input does not parse: /);
   });
 
-  it.each([[[]], [['tui']], [['tui', '--pod', 'x']], [['--db', 'memory']]])('reports %j as the TUI, which is not available yet', (argv) => {
-    expect(parse(...argv)).toEqual({ type: 'unavailable', feature: 'the TUI' });
+  it.each([[[]], [['tui']], [['tui', '--pod', 'x']], [['--db', 'memory']]])('runs the TUI for %j', (argv) => {
+    const line = parse(...argv);
+    expect(line.type === 'run' && line.command.name).toBe('tui');
+  });
+
+  it('checks the TUI\'s arguments before opening a store', () => {
+    expect(usage(parse('tui', 'extra'))).toBe('takes no arguments, got 1');
+    expect(usage(parse('tui', '--pod', 'a/b'))).toMatch(/^invalid pod name: a\/b /);
   });
 
   it('parses serve with repeated --pod, and refuses a bad name or a positional', () => {

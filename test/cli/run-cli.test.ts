@@ -136,19 +136,18 @@ describe('pods (in process, one memory store)', () => {
     expect(cli.stats.opened).toBe(0);
   });
 
-  it('says the TUI is not available yet, on one line, with exit 2', async () => {
+  it('runs the TUI for plain `pods` and `pods tui`, here from an empty pipe', async () => {
     for (const argv of [[], ['tui']]) {
-      expect(await cli.run(...argv)).toEqual({
-        code: 2, stdout: '', stderr: 'pods: the TUI is not available yet; see `pods --help` for the commands that are\n',
-      });
+      const run = await cli.run(...argv);
+      expect(run).toMatchObject({ code: 0, stderr: '' });
+      expect(run.stdout).toContain('· attached to `main`; it runs in this TUI');
     }
   });
 
   it('prints help on stdout with exit 0, listing only commands that exist', async () => {
     const help = await cli.run('--help');
     expect(help.code).toBe(0);
-    for (const name of ['create', 'ls', 'peer', 'unpeer', 'tool', 'history', 'explain', 'serve']) expect(help.stdout).toContain(`\n  ${name} `);
-    expect(help.stdout).not.toMatch(/\btui\b/);
+    for (const name of ['tui', 'create', 'ls', 'peer', 'unpeer', 'tool', 'history', 'explain', 'serve']) expect(help.stdout).toContain(`\n  ${name} `);
     const peer = await cli.run('help', 'peer');
     expect(peer.stdout).toMatch(/^Usage: pods \[--db URL\] peer A B\n/);
     expect(await cli.run('peer', '--help')).toEqual(peer);

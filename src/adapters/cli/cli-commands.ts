@@ -6,9 +6,10 @@ import { lsCommand } from './commands/ls-command.js';
 import { peerCommand } from './commands/peer-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { toolCommand } from './commands/tool-command.js';
+import { tuiCommand } from './commands/tui-command.js';
 import { unpeerCommand } from './commands/unpeer-command.js';
 
 /** Every `pods` command, in the order help lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [
-  createCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, explainCommand, serveCommand,
+  tuiCommand, createCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, explainCommand, serveCommand,
 ];

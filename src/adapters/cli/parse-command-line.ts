@@ -8,9 +8,7 @@ export const GLOBAL_OPTIONS = {
 } as const;
 
 /** Commands SPEC §6 names that this build does not have yet, and what to call them. */
-const UNAVAILABLE: ReadonlyMap<string, string> = new Map([
-  ['tui', 'the TUI'],
-]);
+const UNAVAILABLE: ReadonlyMap<string, string> = new Map();
 
 export type CommandLine =
   | { readonly type: 'help'; readonly command?: CliCommand }
@@ -41,14 +39,15 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Cli
   const strict = strictParse(argv, command);
   if (!strict.ok) return { type: 'usage', message: strict.message, ...(command ? { command } : {}) };
   const [, ...positionals] = strict.positionals;
-  if (name === undefined) return { type: 'unavailable', feature: 'the TUI' };
   if (name === 'help') return helpTopic(positionals, commands);
-  if (!command) throw new Error(`command ${name} vanished`);
+  // Plain `pods` is the TUI (SPEC §6).
+  const chosen = command ?? commands.find((c) => name === undefined && c.name === 'tui');
+  if (!chosen) throw new Error(`command ${name ?? 'tui'} vanished`);
 
-  const run = command.parse({ positionals, values: strict.values, cwd });
-  if (!run.ok) return { type: 'usage', message: run.error, command };
+  const run = chosen.parse({ positionals, values: strict.values, cwd });
+  if (!run.ok) return { type: 'usage', message: run.error, command: chosen };
   const db = strict.values['db'];
-  return { type: 'run', command, run: run.value, ...(typeof db === 'string' ? { db } : {}) };
+  return { type: 'run', command: chosen, run: run.value, ...(typeof db === 'string' ? { db } : {}) };
 }
 
 type StrictParse =

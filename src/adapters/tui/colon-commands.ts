@@ -1,0 +1,18 @@
+import type { ColonCommand } from './colon-command.js';
+import { attachColonCommand } from './commands/attach-colon-command.js';
+import { explainColonCommand } from './commands/explain-colon-command.js';
+import { helpColonCommand } from './commands/help-colon-command.js';
+import { historyColonCommand } from './commands/history-colon-command.js';
+import { newColonCommand } from './commands/new-colon-command.js';
+import { peerColonCommand } from './commands/peer-colon-command.js';
+import { podsColonCommand } from './commands/pods-colon-command.js';
+import { quitColonCommand } from './commands/quit-colon-command.js';
+import { restoreColonCommand } from './commands/restore-colon-command.js';
+import { toolColonCommand } from './commands/tool-colon-command.js';
+import { unpeerColonCommand } from './commands/unpeer-colon-command.js';
+
+/** Every `:` command of the TUI, in the order `:help` lists them. */
+export const COLON_COMMANDS: readonly ColonCommand[] = [
+  helpColonCommand, peerColonCommand, unpeerColonCommand, podsColonCommand, restoreColonCommand, attachColonCommand,
+  newColonCommand, toolColonCommand, historyColonCommand, explainColonCommand, quitColonCommand,
+];

@@ -1,0 +1,47 @@
+import { InitiatePeerHandshake, type InitiatePeerHandshakeError } from '../../../application/use-cases/initiate-peer-handshake.js';
+import type { PodName } from '../../../domain/pod-name.js';
+import { ok } from '../../../domain/result.js';
+import { podOrPicker } from '../colon-args.js';
+import type { ColonCommand } from '../colon-command.js';
+
+export const peerColonCommand: ColonCommand = {
+  name: 'peer',
+  params: [{ name: 'name', optional: true, completes: 'peer_candidates' }],
+  summary: 'make the attached Pod and another Pod peers',
+  details:
+    'Makes one reciprocal peer relation between the attached Pod and <name>: both see each other\n' +
+    'in ListPods and may exchange SendToPeerPod messages (and RestorePod each other). Nothing else:\n' +
+    'a peer gets no filesystem scope, no output cursor, no SendToPod/StopPod control and no\n' +
+    'completion notices. A parent and its spawned child cannot be peers. Only an operator can do\n' +
+    'this (no tool can); no model is contacted and no history entry is written; the command is\n' +
+    'audited for both Pods. Peering existing peers changes nothing.\n' +
+    'Without a name, on a terminal: pick from the Pods that could be peered.',
+  parse(args, { interactive }) {
+    const named = podOrPicker(peerColonCommand, args[0], interactive);
+    if (!named.ok) return named;
+    return ok(async (session) => {
+      const from = session.attached;
+      const to = named.value ?? (await session.choosePod(
+        `Peer \`${from}\` with`, 'peer_candidates', `no Pod can be peered with \`${from}\`: every other Pod is already its peer, parent or child (\`:new <name>\` creates one)`,
+      ));
+      if (to === undefined) return;
+      const result = await session.get(InitiatePeerHandshake).execute({ from, to, via: 'tui' });
+      if (!result.ok) return session.refuse(describe(result.error, from));
+      const { status, relation } = result.value;
+      session.say(status === 'peered'
+        ? `peered \`${from}\` ↔ \`${to}\``
+        : `\`${from}\` and \`${to}\` are already peers (since ${relation.since.toISOString()}); nothing changed`);
+    });
+  },
+};
+
+function describe(error: InitiatePeerHandshakeError, from: PodName): string {
+  switch (error.type) {
+    case 'PodNotFound':
+      return `cannot peer: pod \`${error.name}\` does not exist`;
+    case 'SelfPeer':
+      return `cannot peer \`${from}\` with itself`;
+    case 'ParentChildPair':
+      return `cannot peer: \`${error.child}\` is a spawned child of \`${error.parent}\`, and a parent and its child are never peers (the parent uses SendToPod)`;
+  }
+}

@@ -1,0 +1,26 @@
+import { ListPods, type PodListing } from '../../../application/use-cases/list-pods.js';
+import { ok } from '../../../domain/result.js';
+import { renderTable } from '../../cli/render-table.js';
+import type { ColonCommand } from '../colon-command.js';
+
+export const podsColonCommand: ColonCommand = {
+  name: 'pods',
+  params: [],
+  summary: 'list what the attached Pod sees',
+  details:
+    'Runs ListPods as the attached Pod and shows its visibility set as a table: the Pod itself,\n' +
+    'its spawned children (running or stopped) and its peers, with how it sees each (relation),\n' +
+    'its status (idle, running, paused, stopped) and whether it could restore it. Other Pods of\n' +
+    'the store are not listed: the attached Pod cannot see them (`pods ls` lists the whole store).',
+  parse() {
+    return ok(async (session) => {
+      const listed = await session.get(ListPods).execute({ caller: session.attached });
+      if (!listed.ok) return session.refuse(`pod \`${listed.error.name}\` does not exist`);
+      for (const line of renderTable([['NAME', 'RELATION', 'STATUS', 'RESTORABLE'], ...listed.value.map(row)])) session.say(line);
+    });
+  },
+};
+
+function row(pod: PodListing): readonly string[] {
+  return [pod.name, pod.visibility, pod.status, pod.restore.possible ? 'yes' : `no (${pod.restore.reason ?? 'not possible'})`];
+}

@@ -1,0 +1,24 @@
+import { PodTools } from '../../../application/tools/pod-tools.js';
+import { ok } from '../../../domain/result.js';
+import { podNameArg } from '../../cli/argument-readers.js';
+import type { ColonCommand } from '../colon-command.js';
+
+export const restoreColonCommand: ColonCommand = {
+  name: 'restore',
+  params: [{ name: 'name', completes: 'visible_pods' }],
+  summary: 'start a stopped Pod the attached Pod sees, in this TUI',
+  details:
+    'Runs the RestorePod tool as the attached Pod, with the same authority checks as its model: the\n' +
+    'Pod must be visible to it (its spawned child or its peer). A stopped Pod then runs in this\n' +
+    'TUI and answers what reached it meanwhile; a live one is left alone. A restored child is still\n' +
+    'the attached Pod\'s child and borrows its scope again; restoring a peer gives no power over it.',
+  parse([raw = '']) {
+    const name = podNameArg(raw);
+    if (!name.ok) return name;
+    return ok(async (session) => {
+      const result = await session.get(PodTools).execute(session.attached, 'RestorePod', { name: name.value });
+      if (result.ok) session.say(result.summary);
+      else session.refuse(`cannot restore: ${result.message}`);
+    });
+  },
+};

@@ -1,0 +1,37 @@
+import { RemovePeer, type RemovePeerError } from '../../../application/use-cases/remove-peer.js';
+import { ok } from '../../../domain/result.js';
+import { podOrPicker } from '../colon-args.js';
+import type { ColonCommand } from '../colon-command.js';
+
+export const unpeerColonCommand: ColonCommand = {
+  name: 'unpeer',
+  params: [{ name: 'name', optional: true, completes: 'peers' }],
+  summary: 'remove the peer relation between the attached Pod and another Pod',
+  details:
+    'Removes the peer relation between the attached Pod and <name>, for both sides at once. Later\n' +
+    'SendToPeerPod calls between them are refused and they no longer see each other; messages\n' +
+    'already delivered stay in history, and :explain still shows the relation they came over.\n' +
+    'Only an operator can do this; it is audited for both Pods.\n' +
+    'Without a name, on a terminal: pick one of the current peers.',
+  parse(args, { interactive }) {
+    const named = podOrPicker(unpeerColonCommand, args[0], interactive);
+    if (!named.ok) return named;
+    return ok(async (session) => {
+      const from = session.attached;
+      const to = named.value ?? (await session.choosePod(`Unpeer \`${from}\` from`, 'peers', `\`${from}\` has no peers`));
+      if (to === undefined) return;
+      const result = await session.get(RemovePeer).execute({ from, to, via: 'tui' });
+      if (!result.ok) return session.refuse(describe(result.error));
+      session.say(`\`${from}\` and \`${to}\` are no longer peers`);
+    });
+  },
+};
+
+function describe(error: RemovePeerError): string {
+  switch (error.type) {
+    case 'PodNotFound':
+      return `cannot unpeer: pod \`${error.name}\` does not exist`;
+    case 'NotPeers':
+      return `\`${error.from}\` and \`${error.to}\` are not peers; nothing changed`;
+  }
+}

@@ -1,0 +1,60 @@
+import type { ReadHistory } from '../../application/use-cases/read-history.js';
+import type { PodName } from '../../domain/pod-name.js';
+import { errorMessage } from '../error-message.js';
+import { renderTuiEntry } from './render-tui-entry.js';
+import type { TuiScreen } from './tui-screen.js';
+
+/**
+ * Streams the attached Pod's committed history to the screen, each entry once and in seq
+ * order. Everything it prints goes through one queue, so status lines queued behind a
+ * read (a turn's end) come after the entries that read finds.
+ */
+export class HistoryFollower {
+  private pod: PodName | undefined;
+  private through = 0;
+  private queue: Promise<void> = Promise.resolve();
+  private pendingSync: Promise<void> | undefined;
+
+  constructor(
+    private readonly history: ReadHistory,
+    private readonly screen: TuiScreen,
+  ) {}
+
+  /** The newest seq shown (or skipped on attach) of the followed Pod. */
+  get newest(): number {
+    return this.through;
+  }
+
+  /** Runs `step` after everything queued before it; a failure is one line and the queue goes on. */
+  then(step: () => void | Promise<void>): Promise<void> {
+    this.queue = this.queue.then(step).catch((error: unknown) => this.screen.warn(`could not read history: ${errorMessage(error)}`));
+    return this.queue;
+  }
+
+  /** From now on follow `pod`, showing what is committed after `through`. */
+  follow(pod: PodName, through: number): Promise<void> {
+    return this.then(() => {
+      this.pod = pod;
+      this.through = through;
+    });
+  }
+
+  /** Prints what was committed since the last entry shown. Notices arriving while a read waits share it. */
+  sync(): Promise<void> {
+    this.pendingSync ??= this.then(async () => {
+      this.pendingSync = undefined;
+      const pod = this.pod;
+      if (pod === undefined) return;
+      const read = await this.history.execute({ pod, after: this.through });
+      if (!read.ok) {
+        this.screen.warn(`pod \`${pod}\` no longer exists`);
+        return;
+      }
+      for (const entry of read.value) {
+        this.screen.line(renderTuiEntry(entry));
+        this.through = entry.seq;
+      }
+    });
+    return this.pendingSync;
+  }
+}

@@ -1,0 +1,23 @@
+import { err, ok, type Result } from '../../domain/result.js';
+import { displayValue } from '../../domain/display.js';
+import { renderTable } from '../cli/render-table.js';
+import { usageOf, type ColonCommand } from './colon-command.js';
+
+const PLAIN_INPUT = [
+  'Anything else you type is a message to the attached Pod: it is committed to its history, shown',
+  'when it is, and starts a turn. `::text` sends `:text`. With the built-in model, the message',
+  '`/tool <Tool> <json>` makes the Pod call that tool in its turn.',
+  'Keys: Tab completes command names and Pods; Up/Down recall earlier lines; Ctrl+C cancels the',
+  'running turn, or else asks whether to quit; Ctrl+D quits.',
+];
+
+/** `:help` and `:help <command>`, from the command table itself. */
+export function renderTuiHelp(commands: readonly ColonCommand[], topic: string | undefined): Result<readonly string[], string> {
+  if (topic === undefined) {
+    return ok(['Commands:', ...renderTable(commands.map((c) => [usageOf(c), c.summary])).map((line) => `  ${line}`), '', ...PLAIN_INPUT]);
+  }
+  const name = topic.startsWith(':') ? topic.slice(1) : topic;
+  const command = commands.find((c) => c.name === name);
+  if (!command) return err(`unknown command \`:${displayValue(name)}\`; \`:help\` lists the commands`);
+  return ok([`${usageOf(command)}: ${command.summary}`, ...command.details.split('\n').map((line) => `  ${line}`)]);
+}

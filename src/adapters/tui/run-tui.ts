@@ -1,0 +1,83 @@
+import { createInterface } from 'node:readline';
+import type { Container } from 'inversify';
+import { HostRuntime } from '../../application/host/host-runtime.js';
+import { HISTORY_FEED } from '../../application/ports/history-feed.js';
+import { ReadHistory } from '../../application/use-cases/read-history.js';
+import type { PodName } from '../../domain/pod-name.js';
+import { EXIT, type ExitCode, type ProcessIo } from '../cli/cli-command.js';
+import type { CliOutput } from '../cli/cli-output.js';
+import type { Completion } from './colon-command.js';
+import { COLON_COMMANDS } from './colon-commands.js';
+import { completeTuiLine, type CompleterResult } from './complete-tui-line.js';
+import { HistoryFollower } from './history-follower.js';
+import { promptsPicker } from './prompts-picker.js';
+import { TuiInput } from './tui-input.js';
+import { plainScreen, terminalScreen } from './tui-screen.js';
+import { TuiSession } from './tui-session.js';
+import { promptFor, showTurnProgress } from './turn-progress.js';
+
+export type TuiOptions = {
+  readonly container: Container;
+  readonly io: ProcessIo;
+  /** The Pod to attach to first; it must exist. */
+  readonly pod: PodName;
+  /** Where `:new` grants write access. */
+  readonly cwd: string;
+  /** Where lines go without a terminal: results on stdout, diagnostics on stderr. */
+  readonly out: CliOutput;
+};
+
+/**
+ * The operator's TUI: a readline loop attached to one Pod, which this process hosts.
+ * On a terminal it prompts, completes and picks; from a pipe it reads line by line, waits
+ * for each line's turn to end, and exits 1 if any line was refused, else 0.
+ */
+export async function runTui(options: TuiOptions): Promise<ExitCode> {
+  const { container, io } = options;
+  const terminal = io.stdin.isTTY === true && io.stdout.isTTY === true;
+  const runtime = container.get(HostRuntime);
+  let candidates: (completion: Completion) => Promise<readonly string[]> = async () => [];
+  const rl = createInterface({
+    input: io.stdin,
+    ...(terminal ? { output: io.stdout } : {}),
+    terminal,
+    historySize: 1000,
+    removeHistoryDuplicates: true,
+    prompt: promptFor(options.pod),
+    completer: (line: string, callback: (error: null, result: CompleterResult) => void) => {
+      void completeTuiLine(line, COLON_COMMANDS, candidates).then((result) => callback(null, result));
+    },
+  });
+  const screen = terminal ? terminalScreen(rl, io.stdout) : plainScreen(options.out);
+  const follower = new HistoryFollower(container.get(ReadHistory), screen);
+  const input = new TuiInput(rl, screen, runtime, follower, terminal);
+  const session = new TuiSession({
+    container, runtime, screen, follower, commands: COLON_COMMANDS, interactive: terminal, cwd: options.cwd,
+    pick: promptsPicker(rl, io.stdin, io.stdout),
+    quit: () => input.stop(),
+  });
+  candidates = (completion) => session.candidates(completion);
+  const offProgress = showTurnProgress(runtime, follower, screen, () => session.attached, terminal, () => input.confirming);
+  const offFeed = container.get(HISTORY_FEED).subscribe((pod) => {
+    if (session.isAttached && pod === session.attached) void follower.sync();
+  });
+  const offSignals = [
+    io.onSignal('SIGINT', () => input.interrupt(session)),
+    io.onSignal('SIGTERM', () => input.stop()),
+  ];
+  try {
+    runtime.start();
+    await session.attach(options.pod);
+    if (!session.isAttached) {
+      rl.close();
+      return EXIT.refused;
+    }
+    if (terminal) screen.line('· `:help` lists the commands; Tab completes; Ctrl+C cancels a turn; Ctrl+D quits');
+    await input.run(session);
+    return session.failed && !terminal ? EXIT.refused : EXIT.ok;
+  } finally {
+    for (const off of offSignals) off();
+    offFeed();
+    offProgress();
+  }
+}

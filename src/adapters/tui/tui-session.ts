@@ -1,0 +1,162 @@
+import type { Container, ServiceIdentifier } from 'inversify';
+import type { HostRuntime } from '../../application/host/host-runtime.js';
+import { PodTools } from '../../application/tools/pod-tools.js';
+import { ListAllPods, type StoreListing } from '../../application/use-cases/list-all-pods.js';
+import { ListPods } from '../../application/use-cases/list-pods.js';
+import { ReadHistory } from '../../application/use-cases/read-history.js';
+import { PodName } from '../../domain/pod-name.js';
+import type { ColonCommand, Completion } from './colon-command.js';
+import type { HistoryFollower } from './history-follower.js';
+import { podCandidates, type PodSource } from './pod-candidates.js';
+import { renderTuiEntry } from './render-tui-entry.js';
+import { promptFor } from './turn-progress.js';
+import type { TuiScreen } from './tui-screen.js';
+
+/** Entries of a Pod shown on a terminal when the TUI attaches to it. */
+const TAIL_ON_ATTACH = 10;
+
+export type SessionParts = {
+  readonly container: Container;
+  readonly runtime: HostRuntime;
+  readonly screen: TuiScreen;
+  readonly follower: HistoryFollower;
+  readonly commands: readonly ColonCommand[];
+  /** A terminal: pickers and history tails; otherwise lines from a pipe. */
+  readonly interactive: boolean;
+  readonly cwd: string;
+  readonly pick: (message: string, choices: readonly string[]) => Promise<string | undefined>;
+  readonly quit: () => void;
+};
+
+/** What the `:` commands act on: the attached Pod, the store, the host, the screen. */
+export class TuiSession {
+  private current: PodName | undefined;
+  private failures = 0;
+
+  constructor(private readonly parts: SessionParts) {}
+
+  get attached(): PodName {
+    if (this.current === undefined) throw new Error('the TUI is not attached to a Pod yet');
+    return this.current;
+  }
+  get isAttached(): boolean {
+    return this.current !== undefined;
+  }
+  get interactive(): boolean {
+    return this.parts.interactive;
+  }
+  get cwd(): string {
+    return this.parts.cwd;
+  }
+  get commands(): readonly ColonCommand[] {
+    return this.parts.commands;
+  }
+  /** Whether any line was refused: a piped run exits 1 then. */
+  get failed(): boolean {
+    return this.failures > 0;
+  }
+
+  get<T>(id: ServiceIdentifier<T>): T {
+    return this.parts.container.get(id);
+  }
+
+  /** A result line; `failed` counts it as a refusal (a tool error printed as JSON). */
+  say(text: string, outcome: 'ok' | 'failed' = 'ok'): void {
+    if (outcome === 'failed') this.failures += 1;
+    this.parts.screen.line(text);
+  }
+
+  /** One line saying what was refused or went wrong; the TUI goes on. */
+  refuse(text: string): void {
+    this.failures += 1;
+    this.parts.screen.warn(text);
+  }
+
+  quit(): void {
+    this.parts.quit();
+  }
+
+  /** Names Tab offers for an argument, seen from the attached Pod. */
+  async candidates(completion: Completion): Promise<readonly string[]> {
+    switch (completion) {
+      case 'command':
+        return this.parts.commands.map((c) => c.name);
+      case 'tool':
+        return this.get(PodTools).names();
+      default:
+        return podCandidates({ listAll: this.get(ListAllPods), listPods: this.get(ListPods) }, this.attached, completion);
+    }
+  }
+
+  /** A picker of candidates; undefined when there are none (said why) or the operator backs out. */
+  async choosePod(message: string, completion: PodSource, noneLeft: string): Promise<PodName | undefined> {
+    const choices = await this.candidates(completion);
+    if (choices.length === 0) {
+      this.refuse(noneLeft);
+      return undefined;
+    }
+    this.parts.screen.hold();
+    try {
+      const picked = await this.parts.pick(message, choices);
+      if (picked === undefined) this.say('nothing picked; nothing changed');
+      // The choices are names read from the store.
+      return picked === undefined ? undefined : PodName.unsafe(picked);
+    } finally {
+      this.parts.screen.release();
+    }
+  }
+
+  /**
+   * Switches to `pod`: takes its lease so it runs here, unless another host runs it (then
+   * the TUI views it) or it is a stopped child (only its parent may bring it back).
+   */
+  async attach(pod: PodName): Promise<void> {
+    if (pod === this.current) {
+      this.say(`already attached to \`${pod}\``);
+      return;
+    }
+    const listing = (await this.get(ListAllPods).execute()).find((p) => p.name === pod);
+    if (!listing) {
+      this.refuse(`pod \`${pod}\` does not exist; \`:new ${pod}\` creates it`);
+      return;
+    }
+    const role = await this.host(listing);
+    const read = await this.get(ReadHistory).execute({ pod });
+    const entries = read.ok ? read.value : [];
+    const tail = this.parts.interactive ? entries.slice(-TAIL_ON_ATTACH) : [];
+    this.current = pod;
+    this.parts.screen.setPrompt(promptFor(pod));
+    const { follower, screen } = this.parts;
+    const count = `${entries.length} history entr${entries.length === 1 ? 'y' : 'ies'}${tail.length < entries.length && tail.length > 0 ? `, the last ${tail.length} below` : ''}`;
+    void follower.then(() => {
+      screen.line(`· ${role} (${count})`);
+      for (const entry of tail) screen.line(renderTuiEntry(entry));
+    });
+    await follower.follow(pod, entries.at(-1)?.seq ?? 0);
+    void follower.sync();
+  }
+
+  /** Prints the last `n` entries shown so far, after any new ones. */
+  async showRecent(n: number): Promise<void> {
+    const { follower } = this.parts;
+    void follower.sync();
+    await follower.then(async () => {
+      const newest = follower.newest;
+      if (newest === 0) return this.say(`\`${this.attached}\` has no history entries yet`);
+      const read = await this.get(ReadHistory).execute({ pod: this.attached, after: Math.max(0, newest - n), limit: n });
+      if (!read.ok) return this.refuse(`pod \`${this.attached}\` no longer exists`);
+      for (const entry of read.value) this.say(renderTuiEntry(entry));
+    });
+  }
+
+  private async host(listing: StoreListing): Promise<string> {
+    const pod = listing.name;
+    if (listing.origin.type === 'spawned' && listing.status === 'stopped') {
+      const parent = listing.origin.parent;
+      return `viewing \`${pod}\`: it is a stopped child of \`${parent}\`, and only its parent can run it again (\`:attach ${parent}\`, then \`:restore ${pod}\`)`;
+    }
+    const taken = await this.parts.runtime.attach(pod);
+    if (taken.ok) return `attached to \`${pod}\`; it runs in this TUI`;
+    return `viewing \`${pod}\`: it runs on host ${taken.error.heldBy.hostId}; what you type is committed to its history and that host answers`;
+  }
+}
