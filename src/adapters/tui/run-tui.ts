@@ -36,11 +36,14 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   const { container, io } = options;
   const terminal = io.stdin.isTTY === true && io.stdout.isTTY === true;
   const runtime = container.get(HostRuntime);
+  // Readline keeps its history in this array, so an answer to "quit?" can be taken out of it.
+  const history: string[] = [];
   let candidates: (completion: Completion) => Promise<readonly string[]> = async () => [];
   const rl = createInterface({
     input: io.stdin,
     ...(terminal ? { output: io.stdout } : {}),
     terminal,
+    history,
     historySize: 1000,
     removeHistoryDuplicates: true,
     prompt: promptFor(options.pod),
@@ -50,7 +53,7 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   });
   const screen = terminal ? terminalScreen(rl, io.stdout) : plainScreen(options.out);
   const follower = new HistoryFollower(container.get(ReadHistory), screen);
-  const input = new TuiInput(rl, screen, runtime, follower, terminal);
+  const input = new TuiInput(rl, history, screen, runtime, follower, terminal);
   const session = new TuiSession({
     container, runtime, screen, follower, commands: COLON_COMMANDS, interactive: terminal, cwd: options.cwd,
     pick: promptsPicker(rl, io.stdin, io.stdout),

@@ -26,6 +26,7 @@ export class TuiInput {
 
   constructor(
     private readonly rl: Interface,
+    private readonly history: string[],
     private readonly screen: TuiScreen,
     private readonly runtime: HostRuntime,
     private readonly follower: HistoryFollower,
@@ -94,6 +95,7 @@ export class TuiInput {
 
   private answerQuit(line: string): void {
     this.asking = false;
+    if (this.history[0] === line) this.history.shift();
     if (/^\s*y(es)?\s*$/i.test(line)) return this.stop();
     if (this.session?.isAttached) this.screen.setPrompt(promptFor(this.session.attached));
   }

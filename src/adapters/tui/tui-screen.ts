@@ -32,11 +32,9 @@ export function terminalScreen(rl: Interface, output: Writable): TuiScreen {
       held.push(text);
       return;
     }
-    if (!closed) {
-      moveCursor(output, 0, -rl.getCursorPos().rows);
-      cursorTo(output, 0);
-      clearScreenDown(output);
-    }
+    moveCursor(output, 0, -rl.getCursorPos().rows);
+    cursorTo(output, 0);
+    clearScreenDown(output);
     output.write(`${text}\n`);
     if (!closed) rl.prompt(true);
   };

@@ -1,0 +1,144 @@
+import prompts from 'prompts';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ModelReply, ModelRequest } from '../../src/application/ports/model.js';
+import { ScriptedModel, says } from '../support/scripted-model.js';
+import { startOnTerminal, tuiStore } from './tui-harness.js';
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+const store = async (model?: ScriptedModel) => {
+  const opened = await tuiStore(model);
+  close = opened.close;
+  return opened;
+};
+
+/** A model step that runs until the turn is cancelled. */
+const untilCancelled = (request: ModelRequest): Promise<ModelReply> =>
+  new Promise((resolve) => request.signal?.addEventListener('abort', () => resolve({ ok: false, error: 'cancelled' })));
+
+describe('the TUI on a terminal', () => {
+  it('prompts with the attached Pod, and shows a message once history holds it, not as typed', async () => {
+    const { container } = await store();
+    const tui = startOnTerminal(container);
+    await tui.waitFor('main> ');
+    tui.type('hello there\r');
+    await tui.waitFor('#2 [assistant] You said: hello there');
+    expect(tui.screen()).toContain('#1 [you] hello there');
+    // The echo of the typed line was taken back: readline drew it once, then it was cleared.
+    expect(tui.raw()).toMatch(/hello there\r?\n\u001b\[1A/);
+    tui.type('\u0004');
+    expect(await tui.exited).toBe(0);
+  });
+
+  it('completes command names and Pod names with Tab', async () => {
+    const { container } = await store();
+    const tui = startOnTerminal(container);
+    await tui.waitFor('main> ');
+    tui.type(':new bob\r');
+    await tui.waitFor('created pod `bob`');
+    tui.type(':pe\t');
+    await tui.waitFor('main> :peer ');
+    tui.type('b\t');
+    await tui.waitFor('main> :peer bob');
+    tui.type('\r');
+    await tui.waitFor('peered `main` ↔ `bob`');
+    tui.type(':quit\r');
+    expect(await tui.exited).toBe(0);
+  });
+
+  it('picks the Pod for :peer and :unpeer with prompts, then gives the terminal back to readline', async () => {
+    const { container } = await store();
+    const tui = startOnTerminal(container);
+    await tui.waitFor('main> ');
+    tui.type(':unpeer\r');
+    await tui.waitFor('! `main` has no peers');
+    tui.type(':new b\r');
+    await tui.waitFor('created pod `b`');
+    prompts.inject(['b']);
+    tui.type(':peer\r');
+    await tui.waitFor('peered `main` ↔ `b`');
+    prompts.inject([undefined]);
+    tui.type(':unpeer\r');
+    await tui.waitFor('nothing picked; nothing changed');
+    prompts.inject(['b']);
+    tui.type(':unpeer\r');
+    await tui.waitFor('`main` and `b` are no longer peers');
+    tui.type('still here\r');
+    await tui.waitFor('#2 [assistant] You said: still here');
+    tui.type(':quit\r');
+    expect(await tui.exited).toBe(0);
+  });
+
+  it('keeps a line that could not run, to be fixed instead of retyped', async () => {
+    const { container } = await store();
+    const tui = startOnTerminal(container);
+    await tui.waitFor('main> ');
+    tui.type(':frob\r');
+    await tui.waitFor('! unknown command `:frob`');
+    await tui.waitFor(/! unknown command[^\n]*\n(main> )+:frob$/);
+    tui.type('\u0015:quit\r');
+    expect(await tui.exited).toBe(0);
+  });
+
+  it('shows a running turn in the prompt, and cancels it on Ctrl+C', async () => {
+    const { container, history } = await store(new ScriptedModel(untilCancelled));
+    const tui = startOnTerminal(container);
+    await tui.waitFor('main> ');
+    tui.type('think hard\r');
+    await tui.waitFor(/main [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds> /);
+    tui.type('\u0003');
+    await tui.waitFor('· cancelling the turn: it stops after its current step');
+    await tui.waitFor('[notice turn_cancelled] the operator cancelled this turn');
+    await tui.waitFor(/· turn cancelled after 1 step in \d+ ms/);
+    expect((await history('main')).map((e) => e.kind)).toEqual(['user_input', 'notice']);
+    tui.type(':quit\r');
+    expect(await tui.exited).toBe(0);
+  });
+
+  it('asks before quitting on Ctrl+C when no turn runs; no stays, a second Ctrl+C quits', async () => {
+    const { container } = await store(new ScriptedModel(says('ok')));
+    const tui = startOnTerminal(container);
+    await tui.waitFor('main> ');
+    tui.type('half typed\u0003');
+    await tui.waitFor('quit? (y/N) ');
+    expect(tui.screen().endsWith('quit? (y/N) ')).toBe(true);
+    tui.type('n\r');
+    await tui.waitFor(/quit\? \(y\/N\) n\nmain> $/);
+    tui.type('\u0003');
+    await tui.waitFor(/quit\? \(y\/N\) $/);
+    tui.type('\u0003');
+    expect(await tui.exited).toBe(0);
+  });
+
+  it('quits on y, on Ctrl+D and on SIGTERM', async () => {
+    const { container } = await store();
+    for (const leave of [(t: ReturnType<typeof startOnTerminal>) => t.type('\u0003y\r'), (t: ReturnType<typeof startOnTerminal>) => t.type('\u0004'), (t: ReturnType<typeof startOnTerminal>) => t.signal('SIGTERM')]) {
+      const tui = startOnTerminal(container);
+      await tui.waitFor('main> ');
+      leave(tui);
+      expect(await tui.exited).toBe(0);
+      expect(tui.screen()).toContain('· quitting: releasing `main`');
+    }
+  });
+
+  it('prints the last entries of a Pod it attaches to', async () => {
+    const { container } = await store();
+    const tui = startOnTerminal(container);
+    await tui.waitFor('main> ');
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      tui.type(`m${n}\r`);
+      await tui.waitFor(`You said: m${n}`);
+    }
+    tui.type(':new b\r:attach b\r');
+    await tui.waitFor('b> ');
+    tui.type(':attach main\r');
+    await tui.waitFor('· attached to `main`; it runs in this TUI (12 history entries, the last 10 below)');
+    expect(tui.count('#3 [you] m2')).toBe(2);
+    expect(tui.count('#2 [assistant] You said: m1')).toBe(1);
+    tui.type(':quit\r');
+    expect(await tui.exited).toBe(0);
+  });
+});

@@ -1,0 +1,83 @@
+import { PassThrough } from 'node:stream';
+import type { Container } from 'inversify';
+import type { ExitCode } from '../../src/adapters/cli/cli-command.js';
+import { runTui } from '../../src/adapters/tui/run-tui.js';
+import { MODEL, type Model } from '../../src/application/ports/model.js';
+import { CreatePod } from '../../src/application/use-cases/create-pod.js';
+import { ReadHistory } from '../../src/application/use-cases/read-history.js';
+import { openContainer, type OpenedContainer } from '../../src/composition/container.js';
+import type { HistoryEntry } from '../../src/domain/history-entry.js';
+import { name, rule } from '../support/world.js';
+
+// Readline's cursor moves, clears and colours; what an operator sees is the text between them.
+const CONTROL = /\u001b\[[0-9;?]*[A-Za-z]|\r/g;
+
+/** Streams that claim to be a terminal, as a pty would be. */
+function fakeTerminal() {
+  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
+  const stdout = Object.assign(new PassThrough(), { isTTY: true, columns: 200, rows: 50 });
+  return { stdin, stdout };
+}
+
+/** An in-memory store with `main` created, and a scripted model in place of the built-in one if given. */
+export async function tuiStore(model?: Model): Promise<OpenedContainer & { history: (pod: string) => Promise<readonly HistoryEntry[]> }> {
+  const opened = await openContainer({ kind: 'memory' });
+  if (model) {
+    await opened.container.unbind(MODEL);
+    opened.container.bind(MODEL).toConstantValue(model);
+  }
+  await opened.container.get(CreatePod).execute({ name: name('main'), scope: [rule('write:/work')] });
+  const history = async (pod: string) => {
+    const read = await opened.container.get(ReadHistory).execute({ pod: name(pod) });
+    return read.ok ? read.value : [];
+  };
+  return { ...opened, history };
+}
+
+/** `runTui` fed from a pipe: all of `input`, then end of input. */
+export async function runPiped(container: Container, input: string, pod = 'main') {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runTui({
+    container,
+    io: { stdin: PassThrough.from([input]), stdout: new PassThrough(), onSignal: () => () => undefined },
+    pod: name(pod),
+    cwd: '/work',
+    out: { line: (t) => stdout.push(t), json: (v) => stdout.push(JSON.stringify(v)), fail: (t) => stderr.push(t) },
+  });
+  return { code, stdout, stderr };
+}
+
+/** `runTui` on a fake terminal: type into it, read the screen as text, send signals. */
+export function startOnTerminal(container: Container, pod = 'main') {
+  const { stdin, stdout } = fakeTerminal();
+  let raw = '';
+  stdout.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+  const signals = new Map<string, () => void>();
+  const exited: Promise<ExitCode> = runTui({
+    container,
+    io: { stdin, stdout, onSignal: (signal, handler) => (signals.set(signal, handler), () => signals.delete(signal)) },
+    pod: name(pod),
+    cwd: '/work',
+    out: { line: () => undefined, json: () => undefined, fail: () => undefined },
+  });
+  const screen = (): string => raw.replace(CONTROL, '');
+  return {
+    exited,
+    screen,
+    raw: () => raw,
+    type: (text: string) => void stdin.write(text),
+    signal: (signal: string) => signals.get(signal)?.(),
+    /** Resolves once the screen shows `text` (or matches it), at most `ms` later. */
+    async waitFor(text: string | RegExp, ms = 5_000): Promise<void> {
+      const until = Date.now() + ms;
+      const seen = () => (typeof text === 'string' ? screen().includes(text) : text.test(screen()));
+      while (!seen()) {
+        if (Date.now() > until) throw new Error(`no ${String(text)} on the screen within ${ms} ms:\n${screen()}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    /** How often `text` is on the screen. */
+    count: (text: string): number => screen().split(text).length - 1,
+  };
+}
