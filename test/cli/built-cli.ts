@@ -101,5 +101,5 @@ process.stdin.on('end', async () => { await opened.close(); process.exit(0); });
     for (const child of children) child.kill('SIGKILL');
     await rm(root, { recursive: true, force: true });
   };
-  return { pods, home, holdStore, start, dispose };
+  return { main, pods, home, holdStore, start, dispose };
 }

@@ -1,0 +1,42 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const HAS_TMUX = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
+
+/**
+ * A tmux server of its own (its own socket), so tests neither see nor disturb anyone
+ * else's sessions; `kill` ends it and everything it runs.
+ */
+export function tmuxServer(label: string) {
+  const socket = `${label}-${process.pid}`;
+  const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], { timeout: 10_000 });
+
+  return {
+    /** A 160×50 terminal running `command` (argv), which prints `[exit N]` when it ends. */
+    async open(name: string, command: readonly string[]) {
+      const quoted = command.map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
+      await tmux('new-session', '-d', '-x', '160', '-y', '50', '-s', name, `${quoted}; echo "[exit $?]"; sleep 600`);
+      const screen = async (): Promise<string> => (await tmux('capture-pane', '-p', '-J', '-S', '-', '-t', name)).stdout;
+      return {
+        screen,
+        /** Types `text` literally, as keys. */
+        type: async (text: string) => void (await tmux('send-keys', '-t', name, '-l', text)),
+        /** Presses named keys: `Enter`, `Tab`, `C-c`, `C-d`. */
+        press: async (...keys: string[]) => void (await tmux('send-keys', '-t', name, ...keys)),
+        /** Resolves with the screen once it shows `text` (or matches it); rejects after `ms`. */
+        async waitFor(text: string | RegExp, ms = 15_000): Promise<string> {
+          const until = Date.now() + ms;
+          for (;;) {
+            const shown = await screen();
+            if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
+            if (Date.now() > until) throw new Error(`no ${String(text)} on the screen within ${ms} ms:\n${shown}`);
+            await new Promise((r) => setTimeout(r, 25));
+          }
+        },
+      };
+    },
+    kill: async () => void (await tmux('kill-server').catch(() => undefined)),
+  };
+}
