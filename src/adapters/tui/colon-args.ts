@@ -2,12 +2,29 @@ import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { podNameArg } from '../cli/argument-readers.js';
 import { usageOf, type ColonCommand } from './colon-command.js';
+import type { PodSource } from './pod-candidates.js';
+import type { TuiSession } from './tui-session.js';
+
+/** The Pod a command acts on, named on the line or picked when it runs; undefined: nothing picked. */
+export type PodTarget = (session: TuiSession) => Promise<PodName | undefined>;
+
+export type Picker = {
+  readonly source: PodSource;
+  /** The picker's question, given the attached Pod. */
+  readonly ask: (attached: PodName) => string;
+  /** Why there is nothing to pick, given the attached Pod. */
+  readonly noneLeft: (attached: PodName) => string;
+};
 
 /**
- * The Pod a `:peer`-like command names, or undefined when a picker may choose it: with no
- * terminal there is no picker, so the name is required.
+ * A named Pod, or else a picker on a terminal. With no terminal there is no picker, so
+ * the name is required.
  */
-export function podOrPicker(command: ColonCommand, raw: string | undefined, interactive: boolean): Result<PodName | undefined, string> {
-  if (raw !== undefined) return podNameArg(raw);
-  return interactive ? ok(undefined) : err(`name a Pod (there is no picker when input is not a terminal); usage: ${usageOf(command)}`);
+export function podOrPicker(command: ColonCommand, raw: string | undefined, interactive: boolean, picker: Picker): Result<PodTarget, string> {
+  if (raw !== undefined) {
+    const named = podNameArg(raw);
+    return named.ok ? ok(async () => named.value) : named;
+  }
+  if (!interactive) return err(`name a Pod (there is no picker when input is not a terminal); usage: ${usageOf(command)}`);
+  return ok((session) => session.choosePod(picker.ask(session.attached), picker.source, picker.noneLeft(session.attached)));
 }

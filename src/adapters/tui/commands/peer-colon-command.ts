@@ -17,13 +17,15 @@ export const peerColonCommand: ColonCommand = {
     'audited for both Pods. Peering existing peers changes nothing.\n' +
     'Without a name, on a terminal: pick from the Pods that could be peered.',
   parse(args, { interactive }) {
-    const named = podOrPicker(peerColonCommand, args[0], interactive);
-    if (!named.ok) return named;
+    const target = podOrPicker(peerColonCommand, args[0], interactive, {
+      source: 'peer_candidates',
+      ask: (from) => `Peer \`${from}\` with`,
+      noneLeft: (from) => `no Pod can be peered with \`${from}\`: every other Pod is already its peer, parent or child (\`:new <name>\` creates one)`,
+    });
+    if (!target.ok) return target;
     return ok(async (session) => {
       const from = session.attached;
-      const to = named.value ?? (await session.choosePod(
-        `Peer \`${from}\` with`, 'peer_candidates', `no Pod can be peered with \`${from}\`: every other Pod is already its peer, parent or child (\`:new <name>\` creates one)`,
-      ));
+      const to = await target.value(session);
       if (to === undefined) return;
       const result = await session.get(InitiatePeerHandshake).execute({ from, to, via: 'tui' });
       if (!result.ok) return session.refuse(describe(result.error, from));

@@ -14,11 +14,15 @@ export const unpeerColonCommand: ColonCommand = {
     'Only an operator can do this; it is audited for both Pods.\n' +
     'Without a name, on a terminal: pick one of the current peers.',
   parse(args, { interactive }) {
-    const named = podOrPicker(unpeerColonCommand, args[0], interactive);
-    if (!named.ok) return named;
+    const target = podOrPicker(unpeerColonCommand, args[0], interactive, {
+      source: 'peers',
+      ask: (from) => `Unpeer \`${from}\` from`,
+      noneLeft: (from) => `\`${from}\` has no peers`,
+    });
+    if (!target.ok) return target;
     return ok(async (session) => {
       const from = session.attached;
-      const to = named.value ?? (await session.choosePod(`Unpeer \`${from}\` from`, 'peers', `\`${from}\` has no peers`));
+      const to = await target.value(session);
       if (to === undefined) return;
       const result = await session.get(RemovePeer).execute({ from, to, via: 'tui' });
       if (!result.ok) return session.refuse(describe(result.error));
