@@ -42,9 +42,6 @@ export class TuiSession {
   get isAttached(): boolean {
     return this.current !== undefined;
   }
-  get interactive(): boolean {
-    return this.parts.interactive;
-  }
   get cwd(): string {
     return this.parts.cwd;
   }
