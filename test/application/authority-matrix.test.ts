@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { ToolResult } from '../../src/application/tools/tool-result.js';
-import { testStores, type TestStore } from '../support/test-stores.js';
+import { describeOnEveryStore } from '../support/describe-on-every-store.js';
 import { makeWorld, type World } from '../support/world.js';
 
 /**
@@ -83,54 +83,46 @@ async function arrange(w: World): Promise<void> {
   await w.peer('far', 'other');
 }
 
-for (const store of testStores()) {
-  describe(`authority matrix (${store.name})`, () => {
-    let s: TestStore;
-    let w: World;
-    beforeAll(async () => {
-      s = await store.open();
-    });
-    afterAll(async () => s.dispose());
-    beforeEach(async () => {
-      await s.reset();
-      w = makeWorld(s.uow());
-      await arrange(w);
-    });
-
-    const cells = Object.entries(MATRIX).flatMap(([tool, row]) =>
-      Object.entries(row).map(([relation, expected]) => [tool as Tool, relation as Relation, expected] as const),
-    );
-    it('covers every tool against every relation', () => {
-      expect(cells).toHaveLength(Object.keys(TOOLS).length * Object.keys(TARGETS).length);
-    });
-
-    it.each(cells)('%s on the %s', async (tool, relation, expected) => {
-      const target = TARGETS[relation];
-      const historyBefore = await w.history(target);
-      const result: ToolResult = await w.tool('me', tool, TOOLS[tool](target));
-
-      if ('listed' in expected) {
-        if (!result.ok) throw new Error(result.message);
-        const listing = (result.content as { name: string; visibility: string }[]).find((p) => p.name === target);
-        expect(listing?.visibility ?? null).toBe(expected.listed);
-      } else if ('ok' in expected) {
-        if (!result.ok) throw new Error(`expected success, got ${result.kind}: ${result.message}`);
-        expect(result.summary).toMatch(expected.ok);
-      } else {
-        expect(result).toMatchObject({ ok: false, kind: expected.kind ?? 'invalid_argument' });
-        if (result.ok) return;
-        expect(result.message).toMatch(expected.refused);
-        // A refusal changes nothing the target could ever see.
-        expect(await w.history(target)).toEqual(historyBefore);
-      }
-    });
-
-    it('never tells a stranger apart from a name that does not exist', async () => {
-      for (const tool of ['RestorePod', 'SendToPod', 'ReadPodOutput', 'StopPod', 'SendToPeerPod'] as const) {
-        const far = await w.tool('me', tool, TOOLS[tool]('far'));
-        const ghost = await w.tool('me', tool, TOOLS[tool]('ghost'));
-        expect(far.ok || far.message.replace('far', 'X')).toBe(ghost.ok || ghost.message.replace('ghost', 'X'));
-      }
-    });
+describeOnEveryStore('authority matrix', (suite) => {
+  let w: World;
+  beforeEach(async () => {
+    w = suite.world();
+    await arrange(w);
   });
-}
+
+  const cells = Object.entries(MATRIX).flatMap(([tool, row]) =>
+    Object.entries(row).map(([relation, expected]) => [tool as Tool, relation as Relation, expected] as const),
+  );
+  it('covers every tool against every relation', () => {
+    expect(cells).toHaveLength(Object.keys(TOOLS).length * Object.keys(TARGETS).length);
+  });
+
+  it.each(cells)('%s on the %s', async (tool, relation, expected) => {
+    const target = TARGETS[relation];
+    const historyBefore = await w.history(target);
+    const result: ToolResult = await w.tool('me', tool, TOOLS[tool](target));
+
+    if ('listed' in expected) {
+      if (!result.ok) throw new Error(result.message);
+      const listing = (result.content as { name: string; visibility: string }[]).find((p) => p.name === target);
+      expect(listing?.visibility ?? null).toBe(expected.listed);
+    } else if ('ok' in expected) {
+      if (!result.ok) throw new Error(`expected success, got ${result.kind}: ${result.message}`);
+      expect(result.summary).toMatch(expected.ok);
+    } else {
+      expect(result).toMatchObject({ ok: false, kind: expected.kind ?? 'invalid_argument' });
+      if (result.ok) return;
+      expect(result.message).toMatch(expected.refused);
+      // A refusal changes nothing the target could ever see.
+      expect(await w.history(target)).toEqual(historyBefore);
+    }
+  });
+
+  it('never tells a stranger apart from a name that does not exist', async () => {
+    for (const tool of ['RestorePod', 'SendToPod', 'ReadPodOutput', 'StopPod', 'SendToPeerPod'] as const) {
+      const far = await w.tool('me', tool, TOOLS[tool]('far'));
+      const ghost = await w.tool('me', tool, TOOLS[tool]('ghost'));
+      expect(far.ok || far.message.replace('far', 'X')).toBe(ghost.ok || ghost.message.replace('ghost', 'X'));
+    }
+  });
+});

@@ -1,102 +1,94 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testStores, type TestStore } from '../support/test-stores.js';
+import { beforeEach, expect, it } from 'vitest';
+import { describeOnEveryStore } from '../support/describe-on-every-store.js';
 import { makeWorld, name, type World } from '../support/world.js';
 
-for (const store of testStores()) {
-  describe(`SpawnChildPod, SendToChild, ReadChildOutput, StopChild (${store.name})`, () => {
-    let s: TestStore;
-    let w: World;
-    beforeAll(async () => {
-      s = await store.open();
-    });
-    afterAll(async () => s.dispose());
-    beforeEach(async () => {
-      await s.reset();
-      w = makeWorld(s.uow());
-      await w.create('me', ['write:/work', 'read:/docs']);
-    });
-
-    it('spawns a child whose task is its first committed entry, from its parent, and starts it', async () => {
-      const r = await w.tool('me', 'SpawnPod', { name: 'kid', task: 'count the files', scope: [{ target: '/work/kid', permission: 'write' }] });
-      expect(r).toMatchObject({ ok: true, content: { name: 'kid', task_seq: 1 } });
-      expect(await w.history('kid')).toMatchObject([
-        { seq: 1, kind: 'user_input', text: 'count the files', origin: { type: 'parent', parent: 'me' } },
-      ]);
-      expect(w.signals).toEqual([{ type: 'adopt', pod: 'kid' }, { type: 'wake', pod: 'kid', reason: 'user_input' }]);
-    });
-
-    it.each([
-      ['a scope outside the caller', [{ target: '/etc', permission: 'read' }], 'scope rule read:/etc is not within `me`\'s effective scope'],
-      ['write on a read-only grant', [{ target: '/docs/x', permission: 'write' }], 'scope rule write:/docs/x is not within `me`\'s effective scope'],
-      ['a relative target', [{ target: 'work', permission: 'read' }], 'SpawnPod.scope[0]: invalid path work: must be absolute'],
-      ['a dot-dot escape', [{ target: '/work/../etc', permission: 'read' }], 'SpawnPod.scope[0]: invalid path /work/../etc: must not contain . or .. segments'],
-      ['two overlapping write rules', [{ target: '/work/a', permission: 'write' }, { target: '/work/a/b', permission: 'write' }],
-        'scope rule write:/work/a/b overlaps write scope write:/work/a that is already lent to a child'],
-    ] as const)('refuses %s and creates nothing', async (_label, scope, message) => {
-      const r = await w.tool('me', 'SpawnPod', { name: 'kid', task: 't', scope });
-      expect(r).toEqual({ ok: false, kind: 'invalid_argument', message });
-      expect(await w.uow.run((t) => t.pods.get(name('kid')))).toBeUndefined();
-    });
-
-    it('the parent loses write on what it lends (keeps read) until it stops the child', async () => {
-      await w.spawn('me', 'kid', ['write:/work/kid']);
-      const writeAgain = { name: 'k2', task: 't', scope: [{ target: '/work/kid/sub', permission: 'write' }] };
-      const readIt = { name: 'k3', task: 't', scope: [{ target: '/work/kid', permission: 'read' }] };
-      expect((await w.tool('me', 'SpawnPod', writeAgain)).ok).toBe(false);
-      expect((await w.tool('me', 'SpawnPod', readIt)).ok).toBe(true);
-      expect(await w.tool('me', 'StopPod', { name: 'kid' })).toEqual({
-        ok: true, summary: 'stopped pod `kid`; reclaimed scope: write:/work/kid',
-        content: { action: 'stopped', reclaimed: [{ target: '/work/kid', permission: 'write', recursive: true }] },
-      });
-      expect((await w.tool('me', 'SpawnPod', writeAgain)).ok).toBe(true);
-    });
-
-    it('a child can only lend from what it was lent', async () => {
-      await w.spawn('me', 'kid', ['write:/work/kid']);
-      expect(await w.tool('kid', 'SpawnPod', { name: 'gk', task: 't', scope: [{ target: '/work', permission: 'read' }] })).toMatchObject({
-        ok: false, message: "scope rule read:/work is not within `kid`'s effective scope",
-      });
-      expect((await w.tool('kid', 'SpawnPod', { name: 'gk', task: 't', scope: [{ target: '/work/kid/a', permission: 'write' }] })).ok).toBe(true);
-    });
-
-    it('SendToPod commits the message as a user turn with the parent as origin', async () => {
-      await w.spawn('me', 'kid');
-      const r = await w.tool('me', 'SendToPod', { name: 'kid', message: 'next step' });
-      expect(r).toEqual({ ok: true, summary: 'sent message to `kid`; it started a turn', content: { delivered_to: 'live', turn: 'started', seq: 2 } });
-      expect((await w.history('kid')).at(-1)).toMatchObject({ kind: 'user_input', text: 'next step', origin: { type: 'parent', parent: 'me' } });
-    });
-
-    it('ReadPodOutput returns only new assistant text, and its cursor is durable', async () => {
-      await w.spawn('me', 'kid');
-      await w.append('kid', { kind: 'assistant_message', text: 'first' });
-      await w.append('kid', { kind: 'tool_call', callId: 'c1', tool: 'ListPods', input: {} });
-      await w.append('kid', { kind: 'assistant_message', text: 'second' });
-      const first = await w.tool('me', 'ReadPodOutput', { name: 'kid' });
-      expect(first).toEqual({
-        ok: true, summary: 'pod `kid` (idle): 2 new assistant message(s)',
-        content: { status: 'idle', messages: [{ seq: 2, text: 'first' }, { seq: 4, text: 'second' }], cursor: 4 },
-      });
-      expect(await w.tool('me', 'ReadPodOutput', { name: 'kid' })).toMatchObject({ summary: 'pod `kid` (idle): no new assistant text', content: { cursor: 4 } });
-      await w.append('kid', { kind: 'assistant_message', text: 'third' });
-      // A new world over the same store: another process, same durable cursor.
-      const restarted = makeWorld(s.uow());
-      expect(await restarted.tool('me', 'ReadPodOutput', { name: 'kid' })).toMatchObject({ content: { messages: [{ seq: 5, text: 'third' }], cursor: 5 } });
-    });
-
-    it('StopPod ends the lease, tells the host, and a second stop is harmless', async () => {
-      await w.spawn('me', 'kid');
-      await w.tool('me', 'StopPod', { name: 'kid' });
-      expect(w.signals.at(-1)).toEqual({ type: 'halt', pod: 'kid' });
-      expect(await w.uow.run((t) => t.leases.getMany([name('kid')]))).toEqual([]);
-      expect(await w.tool('me', 'StopPod', { name: 'kid' })).toMatchObject({ ok: true, summary: 'pod `kid` was already stopped' });
-    });
-
-    it('concurrent reads never hand out the same text twice', async () => {
-      await w.spawn('me', 'kid');
-      for (let i = 0; i < 20; i++) await w.append('kid', { kind: 'assistant_message', text: `line ${i}` });
-      const reads = await Promise.all(Array.from({ length: 5 }, () => w.readChildOutput.execute({ caller: name('me'), name: name('kid') })));
-      const seen = reads.flatMap((r) => (r.ok ? r.value.messages.map((m) => m.seq) : []));
-      expect(seen.sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
-    });
+describeOnEveryStore('SpawnChildPod, SendToChild, ReadChildOutput, StopChild', (suite) => {
+  let w: World;
+  beforeEach(async () => {
+    w = suite.world();
+    await w.create('me', ['write:/work', 'read:/docs']);
   });
-}
+
+  it('spawns a child whose task is its first committed entry, from its parent, and starts it', async () => {
+    const r = await w.tool('me', 'SpawnPod', { name: 'kid', task: 'count the files', scope: [{ target: '/work/kid', permission: 'write' }] });
+    expect(r).toMatchObject({ ok: true, content: { name: 'kid', task_seq: 1 } });
+    expect(await w.history('kid')).toMatchObject([
+      { seq: 1, kind: 'user_input', text: 'count the files', origin: { type: 'parent', parent: 'me' } },
+    ]);
+    expect(w.signals).toEqual([{ type: 'adopt', pod: 'kid' }, { type: 'wake', pod: 'kid', reason: 'user_input' }]);
+  });
+
+  it.each([
+    ['a scope outside the caller', [{ target: '/etc', permission: 'read' }], 'scope rule read:/etc is not within `me`\'s effective scope'],
+    ['write on a read-only grant', [{ target: '/docs/x', permission: 'write' }], 'scope rule write:/docs/x is not within `me`\'s effective scope'],
+    ['a relative target', [{ target: 'work', permission: 'read' }], 'SpawnPod.scope[0]: invalid path work: must be absolute'],
+    ['a dot-dot escape', [{ target: '/work/../etc', permission: 'read' }], 'SpawnPod.scope[0]: invalid path /work/../etc: must not contain . or .. segments'],
+    ['two overlapping write rules', [{ target: '/work/a', permission: 'write' }, { target: '/work/a/b', permission: 'write' }],
+      'scope rule write:/work/a/b overlaps write scope write:/work/a that is already lent to a child'],
+  ] as const)('refuses %s and creates nothing', async (_label, scope, message) => {
+    const r = await w.tool('me', 'SpawnPod', { name: 'kid', task: 't', scope });
+    expect(r).toEqual({ ok: false, kind: 'invalid_argument', message });
+    expect(await w.uow.run((t) => t.pods.get(name('kid')))).toBeUndefined();
+  });
+
+  it('the parent loses write on what it lends (keeps read) until it stops the child', async () => {
+    await w.spawn('me', 'kid', ['write:/work/kid']);
+    const writeAgain = { name: 'k2', task: 't', scope: [{ target: '/work/kid/sub', permission: 'write' }] };
+    const readIt = { name: 'k3', task: 't', scope: [{ target: '/work/kid', permission: 'read' }] };
+    expect((await w.tool('me', 'SpawnPod', writeAgain)).ok).toBe(false);
+    expect((await w.tool('me', 'SpawnPod', readIt)).ok).toBe(true);
+    expect(await w.tool('me', 'StopPod', { name: 'kid' })).toEqual({
+      ok: true, summary: 'stopped pod `kid`; reclaimed scope: write:/work/kid',
+      content: { action: 'stopped', reclaimed: [{ target: '/work/kid', permission: 'write', recursive: true }] },
+    });
+    expect((await w.tool('me', 'SpawnPod', writeAgain)).ok).toBe(true);
+  });
+
+  it('a child can only lend from what it was lent', async () => {
+    await w.spawn('me', 'kid', ['write:/work/kid']);
+    expect(await w.tool('kid', 'SpawnPod', { name: 'gk', task: 't', scope: [{ target: '/work', permission: 'read' }] })).toMatchObject({
+      ok: false, message: "scope rule read:/work is not within `kid`'s effective scope",
+    });
+    expect((await w.tool('kid', 'SpawnPod', { name: 'gk', task: 't', scope: [{ target: '/work/kid/a', permission: 'write' }] })).ok).toBe(true);
+  });
+
+  it('SendToPod commits the message as a user turn with the parent as origin', async () => {
+    await w.spawn('me', 'kid');
+    const r = await w.tool('me', 'SendToPod', { name: 'kid', message: 'next step' });
+    expect(r).toEqual({ ok: true, summary: 'sent message to `kid`; it started a turn', content: { delivered_to: 'live', turn: 'started', seq: 2 } });
+    expect((await w.history('kid')).at(-1)).toMatchObject({ kind: 'user_input', text: 'next step', origin: { type: 'parent', parent: 'me' } });
+  });
+
+  it('ReadPodOutput returns only new assistant text, and its cursor is durable', async () => {
+    await w.spawn('me', 'kid');
+    await w.append('kid', { kind: 'assistant_message', text: 'first' });
+    await w.append('kid', { kind: 'tool_call', callId: 'c1', tool: 'ListPods', input: {} });
+    await w.append('kid', { kind: 'assistant_message', text: 'second' });
+    const first = await w.tool('me', 'ReadPodOutput', { name: 'kid' });
+    expect(first).toEqual({
+      ok: true, summary: 'pod `kid` (idle): 2 new assistant message(s)',
+      content: { status: 'idle', messages: [{ seq: 2, text: 'first' }, { seq: 4, text: 'second' }], cursor: 4 },
+    });
+    expect(await w.tool('me', 'ReadPodOutput', { name: 'kid' })).toMatchObject({ summary: 'pod `kid` (idle): no new assistant text', content: { cursor: 4 } });
+    await w.append('kid', { kind: 'assistant_message', text: 'third' });
+    // A new world over the same store: another process, same durable cursor.
+    const restarted = makeWorld(suite.store().uow());
+    expect(await restarted.tool('me', 'ReadPodOutput', { name: 'kid' })).toMatchObject({ content: { messages: [{ seq: 5, text: 'third' }], cursor: 5 } });
+  });
+
+  it('StopPod ends the lease, tells the host, and a second stop is harmless', async () => {
+    await w.spawn('me', 'kid');
+    await w.tool('me', 'StopPod', { name: 'kid' });
+    expect(w.signals.at(-1)).toEqual({ type: 'halt', pod: 'kid' });
+    expect(await w.uow.run((t) => t.leases.getMany([name('kid')]))).toEqual([]);
+    expect(await w.tool('me', 'StopPod', { name: 'kid' })).toMatchObject({ ok: true, summary: 'pod `kid` was already stopped' });
+  });
+
+  it('concurrent reads never hand out the same text twice', async () => {
+    await w.spawn('me', 'kid');
+    for (let i = 0; i < 20; i++) await w.append('kid', { kind: 'assistant_message', text: `line ${i}` });
+    const reads = await Promise.all(Array.from({ length: 5 }, () => w.readChildOutput.execute({ caller: name('me'), name: name('kid') })));
+    const seen = reads.flatMap((r) => (r.ok ? r.value.messages.map((m) => m.seq) : []));
+    expect(seen.sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 2));
+  });
+});

@@ -1,127 +1,119 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { testStores, type TestStore } from '../support/test-stores.js';
+import { beforeEach, expect, it } from 'vitest';
+import { describeOnEveryStore } from '../support/describe-on-every-store.js';
 import { makeWorld, name, rule, type World } from '../support/world.js';
 
-for (const store of testStores()) {
-  describe(`ListPods and RestorePod (${store.name})`, () => {
-    let s: TestStore;
-    let w: World;
-    beforeAll(async () => {
-      s = await store.open();
-    });
-    afterAll(async () => s.dispose());
-    beforeEach(async () => {
-      await s.reset();
-      w = makeWorld(s.uow());
-    });
+describeOnEveryStore('ListPods and RestorePod', (suite) => {
+  let w: World;
+  beforeEach(async () => {
+    w = suite.world();
+  });
 
-    const list = async (caller: string) => {
-      const r = await w.listPods.execute({ caller: name(caller) });
-      if (!r.ok) throw new Error(r.error.type);
-      return r.value;
-    };
+  const list = async (caller: string) => {
+    const r = await w.listPods.execute({ caller: name(caller) });
+    if (!r.ok) throw new Error(r.error.type);
+    return r.value;
+  };
 
-    it('returns exactly self ∪ children ∪ peers, sorted, with the fields of SPEC §3', async () => {
-      await w.create('me', ['write:/work']);
-      await w.goLive('me', 'running');
-      await w.create('zed');
-      await w.create('alpha');
-      await w.create('outsider');
-      await w.peer('zed', 'me');
-      await w.spawn('me', 'kid', ['write:/work/kid', 'read:/work/shared']);
-      await w.spawn('kid', 'grandkid');
-      await w.spawn('kid', 'grandkid2');
-      await w.tool('kid', 'StopPod', { name: 'grandkid2' });
-      await w.peer('alpha', 'outsider');
-      const since = w.clock.now();
+  it('returns exactly self ∪ children ∪ peers, sorted, with the fields of SPEC §3', async () => {
+    await w.create('me', ['write:/work']);
+    await w.goLive('me', 'running');
+    await w.create('zed');
+    await w.create('alpha');
+    await w.create('outsider');
+    await w.peer('zed', 'me');
+    await w.spawn('me', 'kid', ['write:/work/kid', 'read:/work/shared']);
+    await w.spawn('kid', 'grandkid');
+    await w.spawn('kid', 'grandkid2');
+    await w.tool('kid', 'StopPod', { name: 'grandkid2' });
+    await w.peer('alpha', 'outsider');
+    const since = w.clock.now();
 
-      const pods = await list('me');
-      expect(pods.map((p) => p.name)).toEqual(['kid', 'me', 'zed']);
-      expect(pods).toEqual([
-        {
-          name: 'kid', visibility: 'spawned_child', status: 'idle', live: true,
-          restore: { possible: false, reason: 'already live' },
-          child: { scope: [rule('write:/work/kid'), rule('read:/work/shared')], state: 'outstanding' },
-          children: { count: 2, live: 1, stopped: 1 },
-        },
-        {
-          name: 'me', visibility: 'self', status: 'running', live: true,
-          restore: { possible: false, reason: 'this is the calling Pod' }, children: { count: 1, live: 1, stopped: 0 },
-        },
-        {
-          name: 'zed', visibility: 'peer', status: 'stopped', live: false, restore: { possible: true },
-          peer: { since, initiatedFrom: 'zed' }, children: { count: 0, live: 0, stopped: 0 },
-        },
-      ]);
-    });
+    const pods = await list('me');
+    expect(pods.map((p) => p.name)).toEqual(['kid', 'me', 'zed']);
+    expect(pods).toEqual([
+      {
+        name: 'kid', visibility: 'spawned_child', status: 'idle', live: true,
+        restore: { possible: false, reason: 'already live' },
+        child: { scope: [rule('write:/work/kid'), rule('read:/work/shared')], state: 'outstanding' },
+        children: { count: 2, live: 1, stopped: 1 },
+      },
+      {
+        name: 'me', visibility: 'self', status: 'running', live: true,
+        restore: { possible: false, reason: 'this is the calling Pod' }, children: { count: 1, live: 1, stopped: 0 },
+      },
+      {
+        name: 'zed', visibility: 'peer', status: 'stopped', live: false, restore: { possible: true },
+        peer: { since, initiatedFrom: 'zed' }, children: { count: 0, live: 0, stopped: 0 },
+      },
+    ]);
+  });
 
-    it('keeps a stopped child listed and restorable, and restores it with its parent link and scope', async () => {
-      await w.create('me', ['write:/work']);
-      await w.spawn('me', 'kid', ['write:/work/kid']);
-      expect(await w.tool('me', 'StopPod', { name: 'kid' })).toMatchObject({ ok: true, content: { action: 'stopped' } });
-      const [kid] = (await list('me')).filter((p) => p.name === 'kid');
-      expect(kid).toMatchObject({ status: 'stopped', live: false, restore: { possible: true }, child: { state: 'stopped' } });
+  it('keeps a stopped child listed and restorable, and restores it with its parent link and scope', async () => {
+    await w.create('me', ['write:/work']);
+    await w.spawn('me', 'kid', ['write:/work/kid']);
+    expect(await w.tool('me', 'StopPod', { name: 'kid' })).toMatchObject({ ok: true, content: { action: 'stopped' } });
+    const [kid] = (await list('me')).filter((p) => p.name === 'kid');
+    expect(kid).toMatchObject({ status: 'stopped', live: false, restore: { possible: true }, child: { state: 'stopped' } });
 
-      const restored = await w.tool('me', 'RestorePod', { name: 'kid' });
-      expect(restored).toEqual({ ok: true, summary: 'pod `kid` restored on this host', content: { action: 'restored', name: 'kid' } });
-      expect(w.signals.at(-1)).toEqual({ type: 'adopt', pod: 'kid' });
-      const [back] = (await list('me')).filter((p) => p.name === 'kid');
-      expect(back).toMatchObject({ visibility: 'spawned_child', status: 'idle', live: true, child: { state: 'outstanding' } });
-      // Borrowed again: the parent cannot lend the same write scope twice.
-      expect(await w.tool('me', 'SpawnPod', { name: 'twin', task: 't', scope: [{ target: '/work/kid', permission: 'write' }] })).toMatchObject({
-        ok: false, message: 'scope rule write:/work/kid overlaps write scope write:/work/kid that is already lent to a child',
-      });
-    });
-
-    it('a stopped child whose scope was lent again cannot be restored, and the listing says why', async () => {
-      await w.create('me', ['write:/work']);
-      await w.spawn('me', 'kid', ['write:/work/kid']);
-      await w.tool('me', 'StopPod', { name: 'kid' });
-      await w.spawn('me', 'successor', ['write:/work/kid/src']);
-      const [kid] = (await list('me')).filter((p) => p.name === 'kid');
-      expect(kid?.restore).toEqual({
-        possible: false,
-        reason: 'scope rule write:/work/kid overlaps write scope write:/work/kid/src that is already lent to a child',
-      });
-      expect(await w.tool('me', 'RestorePod', { name: 'kid' })).toMatchObject({ ok: false, kind: 'invalid_argument', message: expect.stringMatching(/^pod `kid` cannot be restored: /) });
-    });
-
-    it('RestorePod on a live Pod yields already_live and starts nothing', async () => {
-      await w.create('me');
-      await w.create('pal');
-      await w.peer('me', 'pal');
-      await w.goLive('pal', 'running', 'host_elsewhere');
-      const before = w.signals.length;
-      expect(await w.restorePod.execute({ caller: name('me'), name: name('pal') })).toEqual({
-        ok: true, value: { action: 'already_live', name: 'pal', hostId: 'host_elsewhere' },
-      });
-      expect(w.signals.length).toBe(before);
-    });
-
-    it('RestorePod refuses invisible and nonexistent names with the same message', async () => {
-      await w.create('me');
-      await w.create('hidden');
-      const hidden = await w.tool('me', 'RestorePod', { name: 'hidden' });
-      const missing = await w.tool('me', 'RestorePod', { name: 'missing' });
-      expect(hidden).toEqual({ ok: false, kind: 'invalid_argument', message: 'pod `hidden` is not visible to this Pod' });
-      expect(missing).toEqual({ ok: false, kind: 'invalid_argument', message: 'pod `missing` is not visible to this Pod' });
-    });
-
-    it('an expired lease counts as stopped, and a restore takes it over', async () => {
-      await w.create('me');
-      await w.create('pal');
-      await w.peer('me', 'pal');
-      await w.goLive('pal', 'idle', 'host_dead');
-      w.clock.advance(10_001);
-      expect((await list('me')).find((p) => p.name === 'pal')).toMatchObject({ status: 'stopped', live: false });
-      expect(await w.restorePod.execute({ caller: name('me'), name: name('pal') })).toMatchObject({ ok: true, value: { action: 'restored', hostId: w.host.hostId } });
-    });
-
-    it('ListAllPods shows every Pod in the store for the operator', async () => {
-      await w.create('b');
-      await w.create('a');
-      await w.goLive('b', 'paused');
-      expect((await w.listAll.execute()).map((p) => [p.name, p.status])).toEqual([['a', 'stopped'], ['b', 'paused']]);
+    const restored = await w.tool('me', 'RestorePod', { name: 'kid' });
+    expect(restored).toEqual({ ok: true, summary: 'pod `kid` restored on this host', content: { action: 'restored', name: 'kid' } });
+    expect(w.signals.at(-1)).toEqual({ type: 'adopt', pod: 'kid' });
+    const [back] = (await list('me')).filter((p) => p.name === 'kid');
+    expect(back).toMatchObject({ visibility: 'spawned_child', status: 'idle', live: true, child: { state: 'outstanding' } });
+    // Borrowed again: the parent cannot lend the same write scope twice.
+    expect(await w.tool('me', 'SpawnPod', { name: 'twin', task: 't', scope: [{ target: '/work/kid', permission: 'write' }] })).toMatchObject({
+      ok: false, message: 'scope rule write:/work/kid overlaps write scope write:/work/kid that is already lent to a child',
     });
   });
-}
+
+  it('a stopped child whose scope was lent again cannot be restored, and the listing says why', async () => {
+    await w.create('me', ['write:/work']);
+    await w.spawn('me', 'kid', ['write:/work/kid']);
+    await w.tool('me', 'StopPod', { name: 'kid' });
+    await w.spawn('me', 'successor', ['write:/work/kid/src']);
+    const [kid] = (await list('me')).filter((p) => p.name === 'kid');
+    expect(kid?.restore).toEqual({
+      possible: false,
+      reason: 'scope rule write:/work/kid overlaps write scope write:/work/kid/src that is already lent to a child',
+    });
+    expect(await w.tool('me', 'RestorePod', { name: 'kid' })).toMatchObject({ ok: false, kind: 'invalid_argument', message: expect.stringMatching(/^pod `kid` cannot be restored: /) });
+  });
+
+  it('RestorePod on a live Pod yields already_live and starts nothing', async () => {
+    await w.create('me');
+    await w.create('pal');
+    await w.peer('me', 'pal');
+    await w.goLive('pal', 'running', 'host_elsewhere');
+    const before = w.signals.length;
+    expect(await w.restorePod.execute({ caller: name('me'), name: name('pal') })).toEqual({
+      ok: true, value: { action: 'already_live', name: 'pal', hostId: 'host_elsewhere' },
+    });
+    expect(w.signals.length).toBe(before);
+  });
+
+  it('RestorePod refuses invisible and nonexistent names with the same message', async () => {
+    await w.create('me');
+    await w.create('hidden');
+    const hidden = await w.tool('me', 'RestorePod', { name: 'hidden' });
+    const missing = await w.tool('me', 'RestorePod', { name: 'missing' });
+    expect(hidden).toEqual({ ok: false, kind: 'invalid_argument', message: 'pod `hidden` is not visible to this Pod' });
+    expect(missing).toEqual({ ok: false, kind: 'invalid_argument', message: 'pod `missing` is not visible to this Pod' });
+  });
+
+  it('an expired lease counts as stopped, and a restore takes it over', async () => {
+    await w.create('me');
+    await w.create('pal');
+    await w.peer('me', 'pal');
+    await w.goLive('pal', 'idle', 'host_dead');
+    w.clock.advance(10_001);
+    expect((await list('me')).find((p) => p.name === 'pal')).toMatchObject({ status: 'stopped', live: false });
+    expect(await w.restorePod.execute({ caller: name('me'), name: name('pal') })).toMatchObject({ ok: true, value: { action: 'restored', hostId: w.host.hostId } });
+  });
+
+  it('ListAllPods shows every Pod in the store for the operator', async () => {
+    await w.create('b');
+    await w.create('a');
+    await w.goLive('b', 'paused');
+    expect((await w.listAll.execute()).map((p) => [p.name, p.status])).toEqual([['a', 'stopped'], ['b', 'paused']]);
+  });
+});

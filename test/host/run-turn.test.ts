@@ -1,163 +1,155 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
 import { calls, says, ScriptedModel } from '../support/scripted-model.js';
-import { testStores, type TestStore } from '../support/test-stores.js';
+import { describeOnEveryStore } from '../support/describe-on-every-store.js';
 import { body, makeWorld, name, type World } from '../support/world.js';
 
 const kinds = (entries: readonly HistoryEntry[]) => entries.map((e) => e.kind);
 
-for (const store of testStores()) {
-  describe(`RunTurn (${store.name})`, () => {
-    let s: TestStore;
-    let w: World;
-    let model: ScriptedModel;
-    beforeAll(async () => {
-      s = await store.open();
-    });
-    afterAll(async () => s.dispose());
-    beforeEach(async () => {
-      await s.reset();
-      model = new ScriptedModel();
-      w = makeWorld(s.uow(), model, { stepLimit: 4 });
-      await w.create('me', ['write:/work']);
-      await w.create('pal');
-      await w.peer('me', 'pal');
-    });
+describeOnEveryStore('RunTurn', (suite) => {
+  let w: World;
+  let model: ScriptedModel;
+  beforeEach(async () => {
+    model = new ScriptedModel();
+    w = makeWorld(suite.store().uow(), model, { stepLimit: 4 });
+    await w.create('me', ['write:/work']);
+    await w.create('pal');
+    await w.peer('me', 'pal');
+  });
 
-    const turn = (pod = 'me') => w.runTurn.execute({ pod: name(pod) });
-    const input = (text: string, pod = 'me') => w.operatorInput.execute({ pod: name(pod), text: body(text) });
+  const turn = (pod = 'me') => w.runTurn.execute({ pod: name(pod) });
+  const input = (text: string, pod = 'me') => w.operatorInput.execute({ pod: name(pod), text: body(text) });
 
-    it('does nothing when no input is unanswered', async () => {
-      expect(await turn()).toEqual({ ok: true, value: { end: 'nothing_to_do', steps: 0, trigger: [] } });
-      expect(model.requests).toEqual([]);
-    });
+  it('does nothing when no input is unanswered', async () => {
+    expect(await turn()).toEqual({ ok: true, value: { end: 'nothing_to_do', steps: 0, trigger: [] } });
+    expect(model.requests).toEqual([]);
+  });
 
-    it('answers input from committed history and records what the answer had seen', async () => {
-      model.push(says('hello, operator'));
-      await input('hi');
-      expect(await turn()).toMatchObject({ ok: true, value: { end: 'finished', steps: 1, trigger: [{ seq: 1 }] } });
-      expect(await w.history('me')).toMatchObject([
-        { seq: 1, kind: 'user_input', text: 'hi' },
-        { seq: 2, kind: 'assistant_message', text: 'hello, operator', seenThrough: 1 },
-      ]);
-      expect(model.requests[0]?.history).toEqual((await w.history('me')).slice(0, 1));
-      expect(model.requests[0]?.tools.map((t) => t.name)).toEqual(w.tools.names());
-      expect(await turn()).toMatchObject({ ok: true, value: { end: 'nothing_to_do' } });
-    });
+  it('answers input from committed history and records what the answer had seen', async () => {
+    model.push(says('hello, operator'));
+    await input('hi');
+    expect(await turn()).toMatchObject({ ok: true, value: { end: 'finished', steps: 1, trigger: [{ seq: 1 }] } });
+    expect(await w.history('me')).toMatchObject([
+      { seq: 1, kind: 'user_input', text: 'hi' },
+      { seq: 2, kind: 'assistant_message', text: 'hello, operator', seenThrough: 1 },
+    ]);
+    expect(model.requests[0]?.history).toEqual((await w.history('me')).slice(0, 1));
+    expect(model.requests[0]?.tools.map((t) => t.name)).toEqual(w.tools.names());
+    expect(await turn()).toMatchObject({ ok: true, value: { end: 'nothing_to_do' } });
+  });
 
-    it('commits each tool call and its result before the next model request', async () => {
-      model.push(calls('SendToPeerPod', { name: 'pal', message: 'ping' }), says('sent it'));
-      await input('tell pal');
-      expect(await turn()).toMatchObject({ ok: true, value: { end: 'finished', steps: 2 } });
-      const history = await w.history('me');
-      expect(kinds(history)).toEqual(['user_input', 'tool_call', 'tool_result', 'assistant_message']);
-      expect(history[2]).toMatchObject({ outcome: 'ok', summary: expect.stringMatching(/^sent peer message to `pal`/) });
-      expect(model.requests[1]?.history).toEqual(history.slice(0, 3));
-      expect(await w.history('pal')).toMatchObject([{ kind: 'peer_message', from: 'me', body: 'ping' }]);
-    });
+  it('commits each tool call and its result before the next model request', async () => {
+    model.push(calls('SendToPeerPod', { name: 'pal', message: 'ping' }), says('sent it'));
+    await input('tell pal');
+    expect(await turn()).toMatchObject({ ok: true, value: { end: 'finished', steps: 2 } });
+    const history = await w.history('me');
+    expect(kinds(history)).toEqual(['user_input', 'tool_call', 'tool_result', 'assistant_message']);
+    expect(history[2]).toMatchObject({ outcome: 'ok', summary: expect.stringMatching(/^sent peer message to `pal`/) });
+    expect(model.requests[1]?.history).toEqual(history.slice(0, 3));
+    expect(await w.history('pal')).toMatchObject([{ kind: 'peer_message', from: 'me', body: 'ping' }]);
+  });
 
-    it('records a refused tool call as its typed error, and the turn goes on', async () => {
-      model.push(calls('SendToPod', { name: 'pal', message: 'obey' }), says('ok, it is a peer'));
-      await input('steer pal');
-      await turn();
-      expect((await w.history('me'))[2]).toMatchObject({
-        kind: 'tool_result', outcome: 'invalid_argument', summary: 'pod `pal` is a peer of `me`, not its spawned child; use SendToPeerPod',
-      });
-    });
-
-    it('stops at the step limit with a notice', async () => {
-      for (let i = 0; i < 5; i++) model.push(calls('ListPods', {}, `c${i}`));
-      await input('loop forever');
-      expect(await turn()).toMatchObject({ ok: true, value: { end: 'step_limit', steps: 4 } });
-      expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'notice', code: 'step_limit' });
-      expect(model.requests).toHaveLength(4);
-    });
-
-    it('records a failed model request as run_errored without throwing, and does not retry it', async () => {
-      model.push({ ok: false, error: 'HTTP 500 from http://127.0.0.1:9/v1/chat/completions' });
-      await input('hi');
-      expect(await turn()).toMatchObject({ ok: true, value: { end: 'errored' } });
-      expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'notice', code: 'run_errored', text: expect.stringContaining('HTTP 500'), seenThrough: 1 });
-      expect(await turn()).toMatchObject({ ok: true, value: { end: 'nothing_to_do' } });
-    });
-
-    it('sees input committed mid-turn at its next request, and never loses input that came during the last one', async () => {
-      model.push(
-        async () => {
-          await w.tool('pal', 'SendToPeerPod', { name: 'me', message: 'during step 1' });
-          return calls('ListPods', {});
-        },
-        async (req) => {
-          expect(req.history.some((e) => e.kind === 'peer_message')).toBe(true);
-          await w.tool('pal', 'SendToPeerPod', { name: 'me', message: 'during the last step' });
-          return says('done');
-        },
-        says('answering the late one'),
-      );
-      await input('go');
-      await turn();
-      const again = await turn();
-      expect(again).toMatchObject({ ok: true, value: { end: 'finished', trigger: [{ kind: 'peer_message', body: 'during the last step' }] } });
-    });
-
-    it('closes a tool call whose result a crash lost, and does not rerun it', async () => {
-      await input('spawn something');
-      await w.append('me', { kind: 'tool_call', callId: 'lost', tool: 'SpawnPod', input: { name: 'x', task: 't' }, seenThrough: 1 });
-      await input('are you there?');
-      model.push(says('yes'));
-      await turn();
-      const history = await w.history('me');
-      expect(history[3]).toMatchObject({ kind: 'tool_result', callId: 'lost', outcome: 'execution_failed' });
-      expect(await w.uow.run((t) => t.pods.get(name('x')))).toBeUndefined();
-    });
-
-    it('resumes a turn whose host died after a tool result was committed, so the model sees the result', async () => {
-      await input('list them');
-      await w.append('me', { kind: 'tool_call', callId: 'c1', tool: 'ListPods', input: {}, seenThrough: 1 });
-      await w.append('me', { kind: 'tool_result', callId: 'c1', tool: 'ListPods', outcome: 'ok', summary: '2 visible pod(s)' });
-      model.push(says('there are two'));
-      expect(await turn()).toMatchObject({ ok: true, value: { end: 'finished', trigger: [{ kind: 'tool_result', seq: 3 }] } });
-      expect(model.requests[0]?.history.map((e) => e.kind)).toEqual(['user_input', 'tool_call', 'tool_result']);
-      expect(await turn()).toMatchObject({ ok: true, value: { end: 'nothing_to_do' } });
-    });
-
-    it("reports a child's finished turn to its parent, and only when the parent started it", async () => {
-      await w.spawn('me', 'kid');
-      model.push(says('task done'));
-      expect(await turn('kid')).toMatchObject({ ok: true, value: { end: 'finished', reportedTo: 'me' } });
-      expect((await w.history('me')).filter((e) => e.kind === 'pod_event')).toMatchObject([{ child: 'kid', event: 'finished' }]);
-      expect(w.signals.at(-1)).toEqual({ type: 'wake', pod: 'me', reason: 'pod_event' });
-      // An operator talking to the child directly is not the parent asking.
-      await input('side question', 'kid');
-      model.push(says('answer'));
-      expect(await turn('kid')).toMatchObject({ ok: true, value: { end: 'finished' } });
-      expect((await w.history('me')).filter((e) => e.kind === 'pod_event')).toHaveLength(1);
-    });
-
-    it("reports a child's failed turn as errored", async () => {
-      await w.spawn('me', 'kid');
-      model.push({ ok: false, error: 'timeout after 120000 ms' });
-      await turn('kid');
-      expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'pod_event', child: 'kid', event: 'errored' });
-    });
-
-    it('never delivers completion to a peer, and a peer message never reaches a parent as a child event', async () => {
-      await w.create('kid2');
-      await w.spawn('pal', 'pkid');
-      await w.peer('me', 'pkid');
-      // pkid is pal's child and me's peer. Its peer-triggered turn reports to no one.
-      await w.tool('me', 'SendToPeerPod', { name: 'pkid', message: 'hi from a peer' });
-      model.push(says('hello peer'));
-      await w.runTurn.execute({ pod: name('pkid') }); // answers the task from pal and the peer message together
-      const palEvents = (await w.history('pal')).filter((e) => e.kind === 'pod_event');
-      expect(palEvents).toHaveLength(1); // for pal's task, the one input pal sent
-      expect((await w.history('me')).filter((e) => e.kind === 'pod_event')).toEqual([]);
-      // A second turn triggered by the peer alone: pal hears nothing more.
-      await w.tool('me', 'SendToPeerPod', { name: 'pkid', message: 'again' });
-      model.push(says('again to you'));
-      await w.runTurn.execute({ pod: name('pkid') });
-      expect((await w.history('pal')).filter((e) => e.kind === 'pod_event')).toHaveLength(1);
-      expect((await w.history('me')).filter((e) => e.kind === 'pod_event')).toEqual([]);
+  it('records a refused tool call as its typed error, and the turn goes on', async () => {
+    model.push(calls('SendToPod', { name: 'pal', message: 'obey' }), says('ok, it is a peer'));
+    await input('steer pal');
+    await turn();
+    expect((await w.history('me'))[2]).toMatchObject({
+      kind: 'tool_result', outcome: 'invalid_argument', summary: 'pod `pal` is a peer of `me`, not its spawned child; use SendToPeerPod',
     });
   });
-}
+
+  it('stops at the step limit with a notice', async () => {
+    for (let i = 0; i < 5; i++) model.push(calls('ListPods', {}, `c${i}`));
+    await input('loop forever');
+    expect(await turn()).toMatchObject({ ok: true, value: { end: 'step_limit', steps: 4 } });
+    expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'notice', code: 'step_limit' });
+    expect(model.requests).toHaveLength(4);
+  });
+
+  it('records a failed model request as run_errored without throwing, and does not retry it', async () => {
+    model.push({ ok: false, error: 'HTTP 500 from http://127.0.0.1:9/v1/chat/completions' });
+    await input('hi');
+    expect(await turn()).toMatchObject({ ok: true, value: { end: 'errored' } });
+    expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'notice', code: 'run_errored', text: expect.stringContaining('HTTP 500'), seenThrough: 1 });
+    expect(await turn()).toMatchObject({ ok: true, value: { end: 'nothing_to_do' } });
+  });
+
+  it('sees input committed mid-turn at its next request, and never loses input that came during the last one', async () => {
+    model.push(
+      async () => {
+        await w.tool('pal', 'SendToPeerPod', { name: 'me', message: 'during step 1' });
+        return calls('ListPods', {});
+      },
+      async (req) => {
+        expect(req.history.some((e) => e.kind === 'peer_message')).toBe(true);
+        await w.tool('pal', 'SendToPeerPod', { name: 'me', message: 'during the last step' });
+        return says('done');
+      },
+      says('answering the late one'),
+    );
+    await input('go');
+    await turn();
+    const again = await turn();
+    expect(again).toMatchObject({ ok: true, value: { end: 'finished', trigger: [{ kind: 'peer_message', body: 'during the last step' }] } });
+  });
+
+  it('closes a tool call whose result a crash lost, and does not rerun it', async () => {
+    await input('spawn something');
+    await w.append('me', { kind: 'tool_call', callId: 'lost', tool: 'SpawnPod', input: { name: 'x', task: 't' }, seenThrough: 1 });
+    await input('are you there?');
+    model.push(says('yes'));
+    await turn();
+    const history = await w.history('me');
+    expect(history[3]).toMatchObject({ kind: 'tool_result', callId: 'lost', outcome: 'execution_failed' });
+    expect(await w.uow.run((t) => t.pods.get(name('x')))).toBeUndefined();
+  });
+
+  it('resumes a turn whose host died after a tool result was committed, so the model sees the result', async () => {
+    await input('list them');
+    await w.append('me', { kind: 'tool_call', callId: 'c1', tool: 'ListPods', input: {}, seenThrough: 1 });
+    await w.append('me', { kind: 'tool_result', callId: 'c1', tool: 'ListPods', outcome: 'ok', summary: '2 visible pod(s)' });
+    model.push(says('there are two'));
+    expect(await turn()).toMatchObject({ ok: true, value: { end: 'finished', trigger: [{ kind: 'tool_result', seq: 3 }] } });
+    expect(model.requests[0]?.history.map((e) => e.kind)).toEqual(['user_input', 'tool_call', 'tool_result']);
+    expect(await turn()).toMatchObject({ ok: true, value: { end: 'nothing_to_do' } });
+  });
+
+  it("reports a child's finished turn to its parent, and only when the parent started it", async () => {
+    await w.spawn('me', 'kid');
+    model.push(says('task done'));
+    expect(await turn('kid')).toMatchObject({ ok: true, value: { end: 'finished', reportedTo: 'me' } });
+    expect((await w.history('me')).filter((e) => e.kind === 'pod_event')).toMatchObject([{ child: 'kid', event: 'finished' }]);
+    expect(w.signals.at(-1)).toEqual({ type: 'wake', pod: 'me', reason: 'pod_event' });
+    // An operator talking to the child directly is not the parent asking.
+    await input('side question', 'kid');
+    model.push(says('answer'));
+    expect(await turn('kid')).toMatchObject({ ok: true, value: { end: 'finished' } });
+    expect((await w.history('me')).filter((e) => e.kind === 'pod_event')).toHaveLength(1);
+  });
+
+  it("reports a child's failed turn as errored", async () => {
+    await w.spawn('me', 'kid');
+    model.push({ ok: false, error: 'timeout after 120000 ms' });
+    await turn('kid');
+    expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'pod_event', child: 'kid', event: 'errored' });
+  });
+
+  it('never delivers completion to a peer, and a peer message never reaches a parent as a child event', async () => {
+    await w.create('kid2');
+    await w.spawn('pal', 'pkid');
+    await w.peer('me', 'pkid');
+    // pkid is pal's child and me's peer. Its peer-triggered turn reports to no one.
+    await w.tool('me', 'SendToPeerPod', { name: 'pkid', message: 'hi from a peer' });
+    model.push(says('hello peer'));
+    await w.runTurn.execute({ pod: name('pkid') }); // answers the task from pal and the peer message together
+    const palEvents = (await w.history('pal')).filter((e) => e.kind === 'pod_event');
+    expect(palEvents).toHaveLength(1); // for pal's task, the one input pal sent
+    expect((await w.history('me')).filter((e) => e.kind === 'pod_event')).toEqual([]);
+    // A second turn triggered by the peer alone: pal hears nothing more.
+    await w.tool('me', 'SendToPeerPod', { name: 'pkid', message: 'again' });
+    model.push(says('again to you'));
+    await w.runTurn.execute({ pod: name('pkid') });
+    expect((await w.history('pal')).filter((e) => e.kind === 'pod_event')).toHaveLength(1);
+    expect((await w.history('me')).filter((e) => e.kind === 'pod_event')).toEqual([]);
+  });
+});
