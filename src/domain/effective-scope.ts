@@ -1,3 +1,4 @@
+import { lentScope, type ChildOwnership } from './child-ownership.js';
 import { ScopeRule } from './scope-rule.js';
 
 /**
@@ -35,6 +36,19 @@ export function checkDelegation(
     if (b) return { type: 'ScopeWriteConflict', rule: b, heldBy: a };
   }
   return undefined;
+}
+
+/**
+ * Whether a parent holding `grants`, with these `children`, may lend `rules` now: for
+ * SpawnPod, and for restoring a stopped child (which borrows its scope again). ListPods
+ * asks the same question for `restore.possible`, so the listing and the tool agree.
+ */
+export function lendingRefusal(
+  grants: readonly ScopeRule[],
+  children: readonly ChildOwnership[],
+  rules: readonly ScopeRule[],
+): DelegationRefusal | undefined {
+  return checkDelegation(effectiveScope(grants, lentScope(children)), rules);
 }
 
 export function describeDelegationRefusal(caller: string, refusal: DelegationRefusal): string {

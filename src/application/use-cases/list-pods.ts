@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { lentScope, type ChildState } from '../../domain/child-ownership.js';
-import { checkDelegation, describeDelegationRefusal, effectiveScope } from '../../domain/effective-scope.js';
+import type { ChildState } from '../../domain/child-ownership.js';
+import { describeDelegationRefusal, lendingRefusal } from '../../domain/effective-scope.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { isLive, statusOf, type Lease, type PodStatus } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -46,13 +46,13 @@ export class ListPods {
         (await repos.leases.getMany([...visible.map((v) => v.name), ...grandchildren.map((g) => g.child)])).map((l) => [l.pod, l]),
       );
       const now = this.clock.now();
-      const callerScope = effectiveScope(self.scope, lentScope(childrenIn(visibleSet)));
+      const children = childrenIn(visibleSet);
 
       const restoreOf = (v: VisiblePod, live: boolean): PodListing['restore'] => {
         if (v.reason === 'self') return { possible: false, reason: 'this is the calling Pod' };
         if (live) return { possible: false, reason: 'already live' };
         if (v.reason === 'spawned_child' && v.child.state === 'stopped') {
-          const refusal = checkDelegation(callerScope, v.child.scope);
+          const refusal = lendingRefusal(self.scope, children, v.child.scope);
           if (refusal) return { possible: false, reason: describeDelegationRefusal(caller, refusal) };
         }
         return { possible: true };

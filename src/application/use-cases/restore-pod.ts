@@ -1,7 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { authorize, type AuthorityRefusal } from '../../domain/authority.js';
-import { lentScope } from '../../domain/child-ownership.js';
-import { checkDelegation, effectiveScope, type DelegationRefusal } from '../../domain/effective-scope.js';
+import { lendingRefusal, type DelegationRefusal } from '../../domain/effective-scope.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { isLive } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -41,7 +40,7 @@ export class RestorePod {
       if (target.reason === 'spawned_child' && target.child.state === 'stopped') {
         const self = await repos.pods.get(caller);
         if (!self) throw new Error(`calling pod \`${caller}\` does not exist`);
-        const refusal = checkDelegation(effectiveScope(self.scope, lentScope(childrenIn(visible))), target.child.scope);
+        const refusal = lendingRefusal(self.scope, childrenIn(visible), target.child.scope);
         if (refusal) return err(refusal);
       }
       const expiresAt = new Date(now.getTime() + this.host.leaseTtlMs);

@@ -1,6 +1,5 @@
 import { inject, injectable } from 'inversify';
-import { lentScope } from '../../domain/child-ownership.js';
-import { checkDelegation, effectiveScope, type DelegationRefusal } from '../../domain/effective-scope.js';
+import { lendingRefusal, type DelegationRefusal } from '../../domain/effective-scope.js';
 import type { MessageBody } from '../../domain/message-body.js';
 import type { Pod } from '../../domain/pod.js';
 import type { PodName } from '../../domain/pod-name.js';
@@ -44,7 +43,7 @@ export class SpawnChildPod {
       const parent = await repos.pods.get(caller);
       if (!parent) return err(podNotFound(caller));
       const children = await repos.children.listByParents([caller]);
-      const refusal = checkDelegation(effectiveScope(parent.scope, lentScope(children)), scope);
+      const refusal = lendingRefusal(parent.scope, children, scope);
       if (refusal) return err(refusal);
 
       // The insert is the first write and the uniqueness check in one step.
