@@ -26,7 +26,7 @@ import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { hostModule, type HostOptions } from './host-module.js';
-import { kyselyStoreModule, openSqlStore } from './kysely-store.js';
+import { kyselyStoreModule, openSqlStore } from './postgres-store.js';
 
 /** Where everything lives: SPEC §1 "Store". */
 export type StoreConfig =

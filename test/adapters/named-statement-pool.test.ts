@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/adapters/persistence/kysely/open-postgres-store.js';
-import type { SqlStore } from '../../src/adapters/persistence/kysely/sql-store.js';
+import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
+import type { SqlStore } from '../../src/adapters/persistence/postgres/sql-store.js';
 import { TEST_DATABASE_URL } from '../support/test-stores.js';
 
 describe.skipIf(!TEST_DATABASE_URL)('named statements on the PostgreSQL server', () => {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCK_FILE } from '../../src/adapters/persistence/kysely/data-dir-lock.js';
+import { LOCK_FILE } from '../../src/adapters/persistence/postgres/data-dir-lock.js';
 import { ListAllPods } from '../../src/application/use-cases/list-all-pods.js';
 import { CreatePod } from '../../src/application/use-cases/create-pod.js';
 import { openContainer, type OpenedContainer } from '../../src/composition/container.js';

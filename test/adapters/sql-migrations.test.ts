@@ -5,8 +5,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, sql, type Migration } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../../src/adapters/persistence/kysely/migrate-to-latest.js';
-import { MIGRATIONS } from '../../src/adapters/persistence/kysely/migrations/migrations.js';
+import { migrateToLatest } from '../../src/adapters/persistence/postgres/migrate-to-latest.js';
+import { MIGRATIONS } from '../../src/adapters/persistence/postgres/migrations/migrations.js';
 import { SQL_TABLES } from '../support/test-stores.js';
 
 /** What a later release would append: a new column with a default, so old rows stay valid. */

@@ -1,7 +1,7 @@
 import { InProcessPodHost } from '../../src/adapters/host/in-process-pod-host.js';
-import { KyselyUnitOfWork } from '../../src/adapters/persistence/kysely/kysely-unit-of-work.js';
-import { openPostgresStore } from '../../src/adapters/persistence/kysely/open-postgres-store.js';
-import type { SqlStore } from '../../src/adapters/persistence/kysely/sql-store.js';
+import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
+import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
+import type { SqlStore } from '../../src/adapters/persistence/postgres/sql-store.js';
 import { RandomIdGenerator } from '../../src/adapters/system/random-id-generator.js';
 import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { kyselyRepositories } from '../../src/adapters/persistence/kysely/kysely-repositories.js';
-import { openPostgresStore } from '../../src/adapters/persistence/kysely/open-postgres-store.js';
-import type { SqlStore } from '../../src/adapters/persistence/kysely/sql-store.js';
+import { kyselyRepositories } from '../../src/adapters/persistence/postgres/kysely-repositories.js';
+import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
+import type { SqlStore } from '../../src/adapters/persistence/postgres/sql-store.js';
 import type { PeerRelationRepository } from '../../src/application/ports/peer-relation-repository.js';
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { MessageBody } from '../../src/domain/message-body.js';

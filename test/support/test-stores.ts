@@ -7,11 +7,11 @@ import { afterAll, beforeAll } from 'vitest';
 import pg from 'pg';
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
-import type { Database } from '../../src/adapters/persistence/kysely/database.js';
-import { KyselyUnitOfWork } from '../../src/adapters/persistence/kysely/kysely-unit-of-work.js';
-import { openPgliteStore } from '../../src/adapters/persistence/kysely/open-pglite-store.js';
-import { openPostgresStore } from '../../src/adapters/persistence/kysely/open-postgres-store.js';
-import type { SqlStore } from '../../src/adapters/persistence/kysely/sql-store.js';
+import type { Database } from '../../src/adapters/persistence/postgres/database.js';
+import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
+import { openPgliteStore } from '../../src/adapters/persistence/postgres/open-pglite-store.js';
+import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
+import type { SqlStore } from '../../src/adapters/persistence/postgres/sql-store.js';
 
 /** A store under test: a fresh, empty unit of work per `reset`, shared boot per file. */
 export type TestStore = {

@@ -2,13 +2,13 @@ import { ContainerModule } from 'inversify';
 import type { Kysely } from 'kysely';
 import { HISTORY_FEED, type HistoryFeed } from '../application/ports/history-feed.js';
 import { UNIT_OF_WORK } from '../application/ports/unit-of-work.js';
-import { PostgresHistoryFeed } from '../adapters/persistence/kysely/postgres-history-feed.js';
-import type { Database } from '../adapters/persistence/kysely/database.js';
-import { KYSELY_DB } from '../adapters/persistence/kysely/kysely-db-token.js';
-import { KyselyUnitOfWork } from '../adapters/persistence/kysely/kysely-unit-of-work.js';
-import { openPgliteStore } from '../adapters/persistence/kysely/open-pglite-store.js';
-import { openPostgresStore } from '../adapters/persistence/kysely/open-postgres-store.js';
-import type { SqlStore } from '../adapters/persistence/kysely/sql-store.js';
+import { PostgresHistoryFeed } from '../adapters/persistence/postgres/postgres-history-feed.js';
+import type { Database } from '../adapters/persistence/postgres/database.js';
+import { KYSELY_DB } from '../adapters/persistence/postgres/kysely-db-token.js';
+import { KyselyUnitOfWork } from '../adapters/persistence/postgres/kysely-unit-of-work.js';
+import { openPgliteStore } from '../adapters/persistence/postgres/open-pglite-store.js';
+import { openPostgresStore } from '../adapters/persistence/postgres/open-postgres-store.js';
+import type { SqlStore } from '../adapters/persistence/postgres/sql-store.js';
 
 export type SqlStoreConfig = { readonly kind: 'pglite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string };
 
