@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['reflect-metadata'],
-    // PGlite boots in seconds on a 2-core machine; one instance per file, created in beforeAll.
+    // One managed PostgreSQL server for the run; the server suites take a schema each on it.
+    globalSetup: ['test/support/managed-server.global.ts'],
     hookTimeout: 60_000,
     testTimeout: 30_000,
   },

@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { ManagedPostgres } from '../src/adapters/persistence/managed-postgres/managed-postgres.js';
 import { openContainer, type OpenedContainer } from '../src/composition/container.js';
 
 export type BenchStore = {
@@ -14,16 +15,21 @@ export type BenchStore = {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
-/** PGlite persisted in a temporary directory, removed afterwards. */
-export async function pgliteBenchStore(): Promise<BenchStore> {
-  const dir = await mkdtemp(join(tmpdir(), 'pods-bench-'));
-  const opened = await openContainer({ kind: 'pglite', dataDir: dir });
+/** The managed local server in a temporary `PODS_HOME`, stopped and removed afterwards. */
+export async function managedBenchStore(): Promise<BenchStore> {
+  const home = await mkdtemp(join(tmpdir(), 'pods-bench-'));
+  await chmod(home, 0o755); // as root, the server's service user passes through
+  const server = new ManagedPostgres({ home });
+  const { url } = await server.ensureRunning();
+  const opened = await openContainer({ kind: 'postgres', url });
   return {
-    label: 'pglite (on disk)',
+    label: 'managed (local server, Unix socket)',
     opened,
+    url,
     dispose: async () => {
       await opened.close();
-      await rm(dir, { recursive: true, force: true });
+      await server.stop();
+      await rm(home, { recursive: true, force: true });
     },
   };
 }

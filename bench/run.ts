@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { cpus, freemem, totalmem } from 'node:os';
-import { pgliteBenchStore, serverBenchStore, type BenchStore } from './bench-stores.js';
+import { managedBenchStore, serverBenchStore, type BenchStore } from './bench-stores.js';
 import type { Latency } from './percentiles.js';
 import { peerWakeLatency, type WakeLatency } from './peer-wake-latency.js';
 import { deliveryThroughput, handshakeLatency, listPodsAt1000, type Throughput } from './scenarios.js';
@@ -62,7 +62,7 @@ function print(report: Report): void {
 async function main(): Promise<void> {
   const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
   console.log(`pods bench: node ${process.version}, ${cpus().length} CPUs, ${gib(totalmem())} RAM (${gib(freemem())} free)`);
-  const reports: Report[] = [await measure(pgliteBenchStore)];
+  const reports: Report[] = [await measure(managedBenchStore)];
   print(reports[0]!);
   const url = process.env['BENCH_DATABASE_URL'] || process.env['TEST_DATABASE_URL'];
   if (url) {

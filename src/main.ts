@@ -26,12 +26,14 @@ if (!tuning.ok) {
   process.exit(2);
 }
 const host = { config: tuning.value, ...(model.value ? { model: model.value } : {}) };
+// Store progress (first run, the service user) goes to stderr: stdout may be JSON for a script.
+const notice = (line: string): void => void process.stderr.write(`pods: ${line}\n`);
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),
-  openStore: storeOpener({ env: process.env, homedir: homedir(), cwd: process.cwd() }, (store) => openContainer(store, host)),
+  openStore: storeOpener({ env: process.env, homedir: homedir(), cwd: process.cwd() }, (store) => openContainer(store, host, notice)),
   io: {
     stdin: process.stdin,
     stdout: process.stdout,

@@ -25,14 +25,18 @@ import { InProcessPodHost } from '../adapters/host/in-process-pod-host.js';
 import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
+import { ManagedPostgres } from '../adapters/persistence/managed-postgres/managed-postgres.js';
 import { hostModule, type HostOptions } from './host-module.js';
 import { kyselyStoreModule, openSqlStore } from './postgres-store.js';
 
-/** Where everything lives: SPEC §1 "Store". */
+/** Where everything lives: SPEC §1 "Store". `managed`: the local server under `home` (`$PODS_HOME`). */
 export type StoreConfig =
   | { readonly kind: 'memory' }
-  | { readonly kind: 'pglite'; readonly dataDir: string }
+  | { readonly kind: 'managed'; readonly home: string }
   | { readonly kind: 'postgres'; readonly url: string };
+
+/** One line of progress or a one-time notice while a store opens (first run, service user). */
+export type StoreNotices = (line: string) => void;
 
 const USE_CASES = [
   CreatePod, SpawnChildPod, InitiatePeerHandshake, RemovePeer, DeliverPeerMessage, SendToChild,
@@ -65,15 +69,16 @@ export type OpenedContainer = {
  * The only place that knows which adapter implements which port. Opening a durable store
  * connects and runs migrations first, so a container never hands out a half-ready store.
  */
-export async function openContainer(store: StoreConfig, host: HostOptions = {}): Promise<OpenedContainer> {
+export async function openContainer(store: StoreConfig, host: HostOptions = {}, notices: StoreNotices = () => undefined): Promise<OpenedContainer> {
   const container = new Container();
   switch (store.kind) {
     case 'memory':
       container.load(applicationModule, hostModule(host), memoryStore);
       return { container, close: async () => container.unbindAllAsync() };
-    case 'pglite':
+    case 'managed':
     case 'postgres': {
-      const sqlStore = await openSqlStore(store);
+      const url = store.kind === 'postgres' ? store.url : (await new ManagedPostgres({ home: store.home, report: notices }).ensureRunning()).url;
+      const sqlStore = await openSqlStore(url);
       container.load(applicationModule, hostModule(host), kyselyStoreModule(sqlStore.db, sqlStore.feed));
       return {
         container,

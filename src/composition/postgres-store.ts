@@ -6,21 +6,13 @@ import { PostgresHistoryFeed } from '../adapters/persistence/postgres/postgres-h
 import type { Database } from '../adapters/persistence/postgres/database.js';
 import { KYSELY_DB } from '../adapters/persistence/postgres/kysely-db-token.js';
 import { KyselyUnitOfWork } from '../adapters/persistence/postgres/kysely-unit-of-work.js';
-import { openPgliteStore } from '../adapters/persistence/postgres/open-pglite-store.js';
 import { openPostgresStore } from '../adapters/persistence/postgres/open-postgres-store.js';
 import type { SqlStore } from '../adapters/persistence/postgres/sql-store.js';
 
-export type SqlStoreConfig = { readonly kind: 'pglite'; readonly dataDir: string } | { readonly kind: 'postgres'; readonly url: string };
-
-/** Opens (and migrates) the SQL store a config names, with a feed of its history commits. */
-export async function openSqlStore(config: SqlStoreConfig): Promise<SqlStore & { readonly feed: HistoryFeed }> {
-  if (config.kind === 'pglite') {
-    const store = await openPgliteStore(config.dataDir);
-    if (!store.feed) throw new Error('the PGlite store opened without a history feed');
-    return { ...store, feed: store.feed };
-  }
-  const store = await openPostgresStore(config.url);
-  const feed = new PostgresHistoryFeed(config.url);
+/** Opens (and migrates) the PostgreSQL store at `url`, with a feed of its history commits. */
+export async function openSqlStore(url: string): Promise<SqlStore & { readonly feed: HistoryFeed }> {
+  const store = await openPostgresStore(url);
+  const feed = new PostgresHistoryFeed(url);
   return {
     db: store.db,
     feed,

@@ -21,18 +21,21 @@ export type InvalidStoreUrl = {
   readonly reason: string;
 };
 
-/** SPEC §6: `--db`, else `PODS_DATABASE_URL`, else PGlite under `$PODS_HOME` (default `~/.pods`). */
+/** SPEC §6: `--db`, else `PODS_DATABASE_URL`, else the managed server under `$PODS_HOME` (default `~/.pods`). */
 export function storeConfigFrom(source: StoreSource): Result<StoreConfig, InvalidStoreUrl> {
   const fromEnv = source.env['PODS_DATABASE_URL'];
   // An empty variable is "unset", as shells make it easy to export one by accident.
   const [origin, value] = source.db !== undefined ? (['--db', source.db] as const) : (['PODS_DATABASE_URL', fromEnv ?? ''] as const);
   if (origin === 'PODS_DATABASE_URL' && value === '') {
-    return ok({ kind: 'pglite', dataDir: join(podsHome(source), 'store') });
+    return ok({ kind: 'managed', home: podsHome(source) });
   }
   const fail = (reason: string) => err<InvalidStoreUrl>({ type: 'InvalidStoreUrl', origin, value, reason });
   if (value === 'memory') return ok({ kind: 'memory' });
+  if (/^pglite(:|$)/i.test(value)) {
+    return fail('PGlite is no longer a store; `pods store import-pglite DIR` copies such a store into the default one');
+  }
   if (!/^postgres(ql)?:\/\//i.test(value)) {
-    return fail('expected `memory` or a postgres:// URL (leave it unset for the PGlite store under $PODS_HOME)');
+    return fail('expected `memory` or a postgres:// URL (leave it unset for the local server under $PODS_HOME)');
   }
   try {
     new URL(value);
@@ -42,7 +45,8 @@ export function storeConfigFrom(source: StoreSource): Result<StoreConfig, Invali
   return ok({ kind: 'postgres', url: value });
 }
 
-function podsHome(source: StoreSource): string {
+/** `$PODS_HOME`, absolute (default `~/.pods`). */
+export function podsHome(source: Omit<StoreSource, 'db'>): string {
   const configured = source.env['PODS_HOME'];
   if (configured === undefined || configured === '') return join(source.homedir, '.pods');
   return isAbsolute(configured) ? configured : resolve(source.cwd, configured);
@@ -58,8 +62,8 @@ export function describeStore(config: StoreConfig): string {
   switch (config.kind) {
     case 'memory':
       return 'the in-memory store';
-    case 'pglite':
-      return `the PGlite store at ${storeLocation(config)}`;
+    case 'managed':
+      return `the pods store under ${storeLocation(config)}`;
     case 'postgres':
       return `the PostgreSQL store at ${storeLocation(config)}`;
   }
@@ -70,8 +74,8 @@ export function storeLocation(config: StoreConfig): string {
   switch (config.kind) {
     case 'memory':
       return 'the in-memory store';
-    case 'pglite':
-      return config.dataDir;
+    case 'managed':
+      return config.home;
     case 'postgres':
       return redactUrl(config.url);
   }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
 import { Boom, inRun, name, operatorPod, seedPods, sleep } from '../contracts/contract-fixture.js';
-import { openOncePerSuite, openPgliteTestStore, openPostgresTestStore, TEST_DATABASE_URL, type SqlTestStore } from '../support/test-stores.js';
+import { openOncePerSuite, openPostgresTestStore, TEST_SERVERS, type SqlTestStore } from '../support/test-stores.js';
 
 /** An error as the server reports a transaction it aborted. */
 const sqlError = (code: string) => Object.assign(new Error(`server said ${code}`), { code });
@@ -71,5 +71,4 @@ function kyselyUnitOfWorkTests(label: string, open: () => Promise<SqlTestStore>)
   });
 }
 
-kyselyUnitOfWorkTests('pglite', openPgliteTestStore);
-if (TEST_DATABASE_URL) kyselyUnitOfWorkTests('postgres', () => openPostgresTestStore());
+for (const server of TEST_SERVERS) kyselyUnitOfWorkTests(server.name, () => openPostgresTestStore({ server }));

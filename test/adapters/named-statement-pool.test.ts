@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
 import type { SqlStore } from '../../src/adapters/persistence/postgres/sql-store.js';
-import { TEST_DATABASE_URL } from '../support/test-stores.js';
+import { TEST_SERVERS } from '../support/test-stores.js';
 
-describe.skipIf(!TEST_DATABASE_URL)('named statements on the PostgreSQL server', () => {
+describe.each(TEST_SERVERS)('named statements on the PostgreSQL server ($name)', (server) => {
   let store: SqlStore | undefined;
   const db = () => {
     if (!store) throw new Error('store not open');
@@ -12,7 +12,7 @@ describe.skipIf(!TEST_DATABASE_URL)('named statements on the PostgreSQL server',
   };
   beforeAll(async () => {
     // One connection, so every statement below reuses the same server session.
-    store = await openPostgresStore(TEST_DATABASE_URL ?? '', { max: 1 });
+    store = await openPostgresStore(server.url, { max: 1 });
   });
   afterAll(async () => store?.close());
 

@@ -3,12 +3,12 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCK_FILE } from '../../src/adapters/persistence/postgres/data-dir-lock.js';
+const LOCK_FILE = 'pods-store.lock';
 import { ListAllPods } from '../../src/application/use-cases/list-all-pods.js';
 import { CreatePod } from '../../src/application/use-cases/create-pod.js';
 import { openContainer, type OpenedContainer } from '../../src/composition/container.js';
 import { PodName } from '../../src/domain/pod-name.js';
-import { TEST_DATABASE_URL, urlWithSchema } from '../support/test-stores.js';
+import { TEST_SERVERS, urlWithSchema } from '../support/test-stores.js';
 import { sleep } from '../contracts/contract-fixture.js';
 
 const ONE_LINE = /^[^\n]+$/;
@@ -49,83 +49,6 @@ const deadPid = (): number => {
   return done.pid;
 };
 
-describe('openContainer with a PGlite store', () => {
-  let root: string;
-  let dataDir: string;
-  let lockPath: string;
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'pods-open-'));
-    dataDir = join(root, 'nested', 'store');
-    lockPath = join(dataDir, LOCK_FILE);
-  });
-  afterAll(async () => rm(root, { recursive: true, force: true }));
-
-  // The tests share one data directory, so PGlite's initdb runs once for the file.
-  it('creates the directory, migrates, and keeps what was written across close and reopen', async () => {
-    const first = await openContainer({ kind: 'pglite', dataDir });
-    try {
-      expect((await stat(dataDir)).isDirectory()).toBe(true);
-      expect(await readFile(lockPath, 'utf8')).toBe(`${process.pid}\n`);
-      await createPod(first, 'kept');
-    } finally {
-      await first.close();
-    }
-    await expect(stat(lockPath)).rejects.toThrow(/ENOENT/);
-    const second = await openContainer({ kind: 'pglite', dataDir });
-    try {
-      expect(await listed(second)).toEqual(['kept']);
-    } finally {
-      await second.close();
-    }
-  });
-
-  it('refuses a second open of the same directory in this process', async () => {
-    const opened = await openContainer({ kind: 'pglite', dataDir });
-    try {
-      const error = await rejection(openContainer({ kind: 'pglite', dataDir }));
-      expect(error.message).toMatch(ONE_LINE);
-      expect(error.message).toContain(`the PGlite store at ${dataDir} is already open in this process`);
-      expect(await listed(opened)).toEqual(['kept']);
-    } finally {
-      await opened.close();
-    }
-  });
-
-  it('refuses a directory held by another live process, naming its pid, and leaves its lock alone', async () => {
-    const holder = await lockHolder(lockPath);
-    try {
-      const error = await rejection(openContainer({ kind: 'pglite', dataDir }));
-      expect(error.message).toMatch(ONE_LINE);
-      expect(error.message).toContain(`the PGlite store at ${dataDir} is in use by another process (pid ${holder.pid})`);
-      expect(await readFile(lockPath, 'utf8')).toBe(`${holder.pid}\n`);
-    } finally {
-      holder.kill();
-      await rm(lockPath, { force: true });
-    }
-  });
-
-  it('takes over the lock of a process that is gone, or an unreadable lock file', async () => {
-    for (const stale of [`${deadPid()}\n`, '', 'garbage']) {
-      await writeFile(lockPath, stale);
-      const opened = await openContainer({ kind: 'pglite', dataDir });
-      try {
-        expect(await readFile(lockPath, 'utf8')).toBe(`${process.pid}\n`);
-        expect(await listed(opened)).toEqual(['kept']);
-      } finally {
-        await opened.close();
-      }
-    }
-  });
-
-  it('reports a data directory it cannot create in one line', async () => {
-    const file = join(root, 'a-file');
-    await writeFile(file, 'not a directory');
-    const error = await rejection(openContainer({ kind: 'pglite', dataDir: join(file, 'store') }));
-    expect(error.message).toMatch(ONE_LINE);
-    expect(error.message).toMatch(/^cannot create the PGlite store directory .*a-file\/store: /);
-  });
-});
-
 describe('openContainer with a PostgreSQL store', () => {
   it('reports an unreachable server in one line, without the password', async () => {
     const error = await rejection(openContainer({ kind: 'postgres', url: 'postgres://pods:s3cret@127.0.0.1:1/pods' }));
@@ -140,8 +63,8 @@ describe('openContainer with a PostgreSQL store', () => {
     expect(error.message).not.toContain('s3cret');
   });
 
-  describe.skipIf(!TEST_DATABASE_URL)('on the TEST_DATABASE_URL server', () => {
-    const url = TEST_DATABASE_URL ?? '';
+  describe.each(TEST_SERVERS)('on a test server ($name)', (server) => {
+    const url = server.url;
 
     it('reports a missing database in one line', async () => {
       const missing = new URL(url);

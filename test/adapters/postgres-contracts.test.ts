@@ -1,7 +1,5 @@
-import { describe } from 'vitest';
 import { runStoreContracts } from '../contracts/run-store-contracts.js';
-import { openPostgresTestStore, TEST_DATABASE_URL } from '../support/test-stores.js';
+import { serverStores } from '../support/test-stores.js';
 
-describe.skipIf(!TEST_DATABASE_URL)('PostgreSQL server (TEST_DATABASE_URL)', () => {
-  runStoreContracts({ name: 'postgres', open: () => openPostgresTestStore() });
-});
+// The managed server on every run; a plain server too when TEST_DATABASE_URL is set.
+for (const store of serverStores()) runStoreContracts(store);

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { CreatePod } from '../../src/application/use-cases/create-pod.js';
 import { InitiatePeerHandshake } from '../../src/application/use-cases/initiate-peer-handshake.js';
 import { ReadHistory } from '../../src/application/use-cases/read-history.js';
 import { SubmitOperatorInput } from '../../src/application/use-cases/submit-operator-input.js';
+import { ManagedPostgres } from '../../src/adapters/persistence/managed-postgres/managed-postgres.js';
 import { openContainer, type StoreConfig } from '../../src/composition/container.js';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
 import { body, name } from '../support/world.js';
@@ -18,12 +19,16 @@ import { body, name } from '../support/world.js';
 let home: string;
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'pods-container-'));
+  await chmod(home, 0o755); // as root, the server's service user passes through
 });
-afterAll(async () => rm(home, { recursive: true, force: true }));
+afterAll(async () => {
+  await new ManagedPostgres({ home }).stop();
+  await rm(home, { recursive: true, force: true });
+});
 
 const stores: [string, () => StoreConfig][] = [
   ['memory', () => ({ kind: 'memory' })],
-  ['pglite', () => ({ kind: 'pglite', dataDir: join(home, 'store') })],
+  ['managed', () => ({ kind: 'managed', home })],
 ];
 
 describe.each(stores)('the composition root (%s)', (_label, config) => {
@@ -58,7 +63,7 @@ describe.each(stores)('the composition root (%s)', (_label, config) => {
     } finally {
       await close();
     }
-    if (config().kind === 'pglite') {
+    if (config().kind === 'managed') {
       // Reopened: nothing lost, and the closed host's leases are gone.
       const again = await openContainer(config());
       try {

@@ -9,20 +9,20 @@ import { openContainer, type OpenedContainer } from '../../src/composition/conta
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
 import { buildCli } from '../cli/built-cli.js';
 import { completion, FakeChatServer } from '../model/fake-chat-server.js';
-import { openPostgresTestStore, TEST_DATABASE_URL, type SqlTestStore } from '../support/test-stores.js';
+import { openPostgresTestStore, TEST_SERVERS, type SqlTestStore } from '../support/test-stores.js';
 import { body, name } from '../support/world.js';
 
 /**
  * Hosts as separate processes (`pods serve`) on one PostgreSQL server: leases keep them
  * apart, LISTEN/NOTIFY carries wake-ups between them, and a killed host loses nothing.
  */
-describe.skipIf(!TEST_DATABASE_URL)('two hosts on one PostgreSQL server', () => {
+describe.each(TEST_SERVERS)('two hosts on one PostgreSQL server ($name)', (server) => {
   let cli: Awaited<ReturnType<typeof buildCli>>;
   let store: SqlTestStore & { readonly url: string };
   let ops: OpenedContainer;
 
   beforeAll(async () => {
-    [cli, store] = await Promise.all([buildCli(), openPostgresTestStore()]);
+    [cli, store] = await Promise.all([buildCli(), openPostgresTestStore({ server })]);
     ops = await openContainer({ kind: 'postgres', url: store.url });
   }, 120_000);
   afterAll(async () => {

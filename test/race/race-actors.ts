@@ -11,7 +11,7 @@ import { InitiatePeerHandshake } from '../../src/application/use-cases/initiate-
 import { RemovePeer } from '../../src/application/use-cases/remove-peer.js';
 import type { EntryOf } from '../../src/domain/history-entry.js';
 import { PodName } from '../../src/domain/pod-name.js';
-import { openPgliteTestStore, openPostgresTestStore } from '../support/test-stores.js';
+import { openPostgresTestStore, type TestServer } from '../support/test-stores.js';
 
 export const name = (raw: string): PodName => PodName.unsafe(raw);
 
@@ -34,7 +34,7 @@ export type Actor = ReturnType<typeof actor>;
 /** A store racing actors share: each `actor()` may hold its own connection. */
 export type RaceStore = {
   readonly label: string;
-  /** An actor on its own connection (server) or on the shared embedded database (PGlite). */
+  /** An actor on its own connection. */
   readonly actor: () => Promise<Actor>;
   /** The store seen by the checks, outside every actor. */
   readonly observer: Actor;
@@ -42,12 +42,12 @@ export type RaceStore = {
   readonly dispose: () => Promise<void>;
 };
 
-/** A private schema on the TEST_DATABASE_URL server; every actor gets a pool of one connection. */
-export async function openServerRace(): Promise<RaceStore> {
-  const base = await openPostgresTestStore();
+/** A private schema on a test server; every actor gets a pool of one connection. */
+export async function openServerRace(server: TestServer): Promise<RaceStore> {
+  const base = await openPostgresTestStore({ server });
   const opened: SqlStore[] = [];
   return {
-    label: 'postgres',
+    label: server.name,
     store: base.store,
     observer: actor(base.uow()),
     actor: async () => {
@@ -59,18 +59,6 @@ export async function openServerRace(): Promise<RaceStore> {
       await Promise.all(opened.map((s) => s.close()));
       await base.dispose();
     },
-  };
-}
-
-/** PGlite is one connection: actors share it, and the dialect queues their transactions. */
-export async function openPgliteRace(): Promise<RaceStore> {
-  const base = await openPgliteTestStore();
-  return {
-    label: 'pglite',
-    store: base.store,
-    observer: actor(base.uow()),
-    actor: async () => actor(new KyselyUnitOfWork(base.store.db)),
-    dispose: base.dispose,
   };
 }
 

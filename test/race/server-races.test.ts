@@ -7,7 +7,7 @@ import type { PeerRelationRepository } from '../../src/application/ports/peer-re
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { MessageBody } from '../../src/domain/message-body.js';
 import { orderedPair } from '../../src/domain/peer-relation.js';
-import { openOncePerSuite, TEST_DATABASE_URL, truncateAll } from '../support/test-stores.js';
+import { openOncePerSuite, TEST_SERVERS, truncateAll } from '../support/test-stores.js';
 import { actor, name, openServerRace, peerMessagesOf, range } from './race-actors.js';
 import { concurrentDeliveries, concurrentIdenticalHandshakes } from './race-scenarios.js';
 
@@ -34,8 +34,8 @@ function killedAfterRelationInsert(own: SqlStore, killer: SqlStore): UnitOfWork 
   };
 }
 
-describe.skipIf(!TEST_DATABASE_URL)('races on the PostgreSQL server (TEST_DATABASE_URL)', () => {
-  const r = openOncePerSuite(openServerRace);
+describe.each(TEST_SERVERS)('races on the PostgreSQL server ($name)', (server) => {
+  const r = openOncePerSuite(() => openServerRace(server));
   beforeEach(async () => truncateAll(r().store.db));
 
   it('8 senders × 250 messages to one Pod, each on its own connection, while handshakes churn: nothing lost, duplicated or reordered', async () => {
@@ -49,7 +49,7 @@ describe.skipIf(!TEST_DATABASE_URL)('races on the PostgreSQL server (TEST_DATABA
   it('a handshake whose connection dies after the relation insert leaves no relation and no audit record', async () => {
     const o = r().observer;
     for (const pod of ['ann', 'bob']) await o.createPod.execute({ name: name(pod), scope: [] });
-    const url = new URL(TEST_DATABASE_URL ?? '');
+    const url = new URL(server.url);
     const schema = (await sql<{ s: string }>`select current_schema() as s`.execute(r().store.db)).rows[0]?.s ?? '';
     url.searchParams.set('options', `-c search_path=${schema}`);
     const own = await openPostgresStore(url.toString(), { max: 1 });

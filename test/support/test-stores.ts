@@ -1,15 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import pg from 'pg';
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import type { Database } from '../../src/adapters/persistence/postgres/database.js';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
-import { openPgliteStore } from '../../src/adapters/persistence/postgres/open-pglite-store.js';
 import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
 import type { SqlStore } from '../../src/adapters/persistence/postgres/sql-store.js';
 
@@ -63,18 +59,21 @@ export function sqlTestStore(store: SqlStore, cleanup: () => Promise<void>): Sql
   };
 }
 
-/** PGlite persisted in a fresh temporary directory, removed on dispose. Boots in seconds: open once per file. */
-export async function openPgliteTestStore(): Promise<SqlTestStore> {
-  const dir = await mkdtemp(join(tmpdir(), 'pods-pglite-'));
-  try {
-    return sqlTestStore(await openPgliteStore(dir), () => rm(dir, { recursive: true, force: true }));
-  } catch (error) {
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  }
-}
-
 export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'];
+
+/** A PostgreSQL server the server suites run on. */
+export type TestServer = { readonly name: 'managed' | 'postgres'; readonly url: string };
+
+/**
+ * The managed server (always: the run's global setup starts it), and a plain server at
+ * TEST_DATABASE_URL when one is given, so CI proves the adapter on both connections.
+ */
+export const TEST_SERVERS: readonly TestServer[] = [
+  { name: 'managed', url: inject('managedDatabaseUrl') },
+  ...(TEST_DATABASE_URL ? [{ name: 'postgres', url: TEST_DATABASE_URL } as const] : []),
+];
+
+export const MANAGED_SERVER: TestServer = TEST_SERVERS[0] ?? { name: 'managed', url: inject('managedDatabaseUrl') };
 
 /** `url` with every connection's search_path set to `schema`. */
 export function urlWithSchema(url: string, schema: string): string {
@@ -84,18 +83,18 @@ export function urlWithSchema(url: string, schema: string): string {
 }
 
 /**
- * A private schema on the TEST_DATABASE_URL server (`url` reaches it), dropped on dispose: test files run in
+ * A private schema on a test server (`url` reaches it), dropped on dispose: test files run in
  * parallel and would otherwise truncate each other's rows.
  */
 export async function openPostgresTestStore(
-  options: { readonly max?: number } = {},
+  options: { readonly max?: number; readonly server?: TestServer } = {},
 ): Promise<SqlTestStore & { readonly url: string }> {
-  if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+  const server = options.server ?? MANAGED_SERVER;
   const schema = `test_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+  const admin = new pg.Pool({ connectionString: server.url, max: 1 });
   try {
     await admin.query(`create schema ${schema}`);
-    const url = urlWithSchema(TEST_DATABASE_URL, schema);
+    const url = urlWithSchema(server.url, schema);
     const store = await openPostgresStore(url, options);
     const cleanup = async () => {
       try {
@@ -111,20 +110,21 @@ export async function openPostgresTestStore(
   }
 }
 
-const pglite: TestStoreFactory = { name: 'pglite', open: openPgliteTestStore };
-const postgres: TestStoreFactory = { name: 'postgres', open: () => openPostgresTestStore() };
+/** A factory per test server: a private schema on it. */
+export const serverStores = (): readonly TestStoreFactory[] =>
+  TEST_SERVERS.map((server) => ({ name: server.name, open: () => openPostgresTestStore({ server }) }));
 
 /**
- * Every store the use-case tests run against. SQL stores join this list, so the same
- * behaviour is proven on each of them; the server only when TEST_DATABASE_URL is set.
+ * Every store the use-case tests run against, so the same behaviour is proven on each:
+ * in-memory, the managed server, and the plain server when TEST_DATABASE_URL is set.
  */
 export function testStores(): readonly TestStoreFactory[] {
-  return TEST_DATABASE_URL ? [inMemory, pglite, postgres] : [inMemory, pglite];
+  return [inMemory, ...serverStores()];
 }
 
 /**
- * Opens a store once for the enclosing `describe` (PGlite boots in seconds) and disposes of
- * it afterwards. The returned getter is for use inside tests and hooks.
+ * Opens a store once for the enclosing `describe` and disposes of it afterwards. The
+ * returned getter is for use inside tests and hooks.
  */
 export function openOncePerSuite<T extends { readonly dispose: () => Promise<void> }>(open: () => Promise<T>, what = 'store'): () => T {
   let opened: T | undefined;

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
-import { acquireDataDirLock } from './data-dir-lock.js';
+import { acquirePidFileLock } from '../../system/pid-file-lock.js';
 import type { Database } from './database.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import { PgliteHistoryFeed } from './pglite-history-feed.js';
@@ -21,7 +21,10 @@ export async function openPgliteStore(dataDir: string): Promise<SqlStore> {
   } catch (error) {
     throw new Error(`cannot create the PGlite store directory ${dir}: ${errorMessage(error)}`);
   }
-  const lock = await acquireDataDirLock(dir);
+  const lock = await acquirePidFileLock(join(dir, 'pods-store.lock'), {
+    held: ({ pid, self }) =>
+      new Error(self ? `the PGlite store at ${dir} is already open in this process` : `the PGlite store at ${dir} is in use by another process (pid ${pid}); stop it first`),
+  });
   let db: Kysely<Database> | undefined;
   let feed: PgliteHistoryFeed | undefined;
   try {

@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
-export const LOCK_FILE = 'pods-store.lock';
+export type PidFileLock = { readonly path: string; readonly release: () => Promise<void> };
 
-export type DataDirLock = { readonly path: string; readonly release: () => Promise<void> };
+/** Who holds a lock that could not be taken. */
+export type LockHolder = { readonly pid: number; readonly self: boolean };
+
+export type PidFileLockOptions = {
+  /** How long to wait for a live holder to let go; 0 refuses at once. */
+  readonly waitMs?: number;
+  /** The error to throw when a live holder keeps the lock past `waitMs`. */
+  readonly held: (holder: LockHolder) => Error;
+};
 
 const codeOf = (error: unknown): unknown => (error instanceof Error && 'code' in error ? error.code : undefined);
 
@@ -18,26 +26,28 @@ async function holderOf(path: string): Promise<number | undefined> {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (owned by anyone). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return codeOf(error) === 'EPERM'; // exists, owned by another user
+    return codeOf(error) === 'EPERM';
   }
 }
 
 /**
- * PGlite is a single-process database: a second process on the same directory would
- * corrupt it. The lock is a file holding the owner's pid, created with its content in one
- * step (`link` of a finished temp file), and taken over when that pid is gone.
+ * A lock between processes: a file holding the owner's pid, created with its content in one
+ * step (`link` of a finished temp file), and taken over when that pid is gone, so a crash
+ * never leaves it stuck. A live holder is waited for up to `waitMs`, then refused.
  */
-export async function acquireDataDirLock(dir: string): Promise<DataDirLock> {
-  const path = join(dir, LOCK_FILE);
-  const mine = join(dir, `${LOCK_FILE}.${process.pid}.${randomUUID()}`);
+export async function acquirePidFileLock(path: string, options: PidFileLockOptions): Promise<PidFileLock> {
+  const mine = join(dirname(path), `${basename(path)}.${process.pid}.${randomUUID()}`);
   await writeFile(mine, `${process.pid}\n`);
+  const until = Date.now() + (options.waitMs ?? 0);
+  let pause = 5;
   try {
-    for (let attempt = 0; attempt < 5; attempt += 1) {
+    for (let changes = 0; changes < 50; ) {
       try {
         await link(mine, path);
         return { path, release: () => releaseIfMine(path) };
@@ -46,15 +56,15 @@ export async function acquireDataDirLock(dir: string): Promise<DataDirLock> {
       }
       const holder = await holderOf(path);
       if (holder !== undefined && isAlive(holder)) {
-        throw new Error(
-          holder === process.pid
-            ? `the PGlite store at ${dir} is already open in this process`
-            : `the PGlite store at ${dir} is in use by another process (pid ${holder}); stop it, or remove ${path} if that process is not pods`,
-        );
+        if (holder === process.pid || Date.now() >= until) throw options.held({ pid: holder, self: holder === process.pid });
+        await new Promise((resolve) => setTimeout(resolve, pause));
+        pause = Math.min(pause * 2, 100);
+        continue;
       }
+      changes += 1;
       await clearStale(path, holder);
     }
-    throw new Error(`could not lock the PGlite store at ${dir}: its lock file ${path} keeps changing`);
+    throw new Error(`could not take the lock ${path}: it keeps changing`);
   } finally {
     await rm(mine, { force: true });
   }

@@ -1,0 +1,228 @@
+import { execFile } from 'node:child_process';
+import { chmod, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { acquirePidFileLock, isAlive } from '../../system/pid-file-lock.js';
+import { ManagedStoreError } from './managed-store-error.js';
+import { makeDirectory } from './make-directory.js';
+import { locatePostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
+import { freshLayout, lockFileOf, recordedLayout, recordLayout, ROOT_SHARED_DIR, rootStoreDir, socketUrl, type ServerLayout } from './server-layout.js';
+import { causeFromLog, clearStaleLocks, isPostgres, launch, logSize, postmasterPid, probe, waitUntil } from './server-process.js';
+import { binariesRunnableBy, ensureServiceUser, handOver, reachableBy, SERVICE_USER, type ServiceUser } from './service-user.js';
+import { serverStatus, type ServerStatus } from './server-status.js';
+
+export type ManagedPostgresOptions = {
+  /** `$PODS_HOME`: absolute. */
+  readonly home: string;
+  /** Progress and one-time notices, one line each (first run, the service user). */
+  readonly report?: (line: string) => void;
+  readonly startTimeoutMs?: number;
+};
+
+export type RunningServer = { readonly url: string; readonly pid: number | undefined; readonly started: boolean; readonly layout: ServerLayout };
+
+export type StopOutcome = { readonly stopped: false } | { readonly stopped: true; readonly pid: number; readonly connections: number };
+
+const run = promisify(execFile);
+const isRoot = (): boolean => process.getuid?.() === 0;
+
+/**
+ * The default store: one PostgreSQL server per `$PODS_HOME`, shared by every pods process.
+ * The first process that needs it makes the cluster and starts the server; the others
+ * connect. Start and stop are serialized by a lock file, so racing processes end with one
+ * server; a stale pid or socket left by a crash or reboot is cleared on the next start.
+ */
+export class ManagedPostgres {
+  private readonly report: (line: string) => void;
+  private readonly startTimeoutMs: number;
+
+  constructor(private readonly options: ManagedPostgresOptions) {
+    this.report = options.report ?? (() => undefined);
+    this.startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  }
+
+  get home(): string {
+    return this.options.home;
+  }
+
+  /** The running server's URL, starting it (and making the cluster on first use) if need be. */
+  async ensureRunning(): Promise<RunningServer> {
+    await makeDirectory(this.home, 0o700, 'pods home (PODS_HOME)');
+    const known = await this.layout();
+    if (known && (await probe(known.socketDir)) === 'ready') return this.running(known, false);
+    return this.locked(() => this.start());
+  }
+
+  async status(): Promise<ServerStatus> {
+    const layout = (await this.layout()) ?? this.fresh(undefined);
+    return serverStatus(layout);
+  }
+
+  /** Fast shutdown: connected clients are disconnected (hosts see the store go away). */
+  async stop(): Promise<StopOutcome> {
+    const layout = await this.layout();
+    if (!layout) return { stopped: false };
+    return this.locked(async () => {
+      const pid = await postmasterPid(layout.dataDir);
+      if (pid === undefined || !(await isPostgres(pid))) return { stopped: false };
+      const { connections } = await serverStatus(layout);
+      process.kill(pid, 'SIGINT');
+      if (!(await waitUntil(async () => !isAlive(pid), 30_000))) {
+        throw new ManagedStoreError(`the store server (pid ${pid}) did not stop within 30 s; see ${layout.logFile}`);
+      }
+      return { stopped: true, pid, connections: connections ?? 0 };
+    });
+  }
+
+  private async layout(): Promise<ServerLayout | undefined> {
+    try {
+      return await recordedLayout(this.home);
+    } catch (error) {
+      throw new ManagedStoreError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private fresh(user: ServiceUser | undefined, base?: string): ServerLayout {
+    return freshLayout(this.home, { uid: user?.uid ?? process.getuid?.() ?? 0, ...(user ? { user: user.name } : {}), ...(base ? { base } : {}) });
+  }
+
+  private async locked<T>(work: () => Promise<T>): Promise<T> {
+    const lock = await acquirePidFileLock(lockFileOf(this.home), {
+      waitMs: this.startTimeoutMs * 2,
+      held: ({ pid, self }) =>
+        new ManagedStoreError(self ? 'the store server is already being started by this process' : `another pods process (pid ${pid}) has been starting or stopping the store server for too long; see ${lockFileOf(this.home)}`),
+    });
+    try {
+      return await work();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  private async running(layout: ServerLayout, started: boolean): Promise<RunningServer> {
+    return { url: socketUrl(layout.socketDir), pid: await postmasterPid(layout.dataDir), started, layout };
+  }
+
+  private async start(): Promise<RunningServer> {
+    let layout = await this.layout();
+    if (layout) {
+      const state = await probe(layout.socketDir);
+      if (state === 'ready') return this.running(layout, false);
+      if (state === 'no-database') return this.createDatabase(layout, false);
+    }
+    const began = Date.now();
+    const user = isRoot() ? await this.serviceUser() : undefined;
+    if (!layout) layout = await this.newLayout(user);
+    let binaries = await locatePostgresBinaries(join(layout.serverDir, 'lib-links'));
+    if (user) binaries = await binariesRunnableBy(binaries, user, ROOT_SHARED_DIR);
+    await this.prepareDirectories(layout, user);
+    const initialized = await this.initialize(layout, binaries, user);
+    await this.checkVersion(layout, binaries);
+    await clearStaleLocks(layout);
+    const alreadyRunning = await postmasterPid(layout.dataDir);
+    if (alreadyRunning !== undefined) return this.awaitExisting(layout, alreadyRunning);
+    const since = await logSize(layout.logFile);
+    const launched = await launch(layout, binaries, user);
+    const answered = await waitUntil(async () => launched.exited() !== 'running' || (await probe(layout.socketDir, 'postgres')) === 'ready', this.startTimeoutMs);
+    if (launched.exited() !== 'running' || !answered) {
+      const cause = await causeFromLog(layout.logFile, since);
+      const why = cause ?? (answered ? 'it exited at once' : `it did not answer within ${Math.round(this.startTimeoutMs / 1000)} s`);
+      throw new ManagedStoreError(`the store server did not start: ${why} (log: ${layout.logFile})`);
+    }
+    const server = await this.createDatabase(layout, true);
+    const seconds = ((Date.now() - began) / 1000).toFixed(1);
+    this.report(
+      initialized
+        ? `store ready in ${seconds} s: PostgreSQL ${binaries.version}, pid ${launched.pid}, data in ${layout.dataDir}; it keeps running for other pods processes (\`pods store stop\` stops it)`
+        : `started the store server (PostgreSQL ${binaries.version}, pid ${launched.pid}) in ${seconds} s; \`pods store stop\` stops it`,
+    );
+    return server;
+  }
+
+  private async serviceUser(): Promise<ServiceUser> {
+    const { user, created } = await ensureServiceUser(SERVICE_USER);
+    if (created) this.report(`PostgreSQL refuses to run as root: created the system user \`${user.name}\` to run the store server`);
+    return user;
+  }
+
+  private async newLayout(user: ServiceUser | undefined): Promise<ServerLayout> {
+    let layout = this.fresh(user);
+    if (user && !(await reachableBy(this.home, user))) {
+      layout = this.fresh(user, rootStoreDir(this.home));
+      this.report(`the store server runs as \`${user.name}\`, which cannot reach ${this.home}: its data lives in ${layout.serverDir}`);
+    }
+    await recordLayout(layout);
+    return layout;
+  }
+
+  private async prepareDirectories(layout: ServerLayout, user: ServiceUser | undefined): Promise<void> {
+    // Above the server's own directory, only searchable: the service user must pass through.
+    await makeDirectory(dirname(layout.serverDir), 0o755, 'store server');
+    if (layout.serverDir.startsWith(`${ROOT_SHARED_DIR}/`)) {
+      for (let dir = dirname(layout.serverDir); dir.startsWith(ROOT_SHARED_DIR); dir = dirname(dir)) await chmod(dir, 0o755);
+    }
+    for (const dir of [layout.serverDir, layout.socketDir]) {
+      await makeDirectory(dir, 0o700, 'store server');
+      if (user) await handOver(dir, user);
+    }
+  }
+
+  /** Makes the cluster once, in a temporary directory renamed into place, so a crash never leaves half of one. */
+  private async initialize(layout: ServerLayout, binaries: PostgresBinaries, user: ServiceUser | undefined): Promise<boolean> {
+    if (await stat(join(layout.dataDir, 'PG_VERSION')).then(() => true, () => false)) return false;
+    this.report(`first run: creating the pods store in ${layout.dataDir} (PostgreSQL ${binaries.version}; takes a few seconds)…`);
+    const temp = `${layout.dataDir}.init`;
+    await rm(temp, { recursive: true, force: true });
+    try {
+      await run(binaries.initdb, ['-D', temp, '-U', 'pods', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-instructions'], {
+        env: { ...process.env, ...binaries.env, LC_MESSAGES: 'C' },
+        cwd: layout.serverDir,
+        timeout: 300_000,
+        ...(user ? { uid: user.uid, gid: user.gid } : {}),
+      });
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true });
+      const stderr = (error as { stderr?: string }).stderr ?? '';
+      const cause = stderr.split('\n').filter((line) => /error|fatal|could not/i.test(line)).at(-1)?.replace(/^initdb:\s*(error:\s*)?/, '');
+      throw new ManagedStoreError(`cannot create the pods store in ${layout.dataDir}: ${cause ?? (error instanceof Error ? error.message.split('\n')[0] : String(error))}`);
+    }
+    await rm(layout.dataDir, { recursive: true, force: true });
+    await rename(temp, layout.dataDir);
+    return true;
+  }
+
+  private async checkVersion(layout: ServerLayout, binaries: PostgresBinaries): Promise<void> {
+    const major = (await readFile(join(layout.dataDir, 'PG_VERSION'), 'utf8')).trim();
+    if (major === binaries.major) return;
+    const newer = Number(major) > Number(binaries.major);
+    throw new ManagedStoreError(
+      `the store in ${layout.dataDir} was written by PostgreSQL ${major}, and this pods bundles PostgreSQL ${binaries.version}` +
+        (newer ? ': it was made by a newer version of pods; upgrade pods' : ': export it with that version, or point --db at a server of that version'),
+    );
+  }
+
+  /** A server owns the data directory but did not answer yet: it may be starting or recovering. */
+  private async awaitExisting(layout: ServerLayout, pid: number): Promise<RunningServer> {
+    const answered = await waitUntil(async () => !(await isPostgres(pid)) || (await probe(layout.socketDir, 'postgres')) === 'ready', this.startTimeoutMs);
+    if (answered && (await isPostgres(pid))) return this.createDatabase(layout, false);
+    throw new ManagedStoreError(
+      answered
+        ? `the store server (pid ${pid}) stopped while starting: ${(await causeFromLog(layout.logFile, 0)) ?? 'see its log'} (log: ${layout.logFile})`
+        : `the store server (pid ${pid}) runs but does not answer on ${layout.socketDir}; \`pods store stop\` stops it (log: ${layout.logFile})`,
+    );
+  }
+
+  private async createDatabase(layout: ServerLayout, started: boolean): Promise<RunningServer> {
+    const client = new pg.Client({ host: layout.socketDir, user: 'pods', database: 'postgres' });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const found = await client.query(`select 1 from pg_database where datname = 'pods'`);
+      if (found.rowCount === 0) await client.query('create database pods');
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    return this.running(layout, started);
+  }
+}

