@@ -5,6 +5,7 @@ import { runCli } from './adapters/cli/run-cli.js';
 import { describeModelConfigError, modelConfigFromEnv } from './adapters/model/model-config.js';
 import { openContainer } from './composition/container.js';
 import { hostConfigFromEnv } from './composition/host-module.js';
+import { storeControlFor } from './composition/store-control.js';
 import { storeOpener } from './composition/store-config.js';
 
 // A reader that stops early (`pods history a | head -1`) is not an error of ours; the
@@ -28,12 +29,14 @@ if (!tuning.ok) {
 const host = { config: tuning.value, ...(model.value ? { model: model.value } : {}) };
 // Store progress (first run, the service user) goes to stderr: stdout may be JSON for a script.
 const notice = (line: string): void => void process.stderr.write(`pods: ${line}\n`);
+const source = { env: process.env, homedir: homedir(), cwd: process.cwd() };
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),
-  openStore: storeOpener({ env: process.env, homedir: homedir(), cwd: process.cwd() }, (store) => openContainer(store, host, notice)),
+  openStore: storeOpener(source, (store) => openContainer(store, host, notice)),
+  storeControl: storeControlFor(source, notice),
   io: {
     stdin: process.stdin,
     stdout: process.stdout,

@@ -27,6 +27,7 @@ import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { ManagedPostgres } from '../adapters/persistence/managed-postgres/managed-postgres.js';
 import { hostModule, type HostOptions } from './host-module.js';
+import { hasLegacyPgliteStore, legacyPgliteDir } from './store-control.js';
 import { kyselyStoreModule, openSqlStore } from './postgres-store.js';
 
 /** Where everything lives: SPEC §1 "Store". `managed`: the local server under `home` (`$PODS_HOME`). */
@@ -59,6 +60,14 @@ const memoryStore = new ContainerModule(({ bind }) => {
   bind(HISTORY_FEED).toService(InMemoryUnitOfWork);
 });
 
+async function managedUrl(home: string, notices: StoreNotices): Promise<string> {
+  const { url } = await new ManagedPostgres({ home, report: notices }).ensureRunning();
+  if (await hasLegacyPgliteStore(home)) {
+    notices(`an earlier pods left a PGlite store in ${legacyPgliteDir(home)}; \`pods store import-pglite ${legacyPgliteDir(home)}\` copies its Pods into this store`);
+  }
+  return url;
+}
+
 export type OpenedContainer = {
   readonly container: Container;
   /** Releases the store (pool, embedded database); the container must not be used afterwards. */
@@ -77,7 +86,7 @@ export async function openContainer(store: StoreConfig, host: HostOptions = {}, 
       return { container, close: async () => container.unbindAllAsync() };
     case 'managed':
     case 'postgres': {
-      const url = store.kind === 'postgres' ? store.url : (await new ManagedPostgres({ home: store.home, report: notices }).ensureRunning()).url;
+      const url = store.kind === 'postgres' ? store.url : await managedUrl(store.home, notices);
       const sqlStore = await openSqlStore(url);
       container.load(applicationModule, hostModule(host), kyselyStoreModule(sqlStore.db, sqlStore.feed));
       return {

@@ -53,7 +53,7 @@ function kyselyUnitOfWorkTests(label: string, open: () => Promise<SqlTestStore>)
       expect(await inRun(s, (r) => r.pods.get(name('joined')))).toBeUndefined();
     });
 
-    it.skipIf(label !== 'postgres')('resolves a real deadlock between two units by rerunning the loser', async () => {
+    it('resolves a real deadlock between two units by rerunning the loser', async () => {
       await seedPods(s, 'ann', 'bob');
       let attempts = 0;
       const crossing = (first: string, second: string) =>

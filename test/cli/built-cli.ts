@@ -1,10 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ManagedPostgres } from '../../src/adapters/persistence/managed-postgres/managed-postgres.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -18,6 +19,8 @@ export type ProcessRun = { readonly code: number | null; readonly stdout: string
  */
 export async function buildCli() {
   const root = await mkdtemp(join(tmpdir(), 'pods-cli-'));
+  // Searchable, so that as root the store server's service user reaches each home's server directory.
+  await chmod(root, 0o755);
   const outDir = join(root, 'build');
   try {
     await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: repo });
@@ -31,9 +34,12 @@ export async function buildCli() {
   const main = join(outDir, 'src', 'main.js');
   const children = new Set<ChildProcess>();
 
+  const homes = new Set<string>();
+  /** A `PODS_HOME` of its own: its managed server (if a command starts one) is stopped on dispose. */
   const home = async (name: string): Promise<string> => {
     const dir = join(root, name);
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: 0o755 });
+    homes.add(dir);
     return dir;
   };
 
@@ -47,29 +53,6 @@ export async function buildCli() {
         else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
       });
     });
-  };
-
-  /** A long-lived process that opens the store under `podsHome` and holds it until released. */
-  const holdStore = async (podsHome: string) => {
-    const script = join(outDir, 'hold-store.mjs');
-    await writeFile(
-      script,
-      `import 'reflect-metadata';
-import { openContainer } from ${JSON.stringify(join(outDir, 'src', 'composition', 'container.js'))};
-const opened = await openContainer({ kind: 'pglite', dataDir: process.argv[2] });
-process.stdout.write('ready\\n');
-process.stdin.resume();
-process.stdin.on('end', async () => { await opened.close(); process.exit(0); });
-`,
-    );
-    const child = spawn(process.execPath, [script, join(podsHome, 'store')], { cwd: outDir, stdio: ['pipe', 'pipe', 'inherit'] });
-    children.add(child);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { children.delete(child); resolve(code); }));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
-      void exited.then((code) => reject(new Error(`store holder exited early (${code})`)));
-    });
-    return { release: async () => { child.stdin.end(); return exited; } };
   };
 
   /** A long-running `pods …` process (e.g. `serve`), with its output collected as it comes. */
@@ -99,7 +82,8 @@ process.stdin.on('end', async () => { await opened.close(); process.exit(0); });
 
   const dispose = async (): Promise<void> => {
     for (const child of children) child.kill('SIGKILL');
+    await Promise.all([...homes].map((dir) => new ManagedPostgres({ home: dir }).stop().catch(() => undefined)));
     await rm(root, { recursive: true, force: true });
   };
-  return { main, pods, home, holdStore, start, dispose };
+  return { main, root, pods, home, start, dispose };
 }

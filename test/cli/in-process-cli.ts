@@ -2,6 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../../src/adapters/cli/run-cli.js';
 import { openContainer, type OpenedContainer, type StoreConfig } from '../../src/composition/container.js';
 import { storeOpener } from '../../src/composition/store-config.js';
+import { storeControlFor } from '../../src/composition/store-control.js';
 
 export type CliRun = { readonly code: number; readonly stdout: string; readonly stderr: string };
 
@@ -28,7 +29,9 @@ export function inProcessCli(options: Options = {}) {
     stats.opened += 1;
     return { container: opened.container, close: async () => { stats.closed += 1; await opened.close(); } };
   };
-  const openStore = storeOpener({ env: options.env ?? {}, homedir: '/home/op', cwd: '/home/op/project' }, open);
+  const source = { env: options.env ?? {}, homedir: '/home/op', cwd: '/home/op/project' };
+  const openStore = storeOpener(source, open);
+  const storeControl = storeControlFor(source, () => undefined);
   return {
     stats,
     async run(...argv: string[]): Promise<CliRun> {
@@ -39,6 +42,7 @@ export function inProcessCli(options: Options = {}) {
         stderr: { write: (text: string) => (stderr += text) },
         cwd: '/home/op/project',
         openStore,
+        storeControl,
         io: { stdin: Readable.from([]), stdout: new PassThrough(), onSignal: () => () => undefined },
       });
       return { code, stdout, stderr };

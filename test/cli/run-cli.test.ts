@@ -147,13 +147,13 @@ describe('pods (in process, one memory store)', () => {
   it('prints help on stdout with exit 0, listing only commands that exist', async () => {
     const help = await cli.run('--help');
     expect(help.code).toBe(0);
-    for (const name of ['tui', 'create', 'ls', 'peer', 'unpeer', 'tool', 'history', 'explain', 'serve']) expect(help.stdout).toContain(`\n  ${name} `);
+    for (const name of ['tui', 'create', 'ls', 'peer', 'unpeer', 'tool', 'history', 'explain', 'serve', 'store']) expect(help.stdout).toContain(`\n  ${name} `);
     const peer = await cli.run('help', 'peer');
     expect(peer.stdout).toMatch(/^Usage: pods \[--db URL\] peer A B\n/);
     expect(await cli.run('peer', '--help')).toEqual(peer);
   });
 
-  it('picks the store from --db, then PODS_DATABASE_URL, then PGlite under PODS_HOME', async () => {
+  it('picks the store from --db, then PODS_DATABASE_URL, then the managed server under PODS_HOME', async () => {
     await cli.run('ls', '--db', 'memory');
     await cli.run('ls');
     const fromEnv = inProcessCli({ env: { PODS_DATABASE_URL: 'postgres://127.0.0.1/pods', PODS_HOME: '/var/pods' } });
@@ -162,7 +162,7 @@ describe('pods (in process, one memory store)', () => {
     await fromEnv.run('--db', 'memory', 'ls');
     expect([...cli.stats.configs, ...fromEnv.stats.configs]).toEqual([
       { kind: 'memory' },
-      { kind: 'pglite', dataDir: '/home/op/.pods/store' },
+      { kind: 'managed', home: '/home/op/.pods' },
       { kind: 'postgres', url: 'postgresql://db.internal/pods' },
       { kind: 'postgres', url: 'postgres://127.0.0.1/pods' },
       { kind: 'memory' },
@@ -183,14 +183,14 @@ describe('pods store failures', () => {
   it('turns a store that cannot be opened into one line and exit 2', async () => {
     const cli = failing(new Error('EACCES: permission denied\n    at mkdir (node:fs:1)'));
     expect(await cli.run('ls')).toEqual({
-      code: 2, stdout: '', stderr: 'pods ls: cannot open the PGlite store at /home/op/.pods/store: EACCES: permission denied\n',
+      code: 2, stdout: '', stderr: 'pods ls: cannot open the pods store under /home/op/.pods: EACCES: permission denied\n',
     });
     expect(cli.stats).toMatchObject({ opened: 0, closed: 0 });
   });
 
   it('names the store once when the store\'s own error already does', async () => {
-    const cli = failing(new Error('the PGlite store at /home/op/.pods/store is in use by another process (pid 4242)'));
-    expect((await cli.run('ls')).stderr).toBe('pods ls: the PGlite store at /home/op/.pods/store is in use by another process (pid 4242)\n');
+    const cli = failing(new Error('the store in /home/op/.pods/server/data was written by PostgreSQL 19, and this pods bundles PostgreSQL 18.4'));
+    expect((await cli.run('ls')).stderr).toBe('pods ls: the store in /home/op/.pods/server/data was written by PostgreSQL 19, and this pods bundles PostgreSQL 18.4\n');
   });
 
   it('names the first cause of a connection refused on every address, never the password', async () => {
@@ -205,7 +205,7 @@ describe('pods store failures', () => {
     const cli = inProcessCli();
     expect(await cli.run('ls', '--db', 'sqlite:x.db')).toEqual({
       code: 2, stdout: '',
-      stderr: 'pods ls: --db: unsupported store sqlite:x.db: expected `memory` or a postgres:// URL (leave it unset for the PGlite store under $PODS_HOME); see `pods --help`\n',
+      stderr: 'pods ls: --db: unsupported store sqlite:x.db: expected `memory` or a postgres:// URL (leave it unset for the local server under $PODS_HOME); see `pods --help`\n',
     });
     expect(cli.stats.configs).toEqual([]);
   });

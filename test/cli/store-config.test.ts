@@ -8,17 +8,17 @@ const message = (s: StoreSource): string => {
 };
 
 describe('storeConfigFrom', () => {
-  it('defaults to PGlite under ~/.pods/store', () => {
-    expect(storeConfigFrom(source())).toEqual({ ok: true, value: { kind: 'pglite', dataDir: '/home/op/.pods/store' } });
+  it('defaults to the managed server under ~/.pods', () => {
+    expect(storeConfigFrom(source())).toEqual({ ok: true, value: { kind: 'managed', home: '/home/op/.pods' } });
   });
 
   it('puts the default store under PODS_HOME, resolving a relative one against the working directory', () => {
-    expect(storeConfigFrom(source({ env: { PODS_HOME: '/data/pods' } }))).toEqual({ ok: true, value: { kind: 'pglite', dataDir: '/data/pods/store' } });
-    expect(storeConfigFrom(source({ env: { PODS_HOME: 'state' } }))).toEqual({ ok: true, value: { kind: 'pglite', dataDir: '/srv/work/state/store' } });
+    expect(storeConfigFrom(source({ env: { PODS_HOME: '/data/pods' } }))).toEqual({ ok: true, value: { kind: 'managed', home: '/data/pods' } });
+    expect(storeConfigFrom(source({ env: { PODS_HOME: 'state' } }))).toEqual({ ok: true, value: { kind: 'managed', home: '/srv/work/state' } });
   });
 
   it('treats empty variables as unset', () => {
-    expect(storeConfigFrom(source({ env: { PODS_DATABASE_URL: '', PODS_HOME: '' } }))).toEqual({ ok: true, value: { kind: 'pglite', dataDir: '/home/op/.pods/store' } });
+    expect(storeConfigFrom(source({ env: { PODS_DATABASE_URL: '', PODS_HOME: '' } }))).toEqual({ ok: true, value: { kind: 'managed', home: '/home/op/.pods' } });
   });
 
   it('selects memory and postgres from --db or PODS_DATABASE_URL', () => {
@@ -34,11 +34,12 @@ describe('storeConfigFrom', () => {
   });
 
   it.each([
-    [{ db: 'mysql://h/db' }, '--db: unsupported store mysql://h/db: expected `memory` or a postgres:// URL (leave it unset for the PGlite store under $PODS_HOME)'],
-    [{ db: '' }, '--db: empty store URL: expected `memory` or a postgres:// URL (leave it unset for the PGlite store under $PODS_HOME)'],
-    [{ db: 'MEMORY' }, '--db: unsupported store MEMORY: expected `memory` or a postgres:// URL (leave it unset for the PGlite store under $PODS_HOME)'],
+    [{ db: 'mysql://h/db' }, '--db: unsupported store mysql://h/db: expected `memory` or a postgres:// URL (leave it unset for the local server under $PODS_HOME)'],
+    [{ db: '' }, '--db: empty store URL: expected `memory` or a postgres:// URL (leave it unset for the local server under $PODS_HOME)'],
+    [{ db: 'MEMORY' }, '--db: unsupported store MEMORY: expected `memory` or a postgres:// URL (leave it unset for the local server under $PODS_HOME)'],
     [{ db: 'postgres://h:99999/db' }, '--db: unsupported store postgres://h:99999/db: not a valid URL'],
-    [{ env: { PODS_DATABASE_URL: 'file:/tmp/x' } }, 'PODS_DATABASE_URL: unsupported store file:/tmp/x: expected `memory` or a postgres:// URL (leave it unset for the PGlite store under $PODS_HOME)'],
+    [{ db: 'pglite:/old/store' }, '--db: unsupported store pglite:/old/store: PGlite is no longer a store; `pods store import-pglite DIR` copies such a store into the default one'],
+    [{ env: { PODS_DATABASE_URL: 'file:/tmp/x' } }, 'PODS_DATABASE_URL: unsupported store file:/tmp/x: expected `memory` or a postgres:// URL (leave it unset for the local server under $PODS_HOME)'],
   ])('refuses %j', (overrides, expected) => {
     expect(message(source(overrides))).toBe(expected);
   });

@@ -47,12 +47,16 @@ describe.each(stores)('the composition root (%s)', (_label, config) => {
 
       // The operator drives a's builtin model to call the tool; b's host answers from the feed.
       await container.get(SubmitOperatorInput).execute({ pod: name('a'), text: body('/tool SendToPeerPod {"name":"b","message":"hello b"}') });
-      let history: readonly HistoryEntry[] = [];
-      for (let i = 0; i < 200 && !history.some((e) => e.kind === 'assistant_message'); i++) {
-        await new Promise((r) => setTimeout(r, 10));
-        const read = await container.get(ReadHistory).execute({ pod: name('b') });
-        history = read.ok ? read.value : [];
-      }
+      // Both turns run at once on a server store: wait for b's answer and for a's turn to end.
+      const answered = async (pod: string): Promise<readonly HistoryEntry[]> => {
+        for (const until = Date.now() + 20_000; ; await new Promise((r) => setTimeout(r, 10))) {
+          const read = await container.get(ReadHistory).execute({ pod: name(pod) });
+          const entries = read.ok ? read.value : [];
+          if (entries.some((e) => e.kind === 'assistant_message') || Date.now() > until) return entries;
+        }
+      };
+      const history = await answered('b');
+      await answered('a');
       expect(history.map((e) => e.kind)).toEqual(['peer_message', 'assistant_message']);
       expect(history[1]).toMatchObject({ text: expect.stringContaining('hello b') });
       const a = await container.get(ReadHistory).execute({ pod: name('a') });

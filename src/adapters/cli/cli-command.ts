@@ -30,6 +30,43 @@ export type CommandContext = { readonly container: Container; readonly out: CliO
 /** A parsed command, ready to run against an open store. */
 export type CommandRun = (context: CommandContext) => Promise<ExitCode>;
 
+/** What `pods store status` reports of the managed local server. */
+export type StoreServerStatus = {
+  readonly running: boolean;
+  readonly initialized: boolean;
+  readonly pid?: number;
+  readonly socketDir: string;
+  readonly dataDir: string;
+  readonly logFile: string;
+  readonly sizeBytes: number;
+  readonly version?: string;
+  readonly connections?: number;
+  readonly startedAt?: Date;
+  readonly user?: string;
+};
+
+/** What `pods store import-pglite` copied. */
+export type ImportSummary = { readonly pods: number; readonly relations: number; readonly children: number; readonly entries: number; readonly audits: number };
+
+/**
+ * The managed local server's lifecycle, for `pods store`: the composition root provides it
+ * for the store `--db` selects, and refuses (throws a one-line Error) when that is not the
+ * managed store. Failures are thrown as one-line Errors too.
+ */
+export type StoreControl = {
+  readonly home: string;
+  readonly status: () => Promise<StoreServerStatus>;
+  readonly start: () => Promise<{ readonly started: boolean; readonly pid: number | undefined }>;
+  readonly stop: () => Promise<{ readonly stopped: false } | { readonly stopped: true; readonly pid: number; readonly connections: number }>;
+  /** Copies every Pod, relation and history of a PGlite store (made by an earlier pods) into this one. */
+  readonly importPglite: (dir: string) => Promise<ImportSummary>;
+};
+
+export type ControlContext = { readonly control: StoreControl; readonly out: CliOutput };
+
+/** A parsed command that manages the store itself instead of opening it. */
+export type ControlRun = { readonly control: (context: ControlContext) => Promise<ExitCode> };
+
 /**
  * One `pods` command: its help text, its options, and a parser that rejects bad input
  * before any store is opened.
@@ -44,7 +81,7 @@ export type CliCommand = {
   readonly options?: NonNullable<ParseArgsConfig['options']>;
   /** Help lines for `options`, e.g. `--json   print JSON`. */
   readonly optionHelp?: readonly (readonly [string, string])[];
-  readonly parse: (args: CommandArgs) => Result<CommandRun, string>;
+  readonly parse: (args: CommandArgs) => Result<CommandRun | ControlRun, string>;
 };
 
 /** A use case said no: its reason on stderr, exit 1. */

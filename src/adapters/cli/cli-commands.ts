@@ -5,11 +5,12 @@ import { historyCommand } from './commands/history-command.js';
 import { lsCommand } from './commands/ls-command.js';
 import { peerCommand } from './commands/peer-command.js';
 import { serveCommand } from './commands/serve-command.js';
+import { storeCommand } from './commands/store-command.js';
 import { toolCommand } from './commands/tool-command.js';
 import { tuiCommand } from './commands/tui-command.js';
 import { unpeerCommand } from './commands/unpeer-command.js';
 
 /** Every `pods` command, in the order help lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [
-  tuiCommand, createCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, explainCommand, serveCommand,
+  tuiCommand, createCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, explainCommand, serveCommand, storeCommand,
 ];

@@ -1,5 +1,5 @@
 import type { Container } from 'inversify';
-import { EXIT, type ExitCode, type ProcessIo } from './cli-command.js';
+import { EXIT, type CommandRun, type ExitCode, type ProcessIo, type StoreControl } from './cli-command.js';
 import { CLI_COMMANDS } from './cli-commands.js';
 import { cliOutput, type TextSink } from './cli-output.js';
 import { errorMessage } from '../error-message.js';
@@ -24,6 +24,8 @@ export type CliEnvironment = {
   readonly stderr: TextSink;
   readonly cwd: string;
   readonly openStore: StoreOpener;
+  /** The managed server's lifecycle for the store `--db` selects; throws a one-line Error for any other store. */
+  readonly storeControl: (db: string | undefined) => StoreControl;
   readonly io: ProcessIo;
 };
 
@@ -45,11 +47,25 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
       return EXIT.usage;
     }
     case 'run':
-      return runWithStore(line, environment);
+      return typeof line.run === 'function' ? runWithStore(line, line.run, environment) : runControl(line, line.run.control, environment);
   }
 }
 
-async function runWithStore(line: Extract<CommandLine, { type: 'run' }>, environment: CliEnvironment): Promise<ExitCode> {
+async function runControl(
+  line: Extract<CommandLine, { type: 'run' }>,
+  run: (context: { control: StoreControl; out: ReturnType<typeof cliOutput> }) => Promise<ExitCode>,
+  environment: CliEnvironment,
+): Promise<ExitCode> {
+  const out = cliOutput(environment.stdout, environment.stderr, `pods ${line.command.name}`);
+  try {
+    return await run({ control: environment.storeControl(line.db), out });
+  } catch (error) {
+    out.fail(errorMessage(error));
+    return EXIT.usage;
+  }
+}
+
+async function runWithStore(line: Extract<CommandLine, { type: 'run' }>, run: CommandRun, environment: CliEnvironment): Promise<ExitCode> {
   const out = cliOutput(environment.stdout, environment.stderr, `pods ${line.command.name}`);
   let opened: OpenedStore;
   try {
@@ -60,7 +76,7 @@ async function runWithStore(line: Extract<CommandLine, { type: 'run' }>, environ
   }
   let code: ExitCode;
   try {
-    code = await line.run({ container: opened.container, out, io: environment.io });
+    code = await run({ container: opened.container, out, io: environment.io });
   } catch (error) {
     // Use cases return refusals; a throw is the store failing under us (or a bug).
     out.fail(`could not complete: ${errorMessage(error)}`);

@@ -1,0 +1,99 @@
+import { displayValue } from '../../../domain/display.js';
+import { err, ok } from '../../../domain/result.js';
+import { flag } from '../argument-readers.js';
+import { EXIT, type CliCommand, type ControlRun, type StoreServerStatus } from '../cli-command.js';
+import type { CliOutput } from '../cli-output.js';
+import { printable } from '../printable.js';
+import { renderTable } from '../render-table.js';
+
+const ACTIONS = ['status', 'start', 'stop', 'import-pglite'] as const;
+
+export const storeCommand: CliCommand = {
+  name: 'store',
+  usage: 'store status|start|stop|import-pglite DIR',
+  summary: 'the local store server: its state, start, stop, import an old store',
+  details:
+    'The default store is a PostgreSQL server that pods runs under $PODS_HOME, reachable only\n' +
+    'through a Unix socket there. The first pods command that needs it creates it and starts\n' +
+    'the server; every later command, TUI and host connects to the same one. It keeps running\n' +
+    'after they exit (a few tens of MB), until `pods store stop` or a reboot; the next pods\n' +
+    'command starts it again.\n\n' +
+    '  status          running or not, pid, socket, data directory and size, version,\n' +
+    '                  connections, and the system user it runs as under root (--json: an object)\n' +
+    '  start           start it now (nothing happens if it runs)\n' +
+    '  stop            stop it; connected TUIs and hosts lose the store until it is back\n' +
+    '  import-pglite DIR  copy the Pods, relations and histories of a PGlite store made by an\n' +
+    '                  earlier pods (default location: $PODS_HOME/store) into this one, in one\n' +
+    '                  transaction; refused if a Pod of the same name exists here\n\n' +
+    'Only for the managed store: with --db or PODS_DATABASE_URL set, it is refused.\n\n' +
+    'Exit codes: 0 done; 2 usage error, another store selected, or the server failed.',
+  options: { json: { type: 'boolean' } },
+  optionHelp: [['--json', 'status: print a JSON object']],
+  parse(args) {
+    const [action, ...rest] = args.positionals;
+    if (action === undefined) return err(`expected an action: ${ACTIONS.join(', ')}`);
+    if (!(ACTIONS as readonly string[]).includes(action)) return err(`unknown action \`${displayValue(action)}\`; expected ${ACTIONS.join(', ')}`);
+    if (action === 'import-pglite' ? rest.length !== 1 : rest.length !== 0) {
+      return err(action === 'import-pglite' ? 'import-pglite takes one argument, the PGlite store directory' : `${action} takes no arguments`);
+    }
+    const json = flag(args, 'json');
+    if (json && action !== 'status') return err('--json is only for `store status`');
+    return ok(controlRun(action as (typeof ACTIONS)[number], rest[0] ?? '', json, args.cwd));
+  },
+};
+
+function controlRun(action: (typeof ACTIONS)[number], dir: string, json: boolean, cwd: string): ControlRun {
+  return {
+    control: async ({ control, out }) => {
+      switch (action) {
+        case 'status': {
+          const status = await control.status();
+          if (json) out.json(status);
+          else printStatus(out, status, control.home);
+          return EXIT.ok;
+        }
+        case 'start': {
+          const { started, pid } = await control.start();
+          out.line(started ? `started the store server (pid ${pid ?? '?'})` : `the store server already runs (pid ${pid ?? '?'})`);
+          return EXIT.ok;
+        }
+        case 'stop': {
+          const outcome = await control.stop();
+          if (!outcome.stopped) out.line('the store server is not running; nothing to stop');
+          else out.line(`stopped the store server (pid ${outcome.pid}); ${outcome.connections} connection(s) were closed`);
+          return EXIT.ok;
+        }
+        case 'import-pglite': {
+          const from = dir.startsWith('/') ? dir : `${cwd}/${dir}`;
+          const copied = await control.importPglite(from);
+          out.line(
+            `imported ${copied.pods} Pod(s), ${copied.relations} peer relation(s), ${copied.children} child edge(s), ` +
+              `${copied.entries} history entries and ${copied.audits} audit record(s) from ${printable(from)}`,
+          );
+          return EXIT.ok;
+        }
+      }
+    },
+  };
+}
+
+function printStatus(out: CliOutput, s: StoreServerStatus, home: string): void {
+  const state = !s.initialized
+    ? 'not created yet (the first pods command that needs the store creates it)'
+    : s.running
+      ? `running, pid ${s.pid}${s.startedAt ? `, since ${s.startedAt.toISOString()}` : ''}`
+      : 'stopped (any pods command, or `pods store start`, starts it)';
+  const rows: [string, string][] = [
+    ['server', state],
+    ['home', home],
+    ['socket', `${s.socketDir} (Unix socket only, no TCP port)`],
+    ['data', `${s.dataDir} (${megabytes(s.sizeBytes)})`],
+    ['log', s.logFile],
+  ];
+  if (s.version) rows.push(['version', `PostgreSQL ${s.version}`]);
+  if (s.connections !== undefined) rows.push(['connections', String(s.connections)]);
+  if (s.user) rows.push(['runs as', `${s.user} (PostgreSQL refuses to run as root)`]);
+  for (const line of renderTable(rows.map(([k, v]) => [`${k}:`, printable(v)]))) out.line(line);
+}
+
+const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;

@@ -1,0 +1,56 @@
+import { rename, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { StoreControl } from '../adapters/cli/cli-command.js';
+import { ManagedPostgres } from '../adapters/persistence/managed-postgres/managed-postgres.js';
+import { openPostgresStore } from '../adapters/persistence/postgres/open-postgres-store.js';
+import type { StoreNotices } from './container.js';
+import { describeInvalidStoreUrl, describeStore, storeConfigFrom, type StoreSource } from './store-config.js';
+
+/** Where an earlier pods kept its PGlite store: `$PODS_HOME/store`. */
+export const legacyPgliteDir = (home: string): string => join(home, 'store');
+
+/**
+ * `pods store …` for the store the command line selects: only the managed server has a
+ * lifecycle of its own, so any other selection is refused in one line.
+ */
+export function storeControlFor(source: Omit<StoreSource, 'db'>, notices: StoreNotices): (db: string | undefined) => StoreControl {
+  return (db) => {
+    const config = storeConfigFrom({ ...source, db });
+    if (!config.ok) throw new Error(`${describeInvalidStoreUrl(config.error)}; see \`pods --help\``);
+    if (config.value.kind !== 'managed') {
+      throw new Error(`${describeStore(config.value)} is selected (${db !== undefined ? '--db' : 'PODS_DATABASE_URL'}); \`pods store\` manages only the local server under $PODS_HOME`);
+    }
+    const home = config.value.home;
+    const server = new ManagedPostgres({ home, report: notices });
+    return {
+      home,
+      status: () => server.status(),
+      start: async () => {
+        const running = await server.ensureRunning();
+        return { started: running.started, pid: running.pid };
+      },
+      stop: () => server.stop(),
+      importPglite: async (dir) => {
+        const from = resolve(dir);
+        const { importPgliteStore } = await import('../adapters/persistence/pglite-import/import-pglite-store.js');
+        const store = await openPostgresStore((await server.ensureRunning()).url);
+        try {
+          const summary = await importPgliteStore(from, store.db, notices);
+          if (from === legacyPgliteDir(home)) {
+            const aside = `${from}.imported-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+            await rename(from, aside);
+            notices(`moved the imported PGlite store to ${aside}`);
+          }
+          return summary;
+        } finally {
+          await store.close();
+        }
+      },
+    };
+  };
+}
+
+/** Whether an earlier pods left a PGlite store at the default location that was never imported. */
+export async function hasLegacyPgliteStore(home: string): Promise<boolean> {
+  return stat(join(legacyPgliteDir(home), 'PG_VERSION')).then(() => true, () => false);
+}
