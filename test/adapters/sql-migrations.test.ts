@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely, sql, type Migration } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
+import { randomUUID } from 'node:crypto';
+import { Kysely, PostgresDialect, sql, type Migration } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/adapters/persistence/postgres/migrate-to-latest.js';
 import { MIGRATIONS } from '../../src/adapters/persistence/postgres/migrations/migrations.js';
-import { SQL_TABLES } from '../support/test-stores.js';
+import { MANAGED_SERVER, SQL_TABLES, urlWithSchema } from '../support/test-stores.js';
 
 /** What a later release would append: a new column with a default, so old rows stay valid. */
 const m0002: Migration = {
@@ -16,15 +13,18 @@ const m0002: Migration = {
   },
 };
 
-async function openDb(dir: string): Promise<Kysely<any>> {
-  return new Kysely<any>({ dialect: new PGliteDialect(await PGlite.create(dir)) });
+/** A fresh connection to the test schema: what a new process of another version would open. */
+async function openDb(url: string): Promise<Kysely<any>> {
+  return new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
 }
 
 const tablesOf = async (db: Kysely<any>) =>
   (await db.introspection.getTables()).map((t) => t.name).sort();
 
-describe('schema migrations (PGlite on disk)', () => {
-  let dir: string;
+describe('schema migrations (a private schema on the managed server)', () => {
+  const schema = `migrations_${randomUUID().replaceAll('-', '')}`;
+  const url = urlWithSchema(MANAGED_SERVER.url, schema);
+  const admin = new pg.Pool({ connectionString: MANAGED_SERVER.url, max: 1 });
   let db: Kysely<any> | undefined;
   const current = () => {
     if (!db) throw new Error('store not open');
@@ -32,16 +32,17 @@ describe('schema migrations (PGlite on disk)', () => {
   };
   const reopen = async () => {
     await db?.destroy();
-    db = await openDb(dir);
+    db = await openDb(url);
     return db;
   };
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'pods-migrations-'));
-    db = await openDb(dir);
+    await admin.query(`create schema ${schema}`);
+    db = await openDb(url);
   });
   afterAll(async () => {
     await db?.destroy();
-    await rm(dir, { recursive: true, force: true });
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
   });
 
   // The tests below build on each other: one store goes from empty to upgraded.
