@@ -2,7 +2,7 @@ import type { CliCommand } from './cli-command.js';
 import { renderTable } from './render-table.js';
 
 const GLOBAL_OPTION_HELP: readonly (readonly [string, string])[] = [
-  ['--db URL', 'the store: `memory`, or a postgres:// URL (default: PGlite under $PODS_HOME/store)'],
+  ['--db URL', 'the store: `memory`, or a postgres:// URL (default: the local server pods runs under $PODS_HOME)'],
   ['-h, --help', 'show help'],
 ];
 
