@@ -8,55 +8,79 @@ import { openContainer, type OpenedContainer } from '../src/composition/containe
 export type BenchStore = {
   readonly label: string;
   readonly opened: OpenedContainer;
-  /** The server store's URL, for benchmarks that start a second process on it. */
-  readonly url?: string;
+  /** The store's URL, for benchmarks that start a second process on it. */
+  readonly url: string;
   readonly dispose: () => Promise<void>;
+};
+
+export type BenchServer = {
+  readonly label: string;
+  readonly url: string;
+  /** The postmaster, when this bench started the server (for its memory). */
+  readonly pid?: number;
+  readonly stop: () => Promise<void>;
 };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
-/** The managed local server in a temporary `PODS_HOME`, stopped and removed afterwards. */
-export async function managedBenchStore(): Promise<BenchStore> {
+/** The managed local server in a temporary `PODS_HOME`; `stop` stops it and removes the home. */
+export async function startManagedServer(): Promise<BenchServer & { readonly home: string }> {
   const home = await mkdtemp(join(tmpdir(), 'pods-bench-'));
-  await chmod(home, 0o755); // as root, the server's service user passes through
   const server = new ManagedPostgres({ home });
-  const { url } = await server.ensureRunning();
-  const opened = await openContainer({ kind: 'postgres', url });
-  return {
-    label: 'managed (local server, Unix socket)',
-    opened,
-    url,
-    dispose: async () => {
-      await opened.close();
+  const stop = async () => {
+    try {
       await server.stop();
+    } finally {
       await rm(home, { recursive: true, force: true });
-    },
+    }
   };
+  try {
+    await chmod(home, 0o755); // as root, the server's service user passes through
+    const { url, pid } = await server.ensureRunning();
+    return { label: 'managed (Unix socket)', url, home, ...(pid ? { pid } : {}), stop };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
 }
 
-/** A private schema on a loopback server, dropped afterwards; the store is pods' own pool (10 connections). */
-export async function serverBenchStore(url: string): Promise<BenchStore> {
+/**
+ * A private schema on a local server (the managed one through its socket, or a loopback
+ * TCP one), dropped afterwards; the store is pods' own pool (10 connections), the same
+ * code path either way.
+ */
+export async function serverBenchStore(url: string, label: string): Promise<BenchStore> {
   const parsed = new URL(url);
-  if (!LOOPBACK.has(parsed.hostname)) throw new Error(`the benchmark only runs against a loopback server, not ${parsed.hostname}`);
+  const socket = parsed.searchParams.get('host')?.startsWith('/') ?? false;
+  if (!socket && !LOOPBACK.has(parsed.hostname)) throw new Error(`the benchmark only runs against a local server, not ${parsed.hostname}`);
   const schema = `bench_${process.pid}_${Date.now()}`;
   const admin = new pg.Pool({ connectionString: url, max: 1 });
+  admin.on('error', () => undefined);
+  const drop = async () => {
+    try {
+      await admin.query(`drop schema if exists ${schema} cascade`);
+    } finally {
+      await admin.end();
+    }
+  };
   await admin.query(`create schema ${schema}`);
   parsed.searchParams.set('options', `-c search_path=${schema}`);
   try {
     const opened = await openContainer({ kind: 'postgres', url: parsed.toString() });
     return {
-      label: 'postgres (loopback server)',
+      label,
       opened,
       url: parsed.toString(),
       dispose: async () => {
-        await opened.close();
-        await admin.query(`drop schema ${schema} cascade`);
-        await admin.end();
+        try {
+          await opened.close();
+        } finally {
+          await drop();
+        }
       },
     };
   } catch (error) {
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
+    await drop().catch(() => undefined);
     throw error;
   }
 }

@@ -13,7 +13,7 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 export type ProcessRun = { readonly code: number | null; readonly stdout: string; readonly stderr: string };
 
 /**
- * The CLI as users run it: `src` compiled by `tsconfig.build.json`, started with `node`.
+ * The CLI as users run it: `src` compiled by `tsconfig.build.json` and bundled, started with `node`.
  * It is compiled into a private temp dir rather than `dist/`, so a concurrent build cannot
  * swap files under the test; that dir gets the package's module type and its node_modules.
  */
@@ -31,7 +31,9 @@ export async function buildCli() {
   }
   await writeFile(join(outDir, 'package.json'), '{ "type": "module" }\n');
   await symlink(join(repo, 'node_modules'), join(outDir, 'node_modules'), 'dir');
-  const main = join(outDir, 'src', 'main.js');
+  // What `npm start` and the `pods` bin run: the compiled CLI bundled into one module.
+  const main = join(outDir, 'pods.mjs');
+  await promisify(execFile)(process.execPath, [join(repo, 'tools', 'bundle', 'bundle.mjs'), join(outDir, 'src', 'main.js'), main], { cwd: repo });
   const children = new Set<ChildProcess>();
 
   const homes = new Set<string>();

@@ -3,7 +3,7 @@ import { chmod, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { acquirePidFileLock, isAlive } from '../../system/pid-file-lock.js';
+import { acquirePidFileLock } from '../../system/pid-file-lock.js';
 import { ManagedStoreError } from './managed-store-error.js';
 import { makeDirectory } from './make-directory.js';
 import { locatePostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
@@ -70,7 +70,7 @@ export class ManagedPostgres {
       if (pid === undefined || !(await isPostgres(pid))) return { stopped: false };
       const { connections } = await serverStatus(layout);
       process.kill(pid, 'SIGINT');
-      if (!(await waitUntil(async () => !isAlive(pid), 30_000))) {
+      if (!(await waitUntil(async () => !(await isPostgres(pid)), 30_000))) {
         throw new ManagedStoreError(`the store server (pid ${pid}) did not stop within 30 s; see ${layout.logFile}`);
       }
       return { stopped: true, pid, connections: connections ?? 0 };

@@ -91,14 +91,24 @@ export async function postmasterPid(dataDir: string): Promise<number | undefined
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-/** Whether `pid` is a PostgreSQL server, not an unrelated process that reuses the number after a reboot. */
+/**
+ * Whether `pid` is a PostgreSQL server, not an unrelated process that reuses the number after
+ * a reboot, nor a zombie: a killed server whose parent (init, once the pods process that
+ * started it is gone) has not reaped it yet still answers kill(pid, 0), and in a container
+ * without an init it stays so for good.
+ */
 export async function isPostgres(pid: number): Promise<boolean> {
   if (!isAlive(pid)) return false;
-  const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(async () => {
-    const { stdout } = await promisify(execFile)('ps', ['-p', String(pid), '-o', 'comm=']).catch(() => ({ stdout: '' }));
-    return stdout;
-  });
-  return /postgres/.test(comm);
+  // `/proc/PID/stat` reads `PID (NAME) STATE …`; `ps` tells the same where there is no /proc.
+  const seen = await readFile(`/proc/${pid}/stat`, 'utf8').then(
+    (text) => ({ state: text.slice(text.lastIndexOf(')') + 2).charAt(0), name: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')) }),
+    async () => {
+      const { stdout } = await promisify(execFile)('ps', ['-p', String(pid), '-o', 'stat=,comm=']).catch(() => ({ stdout: '' }));
+      const [state = '', ...name] = stdout.trim().split(/\s+/);
+      return { state: state.charAt(0), name: name.join(' ') };
+    },
+  );
+  return seen.state !== 'Z' && /postgres/.test(seen.name);
 }
 
 /**

@@ -1,7 +1,5 @@
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import { errorMessage } from '../../error-message.js';
 import { acquirePidFileLock, type PidFileLock } from '../../system/pid-file-lock.js';
 import type { Database } from '../postgres/database.js';
@@ -23,6 +21,8 @@ export async function openPgliteSource(dataDir: string): Promise<PgliteSource> {
   });
   let db: Kysely<Database> | undefined;
   try {
+    // Loaded here, not at start-up: only this command ever needs WebAssembly PostgreSQL.
+    const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
     db = new Kysely<Database>({ dialect: new PGliteDialect(await PGlite.create(dir)) });
     await migrateToLatest(db);
   } catch (error) {
