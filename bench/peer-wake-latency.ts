@@ -10,6 +10,7 @@ import { MessageBody } from '../src/domain/message-body.js';
 import { PodName } from '../src/domain/pod-name.js';
 import { PING_PONG_LIMIT } from '../src/domain/ping-pong-breaker.js';
 import type { BenchStore } from './bench-stores.js';
+import { within } from './deadline.js';
 import { latencyOf, type Latency } from './percentiles.js';
 
 export type WakeLatency = { readonly toTurnStart: Latency; readonly toAnswer: Latency };
@@ -45,12 +46,20 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
   });
   const exited = new Promise<void>((resolve) => host.once('exit', () => resolve()));
   try {
-    await Promise.race([ready, exited.then(() => Promise.reject(new Error('pods serve exited before serving')))]);
+    await within(30_000, '`pods serve` to log that it serves', Promise.race([ready, exited.then(() => Promise.reject(new Error('pods serve exited before serving')))]));
+    // Only an answer committed after this sample's message counts: a history read still in
+    // flight from the previous sample must not end this one.
     let answered: () => void = () => undefined;
+    let after = 0;
+    const lastSeq = async () => {
+      const r = await container.get(ReadHistory).execute({ pod: b, after });
+      return r.ok ? (r.value.at(-1)?.seq ?? after) : after;
+    };
     const stop = container.get(HISTORY_FEED).subscribe((pod) => {
       if (pod !== b) return;
-      void container.get(ReadHistory).execute({ pod: b }).then((r) => {
-        if (r.ok && r.value.at(-1)?.kind === 'assistant_message') answered();
+      const since = after;
+      void container.get(ReadHistory).execute({ pod: b, after: since }).then((r) => {
+        if (r.ok && since === after && r.value.some((e) => e.kind === 'assistant_message')) answered();
       });
     });
     const toTurnStart: number[] = [];
@@ -61,17 +70,22 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
         if ((i + warmup) % (PING_PONG_LIMIT - 1) === 0) {
           await container.get(SubmitOperatorInput).execute({ pod: a, text: MessageBody.unsafe('carry on') });
         }
+        after = await lastSeq();
         const starts = turnStarts.length;
+        let timer: NodeJS.Timeout | undefined;
         const done = new Promise<void>((resolve, reject) => {
           answered = resolve;
-          setTimeout(() => reject(new Error(`no answer from ${b} within ${SAMPLE_TIMEOUT_MS} ms`)), SAMPLE_TIMEOUT_MS).unref();
+          timer = setTimeout(() => reject(new Error(`no answer from ${b} within ${SAMPLE_TIMEOUT_MS} ms`)), SAMPLE_TIMEOUT_MS);
         });
         const t0 = performance.now();
         const sent = await container.get(PodTools).execute(a, 'SendToPeerPod', { name: b, message: `ping ${i}` });
         if (!sent.ok) throw new Error(sent.message);
-        await done;
+        await done.finally(() => clearTimeout(timer));
         const t1 = performance.now();
-        while (turnStarts.length === starts) await new Promise((r) => setTimeout(r, 1));
+        while (turnStarts.length === starts) {
+          if (performance.now() - t1 > SAMPLE_TIMEOUT_MS) throw new Error(`${b} answered but its host logged no turn start within ${SAMPLE_TIMEOUT_MS} ms`);
+          await new Promise((r) => setTimeout(r, 1));
+        }
         if (i < 0) continue;
         toAnswer.push(t1 - t0);
         toTurnStart.push((turnStarts[starts] ?? t1) - t0);
@@ -82,6 +96,10 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
     return { toTurnStart: latencyOf(toTurnStart), toAnswer: latencyOf(toAnswer) };
   } finally {
     host.kill('SIGTERM');
-    await exited;
+    const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
+    if (!gone) {
+      host.kill('SIGKILL');
+      throw new Error('pods serve did not stop within 10 s of SIGTERM');
+    }
   }
 }

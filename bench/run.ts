@@ -134,6 +134,7 @@ async function main(): Promise<void> {
   // 2. Start-up of the CLI and the TUI, each on its own managed server.
   console.log(`\nstart-up (load ${load()})`);
   const startup: StartUpReport = await startUp((line) => console.log(line));
+  console.log(`  entry: node ${startup.entry}`);
   console.log(`  method: ${startup.method === 'tmux' ? 'tmux 80×24 pane, polled every 5 ms for `main>`' : 'pipe: `pods tui` given `:quit`, timed to exit'}`);
   if (startup.methodFloorMs) console.log(`  method floor (sh prints the prompt at once)  ${spreadMs(startup.methodFloorMs)}`);
   for (const [i, c] of startup.cold.entries()) {
@@ -145,6 +146,12 @@ async function main(): Promise<void> {
   const peak = startup.warmPeakRssBytes;
   console.log(`  TUI peak RSS (VmHWM before :quit) p50 ${mib(peak.p50)}  max ${mib(peak.max)}   target ≤ 150 MB ${peak.max <= 150e6 ? '✓' : '✗'}`);
   for (const [command, s] of Object.entries(startup.cli)) console.log(`  ${command.padEnd(32)} ${spreadMs(s)}`);
+  const u = startup.unbundled;
+  if (u) {
+    console.log(`  for comparison, unbundled (node ${u.entry}):`);
+    console.log(`    TUI warm start                 ${spreadMs(u.warmMs)}   peak RSS max ${mib(u.warmPeakRssBytes.max)}`);
+    console.log(`    pods --help                    ${spreadMs(u.helpMs)}`);
+  }
   console.log(`\nload at the end ${load()}`);
 
   if (process.env['BENCH_JSON']) {

@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ManagedPostgres } from '../src/adapters/persistence/managed-postgres/managed-postgres.js';
@@ -9,8 +9,18 @@ import { defer, pollUntil, within } from './deadline.js';
 import { percentile } from './percentiles.js';
 import { statusBytes } from './process-memory.js';
 
-const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** What `tsc` makes; `package.json`'s `bin` may name a bundle of it instead. */
+const UNBUNDLED = join(ROOT, 'dist', 'src', 'main.js');
 const run = promisify(execFile);
+
+/** The `pods` that `npm install` links: `package.json`'s `bin.pods`, else the tsc output. */
+async function installedEntry(): Promise<string> {
+  const manifest = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { bin?: string | Record<string, string> };
+  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin?.['pods'];
+  const path = bin ? join(ROOT, bin) : UNBUNDLED;
+  return (await access(path).then(() => true, () => false)) ? path : UNBUNDLED;
+}
 
 const COLD_RUNS = 2;
 const WARM_RUNS = 5;
@@ -36,11 +46,15 @@ export type StartUpReport = {
   readonly method: 'tmux' | 'pipe';
   /** What the method itself costs: tmux showing a prompt printed at once by `sh`. */
   readonly methodFloorMs?: Spread;
+  /** The `pods` measured: `package.json`'s `bin`, relative to the repository. */
+  readonly entry: string;
   readonly cold: readonly TuiRun[];
   readonly warm: readonly TuiRun[];
   readonly warmMs: Spread;
   readonly warmPeakRssBytes: Spread;
   readonly cli: Readonly<Record<string, Spread>>;
+  /** The same warm start and `--help` through tsc's output, when `bin` names a bundle. */
+  readonly unbundled?: { readonly entry: string; readonly warmMs: Spread; readonly warmPeakRssBytes: Spread; readonly helpMs: Spread };
 };
 
 /** The environment of a pods child: no store or model override from the caller's shell. */
@@ -96,14 +110,14 @@ class Tmux {
 const PROMPT = /^main>/m;
 
 /** One TUI in an 80×24 tmux pane: time to prompt, a turn, `:pods`, peak RSS, `:quit`. */
-async function tuiInTmux(tmux: Tmux, session: string, home: string, promptMs: number): Promise<TuiRun> {
+async function tuiInTmux(tmux: Tmux, entry: string, session: string, home: string, promptMs: number): Promise<TuiRun> {
   const started = performance.now();
-  await tmux.cmd(['new-session', '-d', '-s', session, '-x', '80', '-y', '24', '-c', home, '-e', `PODS_HOME=${home}`, process.execPath, MAIN, 'tui']);
+  await tmux.cmd(['new-session', '-d', '-s', session, '-x', '80', '-y', '24', '-c', home, '-e', `PODS_HOME=${home}`, process.execPath, entry, 'tui']);
   try {
     const prompt = await tmux.waitFor(session, PROMPT, promptMs, 'the TUI prompt `main>`');
     const ms = prompt.at - started;
     const cmdline = await readFile(`/proc/${prompt.pid}/cmdline`, 'utf8').catch(() => '');
-    if (!cmdline.includes(MAIN)) throw new Error(`the pane's process ${prompt.pid} is not the TUI (${cmdline.replaceAll('\0', ' ')})`);
+    if (!cmdline.includes(entry)) throw new Error(`the pane's process ${prompt.pid} is not the TUI (${cmdline.replaceAll('\0', ' ')})`);
     const rssAtPromptBytes = await statusBytes(prompt.pid, 'VmRSS');
     const ready = /store ready in ([\d.]+) s/.exec(prompt.screen)?.[1];
     await tmux.type(session, `hello ${session}`);
@@ -140,9 +154,9 @@ async function tmuxFloor(tmux: Tmux, session: string): Promise<number> {
 }
 
 /** Without tmux: `pods tui` from a pipe that holds `:quit`, timed to its exit; VmHWM polled meanwhile. */
-async function tuiFromPipe(home: string, ms: number): Promise<TuiRun> {
+async function tuiFromPipe(entry: string, home: string, ms: number): Promise<TuiRun> {
   const started = performance.now();
-  const child = spawn(process.execPath, [MAIN, 'tui'], { cwd: home, env: childEnv(home), stdio: ['pipe', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [entry, 'tui'], { cwd: home, env: childEnv(home), stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -166,19 +180,19 @@ async function tuiFromPipe(home: string, ms: number): Promise<TuiRun> {
   return { ms: elapsed, ...(peak !== undefined ? { peakRssBytes: peak } : {}), ...(ready ? { storeReadySeconds: Number(ready) } : {}) };
 }
 
-async function wallTime(home: string, args: readonly string[]): Promise<number> {
+async function wallTime(entry: string, home: string, args: readonly string[]): Promise<number> {
   const started = performance.now();
-  await run(process.execPath, [MAIN, ...args], { cwd: home, env: childEnv(home), timeout: 30_000 }).catch((error: unknown) => {
+  await run(process.execPath, [entry, ...args], { cwd: home, env: childEnv(home), timeout: 30_000 }).catch((error: unknown) => {
     const e = error as { killed?: boolean; stderr?: string };
     throw new Error(`\`pods ${args.join(' ')}\` ${e.killed ? 'did not finish within 30 s' : `failed: ${e.stderr?.trim() || String(error)}`}`);
   });
   return performance.now() - started;
 }
 
-async function timeCommand(home: string, args: readonly string[], runs: number): Promise<Spread> {
-  await wallTime(home, args); // untimed: file cache
+async function timeCommand(entry: string, home: string, args: readonly string[], runs: number): Promise<Spread> {
+  await wallTime(entry, home, args); // untimed: file cache
   const samples: number[] = [];
-  for (let i = 0; i < runs; i += 1) samples.push(await wallTime(home, args));
+  for (let i = 0; i < runs; i += 1) samples.push(await wallTime(entry, home, args));
   return spread(samples);
 }
 
@@ -202,10 +216,13 @@ async function freshHome(): Promise<{ readonly home: string; readonly release: (
 
 /**
  * `pods tui` start-up: cold (fresh `PODS_HOME`: cluster, server, TUI) and warm (server
- * running), then `pods --help`, `ls` and `tool main ListPods '{}'` on the running server.
+ * running), then `pods --help`, `ls` and `tool main ListPods '{}'` on the running server;
+ * all through the installed entry, and a warm start and `--help` through tsc's output when
+ * that entry is a bundle.
  */
 export async function startUp(log: (line: string) => void): Promise<StartUpReport> {
   const method = process.env['BENCH_TUI_METHOD'] === 'pipe' || !(await hasTmux()) ? 'pipe' : 'tmux';
+  const entry = await installedEntry();
   const scratch = await mkdtemp(join(tmpdir(), 'pods-bench-tmux-'));
   const releaseScratch = defer(`temp dir ${scratch}`, () => rm(scratch, { recursive: true, force: true }));
   let tmux: Tmux | undefined;
@@ -219,7 +236,8 @@ export async function startUp(log: (line: string) => void): Promise<StartUpRepor
     releaseTmux = defer('tmux server', () => started.stop());
   }
   try {
-    const once = (home: string, session: string, ms: number) => (tmux ? tuiInTmux(tmux, session, home, ms) : tuiFromPipe(home, ms));
+    const once = (via: string, home: string, session: string, ms: number) =>
+      tmux ? tuiInTmux(tmux, via, session, home, ms) : tuiFromPipe(via, home, ms);
     let methodFloorMs: Spread | undefined;
     if (tmux) {
       const floor: number[] = [];
@@ -231,15 +249,19 @@ export async function startUp(log: (line: string) => void): Promise<StartUpRepor
     for (let i = 0; i < COLD_RUNS; i += 1) {
       const fresh = await freshHome();
       homes.push(fresh);
-      cold.push(await once(fresh.home, `cold${i}`, COLD_PROMPT_MS));
+      cold.push(await once(entry, fresh.home, `cold${i}`, COLD_PROMPT_MS));
       log(`  TUI cold start ${i + 1}/${COLD_RUNS}: ${cold.at(-1)!.ms.toFixed(0)} ms`);
       // Only the first home stays up for the warm runs.
       if (i > 0) await fresh.release();
     }
     const home = homes[0]!.home;
-    const warm: TuiRun[] = [];
-    for (let i = 0; i < WARM_RUNS; i += 1) warm.push(await once(home, `warm${i}`, WARM_PROMPT_MS));
-    log(`  TUI warm starts: ${warm.map((w) => w.ms.toFixed(0)).join(', ')} ms`);
+    const warmRuns = async (via: string, tag: string) => {
+      const runs: TuiRun[] = [];
+      for (let i = 0; i < WARM_RUNS; i += 1) runs.push(await once(via, home, `${tag}${i}`, WARM_PROMPT_MS));
+      log(`  TUI warm starts (${relative(ROOT, via)}): ${runs.map((w) => w.ms.toFixed(0)).join(', ')} ms`);
+      return runs;
+    };
+    const warm = await warmRuns(entry, 'warm');
     const cli: Record<string, Spread> = {};
     cli['node -e 0 (node itself)'] = await (async () => {
       const samples: number[] = [];
@@ -251,17 +273,29 @@ export async function startUp(log: (line: string) => void): Promise<StartUpRepor
       return spread(samples);
     })();
     for (const args of [['--help'], ['ls'], ['tool', 'main', 'ListPods', '{}']]) {
-      cli[`pods ${args.map((a) => (a === '{}' ? `'{}'` : a)).join(' ')}`] = await timeCommand(home, args, CLI_RUNS);
+      cli[`pods ${args.map((a) => (a === '{}' ? `'{}'` : a)).join(' ')}`] = await timeCommand(entry, home, args, CLI_RUNS);
+    }
+    let unbundled: StartUpReport['unbundled'];
+    if (entry !== UNBUNDLED) {
+      const runs = await warmRuns(UNBUNDLED, 'tsc');
+      unbundled = {
+        entry: relative(ROOT, UNBUNDLED),
+        warmMs: spread(runs.map((w) => w.ms)),
+        warmPeakRssBytes: spread(runs.map((w) => w.peakRssBytes ?? Number.NaN)),
+        helpMs: await timeCommand(UNBUNDLED, home, ['--help'], CLI_RUNS),
+      };
     }
     await homes[0]!.release();
     return {
       method,
       ...(methodFloorMs ? { methodFloorMs } : {}),
+      entry: relative(ROOT, entry),
       cold,
       warm,
       warmMs: spread(warm.map((w) => w.ms)),
       warmPeakRssBytes: spread(warm.map((w) => w.peakRssBytes ?? Number.NaN)),
       cli,
+      ...(unbundled ? { unbundled } : {}),
     };
   } finally {
     await releaseTmux?.();

@@ -2,6 +2,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { ParseArgsConfig } from 'node:util';
 import type { Container } from 'inversify';
 import type { Result } from '../../domain/result.js';
+import type { ServerStatus } from '../persistence/managed-postgres/server-status.js';
+import type { ImportCounts } from '../persistence/pglite-import/import-pglite-store.js';
 import type { CliOutput } from './cli-output.js';
 
 /** 0: done. 1: the system said no (a refusal, a tool error). 2: the command could not run as asked (usage, store). */
@@ -31,22 +33,10 @@ export type CommandContext = { readonly container: Container; readonly out: CliO
 export type CommandRun = (context: CommandContext) => Promise<ExitCode>;
 
 /** What `pods store status` reports of the managed local server. */
-export type StoreServerStatus = {
-  readonly running: boolean;
-  readonly initialized: boolean;
-  readonly pid?: number;
-  readonly socketDir: string;
-  readonly dataDir: string;
-  readonly logFile: string;
-  readonly sizeBytes: number;
-  readonly version?: string;
-  readonly connections?: number;
-  readonly startedAt?: Date;
-  readonly user?: string;
-};
+export type StoreServerStatus = ServerStatus;
 
 /** What `pods store import-pglite` copied. */
-export type ImportSummary = { readonly pods: number; readonly relations: number; readonly children: number; readonly entries: number; readonly audits: number };
+export type ImportSummary = ImportCounts;
 
 /**
  * The managed local server's lifecycle, for `pods store`: the composition root provides it

@@ -150,7 +150,8 @@ export class ManagedPostgres {
 
   private async newLayout(user: ServiceUser | undefined): Promise<ServerLayout> {
     let layout = this.fresh(user);
-    if (user && !(await reachableBy(this.home, user))) {
+    // The server only passes through the home to its own directory: searchable (0o711) is enough.
+    if (user && !(await reachableBy(this.home, user, 0o1))) {
       layout = this.fresh(user, rootStoreDir(this.home));
       this.report(`the store server runs as \`${user.name}\`, which cannot reach ${this.home}: its data lives in ${layout.serverDir}`);
     }

@@ -51,15 +51,18 @@ export async function ensureServiceUser(name = SERVICE_USER): Promise<{ readonly
   return { user: made, created: true };
 }
 
-/** Whether `user` can reach `path`: every directory above it searchable, the file itself executable. */
-export async function reachableBy(path: string, user: ServiceUser): Promise<boolean> {
+/**
+ * Whether `user` can reach `path`: every directory above it searchable, and `path` itself
+ * allowing `need` (default read and execute; a directory to pass through needs only 0o1).
+ */
+export async function reachableBy(path: string, user: ServiceUser, need = 0o5): Promise<boolean> {
   const allows = async (at: string, bits: number): Promise<boolean> => {
     const s = await stat(at);
     const shift = s.uid === user.uid ? 6 : s.gid === user.gid ? 3 : 0;
     return ((s.mode >> shift) & bits) === bits;
   };
   try {
-    if (!(await allows(path, 0o5))) return false;
+    if (!(await allows(path, need))) return false;
     for (let dir = dirname(path); ; dir = dirname(dir)) {
       if (!(await allows(dir, 0o1))) return false;
       if (dirname(dir) === dir) return true;
