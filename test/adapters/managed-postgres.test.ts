@@ -5,7 +5,6 @@ import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManagedPostgres } from '../../src/adapters/persistence/managed-postgres/managed-postgres.js';
-import { isAlive } from '../../src/adapters/system/pid-file-lock.js';
 
 const isRoot = process.getuid?.() === 0;
 const ONE_LINE = /^[^\n]+$/;
@@ -56,6 +55,12 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
     throw new Error(`rejected with a non-Error: ${String(error)}`);
   }
   throw new Error('expected ensureRunning to fail');
+}
+
+/** Whether `pid` has exited: gone, or a zombie not reaped yet. */
+async function exited(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  return stat === undefined || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
 }
 
 /** A server that was made once and then stopped, for tests that tamper with its files. */
@@ -119,7 +124,7 @@ describe('ManagedPostgres on a fresh home', () => {
     });
     const stopped = await server.stop();
     expect(stopped).toMatchObject({ stopped: true, pid });
-    expect(pid !== undefined && isAlive(pid)).toBe(false);
+    expect(pid !== undefined && (await exited(pid))).toBe(true);
     expect(await server.status()).toMatchObject({ running: false, initialized: true, version: '18' });
     expect(await server.stop()).toEqual({ stopped: false });
 
@@ -166,7 +171,7 @@ describe('ManagedPostgres after a crash', () => {
       expect(running.started).toBe(true);
       expect(running.pid).not.toBe(impostorPid);
       expect(await one(running.url, 'select 1 as ok')).toEqual({ ok: 1 });
-      expect(isAlive(impostorPid)).toBe(true);
+      expect(await exited(impostorPid)).toBe(false);
     } finally {
       impostor.kill('SIGKILL');
     }

@@ -9,6 +9,7 @@ import { CreatePod } from '../../src/application/use-cases/create-pod.js';
 import { DeliverPeerMessage } from '../../src/application/use-cases/deliver-peer-message.js';
 import { InitiatePeerHandshake } from '../../src/application/use-cases/initiate-peer-handshake.js';
 import { RemovePeer } from '../../src/application/use-cases/remove-peer.js';
+import { SubmitOperatorInput } from '../../src/application/use-cases/submit-operator-input.js';
 import type { EntryOf } from '../../src/domain/history-entry.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import { openPostgresTestStore, type TestServer } from '../support/test-stores.js';
@@ -26,6 +27,7 @@ export function actor(uow: UnitOfWork) {
     handshake: new InitiatePeerHandshake(uow, clock, ids),
     removePeer: new RemovePeer(uow, clock, ids),
     deliver: new DeliverPeerMessage(uow, clock, ids, host),
+    operatorInput: new SubmitOperatorInput(uow, clock, host),
     peer: (from: string, to: string) => new InitiatePeerHandshake(uow, clock, ids).execute({ from: name(from), to: name(to), via: 'race' }),
   };
 }

@@ -124,3 +124,53 @@ export async function concurrentIdenticalHandshakes(race: RaceStore, n: number):
   expect(forRelation).toHaveLength(2);
   expect([...forAnn, ...forBob].map((a) => a.action)).toEqual(['peer_added', 'peer_added']);
 }
+
+/**
+ * A live receiver (its lease held, so deliveries count peer-triggered turns and trip the
+ * breaker) gets `messages` from each of `senders` while the operator types `inputs` lines
+ * into it. Operator input resets the breaker counters of the receiver's relations and
+ * appends to its history; a delivery locks its relation and appends: both must take the
+ * rows in one order, or they deadlock. Returns how long the deliveries took.
+ */
+export async function operatorInputDuringDeliveries(
+  race: RaceStore,
+  options: { senders: number; messages: number; inputs: number; live: boolean },
+): Promise<number> {
+  const { senders, messages, inputs, live } = options;
+  const o = race.observer;
+  const senderNames = range(senders, 0).map((i) => `s${i}`);
+  await createPods(o, ['hub', ...senderNames]);
+  for (const s of senderNames) await mustPeer(o, s, 'hub');
+  if (live) {
+    const until = new Date(Date.now() + 3_600_000);
+    await o.uow.run((r) => r.leases.tryAcquire(name('hub'), 'host_race', new Date(), until));
+  }
+  const actors = await Promise.all([...senderNames, 'operator'].map(() => race.actor()));
+  const operator = actors[senders]!;
+  const started = Date.now();
+  let deliveryMs = 0;
+  await Promise.all([
+    (async () => {
+      for (const k of range(inputs)) {
+        const typed = await operator.operatorInput.execute({ pod: name('hub'), text: MessageBody.unsafe(`line ${k}`) });
+        expect(typed.ok).toBe(true);
+      }
+    })(),
+    Promise.all(
+      senderNames.map(async (from, i) => {
+        for (const k of range(messages)) {
+          const sent = await actors[i]!.deliver.execute({ from: name(from), to: name('hub'), body: MessageBody.unsafe(`${from} #${k}`) });
+          if (!sent.ok) throw new Error(`${from} #${k} refused: ${sent.error.type}`);
+        }
+      }),
+    ).then(() => (deliveryMs = Date.now() - started)),
+  ]);
+
+  const entries = await o.uow.run((r) => r.history.read(name('hub')));
+  expect(entries.map((e) => e.seq)).toEqual(range(entries.length));
+  expect(entries.filter((e) => e.kind === 'user_input').map((e) => (e.kind === 'user_input' ? e.text : ''))).toEqual(range(inputs).map((k) => `line ${k}`));
+  const received = await peerMessagesOf(o, 'hub');
+  expect(received).toHaveLength(senders * messages);
+  for (const from of senderNames) expect(received.filter((e) => e.from === from).map((e) => e.pairSeq)).toEqual(range(messages));
+  return deliveryMs;
+}

@@ -9,7 +9,7 @@ import { MessageBody } from '../../src/domain/message-body.js';
 import { orderedPair } from '../../src/domain/peer-relation.js';
 import { openOncePerSuite, TEST_SERVERS, truncateAll } from '../support/test-stores.js';
 import { actor, name, openServerRace, peerMessagesOf, range } from './race-actors.js';
-import { concurrentDeliveries, concurrentIdenticalHandshakes } from './race-scenarios.js';
+import { concurrentDeliveries, concurrentIdenticalHandshakes, operatorInputDuringDeliveries } from './race-scenarios.js';
 
 /**
  * A unit of work whose connection the server drops right after the relation row is
@@ -40,6 +40,15 @@ describe.each(TEST_SERVERS)('races on the PostgreSQL server ($name)', (server) =
 
   it('8 senders × 250 messages to one Pod, each on its own connection, while handshakes churn: nothing lost, duplicated or reordered', async () => {
     await concurrentDeliveries(r(), { senders: 8, messages: 250 });
+  }, 180_000);
+
+  it('operator input to a live Pod while 8 peers deliver to it: no deadlock, nothing lost, throughput kept', async () => {
+    const stopped = await operatorInputDuringDeliveries(r(), { senders: 8, messages: 60, inputs: 40, live: false });
+    await truncateAll(r().store.db);
+    const live = await operatorInputDuringDeliveries(r(), { senders: 8, messages: 60, inputs: 40, live: true });
+    console.log(`8 senders × 60 messages with 40 operator lines: ${live} ms to a live Pod, ${stopped} ms to a stopped one (${server.name})`);
+    // Both runs share the machine's load; a deadlock costs deadlock_timeout (1 s) per hit.
+    expect(live).toBeLessThan(Math.max(4 * stopped, 2_000));
   }, 180_000);
 
   it('20 identical handshakes on 20 connections make one relation and exactly two audit records', async () => {

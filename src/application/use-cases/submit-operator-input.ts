@@ -29,8 +29,10 @@ export class SubmitOperatorInput {
       if (!(await repos.pods.get(pod))) return err(podNotFound(pod));
       const now = this.clock.now();
       const [lease] = await repos.leases.getMany([pod]);
-      const entry = await repos.history.append(pod, { kind: 'user_input', text, origin: { type: 'operator' } }, now);
+      // Relation rows before the Pod's history counter: the order every writer of a Pod's
+      // history takes (a delivery locks its relation, then appends), so none can deadlock.
       await repos.relations.resetAutoTurns(pod);
+      const entry = await repos.history.append(pod, { kind: 'user_input', text, origin: { type: 'operator' } }, now);
       return ok({ ...deliveryFor(lease, now), entry });
     });
     if (result.ok && result.value.deliveredTo === 'live') this.host.wake(pod, 'user_input');

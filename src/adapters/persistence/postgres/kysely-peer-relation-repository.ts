@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { PeerRelationRepository } from '../../../application/ports/peer-relation-repository.js';
 import type { OrderedPair, PeerRelation } from '../../../domain/peer-relation.js';
 import { PodName } from '../../../domain/pod-name.js';
@@ -81,12 +81,11 @@ export class KyselyPeerRelationRepository implements PeerRelationRepository {
   }
 
   async resetAutoTurns(pod: PodName): Promise<void> {
-    // Rows already at zero are left alone, so they are not locked either.
-    await this.db
-      .updateTable('peer_relation')
-      .set({ auto_turns: 0 })
-      .where((eb) => eb.or([eb('a', '=', pod), eb('b', '=', pod)]))
-      .where('auto_turns', '<>', 0)
-      .execute();
+    // Rows already at zero are left alone, so they are not locked either. The others are
+    // locked in canonical pair order first, so two resets sharing relations cannot deadlock.
+    await sql`update peer_relation set auto_turns = 0
+      where (a, b) in (
+        select a, b from peer_relation where (a = ${pod} or b = ${pod}) and auto_turns <> 0 order by a, b for update
+      )`.execute(this.db);
   }
 }
