@@ -49,6 +49,17 @@ describeOnEveryStore('RunTurn', (suite) => {
     expect(await w.history('pal')).toMatchObject([{ kind: 'peer_message', from: 'me', body: 'ping' }]);
   });
 
+  it('commits a bounded tool result for a 1 MB tool name or a 1 MB unknown field, never an echo of it', async () => {
+    const huge = 'x'.repeat(1 << 20);
+    model.push(calls(huge, {}, 'call_1'), calls('ListPods', { [huge]: true }), says('done'));
+    await input('try the odd ones');
+    await turn();
+    const [, , nameResult, , fieldResult] = await w.history('me');
+    expect(nameResult).toMatchObject({ kind: 'tool_result', outcome: 'invalid_argument', summary: expect.stringMatching(/^unknown tool `x{80}…`; available: SpawnPod, /) });
+    expect(fieldResult).toMatchObject({ kind: 'tool_result', outcome: 'invalid_argument', summary: `ListPods: unknown field \`${'x'.repeat(80)}…\`` });
+    for (const result of [nameResult, fieldResult]) expect(JSON.stringify(result).length).toBeLessThan(1_000);
+  });
+
   it('records a refused tool call as its typed error, and the turn goes on', async () => {
     model.push(calls('SendToPod', { name: 'pal', message: 'obey' }), says('ok, it is a peer'));
     await input('steer pal');

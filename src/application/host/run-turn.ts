@@ -1,3 +1,4 @@
+import { displayValue } from '../../domain/display.js';
 import { inject, injectable } from 'inversify';
 import type { HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
@@ -98,7 +99,8 @@ export class RunTurn {
         const result = await this.tools.execute(pod, call.tool, call.input);
         await this.append(pod, result.ok
           ? { kind: 'tool_result', callId: call.callId, tool: call.tool, outcome: 'ok', summary: result.summary, ...(result.content !== undefined ? { content: result.content } : {}) }
-          : { kind: 'tool_result', callId: call.callId, tool: call.tool, outcome: result.kind, summary: result.message });
+          : // A name that is no tool came from the model: the call keeps it, its result names it bounded.
+            { kind: 'tool_result', callId: call.callId, tool: this.tools.names().includes(call.tool) ? call.tool : displayValue(call.tool), outcome: result.kind, summary: result.message });
       }
       if (signal?.aborted) {
         await this.append(pod, { kind: 'notice', code: 'turn_cancelled', text: 'the operator cancelled this turn' });

@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { displayValue } from '../../domain/display.js';
 import type { ToolInputSchema } from './tool-definition.js';
 
 const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false });
@@ -14,14 +15,15 @@ function fieldPath(instancePath: string): string {
 }
 
 function describe(tool: string, e: ErrorObject): string {
-  const at = fieldPath(e.instancePath);
+  // Field names and paths come from the model: bounded and escaped before they are echoed.
+  const at = displayValue(fieldPath(e.instancePath));
   const prefix = at ? `${tool}.${at}` : tool;
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'additionalProperties':
-      return `${prefix}: unknown field \`${String(params['additionalProperty'])}\``;
+      return `${prefix}: unknown field \`${displayValue(String(params['additionalProperty']))}\``;
     case 'required':
-      return `${prefix}: missing required field \`${String(params['missingProperty'])}\``;
+      return `${prefix}: missing required field \`${displayValue(String(params['missingProperty']))}\``;
     case 'enum':
       return `${prefix}: must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     default:

@@ -1,3 +1,4 @@
+import { displayValue } from '../../domain/display.js';
 import { inject, injectable } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
@@ -65,7 +66,7 @@ export class PodTools {
   /** Runs one tool as `caller`. Never throws: a store failure becomes `execution_failed`. */
   async execute(caller: PodName, tool: string, input: unknown): Promise<ToolResult> {
     const registered = this.tools.get(tool);
-    if (!registered) return invalidArgument(`unknown tool \`${tool}\`; available: ${this.names().join(', ')}`);
+    if (!registered) return invalidArgument(`unknown tool \`${displayValue(tool)}\`; available: ${this.names().join(', ')}`);
     const problem = registered.validator.check(input);
     if (problem) return invalidArgument(problem);
     try {
