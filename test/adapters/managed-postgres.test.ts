@@ -206,6 +206,13 @@ describe('ManagedPostgres refuses in one line, naming the cause', () => {
     expect(await server.status()).toMatchObject({ running: false });
   }, 120_000);
 
+  it('lets two callers in one process share one start', async () => {
+    const { server } = await stoppedCluster();
+    const [first, second] = await Promise.all([server.ensureRunning(), new ManagedPostgres({ home: server.home }).ensureRunning()]);
+    expect(first.pid).toBe(second.pid);
+    expect(await server.status()).toMatchObject({ running: true, pid: first.pid });
+  }, 120_000);
+
   it('when the server itself refuses to start, with its own reason and the log', async () => {
     const { server, dataDir } = await stoppedCluster();
     await appendFile(join(dataDir, 'postgresql.conf'), '\nshared_buffers = nonsense\n');
@@ -213,6 +220,8 @@ describe('ManagedPostgres refuses in one line, naming the cause', () => {
     const error = await rejection(server.ensureRunning());
     expect(error.message).toMatch(ONE_LINE);
     expect(error.message).toMatch(/^the store server did not start: /);
+    // The server's own words: which setting is wrong, then its summary.
+    expect(error.message).toContain('invalid value for parameter "shared_buffers": "nonsense"');
     expect(error.message).toContain(`configuration file "${join(dataDir, 'postgresql.conf')}" contains errors`);
     expect(error.message).toMatch(new RegExp(`\\(log: ${logFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`));
     expect(await server.status()).toMatchObject({ running: false });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, lstat, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -25,6 +25,7 @@ export type RunningServer = { readonly url: string; readonly pid: number | undef
 export type StopOutcome = { readonly stopped: false } | { readonly stopped: true; readonly pid: number; readonly connections: number };
 
 const run = promisify(execFile);
+const STARTING = new Map<string, Promise<RunningServer>>();
 const isRoot = (): boolean => process.getuid?.() === 0;
 
 /**
@@ -53,7 +54,10 @@ export class ManagedPostgres {
     await makeDirectory(this.home, isRoot() ? 0o711 : 0o700, 'pods home (PODS_HOME)');
     const known = await this.layout();
     if (known && (await probe(known.socketDir)) === 'ready') return this.running(known, false);
-    return this.locked(() => this.start());
+    // Callers in one process share one start: the lock file only tells processes apart.
+    const pending = STARTING.get(this.home) ?? this.locked(() => this.start()).finally(() => STARTING.delete(this.home));
+    STARTING.set(this.home, pending);
+    return pending;
   }
 
   async status(): Promise<ServerStatus> {
@@ -67,7 +71,7 @@ export class ManagedPostgres {
     if (!layout) return { stopped: false };
     return this.locked(async () => {
       const pid = await postmasterPid(layout.dataDir);
-      if (pid === undefined || !(await isPostgres(pid))) return { stopped: false };
+      if (pid === undefined || !(await isPostgres(pid, layout.dataDir))) return { stopped: false };
       const { connections } = await serverStatus(layout);
       process.kill(pid, 'SIGINT');
       if (!(await waitUntil(async () => !(await isPostgres(pid)), 30_000))) {
@@ -122,22 +126,19 @@ export class ManagedPostgres {
     const initialized = await this.initialize(layout, binaries, user);
     await this.checkVersion(layout, binaries);
     await clearStaleLocks(layout);
-    const alreadyRunning = await postmasterPid(layout.dataDir);
-    if (alreadyRunning !== undefined) return this.awaitExisting(layout, alreadyRunning);
-    const since = await logSize(layout.logFile);
-    const launched = await launch(layout, binaries, user);
-    const answered = await waitUntil(async () => launched.exited() !== 'running' || (await probe(layout.socketDir, 'postgres')) === 'ready', this.startTimeoutMs);
-    if (launched.exited() !== 'running' || !answered) {
-      const cause = await causeFromLog(layout.logFile, since);
-      const why = cause ?? (answered ? 'it exited at once' : `it did not answer within ${Math.round(this.startTimeoutMs / 1000)} s`);
-      throw new ManagedStoreError(`the store server did not start: ${why} (log: ${layout.logFile})`);
+    const owner = await postmasterPid(layout.dataDir);
+    if (owner !== undefined && (await isPostgres(owner, layout.dataDir))) {
+      const existing = await this.awaitExisting(layout, owner);
+      if (existing) return existing;
+      await clearStaleLocks(layout);
     }
+    const launched = await this.launchUntilUp(layout, binaries, user);
     const server = await this.createDatabase(layout, true);
     const seconds = ((Date.now() - began) / 1000).toFixed(1);
     this.report(
       initialized
-        ? `store ready in ${seconds} s: PostgreSQL ${binaries.version}, pid ${launched.pid}, data in ${layout.dataDir}; it keeps running for other pods processes (\`pods store stop\` stops it)`
-        : `started the store server (PostgreSQL ${binaries.version}, pid ${launched.pid}) in ${seconds} s; \`pods store stop\` stops it`,
+        ? `store ready in ${seconds} s: PostgreSQL ${binaries.version}, pid ${launched}, data in ${layout.dataDir}; it keeps running for other pods processes (\`pods store stop\` stops it)`
+        : `started the store server (PostgreSQL ${binaries.version}, pid ${launched}) in ${seconds} s; \`pods store stop\` stops it`,
     );
     return server;
   }
@@ -168,6 +169,12 @@ export class ManagedPostgres {
     for (const dir of [layout.serverDir, layout.socketDir]) {
       await makeDirectory(dir, 0o700, 'store server');
       if (user) await handOver(dir, user);
+    }
+    // A socket directory under the shared temp dir has a name others can guess: it must be ours.
+    const socketDir = await lstat(layout.socketDir);
+    const owner = user?.uid ?? process.getuid?.() ?? socketDir.uid;
+    if (!socketDir.isDirectory() || socketDir.uid !== owner || (socketDir.mode & 0o077) !== 0) {
+      throw new ManagedStoreError(`the store's socket directory ${layout.socketDir} is not a private directory of uid ${owner}; remove it and retry`);
     }
   }
 
@@ -205,15 +212,38 @@ export class ManagedPostgres {
     );
   }
 
-  /** A server owns the data directory but did not answer yet: it may be starting or recovering. */
-  private async awaitExisting(layout: ServerLayout, pid: number): Promise<RunningServer> {
+  /**
+   * Starts the server and waits until it answers. Right after a crash the killed server's
+   * backends may still hold its shared memory for a moment; PostgreSQL then refuses to
+   * start, and is asked again until they are gone.
+   */
+  private async launchUntilUp(layout: ServerLayout, binaries: PostgresBinaries, user: ServiceUser | undefined): Promise<number> {
+    const until = Date.now() + this.startTimeoutMs;
+    for (;;) {
+      const since = await logSize(layout.logFile);
+      const launched = await launch(layout, binaries, user);
+      const answered = await waitUntil(async () => launched.exited() !== 'running' || (await probe(layout.socketDir, 'postgres')) === 'ready', Math.max(0, until - Date.now()));
+      if (launched.exited() === 'running' && answered) return launched.pid;
+      const cause = await causeFromLog(layout.logFile, since);
+      if (cause && /shared memory block .* is still in use/.test(cause) && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        continue;
+      }
+      const why = cause ?? (answered ? 'it exited at once' : `it did not answer within ${Math.round(this.startTimeoutMs / 1000)} s`);
+      throw new ManagedStoreError(`the store server did not start: ${why} (log: ${layout.logFile})`);
+    }
+  }
+
+  /**
+   * A server owns the data directory but did not answer yet: it may be starting or
+   * recovering. Undefined when it went away meanwhile (the caller starts a new one).
+   */
+  private async awaitExisting(layout: ServerLayout, pid: number): Promise<RunningServer | undefined> {
     const answered = await waitUntil(async () => !(await isPostgres(pid)) || (await probe(layout.socketDir, 'postgres')) === 'ready', this.startTimeoutMs);
-    if (answered && (await isPostgres(pid))) return this.createDatabase(layout, false);
-    throw new ManagedStoreError(
-      answered
-        ? `the store server (pid ${pid}) stopped while starting: ${(await causeFromLog(layout.logFile, 0)) ?? 'see its log'} (log: ${layout.logFile})`
-        : `the store server (pid ${pid}) runs but does not answer on ${layout.socketDir}; \`pods store stop\` stops it (log: ${layout.logFile})`,
-    );
+    if (!answered) {
+      throw new ManagedStoreError(`the store server (pid ${pid}) runs but does not answer on ${layout.socketDir}; \`pods store stop\` stops it (log: ${layout.logFile})`);
+    }
+    return (await isPostgres(pid)) ? this.createDatabase(layout, false) : undefined;
   }
 
   private async createDatabase(layout: ServerLayout, started: boolean): Promise<RunningServer> {

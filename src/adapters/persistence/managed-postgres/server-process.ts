@@ -76,7 +76,13 @@ export async function launch(layout: ServerLayout, binaries: PostgresBinaries, u
 export async function causeFromLog(logFile: string, since: number): Promise<string | undefined> {
   const text = await readFile(logFile, 'utf8').catch(() => '');
   const lines = text.slice(Math.max(0, since)).split('\n');
-  const fatal = lines.filter((line) => /\b(FATAL|PANIC):/.test(line)).at(-1) ?? lines.filter((l) => /\bERROR:/.test(l)).at(-1);
+  const at = lines.findLastIndex((line) => /\b(FATAL|PANIC):/.test(line));
+  const fatal = at >= 0 ? lines[at] : lines.filter((l) => /\bERROR:/.test(l)).at(-1);
+  // "configuration file … contains errors" is a summary; the LOG line before it says which.
+  if (at > 0 && fatal && /contains errors/.test(fatal)) {
+    const detail = lines.slice(0, at).findLast((line) => /\bLOG:\s+(invalid|unrecognized|syntax|parameter)/.test(line));
+    if (detail) return `${detail.replace(/^.*?\bLOG:\s*/, '').trim()} (${fatal.replace(/^.*?\bFATAL:\s*/, '').trim()})`;
+  }
   return fatal?.replace(/^.*?\b(FATAL|PANIC|ERROR):\s*/, '').trim();
 }
 
@@ -91,14 +97,16 @@ export async function postmasterPid(dataDir: string): Promise<number | undefined
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
+export type ProcessState = 'gone' | 'zombie' | 'other' | 'postgres';
+
 /**
- * Whether `pid` is a PostgreSQL server, not an unrelated process that reuses the number after
- * a reboot, nor a zombie: a killed server whose parent (init, once the pods process that
- * started it is gone) has not reaped it yet still answers kill(pid, 0), and in a container
- * without an init it stays so for good.
+ * What `pid` is now: gone; a zombie (a killed server whose parent has not reaped it yet still
+ * answers kill(pid, 0), and in a container without an init it stays so for good); another
+ * program (a pid reused after a reboot); or a PostgreSQL server — the one of `dataDir` when
+ * given and its command line can be read.
  */
-export async function isPostgres(pid: number): Promise<boolean> {
-  if (!isAlive(pid)) return false;
+export async function processState(pid: number, dataDir?: string): Promise<ProcessState> {
+  if (!isAlive(pid)) return 'gone';
   // `/proc/PID/stat` reads `PID (NAME) STATE …`; `ps` tells the same where there is no /proc.
   const seen = await readFile(`/proc/${pid}/stat`, 'utf8').then(
     (text) => ({ state: text.slice(text.lastIndexOf(')') + 2).charAt(0), name: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')) }),
@@ -108,20 +116,33 @@ export async function isPostgres(pid: number): Promise<boolean> {
       return { state: state.charAt(0), name: name.join(' ') };
     },
   );
-  return seen.state !== 'Z' && /postgres/.test(seen.name);
+  if (seen.state === 'Z') return 'zombie';
+  if (!/postgres/.test(seen.name)) return 'other';
+  if (dataDir === undefined) return 'postgres';
+  const args = await readFile(`/proc/${pid}/cmdline`, 'utf8').then((text) => text.split('\0'), () => undefined);
+  return args === undefined || args.includes(dataDir) ? 'postgres' : 'other';
+}
+
+/** Whether `pid` is a running PostgreSQL server (the one of `dataDir`, when given). */
+export async function isPostgres(pid: number, dataDir?: string): Promise<boolean> {
+  return (await processState(pid, dataDir)) === 'postgres';
 }
 
 /**
- * After a crash or reboot the server's lock files may name a pid that is gone, or one that
- * another program now has (PostgreSQL would then refuse to start). Both are removed.
+ * After a crash or reboot the server's lock files may name a zombie, or a pid another
+ * program now has: PostgreSQL would refuse to start, so those are removed. A pid that is
+ * simply gone is left to PostgreSQL, which then also checks that no orphaned backend of the
+ * old server still uses its shared memory.
  */
 export async function clearStaleLocks(layout: ServerLayout): Promise<void> {
   const pid = await postmasterPid(layout.dataDir);
-  if (pid !== undefined && !(await isPostgres(pid))) await rm(join(layout.dataDir, 'postmaster.pid'), { force: true });
+  if (pid !== undefined && ['zombie', 'other'].includes(await processState(pid, layout.dataDir))) {
+    await rm(join(layout.dataDir, 'postmaster.pid'), { force: true });
+  }
   const socketLock = join(layout.socketDir, '.s.PGSQL.5432.lock');
   const text = await readFile(socketLock, 'utf8').catch(() => undefined);
   const holder = Number.parseInt(text?.split('\n')[0] ?? '', 10);
-  if (text !== undefined && !(Number.isInteger(holder) && (await isPostgres(holder)))) {
+  if (text !== undefined && !(Number.isInteger(holder) && (await isPostgres(holder, layout.dataDir)))) {
     await rm(socketLock, { force: true });
     await rm(join(layout.socketDir, '.s.PGSQL.5432'), { force: true });
   }

@@ -33,7 +33,7 @@ export async function serverStatus(layout: ServerLayout): Promise<ServerStatus> 
     sizeBytes: await sizeOf(layout.dataDir),
     ...(layout.user ? { user: layout.user } : {}),
   };
-  const live = pid !== undefined && (await isPostgres(pid)) ? await ask(layout.socketDir) : undefined;
+  const live = pid !== undefined && (await isPostgres(pid, layout.dataDir)) ? await ask(layout.socketDir) : undefined;
   if (!live || pid === undefined) return { ...base, running: false, ...(major ? { version: major } : {}) };
   return { ...base, running: true, pid, ...live };
 }
