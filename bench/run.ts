@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
-import { serverBenchStore, startManagedServer, type BenchServer } from './bench-stores.js';
+import { serverBenchStore, startManagedServer, type BenchServer, type BenchStore } from './bench-stores.js';
 import { defer, runCleanups, within } from './deadline.js';
 import type { Latency } from './percentiles.js';
 import { percentile } from './percentiles.js';
@@ -28,32 +28,63 @@ const WAKE_RUNS = 100;
 const SCENARIO_MS = 120_000;
 const WHOLE_BENCH_MS = 9 * 60_000;
 
-type Delivery = { readonly store: string; readonly round: number; readonly oneReceiver: Throughput; readonly ownReceivers: Throughput };
-type Latencies = { readonly store: string; readonly listPods1000Ms: Latency; readonly handshakeMs: Latency; readonly peerWake: WakeLatency };
-type Ratio = { readonly managed: number; readonly plain: number; readonly ratio: number; readonly withinTenPercent: boolean };
+type Receivers = 'one' | 'own';
+type Delivery = { readonly store: string; readonly round: number; readonly receivers: Receivers; readonly throughput: Throughput };
+type Latencies = { readonly store: string; readonly pass: number; readonly listPods1000Ms: Latency; readonly handshakeMs: Latency; readonly peerWake: WakeLatency };
+type Ratio = {
+  /** Medians over the rounds, msgs/s. */
+  readonly managed: number;
+  readonly plain: number;
+  /** managed / plain of the medians: the figure the target is about. */
+  readonly ratio: number;
+  readonly withinTenPercent: boolean;
+  /** managed / plain within each round (the two ran back to back). */
+  readonly perRound: readonly number[];
+  /** Each store's own spread over the rounds, max / min − 1: the machine's noise. */
+  readonly spreadManaged: number;
+  readonly spreadPlain: number;
+};
 
-async function delivery(server: BenchServer, round: number): Promise<{ result: Delivery; memory?: TreeMemory }> {
-  const store = await within(SCENARIO_MS, `opening a store on ${server.label}`, serverBenchStore(server.url, server.label));
+const RECEIVERS = { one: '→ 1 Pod ', own: `→ ${SENDERS} Pods` } as const;
+
+/**
+ * One round: a fresh schema on each server, then `one` and `own` delivery on both,
+ * back to back in ABBA order (the first store alternates between rounds), so each pair
+ * shares the machine's state as far as possible. The servers' memory is read at the end,
+ * with pods' pools (10 connections) and LISTEN connections still open.
+ */
+async function deliveryRound(servers: readonly [BenchServer, BenchServer], round: number, memory: Record<string, TreeMemory>): Promise<Delivery[]> {
+  const stores: BenchStore[] = [];
   try {
-    const run = (receivers: 'one' | 'own') =>
-      within(SCENARIO_MS, `delivery (${receivers}) on ${server.label}`,
-        deliveryThroughput(store.opened, { senders: SENDERS, perSender: PER_SENDER, receivers, prefix: `${receivers}-` }));
-    const oneReceiver = await run('one');
-    const ownReceivers = await run('own');
-    // With pods' pool (10) and its LISTEN connection still open: the server as a host sees it.
-    const memory = server.pid ? await treeMemory(server.pid) : undefined;
-    return { result: { store: server.label, round, oneReceiver, ownReceivers }, ...(memory ? { memory } : {}) };
+    for (const server of servers) stores.push(await within(SCENARIO_MS, `opening a store on ${server.label}`, serverBenchStore(server.url, server.label)));
+    const first = round % 2 === 1 ? [0, 1] : [1, 0];
+    const rows: Delivery[] = [];
+    for (const [k, receivers] of (['one', 'own'] as const).entries()) {
+      const line: string[] = [];
+      for (const i of k === 0 ? first : [...first].reverse()) {
+        const store = stores[i]!;
+        const throughput = await within(SCENARIO_MS, `delivery (${receivers}) on ${store.label}`,
+          deliveryThroughput(store.opened, { senders: SENDERS, perSender: PER_SENDER, receivers, prefix: `${receivers}-` }));
+        rows.push({ store: store.label, round, receivers, throughput });
+        line.push(`${i === 0 ? 'managed' : 'plain'} ${perSecond(throughput).padStart(7)}`);
+      }
+      const [m, p] = [0, 1].map((i) => rows.find((r) => r.receivers === receivers && r.store === servers[i]!.label)!.throughput.perSecond);
+      console.log(`  round ${round}  ${RECEIVERS[receivers]}  ${line.join('  ')}   managed/plain ${(m! / p!).toFixed(2)}`);
+    }
+    for (const server of servers) if (server.pid) memory[server.label] = await treeMemory(server.pid);
+    return rows;
   } finally {
-    await store.dispose();
+    for (const store of stores) await store.dispose();
   }
 }
 
-async function latencies(server: BenchServer): Promise<Latencies> {
+async function latencies(server: BenchServer, pass: number): Promise<Latencies> {
   const store = await within(SCENARIO_MS, `opening a store on ${server.label}`, serverBenchStore(server.url, server.label));
   try {
     const { opened } = store;
     return {
       store: server.label,
+      pass,
       listPods1000Ms: await within(SCENARIO_MS, 'ListPods at 1,000 Pods', listPodsAt1000(opened, LIST_RUNS)),
       handshakeMs: await within(SCENARIO_MS, 'handshakes', handshakeLatency(opened, LIST_RUNS)),
       peerWake: await within(SCENARIO_MS, 'peer wake-up across two processes', peerWakeLatency(store, store.url, WAKE_RUNS, 5)),
@@ -64,11 +95,16 @@ async function latencies(server: BenchServer): Promise<Latencies> {
 }
 
 const median = (xs: readonly number[]) => percentile(xs, 50);
-const ratioOf = (rows: readonly Delivery[], managed: string, plain: string, pick: (d: Delivery) => Throughput): Ratio => {
-  const of = (label: string) => median(rows.filter((d) => d.store === label).map((d) => pick(d).perSecond));
-  const [m, p] = [of(managed), of(plain)];
-  return { managed: m, plain: p, ratio: m / p, withinTenPercent: Math.abs(m / p - 1) <= 0.1 };
-};
+function ratioOf(rows: readonly Delivery[], managed: string, plain: string, receivers: Receivers): Ratio {
+  const rates = (label: string) => rows.filter((d) => d.store === label && d.receivers === receivers).sort((x, y) => x.round - y.round).map((d) => d.throughput.perSecond);
+  const [m, p] = [rates(managed), rates(plain)];
+  const ratio = median(m) / median(p);
+  const spreadOf = (xs: readonly number[]) => Math.max(...xs) / Math.min(...xs) - 1;
+  return {
+    managed: median(m), plain: median(p), ratio, withinTenPercent: Math.abs(ratio - 1) <= 0.1,
+    perRound: m.map((x, i) => x / p[i]!), spreadManaged: spreadOf(m), spreadPlain: spreadOf(p),
+  };
+}
 
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 const spreadMs = (s: Spread) => `p50 ${ms(s.p50)}  max ${ms(s.max)}  (${s.samples.length} runs)`;
@@ -95,38 +131,37 @@ async function main(): Promise<void> {
     plainVersion = started.version;
     stopPlain = defer('plain PostgreSQL server', started.stop);
   }
-  console.log(`\ndelivery, ${SENDERS} senders × ${PER_SENDER} messages, ${ROUNDS} rounds alternating (${managed.label} vs ${plain.label}${plainVersion ? `, PostgreSQL ${plainVersion}` : ''})`);
+  console.log(`\ndelivery, ${SENDERS} senders × ${PER_SENDER} messages, ${ROUNDS} rounds, ABBA order: managed = ${managed.label}, plain = ${plain.label}${plainVersion ? ` (PostgreSQL ${plainVersion})` : ''}`);
   const rows: Delivery[] = [];
   const memory: Record<string, TreeMemory> = {};
-  for (let round = 1; round <= ROUNDS; round += 1) {
-    const order = round % 2 === 1 ? [managed, plain] : [plain, managed];
-    for (const server of order) {
-      const { result, memory: m } = await delivery(server, round);
-      rows.push(result);
-      if (m) memory[server.label] = m;
-      console.log(`  round ${round}  ${server.label.padEnd(26)} → 1 Pod ${perSecond(result.oneReceiver).padStart(7)}   → ${SENDERS} Pods ${perSecond(result.ownReceivers).padStart(7)}`);
-    }
-  }
+  for (let round = 1; round <= ROUNDS; round += 1) rows.push(...(await deliveryRound([managed, plain], round, memory)));
   const ratios = {
-    oneReceiver: ratioOf(rows, managed.label, plain.label, (d) => d.oneReceiver),
-    ownReceivers: ratioOf(rows, managed.label, plain.label, (d) => d.ownReceivers),
+    oneReceiver: ratioOf(rows, managed.label, plain.label, 'one'),
+    ownReceivers: ratioOf(rows, managed.label, plain.label, 'own'),
   };
-  for (const [name, r] of [[`→ 1 Pod `, ratios.oneReceiver], [`→ ${SENDERS} Pods`, ratios.ownReceivers]] as const) {
-    console.log(`  median ${name}: managed ${Math.round(r.managed)}/s, plain ${Math.round(r.plain)}/s, managed/plain ${r.ratio.toFixed(3)} ${r.withinTenPercent ? '(within 10 % ✓)' : '(NOT within 10 %)'}`);
+  const pct = (x: number) => `${Math.round(x * 100)} %`;
+  for (const [receivers, r] of [['one', ratios.oneReceiver], ['own', ratios.ownReceivers]] as const) {
+    console.log(
+      `  median ${RECEIVERS[receivers]}: managed ${Math.round(r.managed)}/s, plain ${Math.round(r.plain)}/s, managed/plain ${r.ratio.toFixed(2)} ` +
+        `${r.withinTenPercent ? '(within 10 % ✓)' : '(NOT within 10 % ✗)'}; rounds spread managed ${pct(r.spreadManaged)}, plain ${pct(r.spreadPlain)}`,
+    );
   }
   for (const [label, m] of Object.entries(memory)) {
     console.log(`  server memory after delivery, ${label}: ${m.processes} processes, ΣVmRSS ${mib(m.rssBytes)}, ΣPss ${mib(m.pssBytes)}`);
   }
 
+  // Two passes in opposite order, so neither store always runs on a cooler machine.
   const stores: Latencies[] = [];
-  for (const server of [managed, plain]) {
-    const l = await latencies(server);
-    stores.push(l);
-    console.log(`\n${server.label}`);
-    console.log(`  ListPods, 1,000 visible Pods   p50 ${ms(l.listPods1000Ms.p50)}  p99 ${ms(l.listPods1000Ms.p99)}  (${l.listPods1000Ms.samples} runs)`);
-    console.log(`  handshake                      p50 ${ms(l.handshakeMs.p50)}  p99 ${ms(l.handshakeMs.p99)}  (${l.handshakeMs.samples} runs)`);
-    console.log(`  SendToPeerPod → other host's turn start   p50 ${ms(l.peerWake.toTurnStart.p50)}  p99 ${ms(l.peerWake.toTurnStart.p99)}  (${l.peerWake.toTurnStart.samples} runs)`);
-    console.log(`  SendToPeerPod → other host's answer       p50 ${ms(l.peerWake.toAnswer.p50)}  p99 ${ms(l.peerWake.toAnswer.p99)}`);
+  for (const [pass, order] of [[1, [managed, plain]], [2, [plain, managed]]] as const) {
+    for (const server of order) {
+      const l = await latencies(server, pass);
+      stores.push(l);
+      console.log(`\n${server.label}, pass ${pass}`);
+      console.log(`  ListPods, 1,000 visible Pods   p50 ${ms(l.listPods1000Ms.p50)}  p99 ${ms(l.listPods1000Ms.p99)}  (${l.listPods1000Ms.samples} runs)`);
+      console.log(`  handshake                      p50 ${ms(l.handshakeMs.p50)}  p99 ${ms(l.handshakeMs.p99)}  (${l.handshakeMs.samples} runs)`);
+      console.log(`  SendToPeerPod → other host's turn start   p50 ${ms(l.peerWake.toTurnStart.p50)}  p99 ${ms(l.peerWake.toTurnStart.p99)}  (${l.peerWake.toTurnStart.samples} runs)`);
+      console.log(`  SendToPeerPod → other host's answer       p50 ${ms(l.peerWake.toAnswer.p50)}  p99 ${ms(l.peerWake.toAnswer.p99)}`);
+    }
   }
   await stopPlain();
   await stopManaged();

@@ -8,6 +8,16 @@ import { hostConfigFromEnv } from './composition/host-module.js';
 import { storeControlFor } from './composition/store-control.js';
 import { storeOpener } from './composition/store-config.js';
 
+// Last resort: nothing in pods should reject unhandled or throw past its handlers; if
+// something does, say so in one line and exit, rather than print a stack trace or hang.
+const lastResort = (error: unknown): void => {
+  const text = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`pods: internal error (please report it): ${(text.split('\n')[0] ?? '').slice(0, 500)}\n`);
+  process.exit(70);
+};
+process.on('unhandledRejection', lastResort);
+process.on('uncaughtException', lastResort);
+
 // A reader that stops early (`pods history a | head -1`) is not an error of ours; the
 // command still finishes and closes the store.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

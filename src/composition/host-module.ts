@@ -14,10 +14,16 @@ export type HostOptions = {
   readonly config?: Partial<HostConfig>;
 };
 
-const TUNABLES = { PODS_LEASE_TTL_MS: 'leaseTtlMs', PODS_POLL_MS: 'pollMs', PODS_STEP_LIMIT: 'stepLimit' } as const;
+const TUNABLES = {
+  PODS_LEASE_TTL_MS: 'leaseTtlMs',
+  PODS_POLL_MS: 'pollMs',
+  PODS_STEP_LIMIT: 'stepLimit',
+  PODS_STORE_OUTAGE_MS: 'storeOutageLimitMs',
+} as const;
 
 /**
- * Host tuning from the environment (`PODS_LEASE_TTL_MS`, `PODS_POLL_MS`, `PODS_STEP_LIMIT`):
+ * Host tuning from the environment (`PODS_LEASE_TTL_MS`, `PODS_POLL_MS`, `PODS_STEP_LIMIT`,
+ * `PODS_STORE_OUTAGE_MS`):
  * positive whole numbers; anything else is refused with the variable's name.
  */
 export function hostConfigFromEnv(env: Readonly<Record<string, string | undefined>>): Result<Partial<HostConfig>, string> {

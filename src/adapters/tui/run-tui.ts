@@ -61,6 +61,12 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   });
   candidates = (completion) => session.candidates(completion);
   const offProgress = showTurnProgress(runtime, follower, screen, () => session.attached, terminal, () => input.confirming);
+  let storeLost = false;
+  const offLost = runtime.on((event) => {
+    if (event.type !== 'store_lost') return;
+    storeLost = true;
+    input.stop();
+  });
   const offFeed = container.get(HISTORY_FEED).subscribe((pod) => {
     if (session.isAttached && pod === session.attached) void follower.sync();
   });
@@ -77,8 +83,10 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     }
     if (terminal) screen.line('· `:help` lists the commands; Tab completes; Ctrl+C cancels a turn; Ctrl+D quits');
     await input.run(session);
+    if (storeLost) return EXIT.refused;
     return session.failed && !terminal ? EXIT.refused : EXIT.ok;
   } finally {
+    offLost();
     for (const off of offSignals) off();
     offFeed();
     offProgress();

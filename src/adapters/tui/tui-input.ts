@@ -104,6 +104,7 @@ export class TuiInput {
     const session = this.session;
     if (this.stopping || !session) return;
     const parsed = parseTuiLine(line, { interactive: this.terminal, commands: session.commands });
+    let failed = false;
     try {
       switch (parsed.type) {
         case 'blank':
@@ -124,12 +125,13 @@ export class TuiInput {
         await this.follower.sync();
       }
     } catch (error) {
-      session.refuse(`could not complete: ${errorMessage(error)}`);
+      failed = true;
+      session.refuse(parsed.type === 'message' && this.terminal ? `not sent: ${errorMessage(error)}; the line is back at the prompt` : `could not complete: ${errorMessage(error)}`);
     }
     if (!this.terminal || this.stopping) return;
     this.rl.prompt();
-    // A line that could not run stays in the input, to be fixed rather than retyped.
-    if (parsed.type === 'diagnostic') this.rl.write(line);
+    // A line that could not run stays in the input, to be fixed or sent again rather than retyped.
+    if (parsed.type === 'diagnostic' || failed) this.rl.write(line);
   }
 
   private async send(session: TuiSession, text: string): Promise<void> {

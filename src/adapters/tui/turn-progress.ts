@@ -64,6 +64,17 @@ export function showTurnProgress(
         startedAt.delete(event.pod);
         void follower.then(() => screen.warn(`\`${event.pod}\` no longer runs here: another host or its parent took its lease`));
         return;
+      case 'store_unreachable':
+        startedAt.clear();
+        screen.warn(`${event.error}; this TUI keeps its Pods and retries (a line that cannot be sent comes back to the prompt)`);
+        return;
+      case 'store_back':
+        screen.line(`· the store is back after ${duration(event.downMs)}`);
+        void follower.sync();
+        return;
+      case 'store_lost':
+        screen.warn(`the store has been unreachable for ${duration(event.downMs)}; giving up`);
+        return;
     }
   });
   return () => {

@@ -11,6 +11,8 @@ export type HostConfig = {
   readonly pollMs: number;
   /** How long a lease lives without renewal: how soon another host may take over a dead host's Pods. */
   readonly leaseTtlMs: number;
+  /** How long a host waits for an unreachable store to come back before it gives up (`store_lost`). */
+  readonly storeOutageLimitMs: number;
 };
-export const DEFAULT_HOST_CONFIG: HostConfig = { stepLimit: 16, pollMs: 2_000, leaseTtlMs: 10_000 };
+export const DEFAULT_HOST_CONFIG: HostConfig = { stepLimit: 16, pollMs: 2_000, leaseTtlMs: 10_000, storeOutageLimitMs: 180_000 };
 export const HOST_CONFIG = Symbol.for('HostConfig') as ServiceIdentifier<HostConfig>;

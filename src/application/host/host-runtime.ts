@@ -4,6 +4,7 @@ import type { Lease, RuntimeStatus } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
+import { isStoreUnavailable } from '../ports/store-unavailable.js';
 import { HOST_SIGNALS, type HostSignal, type HostSignals } from '../ports/host-signals.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
@@ -14,7 +15,12 @@ export type HostEvent =
   | { readonly type: 'turn_started'; readonly pod: PodName }
   | { readonly type: 'turn_ended'; readonly pod: PodName; readonly report: TurnReport; readonly ms: number }
   | { readonly type: 'turn_failed'; readonly pod: PodName; readonly error: string }
-  | { readonly type: 'lease_lost'; readonly pod: PodName };
+  | { readonly type: 'lease_lost'; readonly pod: PodName }
+  /** Once per outage: the store stopped answering; the host keeps its Pods and retries. */
+  | { readonly type: 'store_unreachable'; readonly error: string }
+  | { readonly type: 'store_back'; readonly downMs: number }
+  /** The outage outlasted `storeOutageLimitMs`: the host gives up; its owner should shut it down. */
+  | { readonly type: 'store_lost'; readonly downMs: number };
 
 type Running = { status: RuntimeStatus; turn: Promise<void> | undefined; abort: AbortController | undefined; again: boolean };
 
@@ -30,6 +36,8 @@ export class HostRuntime {
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private closing = false;
+  /** Set while the store does not answer: since when, and the timer of the next retry. */
+  private outage: { readonly since: number; retryMs: number; retry: NodeJS.Timeout | undefined; lost: boolean } | undefined;
 
   constructor(
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
@@ -119,11 +127,17 @@ export class HostRuntime {
     for (const timer of this.timers) clearInterval(timer);
     for (const running of this.pods.values()) running.abort?.abort();
     await Promise.all([...this.pods.values()].map((r) => r.turn));
+    if (this.outage?.retry) clearTimeout(this.outage.retry);
     const pods = [...this.pods.keys()];
     this.pods.clear();
-    await this.uow.run(async (repos) => {
-      for (const pod of pods) await repos.leases.release(pod, this.host.hostId);
-    });
+    try {
+      await this.uow.run(async (repos) => {
+        for (const pod of pods) await repos.leases.release(pod, this.host.hostId);
+      });
+    } catch (error) {
+      // Without the store the leases cannot be given back; they expire on their own.
+      if (!isStoreUnavailable(error)) throw error;
+    }
   }
 
   private onSignal(signal: HostSignal): void {
@@ -180,19 +194,63 @@ export class HostRuntime {
               await this.setStatus(pod, running, 'running');
             },
           });
-          if (!result.ok || result.value.end === 'nothing_to_do') continue;
-          this.emit({ type: 'turn_ended', pod, report: result.value, ms: Date.now() - started });
-          // Look once more: input may have landed during the last step.
-          if (result.value.end !== 'cancelled') running.again = true;
+          this.storeAnswered();
+          if (result.ok && result.value.end !== 'nothing_to_do') {
+            this.emit({ type: 'turn_ended', pod, report: result.value, ms: Date.now() - started });
+            // Look once more: input may have landed during the last step.
+            if (result.value.end !== 'cancelled') running.again = true;
+          }
+          if (running.status !== 'idle') await this.setStatus(pod, running, 'idle');
         } catch (error) {
+          if (this.storeFailed(error)) {
+            // What the turn committed stays; what it did not is redone from history once the
+            // store is back (the retry schedules every Pod again).
+            running.status = 'idle';
+            return;
+          }
           this.emit({ type: 'turn_failed', pod, error: error instanceof Error ? error.message : String(error) });
+          await this.setStatus(pod, running, 'idle').catch((failure: unknown) => void this.storeFailed(failure));
         }
-        await this.setStatus(pod, running, 'idle');
       }
     } finally {
       running.turn = undefined;
       running.abort = undefined;
     }
+  }
+
+  /** A store call failed: true when the store is unreachable (the outage is reported once and retried). */
+  private storeFailed(error: unknown): boolean {
+    if (!isStoreUnavailable(error) || this.closing) return false;
+    if (!this.outage) {
+      this.outage = { since: Date.now(), retryMs: 250, retry: undefined, lost: false };
+      this.emit({ type: 'store_unreachable', error: error.message });
+    }
+    const outage = this.outage;
+    const downMs = Date.now() - outage.since;
+    if (downMs >= this.config.storeOutageLimitMs) {
+      if (!outage.lost) this.emit({ type: 'store_lost', downMs });
+      outage.lost = true;
+      return true;
+    }
+    if (!outage.retry) {
+      outage.retry = setTimeout(() => {
+        outage.retry = undefined;
+        void this.renewAll();
+        for (const pod of this.pods.keys()) this.schedule(pod);
+      }, outage.retryMs);
+      outage.retryMs = Math.min(outage.retryMs * 2, 5_000);
+    }
+    return true;
+  }
+
+  /** A store call succeeded: ends an outage, and every Pod looks at its history again. */
+  private storeAnswered(): void {
+    const outage = this.outage;
+    if (!outage) return;
+    if (outage.retry) clearTimeout(outage.retry);
+    this.outage = undefined;
+    this.emit({ type: 'store_back', downMs: Date.now() - outage.since });
+    for (const pod of this.pods.keys()) this.schedule(pod);
   }
 
   private async setStatus(pod: PodName, running: Running, status: RuntimeStatus): Promise<void> {
@@ -204,10 +262,15 @@ export class HostRuntime {
 
   private async renewAll(): Promise<void> {
     for (const [pod, running] of this.pods) {
-      const renewed = await this.uow
-        .run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), running.status))
-        .catch(() => true); // a store hiccup is retried at the next tick; expiry is the real limit
-      if (!renewed) this.loseLease(pod);
+      try {
+        const renewed = await this.uow.run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), running.status));
+        this.storeAnswered();
+        if (!renewed) this.loseLease(pod);
+      } catch (error) {
+        // Unreachable: reported and retried. Anything else is retried at the next tick; expiry is the real limit.
+        this.storeFailed(error);
+        return;
+      }
     }
   }
 

@@ -18,7 +18,11 @@ export const serveCommand: CliCommand = {
     'host are skipped with a note. Logs one line per turn on stdout.\n\n' +
     'SIGINT or SIGTERM: the turns in flight stop after their current step is committed, the\n' +
     'leases are released, and the command exits 0.\n\n' +
-    'Exit codes: 0 stopped by a signal; 1 no Pod could be served; 2 usage or store error.',
+    'If the store stops answering (server restart, `pods store stop`), it says so once, keeps its\n' +
+    'Pods and retries with backoff; when the store is back it says so and catches up from\n' +
+    'history. Past PODS_STORE_OUTAGE_MS (default 180000) without the store it stops, exit 1.\n\n' +
+    'Exit codes: 0 stopped by a signal; 1 no Pod could be served, or the store stayed away;\n' +
+    '2 usage or store error.',
   options: { pod: { type: 'string', multiple: true } },
   optionHelp: [['--pod NAME', 'serve this Pod (repeatable); default: every Pod no other host runs']],
   parse(args) {
@@ -43,18 +47,24 @@ export const serveCommand: CliCommand = {
         return EXIT.refused;
       }
       out.line(`${stamp()} serving ${served.length ? served.map((p) => `\`${p}\``).join(', ') : 'no Pods yet'} as ${hostId}`);
-      await new Promise<void>((resolve) => {
-        const offInt = io.onSignal('SIGINT', stop);
-        const offTerm = io.onSignal('SIGTERM', stop);
-        function stop() {
+      const ended = await new Promise<'signal' | 'store_lost'>((resolve) => {
+        const offInt = io.onSignal('SIGINT', () => stop('signal'));
+        const offTerm = io.onSignal('SIGTERM', () => stop('signal'));
+        const offLost = runtime.on((event) => event.type === 'store_lost' && stop('store_lost'));
+        function stop(why: 'signal' | 'store_lost') {
           offInt();
           offTerm();
-          resolve();
+          offLost();
+          resolve(why);
         }
       });
       out.line(`${stamp()} stopping: finishing the current steps and releasing leases`);
       await runtime.shutdown();
       out.line(`${stamp()} stopped`);
+      if (ended === 'store_lost') {
+        out.fail('the store stayed unreachable past PODS_STORE_OUTAGE_MS; stopped');
+        return EXIT.refused;
+      }
       return EXIT.ok;
     });
   },
@@ -85,5 +95,11 @@ function describe(event: HostEvent): string {
       return `${stamp()} \`${event.pod}\` turn failed: ${event.error}`;
     case 'lease_lost':
       return `${stamp()} \`${event.pod}\` lease lost; another host or its parent took it over`;
+    case 'store_unreachable':
+      return `${stamp()} ${event.error}; keeping the Pods and retrying`;
+    case 'store_back':
+      return `${stamp()} the store is back after ${(event.downMs / 1000).toFixed(1)} s; catching up from history`;
+    case 'store_lost':
+      return `${stamp()} the store has been unreachable for ${(event.downMs / 1000).toFixed(1)} s; giving up`;
   }
 }

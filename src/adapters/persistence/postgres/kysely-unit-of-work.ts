@@ -1,7 +1,10 @@
 import { inject, injectable } from 'inversify';
 import type { Kysely } from 'kysely';
+import { StoreUnavailable } from '../../../application/ports/store-unavailable.js';
 import type { Repositories, UnitOfWork } from '../../../application/ports/unit-of-work.js';
+import { errorMessage } from '../../error-message.js';
 import { atomically } from './atomically.js';
+import { isConnectionFailure } from './connection-failure.js';
 import type { Database } from './database.js';
 import { KYSELY_DB } from './kysely-db-token.js';
 import { kyselyRepositories } from './kysely-repositories.js';
@@ -17,7 +20,8 @@ const isRetryable = (error: unknown): boolean =>
  * One transaction per `run`, every repository bound to it; a throw rolls it back. When the
  * server aborts the transaction for a deadlock (two units locking the same rows in
  * opposite orders), `work` runs again from the start: use cases touch nothing outside the
- * store inside `run`, so a rerun is invisible.
+ * store inside `run`, so a rerun is invisible. A server that cannot be reached is reported as
+ * `StoreUnavailable`: the transaction did not commit, and the caller may wait and retry.
  */
 @injectable()
 export class KyselyUnitOfWork implements UnitOfWork {
@@ -28,6 +32,7 @@ export class KyselyUnitOfWork implements UnitOfWork {
       try {
         return await atomically(this.db, (trx) => work(kyselyRepositories(trx)));
       } catch (error) {
+        if (isConnectionFailure(error)) throw new StoreUnavailable(`the store is unreachable: ${errorMessage(error)}`, { cause: error });
         if (this.db.isTransaction || attempt >= ATTEMPTS || !isRetryable(error)) throw error;
       }
     }

@@ -1,0 +1,17 @@
+/** Socket-level failures: the server is not there, or the connection to it broke. */
+const NETWORK = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/** pg's own words for a connection that broke or could not be made in time. */
+const MESSAGES = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/i;
+
+/**
+ * Whether `error` says the server could not be reached, rather than that it refused a
+ * statement: SQLSTATE class 08 (connection exception), 57P01–57P03 (shut down, crashed,
+ * cannot connect now), or a socket error.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  if (error instanceof AggregateError) return error.errors.some(isConnectionFailure);
+  if (!(error instanceof Error)) return false;
+  const code = 'code' in error ? String(error.code) : '';
+  return NETWORK.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || MESSAGES.test(error.message);
+}

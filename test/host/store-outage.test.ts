@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
+import type { HostEvent } from '../../src/application/host/host-runtime.js';
+import { StoreUnavailable } from '../../src/application/ports/store-unavailable.js';
+import type { Repositories, UnitOfWork } from '../../src/application/ports/unit-of-work.js';
+import { says, ScriptedModel } from '../support/scripted-model.js';
+import { body, makeWorld, name, type World } from '../support/world.js';
+
+/** A store that can be switched off: every unit of work then fails as an unreachable server does. */
+class SwitchableStore implements UnitOfWork {
+  down = false;
+  calls = 0;
+  constructor(readonly inner: UnitOfWork) {}
+  run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    this.calls += 1;
+    if (this.down) return Promise.reject(new StoreUnavailable('the store is unreachable: connect ECONNREFUSED'));
+    return this.inner.run(work);
+  }
+}
+
+async function until(what: string, condition: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; !(await condition()); await new Promise((r) => setTimeout(r, 10))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+  }
+}
+
+describe('HostRuntime while the store is unreachable', () => {
+  let w: World | undefined;
+  afterEach(async () => w?.runtime.shutdown());
+
+  async function hostedWorld(storeOutageLimitMs = 60_000) {
+    const store = new SwitchableStore(new InMemoryUnitOfWork());
+    const model = new ScriptedModel();
+    const world = makeWorld(store, model, { pollMs: 50, leaseTtlMs: 300, storeOutageLimitMs });
+    w = world;
+    const events: HostEvent[] = [];
+    world.runtime.on((e) => events.push(e));
+    world.runtime.start();
+    await world.create('me');
+    expect(await world.runtime.attach(name('me'))).toMatchObject({ ok: true });
+    return { store, model, world, events };
+  }
+
+  it('says once that the store is gone and once that it is back, keeps its Pods, and answers what was committed', async () => {
+    const { store, model, world, events } = await hostedWorld();
+    store.down = true;
+    await until('the outage notice', () => events.some((e) => e.type === 'store_unreachable'));
+    const callsDuringOutage = store.calls;
+    await until('some retries', () => store.calls > callsDuringOutage + 3);
+    // Another process commits input while this host cannot see the store: no signal reaches
+    // this host, so only catching up from history after the outage can answer it.
+    const elsewhere = makeWorld(store.inner);
+    await elsewhere.operatorInput.execute({ pod: name('me'), text: body('are you still there?') });
+    model.push(says('answered after the outage'));
+    store.down = false;
+    await until('the answer', async () => (await world.history('me')).some((e) => e.kind === 'assistant_message'));
+    expect(events.filter((e) => e.type === 'store_unreachable')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'store_back')).toHaveLength(1);
+    expect(events.some((e) => e.type === 'turn_failed' || e.type === 'store_lost' || e.type === 'lease_lost')).toBe(false);
+    expect(world.runtime.running()).toEqual([name('me')]);
+    expect((await world.history('me')).map((e) => [e.seq, e.kind])).toEqual([[1, 'user_input'], [2, 'assistant_message']]);
+  });
+
+  it('retries with backoff rather than spinning', async () => {
+    const { store, events } = await hostedWorld();
+    store.down = true;
+    await until('the outage notice', () => events.some((e) => e.type === 'store_unreachable'));
+    const before = store.calls;
+    await new Promise((r) => setTimeout(r, 1_000));
+    // Polling every 50 ms plus renewals would make ~40 calls a second; backoff and one loop per Pod keep it low.
+    expect(store.calls - before).toBeLessThan(60);
+    store.down = false;
+    await until('the store back', () => events.some((e) => e.type === 'store_back'));
+  });
+
+  it('gives up once the outage outlasts its limit, and shuts down without the store', async () => {
+    const { store, world, events } = await hostedWorld(300);
+    store.down = true;
+    await until('store_lost', () => events.some((e) => e.type === 'store_lost'));
+    expect(events.filter((e) => e.type === 'store_lost')).toHaveLength(1);
+    await expect(world.runtime.shutdown()).resolves.toBeUndefined();
+  });
+});
