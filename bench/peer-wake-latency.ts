@@ -32,6 +32,7 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
   const host = spawn(process.execPath, [MAIN, 'serve', '--pod', b, '--db', url], { stdio: ['ignore', 'pipe', 'inherit'] });
   const turnStarts: number[] = [];
   let buffered = '';
+  const tail: string[] = [];
   let serving: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (serving = resolve));
   host.stdout.on('data', (chunk: Buffer) => {
@@ -40,6 +41,8 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
     for (const line of lines) {
+      tail.push(line);
+      if (tail.length > 6) tail.shift();
       if (line.includes(`serving \`${b}\``)) serving();
       if (line.includes(`\`${b}\` turn started`)) turnStarts.push(now);
     }
@@ -75,7 +78,10 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
         let timer: NodeJS.Timeout | undefined;
         const done = new Promise<void>((resolve, reject) => {
           answered = resolve;
-          timer = setTimeout(() => reject(new Error(`no answer from ${b} within ${SAMPLE_TIMEOUT_MS} ms`)), SAMPLE_TIMEOUT_MS);
+          timer = setTimeout(() => {
+            const started = turnStarts.length > starts ? 'its host logged the turn start' : 'its host logged no turn start';
+            reject(new Error(`no answer from ${b} within ${SAMPLE_TIMEOUT_MS} ms to message ${i + warmup + 1} (${started}); its log ends:\n    ${tail.join('\n    ')}`));
+          }, SAMPLE_TIMEOUT_MS);
         });
         const t0 = performance.now();
         const sent = await container.get(PodTools).execute(a, 'SendToPeerPod', { name: b, message: `ping ${i}` });

@@ -10,6 +10,9 @@ import { ManagedPostgres } from '../../src/adapters/persistence/managed-postgres
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
+/** What `main.ts` prints when an error escaped every handler. */
+export const LAST_RESORT = 'internal error (please report it)';
+
 export type ProcessRun = { readonly code: number | null; readonly stdout: string; readonly stderr: string };
 
 /**
@@ -51,7 +54,9 @@ export async function buildCli() {
     delete env['PODS_DATABASE_URL'];
     return new Promise((resolve, reject) => {
       execFile(process.execPath, [main, ...args], { cwd: root, env, timeout: 60_000 }, (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') reject(error);
+        // The process's last-resort handler fired: a bug, whatever the test expected.
+        if (stderr.includes(LAST_RESORT)) reject(new Error(`pods ${args.join(' ')}: ${stderr}`));
+        else if (error && typeof error.code !== 'number') reject(error);
         else resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
       });
     });
@@ -74,6 +79,7 @@ export async function buildCli() {
       waitFor: async (text: string, ms = 20_000): Promise<void> => {
         const until = Date.now() + ms;
         while (!stdout.includes(text)) {
+          if (stderr.includes(LAST_RESORT)) throw new Error(`pods ${args.join(' ')}: ${stderr}`);
           if (child.exitCode !== null) throw new Error(`pods ${args.join(' ')} exited ${child.exitCode}:\n${stdout}${stderr}`);
           if (Date.now() > until) throw new Error(`pods ${args.join(' ')}: no ${JSON.stringify(text)} within ${ms} ms:\n${stdout}${stderr}`);
           await new Promise((r) => setTimeout(r, 20));
