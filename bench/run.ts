@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { serverBenchStore, startManagedServer, type BenchServer, type BenchStore } from './bench-stores.js';
-import { defer, runCleanups, within } from './deadline.js';
+import { BenchTimeout, defer, runCleanups, within } from './deadline.js';
 import type { Latency } from './percentiles.js';
 import { percentile } from './percentiles.js';
 import { peerWakeLatency, type WakeLatency } from './peer-wake-latency.js';
@@ -154,9 +154,10 @@ async function main(): Promise<void> {
   const stores: Latencies[] = [];
   for (const [pass, order] of [[1, [managed, plain]], [2, [plain, managed]]] as const) {
     for (const server of order) {
-      const l = await latencies(server, pass);
-      stores.push(l);
       console.log(`\n${server.label}, pass ${pass}`);
+      const l = await section(`latencies on ${server.label}, pass ${pass}`, () => latencies(server, pass));
+      if (!l) continue;
+      stores.push(l);
       console.log(`  ListPods, 1,000 visible Pods   p50 ${ms(l.listPods1000Ms.p50)}  p99 ${ms(l.listPods1000Ms.p99)}  (${l.listPods1000Ms.samples} runs)`);
       console.log(`  handshake                      p50 ${ms(l.handshakeMs.p50)}  p99 ${ms(l.handshakeMs.p99)}  (${l.handshakeMs.samples} runs)`);
       console.log(`  SendToPeerPod → other host's turn start   p50 ${ms(l.peerWake.toTurnStart.p50)}  p99 ${ms(l.peerWake.toTurnStart.p99)}  (${l.peerWake.toTurnStart.samples} runs)`);
@@ -168,7 +169,35 @@ async function main(): Promise<void> {
 
   // 2. Start-up of the CLI and the TUI, each on its own managed server.
   console.log(`\nstart-up (load ${load()})`);
-  const startup: StartUpReport = await startUp((line) => console.log(line));
+  const startup = await section('start-up', () => startUp((line) => console.log(line)));
+  if (startup) printStartUp(startup);
+  console.log(`\nload at the end ${load()}`);
+
+  if (process.env['BENCH_JSON']) {
+    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, serverMemory: memory, stores, startup, failures }, null, 2));
+  }
+  if (failures.length > 0) throw new Error(`${failures.length} section(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
+}
+
+/**
+ * A section whose own checks failed (a refused call, a sample's own timeout) is reported
+ * and the bench goes on; the run still exits 1. A deadline of `within` ends the run at
+ * once: the work it stopped waiting for may still be going on.
+ */
+const failures: string[] = [];
+async function section<T>(what: string, work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof BenchTimeout) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    failures.push(`${what}: ${message}`);
+    console.log(`  FAILED: ${message}`);
+    return undefined;
+  }
+}
+
+function printStartUp(startup: StartUpReport): void {
   console.log(`  entry: node ${startup.entry}`);
   console.log(`  method: ${startup.method === 'tmux' ? 'tmux 80×24 pane, polled every 5 ms for `main>`' : 'pipe: `pods tui` given `:quit`, timed to exit'}`);
   if (startup.methodFloorMs) console.log(`  method floor (sh prints the prompt at once)  ${spreadMs(startup.methodFloorMs)}`);
@@ -186,11 +215,6 @@ async function main(): Promise<void> {
     console.log(`  for comparison, unbundled (node ${u.entry}):`);
     console.log(`    TUI warm start                 ${spreadMs(u.warmMs)}   peak RSS max ${mib(u.warmPeakRssBytes.max)}`);
     console.log(`    pods --help                    ${spreadMs(u.helpMs)}`);
-  }
-  console.log(`\nload at the end ${load()}`);
-
-  if (process.env['BENCH_JSON']) {
-    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, serverMemory: memory, stores, startup }, null, 2));
   }
 }
 
