@@ -69,7 +69,7 @@ async function deliveryRound(servers: readonly [BenchServer, BenchServer], round
         line.push(`${i === 0 ? 'managed' : 'plain'} ${perSecond(throughput).padStart(7)}`);
       }
       const [m, p] = [0, 1].map((i) => rows.find((r) => r.receivers === receivers && r.store === servers[i]!.label)!.throughput.perSecond);
-      console.log(`  round ${round}  ${RECEIVERS[receivers]}  ${line.join('  ')}   managed/plain ${(m! / p!).toFixed(2)}`);
+      console.log(`  round ${round}  ${RECEIVERS[receivers]}  ${line.join('  ')}   managed/plain ${(m! / p!).toFixed(2)}   (load ${loadavg()[0]!.toFixed(2)})`);
     }
     for (const server of servers) if (server.pid) memory[server.label] = await treeMemory(server.pid);
     return rows;

@@ -3,8 +3,7 @@ import 'reflect-metadata';
 import { homedir } from 'node:os';
 import { runCli } from './adapters/cli/run-cli.js';
 import { describeModelConfigError, modelConfigFromEnv } from './adapters/model/model-config.js';
-import { openContainer } from './composition/container.js';
-import { hostConfigFromEnv } from './composition/host-module.js';
+import { hostConfigFromEnv } from './composition/host-config-from-env.js';
 import { storeControlFor } from './composition/store-control.js';
 import { storeOpener } from './composition/store-config.js';
 
@@ -45,7 +44,8 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),
-  openStore: storeOpener(source, (store) => openContainer(store, host, notice)),
+  // The container (inversify, Kysely, pg, the use cases) loads only for a command that opens the store.
+  openStore: storeOpener(source, async (store) => (await import('./composition/container.js')).openContainer(store, host, notice)),
   storeControl: storeControlFor(source, notice),
   io: {
     stdin: process.stdin,

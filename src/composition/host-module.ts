@@ -1,6 +1,6 @@
 import { ContainerModule } from 'inversify';
-import { err, ok, type Result } from '../domain/result.js';
 import { DEFAULT_HOST_CONFIG, HOST_CONFIG, type HostConfig } from '../application/host/host-config.js';
+export { hostConfigFromEnv } from './host-config-from-env.js';
 import { HostRuntime } from '../application/host/host-runtime.js';
 import { RunTurn } from '../application/host/run-turn.js';
 import { MODEL } from '../application/ports/model.js';
@@ -13,30 +13,6 @@ export type HostOptions = {
   readonly model?: ModelConfig;
   readonly config?: Partial<HostConfig>;
 };
-
-const TUNABLES = {
-  PODS_LEASE_TTL_MS: 'leaseTtlMs',
-  PODS_POLL_MS: 'pollMs',
-  PODS_STEP_LIMIT: 'stepLimit',
-  PODS_STORE_OUTAGE_MS: 'storeOutageLimitMs',
-} as const;
-
-/**
- * Host tuning from the environment (`PODS_LEASE_TTL_MS`, `PODS_POLL_MS`, `PODS_STEP_LIMIT`,
- * `PODS_STORE_OUTAGE_MS`):
- * positive whole numbers; anything else is refused with the variable's name.
- */
-export function hostConfigFromEnv(env: Readonly<Record<string, string | undefined>>): Result<Partial<HostConfig>, string> {
-  const config: Partial<Record<keyof HostConfig, number>> = {};
-  for (const [variable, key] of Object.entries(TUNABLES)) {
-    const raw = env[variable]?.trim();
-    if (raw === undefined || raw === '') continue;
-    if (!/^[1-9]\d{0,8}$/.test(raw)) return err(`${variable} ${JSON.stringify(raw)} is not a positive whole number`);
-    config[key] = Number(raw);
-  }
-  if (config.leaseTtlMs !== undefined && config.leaseTtlMs < 300) return err('PODS_LEASE_TTL_MS must be at least 300 ms');
-  return ok(config);
-}
 
 /** What a process that runs Pods needs beyond the use cases: the model, the turn loop and the runtime. */
 export function hostModule(options: HostOptions = {}): ContainerModule {

@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { errorMessage } from '../adapters/error-message.js';
 import type { StoreOpener } from '../adapters/cli/run-cli.js';
-import { redactUrl } from '../adapters/persistence/postgres/open-postgres-store.js';
+import { redactUrl } from '../adapters/persistence/postgres/redact-url.js';
 import { displayValue } from '../domain/display.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { OpenedContainer, StoreConfig } from './container.js';

@@ -1,8 +1,7 @@
 import { rename, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { StoreControl } from '../adapters/cli/cli-command.js';
-import { ManagedPostgres } from '../adapters/persistence/managed-postgres/managed-postgres.js';
-import { openPostgresStore } from '../adapters/persistence/postgres/open-postgres-store.js';
+import type { ManagedPostgres } from '../adapters/persistence/managed-postgres/managed-postgres.js';
 import type { StoreNotices } from './container.js';
 import { describeInvalidStoreUrl, describeStore, storeConfigFrom, type StoreSource } from './store-config.js';
 
@@ -21,19 +20,25 @@ export function storeControlFor(source: Omit<StoreSource, 'db'>, notices: StoreN
       throw new Error(`${describeStore(config.value)} is selected (${db !== undefined ? '--db' : 'PODS_DATABASE_URL'}); \`pods store\` manages only the local server under $PODS_HOME`);
     }
     const home = config.value.home;
-    const server = new ManagedPostgres({ home, report: notices });
+    // Loaded on use: `pods store` must not cost the start-up of every other command.
+    let loaded: Promise<ManagedPostgres> | undefined;
+    const server = (): Promise<ManagedPostgres> =>
+      (loaded ??= import('../adapters/persistence/managed-postgres/managed-postgres.js').then((m) => new m.ManagedPostgres({ home, report: notices })));
     return {
       home,
-      status: () => server.status(),
+      status: async () => (await server()).status(),
       start: async () => {
-        const running = await server.ensureRunning();
+        const running = await (await server()).ensureRunning();
         return { started: running.started, pid: running.pid };
       },
-      stop: () => server.stop(),
+      stop: async () => (await server()).stop(),
       importPglite: async (dir) => {
         const from = resolve(dir);
-        const { importPgliteStore } = await import('../adapters/persistence/pglite-import/import-pglite-store.js');
-        const store = await openPostgresStore((await server.ensureRunning()).url);
+        const [{ importPgliteStore }, { openPostgresStore }] = await Promise.all([
+          import('../adapters/persistence/pglite-import/import-pglite-store.js'),
+          import('../adapters/persistence/postgres/open-postgres-store.js'),
+        ]);
+        const store = await openPostgresStore((await (await server()).ensureRunning()).url);
         try {
           const summary = await importPgliteStore(from, store.db, notices);
           if (from === legacyPgliteDir(home)) {

@@ -35,8 +35,8 @@ export async function buildCli() {
   await writeFile(join(outDir, 'package.json'), '{ "type": "module" }\n');
   await symlink(join(repo, 'node_modules'), join(outDir, 'node_modules'), 'dir');
   // What `npm start` and the `pods` bin run: the compiled CLI bundled into one module.
+  await promisify(execFile)(process.execPath, [join(repo, 'tools', 'bundle', 'bundle.mjs'), join(outDir, 'src', 'main.js'), outDir], { cwd: repo });
   const main = join(outDir, 'pods.mjs');
-  await promisify(execFile)(process.execPath, [join(repo, 'tools', 'bundle', 'bundle.mjs'), join(outDir, 'src', 'main.js'), main], { cwd: repo });
   const children = new Set<ChildProcess>();
 
   const homes = new Set<string>();

@@ -1,16 +1,24 @@
-// Bundles the compiled CLI (dist/src/main.js) into one ES module, dist/pods.mjs: a process
-// then parses one file instead of resolving ~1,000 package modules (inversify, kysely, …)
-// on every start. Run after `tsc -p tsconfig.build.json`; `npm run build` does both.
+// Bundles the compiled CLI (dist/src/main.js) into dist/pods.mjs plus shared chunks: a
+// process then parses a few files instead of resolving ~1,000 package modules (inversify,
+// kysely, …) on every start, and `pods --help` or a usage error loads none of the store's
+// code (each dynamic import in src becomes a chunk loaded on use). Run after
+// `tsc -p tsconfig.build.json`; `npm run build` does both.
 import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const [entry = `${root}dist/src/main.js`, outfile = `${root}dist/pods.mjs`] = process.argv.slice(2);
+const [entry = join(root, 'dist', 'src', 'main.js'), outdir = join(root, 'dist')] = process.argv.slice(2);
 
+await rm(join(outdir, 'chunks'), { recursive: true, force: true });
 await build({
-  entryPoints: [entry],
-  outfile,
+  entryPoints: [{ in: entry, out: 'pods' }],
+  outdir,
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',

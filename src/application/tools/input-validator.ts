@@ -33,17 +33,17 @@ function describe(tool: string, e: ErrorObject): string {
 
 /** Checks tool input against the very schema the model is given, so the two cannot drift. */
 export class InputValidator {
-  private readonly validate: ValidateFunction;
+  private compiled: ValidateFunction | undefined;
   constructor(
     private readonly tool: string,
-    schema: ToolInputSchema,
-  ) {
-    this.validate = ajv.compile(schema);
-  }
+    private readonly schema: ToolInputSchema,
+  ) {}
 
   check(input: unknown): string | undefined {
-    if (this.validate(input)) return undefined;
-    const first = this.validate.errors?.[0];
+    // Compiled on first use: a process that runs one tool (`pods tool`) compiles one schema.
+    const validate = (this.compiled ??= ajv.compile(this.schema));
+    if (validate(input)) return undefined;
+    const first = validate.errors?.[0];
     return first ? describe(this.tool, first) : `${this.tool}: invalid input`;
   }
 }

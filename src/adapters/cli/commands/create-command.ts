@@ -1,4 +1,4 @@
-import { CreatePod, type CreatePodError } from '../../../application/use-cases/create-pod.js';
+import type { CreatePodError } from '../../../application/use-cases/create-pod.js';
 import { displayValue } from '../../../domain/display.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
@@ -30,6 +30,7 @@ export const createCommand: CliCommand = {
       scope.push(rule.value);
     }
     return ok(async ({ container, out }) => {
+      const { CreatePod } = await import('../cli-use-cases.js');
       const result = await container.get(CreatePod).execute({ name: name.value, scope });
       if (!result.ok) return refuse(out, describe(result.error));
       out.line(`created pod \`${result.value.name}\` with scope ${printable(result.value.scope.map(ScopeRule.describe).join(', '))}`);

@@ -1,4 +1,4 @@
-import { ExplainEntry, type ExplainEntryError } from '../../../application/use-cases/explain-entry.js';
+import type { ExplainEntryError } from '../../../application/use-cases/explain-entry.js';
 import { ok } from '../../../domain/result.js';
 import { flag, podNameArg, positionalArgs, wholeNumber } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
@@ -27,6 +27,7 @@ export const explainCommand: CliCommand = {
     if (!seq.ok) return seq;
     const json = flag(args, 'json');
     return ok(async ({ container, out }) => {
+      const { ExplainEntry } = await import('../cli-use-cases.js');
       const result = await container.get(ExplainEntry).execute({ pod: pod.value, seq: seq.value });
       if (!result.ok) return refuse(out, describe(result.error));
       if (json) out.json(explanationJson(result.value));

@@ -1,4 +1,3 @@
-import { ReadHistory } from '../../../application/use-cases/read-history.js';
 import { ok } from '../../../domain/result.js';
 import { countOption, flag, podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
@@ -32,6 +31,7 @@ export const historyCommand: CliCommand = {
     const json = flag(args, 'json');
     const range = { ...(after.value === undefined ? {} : { after: after.value }), ...(limit.value === undefined ? {} : { limit: limit.value }) };
     return ok(async ({ container, out }) => {
+      const { ReadHistory } = await import('../cli-use-cases.js');
       const result = await container.get(ReadHistory).execute({ pod: pod.value, ...range });
       if (!result.ok) return refuse(out, `pod \`${result.error.name}\` does not exist`);
       if (json) out.json(result.value.map(entryJson));

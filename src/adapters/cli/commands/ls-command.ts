@@ -1,4 +1,4 @@
-import { ListAllPods, type StoreListing } from '../../../application/use-cases/list-all-pods.js';
+import type { StoreListing } from '../../../application/use-cases/list-all-pods.js';
 import { ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { flag, positionalArgs } from '../argument-readers.js';
@@ -23,6 +23,7 @@ export const lsCommand: CliCommand = {
     if (!positionals.ok) return positionals;
     const json = flag(args, 'json');
     return ok(async ({ container, out }) => {
+      const { ListAllPods } = await import('../cli-use-cases.js');
       const pods = await container.get(ListAllPods).execute();
       if (json) out.json(pods);
       else if (pods.length === 0) out.line('no pods in the store');

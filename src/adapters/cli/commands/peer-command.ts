@@ -1,4 +1,4 @@
-import { InitiatePeerHandshake, type InitiatePeerHandshakeError } from '../../../application/use-cases/initiate-peer-handshake.js';
+import type { InitiatePeerHandshakeError } from '../../../application/use-cases/initiate-peer-handshake.js';
 import { ok } from '../../../domain/result.js';
 import { podPairArgs } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
@@ -18,6 +18,7 @@ export const peerCommand: CliCommand = {
     if (!pair.ok) return pair;
     const [from, to] = pair.value;
     return ok(async ({ container, out }) => {
+      const { InitiatePeerHandshake } = await import('../cli-use-cases.js');
       const result = await container.get(InitiatePeerHandshake).execute({ from, to, via: 'cli' });
       if (!result.ok) return refuse(out, describe(result.error));
       const { status, relation } = result.value;

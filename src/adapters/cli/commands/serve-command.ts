@@ -1,6 +1,5 @@
-import { HostRuntime, type HostEvent } from '../../../application/host/host-runtime.js';
+import type { HostEvent, HostRuntime } from '../../../application/host/host-runtime.js';
 import { POD_HOST } from '../../../application/ports/pod-host.js';
-import { ListAllPods } from '../../../application/use-cases/list-all-pods.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { ok } from '../../../domain/result.js';
 import { podNameArg, positionalArgs } from '../argument-readers.js';
@@ -36,6 +35,7 @@ export const serveCommand: CliCommand = {
       names.push(parsed.value);
     }
     return ok(async ({ container, out, io }) => {
+      const { HostRuntime, ListAllPods } = await import('../cli-use-cases.js');
       const runtime = container.get(HostRuntime);
       const hostId = container.get(POD_HOST).hostId;
       const wanted = names.length > 0 ? names : (await container.get(ListAllPods).execute()).filter((p) => p.status === 'stopped').map((p) => p.name);

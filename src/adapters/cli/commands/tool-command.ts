@@ -1,5 +1,3 @@
-import { HostRuntime } from '../../../application/host/host-runtime.js';
-import { PodTools } from '../../../application/tools/pod-tools.js';
 import type { ToolResult } from '../../../application/tools/tool-result.js';
 import { err, ok } from '../../../domain/result.js';
 import { podNameArg, positionalArgs } from '../argument-readers.js';
@@ -36,6 +34,7 @@ export const toolCommand: CliCommand = {
     return ok(async ({ container, out, io }) => {
       // For the length of the command this process is a host: a Pod the tool starts
       // (SpawnPod, RestorePod) runs here until its turns settle, then is handed back stopped.
+      const { HostRuntime, PodTools } = await import('../cli-use-cases.js');
       const runtime = container.get(HostRuntime);
       runtime.start();
       const code = printResult(out, await container.get(PodTools).execute(caller.value, tool, input));

@@ -1,7 +1,5 @@
-import { CreatePod } from '../../../application/use-cases/create-pod.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
-import { runTui } from '../../tui/run-tui.js';
 import { podNameArg, positionalArgs } from '../argument-readers.js';
 import type { CliCommand } from '../cli-command.js';
 import { printable } from '../printable.js';
@@ -32,6 +30,7 @@ export const tuiCommand: CliCommand = {
     const rule = ScopeRule.parseShorthand(`write:${args.cwd}`);
     if (!rule.ok) return err(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
     return ok(async ({ container, out, io }) => {
+      const { CreatePod, runTui } = await import('../cli-use-cases.js');
       const created = await container.get(CreatePod).execute({ name: pod.value, scope: [rule.value] });
       if (created.ok) out.line(`· created pod \`${pod.value}\` with scope ${printable(ScopeRule.describe(rule.value))}`);
       return runTui({ container, io, pod: pod.value, cwd: args.cwd, out });

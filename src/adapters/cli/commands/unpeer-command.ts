@@ -1,4 +1,4 @@
-import { RemovePeer, type RemovePeerError } from '../../../application/use-cases/remove-peer.js';
+import type { RemovePeerError } from '../../../application/use-cases/remove-peer.js';
 import { ok } from '../../../domain/result.js';
 import { podPairArgs } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
@@ -18,6 +18,7 @@ export const unpeerCommand: CliCommand = {
     if (!pair.ok) return pair;
     const [from, to] = pair.value;
     return ok(async ({ container, out }) => {
+      const { RemovePeer } = await import('../cli-use-cases.js');
       const result = await container.get(RemovePeer).execute({ from, to, via: 'cli' });
       if (!result.ok) return refuse(out, describe(result.error));
       out.line(`\`${from}\` and \`${to}\` are no longer peers (relation ${result.value.id} removed)`);

@@ -14,10 +14,14 @@ export async function migrateToLatest(
   // two stores in one database (schemas on one search_path each), one would see the other's.
   const schema = (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
   if (!schema) throw new Error('no schema to migrate: the search_path names no existing schema');
-  const unknown = (await appliedMigrations(db, schema)).filter((name) => !Object.hasOwn(migrations, name));
+  const applied = await appliedMigrations(db, schema);
+  const unknown = applied.filter((name) => !Object.hasOwn(migrations, name));
   if (unknown.length > 0) {
     throw new Error(`the store's schema has migration ${unknown.sort().at(-1)}, which this version does not know: it was written by a newer version of pods`);
   }
+  // The common case, every process start: the schema is current, and the Migrator's lock
+  // and bookkeeping statements would change nothing.
+  if (Object.keys(migrations).every((name) => applied.includes(name))) return;
   const migrator = new Migrator({ db, migrationTableSchema: schema, provider: { getMigrations: async () => ({ ...migrations }) } });
   const { error, results } = await migrator.migrateToLatest();
   if (error === undefined) return;

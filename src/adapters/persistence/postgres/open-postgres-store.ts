@@ -5,23 +5,14 @@ import { migrateToLatest } from './migrate-to-latest.js';
 import { NamedStatementPool } from './named-statement-pool.js';
 import { errorMessage } from '../../error-message.js';
 import type { SqlStore } from './sql-store.js';
+import { redactUrl } from './redact-url.js';
+
+export { redactUrl };
 
 export type PostgresStoreOptions = {
   /** Connections in the pool (pg's default is 10). */
   readonly max?: number;
 };
-
-/** The URL as it may be shown: never the password. */
-export function redactUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.password === '') return raw;
-    url.password = '***';
-    return url.toString();
-  } catch {
-    return raw.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
-  }
-}
 
 /** A pg pool on `url`, migrated before it is returned; an unreachable server fails here, not later. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<SqlStore> {
