@@ -18,8 +18,9 @@ async function openDb(url: string): Promise<Kysely<any>> {
   return new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
 }
 
-const tablesOf = async (db: Kysely<any>) =>
-  (await db.introspection.getTables()).map((t) => t.name).sort();
+/** The tables of `schema` only: other test files keep their own schemas in the same database. */
+const tablesOf = async (db: Kysely<any>, schema: string) =>
+  (await db.introspection.getTables()).filter((t) => t.schema === schema).map((t) => t.name).sort();
 
 describe('schema migrations (a private schema on the managed server)', () => {
   const schema = `migrations_${randomUUID().replaceAll('-', '')}`;
@@ -48,7 +49,7 @@ describe('schema migrations (a private schema on the managed server)', () => {
   // The tests below build on each other: one store goes from empty to upgraded.
   it('creates every table on an empty store', async () => {
     await migrateToLatest(current());
-    expect(await tablesOf(current())).toEqual([...SQL_TABLES].sort());
+    expect(await tablesOf(current(), schema)).toEqual([...SQL_TABLES].sort());
   });
 
   it('does nothing when the store is already current', async () => {

@@ -33,8 +33,11 @@ describe.skipIf(!HAS_TMUX)(`hosts and a TUI while the store server stops and com
       await tui.waitFor(/attached to `a`[^]*a> $/m, 60_000);
 
       expect(await must(home, 'store', 'stop')).toMatch(/^stopped the store server \(pid \d+\); \d+ connection\(s\) were closed\n$/);
+      const stopped = Date.now();
       await serve.waitFor('the store is unreachable', 60_000);
+      const serveDetected = Date.now() - stopped;
       await tui.waitFor('the store is unreachable', 60_000);
+      const tuiDetected = Date.now() - stopped;
 
       // A line typed while the store is away is not lost: it comes back to the prompt.
       await tui.type('typed during the outage');
@@ -42,8 +45,11 @@ describe.skipIf(!HAS_TMUX)(`hosts and a TUI while the store server stops and com
       await tui.waitFor(/not sent: the store is unreachable[^\n]*\n(.*\n)*a> typed during the outage$/m, 60_000);
 
       expect(await must(home, 'store', 'start')).toMatch(/^started the store server \(pid \d+\)\n$/);
+      const started = Date.now();
       await serve.waitFor('the store is back after', 60_000);
+      const serveBack = Date.now() - started;
       await tui.waitFor('· the store is back after', 60_000);
+      console.log(`store outage: detected by pods serve in ${serveDetected} ms and by the TUI in ${tuiDetected} ms; back ${serveBack} ms (serve) and ${Date.now() - started} ms (TUI) after the server answered again`);
       await tui.press('Enter'); // send the restored line now
       await tui.waitFor('#1 [you] typed during the outage', 60_000);
 
