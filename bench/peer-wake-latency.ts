@@ -10,7 +10,7 @@ import { MessageBody } from '../src/domain/message-body.js';
 import { PodName } from '../src/domain/pod-name.js';
 import { PING_PONG_LIMIT } from '../src/domain/ping-pong-breaker.js';
 import type { BenchStore } from './bench-stores.js';
-import { within } from './deadline.js';
+import { defer, within } from './deadline.js';
 import { latencyOf, type Latency } from './percentiles.js';
 
 export type WakeLatency = { readonly toTurnStart: Latency; readonly toAnswer: Latency };
@@ -48,6 +48,8 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
     }
   });
   const exited = new Promise<void>((resolve) => host.once('exit', () => resolve()));
+  // Should the bench end before this function does (a deadline, a signal), the host goes too.
+  const forget = defer('`pods serve` child', async () => void host.kill('SIGKILL'));
   try {
     await within(30_000, '`pods serve` to log that it serves', Promise.race([ready, exited.then(() => Promise.reject(new Error('pods serve exited before serving')))]));
     // Only an answer committed after this sample's message counts: a history read still in
@@ -103,9 +105,8 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
   } finally {
     host.kill('SIGTERM');
     const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
-    if (!gone) {
-      host.kill('SIGKILL');
-      throw new Error('pods serve did not stop within 10 s of SIGTERM');
-    }
+    if (!gone) host.kill('SIGKILL');
+    await forget().catch(() => undefined);
+    if (!gone) throw new Error('pods serve did not stop within 10 s of SIGTERM');
   }
 }

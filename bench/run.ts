@@ -15,7 +15,7 @@ import { startUp, type Spread, type StartUpReport } from './start-up.js';
  * 1. delivery throughput (8 concurrent senders) on the managed server (Unix socket) and on a
  *    plain PostgreSQL server over TCP loopback (started here from the same binaries, or
  *    BENCH_DATABASE_URL), alternated over three rounds, and the ratio managed/plain;
- *    the server's memory after delivery; ListPods, handshake and peer wake-up once on each;
+ *    the server's memory after delivery; ListPods, handshake and peer wake-up on each, twice;
  * 2. `pods tui` to its prompt, cold and warm (tmux, else a pipe), and `pods --help`, `ls`,
  *    `tool main ListPods '{}'`; the TUI's peak RSS.
  * Fixed counts and a deadline on every wait: it ends by itself, non-zero on a timeout.
@@ -202,7 +202,7 @@ function printStartUp(startup: StartUpReport): void {
   console.log(`  method: ${startup.method === 'tmux' ? 'tmux 80×24 pane, polled every 5 ms for `main>`' : 'pipe: `pods tui` given `:quit`, timed to exit'}`);
   if (startup.methodFloorMs) console.log(`  method floor (sh prints the prompt at once)  ${spreadMs(startup.methodFloorMs)}`);
   for (const [i, c] of startup.cold.entries()) {
-    console.log(`  TUI cold start ${i + 1} (new cluster + server + TUI)  ${ms(c.ms)}${c.storeReadySeconds !== undefined ? `  (of which "store ready in ${c.storeReadySeconds} s")` : ''}  peak RSS ${mib(c.peakRssBytes)}`);
+    console.log(`  TUI cold start ${i + 1} (new cluster + server + TUI)  ${ms(c.ms)}${c.storeReadySeconds !== undefined ? `  (of which "store ready in ${c.storeReadySeconds.toFixed(1)} s")` : ''}  peak RSS ${mib(c.peakRssBytes)}`);
   }
   console.log(`  TUI warm start (server running)   ${spreadMs(startup.warmMs)}   target ≤ 500 ms ${startup.warmMs.p50 <= 500 ? '✓' : '✗'}`);
   const rssAtPrompt = startup.warm.map((w) => w.rssAtPromptBytes).filter((x): x is number => x !== undefined);
@@ -218,21 +218,30 @@ function printStartUp(startup: StartUpReport): void {
   }
 }
 
-let ending = false;
-async function end(code: number, message?: string): Promise<never> {
-  if (!ending) {
-    ending = true;
+let ending: Promise<never> | undefined;
+/** Runs the cleanups once, then exits; later calls wait for the first. */
+function end(code: number, message?: string): Promise<never> {
+  ending ??= (async () => {
     if (message) console.error(`bench: ${message}`);
-    if (!(await runCleanups())) code = code || 1;
-  }
-  process.exit(code);
+    const clean = await runCleanups();
+    process.exit(clean ? code : code || 1);
+  })();
+  return ending;
 }
 
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
-  process.once(signal, () => void end(code, `${signal}: stopping the servers and removing temp dirs`));
+  process.on(signal, () => {
+    if (ending) {
+      console.error(`bench: ${signal} again: exiting before the cleanups finished`);
+      process.exit(code);
+    }
+    void end(code, `${signal}: stopping the servers and removing temp dirs`);
+  });
 }
-// After a failure the servers go away under open pools; their errors no longer matter.
-process.on('uncaughtException', (error) => void end(1, error.message));
+// Once ending, the servers go away under open pools: their errors no longer matter.
+process.on('uncaughtException', (error) => {
+  if (!ending) void end(1, error.message);
+});
 setTimeout(() => void end(1, `the whole bench did not finish within ${WHOLE_BENCH_MS / 60_000} minutes`), WHOLE_BENCH_MS).unref();
 
 main().then(

@@ -160,6 +160,8 @@ async function tuiFromPipe(entry: string, home: string, ms: number): Promise<Tui
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const forget = defer('`pods tui` child', async () => void child.kill('SIGKILL'));
+  void exited.then(() => forget());
   child.stdin.end(':quit\n');
   let peak: number | undefined;
   let done = false;
