@@ -60,12 +60,20 @@ const memoryStore = new ContainerModule(({ bind }) => {
   bind(HISTORY_FEED).toService(InMemoryUnitOfWork);
 });
 
-async function managedUrl(home: string, notices: StoreNotices): Promise<string> {
-  const { url } = await new ManagedPostgres({ home, report: notices }).ensureRunning();
+/**
+ * The managed store: straight to a server that looks up (the pool's first connection is the
+ * probe), else through `ensureRunning`, which starts it or says why it cannot.
+ */
+async function openManaged(home: string, notices: StoreNotices): Promise<Awaited<ReturnType<typeof openSqlStore>>> {
+  const server = new ManagedPostgres({ home, report: notices });
+  const quick = await server.runningUrl();
+  let opened: Awaited<ReturnType<typeof openSqlStore>> | undefined;
+  if (quick) opened = await openSqlStore(quick).catch(() => undefined); // stopping, or not ready: the slow path tells
+  opened ??= await openSqlStore((await server.ensureRunning()).url);
   if (await hasLegacyPgliteStore(home)) {
     notices(`an earlier pods left a PGlite store in ${legacyPgliteDir(home)}; \`pods store import-pglite ${legacyPgliteDir(home)}\` copies its Pods into this store`);
   }
-  return url;
+  return opened;
 }
 
 export type OpenedContainer = {
@@ -86,8 +94,7 @@ export async function openContainer(store: StoreConfig, host: HostOptions = {}, 
       return { container, close: async () => container.unbindAllAsync() };
     case 'managed':
     case 'postgres': {
-      const url = store.kind === 'postgres' ? store.url : await managedUrl(store.home, notices);
-      const sqlStore = await openSqlStore(url);
+      const sqlStore = store.kind === 'postgres' ? await openSqlStore(store.url) : await openManaged(store.home, notices);
       container.load(applicationModule, hostModule(host), kyselyStoreModule(sqlStore.db, sqlStore.feed));
       return {
         container,

@@ -60,6 +60,20 @@ export class ManagedPostgres {
     return pending;
   }
 
+  /**
+   * The URL of a server that looks up (layout recorded, its postmaster alive, its socket
+   * there), without connecting: the caller's own pool is the probe. Undefined otherwise;
+   * then `ensureRunning`.
+   */
+  async runningUrl(): Promise<string | undefined> {
+    const layout = await recordedLayout(this.home).catch(() => undefined);
+    if (!layout) return undefined;
+    const pid = await postmasterPid(layout.dataDir);
+    if (pid === undefined || !(await isPostgres(pid, layout.dataDir))) return undefined;
+    const socket = await stat(join(layout.socketDir, '.s.PGSQL.5432')).catch(() => undefined);
+    return socket?.isSocket() ? socketUrl(layout.socketDir) : undefined;
+  }
+
   async status(): Promise<ServerStatus> {
     const layout = (await this.layout()) ?? this.fresh(undefined);
     return serverStatus(layout);
