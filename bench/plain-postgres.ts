@@ -8,16 +8,11 @@ import pg from 'pg';
 import { locatePostgresBinaries } from '../src/adapters/persistence/managed-postgres/postgres-binaries.js';
 import { ROOT_SHARED_DIR } from '../src/adapters/persistence/managed-postgres/server-layout.js';
 import { binariesRunnableBy, ensureServiceUser, SERVICE_USER, type ServiceUser } from '../src/adapters/persistence/managed-postgres/service-user.js';
+import { SERVER_SETTINGS } from '../src/adapters/persistence/managed-postgres/server-process.js';
 import { BenchTimeout, pollUntil } from './deadline.js';
 
-/**
- * The managed server's settings (SETTINGS in server-process.ts) where they bear on speed;
- * the socket-only ones are replaced by a loopback TCP listener. Keep the two in step.
- */
-const SETTINGS = {
-  max_connections: '200',
-  shared_buffers: '32MB',
-} as const;
+/** The managed server's own settings, less the socket-only ones (this server listens on loopback TCP). */
+const { listen_addresses: _tcp, unix_socket_permissions: _socket, ...SETTINGS } = SERVER_SETTINGS;
 
 export type PlainServer = {
   readonly url: string;

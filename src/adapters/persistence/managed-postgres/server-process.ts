@@ -31,7 +31,7 @@ export async function probe(socketDir: string, database = 'pods'): Promise<Probe
 }
 
 /** The server's settings: reachable only through the socket, and sized for a workstation. */
-const SETTINGS = {
+export const SERVER_SETTINGS = {
   listen_addresses: '',
   unix_socket_permissions: '0700',
   max_connections: '200',
@@ -48,7 +48,7 @@ export async function launch(layout: ServerLayout, binaries: PostgresBinaries, u
   const size = await stat(layout.logFile).then((s) => s.size, () => 0);
   if (size > LOG_ROTATE_BYTES) await rename(layout.logFile, `${layout.logFile}.1`).catch(() => undefined);
   const log = await open(layout.logFile, 'a', 0o600);
-  const settings = Object.entries(SETTINGS).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+  const settings = Object.entries(SERVER_SETTINGS).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
   try {
     const child = spawn(binaries.postgres, ['-D', layout.dataDir, '-k', layout.socketDir, ...settings], {
       detached: true,
