@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rejection } from '../support/rejection.js';
 import { ManagedPostgres } from '../../src/adapters/persistence/managed-postgres/managed-postgres.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -46,16 +47,6 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 }
 
 const one = async (url: string, sql: string): Promise<unknown> => withClient(url, async (c) => (await c.query(sql)).rows[0]);
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`rejected with a non-Error: ${String(error)}`);
-  }
-  throw new Error('expected ensureRunning to fail');
-}
 
 /** Whether `pid` has exited: gone, or a zombie not reaped yet. */
 async function exited(pid: number): Promise<boolean> {

@@ -1,40 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-const LOCK_FILE = 'pods-store.lock';
+import { describe, expect, it } from 'vitest';
 import { ListAllPods } from '../../src/application/use-cases/list-all-pods.js';
 import { CreatePod } from '../../src/application/use-cases/create-pod.js';
 import { openContainer, type OpenedContainer } from '../../src/composition/container.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import { TEST_SERVERS, urlWithSchema } from '../support/test-stores.js';
-import { sleep } from '../contracts/contract-fixture.js';
+import { rejection } from '../support/rejection.js';
+import { MIGRATIONS } from '../../src/adapters/persistence/postgres/migrations/migrations.js';
 
 const ONE_LINE = /^[^\n]+$/;
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`rejected with a non-Error: ${String(error)}`);
-  }
-  throw new Error('expected the store to refuse to open');
-}
-
-/** A process that holds the lock the way a running pods process does: its pid in the file. */
-async function lockHolder(lockPath: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', "require('fs').writeFileSync(process.argv[1], process.pid + '\\n'); setInterval(() => {}, 1000);", lockPath], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i += 1) {
-    if ((await readFile(lockPath, 'utf8').catch(() => '')) === `${child.pid}\n`) return child;
-    await sleep(20);
-  }
-  child.kill();
-  throw new Error('lock holder did not start');
-}
 
 async function createPod(opened: OpenedContainer, raw: string): Promise<void> {
   const created = await opened.container.get(CreatePod).execute({ name: PodName.unsafe(raw), scope: [] });
@@ -43,11 +16,6 @@ async function createPod(opened: OpenedContainer, raw: string): Promise<void> {
 
 const listed = async (opened: OpenedContainer) => (await opened.container.get(ListAllPods).execute()).map((p) => p.name);
 
-const deadPid = (): number => {
-  const done = spawnSync(process.execPath, ['-e', '']);
-  if (done.pid === undefined) throw new Error('could not start a process');
-  return done.pid;
-};
 
 describe('openContainer with a PostgreSQL store', () => {
   it('reports an unreachable server in one line, without the password', async () => {
@@ -90,8 +58,8 @@ describe('openContainer with a PostgreSQL store', () => {
           }
         }
         for (const schema of schemas) {
-          const { rows } = await admin.query(`select name from ${schema}.kysely_migration`);
-          expect(rows).toEqual([{ name: '0001-initial' }]);
+          const { rows } = await admin.query(`select name from ${schema}.kysely_migration order by name`);
+          expect(rows).toEqual(Object.keys(MIGRATIONS).sort().map((name) => ({ name })));
         }
       } finally {
         for (const schema of schemas) await admin.query(`drop schema ${schema} cascade`);
