@@ -45,12 +45,15 @@ if (!tuning.ok) {
 const host = { config: tuning.value, ...(model.value ? { model: model.value } : {}) };
 // Store progress (first run, the service user) goes to stderr: stdout may be JSON for a script.
 const notice = (line: string): void => void process.stderr.write(`pods: ${line}\n`);
-const source = { env: process.env, homedir: homedir(), cwd: process.cwd() };
+// `npm start` runs in the package's directory; the directory the user typed it in is INIT_CWD.
+// That one is "the current directory" a new Pod's default scope and a relative PODS_HOME mean.
+const cwd = process.env['npm_lifecycle_event'] === 'start' && process.env['INIT_CWD'] ? process.env['INIT_CWD'] : process.cwd();
+const source = { env: process.env, homedir: homedir(), cwd };
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  cwd: process.cwd(),
+  cwd,
   // The container (inversify, Kysely, pg, the use cases) loads only for a command that opens the store.
   openStore: storeOpener(source, async (store) => (await import('./composition/container.js')).openContainer(store, host, notice)),
   storeControl: storeControlFor(source, notice),
