@@ -21,6 +21,7 @@ import { SendToChild } from '../application/use-cases/send-to-child.js';
 import { SpawnChildPod } from '../application/use-cases/spawn-child-pod.js';
 import { StopChild } from '../application/use-cases/stop-child.js';
 import { SubmitOperatorInput } from '../application/use-cases/submit-operator-input.js';
+import { TakeUnseenInbound } from '../application/use-cases/take-unseen-inbound.js';
 import { InProcessPodHost } from '../adapters/host/in-process-pod-host.js';
 import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
@@ -42,6 +43,7 @@ export type StoreNotices = (line: string) => void;
 const USE_CASES = [
   CreatePod, SpawnChildPod, InitiatePeerHandshake, RemovePeer, DeliverPeerMessage, SendToChild,
   ReadChildOutput, StopChild, ListPods, RestorePod, ExplainEntry, ReadHistory, ListAllPods, SubmitOperatorInput,
+  TakeUnseenInbound,
 ] as const satisfies readonly (new (...args: never[]) => object)[];
 
 const applicationModule = new ContainerModule(({ bind }) => {

@@ -4,6 +4,7 @@ import { auditLogContract } from './audit-log.contract.js';
 import { childOwnershipRepositoryContract } from './child-ownership-repository.contract.js';
 import type { ContractFixture } from './contract-fixture.js';
 import { historyRepositoryContract } from './history-repository.contract.js';
+import { inboundCursorRepositoryContract } from './inbound-cursor-repository.contract.js';
 import { leaseRepositoryContract } from './lease-repository.contract.js';
 import { peerRelationRepositoryContract } from './peer-relation-repository.contract.js';
 import { podRepositoryContract } from './pod-repository.contract.js';
@@ -16,6 +17,7 @@ export const STORE_CONTRACTS: readonly ((f: ContractFixture) => void)[] = [
   historyRepositoryContract,
   auditLogContract,
   leaseRepositoryContract,
+  inboundCursorRepositoryContract,
   unitOfWorkContract,
 ];
 

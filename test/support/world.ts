@@ -17,6 +17,7 @@ import { SendToChild } from '../../src/application/use-cases/send-to-child.js';
 import { SpawnChildPod } from '../../src/application/use-cases/spawn-child-pod.js';
 import { StopChild } from '../../src/application/use-cases/stop-child.js';
 import { SubmitOperatorInput } from '../../src/application/use-cases/submit-operator-input.js';
+import { TakeUnseenInbound } from '../../src/application/use-cases/take-unseen-inbound.js';
 import type { HistoryEntryBody } from '../../src/domain/history-entry.js';
 import { MessageBody } from '../../src/domain/message-body.js';
 import { PodName } from '../../src/domain/pod-name.js';
@@ -70,6 +71,7 @@ export function makeWorld(
     readHistory: new ReadHistory(uow),
     listAll: new ListAllPods(uow, clock),
     operatorInput: new SubmitOperatorInput(uow, clock, host),
+    takeInbound: new TakeUnseenInbound(uow),
     tools,
     model,
     runTurn,

@@ -3,6 +3,7 @@ import { createCommand } from './commands/create-command.js';
 import { explainCommand } from './commands/explain-command.js';
 import { historyCommand } from './commands/history-command.js';
 import { lsCommand } from './commands/ls-command.js';
+import { mcpCommand } from './commands/mcp-command.js';
 import { peerCommand } from './commands/peer-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { storeCommand } from './commands/store-command.js';
@@ -12,5 +13,5 @@ import { unpeerCommand } from './commands/unpeer-command.js';
 
 /** Every `pods` command, in the order help lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [
-  tuiCommand, createCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, explainCommand, serveCommand, storeCommand,
+  tuiCommand, createCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, explainCommand, serveCommand, mcpCommand, storeCommand,
 ];

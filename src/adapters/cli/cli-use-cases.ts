@@ -11,4 +11,5 @@ export { InitiatePeerHandshake } from '../../application/use-cases/initiate-peer
 export { ListAllPods } from '../../application/use-cases/list-all-pods.js';
 export { ReadHistory } from '../../application/use-cases/read-history.js';
 export { RemovePeer } from '../../application/use-cases/remove-peer.js';
+export { TakeUnseenInbound } from '../../application/use-cases/take-unseen-inbound.js';
 export { runTui } from '../tui/run-tui.js';

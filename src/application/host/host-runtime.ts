@@ -22,7 +22,22 @@ export type HostEvent =
   /** The outage outlasted `storeOutageLimitMs`: the host gives up; its owner should shut it down. */
   | { readonly type: 'store_lost'; readonly downMs: number };
 
-type Running = { status: RuntimeStatus; turn: Promise<void> | undefined; abort: AbortController | undefined; again: boolean };
+type Running = {
+  status: RuntimeStatus;
+  turn: Promise<void> | undefined;
+  abort: AbortController | undefined;
+  again: boolean;
+  /** False for a Pod driven from outside (`pods mcp`): its lease is held and renewed, no turn runs here. */
+  readonly turns: boolean;
+};
+
+export type AttachOptions = {
+  /**
+   * Whether this host runs the Pod's model turns (default true). False: an external agent
+   * is the Pod's model; the host only holds and renews the lease, so no host runs turns for it.
+   */
+  readonly turns?: boolean;
+};
 
 /**
  * Runs the Pods whose leases this host holds: one turn at a time per Pod, started when
@@ -77,11 +92,11 @@ export class HostRuntime {
   }
 
   /** Takes a Pod's lease and runs it here; refused while another host holds it. */
-  async attach(pod: PodName): Promise<Result<void, { readonly heldBy: Lease }>> {
+  async attach(pod: PodName, options: AttachOptions = {}): Promise<Result<void, { readonly heldBy: Lease }>> {
     const now = this.clock.now();
     const taken = await this.uow.run((repos) => repos.leases.tryAcquire(pod, this.host.hostId, now, this.expiry()));
     if (!taken.acquired) return err({ heldBy: taken.heldBy });
-    this.adopt(pod);
+    this.adopt(pod, options.turns ?? true);
     return ok(undefined);
   }
 
@@ -155,8 +170,8 @@ export class HostRuntime {
     }
   }
 
-  private adopt(pod: PodName): void {
-    if (!this.pods.has(pod)) this.pods.set(pod, { status: 'idle', turn: undefined, abort: undefined, again: false });
+  private adopt(pod: PodName, turns = true): void {
+    if (!this.pods.has(pod)) this.pods.set(pod, { status: 'idle', turn: undefined, abort: undefined, again: false, turns });
     // A restored Pod may hold input delivered while it was stopped.
     this.schedule(pod);
   }
@@ -168,7 +183,7 @@ export class HostRuntime {
 
   private schedule(pod: PodName): void {
     const running = this.pods.get(pod);
-    if (!running || this.closing) return;
+    if (!running || !running.turns || this.closing) return;
     running.again = true;
     running.turn ??= this.loop(pod, running);
   }

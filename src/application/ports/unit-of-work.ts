@@ -2,6 +2,7 @@ import type { ServiceIdentifier } from 'inversify';
 import type { AuditLog } from './audit-log.js';
 import type { ChildOwnershipRepository } from './child-ownership-repository.js';
 import type { HistoryRepository } from './history-repository.js';
+import type { InboundCursorRepository } from './inbound-cursor-repository.js';
 import type { LeaseRepository } from './lease-repository.js';
 import type { PeerRelationRepository } from './peer-relation-repository.js';
 import type { PodRepository } from './pod-repository.js';
@@ -13,6 +14,7 @@ export type Repositories = {
   readonly history: HistoryRepository;
   readonly audit: AuditLog;
   readonly leases: LeaseRepository;
+  readonly inboundCursors: InboundCursorRepository;
 };
 
 /**

@@ -1,6 +1,7 @@
 import type { AuditLog } from '../../../application/ports/audit-log.js';
 import type { ChildOwnershipRepository } from '../../../application/ports/child-ownership-repository.js';
 import type { HistoryRange, HistoryRepository } from '../../../application/ports/history-repository.js';
+import type { InboundCursorRepository } from '../../../application/ports/inbound-cursor-repository.js';
 import type { AcquireOutcome, LeaseRepository } from '../../../application/ports/lease-repository.js';
 import type { PeerRelationRepository } from '../../../application/ports/peer-relation-repository.js';
 import type { PodRepository } from '../../../application/ports/pod-repository.js';
@@ -149,6 +150,17 @@ export class InMemoryLeaseRepository implements LeaseRepository {
   }
 }
 
+export class InMemoryInboundCursorRepository implements InboundCursorRepository {
+  constructor(private readonly t: InMemoryTables) {}
+  async lock(pod: PodName): Promise<number> {
+    // Units of work are serialized in memory: reading is locking.
+    return this.t.inboundCursors.get(pod) ?? 0;
+  }
+  async advance(pod: PodName, through: number): Promise<void> {
+    if (through > (this.t.inboundCursors.get(pod) ?? 0)) this.t.inboundCursors.set(pod, through);
+  }
+}
+
 export function inMemoryRepositories(t: InMemoryTables): Repositories {
   return {
     pods: new InMemoryPodRepository(t),
@@ -157,5 +169,6 @@ export function inMemoryRepositories(t: InMemoryTables): Repositories {
     history: new InMemoryHistoryRepository(t),
     audit: new InMemoryAuditLog(t),
     leases: new InMemoryLeaseRepository(t),
+    inboundCursors: new InMemoryInboundCursorRepository(t),
   };
 }

@@ -10,6 +10,7 @@ export type Snapshot = {
   readonly relations: Map<string, PeerRelation>;
   readonly children: Map<string, ChildOwnership>;
   readonly leases: Map<string, Lease>;
+  readonly inboundCursors: Map<string, number>;
   readonly historyLengths: Map<string, number>;
   readonly auditLength: number;
 };
@@ -23,6 +24,7 @@ export class InMemoryTables {
   relations = new Map<string, PeerRelation>();
   children = new Map<string, ChildOwnership>();
   leases = new Map<string, Lease>();
+  inboundCursors = new Map<string, number>();
   history = new Map<string, HistoryEntry[]>();
   audit: AuditRecord[] = [];
 
@@ -32,6 +34,7 @@ export class InMemoryTables {
       relations: new Map(this.relations),
       children: new Map(this.children),
       leases: new Map(this.leases),
+      inboundCursors: new Map(this.inboundCursors),
       historyLengths: new Map([...this.history].map(([pod, entries]) => [pod, entries.length])),
       auditLength: this.audit.length,
     };
@@ -42,6 +45,7 @@ export class InMemoryTables {
     this.relations = s.relations;
     this.children = s.children;
     this.leases = s.leases;
+    this.inboundCursors = s.inboundCursors;
     for (const [pod, entries] of this.history) {
       const length = s.historyLengths.get(pod);
       if (length === undefined) this.history.delete(pod);

@@ -12,6 +12,7 @@ export interface Database {
   history_entry: HistoryEntryTable;
   audit_record: AuditRecordTable;
   lease: LeaseTable;
+  inbound_cursor: InboundCursorTable;
 }
 
 /** Written as a JSON text parameter, read back parsed. */
@@ -79,4 +80,10 @@ export interface LeaseTable {
   host_id: string;
   status: 'idle' | 'running' | 'paused';
   expires_at: Date;
+}
+
+export interface InboundCursorTable {
+  pod: string;
+  /** The history sequence number through which the Pod's inbound entries were shown. */
+  seen_through: number;
 }

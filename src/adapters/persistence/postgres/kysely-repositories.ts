@@ -4,6 +4,7 @@ import type { Database } from './database.js';
 import { KyselyAuditLog } from './kysely-audit-log.js';
 import { KyselyChildOwnershipRepository } from './kysely-child-ownership-repository.js';
 import { KyselyHistoryRepository } from './kysely-history-repository.js';
+import { KyselyInboundCursorRepository } from './kysely-inbound-cursor-repository.js';
 import { KyselyLeaseRepository } from './kysely-lease-repository.js';
 import { KyselyPeerRelationRepository } from './kysely-peer-relation-repository.js';
 import { KyselyPodRepository } from './kysely-pod-repository.js';
@@ -17,5 +18,6 @@ export function kyselyRepositories(db: Kysely<Database>): Repositories {
     history: new KyselyHistoryRepository(db),
     audit: new KyselyAuditLog(db),
     leases: new KyselyLeaseRepository(db),
+    inboundCursors: new KyselyInboundCursorRepository(db),
   };
 }

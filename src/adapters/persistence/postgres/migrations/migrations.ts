@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
+import * as inboundCursor from './0002-inbound-cursor.js';
 
 /** Every schema version in order. Append only: the Migrator applies what a store lacks, by name. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
+  '0002-inbound-cursor': inboundCursor,
 };

@@ -1,0 +1,93 @@
+import { POD_HOST } from '../../../application/ports/pod-host.js';
+import { err, ok } from '../../../domain/result.js';
+import { ScopeRule } from '../../../domain/scope-rule.js';
+import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
+import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { printable } from '../printable.js';
+
+const VERSION = '0.1.0';
+
+export const mcpCommand: CliCommand = {
+  name: 'mcp',
+  usage: 'mcp --pod NAME [--create]',
+  summary: 'an MCP server over stdio: an external agent drives Pod NAME through the seven tools',
+  details:
+    'Speaks MCP (JSON-RPC) on stdin/stdout for one client, e.g. `claude mcp add pods -- pods mcp\n' +
+    '--pod NAME`. The client gets exactly the Pod tools (SpawnPod, SendToPod, ReadPodOutput,\n' +
+    'StopPod, ListPods, RestorePod, SendToPeerPod) with their schemas, and every call runs as Pod\n' +
+    'NAME with its authority, like `pods tool NAME`: the result is a text block with the same JSON\n' +
+    '(a tool error is an error result). When NAME\'s history holds inbound entries the client has\n' +
+    'not been shown (peer messages, child events, notices, operator input), the result carries them\n' +
+    'in a second text block, oldest first, at most 20 entries or 32 KiB per result; a cursor in the\n' +
+    'store keeps them from being shown twice, also across restarts.\n\n' +
+    'The process takes NAME\'s lease, so no other host runs NAME while it serves, and runs no model\n' +
+    'turns for NAME itself: the client is NAME\'s model. Children NAME spawns and Pods it restores\n' +
+    'run here with the configured model. A second `pods mcp --pod NAME` while this one runs is\n' +
+    'refused. Nothing but MCP is written to stdout; notes go to stderr.\n\n' +
+    'It stops when stdin ends (the client went away), on SIGINT or SIGTERM: the lease is released.\n\n' +
+    'Exit codes: 0 stopped; 1 NAME does not exist (without --create), another host holds its lease,\n' +
+    'or the lease or the store was lost while serving; 2 usage or store error.',
+  options: { pod: { type: 'string' }, create: { type: 'boolean' } },
+  optionHelp: [
+    ['--pod NAME', 'the Pod the client acts as (required)'],
+    ['--create', 'create NAME with write access to the current directory if absent'],
+  ],
+  parse(args) {
+    const arity = positionalArgs(args, []);
+    if (!arity.ok) return arity;
+    const raw = args.values['pod'];
+    if (typeof raw !== 'string') return err('--pod NAME is required');
+    const pod = podNameArg(raw);
+    if (!pod.ok) return pod;
+    const create = flag(args, 'create');
+    const rule = ScopeRule.parseShorthand(`write:${args.cwd}`);
+    if (create && !rule.ok) return err(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
+    return ok(async ({ container, out, io }) => {
+      const name = pod.value;
+      const { CreatePod, HostRuntime, PodTools, ReadHistory, TakeUnseenInbound } = await import('../cli-use-cases.js');
+      if (create && rule.ok) {
+        const created = await container.get(CreatePod).execute({ name, scope: [rule.value] });
+        if (created.ok) out.fail(`created pod \`${name}\` with scope ${printable(ScopeRule.describe(rule.value))}`);
+      } else if (!(await container.get(ReadHistory).execute({ pod: name, limit: 1 })).ok) {
+        return refuse(out, `pod \`${name}\` does not exist; create it with \`pods create ${name}\` or pass --create`);
+      }
+      const runtime = container.get(HostRuntime);
+      const attached = await runtime.attach(name, { turns: false });
+      if (!attached.ok) {
+        const { hostId, expiresAt } = attached.error.heldBy;
+        return refuse(out, `pod \`${name}\` is live on ${hostId} (lease until ${expiresAt.toISOString()}); stop that host first`);
+      }
+      runtime.start();
+      const { servePodOverStdio } = await import('../../mcp/serve-pod-over-stdio.js');
+      const serving = await servePodOverStdio({
+        pod: name,
+        tools: container.get(PodTools),
+        inbound: container.get(TakeUnseenInbound),
+        version: VERSION,
+        stdin: io.stdin,
+        stdout: io.stdout,
+      });
+      out.fail(`serving \`${name}\` over stdio as ${container.get(POD_HOST).hostId}`);
+      const ended = await new Promise<'done' | 'lease_lost' | 'store_lost'>((resolve) => {
+        const offInt = io.onSignal('SIGINT', () => stop('done'));
+        const offTerm = io.onSignal('SIGTERM', () => stop('done'));
+        const offHost = runtime.on((event) => {
+          if (event.type === 'lease_lost' && event.pod === name) stop('lease_lost');
+          if (event.type === 'store_lost') stop('store_lost');
+        });
+        void serving.closed.then(() => stop('done'));
+        function stop(why: 'done' | 'lease_lost' | 'store_lost') {
+          offInt();
+          offTerm();
+          offHost();
+          resolve(why);
+        }
+      });
+      await serving.close();
+      await runtime.shutdown();
+      if (ended === 'lease_lost') return refuse(out, `lost the lease of \`${name}\` (its parent stopped it, or it expired); stopped`);
+      if (ended === 'store_lost') return refuse(out, 'the store stayed unreachable past PODS_STORE_OUTAGE_MS; stopped');
+      return EXIT.ok;
+    });
+  },
+};

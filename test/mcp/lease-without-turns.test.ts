@@ -1,0 +1,74 @@
+import { afterEach, expect, it } from 'vitest';
+import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
+import { HostRuntime } from '../../src/application/host/host-runtime.js';
+import { InProcessPodHost } from '../../src/adapters/host/in-process-pod-host.js';
+import { describeOnEveryStore } from '../support/describe-on-every-store.js';
+import { says, ScriptedModel } from '../support/scripted-model.js';
+import { body, makeWorld, name } from '../support/world.js';
+
+const until = async (what: string, check: () => Promise<boolean>, ms = 5_000): Promise<void> => {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+const stopping: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const stop of stopping.splice(0)) await stop();
+});
+
+describeOnEveryStore('HostRuntime.attach(pod, { turns: false }): the lease of a Pod an external agent drives', ({ store }) => {
+  // Short leases and polls, so renewals and the polling fallback happen within the test.
+  const world = (model: ScriptedModel) => makeWorld(store().uow(), model, { leaseTtlMs: 300, pollMs: 20 });
+
+  it('holds and renews the lease but runs no turn, while other Pods of the same host still run', async () => {
+    const model = new ScriptedModel(says('pal answers'));
+    const w = world(model);
+    stopping.push(() => w.runtime.shutdown());
+    await w.create('me');
+    await w.create('pal');
+    await w.peer('me', 'pal');
+    w.runtime.start();
+    expect(await w.runtime.attach(name('me'), { turns: false })).toEqual({ ok: true, value: undefined });
+    expect(await w.runtime.attach(name('pal'))).toEqual({ ok: true, value: undefined });
+
+    await w.tool('pal', 'SendToPeerPod', { name: 'me', message: 'are you there?' });
+    await w.operatorInput.execute({ pod: name('me'), text: body('operator says hi') });
+    await w.operatorInput.execute({ pod: name('pal'), text: body('and to pal') });
+    await until('pal answered', async () => (await w.history('pal')).some((e) => e.kind === 'assistant_message'));
+    await new Promise((r) => setTimeout(r, 150)); // several polls and renewals
+    expect(model.requests.every((r) => !JSON.stringify(r).includes('are you there?'))).toBe(true);
+    expect((await w.history('me')).map((e) => e.kind)).toEqual(['peer_message', 'user_input']);
+
+    // Still ours after the clock passed the first expiry: renewed, not lost.
+    const first = (await w.uow.run((r) => r.leases.getMany([name('me')])))[0];
+    w.clock.advance(250);
+    await until('renewed', async () => ((await w.uow.run((r) => r.leases.getMany([name('me')])))[0]?.expiresAt ?? 0) > (first?.expiresAt ?? 0));
+    expect((await w.uow.run((r) => r.leases.getMany([name('me')])))[0]).toMatchObject({ hostId: w.host.hostId, status: 'idle' });
+
+    // No other host can take it; shutdown gives it back.
+    const other = new HostRuntime(w.uow, w.clock, new InProcessPodHost(), new InProcessPodHost(), { subscribe: () => () => undefined }, w.runTurn, {
+      stepLimit: 16, pollMs: 20, leaseTtlMs: 300, storeOutageLimitMs: 1_000,
+    });
+    expect(await other.attach(name('me'))).toMatchObject({ ok: false, error: { heldBy: { hostId: w.host.hostId } } });
+    await w.runtime.shutdown();
+    expect(await w.uow.run((r) => r.leases.getMany([name('me')]))).toEqual([]);
+    expect((await w.history('me')).map((e) => e.kind)).toEqual(['peer_message', 'user_input']);
+  });
+});
+
+it('keeps a Pod attached without turns turn-less when an adopt signal for it arrives', async () => {
+  const model = new ScriptedModel();
+  const w = makeWorld(new InMemoryUnitOfWork(), model, { pollMs: 20 });
+  stopping.push(() => w.runtime.shutdown());
+  await w.create('me');
+  w.runtime.start();
+  await w.runtime.attach(name('me'), { turns: false });
+  w.host.adopt(name('me'));
+  await w.operatorInput.execute({ pod: name('me'), text: body('hello?') });
+  await new Promise((r) => setTimeout(r, 100));
+  expect(model.requests).toEqual([]);
+  expect(w.runtime.busy(name('me'))).toBe(false);
+});

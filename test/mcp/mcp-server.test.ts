@@ -1,0 +1,158 @@
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { afterEach, expect, it } from 'vitest';
+import { createPodMcpServer, resultText, type PodMcpServer } from '../../src/adapters/mcp/pod-mcp-server.js';
+import { describeOnEveryStore } from '../support/describe-on-every-store.js';
+import { name, type World } from '../support/world.js';
+
+type Text = { type: 'text'; text: string };
+type Called = { content: Text[]; isError?: boolean };
+
+/** A real SDK client linked in memory to the Pod's server, as an MCP host would hold it. */
+async function connect(w: World, pod: string, limits?: { maxEntries: number; maxBytes: number }) {
+  const served: PodMcpServer = createPodMcpServer({ pod: name(pod), tools: w.tools, inbound: w.takeInbound, version: 'test', ...(limits ? { limits } : {}) });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await served.server.connect(serverSide);
+  const client = new Client({ name: 'test-agent', version: '1.0.0' });
+  await client.connect(clientSide);
+  const call = async (tool: string, args: Record<string, unknown>): Promise<Called> => (await client.callTool({ name: tool, arguments: args })) as Called;
+  const close = async () => {
+    await client.close();
+    await served.settle();
+  };
+  open.push(close);
+  return { client, call, close };
+}
+const open: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of open.splice(0)) await close();
+});
+
+const inboundOf = (called: Called): { pod: string; entries: Record<string, unknown>[]; waiting: number } | undefined => {
+  const block = called.content[1];
+  return block ? (JSON.parse(block.text) as { inbound: { pod: string; entries: Record<string, unknown>[]; waiting: number } }).inbound : undefined;
+};
+
+describeOnEveryStore('pods mcp: the MCP server of one Pod (real SDK client, in-memory transport)', ({ world }) => {
+  const setup = async () => {
+    const w = world();
+    await w.create('a', ['write:/work']);
+    await w.create('b');
+    await w.peer('a', 'b');
+    return w;
+  };
+
+  it('initializes as `pods` with the tools capability and instructions naming the Pod', async () => {
+    const w = await setup();
+    const { client } = await connect(w, 'a');
+    expect(client.getServerVersion()).toMatchObject({ name: 'pods', version: 'test' });
+    expect(client.getServerCapabilities()).toMatchObject({ tools: {} });
+    // No prompt or resource exists (none could create or remove a peer relation): only tools.
+    expect(client.getServerCapabilities()?.prompts).toBeUndefined();
+    expect(client.getServerCapabilities()?.resources).toBeUndefined();
+    expect(client.getInstructions()).toContain('`a`');
+  });
+
+  it('lists exactly the seven Pod tools with the names, descriptions and schemas of PodTools.specs()', async () => {
+    const w = await setup();
+    const { client } = await connect(w, 'a');
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(['SpawnPod', 'SendToPod', 'ReadPodOutput', 'StopPod', 'ListPods', 'RestorePod', 'SendToPeerPod']);
+    expect(tools.map(({ name: n, description, inputSchema }) => ({ name: n, description, inputSchema }))).toEqual(
+      JSON.parse(JSON.stringify(w.tools.specs())),
+    );
+  });
+
+  it('runs a tool as the Pod and answers with the JSON `pods tool` prints', async () => {
+    const w = await setup();
+    const { call } = await connect(w, 'a');
+    const listed = await call('ListPods', {});
+    expect(listed.isError).toBeUndefined();
+    expect(listed.content[0]?.text).toBe(resultText(await w.tool('a', 'ListPods', {})));
+    expect(JSON.parse(listed.content[0]?.text ?? '')).toMatchObject({ content: [{ name: 'a', visibility: 'self' }, { name: 'b', visibility: 'peer' }] });
+
+    const spawned = await call('SpawnPod', { name: 'kid', task: 'count to three', scope: [] });
+    expect(spawned.isError).toBeUndefined();
+    expect(JSON.parse(spawned.content[0]?.text ?? '')).toMatchObject({ summary: expect.stringContaining('kid') });
+    const sent = await call('SendToPod', { name: 'kid', message: 'and then to four' });
+    expect(sent.isError).toBeUndefined();
+    expect((await call('ReadPodOutput', { name: 'kid' })).isError).toBeUndefined();
+    expect((await call('StopPod', { name: 'kid' })).isError).toBeUndefined();
+    const peered = await call('SendToPeerPod', { name: 'b', message: 'hello b' });
+    expect(JSON.parse(peered.content[0]?.text ?? '')).toMatchObject({ content: { pair_seq: 1 } });
+    expect((await w.history('b')).at(-1)).toMatchObject({ kind: 'peer_message', from: 'a', body: 'hello b' });
+  });
+
+  it('refuses child powers over a peer with the peer refusal, as an error result', async () => {
+    const w = await setup();
+    const { call } = await connect(w, 'a');
+    for (const [tool, args] of [
+      ['SendToPod', { name: 'b', message: 'do this' }],
+      ['ReadPodOutput', { name: 'b' }],
+      ['StopPod', { name: 'b' }],
+    ] as const) {
+      const refused = await call(tool, args);
+      expect(refused.isError).toBe(true);
+      expect(JSON.parse(refused.content[0]?.text ?? '')).toEqual({
+        error: { kind: 'invalid_argument', message: expect.stringMatching(/^pod `b` is a peer of `a`, not its spawned child; /) },
+      });
+      expect(refused.content[0]?.text).toBe(resultText(await w.tool('a', tool, args)));
+    }
+    expect(await w.history('b')).toEqual([]);
+  });
+
+  it('answers an unknown tool and schema violations with the same messages as `pods tool`', async () => {
+    const w = await setup();
+    const { call } = await connect(w, 'a');
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['CreatePeer', { name: 'b' }, 'unknown tool `CreatePeer`; available: SpawnPod, SendToPod, ReadPodOutput, StopPod, ListPods, RestorePod, SendToPeerPod'],
+      ['SendToPeerPod', { name: 'b' }, 'SendToPeerPod: missing required field `message`'],
+      ['SendToPeerPod', { name: 'b', message: 'hi', from: 'c' }, 'SendToPeerPod: unknown field `from`'],
+      ['ListPods', { verbose: true }, 'ListPods: unknown field `verbose`'],
+    ];
+    for (const [tool, args, message] of cases) {
+      const refused = await call(tool, args);
+      expect(refused.isError).toBe(true);
+      expect(JSON.parse(refused.content[0]?.text ?? '')).toEqual({ error: { kind: 'invalid_argument', message } });
+      expect(refused.content[0]?.text).toBe(resultText(await w.tool('a', tool, args)));
+    }
+  });
+
+  it('delivers inbound history with each result: a peer message with its verified sender, shown once', async () => {
+    const w = await setup();
+    const { call } = await connect(w, 'a');
+    expect((await call('ListPods', {})).content).toHaveLength(1);
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'hi a, b here' });
+    const relation = (await w.uow.run((r) => r.relations.listFor(name('a'))))[0];
+    const first = await call('ListPods', {});
+    expect(inboundOf(first)).toEqual({
+      pod: 'a',
+      waiting: 0,
+      entries: [
+        {
+          seq: 1, kind: 'peer_message', at: expect.any(String), from: 'b', relationId: relation?.id,
+          messageId: expect.stringMatching(/^msg/), pairSeq: 1, body: 'hi a, b here',
+        },
+      ],
+    });
+    // Errors carry inbound too, and nothing is shown twice.
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'second' });
+    const refused = await call('StopPod', { name: 'b' });
+    expect(refused.isError).toBe(true);
+    expect(inboundOf(refused)?.entries).toEqual([expect.objectContaining({ pairSeq: 2, body: 'second' })]);
+    expect((await call('ListPods', {})).content).toHaveLength(1);
+  });
+
+  it('keeps what was shown across a restart of the server: no repeat, no skip', async () => {
+    const w = await setup();
+    const first = await connect(w, 'a', { maxEntries: 2, maxBytes: 32 * 1024 });
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'one' });
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'two' });
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'three' });
+    expect(inboundOf(await first.call('ListPods', {}))).toMatchObject({ entries: [{ body: 'one' }, { body: 'two' }], waiting: 1 });
+    await first.close();
+    const second = await connect(w, 'a', { maxEntries: 2, maxBytes: 32 * 1024 });
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'four' });
+    expect(inboundOf(await second.call('ListPods', {}))).toMatchObject({ entries: [{ body: 'three' }, { body: 'four' }], waiting: 0 });
+    expect((await second.call('ListPods', {})).content).toHaveLength(1);
+  }, 30_000);
+});
