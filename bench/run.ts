@@ -8,6 +8,7 @@ import { peerWakeLatency, type WakeLatency } from './peer-wake-latency.js';
 import { startPlainServer } from './plain-postgres.js';
 import { mib, treeMemory, type TreeMemory } from './process-memory.js';
 import { deliveryThroughput, handshakeLatency, listPodsAt1000, type Throughput } from './scenarios.js';
+import { mcpRoundTrip } from './mcp-round-trip.js';
 import { startUp, type Spread, type StartUpReport } from './start-up.js';
 
 /**
@@ -167,6 +168,14 @@ async function main(): Promise<void> {
   await stopPlain();
   await stopManaged();
 
+  // MCP: two `pods mcp` processes over stdio on their own managed server.
+  console.log(`\nMCP over stdio, two pods mcp processes on one managed store (load ${load()})`);
+  const mcp = await section('MCP', () => mcpRoundTrip());
+  if (mcp) {
+    console.log(`  tool call round trip (ListPods)          p50 ${ms(mcp.roundTripMs.p50)}  p99 ${ms(mcp.roundTripMs.p99)}  (${mcp.roundTripMs.samples} calls)`);
+    console.log(`  SendToPeerPod → in the other's next result  p50 ${ms(mcp.sendToNextResultMs.p50)}  p99 ${ms(mcp.sendToNextResultMs.p99)}  (${mcp.sendToNextResultMs.samples} messages)`);
+  }
+
   // 2. Start-up of the CLI and the TUI, each on its own managed server.
   console.log(`\nstart-up (load ${load()})`);
   const startup = await section('start-up', () => startUp((line) => console.log(line)));
@@ -174,7 +183,7 @@ async function main(): Promise<void> {
   console.log(`\nload at the end ${load()}`);
 
   if (process.env['BENCH_JSON']) {
-    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, serverMemory: memory, stores, startup, failures }, null, 2));
+    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, serverMemory: memory, stores, mcp, startup, failures }, null, 2));
   }
   if (failures.length > 0) throw new Error(`${failures.length} section(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 }

@@ -1,0 +1,99 @@
+import { access, chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { ManagedPostgres } from '../src/adapters/persistence/managed-postgres/managed-postgres.js';
+import { CreatePod } from '../src/application/use-cases/create-pod.js';
+import { InitiatePeerHandshake } from '../src/application/use-cases/initiate-peer-handshake.js';
+import { openContainer } from '../src/composition/container.js';
+import { PodName } from '../src/domain/pod-name.js';
+import { defer, within } from './deadline.js';
+import { latencyOf, type Latency } from './percentiles.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WARM_UP = 10;
+const ROUND_TRIPS = 200;
+const CROSSINGS = 50;
+const CALL_MS = 10_000;
+
+export type McpReport = { readonly roundTripMs: Latency; readonly sendToNextResultMs: Latency };
+
+type Called = { content: { type: 'text'; text: string }[]; isError?: boolean };
+
+/** The `pods` bin as users start it (the bundle), as an MCP host would: `pods mcp --pod NAME` on stdio. */
+async function agent(entry: string, home: string, pod: string) {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'PODS_DATABASE_URL') env[key] = value;
+  env['PODS_HOME'] = home;
+  const transport = new StdioClientTransport({ command: process.execPath, args: [entry, 'mcp', '--pod', pod], env, stderr: 'pipe' });
+  const client = new Client({ name: `bench-${pod}`, version: '1.0.0' });
+  await within(60_000, `connecting to pods mcp --pod ${pod}`, client.connect(transport));
+  const close = defer(`pods mcp --pod ${pod}`, () => client.close().catch(() => undefined));
+  const call = (tool: string, args: Record<string, unknown>): Promise<Called> =>
+    within(CALL_MS, `${tool} over MCP as ${pod}`, client.callTool({ name: tool, arguments: args }) as Promise<Called>);
+  return { call, close };
+}
+
+const inboundBodies = (called: Called): string[] => {
+  const block = called.content[1]?.text;
+  if (!block) return [];
+  const { inbound } = JSON.parse(block) as { inbound: { entries: { kind: string; body?: string }[] } };
+  return inbound.entries.filter((e) => e.kind === 'peer_message').map((e) => e.body ?? '');
+};
+
+/**
+ * Two `pods mcp` processes on one managed store, their Pods peered: the round trip of a tool
+ * call over stdio (`ListPods`), and the time from one agent's `SendToPeerPod` call until the
+ * message is in the other agent's next tool result (there is no push: the other calls
+ * `ListPods` right after the send returns, as an agent waiting for input would).
+ */
+export async function mcpRoundTrip(): Promise<McpReport> {
+  const entry = join(ROOT, 'dist', 'pods.mjs');
+  await access(entry).catch(() => {
+    throw new Error(`${entry} is missing: run npm run build first`);
+  });
+  const home = await mkdtemp(join(tmpdir(), 'pods-bench-mcp-'));
+  await chmod(home, 0o755); // as root, the server's service user passes through
+  const server = new ManagedPostgres({ home });
+  const stopServer = defer('MCP bench server', async () => {
+    await server.stop();
+    await rm(home, { recursive: true, force: true });
+  });
+  try {
+    const { url } = await within(120_000, 'starting the MCP bench server', server.ensureRunning());
+    const ops = await openContainer({ kind: 'postgres', url });
+    try {
+      for (const pod of ['a', 'b']) await ops.container.get(CreatePod).execute({ name: PodName.unsafe(pod), scope: [] });
+      await ops.container.get(InitiatePeerHandshake).execute({ from: PodName.unsafe('a'), to: PodName.unsafe('b'), via: 'bench' });
+    } finally {
+      await ops.close();
+    }
+    const [a, b] = await Promise.all([agent(entry, home, 'a'), agent(entry, home, 'b')]);
+    try {
+      const roundTrips: number[] = [];
+      for (let i = 0; i < WARM_UP + ROUND_TRIPS; i += 1) {
+        const started = performance.now();
+        const listed = await a.call('ListPods', {});
+        if (listed.isError) throw new Error(`ListPods failed: ${listed.content[0]?.text ?? ''}`);
+        if (i >= WARM_UP) roundTrips.push(performance.now() - started);
+      }
+      const crossings: number[] = [];
+      for (let i = 0; i < CROSSINGS; i += 1) {
+        const body = `crossing ${i}`;
+        const started = performance.now();
+        const sent = await a.call('SendToPeerPod', { name: 'b', message: body });
+        if (sent.isError) throw new Error(`SendToPeerPod failed: ${sent.content[0]?.text ?? ''}`);
+        const seen = await b.call('ListPods', {});
+        if (!inboundBodies(seen).includes(body)) throw new Error(`b's next result did not carry ${JSON.stringify(body)}`);
+        crossings.push(performance.now() - started);
+      }
+      return { roundTripMs: latencyOf(roundTrips), sendToNextResultMs: latencyOf(crossings) };
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  } finally {
+    await stopServer();
+  }
+}
