@@ -1,11 +1,16 @@
-import { Server, type CallToolResult, type Tool } from '@modelcontextprotocol/server';
+import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type CallToolResult, type ReadResourceResult, type Tool } from '@modelcontextprotocol/server';
+import type { HistoryFeed } from '../../application/ports/history-feed.js';
 import type { PodTools } from '../../application/tools/pod-tools.js';
 import type { ToolResult } from '../../application/tools/tool-result.js';
+import type { ReadHistory } from '../../application/use-cases/read-history.js';
 import type { InboundEntry, TakeUnseenInbound } from '../../application/use-cases/take-unseen-inbound.js';
 import type { PodName } from '../../domain/pod-name.js';
+import { entryJson } from '../cli/render-entry.js';
 
 /** How much inbound history one tool result carries; the rest waits for the next call. */
 export const INBOUND_LIMITS = { maxEntries: 20, maxBytes: 32 * 1024 } as const;
+/** At most one `notifications/resources/updated` per this many milliseconds: a burst of commits is one notice. */
+export const UPDATE_COALESCE_MS = 100;
 
 export type PodMcpServerOptions = {
   /** The Pod every tool acts as: fixed by whoever started the server, never by the client. */
@@ -14,6 +19,12 @@ export type PodMcpServerOptions = {
   readonly inbound: TakeUnseenInbound;
   readonly version: string;
   readonly limits?: { readonly maxEntries: number; readonly maxBytes: number };
+  /**
+   * With both: the read-only resources `pods://POD/history` and `pods://POD/history/{seq}`,
+   * and subscriptions to the first (told by the feed of commits). Without: tools only.
+   */
+  readonly history?: ReadHistory;
+  readonly feed?: HistoryFeed;
 };
 
 const INSTRUCTIONS = (pod: PodName): string =>
@@ -26,7 +37,9 @@ const INSTRUCTIONS = (pod: PodName): string =>
 /**
  * The MCP face of one Pod: `tools/list` is `PodTools.specs()` as it is (names, descriptions
  * and JSON Schemas: one definition), `tools/call` runs `PodTools.execute` as the Pod and
- * appends the inbound entries the agent has not seen. No prompts, no resources.
+ * appends the inbound entries the agent has not seen. Given `history` and `feed`, also the
+ * Pod's own history as read-only resources (reading them never moves the inbound cursor) and
+ * `notifications/resources/updated` for a subscribed history. No prompts.
  */
 export type PodMcpServer = {
   readonly server: Server;
@@ -38,7 +51,11 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
   const { pod, tools, inbound } = options;
   const inFlight = new Set<Promise<unknown>>();
   const limits = options.limits ?? INBOUND_LIMITS;
-  const server = new Server({ name: 'pods', version: options.version }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS(pod) });
+  const resources = options.history && options.feed ? { history: options.history, feed: options.feed } : undefined;
+  const server = new Server(
+    { name: 'pods', version: options.version },
+    { capabilities: resources ? { tools: {}, resources: { subscribe: true } } : { tools: {} }, instructions: INSTRUCTIONS(pod) },
+  );
   // Our schemas are plain JSON Schema objects with `type: "object"`: MCP's `inputSchema` as is (only readonly in our types).
   const listed: Tool[] = tools.specs().map(({ name, description, inputSchema }) => ({ name, description, inputSchema: inputSchema as unknown as Tool['inputSchema'] }));
   server.setRequestHandler('tools/list', async () => ({ tools: listed }));
@@ -55,12 +72,90 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
     void call.finally(() => inFlight.delete(call)).catch(() => undefined);
     return call;
   });
+  const stopUpdates = resources ? serveHistoryResources(server, pod, resources.history, resources.feed) : () => undefined;
+  // Closing the server (the client went away, or `close()`) ends the feed subscription.
+  server.onclose = stopUpdates;
   return {
     server,
     settle: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/** The URIs of the served Pod's history: the whole of it, and one entry by its sequence number. */
+export const historyUri = (pod: PodName): string => `pods://${pod}/history`;
+export const historyEntryUri = (pod: PodName, seq: number): string => `${historyUri(pod)}/${seq}`;
+
+/**
+ * Registers the resource handlers; returns what stops the updates (idempotent). Only the
+ * served Pod's URIs are answered: any other is refused with the same message whether or
+ * not the Pod it names exists.
+ */
+function serveHistoryResources(server: Server, pod: PodName, history: ReadHistory, feed: HistoryFeed): () => void {
+  const whole = historyUri(pod);
+  const unknown = (uri: string) => new ResourceNotFoundError(uri, `unknown resource ${uri}; this server serves only ${whole} and ${whole}/{seq}`);
+  server.setRequestHandler('resources/list', async () => ({
+    resources: [{ uri: whole, name: `${pod} history`, description: `The committed history of the Pod \`${pod}\`, oldest first (the \`pods history --json\` array).`, mimeType: 'application/json' }],
+  }));
+  server.setRequestHandler('resources/templates/list', async () => ({
+    resourceTemplates: [{ uriTemplate: `${whole}/{seq}`, name: `${pod} history entry`, description: `One entry of the history of \`${pod}\` by its sequence number (from 1).`, mimeType: 'application/json' }],
+  }));
+  server.setRequestHandler('resources/read', async (request): Promise<ReadResourceResult> => {
+    const { uri } = request.params;
+    const text = (value: unknown): ReadResourceResult => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] });
+    if (uri === whole) {
+      const read = await history.execute({ pod });
+      if (!read.ok) throw unknown(uri);
+      return text(read.value.map(entryJson));
+    }
+    const seqText = uri.startsWith(`${whole}/`) ? uri.slice(whole.length + 1) : undefined;
+    if (seqText === undefined || !/^[1-9][0-9]{0,15}$/.test(seqText)) throw unknown(uri);
+    const seq = Number(seqText);
+    const read = await history.execute({ pod, after: seq - 1, limit: 1 });
+    const entry = read.ok ? read.value[0] : undefined;
+    if (!entry || entry.seq !== seq) throw new ResourceNotFoundError(uri, `no entry ${seq} in the history of \`${pod}\``);
+    return text(entryJson(entry));
+  });
+
+  let subscribed = false;
+  let offFeed: (() => void) | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastSent = Number.NEGATIVE_INFINITY;
+  const send = () => {
+    timer = undefined;
+    if (!subscribed) return;
+    lastSent = Date.now();
+    void server.notification({ method: 'notifications/resources/updated', params: { uri: whole } }).catch(() => undefined);
+  };
+  const onCommit = (committed: PodName) => {
+    if (committed !== pod || !subscribed || timer !== undefined) return;
+    const wait = lastSent + UPDATE_COALESCE_MS - Date.now();
+    if (wait <= 0) send();
+    else timer = setTimeout(send, wait);
+  };
+  const stop = () => {
+    subscribed = false;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    offFeed?.();
+    offFeed = undefined;
+  };
+  const refuseOther = (uri: string) => {
+    if (uri !== whole) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `cannot subscribe to ${uri}; this server offers subscriptions only to ${whole}`);
+  };
+  server.setRequestHandler('resources/subscribe', async (request) => {
+    refuseOther(request.params.uri);
+    subscribed = true;
+    offFeed ??= feed.subscribe(onCommit);
+    return {};
+  });
+  server.setRequestHandler('resources/unsubscribe', async (request) => {
+    refuseOther(request.params.uri);
+    stop();
+    return {};
+  });
+  return stop;
 }
 
 /** Exactly what `pods tool` prints for the same result. */

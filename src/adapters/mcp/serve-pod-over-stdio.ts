@@ -17,7 +17,11 @@ export async function servePodOverStdio(options: PodMcpServerOptions & { readonl
   const { stdin, stdout, ...serverOptions } = options;
   const { server, settle } = createPodMcpServer(serverOptions);
   const closed = new Promise<void>((resolve) => {
-    server.onclose = () => resolve();
+    const stopUpdates = server.onclose;
+    server.onclose = () => {
+      stopUpdates?.();
+      resolve();
+    };
   });
   await server.connect(new StdioServerTransport(stdin, stdout));
   return {

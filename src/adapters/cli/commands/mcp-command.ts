@@ -1,3 +1,4 @@
+import { HISTORY_FEED } from '../../../application/ports/history-feed.js';
 import { POD_HOST } from '../../../application/ports/pod-host.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
@@ -19,7 +20,9 @@ export const mcpCommand: CliCommand = {
     '(a tool error is an error result). When NAME\'s history holds inbound entries the client has\n' +
     'not been shown (peer messages, child events, notices, operator input), the result carries them\n' +
     'in a second text block, oldest first, at most 20 entries or 32 KiB per result; a cursor in the\n' +
-    'store keeps them from being shown twice, also across restarts.\n\n' +
+    'store keeps them from being shown twice, also across restarts. NAME\'s history is also a\n' +
+    'read-only resource (pods://NAME/history, pods://NAME/history/{seq}) that a client can\n' +
+    'subscribe to for a notification on every commit.\n\n' +
     'The process takes NAME\'s lease, so no other host runs NAME while it serves, and runs no model\n' +
     'turns for NAME itself: the client is NAME\'s model. Children NAME spawns and Pods it restores\n' +
     'run here with the configured model. A second `pods mcp --pod NAME` while this one runs is\n' +
@@ -63,6 +66,8 @@ export const mcpCommand: CliCommand = {
         pod: name,
         tools: container.get(PodTools),
         inbound: container.get(TakeUnseenInbound),
+        history: container.get(ReadHistory),
+        feed: container.get(HISTORY_FEED),
         version: VERSION,
         stdin: io.stdin,
         stdout: io.stdout,

@@ -1,0 +1,210 @@
+import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { afterEach, expect, it } from 'vitest';
+import { createPodMcpServer, UPDATE_COALESCE_MS } from '../../src/adapters/mcp/pod-mcp-server.js';
+import { entryJson } from '../../src/adapters/cli/render-entry.js';
+import type { HistoryFeed } from '../../src/application/ports/history-feed.js';
+import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
+import { PostgresHistoryFeed } from '../../src/adapters/persistence/postgres/postgres-history-feed.js';
+import { describeOnEveryStore } from '../support/describe-on-every-store.js';
+import type { TestStore } from '../support/test-stores.js';
+import { name, type World } from '../support/world.js';
+
+type Text = { type: 'text'; text: string };
+
+/**
+ * The store's feed of commits, as the composition binds HISTORY_FEED: the in-memory unit of
+ * work itself, or LISTEN on the server store's schema (open, and listening, before it is used).
+ */
+const feeds = new WeakMap<World, HistoryFeed>();
+const feedOf = (w: World): HistoryFeed => {
+  const feed = feeds.get(w);
+  if (!feed) throw new Error('the feed is opened in setup');
+  return feed;
+};
+async function openFeed(w: World, store: TestStore): Promise<void> {
+  if ('subscribe' in w.uow) {
+    feeds.set(w, w.uow as UnitOfWork & HistoryFeed);
+    return;
+  }
+  const url = (store as TestStore & { url?: string }).url;
+  if (!url) throw new Error('a server test store has a url');
+  const feed = new PostgresHistoryFeed(url);
+  const off = feed.subscribe(() => undefined);
+  await feed.ready;
+  open.push(async () => {
+    off();
+    await feed.close();
+  });
+  feeds.set(w, feed);
+}
+
+/** A real SDK client linked in memory to the Pod's server, with the resources wired in. */
+async function connect(w: World, pod: string, feed: HistoryFeed = feedOf(w)) {
+  const served = createPodMcpServer({ pod: name(pod), tools: w.tools, inbound: w.takeInbound, history: w.readHistory, feed, version: 'test' });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await served.server.connect(serverSide);
+  const client = new Client({ name: 'test-agent', version: '1.0.0' });
+  const updates: string[] = [];
+  client.setNotificationHandler('notifications/resources/updated', (notification) => {
+    updates.push(notification.params.uri);
+  });
+  await client.connect(clientSide);
+  const close = async () => {
+    await client.close();
+    await served.settle();
+  };
+  open.push(close);
+  return { client, updates, close };
+}
+const open: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of open.splice(0).reverse()) await close();
+});
+
+/** Polls until `check` holds or the deadline passes (never a fixed sleep for what must happen). */
+async function eventually(check: () => boolean, deadlineMs = 5_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`not within ${deadlineMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const json = (read: { contents: unknown[] }): unknown => JSON.parse((read.contents[0] as { text: string }).text);
+
+describeOnEveryStore('pods mcp: the Pod history as MCP resources (real SDK client, in-memory transport)', ({ world, store }) => {
+  const setup = async () => {
+    const w = world();
+    await openFeed(w, store());
+    await w.create('a', ['write:/work']);
+    await w.create('b');
+    await w.peer('a', 'b');
+    return w;
+  };
+
+  it('advertises subscribable resources, lists the history and the entry template of the served Pod only', async () => {
+    const w = await setup();
+    const { client } = await connect(w, 'a');
+    expect(client.getServerCapabilities()?.resources).toEqual({ subscribe: true });
+    const { resources } = await client.listResources();
+    expect(resources).toEqual([expect.objectContaining({ uri: 'pods://a/history', mimeType: 'application/json' })]);
+    const { resourceTemplates } = await client.listResourceTemplates();
+    expect(resourceTemplates).toEqual([expect.objectContaining({ uriTemplate: 'pods://a/history/{seq}', mimeType: 'application/json' })]);
+  });
+
+  it('reads the whole history and one entry in the `pods history --json` shape, without moving the inbound cursor', async () => {
+    const w = await setup();
+    const { client } = await connect(w, 'a');
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'hi a, b here' });
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'second' });
+    const expected = JSON.parse(JSON.stringify((await w.history('a')).map(entryJson))) as Record<string, unknown>[];
+    expect(expected).toHaveLength(2);
+    const whole = await client.readResource({ uri: 'pods://a/history' });
+    expect(whole.contents[0]).toMatchObject({ uri: 'pods://a/history', mimeType: 'application/json' });
+    expect(json(whole)).toEqual(expected);
+    expect(json(whole)).toEqual([
+      expect.objectContaining({ seq: 1, kind: 'peer_message', pod: 'a', from: 'b', body: 'hi a, b here' }),
+      expect.objectContaining({ seq: 2, kind: 'peer_message', body: 'second' }),
+    ]);
+    const one = await client.readResource({ uri: 'pods://a/history/2' });
+    expect(one.contents[0]).toMatchObject({ uri: 'pods://a/history/2' });
+    expect(json(one)).toEqual(expected[1]);
+    // Reading showed nothing to the cursor: the next tool result still carries both entries.
+    const listed = (await client.callTool({ name: 'ListPods', arguments: {} })) as { content: Text[] };
+    const inbound = JSON.parse(listed.content[1]?.text ?? '{}') as { inbound: { entries: { body: string }[] } };
+    expect(inbound.inbound.entries.map((e) => e.body)).toEqual(['hi a, b here', 'second']);
+  });
+
+  it('refuses another Pod\'s history, existing or not, with the same message, and a bad seq', async () => {
+    const w = await setup();
+    const { client } = await connect(w, 'a');
+    const refusal = async (uri: string): Promise<string> => {
+      const error = await client.readResource({ uri }).then(() => undefined, (e: unknown) => e as Error);
+      expect(error, uri).toBeInstanceOf(Error);
+      return error?.message ?? '';
+    };
+    const ofB = await refusal('pods://b/history');
+    const ofGhost = await refusal('pods://ghost/history');
+    expect(ofB).toContain('unknown resource pods://b/history; this server serves only pods://a/history and pods://a/history/{seq}');
+    expect(ofGhost.replace('ghost', 'b')).toBe(ofB);
+    expect((await refusal('pods://b/history/1')).replace('b/history/1', 'ghost/history/1')).toBe(await refusal('pods://ghost/history/1'));
+    expect(await refusal('pods://a/history/1')).toContain('no entry 1 in the history of `a`');
+    for (const bad of ['pods://a/history/0', 'pods://a/history/-1', 'pods://a/history/x', 'pods://a/history/1/2', 'pods://a/other']) {
+      expect(await refusal(bad)).toContain(`unknown resource ${bad};`);
+    }
+    await expect(client.subscribeResource({ uri: 'pods://b/history' })).rejects.toThrow('cannot subscribe to pods://b/history; this server offers subscriptions only to pods://a/history');
+  });
+
+  it('tells a subscriber of commits to the Pod\'s history, coalesced, and nothing after unsubscribe', async () => {
+    const w = await setup();
+    const { client, updates } = await connect(w, 'a');
+    await client.subscribeResource({ uri: 'pods://a/history' });
+    // A commit to another Pod's history is not news for this one.
+    await w.tool('a', 'SendToPeerPod', { name: 'b', message: 'to b' });
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'hi a' });
+    await eventually(() => updates.length > 0);
+    expect(updates).toEqual(['pods://a/history']);
+    // A burst is at most one notice per UPDATE_COALESCE_MS: after the window, at most one more.
+    const started = Date.now();
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'one' });
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'two' });
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'three' });
+    await eventually(() => updates.length >= 2);
+    const windows = Math.floor((Date.now() - started) / UPDATE_COALESCE_MS) + 2;
+    expect(updates.length).toBeLessThanOrEqual(windows);
+    expect(new Set(updates)).toEqual(new Set(['pods://a/history']));
+
+    await client.unsubscribeResource({ uri: 'pods://a/history' });
+    const seen = updates.length;
+    // Past the coalescing window, a notice would go out at once with the commit (and one held
+    // back from the burst would have gone out): waiting out the server's own window, not a guess.
+    await new Promise((resolve) => setTimeout(resolve, UPDATE_COALESCE_MS + 20));
+    // Proof that the commit was announced to feed listeners, and the server still sent nothing.
+    let announced = false;
+    const off = feedOf(w).subscribe((pod) => {
+      if (pod === name('a')) announced = true;
+    });
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'after, seen by the probe' });
+    await eventually(() => announced);
+    off();
+    await client.listResources(); // a round trip: anything the server had sent is in by now
+    expect(updates.length).toBe(seen);
+  });
+
+  it('ends its feed subscription when the server closes', async () => {
+    const w = await setup();
+    let listeners = 0;
+    const inner = feedOf(w);
+    const counting: HistoryFeed = {
+      subscribe(listener) {
+        listeners += 1;
+        const off = inner.subscribe(listener);
+        return () => {
+          listeners -= 1;
+          off();
+        };
+      },
+    };
+    const { client, close } = await connect(w, 'a', counting);
+    expect(listeners).toBe(0);
+    await client.subscribeResource({ uri: 'pods://a/history' });
+    await client.subscribeResource({ uri: 'pods://a/history' });
+    expect(listeners).toBe(1);
+    await close();
+    await eventually(() => listeners === 0);
+  });
+
+  it('serves tools only, as before, without history and feed', async () => {
+    const w = await setup();
+    const served = createPodMcpServer({ pod: name('a'), tools: w.tools, inbound: w.takeInbound, version: 'test' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await served.server.connect(serverSide);
+    const client = new Client({ name: 'test-agent', version: '1.0.0' });
+    await client.connect(clientSide);
+    open.push(async () => {
+      await client.close();
+      await served.settle();
+    });
+    expect(client.getServerCapabilities()?.resources).toBeUndefined();
+  });
+});
