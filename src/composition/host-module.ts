@@ -1,6 +1,5 @@
 import { ContainerModule } from 'inversify';
 import { DEFAULT_HOST_CONFIG, HOST_CONFIG, type HostConfig } from '../application/host/host-config.js';
-export { hostConfigFromEnv } from './host-config-from-env.js';
 import { HostRuntime } from '../application/host/host-runtime.js';
 import { RunTurn } from '../application/host/run-turn.js';
 import { MODEL } from '../application/ports/model.js';

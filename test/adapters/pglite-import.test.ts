@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importPgliteStore } from '../../src/adapters/persistence/pglite-import/import-pglite-store.js';
 import { openPgliteSource, PGLITE_LOCK_FILE } from '../../src/adapters/persistence/pglite-import/open-pglite-source.js';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
-import { sleep } from '../contracts/contract-fixture.js';
+import { lockHolder } from '../support/lock-holder.js';
 import { openOncePerSuite, openPostgresTestStore } from '../support/test-stores.js';
 import { body, makeWorld, name } from '../support/world.js';
 
@@ -91,13 +90,4 @@ describe('importing a PGlite store made by an earlier pods', () => {
   });
 });
 
-/** A process that holds the lock the way a running earlier pods did: its pid in the file. */
-async function lockHolder(lockPath: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', "require('fs').writeFileSync(process.argv[1], process.pid + '\\n'); setInterval(() => {}, 1000);", lockPath], { stdio: 'ignore' });
-  for (const until = Date.now() + 20_000; Date.now() < until; await sleep(20)) {
-    if ((await readFile(lockPath, 'utf8').catch(() => '')) === `${child.pid}\n`) return child;
-  }
-  child.kill();
-  throw new Error('lock holder did not start');
-}
 

@@ -1,23 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquirePidFileLock, type LockHolder } from '../../src/adapters/system/pid-file-lock.js';
 import { sleep } from '../contracts/contract-fixture.js';
+import { lockHolder } from '../support/lock-holder.js';
 import { rejection } from '../support/rejection.js';
 
 const held = ({ pid, self }: LockHolder) => new Error(self ? 'held by this process' : `held by pid ${pid}`);
 
-/** A process that holds the lock the way a pods process does: its pid in the file. */
-async function lockHolder(lockPath: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', "require('fs').writeFileSync(process.argv[1], process.pid + '\\n'); setInterval(() => {}, 1000);", lockPath], { stdio: 'ignore' });
-  for (const until = Date.now() + 20_000; Date.now() < until; await sleep(20)) {
-    if ((await readFile(lockPath, 'utf8').catch(() => '')) === `${child.pid}\n`) return child;
-  }
-  child.kill();
-  throw new Error('lock holder did not start');
-}
 
 const deadPid = (): number => {
   const done = spawnSync(process.execPath, ['-e', '']);

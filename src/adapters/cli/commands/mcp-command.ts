@@ -5,6 +5,7 @@ import { ScopeRule } from '../../../domain/scope-rule.js';
 import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 import { printable } from '../printable.js';
+import { STORE_LOST, untilStopped } from '../until-stopped.js';
 
 const VERSION = '0.1.0';
 
@@ -73,25 +74,11 @@ export const mcpCommand: CliCommand = {
         stdout: io.stdout,
       });
       out.fail(`serving \`${name}\` over stdio as ${container.get(POD_HOST).hostId}`);
-      const ended = await new Promise<'done' | 'lease_lost' | 'store_lost'>((resolve) => {
-        const offInt = io.onSignal('SIGINT', () => stop('done'));
-        const offTerm = io.onSignal('SIGTERM', () => stop('done'));
-        const offHost = runtime.on((event) => {
-          if (event.type === 'lease_lost' && event.pod === name) stop('lease_lost');
-          if (event.type === 'store_lost') stop('store_lost');
-        });
-        void serving.closed.then(() => stop('done'));
-        function stop(why: 'done' | 'lease_lost' | 'store_lost') {
-          offInt();
-          offTerm();
-          offHost();
-          resolve(why);
-        }
-      });
+      const ended = await untilStopped(io, runtime, { leaseOf: name, closed: serving.closed });
       await serving.close();
       await runtime.shutdown();
       if (ended === 'lease_lost') return refuse(out, `lost the lease of \`${name}\` (its parent stopped it, or it expired); stopped`);
-      if (ended === 'store_lost') return refuse(out, 'the store stayed unreachable past PODS_STORE_OUTAGE_MS; stopped');
+      if (ended === 'store_lost') return refuse(out, STORE_LOST);
       return EXIT.ok;
     });
   },

@@ -5,6 +5,7 @@ import { ok } from '../../../domain/result.js';
 import { podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, type CliCommand } from '../cli-command.js';
 import type { CliOutput } from '../cli-output.js';
+import { STORE_LOST, untilStopped } from '../until-stopped.js';
 
 export const serveCommand: CliCommand = {
   name: 'serve',
@@ -47,22 +48,12 @@ export const serveCommand: CliCommand = {
         return EXIT.refused;
       }
       out.line(`${stamp()} serving ${served.length ? served.map((p) => `\`${p}\``).join(', ') : 'no Pods yet'} as ${hostId}`);
-      const ended = await new Promise<'signal' | 'store_lost'>((resolve) => {
-        const offInt = io.onSignal('SIGINT', () => stop('signal'));
-        const offTerm = io.onSignal('SIGTERM', () => stop('signal'));
-        const offLost = runtime.on((event) => event.type === 'store_lost' && stop('store_lost'));
-        function stop(why: 'signal' | 'store_lost') {
-          offInt();
-          offTerm();
-          offLost();
-          resolve(why);
-        }
-      });
+      const ended = await untilStopped(io, runtime);
       out.line(`${stamp()} stopping: finishing the current steps and releasing leases`);
       await runtime.shutdown();
       out.line(`${stamp()} stopped`);
       if (ended === 'store_lost') {
-        out.fail('the store stayed unreachable past PODS_STORE_OUTAGE_MS; stopped');
+        out.fail(STORE_LOST);
         return EXIT.refused;
       }
       return EXIT.ok;

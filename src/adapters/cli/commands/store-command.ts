@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { displayValue } from '../../../domain/display.js';
 import { err, ok } from '../../../domain/result.js';
 import { flag } from '../argument-readers.js';
@@ -64,7 +65,7 @@ function controlRun(action: (typeof ACTIONS)[number], dir: string, json: boolean
           return EXIT.ok;
         }
         case 'import-pglite': {
-          const from = dir.startsWith('/') ? dir : `${cwd}/${dir}`;
+          const from = resolve(cwd, dir);
           const copied = await control.importPglite(from);
           out.line(
             `imported ${copied.pods} Pod(s), ${copied.relations} peer relation(s), ${copied.children} child edge(s), ` +

@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { chmod, lstat, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { acquirePidFileLock } from '../../system/pid-file-lock.js';
 import { ManagedStoreError } from './managed-store-error.js';
 import { makeDirectory } from './make-directory.js';
@@ -10,7 +9,8 @@ import { locatePostgresBinaries, type PostgresBinaries } from './postgres-binari
 import { freshLayout, lockFileOf, recordedLayout, recordLayout, ROOT_SHARED_DIR, rootStoreDir, socketUrl, type ServerLayout } from './server-layout.js';
 import { causeFromLog, clearStaleLocks, isPostgres, launch, logSize, postmasterPid, probe, waitUntil } from './server-process.js';
 import { binariesRunnableBy, ensureServiceUser, handOver, reachableBy, SERVICE_USER, type ServiceUser } from './service-user.js';
-import { serverStatus, type ServerStatus } from './server-status.js';
+import { askServer, serverStatus, type ServerStatus } from './server-status.js';
+import { withSocketClient } from './socket-client.js';
 
 export type ManagedPostgresOptions = {
   /** `$PODS_HOME`: absolute. */
@@ -86,7 +86,8 @@ export class ManagedPostgres {
     return this.locked(async () => {
       const pid = await postmasterPid(layout.dataDir);
       if (pid === undefined || !(await isPostgres(pid, layout.dataDir))) return { stopped: false };
-      const { connections } = await serverStatus(layout);
+      // Only the connection count: the rest of `status` (the data directory's size) costs a walk of it.
+      const connections = (await askServer(layout.socketDir))?.connections;
       process.kill(pid, 'SIGINT');
       if (!(await waitUntil(async () => !(await isPostgres(pid)), 30_000))) {
         throw new ManagedStoreError(`the store server (pid ${pid}) did not stop within 30 s; see ${layout.logFile}`);
@@ -261,15 +262,10 @@ export class ManagedPostgres {
   }
 
   private async createDatabase(layout: ServerLayout, started: boolean): Promise<RunningServer> {
-    const client = new pg.Client({ host: layout.socketDir, user: 'pods', database: 'postgres' });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
+    await withSocketClient(layout.socketDir, 'postgres', async (client) => {
       const found = await client.query(`select 1 from pg_database where datname = 'pods'`);
       if (found.rowCount === 0) await client.query('create database pods');
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+    });
     return this.running(layout, started);
   }
 }

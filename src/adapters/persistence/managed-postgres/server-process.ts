@@ -2,22 +2,19 @@ import { spawn, execFile } from 'node:child_process';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { isAlive } from '../../system/pid-file-lock.js';
 import { ManagedStoreError } from './managed-store-error.js';
 import type { PostgresBinaries } from './postgres-binaries.js';
 import type { ServerLayout } from './server-layout.js';
 import type { ServiceUser } from './service-user.js';
+import { withSocketClient } from './socket-client.js';
 
 export type Probe = 'ready' | 'starting' | 'down' | 'no-database';
 
 /** Whether the server answers on its socket, and with what. Never throws. */
 export async function probe(socketDir: string, database = 'pods'): Promise<Probe> {
-  const client = new pg.Client({ host: socketDir, user: 'pods', database, connectionTimeoutMillis: 5_000 });
-  client.on('error', () => undefined);
   try {
-    await client.connect();
-    await client.query('select 1');
+    await withSocketClient(socketDir, database, (client) => client.query('select 1'));
     return 'ready';
   } catch (error) {
     const code = (error as { code?: string }).code;
@@ -25,8 +22,6 @@ export async function probe(socketDir: string, database = 'pods'): Promise<Probe
     if (code === '3D000') return 'no-database';
     if (code === '53300') return 'ready'; // too many clients: it runs
     return 'down';
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 
@@ -45,8 +40,7 @@ export type Launched = { readonly pid: number; readonly exited: () => number | n
 
 /** Starts the server detached from this process: it outlives every pods process that uses it. */
 export async function launch(layout: ServerLayout, binaries: PostgresBinaries, user: ServiceUser | undefined): Promise<Launched> {
-  const size = await stat(layout.logFile).then((s) => s.size, () => 0);
-  if (size > LOG_ROTATE_BYTES) await rename(layout.logFile, `${layout.logFile}.1`).catch(() => undefined);
+  if ((await logSize(layout.logFile)) > LOG_ROTATE_BYTES) await rename(layout.logFile, `${layout.logFile}.1`).catch(() => undefined);
   const log = await open(layout.logFile, 'a', 0o600);
   const settings = Object.entries(SERVER_SETTINGS).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
   try {

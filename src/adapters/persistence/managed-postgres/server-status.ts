@@ -1,8 +1,8 @@
 import { readdir, lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pg from 'pg';
 import { postmasterPid, isPostgres } from './server-process.js';
 import type { ServerLayout } from './server-layout.js';
+import { withSocketClient } from './socket-client.js';
 
 /** What `pods store status` shows. */
 export type ServerStatus = {
@@ -33,26 +33,26 @@ export async function serverStatus(layout: ServerLayout): Promise<ServerStatus> 
     sizeBytes: await sizeOf(layout.dataDir),
     ...(layout.user ? { user: layout.user } : {}),
   };
-  const live = pid !== undefined && (await isPostgres(pid, layout.dataDir)) ? await ask(layout.socketDir) : undefined;
+  const live = pid !== undefined && (await isPostgres(pid, layout.dataDir)) ? await askServer(layout.socketDir) : undefined;
   if (!live || pid === undefined) return { ...base, running: false, ...(major ? { version: major } : {}) };
   return { ...base, running: true, pid, ...live };
 }
 
-async function ask(socketDir: string): Promise<{ version: string; connections: number; startedAt: Date } | undefined> {
-  const client = new pg.Client({ host: socketDir, user: 'pods', database: 'postgres', connectionTimeoutMillis: 5_000 });
-  client.on('error', () => undefined);
+type Live = { readonly version: string; readonly connections: number; readonly startedAt: Date };
+
+/** What only the running server can say of itself; undefined when it does not answer. */
+export async function askServer(socketDir: string): Promise<Live | undefined> {
   try {
-    await client.connect();
-    const { rows } = await client.query<{ version: string; connections: string; started: Date }>(
-      `select current_setting('server_version') as version, pg_postmaster_start_time() as started,
-              (select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()) as connections`,
-    );
-    const row = rows[0];
-    return row ? { version: row.version, connections: Number(row.connections), startedAt: row.started } : undefined;
+    return await withSocketClient(socketDir, 'postgres', async (client) => {
+      const { rows } = await client.query<{ version: string; connections: string; started: Date }>(
+        `select current_setting('server_version') as version, pg_postmaster_start_time() as started,
+                (select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()) as connections`,
+      );
+      const row = rows[0];
+      return row ? { version: row.version, connections: Number(row.connections), startedAt: row.started } : undefined;
+    });
   } catch {
     return undefined;
-  } finally {
-    await client.end().catch(() => undefined);
   }
 }
 

@@ -1,0 +1,35 @@
+import type { HostRuntime } from '../../application/host/host-runtime.js';
+import type { PodName } from '../../domain/pod-name.js';
+import type { ProcessIo } from './cli-command.js';
+
+export type StopReason = 'signal' | 'closed' | 'lease_lost' | 'store_lost';
+
+/** What a long-running host command says when its store stayed away. */
+export const STORE_LOST = 'the store stayed unreachable past PODS_STORE_OUTAGE_MS; stopped';
+
+/**
+ * Resolves with why a long-running host command (`serve`, `mcp`) must stop: SIGINT or
+ * SIGTERM, `closed` settling (its client went away), the lease of `leaseOf` lost, or the
+ * store lost. Every listener is removed before it resolves.
+ */
+export function untilStopped(
+  io: ProcessIo,
+  runtime: HostRuntime,
+  options: { readonly leaseOf?: PodName; readonly closed?: Promise<unknown> } = {},
+): Promise<StopReason> {
+  return new Promise((resolve) => {
+    const offInt = io.onSignal('SIGINT', () => stop('signal'));
+    const offTerm = io.onSignal('SIGTERM', () => stop('signal'));
+    const offHost = runtime.on((event) => {
+      if (event.type === 'lease_lost' && event.pod === options.leaseOf) stop('lease_lost');
+      if (event.type === 'store_lost') stop('store_lost');
+    });
+    void options.closed?.then(() => stop('closed'));
+    function stop(why: StopReason): void {
+      offInt();
+      offTerm();
+      offHost();
+      resolve(why);
+    }
+  });
+}
