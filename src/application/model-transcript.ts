@@ -1,4 +1,5 @@
 import type { EntryOf, HistoryEntry } from '../domain/history-entry.js';
+import { toolResultJson } from './tools/tool-result.js';
 
 export type TranscriptToolCall = { readonly callId: string; readonly tool: string; readonly input: unknown };
 
@@ -96,9 +97,11 @@ function countUnseenTail(placed: readonly Placed[], seenThrough: number): number
 }
 
 function resultContent(entry: EntryOf<'tool_result'>): string {
-  return entry.outcome === 'ok'
-    ? JSON.stringify({ summary: entry.summary, content: entry.content })
-    : JSON.stringify({ error: { kind: entry.outcome, message: entry.summary } });
+  return JSON.stringify(
+    entry.outcome === 'ok'
+      ? toolResultJson({ ok: true, summary: entry.summary, ...(entry.content !== undefined ? { content: entry.content } : {}) })
+      : { error: { kind: entry.outcome, message: entry.summary } },
+  );
 }
 
 /** A result whose call is not open (a history that starts mid-step): kept, as user text, so nothing is dropped. */

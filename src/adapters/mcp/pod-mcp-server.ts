@@ -1,7 +1,7 @@
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type CallToolResult, type ReadResourceResult, type Tool } from '@modelcontextprotocol/server';
 import type { HistoryFeed } from '../../application/ports/history-feed.js';
 import type { PodTools } from '../../application/tools/pod-tools.js';
-import type { ToolResult } from '../../application/tools/tool-result.js';
+import { toolResultJson, type ToolResult } from '../../application/tools/tool-result.js';
 import type { ReadHistory } from '../../application/use-cases/read-history.js';
 import type { InboundEntry, TakeUnseenInbound } from '../../application/use-cases/take-unseen-inbound.js';
 import type { PodName } from '../../domain/pod-name.js';
@@ -160,12 +160,7 @@ function serveHistoryResources(server: Server, pod: PodName, history: ReadHistor
 
 /** Exactly what `pods tool` prints for the same result. */
 export function resultText(result: ToolResult): string {
-  const value = result.ok
-    ? result.content === undefined
-      ? { summary: result.summary }
-      : { summary: result.summary, content: result.content }
-    : { error: { kind: result.kind, message: result.message } };
-  return JSON.stringify(value, null, 2);
+  return JSON.stringify(toolResultJson(result), null, 2);
 }
 
 async function takeInbound(inbound: TakeUnseenInbound, pod: PodName, limits: { readonly maxEntries: number; readonly maxBytes: number }): Promise<string | undefined> {

@@ -9,3 +9,16 @@ export const toolOk = (summary: string, content?: unknown): ToolResult =>
   content === undefined ? { ok: true, summary } : { ok: true, summary, content };
 export const invalidArgument = (message: string): ToolResult => ({ ok: false, kind: 'invalid_argument', message });
 export const executionFailed = (message: string): ToolResult => ({ ok: false, kind: 'execution_failed', message });
+
+/**
+ * The one wire shape of a tool result: what a model is sent for it (from history), what
+ * `pods tool` and the TUI's `:tool` print, and the text of an MCP tool result.
+ */
+export type ToolResultJson =
+  | { readonly summary: string; readonly content?: unknown }
+  | { readonly error: { readonly kind: string; readonly message: string } };
+
+export function toolResultJson(result: ToolResult): ToolResultJson {
+  if (!result.ok) return { error: { kind: result.kind, message: result.message } };
+  return result.content === undefined ? { summary: result.summary } : { summary: result.summary, content: result.content };
+}

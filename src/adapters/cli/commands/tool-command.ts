@@ -1,4 +1,4 @@
-import type { ToolResult } from '../../../application/tools/tool-result.js';
+import { toolResultJson, type ToolResult } from '../../../application/tools/tool-result.js';
 import { err, ok } from '../../../domain/result.js';
 import { podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, type CliCommand } from '../cli-command.js';
@@ -54,10 +54,6 @@ export const toolCommand: CliCommand = {
 };
 
 function printResult(out: CliOutput, result: ToolResult): 0 | 1 {
-  if (!result.ok) {
-    out.json({ error: { kind: result.kind, message: result.message } });
-    return EXIT.refused;
-  }
-  out.json(result.content === undefined ? { summary: result.summary } : { summary: result.summary, content: result.content });
-  return EXIT.ok;
+  out.json(toolResultJson(result));
+  return result.ok ? EXIT.ok : EXIT.refused;
 }

@@ -1,4 +1,5 @@
 import { PodTools } from '../../../application/tools/pod-tools.js';
+import { toolResultJson } from '../../../application/tools/tool-result.js';
 import { err, ok } from '../../../domain/result.js';
 import type { ColonCommand } from '../colon-command.js';
 
@@ -26,8 +27,7 @@ export const toolColonCommand: ColonCommand = {
     }
     return ok(async (session) => {
       const result = await session.get(PodTools).execute(session.attached, tool, input);
-      if (result.ok) session.say(jsonLine(result.content === undefined ? { summary: result.summary } : { summary: result.summary, content: result.content }));
-      else session.say(jsonLine({ error: { kind: result.kind, message: result.message } }), 'failed');
+      session.say(jsonLine(toolResultJson(result)), result.ok ? 'ok' : 'failed');
     });
   },
 };
