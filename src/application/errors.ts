@@ -5,3 +5,7 @@ export type PodNotFound = { readonly type: 'PodNotFound'; readonly name: PodName
 export type PodAlreadyExists = { readonly type: 'PodAlreadyExists'; readonly name: PodName };
 
 export const podNotFound = (name: PodName): PodNotFound => ({ type: 'PodNotFound', name });
+
+/** The one wording of a missing Pod, for every driver. */
+export const describePodNotFound = (error: PodNotFound | PodName): string =>
+  `pod \`${typeof error === 'string' ? error : error.name}\` does not exist`;

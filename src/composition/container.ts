@@ -22,6 +22,7 @@ import { SpawnChildPod } from '../application/use-cases/spawn-child-pod.js';
 import { StopChild } from '../application/use-cases/stop-child.js';
 import { SubmitOperatorInput } from '../application/use-cases/submit-operator-input.js';
 import { TakeUnseenInbound } from '../application/use-cases/take-unseen-inbound.js';
+import { WaitForInbound } from '../application/use-cases/wait-for-inbound.js';
 import { InProcessPodHost } from '../adapters/host/in-process-pod-host.js';
 import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
@@ -43,7 +44,7 @@ export type StoreNotices = (line: string) => void;
 const USE_CASES = [
   CreatePod, SpawnChildPod, InitiatePeerHandshake, RemovePeer, DeliverPeerMessage, SendToChild,
   ReadChildOutput, StopChild, ListPods, RestorePod, ExplainEntry, ReadHistory, ListAllPods, SubmitOperatorInput,
-  TakeUnseenInbound,
+  TakeUnseenInbound, WaitForInbound,
 ] as const satisfies readonly (new (...args: never[]) => object)[];
 
 const applicationModule = new ContainerModule(({ bind }) => {

@@ -5,12 +5,19 @@ export type RuntimeStatus = 'idle' | 'running' | 'paused';
 /** What everyone else sees: a Pod no host holds is stopped. */
 export type PodStatus = RuntimeStatus | 'stopped';
 
+/**
+ * Who decides what a live Pod does: `model`, the holding host runs its configured model's
+ * turns; `mcp`, an external agent drives it through `pods mcp` and no host runs its turns.
+ */
+export type PodDriver = 'model' | 'mcp';
+
 /** A host's claim on a Pod. The Pod is live while the lease is unexpired. */
 export type Lease = {
   readonly pod: PodName;
   readonly hostId: string;
   readonly status: RuntimeStatus;
   readonly expiresAt: Date;
+  readonly driver: PodDriver;
 };
 
 export const isLive = (lease: Lease | undefined, now: Date): lease is Lease =>

@@ -16,7 +16,7 @@ describeOnEveryStore('ListPods and RestorePod', (suite) => {
 
   it('returns exactly self ∪ children ∪ peers, sorted, with the fields of SPEC §3', async () => {
     await w.create('me', ['write:/work']);
-    await w.goLive('me', 'running');
+    await w.goLive('me', 'running', undefined, 'mcp');
     await w.create('zed');
     await w.create('alpha');
     await w.create('outsider');
@@ -32,13 +32,13 @@ describeOnEveryStore('ListPods and RestorePod', (suite) => {
     expect(pods.map((p) => p.name)).toEqual(['kid', 'me', 'zed']);
     expect(pods).toEqual([
       {
-        name: 'kid', visibility: 'spawned_child', status: 'idle', live: true,
+        name: 'kid', visibility: 'spawned_child', status: 'idle', live: true, drivenBy: 'model',
         restore: { possible: false, reason: 'already live' },
         child: { scope: [rule('write:/work/kid'), rule('read:/work/shared')], state: 'outstanding' },
         children: { count: 2, live: 1, stopped: 1 },
       },
       {
-        name: 'me', visibility: 'self', status: 'running', live: true,
+        name: 'me', visibility: 'self', status: 'running', live: true, drivenBy: 'mcp',
         restore: { possible: false, reason: 'this is the calling Pod' }, children: { count: 1, live: 1, stopped: 0 },
       },
       {
@@ -113,7 +113,15 @@ describeOnEveryStore('ListPods and RestorePod', (suite) => {
   it('ListAllPods shows every Pod in the store for the operator', async () => {
     await w.create('b');
     await w.create('a');
+    await w.create('c');
     await w.goLive('b', 'paused');
-    expect((await w.listAll.execute()).map((p) => [p.name, p.status])).toEqual([['a', 'stopped'], ['b', 'paused']]);
+    await w.goLive('c', 'idle', 'host_mcp', 'mcp');
+    const listed = await w.listAll.execute();
+    expect(listed.map((p) => [p.name, p.status, p.hostId, p.drivenBy])).toEqual([
+      ['a', 'stopped', undefined, undefined],
+      ['b', 'paused', w.host.hostId, 'model'],
+      ['c', 'idle', 'host_mcp', 'mcp'],
+    ]);
+    expect(Object.keys(listed[0] ?? {})).not.toContain('drivenBy');
   });
 });

@@ -124,6 +124,25 @@ export function historyRepositoryContract(f: ContractFixture): void {
       }
     });
 
+    it('tells the newest sequence number without reading entries: 0 for none or an unknown Pod, not moved by a rollback', async () => {
+      const head = (pod: string) => inRun(f, (r) => r.history.head(name(pod)));
+      expect(await head('ann')).toBe(0);
+      expect(await head('nobody')).toBe(0);
+      await append('ann', text(1));
+      await append('ann', text(2));
+      await append('bob', text(1));
+      expect(await head('ann')).toBe(2);
+      expect(await head('bob')).toBe(1);
+      await expect(
+        inRun(f, async (r) => {
+          await r.history.append(name('ann'), text(3), T0);
+          expect(await r.history.head(name('ann'))).toBe(3);
+          throw new Boom();
+        }),
+      ).rejects.toThrow(Boom);
+      expect(await head('ann')).toBe(2);
+    });
+
     it('hands out gap-free numbers to concurrent appenders', async () => {
       const appended = await Promise.all(Array.from({ length: 20 }, (_, i) => append('ann', text(i))));
       expect(appended.map((e) => e.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));

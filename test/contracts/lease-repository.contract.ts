@@ -9,16 +9,17 @@ export function leaseRepositoryContract(f: ContractFixture): void {
     beforeEach(async () => {
       await seedPods(f, 'ann', 'bob', 'cat');
     });
-    const acquire = (pod: string, host: string, now: Date = T0, expiresAt: Date = later(TTL, now)) =>
-      inRun(f, (r) => r.leases.tryAcquire(name(pod), host, now, expiresAt));
+    const acquire = (pod: string, host: string, now: Date = T0, expiresAt: Date = later(TTL, now), driver?: Lease['driver']) =>
+      inRun(f, (r) => r.leases.tryAcquire(name(pod), host, now, expiresAt, driver));
     const renew = (pod: string, host: string, now: Date, expiresAt: Date, status?: Lease['status']) =>
       inRun(f, (r) => r.leases.renew(name(pod), host, now, expiresAt, status));
     const leaseOf = async (pod: string) => (await inRun(f, (r) => r.leases.getMany([name(pod)])))[0];
-    const lease = (pod: string, hostId: string, expiresAt: Date, status: Lease['status'] = 'idle'): Lease => ({
+    const lease = (pod: string, hostId: string, expiresAt: Date, status: Lease['status'] = 'idle', driver: Lease['driver'] = 'model'): Lease => ({
       pod: name(pod),
       hostId,
       status,
       expiresAt,
+      driver,
     });
 
     it('takes a free lease, idle, until the given time', async () => {
@@ -58,6 +59,16 @@ export function leaseRepositoryContract(f: ContractFixture): void {
       await renew('ann', 'h1', T0, later(TTL), 'running');
       const now = later(TTL + 5);
       expect(await acquire('ann', 'h1', now)).toEqual({ acquired: true, lease: lease('ann', 'h1', later(TTL, now)) });
+    });
+
+    it('records who drives the Pod, keeps it across renewals, and takes the new one on a re-take', async () => {
+      expect(await acquire('ann', 'h1', T0, later(TTL), 'mcp')).toEqual({ acquired: true, lease: lease('ann', 'h1', later(TTL), 'idle', 'mcp') });
+      await renew('ann', 'h1', later(1), later(20_000), 'running');
+      expect(await leaseOf('ann')).toEqual(lease('ann', 'h1', later(20_000), 'running', 'mcp'));
+      expect(await acquire('ann', 'h2', later(2), later(30_000), 'model')).toEqual({ acquired: false, heldBy: lease('ann', 'h1', later(20_000), 'running', 'mcp') });
+      expect(await acquire('ann', 'h1', later(3), later(30_000), 'model')).toEqual({ acquired: true, lease: lease('ann', 'h1', later(30_000), 'running', 'model') });
+      const taken = later(30_000);
+      expect(await acquire('ann', 'h2', taken, later(TTL, taken), 'mcp')).toEqual({ acquired: true, lease: lease('ann', 'h2', later(TTL, taken), 'idle', 'mcp') });
     });
 
     it('renews its own live lease, with or without a new status', async () => {

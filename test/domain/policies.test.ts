@@ -50,7 +50,7 @@ describe('ping-pong breaker', () => {
 
 describe('liveness', () => {
   it('a lease is live until it expires', () => {
-    const lease = { pod: name('p'), hostId: 'h', status: 'running' as const, expiresAt: new Date(at.getTime() + 1000) };
+    const lease = { pod: name('p'), hostId: 'h', status: 'running' as const, expiresAt: new Date(at.getTime() + 1000), driver: 'model' as const };
     expect(isLive(lease, at)).toBe(true);
     expect(statusOf(lease, at)).toBe('running');
     expect(statusOf(lease, new Date(at.getTime() + 1000))).toBe('stopped');

@@ -20,6 +20,20 @@ describeOnEveryStore('RunTurn', (suite) => {
   const turn = (pod = 'me') => w.runTurn.execute({ pod: name(pod) });
   const input = (text: string, pod = 'me') => w.operatorInput.execute({ pod: name(pod), text: body(text) });
 
+  it('lets a model wait in ListPods for input it has not seen: input committed while it was thinking ends the wait at once', async () => {
+    w = makeWorld(suite.store().uow(), model, { stepLimit: 4, pollMs: 25 }); // same store and Pods, a short poll
+    model.push(async () => {
+      // Committed after this request was built: the model has not seen it.
+      await w.tool('pal', 'SendToPeerPod', { name: 'me', message: 'sent while you were thinking' });
+      return calls('ListPods', { wait_ms: 20_000 });
+    }, says('got it'));
+    await input('wait for pal');
+    expect(await turn()).toMatchObject({ ok: true, value: { end: 'finished', steps: 2 } });
+    const result = (await w.history('me')).find((e) => e.kind === 'tool_result');
+    expect(result).toMatchObject({ outcome: 'ok', summary: expect.stringMatching(/; new input arrived after \d+ ms$/) });
+    expect(model.requests[1]?.history.some((e) => e.kind === 'peer_message')).toBe(true);
+  });
+
   it('does nothing when no input is unanswered', async () => {
     expect(await turn()).toEqual({ ok: true, value: { end: 'nothing_to_do', steps: 0, trigger: [] } });
     expect(model.requests).toEqual([]);

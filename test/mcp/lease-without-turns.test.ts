@@ -19,7 +19,7 @@ afterEach(async () => {
   for (const stop of stopping.splice(0)) await stop();
 });
 
-describeOnEveryStore('HostRuntime.attach(pod, { turns: false }): the lease of a Pod an external agent drives', ({ store }) => {
+describeOnEveryStore("HostRuntime.attach(pod, { driver: 'mcp' }): the lease of a Pod an external agent drives", ({ store }) => {
   // Short leases and polls, so renewals and the polling fallback happen within the test.
   const world = (model: ScriptedModel) => makeWorld(store().uow(), model, { leaseTtlMs: 300, pollMs: 20 });
 
@@ -31,7 +31,7 @@ describeOnEveryStore('HostRuntime.attach(pod, { turns: false }): the lease of a 
     await w.create('pal');
     await w.peer('me', 'pal');
     w.runtime.start();
-    expect(await w.runtime.attach(name('me'), { turns: false })).toEqual({ ok: true, value: undefined });
+    expect(await w.runtime.attach(name('me'), { driver: 'mcp' })).toEqual({ ok: true, value: undefined });
     expect(await w.runtime.attach(name('pal'))).toEqual({ ok: true, value: undefined });
 
     await w.tool('pal', 'SendToPeerPod', { name: 'me', message: 'are you there?' });
@@ -46,7 +46,7 @@ describeOnEveryStore('HostRuntime.attach(pod, { turns: false }): the lease of a 
     const first = (await w.uow.run((r) => r.leases.getMany([name('me')])))[0];
     w.clock.advance(250);
     await until('renewed', async () => ((await w.uow.run((r) => r.leases.getMany([name('me')])))[0]?.expiresAt ?? 0) > (first?.expiresAt ?? 0));
-    expect((await w.uow.run((r) => r.leases.getMany([name('me')])))[0]).toMatchObject({ hostId: w.host.hostId, status: 'idle' });
+    expect((await w.uow.run((r) => r.leases.getMany([name('me')])))[0]).toMatchObject({ hostId: w.host.hostId, status: 'idle', driver: 'mcp' });
 
     // No other host can take it; shutdown gives it back.
     const other = new HostRuntime(w.uow, w.clock, new InProcessPodHost(), new InProcessPodHost(), { subscribe: () => () => undefined }, w.runTurn, {
@@ -65,7 +65,7 @@ it('keeps a Pod attached without turns turn-less when an adopt signal for it arr
   stopping.push(() => w.runtime.shutdown());
   await w.create('me');
   w.runtime.start();
-  await w.runtime.attach(name('me'), { turns: false });
+  await w.runtime.attach(name('me'), { driver: 'mcp' });
   w.host.adopt(name('me'));
   await w.operatorInput.execute({ pod: name('me'), text: body('hello?') });
   await new Promise((r) => setTimeout(r, 100));

@@ -2,7 +2,7 @@ import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { afterEach, expect, it } from 'vitest';
 import { createPodMcpServer, resultText, type PodMcpServer } from '../../src/adapters/mcp/pod-mcp-server.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
-import { name, type World } from '../support/world.js';
+import { makeWorld, name, type World } from '../support/world.js';
 
 type Text = { type: 'text'; text: string };
 type Called = { content: Text[]; isError?: boolean };
@@ -20,7 +20,7 @@ async function connect(w: World, pod: string, limits?: { maxEntries: number; max
     await served.settle();
   };
   open.push(close);
-  return { client, call, close };
+  return { client, call, close, served };
 }
 const open: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -156,3 +156,63 @@ describeOnEveryStore('pods mcp: the MCP server of one Pod (real SDK client, in-m
     expect((await second.call('ListPods', {})).content).toHaveLength(1);
   }, 30_000);
 });
+
+describeOnEveryStore('pods mcp: waiting for input with ListPods wait_ms', ({ store }) => {
+  const LONG = 20_000; // a wait that should end early never gets near this
+  // A short poll: the SQL worlds here have no feed, so the poll is what notices a commit.
+  const setup = async () => {
+    const w = makeWorld(store().uow(), undefined, { pollMs: 25 });
+    await w.create('a');
+    await w.create('b');
+    await w.peer('a', 'b');
+    return w;
+  };
+  const summaryOf = (called: Called) => (JSON.parse(called.content[0]?.text ?? '{}') as { summary?: string }).summary;
+
+  it('waits until a peer message commits and carries it in the inbound block of the same result', async () => {
+    const w = await setup();
+    const { call } = await connect(w, 'a');
+    const waiting = call('ListPods', { wait_ms: LONG });
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'are you awake?' });
+    const woken = await waiting;
+    expect(summaryOf(woken)).toMatch(/; new input arrived after \d+ ms$/);
+    expect(inboundOf(woken)?.entries).toEqual([expect.objectContaining({ kind: 'peer_message', from: 'b', body: 'are you awake?' })]);
+    expect(summaryOf(await call('ListPods', { wait_ms: 30 }))).toMatch(/; no new input within \d+ ms$/);
+  });
+
+  it('answers a wait at once while entries are still waiting to be shown (the inbound cursor is what was seen)', async () => {
+    const w = await setup();
+    const { call } = await connect(w, 'a', { maxEntries: 1, maxBytes: 32 * 1024 });
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'one' });
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'two' });
+    expect(inboundOf(await call('ListPods', {}))).toMatchObject({ entries: [{ body: 'one' }], waiting: 1 });
+    const next = await call('ListPods', { wait_ms: LONG });
+    expect(summaryOf(next)).toMatch(/; new input arrived after \d+ ms$/);
+    expect(inboundOf(next)).toMatchObject({ entries: [{ body: 'two' }], waiting: 0 });
+  });
+
+  it('ends a wait when the client cancels the call, and when the client goes away', async () => {
+    const w = await setup();
+    const { client, close, served } = await connect(w, 'a');
+    const cancel = new AbortController();
+    const cancelled = client.callTool({ name: 'ListPods', arguments: { wait_ms: LONG } }, { signal: cancel.signal });
+    cancel.abort();
+    await expect(cancelled).rejects.toThrow();
+    await withinDeadline(served.settle(), 'the cancelled wait ended');
+
+    void client.callTool({ name: 'ListPods', arguments: { wait_ms: LONG } }).catch(() => undefined);
+    await new Promise((r) => setImmediate(r));
+    await withinDeadline(close(), 'the server settled after the client went away');
+  });
+});
+
+/** Resolves with `promise`, or fails when it has not settled well before any wait of the test would have ended. */
+async function withinDeadline<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -21,12 +21,13 @@ import { TakeUnseenInbound } from '../../src/application/use-cases/take-unseen-i
 import type { HistoryEntryBody } from '../../src/domain/history-entry.js';
 import { MessageBody } from '../../src/domain/message-body.js';
 import { PodName } from '../../src/domain/pod-name.js';
-import type { RuntimeStatus } from '../../src/domain/pod-status.js';
+import type { PodDriver, RuntimeStatus } from '../../src/domain/pod-status.js';
 import { ScopeRule } from '../../src/domain/scope-rule.js';
 import { HostRuntime } from '../../src/application/host/host-runtime.js';
 import { RunTurn } from '../../src/application/host/run-turn.js';
 import { DEFAULT_HOST_CONFIG, type HostConfig } from '../../src/application/host/host-config.js';
 import type { Model } from '../../src/application/ports/model.js';
+import { WaitForInbound } from '../../src/application/use-cases/wait-for-inbound.js';
 import { ManualClock } from './manual-clock.js';
 import { ScriptedModel } from './scripted-model.js';
 import { SequentialIds } from './sequential-ids.js';
@@ -59,7 +60,8 @@ export function makeWorld(
   const listPods = new ListPods(uow, clock);
   const restorePod = new RestorePod(uow, clock, host);
   const deliver = new DeliverPeerMessage(uow, clock, ids, host);
-  const tools = new PodTools(uow, spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver);
+  const waitForInbound = new WaitForInbound(uow, feed, hostConfig);
+  const tools = new PodTools(uow, spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver, waitForInbound);
   const runTurn = new RunTurn(uow, clock, model, tools, host, hostConfig);
   const world = {
     uow, clock, ids, host, signals,
@@ -72,6 +74,7 @@ export function makeWorld(
     listAll: new ListAllPods(uow, clock),
     operatorInput: new SubmitOperatorInput(uow, clock, host),
     takeInbound: new TakeUnseenInbound(uow),
+    waitForInbound,
     tools,
     model,
     runTurn,
@@ -93,11 +96,11 @@ export function makeWorld(
       if (!r.ok) throw new Error(`spawn ${child}: ${r.error.type}`);
       return r.value;
     },
-    /** Makes `pod` live on a host (this one unless told) with the given runtime status. */
-    async goLive(pod: string, status: RuntimeStatus = 'idle', hostId = host.hostId) {
+    /** Makes `pod` live on a host (this one unless told) with the given runtime status, driven by its model unless told. */
+    async goLive(pod: string, status: RuntimeStatus = 'idle', hostId = host.hostId, driver: PodDriver = 'model') {
       const now = clock.now();
       await uow.run(async (r) => {
-        const taken = await r.leases.tryAcquire(name(pod), hostId, now, new Date(now.getTime() + 10_000));
+        const taken = await r.leases.tryAcquire(name(pod), hostId, now, new Date(now.getTime() + 10_000), driver);
         if (!taken.acquired) throw new Error(`lease on ${pod} held by ${taken.heldBy.hostId}`);
         await r.leases.renew(name(pod), hostId, now, new Date(now.getTime() + 10_000), status);
       });

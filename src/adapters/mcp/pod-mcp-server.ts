@@ -4,6 +4,7 @@ import type { PodTools } from '../../application/tools/pod-tools.js';
 import { toolResultJson, type ToolResult } from '../../application/tools/tool-result.js';
 import type { ReadHistory } from '../../application/use-cases/read-history.js';
 import type { InboundEntry, TakeUnseenInbound } from '../../application/use-cases/take-unseen-inbound.js';
+import { MAX_WAIT_MS } from '../../application/use-cases/wait-for-inbound.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { entryJson } from '../cli/render-entry.js';
 
@@ -32,7 +33,8 @@ const INSTRUCTIONS = (pod: PodName): string =>
   `(SpawnPod, SendToPod, ReadPodOutput, StopPod, ListPods, RestorePod, SendToPeerPod). ` +
   `Every tool result may end with an "inbound" block: entries of \`${pod}\`'s history you have not been ` +
   `shown yet (peer messages with their verified sender, child events, notices, operator input), oldest first, ` +
-  `each shown once. Call ListPods to check for new inbound entries without doing anything else.`;
+  `each shown once. With nothing else to do, call ListPods with \`wait_ms\` (at most ${MAX_WAIT_MS}) to wait for ` +
+  `new input: it answers as soon as some arrives, and the inbound block carries it.`;
 
 /**
  * The MCP face of one Pod: `tools/list` is `PodTools.specs()` as it is (names, descriptions
@@ -59,10 +61,14 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
   // Our schemas are plain JSON Schema objects with `type: "object"`: MCP's `inputSchema` as is (only readonly in our types).
   const listed: Tool[] = tools.specs().map(({ name, description, inputSchema }) => ({ name, description, inputSchema: inputSchema as unknown as Tool['inputSchema'] }));
   server.setRequestHandler('tools/list', async () => ({ tools: listed }));
-  server.setRequestHandler('tools/call', (request) => {
+  // Ends every wait in flight when the server closes (the client went away, or a shutdown).
+  const closing = new AbortController();
+  server.setRequestHandler('tools/call', (request, ctx) => {
     const { name, arguments: args } = request.params;
     const call = (async (): Promise<CallToolResult> => {
-      const result = await tools.execute(pod, name, args ?? {});
+      // What the agent has seen is what the inbound cursor says it was shown: a wait ends on anything newer.
+      const signal = AbortSignal.any([closing.signal, ctx.mcpReq.signal]);
+      const result = await tools.execute(pod, name, args ?? {}, { seen: 'inbound_cursor', signal });
       const content: CallToolResult['content'] = [{ type: 'text', text: resultText(result) }];
       const unseen = await takeInbound(inbound, pod, limits);
       if (unseen) content.push({ type: 'text', text: unseen });
@@ -74,10 +80,14 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
   });
   const stopUpdates = resources ? serveHistoryResources(server, pod, resources.history, resources.feed) : () => undefined;
   // Closing the server (the client went away, or `close()`) ends the feed subscription.
-  server.onclose = stopUpdates;
+  server.onclose = () => {
+    closing.abort();
+    stopUpdates();
+  };
   return {
     server,
     settle: async () => {
+      closing.abort();
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };

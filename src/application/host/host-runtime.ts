@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
-import type { Lease, RuntimeStatus } from '../../domain/pod-status.js';
+import type { Lease, PodDriver, RuntimeStatus } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
@@ -27,16 +27,17 @@ type Running = {
   turn: Promise<void> | undefined;
   abort: AbortController | undefined;
   again: boolean;
-  /** False for a Pod driven from outside (`pods mcp`): its lease is held and renewed, no turn runs here. */
-  readonly turns: boolean;
+  /** `mcp`: driven from outside (`pods mcp`); its lease is held and renewed, no turn runs here. */
+  readonly driver: PodDriver;
 };
 
 export type AttachOptions = {
   /**
-   * Whether this host runs the Pod's model turns (default true). False: an external agent
-   * is the Pod's model; the host only holds and renews the lease, so no host runs turns for it.
+   * Who drives the Pod (default `model`: this host runs its model turns). `mcp`: an external
+   * agent is the Pod's model; the host only holds and renews the lease, recorded as driven
+   * over MCP, so no host runs turns for it.
    */
-  readonly turns?: boolean;
+  readonly driver?: PodDriver;
 };
 
 /**
@@ -94,9 +95,10 @@ export class HostRuntime {
   /** Takes a Pod's lease and runs it here; refused while another host holds it. */
   async attach(pod: PodName, options: AttachOptions = {}): Promise<Result<void, { readonly heldBy: Lease }>> {
     const now = this.clock.now();
-    const taken = await this.uow.run((repos) => repos.leases.tryAcquire(pod, this.host.hostId, now, this.expiry()));
+    const driver = options.driver ?? 'model';
+    const taken = await this.uow.run((repos) => repos.leases.tryAcquire(pod, this.host.hostId, now, this.expiry(), driver));
     if (!taken.acquired) return err({ heldBy: taken.heldBy });
-    this.adopt(pod, options.turns ?? true);
+    this.adopt(pod, driver);
     return ok(undefined);
   }
 
@@ -170,8 +172,8 @@ export class HostRuntime {
     }
   }
 
-  private adopt(pod: PodName, turns = true): void {
-    if (!this.pods.has(pod)) this.pods.set(pod, { status: 'idle', turn: undefined, abort: undefined, again: false, turns });
+  private adopt(pod: PodName, driver: PodDriver = 'model'): void {
+    if (!this.pods.has(pod)) this.pods.set(pod, { status: 'idle', turn: undefined, abort: undefined, again: false, driver });
     // A restored Pod may hold input delivered while it was stopped.
     this.schedule(pod);
   }
@@ -183,7 +185,7 @@ export class HostRuntime {
 
   private schedule(pod: PodName): void {
     const running = this.pods.get(pod);
-    if (!running || !running.turns || this.closing) return;
+    if (!running || running.driver !== 'model' || this.closing) return;
     running.again = true;
     running.turn ??= this.loop(pod, running);
   }

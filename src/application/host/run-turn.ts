@@ -96,7 +96,7 @@ export class RunTurn {
       }
       if (reply.toolCalls.length === 0) return { end: 'finished', steps: step };
       for (const call of reply.toolCalls) {
-        const result = await this.tools.execute(pod, call.tool, call.input);
+        const result = await this.tools.execute(pod, call.tool, call.input, { seen: seenThrough, ...(signal ? { signal } : {}) });
         await this.append(pod, result.ok
           ? { kind: 'tool_result', callId: call.callId, tool: call.tool, outcome: 'ok', summary: result.summary, ...(result.content !== undefined ? { content: result.content } : {}) }
           : // A name that is no tool came from the model: the call keeps it, its result names it bounded.

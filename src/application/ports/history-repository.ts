@@ -10,6 +10,8 @@ export interface HistoryRepository {
   /** Entries with seq > `after`, oldest first. */
   read(pod: PodName, range?: HistoryRange): Promise<readonly HistoryEntry[]>;
   get(pod: PodName, seq: number): Promise<HistoryEntry | undefined>;
+  /** The sequence number of `pod`'s newest entry (0: none, or no such Pod), without reading entries. */
+  head(pod: PodName): Promise<number>;
   findPeerMessageByKey(receiver: PodName, from: PodName, key: string): Promise<EntryOf<'peer_message'> | undefined>;
 }
 export const HISTORY_REPOSITORY = Symbol.for('HistoryRepository') as ServiceIdentifier<HistoryRepository>;

@@ -1,22 +1,50 @@
+import { describePodNotFound } from '../errors.js';
 import type { ListPods } from '../use-cases/list-pods.js';
+import { MAX_WAIT_MS, type WaitForInbound, type WaitOutcome } from '../use-cases/wait-for-inbound.js';
 import type { ToolDefinition } from './tool-definition.js';
 import { executionFailed, toolOk, type ToolResult } from './tool-result.js';
 
-type Input = Record<string, never>;
+type Input = { wait_ms?: number };
 
-export function listPodsTool(useCase: ListPods): ToolDefinition<Input> {
+const waited = (outcome: WaitOutcome): string =>
+  outcome.ended === 'arrived'
+    ? `; new input arrived after ${outcome.waitedMs} ms`
+    : outcome.ended === 'timed_out'
+      ? `; no new input within ${outcome.waitedMs} ms`
+      : `; the wait was cancelled after ${outcome.waitedMs} ms`;
+
+export function listPodsTool(useCase: ListPods, wait: WaitForInbound): ToolDefinition<Input> {
   return {
     name: 'ListPods',
     description:
       'List the Pods visible to you: yourself, your spawned children (outstanding or stopped) and your peers, ' +
-      'with status, liveness, whether each can be restored and how many children each has. Pods outside this ' +
-      'set are never shown, and this tool cannot reveal whether they exist.',
-    inputSchema: { type: 'object', properties: {}, additionalProperties: false },
-    async run(caller): Promise<ToolResult> {
+      'with status, liveness, who drives each live one (`model` or `mcp`), whether each can be restored and how many ' +
+      'children each has. Pods outside this set are never shown, and this tool cannot reveal whether they exist. ' +
+      `With \`wait_ms\` (at most ${MAX_WAIT_MS}), it first waits until new input reaches you (a peer message, a child's ` +
+      'event, a notice, operator input) or that time passes, then lists; the summary says which.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        wait_ms: {
+          type: 'integer',
+          minimum: 0,
+          maximum: MAX_WAIT_MS,
+          description: 'Optional; wait up to this many milliseconds for new input before answering (0: answer at once).',
+        },
+      },
+      additionalProperties: false,
+    },
+    async run(caller, input, context): Promise<ToolResult> {
+      let note = '';
+      if (input.wait_ms !== undefined && input.wait_ms > 0) {
+        const outcome = await wait.execute({ pod: caller, seen: context.seen ?? 'head', waitMs: input.wait_ms, ...(context.signal ? { signal: context.signal } : {}) });
+        if (!outcome.ok) return executionFailed(describePodNotFound(outcome.error));
+        note = waited(outcome.value);
+      }
       const result = await useCase.execute({ caller });
-      if (!result.ok) return executionFailed(`pod \`${result.error.name}\` does not exist`);
+      if (!result.ok) return executionFailed(describePodNotFound(result.error));
       // JSON round trip: dates become ISO strings, as every reader of tool content expects.
-      return toolOk(`${result.value.length} visible pod(s)`, JSON.parse(JSON.stringify(result.value)));
+      return toolOk(`${result.value.length} visible pod(s)${note}`, JSON.parse(JSON.stringify(result.value)));
     },
   };
 }

@@ -1,6 +1,7 @@
 import { displayValue } from '../../domain/display.js';
 import { inject, injectable } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
+import { describePodNotFound } from '../errors.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { DeliverPeerMessage } from '../use-cases/deliver-peer-message.js';
 import { ListPods } from '../use-cases/list-pods.js';
@@ -9,6 +10,7 @@ import { RestorePod } from '../use-cases/restore-pod.js';
 import { SendToChild } from '../use-cases/send-to-child.js';
 import { SpawnChildPod } from '../use-cases/spawn-child-pod.js';
 import { StopChild } from '../use-cases/stop-child.js';
+import { WaitForInbound } from '../use-cases/wait-for-inbound.js';
 import { InputValidator } from './input-validator.js';
 import { listPodsTool } from './list-pods-tool.js';
 import { readPodOutputTool } from './read-pod-output-tool.js';
@@ -17,7 +19,7 @@ import { sendToPeerPodTool } from './send-to-peer-pod-tool.js';
 import { sendToPodTool } from './send-to-pod-tool.js';
 import { spawnPodTool } from './spawn-pod-tool.js';
 import { stopPodTool } from './stop-pod-tool.js';
-import type { ToolDefinition, ToolInputSchema } from './tool-definition.js';
+import type { ToolCallContext, ToolDefinition, ToolInputSchema } from './tool-definition.js';
 import { executionFailed, invalidArgument, type ToolResult } from './tool-result.js';
 
 /** What a model is told about one tool. */
@@ -42,13 +44,14 @@ export class PodTools {
     @inject(ListPods) list: ListPods,
     @inject(RestorePod) restore: RestorePod,
     @inject(DeliverPeerMessage) sendPeer: DeliverPeerMessage,
+    @inject(WaitForInbound) wait: WaitForInbound,
   ) {
     const definitions = [
       spawnPodTool(spawn),
       sendToPodTool(send),
       readPodOutputTool(read),
       stopPodTool(stop),
-      listPodsTool(list),
+      listPodsTool(list, wait),
       restorePodTool(restore),
       sendToPeerPodTool(sendPeer),
     ] as unknown as ToolDefinition<never>[];
@@ -64,15 +67,15 @@ export class PodTools {
   }
 
   /** Runs one tool as `caller`. Never throws: a store failure becomes `execution_failed`. */
-  async execute(caller: PodName, tool: string, input: unknown): Promise<ToolResult> {
+  async execute(caller: PodName, tool: string, input: unknown, context: ToolCallContext = {}): Promise<ToolResult> {
     const registered = this.tools.get(tool);
     if (!registered) return invalidArgument(`unknown tool \`${displayValue(tool)}\`; available: ${this.names().join(', ')}`);
     const problem = registered.validator.check(input);
     if (problem) return invalidArgument(problem);
     try {
       // Every tool acts as its caller; a caller that does not exist is a fault of whoever runs the tool.
-      if (!(await this.uow.run((repos) => repos.pods.get(caller)))) return executionFailed(`pod \`${caller}\` does not exist`);
-      return await registered.definition.run(caller, input as never);
+      if (!(await this.uow.run((repos) => repos.pods.get(caller)))) return executionFailed(describePodNotFound(caller));
+      return await registered.definition.run(caller, input as never, context);
     } catch (error) {
       return executionFailed(`${tool} failed: ${error instanceof Error ? error.message : String(error)}`);
     }

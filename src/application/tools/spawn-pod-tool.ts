@@ -1,3 +1,4 @@
+import { describePodNotFound } from '../errors.js';
 import { describeDelegationRefusal } from '../../domain/effective-scope.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { ScopeRule, type ScopeRuleInput } from '../../domain/scope-rule.js';
@@ -11,7 +12,7 @@ type Input = { name: string; task: string; scope?: ScopeRuleInput[] };
 function describe(caller: PodName, error: SpawnChildPodError): string {
   switch (error.type) {
     case 'PodNotFound':
-      return `pod \`${error.name}\` does not exist`;
+      return describePodNotFound(error);
     case 'PodAlreadyExists':
       // Names are unique store-wide, so a taken name must be refused; saying no more than
       // "not available" keeps SpawnPod from describing Pods the caller cannot see.

@@ -1,10 +1,11 @@
 import { inject, injectable } from 'inversify';
 import type { Pod } from '../../domain/pod.js';
-import { statusOf, type PodStatus } from '../../domain/pod-status.js';
+import { statusOf, type PodDriver, type PodStatus } from '../../domain/pod-status.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 
-export type StoreListing = Pod & { readonly status: PodStatus; readonly hostId?: string };
+/** `hostId` and `drivenBy` while live: which host holds it, and whether its model or an MCP client drives it. */
+export type StoreListing = Pod & { readonly status: PodStatus; readonly hostId?: string; readonly drivenBy?: PodDriver };
 
 /** Operator `pods ls`: every Pod in the store. No Pod tool can reach this. */
 @injectable()
@@ -22,7 +23,7 @@ export class ListAllPods {
       return pods.map((pod) => {
         const lease = leases.get(pod.name);
         const status = statusOf(lease, now);
-        return { ...pod, status, ...(lease && status !== 'stopped' ? { hostId: lease.hostId } : {}) };
+        return { ...pod, status, ...(lease && status !== 'stopped' ? { hostId: lease.hostId, drivenBy: lease.driver } : {}) };
       });
     });
   }

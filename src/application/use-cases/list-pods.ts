@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { ChildState } from '../../domain/child-ownership.js';
 import { describeDelegationRefusal, lendingRefusal } from '../../domain/effective-scope.js';
 import type { PodName } from '../../domain/pod-name.js';
-import { isLive, statusOf, type Lease, type PodStatus } from '../../domain/pod-status.js';
+import { isLive, statusOf, type Lease, type PodDriver, type PodStatus } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { ScopeRule } from '../../domain/scope-rule.js';
 import { childrenIn, type VisibilityReason, type VisiblePod } from '../../domain/visibility.js';
@@ -16,6 +16,8 @@ export type PodListing = {
   readonly visibility: VisibilityReason;
   readonly status: PodStatus;
   readonly live: boolean;
+  /** Who drives it while live: its host's model, or an external agent over MCP. */
+  readonly drivenBy?: PodDriver;
   readonly restore: { readonly possible: boolean; readonly reason?: string };
   readonly peer?: { readonly since: Date; readonly initiatedFrom: PodName };
   readonly child?: { readonly scope: readonly ScopeRule[]; readonly state: ChildState };
@@ -68,6 +70,7 @@ export class ListPods {
             visibility: v.reason,
             status: statusOf(lease, now),
             live,
+            ...(live ? { drivenBy: lease.driver } : {}),
             restore: restoreOf(v, live),
             ...(v.reason === 'peer' ? { peer: { since: v.peer.since, initiatedFrom: v.peer.initiatedFrom } } : {}),
             ...(v.reason === 'spawned_child' ? { child: { scope: v.child.scope, state: v.child.state } } : {}),

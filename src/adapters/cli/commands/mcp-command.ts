@@ -56,7 +56,7 @@ export const mcpCommand: CliCommand = {
         return refuse(out, `pod \`${name}\` does not exist; create it with \`pods create ${name}\` or pass --create`);
       }
       const runtime = container.get(HostRuntime);
-      const attached = await runtime.attach(name, { turns: false });
+      const attached = await runtime.attach(name, { driver: 'mcp' });
       if (!attached.ok) {
         const { hostId, expiresAt } = attached.error.heldBy;
         return refuse(out, `pod \`${name}\` is live on ${hostId} (lease until ${expiresAt.toISOString()}); stop that host first`);

@@ -12,7 +12,7 @@ import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../../domain/hi
 import type { OrderedPair, PeerRelation } from '../../../domain/peer-relation.js';
 import type { Pod } from '../../../domain/pod.js';
 import type { PodName } from '../../../domain/pod-name.js';
-import { isLive, type Lease, type RuntimeStatus } from '../../../domain/pod-status.js';
+import { isLive, type Lease, type PodDriver, type RuntimeStatus } from '../../../domain/pod-status.js';
 import { pairKey, type InMemoryTables } from './in-memory-tables.js';
 
 const byName = <T extends { readonly name: string }>(x: T, y: T) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
@@ -104,6 +104,9 @@ export class InMemoryHistoryRepository implements HistoryRepository {
   async get(pod: PodName, seq: number): Promise<HistoryEntry | undefined> {
     return Number.isInteger(seq) && seq >= 1 ? this.t.history.get(pod)?.[seq - 1] : undefined;
   }
+  async head(pod: PodName): Promise<number> {
+    return this.t.history.get(pod)?.length ?? 0;
+  }
   async findPeerMessageByKey(receiver: PodName, from: PodName, key: string): Promise<EntryOf<'peer_message'> | undefined> {
     return (this.t.history.get(receiver) ?? []).find(
       (e): e is EntryOf<'peer_message'> => e.kind === 'peer_message' && e.from === from && e.idempotencyKey === key,
@@ -129,10 +132,10 @@ export class InMemoryLeaseRepository implements LeaseRepository {
   async getMany(pods: readonly PodName[]): Promise<readonly Lease[]> {
     return pods.flatMap((p) => this.t.leases.get(p) ?? []);
   }
-  async tryAcquire(pod: PodName, hostId: string, now: Date, expiresAt: Date): Promise<AcquireOutcome> {
+  async tryAcquire(pod: PodName, hostId: string, now: Date, expiresAt: Date, driver: PodDriver = 'model'): Promise<AcquireOutcome> {
     const held = this.t.leases.get(pod);
     if (isLive(held, now) && held.hostId !== hostId) return { acquired: false, heldBy: held };
-    const lease: Lease = { pod, hostId, status: held?.hostId === hostId && isLive(held, now) ? held.status : 'idle', expiresAt };
+    const lease: Lease = { pod, hostId, status: held?.hostId === hostId && isLive(held, now) ? held.status : 'idle', expiresAt, driver };
     this.t.leases.set(pod, lease);
     return { acquired: true, lease };
   }

@@ -80,6 +80,7 @@ export interface LeaseTable {
   host_id: string;
   status: 'idle' | 'running' | 'paused';
   expires_at: Date;
+  driver: 'model' | 'mcp';
 }
 
 export interface InboundCursorTable {

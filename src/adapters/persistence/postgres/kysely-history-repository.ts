@@ -55,6 +55,12 @@ export class KyselyHistoryRepository implements HistoryRepository {
     return row && toEntry(row);
   }
 
+  async head(pod: PodName): Promise<number> {
+    // The append counter: the newest committed seq as this transaction sees it.
+    const row = await this.db.selectFrom('pod').select('last_seq').where('name', '=', pod).executeTakeFirst();
+    return row?.last_seq ?? 0;
+  }
+
   async findPeerMessageByKey(receiver: PodName, from: PodName, key: string): Promise<EntryOf<'peer_message'> | undefined> {
     const row = await this.db
       .selectFrom('history_entry')

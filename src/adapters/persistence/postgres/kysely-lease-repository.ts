@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AcquireOutcome, LeaseRepository } from '../../../application/ports/lease-repository.js';
 import { PodName } from '../../../domain/pod-name.js';
-import type { Lease, RuntimeStatus } from '../../../domain/pod-status.js';
+import type { Lease, PodDriver, RuntimeStatus } from '../../../domain/pod-status.js';
 import { anyOf } from './any-of.js';
 import type { Database, LeaseTable } from './database.js';
 
@@ -10,6 +10,7 @@ const toLease = (row: Selectable<LeaseTable>): Lease => ({
   hostId: row.host_id,
   status: row.status,
   expiresAt: row.expires_at,
+  driver: row.driver,
 });
 
 export class KyselyLeaseRepository implements LeaseRepository {
@@ -21,18 +22,19 @@ export class KyselyLeaseRepository implements LeaseRepository {
     return rows.map(toLease);
   }
 
-  async tryAcquire(pod: PodName, hostId: string, now: Date, expiresAt: Date): Promise<AcquireOutcome> {
+  async tryAcquire(pod: PodName, hostId: string, now: Date, expiresAt: Date, driver: PodDriver = 'model'): Promise<AcquireOutcome> {
     // One statement decides: a free, expired or already-ours lease is taken; our own live
     // lease keeps its status. The conflicting row stays locked even when the WHERE refuses.
     const taken = await this.db
       .insertInto('lease')
-      .values({ pod, host_id: hostId, status: 'idle', expires_at: expiresAt })
+      .values({ pod, host_id: hostId, status: 'idle', expires_at: expiresAt, driver })
       .onConflict((oc) =>
         oc
           .column('pod')
           .doUpdateSet({
             host_id: hostId,
             expires_at: expiresAt,
+            driver,
             status: sql<RuntimeStatus>`case when lease.host_id = ${hostId} and lease.expires_at > ${now}::timestamptz then lease.status else 'idle' end`,
           })
           .where((eb) => eb.or([eb('lease.expires_at', '<=', now), eb('lease.host_id', '=', hostId)])),
