@@ -1,6 +1,6 @@
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { afterEach, expect, it } from 'vitest';
-import { createPodMcpServer, UPDATE_COALESCE_MS } from '../../src/adapters/mcp/pod-mcp-server.js';
+import { CLAUDE_CHANNEL, createPodMcpServer, UPDATE_COALESCE_MS } from '../../src/adapters/mcp/pod-mcp-server.js';
 import { entryJson } from '../../src/adapters/cli/render-entry.js';
 import type { HistoryFeed } from '../../src/application/ports/history-feed.js';
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
@@ -192,6 +192,45 @@ describeOnEveryStore('pods mcp: the Pod history as MCP resources (real SDK clien
     expect(listeners).toBe(1);
     await close();
     await eventually(() => listeners === 0);
+  });
+
+  it('with claudeChannel, declares claude/channel and hints at commits without carrying them; the entry still comes once in a result', async () => {
+    const w = await setup();
+    const served = createPodMcpServer({ pod: name('a'), tools: w.tools, inbound: w.takeInbound, feed: feedOf(w), claudeChannel: true, version: 'test' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await served.server.connect(serverSide);
+    const client = new Client({ name: 'claude-code', version: '1.0.0' });
+    const hints: { method: string; params?: Record<string, unknown> }[] = [];
+    client.fallbackNotificationHandler = async (notification) => {
+      hints.push(notification as (typeof hints)[number]);
+    };
+    await client.connect(clientSide);
+    open.push(async () => {
+      await client.close();
+      await served.settle();
+    });
+    expect(client.getServerCapabilities()?.experimental).toEqual({ [CLAUDE_CHANNEL.capability]: {} });
+
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'secret body' });
+    await eventually(() => hints.length === 1);
+    expect(hints[0]).toMatchObject({ method: CLAUDE_CHANNEL.method, params: { meta: { pod: 'a' }, content: expect.stringContaining('ListPods') } });
+    expect(JSON.stringify(hints[0])).not.toContain('secret body');
+    const result = (await client.callTool({ name: 'ListPods', arguments: {} })) as { content: Text[] };
+    expect(result.content[1]?.text).toContain('secret body');
+  });
+
+  it('declares no channel and sends no hint unless asked', async () => {
+    const w = await setup();
+    const { client } = await connect(w, 'a');
+    const others: unknown[] = [];
+    client.fallbackNotificationHandler = async (notification) => {
+      others.push(notification);
+    };
+    expect(client.getServerCapabilities()?.experimental).toBeUndefined();
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'hello' });
+    const result = (await client.callTool({ name: 'ListPods', arguments: {} })) as { content: Text[] };
+    expect(result.content[1]?.text).toContain('hello');
+    expect(others).toEqual([]);
   });
 
   it('serves tools only, as before, without history and feed', async () => {

@@ -7,11 +7,16 @@ import type { InboundEntry, TakeUnseenInbound } from '../../application/use-case
 import { MAX_WAIT_MS } from '../../application/use-cases/wait-for-inbound.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { entryJson } from '../cli/render-entry.js';
+import { coalescedCommits } from './coalesced-commits.js';
 
 /** How much inbound history one tool result carries; the rest waits for the next call. */
 export const INBOUND_LIMITS = { maxEntries: 20, maxBytes: 32 * 1024 } as const;
 /** At most one `notifications/resources/updated` per this many milliseconds: a burst of commits is one notice. */
 export const UPDATE_COALESCE_MS = 100;
+/** Claude Code's experimental channel: a server that declares it may push `<channel>` events into the session. */
+export const CLAUDE_CHANNEL = { capability: 'claude/channel', method: 'notifications/claude/channel' } as const;
+/** At most one channel hint per this many milliseconds: each one costs the agent a turn. */
+export const HINT_COALESCE_MS = 1_000;
 
 export type PodMcpServerOptions = {
   /** The Pod every tool acts as: fixed by whoever started the server, never by the client. */
@@ -26,6 +31,12 @@ export type PodMcpServerOptions = {
    */
   readonly history?: ReadHistory;
   readonly feed?: HistoryFeed;
+  /**
+   * With `feed`: declare Claude Code's experimental `claude/channel` capability and send a
+   * wake-up hint on commits to the Pod's history. A hint carries no entry and never counts
+   * as delivery: what arrived still comes, once, in the inbound block of the next result.
+   */
+  readonly claudeChannel?: boolean;
 };
 
 const INSTRUCTIONS = (pod: PodName): string =>
@@ -35,6 +46,10 @@ const INSTRUCTIONS = (pod: PodName): string =>
   `shown yet (peer messages with their verified sender, child events, notices, operator input), oldest first, ` +
   `each shown once. With nothing else to do, call ListPods with \`wait_ms\` (at most ${MAX_WAIT_MS}) to wait for ` +
   `new input: it answers as soon as some arrives, and the inbound block carries it.`;
+
+const HINT = (pod: PodName): string =>
+  `New entries were committed to the history of \`${pod}\`. Call ListPods (or any pods tool) to receive them, ` +
+  `with their verified senders, in the result's inbound block.`;
 
 /**
  * The MCP face of one Pod: `tools/list` is `PodTools.specs()` as it is (names, descriptions
@@ -54,9 +69,17 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
   const inFlight = new Set<Promise<unknown>>();
   const limits = options.limits ?? INBOUND_LIMITS;
   const resources = options.history && options.feed ? { history: options.history, feed: options.feed } : undefined;
+  const hinting = options.claudeChannel === true && options.feed !== undefined;
   const server = new Server(
     { name: 'pods', version: options.version },
-    { capabilities: resources ? { tools: {}, resources: { subscribe: true } } : { tools: {} }, instructions: INSTRUCTIONS(pod) },
+    {
+      capabilities: {
+        tools: {},
+        ...(resources ? { resources: { subscribe: true } } : {}),
+        ...(hinting ? { experimental: { [CLAUDE_CHANNEL.capability]: {} } } : {}),
+      },
+      instructions: INSTRUCTIONS(pod),
+    },
   );
   // Our schemas are plain JSON Schema objects with `type: "object"`: MCP's `inputSchema` as is (only readonly in our types).
   const listed: Tool[] = tools.specs().map(({ name, description, inputSchema }) => ({ name, description, inputSchema: inputSchema as unknown as Tool['inputSchema'] }));
@@ -79,10 +102,15 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
     return call;
   });
   const stopUpdates = resources ? serveHistoryResources(server, pod, resources.history, resources.feed) : () => undefined;
-  // Closing the server (the client went away, or `close()`) ends the feed subscription.
+  const hints = hinting && options.feed ? coalescedCommits(options.feed, pod, HINT_COALESCE_MS, () => {
+    void server.notification({ method: CLAUDE_CHANNEL.method, params: { content: HINT(pod), meta: { pod } } }).catch(() => undefined);
+  }) : undefined;
+  if (hints) server.oninitialized = hints.start;
+  // Closing the server (the client went away, or `close()`) ends the feed subscriptions.
   server.onclose = () => {
     closing.abort();
     stopUpdates();
+    hints?.stop();
   };
   return {
     server,
@@ -128,44 +156,23 @@ function serveHistoryResources(server: Server, pod: PodName, history: ReadHistor
     return text(entryJson(entry));
   });
 
-  let subscribed = false;
-  let offFeed: (() => void) | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let lastSent = Number.NEGATIVE_INFINITY;
-  const send = () => {
-    timer = undefined;
-    if (!subscribed) return;
-    lastSent = Date.now();
+  const updates = coalescedCommits(feed, pod, UPDATE_COALESCE_MS, () => {
     void server.notification({ method: 'notifications/resources/updated', params: { uri: whole } }).catch(() => undefined);
-  };
-  const onCommit = (committed: PodName) => {
-    if (committed !== pod || !subscribed || timer !== undefined) return;
-    const wait = lastSent + UPDATE_COALESCE_MS - Date.now();
-    if (wait <= 0) send();
-    else timer = setTimeout(send, wait);
-  };
-  const stop = () => {
-    subscribed = false;
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    offFeed?.();
-    offFeed = undefined;
-  };
+  });
   const refuseOther = (uri: string) => {
     if (uri !== whole) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `cannot subscribe to ${uri}; this server offers subscriptions only to ${whole}`);
   };
   server.setRequestHandler('resources/subscribe', async (request) => {
     refuseOther(request.params.uri);
-    subscribed = true;
-    offFeed ??= feed.subscribe(onCommit);
+    updates.start();
     return {};
   });
   server.setRequestHandler('resources/unsubscribe', async (request) => {
     refuseOther(request.params.uri);
-    stop();
+    updates.stop();
     return {};
   });
-  return stop;
+  return updates.stop;
 }
 
 /** Exactly what `pods tool` prints for the same result. */
