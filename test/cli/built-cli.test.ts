@@ -45,7 +45,7 @@ describe('the built `pods` CLI, one process per command, on the default store (t
     expect(json(history.stdout)).toEqual([expect.objectContaining({ seq: 1, kind: 'peer_message', from: 'a', body: 'hello' })]);
 
     const explained = await cli.pods(home, 'explain', 'b', '1');
-    expect(explained.stdout).toMatch(/← created by `:peer` from `a` via cli at /);
+    expect(explained.stdout).toMatch(/← created by `pods peer a b` at /);
     expect((await cli.pods(home, 'peer', 'b', 'a')).stdout).toMatch(/already peers.*nothing changed/);
   }, 120_000);
 

@@ -24,7 +24,16 @@ describe('renderExplanation', () => {
     expect(lines).toEqual([
       '#4 peer_message from a: hello',
       '  peer message #2 from `a` over relation rel_1 (current)',
-      '  ← created by `:peer` from `a` via cli at 2026-11-01T12:00:00.000Z',
+      '  ← created by `pods peer a b` at 2026-11-01T12:00:00.000Z',
+    ]);
+  });
+
+  it('names the command as typed on each surface: the TUI attached to the Pod it ran from, or the surface it names', () => {
+    const step = (via: string, initiatedFrom = b) => ({ step: 'operator_command' as const, command: 'peer' as const, record: { ...record('peer_added', at), via, initiatedFrom } });
+    const lines = renderExplanation({ entry: peerMessage, chain: [step('tui'), step('test', a)] });
+    expect(lines.slice(1)).toEqual([
+      '  created by `:peer a` in the TUI attached to `b` at 2026-11-01T12:00:00.000Z',
+      "  ← created by the operator's peer command from `a` via test at 2026-11-01T12:00:00.000Z",
     ]);
   });
 
@@ -40,8 +49,8 @@ describe('renderExplanation', () => {
     });
     expect(lines.slice(1)).toEqual([
       '  peer message #2 from `a` over relation rel_1 (since removed)',
-      '  ← created by `:peer` from `a` via cli at 2026-11-01T12:00:00.000Z',
-      '  ← removed by `:unpeer` from `a` via cli at 2026-11-02T08:00:00.000Z',
+      '  ← created by `pods peer a b` at 2026-11-01T12:00:00.000Z',
+      '  ← removed by `pods unpeer a b` at 2026-11-02T08:00:00.000Z',
     ]);
   });
 

@@ -46,7 +46,7 @@ describe('pods (in process, one memory store)', () => {
     expect(explained.stdout.split('\n')).toEqual([
       '#1 peer_message from a: hello\\nthere',
       expect.stringMatching(/^ {2}peer message #1 from `a` over relation rel_\w+ \(current\)$/),
-      expect.stringMatching(/^ {2}← created by `:peer` from `a` via cli at \d{4}-\d\d-\d\dT[\d:.]+Z$/),
+      expect.stringMatching(/^ {2}← created by `pods peer a b` at \d{4}-\d\d-\d\dT[\d:.]+Z$/),
       '',
     ]);
     expect(json((await cli.run('explain', 'b', '1', '--json')).stdout)).toMatchObject({

@@ -133,7 +133,7 @@ describe.skipIf(!HAS_TMUX)(`a TUI, a host and the CLI on one store at once${HAS_
       ]);
       const explained = await cli.pods(home, 'explain', 'b', '1');
       expect(explained.code, explained.stderr).toBe(0);
-      expect(explained.stdout).toMatch(/← created by `:peer` from `main` via cli at /);
+      expect(explained.stdout).toMatch(/← created by `pods peer main \w+` at /);
 
       await tui.press('C-d');
       await tui.waitFor('[exit 0]', 60_000);

@@ -26,9 +26,14 @@ function describeStep(step: ExplanationStep, entry: HistoryEntry): string {
       return `${message} over relation ${step.relationId} (${state})`;
     }
     case 'operator_command': {
-      const { record } = step;
-      const verb = step.command === 'peer' ? 'created' : 'removed';
-      return `${verb} by \`:${step.command}\` from \`${record.initiatedFrom}\` via ${record.via} at ${record.at.toISOString()}`;
+      const { record, command } = step;
+      const verb = command === 'peer' ? 'created' : 'removed';
+      const other = record.initiatedFrom === record.pod ? record.counterpart : record.pod;
+      const at = record.at.toISOString();
+      // The command as the operator typed it, where the surface is known.
+      if (record.via === 'cli') return `${verb} by \`pods ${command} ${record.initiatedFrom} ${other}\` at ${at}`;
+      if (record.via === 'tui') return `${verb} by \`:${command} ${other}\` in the TUI attached to \`${record.initiatedFrom}\` at ${at}`;
+      return `${verb} by the operator's ${command} command from \`${record.initiatedFrom}\` via ${record.via} at ${at}`;
     }
   }
 }
