@@ -86,15 +86,33 @@ describe('`pods mcp` as a process: two external agents drive two peered Pods ove
     expect((await inboundWithin(() => a.call('ListPods', {}))).entries).toEqual([
       expect.objectContaining({ kind: 'peer_message', from: 'b', pairSeq: 2, body: 'hi a, b answering' }),
     ]);
-    // A peer stays a peer: no child powers over it.
-    const steer = await a.call('SendToPod', { name: 'b', message: 'do my work' });
-    expect(steer.isError).toBe(true);
-    expect(JSON.parse(steer.content[0]?.text ?? '')).toMatchObject({ error: { kind: 'invalid_argument', message: expect.stringContaining('is a peer of `a`') } });
+    // A peer stays a peer: no child powers over it, each refusal the peer refusal.
+    for (const [tool, args] of [['SendToPod', { name: 'b', message: 'do my work' }], ['ReadPodOutput', { name: 'b' }], ['StopPod', { name: 'b' }]] as const) {
+      const refused = await a.call(tool, args);
+      expect(refused.isError, tool).toBe(true);
+      expect(JSON.parse(refused.content[0]?.text ?? ''), tool).toMatchObject({ error: { kind: 'invalid_argument', message: expect.stringContaining('is a peer of `a`') } });
+    }
+
+    // An agent with nothing to do waits in ListPods; the other's message ends the wait and comes in that result.
+    const waiting = b.call('ListPods', { wait_ms: 45_000 });
+    await a.call('SendToPeerPod', { name: 'b', message: 'wake up, b' });
+    const woken = await waiting;
+    expect(JSON.parse(woken.content[0]?.text ?? '')).toMatchObject({ summary: expect.stringMatching(/; new input arrived after \d+ ms$/) });
+    expect(inboundOf(woken)?.entries).toEqual([expect.objectContaining({ kind: 'peer_message', from: 'a', pairSeq: 3, body: 'wake up, b' })]);
+
+    // The operator sees both driven over MCP, and every message traces back to the operator's `pods peer`.
+    const listed = JSON.parse((await cli.pods(home, 'ls', '--json')).stdout) as { name: string; status: string; drivenBy?: string }[];
+    expect(listed.map(({ name, status, drivenBy }) => ({ name, status, drivenBy }))).toEqual([
+      { name: 'a', status: 'idle', drivenBy: 'mcp' },
+      { name: 'b', status: 'idle', drivenBy: 'mcp' },
+    ]);
+    const explained = await cli.pods(home, 'explain', 'b', '1');
+    expect(explained.stdout).toMatch(/^#1 peer_message from a: hello b, this is a\n {2}peer message #1 from `a` over relation rel_\w+ \(current\)\n {2}← created by `pods peer a b` at /);
 
     // No model ran for either Pod: their histories hold the messages and nothing a model wrote.
     const historyOf = async (pod: string) => JSON.parse((await cli.pods(home, 'history', pod, '--json')).stdout) as { kind: string }[];
     expect((await historyOf('a')).map((e) => e.kind)).toEqual(['peer_message']);
-    expect((await historyOf('b')).map((e) => e.kind)).toEqual(['peer_message']);
+    expect((await historyOf('b')).map((e) => e.kind)).toEqual(['peer_message', 'peer_message']);
 
     // End of stdin: the server exits on its own (well before the client would signal it) and gives the lease back.
     expect(await a.close()).toBeLessThan(1_900);
@@ -102,7 +120,7 @@ describe('`pods mcp` as a process: two external agents drive two peered Pods ove
     expect((await again.call('ListPods', {})).content).toHaveLength(1); // nothing shown twice
     await b.call('SendToPeerPod', { name: 'a', message: 'after your restart' });
     expect((await inboundWithin(() => again.call('ListPods', {}))).entries).toEqual([
-      expect.objectContaining({ from: 'b', pairSeq: 3, body: 'after your restart' }),
+      expect.objectContaining({ from: 'b', pairSeq: 4, body: 'after your restart' }),
     ]);
     expect(again.stderr()).toMatch(/^pods mcp: serving `a` over stdio as host_/m);
     await again.close();
