@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ManagedPostgres } from '../src/adapters/persistence/managed-postgres/managed-postgres.js';
-import { openContainer, type OpenedContainer } from '../src/composition/container.js';
+import { openInversifyContainer, type OpenedInversifyContainer } from '../src/composition/container.js';
 
 export type BenchStore = {
   readonly label: string;
-  readonly opened: OpenedContainer;
+  readonly opened: OpenedInversifyContainer;
   /** The store's URL, for benchmarks that start a second process on it. */
   readonly url: string;
   readonly dispose: () => Promise<void>;
@@ -66,7 +66,7 @@ export async function serverBenchStore(url: string, label: string): Promise<Benc
   await admin.query(`create schema ${schema}`);
   parsed.searchParams.set('options', `-c search_path=${schema}`);
   try {
-    const opened = await openContainer({ kind: 'postgres', url: parsed.toString() });
+    const opened = await openInversifyContainer({ kind: 'postgres', url: parsed.toString() });
     return {
       label,
       opened,

@@ -5,8 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { ManagedPostgres } from '../src/adapters/persistence/managed-postgres/managed-postgres.js';
-import { CreatePod } from '../src/application/use-cases/create-pod.js';
-import { InitiatePeerHandshake } from '../src/application/use-cases/initiate-peer-handshake.js';
 import { openContainer } from '../src/composition/container.js';
 import { PodName } from '../src/domain/pod-name.js';
 import { defer, within } from './deadline.js';
@@ -65,8 +63,8 @@ export async function mcpRoundTrip(): Promise<McpReport> {
     const { url } = await within(120_000, 'starting the MCP bench server', server.ensureRunning());
     const ops = await openContainer({ kind: 'postgres', url });
     try {
-      for (const pod of ['a', 'b']) await ops.container.get(CreatePod).execute({ name: PodName.unsafe(pod), scope: [] });
-      await ops.container.get(InitiatePeerHandshake).execute({ from: PodName.unsafe('a'), to: PodName.unsafe('b'), via: 'bench' });
+      for (const pod of ['a', 'b']) await ops.app.createPod.execute({ name: PodName.unsafe(pod), scope: [] });
+      await ops.app.initiatePeerHandshake.execute({ from: PodName.unsafe('a'), to: PodName.unsafe('b'), via: 'bench' });
     } finally {
       await ops.close();
     }

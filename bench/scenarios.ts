@@ -2,7 +2,7 @@ import { UNIT_OF_WORK } from '../src/application/ports/unit-of-work.js';
 import { DeliverPeerMessage } from '../src/application/use-cases/deliver-peer-message.js';
 import { InitiatePeerHandshake } from '../src/application/use-cases/initiate-peer-handshake.js';
 import { ListPods } from '../src/application/use-cases/list-pods.js';
-import type { OpenedContainer } from '../src/composition/container.js';
+import type { OpenedInversifyContainer } from '../src/composition/container.js';
 import { AbsolutePath } from '../src/domain/absolute-path.js';
 import { MessageBody } from '../src/domain/message-body.js';
 import { orderedPair } from '../src/domain/peer-relation.js';
@@ -18,7 +18,7 @@ const work = (target: string): ScopeRule => ({ target: AbsolutePath.unsafe(targe
  * `boss` sees 1,000 Pods: itself, 500 children (half of them live, the first 200 with a
  * child of their own) and 499 peers. Seeded through the repositories in one unit of work.
  */
-export async function listPodsAt1000(opened: OpenedContainer, runs: number): Promise<Latency> {
+export async function listPodsAt1000(opened: OpenedInversifyContainer, runs: number): Promise<Latency> {
   const uow = opened.container.get(UNIT_OF_WORK);
   const now = new Date();
   const later = new Date(now.getTime() + 3_600_000);
@@ -54,7 +54,7 @@ export async function listPodsAt1000(opened: OpenedContainer, runs: number): Pro
 }
 
 /** Operator handshakes between fresh pairs, one after another. */
-export async function handshakeLatency(opened: OpenedContainer, runs: number): Promise<Latency> {
+export async function handshakeLatency(opened: OpenedInversifyContainer, runs: number): Promise<Latency> {
   const uow = opened.container.get(UNIT_OF_WORK);
   const now = new Date();
   const total = runs + 10;
@@ -85,7 +85,7 @@ export type Throughput = { readonly messages: number; readonly seconds: number; 
  * sender its own receiver.
  */
 export async function deliveryThroughput(
-  opened: OpenedContainer,
+  opened: OpenedInversifyContainer,
   options: { readonly senders: number; readonly perSender: number; readonly receivers: 'one' | 'own'; readonly prefix: string },
 ): Promise<Throughput> {
   const { senders, perSender, receivers, prefix } = options;

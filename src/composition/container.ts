@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
+import type { PodsApp } from '../application/pods-app.js';
 import { CLOCK } from '../application/ports/clock.js';
 import { HISTORY_FEED } from '../application/ports/history-feed.js';
 import { HOST_SIGNALS } from '../application/ports/host-signals.js';
@@ -31,6 +32,7 @@ import { ManagedPostgres } from '../adapters/persistence/managed-postgres/manage
 import { hostModule, type HostOptions } from './host-module.js';
 import { hasLegacyPgliteStore, legacyPgliteDir } from './store-control.js';
 import { kyselyStoreModule, openSqlStore } from './postgres-store.js';
+import { podsApp } from './pods-app.js';
 
 /** Where everything lives: SPEC §1 "Store". `managed`: the local server under `home` (`$PODS_HOME`). */
 export type StoreConfig =
@@ -80,16 +82,30 @@ async function openManaged(home: string, notices: StoreNotices): Promise<Awaited
 }
 
 export type OpenedContainer = {
+  /** What the driving adapters use; built once, from the container behind it. */
+  readonly app: PodsApp;
+  /** Releases the store (pool, embedded database); the app must not be used afterwards. */
+  readonly close: () => Promise<void>;
+};
+
+/** The container itself: for composition tests, fixtures that replace a binding, and benchmarks. Drivers get `openContainer`'s app. */
+export type OpenedInversifyContainer = {
   readonly container: Container;
   /** Releases the store (pool, embedded database); the container must not be used afterwards. */
   readonly close: () => Promise<void>;
 };
 
+/** The store `store` names, opened, and the app over it: what `pods` runs a command against. */
+export async function openContainer(store: StoreConfig, host: HostOptions = {}, notices: StoreNotices = () => undefined): Promise<OpenedContainer> {
+  const { container, close } = await openInversifyContainer(store, host, notices);
+  return { app: podsApp(container), close };
+}
+
 /**
  * The only place that knows which adapter implements which port. Opening a durable store
  * connects and runs migrations first, so a container never hands out a half-ready store.
  */
-export async function openContainer(store: StoreConfig, host: HostOptions = {}, notices: StoreNotices = () => undefined): Promise<OpenedContainer> {
+export async function openInversifyContainer(store: StoreConfig, host: HostOptions = {}, notices: StoreNotices = () => undefined): Promise<OpenedInversifyContainer> {
   const container = new Container();
   switch (store.kind) {
     case 'memory':

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ListAllPods } from '../../src/application/use-cases/list-all-pods.js';
-import { CreatePod } from '../../src/application/use-cases/create-pod.js';
 import { openContainer, type OpenedContainer } from '../../src/composition/container.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import { TEST_SERVERS, urlWithSchema } from '../support/test-stores.js';
@@ -10,11 +8,11 @@ import { MIGRATIONS } from '../../src/adapters/persistence/postgres/migrations/m
 const ONE_LINE = /^[^\n]+$/;
 
 async function createPod(opened: OpenedContainer, raw: string): Promise<void> {
-  const created = await opened.container.get(CreatePod).execute({ name: PodName.unsafe(raw), scope: [] });
+  const created = await opened.app.createPod.execute({ name: PodName.unsafe(raw), scope: [] });
   expect(created.ok).toBe(true);
 }
 
-const listed = async (opened: OpenedContainer) => (await opened.container.get(ListAllPods).execute()).map((p) => p.name);
+const listed = async (opened: OpenedContainer) => (await opened.app.listAllPods.execute()).map((p) => p.name);
 
 
 describe('openContainer with a PostgreSQL store', () => {

@@ -21,13 +21,13 @@ export function inProcessCli(options: Options = {}) {
   const stats = { opened: 0, closed: 0, configs: [] as StoreConfig[] };
   const openShared = async (): Promise<OpenedContainer> => {
     shared ??= openContainer({ kind: 'memory' });
-    return { container: (await shared).container, close: async () => undefined };
+    return { app: (await shared).app, close: async () => undefined };
   };
   const open = async (config: StoreConfig): Promise<OpenedContainer> => {
     stats.configs.push(config);
     const opened = await (options.open ?? openShared)(config);
     stats.opened += 1;
-    return { container: opened.container, close: async () => { stats.closed += 1; await opened.close(); } };
+    return { app: opened.app, close: async () => { stats.closed += 1; await opened.close(); } };
   };
   const source = { env: options.env ?? {}, homedir: '/home/op', cwd: '/home/op/project' };
   const openStore = storeOpener(source, open);

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UNIT_OF_WORK } from '../../src/application/ports/unit-of-work.js';
-import { openContainer } from '../../src/composition/container.js';
+import { openInversifyContainer } from '../../src/composition/container.js';
+import { podsApp } from '../../src/composition/pods-app.js';
 import { inProcessCli } from './in-process-cli.js';
 
 let cli: ReturnType<typeof inProcessCli>;
@@ -213,10 +214,10 @@ describe('pods store failures', () => {
   it('still closes the store when a command throws, and exits 2', async () => {
     const cli = inProcessCli({
       open: async () => {
-        const opened = await openContainer({ kind: 'memory' });
-        await opened.container.unbind(UNIT_OF_WORK);
-        opened.container.bind(UNIT_OF_WORK).toConstantValue({ run: async () => { throw new Error('connection terminated'); } });
-        return opened;
+        const { container, close } = await openInversifyContainer({ kind: 'memory' });
+        await container.unbind(UNIT_OF_WORK);
+        container.bind(UNIT_OF_WORK).toConstantValue({ run: async () => { throw new Error('connection terminated'); } });
+        return { app: podsApp(container), close };
       },
     });
     expect(await cli.run('ls')).toEqual({ code: 2, stdout: '', stderr: 'pods ls: could not complete: connection terminated\n' });

@@ -1,10 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostRuntime } from '../../src/application/host/host-runtime.js';
-import { ReadHistory } from '../../src/application/use-cases/read-history.js';
-import { CreatePod } from '../../src/application/use-cases/create-pod.js';
-import { InitiatePeerHandshake } from '../../src/application/use-cases/initiate-peer-handshake.js';
-import { ListAllPods } from '../../src/application/use-cases/list-all-pods.js';
-import { SubmitOperatorInput } from '../../src/application/use-cases/submit-operator-input.js';
 import { openContainer, type OpenedContainer } from '../../src/composition/container.js';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
 import { buildCli } from '../cli/built-cli.js';
@@ -32,7 +26,7 @@ describe.each(TEST_SERVERS)('two hosts on one PostgreSQL server ($name)', (serve
   });
 
   const history = async (pod: string): Promise<readonly HistoryEntry[]> => {
-    const r = await ops.container.get(ReadHistory).execute({ pod: name(pod) });
+    const r = await ops.app.readHistory.execute({ pod: name(pod) });
     return r.ok ? r.value : [];
   };
   const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> => {
@@ -46,8 +40,8 @@ describe.each(TEST_SERVERS)('two hosts on one PostgreSQL server ($name)', (serve
 
   it("delivers a's peer message to b's host, which answers within 200 ms; neither host can take the other's lease", async () => {
     await store.reset();
-    for (const pod of ['a', 'b']) await ops.container.get(CreatePod).execute({ name: name(pod), scope: [] });
-    await ops.container.get(InitiatePeerHandshake).execute({ from: name('a'), to: name('b'), via: 'test' });
+    for (const pod of ['a', 'b']) await ops.app.createPod.execute({ name: name(pod), scope: [] });
+    await ops.app.initiatePeerHandshake.execute({ from: name('a'), to: name('b'), via: 'test' });
     const host1 = serve('a');
     const host2 = serve('b');
     await Promise.all([host1.waitFor('serving `a`'), host2.waitFor('serving `b`')]);
@@ -56,10 +50,10 @@ describe.each(TEST_SERVERS)('two hosts on one PostgreSQL server ($name)', (serve
     expect(intruder.code).toBe(1);
     expect(intruder.stdout).toMatch(/skipping `a`: it is live on host_/);
     expect(intruder.stdout).toMatch(/skipping `b`: it is live on host_/);
-    expect((await ops.container.get(HostRuntime).attach(name('a'))).ok).toBe(false);
+    expect((await ops.app.runtime.attach(name('a'))).ok).toBe(false);
 
     // The operator asks a's (builtin) model to call the tool; host 1 hears of it through NOTIFY.
-    await ops.container.get(SubmitOperatorInput).execute({ pod: name('a'), text: body('/tool SendToPeerPod {"name":"b","message":"hello from a"}') });
+    await ops.app.submitOperatorInput.execute({ pod: name('a'), text: body('/tool SendToPeerPod {"name":"b","message":"hello from a"}') });
     const answered = await until('b to answer', async () => {
       const b = await history('b');
       return b.some((e) => e.kind === 'assistant_message') ? b : undefined;
@@ -74,13 +68,13 @@ describe.each(TEST_SERVERS)('two hosts on one PostgreSQL server ($name)', (serve
     for (const host of [host1, host2]) host.child.kill('SIGTERM');
     expect(await Promise.all([host1.exited, host2.exited])).toEqual([0, 0]);
     expect(host1.output().stdout).toMatch(/`a` turn finished after 2 step\(s\)/);
-    const all = await ops.container.get(ListAllPods).execute();
+    const all = await ops.app.listAllPods.execute();
     expect(all.map((p) => [p.name, p.status])).toEqual([['a', 'stopped'], ['b', 'stopped']]);
   });
 
   it('a host killed mid-turn loses no committed entry, and the next host finishes the turn the model was in', async () => {
     await store.reset();
-    await ops.container.get(CreatePod).execute({ name: name('a'), scope: [] });
+    await ops.app.createPod.execute({ name: name('a'), scope: [] });
     let requests = 0;
     const chat = await FakeChatServer.start((response) => {
       requests += 1;
@@ -93,7 +87,7 @@ describe.each(TEST_SERVERS)('two hosts on one PostgreSQL server ($name)', (serve
     try {
       const host1 = serve('a', env);
       await host1.waitFor('serving `a`');
-      await ops.container.get(SubmitOperatorInput).execute({ pod: name('a'), text: body('what is around?') });
+      await ops.app.submitOperatorInput.execute({ pod: name('a'), text: body('what is around?') });
       await until('the second model request', async () => (chat.received.length >= 2 ? true : undefined));
       host1.child.kill('SIGKILL');
       await host1.exited;
@@ -106,7 +100,7 @@ describe.each(TEST_SERVERS)('two hosts on one PostgreSQL server ($name)', (serve
 
       // The lease expires; another host takes over and the model sees the result it never answered.
       await until('the dead host\'s lease to expire', async () => {
-        const [a] = await ops.container.get(ListAllPods).execute();
+        const [a] = await ops.app.listAllPods.execute();
         return a?.status === 'stopped' ? true : undefined;
       });
       const chat2 = await FakeChatServer.start(completion({ role: 'assistant', content: 'one pod: me' }));

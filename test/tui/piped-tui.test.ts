@@ -1,8 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UNIT_OF_WORK } from '../../src/application/ports/unit-of-work.js';
-import { PodTools } from '../../src/application/tools/pod-tools.js';
-import { ListPods } from '../../src/application/use-cases/list-pods.js';
-import { SubmitOperatorInput } from '../../src/application/use-cases/submit-operator-input.js';
 import { name } from '../support/world.js';
 import { runPiped, tuiStore } from './tui-harness.js';
 
@@ -19,8 +16,8 @@ const store = async () => {
 
 describe('the TUI reading a pipe', () => {
   it('creates, peers and lists line by line, prints the table and exits 0 at the end of input', async () => {
-    const { container } = await store();
-    const run = await runPiped(container, ':new b\n:peer b\n:pods\n');
+    const { app } = await store();
+    const run = await runPiped(app, ':new b\n:peer b\n:pods\n');
     expect(run).toEqual({
       code: 0,
       stderr: [],
@@ -36,9 +33,9 @@ describe('the TUI reading a pipe', () => {
   });
 
   it('commits plain input through SubmitOperatorInput and prints only what history holds, turn by turn', async () => {
-    const { container, history } = await store();
-    const submit = vi.spyOn(container.get(SubmitOperatorInput), 'execute');
-    const run = await runPiped(container, 'hi\nhow are you?\n');
+    const { app, history } = await store();
+    const submit = vi.spyOn(app.submitOperatorInput, 'execute');
+    const run = await runPiped(app, 'hi\nhow are you?\n');
     expect(run.code).toBe(0);
     expect(submit.mock.calls.map(([command]) => command)).toEqual([{ pod: 'main', text: 'hi' }, { pod: 'main', text: 'how are you?' }]);
     expect(run.stdout.slice(1).map((line) => line.replace(/in \d+ ms$/, 'in N ms'))).toEqual([
@@ -53,8 +50,8 @@ describe('the TUI reading a pipe', () => {
   });
 
   it('drives the real turn loop with `/tool`, and shows the tool call and its result', async () => {
-    const { container, history } = await store();
-    const run = await runPiped(container, ':new b\n:peer b\n/tool SendToPeerPod {"name":"b","message":"hello b"}\n');
+    const { app, history } = await store();
+    const run = await runPiped(app, ':new b\n:peer b\n/tool SendToPeerPod {"name":"b","message":"hello b"}\n');
     expect(run.stdout.slice(3, 7)).toEqual([
       '#1 [you] /tool SendToPeerPod {"name":"b","message":"hello b"}',
       '#2 [tool call SendToPeerPod] {"name":"b","message":"hello b"}',
@@ -65,8 +62,8 @@ describe('the TUI reading a pipe', () => {
   });
 
   it('never sends a command as a message: each bad line is one line on stderr, and the run exits 1', async () => {
-    const { container, history } = await store();
-    const run = await runPiped(container, [':frob', ':peer a b', ':attach bad/name', ':peer', ':', ':history 0', ':peer ghost', ':unpeer main', ':explain 9', ':pods'].join('\n'));
+    const { app, history } = await store();
+    const run = await runPiped(app, [':frob', ':peer a b', ':attach bad/name', ':peer', ':', ':history 0', ':peer ghost', ':unpeer main', ':explain 9', ':pods'].join('\n'));
     expect(run.code).toBe(1);
     expect(run.stderr).toEqual([
       'unknown command `:frob`; `:help` lists the commands',
@@ -84,9 +81,9 @@ describe('the TUI reading a pipe', () => {
   });
 
   it('refuses :peer in plain words', async () => {
-    const { container } = await store();
-    await container.get(PodTools).execute(name('main'), 'SpawnPod', { name: 'kid', task: 'wait', scope: [] });
-    const run = await runPiped(container, ':peer main\n:peer kid\n:new b\n:peer b\n:peer b\n');
+    const { app } = await store();
+    await app.tools.execute(name('main'), 'SpawnPod', { name: 'kid', task: 'wait', scope: [] });
+    const run = await runPiped(app, ':peer main\n:peer kid\n:new b\n:peer b\n:peer b\n');
     expect(run.stderr).toEqual([
       'cannot peer `main` with itself',
       'cannot peer: `kid` is a spawned child of `main`, and a parent and its child are never peers (the parent uses SendToPod)',
@@ -96,23 +93,23 @@ describe('the TUI reading a pipe', () => {
   });
 
   it('sends `::text` as the message `:text`', async () => {
-    const { container, history } = await store();
-    await runPiped(container, '::peer is a command\n');
+    const { app, history } = await store();
+    await runPiped(app, '::peer is a command\n');
     expect((await history('main'))[0]).toMatchObject({ kind: 'user_input', text: ':peer is a command' });
   });
 
   it('says one line when the store fails under a command, and goes on with the next', async () => {
-    const { container } = await store();
-    vi.spyOn(container.get(ListPods), 'execute').mockRejectedValueOnce(new Error('connection terminated unexpectedly\n    at Socket.end'));
-    const run = await runPiped(container, ':pods\n:pods\n');
+    const { app } = await store();
+    vi.spyOn(app.listPods, 'execute').mockRejectedValueOnce(new Error('connection terminated unexpectedly\n    at Socket.end'));
+    const run = await runPiped(app, ':pods\n:pods\n');
     expect(run.stderr).toEqual(['could not complete: connection terminated unexpectedly']);
     expect(run.stdout.at(-1)).toBe('main  self      idle    no (this is the calling Pod)');
     expect(run.code).toBe(1);
   });
 
   it('runs a tool as the attached Pod with :tool, printing one line of JSON; a tool error counts as refused', async () => {
-    const { container, history } = await store();
-    const run = await runPiped(container, ':new b\n:peer b\n:tool SendToPod {"name": "b", "message": "obey"}\n:tool SendToPeerPod {"name": "b", "message": "two  spaces"}\n:tool ListPods\n');
+    const { app, history } = await store();
+    const run = await runPiped(app, ':new b\n:peer b\n:tool SendToPod {"name": "b", "message": "obey"}\n:tool SendToPeerPod {"name": "b", "message": "two  spaces"}\n:tool ListPods\n');
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout[3] ?? '')).toEqual({
       error: { kind: 'invalid_argument', message: 'pod `b` is a peer of `main`, not its spawned child; use SendToPeerPod' },
@@ -124,20 +121,20 @@ describe('the TUI reading a pipe', () => {
   });
 
   it('restores a stopped peer into this host with :restore, which then answers what reached it', async () => {
-    const { container, history } = await store();
-    const run = await runPiped(container, ':new b\n:peer b\n:tool SendToPeerPod {"name":"b","message":"wake up"}\n:restore b\n:restore b\n:restore ghost\n');
+    const { app, history } = await store();
+    const run = await runPiped(app, ':new b\n:peer b\n:tool SendToPeerPod {"name":"b","message":"wake up"}\n:restore b\n:restore b\n:restore ghost\n');
     expect(run.stdout.slice(4)).toEqual(['pod `b` restored on this host', 'pod `b` is already live']);
     expect(run.stderr).toEqual(['cannot restore: pod `ghost` is not visible to this Pod']);
     expect((await history('b')).map((e) => e.kind)).toEqual(['peer_message', 'assistant_message']);
   });
 
   it('attaches to another Pod with :attach, and views one that another host runs', async () => {
-    const { container, history } = await store();
+    const { app, container, history } = await store();
     const uow = container.get(UNIT_OF_WORK);
     const now = new Date();
-    await runPiped(container, ':new b\n:new c\n');
+    await runPiped(app, ':new b\n:new c\n');
     await uow.run((repos) => repos.leases.tryAcquire(name('c'), 'host_other', now, new Date(now.getTime() + 60_000)));
-    const run = await runPiped(container, ':attach main\n:attach b\nhello b\n:attach c\nhello c\n:attach ghost\n');
+    const run = await runPiped(app, ':attach main\n:attach b\nhello b\n:attach c\nhello c\n:attach ghost\n');
     expect(run.stdout.filter((line) => line.startsWith('· attached') || line.startsWith('· viewing') || line.startsWith('already'))).toEqual([
       '· attached to `main`; it runs in this TUI (0 history entries)',
       'already attached to `main`',
@@ -151,19 +148,19 @@ describe('the TUI reading a pipe', () => {
   });
 
   it('only views a stopped spawned child: its parent decides when it runs', async () => {
-    const { container } = await store();
-    const tools = container.get(PodTools);
+    const { app } = await store();
+    const tools = app.tools;
     await tools.execute(name('main'), 'SpawnPod', { name: 'kid', task: 'wait', scope: [] });
     await tools.execute(name('main'), 'StopPod', { name: 'kid' });
-    const run = await runPiped(container, ':attach kid\n');
+    const run = await runPiped(app, ':attach kid\n');
     expect(run.stdout[1]).toBe(
       '· viewing `kid`: it is a stopped child of `main`, and only its parent can run it again (`:attach main`, then `:restore kid`) (1 history entry)',
     );
   });
 
   it('shows recent history with :history, and the chain of authority with :explain', async () => {
-    const { container } = await store();
-    const run = await runPiped(container, 'one\ntwo\n:history 2\n:explain 1\n:history\n');
+    const { app } = await store();
+    const run = await runPiped(app, 'one\ntwo\n:history 2\n:explain 1\n:history\n');
     const afterTurns = run.stdout.slice(run.stdout.findLastIndex((line) => line.startsWith('· turn finished')) + 1);
     expect(afterTurns).toEqual([
       '#3 [you] two',
@@ -178,8 +175,8 @@ describe('the TUI reading a pipe', () => {
   });
 
   it('stops at :quit and ignores what follows', async () => {
-    const { container, history } = await store();
-    const run = await runPiped(container, ':quit\nhello\n');
+    const { app, history } = await store();
+    const run = await runPiped(app, ':quit\nhello\n');
     expect(run.code).toBe(0);
     expect(await history('main')).toEqual([]);
   });

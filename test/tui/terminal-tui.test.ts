@@ -21,8 +21,8 @@ const untilCancelled = (request: ModelRequest): Promise<ModelReply> =>
 
 describe('the TUI on a terminal', () => {
   it('prompts with the attached Pod, and shows a message once history holds it, not as typed', async () => {
-    const { container } = await store();
-    const tui = startOnTerminal(container);
+    const { app } = await store();
+    const tui = startOnTerminal(app);
     await tui.waitFor('main> ');
     tui.type('hello there\r');
     await tui.waitFor('#2 [assistant] You said: hello there');
@@ -34,8 +34,8 @@ describe('the TUI on a terminal', () => {
   });
 
   it('completes command names and Pod names with Tab', async () => {
-    const { container } = await store();
-    const tui = startOnTerminal(container);
+    const { app } = await store();
+    const tui = startOnTerminal(app);
     await tui.waitFor('main> ');
     tui.type(':new bob\r');
     await tui.waitFor('created pod `bob`');
@@ -50,8 +50,8 @@ describe('the TUI on a terminal', () => {
   });
 
   it('picks the Pod for :peer and :unpeer with prompts, then gives the terminal back to readline', async () => {
-    const { container } = await store();
-    const tui = startOnTerminal(container);
+    const { app } = await store();
+    const tui = startOnTerminal(app);
     await tui.waitFor('main> ');
     tui.type(':unpeer\r');
     await tui.waitFor('! `main` has no peers');
@@ -73,8 +73,8 @@ describe('the TUI on a terminal', () => {
   });
 
   it('keeps a line that could not run, to be fixed instead of retyped', async () => {
-    const { container } = await store();
-    const tui = startOnTerminal(container);
+    const { app } = await store();
+    const tui = startOnTerminal(app);
     await tui.waitFor('main> ');
     tui.type(':frob\r');
     await tui.waitFor('! unknown command `:frob`');
@@ -84,8 +84,8 @@ describe('the TUI on a terminal', () => {
   });
 
   it('shows a running turn in the prompt, and cancels it on Ctrl+C', async () => {
-    const { container, history } = await store(new ScriptedModel(untilCancelled));
-    const tui = startOnTerminal(container);
+    const { app, history } = await store(new ScriptedModel(untilCancelled));
+    const tui = startOnTerminal(app);
     await tui.waitFor('main> ');
     tui.type('think hard\r');
     await tui.waitFor(/main [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds> /);
@@ -99,8 +99,8 @@ describe('the TUI on a terminal', () => {
   });
 
   it('asks before quitting on Ctrl+C when no turn runs; no stays, a second Ctrl+C quits', async () => {
-    const { container } = await store(new ScriptedModel(says('ok')));
-    const tui = startOnTerminal(container);
+    const { app } = await store(new ScriptedModel(says('ok')));
+    const tui = startOnTerminal(app);
     await tui.waitFor('main> ');
     tui.type('half typed\u0003');
     await tui.waitFor('quit? (y/N) ');
@@ -114,9 +114,9 @@ describe('the TUI on a terminal', () => {
   });
 
   it('quits on y, on Ctrl+D and on SIGTERM', async () => {
-    const { container } = await store();
+    const { app } = await store();
     for (const leave of [(t: ReturnType<typeof startOnTerminal>) => t.type('\u0003y\r'), (t: ReturnType<typeof startOnTerminal>) => t.type('\u0004'), (t: ReturnType<typeof startOnTerminal>) => t.signal('SIGTERM')]) {
-      const tui = startOnTerminal(container);
+      const tui = startOnTerminal(app);
       await tui.waitFor('main> ');
       leave(tui);
       expect(await tui.exited).toBe(0);
@@ -125,8 +125,8 @@ describe('the TUI on a terminal', () => {
   });
 
   it('prints the last entries of a Pod it attaches to', async () => {
-    const { container } = await store();
-    const tui = startOnTerminal(container);
+    const { app } = await store();
+    const tui = startOnTerminal(app);
     await tui.waitFor('main> ');
     for (const n of [1, 2, 3, 4, 5, 6]) {
       tui.type(`m${n}\r`);

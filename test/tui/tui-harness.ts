@@ -1,11 +1,10 @@
 import { PassThrough } from 'node:stream';
-import type { Container } from 'inversify';
 import type { ExitCode } from '../../src/adapters/cli/cli-command.js';
 import { runTui } from '../../src/adapters/tui/run-tui.js';
 import { MODEL, type Model } from '../../src/application/ports/model.js';
-import { CreatePod } from '../../src/application/use-cases/create-pod.js';
-import { ReadHistory } from '../../src/application/use-cases/read-history.js';
-import { openContainer, type OpenedContainer } from '../../src/composition/container.js';
+import type { PodsApp } from '../../src/application/pods-app.js';
+import { openInversifyContainer, type OpenedInversifyContainer } from '../../src/composition/container.js';
+import { podsApp } from '../../src/composition/pods-app.js';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
 import { name, rule } from '../support/world.js';
 
@@ -20,26 +19,27 @@ function fakeTerminal() {
 }
 
 /** An in-memory store with `main` created, and a scripted model in place of the built-in one if given. */
-export async function tuiStore(model?: Model): Promise<OpenedContainer & { history: (pod: string) => Promise<readonly HistoryEntry[]> }> {
-  const opened = await openContainer({ kind: 'memory' });
+export async function tuiStore(model?: Model): Promise<OpenedInversifyContainer & { app: PodsApp; history: (pod: string) => Promise<readonly HistoryEntry[]> }> {
+  const opened = await openInversifyContainer({ kind: 'memory' });
   if (model) {
     await opened.container.unbind(MODEL);
     opened.container.bind(MODEL).toConstantValue(model);
   }
-  await opened.container.get(CreatePod).execute({ name: name('main'), scope: [rule('write:/work')] });
+  const app = podsApp(opened.container);
+  await app.createPod.execute({ name: name('main'), scope: [rule('write:/work')] });
   const history = async (pod: string) => {
-    const read = await opened.container.get(ReadHistory).execute({ pod: name(pod) });
+    const read = await app.readHistory.execute({ pod: name(pod) });
     return read.ok ? read.value : [];
   };
-  return { ...opened, history };
+  return { ...opened, app, history };
 }
 
 /** `runTui` fed from a pipe: all of `input`, then end of input. */
-export async function runPiped(container: Container, input: string, pod = 'main') {
+export async function runPiped(app: PodsApp, input: string, pod = 'main') {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const code = await runTui({
-    container,
+    app,
     io: { stdin: PassThrough.from([input]), stdout: new PassThrough(), onSignal: () => () => undefined },
     pod: name(pod),
     cwd: '/work',
@@ -49,13 +49,13 @@ export async function runPiped(container: Container, input: string, pod = 'main'
 }
 
 /** `runTui` on a fake terminal: type into it, read the screen as text, send signals. */
-export function startOnTerminal(container: Container, pod = 'main') {
+export function startOnTerminal(app: PodsApp, pod = 'main') {
   const { stdin, stdout } = fakeTerminal();
   let raw = '';
   stdout.on('data', (chunk: Buffer) => (raw += chunk.toString()));
   const signals = new Map<string, () => void>();
   const exited: Promise<ExitCode> = runTui({
-    container,
+    app,
     io: { stdin, stdout, onSignal: (signal, handler) => (signals.set(signal, handler), () => signals.delete(signal)) },
     pod: name(pod),
     cwd: '/work',

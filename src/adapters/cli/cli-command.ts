@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import type { ParseArgsConfig } from 'node:util';
-import type { Container } from 'inversify';
+import type { PodsApp } from '../../application/pods-app.js';
 import type { Result } from '../../domain/result.js';
 import type { ServerStatus } from '../persistence/managed-postgres/server-status.js';
 import type { ImportCounts } from '../persistence/pglite-import/import-pglite-store.js';
@@ -27,7 +27,7 @@ export type ProcessIo = {
   readonly onSignal: (signal: 'SIGINT' | 'SIGTERM', handler: () => void) => () => void;
 };
 
-export type CommandContext = { readonly container: Container; readonly out: CliOutput; readonly io: ProcessIo };
+export type CommandContext = { readonly app: PodsApp; readonly out: CliOutput; readonly io: ProcessIo };
 
 /** A parsed command, ready to run against an open store. */
 export type CommandRun = (context: CommandContext) => Promise<ExitCode>;

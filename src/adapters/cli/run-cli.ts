@@ -1,4 +1,4 @@
-import type { Container } from 'inversify';
+import type { PodsApp } from '../../application/pods-app.js';
 import { EXIT, type CommandRun, type ExitCode, type ProcessIo, type StoreControl } from './cli-command.js';
 import { CLI_COMMANDS } from './cli-commands.js';
 import { cliOutput, type TextSink } from './cli-output.js';
@@ -7,7 +7,7 @@ import { parseCommandLine, type CommandLine } from './parse-command-line.js';
 import { renderCommandHelp, renderGlobalHelp } from './render-help.js';
 
 export type OpenedStore = {
-  readonly container: Container;
+  readonly app: PodsApp;
   readonly close: () => Promise<void>;
 };
 
@@ -76,7 +76,7 @@ async function runWithStore(line: Extract<CommandLine, { type: 'run' }>, run: Co
   }
   let code: ExitCode;
   try {
-    code = await run({ container: opened.container, out, io: environment.io });
+    code = await run({ app: opened.app, out, io: environment.io });
   } catch (error) {
     // Use cases return refusals; a throw is the store failing under us (or a bug).
     out.fail(`could not complete: ${errorMessage(error)}`);

@@ -1,8 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { Container } from 'inversify';
-import { HostRuntime } from '../../application/host/host-runtime.js';
-import { HISTORY_FEED } from '../../application/ports/history-feed.js';
-import { ReadHistory } from '../../application/use-cases/read-history.js';
+import type { PodsApp } from '../../application/pods-app.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { EXIT, type ExitCode, type ProcessIo } from '../cli/cli-command.js';
 import type { CliOutput } from '../cli/cli-output.js';
@@ -17,7 +14,7 @@ import { TuiSession } from './tui-session.js';
 import { promptFor, showTurnProgress } from './turn-progress.js';
 
 export type TuiOptions = {
-  readonly container: Container;
+  readonly app: PodsApp;
   readonly io: ProcessIo;
   /** The Pod to attach to first; it must exist. */
   readonly pod: PodName;
@@ -33,9 +30,9 @@ export type TuiOptions = {
  * for each line's turn to end, and exits 1 if any line was refused, else 0.
  */
 export async function runTui(options: TuiOptions): Promise<ExitCode> {
-  const { container, io } = options;
+  const { app, io } = options;
   const terminal = io.stdin.isTTY === true && io.stdout.isTTY === true;
-  const runtime = container.get(HostRuntime);
+  const { runtime } = app;
   // Readline keeps its history in this array, so an answer to "quit?" can be taken out of it.
   const history: string[] = [];
   let candidates: (completion: Completion) => Promise<readonly string[]> = async () => [];
@@ -52,10 +49,10 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     },
   });
   const screen = terminal ? terminalScreen(rl, io.stdout) : plainScreen(options.out);
-  const follower = new HistoryFollower(container.get(ReadHistory), screen);
+  const follower = new HistoryFollower(app.readHistory, screen);
   const input = new TuiInput(rl, history, screen, runtime, follower, terminal);
   const session = new TuiSession({
-    container, runtime, screen, follower, commands: COLON_COMMANDS, interactive: terminal, cwd: options.cwd,
+    app, screen, follower, commands: COLON_COMMANDS, interactive: terminal, cwd: options.cwd,
     pick: promptsPicker(rl, io.stdin, io.stdout),
     quit: () => input.stop(),
   });
@@ -67,7 +64,7 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     storeLost = true;
     input.stop();
   });
-  const offFeed = container.get(HISTORY_FEED).subscribe((pod) => {
+  const offFeed = app.feed.subscribe((pod) => {
     if (session.isAttached && pod === session.attached) void follower.sync();
   });
   const offSignals = [

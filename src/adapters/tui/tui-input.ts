@@ -1,6 +1,5 @@
 import type { Interface } from 'node:readline';
 import type { HostRuntime } from '../../application/host/host-runtime.js';
-import { SubmitOperatorInput } from '../../application/use-cases/submit-operator-input.js';
 import { MessageBody } from '../../domain/message-body.js';
 import { errorMessage } from '../error-message.js';
 import type { HistoryFollower } from './history-follower.js';
@@ -138,7 +137,7 @@ export class TuiInput {
     const body = MessageBody.parse(text);
     if (!body.ok) return session.refuse(`not sent: the message ${MessageBody.describe(body.error)}`);
     const pod = session.attached;
-    const sent = await session.get(SubmitOperatorInput).execute({ pod, text: body.value });
+    const sent = await session.app.submitOperatorInput.execute({ pod, text: body.value });
     if (!sent.ok) return session.refuse(`pod \`${sent.error.name}\` does not exist`);
     void this.follower.sync();
     if (sent.value.deliveredTo === 'stopped') {

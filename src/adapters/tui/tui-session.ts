@@ -1,9 +1,5 @@
-import type { Container, ServiceIdentifier } from 'inversify';
-import type { HostRuntime } from '../../application/host/host-runtime.js';
-import { PodTools } from '../../application/tools/pod-tools.js';
-import { ListAllPods, type StoreListing } from '../../application/use-cases/list-all-pods.js';
-import { ListPods } from '../../application/use-cases/list-pods.js';
-import { ReadHistory } from '../../application/use-cases/read-history.js';
+import type { PodsApp } from '../../application/pods-app.js';
+import type { StoreListing } from '../../application/use-cases/list-all-pods.js';
 import { PodName } from '../../domain/pod-name.js';
 import type { ColonCommand, Completion } from './colon-command.js';
 import type { HistoryFollower } from './history-follower.js';
@@ -16,8 +12,7 @@ import type { TuiScreen } from './tui-screen.js';
 const TAIL_ON_ATTACH = 10;
 
 export type SessionParts = {
-  readonly container: Container;
-  readonly runtime: HostRuntime;
+  readonly app: PodsApp;
   readonly screen: TuiScreen;
   readonly follower: HistoryFollower;
   readonly commands: readonly ColonCommand[];
@@ -53,8 +48,9 @@ export class TuiSession {
     return this.failures > 0;
   }
 
-  get<T>(id: ServiceIdentifier<T>): T {
-    return this.parts.container.get(id);
+  /** The use cases, tools and host the commands call. */
+  get app(): PodsApp {
+    return this.parts.app;
   }
 
   /** A result line; `failed` counts it as a refusal (a tool error printed as JSON). */
@@ -79,9 +75,9 @@ export class TuiSession {
       case 'command':
         return this.parts.commands.map((c) => c.name);
       case 'tool':
-        return this.get(PodTools).names();
+        return this.app.tools.names();
       default:
-        return podCandidates({ listAll: this.get(ListAllPods), listPods: this.get(ListPods) }, this.attached, completion);
+        return podCandidates({ listAll: this.app.listAllPods, listPods: this.app.listPods }, this.attached, completion);
     }
   }
 
@@ -112,13 +108,13 @@ export class TuiSession {
       this.say(`already attached to \`${pod}\``);
       return;
     }
-    const listing = (await this.get(ListAllPods).execute()).find((p) => p.name === pod);
+    const listing = (await this.app.listAllPods.execute()).find((p) => p.name === pod);
     if (!listing) {
       this.refuse(`pod \`${pod}\` does not exist; \`:new ${pod}\` creates it`);
       return;
     }
     const role = await this.host(listing);
-    const read = await this.get(ReadHistory).execute({ pod });
+    const read = await this.app.readHistory.execute({ pod });
     const entries = read.ok ? read.value : [];
     const tail = this.parts.interactive ? entries.slice(-TAIL_ON_ATTACH) : [];
     this.current = pod;
@@ -140,7 +136,7 @@ export class TuiSession {
     await follower.then(async () => {
       const newest = follower.newest;
       if (newest === 0) return this.say(`\`${this.attached}\` has no history entries yet`);
-      const read = await this.get(ReadHistory).execute({ pod: this.attached, after: Math.max(0, newest - n), limit: n });
+      const read = await this.app.readHistory.execute({ pod: this.attached, after: Math.max(0, newest - n), limit: n });
       if (!read.ok) return this.refuse(`pod \`${this.attached}\` no longer exists`);
       for (const entry of read.value) this.say(renderTuiEntry(entry));
     });
@@ -152,7 +148,7 @@ export class TuiSession {
       const parent = listing.origin.parent;
       return `viewing \`${pod}\`: it is a stopped child of \`${parent}\`, and only its parent can run it again (\`:attach ${parent}\`, then \`:restore ${pod}\`)`;
     }
-    const taken = await this.parts.runtime.attach(pod);
+    const taken = await this.app.runtime.attach(pod);
     if (taken.ok) return `attached to \`${pod}\`; it runs in this TUI`;
     return `viewing \`${pod}\`: it runs on host ${taken.error.heldBy.hostId}; what you type is committed to its history and that host answers`;
   }

@@ -29,9 +29,8 @@ export const createCommand: CliCommand = {
       if (!rule.ok) return err(`--scope ${displayValue(raw)}: ${ScopeRule.describeError(rule.error)}`);
       scope.push(rule.value);
     }
-    return ok(async ({ container, out }) => {
-      const { CreatePod } = await import('../cli-use-cases.js');
-      const result = await container.get(CreatePod).execute({ name: name.value, scope });
+    return ok(async ({ app, out }) => {
+      const result = await app.createPod.execute({ name: name.value, scope });
       if (!result.ok) return refuse(out, describe(result.error));
       out.line(`created pod \`${result.value.name}\` with scope ${printable(result.value.scope.map(ScopeRule.describe).join(', '))}`);
       return EXIT.ok;

@@ -26,9 +26,8 @@ export const explainCommand: CliCommand = {
     const seq = wholeNumber('SEQ', rawSeq, 1);
     if (!seq.ok) return seq;
     const json = flag(args, 'json');
-    return ok(async ({ container, out }) => {
-      const { ExplainEntry } = await import('../cli-use-cases.js');
-      const result = await container.get(ExplainEntry).execute({ pod: pod.value, seq: seq.value });
+    return ok(async ({ app, out }) => {
+      const result = await app.explainEntry.execute({ pod: pod.value, seq: seq.value });
       if (!result.ok) return refuse(out, describe(result.error));
       if (json) out.json(explanationJson(result.value));
       else for (const line of renderExplanation(result.value)) out.line(line);

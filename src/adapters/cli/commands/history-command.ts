@@ -30,9 +30,8 @@ export const historyCommand: CliCommand = {
     if (!limit.ok) return limit;
     const json = flag(args, 'json');
     const range = { ...(after.value === undefined ? {} : { after: after.value }), ...(limit.value === undefined ? {} : { limit: limit.value }) };
-    return ok(async ({ container, out }) => {
-      const { ReadHistory } = await import('../cli-use-cases.js');
-      const result = await container.get(ReadHistory).execute({ pod: pod.value, ...range });
+    return ok(async ({ app, out }) => {
+      const result = await app.readHistory.execute({ pod: pod.value, ...range });
       if (!result.ok) return refuse(out, `pod \`${result.error.name}\` does not exist`);
       if (json) out.json(result.value.map(entryJson));
       else if (result.value.length === 0) out.line(`no history entries${range.after === undefined ? '' : ` after #${range.after}`}`);

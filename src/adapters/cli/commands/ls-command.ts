@@ -22,9 +22,8 @@ export const lsCommand: CliCommand = {
     const positionals = positionalArgs(args, []);
     if (!positionals.ok) return positionals;
     const json = flag(args, 'json');
-    return ok(async ({ container, out }) => {
-      const { ListAllPods } = await import('../cli-use-cases.js');
-      const pods = await container.get(ListAllPods).execute();
+    return ok(async ({ app, out }) => {
+      const pods = await app.listAllPods.execute();
       if (json) out.json(pods);
       else if (pods.length === 0) out.line('no pods in the store');
       else for (const line of renderTable([['NAME', 'STATUS', 'ORIGIN', 'SCOPE'], ...pods.map(row)])) out.line(line);

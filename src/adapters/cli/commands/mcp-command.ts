@@ -1,5 +1,3 @@
-import { HISTORY_FEED } from '../../../application/ports/history-feed.js';
-import { POD_HOST } from '../../../application/ports/pod-host.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
@@ -46,16 +44,15 @@ export const mcpCommand: CliCommand = {
     const create = flag(args, 'create');
     const rule = ScopeRule.parseShorthand(`write:${args.cwd}`);
     if (create && !rule.ok) return err(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
-    return ok(async ({ container, out, io }) => {
+    return ok(async ({ app, out, io }) => {
       const name = pod.value;
-      const { CreatePod, HostRuntime, PodTools, ReadHistory, TakeUnseenInbound } = await import('../cli-use-cases.js');
       if (create && rule.ok) {
-        const created = await container.get(CreatePod).execute({ name, scope: [rule.value] });
+        const created = await app.createPod.execute({ name, scope: [rule.value] });
         if (created.ok) out.fail(`created pod \`${name}\` with scope ${printable(ScopeRule.describe(rule.value))}`);
-      } else if (!(await container.get(ReadHistory).execute({ pod: name, limit: 1 })).ok) {
+      } else if (!(await app.readHistory.execute({ pod: name, limit: 1 })).ok) {
         return refuse(out, `pod \`${name}\` does not exist; create it with \`pods create ${name}\` or pass --create`);
       }
-      const runtime = container.get(HostRuntime);
+      const { runtime } = app;
       const attached = await runtime.attach(name, { driver: 'mcp' });
       if (!attached.ok) {
         const { hostId, expiresAt } = attached.error.heldBy;
@@ -65,15 +62,15 @@ export const mcpCommand: CliCommand = {
       const { servePodOverStdio } = await import('../../mcp/serve-pod-over-stdio.js');
       const serving = await servePodOverStdio({
         pod: name,
-        tools: container.get(PodTools),
-        inbound: container.get(TakeUnseenInbound),
-        history: container.get(ReadHistory),
-        feed: container.get(HISTORY_FEED),
+        tools: app.tools,
+        inbound: app.takeUnseenInbound,
+        history: app.readHistory,
+        feed: app.feed,
         version: VERSION,
         stdin: io.stdin,
         stdout: io.stdout,
       });
-      out.fail(`serving \`${name}\` over stdio as ${container.get(POD_HOST).hostId}`);
+      out.fail(`serving \`${name}\` over stdio as ${app.hostId}`);
       const ended = await untilStopped(io, runtime, { leaseOf: name, closed: serving.closed });
       await serving.close();
       await runtime.shutdown();

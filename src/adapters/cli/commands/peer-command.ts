@@ -17,9 +17,8 @@ export const peerCommand: CliCommand = {
     const pair = podPairArgs(args);
     if (!pair.ok) return pair;
     const [from, to] = pair.value;
-    return ok(async ({ container, out }) => {
-      const { InitiatePeerHandshake } = await import('../cli-use-cases.js');
-      const result = await container.get(InitiatePeerHandshake).execute({ from, to, via: 'cli' });
+    return ok(async ({ app, out }) => {
+      const result = await app.initiatePeerHandshake.execute({ from, to, via: 'cli' });
       if (!result.ok) return refuse(out, describe(result.error));
       const { status, relation } = result.value;
       out.line(

@@ -1,5 +1,4 @@
 import type { HostEvent, HostRuntime } from '../../../application/host/host-runtime.js';
-import { POD_HOST } from '../../../application/ports/pod-host.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { ok } from '../../../domain/result.js';
 import { podNameArg, positionalArgs } from '../argument-readers.js';
@@ -35,11 +34,9 @@ export const serveCommand: CliCommand = {
       if (!parsed.ok) return parsed;
       names.push(parsed.value);
     }
-    return ok(async ({ container, out, io }) => {
-      const { HostRuntime, ListAllPods } = await import('../cli-use-cases.js');
-      const runtime = container.get(HostRuntime);
-      const hostId = container.get(POD_HOST).hostId;
-      const wanted = names.length > 0 ? names : (await container.get(ListAllPods).execute()).filter((p) => p.status === 'stopped').map((p) => p.name);
+    return ok(async ({ app, out, io }) => {
+      const { runtime, hostId } = app;
+      const wanted = names.length > 0 ? names : (await app.listAllPods.execute()).filter((p) => p.status === 'stopped').map((p) => p.name);
       runtime.on((event) => out.line(describe(event)));
       runtime.start();
       const served = await attachAll(runtime, wanted, out);

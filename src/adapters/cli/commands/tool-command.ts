@@ -31,13 +31,12 @@ export const toolCommand: CliCommand = {
     } catch (error) {
       return err(`the JSON input does not parse: ${error instanceof Error ? error.message : String(error)}`);
     }
-    return ok(async ({ container, out, io }) => {
+    return ok(async ({ app, out, io }) => {
       // For the length of the command this process is a host: a Pod the tool starts
       // (SpawnPod, RestorePod) runs here until its turns settle, then is handed back stopped.
-      const { HostRuntime, PodTools } = await import('../cli-use-cases.js');
-      const runtime = container.get(HostRuntime);
+      const { runtime } = app;
       runtime.start();
-      const code = printResult(out, await container.get(PodTools).execute(caller.value, tool, input));
+      const code = printResult(out, await app.tools.execute(caller.value, tool, input));
       const hosted = runtime.running();
       if (hosted.length > 0) {
         out.fail(`running ${hosted.map((p) => `\`${p}\``).join(', ')} here until its turn ends (Ctrl+C stops it)`);

@@ -29,11 +29,11 @@ export const tuiCommand: CliCommand = {
     if (!pod.ok) return pod;
     const rule = ScopeRule.parseShorthand(`write:${args.cwd}`);
     if (!rule.ok) return err(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
-    return ok(async ({ container, out, io }) => {
-      const { CreatePod, runTui } = await import('../cli-use-cases.js');
-      const created = await container.get(CreatePod).execute({ name: pod.value, scope: [rule.value] });
+    return ok(async ({ app, out, io }) => {
+      const created = await app.createPod.execute({ name: pod.value, scope: [rule.value] });
       if (created.ok) out.line(`· created pod \`${pod.value}\` with scope ${printable(ScopeRule.describe(rule.value))}`);
-      return runTui({ container, io, pod: pod.value, cwd: args.cwd, out });
+      const { runTui } = await import('../../tui/run-tui.js');
+      return runTui({ app, io, pod: pod.value, cwd: args.cwd, out });
     });
   },
 };

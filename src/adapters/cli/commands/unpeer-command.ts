@@ -17,9 +17,8 @@ export const unpeerCommand: CliCommand = {
     const pair = podPairArgs(args);
     if (!pair.ok) return pair;
     const [from, to] = pair.value;
-    return ok(async ({ container, out }) => {
-      const { RemovePeer } = await import('../cli-use-cases.js');
-      const result = await container.get(RemovePeer).execute({ from, to, via: 'cli' });
+    return ok(async ({ app, out }) => {
+      const result = await app.removePeer.execute({ from, to, via: 'cli' });
       if (!result.ok) return refuse(out, describe(result.error));
       out.line(`\`${from}\` and \`${to}\` are no longer peers (relation ${result.value.id} removed)`);
       return EXIT.ok;

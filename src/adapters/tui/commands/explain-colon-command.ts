@@ -1,4 +1,3 @@
-import { ExplainEntry } from '../../../application/use-cases/explain-entry.js';
 import { ok } from '../../../domain/result.js';
 import { wholeNumber } from '../../cli/argument-readers.js';
 import { renderExplanation } from '../../cli/render-explanation.js';
@@ -17,7 +16,7 @@ export const explainColonCommand: ColonCommand = {
     const seq = wholeNumber('seq', raw, 1);
     if (!seq.ok) return seq;
     return ok(async (session) => {
-      const result = await session.get(ExplainEntry).execute({ pod: session.attached, seq: seq.value });
+      const result = await session.app.explainEntry.execute({ pod: session.attached, seq: seq.value });
       if (!result.ok) {
         return session.refuse(result.error.type === 'EntryNotFound'
           ? `\`${result.error.pod}\` has no history entry #${result.error.seq}`

@@ -1,4 +1,3 @@
-import { CreatePod } from '../../../application/use-cases/create-pod.js';
 import { ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { podNameArg } from '../../cli/argument-readers.js';
@@ -20,7 +19,7 @@ export const newColonCommand: ColonCommand = {
     return ok(async (session) => {
       const rule = ScopeRule.parseShorthand(`write:${session.cwd}`);
       if (!rule.ok) return session.refuse(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
-      const created = await session.get(CreatePod).execute({ name: name.value, scope: [rule.value] });
+      const created = await session.app.createPod.execute({ name: name.value, scope: [rule.value] });
       if (!created.ok) return session.refuse(`a pod named \`${name.value}\` already exists; \`:attach ${name.value}\` switches to it`);
       session.say(`created pod \`${name.value}\` with scope ${printable(ScopeRule.describe(rule.value))}; \`:attach ${name.value}\` switches to it`);
     });

@@ -1,4 +1,4 @@
-import { InitiatePeerHandshake, type InitiatePeerHandshakeError } from '../../../application/use-cases/initiate-peer-handshake.js';
+import type { InitiatePeerHandshakeError } from '../../../application/use-cases/initiate-peer-handshake.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { ok } from '../../../domain/result.js';
 import { podOrPicker } from '../colon-args.js';
@@ -27,7 +27,7 @@ export const peerColonCommand: ColonCommand = {
       const from = session.attached;
       const to = await target.value(session);
       if (to === undefined) return;
-      const result = await session.get(InitiatePeerHandshake).execute({ from, to, via: 'tui' });
+      const result = await session.app.initiatePeerHandshake.execute({ from, to, via: 'tui' });
       if (!result.ok) return session.refuse(describe(result.error, from));
       const { status, relation } = result.value;
       session.say(status === 'peered'

@@ -1,4 +1,4 @@
-import { ListPods, type PodListing } from '../../../application/use-cases/list-pods.js';
+import type { PodListing } from '../../../application/use-cases/list-pods.js';
 import { ok } from '../../../domain/result.js';
 import { renderTable } from '../../cli/render-table.js';
 import type { ColonCommand } from '../colon-command.js';
@@ -14,7 +14,7 @@ export const podsColonCommand: ColonCommand = {
     'the store are not listed: the attached Pod cannot see them (`pods ls` lists the whole store).',
   parse() {
     return ok(async (session) => {
-      const listed = await session.get(ListPods).execute({ caller: session.attached });
+      const listed = await session.app.listPods.execute({ caller: session.attached });
       if (!listed.ok) return session.refuse(`pod \`${listed.error.name}\` does not exist`);
       for (const line of renderTable([['NAME', 'RELATION', 'STATUS', 'RESTORABLE'], ...listed.value.map(row)])) session.say(line);
     });

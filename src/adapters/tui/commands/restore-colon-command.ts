@@ -1,4 +1,3 @@
-import { PodTools } from '../../../application/tools/pod-tools.js';
 import { ok } from '../../../domain/result.js';
 import { podNameArg } from '../../cli/argument-readers.js';
 import type { ColonCommand } from '../colon-command.js';
@@ -16,7 +15,7 @@ export const restoreColonCommand: ColonCommand = {
     const name = podNameArg(raw);
     if (!name.ok) return name;
     return ok(async (session) => {
-      const result = await session.get(PodTools).execute(session.attached, 'RestorePod', { name: name.value });
+      const result = await session.app.tools.execute(session.attached, 'RestorePod', { name: name.value });
       if (result.ok) session.say(result.summary);
       else session.refuse(`cannot restore: ${result.message}`);
     });

@@ -1,4 +1,3 @@
-import { PodTools } from '../../../application/tools/pod-tools.js';
 import { toolResultJson } from '../../../application/tools/tool-result.js';
 import { err, ok } from '../../../domain/result.js';
 import type { ColonCommand } from '../colon-command.js';
@@ -26,7 +25,7 @@ export const toolColonCommand: ColonCommand = {
       return err(`the JSON input does not parse: ${error instanceof Error ? error.message : String(error)}`);
     }
     return ok(async (session) => {
-      const result = await session.get(PodTools).execute(session.attached, tool, input);
+      const result = await session.app.tools.execute(session.attached, tool, input);
       session.say(jsonLine(toolResultJson(result)), result.ok ? 'ok' : 'failed');
     });
   },

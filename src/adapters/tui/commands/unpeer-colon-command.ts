@@ -1,4 +1,4 @@
-import { RemovePeer, type RemovePeerError } from '../../../application/use-cases/remove-peer.js';
+import type { RemovePeerError } from '../../../application/use-cases/remove-peer.js';
 import { ok } from '../../../domain/result.js';
 import { podOrPicker } from '../colon-args.js';
 import type { ColonCommand } from '../colon-command.js';
@@ -24,7 +24,7 @@ export const unpeerColonCommand: ColonCommand = {
       const from = session.attached;
       const to = await target.value(session);
       if (to === undefined) return;
-      const result = await session.get(RemovePeer).execute({ from, to, via: 'tui' });
+      const result = await session.app.removePeer.execute({ from, to, via: 'tui' });
       if (!result.ok) return session.refuse(describe(result.error));
       session.say(`\`${from}\` and \`${to}\` are no longer peers`);
     });

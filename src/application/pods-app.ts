@@ -1,0 +1,33 @@
+import type { HostRuntime } from './host/host-runtime.js';
+import type { HistoryFeed } from './ports/history-feed.js';
+import type { PodTools } from './tools/pod-tools.js';
+import type { CreatePod } from './use-cases/create-pod.js';
+import type { ExplainEntry } from './use-cases/explain-entry.js';
+import type { InitiatePeerHandshake } from './use-cases/initiate-peer-handshake.js';
+import type { ListAllPods } from './use-cases/list-all-pods.js';
+import type { ListPods } from './use-cases/list-pods.js';
+import type { ReadHistory } from './use-cases/read-history.js';
+import type { RemovePeer } from './use-cases/remove-peer.js';
+import type { SubmitOperatorInput } from './use-cases/submit-operator-input.js';
+import type { TakeUnseenInbound } from './use-cases/take-unseen-inbound.js';
+
+/** Everything the driving adapters (CLI, TUI, `pods mcp`) use, handed to them by the composition root so none reaches into the container. */
+export type PodsApp = {
+  /** The seven LLM tools: what a model, `pods tool`, `:tool`, `:restore` and MCP clients call. */
+  readonly tools: PodTools;
+  /** This process as a host: leases and turns of the Pods it runs. */
+  readonly runtime: HostRuntime;
+  /** Commits to any Pod's history, from any process. */
+  readonly feed: HistoryFeed;
+  /** The id this process holds leases under. */
+  readonly hostId: string;
+  readonly createPod: CreatePod;
+  readonly listAllPods: ListAllPods;
+  readonly listPods: ListPods;
+  readonly readHistory: ReadHistory;
+  readonly explainEntry: ExplainEntry;
+  readonly initiatePeerHandshake: InitiatePeerHandshake;
+  readonly removePeer: RemovePeer;
+  readonly submitOperatorInput: SubmitOperatorInput;
+  readonly takeUnseenInbound: TakeUnseenInbound;
+};

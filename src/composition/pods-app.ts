@@ -1,0 +1,38 @@
+import type { Container } from 'inversify';
+import { HostRuntime } from '../application/host/host-runtime.js';
+import type { PodsApp } from '../application/pods-app.js';
+import { HISTORY_FEED } from '../application/ports/history-feed.js';
+import { POD_HOST } from '../application/ports/pod-host.js';
+import { PodTools } from '../application/tools/pod-tools.js';
+import { CreatePod } from '../application/use-cases/create-pod.js';
+import { ExplainEntry } from '../application/use-cases/explain-entry.js';
+import { InitiatePeerHandshake } from '../application/use-cases/initiate-peer-handshake.js';
+import { ListAllPods } from '../application/use-cases/list-all-pods.js';
+import { ListPods } from '../application/use-cases/list-pods.js';
+import { ReadHistory } from '../application/use-cases/read-history.js';
+import { RemovePeer } from '../application/use-cases/remove-peer.js';
+import { SubmitOperatorInput } from '../application/use-cases/submit-operator-input.js';
+import { TakeUnseenInbound } from '../application/use-cases/take-unseen-inbound.js';
+
+/**
+ * The drivers' view of a container. Each member is resolved on first use (singletons, so
+ * always the same object): a command that runs no host never activates `HostRuntime`,
+ * whose deactivation on close would otherwise give leases back through the store.
+ */
+export function podsApp(container: Container): PodsApp {
+  return {
+    get tools() { return container.get(PodTools); },
+    get runtime() { return container.get(HostRuntime); },
+    get feed() { return container.get(HISTORY_FEED); },
+    get hostId() { return container.get(POD_HOST).hostId; },
+    get createPod() { return container.get(CreatePod); },
+    get listAllPods() { return container.get(ListAllPods); },
+    get listPods() { return container.get(ListPods); },
+    get readHistory() { return container.get(ReadHistory); },
+    get explainEntry() { return container.get(ExplainEntry); },
+    get initiatePeerHandshake() { return container.get(InitiatePeerHandshake); },
+    get removePeer() { return container.get(RemovePeer); },
+    get submitOperatorInput() { return container.get(SubmitOperatorInput); },
+    get takeUnseenInbound() { return container.get(TakeUnseenInbound); },
+  };
+}
