@@ -12,9 +12,11 @@ export const lsCommand: CliCommand = {
   summary: 'list every Pod in the store',
   details:
     'Lists every Pod in the store, sorted by name, with its status (idle, running, paused or\n' +
-    'stopped), where it came from and its filesystem scope. This is the operator\'s view; a Pod\n' +
-    'only ever sees its own visibility set (tool ListPods).\n\n' +
-    'With --json: an array of {name, scope, origin, createdAt, status, hostId?}.\n\n' +
+    'stopped), who drives it while live (DRIVEN BY: `model`, its host runs its model; `mcp`, an\n' +
+    'external agent through `pods mcp`), where it came from and its filesystem scope. This is the\n' +
+    'operator\'s view; a Pod only ever sees its own visibility set (tool ListPods).\n\n' +
+    'With --json: an array of {name, scope, origin, createdAt, status, hostId?, drivenBy?}\n' +
+    '(hostId and drivenBy while live).\n\n' +
     'Exit codes: 0 listed; 2 usage or store error.',
   options: { json: { type: 'boolean' } },
   optionHelp: [['--json', 'print a JSON array']],
@@ -26,7 +28,7 @@ export const lsCommand: CliCommand = {
       const pods = await app.listAllPods.execute();
       if (json) out.json(pods);
       else if (pods.length === 0) out.line('no pods in the store');
-      else for (const line of renderTable([['NAME', 'STATUS', 'ORIGIN', 'SCOPE'], ...pods.map(row)])) out.line(line);
+      else for (const line of renderTable([['NAME', 'STATUS', 'DRIVEN BY', 'ORIGIN', 'SCOPE'], ...pods.map(row)])) out.line(line);
       return EXIT.ok;
     });
   },
@@ -34,5 +36,5 @@ export const lsCommand: CliCommand = {
 
 function row(pod: StoreListing): readonly string[] {
   const origin = pod.origin.type === 'operator' ? 'operator' : `child of ${pod.origin.parent}`;
-  return [pod.name, pod.status, origin, printable(pod.scope.map(ScopeRule.describe).join(', ')) || '(none)'];
+  return [pod.name, pod.status, pod.drivenBy ?? '-', origin, printable(pod.scope.map(ScopeRule.describe).join(', ')) || '(none)'];
 }

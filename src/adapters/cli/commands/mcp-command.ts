@@ -9,7 +9,7 @@ const VERSION = '0.1.0';
 
 export const mcpCommand: CliCommand = {
   name: 'mcp',
-  usage: 'mcp --pod NAME [--create]',
+  usage: 'mcp --pod NAME [--create] [--claude-channel]',
   summary: 'an MCP server over stdio: an external agent drives Pod NAME through the seven tools',
   details:
     'Speaks MCP (JSON-RPC) on stdin/stdout for one client, e.g. `claude mcp add pods -- pods mcp\n' +
@@ -19,9 +19,12 @@ export const mcpCommand: CliCommand = {
     '(a tool error is an error result). When NAME\'s history holds inbound entries the client has\n' +
     'not been shown (peer messages, child events, notices, operator input), the result carries them\n' +
     'in a second text block, oldest first, at most 20 entries or 32 KiB per result; a cursor in the\n' +
-    'store keeps them from being shown twice, also across restarts. NAME\'s history is also a\n' +
-    'read-only resource (pods://NAME/history, pods://NAME/history/{seq}) that a client can\n' +
-    'subscribe to for a notification on every commit.\n\n' +
+    'store keeps them from being shown twice, also across restarts. An agent with nothing else to\n' +
+    'do calls ListPods with wait_ms (at most 50000): it answers as soon as new input arrives, with\n' +
+    'that input in the result. NAME\'s history is also a read-only resource (pods://NAME/history,\n' +
+    'pods://NAME/history/{seq}) that a client can subscribe to for a notification on every commit.\n' +
+    'With --claude-channel the server also declares Claude Code\'s experimental claude/channel and\n' +
+    'sends a wake-up hint (no entry in it) on commits to NAME\'s history, at most one per second.\n\n' +
     'The process takes NAME\'s lease, so no other host runs NAME while it serves, and runs no model\n' +
     'turns for NAME itself: the client is NAME\'s model. Children NAME spawns and Pods it restores\n' +
     'run here with the configured model. A second `pods mcp --pod NAME` while this one runs is\n' +
@@ -29,10 +32,11 @@ export const mcpCommand: CliCommand = {
     'It stops when stdin ends (the client went away), on SIGINT or SIGTERM: the lease is released.\n\n' +
     'Exit codes: 0 stopped; 1 NAME does not exist (without --create), another host holds its lease,\n' +
     'or the lease or the store was lost while serving; 2 usage or store error.',
-  options: { pod: { type: 'string' }, create: { type: 'boolean' } },
+  options: { pod: { type: 'string' }, create: { type: 'boolean' }, 'claude-channel': { type: 'boolean' } },
   optionHelp: [
     ['--pod NAME', 'the Pod the client acts as (required)'],
     ['--create', 'create NAME with write access to the current directory if absent'],
+    ['--claude-channel', 'also send Claude Code channel wake-up hints (see docs/mcp.md)'],
   ],
   parse(args) {
     const arity = positionalArgs(args, []);
@@ -42,6 +46,7 @@ export const mcpCommand: CliCommand = {
     const pod = podNameArg(raw);
     if (!pod.ok) return pod;
     const create = flag(args, 'create');
+    const claudeChannel = flag(args, 'claude-channel');
     const rule = ScopeRule.parseShorthand(`write:${args.cwd}`);
     if (create && !rule.ok) return err(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
     return ok(async ({ app, out, io }) => {
@@ -66,6 +71,7 @@ export const mcpCommand: CliCommand = {
         inbound: app.takeUnseenInbound,
         history: app.readHistory,
         feed: app.feed,
+        claudeChannel,
         version: VERSION,
         stdin: io.stdin,
         stdout: io.stdout,
