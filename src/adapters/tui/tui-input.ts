@@ -1,3 +1,4 @@
+import { describePodNotFound } from '../../application/errors.js';
 import type { Interface } from 'node:readline';
 import type { HostRuntime } from '../../application/host/host-runtime.js';
 import { MessageBody } from '../../domain/message-body.js';
@@ -138,7 +139,7 @@ export class TuiInput {
     if (!body.ok) return session.refuse(`not sent: the message ${MessageBody.describe(body.error)}`);
     const pod = session.attached;
     const sent = await session.app.submitOperatorInput.execute({ pod, text: body.value });
-    if (!sent.ok) return session.refuse(`pod \`${sent.error.name}\` does not exist`);
+    if (!sent.ok) return session.refuse(describePodNotFound(sent.error));
     void this.follower.sync();
     if (sent.value.deliveredTo === 'stopped') {
       void this.follower.then(() => this.screen.line(`· \`${pod}\` runs nowhere now: the message waits in its history until a host runs it`));

@@ -1,3 +1,4 @@
+import { describePodNotFound } from '../../application/errors.js';
 import type { PodsApp } from '../../application/pods-app.js';
 import type { StoreListing } from '../../application/use-cases/list-all-pods.js';
 import { PodName } from '../../domain/pod-name.js';
@@ -110,7 +111,7 @@ export class TuiSession {
     }
     const listing = (await this.app.listAllPods.execute()).find((p) => p.name === pod);
     if (!listing) {
-      this.refuse(`pod \`${pod}\` does not exist; \`:new ${pod}\` creates it`);
+      this.refuse(`${describePodNotFound(pod)}; \`:new ${pod}\` creates it`);
       return;
     }
     const role = await this.host(listing);

@@ -1,3 +1,4 @@
+import { describePodNotFound } from '../../../application/errors.js';
 import type { ExplainEntryError } from '../../../application/use-cases/explain-entry.js';
 import { ok } from '../../../domain/result.js';
 import { flag, podNameArg, positionalArgs, wholeNumber } from '../argument-readers.js';
@@ -39,7 +40,7 @@ export const explainCommand: CliCommand = {
 function describe(error: ExplainEntryError): string {
   switch (error.type) {
     case 'PodNotFound':
-      return `pod \`${error.name}\` does not exist`;
+      return describePodNotFound(error);
     case 'EntryNotFound':
       return `pod \`${error.pod}\` has no history entry #${error.seq}`;
   }

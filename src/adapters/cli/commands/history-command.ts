@@ -1,3 +1,4 @@
+import { describePodNotFound } from '../../../application/errors.js';
 import { ok } from '../../../domain/result.js';
 import { countOption, flag, podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
@@ -32,7 +33,7 @@ export const historyCommand: CliCommand = {
     const range = { ...(after.value === undefined ? {} : { after: after.value }), ...(limit.value === undefined ? {} : { limit: limit.value }) };
     return ok(async ({ app, out }) => {
       const result = await app.readHistory.execute({ pod: pod.value, ...range });
-      if (!result.ok) return refuse(out, `pod \`${result.error.name}\` does not exist`);
+      if (!result.ok) return refuse(out, describePodNotFound(result.error));
       if (json) out.json(result.value.map(entryJson));
       else if (result.value.length === 0) out.line(`no history entries${range.after === undefined ? '' : ` after #${range.after}`}`);
       else for (const entry of result.value) out.line(renderEntry(entry));

@@ -1,3 +1,4 @@
+import { describePodNotFound } from '../../../application/errors.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
@@ -55,7 +56,7 @@ export const mcpCommand: CliCommand = {
         const created = await app.createPod.execute({ name, scope: [rule.value] });
         if (created.ok) out.fail(`created pod \`${name}\` with scope ${printable(ScopeRule.describe(rule.value))}`);
       } else if (!(await app.readHistory.execute({ pod: name, limit: 1 })).ok) {
-        return refuse(out, `pod \`${name}\` does not exist; create it with \`pods create ${name}\` or pass --create`);
+        return refuse(out, `${describePodNotFound(name)}; create it with \`pods create ${name}\` or pass --create`);
       }
       const { runtime } = app;
       const attached = await runtime.attach(name, { driver: 'mcp' });

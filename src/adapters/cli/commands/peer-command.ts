@@ -1,3 +1,4 @@
+import { describePodNotFound } from '../../../application/errors.js';
 import type { InitiatePeerHandshakeError } from '../../../application/use-cases/initiate-peer-handshake.js';
 import { ok } from '../../../domain/result.js';
 import { podPairArgs } from '../argument-readers.js';
@@ -34,7 +35,7 @@ export const peerCommand: CliCommand = {
 function describe(error: InitiatePeerHandshakeError): string {
   switch (error.type) {
     case 'PodNotFound':
-      return `pod \`${error.name}\` does not exist`;
+      return describePodNotFound(error);
     case 'SelfPeer':
       return `a pod cannot be its own peer (\`${error.name}\`)`;
     case 'ParentChildPair':

@@ -1,3 +1,4 @@
+import { describePodNotFound } from '../../../application/errors.js';
 import type { RemovePeerError } from '../../../application/use-cases/remove-peer.js';
 import { ok } from '../../../domain/result.js';
 import { podPairArgs } from '../argument-readers.js';
@@ -29,7 +30,7 @@ export const unpeerCommand: CliCommand = {
 function describe(error: RemovePeerError): string {
   switch (error.type) {
     case 'PodNotFound':
-      return `pod \`${error.name}\` does not exist`;
+      return describePodNotFound(error);
     case 'NotPeers':
       return `\`${error.from}\` and \`${error.to}\` are not peers`;
   }

@@ -1,3 +1,4 @@
+import { describePodNotFound } from '../../../application/errors.js';
 import { ok } from '../../../domain/result.js';
 import { wholeNumber } from '../../cli/argument-readers.js';
 import { renderExplanation } from '../../cli/render-explanation.js';
@@ -20,7 +21,7 @@ export const explainColonCommand: ColonCommand = {
       if (!result.ok) {
         return session.refuse(result.error.type === 'EntryNotFound'
           ? `\`${result.error.pod}\` has no history entry #${result.error.seq}`
-          : `pod \`${result.error.name}\` does not exist`);
+          : describePodNotFound(result.error));
       }
       for (const line of renderExplanation(result.value)) session.say(line);
     });

@@ -1,3 +1,4 @@
+import { describePodNotFound } from '../../../application/errors.js';
 import type { InitiatePeerHandshakeError } from '../../../application/use-cases/initiate-peer-handshake.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { ok } from '../../../domain/result.js';
@@ -40,7 +41,7 @@ export const peerColonCommand: ColonCommand = {
 function describe(error: InitiatePeerHandshakeError, from: PodName): string {
   switch (error.type) {
     case 'PodNotFound':
-      return `cannot peer: pod \`${error.name}\` does not exist`;
+      return `cannot peer: ${describePodNotFound(error)}`;
     case 'SelfPeer':
       return `cannot peer \`${from}\` with itself`;
     case 'ParentChildPair':

@@ -1,3 +1,4 @@
+import { describePodNotFound } from '../../../application/errors.js';
 import type { RemovePeerError } from '../../../application/use-cases/remove-peer.js';
 import { ok } from '../../../domain/result.js';
 import { podOrPicker } from '../colon-args.js';
@@ -34,7 +35,7 @@ export const unpeerColonCommand: ColonCommand = {
 function describe(error: RemovePeerError): string {
   switch (error.type) {
     case 'PodNotFound':
-      return `cannot unpeer: pod \`${error.name}\` does not exist`;
+      return `cannot unpeer: ${describePodNotFound(error)}`;
     case 'NotPeers':
       return `\`${error.from}\` and \`${error.to}\` are not peers; nothing changed`;
   }
