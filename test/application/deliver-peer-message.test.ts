@@ -109,6 +109,22 @@ describeOnEveryStore('DeliverPeerMessage', (suite) => {
     expect(await send('b', 'a', 'after the human spoke')).toMatchObject({ ok: true, value: { turn: 'started' } });
   });
 
+  it('a peer driven over MCP: its agent gets it with its next tool call, no host is woken, and two agents trip the breaker too', async () => {
+    await w.goLive('a', 'idle', undefined, 'mcp');
+    await w.goLive('b', 'idle', undefined, 'mcp');
+    const first = await w.tool('a', 'SendToPeerPod', { name: 'b', message: 'hello agent b' });
+    expect(first).toMatchObject({ ok: true, summary: 'sent peer message to `b`; its agent (over MCP) receives it with its next tool call', content: { delivered_to: 'live', turn: 'to_agent' } });
+    const turns: string[] = [];
+    for (let i = 1; i < PING_PONG_LIMIT + 1; i++) {
+      const [from, to] = i % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
+      const r = await send(from, to, `volley ${i + 1}`);
+      turns.push(r.ok ? r.value.turn : 'refused');
+    }
+    expect(turns).toEqual([...Array(PING_PONG_LIMIT - 1).fill('to_agent'), 'withheld']);
+    expect(w.signals.filter((sig) => sig.type === 'wake')).toEqual([]);
+    expect((await w.history('b')).at(-1)).toMatchObject({ kind: 'notice', code: 'ping_pong_breaker' });
+  });
+
   it('only peer-triggered turns count toward the breaker', async () => {
     await w.goLive('b', 'running');
     for (let i = 0; i < PING_PONG_LIMIT + 2; i++) await send('a', 'b', `while busy ${i}`);

@@ -12,5 +12,7 @@ export function describeDelivery(delivery: Delivery): string {
       return 'the ping-pong breaker withheld its turn until an operator speaks';
     case 'none':
       return 'it is stopped and will see it when restored';
+    case 'to_agent':
+      return 'its agent (over MCP) receives it with its next tool call';
   }
 }

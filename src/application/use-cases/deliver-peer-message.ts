@@ -70,7 +70,8 @@ export class DeliverPeerMessage {
       );
       let { turn } = delivery;
       let autoTurns = relation.autoTurns;
-      if (turn === 'started') {
+      // An external agent's next action counts like a turn: two agents answering each other stop the same way.
+      if (turn === 'started' || turn === 'to_agent') {
         const decision = decideAutoRun(relation.autoTurns);
         if (decision.run) autoTurns += 1;
         else {
