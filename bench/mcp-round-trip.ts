@@ -16,7 +16,7 @@ const ROUND_TRIPS = 200;
 const CROSSINGS = 50;
 const CALL_MS = 10_000;
 
-export type McpReport = { readonly roundTripMs: Latency; readonly sendToNextResultMs: Latency };
+export type McpReport = { readonly roundTripMs: Latency; readonly sendToNextResultMs: Latency; readonly sendToWaitingResultMs: Latency };
 
 type Called = { content: { type: 'text'; text: string }[]; isError?: boolean };
 
@@ -44,8 +44,9 @@ const inboundBodies = (called: Called): string[] => {
 /**
  * Two `pods mcp` processes on one managed store, their Pods peered: the round trip of a tool
  * call over stdio (`ListPods`), and the time from one agent's `SendToPeerPod` call until the
- * message is in the other agent's next tool result (there is no push: the other calls
- * `ListPods` right after the send returns, as an agent waiting for input would).
+ * message is in the other agent's next tool result, two ways: the other calls `ListPods`
+ * right after the send returns (a poll), or it is already waiting in `ListPods` with
+ * `wait_ms` when the send starts (the wait ends on the commit's notification).
  */
 export async function mcpRoundTrip(): Promise<McpReport> {
   const entry = join(ROOT, 'dist', 'pods.mjs');
@@ -87,7 +88,19 @@ export async function mcpRoundTrip(): Promise<McpReport> {
         if (!inboundBodies(seen).includes(body)) throw new Error(`b's next result did not carry ${JSON.stringify(body)}`);
         crossings.push(performance.now() - started);
       }
-      return { roundTripMs: latencyOf(roundTrips), sendToNextResultMs: latencyOf(crossings) };
+      const woken: number[] = [];
+      for (let i = 0; i < CROSSINGS; i += 1) {
+        const body = `wake-up ${i}`;
+        const waiting = b.call('ListPods', { wait_ms: CALL_MS / 2 });
+        await new Promise((resolve) => setTimeout(resolve, 25)); // let b's wait begin: the measure is the wake-up, not a look
+        const started = performance.now();
+        const sent = await a.call('SendToPeerPod', { name: 'b', message: body });
+        if (sent.isError) throw new Error(`SendToPeerPod failed: ${sent.content[0]?.text ?? ''}`);
+        const seen = await waiting;
+        if (!inboundBodies(seen).includes(body)) throw new Error(`b's waiting ListPods did not end with ${JSON.stringify(body)}`);
+        woken.push(performance.now() - started);
+      }
+      return { roundTripMs: latencyOf(roundTrips), sendToNextResultMs: latencyOf(crossings), sendToWaitingResultMs: latencyOf(woken) };
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

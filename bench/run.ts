@@ -174,6 +174,7 @@ async function main(): Promise<void> {
   if (mcp) {
     console.log(`  tool call round trip (ListPods)          p50 ${ms(mcp.roundTripMs.p50)}  p99 ${ms(mcp.roundTripMs.p99)}  (${mcp.roundTripMs.samples} calls)`);
     console.log(`  SendToPeerPod → in the other's next result  p50 ${ms(mcp.sendToNextResultMs.p50)}  p99 ${ms(mcp.sendToNextResultMs.p99)}  (${mcp.sendToNextResultMs.samples} messages)`);
+    console.log(`  SendToPeerPod → ends the other's ListPods wait_ms  p50 ${ms(mcp.sendToWaitingResultMs.p50)}  p99 ${ms(mcp.sendToWaitingResultMs.p99)}  (${mcp.sendToWaitingResultMs.samples} messages)`);
   }
 
   // 2. Start-up of the CLI and the TUI, each on its own managed server.

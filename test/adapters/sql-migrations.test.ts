@@ -7,7 +7,7 @@ import { MIGRATIONS } from '../../src/adapters/persistence/postgres/migrations/m
 import { MANAGED_SERVER, SQL_TABLES, urlWithSchema } from '../support/test-stores.js';
 
 /** What a later release would append: a new column with a default, so old rows stay valid. */
-const m0002: Migration = {
+const mLater: Migration = {
   up: async (db) => {
     await sql`alter table pod add column note text not null default 'none'`.execute(db);
   },
@@ -21,6 +21,40 @@ async function openDb(url: string): Promise<Kysely<any>> {
 /** The tables of `schema` only: other test files keep their own schemas in the same database. */
 const tablesOf = async (db: Kysely<any>, schema: string) =>
   (await db.introspection.getTables()).filter((t) => t.schema === schema).map((t) => t.name).sort();
+
+describe('0003-lease-driver on a store made before it (a private schema on the managed server)', () => {
+  const schema = `migrations_${randomUUID().replaceAll('-', '')}`;
+  const url = urlWithSchema(MANAGED_SERVER.url, schema);
+  const admin = new pg.Pool({ connectionString: MANAGED_SERVER.url, max: 1 });
+  beforeAll(async () => {
+    await admin.query(`create schema ${schema}`);
+  });
+  afterAll(async () => {
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  });
+
+  it('keeps a live lease of an older version and records it as driven by its model', async () => {
+    const { '0003-lease-driver': _driver, ...before } = MIGRATIONS;
+    const older = await openDb(url);
+    try {
+      await migrateToLatest(older, before);
+      await sql`insert into pod (name, scope, created_at) values ('old', '[]', now())`.execute(older);
+      await sql`insert into lease (pod, host_id, status, expires_at) values ('old', 'host_old', 'running', now() + interval '1 hour')`.execute(older);
+    } finally {
+      await older.destroy();
+    }
+    const upgraded = await openDb(url);
+    try {
+      await migrateToLatest(upgraded);
+      const { rows } = await sql<{ host_id: string; status: string; driver: string }>`select host_id, status, driver from lease`.execute(upgraded);
+      expect(rows).toEqual([{ host_id: 'host_old', status: 'running', driver: 'model' }]);
+      await expect(sql`update lease set driver = 'telepathy'`.execute(upgraded)).rejects.toThrow(/check constraint/);
+    } finally {
+      await upgraded.destroy();
+    }
+  });
+});
 
 describe('schema migrations (a private schema on the managed server)', () => {
   const schema = `migrations_${randomUUID().replaceAll('-', '')}`;
@@ -61,14 +95,14 @@ describe('schema migrations (a private schema on the managed server)', () => {
 
   it('upgrades a store made by an older version in place, keeping its rows', async () => {
     const upgraded = await reopen();
-    await migrateToLatest(upgraded, { ...MIGRATIONS, '0002-pod-note': m0002 });
+    await migrateToLatest(upgraded, { ...MIGRATIONS, '9999-pod-note': mLater });
     const { rows } = await sql<{ name: string; note: string }>`select name, note from pod`.execute(upgraded);
     expect(rows).toEqual([{ name: 'old', note: 'none' }]);
   });
 
   it('refuses a store whose schema is newer than the code, naming the unknown migration', async () => {
     await expect(migrateToLatest(await reopen())).rejects.toThrow(
-      /^the store's schema has migration 0002-pod-note, which this version does not know: it was written by a newer version of pods$/,
+      /^the store's schema has migration 9999-pod-note, which this version does not know: it was written by a newer version of pods$/,
     );
   });
 });

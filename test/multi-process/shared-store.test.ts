@@ -115,7 +115,7 @@ describe.skipIf(!HAS_TMUX)(`a TUI, a host and the CLI on one store at once${HAS_
       // The TUI reads relations from the store on every command: no restart needed to see the new peer.
       await tui.type(':pods');
       await tui.press('Enter');
-      await tui.waitFor(/main> :pods\nNAME +RELATION +STATUS +RESTORABLE\nb +peer +\S+/, 60_000);
+      await tui.waitFor(/main> :pods\nNAME +RELATION +STATUS +DRIVEN BY +RESTORABLE\nb +peer +\S+ +model /, 60_000);
 
       await tui.type('/tool SendToPeerPod {"name":"b","message":"hi b"}');
       await tui.press('Enter');
@@ -133,7 +133,7 @@ describe.skipIf(!HAS_TMUX)(`a TUI, a host and the CLI on one store at once${HAS_
       ]);
       const explained = await cli.pods(home, 'explain', 'b', '1');
       expect(explained.code, explained.stderr).toBe(0);
-      expect(explained.stdout).toMatch(/← created by `pods peer main \w+` at /);
+      expect(explained.stdout).toMatch(/← created by `pods peer main b` at /);
 
       await tui.press('C-d');
       await tui.waitFor('[exit 0]', 60_000);
