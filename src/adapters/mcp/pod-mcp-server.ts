@@ -93,7 +93,8 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
       const signal = AbortSignal.any([closing.signal, ctx.mcpReq.signal]);
       const result = await tools.execute(pod, name, args ?? {}, { seen: 'inbound_cursor', signal });
       const content: CallToolResult['content'] = [{ type: 'text', text: resultText(result) }];
-      const unseen = await takeInbound(inbound, pod, limits);
+      // A cancelled call's answer is never read: taking entries into it would lose them.
+      const unseen = signal.aborted ? undefined : await takeInbound(inbound, pod, limits);
       if (unseen) content.push({ type: 'text', text: unseen });
       return result.ok ? { content } : { content, isError: true };
     })();
