@@ -29,7 +29,9 @@ export const mcpCommand: CliCommand = {
     'The process takes NAME\'s lease, so no other host runs NAME while it serves, and runs no model\n' +
     'turns for NAME itself: the client is NAME\'s model. Children NAME spawns and Pods it restores\n' +
     'run here with the configured model. A second `pods mcp --pod NAME` while this one runs is\n' +
-    'refused. Nothing but MCP is written to stdout; notes go to stderr.\n\n' +
+    'refused. Nothing but MCP is written to stdout; notes go to stderr. A stdin line that is not\n' +
+    'JSON (-32700), not a JSON-RPC message, or longer than 1 MiB (-32600) is answered with an error\n' +
+    'and dropped; serving goes on.\n\n' +
     'It stops when stdin ends (the client went away), on SIGINT or SIGTERM: the lease is released.\n\n' +
     'Exit codes: 0 stopped; 1 NAME does not exist (without --create), another host holds its lease,\n' +
     'or the lease or the store was lost while serving; 2 usage or store error.',
