@@ -7,7 +7,13 @@ export type ModelConfig = {
   readonly model: string;
   readonly apiKey?: string;
   readonly timeoutMs?: number;
+  /** How a busy or failing server (HTTP 429, 5xx) is retried; default `DEFAULT_MODEL_RETRY`. */
+  readonly retry?: ModelRetry;
 };
+
+/** `attempts` in all; the wait before each retry is the server's `Retry-After`, else `baseMs` doubled each time, never above `capMs`. */
+export type ModelRetry = { readonly attempts: number; readonly baseMs: number; readonly capMs: number };
+export const DEFAULT_MODEL_RETRY: ModelRetry = { attempts: 3, baseMs: 1_000, capMs: 30_000 };
 export const MODEL_CONFIG = Symbol.for('ModelConfig') as ServiceIdentifier<ModelConfig>;
 
 export const DEFAULT_MODEL_TIMEOUT_MS = 120_000;

@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import type { Model, ModelReply, ModelRequest } from '../../application/ports/model.js';
 import { chatCompletionsRequest } from './chat-completions-request.js';
 import { excerpt } from './excerpt.js';
-import { DEFAULT_MODEL_TIMEOUT_MS, MODEL_CONFIG, type ModelConfig } from './model-config.js';
+import { DEFAULT_MODEL_RETRY, DEFAULT_MODEL_TIMEOUT_MS, MODEL_CONFIG, type ModelConfig, type ModelRetry } from './model-config.js';
 import { parseChatCompletion } from './parse-chat-completion.js';
 
 /**
@@ -16,6 +16,19 @@ export function chatCompletionsUrl(url: string): string {
 
 const fail = (error: string): ModelReply => ({ ok: false, error });
 
+/** Statuses that say "later", not "never": rate limits and an overloaded or restarting server. */
+const RETRIED = new Set([429, 500, 502, 503, 504, 529]);
+
+/** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(header)) return Math.round(Number(header) * 1_000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+type Attempt = { readonly status: number; readonly text: string; readonly retryAfter: string | null } | { readonly failed: ModelReply };
+
 /**
  * Any OpenAI-compatible chat-completions endpoint with tool calling. Every failure
  * (timeout, cancel, network, HTTP status, a body that is not a chat completion) is a
@@ -26,39 +39,36 @@ export class OpenAiCompatibleModel implements Model {
   readonly label: string;
   private readonly endpoint: string;
   private readonly timeoutMs: number;
+  private readonly retry: ModelRetry;
 
   constructor(@inject(MODEL_CONFIG) private readonly config: ModelConfig) {
     this.label = `openai:${config.model}`;
     this.endpoint = chatCompletionsUrl(config.url);
     this.timeoutMs = config.timeoutMs ?? DEFAULT_MODEL_TIMEOUT_MS;
+    this.retry = config.retry ?? DEFAULT_MODEL_RETRY;
   }
 
   async complete(request: ModelRequest): Promise<ModelReply> {
-    if (request.signal?.aborted) return fail('model request cancelled');
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
-    const cancel = (): void => controller.abort();
-    request.signal?.addEventListener('abort', cancel, { once: true });
-    let status: number;
-    let text: string;
-    try {
-      const response = await fetch(this.endpoint, {
-        method: 'POST',
-        headers: this.headers(),
-        body: JSON.stringify(chatCompletionsRequest(this.config.model, request.history, request.tools)),
-        signal: controller.signal,
-      });
-      status = response.status;
-      text = await response.text();
-    } catch (error) {
-      if (request.signal?.aborted) return fail('model request cancelled');
-      if (controller.signal.aborted) return fail(`no reply from ${this.endpoint} within ${this.timeoutMs} ms`);
-      return fail(`POST ${this.endpoint} failed: ${describeError(error)}`);
-    } finally {
-      clearTimeout(timer);
-      request.signal?.removeEventListener('abort', cancel);
+    const payload = JSON.stringify(chatCompletionsRequest(this.config.model, request.history, request.tools));
+    let status = 0;
+    let text = '';
+    for (let attempt = 1; ; attempt += 1) {
+      const answered = await this.post(payload, request.signal);
+      if ('failed' in answered) return answered.failed;
+      ({ status, text } = answered);
+      if (!RETRIED.has(status) || attempt >= this.retry.attempts) break;
+      const asked = retryAfterMs(answered.retryAfter, Date.now());
+      // A server that asks for longer than we would wait gets its answer now, not after a hang.
+      if (asked !== undefined && asked > this.retry.capMs) {
+        return fail(`HTTP ${status} from ${this.endpoint}, which asks to retry after ${Math.ceil(asked / 1_000)} s: ${excerpt(text)}`);
+      }
+      const wait = asked ?? Math.min(this.retry.capMs, this.retry.baseMs * 2 ** (attempt - 1));
+      if (!(await sleep(wait, request.signal))) return fail('model request cancelled');
     }
-    if (status < 200 || status > 299) return fail(`HTTP ${status} from ${this.endpoint}: ${excerpt(text)}`);
+    if (status < 200 || status > 299) {
+      const tries = RETRIED.has(status) && this.retry.attempts > 1 ? ` after ${this.retry.attempts} attempts` : '';
+      return fail(`HTTP ${status} from ${this.endpoint}${tries}: ${excerpt(text)}`);
+    }
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -69,11 +79,46 @@ export class OpenAiCompatibleModel implements Model {
     return parseChatCompletion(body, taken, (request.history.at(-1)?.seq ?? 0) + 1);
   }
 
+  /** One POST within the timeout; every failure to get an answer is already the reply. */
+  private async post(payload: string, signal: AbortSignal | undefined): Promise<Attempt> {
+    if (signal?.aborted) return { failed: fail('model request cancelled') };
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const cancel = (): void => controller.abort();
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      const response = await fetch(this.endpoint, { method: 'POST', headers: this.headers(), body: payload, signal: controller.signal });
+      return { status: response.status, text: await response.text(), retryAfter: response.headers.get('retry-after') };
+    } catch (error) {
+      if (signal?.aborted) return { failed: fail('model request cancelled') };
+      if (controller.signal.aborted) return { failed: fail(`no reply from ${this.endpoint} within ${this.timeoutMs} ms`) };
+      return { failed: fail(`POST ${this.endpoint} failed: ${describeError(error)}`) };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
+    }
+  }
+
   private headers(): Record<string, string> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (this.config.apiKey !== undefined) headers['authorization'] = `Bearer ${this.config.apiKey}`;
     return headers;
   }
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (slept: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(slept);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** fetch reports "fetch failed" and hides the reason (ECONNREFUSED, DNS, TLS) in `cause`. */

@@ -7,32 +7,61 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const malformed = (problem: string): ModelReply => ({ ok: false, error: `malformed model reply: ${problem}` });
 
 /**
- * Reads `choices[0].message` of a chat-completions reply. A tool call whose `arguments`
- * are not JSON fails the whole reply: guessing an input would run a tool the model never
- * asked for. Call ids must pair calls with results in the Pod's history, so a missing or
- * reused id (some local servers number calls per reply) becomes `call_<nextSeq>_<index>`.
+ * Reads `choices[0].message` of a chat-completions reply, as the servers users run send it:
+ * `content` as a string, null, or an array of parts (only `text` parts are the answer;
+ * `reasoning_content`, `reasoning` and thinking parts are never committed as text); tool calls
+ * in `tool_calls` or the legacy `function_call`; `arguments` as a JSON string, a JSON string
+ * encoded twice, or an object. A tool call whose arguments are not JSON fails the whole
+ * reply: guessing an input would run a tool the model never asked for. Call ids must pair
+ * calls with results in the Pod's history, so a missing or reused id (some local servers
+ * number calls per reply) is replaced by a generated one (`generatedCallId`).
  */
 export function parseChatCompletion(body: unknown, taken: ReadonlySet<string>, nextSeq: number): ModelReply {
   const choices = isObject(body) ? body['choices'] : undefined;
   const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
   const message = isObject(first) ? first['message'] : undefined;
   if (!isObject(message)) return malformed(`no choices[0].message in ${excerpt(JSON.stringify(body) ?? '')}`);
+  const cutOff = isObject(first) && first['finish_reason'] === 'length';
 
-  const content = message['content'] ?? '';
-  if (typeof content !== 'string') return malformed('choices[0].message.content is neither a string nor null');
-  const rawCalls = message['tool_calls'] ?? [];
+  const content = textOf(message['content']);
+  if (content === undefined) return malformed('choices[0].message.content is neither a string, null nor an array of parts');
+  const legacy = message['function_call'];
+  const rawCalls = message['tool_calls'] ?? (isObject(legacy) ? [{ function: legacy }] : []);
   if (!Array.isArray(rawCalls)) return malformed('choices[0].message.tool_calls is not an array');
 
   const used = new Set(taken);
   const toolCalls: ModelToolCall[] = [];
   for (const [index, raw] of rawCalls.entries()) {
     const call = toolCall(raw, index);
-    if (typeof call === 'string') return malformed(call);
-    const callId = call.id === undefined || used.has(call.id) ? `call_${nextSeq}_${index}` : call.id;
+    // A cut-off reply's last call is where the cut usually lands: say so rather than "not JSON".
+    if (typeof call === 'string') return malformed(cutOff ? `${call} (the reply was cut off at the model's output limit: finish_reason "length")` : call);
+    const callId = call.id === undefined || used.has(call.id) ? generatedCallId(nextSeq, index, used) : call.id;
     used.add(callId);
     toolCalls.push({ callId, tool: call.tool, input: call.input });
   }
   return { ok: true, text: content, toolCalls };
+}
+
+/**
+ * Nine letters and digits, as the strictest providers require of a call id (Mistral:
+ * `^[a-zA-Z0-9]{9}$`), derived from the history position so a retried request gets the
+ * same ids, and never one already in the Pod's history.
+ */
+export function generatedCallId(nextSeq: number, index: number, used: ReadonlySet<string>): string {
+  for (let salt = 0; ; salt += 1) {
+    const id = `c${nextSeq.toString(36).padStart(5, '0').slice(-5)}${index.toString(36).padStart(2, '0').slice(-2)}${salt.toString(36).slice(-1)}`;
+    if (!used.has(id)) return id;
+  }
+}
+
+function textOf(content: unknown): string | undefined {
+  if (content === undefined || content === null) return '';
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return undefined;
+  return content
+    .filter((part): part is Json => isObject(part) && part['type'] === 'text' && typeof part['text'] === 'string')
+    .map((part) => part['text'] as string)
+    .join('');
 }
 
 function toolCall(raw: unknown, index: number): { id: string | undefined; tool: string; input: unknown } | string {
@@ -45,7 +74,10 @@ function toolCall(raw: unknown, index: number): { id: string | undefined; tool: 
   if (args === undefined || args === null || (typeof args === 'string' && args.trim() === '')) return { id, tool, input: {} };
   if (typeof args !== 'string') return isObject(args) ? { id, tool, input: args } : `tool_calls[${index}] (${tool}) arguments are neither a JSON string nor an object`;
   try {
-    return { id, tool, input: JSON.parse(args) };
+    const parsed: unknown = JSON.parse(args);
+    // Encoded twice by some servers: a JSON string whose content is the JSON object.
+    if (typeof parsed === 'string' && /^\s*[{[]/.test(parsed)) return { id, tool, input: JSON.parse(parsed) };
+    return { id, tool, input: parsed };
   } catch (error) {
     return `tool_calls[${index}] (${tool}) arguments are not valid JSON (${error instanceof Error ? error.message : String(error)}): ${excerpt(args, 120)}`;
   }
