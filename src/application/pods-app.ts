@@ -3,6 +3,7 @@ import type { HistoryFeed } from './ports/history-feed.js';
 import type { PodTools } from './tools/pod-tools.js';
 import type { CreatePod } from './use-cases/create-pod.js';
 import type { ExplainEntry } from './use-cases/explain-entry.js';
+import type { FollowHistory } from './use-cases/follow-history.js';
 import type { InitiatePeerHandshake } from './use-cases/initiate-peer-handshake.js';
 import type { ListAllPods } from './use-cases/list-all-pods.js';
 import type { ListPods } from './use-cases/list-pods.js';
@@ -30,4 +31,5 @@ export type PodsApp = {
   readonly removePeer: RemovePeer;
   readonly submitOperatorInput: SubmitOperatorInput;
   readonly takeUnseenInbound: TakeUnseenInbound;
+  readonly followHistory: FollowHistory;
 };

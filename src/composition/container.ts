@@ -24,6 +24,7 @@ import { StopChild } from '../application/use-cases/stop-child.js';
 import { SubmitOperatorInput } from '../application/use-cases/submit-operator-input.js';
 import { TakeUnseenInbound } from '../application/use-cases/take-unseen-inbound.js';
 import { WaitForInbound } from '../application/use-cases/wait-for-inbound.js';
+import { FollowHistory } from '../application/use-cases/follow-history.js';
 import { InProcessPodHost } from '../adapters/host/in-process-pod-host.js';
 import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
@@ -46,7 +47,7 @@ export type StoreNotices = (line: string) => void;
 const USE_CASES = [
   CreatePod, SpawnChildPod, InitiatePeerHandshake, RemovePeer, DeliverPeerMessage, SendToChild,
   ReadChildOutput, StopChild, ListPods, RestorePod, ExplainEntry, ReadHistory, ListAllPods, SubmitOperatorInput,
-  TakeUnseenInbound, WaitForInbound,
+  TakeUnseenInbound, WaitForInbound, FollowHistory,
 ] as const satisfies readonly (new (...args: never[]) => object)[];
 
 const applicationModule = new ContainerModule(({ bind }) => {

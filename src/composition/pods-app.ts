@@ -6,6 +6,7 @@ import { POD_HOST } from '../application/ports/pod-host.js';
 import { PodTools } from '../application/tools/pod-tools.js';
 import { CreatePod } from '../application/use-cases/create-pod.js';
 import { ExplainEntry } from '../application/use-cases/explain-entry.js';
+import { FollowHistory } from '../application/use-cases/follow-history.js';
 import { InitiatePeerHandshake } from '../application/use-cases/initiate-peer-handshake.js';
 import { ListAllPods } from '../application/use-cases/list-all-pods.js';
 import { ListPods } from '../application/use-cases/list-pods.js';
@@ -34,5 +35,6 @@ export function podsApp(container: Container): PodsApp {
     get removePeer() { return container.get(RemovePeer); },
     get submitOperatorInput() { return container.get(SubmitOperatorInput); },
     get takeUnseenInbound() { return container.get(TakeUnseenInbound); },
+    get followHistory() { return container.get(FollowHistory); },
   };
 }

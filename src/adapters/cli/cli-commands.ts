@@ -10,8 +10,9 @@ import { storeCommand } from './commands/store-command.js';
 import { toolCommand } from './commands/tool-command.js';
 import { tuiCommand } from './commands/tui-command.js';
 import { unpeerCommand } from './commands/unpeer-command.js';
+import { watchCommand } from './commands/watch-command.js';
 
 /** Every `pods` command, in the order help lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [
-  tuiCommand, createCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, explainCommand, serveCommand, mcpCommand, storeCommand,
+  tuiCommand, createCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, watchCommand, explainCommand, serveCommand, mcpCommand, storeCommand,
 ];
