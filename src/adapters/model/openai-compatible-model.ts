@@ -4,6 +4,7 @@ import { chatCompletionsRequest } from './chat-completions-request.js';
 import { excerpt } from './excerpt.js';
 import { DEFAULT_MODEL_RETRY, DEFAULT_MODEL_TIMEOUT_MS, MODEL_CONFIG, type ModelConfig, type ModelRetry } from './model-config.js';
 import { parseChatCompletion } from './parse-chat-completion.js';
+import { readChatCompletionStream } from './read-chat-completion-stream.js';
 
 /**
  * `url` is the API base as Ollama, vLLM and llama.cpp document it (ending in `/v1`);
@@ -27,7 +28,13 @@ export function retryAfterMs(header: string | null, now: number): number | undef
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-type Attempt = { readonly status: number; readonly text: string; readonly retryAfter: string | null } | { readonly failed: ModelReply };
+type Attempt =
+  | { readonly status: number; readonly text: string; readonly retryAfter: string | null }
+  | { readonly streamed: unknown }
+  | { readonly failed: ModelReply };
+
+/** A 400/422 whose body names streaming: the server does not do `stream: true`. */
+const refusesStreaming = (status: number, text: string): boolean => (status === 400 || status === 422) && /stream/i.test(text);
 
 /**
  * Any OpenAI-compatible chat-completions endpoint with tool calling. Every failure
@@ -40,6 +47,8 @@ export class OpenAiCompatibleModel implements Model {
   private readonly endpoint: string;
   private readonly timeoutMs: number;
   private readonly retry: ModelRetry;
+  /** Cleared for good once the server refuses `stream: true` (said once, as a note). */
+  private streams = true;
 
   constructor(@inject(MODEL_CONFIG) private readonly config: ModelConfig) {
     this.label = `openai:${config.model}`;
@@ -49,13 +58,26 @@ export class OpenAiCompatibleModel implements Model {
   }
 
   async complete(request: ModelRequest): Promise<ModelReply> {
-    const payload = JSON.stringify(chatCompletionsRequest(this.config.model, request.history, request.tools));
+    const body = chatCompletionsRequest(this.config.model, request.history, request.tools);
+    let stream = request.onStream !== undefined && this.streams ? request.onStream : undefined;
     let status = 0;
     let text = '';
+    let completion: unknown;
     for (let attempt = 1; ; attempt += 1) {
-      const answered = await this.post(payload, request.signal);
+      const answered = await this.post(JSON.stringify(stream ? { ...body, stream: true } : body), request.signal, stream);
       if ('failed' in answered) return answered.failed;
+      if ('streamed' in answered) {
+        completion = answered.streamed;
+        break;
+      }
       ({ status, text } = answered);
+      if (stream && refusesStreaming(status, text)) {
+        this.streams = false;
+        stream({ type: 'note', text: `${this.endpoint} does not stream (HTTP ${status}); whole replies from now on` });
+        stream = undefined;
+        attempt -= 1; // not a failed attempt: the same request, unstreamed
+        continue;
+      }
       if (!RETRIED.has(status) || attempt >= this.retry.attempts) break;
       const asked = retryAfterMs(answered.retryAfter, Date.now());
       // A server that asks for longer than we would wait gets its answer now, not after a hang.
@@ -65,42 +87,59 @@ export class OpenAiCompatibleModel implements Model {
       const wait = asked ?? Math.min(this.retry.capMs, this.retry.baseMs * 2 ** (attempt - 1));
       if (!(await sleep(wait, request.signal))) return fail('model request cancelled');
     }
-    if (status < 200 || status > 299) {
-      const tries = RETRIED.has(status) && this.retry.attempts > 1 ? ` after ${this.retry.attempts} attempts` : '';
-      return fail(`HTTP ${status} from ${this.endpoint}${tries}: ${excerpt(text)}`);
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return fail(`${this.endpoint} replied with a body that is not JSON: ${excerpt(text)}`);
+    if (completion === undefined) {
+      if (status < 200 || status > 299) {
+        const tries = RETRIED.has(status) && this.retry.attempts > 1 ? ` after ${this.retry.attempts} attempts` : '';
+        return fail(`HTTP ${status} from ${this.endpoint}${tries}: ${excerpt(text)}`);
+      }
+      try {
+        completion = JSON.parse(text);
+      } catch {
+        return fail(`${this.endpoint} replied with a body that is not JSON: ${excerpt(text)}`);
+      }
     }
     const taken = new Set(request.history.flatMap((e) => (e.kind === 'tool_call' ? [e.callId] : [])));
-    return parseChatCompletion(body, taken, (request.history.at(-1)?.seq ?? 0) + 1);
+    return parseChatCompletion(completion, taken, (request.history.at(-1)?.seq ?? 0) + 1);
   }
 
-  /** One POST within the timeout; every failure to get an answer is already the reply. */
-  private async post(payload: string, signal: AbortSignal | undefined): Promise<Attempt> {
+  /**
+   * One POST within the timeout (for a stream: of silence, reset by every chunk); every
+   * failure to get an answer is already the reply. A server that ignores `stream: true`
+   * and answers with JSON is read as JSON.
+   */
+  private async post(payload: string, signal: AbortSignal | undefined, stream: ModelRequest['onStream']): Promise<Attempt> {
     if (signal?.aborted) return { failed: fail('model request cancelled') };
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    let timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const touch = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    };
     const cancel = (): void => controller.abort();
     signal?.addEventListener('abort', cancel, { once: true });
+    let streaming = false;
     try {
-      const response = await fetch(this.endpoint, { method: 'POST', headers: this.headers(), body: payload, signal: controller.signal });
+      const response = await fetch(this.endpoint, { method: 'POST', headers: this.headers(stream !== undefined), body: payload, signal: controller.signal });
+      if (stream && response.ok && response.body && /text\/event-stream/i.test(response.headers.get('content-type') ?? '')) {
+        streaming = true;
+        const read = await readChatCompletionStream(response.body, stream, touch);
+        return read.ok ? { streamed: read.completion } : { failed: fail(read.error) };
+      }
       return { status: response.status, text: await response.text(), retryAfter: response.headers.get('retry-after') };
     } catch (error) {
       if (signal?.aborted) return { failed: fail('model request cancelled') };
-      if (controller.signal.aborted) return { failed: fail(`no reply from ${this.endpoint} within ${this.timeoutMs} ms`) };
-      return { failed: fail(`POST ${this.endpoint} failed: ${describeError(error)}`) };
+      if (controller.signal.aborted) {
+        return { failed: fail(streaming ? `the stream from ${this.endpoint} went silent for ${this.timeoutMs} ms` : `no reply from ${this.endpoint} within ${this.timeoutMs} ms`) };
+      }
+      return { failed: fail(`${streaming ? `the stream from ${this.endpoint} broke` : `POST ${this.endpoint} failed`}: ${describeError(error)}`) };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', cancel);
     }
   }
 
-  private headers(): Record<string, string> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  private headers(streaming: boolean): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: streaming ? 'text/event-stream, application/json' : 'application/json' };
     if (this.config.apiKey !== undefined) headers['authorization'] = `Bearer ${this.config.apiKey}`;
     return headers;
   }

@@ -10,7 +10,18 @@ export type ModelRequest = {
   readonly tools: readonly ToolSpec[];
   /** Aborted when the operator cancels the turn or the host shuts down. */
   readonly signal?: AbortSignal;
+  /**
+   * Given, the model streams when it can and reports what arrives before the reply is
+   * whole. The reply is the same either way; nothing reported here is committed.
+   */
+  readonly onStream?: (event: ModelStreamEvent) => void;
 };
+
+/** Text as it arrives; a tool call once its name is known; a one-time note (e.g. "this server does not stream"). */
+export type ModelStreamEvent =
+  | { readonly type: 'text'; readonly delta: string }
+  | { readonly type: 'tool_call'; readonly index: number; readonly tool: string }
+  | { readonly type: 'note'; readonly text: string };
 
 export type ModelToolCall = { readonly callId: string; readonly tool: string; readonly input: unknown };
 
