@@ -1,5 +1,6 @@
 import type { HostRuntime } from './host/host-runtime.js';
 import type { HistoryFeed } from './ports/history-feed.js';
+import type { TurnFeed } from './ports/turn-observer.js';
 import type { PodTools } from './tools/pod-tools.js';
 import type { CreatePod } from './use-cases/create-pod.js';
 import type { ExplainEntry } from './use-cases/explain-entry.js';
@@ -20,6 +21,8 @@ export type PodsApp = {
   readonly runtime: HostRuntime;
   /** Commits to any Pod's history, from any process. */
   readonly feed: HistoryFeed;
+  /** The turns this process runs, as they go (streamed text, tool calls): for viewers. */
+  readonly turns: TurnFeed;
   /** The id this process holds leases under. */
   readonly hostId: string;
   readonly createPod: CreatePod;

@@ -26,6 +26,8 @@ import { TakeUnseenInbound } from '../application/use-cases/take-unseen-inbound.
 import { WaitForInbound } from '../application/use-cases/wait-for-inbound.js';
 import { FollowHistory } from '../application/use-cases/follow-history.js';
 import { InProcessPodHost } from '../adapters/host/in-process-pod-host.js';
+import { InProcessTurnFeed } from '../adapters/host/in-process-turn-feed.js';
+import { TURN_FEED, TURN_OBSERVER } from '../application/ports/turn-observer.js';
 import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
@@ -56,6 +58,9 @@ const applicationModule = new ContainerModule(({ bind }) => {
   bind(InProcessPodHost).toSelf().inSingletonScope();
   bind(POD_HOST).toService(InProcessPodHost);
   bind(HOST_SIGNALS).toService(InProcessPodHost);
+  bind(InProcessTurnFeed).toSelf().inSingletonScope();
+  bind(TURN_OBSERVER).toService(InProcessTurnFeed);
+  bind(TURN_FEED).toService(InProcessTurnFeed);
   for (const useCase of USE_CASES) bind<object>(useCase).toSelf().inSingletonScope();
   bind(PodTools).toSelf().inSingletonScope();
 });

@@ -3,6 +3,7 @@ import { HostRuntime } from '../application/host/host-runtime.js';
 import type { PodsApp } from '../application/pods-app.js';
 import { HISTORY_FEED } from '../application/ports/history-feed.js';
 import { POD_HOST } from '../application/ports/pod-host.js';
+import { TURN_FEED } from '../application/ports/turn-observer.js';
 import { PodTools } from '../application/tools/pod-tools.js';
 import { CreatePod } from '../application/use-cases/create-pod.js';
 import { ExplainEntry } from '../application/use-cases/explain-entry.js';
@@ -25,6 +26,7 @@ export function podsApp(container: Container): PodsApp {
     get tools() { return container.get(PodTools); },
     get runtime() { return container.get(HostRuntime); },
     get feed() { return container.get(HISTORY_FEED); },
+    get turns() { return container.get(TURN_FEED); },
     get hostId() { return container.get(POD_HOST).hostId; },
     get createPod() { return container.get(CreatePod); },
     get listAllPods() { return container.get(ListAllPods); },

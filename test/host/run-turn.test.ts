@@ -34,6 +34,25 @@ describeOnEveryStore('RunTurn', (suite) => {
     expect(model.requests[1]?.history.some((e) => e.kind === 'peer_message')).toBe(true);
   });
 
+  it('reports the turn as it goes: text before it is committed, each tool call around its run, then the end', async () => {
+    const events: string[] = [];
+    w.turns.subscribe((e) => events.push(e.type === 'text' ? `text:${e.delta}` : e.type === 'tool_finished' ? `tool_finished:${e.tool}:${e.outcome}` : e.type));
+    let committedWhileStreaming: boolean | undefined;
+    model.push(calls('ListPods', {}), async (request) => {
+      request.onStream?.({ type: 'text', delta: 'two ' });
+      request.onStream?.({ type: 'text', delta: 'pods' });
+      committedWhileStreaming = (await w.history('me')).some((e) => e.kind === 'assistant_message');
+      return says('two pods');
+    });
+    await input('list them');
+    expect(await turn()).toMatchObject({ ok: true, value: { end: 'finished', steps: 2 } });
+    expect(committedWhileStreaming).toBe(false);
+    expect(events).toEqual([
+      'step_started', 'step_committed', 'tool_started', 'tool_finished:ListPods:ok',
+      'step_started', 'text:two ', 'text:pods', 'step_committed', 'turn_ended',
+    ]);
+  });
+
   it('does nothing when no input is unanswered', async () => {
     expect(await turn()).toEqual({ ok: true, value: { end: 'nothing_to_do', steps: 0, trigger: [] } });
     expect(model.requests).toEqual([]);

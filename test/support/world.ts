@@ -28,6 +28,7 @@ import { RunTurn } from '../../src/application/host/run-turn.js';
 import { DEFAULT_HOST_CONFIG, type HostConfig } from '../../src/application/host/host-config.js';
 import type { Model } from '../../src/application/ports/model.js';
 import { WaitForInbound } from '../../src/application/use-cases/wait-for-inbound.js';
+import { InProcessTurnFeed } from '../../src/adapters/host/in-process-turn-feed.js';
 import { ManualClock } from './manual-clock.js';
 import { ScriptedModel } from './scripted-model.js';
 import { SequentialIds } from './sequential-ids.js';
@@ -62,7 +63,8 @@ export function makeWorld(
   const deliver = new DeliverPeerMessage(uow, clock, ids, host);
   const waitForInbound = new WaitForInbound(uow, feed, hostConfig);
   const tools = new PodTools(uow, spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver, waitForInbound);
-  const runTurn = new RunTurn(uow, clock, model, tools, host, hostConfig);
+  const turns = new InProcessTurnFeed();
+  const runTurn = new RunTurn(uow, clock, model, tools, host, hostConfig, turns);
   const world = {
     uow, clock, ids, host, signals,
     createPod: new CreatePod(uow, clock),
@@ -75,6 +77,8 @@ export function makeWorld(
     operatorInput: new SubmitOperatorInput(uow, clock, host),
     takeInbound: new TakeUnseenInbound(uow),
     waitForInbound,
+    /** Every turn this world runs, as a viewer sees it. */
+    turns,
     tools,
     model,
     runTurn,

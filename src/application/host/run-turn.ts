@@ -8,11 +8,12 @@ import { podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { MODEL, type Model } from '../ports/model.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
+import { TURN_OBSERVER, type ObservedTurnEnd, type TurnObserver } from '../ports/turn-observer.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { PodTools } from '../tools/pod-tools.js';
 import { HOST_CONFIG, type HostConfig } from './host-config.js';
 
-export type TurnEnd = 'finished' | 'errored' | 'step_limit' | 'cancelled' | 'nothing_to_do';
+export type TurnEnd = ObservedTurnEnd | 'nothing_to_do';
 export type TurnReport = {
   readonly end: TurnEnd;
   readonly steps: number;
@@ -37,6 +38,7 @@ export class RunTurn {
     @inject(PodTools) private readonly tools: PodTools,
     @inject(POD_HOST) private readonly host: PodHost,
     @inject(HOST_CONFIG) private readonly config: HostConfig,
+    @inject(TURN_OBSERVER) private readonly observer: TurnObserver,
   ) {}
 
   async execute(command: {
@@ -64,7 +66,16 @@ export class RunTurn {
       });
     }
 
-    const { end, steps } = await this.steps(pod, signal);
+    let ended: { end: ObservedTurnEnd; steps: number };
+    try {
+      ended = await this.steps(pod, signal);
+    } catch (error) {
+      // The store failed mid-turn (the host deals with it): a viewer still learns the turn is over.
+      this.observer.report({ type: 'turn_ended', pod, end: 'errored', steps: 0 });
+      throw error;
+    }
+    const { end, steps } = ended;
+    this.observer.report({ type: 'turn_ended', pod, end, steps });
     const parent = parentOf(trigger);
     const reportedTo = parent && (end === 'finished' || end === 'errored' || end === 'step_limit')
       ? await this.reportToParent(parent, pod, end)
@@ -72,12 +83,19 @@ export class RunTurn {
     return ok({ end, steps, trigger, ...(reportedTo ? { reportedTo } : {}) });
   }
 
-  private async steps(pod: PodName, signal: AbortSignal | undefined): Promise<{ end: TurnEnd; steps: number }> {
+  private async steps(pod: PodName, signal: AbortSignal | undefined): Promise<{ end: ObservedTurnEnd; steps: number }> {
     const specs = this.tools.specs();
     for (let step = 1; step <= this.config.stepLimit; step++) {
       const history = await this.uow.run((repos) => repos.history.read(pod));
       const seenThrough = history.at(-1)?.seq ?? 0;
-      const reply = await this.model.complete({ pod, history, tools: specs, ...(signal ? { signal } : {}) });
+      this.observer.report({ type: 'step_started', pod, step });
+      const reply = await this.model.complete({
+        pod, history, tools: specs, ...(signal ? { signal } : {}),
+        onStream: (event) => {
+          if (event.type === 'text') this.observer.report({ type: 'text', pod, delta: event.delta });
+          else if (event.type === 'note') this.observer.report({ type: 'note', pod, text: event.text });
+        },
+      });
       if (signal?.aborted) {
         await this.append(pod, { kind: 'notice', code: 'turn_cancelled', text: 'the operator cancelled this turn', seenThrough });
         return { end: 'cancelled', steps: step };
@@ -94,9 +112,12 @@ export class RunTurn {
       for (const call of reply.toolCalls) {
         await this.append(pod, { kind: 'tool_call', callId: call.callId, tool: call.tool, input: call.input, seenThrough });
       }
+      this.observer.report({ type: 'step_committed', pod, step });
       if (reply.toolCalls.length === 0) return { end: 'finished', steps: step };
       for (const call of reply.toolCalls) {
+        this.observer.report({ type: 'tool_started', pod, callId: call.callId, tool: call.tool });
         const result = await this.tools.execute(pod, call.tool, call.input, { seen: seenThrough, ...(signal ? { signal } : {}) });
+        this.observer.report({ type: 'tool_finished', pod, callId: call.callId, tool: call.tool, outcome: result.ok ? 'ok' : result.kind, summary: result.ok ? result.summary : result.message });
         await this.append(pod, result.ok
           ? { kind: 'tool_result', callId: call.callId, tool: call.tool, outcome: 'ok', summary: result.summary, ...(result.content !== undefined ? { content: result.content } : {}) }
           : // A name that is no tool came from the model: the call keeps it, its result names it bounded.
