@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../cli/built-cli.js';
+import { until } from '../support/until.js';
 
 let cli: Awaited<ReturnType<typeof buildCli>>;
 beforeAll(async () => {
@@ -10,16 +11,6 @@ afterAll(async () => {
 }, 120_000);
 
 type Entry = { readonly seq: number; readonly kind: string; readonly from?: string };
-
-async function until<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('`pods serve` without --pod follows the managed store', () => {
   it('picks up Pods created by other processes after it started, so a peer message to one is delivered live and answered there', async () => {
