@@ -1,4 +1,5 @@
 import type { HostRuntime } from './host/host-runtime.js';
+import type { StoreFollower } from './host/store-follower.js';
 import type { HistoryFeed } from './ports/history-feed.js';
 import type { TurnFeed } from './ports/turn-observer.js';
 import type { PodTools } from './tools/pod-tools.js';
@@ -19,6 +20,8 @@ export type PodsApp = {
   readonly tools: PodTools;
   /** This process as a host: leases and turns of the Pods it runs. */
   readonly runtime: HostRuntime;
+  /** `pods serve` without `--pod`: makes the runtime take every Pod no host runs, as they appear. */
+  readonly follower: StoreFollower;
   /** Commits to any Pod's history, from any process. */
   readonly feed: HistoryFeed;
   /** The turns this process runs, as they go (streamed text, tool calls): for viewers. */

@@ -10,6 +10,7 @@ import { UNIT_OF_WORK } from '../application/ports/unit-of-work.js';
 import { PodTools } from '../application/tools/pod-tools.js';
 import { CreatePod } from '../application/use-cases/create-pod.js';
 import { DeliverPeerMessage } from '../application/use-cases/deliver-peer-message.js';
+import { FindUnservedPods } from '../application/use-cases/find-unserved-pods.js';
 import { ExplainEntry } from '../application/use-cases/explain-entry.js';
 import { InitiatePeerHandshake } from '../application/use-cases/initiate-peer-handshake.js';
 import { ListAllPods } from '../application/use-cases/list-all-pods.js';
@@ -49,7 +50,7 @@ export type StoreNotices = (line: string) => void;
 const USE_CASES = [
   CreatePod, SpawnChildPod, InitiatePeerHandshake, RemovePeer, DeliverPeerMessage, SendToChild,
   ReadChildOutput, StopChild, ListPods, RestorePod, ExplainEntry, ReadHistory, ListAllPods, SubmitOperatorInput,
-  TakeUnseenInbound, WaitForInbound, FollowHistory,
+  TakeUnseenInbound, WaitForInbound, FollowHistory, FindUnservedPods,
 ] as const satisfies readonly (new (...args: never[]) => object)[];
 
 const applicationModule = new ContainerModule(({ bind }) => {

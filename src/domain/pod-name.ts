@@ -19,6 +19,7 @@ export const PodName = {
     return raw as PodName;
   },
   describe(error: InvalidPodName): string {
-    return `invalid pod name: ${displayValue(error.name)} (${POD_NAME_RULE})`;
+    const what = error.name === '' ? 'the name is empty' : displayValue(error.name);
+    return `invalid pod name: ${what} (${POD_NAME_RULE})`;
   },
 };

@@ -48,6 +48,24 @@ describeOnEveryStore('ListPods and RestorePod', (suite) => {
     ]);
   });
 
+  it('counts children.live and children.stopped by the status each child shows, so they add up to count', async () => {
+    await w.create('me', ['write:/work']);
+    await w.spawn('me', 'kid', ['write:/work']);
+    await w.spawn('kid', 'running-one');
+    await w.spawn('kid', 'parent-stopped');
+    await w.spawn('kid', 'host-gone');
+    await w.tool('kid', 'StopPod', { name: 'parent-stopped' });
+    await w.goStopped('host-gone'); // its host went away: no StopPod, the ownership stays outstanding
+
+    const [kid] = (await list('me')).filter((p) => p.name === 'kid');
+    expect(kid?.children).toEqual({ count: 3, live: 1, stopped: 2 });
+    const own = await list('kid');
+    const stopped = own.filter((p) => p.visibility === 'spawned_child' && p.status === 'stopped').map((p) => p.name);
+    const live = own.filter((p) => p.visibility === 'spawned_child' && p.live).map((p) => p.name);
+    expect({ live: live.length, stopped: stopped.length }).toEqual({ live: kid?.children.live, stopped: kid?.children.stopped });
+    expect(own.find((p) => p.name === 'host-gone')).toMatchObject({ status: 'stopped', child: { state: 'outstanding' } });
+  });
+
   it('keeps a stopped child listed and restorable, and restores it with its parent link and scope', async () => {
     await w.create('me', ['write:/work']);
     await w.spawn('me', 'kid', ['write:/work/kid']);

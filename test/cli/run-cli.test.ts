@@ -137,6 +137,44 @@ describe('pods (in process, one memory store)', () => {
     expect(cli.stats.opened).toBe(0);
   });
 
+  it('says an empty pod name is empty, and answers a negative number with the valid range, not the parser\'s words', async () => {
+    expect((await cli.run('create', '')).stderr).toBe(
+      'pods create: invalid pod name: the name is empty (1-64 characters from A-Z a-z 0-9 . _ -, starting with a letter or digit); see `pods help create`\n',
+    );
+    expect(await cli.run('history', 'b', '--after', '-1')).toEqual({
+      code: 2, stdout: '', stderr: 'pods history: --after must be a whole number of at least 0, got "-1"; see `pods help history`\n',
+    });
+    expect(await cli.run('history', 'b', '--limit', '-3', '--json')).toMatchObject({
+      code: 2, stderr: 'pods history: --limit must be a whole number of at least 1, got "-3"; see `pods help history`\n',
+    });
+    expect(await cli.run('explain', 'b', '-1')).toEqual({
+      code: 2, stdout: '', stderr: 'pods explain: SEQ must be a whole number of at least 1, got "-1"; see `pods help explain`\n',
+    });
+    expect((await cli.run('explain', '-1', 'b')).stderr).toMatch(/^pods explain: invalid pod name: -1 /);
+    expect((await cli.run('explain', 'b', '-1', '--json')).stderr).toMatch(/SEQ must be a whole number of at least 1, got "-1"/);
+    expect(cli.stats.opened).toBe(0);
+  });
+
+  it('refuses `pods serve --pod NAME` for a Pod that does not exist, before serving anything', async () => {
+    await cli.run('create', 'a');
+    for (const argv of [['--pod', 'nosuch'], ['--pod', 'a', '--pod', 'nosuch']]) {
+      expect(await cli.run('serve', ...argv)).toEqual({ code: 1, stdout: '', stderr: 'pods serve: pod `nosuch` does not exist\n' });
+    }
+    expect((await cli.run('ls', '--json')).stdout).toMatch(/"status": "stopped"/);
+  });
+
+  it('refuses `pods tui --pod NAME` for a Pod that does not exist unless --create is given; plain `pods tui` creates main', async () => {
+    expect(await cli.run('tui', '--pod', 'mian')).toEqual({
+      code: 1, stdout: '', stderr: 'pods tui: pod `mian` does not exist; create it with `pods create mian` or pass --create\n',
+    });
+    expect((await cli.run('ls')).stdout).toBe('no pods in the store\n');
+    const created = await cli.run('tui', '--pod', 'mian', '--create');
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    expect(created.stdout).toContain('· created pod `mian` with scope write:/home/op/project');
+    expect(created.stdout).toContain('· attached to `mian`; it runs in this TUI');
+    expect(await cli.run('tui', '--pod', 'mian')).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it('runs the TUI for plain `pods` and `pods tui`, here from an empty pipe', async () => {
     for (const argv of [[], ['tui']]) {
       const run = await cli.run(...argv);

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../cli/built-cli.js';
+import { until } from '../support/until.js';
 import { HAS_TMUX, tmuxServer } from '../tui/tmux.js';
 
 let cli: Awaited<ReturnType<typeof buildCli>>;
@@ -40,16 +41,6 @@ async function postmastersOf(dataDir: string): Promise<number[]> {
     if (/\/postgres$/.test(argv[0] ?? '') && argv[argv.indexOf('-D') + 1] === dataDir && state !== 'Z') pids.push(Number(name));
   }
   return pids;
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('processes sharing one managed store', () => {

@@ -23,7 +23,7 @@ export function actor(uow: UnitOfWork) {
   const host = new InProcessPodHost();
   return {
     uow,
-    createPod: new CreatePod(uow, clock),
+    createPod: new CreatePod(uow, clock, host),
     handshake: new InitiatePeerHandshake(uow, clock, ids),
     removePeer: new RemovePeer(uow, clock, ids),
     deliver: new DeliverPeerMessage(uow, clock, ids, host),

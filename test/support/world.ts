@@ -67,7 +67,7 @@ export function makeWorld(
   const runTurn = new RunTurn(uow, clock, model, tools, host, hostConfig, turns);
   const world = {
     uow, clock, ids, host, signals,
-    createPod: new CreatePod(uow, clock),
+    createPod: new CreatePod(uow, clock, host),
     spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver,
     handshake: new InitiatePeerHandshake(uow, clock, ids),
     removePeer: new RemovePeer(uow, clock, ids),

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { displayValue } from '../../domain/display.js';
 import type { CliCommand, CommandRun, ControlRun, OptionValues } from './cli-command.js';
 
@@ -56,8 +56,17 @@ type StrictParse =
 
 function strictParse(argv: readonly string[], command: CliCommand | undefined): StrictParse {
   try {
-    const options = { ...(command?.options ?? {}), ...GLOBAL_OPTIONS };
-    const { positionals, values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    const options: NonNullable<ParseArgsConfig['options']> = { ...(command?.options ?? {}), ...GLOBAL_OPTIONS };
+    const { args, numbers } = holdNegativeNumbers(argv, options);
+    const { tokens, values } = parseArgs({ args, options, strict: true, allowPositionals: true, tokens: true });
+    const positionals: string[] = [];
+    let next = 0;
+    for (const token of tokens) {
+      if (token.kind !== 'positional') continue;
+      for (; next < numbers.length && (numbers[next]?.at ?? Infinity) <= token.index; next += 1) positionals.push(numbers[next]?.value ?? '');
+      positionals.push(token.value);
+    }
+    for (; next < numbers.length; next += 1) positionals.push(numbers[next]?.value ?? '');
     return { ok: true, positionals, values };
   } catch (error) {
     if (!(error instanceof TypeError) || !('code' in error) || !String(error.code).startsWith('ERR_PARSE_ARGS')) throw error;
@@ -65,6 +74,38 @@ function strictParse(argv: readonly string[], command: CliCommand | undefined): 
     const first = (error.message.split(/\.(\s|$)/)[0] ?? error.message).trim();
     return { ok: false, message: first.charAt(0).toLowerCase() + first.slice(1) };
   }
+}
+
+const NEGATIVE_NUMBER = /^-\d/;
+
+/**
+ * `util.parseArgs` reads `-1` as an option (`explain b -1`) or refuses it as a value
+ * (`--after -1`). Here a negative number is a value, so the command's own check answers with
+ * the valid range: one after a string option joins it (`--after=-1`); any other is held out
+ * and put back among the positionals where it stood (`at`: its place among the kept args).
+ */
+function holdNegativeNumbers(
+  argv: readonly string[],
+  options: NonNullable<ParseArgsConfig['options']>,
+): { readonly args: string[]; readonly numbers: readonly { readonly at: number; readonly value: string }[] } {
+  const args: string[] = [];
+  const numbers: { at: number; value: string }[] = [];
+  for (const [i, arg] of argv.entries()) {
+    if (arg === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    if (!NEGATIVE_NUMBER.test(arg)) {
+      args.push(arg);
+      continue;
+    }
+    const previous = args.at(-1);
+    const key = previous?.startsWith('--') && !previous.includes('=') ? previous.slice(2) : undefined;
+    const option = key !== undefined && Object.hasOwn(options, key) ? options[key] : undefined;
+    if (option?.type === 'string') args[args.length - 1] = `${previous}=${arg}`;
+    else numbers.push({ at: args.length, value: arg });
+  }
+  return { args, numbers };
 }
 
 function helpTopic(positionals: readonly string[], commands: readonly CliCommand[]): CommandLine {

@@ -2,9 +2,10 @@ import type { ServiceIdentifier } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
 
 /**
- * Tells listeners that entries were committed to a Pod's history, by any process using
- * the store, and only after the commit. It carries no entries: listeners read history,
- * so a missed or duplicated notice costs a read, never an entry.
+ * Tells listeners that something about a Pod was committed, by any process using the store,
+ * and only after the commit: entries appended to its history, the Pod created, or its lease
+ * ended (released or revoked). It carries no data: listeners read history or leases, so a
+ * missed or duplicated notice costs a read, never an entry.
  */
 export interface HistoryFeed {
   subscribe(listener: (pod: PodName) => void): () => void;

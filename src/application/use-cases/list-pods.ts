@@ -21,7 +21,11 @@ export type PodListing = {
   readonly restore: { readonly possible: boolean; readonly reason?: string };
   readonly peer?: { readonly since: Date; readonly initiatedFrom: PodName };
   readonly child?: { readonly scope: readonly ScopeRule[]; readonly state: ChildState };
-  /** That Pod's own children. */
+  /**
+   * That Pod's own children, counted by the status each child itself shows (`live + stopped =
+   * count`): a child is stopped when no host holds it, whether its parent stopped it (its
+   * `child.state`, shown to that parent) or its host went away.
+   */
   readonly children: { readonly count: number; readonly live: number; readonly stopped: number };
 };
 
@@ -65,6 +69,7 @@ export class ListPods {
           const lease = leases.get(v.name);
           const live = isLive(lease, now);
           const own = grandchildren.filter((g) => g.parent === v.name);
+          const liveChildren = own.filter((g) => isLive(leases.get(g.child), now)).length;
           return {
             name: v.name,
             visibility: v.reason,
@@ -76,8 +81,8 @@ export class ListPods {
             ...(v.reason === 'spawned_child' ? { child: { scope: v.child.scope, state: v.child.state } } : {}),
             children: {
               count: own.length,
-              live: own.filter((g) => isLive(leases.get(g.child), now)).length,
-              stopped: own.filter((g) => g.state === 'stopped').length,
+              live: liveChildren,
+              stopped: own.length - liveChildren,
             },
           };
         }),

@@ -55,7 +55,8 @@ export const mcpCommand: CliCommand = {
     return ok(async ({ app, out, io }) => {
       const name = pod.value;
       if (create && rule.ok) {
-        const created = await app.createPod.execute({ name, scope: [rule.value] });
+        // Held at creation, so a following `pods serve` cannot take it before this process attaches it.
+        const created = await app.createPod.execute({ name, scope: [rule.value], hold: 'mcp' });
         if (created.ok) out.fail(`created pod \`${name}\` with scope ${printable(ScopeRule.describe(rule.value))}`);
       } else if (!(await app.readHistory.execute({ pod: name, limit: 1 })).ok) {
         return refuse(out, `${describePodNotFound(name)}; create it with \`pods create ${name}\` or pass --create`);

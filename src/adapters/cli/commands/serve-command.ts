@@ -1,8 +1,9 @@
+import { describePodNotFound } from '../../../application/errors.js';
 import type { HostEvent, HostRuntime } from '../../../application/host/host-runtime.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { ok } from '../../../domain/result.js';
 import { podNameArg, positionalArgs } from '../argument-readers.js';
-import { EXIT, type CliCommand } from '../cli-command.js';
+import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 import type { CliOutput } from '../cli-output.js';
 import { STORE_LOST, untilStopped } from '../until-stopped.js';
 
@@ -11,19 +12,26 @@ export const serveCommand: CliCommand = {
   usage: 'serve [--pod NAME]…',
   summary: 'run Pods headless until SIGINT or SIGTERM',
   details:
-    'Takes the lease of each named Pod (default: every Pod in the store that no other host\n' +
-    'runs) and runs its turns as committed input arrives: operator input, peer messages,\n' +
-    'child events. Children it spawns and Pods it restores run here too. Pods held by another\n' +
-    'host are skipped with a note. Logs one line per turn on stdout.\n\n' +
+    'Takes the lease of each named Pod and runs its turns as committed input arrives: operator\n' +
+    'input, peer messages, child events. Children it spawns and Pods it restores run here too.\n' +
+    'A named Pod held by another host is skipped with a note; a name that does not exist is\n' +
+    'refused before anything is served. Logs one line per turn on stdout.\n\n' +
+    'Without --pod it follows the store: it serves every Pod no other host runs, and goes on\n' +
+    'taking Pods created later (`pods create` in another shell) and Pods another host releases\n' +
+    '(a TUI that quits, another `pods serve` that stops), each logged as `now serving`. The\n' +
+    'store announces these within milliseconds; a Pod whose host died is found once its lease\n' +
+    'expires. A Pod live on another host (a TUI, `pods mcp`, another `pods serve`) is never\n' +
+    'taken over, and a child its parent stopped stays stopped until the parent restores it.\n\n' +
     'SIGINT or SIGTERM: the turns in flight stop after their current step is committed, the\n' +
     'leases are released, and the command exits 0.\n\n' +
     'If the store stops answering (server restart, `pods store stop`), it says so once, keeps its\n' +
     'Pods and retries with backoff; when the store is back it says so and catches up from\n' +
     'history. Past PODS_STORE_OUTAGE_MS (default 180000) without the store it stops, exit 1.\n\n' +
-    'Exit codes: 0 stopped by a signal; 1 no Pod could be served, or the store stayed away;\n' +
+    'Exit codes: 0 stopped by a signal; 1 a named Pod does not exist, none of the named Pods\n' +
+    'could be served, or the store stayed away;\n' +
     '2 usage or store error.',
   options: { pod: { type: 'string', multiple: true } },
-  optionHelp: [['--pod NAME', 'serve this Pod (repeatable); default: every Pod no other host runs']],
+  optionHelp: [['--pod NAME', 'serve this Pod (repeatable); default: every Pod no other host runs, now and later']],
   parse(args) {
     const arity = positionalArgs(args, []);
     if (!arity.ok) return arity;
@@ -36,17 +44,38 @@ export const serveCommand: CliCommand = {
     }
     return ok(async ({ app, out, io }) => {
       const { runtime, hostId } = app;
-      const wanted = names.length > 0 ? names : (await app.listAllPods.execute()).filter((p) => p.status === 'stopped').map((p) => p.name);
+      for (const name of names) {
+        if (!(await app.readHistory.execute({ pod: name, limit: 1 })).ok) return refuse(out, describePodNotFound(name));
+      }
       runtime.on((event) => out.line(describe(event)));
       runtime.start();
-      const served = await attachAll(runtime, wanted, out);
-      if (served.length === 0 && names.length > 0) {
-        out.fail('none of the named Pods could be served');
-        return EXIT.refused;
+      const follower = names.length === 0 ? app.follower : undefined;
+      let served: PodName[];
+      if (follower) {
+        // The first sweep takes what is free now; later pick-ups are logged as they happen.
+        const initial: PodName[] = [];
+        let logging = false;
+        follower.on((event) => {
+          if (event.type === 'follow_failed') out.line(`${stamp()} looking for Pods to serve failed: ${event.error}; looking again later`);
+          else if (logging) out.line(`${stamp()} now serving \`${event.pod}\``);
+          else initial.push(event.pod);
+        });
+        follower.start();
+        await follower.settled();
+        served = initial;
+        logging = true;
+      } else {
+        served = await attachAll(runtime, names, out);
+        if (served.length === 0) {
+          out.fail('none of the named Pods could be served');
+          return EXIT.refused;
+        }
       }
-      out.line(`${stamp()} serving ${served.length ? served.map((p) => `\`${p}\``).join(', ') : 'no Pods yet'} as ${hostId}`);
+      const following = follower ? '; following the store for Pods created or released later' : '';
+      out.line(`${stamp()} serving ${served.length ? served.map((p) => `\`${p}\``).join(', ') : 'no Pods yet'} as ${hostId}${following}`);
       const ended = await untilStopped(io, runtime);
       out.line(`${stamp()} stopping: finishing the current steps and releasing leases`);
+      await follower?.stop();
       await runtime.shutdown();
       out.line(`${stamp()} stopped`);
       if (ended === 'store_lost') {

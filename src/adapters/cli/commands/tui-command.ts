@@ -1,39 +1,56 @@
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
-import { podNameArg, positionalArgs } from '../argument-readers.js';
-import type { CliCommand } from '../cli-command.js';
+import { describePodNotFound } from '../../../application/errors.js';
+import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
+import { refuse, type CliCommand } from '../cli-command.js';
 import { printable } from '../printable.js';
 
 const DEFAULT_POD = 'main';
 
 export const tuiCommand: CliCommand = {
   name: 'tui',
-  usage: 'tui [--pod NAME]',
+  usage: 'tui [--pod NAME [--create]]',
   summary: 'the operator\'s TUI, attached to a Pod (also plain `pods`)',
   details:
-    'Attaches to Pod NAME (default `main`; created with write access to the current directory\n' +
-    'if absent) and runs it in this process. Plain input is a message to it; its committed\n' +
-    'history streams back. `:` starts a command: `:help` lists them (`:peer`, `:unpeer`, `:pods`,\n' +
+    'Attaches to Pod NAME and runs it in this process. Without --pod it is `main`, created with\n' +
+    'write access to the current directory the first time. A Pod named with --pod must exist, so\n' +
+    'a typo creates nothing, unless --create is given: then it is created the same way. A terminal\n' +
+    'gets the same refusal as a pipe (as with `pods mcp`), not a y/N question. A Pod created here\n' +
+    'is held by this TUI from the start, so a running `pods serve` cannot take it first.\n\n' +
+    'Plain input is a message to the Pod; its committed history streams back. `:` starts a command: `:help` lists them (`:peer`, `:unpeer`, `:pods`,\n' +
     '`:restore`, `:attach`, `:new`, `:tool`, `:history`, `:explain`, `:quit`).\n\n' +
     'From a pipe it reads line by line with the same commands, waits for the turn each line\n' +
     'starts, and quits at the end of input once the work has settled; diagnostics go to stderr.\n\n' +
     'Exit codes: 0 quit (from a pipe: every line was accepted); 1 from a pipe, a line was refused,\n' +
-    'or the Pod could not be attached; 2 usage or store error.',
-  options: { pod: { type: 'string' } },
-  optionHelp: [['--pod NAME', `attach to NAME (default ${DEFAULT_POD}, created if absent)`]],
+    'the Pod named with --pod does not exist (without --create), or the Pod could not be attached;\n' +
+    '2 usage or store error.',
+  options: { pod: { type: 'string' }, create: { type: 'boolean' } },
+  optionHelp: [
+    ['--pod NAME', `attach to NAME, which must exist (default ${DEFAULT_POD}, created if absent)`],
+    ['--create', 'create NAME with write access to the current directory if absent'],
+  ],
   parse(args) {
     const arity = positionalArgs(args, []);
     if (!arity.ok) return arity;
     const raw = args.values['pod'];
-    const pod = podNameArg(typeof raw === 'string' ? raw : DEFAULT_POD);
+    const named = typeof raw === 'string';
+    const pod = podNameArg(named ? raw : DEFAULT_POD);
     if (!pod.ok) return pod;
+    // Like `pods mcp`: a Pod named on the command line must exist unless --create says otherwise.
+    const create = !named || flag(args, 'create');
     const rule = ScopeRule.parseShorthand(`write:${args.cwd}`);
     if (!rule.ok) return err(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
     return ok(async ({ app, out, io }) => {
-      const created = await app.createPod.execute({ name: pod.value, scope: [rule.value] });
-      if (created.ok) out.line(`· created pod \`${pod.value}\` with scope ${printable(ScopeRule.describe(rule.value))}`);
+      const name = pod.value;
+      if (create) {
+        // Held at creation, so a following `pods serve` cannot take it before this TUI attaches it.
+        const created = await app.createPod.execute({ name, scope: [rule.value], hold: 'model' });
+        if (created.ok) out.line(`· created pod \`${name}\` with scope ${printable(ScopeRule.describe(rule.value))}`);
+      } else if (!(await app.readHistory.execute({ pod: name, limit: 1 })).ok) {
+        return refuse(out, `${describePodNotFound(name)}; create it with \`pods create ${name}\` or pass --create`);
+      }
       const { runTui } = await import('../../tui/run-tui.js');
-      return runTui({ app, io, pod: pod.value, cwd: args.cwd, out });
+      return runTui({ app, io, pod: name, cwd: args.cwd, out });
     });
   },
 };

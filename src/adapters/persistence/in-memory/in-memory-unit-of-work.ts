@@ -2,7 +2,7 @@ import { injectable } from 'inversify';
 import type { HistoryFeed } from '../../../application/ports/history-feed.js';
 import type { Repositories, UnitOfWork } from '../../../application/ports/unit-of-work.js';
 import type { PodName } from '../../../domain/pod-name.js';
-import { InMemoryTables } from './in-memory-tables.js';
+import { InMemoryTables, type Snapshot } from './in-memory-tables.js';
 import { inMemoryRepositories } from './in-memory-repositories.js';
 
 /**
@@ -32,19 +32,20 @@ export class InMemoryUnitOfWork implements UnitOfWork, HistoryFeed {
         this.tables.restore(before);
         throw error;
       }
-      this.announce(before.historyLengths);
+      this.announce(before);
       return result;
     });
     this.tail = next.catch(() => undefined);
     return next;
   }
 
-  /** After commit: every Pod whose history grew in this unit. */
-  private announce(lengthsBefore: ReadonlyMap<string, number>): void {
+  /** After commit, as the SQL store does: every Pod whose history grew, that was created, or whose lease ended in this unit. */
+  private announce(before: Snapshot): void {
     if (this.listeners.size === 0) return;
-    for (const [pod, entries] of this.tables.history) {
-      if (entries.length === (lengthsBefore.get(pod) ?? 0)) continue;
-      for (const listener of this.listeners) queueMicrotask(() => listener(pod as PodName));
-    }
+    const changed = new Set<string>();
+    for (const [pod, entries] of this.tables.history) if (entries.length !== (before.historyLengths.get(pod) ?? 0)) changed.add(pod);
+    for (const pod of this.tables.pods.keys()) if (!before.pods.has(pod)) changed.add(pod);
+    for (const pod of before.leases.keys()) if (!this.tables.leases.has(pod)) changed.add(pod);
+    for (const pod of changed) for (const listener of this.listeners) queueMicrotask(() => listener(pod as PodName));
   }
 }

@@ -4,6 +4,7 @@ import { PodName } from '../../../domain/pod-name.js';
 import type { Lease, PodDriver, RuntimeStatus } from '../../../domain/pod-status.js';
 import { anyOf } from './any-of.js';
 import type { Database, LeaseTable } from './database.js';
+import { HISTORY_CHANNEL } from './listener-set.js';
 
 const toLease = (row: Selectable<LeaseTable>): Lease => ({
   pod: PodName.unsafe(row.pod),
@@ -57,11 +58,14 @@ export class KyselyLeaseRepository implements LeaseRepository {
     return numUpdatedRows > 0n;
   }
 
+  // An ended lease is announced at commit (the feed's channel), so a following `pods serve` may take the Pod.
   async release(pod: PodName, hostId: string): Promise<void> {
-    await this.db.deleteFrom('lease').where('pod', '=', pod).where('host_id', '=', hostId).execute();
+    await sql`with gone as (delete from lease where pod = ${pod} and host_id = ${hostId} returning pod)
+      select pg_notify(${HISTORY_CHANNEL}, pod) from gone`.execute(this.db);
   }
 
   async revoke(pod: PodName): Promise<void> {
-    await this.db.deleteFrom('lease').where('pod', '=', pod).execute();
+    await sql`with gone as (delete from lease where pod = ${pod} returning pod)
+      select pg_notify(${HISTORY_CHANNEL}, pod) from gone`.execute(this.db);
   }
 }

@@ -1,9 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { PodRepository } from '../../../application/ports/pod-repository.js';
 import type { Pod } from '../../../domain/pod.js';
 import { PodName } from '../../../domain/pod-name.js';
 import type { ScopeRule } from '../../../domain/scope-rule.js';
 import type { Database, PodTable } from './database.js';
+import { HISTORY_CHANNEL } from './listener-set.js';
 
 const COLUMNS = ['name', 'scope', 'parent', 'created_at'] as const;
 
@@ -29,7 +30,10 @@ export class KyselyPodRepository implements PodRepository {
       .onConflict((oc) => oc.column('name').doNothing())
       .returning('name')
       .executeTakeFirst();
-    return inserted ? 'added' : 'exists';
+    if (!inserted) return 'exists';
+    // Announced at commit like a history entry, so a following `pods serve` hears of the new Pod.
+    await sql`select pg_notify(${HISTORY_CHANNEL}, ${pod.name})`.execute(this.db);
+    return 'added';
   }
 
   async get(name: PodName): Promise<Pod | undefined> {

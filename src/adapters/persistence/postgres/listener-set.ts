@@ -19,5 +19,8 @@ export class ListenerSet {
   }
 }
 
-/** The channel `KyselyHistoryRepository.append` notifies, inside the appending transaction. */
+/**
+ * The feed's channel: notified inside the writing transaction by a history append, a Pod's
+ * creation and the end of a lease (`KyselyHistoryRepository`, `KyselyPodRepository`, `KyselyLeaseRepository`).
+ */
 export const HISTORY_CHANNEL = 'pods_history';
