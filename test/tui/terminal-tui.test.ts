@@ -159,6 +159,22 @@ describe('the TUI on a terminal', () => {
     expect(await tui.exited).toBe(0);
   });
 
+  it('takes a bracketed paste as one message even when the terminal splits it and its markers across reads', async () => {
+    const { app, history } = await store(new ScriptedModel(says('got it')));
+    const tui = startOnTerminal(app);
+    await tui.waitFor('main> ');
+    expect(tui.raw()).toContain('\u001b[?2004h');
+    for (const part of ['\u001b[20', '0~:quit\r:ne', 'w x\r\u001b[2', '01~']) tui.type(part);
+    await tui.waitFor('· pasted 2 lines as one message ":quit\\n:new x\\n"');
+    await tui.waitFor(/main \[paste: 2 lines\]> $/);
+    tui.type(' and more\r');
+    await tui.waitFor('#2 [assistant] got it');
+    expect((await history('main')).map((e) => (e.kind === 'user_input' ? e.text : e.kind))).toEqual([':quit\n:new x\n and more', 'assistant_message']);
+    tui.type(':quit\r');
+    expect(await tui.exited).toBe(0);
+    expect(tui.raw()).toMatch(/\u001b\[\?2004l/);
+  });
+
   it('quits on a second Ctrl+C, on Ctrl+D and on SIGTERM', async () => {
     const { app } = await store();
     for (const leave of [(t: ReturnType<typeof startOnTerminal>) => t.type('\u0003\u0003'), (t: ReturnType<typeof startOnTerminal>) => t.type('\u0004'), (t: ReturnType<typeof startOnTerminal>) => t.signal('SIGTERM')]) {

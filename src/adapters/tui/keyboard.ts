@@ -79,10 +79,6 @@ export class Keyboard {
   }
 
   private take(text: string): void {
-    if (this.borrower) {
-      this.borrower.write(text);
-      return;
-    }
     clearTimeout(this.carryTimer);
     let rest = this.carry + text;
     this.carry = '';
@@ -101,7 +97,8 @@ export class Keyboard {
       } else {
         const whole = this.pasted;
         this.pasted = undefined;
-        this.pasteHandler(whole);
+        // A picker takes keys, not text: a paste into it would be read as keys (a space picks).
+        if (!this.borrower) this.pasteHandler(whole);
       }
     }
     // A lone Esc (or `Esc [`) outside a paste is a key, not half a marker: it goes on shortly.
@@ -114,6 +111,10 @@ export class Keyboard {
       this.pasted += text;
       return;
     }
+    if (this.borrower) {
+      this.borrower.write(text);
+      return;
+    }
     this.readline.write(text);
     this.keysHandler(text);
   }
@@ -123,7 +124,7 @@ export class Keyboard {
     if (this.pasted !== undefined || this.carry === '') return;
     const carried = this.carry;
     this.carry = '';
-    (this.borrower ?? this.readline).write(carried);
+    this.give(carried);
   }
 }
 
