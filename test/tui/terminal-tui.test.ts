@@ -98,24 +98,86 @@ describe('the TUI on a terminal', () => {
     expect(await tui.exited).toBe(0);
   });
 
-  it('asks before quitting on Ctrl+C when no turn runs; no stays, a second Ctrl+C quits', async () => {
-    const { app } = await store(new ScriptedModel(says('ok')));
+  it('clears a half-typed line on Ctrl+C; at an empty prompt says how to quit, and a second Ctrl+C quits', async () => {
+    const { app, history } = await store(new ScriptedModel(says('ok')));
     const tui = startOnTerminal(app);
     await tui.waitFor('main> ');
     tui.type('half typed\u0003');
-    await tui.waitFor('quit? (y/N) ');
-    expect(tui.screen().endsWith('quit? (y/N) ')).toBe(true);
-    tui.type('n\r');
-    await tui.waitFor(/quit\? \(y\/N\) n\nmain> $/);
+    await tui.waitFor(/main> half typed(main> )+$/);
+    expect(tui.screen()).not.toContain('to quit');
     tui.type('\u0003');
-    await tui.waitFor(/quit\? \(y\/N\) $/);
+    await tui.waitFor(/· to quit, press Ctrl\+C again or Ctrl\+D \(or type `:quit`\)\n(main> )+$/);
+    // Anything typed in between starts over: the next Ctrl+C clears, then only hints again.
+    tui.type('x\u0003');
     tui.type('\u0003');
+    await tui.waitFor(/(· to quit[^\n]*\n[^]*){2}main> $/);
+    tui.type(':pods\r');
+    await tui.waitFor(/main +self +idle/);
+    expect(await history('main')).toEqual([]);
+    tui.type('\u0003');
+    await tui.waitFor(/(· to quit[^\n]*\n[^]*){3}main> $/);
+    tui.type('\u0003');
+    expect(await tui.exited).toBe(0);
+    expect(await history('main')).toEqual([]);
+  });
+
+  it('holds a message typed during a turn; Ctrl+C cancels the turn and drops it, unsent', async () => {
+    const { app, history } = await store(new ScriptedModel(untilCancelled, says('done')));
+    const tui = startOnTerminal(app);
+    await tui.waitFor('main> ');
+    tui.type('think hard\r');
+    await tui.waitFor(/main [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds> /);
+    tui.type('typed meanwhile\r');
+    await tui.waitFor('· held until the turn ends (Ctrl+C drops it with the turn): typed meanwhile');
+    tui.type('\u0003');
+    await tui.waitFor('· cancelling the turn: it stops after its current step; not sent: 1 line typed during it (Up recalls them)');
+    await tui.waitFor(/· turn cancelled after 1 step in \d+ ms/);
+    tui.type('\u001b[A');
+    await tui.waitFor(/main> typed meanwhile$/);
+    tui.type('\r');
+    await tui.waitFor('#4 [assistant] done');
+    expect((await history('main')).map((e) => (e.kind === 'user_input' ? e.text : e.kind))).toEqual(['think hard', 'notice', 'typed meanwhile', 'assistant_message']);
+    tui.type(':quit\r');
     expect(await tui.exited).toBe(0);
   });
 
-  it('quits on y, on Ctrl+D and on SIGTERM', async () => {
+  it('sends a message held during a turn once the turn ends', async () => {
+    let release: () => void = () => undefined;
+    const slow = (): Promise<ModelReply> => new Promise((resolve) => (release = () => resolve(says('first'))));
+    const { app, history } = await store(new ScriptedModel(slow, says('second')));
+    const tui = startOnTerminal(app);
+    await tui.waitFor('main> ');
+    tui.type('one\r');
+    await tui.waitFor(/main [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds> /);
+    tui.type('two\r');
+    await tui.waitFor('· held until the turn ends');
+    expect((await history('main')).map((e) => e.kind)).toEqual(['user_input']);
+    release();
+    await tui.waitFor('[assistant] second');
+    expect((await history('main')).map((e) => (e.kind === 'user_input' ? e.text : e.kind))).toEqual(['one', 'assistant_message', 'two', 'assistant_message']);
+    tui.type(':quit\r');
+    expect(await tui.exited).toBe(0);
+  });
+
+  it('takes a bracketed paste as one message even when the terminal splits it and its markers across reads', async () => {
+    const { app, history } = await store(new ScriptedModel(says('got it')));
+    const tui = startOnTerminal(app);
+    await tui.waitFor('main> ');
+    expect(tui.raw()).toContain('\u001b[?2004h');
+    for (const part of ['\u001b[20', '0~:quit\r:ne', 'w x\r\u001b[2', '01~']) tui.type(part);
+    await tui.waitFor('· pasted 2 lines as one message ":quit\\n:new x\\n"');
+    await tui.waitFor(/main \[paste: 2 lines\]> $/);
+    tui.type(' and more\r');
+    await tui.waitFor('#2 [assistant] got it');
+    expect((await history('main')).map((e) => (e.kind === 'user_input' ? e.text : e.kind))).toEqual([':quit\n:new x\n and more', 'assistant_message']);
+    tui.type(':quit\r');
+    expect(await tui.exited).toBe(0);
+    expect(tui.raw()).toMatch(/\u001b\[\?2004l/);
+  });
+
+  it('quits on a second Ctrl+C, on Ctrl+D and on SIGTERM', async () => {
     const { app } = await store();
-    for (const leave of [(t: ReturnType<typeof startOnTerminal>) => t.type('\u0003y\r'), (t: ReturnType<typeof startOnTerminal>) => t.type('\u0004'), (t: ReturnType<typeof startOnTerminal>) => t.signal('SIGTERM')]) {
+    for (const leave of [(t: ReturnType<typeof startOnTerminal>) => t.type('\u0003\u0003'), (t: ReturnType<typeof startOnTerminal>) => t.type('\u0004'), (t: ReturnType<typeof startOnTerminal>) => t.signal('SIGTERM')]) {
       const tui = startOnTerminal(app);
       await tui.waitFor('main> ');
       leave(tui);

@@ -67,9 +67,8 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     await tui.waitFor('#4 [assistant] You said: still here');
 
     await tui.press('C-c');
-    await tui.waitFor(/quit\? \(y\/N\) $/m);
-    await tui.type('y');
-    await tui.press('Enter');
+    await tui.waitFor(/· to quit, press Ctrl\+C again or Ctrl\+D \(or type `:quit`\)\nb> $/m);
+    await tui.press('C-c');
     await tui.waitFor(/· quitting: releasing `main`, `b`\n\[exit 0\]/);
 
     const history = await cli.pods(home, 'history', 'b', '--json');
@@ -80,6 +79,129 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
       expect.objectContaining({ seq: 3, kind: 'user_input', text: 'still here' }),
       expect.objectContaining({ seq: 4, kind: 'assistant_message' }),
     ]);
+  }, 120_000);
+
+  it('gives every key to the picker while it is open: arrows, letters, Esc and Enter never reach the prompt', async () => {
+    const home = await cli.home('tmux-picker');
+    const tui = await server.open('picker', podsCommand(home, 'tui'));
+    await tui.waitFor(/main> $/m, 30_000);
+    await tui.type('first line');
+    await tui.press('Enter');
+    await tui.waitFor(/· turn finished after 1 step in \d+ ms\nmain> $/m);
+    for (const line of [':new b', ':new c']) {
+      await tui.type(line);
+      await tui.press('Enter');
+      await tui.waitFor(`main> ${line}\ncreated pod`);
+    }
+    // Up, Up would recall `:new b` into the prompt; `xyz` would land there; Esc closes the picker.
+    await tui.type(':peer');
+    await tui.press('Enter');
+    await tui.waitFor('? Peer `main` with');
+    await tui.press('Up', 'Up');
+    await tui.type('xyz');
+    await tui.press('Escape');
+    await tui.waitFor(/nothing picked; nothing changed\nmain> $/m);
+    await tui.type(':pods');
+    await tui.press('Enter');
+    await tui.waitFor(/main> :pods\nNAME +RELATION +STATUS +DRIVEN BY +RESTORABLE\nmain +self +idle +model +no \(this is the calling Pod\)\nmain> $/m);
+
+    // Down, Up, Down moves to `c`; the Enter that picks it submits no line.
+    await tui.type(':peer');
+    await tui.press('Enter');
+    await tui.waitFor(/\? Peer `main` with ›[^\n]*\n❯ +b\n +c\n/);
+    await tui.press('Down', 'Up', 'Down');
+    await tui.press('Enter');
+    const peered = await tui.waitFor(/peered `main` ↔ `c`\nmain> $/m);
+    expect(peered).not.toMatch(/xyz|#3 \[you\]|already exists/);
+
+    await tui.press('C-d');
+    await tui.waitFor('[exit 0]');
+    const history = await cli.pods(home, 'history', 'main', '--json');
+    expect(history.code).toBe(0);
+    expect(JSON.parse(history.stdout)).toEqual([
+      expect.objectContaining({ seq: 1, kind: 'user_input', text: 'first line' }),
+      expect.objectContaining({ seq: 2, kind: 'assistant_message', text: 'You said: first line' }),
+    ]);
+  }, 120_000);
+
+  it('closes the picker on Ctrl+C and nothing else: no quit, no hint, the next command runs', async () => {
+    const home = await cli.home('tmux-picker-ctrl-c');
+    const tui = await server.open('picker-c', podsCommand(home, 'tui'));
+    await tui.waitFor(/main> $/m, 30_000);
+    await tui.type(':new b');
+    await tui.press('Enter');
+    await tui.waitFor('created pod `b`');
+    for (let round = 1; round <= 2; round++) {
+      await tui.type(':peer');
+      await tui.press('Enter');
+      await tui.waitFor((shown) => shown.split('Peer `main` with ›').length - 1 === round && shown.includes('? Peer `main` with ›'));
+      await tui.press('C-c');
+      await tui.waitFor((shown) => shown.split('nothing picked; nothing changed\nmain> ').length - 1 === round);
+    }
+    await tui.type('still here');
+    await tui.press('Enter');
+    const shown = await tui.waitFor(/#2 \[assistant\] You said: still here\n· turn finished[^\n]*\nmain> $/m);
+    expect(shown).not.toMatch(/quit\?|to quit|quitting|\[exit/);
+    await tui.type(':pods');
+    await tui.press('Enter');
+    await tui.waitFor(/main> :pods\nNAME[^\n]*\nmain +self/);
+    await tui.press('C-d');
+    await tui.waitFor(/· quitting: releasing `main`\n\[exit 0\]/);
+  }, 120_000);
+
+  it('takes a bracketed paste as one message, never as commands, whatever its lines start with', async () => {
+    const home = await cli.home('tmux-paste');
+    const tui = await server.open('paste', podsCommand(home, 'tui'));
+    await tui.waitFor(/main> $/m, 30_000);
+    await tui.type('see: ');
+    await tui.paste('hello paste\n:quit\n:new x\n');
+    await tui.waitFor(/· pasted 3 lines as one message "see: hello paste\\n:quit\\n:new x\\n"; Enter sends it[^\n]*\nmain \[paste: 3 lines\]> $/m);
+    await tui.press('Enter');
+    await tui.waitFor(/#1 \[you\] see: hello paste\\n:quit\\n:new x\n#2 \[assistant\] You said: [^\n]*\n· turn finished[^\n]*\nmain> $/m);
+
+    // Ctrl+C discards a paste that waits for Enter.
+    await tui.paste('never\nsent');
+    await tui.waitFor('main [paste: 2 lines]> ');
+    await tui.press('C-c');
+    await tui.waitFor(/· paste discarded; nothing was sent\nmain> $/m);
+
+    await tui.type(':attach x');
+    await tui.press('Enter');
+    await tui.waitFor('! pod `x` does not exist');
+    await tui.press('C-u');
+    await tui.type('still running');
+    await tui.press('Enter');
+    await tui.waitFor('#4 [assistant] You said: still running');
+    await tui.press('C-d');
+    await tui.waitFor('[exit 0]');
+
+    const history = await cli.pods(home, 'history', 'main', '--json');
+    expect(JSON.parse(history.stdout)).toEqual([
+      expect.objectContaining({ seq: 1, kind: 'user_input', text: 'see: hello paste\n:quit\n:new x' }),
+      expect.objectContaining({ seq: 2, kind: 'assistant_message' }),
+      expect.objectContaining({ seq: 3, kind: 'user_input', text: 'still running' }),
+      expect.objectContaining({ seq: 4, kind: 'assistant_message' }),
+    ]);
+    const x = await cli.pods(home, 'history', 'x');
+    expect(x.code).not.toBe(0);
+  }, 120_000);
+
+  it('clears a half-typed line on Ctrl+C; at an empty prompt says how to quit, and a second Ctrl+C quits with 0', async () => {
+    const home = await cli.home('tmux-ctrl-c');
+    const tui = await server.open('ctrl-c', podsCommand(home, 'tui'));
+    await tui.waitFor(/main> $/m, 30_000);
+    await tui.type('half typed');
+    await tui.waitFor(/main> half typed$/m);
+    await tui.press('C-c');
+    await tui.waitFor((shown) => /main> $/m.test(shown) && !shown.includes('half typed'));
+    await tui.press('C-c');
+    await tui.waitFor(/· to quit, press Ctrl\+C again or Ctrl\+D \(or type `:quit`\)\nmain> $/m);
+    await tui.press('C-c');
+    const shown = await tui.waitFor(/· quitting: releasing `main`\n\[exit 0\]/);
+    expect(shown).not.toContain('half typed');
+    const history = await cli.pods(home, 'history', 'main', '--json');
+    expect(history.code).toBe(0);
+    expect(JSON.parse(history.stdout)).toEqual([]);
   }, 120_000);
 
   it('reaches the prompt on the managed store; the time is reported', async () => {

@@ -25,12 +25,17 @@ export function tmuxServer(label: string) {
         type: async (text: string) => void (await tmux('send-keys', '-t', name, '-l', text)),
         /** Presses named keys: `Enter`, `Tab`, `C-c`, `C-d`. */
         press: async (...keys: string[]) => void (await tmux('send-keys', '-t', name, ...keys)),
-        /** Resolves with the screen once it shows `text` (or matches it); rejects after `ms`. */
-        async waitFor(text: string | RegExp, ms = 15_000): Promise<string> {
+        /** Pastes `text` as a terminal does: bracketed, if the program asked for it; newlines arrive as CR. */
+        paste: async (text: string) => {
+          await tmux('set-buffer', '-b', `${name}-paste`, '--', text);
+          await tmux('paste-buffer', '-p', '-d', '-b', `${name}-paste`, '-t', name);
+        },
+        /** Resolves with the screen once it shows `text` (or matches it, or satisfies it); rejects after `ms`. */
+        async waitFor(text: string | RegExp | ((shown: string) => boolean), ms = 15_000): Promise<string> {
           const until = Date.now() + ms;
           for (;;) {
             const shown = await screen();
-            if (typeof text === 'string' ? shown.includes(text) : text.test(shown)) return shown;
+            if (typeof text === 'string' ? shown.includes(text) : text instanceof RegExp ? text.test(shown) : text(shown)) return shown;
             if (Date.now() > until) throw new Error(`no ${String(text)} on the screen within ${ms} ms:\n${shown}`);
             await new Promise((r) => setTimeout(r, 25));
           }

@@ -25,7 +25,8 @@ describe('TUI help, checked against the command table', () => {
     for (const command of COLON_COMMANDS) {
       expect(text.filter((line) => line.trimStart().startsWith(`${usageOf(command)} `) && line.endsWith(command.summary))).toHaveLength(1);
     }
-    expect(text.join('\n')).toMatch(/Ctrl\+C cancels the\s+running turn/);
+    expect(text.join('\n')).toMatch(/Ctrl\+C clears the\s+line, or else cancels the running turn[^]*a second Ctrl\+C or Ctrl\+D quits/);
+    expect(text.join('\n')).toMatch(/A paste is one message, never a command/);
   });
 
   it.each(COLON_COMMANDS.map((c) => [c.name, c] as const))('explains :%s with its usage and details', (name, command) => {

@@ -7,8 +7,12 @@ const PLAIN_INPUT = [
   'Anything else you type is a message to the attached Pod: it is committed to its history, shown',
   'when it is, and starts a turn. `::text` sends `:text`. With the built-in model, the message',
   '`/tool <Tool> <json>` makes the Pod call that tool in its turn.',
-  'Keys: Tab completes command names and Pods; Up/Down recall earlier lines; Ctrl+C cancels the',
-  'running turn, or else asks whether to quit; Ctrl+D quits.',
+  'A paste is one message, never a command, whatever its lines start with: Enter sends it (with',
+  'what you type after it), Ctrl+C discards it. A message typed while a turn runs is sent when',
+  'the turn ends.',
+  'Keys: Tab completes command names and Pods; Up/Down recall earlier lines; Ctrl+C clears the',
+  'line, or else cancels the running turn (dropping what was typed during it), or else says how',
+  'to quit: a second Ctrl+C or Ctrl+D quits. In a picker, Esc or Ctrl+C backs out.',
 ];
 
 /** `:help` and `:help <command>`, from the command table itself. */

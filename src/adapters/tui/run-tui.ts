@@ -7,6 +7,7 @@ import type { Completion } from './colon-command.js';
 import { COLON_COMMANDS } from './colon-commands.js';
 import { completeTuiLine, type CompleterResult } from './complete-tui-line.js';
 import { HistoryFollower } from './history-follower.js';
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, Keyboard } from './keyboard.js';
 import { promptsPicker } from './prompts-picker.js';
 import { TuiInput } from './tui-input.js';
 import { plainScreen, terminalScreen } from './tui-screen.js';
@@ -33,14 +34,13 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   const { app, io } = options;
   const terminal = io.stdin.isTTY === true && io.stdout.isTTY === true;
   const { runtime } = app;
-  // Readline keeps its history in this array, so an answer to "quit?" can be taken out of it.
-  const history: string[] = [];
+  // On a terminal every key passes through the keyboard, which lends it to one reader at a time.
+  const keyboard = terminal ? new Keyboard(io.stdin) : undefined;
   let candidates: (completion: Completion) => Promise<readonly string[]> = async () => [];
   const rl = createInterface({
-    input: io.stdin,
+    input: keyboard?.readline ?? io.stdin,
     ...(terminal ? { output: io.stdout } : {}),
     terminal,
-    history,
     historySize: 1000,
     removeHistoryDuplicates: true,
     prompt: promptFor(options.pod),
@@ -50,14 +50,14 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   });
   const screen = terminal ? terminalScreen(rl, io.stdout) : plainScreen(options.out);
   const follower = new HistoryFollower(app.readHistory, screen);
-  const input = new TuiInput(rl, history, screen, runtime, follower, terminal);
+  const input = new TuiInput(rl, screen, runtime, follower, terminal, keyboard);
   const session = new TuiSession({
     app, screen, follower, commands: COLON_COMMANDS, interactive: terminal, cwd: options.cwd,
-    pick: promptsPicker(rl, io.stdin, io.stdout),
+    pick: keyboard ? promptsPicker(keyboard, io.stdout) : async () => undefined,
     quit: () => input.stop(),
   });
   candidates = (completion) => session.candidates(completion);
-  const offProgress = showTurnProgress(runtime, follower, screen, () => session.attached, terminal, () => input.confirming);
+  const offProgress = showTurnProgress(runtime, follower, screen, () => session.attached, terminal, () => input.promptNote);
   let storeLost = false;
   const offLost = runtime.on((event) => {
     if (event.type !== 'store_lost') return;
@@ -78,11 +78,17 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
       rl.close();
       return EXIT.refused;
     }
-    if (terminal) screen.line('· `:help` lists the commands; Tab completes; Ctrl+C cancels a turn; Ctrl+D quits');
+    if (terminal) {
+      // A paste then arrives marked, so it is taken as one message rather than typed lines.
+      io.stdout.write(BRACKETED_PASTE_ON);
+      screen.line('· `:help` lists the commands; Tab completes; Ctrl+C clears the line or cancels a turn; Ctrl+D quits');
+    }
     await input.run(session);
     if (storeLost) return EXIT.refused;
     return session.failed && !terminal ? EXIT.refused : EXIT.ok;
   } finally {
+    if (terminal) io.stdout.write(BRACKETED_PASTE_OFF);
+    keyboard?.close();
     offLost();
     for (const off of offSignals) off();
     offFeed();

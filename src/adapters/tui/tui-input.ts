@@ -1,19 +1,28 @@
 import { describePodNotFound } from '../../application/errors.js';
 import type { Interface } from 'node:readline';
 import type { HostRuntime } from '../../application/host/host-runtime.js';
+import { displayValue } from '../../domain/display.js';
 import { MessageBody } from '../../domain/message-body.js';
+import type { PodName } from '../../domain/pod-name.js';
 import { errorMessage } from '../error-message.js';
 import type { HistoryFollower } from './history-follower.js';
+import type { Keyboard } from './keyboard.js';
 import { isMessageLine, parseTuiLine } from './parse-tui-line.js';
 import type { TuiScreen } from './tui-screen.js';
 import type { TuiSession } from './tui-session.js';
 import { promptFor } from './turn-progress.js';
 
-const QUIT_PROMPT = 'quit? (y/N) ';
+const QUIT_HINT = '· to quit, press Ctrl+C again or Ctrl+D (or type `:quit`)';
+
+type Held = { readonly pod: PodName; readonly text: string };
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * The input side of the TUI: lines run one after another, in the order they came, and a
  * line never fails the loop. Lines that arrive before the session is ready wait for it.
+ * On a terminal, a bracketed paste is one message, never a command; a message typed while
+ * the attached Pod's turn runs here is held until that turn ends.
  */
 export class TuiInput {
   private queue: Promise<void>;
@@ -22,25 +31,34 @@ export class TuiInput {
   private session: TuiSession | undefined;
   private stopping = false;
   private interrupted = false;
-  private asking = false;
+  /** The last Ctrl+C, at an empty prompt with no turn, said how to quit; another one quits. */
+  private quitArmed = false;
+  /** A paste waiting for Enter, with what was typed before it. */
+  private pending: string | undefined;
+  private readonly held: Held[] = [];
 
   constructor(
     private readonly rl: Interface,
-    private readonly history: string[],
     private readonly screen: TuiScreen,
     private readonly runtime: HostRuntime,
     private readonly follower: HistoryFollower,
     private readonly terminal: boolean,
+    keyboard?: Keyboard,
   ) {
     this.queue = new Promise((resolve) => (this.begin = resolve));
     this.closed = new Promise((resolve) => rl.once('close', resolve));
     // Registered at once: a pipe starts flowing as soon as readline reads it.
     rl.on('line', (line) => this.onLine(line));
+    keyboard?.onPaste((text) => this.onPaste(text));
+    keyboard?.onKeys((keys) => {
+      if (/[^\u0003]/.test(keys)) this.quitArmed = false;
+    });
   }
 
-  /** Whether the prompt is asking to confirm quitting. */
-  get confirming(): boolean {
-    return this.asking;
+  /** Added to the prompt before `> `: a paste waiting for Enter. */
+  get promptNote(): string {
+    if (this.pending === undefined) return '';
+    return ` [paste: ${plural(this.pending.replace(/\n+$/, '').split('\n').length, 'line')}]`;
   }
 
   /** Handles lines until `:quit`, Ctrl+D, end of input or a signal; a pipe's work settles first. */
@@ -69,35 +87,87 @@ export class TuiInput {
     this.rl.close();
   }
 
-  /** Ctrl+C: cancels the attached Pod's turn if one runs, else asks to quit; again while asking quits. */
+  /**
+   * Ctrl+C, as in a shell: discards a waiting paste or the half-typed line; else cancels the
+   * attached Pod's turn (and drops the lines held for after it); else says how to quit, and
+   * quits when pressed again. From a pipe (SIGINT) it cancels every turn and leaves.
+   */
   interrupt(session: TuiSession): void {
-    if (!this.terminal || this.asking) {
+    if (!this.terminal) {
       this.interrupted = true;
       for (const pod of this.runtime.running()) this.runtime.cancel(pod);
       return this.stop();
     }
+    const armed = this.quitArmed;
+    this.quitArmed = false;
+    if (this.pending !== undefined) {
+      this.pending = undefined;
+      this.clearLine();
+      this.screen.line('· paste discarded; nothing was sent');
+      return this.refreshPrompt();
+    }
+    if (this.rl.line !== '') return this.clearLine();
     if (session.isAttached && this.runtime.cancel(session.attached)) {
-      this.screen.line('· cancelling the turn: it stops after its current step');
+      const dropped = this.held.splice(0).length;
+      this.screen.line(`· cancelling the turn: it stops after its current step${dropped > 0 ? `; not sent: ${plural(dropped, 'line')} typed during it (Up recalls them)` : ''}`);
       return;
     }
-    this.asking = true;
+    if (armed) return this.stop();
+    this.quitArmed = true;
+    this.screen.line(QUIT_HINT);
+  }
+
+  private clearLine(): void {
     this.rl.write(null, { ctrl: true, name: 'e' });
     this.rl.write(null, { ctrl: true, name: 'u' });
-    this.screen.setPrompt(QUIT_PROMPT);
+  }
+
+  private refreshPrompt(): void {
+    const session = this.session;
+    if (this.stopping || !session?.isAttached || this.runtime.busy(session.attached)) return; // a running turn's spinner redraws it
+    this.screen.setPrompt(promptFor(session.attached, this.promptNote));
+  }
+
+  private onPaste(text: string): void {
+    if (this.stopping) return;
+    this.quitArmed = false;
+    // What was typed before the cursor goes first: the paste lands where the cursor was.
+    const before = this.rl.line.slice(0, this.rl.cursor);
+    if (before !== '') this.rl.write(null, { ctrl: true, name: 'u' });
+    this.pending = `${this.pending ?? ''}${before}${text.replace(/\r\n?/g, '\n')}`;
+    const lines = this.pending.replace(/\n+$/, '').split('\n').length;
+    this.screen.line(`· pasted ${plural(lines, 'line')} as one message ${displayValue(this.pending)}; Enter sends it (with what you type after it), Ctrl+C discards it`);
+    this.refreshPrompt();
   }
 
   private onLine(line: string): void {
-    if (this.asking) return this.answerQuit(line);
+    this.quitArmed = false;
+    if (this.pending !== undefined) {
+      const text = `${this.pending}${line}`.replace(/\n+$/, '');
+      this.pending = undefined;
+      this.screen.eraseEntered(line);
+      this.refreshPrompt();
+      this.queue = this.queue.then(() => this.handlePaste(text));
+      return;
+    }
     // The typed message leaves the screen now and comes back once history holds it.
     if (this.terminal && isMessageLine(line)) this.screen.eraseEntered(line);
     this.queue = this.queue.then(() => this.handle(line));
   }
 
-  private answerQuit(line: string): void {
-    this.asking = false;
-    if (this.history[0] === line) this.history.shift();
-    if (/^\s*y(es)?\s*$/i.test(line)) return this.stop();
-    if (this.session?.isAttached) this.screen.setPrompt(promptFor(this.session.attached));
+  /** A paste is a message whatever its lines start with; if it cannot be sent it waits again. */
+  private async handlePaste(text: string): Promise<void> {
+    const session = this.session;
+    if (this.stopping || !session) return;
+    try {
+      await this.send(session, text);
+    } catch (error) {
+      this.pending ??= text;
+      session.refuse(`not sent: ${errorMessage(error)}; the paste is kept: Enter sends it again, Ctrl+C discards it`);
+    }
+    if (this.stopping) return;
+    this.refreshPrompt();
+    this.rl.prompt(true);
   }
 
   private async handle(line: string): Promise<void> {
@@ -134,11 +204,37 @@ export class TuiInput {
     if (parsed.type === 'diagnostic' || failed) this.rl.write(line);
   }
 
+  /** On a terminal, while the Pod's turn runs here, the message waits for the turn's end. */
   private async send(session: TuiSession, text: string): Promise<void> {
     const body = MessageBody.parse(text);
     if (!body.ok) return session.refuse(`not sent: the message ${MessageBody.describe(body.error)}`);
     const pod = session.attached;
-    const sent = await session.app.submitOperatorInput.execute({ pod, text: body.value });
+    if (this.terminal && this.runtime.busy(pod)) {
+      this.held.push({ pod, text });
+      if (this.held.length === 1) void this.runtime.idle(pod).then(() => this.sendHeld(session));
+      this.screen.line(`· held until the turn ends (Ctrl+C drops it with the turn): ${displayValue(text)}`);
+      return;
+    }
+    await this.commit(session, pod, body.value);
+  }
+
+  private sendHeld(session: TuiSession): void {
+    const held = this.held.splice(0);
+    if (held.length === 0) return;
+    this.queue = this.queue.then(async () => {
+      for (const { pod, text } of held) {
+        if (this.stopping) return;
+        try {
+          await this.commit(session, pod, MessageBody.unsafe(text));
+        } catch (error) {
+          session.refuse(`not sent: ${errorMessage(error)}: ${displayValue(text)}`);
+        }
+      }
+    });
+  }
+
+  private async commit(session: TuiSession, pod: PodName, text: MessageBody): Promise<void> {
+    const sent = await session.app.submitOperatorInput.execute({ pod, text });
     if (!sent.ok) return session.refuse(describePodNotFound(sent.error));
     void this.follower.sync();
     if (sent.value.deliveredTo === 'stopped') {

@@ -8,7 +8,8 @@ const TICK_MS = 100;
 
 const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
-export const promptFor = (pod: PodName): string => `${pod}> `;
+/** The prompt: the attached Pod, then `note` (a paste waiting for Enter). */
+export const promptFor = (pod: PodName, note = ''): string => `${pod}${note}> `;
 
 /**
  * Shows the attached Pod's turns: on a terminal a spinner and the elapsed time in the
@@ -21,25 +22,24 @@ export function showTurnProgress(
   screen: TuiScreen,
   attached: () => PodName,
   terminal: boolean,
-  /** While the prompt asks something else (quit?), it is left alone. */
-  promptBusy: () => boolean,
+  /** Shown in the prompt next to the Pod's name (a paste waiting for Enter). */
+  note: () => string,
 ): () => void {
   const startedAt = new Map<PodName, number>();
   let ticker: NodeJS.Timeout | undefined;
   let frame = 0;
 
   const tick = (): void => {
-    if (promptBusy()) return;
     const pod = attached();
     const since = startedAt.get(pod);
     if (since === undefined || !runtime.busy(pod)) {
       clearInterval(ticker);
       ticker = undefined;
-      screen.setPrompt(promptFor(pod));
+      screen.setPrompt(promptFor(pod, note()));
       return;
     }
     frame = (frame + 1) % FRAMES.length;
-    screen.setPrompt(`${pod} ${FRAMES[frame]} ${((Date.now() - since) / 1000).toFixed(1)}s> `);
+    screen.setPrompt(`${pod}${note()} ${FRAMES[frame]} ${((Date.now() - since) / 1000).toFixed(1)}s> `);
   };
 
   const off = runtime.on((event: HostEvent) => {

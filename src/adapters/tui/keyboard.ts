@@ -1,0 +1,140 @@
+import { PassThrough, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+
+export type Stdin = Readable & { readonly isTTY?: boolean; readonly isRaw?: boolean; setRawMode?: (mode: boolean) => unknown };
+
+/** A stream that passes for a terminal, fed by the keyboard. */
+export type KeyStream = PassThrough & { readonly isTTY: true; readonly isRaw: boolean; setRawMode: (mode: boolean) => KeyStream };
+
+const PASTE_START = '\u001b[200~';
+const PASTE_END = '\u001b[201~';
+export const BRACKETED_PASTE_ON = '\u001b[?2004h';
+export const BRACKETED_PASTE_OFF = '\u001b[?2004l';
+/** How long a chunk ending in what may be the start of a paste marker waits for the rest. */
+const MARKER_WAIT_MS = 50;
+
+/** The longest end of `text` that begins `marker` (a marker split across two reads). */
+function partialMarker(text: string, marker: string): number {
+  for (let n = Math.min(marker.length - 1, text.length); n > 0; n--) if (text.endsWith(marker.slice(0, n))) return n;
+  return 0;
+}
+
+/**
+ * The terminal's keys, given to exactly one reader at a time: readline, or a picker that
+ * borrows them. A bracketed paste never reaches readline as keys: it is gathered and
+ * handed over whole, so none of its lines is submitted on its own.
+ */
+export class Keyboard {
+  /** What readline reads; raw mode is set on the terminal itself. */
+  readonly readline: KeyStream;
+  private borrower: PassThrough | undefined;
+  private readonly decoder = new StringDecoder('utf8');
+  private carry = '';
+  private carryTimer: NodeJS.Timeout | undefined;
+  private pasted: string | undefined;
+  private pasteHandler: (text: string) => void = () => undefined;
+  private keysHandler: (keys: string) => void = () => undefined;
+  private readonly onData = (chunk: Buffer | string): void => this.take(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+  private readonly onEnd = (): void => void this.readline.end();
+
+  constructor(private readonly stdin: Stdin) {
+    this.readline = terminalLike(new PassThrough(), (mode) => stdin.setRawMode?.(mode), () => stdin.isRaw === true);
+    stdin.on('data', this.onData);
+    stdin.on('end', this.onEnd);
+  }
+
+  /** `handler` gets each bracketed paste, whole, instead of readline. */
+  onPaste(handler: (text: string) => void): void {
+    this.pasteHandler = handler;
+  }
+
+  /** `handler` sees every key that goes to readline (after readline has it). */
+  onKeys(handler: (keys: string) => void): void {
+    this.keysHandler = handler;
+  }
+
+  /**
+   * Lends the keys to `use` until it settles; readline gets nothing meanwhile. The stream
+   * `use` reads claims to be a terminal, but the terminal stays in raw mode throughout, so
+   * Ctrl+C reaches the borrower as a key, never as a signal.
+   */
+  async borrow<T>(use: (keys: KeyStream) => Promise<T>): Promise<T> {
+    const keys = terminalLike(new PassThrough(), () => undefined, () => true);
+    this.flushCarry();
+    this.borrower = keys;
+    try {
+      return await use(keys);
+    } finally {
+      this.borrower = undefined;
+      keys.end();
+    }
+  }
+
+  /** Stops reading the terminal, so the process can exit. */
+  close(): void {
+    clearTimeout(this.carryTimer);
+    this.stdin.off('data', this.onData);
+    this.stdin.off('end', this.onEnd);
+    this.stdin.pause();
+  }
+
+  private take(text: string): void {
+    clearTimeout(this.carryTimer);
+    let rest = this.carry + text;
+    this.carry = '';
+    while (rest !== '') {
+      const marker = this.pasted === undefined ? PASTE_START : PASTE_END;
+      const at = rest.indexOf(marker);
+      const upTo = at >= 0 ? at : rest.length - partialMarker(rest, marker);
+      this.give(rest.slice(0, upTo));
+      if (at < 0) {
+        this.carry = rest.slice(upTo);
+        break;
+      }
+      rest = rest.slice(at + marker.length);
+      if (this.pasted === undefined) {
+        this.pasted = '';
+      } else {
+        const whole = this.pasted;
+        this.pasted = undefined;
+        // A picker takes keys, not text: a paste into it would be read as keys (a space picks).
+        if (!this.borrower) this.pasteHandler(whole);
+      }
+    }
+    // A lone Esc (or `Esc [`) outside a paste is a key, not half a marker: it goes on shortly.
+    if (this.carry !== '' && this.pasted === undefined) this.carryTimer = setTimeout(() => this.flushCarry(), MARKER_WAIT_MS);
+  }
+
+  private give(text: string): void {
+    if (text === '') return;
+    if (this.pasted !== undefined) {
+      this.pasted += text;
+      return;
+    }
+    if (this.borrower) {
+      this.borrower.write(text);
+      return;
+    }
+    this.readline.write(text);
+    this.keysHandler(text);
+  }
+
+  private flushCarry(): void {
+    clearTimeout(this.carryTimer);
+    if (this.pasted !== undefined || this.carry === '') return;
+    const carried = this.carry;
+    this.carry = '';
+    this.give(carried);
+  }
+}
+
+function terminalLike(stream: PassThrough, setRaw: (mode: boolean) => unknown, isRaw: () => boolean): KeyStream {
+  const keys = stream as KeyStream;
+  Object.defineProperty(keys, 'isTTY', { value: true });
+  Object.defineProperty(keys, 'isRaw', { get: isRaw });
+  keys.setRawMode = (mode: boolean) => {
+    setRaw(mode);
+    return keys;
+  };
+  return keys;
+}
