@@ -2,6 +2,7 @@ import prompts from 'prompts';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelReply, ModelRequest } from '../../src/application/ports/model.js';
 import { ScriptedModel, says } from '../support/scripted-model.js';
+import { body, name } from '../support/world.js';
 import { startOnTerminal, tuiStore } from './tui-harness.js';
 
 let close: (() => Promise<void>) | undefined;
@@ -80,6 +81,35 @@ describe('the TUI on a terminal', () => {
     await tui.waitFor('! unknown command `:frob`');
     await tui.waitFor(/! unknown command[^\n]*\n(main> )+:frob$/);
     tui.type('\u0015:quit\r');
+    expect(await tui.exited).toBe(0);
+  });
+
+  it('shows in the prompt what the turn does: the tail of the streamed text before it is committed, the tool it runs', async () => {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let holdTool: () => void = () => undefined;
+    const toolHeld = new Promise<void>((resolve) => (holdTool = resolve));
+    const { app, history } = await store(new ScriptedModel(async (request) => {
+      request.onStream?.({ type: 'text', delta: 'Once upon\na ' });
+      request.onStream?.({ type: 'text', delta: 'time, in a store far away, there was a Pod' });
+      await released;
+      return { ok: true, text: 'Once upon a time', toolCalls: [{ callId: 'c1', tool: 'ListPods', input: { wait_ms: 20_000 } }] };
+    }, async () => {
+      holdTool();
+      return says('the end');
+    }));
+    const tui = startOnTerminal(app);
+    await tui.waitFor('main> ');
+    tui.type('tell me a story\r');
+    await tui.waitFor(/main [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds “…store far away, there was a Pod”> /);
+    expect((await history('main')).map((e) => e.kind)).toEqual(['user_input']);
+    release();
+    await tui.waitFor(/main [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds running ListPods> /);
+    // The model's ListPods waits for input: input committed now ends the wait, and the turn goes on.
+    await app.submitOperatorInput.execute({ pod: name('main'), text: body('wake up') });
+    await toolHeld;
+    await tui.waitFor(/· turn finished after 2 steps in [\d.]+ m?s/);
+    tui.type(':quit\r');
     expect(await tui.exited).toBe(0);
   });
 

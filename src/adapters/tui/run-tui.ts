@@ -57,7 +57,7 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     quit: () => input.stop(),
   });
   candidates = (completion) => session.candidates(completion);
-  const offProgress = showTurnProgress(runtime, follower, screen, () => session.attached, terminal, () => input.promptNote);
+  const offProgress = showTurnProgress(runtime, app.turns, follower, screen, () => session.attached, terminal, () => input.promptNote);
   let storeLost = false;
   const offLost = runtime.on((event) => {
     if (event.type !== 'store_lost') return;

@@ -1,4 +1,5 @@
 import type { HostEvent, HostRuntime } from '../../application/host/host-runtime.js';
+import type { TurnFeed } from '../../application/ports/turn-observer.js';
 import type { PodName } from '../../domain/pod-name.js';
 import type { HistoryFollower } from './history-follower.js';
 import type { TuiScreen } from './tui-screen.js';
@@ -6,18 +7,29 @@ import type { TuiScreen } from './tui-screen.js';
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const TICK_MS = 100;
 
+/** How much of what the turn does fits beside the prompt at 80 columns. */
+const ACTIVITY_CHARS = 32;
+// A streamed delta is model text: nothing in it may move the cursor or reorder the line.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+const tail = (text: string): string => {
+  const flat = text.replace(UNSAFE, ' ');
+  return flat.length <= ACTIVITY_CHARS ? flat : `…${flat.slice(-(ACTIVITY_CHARS - 1))}`;
+};
+
 const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 /** The prompt: the attached Pod, then `note` (a paste waiting for Enter). */
 export const promptFor = (pod: PodName, note = ''): string => `${pod}${note}> `;
 
 /**
- * Shows the attached Pod's turns: on a terminal a spinner and the elapsed time in the
- * prompt while one runs; in every mode one line when it ends, queued behind the entries it
- * committed. Returns the function that stops listening.
+ * Shows the attached Pod's turns: on a terminal a spinner, the elapsed time and what the
+ * turn is doing in the prompt while one runs (the tail of the text the model is streaming,
+ * the tool it runs; from the turn observer, never committed); in every mode one line when it
+ * ends, queued behind the entries it committed. Returns the function that stops listening.
  */
 export function showTurnProgress(
   runtime: HostRuntime,
+  turns: TurnFeed,
   follower: HistoryFollower,
   screen: TuiScreen,
   attached: () => PodName,
@@ -28,6 +40,8 @@ export function showTurnProgress(
   const startedAt = new Map<PodName, number>();
   let ticker: NodeJS.Timeout | undefined;
   let frame = 0;
+  const activity = new Map<PodName, string>();
+  const streamed = new Map<PodName, string>();
 
   const tick = (): void => {
     const pod = attached();
@@ -39,8 +53,41 @@ export function showTurnProgress(
       return;
     }
     frame = (frame + 1) % FRAMES.length;
-    screen.setPrompt(`${pod}${note()} ${FRAMES[frame]} ${((Date.now() - since) / 1000).toFixed(1)}s> `);
+    const doing = activity.get(pod);
+    screen.setPrompt(`${pod}${note()} ${FRAMES[frame]} ${((Date.now() - since) / 1000).toFixed(1)}s${doing ? ` ${doing}` : ''}> `);
   };
+
+  const offTurns = turns.subscribe((event) => {
+    switch (event.type) {
+      case 'step_started':
+        // The spinner alone says the model is being asked.
+        streamed.delete(event.pod);
+        activity.delete(event.pod);
+        return;
+      case 'text': {
+        const text = `${streamed.get(event.pod) ?? ''}${event.delta}`.slice(-4 * ACTIVITY_CHARS);
+        streamed.set(event.pod, text);
+        activity.set(event.pod, `“${tail(text).trimStart()}”`);
+        return;
+      }
+      case 'step_committed':
+        activity.delete(event.pod);
+        return;
+      case 'tool_started':
+        activity.set(event.pod, `running ${tail(event.tool)}`);
+        return;
+      case 'tool_finished':
+        activity.set(event.pod, `${tail(event.tool)} ${event.outcome}`);
+        return;
+      case 'note':
+        if (event.pod === attached()) screen.line(`· ${event.text}`);
+        return;
+      case 'turn_ended':
+        activity.delete(event.pod);
+        streamed.delete(event.pod);
+        return;
+    }
+  });
 
   const off = runtime.on((event: HostEvent) => {
     switch (event.type) {
@@ -79,6 +126,7 @@ export function showTurnProgress(
   });
   return () => {
     off();
+    offTurns();
     clearInterval(ticker);
   };
 }
