@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../cli/built-cli.js';
+import { until } from '../support/until.js';
 
 let cli: Awaited<ReturnType<typeof buildCli>>;
 beforeAll(async () => {
@@ -9,14 +10,8 @@ afterAll(async () => {
   await cli?.dispose();
 }, 120_000);
 
-/** Polls until `check` holds, within a deadline (never a fixed sleep). */
-async function eventually(check: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits for `check` to hold, within a deadline (never a fixed sleep). */
+const eventually = (check: () => boolean, what: string, ms = 30_000): Promise<true> => until(async () => (check() ? true : undefined), ms, what);
 
 describe('pods watch: history as it commits, from other processes (built CLI, managed store)', () => {
   it('prints each entry committed by other processes as one JSON line, Pods created meanwhile included, and stops on SIGINT with exit 0', async () => {
