@@ -1,4 +1,5 @@
 import { beforeEach, expect, it } from 'vitest';
+import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
 import { calls, says, ScriptedModel } from '../support/scripted-model.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
@@ -51,6 +52,34 @@ describeOnEveryStore('RunTurn', (suite) => {
       'step_started', 'step_committed', 'tool_started', 'tool_finished:ListPods:ok',
       'step_started', 'text:two ', 'text:pods', 'step_committed', 'turn_ended',
     ]);
+  });
+
+  it('reads the history once per turn, then only what committed after the last entry it knows, whatever its length', async () => {
+    const reads: (number | undefined)[] = [];
+    const store = suite.store().uow();
+    const counting: UnitOfWork = {
+      run: (work) => store.run((repos) => work({
+        ...repos,
+        history: Object.assign(Object.create(repos.history) as typeof repos.history, {
+          read: (pod: Parameters<typeof repos.history.read>[0], range?: Parameters<typeof repos.history.read>[1]) => {
+            if (pod === name('me')) reads.push(range?.after);
+            return repos.history.read(pod, range);
+          },
+        }),
+      })),
+    };
+    w = makeWorld(counting, model, { stepLimit: 4 }); // same store and Pods
+    for (let i = 0; i < 30; i++) await w.append('me', { kind: 'assistant_message', text: `old ${i}` });
+    model.push(calls('ListPods', {}), calls('ListPods', {}, 'call_2'), says('done'));
+    await input('go');
+    reads.length = 0;
+    expect(await turn()).toMatchObject({ ok: true, value: { end: 'finished', steps: 3 } });
+    const turnReads = [...reads];
+    const entries = await w.history('me');
+    expect(model.requests.map((r) => r.history.length)).toEqual([31, 33, 35]);
+    expect(model.requests.at(-1)?.history).toEqual(entries.slice(0, 35));
+    // One whole read to find what to answer, then each step asks only for entries after the last it has.
+    expect(turnReads).toEqual([undefined, 31, 31, 33]);
   });
 
   it('does nothing when no input is unanswered', async () => {

@@ -68,7 +68,7 @@ export class RunTurn {
 
     let ended: { end: ObservedTurnEnd; steps: number };
     try {
-      ended = await this.steps(pod, signal);
+      ended = await this.steps(pod, start, signal);
     } catch (error) {
       // The store failed mid-turn (the host deals with it): a viewer still learns the turn is over.
       this.observer.report({ type: 'turn_ended', pod, end: 'errored', steps: 0 });
@@ -83,10 +83,14 @@ export class RunTurn {
     return ok({ end, steps, trigger, ...(reportedTo ? { reportedTo } : {}) });
   }
 
-  private async steps(pod: PodName, signal: AbortSignal | undefined): Promise<{ end: ObservedTurnEnd; steps: number }> {
+  private async steps(pod: PodName, start: readonly HistoryEntry[], signal: AbortSignal | undefined): Promise<{ end: ObservedTurnEnd; steps: number }> {
+    // Read once at the turn's start, then only what commits after: a Pod's appends commit in
+    // seq order (its counter row is locked until commit), so reading past the last seq misses nothing.
+    const known: HistoryEntry[] = [...start];
     const specs = this.tools.specs();
     for (let step = 1; step <= this.config.stepLimit; step++) {
-      const history = await this.uow.run((repos) => repos.history.read(pod));
+      known.push(...(await this.uow.run((repos) => repos.history.read(pod, { after: known.at(-1)?.seq ?? 0 }))));
+      const history = [...known];
       const seenThrough = history.at(-1)?.seq ?? 0;
       this.observer.report({ type: 'step_started', pod, step });
       const reply = await this.model.complete({
