@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Model, ModelReply, ModelRequest } from '../../application/ports/model.js';
+import { pause } from '../../application/wakeup.js';
 import { chatCompletionsRequest } from './chat-completions-request.js';
 import { excerpt } from './excerpt.js';
 import { DEFAULT_MODEL_RETRY, DEFAULT_MODEL_TIMEOUT_MS, MODEL_CONFIG, type ModelConfig, type ModelRetry } from './model-config.js';
@@ -85,7 +86,8 @@ export class OpenAiCompatibleModel implements Model {
         return fail(`HTTP ${status} from ${this.endpoint}, which asks to retry after ${Math.ceil(asked / 1_000)} s: ${excerpt(text)}`);
       }
       const wait = asked ?? Math.min(this.retry.capMs, this.retry.baseMs * 2 ** (attempt - 1));
-      if (!(await sleep(wait, request.signal))) return fail('model request cancelled');
+      await pause(wait, request.signal);
+      if (request.signal?.aborted) return fail('model request cancelled');
     }
     if (completion === undefined) {
       if (status < 200 || status > 299) {
@@ -143,21 +145,6 @@ export class OpenAiCompatibleModel implements Model {
     if (this.config.apiKey !== undefined) headers['authorization'] = `Bearer ${this.config.apiKey}`;
     return headers;
   }
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const done = (slept: boolean) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      resolve(slept);
-    };
-    const onAbort = () => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** fetch reports "fetch failed" and hides the reason (ECONNREFUSED, DNS, TLS) in `cause`. */

@@ -6,6 +6,7 @@ import { podNotFound, type PodNotFound } from '../errors.js';
 import { HOST_CONFIG, type HostConfig } from '../host/host-config.js';
 import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import { Wakeup } from '../wakeup.js';
 
 export type FollowHistoryCommand = {
   /** The Pods to follow; none: every Pod, also those created while following. */
@@ -37,11 +38,11 @@ export class FollowHistory {
     const { signal } = command;
     const named = command.pods;
     const pending = new Set<PodName>();
-    let kick: () => void = () => undefined;
+    const wakeup = new Wakeup();
     const offFeed = this.feed.subscribe((pod) => {
       if (named && !named.includes(pod)) return;
       pending.add(pod);
-      kick();
+      wakeup.wake();
     });
     try {
       // Where each history stands now: only what commits from here on is shown.
@@ -84,18 +85,8 @@ export class FollowHistory {
 
       while (!signal.aborted) {
         if (pending.size > 0 || named) await drain();
-        if (pending.size > 0 && !troubled) continue;
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            clearTimeout(timer);
-            signal.removeEventListener('abort', done);
-            kick = () => undefined;
-            resolve();
-          };
-          const timer = setTimeout(done, this.config.pollMs);
-          signal.addEventListener('abort', done, { once: true });
-          kick = done;
-        });
+        // At once when a notice came during the drain; a failed read is retried after pollMs.
+        await wakeup.until(this.config.pollMs, signal);
       }
       return ok(undefined);
     } finally {

@@ -5,6 +5,7 @@ import { podNotFound, type PodNotFound } from '../errors.js';
 import { HOST_CONFIG, type HostConfig } from '../host/host-config.js';
 import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import { Wakeup } from '../wakeup.js';
 import { isInbound } from './take-unseen-inbound.js';
 
 /** The longest wait: under the 60 s request timeout MCP clients default to, with room for the answer. */
@@ -53,12 +54,9 @@ export class WaitForInbound {
     const waitMs = Math.min(MAX_WAIT_MS, Math.max(0, Math.floor(command.waitMs)));
 
     // Subscribed before the first look, so a commit between the look and the wait still wakes it.
-    let wake: () => void = () => undefined;
-    let woken = false;
+    const wakeup = new Wakeup();
     const offFeed = this.feed.subscribe((committed) => {
-      if (committed !== pod) return;
-      woken = true;
-      wake();
+      if (committed === pod) wakeup.wake();
     });
     try {
       const seenThrough = await this.uow.run(async (repos) => {
@@ -77,23 +75,11 @@ export class WaitForInbound {
 
       const deadline = started + waitMs;
       for (;;) {
-        woken = false;
         if (await arrived()) return ok({ ended: 'arrived', waitedMs: waitedMs() });
         if (signal?.aborted) return ok({ ended: 'cancelled', waitedMs: waitedMs() });
         const left = deadline - performance.now();
         if (left <= 0) return ok({ ended: 'timed_out', waitedMs: waitedMs() });
-        if (woken) continue; // a commit landed while we looked
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            wake = () => undefined;
-            resolve();
-          };
-          const timer = setTimeout(done, Math.min(left, this.config.pollMs));
-          signal?.addEventListener('abort', done, { once: true });
-          wake = done;
-        });
+        await wakeup.until(Math.min(left, this.config.pollMs), signal); // at once if a commit landed while we looked
       }
     } finally {
       offFeed();
