@@ -10,3 +10,8 @@ const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t'
 export function printable(text: string): string {
   return text.replace(UNSAFE, (ch) => NAMED[ch] ?? `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`);
 }
+
+/** Text shown in passing (a prompt), not stored: each of the same characters becomes a space. */
+export function oneLine(text: string): string {
+  return text.replace(UNSAFE, ' ');
+}

@@ -1,6 +1,7 @@
 import type { HostEvent, HostRuntime } from '../../application/host/host-runtime.js';
 import type { TurnFeed } from '../../application/ports/turn-observer.js';
 import type { PodName } from '../../domain/pod-name.js';
+import { oneLine } from '../cli/printable.js';
 import type { HistoryFollower } from './history-follower.js';
 import type { TuiScreen } from './tui-screen.js';
 
@@ -10,9 +11,8 @@ const TICK_MS = 100;
 /** How much of what the turn does fits beside the prompt at 80 columns. */
 const ACTIVITY_CHARS = 32;
 // A streamed delta is model text: nothing in it may move the cursor or reorder the line.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
 const tail = (text: string): string => {
-  const flat = text.replace(UNSAFE, ' ');
+  const flat = oneLine(text);
   return flat.length <= ACTIVITY_CHARS ? flat : `…${flat.slice(-(ACTIVITY_CHARS - 1))}`;
 };
 
