@@ -69,14 +69,14 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
   const inFlight = new Set<Promise<unknown>>();
   const limits = options.limits ?? INBOUND_LIMITS;
   const resources = options.history && options.feed ? { history: options.history, feed: options.feed } : undefined;
-  const hinting = options.claudeChannel === true && options.feed !== undefined;
+  const hintFeed = options.claudeChannel ? options.feed : undefined;
   const server = new Server(
     { name: 'pods', version: options.version },
     {
       capabilities: {
         tools: {},
         ...(resources ? { resources: { subscribe: true } } : {}),
-        ...(hinting ? { experimental: { [CLAUDE_CHANNEL.capability]: {} } } : {}),
+        ...(hintFeed ? { experimental: { [CLAUDE_CHANNEL.capability]: {} } } : {}),
       },
       instructions: INSTRUCTIONS(pod),
     },
@@ -103,7 +103,7 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
     return call;
   });
   const stopUpdates = resources ? serveHistoryResources(server, pod, resources.history, resources.feed) : () => undefined;
-  const hints = hinting && options.feed ? coalescedCommits(options.feed, pod, HINT_COALESCE_MS, () => {
+  const hints = hintFeed ? coalescedCommits(hintFeed, pod, HINT_COALESCE_MS, () => {
     void server.notification({ method: CLAUDE_CHANNEL.method, params: { content: HINT(pod), meta: { pod } } }).catch(() => undefined);
   }) : undefined;
   if (hints) server.oninitialized = hints.start;
