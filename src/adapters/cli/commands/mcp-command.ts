@@ -1,9 +1,8 @@
-import { describePodNotFound } from '../../../application/errors.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
-import { printable } from '../printable.js';
+import { podToRun } from '../pod-to-run.js';
 import { STORE_LOST, untilStopped } from '../until-stopped.js';
 
 const VERSION = '0.1.0';
@@ -54,13 +53,9 @@ export const mcpCommand: CliCommand = {
     if (create && !rule.ok) return err(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
     return ok(async ({ app, out, io }) => {
       const name = pod.value;
-      if (create && rule.ok) {
-        // Held at creation, so a following `pods serve` cannot take it before this process attaches it.
-        const created = await app.createPod.execute({ name, scope: [rule.value], hold: 'mcp' });
-        if (created.ok) out.fail(`created pod \`${name}\` with scope ${printable(ScopeRule.describe(rule.value))}`);
-      } else if (!(await app.readHistory.execute({ pod: name, limit: 1 })).ok) {
-        return refuse(out, `${describePodNotFound(name)}; create it with \`pods create ${name}\` or pass --create`);
-      }
+      // stdout is the MCP channel: notes go to stderr.
+      const refused = await podToRun(app, out, { name, create: create && rule.ok ? rule.value : undefined, hold: 'mcp', announce: out.fail });
+      if (refused !== undefined) return refused;
       const { runtime } = app;
       const attached = await runtime.attach(name, { driver: 'mcp' });
       if (!attached.ok) {

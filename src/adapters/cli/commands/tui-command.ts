@@ -1,9 +1,8 @@
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
-import { describePodNotFound } from '../../../application/errors.js';
 import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
-import { refuse, type CliCommand } from '../cli-command.js';
-import { printable } from '../printable.js';
+import type { CliCommand } from '../cli-command.js';
+import { podToRun } from '../pod-to-run.js';
 
 const DEFAULT_POD = 'main';
 
@@ -42,13 +41,8 @@ export const tuiCommand: CliCommand = {
     if (!rule.ok) return err(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
     return ok(async ({ app, out, io }) => {
       const name = pod.value;
-      if (create) {
-        // Held at creation, so a following `pods serve` cannot take it before this TUI attaches it.
-        const created = await app.createPod.execute({ name, scope: [rule.value], hold: 'model' });
-        if (created.ok) out.line(`· created pod \`${name}\` with scope ${printable(ScopeRule.describe(rule.value))}`);
-      } else if (!(await app.readHistory.execute({ pod: name, limit: 1 })).ok) {
-        return refuse(out, `${describePodNotFound(name)}; create it with \`pods create ${name}\` or pass --create`);
-      }
+      const refused = await podToRun(app, out, { name, create: create ? rule.value : undefined, hold: 'model', announce: (line) => out.line(`· ${line}`) });
+      if (refused !== undefined) return refused;
       const { runTui } = await import('../../tui/run-tui.js');
       return runTui({ app, io, pod: name, cwd: args.cwd, out });
     });

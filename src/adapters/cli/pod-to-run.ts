@@ -1,0 +1,29 @@
+import { describePodNotFound } from '../../application/errors.js';
+import type { PodsApp } from '../../application/pods-app.js';
+import type { PodDriver } from '../../domain/pod-status.js';
+import type { PodName } from '../../domain/pod-name.js';
+import { ScopeRule } from '../../domain/scope-rule.js';
+import { refuse, type ExitCode } from './cli-command.js';
+import type { CliOutput } from './cli-output.js';
+import { printable } from './printable.js';
+
+/**
+ * The Pod a long-running command (`pods tui`, `pods mcp`) runs as. With `create` (its one
+ * scope rule): created if absent, and held by this process from the start for `hold`, so a
+ * following `pods serve` cannot take it first. Without: it must exist, so a typo creates
+ * nothing. Resolves undefined to go on, or with the exit code of the refusal.
+ */
+export async function podToRun(
+  app: PodsApp,
+  out: CliOutput,
+  options: { readonly name: PodName; readonly create: ScopeRule | undefined; readonly hold: PodDriver; readonly announce: (line: string) => void },
+): Promise<ExitCode | undefined> {
+  const { name, create, hold } = options;
+  if (create) {
+    const created = await app.createPod.execute({ name, scope: [create], hold });
+    if (created.ok) options.announce(`created pod \`${name}\` with scope ${printable(ScopeRule.describe(create))}`);
+    return undefined;
+  }
+  if ((await app.readHistory.execute({ pod: name, limit: 1 })).ok) return undefined;
+  return refuse(out, `${describePodNotFound(name)}; create it with \`pods create ${name}\` or pass --create`);
+}
