@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { ManagedPostgres } from '../src/adapters/persistence/managed-postgres/managed-postgres.js';
 import { openInversifyContainer, type OpenedInversifyContainer } from '../src/composition/container.js';
+import type { HostOptions } from '../src/composition/host-module.js';
 
 export type BenchStore = {
   readonly label: string;
@@ -49,7 +50,7 @@ export async function startManagedServer(): Promise<BenchServer & { readonly hom
  * TCP one), dropped afterwards; the store is pods' own pool (10 connections), the same
  * code path either way.
  */
-export async function serverBenchStore(url: string, label: string): Promise<BenchStore> {
+export async function serverBenchStore(url: string, label: string, host: HostOptions = {}): Promise<BenchStore> {
   const parsed = new URL(url);
   const socket = parsed.searchParams.get('host')?.startsWith('/') ?? false;
   if (!socket && !LOOPBACK.has(parsed.hostname)) throw new Error(`the benchmark only runs against a local server, not ${parsed.hostname}`);
@@ -66,7 +67,7 @@ export async function serverBenchStore(url: string, label: string): Promise<Benc
   await admin.query(`create schema ${schema}`);
   parsed.searchParams.set('options', `-c search_path=${schema}`);
   try {
-    const opened = await openInversifyContainer({ kind: 'postgres', url: parsed.toString() });
+    const opened = await openInversifyContainer({ kind: 'postgres', url: parsed.toString() }, host);
     return {
       label,
       opened,

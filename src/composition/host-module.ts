@@ -1,6 +1,7 @@
 import { ContainerModule } from 'inversify';
 import { DEFAULT_HOST_CONFIG, HOST_CONFIG, type HostConfig } from '../application/host/host-config.js';
 import { HostRuntime } from '../application/host/host-runtime.js';
+import { KnownHistory } from '../application/host/known-history.js';
 import { RunTurn } from '../application/host/run-turn.js';
 import { StoreFollower } from '../application/host/store-follower.js';
 import { MODEL } from '../application/ports/model.js';
@@ -24,6 +25,7 @@ export function hostModule(options: HostOptions = {}): ContainerModule {
     } else {
       bind(MODEL).to(BuiltinModel).inSingletonScope();
     }
+    bind(KnownHistory).toSelf().inSingletonScope();
     bind(RunTurn).toSelf().inSingletonScope();
     // Closing the container ends turns and gives leases back before the store goes away.
     bind(HostRuntime).toSelf().inSingletonScope().onDeactivation((runtime) => runtime.shutdown());

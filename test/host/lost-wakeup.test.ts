@@ -1,3 +1,4 @@
+import { KnownHistory } from '../../src/application/host/known-history.js';
 import { describe, expect, it } from 'vitest';
 import { InProcessPodHost } from '../../src/adapters/host/in-process-pod-host.js';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
@@ -29,7 +30,7 @@ describe('HostRuntime wake-ups', () => {
     } as unknown as RunTurn;
     const uow = new InMemoryUnitOfWork();
     const host = new InProcessPodHost();
-    const runtime = new HostRuntime(uow, new ManualClock(), host, host, feed, runTurn, { ...DEFAULT_HOST_CONFIG, pollMs: 60_000 });
+    const runtime = new HostRuntime(uow, new ManualClock(), host, host, feed, runTurn, { ...DEFAULT_HOST_CONFIG, pollMs: 60_000 }, new KnownHistory());
     runtime.start();
     try {
       expect(await runtime.attach(name('me'))).toMatchObject({ ok: true });

@@ -1,5 +1,6 @@
 import { beforeEach, expect, it } from 'vitest';
-import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
+import { KnownHistory } from '../../src/application/host/known-history.js';
+import type { Repositories, UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
 import { calls, says, ScriptedModel } from '../support/scripted-model.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
@@ -54,7 +55,7 @@ describeOnEveryStore('RunTurn', (suite) => {
     ]);
   });
 
-  it('reads the history once per turn, then only what committed after the last entry it knows, whatever its length', async () => {
+  it('reads the history once, then every turn and step only what committed after the last entry it knows, whatever its length', async () => {
     const reads: (number | undefined)[] = [];
     const store = suite.store().uow();
     const counting: UnitOfWork = {
@@ -78,8 +79,33 @@ describeOnEveryStore('RunTurn', (suite) => {
     const entries = await w.history('me');
     expect(model.requests.map((r) => r.history.length)).toEqual([31, 33, 35]);
     expect(model.requests.at(-1)?.history).toEqual(entries.slice(0, 35));
-    // One whole read to find what to answer, then each step asks only for entries after the last it has.
-    expect(turnReads).toEqual([undefined, 31, 31, 33]);
+    // One whole read (after 0) to find what to answer, then each step asks only for entries after the last it has.
+    expect(turnReads).toEqual([0, 31, 31, 33]);
+
+    // The next turn starts from what the last step read (#35; the reply #36 it committed
+    // itself comes back with the new input): no whole read again.
+    model.push(says('again'));
+    await input('once more');
+    reads.length = 0;
+    expect(await turn()).toMatchObject({ ok: true, value: { end: 'finished', steps: 1 } });
+    expect(reads).toEqual([35, 37]);
+    expect(model.requests.at(-1)?.history).toEqual((await w.history('me')).slice(0, 37));
+  });
+
+  it('reads the whole history again when the store does not continue what it knows (a gap in seqs)', async () => {
+    const known = new KnownHistory();
+    const at = (seq: number) => ({ seq, pod: name('me'), at: new Date(0), kind: 'assistant_message', text: `#${seq}` }) as HistoryEntry;
+    let store = [at(1)];
+    const repos = { history: { read: async (_pod: unknown, range?: { after?: number }) => store.filter((e) => e.seq > (range?.after ?? 0)) } } as unknown as Repositories;
+    expect((await known.read(repos, name('me'))).map((e) => e.seq)).toEqual([1]);
+    store = [at(1), at(2)];
+    expect((await known.read(repos, name('me'))).map((e) => e.seq)).toEqual([1, 2]);
+    // Not what it knew continued: a different history under the same name.
+    store = [at(1), at(2), at(4), at(5)];
+    expect((await known.read(repos, name('me'))).map((e) => e.seq)).toEqual([1, 2, 4, 5]);
+    known.forget(name('me'));
+    store = [at(7)];
+    expect((await known.read(repos, name('me'))).map((e) => e.seq)).toEqual([7]);
   });
 
   it('does nothing when no input is unanswered', async () => {

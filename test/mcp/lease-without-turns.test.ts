@@ -1,3 +1,4 @@
+import { KnownHistory } from '../../src/application/host/known-history.js';
 import { afterEach, expect, it } from 'vitest';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { HostRuntime } from '../../src/application/host/host-runtime.js';
@@ -51,7 +52,7 @@ describeOnEveryStore("HostRuntime.attach(pod, { driver: 'mcp' }): the lease of a
     // No other host can take it; shutdown gives it back.
     const other = new HostRuntime(w.uow, w.clock, new InProcessPodHost(), new InProcessPodHost(), { subscribe: () => () => undefined }, w.runTurn, {
       stepLimit: 16, pollMs: 20, leaseTtlMs: 300, storeOutageLimitMs: 1_000,
-    });
+    }, new KnownHistory());
     expect(await other.attach(name('me'))).toMatchObject({ ok: false, error: { heldBy: { hostId: w.host.hostId } } });
     await w.runtime.shutdown();
     expect(await w.uow.run((r) => r.leases.getMany([name('me')]))).toEqual([]);

@@ -24,6 +24,7 @@ import { PodName } from '../../src/domain/pod-name.js';
 import type { PodDriver, RuntimeStatus } from '../../src/domain/pod-status.js';
 import { ScopeRule } from '../../src/domain/scope-rule.js';
 import { HostRuntime } from '../../src/application/host/host-runtime.js';
+import { KnownHistory } from '../../src/application/host/known-history.js';
 import { RunTurn } from '../../src/application/host/run-turn.js';
 import { DEFAULT_HOST_CONFIG, type HostConfig } from '../../src/application/host/host-config.js';
 import type { Model } from '../../src/application/ports/model.js';
@@ -64,7 +65,8 @@ export function makeWorld(
   const waitForInbound = new WaitForInbound(uow, feed, hostConfig);
   const tools = new PodTools(uow, spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver, waitForInbound);
   const turns = new InProcessTurnFeed();
-  const runTurn = new RunTurn(uow, clock, model, tools, host, hostConfig, turns);
+  const known = new KnownHistory();
+  const runTurn = new RunTurn(uow, clock, model, tools, host, hostConfig, turns, known);
   const world = {
     uow, clock, ids, host, signals,
     createPod: new CreatePod(uow, clock, host),
@@ -83,7 +85,7 @@ export function makeWorld(
     model,
     runTurn,
     /** A run loop on this world's host; call `start()` to let it react to signals. */
-    runtime: new HostRuntime(uow, clock, host, host, feed, runTurn, hostConfig),
+    runtime: new HostRuntime(uow, clock, host, host, feed, runTurn, hostConfig, known),
 
     async create(raw: string, scope: readonly string[] = ['write:/work']) {
       const r = await world.createPod.execute({ name: name(raw), scope: scope.map(rule) });

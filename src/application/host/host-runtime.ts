@@ -9,6 +9,7 @@ import { HOST_SIGNALS, type HostSignal, type HostSignals } from '../ports/host-s
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { HOST_CONFIG, type HostConfig } from './host-config.js';
+import { KnownHistory } from './known-history.js';
 import { RunTurn, type TurnReport } from './run-turn.js';
 
 export type HostEvent =
@@ -63,6 +64,7 @@ export class HostRuntime {
     @inject(HISTORY_FEED) private readonly feed: HistoryFeed,
     @inject(RunTurn) private readonly runTurn: RunTurn,
     @inject(HOST_CONFIG) private readonly config: HostConfig,
+    @inject(KnownHistory) private readonly known: KnownHistory,
   ) {}
 
   /**
@@ -147,6 +149,7 @@ export class HostRuntime {
     if (this.outage?.retry) clearTimeout(this.outage.retry);
     const pods = [...this.pods.keys()];
     this.pods.clear();
+    this.known.forgetAll();
     try {
       await this.uow.run(async (repos) => {
         for (const pod of pods) await repos.leases.release(pod, this.host.hostId);
@@ -181,6 +184,7 @@ export class HostRuntime {
   private drop(pod: PodName): void {
     this.pods.get(pod)?.abort?.abort();
     this.pods.delete(pod);
+    this.known.forget(pod);
   }
 
   private schedule(pod: PodName): void {

@@ -12,6 +12,7 @@ import { TURN_OBSERVER, type ObservedTurnEnd, type TurnObserver } from '../ports
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { PodTools } from '../tools/pod-tools.js';
 import { HOST_CONFIG, type HostConfig } from './host-config.js';
+import { KnownHistory } from './known-history.js';
 
 export type TurnEnd = ObservedTurnEnd | 'nothing_to_do';
 export type TurnReport = {
@@ -39,6 +40,7 @@ export class RunTurn {
     @inject(POD_HOST) private readonly host: PodHost,
     @inject(HOST_CONFIG) private readonly config: HostConfig,
     @inject(TURN_OBSERVER) private readonly observer: TurnObserver,
+    @inject(KnownHistory) private readonly known: KnownHistory,
   ) {}
 
   async execute(command: {
@@ -50,7 +52,7 @@ export class RunTurn {
     const { pod, signal, onStart } = command;
     const start = await this.uow.run(async (repos) => {
       if (!(await repos.pods.get(pod))) return undefined;
-      return repos.history.read(pod);
+      return this.known.read(repos, pod);
     });
     if (!start) return err(podNotFound(pod));
     const trigger = unansweredInput(start);
@@ -68,7 +70,7 @@ export class RunTurn {
 
     let ended: { end: ObservedTurnEnd; steps: number };
     try {
-      ended = await this.steps(pod, start, signal);
+      ended = await this.steps(pod, signal);
     } catch (error) {
       // The store failed mid-turn (the host deals with it): a viewer still learns the turn is over.
       this.observer.report({ type: 'turn_ended', pod, end: 'errored', steps: 0 });
@@ -83,14 +85,11 @@ export class RunTurn {
     return ok({ end, steps, trigger, ...(reportedTo ? { reportedTo } : {}) });
   }
 
-  private async steps(pod: PodName, start: readonly HistoryEntry[], signal: AbortSignal | undefined): Promise<{ end: ObservedTurnEnd; steps: number }> {
-    // Read once at the turn's start, then only what commits after: a Pod's appends commit in
-    // seq order (its counter row is locked until commit), so reading past the last seq misses nothing.
-    const known: HistoryEntry[] = [...start];
+  private async steps(pod: PodName, signal: AbortSignal | undefined): Promise<{ end: ObservedTurnEnd; steps: number }> {
     const specs = this.tools.specs();
     for (let step = 1; step <= this.config.stepLimit; step++) {
-      known.push(...(await this.uow.run((repos) => repos.history.read(pod, { after: known.at(-1)?.seq ?? 0 }))));
-      const history = [...known];
+      // Only what committed since the last read comes from the store (KnownHistory).
+      const history = [...(await this.uow.run((repos) => this.known.read(repos, pod)))];
       const seenThrough = history.at(-1)?.seq ?? 0;
       this.observer.report({ type: 'step_started', pod, step });
       const reply = await this.model.complete({

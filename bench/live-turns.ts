@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { startManagedServer } from './bench-stores.js';
+import { defer, runCleanups, within } from './deadline.js';
+import { requestBuildCost, type RequestCost } from './turn-request-cost.js';
+
+const SIZES = [1_000, 10_000, 20_000] as const;
+const RUNS = 20;
+const SECTION_MS = 240_000;
+
+export type LiveTurnsReport = { readonly requestCost: readonly RequestCost[] };
+
+const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** Model-request build cost by history length, on its own managed server. */
+export async function liveTurns(log: (line: string) => void): Promise<LiveTurnsReport> {
+  const server = await within(SECTION_MS, 'starting the managed server', startManagedServer());
+  const stop = defer('managed bench server (live turns)', server.stop);
+  try {
+    const requestCost: RequestCost[] = [];
+    log(`  model request build cost (RunTurn + OpenAI-compatible adapter → loopback server), ${RUNS} two-step turns each (load ${load()})`);
+    for (const entries of SIZES) {
+      const cost = await within(SECTION_MS, `request cost at ${entries} entries`, requestBuildCost(server.url, entries, RUNS));
+      requestCost.push(cost);
+      log(`    ${String(entries).padStart(6)} entries  turn start p50 ${ms(cost.turnStartMs.p50)} p99 ${ms(cost.turnStartMs.p99)}   next step p50 ${ms(cost.nextStepMs.p50)} p99 ${ms(cost.nextStepMs.p99)}   request ${(cost.requestBytes / 1024).toFixed(0)} KiB`);
+    }
+    return { requestCost };
+  } finally {
+    await stop();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(`pods bench, live turns (load ${load()})`);
+  liveTurns((line) => console.log(line)).then(
+    async () => process.exit((await runCleanups()) ? 0 : 1),
+    async (error: unknown) => {
+      console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+      await runCleanups();
+      process.exit(1);
+    },
+  );
+}
