@@ -29,7 +29,9 @@ describe('the TUI on a terminal', () => {
     await tui.waitFor('#2 [assistant] You said: hello there');
     expect(tui.screen()).toContain('#1 [you] hello there');
     // The echo of the typed line was taken back: readline drew it once, then it was cleared.
-    expect(tui.raw()).toMatch(/hello there\r?\n\u001b\[1A/);
+    expect(tui.screen()).toContain('main> hello there');
+    expect(tui.visible()).not.toContain('main> hello there');
+    await tui.waitForVisible(/#1 \[you\] hello there\n#2 \[assistant\] You said: hello there\n· turn finished after 1 step in \d+ ms\n── main · runs here · idle\nmain>$/);
     tui.type('\u0004');
     expect(await tui.exited).toBe(0);
   });
@@ -79,12 +81,12 @@ describe('the TUI on a terminal', () => {
     await tui.waitFor('main> ');
     tui.type(':frob\r');
     await tui.waitFor('! unknown command `:frob`');
-    await tui.waitFor(/! unknown command[^\n]*\n(main> )+:frob$/);
+    await tui.waitForVisible(/! unknown command[^\n]*\n── main · runs here · idle\nmain> :frob$/);
     tui.type('\u0015:quit\r');
     expect(await tui.exited).toBe(0);
   });
 
-  it('shows in the prompt what the turn does: the tail of the streamed text before it is committed, the tool it runs', async () => {
+  it('shows the turn live above the prompt: the streamed text before it is committed, then the tool it runs, then the status line', async () => {
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
     let holdTool: () => void = () => undefined;
@@ -101,10 +103,12 @@ describe('the TUI on a terminal', () => {
     const tui = startOnTerminal(app);
     await tui.waitFor('main> ');
     tui.type('tell me a story\r');
-    await tui.waitFor(/main [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds “…store far away, there was a Pod”> /);
+    await tui.waitForVisible(/#1 \[you\] tell me a story\n│ Once upon\n│ a time, in a store far away, there was a Pod\n── main · runs here · [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] turn \d+\.\ds\nmain>$/);
     expect((await history('main')).map((e) => e.kind)).toEqual(['user_input']);
     release();
-    await tui.waitFor(/main [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds running ListPods> /);
+    await tui.waitForVisible(/#2 \[assistant\] Once upon a time\n#3 \[tool call ListPods\] {"wait_ms":20000}\n[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] ListPods running \d+\.\ds\n── main · runs here · [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] turn \d+\.\ds\nmain>$/);
+    // The streamed text gave way to the committed reply: it is on the terminal once.
+    expect(tui.visible()).not.toContain('│ ');
     // The model's ListPods waits for input: input committed now ends the wait, and the turn goes on.
     await app.submitOperatorInput.execute({ pod: name('main'), text: body('wake up') });
     await toolHeld;
@@ -113,12 +117,12 @@ describe('the TUI on a terminal', () => {
     expect(await tui.exited).toBe(0);
   });
 
-  it('shows a running turn in the prompt, and cancels it on Ctrl+C', async () => {
+  it('shows a running turn in the status line, and cancels it on Ctrl+C', async () => {
     const { app, history } = await store(new ScriptedModel(untilCancelled));
     const tui = startOnTerminal(app);
     await tui.waitFor('main> ');
     tui.type('think hard\r');
-    await tui.waitFor(/main [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds> /);
+    await tui.waitForVisible(/── main · runs here · [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] turn \d+\.\ds\nmain>$/);
     tui.type('\u0003');
     await tui.waitFor('· cancelling the turn: it stops after its current step');
     await tui.waitFor('[notice turn_cancelled] the operator cancelled this turn');
@@ -136,7 +140,8 @@ describe('the TUI on a terminal', () => {
     await tui.waitFor(/main> half typed(main> )+$/);
     expect(tui.screen()).not.toContain('to quit');
     tui.type('\u0003');
-    await tui.waitFor(/· to quit, press Ctrl\+C again or Ctrl\+D \(or type `:quit`\)\n(main> )+$/);
+    expect(tui.visible()).not.toContain('half typed');
+    await tui.waitForVisible(/\n· to quit, press Ctrl\+C again or Ctrl\+D \(or type `:quit`\)\n── main · runs here · idle\nmain>$/);
     // Anything typed in between starts over: the next Ctrl+C clears, then only hints again.
     tui.type('x\u0003');
     tui.type('\u0003');
@@ -156,7 +161,7 @@ describe('the TUI on a terminal', () => {
     const tui = startOnTerminal(app);
     await tui.waitFor('main> ');
     tui.type('think hard\r');
-    await tui.waitFor(/main [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds> /);
+    await tui.waitForVisible(/── main · runs here · [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] turn \d+\.\ds\nmain>$/);
     tui.type('typed meanwhile\r');
     await tui.waitFor('· held until the turn ends (Ctrl+C drops it with the turn): typed meanwhile');
     tui.type('\u0003');
@@ -178,7 +183,7 @@ describe('the TUI on a terminal', () => {
     const tui = startOnTerminal(app);
     await tui.waitFor('main> ');
     tui.type('one\r');
-    await tui.waitFor(/main [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds> /);
+    await tui.waitForVisible(/── main · runs here · [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] turn \d+\.\ds\nmain>$/);
     tui.type('two\r');
     await tui.waitFor('· held until the turn ends');
     expect((await history('main')).map((e) => e.kind)).toEqual(['user_input']);

@@ -37,7 +37,7 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
 
     await tui.type('/tool SendToPeerPod {"name":"b","message":"hello from main"}');
     await tui.press('Enter');
-    const sent = await tui.waitFor(/· turn finished after 2 steps in \d+ ms\nmain> $/m);
+    const sent = await tui.waitFor(/· turn finished after 2 steps in \d+ ms\n── main · runs here · idle\nmain> $/m);
     expect(sent).toContain([
       '#1 [you] /tool SendToPeerPod {"name":"b","message":"hello from main"}',
       '#2 [tool call SendToPeerPod] {"name":"b","message":"hello from main"}',
@@ -67,7 +67,7 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     await tui.waitFor('#4 [assistant] You said: still here');
 
     await tui.press('C-c');
-    await tui.waitFor(/· to quit, press Ctrl\+C again or Ctrl\+D \(or type `:quit`\)\nb> $/m);
+    await tui.waitFor(/· to quit, press Ctrl\+C again or Ctrl\+D \(or type `:quit`\)\n── b · runs here · idle\nb> $/m);
     await tui.press('C-c');
     await tui.waitFor(/· quitting: releasing `main`, `b`\n\[exit 0\]/);
 
@@ -87,7 +87,7 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     await tui.waitFor(/main> $/m, 30_000);
     await tui.type('first line');
     await tui.press('Enter');
-    await tui.waitFor(/· turn finished after 1 step in \d+ ms\nmain> $/m);
+    await tui.waitFor(/· turn finished after 1 step in \d+ ms\n── main · runs here · idle\nmain> $/m);
     for (const line of [':new b', ':new c']) {
       await tui.type(line);
       await tui.press('Enter');
@@ -100,10 +100,10 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     await tui.press('Up', 'Up');
     await tui.type('xyz');
     await tui.press('Escape');
-    await tui.waitFor(/nothing picked; nothing changed\nmain> $/m);
+    await tui.waitFor(/nothing picked; nothing changed\n── main · runs here · idle\nmain> $/m);
     await tui.type(':pods');
     await tui.press('Enter');
-    await tui.waitFor(/main> :pods\nNAME +RELATION +STATUS +DRIVEN BY +RESTORABLE\nmain +self +idle +model +no \(this is the calling Pod\)\nmain> $/m);
+    await tui.waitFor(/main> :pods\nNAME +RELATION +STATUS +DRIVEN BY +RESTORABLE\nmain +self +idle +model +no \(this is the calling Pod\)\n── main · runs here · idle\nmain> $/m);
 
     // Down, Up, Down moves to `c`; the Enter that picks it submits no line.
     await tui.type(':peer');
@@ -111,7 +111,7 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     await tui.waitFor(/\? Peer `main` with ›[^\n]*\n❯ +b\n +c\n/);
     await tui.press('Down', 'Up', 'Down');
     await tui.press('Enter');
-    const peered = await tui.waitFor(/peered `main` ↔ `c`\nmain> $/m);
+    const peered = await tui.waitFor(/peered `main` ↔ `c`\n── main · runs here · idle\nmain> $/m);
     expect(peered).not.toMatch(/xyz|#3 \[you\]|already exists/);
 
     await tui.press('C-d');
@@ -136,11 +136,11 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
       await tui.press('Enter');
       await tui.waitFor((shown) => shown.split('Peer `main` with ›').length - 1 === round && shown.includes('? Peer `main` with ›'));
       await tui.press('C-c');
-      await tui.waitFor((shown) => shown.split('nothing picked; nothing changed\nmain> ').length - 1 === round);
+      await tui.waitFor((shown) => shown.split('nothing picked; nothing changed\n').length - 1 === round && /nothing changed\n── main · runs here · idle\nmain> $/m.test(shown));
     }
     await tui.type('still here');
     await tui.press('Enter');
-    const shown = await tui.waitFor(/#2 \[assistant\] You said: still here\n· turn finished[^\n]*\nmain> $/m);
+    const shown = await tui.waitFor(/#2 \[assistant\] You said: still here\n· turn finished[^\n]*\n── main · runs here · idle\nmain> $/m);
     expect(shown).not.toMatch(/quit\?|to quit|quitting|\[exit/);
     await tui.type(':pods');
     await tui.press('Enter');
@@ -155,15 +155,15 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     await tui.waitFor(/main> $/m, 30_000);
     await tui.type('see: ');
     await tui.paste('hello paste\n:quit\n:new x\n');
-    await tui.waitFor(/· pasted 3 lines as one message "see: hello paste\\n:quit\\n:new x\\n"; Enter sends it[^\n]*\nmain \[paste: 3 lines\]> $/m);
+    await tui.waitFor(/· pasted 3 lines as one message "see: hello paste\\n:quit\\n:new x\\n"; Enter sends it[^\n]*\n── main · runs here · idle\nmain \[paste: 3 lines\]> $/m);
     await tui.press('Enter');
-    await tui.waitFor(/#1 \[you\] see: hello paste\\n:quit\\n:new x\n#2 \[assistant\] You said: [^\n]*\n· turn finished[^\n]*\nmain> $/m);
+    await tui.waitFor(/#1 \[you\] see: hello paste\\n:quit\\n:new x\n#2 \[assistant\] You said: [^\n]*\n· turn finished[^\n]*\n── main · runs here · idle\nmain> $/m);
 
     // Ctrl+C discards a paste that waits for Enter.
     await tui.paste('never\nsent');
     await tui.waitFor('main [paste: 2 lines]> ');
     await tui.press('C-c');
-    await tui.waitFor(/· paste discarded; nothing was sent\nmain> $/m);
+    await tui.waitFor(/· paste discarded; nothing was sent\n── main · runs here · idle\nmain> $/m);
 
     await tui.type(':attach x');
     await tui.press('Enter');
@@ -195,7 +195,7 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     await tui.press('C-c');
     await tui.waitFor((shown) => /main> $/m.test(shown) && !shown.includes('half typed'));
     await tui.press('C-c');
-    await tui.waitFor(/· to quit, press Ctrl\+C again or Ctrl\+D \(or type `:quit`\)\nmain> $/m);
+    await tui.waitFor(/· to quit, press Ctrl\+C again or Ctrl\+D \(or type `:quit`\)\n── main · runs here · idle\nmain> $/m);
     await tui.press('C-c');
     const shown = await tui.waitFor(/· quitting: releasing `main`\n\[exit 0\]/);
     expect(shown).not.toContain('half typed');

@@ -7,6 +7,7 @@ import { openInversifyContainer, type OpenedInversifyContainer } from '../../src
 import { podsApp } from '../../src/composition/pods-app.js';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
 import { name, rule } from '../support/world.js';
+import { VirtualTerminal } from './virtual-terminal.js';
 
 // Readline's cursor moves, clears and colours; what an operator sees is the text between them.
 const CONTROL = /\u001b\[[0-9;?]*[A-Za-z]|\r/g;
@@ -52,7 +53,11 @@ export async function runPiped(app: PodsApp, input: string, pod = 'main') {
 export function startOnTerminal(app: PodsApp, pod = 'main') {
   const { stdin, stdout } = fakeTerminal();
   let raw = '';
-  stdout.on('data', (chunk: Buffer) => (raw += chunk.toString()));
+  const terminal = new VirtualTerminal(stdout.columns);
+  stdout.on('data', (chunk: Buffer) => {
+    raw += chunk.toString();
+    terminal.write(chunk.toString());
+  });
   const signals = new Map<string, () => void>();
   const exited: Promise<ExitCode> = runTui({
     app,
@@ -66,18 +71,24 @@ export function startOnTerminal(app: PodsApp, pod = 'main') {
     exited,
     screen,
     raw: () => raw,
+    /** What the terminal shows now (scroll-back included), as a real one would draw it. */
+    visible: () => terminal.text(),
     type: (text: string) => void stdin.write(text),
     signal: (signal: string) => signals.get(signal)?.(),
-    /** Resolves once the screen shows `text` (or matches it), at most `ms` later. */
-    async waitFor(text: string | RegExp, ms = 5_000): Promise<void> {
-      const until = Date.now() + ms;
-      const seen = () => (typeof text === 'string' ? screen().includes(text) : text.test(screen()));
-      while (!seen()) {
-        if (Date.now() > until) throw new Error(`no ${String(text)} on the screen within ${ms} ms:\n${screen()}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    },
+    /** Resolves once the output so far shows `text` (or matches it), at most `ms` later. */
+    waitFor: (text: string | RegExp, ms = 5_000): Promise<void> => until(screen, 'the screen', text, ms),
+    /** Resolves once what the terminal shows now has `text` (or matches it), at most `ms` later. */
+    waitForVisible: (text: string | RegExp, ms = 5_000): Promise<void> => until(() => terminal.text(), 'the terminal', text, ms),
     /** How often `text` is on the screen. */
     count: (text: string): number => screen().split(text).length - 1,
   };
+}
+
+async function until(read: () => string, where: string, text: string | RegExp, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  const seen = () => (typeof text === 'string' ? read().includes(text) : text.test(read()));
+  while (!seen()) {
+    if (Date.now() > deadline) throw new Error(`no ${String(text)} on ${where} within ${ms} ms:\n${read()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }

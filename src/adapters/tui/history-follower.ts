@@ -1,4 +1,5 @@
 import type { ReadHistory } from '../../application/use-cases/read-history.js';
+import type { HistoryEntry } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { errorMessage } from '../error-message.js';
 import { renderTuiEntry } from './render-tui-entry.js';
@@ -9,7 +10,14 @@ import type { TuiScreen } from './tui-screen.js';
  * order. Everything it prints goes through one queue, so status lines queued behind a
  * read (a turn's end) come after the entries that read finds.
  */
+/** Told what the follower does: which Pod it now follows (from which seq), each entry it shows. */
+export type FollowerWatcher = {
+  readonly followed: (pod: PodName, through: number) => void;
+  readonly shown: (entry: HistoryEntry) => void;
+};
+
 export class HistoryFollower {
+  private readonly watchers = new Set<FollowerWatcher>();
   private pod: PodName | undefined;
   private through = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -25,6 +33,11 @@ export class HistoryFollower {
     return this.through;
   }
 
+  watch(watcher: FollowerWatcher): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
   /** Runs `step` after everything queued before it; a failure is one line and the queue goes on. */
   then(step: () => void | Promise<void>): Promise<void> {
     this.queue = this.queue.then(step).catch((error: unknown) => this.screen.warn(`could not read history: ${errorMessage(error)}`));
@@ -36,6 +49,7 @@ export class HistoryFollower {
     return this.then(() => {
       this.pod = pod;
       this.through = through;
+      for (const watcher of this.watchers) watcher.followed(pod, through);
     });
   }
 
@@ -53,6 +67,7 @@ export class HistoryFollower {
       for (const entry of read.value) {
         this.screen.line(renderTuiEntry(entry));
         this.through = entry.seq;
+        for (const watcher of this.watchers) watcher.shown(entry);
       }
     });
     return this.pendingSync;

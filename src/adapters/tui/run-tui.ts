@@ -57,7 +57,11 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     quit: () => input.stop(),
   });
   candidates = (completion) => session.candidates(completion);
-  const offProgress = showTurnProgress(runtime, app.turns, follower, screen, () => session.attached, terminal, () => input.promptNote);
+  const offProgress = showTurnProgress({
+    app, follower, screen, terminal,
+    attached: () => (session.isAttached ? session.attached : undefined),
+    columns: () => ('columns' in io.stdout && typeof io.stdout.columns === 'number' && io.stdout.columns > 0 ? io.stdout.columns : 80),
+  });
   let storeLost = false;
   const offLost = runtime.on((event) => {
     if (event.type !== 'store_lost') return;

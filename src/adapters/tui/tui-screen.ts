@@ -10,7 +10,13 @@ export type TuiScreen = {
   readonly warn: (text: string) => void;
   readonly setPrompt: (text: string) => void;
   /**
-   * Removes the terminal's echo of a line just entered, for input that is shown once
+   * The live block: lines drawn between the output and the prompt and redrawn in place
+   * (what a running turn streams, the status line). Nothing in it is history; each call
+   * replaces the last. Lines must each fit one row.
+   */
+  readonly live: (lines: readonly string[]) => void;
+  /**
+   * Removes the terminal's echo of the line just entered, for input that is shown once
    * history holds it.
    */
   readonly eraseEntered: (typed: string) => void;
@@ -19,6 +25,9 @@ export type TuiScreen = {
   readonly release: () => void;
 };
 
+/** At most this long between a change of the live block and its drawing. */
+const LIVE_REDRAW_MS = 15;
+
 /**
  * A terminal: each line is written where the prompt is, then the prompt and the operator's
  * half-typed input are drawn again below it, so output never mangles what they type.
@@ -26,17 +35,41 @@ export type TuiScreen = {
 export function terminalScreen(rl: Interface, output: Writable): TuiScreen {
   let held: string[] | undefined;
   let closed = false;
-  rl.once('close', () => (closed = true));
-  const write = (text: string): void => {
-    if (held) {
-      held.push(text);
-      return;
-    }
-    moveCursor(output, 0, -rl.getCursorPos().rows);
+  let block: readonly string[] = [];
+  /** Rows of the live block on the screen now, above the prompt (and above a line just entered). */
+  let drawn = 0;
+  /** The line just entered, which readline left on the screen below the block; `keep`: it stays output. */
+  let entered: { readonly text: string; readonly rows: number; readonly keep: boolean } | undefined;
+  let pending: NodeJS.Timeout | undefined;
+  const columns = (): number => ('columns' in output && typeof output.columns === 'number' && output.columns > 0 ? output.columns : Infinity);
+  // Code points undercount wide characters: at worst some echo stays, no output is lost.
+  const rowsOf = (text: string): number => Math.floor([...text].length / columns()) + 1; // readline's own row count
+  rl.once('close', () => {
+    closed = true;
+    clearTimeout(pending);
+  });
+  rl.prependListener('line', (typed: string) => {
+    const text = `${rl.getPrompt()}${typed}`;
+    entered = { text, rows: rowsOf(text), keep: true };
+  });
+  // Everything from the top of the live block down is drawn again: a line entered since,
+  // the output, the block, the prompt with what is being typed.
+  const redraw = (text: string | undefined): void => {
+    clearTimeout(pending);
+    pending = undefined;
+    moveCursor(output, 0, -(rl.getCursorPos().rows + (entered?.rows ?? 0) + drawn));
     cursorTo(output, 0);
     clearScreenDown(output);
-    output.write(`${text}\n`);
+    const below = closed ? [] : block;
+    const lines = [...(entered?.keep ? [entered.text] : []), ...(text === undefined ? [] : [text]), ...below];
+    output.write(lines.map((line) => `${line}\n`).join(''));
+    entered = undefined;
+    drawn = below.length;
     if (!closed) rl.prompt(true);
+  };
+  const write = (text: string): void => {
+    if (held) held.push(text);
+    else redraw(text);
   };
   return {
     line: write,
@@ -45,20 +78,39 @@ export function terminalScreen(rl: Interface, output: Writable): TuiScreen {
       rl.setPrompt(text);
       if (!held && !closed) rl.prompt(true);
     },
-    eraseEntered: (typed) => {
-      if (held || closed) return;
-      // Code points undercount wide characters: at worst some echo stays, no output is lost.
-      const columns = 'columns' in output && typeof output.columns === 'number' && output.columns > 0 ? output.columns : Infinity;
-      const rows = Math.floor([...`${rl.getPrompt()}${typed}`].length / columns) + 1; // readline's own row count
-      moveCursor(output, 0, -rows);
-      cursorTo(output, 0);
-      clearScreenDown(output);
+    live: (lines) => {
+      if (lines.length === block.length && lines.every((line, i) => line === block[i])) return;
+      block = [...lines];
+      // Deltas arrive in bursts: one redraw per burst, soon enough to read as it streams.
+      if (!held && !closed) pending ??= setTimeout(() => redraw(undefined), LIVE_REDRAW_MS);
     },
-    hold: () => (held ??= []),
+    eraseEntered: () => {
+      if (held || closed || !entered) return;
+      entered = { ...entered, keep: false };
+      redraw(undefined);
+    },
+    hold: () => {
+      if (held) return;
+      // What takes the terminal draws below what is output now: the block goes (it comes
+      // back on release), a line just entered stays.
+      if (!closed) {
+        clearTimeout(pending);
+        pending = undefined;
+        moveCursor(output, 0, -(rl.getCursorPos().rows + (entered?.rows ?? 0) + drawn));
+        cursorTo(output, 0);
+        clearScreenDown(output);
+        if (entered?.keep) output.write(`${entered.text}\n`);
+        entered = undefined;
+        drawn = 0;
+      }
+      held = [];
+    },
     release: () => {
       const waiting = held ?? [];
       held = undefined;
       for (const text of waiting) write(text);
+      // The block may have changed while it waited.
+      if (waiting.length === 0 && !closed) redraw(undefined);
     },
   };
 }
@@ -69,6 +121,7 @@ export function plainScreen(out: CliOutput): TuiScreen {
     line: out.line,
     warn: out.fail,
     setPrompt: () => undefined,
+    live: () => undefined,
     eraseEntered: () => undefined,
     hold: () => undefined,
     release: () => undefined,

@@ -1,119 +1,192 @@
-import type { HostEvent, HostRuntime } from '../../application/host/host-runtime.js';
-import type { TurnFeed } from '../../application/ports/turn-observer.js';
+import type { HostEvent } from '../../application/host/host-runtime.js';
+import type { PodsApp } from '../../application/pods-app.js';
 import type { PodName } from '../../domain/pod-name.js';
-import { oneLine } from '../cli/printable.js';
 import type { HistoryFollower } from './history-follower.js';
+import { liveRows, type PodWhere } from './live-rows.js';
 import type { TuiScreen } from './tui-screen.js';
+import { UnseenPeerMessages } from './unseen-peer-messages.js';
 
-const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const TICK_MS = 100;
-
-/** How much of what the turn does fits beside the prompt at 80 columns. */
-const ACTIVITY_CHARS = 32;
-// A streamed delta is model text: nothing in it may move the cursor or reorder the line.
-const tail = (text: string): string => {
-  const flat = oneLine(text);
-  return flat.length <= ACTIVITY_CHARS ? flat : `…${flat.slice(-(ACTIVITY_CHARS - 1))}`;
-};
+/** A viewed Pod's lease is looked up again at most this often (it changes rarely; the look-up lists the store). */
+const WHERE_EVERY_MS = 1_000;
 
 const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 /** The prompt: the attached Pod, then `note` (a paste waiting for Enter). */
 export const promptFor = (pod: PodName, note = ''): string => `${pod}${note}> `;
 
+export type TurnProgressParts = {
+  readonly app: Pick<PodsApp, 'runtime' | 'turns' | 'feed' | 'readHistory' | 'listAllPods'>;
+  readonly follower: HistoryFollower;
+  readonly screen: TuiScreen;
+  /** The attached Pod, once there is one. */
+  readonly attached: () => PodName | undefined;
+  readonly terminal: boolean;
+  /** The terminal's width now. */
+  readonly columns: () => number;
+};
+
+type Running = { readonly tool: string; readonly since: number; outcome?: string };
+
 /**
- * Shows the attached Pod's turns: on a terminal a spinner, the elapsed time and what the
- * turn is doing in the prompt while one runs (the tail of the text the model is streaming,
- * the tool it runs; from the turn observer, never committed); in every mode one line when it
- * ends, queued behind the entries it committed. Returns the function that stops listening.
+ * Shows the attached Pod's turns. On a terminal, a live block above the prompt: the text
+ * the model is streaming (from the turn observer, before anything is committed), one line
+ * per tool call while it runs, and a status line (the Pod, where it runs, whether a turn
+ * runs and for how long, peer messages its model has not seen). What a step commits is then
+ * printed by the follower like every entry, and the block lets go of it. In every mode one
+ * line when a turn ends, queued behind the entries it committed. Returns the function that
+ * stops listening.
  */
-export function showTurnProgress(
-  runtime: HostRuntime,
-  turns: TurnFeed,
-  follower: HistoryFollower,
-  screen: TuiScreen,
-  attached: () => PodName,
-  terminal: boolean,
-  /** Shown in the prompt next to the Pod's name (a paste waiting for Enter). */
-  note: () => string,
-): () => void {
+export function showTurnProgress(parts: TurnProgressParts): () => void {
+  const { app, follower, screen, attached, terminal } = parts;
+  const { runtime } = app;
   const startedAt = new Map<PodName, number>();
+  const unseen = new UnseenPeerMessages();
+  let streamed = '';
+  const tools = new Map<string, Running>();
+  let where: PodWhere = 'here';
+  let whereAsked = 0;
+  let whereLater: NodeJS.Timeout | undefined;
   let ticker: NodeJS.Timeout | undefined;
   let frame = 0;
-  const activity = new Map<PodName, string>();
-  const streamed = new Map<PodName, string>();
 
-  const tick = (): void => {
+  const render = (): void => {
     const pod = attached();
+    if (!terminal || pod === undefined) return;
     const since = startedAt.get(pod);
-    if (since === undefined || !runtime.busy(pod)) {
+    const busy = since !== undefined && runtime.busy(pod);
+    const now = Date.now();
+    screen.live(liveRows({
+      streamed,
+      tools: [...tools.values()].map((t) => ({ tool: t.tool, ms: now - t.since, ...(t.outcome ? { outcome: t.outcome } : {}) })),
+      status: { pod, where: runtime.isRunning(pod) ? 'here' : where, ...(busy ? { turnMs: now - since } : {}), unseenPeerMessages: unseen.count },
+      frame,
+      columns: parts.columns(),
+    }));
+    if ((busy || tools.size > 0) && !ticker) ticker = setInterval(tick, TICK_MS);
+    if (!busy && tools.size === 0 && ticker) {
       clearInterval(ticker);
       ticker = undefined;
-      screen.setPrompt(promptFor(pod, note()));
-      return;
     }
-    frame = (frame + 1) % FRAMES.length;
-    const doing = activity.get(pod);
-    screen.setPrompt(`${pod}${note()} ${FRAMES[frame]} ${((Date.now() - since) / 1000).toFixed(1)}s${doing ? ` ${doing}` : ''}> `);
+  };
+  const tick = (): void => {
+    frame += 1;
+    render();
+  };
+  const clearStep = (): void => {
+    streamed = '';
+    tools.clear();
   };
 
-  const offTurns = turns.subscribe((event) => {
-    switch (event.type) {
-      case 'step_started':
-        // The spinner alone says the model is being asked.
-        streamed.delete(event.pod);
-        activity.delete(event.pod);
-        return;
-      case 'text': {
-        const text = `${streamed.get(event.pod) ?? ''}${event.delta}`.slice(-4 * ACTIVITY_CHARS);
-        streamed.set(event.pod, text);
-        activity.set(event.pod, `“${tail(text).trimStart()}”`);
-        return;
-      }
-      case 'step_committed':
-        activity.delete(event.pod);
-        return;
-      case 'tool_started':
-        activity.set(event.pod, `running ${tail(event.tool)}`);
-        return;
-      case 'tool_finished':
-        activity.set(event.pod, `${tail(event.tool)} ${event.outcome}`);
-        return;
-      case 'note':
-        if (event.pod === attached()) screen.line(`· ${event.text}`);
-        return;
-      case 'turn_ended':
-        activity.delete(event.pod);
-        streamed.delete(event.pod);
-        return;
+  /** Where a Pod this TUI does not run is: asked of the store, not more than once a second. */
+  const lookWhere = (force = false): void => {
+    const pod = attached();
+    if (!terminal || pod === undefined || runtime.isRunning(pod)) return;
+    const wait = whereAsked + WHERE_EVERY_MS - Date.now();
+    if (!force && wait > 0) {
+      whereLater ??= setTimeout(() => {
+        whereLater = undefined;
+        lookWhere(true);
+      }, wait);
+      return;
     }
+    whereAsked = Date.now();
+    void app.listAllPods.execute().then((all) => {
+      const listed = all.find((p) => p.name === pod);
+      if (pod !== attached()) return;
+      where = listed?.hostId === undefined ? 'stopped' : { hostId: listed.hostId };
+      render();
+    }, () => undefined);
+  };
+
+  const offFollower = follower.watch({
+    followed: (pod) => {
+      clearStep();
+      where = 'here';
+      lookWhere(true);
+      void follower.then(async () => {
+        const read = await app.readHistory.execute({ pod });
+        if (read.ok) unseen.reset(read.value);
+        render();
+      });
+    },
+    shown: (entry) => {
+      unseen.add(entry);
+      if (entry.kind === 'assistant_message' || entry.kind === 'tool_call') streamed = '';
+      render();
+    },
   });
 
-  const off = runtime.on((event: HostEvent) => {
+  const offTurns = app.turns.subscribe((event) => {
+    if (event.pod !== attached()) return;
+    switch (event.type) {
+      case 'step_started':
+        clearStep();
+        break;
+      case 'text':
+        streamed += event.delta;
+        break;
+      case 'step_committed':
+        // The committed reply replaces the streamed text once the follower has printed it.
+        void follower.sync();
+        break;
+      case 'tool_started':
+        tools.set(event.callId, { tool: event.tool, since: Date.now() });
+        break;
+      case 'tool_finished': {
+        const running = tools.get(event.callId);
+        if (running) running.outcome = event.outcome;
+        void follower.sync();
+        void follower.then(() => void tools.delete(event.callId));
+        break;
+      }
+      case 'note':
+        screen.line(`· ${event.text}`);
+        break;
+      case 'turn_ended':
+        void follower.sync();
+        void follower.then(clearStep);
+        break;
+    }
+    render();
+  });
+
+  const offHost = app.runtime.on((event: HostEvent) => {
     switch (event.type) {
       case 'turn_started':
         startedAt.set(event.pod, Date.now());
-        if (terminal && event.pod === attached()) ticker ??= setInterval(tick, TICK_MS);
+        render();
         return;
       case 'turn_ended': {
         startedAt.delete(event.pod);
         if (event.pod !== attached()) return;
         const { end, steps } = event.report;
         void follower.sync();
-        void follower.then(() => screen.line(`· turn ${end} after ${steps} step${steps === 1 ? '' : 's'} in ${duration(event.ms)}`));
+        void follower.then(() => {
+          screen.line(`· turn ${end} after ${steps} step${steps === 1 ? '' : 's'} in ${duration(event.ms)}`);
+          render();
+        });
         return;
       }
       case 'turn_failed':
         startedAt.delete(event.pod);
-        void follower.then(() => screen.warn(`the turn of \`${event.pod}\` failed: ${event.error}`));
+        void follower.then(() => {
+          screen.warn(`the turn of \`${event.pod}\` failed: ${event.error}`);
+          render();
+        });
         return;
       case 'lease_lost':
         startedAt.delete(event.pod);
-        void follower.then(() => screen.warn(`\`${event.pod}\` no longer runs here: another host or its parent took its lease`));
+        void follower.then(() => {
+          screen.warn(`\`${event.pod}\` no longer runs here: another host or its parent took its lease`);
+          lookWhere(true);
+          render();
+        });
         return;
       case 'store_unreachable':
         startedAt.clear();
         screen.warn(`${event.error}; this TUI keeps its Pods and retries (a line that cannot be sent comes back to the prompt)`);
+        render();
         return;
       case 'store_back':
         screen.line(`· the store is back after ${duration(event.downMs)}`);
@@ -124,9 +197,17 @@ export function showTurnProgress(
         return;
     }
   });
+  // A commit by any process may have moved a viewed Pod's lease (the feed announces lease ends too).
+  const offStore = app.feed.subscribe((pod) => {
+    if (pod === attached()) lookWhere();
+  });
   return () => {
-    off();
+    offHost();
     offTurns();
+    offFollower();
+    offStore();
     clearInterval(ticker);
+    clearTimeout(whereLater);
+    ticker = undefined;
   };
 }

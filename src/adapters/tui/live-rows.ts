@@ -1,0 +1,74 @@
+import type { PodName } from '../../domain/pod-name.js';
+import { oneLine } from '../cli/printable.js';
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+/** Rows of streamed text kept in view; the committed reply is printed whole. */
+export const STREAM_ROWS = 8;
+
+/** Where the attached Pod runs: in this TUI, on another host (this TUI views it), nowhere. */
+export type PodWhere = 'here' | 'stopped' | { readonly hostId: string };
+
+export type StatusFacts = {
+  readonly pod: PodName;
+  readonly where: PodWhere;
+  /** How long the turn in flight here has run, if one does. */
+  readonly turnMs?: number;
+  readonly unseenPeerMessages: number;
+};
+
+export type LiveFacts = {
+  /** Text the model streamed in the current step, not committed yet. */
+  readonly streamed: string;
+  readonly tools: readonly { readonly tool: string; readonly ms: number; readonly outcome?: string }[];
+  readonly status: StatusFacts;
+  /** Advances the spinner. */
+  readonly frame: number;
+  readonly columns: number;
+};
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
+
+/** `text` in at most `width` code points on one row (a cut is marked with …). */
+export function fit(text: string, width: number): string {
+  const points = [...text];
+  return points.length <= width ? text : `${points.slice(0, Math.max(0, width - 1)).join('')}…`;
+}
+
+/** The status line: `── main · runs here · ⠋ turn 2.1s · 1 peer message not seen yet`. */
+export function statusLine(facts: StatusFacts, frame: number): string {
+  const { pod, where, turnMs, unseenPeerMessages: n } = facts;
+  const place = where === 'here' ? 'runs here' : where === 'stopped' ? 'viewing; stopped' : `viewing; runs on host ${where.hostId}`;
+  const turn = turnMs === undefined ? 'idle' : `${FRAMES[frame % FRAMES.length]} turn ${seconds(turnMs)}`;
+  const waiting = n === 0 ? '' : ` · ${n} peer message${n === 1 ? '' : 's'} not seen yet`;
+  return `── ${pod} · ${place} · ${turn}${waiting}`;
+}
+
+/**
+ * The live block's rows, each one terminal row wide at most (the last column stays free,
+ * so no terminal wraps early): the tail of the streamed text, a row per tool call in
+ * flight, then the status line. Model text is made safe (`oneLine`): it cannot move the
+ * cursor or reorder the row.
+ */
+export function liveRows(facts: LiveFacts): string[] {
+  const width = Math.max(20, facts.columns - 1);
+  const spin = FRAMES[facts.frame % FRAMES.length];
+  const rows: string[] = [];
+  const text = facts.streamed.replace(/^\s*\n/, '');
+  if (text.trim() !== '') {
+    const wrapped = text.split('\n').flatMap((paragraph) => chunks([...oneLine(paragraph)], width - 2));
+    const kept = wrapped.slice(-STREAM_ROWS);
+    rows.push(...kept.map((row, i) => `${i === 0 && kept.length < wrapped.length ? '…' : '│'} ${row}`));
+  }
+  for (const t of facts.tools) {
+    rows.push(fit(t.outcome === undefined ? `${spin} ${oneLine(t.tool)} running ${seconds(t.ms)}` : `· ${oneLine(t.tool)} → ${t.outcome}`, width));
+  }
+  rows.push(fit(statusLine(facts.status, facts.frame), width));
+  return rows;
+}
+
+function chunks(points: readonly string[], width: number): string[] {
+  if (points.length === 0) return [''];
+  const rows: string[] = [];
+  for (let i = 0; i < points.length; i += width) rows.push(points.slice(i, i + width).join(''));
+  return rows;
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { liveRows, statusLine, STREAM_ROWS } from '../../src/adapters/tui/live-rows.js';
+import { UnseenPeerMessages } from '../../src/adapters/tui/unseen-peer-messages.js';
+import { unansweredInput } from '../../src/domain/turn-trigger.js';
+import { history, operator, peer, said } from '../model/entries.js';
+import { name } from '../support/world.js';
+
+const idle = { pod: name('main'), where: 'here', unseenPeerMessages: 0 } as const;
+
+describe('the live block', () => {
+  it('says where the Pod runs, whether a turn runs and for how long, and what its model has not seen', () => {
+    expect(statusLine(idle, 0)).toBe('── main · runs here · idle');
+    expect(statusLine({ ...idle, turnMs: 2_340, unseenPeerMessages: 1 }, 3)).toBe('── main · runs here · ⠸ turn 2.3s · 1 peer message not seen yet');
+    expect(statusLine({ ...idle, where: { hostId: 'h-1' }, unseenPeerMessages: 2 }, 0)).toBe('── main · viewing; runs on host h-1 · idle · 2 peer messages not seen yet');
+    expect(statusLine({ ...idle, where: 'stopped' }, 0)).toBe('── main · viewing; stopped · idle');
+  });
+
+  it('keeps every row inside the terminal, the last column free, and the tail of long streamed text', () => {
+    const streamed = Array.from({ length: 20 }, (_, i) => `line ${i} ${'w'.repeat(i * 10)}`).join('\n');
+    const rows = liveRows({ streamed, tools: [{ tool: 'ListPods', ms: 1_250 }], status: { ...idle, turnMs: 9_000 }, frame: 0, columns: 80 });
+    expect(rows.every((row) => [...row].length <= 79)).toBe(true);
+    expect(rows.slice(0, STREAM_ROWS).every((row) => /^[│…] /.test(row))).toBe(true);
+    expect(rows[0]).toMatch(/^… /); // the start was cut
+    expect(rows.at(-3)).toMatch(/^│ w+$/); // the end of line 19, wrapped
+    expect(rows.at(-2)).toBe('⠋ ListPods running 1.3s');
+    expect(rows.at(-1)).toBe('── main · runs here · ⠋ turn 9.0s');
+  });
+
+  it('makes model text safe: no control sequence reaches the terminal', () => {
+    const rows = liveRows({ streamed: 'hi \u001b[2J there\u202e!', tools: [{ tool: 'x\u001b[1A', ms: 0, outcome: 'ok' }], status: idle, frame: 0, columns: 80 });
+    expect(rows).toEqual(['│ hi  [2J there !', '· x [1A → ok', '── main · runs here · idle']);
+  });
+
+  it('shows only the status line when nothing streams and no tool runs', () => {
+    expect(liveRows({ streamed: '\n  \n', tools: [], status: idle, frame: 0, columns: 80 })).toEqual(['── main · runs here · idle']);
+  });
+});
+
+describe('UnseenPeerMessages', () => {
+  it('counts the peer messages a turn would still answer, as entries arrive one by one', () => {
+    const all = history(peer('b', 1, 'one'), operator('hi'), said('ok', 2), peer('b', 2, 'two'), peer('c', 1, 'three'), said('seen two', 4), peer('b', 3, 'four'));
+    const unseen = new UnseenPeerMessages();
+    unseen.reset([]);
+    const counts: number[] = [];
+    for (const entry of all) {
+      unseen.add(entry);
+      counts.push(unseen.count);
+    }
+    expect(counts).toEqual([1, 1, 0, 1, 2, 1, 2]);
+    // The same as the rule a turn uses, on the whole history.
+    expect(unansweredInput(all).filter((e) => e.kind === 'peer_message')).toHaveLength(2);
+  });
+
+  it('starts from a whole history, and ignores an entry it already has', () => {
+    const all = history(peer('b', 1, 'one'), said('ok', 1), peer('b', 2, 'two'));
+    const unseen = new UnseenPeerMessages();
+    unseen.reset(all);
+    expect(unseen.count).toBe(1);
+    unseen.add(all[2]!);
+    expect(unseen.count).toBe(1);
+  });
+});
