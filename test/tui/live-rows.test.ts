@@ -51,6 +51,19 @@ describe('UnseenPeerMessages', () => {
     expect(unansweredInput(all).filter((e) => e.kind === 'peer_message')).toHaveLength(2);
   });
 
+  it('counts what arrived after the running step\'s request as unseen, and what that request holds as seen', () => {
+    const all = history(operator('go'), peer('b', 1, 'early'), peer('b', 2, 'late'));
+    const unseen = new UnseenPeerMessages();
+    unseen.reset(all.slice(0, 2));
+    expect(unseen.count).toBe(1);
+    unseen.seen(2); // a step started with #1 and #2 in its request
+    expect(unseen.count).toBe(0);
+    unseen.add(all[2]!);
+    expect(unseen.count).toBe(1);
+    unseen.seen(1); // an older mark moves nothing back
+    expect(unseen.count).toBe(1);
+  });
+
   it('starts from a whole history, and ignores an entry it already has', () => {
     const all = history(peer('b', 1, 'one'), said('ok', 1), peer('b', 2, 'two'));
     const unseen = new UnseenPeerMessages();

@@ -117,6 +117,28 @@ describe('the TUI on a terminal', () => {
     expect(await tui.exited).toBe(0);
   });
 
+  it('counts in the status line the peer messages the running step has not seen, until a step sees them', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { app } = await store(new ScriptedModel(async () => {
+      await held;
+      return says('first answer');
+    }, says('saw them')));
+    await app.createPod.execute({ name: name('b'), scope: [] });
+    await app.initiatePeerHandshake.execute({ from: name('main'), to: name('b'), via: 'tui' });
+    const tui = startOnTerminal(app);
+    await tui.waitFor('main> ');
+    tui.type('go\r');
+    await tui.waitForVisible(/── main · runs here · [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] turn \d+\.\ds\nmain>$/);
+    for (const message of ['one', 'two']) await app.tools.execute(name('b'), 'SendToPeerPod', { name: 'main', message });
+    await tui.waitForVisible(/── main · runs here · [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] turn \d+\.\ds · 2 peer messages not seen yet\nmain>$/);
+    release();
+    // The next step's request holds them: the count goes as that step starts.
+    await tui.waitForVisible(/#5 \[assistant\] saw them\n(· turn[^\n]*\n)*── main · runs here · idle\nmain>$/);
+    tui.type(':quit\r');
+    expect(await tui.exited).toBe(0);
+  });
+
   it('shows a running turn in the status line, and cancels it on Ctrl+C', async () => {
     const { app, history } = await store(new ScriptedModel(untilCancelled));
     const tui = startOnTerminal(app);

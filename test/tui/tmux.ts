@@ -14,10 +14,10 @@ export function tmuxServer(label: string) {
   const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], { timeout: 10_000 });
 
   return {
-    /** A 160×50 terminal running `command` (argv), which prints `[exit N]` when it ends. */
-    async open(name: string, command: readonly string[]) {
+    /** A terminal (160×50 unless told) running `command` (argv), which prints `[exit N]` when it ends. */
+    async open(name: string, command: readonly string[], size: { readonly columns: number; readonly rows: number } = { columns: 160, rows: 50 }) {
       const quoted = command.map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
-      await tmux('new-session', '-d', '-x', '160', '-y', '50', '-s', name, `${quoted}; echo "[exit $?]"; sleep 600`);
+      await tmux('new-session', '-d', '-x', String(size.columns), '-y', String(size.rows), '-s', name, `${quoted}; echo "[exit $?]"; sleep 600`);
       const screen = async (): Promise<string> => (await tmux('capture-pane', '-p', '-J', '-S', '-', '-t', name)).stdout;
       return {
         screen,

@@ -122,6 +122,7 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
     switch (event.type) {
       case 'step_started':
         clearStep();
+        unseen.seen(event.seenThrough);
         break;
       case 'text':
         streamed += event.delta;

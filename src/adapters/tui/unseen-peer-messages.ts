@@ -22,6 +22,7 @@ export class UnseenPeerMessages {
   add(entry: HistoryEntry): void {
     if (entry.seq <= this.newest) return;
     this.newest = entry.seq;
+    if (entry.seq <= this.mark) return; // a running request already holds it
     this.tail.push(entry);
     // Output before the old mark saw no more than the mark: only the tail can move it.
     const mark = watermark(this.tail);
@@ -29,6 +30,13 @@ export class UnseenPeerMessages {
       this.mark = mark;
       this.tail = this.tail.filter((e) => e.seq > mark);
     }
+  }
+
+  /** A model request holds everything through `seq` (a step started): what it holds is seen. */
+  seen(seq: number): void {
+    if (seq <= this.mark) return;
+    this.mark = seq;
+    this.tail = this.tail.filter((e) => e.seq > seq);
   }
 
   get count(): number {

@@ -91,7 +91,7 @@ export class RunTurn {
       // Only what committed since the last read comes from the store (KnownHistory).
       const history = [...(await this.uow.run((repos) => this.known.read(repos, pod)))];
       const seenThrough = history.at(-1)?.seq ?? 0;
-      this.observer.report({ type: 'step_started', pod, step });
+      this.observer.report({ type: 'step_started', pod, step, seenThrough });
       const reply = await this.model.complete({
         pod, history, tools: specs, ...(signal ? { signal } : {}),
         onStream: (event) => {

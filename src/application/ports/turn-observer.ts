@@ -11,7 +11,8 @@ export type ObservedTurnEnd = 'finished' | 'errored' | 'step_limit' | 'cancelled
  * model saw and did is what the history holds.
  */
 export type TurnEvent =
-  | { readonly type: 'step_started'; readonly pod: PodName; readonly step: number }
+  /** `seenThrough`: the newest entry the step's model request holds. */
+  | { readonly type: 'step_started'; readonly pod: PodName; readonly step: number; readonly seenThrough: number }
   | { readonly type: 'text'; readonly pod: PodName; readonly delta: string }
   | { readonly type: 'tool_started'; readonly pod: PodName; readonly callId: string; readonly tool: string }
   | { readonly type: 'tool_finished'; readonly pod: PodName; readonly callId: string; readonly tool: string; readonly outcome: 'ok' | ToolErrorKind; readonly summary: string }
