@@ -32,58 +32,106 @@ export const LOST_RESULT = JSON.stringify({
  *   tool message, because chat APIs refuse a call that is never answered.
  */
 export function toTranscript(history: readonly HistoryEntry[]): TranscriptMessage[] {
-  const placed: Placed[] = [];
-  let step: Step | undefined;
+  const builder = new TranscriptBuilder();
+  for (const entry of history) builder.add(entry);
+  return builder.messages();
+}
 
-  const close = (): void => {
-    if (!step) return;
-    for (const callId of step.pending) placed.push({ seq: Infinity, message: { role: 'tool', toolCallId: callId, content: LOST_RESULT } });
-    placed.push(...step.held);
-    step = undefined;
-  };
-  const open = (entry: EntryOf<'assistant_message' | 'tool_call'>, content: string): Step => {
-    close();
-    const unseen = entry.seenThrough === undefined ? 0 : countUnseenTail(placed, entry.seenThrough);
-    const held = placed.splice(placed.length - unseen, unseen);
-    const opened: Step = { calls: [], pending: new Set(), held, answered: false };
-    placed.push({ seq: entry.seq, message: { role: 'assistant', content, toolCalls: opened.calls } });
-    return opened;
-  };
+/**
+ * `toTranscript` one entry at a time, for a history that only grows: a host adds what
+ * committed since its last request instead of rendering the whole history again. Only the
+ * tail of what it has placed can still change (input a later step may move after itself,
+ * the open step's calls), so `settled` tells a caller how much it may keep encoded.
+ */
+export class TranscriptBuilder {
+  private readonly placed: Placed[] = [];
+  private step: Step | undefined;
+  private count = 0;
+  private lastSeq = 0;
 
-  for (const entry of history) {
+  /** How many entries it has taken, and the seq of the last: what a caller checks a longer history against. */
+  get taken(): { readonly count: number; readonly lastSeq: number } {
+    return { count: this.count, lastSeq: this.lastSeq };
+  }
+
+  add(entry: HistoryEntry): void {
+    this.count += 1;
+    this.lastSeq = entry.seq;
     switch (entry.kind) {
       case 'assistant_message':
-        step = open(entry, entry.text);
+        this.step = this.open(entry, entry.text);
         break;
-      case 'tool_call':
-        if (!step || step.answered) step = open(entry, '');
+      case 'tool_call': {
+        const step = !this.step || this.step.answered ? this.open(entry, '') : this.step;
+        this.step = step;
         step.calls.push({ callId: entry.callId, tool: entry.tool, input: entry.input });
         step.pending.add(entry.callId);
         break;
+      }
       case 'tool_result':
-        if (step?.pending.delete(entry.callId)) {
-          step.answered = true;
-          placed.push({ seq: entry.seq, message: { role: 'tool', toolCallId: entry.callId, content: resultContent(entry) } });
-          if (step.pending.size === 0) close();
+        if (this.step?.pending.delete(entry.callId)) {
+          this.step.answered = true;
+          this.placed.push({ seq: entry.seq, message: { role: 'tool', toolCallId: entry.callId, content: resultContent(entry) } });
+          if (this.step.pending.size === 0) this.close();
         } else {
-          place({ seq: entry.seq, message: { role: 'user', content: strayResult(entry) } });
+          this.place({ seq: entry.seq, message: { role: 'user', content: strayResult(entry) } });
         }
         break;
       default:
-        place({ seq: entry.seq, message: { role: 'user', content: labelledInput(entry) } });
+        this.place({ seq: entry.seq, message: { role: 'user', content: labelledInput(entry) } });
     }
   }
-  close();
-  return placed.map((p) => p.message);
 
-  function place(message: Placed): void {
-    if (step && step.pending.size > 0) step.held.push(message);
+  /** The transcript of everything added, the open step closed as `toTranscript` closes it (nothing here changes). */
+  messages(): TranscriptMessage[] {
+    const step = this.step;
+    const closing = step ? [...[...step.pending].map(lostResult), ...step.held] : [];
+    return [...this.placed, ...closing].map((p) => p.message);
+  }
+
+  /**
+   * How many leading messages of `messages()` no later entry can change: everything before
+   * the trailing input a later step may move, and before the assistant message of a step
+   * that may still get calls.
+   */
+  settled(): number {
+    let settled = this.placed.length;
+    while (settled > 0 && this.placed[settled - 1]!.message.role === 'user') settled -= 1;
+    const step = this.step;
+    if (step && !step.answered) {
+      const opened = this.placed.findLastIndex((p) => p.message.role === 'assistant');
+      if (opened >= 0) settled = Math.min(settled, opened);
+    }
+    return settled;
+  }
+
+  private close(): void {
+    const step = this.step;
+    if (!step) return;
+    for (const callId of step.pending) this.placed.push(lostResult(callId));
+    this.placed.push(...step.held);
+    this.step = undefined;
+  }
+
+  private open(entry: EntryOf<'assistant_message' | 'tool_call'>, content: string): Step {
+    this.close();
+    const unseen = entry.seenThrough === undefined ? 0 : countUnseenTail(this.placed, entry.seenThrough);
+    const held = this.placed.splice(this.placed.length - unseen, unseen);
+    const opened: Step = { calls: [], pending: new Set(), held, answered: false };
+    this.placed.push({ seq: entry.seq, message: { role: 'assistant', content, toolCalls: opened.calls } });
+    return opened;
+  }
+
+  private place(message: Placed): void {
+    if (this.step && this.step.pending.size > 0) this.step.held.push(message);
     else {
-      close();
-      placed.push(message);
+      this.close();
+      this.placed.push(message);
     }
   }
 }
+
+const lostResult = (callId: string): Placed => ({ seq: Infinity, message: { role: 'tool', toolCallId: callId, content: LOST_RESULT } });
 
 /** How many trailing user messages came from entries newer than `seenThrough`. */
 function countUnseenTail(placed: readonly Placed[], seenThrough: number): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LOST_RESULT, toTranscript } from '../../src/application/model-transcript.js';
+import type { HistoryEntryBody } from '../../src/domain/history-entry.js';
+import { LOST_RESULT, toTranscript, TranscriptBuilder } from '../../src/application/model-transcript.js';
 import { call, event, failed, fromParent, history, notice, operator, peer, result, said } from './entries.js';
 
 const user = (content: string) => ({ role: 'user', content });
@@ -122,5 +123,49 @@ describe('toTranscript', () => {
   it('emits one message per entry, in order, when no step is open', () => {
     const bodies = [operator('1'), said('2'), peer('a', 1, '3'), said('4'), event('c', 'finished'), said('5'), notice('6')];
     expect(toTranscript(history(...bodies)).map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user', 'assistant', 'user']);
+  });
+});
+
+describe('TranscriptBuilder', () => {
+  /** A small deterministic generator of histories a host can leave: steps, input racing them, lost and stray results. */
+  function randomHistory(seed: number, length: number) {
+    let state = seed;
+    const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const bodies: HistoryEntryBody[] = [];
+    const open: string[] = [];
+    let calls = 0;
+    while (bodies.length < length) {
+      const r = next();
+      const seen = Math.floor(next() * (bodies.length + 1));
+      if (r < 0.2) bodies.push(operator(`input ${bodies.length}`));
+      else if (r < 0.3) bodies.push(peer('b', bodies.length, `peer ${bodies.length}`));
+      else if (r < 0.45) bodies.push(said(`reply ${bodies.length}`, seen));
+      else if (r < 0.65) {
+        const id = `call_${calls++}`;
+        open.push(id);
+        bodies.push({ kind: 'tool_call', callId: id, tool: 'ListPods', input: { n: calls }, seenThrough: seen });
+      } else if (r < 0.85 && open.length > 0) {
+        const id = open.splice(Math.floor(next() * open.length), 1)[0]!;
+        bodies.push(result(id, 'ListPods', `result of ${id}`));
+      } else if (r < 0.9) bodies.push(result(`stray_${bodies.length}`, 'ListPods', 'stray'));
+      else bodies.push(notice('cancelled'));
+    }
+    return history(...bodies);
+  }
+
+  it('never changes a settled message: what it settles after any prefix is what every longer history renders', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const entries = randomHistory(seed, 40);
+      const whole = JSON.stringify(toTranscript(entries));
+      const builder = new TranscriptBuilder();
+      for (const [k, entry] of entries.entries()) {
+        builder.add(entry);
+        const now = builder.messages();
+        expect(JSON.stringify(now)).toBe(JSON.stringify(toTranscript(entries.slice(0, k + 1))));
+        const settled = JSON.stringify(now.slice(0, builder.settled()));
+        expect(whole.startsWith(settled.slice(0, -1)), `seed ${seed}, after ${k + 1} entries`).toBe(true);
+      }
+      expect(builder.taken).toEqual({ count: entries.length, lastSeq: entries.at(-1)!.seq });
+    }
   });
 });

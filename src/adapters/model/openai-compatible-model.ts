@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { Model, ModelReply, ModelRequest } from '../../application/ports/model.js';
 import { pause } from '../../application/wakeup.js';
-import { chatCompletionsRequest } from './chat-completions-request.js';
+import { ChatRequestBodies } from './chat-request-bodies.js';
 import { excerpt } from './excerpt.js';
 import { DEFAULT_MODEL_RETRY, DEFAULT_MODEL_TIMEOUT_MS, MODEL_CONFIG, type ModelConfig, type ModelRetry } from './model-config.js';
 import { parseChatCompletion } from './parse-chat-completion.js';
@@ -50,6 +50,7 @@ export class OpenAiCompatibleModel implements Model {
   private readonly retry: ModelRetry;
   /** Cleared for good once the server refuses `stream: true` (said once, as a note). */
   private streams = true;
+  private readonly bodies = new ChatRequestBodies();
 
   constructor(@inject(MODEL_CONFIG) private readonly config: ModelConfig) {
     this.label = `openai:${config.model}`;
@@ -59,13 +60,13 @@ export class OpenAiCompatibleModel implements Model {
   }
 
   async complete(request: ModelRequest): Promise<ModelReply> {
-    const body = chatCompletionsRequest(this.config.model, request.history, request.tools);
     let stream = request.onStream !== undefined && this.streams ? request.onStream : undefined;
     let status = 0;
     let text = '';
     let completion: unknown;
     for (let attempt = 1; ; attempt += 1) {
-      const answered = await this.post(JSON.stringify(stream ? { ...body, stream: true } : body), request.signal, stream);
+      const body = this.bodies.body(this.config.model, request.pod, request.history, request.tools, stream !== undefined);
+      const answered = await this.post(body, request.signal, stream);
       if ('failed' in answered) return answered.failed;
       if ('streamed' in answered) {
         completion = answered.streamed;

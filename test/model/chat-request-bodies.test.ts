@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ChatRequestBodies } from '../../src/adapters/model/chat-request-bodies.js';
+import type { ToolSpec } from '../../src/application/tools/pod-tools.js';
+import { PodName } from '../../src/domain/pod-name.js';
+import { call, history, operator, peer, result, said } from './entries.js';
+
+const tools: ToolSpec[] = [{ name: 'ListPods', description: 'List.', inputSchema: { type: 'object', properties: {}, additionalProperties: false } }];
+const main = PodName.unsafe('main');
+
+describe('ChatRequestBodies', () => {
+  const entries = history(
+    operator('hi'), said('hello', 1), { ...call('c1', 'ListPods', {}), seenThrough: 2 } as never, peer('b', 1, 'during the call'),
+    result('c1', 'ListPods', 'one Pod'), said('done', 5), operator('again'), { ...call('c2', 'ListPods', { wait_ms: 5 }), seenThrough: 7 } as never,
+  );
+
+  it('builds each request on the last: the same body as encoding the whole history afresh, step after step', () => {
+    const bodies = new ChatRequestBodies();
+    for (let k = 1; k <= entries.length; k++) {
+      const built = bodies.body('m', main, entries.slice(0, k), tools, k % 2 === 0);
+      expect(built).toBe(new ChatRequestBodies().body('m', main, entries.slice(0, k), tools, k % 2 === 0));
+      expect(JSON.parse(built)).toMatchObject({ model: 'm', tools: [{ type: 'function', function: { name: 'ListPods' } }] });
+    }
+    // The first call joins the reply before it (one step), the peer message waits behind its result, the open call is answered as lost.
+    const last = JSON.parse(bodies.body('m', main, entries, [], false)) as { messages: { role: string }[]; tools?: unknown; stream?: boolean };
+    expect(last.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'user', 'assistant', 'user', 'assistant', 'tool']);
+    expect(last).not.toHaveProperty('tools');
+    expect(last).not.toHaveProperty('stream');
+  });
+
+  it('starts afresh for a history that does not continue what it has, and keeps Pods apart', () => {
+    const bodies = new ChatRequestBodies();
+    bodies.body('m', main, entries, tools, true);
+    const other = history(operator('a different story'));
+    expect(bodies.body('m', main, other, tools, true)).toBe(new ChatRequestBodies().body('m', main, other, tools, true));
+    expect(bodies.body('m', PodName.unsafe('b'), entries.slice(0, 3), tools, true)).toBe(new ChatRequestBodies().body('m', main, entries.slice(0, 3), tools, true));
+  });
+});
