@@ -139,7 +139,7 @@ describe('the TUI reading a pipe', () => {
       '· attached to `main`; it runs in this TUI (0 history entries)',
       'already attached to `main`',
       '· attached to `b`; it runs in this TUI (0 history entries)',
-      '· viewing `c`: it runs on host host_other; what you type is committed to its history and that host answers (0 history entries)',
+      '· viewing `c`: it runs on host host_other; what you type is committed to its history and that host answers; this TUI takes it over if that host leaves (0 history entries)',
     ]);
     expect(run.stdout).toContain('#2 [assistant] You said: hello b');
     expect(run.stdout).toContain('#1 [you] hello c');

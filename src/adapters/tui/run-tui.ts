@@ -87,6 +87,7 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     if (storeLost) return EXIT.refused;
     return session.failed && !terminal ? EXIT.refused : EXIT.ok;
   } finally {
+    session.close();
     if (terminal) io.stdout.write(BRACKETED_PASTE_OFF);
     keyboard?.close();
     offLost();
