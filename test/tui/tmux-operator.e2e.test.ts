@@ -51,4 +51,25 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
       expect.objectContaining({ seq: 2, kind: 'assistant_message' }),
     ]);
   }, 150_000);
+
+  it('asks before creating a Pod named with --pod that does not exist: only y creates it', async () => {
+    const home = await cli.home('tmux-ask');
+    const typo = await server.open('ask-no', podsCommand(home, 'tui', '--pod', 'mian'));
+    await typo.waitFor(/pod `mian` does not exist; create it\? \(y\/N\) $/m, 30_000);
+    await typo.press('Enter');
+    await typo.waitFor(/\(y\/N\) n\npods tui: pod `mian` does not exist; nothing was created \(`pods create mian` or --create creates it\)\n\[exit 1\]/);
+
+    const fresh = await server.open('ask-yes', podsCommand(home, 'tui', '--pod', 'fresh'));
+    await fresh.waitFor('create it? (y/N) ', 30_000);
+    await fresh.type('y');
+    await fresh.waitFor(/\(y\/N\) y\n· created pod `fresh` with scope write:[^\n]*\n[^]*· attached to `fresh`; it runs in this TUI \(0 history entries\)\n[^]*fresh> $/m);
+    // The keyboard is readline's again: a line typed now is a message, answered.
+    await fresh.type('hello fresh');
+    await fresh.press('Enter');
+    await fresh.waitFor('#2 [assistant] You said: hello fresh');
+    await fresh.press('C-d');
+    await fresh.waitFor('[exit 0]');
+    const ls = await cli.pods(home, 'ls', '--json');
+    expect(JSON.parse(ls.stdout).map((p: { name: string }) => p.name)).toEqual(['fresh']);
+  }, 120_000);
 });

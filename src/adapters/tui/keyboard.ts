@@ -41,6 +41,8 @@ export class Keyboard {
     this.readline = terminalLike(new PassThrough(), (mode) => stdin.setRawMode?.(mode), () => stdin.isRaw === true);
     stdin.on('data', this.onData);
     stdin.on('end', this.onEnd);
+    // An earlier keyboard on the same terminal (a question before the TUI) paused it.
+    stdin.resume();
   }
 
   /** `handler` gets each bracketed paste, whole, instead of readline. */
