@@ -5,7 +5,7 @@ import { runCli } from './adapters/cli/run-cli.js';
 import { describeModelConfigError, modelConfigFromEnv } from './adapters/model/model-config.js';
 import { hostConfigFromEnv } from './composition/host-config-from-env.js';
 import { storeControlFor } from './composition/store-control.js';
-import { storeOpener } from './composition/store-config.js';
+import { podsHome, storeOpener } from './composition/store-config.js';
 
 // Last resort: nothing in pods should reject unhandled or throw past its handlers; if
 // something does, say so in one line and exit, rather than print a stack trace or hang.
@@ -64,5 +64,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
       process.on(signal, handler);
       return () => process.off(signal, handler);
     },
+    podsHome: podsHome(source),
   },
 });

@@ -1,3 +1,5 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../cli/built-cli.js';
 import { HAS_TMUX, tmuxServer } from './tmux.js';
@@ -72,4 +74,56 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     const ls = await cli.pods(home, 'ls', '--json');
     expect(JSON.parse(ls.stdout).map((p: { name: string }) => p.name)).toEqual(['fresh']);
   }, 120_000);
+
+  it('recalls lines typed in an earlier run on the same PODS_HOME, with Up and with Ctrl+R', async () => {
+    const home = await cli.home('tmux-recall');
+    const first = await server.open('recall-1', podsCommand(home, 'tui'));
+    await first.waitFor(/main> $/m, 30_000);
+    for (const [line, shown] of [['remember the milk', '#2 [assistant] You said: remember the milk'], [':new b', 'created pod `b`'], [' not kept', '#4 [assistant] You said:  not kept']] as const) {
+      await first.type(line);
+      await first.press('Enter');
+      await first.waitFor(shown);
+    }
+    await first.paste('a pasted\nsecret');
+    await first.press('Enter');
+    await first.waitFor('#6 [assistant] You said: a pasted');
+    await first.press('C-d');
+    await first.waitFor('[exit 0]');
+    const file = join(home, 'tui-history');
+    expect(await readFile(file, 'utf8')).toBe('"remember the milk"\n":new b"\n');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+    const second = await server.open('recall-2', podsCommand(home, 'tui'));
+    await second.waitFor(/main> $/m, 30_000);
+    await second.press('Up');
+    await second.waitFor(/main> :new b$/m);
+    await second.press('Up');
+    await second.waitFor(/main> remember the milk$/m);
+    await second.press('C-u');
+    await second.waitFor((shown) => /main> $/m.test(shown) && !/main> remember/.test(shown));
+
+    // Ctrl+R: the search owns the keys; Enter puts the match into the line, and sends nothing.
+    await second.type('half');
+    await second.press('C-r');
+    await second.waitFor(/^\(reverse-i-search\)'': $/m);
+    await second.type('mil');
+    await second.waitFor(/^\(reverse-i-search\)'mil': remember the milk$/m);
+    await second.press('Enter');
+    await second.waitFor(/main> remember the milk$/m);
+    // Esc gives back the line as it was.
+    await second.press('C-r');
+    await second.type('new');
+    await second.waitFor(/^\(reverse-i-search\)'new': :new b$/m);
+    await second.type('zz');
+    await second.waitFor(/^\(failed reverse-i-search\)'newzz': :new b$/m);
+    await second.press('Escape');
+    await second.waitFor(/main> remember the milk$/m);
+    await second.press('Enter');
+    await second.waitFor(/#8 \[assistant\] You said: remember the milk\n/);
+    await second.press('C-d');
+    await second.waitFor('[exit 0]');
+    const history = await cli.pods(home, 'history', 'main', '--json');
+    const typed = (JSON.parse(history.stdout) as { kind: string; text?: string }[]).filter((e) => e.kind === 'user_input').map((e) => e.text);
+    expect(typed).toEqual(['remember the milk', ' not kept', 'a pasted\nsecret', 'remember the milk']);
+  }, 150_000);
 });

@@ -25,6 +25,8 @@ export type ProcessIo = {
   readonly stdout: Writable & { readonly isTTY?: boolean };
   /** Registers a handler for SIGINT/SIGTERM; returns the function that removes it. */
   readonly onSignal: (signal: 'SIGINT' | 'SIGTERM', handler: () => void) => () => void;
+  /** `$PODS_HOME`, where the TUI keeps its line history; none (tests): history lives only in memory. */
+  readonly podsHome?: string;
 };
 
 export type CommandContext = { readonly app: PodsApp; readonly out: CliOutput; readonly io: ProcessIo };
