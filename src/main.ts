@@ -49,6 +49,8 @@ const notice = (line: string): void => void process.stderr.write(`pods: ${line}\
 // That one is "the current directory" a new Pod's default scope and a relative PODS_HOME mean.
 const cwd = process.env['npm_lifecycle_event'] === 'start' && process.env['INIT_CWD'] ? process.env['INIT_CWD'] : process.cwd();
 const source = { env: process.env, homedir: homedir(), cwd };
+// `:edit` runs what git would: an empty variable is unset.
+const editor = process.env['VISUAL'] || process.env['EDITOR'];
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
@@ -65,5 +67,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
       return () => process.off(signal, handler);
     },
     podsHome: podsHome(source),
+    ...(editor ? { editor } : {}),
   },
 });

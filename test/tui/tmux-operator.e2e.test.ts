@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../cli/built-cli.js';
@@ -126,4 +126,50 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     const typed = (JSON.parse(history.stdout) as { kind: string; text?: string }[]).filter((e) => e.kind === 'user_input').map((e) => e.text);
     expect(typed).toEqual(['remember the milk', ' not kept', 'a pasted\nsecret', 'remember the milk']);
   }, 150_000);
+
+  it('composes one message of several lines in $EDITOR with :edit; an empty file or a failed editor sends nothing', async () => {
+    const home = await cli.home('tmux-edit');
+    // A fake editor: it writes what its mode file says into the file it is given, or fails.
+    const editor = join(home, 'fake-editor.sh');
+    const mode = join(home, 'editor-mode');
+    await writeFile(editor, `#!/bin/sh\ncase "$(cat '${mode}')" in\n  text) printf 'first line\\n:quit\\nthird line\\n\\n' > "$1" ;;\n  fail) exit 3 ;;\n  read) printf 'editor> '; IFS= read -r line; printf '%s\\n' "$line" > "$1" ;;\n  *) : ;;\nesac\n`);
+    await chmod(editor, 0o755);
+    const tui = await server.open('edit', ['env', '-u', 'VISUAL', `EDITOR=${editor}`, ...podsCommand(home, 'tui')]);
+    await tui.waitFor(/main> $/m, 30_000);
+
+    await writeFile(mode, 'empty');
+    await tui.type(':edit');
+    await tui.press('Enter');
+    await tui.waitFor(/· the file was empty; nothing was sent\nmain> $/m);
+    await writeFile(mode, 'fail');
+    await tui.type(':edit');
+    await tui.press('Enter');
+    await tui.waitFor(/! `[^`]*fake-editor.sh` exited with status 3; nothing was sent\nmain> $/m);
+
+    await writeFile(mode, 'text');
+    await tui.type(':edit');
+    await tui.press('Enter');
+    await tui.waitFor(/· wrote 3 lines as one message "first line\\n:quit\\nthird line"; Enter sends it[^\n]*\nmain \[paste: 3 lines\]> $/m);
+    await tui.press('Enter');
+    await tui.waitFor(/#1 \[you\] first line\\n:quit\\nthird line\n#2 \[assistant\] You said: [^\n]*\n· turn finished[^\n]*\nmain> $/m);
+    // The editor gets the keys, in cooked mode (its read ends at Enter), and readline none of them.
+    await writeFile(mode, 'read');
+    await tui.type(':edit');
+    await tui.press('Enter');
+    await tui.waitFor(/editor> $/m);
+    await tui.type('typed in the editor');
+    await tui.press('Enter');
+    await tui.waitFor(/· wrote 1 line as one message typed in the editor; Enter sends it[^\n]*\nmain \[paste: 1 line\]> $/m);
+    await tui.press('C-c');
+    await tui.waitFor(/· paste discarded; nothing was sent\nmain> $/m);
+    // The keyboard is readline's again.
+    await tui.type('after the editor');
+    await tui.press('Enter');
+    await tui.waitFor('#4 [assistant] You said: after the editor');
+    await tui.press('C-d');
+    await tui.waitFor(/· quitting: releasing `main`\n\[exit 0\]/);
+    const history = await cli.pods(home, 'history', 'main', '--json');
+    const typed = (JSON.parse(history.stdout) as { kind: string; text?: string }[]).filter((e) => e.kind === 'user_input').map((e) => e.text);
+    expect(typed).toEqual(['first line\n:quit\nthird line', 'after the editor']);
+  }, 120_000);
 });

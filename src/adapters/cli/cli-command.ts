@@ -27,6 +27,8 @@ export type ProcessIo = {
   readonly onSignal: (signal: 'SIGINT' | 'SIGTERM', handler: () => void) => () => void;
   /** `$PODS_HOME`, where the TUI keeps its line history; none (tests): history lives only in memory. */
   readonly podsHome?: string;
+  /** The command line `:edit` runs: `$VISUAL`, else `$EDITOR`; none: `vi`. */
+  readonly editor?: string;
 };
 
 export type CommandContext = { readonly app: PodsApp; readonly out: CliOutput; readonly io: ProcessIo };

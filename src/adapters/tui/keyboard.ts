@@ -81,6 +81,26 @@ export class Keyboard {
     }
   }
 
+  /**
+   * Hands the terminal to another program (an editor) until `use` settles: nothing is read
+   * from it meanwhile and raw mode is off, so the program gets every key and its own line
+   * discipline; then reading and raw mode resume.
+   */
+  async lend<T>(use: () => Promise<T>): Promise<T> {
+    this.flushCarry();
+    this.stdin.off('data', this.onData);
+    this.stdin.pause();
+    const wasRaw = this.stdin.isRaw === true;
+    this.stdin.setRawMode?.(false);
+    try {
+      return await use();
+    } finally {
+      this.stdin.setRawMode?.(wasRaw);
+      this.stdin.on('data', this.onData);
+      this.stdin.resume();
+    }
+  }
+
   /** Stops reading the terminal, so the process can exit. */
   close(): void {
     clearTimeout(this.carryTimer);

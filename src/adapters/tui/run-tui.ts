@@ -7,6 +7,7 @@ import type { CliOutput } from '../cli/cli-output.js';
 import type { Completion } from './colon-command.js';
 import { COLON_COMMANDS } from './colon-commands.js';
 import { completeTuiLine, type CompleterResult } from './complete-tui-line.js';
+import { composeInEditor } from './compose-in-editor.js';
 import { HistoryFollower } from './history-follower.js';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, Keyboard } from './keyboard.js';
 import { LineHistoryFile } from './line-history-file.js';
@@ -60,11 +61,13 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   if (keyboard) enableReverseSearch(keyboard, rl, io.stdout, screen, recalled);
   kept?.onFailure((reason) => screen.warn(reason));
   rl.on('history', (lines) => lines[0] !== undefined && kept?.add(lines[0]));
-  const input = new TuiInput(rl, screen, runtime, follower, terminal, keyboard);
+  const compose = keyboard ? composeInEditor({ editor: io.editor ?? 'vi', keyboard, rl, screen, stdout: io.stdout }) : undefined;
+  const input = new TuiInput(rl, screen, runtime, follower, terminal, keyboard, compose);
   const session = new TuiSession({
     app, screen, follower, commands: COLON_COMMANDS, interactive: terminal, cwd: options.cwd,
     pick: keyboard ? promptsPicker(keyboard, io.stdout) : async () => undefined,
     quit: () => input.stop(),
+    edit: () => input.edit(),
   });
   candidates = (completion) => session.candidates(completion);
   const offProgress = showTurnProgress(runtime, app.turns, follower, screen, () => session.attached, terminal, () => input.promptNote);

@@ -5,6 +5,7 @@ import { displayValue } from '../../domain/display.js';
 import { MessageBody } from '../../domain/message-body.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { errorMessage } from '../error-message.js';
+import type { Composed } from './compose-in-editor.js';
 import type { HistoryFollower } from './history-follower.js';
 import type { Keyboard } from './keyboard.js';
 import { isMessageLine, parseTuiLine } from './parse-tui-line.js';
@@ -44,6 +45,8 @@ export class TuiInput {
     private readonly follower: HistoryFollower,
     private readonly terminal: boolean,
     keyboard?: Keyboard,
+    /** `:edit` on a terminal: what the operator wrote in their editor. */
+    private readonly compose?: () => Promise<Composed>,
   ) {
     this.queue = new Promise((resolve) => (this.begin = resolve));
     this.closed = new Promise((resolve) => rl.once('close', resolve));
@@ -126,6 +129,30 @@ export class TuiInput {
     const session = this.session;
     if (this.stopping || !session?.isAttached || this.runtime.busy(session.attached)) return; // a running turn's spinner redraws it
     this.screen.setPrompt(promptFor(session.attached, this.promptNote));
+  }
+
+  /**
+   * `:edit`: what is saved in the editor waits as one message, shown, as a paste does: Enter
+   * sends it, Ctrl+C discards it. An empty file or a failed editor sends nothing.
+   */
+  async edit(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    if (!this.compose) return session.refuse('`:edit` needs a terminal; from a pipe, each line is a message');
+    const composed = await this.compose();
+    if (this.stopping) return;
+    switch (composed.type) {
+      case 'failed':
+        return session.refuse(`${composed.reason}; nothing was sent`);
+      case 'empty':
+        return session.say('· the file was empty; nothing was sent');
+      case 'text': {
+        this.pending = `${this.pending ?? ''}${composed.text}`;
+        const lines = this.pending.split('\n').length;
+        session.say(`· wrote ${plural(lines, 'line')} as one message ${displayValue(this.pending)}; Enter sends it (with what you type after it), Ctrl+C discards it`);
+        return this.refreshPrompt();
+      }
+    }
   }
 
   private onPaste(text: string): void {

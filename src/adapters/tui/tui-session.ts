@@ -22,6 +22,8 @@ export type SessionParts = {
   readonly cwd: string;
   readonly pick: (message: string, choices: readonly string[]) => Promise<string | undefined>;
   readonly quit: () => void;
+  /** `:edit`: compose one message in the operator's editor. */
+  readonly edit: () => Promise<void>;
 };
 
 /** What the `:` commands act on: the attached Pod, the store, the host, the screen. */
@@ -70,6 +72,10 @@ export class TuiSession {
 
   quit(): void {
     this.parts.quit();
+  }
+
+  edit(): Promise<void> {
+    return this.parts.edit();
   }
 
   /** Whether the attached Pod runs in this TUI (rather than being viewed). */
