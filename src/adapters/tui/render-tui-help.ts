@@ -12,9 +12,9 @@ const PLAIN_INPUT = [
   'the turn ends. `:edit` writes a message of several lines in your editor.',
   'Keys: Tab completes command names and Pods; Up/Down recall earlier lines, also from earlier',
   'runs ($PODS_HOME/tui-history; a line starting with a space is not kept); Ctrl+R searches them',
-  '(Enter puts the match in the line, Esc leaves it); Ctrl+C clears the line,',
-  'or else cancels the running turn (dropping what was typed during it), or else says how to',
-  'quit: a second Ctrl+C or Ctrl+D quits. In a picker, Esc or Ctrl+C backs out.',
+  '(Enter puts the match in the line, Esc leaves it); Ctrl+C clears the',
+  'line, or else cancels the running turn (dropping what was typed during it), or else says how',
+  'to quit: a second Ctrl+C or Ctrl+D quits. In a picker, Esc or Ctrl+C backs out.',
 ];
 
 /** `:help` and `:help <command>`, from the command table itself. */
