@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { LeaseWatch, type LeaseWatchEvent } from '../../src/application/host/lease-watch.js';
+import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { FindUnservedPods } from '../../src/application/use-cases/find-unserved-pods.js';
 import { says, ScriptedModel } from '../support/scripted-model.js';
 import { body, makeWorld, name, type World } from '../support/world.js';
@@ -17,22 +18,17 @@ describe('LeaseWatch (a TUI viewing a Pod another host runs)', () => {
   let model: ScriptedModel;
   let watch: LeaseWatch;
   let events: LeaseWatchEvent[];
-  /** How many looks the watch has finished (rule reads answered). */
+  /** How many looks the watch has finished. */
   let looks: number;
   const stops: (() => void)[] = [];
   beforeEach(() => {
     uow = new InMemoryUnitOfWork();
     model = new ScriptedModel();
     w = makeWorld(uow, model, { leaseTtlMs: 200 });
-    const find = new FindUnservedPods(uow, w.clock);
-    const read = find.execute.bind(find);
     looks = 0;
-    find.execute = async (query) => {
-      const free = await read(query);
-      looks += 1;
-      return free;
-    };
-    watch = new LeaseWatch(w.runtime, uow, find, w.host);
+    // The watch's lease reads, counted: one per look.
+    const counted: UnitOfWork = { run: (work) => uow.run(work).finally(() => (looks += 1)) };
+    watch = new LeaseWatch(w.runtime, uow, new FindUnservedPods(uow, w.clock), w.host, counted, w.clock);
     events = [];
     w.runtime.start();
   });
@@ -40,7 +36,7 @@ describe('LeaseWatch (a TUI viewing a Pod another host runs)', () => {
     for (const stop of stops.splice(0)) stop();
     await w.runtime.shutdown();
   });
-  const start = (pod: string, heldBy: string) => stops.push(watch.watch(name(pod), heldBy, (e) => events.push(e)));
+  const start = (pod: string, heldBy: string | undefined) => stops.push(watch.watch(name(pod), heldBy, (e) => events.push(e)));
 
   it('takes the Pod when its host releases it, and answers what was typed while viewing', async () => {
     await w.create('main');
@@ -85,7 +81,7 @@ describe('LeaseWatch (a TUI viewing a Pod another host runs)', () => {
       }
       return free;
     };
-    watch = new LeaseWatch(w.runtime, uow, find, w.host);
+    watch = new LeaseWatch(w.runtime, uow, find, w.host, uow, w.clock);
     start('main', 'host_a');
     await uow.run((r) => r.leases.release(name('main'), 'host_a'));
     await until('the watch to see host_b', () => events.length > 0);
@@ -94,6 +90,22 @@ describe('LeaseWatch (a TUI viewing a Pod another host runs)', () => {
     await uow.run((r) => r.leases.release(name('main'), 'host_b'));
     await until('main to run here', () => w.runtime.isRunning(name('main')));
     expect(events.at(-1)).toEqual({ type: 'taken_over', pod: 'main' });
+  });
+
+  it('says which host runs the Pod now when its lease changed hands between two looks', async () => {
+    await w.create('main');
+    await w.goLive('main', 'idle', 'host_a');
+    start('main', undefined);
+    await until('the first look', () => looks >= 1);
+    // host_a gives the Pod up and host_b takes it in one commit: one notice, a live lease.
+    await uow.run(async (r) => {
+      await r.leases.release(name('main'), 'host_a');
+      const now = w.clock.now();
+      await r.leases.tryAcquire(name('main'), 'host_b', now, new Date(now.getTime() + 10_000), 'model');
+    });
+    await until('the watch to see host_b', () => events.length > 0);
+    expect(events).toEqual([{ type: 'taken_elsewhere', pod: 'main', hostId: 'host_b' }]);
+    expect(w.runtime.isRunning(name('main'))).toBe(false);
   });
 
   it('never takes a child its parent stopped', async () => {

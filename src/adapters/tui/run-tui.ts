@@ -73,6 +73,7 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   const offProgress = showTurnProgress(runtime, app.turns, follower, screen, () => session.attached, terminal, () => input.promptNote);
   let storeLost = false;
   const offLost = runtime.on((event) => {
+    if (event.type === 'lease_lost') session.leaseLost(event.pod);
     if (event.type !== 'store_lost') return;
     storeLost = true;
     input.stop();

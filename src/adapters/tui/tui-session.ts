@@ -181,8 +181,13 @@ export class TuiSession {
     this.say(`· still ${role}`);
   }
 
+  /** This TUI no longer runs `pod` (another host or its parent took the lease): if attached, it is viewed now. */
+  leaseLost(pod: PodName): void {
+    if (pod === this.current && !this.stopWatch) this.watch(pod, undefined);
+  }
+
   /** Until the attached Pod runs here: when its host leaves, take it, and say so in one line. */
-  private watch(pod: PodName, heldBy: string): void {
+  private watch(pod: PodName, heldBy: string | undefined): void {
     const { follower, screen } = this.parts;
     this.stopWatch = this.app.leaseWatch.watch(pod, heldBy, (event) => {
       if (pod !== this.current) return;
