@@ -13,7 +13,7 @@ export const tuiCommand: CliCommand = {
   details:
     'Attaches to Pod NAME and runs it in this process. Without --pod it is `main`, created with\n' +
     'write access to the current directory the first time. A Pod named with --pod must exist, so\n' +
-    'a typo creates nothing: on a terminal the TUI asks `pod `NAME` does not exist; create it? (y/N)`\n' +
+    'a typo creates nothing: on a terminal the TUI asks "pod `NAME` does not exist; create it? (y/N)"\n' +
     '(only `y` creates it); from a pipe it refuses unless --create is given. With --create it is\n' +
     'created the same way, without a question. A Pod created here is held by this TUI from the\n' +
     'start, so a running `pods serve` cannot take it first.\n\n' +
@@ -25,11 +25,10 @@ export const tuiCommand: CliCommand = {
     'starts, and quits at the end of input once the work has settled; diagnostics go to stderr.\n\n' +
     'Exit codes: 0 quit (from a pipe: every line was accepted); 1 from a pipe, a line was refused,\n' +
     'the Pod named with --pod does not exist (without --create, and not created at the question),\n' +
-    'or the Pod could not be attached;\n' +
-    '2 usage or store error.',
+    'or the Pod could not be attached; 2 usage or store error.',
   options: { pod: { type: 'string' }, create: { type: 'boolean' } },
   optionHelp: [
-    ['--pod NAME', `attach to NAME, which must exist or, on a terminal, is created if you answer y (default ${DEFAULT_POD}, created if absent)`],
+    ['--pod NAME', `attach to NAME, which must exist (on a terminal: or you answer y) (default ${DEFAULT_POD}, created if absent)`],
     ['--create', 'create NAME with write access to the current directory if absent, without asking'],
   ],
   parse(args) {
