@@ -54,6 +54,25 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     ]);
   }, 150_000);
 
+  it('answers, once it takes the Pod over, what was typed while it only viewed it', async () => {
+    const home = await cli.home('tmux-takeover-unanswered');
+    // `pods mcp` holds the lease and runs no turn: a message to the Pod waits for its agent.
+    const mcp = await server.open('mcp-host', podsCommand(home, 'mcp', '--pod', 'main', '--create'));
+    await mcp.waitFor(/serving `main` over stdio as host_/, 30_000);
+    const viewer = await server.open('viewer-2', podsCommand(home, 'tui'));
+    await viewer.waitFor(/· viewing `main`: it runs on host [^\n]*\n[^]*main> $/m, 30_000);
+    await viewer.type('are you there?');
+    await viewer.press('Enter');
+    const waiting = await viewer.waitFor(/#1 \[you\] are you there\?\n/);
+    expect(waiting).not.toContain('#2 [assistant]');
+
+    await mcp.press('C-c');
+    await mcp.waitFor('[exit 0]');
+    await viewer.waitFor(/· `main`'s host left; it runs in this TUI now\n[^]*#2 \[assistant\] You said: are you there\?\n/, 20_000);
+    await viewer.press('C-d');
+    await viewer.waitFor(/· quitting: releasing `main`\n\[exit 0\]/);
+  }, 120_000);
+
   it('asks before creating a Pod named with --pod that does not exist: only y creates it', async () => {
     const home = await cli.home('tmux-ask');
     const typo = await server.open('ask-no', podsCommand(home, 'tui', '--pod', 'mian'));
