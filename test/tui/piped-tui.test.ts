@@ -174,6 +174,14 @@ describe('the TUI reading a pipe', () => {
     ]);
   });
 
+  it('refuses :edit from a pipe, where each line is a message, and goes on', async () => {
+    const { app, history } = await store();
+    const run = await runPiped(app, ':edit\nafter\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toEqual(['`:edit` needs a terminal; from a pipe, each line is a message']);
+    expect((await history('main')).map((e) => e.kind)).toEqual(['user_input', 'assistant_message']);
+  });
+
   it('stops at :quit and ignores what follows', async () => {
     const { app, history } = await store();
     const run = await runPiped(app, ':quit\nhello\n');
