@@ -60,7 +60,9 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   const follower = new HistoryFollower(app.readHistory, screen);
   if (keyboard) enableReverseSearch(keyboard, rl, io.stdout, screen, recalled);
   kept?.onFailure((reason) => screen.warn(reason));
-  rl.on('history', (lines) => lines[0] !== undefined && kept?.add(lines[0]));
+  rl.on('history', ([entered]) => {
+    if (entered !== undefined) kept?.add(entered);
+  });
   const compose = keyboard ? composeInEditor({ editor: io.editor ?? 'vi', keyboard, rl, screen, stdout: io.stdout }) : undefined;
   const input = new TuiInput(rl, screen, runtime, follower, terminal, keyboard, compose);
   const session = new TuiSession({
