@@ -181,6 +181,13 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     await tui.waitFor(/· wrote 1 line as one message typed in the editor; Enter sends it[^\n]*\nmain \[paste: 1 line\]> $/m);
     await tui.press('C-c');
     await tui.waitFor(/· paste discarded; nothing was sent\nmain> $/m);
+    // Ctrl+C in the editor is the editor's: the terminal signals the TUI too, which ignores it.
+    await tui.type(':edit');
+    await tui.press('Enter');
+    await tui.waitFor((shown) => shown.split('editor> ').length === 3);
+    await tui.press('C-c');
+    const interrupted = await tui.waitFor(/! `[^`]*fake-editor.sh` exited with SIGINT; nothing was sent\nmain> $/m);
+    expect(interrupted).not.toMatch(/to quit|quitting|\[exit/);
     // The keyboard is readline's again.
     await tui.type('after the editor');
     await tui.press('Enter');

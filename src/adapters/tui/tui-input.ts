@@ -37,6 +37,8 @@ export class TuiInput {
   /** A paste waiting for Enter, with what was typed before it. */
   private pending: string | undefined;
   private readonly held: Held[] = [];
+  /** The editor of `:edit` has the terminal: its Ctrl+C reaches this process as SIGINT too. */
+  private editing = false;
 
   constructor(
     private readonly rl: Interface,
@@ -101,6 +103,8 @@ export class TuiInput {
       for (const pod of this.runtime.running()) this.runtime.cancel(pod);
       return this.stop();
     }
+    // The editor's own key (the terminal signals its whole process group), not the TUI's.
+    if (this.editing) return;
     const armed = this.quitArmed;
     this.quitArmed = false;
     if (this.pending !== undefined) {
@@ -139,7 +143,13 @@ export class TuiInput {
     const session = this.session;
     if (!session) return;
     if (!this.compose) return session.refuse('`:edit` needs a terminal; from a pipe, each line is a message');
-    const composed = await this.compose();
+    this.editing = true;
+    let composed: Composed;
+    try {
+      composed = await this.compose();
+    } finally {
+      this.editing = false;
+    }
     if (this.stopping) return;
     switch (composed.type) {
       case 'failed':
