@@ -5,7 +5,7 @@ import { runCli } from './adapters/cli/run-cli.js';
 import { describeModelConfigError, modelConfigFromEnv } from './adapters/model/model-config.js';
 import { hostConfigFromEnv } from './composition/host-config-from-env.js';
 import { storeControlFor } from './composition/store-control.js';
-import { storeOpener } from './composition/store-config.js';
+import { podsHome, storeOpener } from './composition/store-config.js';
 
 // Last resort: nothing in pods should reject unhandled or throw past its handlers; if
 // something does, say so in one line and exit, rather than print a stack trace or hang.
@@ -49,6 +49,8 @@ const notice = (line: string): void => void process.stderr.write(`pods: ${line}\
 // That one is "the current directory" a new Pod's default scope and a relative PODS_HOME mean.
 const cwd = process.env['npm_lifecycle_event'] === 'start' && process.env['INIT_CWD'] ? process.env['INIT_CWD'] : process.cwd();
 const source = { env: process.env, homedir: homedir(), cwd };
+// `:edit` runs what git would: an empty variable is unset.
+const editor = process.env['VISUAL'] || process.env['EDITOR'];
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
@@ -64,5 +66,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
       process.on(signal, handler);
       return () => process.off(signal, handler);
     },
+    podsHome: podsHome(source),
+    ...(editor ? { editor } : {}),
   },
 });

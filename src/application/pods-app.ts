@@ -1,4 +1,5 @@
 import type { HostRuntime } from './host/host-runtime.js';
+import type { LeaseWatch } from './host/lease-watch.js';
 import type { StoreFollower } from './host/store-follower.js';
 import type { HistoryFeed } from './ports/history-feed.js';
 import type { TurnFeed } from './ports/turn-observer.js';
@@ -22,6 +23,8 @@ export type PodsApp = {
   readonly runtime: HostRuntime;
   /** `pods serve` without `--pod`: makes the runtime take every Pod no host runs, as they appear. */
   readonly follower: StoreFollower;
+  /** A TUI viewing a Pod another host runs: takes it over when that host leaves. */
+  readonly leaseWatch: LeaseWatch;
   /** Commits to any Pod's history, from any process. */
   readonly feed: HistoryFeed;
   /** The turns this process runs, as they go (streamed text, tool calls): for viewers. */

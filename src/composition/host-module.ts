@@ -3,6 +3,7 @@ import { DEFAULT_HOST_CONFIG, HOST_CONFIG, type HostConfig } from '../applicatio
 import { HostRuntime } from '../application/host/host-runtime.js';
 import { KnownHistory } from '../application/host/known-history.js';
 import { RunTurn } from '../application/host/run-turn.js';
+import { LeaseWatch } from '../application/host/lease-watch.js';
 import { StoreFollower } from '../application/host/store-follower.js';
 import { MODEL } from '../application/ports/model.js';
 import { BuiltinModel } from '../adapters/model/builtin-model.js';
@@ -30,5 +31,6 @@ export function hostModule(options: HostOptions = {}): ContainerModule {
     // Closing the container ends turns and gives leases back before the store goes away.
     bind(HostRuntime).toSelf().inSingletonScope().onDeactivation((runtime) => runtime.shutdown());
     bind(StoreFollower).toSelf().inSingletonScope().onDeactivation((follower) => follower.stop());
+    bind(LeaseWatch).toSelf().inSingletonScope().onDeactivation((watch) => watch.stopAll());
   });
 }

@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import { HostRuntime } from '../application/host/host-runtime.js';
+import { LeaseWatch } from '../application/host/lease-watch.js';
 import { StoreFollower } from '../application/host/store-follower.js';
 import type { PodsApp } from '../application/pods-app.js';
 import { HISTORY_FEED } from '../application/ports/history-feed.js';
@@ -27,6 +28,7 @@ export function podsApp(container: Container): PodsApp {
     get tools() { return container.get(PodTools); },
     get runtime() { return container.get(HostRuntime); },
     get follower() { return container.get(StoreFollower); },
+    get leaseWatch() { return container.get(LeaseWatch); },
     get feed() { return container.get(HISTORY_FEED); },
     get turns() { return container.get(TURN_FEED); },
     get hostId() { return container.get(POD_HOST).hostId; },

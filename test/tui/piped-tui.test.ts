@@ -139,7 +139,7 @@ describe('the TUI reading a pipe', () => {
       '· attached to `main`; it runs in this TUI (0 history entries)',
       'already attached to `main`',
       '· attached to `b`; it runs in this TUI (0 history entries)',
-      '· viewing `c`: it runs on host host_other; what you type is committed to its history and that host answers (0 history entries)',
+      '· viewing `c`: it runs on host host_other; what you type is committed to its history and that host answers; this TUI takes it over if that host leaves (0 history entries)',
     ]);
     expect(run.stdout).toContain('#2 [assistant] You said: hello b');
     expect(run.stdout).toContain('#1 [you] hello c');
@@ -172,6 +172,14 @@ describe('the TUI reading a pipe', () => {
       '#3 [you] two',
       '#4 [assistant] You said: two',
     ]);
+  });
+
+  it('refuses :edit from a pipe, where each line is a message, and goes on', async () => {
+    const { app, history } = await store();
+    const run = await runPiped(app, ':edit\nafter\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toEqual(['`:edit` needs a terminal; from a pipe, each line is a message']);
+    expect((await history('main')).map((e) => e.kind)).toEqual(['user_input', 'assistant_message']);
   });
 
   it('stops at :quit and ignores what follows', async () => {

@@ -260,4 +260,29 @@ describe('the TUI on a terminal', () => {
     tui.type(':quit\r');
     expect(await tui.exited).toBe(0);
   });
+
+  it('searches the line history on Ctrl+R without sending: keys go to the search, Enter puts the match in the line', async () => {
+    const { app, history } = await store();
+    const tui = startOnTerminal(app);
+    await tui.waitFor('main> ');
+    tui.type('alpha one\r');
+    await tui.waitFor('#2 [assistant] You said: alpha one');
+    tui.type('beta two\r');
+    await tui.waitFor('#4 [assistant] You said: beta two');
+    tui.type('\u0012alp');
+    await tui.waitFor("(reverse-i-search)'alp': alpha one");
+    tui.type('\r');
+    await tui.waitFor(/main> alpha one$/);
+    expect((await history('main')).filter((e) => e.kind === 'user_input')).toHaveLength(2);
+    // Ctrl+C in the search leaves the line as it was, and is not the TUI's Ctrl+C.
+    tui.type('\u0012bet');
+    await tui.waitFor("(reverse-i-search)'bet': beta two");
+    tui.type('\u0003');
+    await tui.waitFor(/main> alpha one$/);
+    tui.type('\r');
+    await tui.waitFor('#6 [assistant] You said: alpha one');
+    expect(tui.screen()).not.toContain('to quit');
+    tui.type('\u0004');
+    expect(await tui.exited).toBe(0);
+  });
 });

@@ -25,6 +25,10 @@ export type ProcessIo = {
   readonly stdout: Writable & { readonly isTTY?: boolean };
   /** Registers a handler for SIGINT/SIGTERM; returns the function that removes it. */
   readonly onSignal: (signal: 'SIGINT' | 'SIGTERM', handler: () => void) => () => void;
+  /** `$PODS_HOME`, where the TUI keeps its line history; none (tests): history lives only in memory. */
+  readonly podsHome?: string;
+  /** The command line `:edit` runs: `$VISUAL`, else `$EDITOR`; none: `vi`. */
+  readonly editor?: string;
 };
 
 export type CommandContext = { readonly app: PodsApp; readonly out: CliOutput; readonly io: ProcessIo };

@@ -11,14 +11,29 @@ import { printable } from './printable.js';
  * The Pod a long-running command (`pods tui`, `pods mcp`) runs as. With `create` (its one
  * scope rule): created if absent, and held by this process from the start for `hold`, so a
  * following `pods serve` cannot take it first. Without: it must exist, so a typo creates
- * nothing. Resolves undefined to go on, or with the exit code of the refusal.
+ * nothing, unless `ask` (a terminal) says yes to creating it. Resolves undefined to go on,
+ * or with the exit code of the refusal.
  */
 export async function podToRun(
   app: PodsApp,
   out: CliOutput,
-  options: { readonly name: PodName; readonly create: ScopeRule | undefined; readonly hold: PodDriver; readonly announce: (line: string) => void },
+  options: {
+    readonly name: PodName;
+    readonly create: ScopeRule | undefined;
+    readonly hold: PodDriver;
+    readonly announce: (line: string) => void;
+    /** On a terminal: the rule to create a missing Pod with, if the operator says yes to `question`. */
+    readonly ask?: { readonly rule: ScopeRule; readonly question: (text: string) => Promise<boolean> };
+  },
 ): Promise<ExitCode | undefined> {
-  const { name, create, hold } = options;
+  const { name, hold, ask } = options;
+  let create = options.create;
+  if (!create && ask && !(await app.readHistory.execute({ pod: name, limit: 1 })).ok) {
+    if (!(await ask.question(`pod \`${name}\` does not exist; create it?`))) {
+      return refuse(out, `${describePodNotFound(name)}; nothing was created (\`pods create ${name}\` or --create creates it)`);
+    }
+    create = ask.rule;
+  }
   if (create) {
     const created = await app.createPod.execute({ name, scope: [create], hold });
     if (created.ok) options.announce(`created pod \`${name}\` with scope ${printable(ScopeRule.describe(create))}`);

@@ -1,5 +1,6 @@
 import type { ColonCommand } from './colon-command.js';
 import { attachColonCommand } from './commands/attach-colon-command.js';
+import { editColonCommand } from './commands/edit-colon-command.js';
 import { explainColonCommand } from './commands/explain-colon-command.js';
 import { helpColonCommand } from './commands/help-colon-command.js';
 import { historyColonCommand } from './commands/history-colon-command.js';
@@ -14,5 +15,5 @@ import { unpeerColonCommand } from './commands/unpeer-colon-command.js';
 /** Every `:` command of the TUI, in the order `:help` lists them. */
 export const COLON_COMMANDS: readonly ColonCommand[] = [
   helpColonCommand, peerColonCommand, unpeerColonCommand, podsColonCommand, restoreColonCommand, attachColonCommand,
-  newColonCommand, toolColonCommand, historyColonCommand, explainColonCommand, quitColonCommand,
+  newColonCommand, toolColonCommand, historyColonCommand, explainColonCommand, editColonCommand, quitColonCommand,
 ];

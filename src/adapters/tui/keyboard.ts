@@ -34,6 +34,7 @@ export class Keyboard {
   private pasted: string | undefined;
   private pasteHandler: (text: string) => void = () => undefined;
   private keysHandler: (keys: string) => void = () => undefined;
+  private readonly hotkeys = new Map<string, () => void>();
   private readonly onData = (chunk: Buffer | string): void => this.take(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
   private readonly onEnd = (): void => void this.readline.end();
 
@@ -41,11 +42,21 @@ export class Keyboard {
     this.readline = terminalLike(new PassThrough(), (mode) => stdin.setRawMode?.(mode), () => stdin.isRaw === true);
     stdin.on('data', this.onData);
     stdin.on('end', this.onEnd);
+    // An earlier keyboard on the same terminal (a question before the TUI) paused it.
+    stdin.resume();
   }
 
   /** `handler` gets each bracketed paste, whole, instead of readline. */
   onPaste(handler: (text: string) => void): void {
     this.pasteHandler = handler;
+  }
+
+  /**
+   * `handler` runs instead of readline getting `key` (one character, such as Ctrl+R), while
+   * no reader borrows the keys; keys after it go wherever the handler sent them (a borrower).
+   */
+  onHotkey(key: string, handler: () => void): void {
+    this.hotkeys.set(key, handler);
   }
 
   /** `handler` sees every key that goes to readline (after readline has it). */
@@ -67,6 +78,26 @@ export class Keyboard {
     } finally {
       this.borrower = undefined;
       keys.end();
+    }
+  }
+
+  /**
+   * Hands the terminal to another program (an editor) until `use` settles: nothing is read
+   * from it meanwhile and raw mode is off, so the program gets every key and its own line
+   * discipline; then reading and raw mode resume.
+   */
+  async lend<T>(use: () => Promise<T>): Promise<T> {
+    this.flushCarry();
+    this.stdin.off('data', this.onData);
+    this.stdin.pause();
+    const wasRaw = this.stdin.isRaw === true;
+    this.stdin.setRawMode?.(false);
+    try {
+      return await use();
+    } finally {
+      this.stdin.setRawMode?.(wasRaw);
+      this.stdin.on('data', this.onData);
+      this.stdin.resume();
     }
   }
 
@@ -115,6 +146,19 @@ export class Keyboard {
       this.borrower.write(text);
       return;
     }
+    for (let i = 0; i < text.length; i++) {
+      const hotkey = this.hotkeys.get(text.charAt(i));
+      if (!hotkey) continue;
+      this.toReadline(text.slice(0, i));
+      hotkey();
+      this.give(text.slice(i + 1));
+      return;
+    }
+    this.toReadline(text);
+  }
+
+  private toReadline(text: string): void {
+    if (text === '') return;
     this.readline.write(text);
     this.keysHandler(text);
   }

@@ -9,8 +9,10 @@ const PLAIN_INPUT = [
   '`/tool <Tool> <json>` makes the Pod call that tool in its turn.',
   'A paste is one message, never a command, whatever its lines start with: Enter sends it (with',
   'what you type after it), Ctrl+C discards it. A message typed while a turn runs is sent when',
-  'the turn ends.',
-  'Keys: Tab completes command names and Pods; Up/Down recall earlier lines; Ctrl+C clears the',
+  'the turn ends. `:edit` writes a message of several lines in your editor.',
+  'Keys: Tab completes command names and Pods; Up/Down recall earlier lines, also from earlier',
+  'runs ($PODS_HOME/tui-history; a line starting with a space is not kept); Ctrl+R searches them',
+  '(Enter puts the match in the line, Esc leaves it); Ctrl+C clears the',
   'line, or else cancels the running turn (dropping what was typed during it), or else says how',
   'to quit: a second Ctrl+C or Ctrl+D quits. In a picker, Esc or Ctrl+C backs out.',
 ];

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { PodsApp } from '../../application/pods-app.js';
 import type { PodName } from '../../domain/pod-name.js';
@@ -6,9 +7,12 @@ import type { CliOutput } from '../cli/cli-output.js';
 import type { Completion } from './colon-command.js';
 import { COLON_COMMANDS } from './colon-commands.js';
 import { completeTuiLine, type CompleterResult } from './complete-tui-line.js';
+import { composeInEditor } from './compose-in-editor.js';
 import { HistoryFollower } from './history-follower.js';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, Keyboard } from './keyboard.js';
+import { LineHistoryFile } from './line-history-file.js';
 import { promptsPicker } from './prompts-picker.js';
+import { enableReverseSearch } from './reverse-search.js';
 import { TuiInput } from './tui-input.js';
 import { plainScreen, terminalScreen } from './tui-screen.js';
 import { TuiSession } from './tui-session.js';
@@ -37,11 +41,15 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   // On a terminal every key passes through the keyboard, which lends it to one reader at a time.
   const keyboard = terminal ? new Keyboard(io.stdin) : undefined;
   let candidates: (completion: Completion) => Promise<readonly string[]> = async () => [];
+  // Typed lines survive restarts, per PODS_HOME (see LineHistoryFile for what is kept).
+  const kept = terminal && io.podsHome !== undefined ? new LineHistoryFile(join(io.podsHome, 'tui-history')) : undefined;
+  const recalled = (await kept?.load()) ?? [];
   const rl = createInterface({
     input: keyboard?.readline ?? io.stdin,
     ...(terminal ? { output: io.stdout } : {}),
     terminal,
     historySize: 1000,
+    history: recalled,
     removeHistoryDuplicates: true,
     prompt: promptFor(options.pod),
     completer: (line: string, callback: (error: null, result: CompleterResult) => void) => {
@@ -50,11 +58,18 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   });
   const screen = terminal ? terminalScreen(rl, io.stdout) : plainScreen(options.out);
   const follower = new HistoryFollower(app.readHistory, screen);
-  const input = new TuiInput(rl, screen, runtime, follower, terminal, keyboard);
+  if (keyboard) enableReverseSearch(keyboard, rl, io.stdout, screen, recalled);
+  kept?.onFailure((reason) => screen.warn(reason));
+  rl.on('history', ([entered]) => {
+    if (entered !== undefined) kept?.add(entered);
+  });
+  const compose = keyboard ? composeInEditor({ editor: io.editor ?? 'vi', keyboard, rl, screen, stdout: io.stdout }) : undefined;
+  const input = new TuiInput(rl, screen, runtime, follower, terminal, keyboard, compose);
   const session = new TuiSession({
     app, screen, follower, commands: COLON_COMMANDS, interactive: terminal, cwd: options.cwd,
     pick: keyboard ? promptsPicker(keyboard, io.stdout) : async () => undefined,
     quit: () => input.stop(),
+    edit: () => input.edit(),
   });
   candidates = (completion) => session.candidates(completion);
   const offProgress = showTurnProgress({
@@ -64,6 +79,7 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   });
   let storeLost = false;
   const offLost = runtime.on((event) => {
+    if (event.type === 'lease_lost') session.leaseLost(event.pod);
     if (event.type !== 'store_lost') return;
     storeLost = true;
     input.stop();
@@ -91,6 +107,7 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     if (storeLost) return EXIT.refused;
     return session.failed && !terminal ? EXIT.refused : EXIT.ok;
   } finally {
+    session.close();
     if (terminal) io.stdout.write(BRACKETED_PASTE_OFF);
     keyboard?.close();
     offLost();

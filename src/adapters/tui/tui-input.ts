@@ -5,6 +5,7 @@ import { displayValue } from '../../domain/display.js';
 import { MessageBody } from '../../domain/message-body.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { errorMessage } from '../error-message.js';
+import type { Composed } from './compose-in-editor.js';
 import type { HistoryFollower } from './history-follower.js';
 import type { Keyboard } from './keyboard.js';
 import { isMessageLine, parseTuiLine } from './parse-tui-line.js';
@@ -36,6 +37,8 @@ export class TuiInput {
   /** A paste waiting for Enter, with what was typed before it. */
   private pending: string | undefined;
   private readonly held: Held[] = [];
+  /** The editor of `:edit` has the terminal: its Ctrl+C reaches this process as SIGINT too. */
+  private editing = false;
 
   constructor(
     private readonly rl: Interface,
@@ -44,6 +47,8 @@ export class TuiInput {
     private readonly follower: HistoryFollower,
     private readonly terminal: boolean,
     keyboard?: Keyboard,
+    /** `:edit` on a terminal: what the operator wrote in their editor. */
+    private readonly compose?: () => Promise<Composed>,
   ) {
     this.queue = new Promise((resolve) => (this.begin = resolve));
     this.closed = new Promise((resolve) => rl.once('close', resolve));
@@ -98,6 +103,8 @@ export class TuiInput {
       for (const pod of this.runtime.running()) this.runtime.cancel(pod);
       return this.stop();
     }
+    // The editor's own key (the terminal signals its whole process group), not the TUI's.
+    if (this.editing) return;
     const armed = this.quitArmed;
     this.quitArmed = false;
     if (this.pending !== undefined) {
@@ -126,6 +133,36 @@ export class TuiInput {
     const session = this.session;
     if (this.stopping || !session?.isAttached || this.runtime.busy(session.attached)) return; // a running turn's spinner redraws it
     this.screen.setPrompt(promptFor(session.attached, this.promptNote));
+  }
+
+  /**
+   * `:edit`: what is saved in the editor waits as one message, shown, as a paste does: Enter
+   * sends it, Ctrl+C discards it. An empty file or a failed editor sends nothing.
+   */
+  async edit(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    if (!this.compose) return session.refuse('`:edit` needs a terminal; from a pipe, each line is a message');
+    this.editing = true;
+    let composed: Composed;
+    try {
+      composed = await this.compose();
+    } finally {
+      this.editing = false;
+    }
+    if (this.stopping) return;
+    switch (composed.type) {
+      case 'failed':
+        return session.refuse(`${composed.reason}; nothing was sent`);
+      case 'empty':
+        return session.say('· the file was empty; nothing was sent');
+      case 'text': {
+        this.pending = `${this.pending ?? ''}${composed.text}`;
+        const lines = this.pending.split('\n').length;
+        session.say(`· wrote ${plural(lines, 'line')} as one message ${displayValue(this.pending)}; Enter sends it (with what you type after it), Ctrl+C discards it`);
+        return this.refreshPrompt();
+      }
+    }
   }
 
   private onPaste(text: string): void {

@@ -22,12 +22,16 @@ export type SessionParts = {
   readonly cwd: string;
   readonly pick: (message: string, choices: readonly string[]) => Promise<string | undefined>;
   readonly quit: () => void;
+  /** `:edit`: compose one message in the operator's editor. */
+  readonly edit: () => Promise<void>;
 };
 
 /** What the `:` commands act on: the attached Pod, the store, the host, the screen. */
 export class TuiSession {
   private current: PodName | undefined;
   private failures = 0;
+  /** Ends the watch on the attached Pod's lease, while another host runs it. */
+  private stopWatch: (() => void) | undefined;
 
   constructor(private readonly parts: SessionParts) {}
 
@@ -70,6 +74,21 @@ export class TuiSession {
     this.parts.quit();
   }
 
+  edit(): Promise<void> {
+    return this.parts.edit();
+  }
+
+  /** Whether the attached Pod runs in this TUI (rather than being viewed). */
+  get hosting(): boolean {
+    return this.current !== undefined && this.app.runtime.isRunning(this.current);
+  }
+
+  /** The TUI is leaving: no more take-overs. */
+  close(): void {
+    this.stopWatch?.();
+    this.stopWatch = undefined;
+  }
+
   /** Names Tab offers for an argument, seen from the attached Pod. */
   async candidates(completion: Completion): Promise<readonly string[]> {
     switch (completion) {
@@ -106,7 +125,8 @@ export class TuiSession {
    */
   async attach(pod: PodName): Promise<void> {
     if (pod === this.current) {
-      this.say(`already attached to \`${pod}\``);
+      if (this.hosting) this.say(`already attached to \`${pod}\``);
+      else await this.takeOver(pod);
       return;
     }
     const listing = (await this.app.listAllPods.execute()).find((p) => p.name === pod);
@@ -114,11 +134,13 @@ export class TuiSession {
       this.refuse(`${describePodNotFound(pod)}; \`:new ${pod}\` creates it`);
       return;
     }
-    const role = await this.host(listing);
+    const { role, heldBy } = await this.host(listing);
     const read = await this.app.readHistory.execute({ pod });
     const entries = read.ok ? read.value : [];
     const tail = this.parts.interactive ? entries.slice(-TAIL_ON_ATTACH) : [];
     this.current = pod;
+    this.close();
+    if (heldBy !== undefined) this.watch(pod, heldBy);
     this.parts.screen.setPrompt(promptFor(pod));
     const { follower, screen } = this.parts;
     const count = `${entries.length} history entr${entries.length === 1 ? 'y' : 'ies'}${tail.length < entries.length && tail.length > 0 ? `, the last ${tail.length} below` : ''}`;
@@ -143,14 +165,50 @@ export class TuiSession {
     });
   }
 
-  private async host(listing: StoreListing): Promise<string> {
+  /**
+   * The viewed, attached Pod (`:attach` or `:restore` of itself): runs here now if its host
+   * left, else says who runs it. Same rule as attaching to it.
+   */
+  async takeOver(pod: PodName): Promise<void> {
+    const listing = (await this.app.listAllPods.execute()).find((p) => p.name === pod);
+    if (!listing) return this.refuse(`pod \`${pod}\` no longer exists`);
+    const { role, heldBy } = await this.host(listing);
+    if (heldBy === undefined && this.hosting) {
+      this.close();
+      this.say(`· \`${pod}\` runs in this TUI now`);
+      return;
+    }
+    this.say(`· still ${role}`);
+  }
+
+  /** This TUI no longer runs `pod` (another host or its parent took the lease): if attached, it is viewed now. */
+  leaseLost(pod: PodName): void {
+    if (pod === this.current && !this.stopWatch) this.watch(pod, undefined);
+  }
+
+  /** Until the attached Pod runs here: when its host leaves, take it, and say so in one line. */
+  private watch(pod: PodName, heldBy: string | undefined): void {
+    const { follower, screen } = this.parts;
+    this.stopWatch = this.app.leaseWatch.watch(pod, heldBy, (event) => {
+      if (pod !== this.current) return;
+      if (event.type === 'taken_over') this.stopWatch = undefined;
+      const line = event.type === 'taken_over' ? `· \`${pod}\`'s host left; it runs in this TUI now` : `· \`${pod}\`'s host left; host ${event.hostId} runs it now`;
+      void follower.then(() => screen.line(line));
+    });
+  }
+
+  private async host(listing: StoreListing): Promise<{ readonly role: string; readonly heldBy?: string }> {
     const pod = listing.name;
     if (listing.origin.type === 'spawned' && listing.status === 'stopped') {
       const parent = listing.origin.parent;
-      return `viewing \`${pod}\`: it is a stopped child of \`${parent}\`, and only its parent can run it again (\`:attach ${parent}\`, then \`:restore ${pod}\`)`;
+      return { role: `viewing \`${pod}\`: it is a stopped child of \`${parent}\`, and only its parent can run it again (\`:attach ${parent}\`, then \`:restore ${pod}\`)` };
     }
     const taken = await this.app.runtime.attach(pod);
-    if (taken.ok) return `attached to \`${pod}\`; it runs in this TUI`;
-    return `viewing \`${pod}\`: it runs on host ${taken.error.heldBy.hostId}; what you type is committed to its history and that host answers`;
+    if (taken.ok) return { role: `attached to \`${pod}\`; it runs in this TUI` };
+    const { hostId } = taken.error.heldBy;
+    return {
+      role: `viewing \`${pod}\`: it runs on host ${hostId}; what you type is committed to its history and that host answers; this TUI takes it over if that host leaves`,
+      heldBy: hostId,
+    };
   }
 }

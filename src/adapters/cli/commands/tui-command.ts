@@ -13,20 +13,23 @@ export const tuiCommand: CliCommand = {
   details:
     'Attaches to Pod NAME and runs it in this process. Without --pod it is `main`, created with\n' +
     'write access to the current directory the first time. A Pod named with --pod must exist, so\n' +
-    'a typo creates nothing, unless --create is given: then it is created the same way. A terminal\n' +
-    'gets the same refusal as a pipe (as with `pods mcp`), not a y/N question. A Pod created here\n' +
-    'is held by this TUI from the start, so a running `pods serve` cannot take it first.\n\n' +
+    'a typo creates nothing: on a terminal the TUI asks "pod `NAME` does not exist; create it? (y/N)"\n' +
+    '(only `y` creates it); from a pipe it refuses unless --create is given. With --create it is\n' +
+    'created the same way, without a question. A Pod created here is held by this TUI from the\n' +
+    'start, so a running `pods serve` cannot take it first.\n\n' +
     'Plain input is a message to the Pod; its committed history streams back. `:` starts a command: `:help` lists them (`:peer`, `:unpeer`, `:pods`,\n' +
-    '`:restore`, `:attach`, `:new`, `:tool`, `:history`, `:explain`, `:quit`).\n\n' +
+    '`:restore`, `:attach`, `:new`, `:tool`, `:history`, `:explain`, `:edit`, `:quit`). Up and Ctrl+R\n' +
+    'recall lines typed in earlier runs (kept in $PODS_HOME/tui-history). A Pod another host runs\n' +
+    'is viewed, and taken over here when that host leaves.\n\n' +
     'From a pipe it reads line by line with the same commands, waits for the turn each line\n' +
     'starts, and quits at the end of input once the work has settled; diagnostics go to stderr.\n\n' +
     'Exit codes: 0 quit (from a pipe: every line was accepted); 1 from a pipe, a line was refused,\n' +
-    'the Pod named with --pod does not exist (without --create), or the Pod could not be attached;\n' +
-    '2 usage or store error.',
+    'the Pod named with --pod does not exist (without --create, and not created at the question),\n' +
+    'or the Pod could not be attached; 2 usage or store error.',
   options: { pod: { type: 'string' }, create: { type: 'boolean' } },
   optionHelp: [
-    ['--pod NAME', `attach to NAME, which must exist (default ${DEFAULT_POD}, created if absent)`],
-    ['--create', 'create NAME with write access to the current directory if absent'],
+    ['--pod NAME', `attach to NAME, which must exist (on a terminal: or you answer y) (default ${DEFAULT_POD}, created if absent)`],
+    ['--create', 'create NAME with write access to the current directory if absent, without asking'],
   ],
   parse(args) {
     const arity = positionalArgs(args, []);
@@ -41,7 +44,10 @@ export const tuiCommand: CliCommand = {
     if (!rule.ok) return err(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
     return ok(async ({ app, out, io }) => {
       const name = pod.value;
-      const refused = await podToRun(app, out, { name, create: create ? rule.value : undefined, hold: 'model', announce: (line) => out.line(`· ${line}`) });
+      const terminal = io.stdin.isTTY === true && io.stdout.isTTY === true;
+      // Only a terminal can answer; a pipe gets the refusal, as `pods mcp` does.
+      const ask = terminal && !create ? { rule: rule.value, question: (await import('../../tui/ask-on-terminal.js')).askOnTerminal(io.stdin, io.stdout) } : undefined;
+      const refused = await podToRun(app, out, { name, create: create ? rule.value : undefined, hold: 'model', announce: (line) => out.line(`· ${line}`), ...(ask ? { ask } : {}) });
       if (refused !== undefined) return refused;
       const { runTui } = await import('../../tui/run-tui.js');
       return runTui({ app, io, pod: name, cwd: args.cwd, out });
