@@ -33,10 +33,11 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     await viewer.press('Enter');
     const asked = await viewer.waitFor(/main> :restore main\n· still viewing `main`: it runs on host /);
     expect(asked).not.toMatch(/already attached|cannot restore itself/);
+    await viewer.waitFor(/── main · viewing; runs on host host_[^ ]+ · idle\nmain> $/m);
 
     await host.press('C-d');
     await host.waitFor(/· quitting: releasing `main`\n\[exit 0\]/);
-    await viewer.waitFor(/· `main`'s host left; it runs in this TUI now\nmain> $/m, 20_000);
+    await viewer.waitFor(/· `main`'s host left; it runs in this TUI now\n── main · runs here · idle\nmain> $/m, 20_000);
 
     await viewer.type('who answers now?');
     await viewer.press('Enter');
@@ -159,18 +160,18 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     await writeFile(mode, 'empty');
     await tui.type(':edit');
     await tui.press('Enter');
-    await tui.waitFor(/· the file was empty; nothing was sent\nmain> $/m);
+    await tui.waitFor(/· the file was empty; nothing was sent\n── main · runs here · idle\nmain> $/m);
     await writeFile(mode, 'fail');
     await tui.type(':edit');
     await tui.press('Enter');
-    await tui.waitFor(/! `[^`]*fake-editor.sh` exited with status 3; nothing was sent\nmain> $/m);
+    await tui.waitFor(/! `[^`]*fake-editor.sh` exited with status 3; nothing was sent\n── main · runs here · idle\nmain> $/m);
 
     await writeFile(mode, 'text');
     await tui.type(':edit');
     await tui.press('Enter');
-    await tui.waitFor(/· wrote 3 lines as one message "first line\\n:quit\\nthird line"; Enter sends it[^\n]*\nmain \[paste: 3 lines\]> $/m);
+    await tui.waitFor(/· wrote 3 lines as one message "first line\\n:quit\\nthird line"; Enter sends it[^\n]*\n── main · runs here · idle\nmain \[paste: 3 lines\]> $/m);
     await tui.press('Enter');
-    await tui.waitFor(/#1 \[you\] first line\\n:quit\\nthird line\n#2 \[assistant\] You said: [^\n]*\n· turn finished[^\n]*\nmain> $/m);
+    await tui.waitFor(/#1 \[you\] first line\\n:quit\\nthird line\n#2 \[assistant\] You said: [^\n]*\n· turn finished[^\n]*\n── main · runs here · idle\nmain> $/m);
     // The editor gets the keys, in cooked mode (its read ends at Enter), and readline none of them.
     await writeFile(mode, 'read');
     await tui.type(':edit');
@@ -178,15 +179,15 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     await tui.waitFor(/editor> $/m);
     await tui.type('typed in the editor');
     await tui.press('Enter');
-    await tui.waitFor(/· wrote 1 line as one message typed in the editor; Enter sends it[^\n]*\nmain \[paste: 1 line\]> $/m);
+    await tui.waitFor(/· wrote 1 line as one message typed in the editor; Enter sends it[^\n]*\n── main · runs here · idle\nmain \[paste: 1 line\]> $/m);
     await tui.press('C-c');
-    await tui.waitFor(/· paste discarded; nothing was sent\nmain> $/m);
+    await tui.waitFor(/· paste discarded; nothing was sent\n── main · runs here · idle\nmain> $/m);
     // Ctrl+C in the editor is the editor's: the terminal signals the TUI too, which ignores it.
     await tui.type(':edit');
     await tui.press('Enter');
     await tui.waitFor((shown) => shown.split('editor> ').length === 3);
     await tui.press('C-c');
-    const interrupted = await tui.waitFor(/! `[^`]*fake-editor.sh` exited with SIGINT; nothing was sent\nmain> $/m);
+    const interrupted = await tui.waitFor(/! `[^`]*fake-editor.sh` exited with SIGINT; nothing was sent\n── main · runs here · idle\nmain> $/m);
     expect(interrupted).not.toMatch(/to quit|quitting|\[exit/);
     // The keyboard is readline's again.
     await tui.type('after the editor');

@@ -5,8 +5,8 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
 /** Rows of streamed text kept in view; the committed reply is printed whole. */
 export const STREAM_ROWS = 8;
 
-/** Where the attached Pod runs: in this TUI, on another host (this TUI views it), nowhere. */
-export type PodWhere = 'here' | 'stopped' | { readonly hostId: string };
+/** Where the attached Pod runs: in this TUI, on another host (this TUI views it; its id if known), nowhere. */
+export type PodWhere = 'here' | 'stopped' | { readonly hostId: string | undefined };
 
 export type StatusFacts = {
   readonly pod: PodName;
@@ -37,7 +37,7 @@ export function fit(text: string, width: number): string {
 /** The status line: `── main · runs here · ⠋ turn 2.1s · 1 peer message not seen yet`. */
 export function statusLine(facts: StatusFacts, frame: number): string {
   const { pod, where, turnMs, unseenPeerMessages: n } = facts;
-  const place = where === 'here' ? 'runs here' : where === 'stopped' ? 'viewing; stopped' : `viewing; runs on host ${where.hostId}`;
+  const place = where === 'here' ? 'runs here' : where === 'stopped' ? 'viewing; stopped' : `viewing; runs on ${where.hostId === undefined ? 'another host' : `host ${where.hostId}`}`;
   const turn = turnMs === undefined ? 'idle' : `${FRAMES[frame % FRAMES.length]} turn ${seconds(turnMs)}`;
   const waiting = n === 0 ? '' : ` · ${n} peer message${n === 1 ? '' : 's'} not seen yet`;
   return `── ${pod} · ${place} · ${turn}${waiting}`;

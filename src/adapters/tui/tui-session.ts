@@ -4,6 +4,7 @@ import type { StoreListing } from '../../application/use-cases/list-all-pods.js'
 import { PodName } from '../../domain/pod-name.js';
 import type { ColonCommand, Completion } from './colon-command.js';
 import type { HistoryFollower } from './history-follower.js';
+import type { PodWhere } from './live-rows.js';
 import { podCandidates, type PodSource } from './pod-candidates.js';
 import { renderTuiEntry } from './render-tui-entry.js';
 import { promptFor } from './turn-progress.js';
@@ -32,6 +33,8 @@ export class TuiSession {
   private failures = 0;
   /** Ends the watch on the attached Pod's lease, while another host runs it. */
   private stopWatch: (() => void) | undefined;
+  /** The host that runs the viewed Pod, as last heard; undefined: none, or not known yet. */
+  private holder: string | undefined;
 
   constructor(private readonly parts: SessionParts) {}
 
@@ -81,6 +84,12 @@ export class TuiSession {
   /** Whether the attached Pod runs in this TUI (rather than being viewed). */
   get hosting(): boolean {
     return this.current !== undefined && this.app.runtime.isRunning(this.current);
+  }
+
+  /** Where the attached Pod runs, for the status line. */
+  get where(): PodWhere {
+    if (this.current === undefined || this.hosting) return 'here';
+    return this.stopWatch ? { hostId: this.holder } : 'stopped';
   }
 
   /** The TUI is leaving: no more take-overs. */
@@ -140,6 +149,7 @@ export class TuiSession {
     const tail = this.parts.interactive ? entries.slice(-TAIL_ON_ATTACH) : [];
     this.current = pod;
     this.close();
+    this.holder = heldBy;
     if (heldBy !== undefined) this.watch(pod, heldBy);
     this.parts.screen.setPrompt(promptFor(pod));
     const { follower, screen } = this.parts;
@@ -173,6 +183,7 @@ export class TuiSession {
     const listing = (await this.app.listAllPods.execute()).find((p) => p.name === pod);
     if (!listing) return this.refuse(`pod \`${pod}\` no longer exists`);
     const { role, heldBy } = await this.host(listing);
+    this.holder = heldBy;
     if (heldBy === undefined && this.hosting) {
       this.close();
       this.say(`· \`${pod}\` runs in this TUI now`);
@@ -183,7 +194,9 @@ export class TuiSession {
 
   /** This TUI no longer runs `pod` (another host or its parent took the lease): if attached, it is viewed now. */
   leaseLost(pod: PodName): void {
-    if (pod === this.current && !this.stopWatch) this.watch(pod, undefined);
+    if (pod !== this.current || this.stopWatch) return;
+    this.holder = undefined;
+    this.watch(pod, undefined);
   }
 
   /** Until the attached Pod runs here: when its host leaves, take it, and say so in one line. */
@@ -192,6 +205,7 @@ export class TuiSession {
     this.stopWatch = this.app.leaseWatch.watch(pod, heldBy, (event) => {
       if (pod !== this.current) return;
       if (event.type === 'taken_over') this.stopWatch = undefined;
+      this.holder = event.type === 'taken_over' ? undefined : event.hostId;
       const line = event.type === 'taken_over' ? `· \`${pod}\`'s host left; it runs in this TUI now` : `· \`${pod}\`'s host left; host ${event.hostId} runs it now`;
       void follower.then(() => screen.line(line));
     });

@@ -7,8 +7,8 @@ import type { TuiScreen } from './tui-screen.js';
 import { UnseenPeerMessages } from './unseen-peer-messages.js';
 
 const TICK_MS = 100;
-/** A viewed Pod's lease is looked up again at most this often (it changes rarely; the look-up lists the store). */
-const WHERE_EVERY_MS = 1_000;
+/** The status line follows what changes without an event (a lease taken over); drawn only when it changed. */
+const STATUS_EVERY_MS = 250;
 
 const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
@@ -16,7 +16,7 @@ const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000
 export const promptFor = (pod: PodName, note = ''): string => `${pod}${note}> `;
 
 export type TurnProgressParts = {
-  readonly app: Pick<PodsApp, 'runtime' | 'turns' | 'feed' | 'readHistory' | 'listAllPods'>;
+  readonly app: Pick<PodsApp, 'runtime' | 'turns' | 'readHistory'>;
   readonly follower: HistoryFollower;
   readonly screen: TuiScreen;
   /** The attached Pod, once there is one. */
@@ -24,6 +24,8 @@ export type TurnProgressParts = {
   readonly terminal: boolean;
   /** The terminal's width now. */
   readonly columns: () => number;
+  /** Where the attached Pod runs (the session follows its lease). */
+  readonly where: () => PodWhere;
 };
 
 type Running = { readonly tool: string; readonly since: number; outcome?: string };
@@ -44,9 +46,6 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
   const unseen = new UnseenPeerMessages();
   let streamed = '';
   const tools = new Map<string, Running>();
-  let where: PodWhere = 'here';
-  let whereAsked = 0;
-  let whereLater: NodeJS.Timeout | undefined;
   let ticker: NodeJS.Timeout | undefined;
   let frame = 0;
 
@@ -59,7 +58,7 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
     screen.live(liveRows({
       streamed,
       tools: [...tools.values()].map((t) => ({ tool: t.tool, ms: now - t.since, ...(t.outcome ? { outcome: t.outcome } : {}) })),
-      status: { pod, where: runtime.isRunning(pod) ? 'here' : where, ...(busy ? { turnMs: now - since } : {}), unseenPeerMessages: unseen.count },
+      status: { pod, where: parts.where(), ...(busy ? { turnMs: now - since } : {}), unseenPeerMessages: unseen.count },
       frame,
       columns: parts.columns(),
     }));
@@ -78,32 +77,9 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
     tools.clear();
   };
 
-  /** Where a Pod this TUI does not run is: asked of the store, not more than once a second. */
-  const lookWhere = (force = false): void => {
-    const pod = attached();
-    if (!terminal || pod === undefined || runtime.isRunning(pod)) return;
-    const wait = whereAsked + WHERE_EVERY_MS - Date.now();
-    if (!force && wait > 0) {
-      whereLater ??= setTimeout(() => {
-        whereLater = undefined;
-        lookWhere(true);
-      }, wait);
-      return;
-    }
-    whereAsked = Date.now();
-    void app.listAllPods.execute().then((all) => {
-      const listed = all.find((p) => p.name === pod);
-      if (pod !== attached()) return;
-      where = listed?.hostId === undefined ? 'stopped' : { hostId: listed.hostId };
-      render();
-    }, () => undefined);
-  };
-
   const offFollower = follower.watch({
     followed: (pod) => {
       clearStep();
-      where = 'here';
-      lookWhere(true);
       void follower.then(async () => {
         const read = await app.readHistory.execute({ pod });
         if (read.ok) unseen.reset(read.value);
@@ -180,7 +156,6 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
         startedAt.delete(event.pod);
         void follower.then(() => {
           screen.warn(`\`${event.pod}\` no longer runs here: another host or its parent took its lease`);
-          lookWhere(true);
           render();
         });
         return;
@@ -198,17 +173,13 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
         return;
     }
   });
-  // A commit by any process may have moved a viewed Pod's lease (the feed announces lease ends too).
-  const offStore = app.feed.subscribe((pod) => {
-    if (pod === attached()) lookWhere();
-  });
+  const refresh = terminal ? setInterval(render, STATUS_EVERY_MS) : undefined;
   return () => {
     offHost();
     offTurns();
     offFollower();
-    offStore();
     clearInterval(ticker);
-    clearTimeout(whereLater);
+    clearInterval(refresh);
     ticker = undefined;
   };
 }
