@@ -198,6 +198,20 @@ describe('the TUI on a terminal', () => {
     expect(await tui.exited).toBe(0);
   });
 
+  it('shows a paste waiting for Enter in the prompt during a turn too', async () => {
+    const { app } = await store(new ScriptedModel(untilCancelled));
+    const tui = startOnTerminal(app);
+    await tui.waitFor('main> ');
+    tui.type('think hard\r');
+    await tui.waitForVisible(/── main · runs here · [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] turn \d+\.\ds\nmain>$/);
+    tui.type('\u001b[200~two\rlines\u001b[201~');
+    await tui.waitForVisible(/· pasted 2 lines as one message[^\n]*\n── main · runs here · [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] turn \d+\.\ds\nmain \[paste: 2 lines\]>$/);
+    tui.type('\u0003\u0003');
+    await tui.waitFor(/· turn cancelled/);
+    tui.type(':quit\r');
+    expect(await tui.exited).toBe(0);
+  });
+
   it('sends a message held during a turn once the turn ends', async () => {
     let release: () => void = () => undefined;
     const slow = (): Promise<ModelReply> => new Promise((resolve) => (release = () => resolve(says('first'))));

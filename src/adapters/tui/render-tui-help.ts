@@ -15,6 +15,9 @@ const PLAIN_INPUT = [
   '(Enter puts the match in the line, Esc leaves it); Ctrl+C clears the',
   'line, or else cancels the running turn (dropping what was typed during it), or else says how',
   'to quit: a second Ctrl+C or Ctrl+D quits. In a picker, Esc or Ctrl+C backs out.',
+  'Above the prompt: the text a running turn streams and the tools it runs (not history: the',
+  'committed entries print when the step commits), and the status line: where the Pod runs, its',
+  'turn and time, and how many peer messages its model has not seen yet.',
 ];
 
 /** `:help` and `:help <command>`, from the command table itself. */

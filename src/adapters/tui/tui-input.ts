@@ -131,7 +131,7 @@ export class TuiInput {
 
   private refreshPrompt(): void {
     const session = this.session;
-    if (this.stopping || !session?.isAttached || this.runtime.busy(session.attached)) return; // a running turn's spinner redraws it
+    if (this.stopping || !session?.isAttached) return;
     this.screen.setPrompt(promptFor(session.attached, this.promptNote));
   }
 
