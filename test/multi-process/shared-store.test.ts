@@ -110,7 +110,7 @@ describe.skipIf(!HAS_TMUX)(`a TUI, a host and the CLI on one store at once${HAS_
 
       await tui.type('/tool SendToPeerPod {"name":"b","message":"hi b"}');
       await tui.press('Enter');
-      const sent = await tui.waitFor(/· turn finished after 2 steps in \d+ ms\nmain> $/m, 60_000);
+      const sent = await tui.waitFor(/· turn finished after 2 steps in \d+ ms\n── main · runs here · idle\nmain> $/m, 60_000);
       expect(sent).toMatch(/\[tool SendToPeerPod\] → ok: sent peer message to `b`/);
       await serve.waitFor('`b` turn finished', 60_000);
 
