@@ -62,13 +62,15 @@ export async function mcpRoundTrip(): Promise<McpReport> {
   });
   try {
     const { url } = await within(120_000, 'starting the MCP bench server', server.ensureRunning());
-    const ops = await openContainer({ kind: 'postgres', url });
-    try {
-      for (const pod of ['a', 'b']) await ops.app.createPod.execute({ name: PodName.unsafe(pod), scope: [] });
-      await ops.app.initiatePeerHandshake.execute({ from: PodName.unsafe('a'), to: PodName.unsafe('b'), via: 'bench' });
-    } finally {
-      await ops.close();
-    }
+    await within(60_000, 'creating and peering the MCP bench Pods', (async () => {
+      const ops = await openContainer({ kind: 'postgres', url });
+      try {
+        for (const pod of ['a', 'b']) await ops.app.createPod.execute({ name: PodName.unsafe(pod), scope: [] });
+        await ops.app.initiatePeerHandshake.execute({ from: PodName.unsafe('a'), to: PodName.unsafe('b'), via: 'bench' });
+      } finally {
+        await ops.close();
+      }
+    })());
     const [a, b] = await Promise.all([agent(entry, home, 'a'), agent(entry, home, 'b')]);
     try {
       const roundTrips: number[] = [];
@@ -102,7 +104,7 @@ export async function mcpRoundTrip(): Promise<McpReport> {
       }
       return { roundTripMs: latencyOf(roundTrips), sendToNextResultMs: latencyOf(crossings), sendToWaitingResultMs: latencyOf(woken) };
     } finally {
-      await Promise.all([a.close(), b.close()]);
+      await within(30_000, 'closing the two pods mcp clients', Promise.all([a.close(), b.close()]));
     }
   } finally {
     await stopServer();

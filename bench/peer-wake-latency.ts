@@ -16,6 +16,7 @@ import { latencyOf, type Latency } from './percentiles.js';
 export type WakeLatency = { readonly toTurnStart: Latency; readonly toAnswer: Latency };
 
 const MAIN = fileURLToPath(new URL('../src/main.js', import.meta.url));
+/** Every wait of a sample (a store call, the answer, the turn-start line) ends by this, or the bench does. */
 const SAMPLE_TIMEOUT_MS = 5_000;
 
 /**
@@ -73,9 +74,10 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
       for (let i = -warmup; i < runs; i++) {
         // Operator input resets the ping-pong breaker, which would otherwise hold b after 8 turns.
         if ((i + warmup) % (PING_PONG_LIMIT - 1) === 0) {
-          await container.get(SubmitOperatorInput).execute({ pod: a, text: MessageBody.unsafe('carry on') });
+          await within(SAMPLE_TIMEOUT_MS, `operator input to ${a} before message ${i + warmup + 1}`,
+            container.get(SubmitOperatorInput).execute({ pod: a, text: MessageBody.unsafe('carry on') }));
         }
-        after = await lastSeq();
+        after = await within(SAMPLE_TIMEOUT_MS, `reading ${b}'s history before message ${i + warmup + 1}`, lastSeq());
         const starts = turnStarts.length;
         let timer: NodeJS.Timeout | undefined;
         const done = new Promise<void>((resolve, reject) => {
@@ -86,7 +88,8 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
           }, SAMPLE_TIMEOUT_MS);
         });
         const t0 = performance.now();
-        const sent = await container.get(PodTools).execute(a, 'SendToPeerPod', { name: b, message: `ping ${i}` });
+        const sent = await within(SAMPLE_TIMEOUT_MS, `SendToPeerPod ${a} → ${b}, message ${i + warmup + 1}`,
+          container.get(PodTools).execute(a, 'SendToPeerPod', { name: b, message: `ping ${i}` }));
         if (!sent.ok) throw new Error(sent.message);
         await done.finally(() => clearTimeout(timer));
         const t1 = performance.now();

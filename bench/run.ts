@@ -10,12 +10,15 @@ import { mib, treeMemory, type TreeMemory } from './process-memory.js';
 import { deliveryThroughput, handshakeLatency, listPodsAt1000, type Throughput } from './scenarios.js';
 import { mcpRoundTrip } from './mcp-round-trip.js';
 import { startUp, type Spread, type StartUpReport } from './start-up.js';
+import { describeSummary, locatePgbench, pgbenchTarget, summarizeAgainstPgbench, type AgainstPgbench, type PgbenchTarget } from './pgbench.js';
 
 /**
  * `npm run bench`, in one run:
  * 1. delivery throughput (8 concurrent senders) on the managed server (Unix socket) and on a
  *    plain PostgreSQL server over TCP loopback (started here from the same binaries, or
- *    BENCH_DATABASE_URL), alternated over three rounds, and the ratio managed/plain;
+ *    BENCH_DATABASE_URL), alternated over three rounds, and the ratio managed/plain; before
+ *    each delivery scenario, pgbench's single-row INSERT on the same server (bench/pgbench.ts),
+ *    and the ratio delivery/pgbench with the Node CPU per delivered message;
  *    the server's memory after delivery; ListPods, handshake and peer wake-up on each, twice;
  * 2. `pods tui` to its prompt, cold and warm (tmux, else a pipe), and `pods --help`, `ls`,
  *    `tool main ListPods '{}'`; the TUI's peak RSS.
@@ -54,7 +57,13 @@ const RECEIVERS = { one: '→ 1 Pod ', own: `→ ${SENDERS} Pods` } as const;
  * shares the machine's state as far as possible. The servers' memory is read at the end,
  * with pods' pools (10 connections) and LISTEN connections still open.
  */
-async function deliveryRound(servers: readonly [BenchServer, BenchServer], round: number, memory: Record<string, TreeMemory>): Promise<Delivery[]> {
+async function deliveryRound(
+  servers: readonly [BenchServer, BenchServer],
+  round: number,
+  memory: Record<string, TreeMemory>,
+  pgbench: readonly PgbenchTarget[] | undefined,
+  against: AgainstPgbench[],
+): Promise<Delivery[]> {
   const stores: BenchStore[] = [];
   try {
     for (const server of servers) stores.push(await within(SCENARIO_MS, `opening a store on ${server.label}`, serverBenchStore(server.url, server.label)));
@@ -64,10 +73,19 @@ async function deliveryRound(servers: readonly [BenchServer, BenchServer], round
       const line: string[] = [];
       for (const i of k === 0 ? first : [...first].reverse()) {
         const store = stores[i]!;
+        // pgbench right before, on the same server: the ceiling this delivery run is held against.
+        const insert = pgbench ? await pgbench[i]!.run(SENDERS, PER_SENDER) : undefined;
         const throughput = await within(SCENARIO_MS, `delivery (${receivers}) on ${store.label}`,
           deliveryThroughput(store.opened, { senders: SENDERS, perSender: PER_SENDER, receivers, prefix: `${receivers}-` }));
         rows.push({ store: store.label, round, receivers, throughput });
-        line.push(`${i === 0 ? 'managed' : 'plain'} ${perSecond(throughput).padStart(7)}`);
+        const cpu = `${throughput.cpuMsPerMessage.toFixed(2)} ms CPU/msg`;
+        if (insert) {
+          const ratio = throughput.perSecond / insert.tps;
+          against.push({ store: store.label, round, receivers, perSecond: throughput.perSecond, pgbenchTps: insert.tps, ratio, cpuMsPerMessage: throughput.cpuMsPerMessage });
+          line.push(`${i === 0 ? 'managed' : 'plain'} ${perSecond(throughput).padStart(7)} (pgbench ${Math.round(insert.tps)} tps: ${Math.round(ratio * 100)} %, ${cpu})`);
+        } else {
+          line.push(`${i === 0 ? 'managed' : 'plain'} ${perSecond(throughput).padStart(7)} (${cpu})`);
+        }
       }
       const [m, p] = [0, 1].map((i) => rows.find((r) => r.receivers === receivers && r.store === servers[i]!.label)!.throughput.perSecond);
       console.log(`  round ${round}  ${RECEIVERS[receivers]}  ${line.join('  ')}   managed/plain ${(m! / p!).toFixed(2)}   (load ${loadavg()[0]!.toFixed(2)})`);
@@ -133,12 +151,32 @@ async function main(): Promise<void> {
     stopPlain = defer('plain PostgreSQL server', started.stop);
   }
   console.log(`\ndelivery, ${SENDERS} senders × ${PER_SENDER} messages, ${ROUNDS} rounds, ABBA order: managed = ${managed.label}, plain = ${plain.label}${plainVersion ? ` (PostgreSQL ${plainVersion})` : ''}`);
+  const pgbenchBinary = await locatePgbench().catch((error: unknown) => {
+    console.log(`  pgbench comparison skipped: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
+  const pgbench: PgbenchTarget[] = [];
+  const stopPgbench = defer('pgbench schemas', async () => {
+    for (const target of pgbench.splice(0)) await target.dispose();
+  });
+  if (pgbenchBinary) {
+    for (const server of [managed, plain]) pgbench.push(await within(SCENARIO_MS, `pgbench's table on ${server.label}`, pgbenchTarget(server.url, pgbenchBinary)));
+    console.log(`  before each delivery run: ${pgbenchBinary} -n -M prepared -c ${SENDERS} -j 2 -t ${PER_SENDER}, one single-row INSERT (200-byte text) per transaction, same server`);
+  }
   const rows: Delivery[] = [];
+  const against: AgainstPgbench[] = [];
   const memory: Record<string, TreeMemory> = {};
-  for (let round = 1; round <= ROUNDS; round += 1) rows.push(...(await deliveryRound([managed, plain], round, memory)));
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    rows.push(...(await deliveryRound([managed, plain], round, memory, pgbenchBinary ? pgbench : undefined, against)));
+  }
+  await within(SCENARIO_MS, 'dropping the pgbench schemas', stopPgbench());
+  const againstPgbench = summarizeAgainstPgbench(against);
+  for (const s of againstPgbench) console.log(describeSummary(s, RECEIVERS[s.receivers].trim()));
   const ratios = {
     oneReceiver: ratioOf(rows, managed.label, plain.label, 'one'),
     ownReceivers: ratioOf(rows, managed.label, plain.label, 'own'),
+    /** Delivery ÷ pgbench, per round and the medians (issue 15). */
+    againstPgbench: { rounds: against, medians: againstPgbench },
   };
   const pct = (x: number) => `${Math.round(x * 100)} %`;
   for (const [receivers, r] of [['one', ratios.oneReceiver], ['own', ratios.ownReceivers]] as const) {

@@ -76,7 +76,13 @@ export async function handshakeLatency(opened: OpenedInversifyContainer, runs: n
 
 const WARMUP_PER_SENDER = 20;
 
-export type Throughput = { readonly messages: number; readonly seconds: number; readonly perSecond: number };
+export type Throughput = {
+  readonly messages: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  /** This process's CPU (user + system, `process.cpuUsage`) over the timed burst, per message. */
+  readonly cpuMsPerMessage: number;
+};
 
 /**
  * `senders` Pods deliver `perSender` peer messages each, all senders at once, each one
@@ -112,9 +118,11 @@ export async function deliveryThroughput(
       }),
     );
   await burst(WARMUP_PER_SENDER); // every pool connection open and its statements prepared
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await burst(perSender);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
   const messages = senders * perSender;
-  return { messages, seconds, perSecond: messages / seconds };
+  return { messages, seconds, perSecond: messages / seconds, cpuMsPerMessage: (used.user + used.system) / 1000 / messages };
 }

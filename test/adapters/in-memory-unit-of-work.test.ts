@@ -8,10 +8,17 @@ describe('InMemoryUnitOfWork', () => {
     const w = makeWorld(uow);
     await w.create('a');
     await w.create('b');
+    // The handshake writes the relation and both audit records in one call; the power goes right after it.
     const crashing = makeWorld({
       run: (work) => uow.run((repos) => work({
         ...repos,
-        audit: { ...repos.audit, record: async (r) => { await repos.audit.record(r); if (r.pod === 'b') throw new Error('power cut'); } },
+        relations: {
+          ...repos.relations,
+          addIfAbsent: async (relation, handshake) => {
+            await repos.relations.addIfAbsent(relation, handshake);
+            throw new Error('power cut');
+          },
+        },
       })),
     });
     await expect(crashing.handshake.execute({ from: name('a'), to: name('b'), via: 'test' })).rejects.toThrow('power cut');

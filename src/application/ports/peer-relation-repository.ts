@@ -1,10 +1,17 @@
 import type { ServiceIdentifier } from 'inversify';
+import type { AuditRecord } from '../../domain/audit-record.js';
 import type { OrderedPair, PeerRelation } from '../../domain/peer-relation.js';
 import type { PodName } from '../../domain/pod-name.js';
 
 export interface PeerRelationRepository {
-  /** One row per pair: a second add for the same pair is reported, not duplicated. */
-  addIfAbsent(relation: PeerRelation): Promise<'added' | 'exists'>;
+  /**
+   * One row per pair: a second add for the same pair is reported, not duplicated. With
+   * `handshake`, the operator's handshake in one write: the relation only between two existing
+   * Pods neither of which is the other's parent, and its audit records with it. Then
+   * `exists` means "not added" (a relation, a missing Pod or a parent/child pair): the caller
+   * reads which.
+   */
+  addIfAbsent(relation: PeerRelation, handshake?: { readonly audit: readonly AuditRecord[] }): Promise<'added' | 'exists'>;
   /**
    * Reads the relation of a pair. In a SQL store it also locks the row until the unit of
    * work ends, so a delivery and a removal of the same pair cannot interleave.

@@ -4,6 +4,7 @@ import type { ChildOwnershipRepository } from './child-ownership-repository.js';
 import type { HistoryRepository } from './history-repository.js';
 import type { InboundCursorRepository } from './inbound-cursor-repository.js';
 import type { LeaseRepository } from './lease-repository.js';
+import type { PeerDeliveryRepository } from './peer-delivery-repository.js';
 import type { PeerRelationRepository } from './peer-relation-repository.js';
 import type { PodRepository } from './pod-repository.js';
 
@@ -15,6 +16,7 @@ export type Repositories = {
   readonly audit: AuditLog;
   readonly leases: LeaseRepository;
   readonly inboundCursors: InboundCursorRepository;
+  readonly deliveries: PeerDeliveryRepository;
 };
 
 /**
@@ -23,5 +25,19 @@ export type Repositories = {
  */
 export interface UnitOfWork {
   run<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` with repositories whose calls may each commit on their own, so a SQL store
+   * spends no round trips on BEGIN and COMMIT. Only for work that reads without needing a
+   * lock and then writes once, in one call that checks what was read (a conditional write
+   * that reports a stale read, or an insert that reports a conflict). A store without it,
+   * or a unit already inside a transaction, runs `work` as `run` does, which is stronger.
+   * Use `runEach(uow, work)`.
+   */
+  runEach?<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+}
+
+/** `uow.runEach(work)` where the store has it, else `uow.run(work)`. */
+export function runEach<T>(uow: UnitOfWork, work: (repos: Repositories) => Promise<T>): Promise<T> {
+  return uow.runEach ? uow.runEach(work) : uow.run(work);
 }
 export const UNIT_OF_WORK = Symbol.for('UnitOfWork') as ServiceIdentifier<UnitOfWork>;

@@ -1,15 +1,16 @@
 import { inject, injectable } from 'inversify';
 import { authorize, type AuthorityRefusal } from '../../domain/authority.js';
 import type { MessageBody } from '../../domain/message-body.js';
-import { orderedPair } from '../../domain/peer-relation.js';
 import { decideAutoRun, describeBreaker } from '../../domain/ping-pong-breaker.js';
 import type { PodName } from '../../domain/pod-name.js';
-import { err, ok, type Result } from '../../domain/result.js';
+import { ok, type Result } from '../../domain/result.js';
 import { visibilitySet } from '../../domain/visibility.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
-import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import type { DeliveryFacts, PeerMessageWrite } from '../ports/peer-delivery-repository.js';
+import type { PeerRelation } from '../../domain/peer-relation.js';
+import { runEach, UNIT_OF_WORK, type Repositories, type UnitOfWork } from '../ports/unit-of-work.js';
 import { deliveryFor, type Delivery } from '../turn-outcome.js';
 
 export type DeliverPeerMessageCommand = {
@@ -28,10 +29,25 @@ export type PeerDelivery = Delivery & {
   readonly duplicate: boolean;
 };
 
+/** Optimistic attempts before a delivery takes its relation's lock: only a pair with sends racing each other retries. */
+const OPTIMISTIC_ATTEMPTS = 8;
+const LOCKED_ATTEMPTS = 3;
+const STALE = Symbol('stale');
+type Attempt = Result<PeerDelivery, DeliverPeerMessageError> | typeof STALE;
+/** The facts themselves (the store knows them by identity), typed as holding a relation. */
+const withRelation = (facts: DeliveryFacts): DeliveryFacts & { readonly relation: PeerRelation } => {
+  if (!facts.relation) throw new Error('authorized a peer send without a relation');
+  return facts as DeliveryFacts & { readonly relation: PeerRelation };
+};
+
 /**
- * Tool SendToPeerPod. The authorization check and the append to the receiver's history
- * happen in one unit of work that holds the relation, so a racing `:unpeer` either
- * wins (refused) or loses (delivered), never half.
+ * Tool SendToPeerPod. The facts the decision needs (one read, or none: see
+ * PeerDeliveryRepository), the domain's decision, and one write of the decision that checks
+ * the facts still hold: a racing `:unpeer` either wins (the write finds the relation gone, and
+ * the next read refuses) or loses (delivered), never half. A write that finds them changed
+ * (another send on the pair, the breaker's reset, a re-made relation, the receiver's lease)
+ * writes nothing, and the delivery is decided again; after OPTIMISTIC_ATTEMPTS it is decided
+ * holding the relation's lock, where only the receiver's lease can still move.
  */
 @injectable()
 export class DeliverPeerMessage {
@@ -43,50 +59,54 @@ export class DeliverPeerMessage {
   ) {}
 
   async execute(command: DeliverPeerMessageCommand): Promise<Result<PeerDelivery, DeliverPeerMessageError>> {
-    const { from, to, body, idempotencyKey } = command;
-    const result = await this.uow.run(async (repos): Promise<Result<PeerDelivery, DeliverPeerMessageError>> => {
-      const relation = await repos.relations.lockBetween(orderedPair(from, to));
-      const children = await repos.children.listByParents([from]);
-      const allowed = authorize(from, 'send_peer', to, visibilitySet(from, children, relation ? [relation] : []));
-      if (!allowed.ok) return allowed;
-      if (!relation) throw new Error('authorized a peer send without a relation');
-
-      const now = this.clock.now();
-      const [lease] = await repos.leases.getMany([to]);
-      const delivery = deliveryFor(lease, now);
-      if (idempotencyKey !== undefined) {
-        const first = await repos.history.findPeerMessageByKey(to, from, idempotencyKey);
-        if (first) {
-          const { messageId, pairSeq, seq } = first;
-          return ok({ messageId, pairSeq, seq, deliveredTo: delivery.deliveredTo, turn: 'none', duplicate: true });
-        }
-      }
-      const pairSeq = relation.lastPairSeq + 1;
-      const messageId = this.ids.next('msg');
-      const entry = await repos.history.append(
-        to,
-        { kind: 'peer_message', from, relationId: relation.id, messageId, pairSeq, body, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) },
-        now,
-      );
-      let { turn } = delivery;
-      let autoTurns = relation.autoTurns;
-      // An external agent's next action counts like a turn: two agents answering each other stop the same way.
-      if (turn === 'started' || turn === 'to_agent') {
-        const decision = decideAutoRun(relation.autoTurns);
-        if (decision.run) autoTurns += 1;
-        else {
-          turn = 'withheld';
-          const text = describeBreaker(from, to, decision.autoTurns);
-          // seenThrough marks the message as dealt with, so no host starts a turn for it alone.
-          await repos.history.append(to, { kind: 'notice', code: 'ping_pong_breaker', text, seenThrough: entry.seq }, now);
-        }
-      }
-      await repos.relations.saveCounters({ a: relation.a, b: relation.b, lastPairSeq: pairSeq, autoTurns });
-      return ok({ messageId, pairSeq, seq: entry.seq, deliveredTo: delivery.deliveredTo, turn, duplicate: false });
-    });
+    let result: Attempt = STALE;
+    for (let attempt = 1; result === STALE && attempt <= OPTIMISTIC_ATTEMPTS; attempt += 1) {
+      result = await runEach(this.uow, (repos) => this.attempt(repos, command, false));
+    }
+    // Holding the relation, only a change of the receiver's lease between two statements can make it stale.
+    for (let attempt = 1; result === STALE && attempt <= LOCKED_ATTEMPTS; attempt += 1) {
+      result = await this.uow.run((repos) => this.attempt(repos, command, true));
+    }
+    if (result === STALE) throw new Error(`a delivery from \`${command.from}\` to \`${command.to}\` found its facts changed ${OPTIMISTIC_ATTEMPTS + LOCKED_ATTEMPTS} times`);
+    const { to } = command;
     if (result.ok && !result.value.duplicate && (result.value.turn === 'started' || result.value.turn === 'joins_running_turn')) {
       this.host.wake(to, 'peer_message');
     }
     return result;
+  }
+
+  private async attempt(repos: Repositories, command: DeliverPeerMessageCommand, lock: boolean): Promise<Attempt> {
+    const { from, to, body, idempotencyKey } = command;
+    const facts = await repos.deliveries.facts(from, to, idempotencyKey, { lock });
+    const { relation } = facts;
+    const allowed = authorize(from, 'send_peer', to, visibilitySet(from, facts.child ? [facts.child] : [], relation ? [relation] : []));
+    if (!allowed.ok) return allowed;
+    if (!relation) throw new Error('authorized a peer send without a relation');
+
+    const now = this.clock.now();
+    const delivery = deliveryFor(facts.lease, now);
+    if (facts.first) {
+      const { messageId, pairSeq, seq } = facts.first;
+      return ok({ messageId, pairSeq, seq, deliveredTo: delivery.deliveredTo, turn: 'none', duplicate: true });
+    }
+    const pairSeq = relation.lastPairSeq + 1;
+    const messageId = this.ids.next('msg');
+    let { turn } = delivery;
+    let autoTurns = relation.autoTurns;
+    let notice: PeerMessageWrite['notice'];
+    // An external agent's next action counts like a turn: two agents answering each other stop the same way.
+    if (turn === 'started' || turn === 'to_agent') {
+      const decision = decideAutoRun(relation.autoTurns);
+      if (decision.run) autoTurns += 1;
+      else {
+        turn = 'withheld';
+        // Its seenThrough marks the message as dealt with, so no host starts a turn for it alone.
+        notice = { code: 'ping_pong_breaker', text: describeBreaker(from, to, decision.autoTurns) };
+      }
+    }
+    const message = { kind: 'peer_message', from, relationId: relation.id, messageId, pairSeq, body, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) } as const;
+    const written = await repos.deliveries.write({ to, facts: withRelation(facts), message, autoTurns, at: now, ...(notice ? { notice } : {}) });
+    if (written === 'stale') return STALE;
+    return ok({ messageId, pairSeq, seq: written.seq, deliveredTo: delivery.deliveredTo, turn, duplicate: false });
   }
 }

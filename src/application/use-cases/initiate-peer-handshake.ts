@@ -6,7 +6,7 @@ import { err, ok, type Result } from '../../domain/result.js';
 import { podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.js';
-import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import { runEach, UNIT_OF_WORK, type Repositories, type UnitOfWork } from '../ports/unit-of-work.js';
 
 export type PeerCommand = {
   /** The Pod the operator is attached to. */
@@ -21,9 +21,15 @@ export type InitiatePeerHandshakeError =
   | { readonly type: 'ParentChildPair'; readonly parent: PodName; readonly child: PodName };
 export type HandshakeOutcome = { readonly status: 'peered' | 'already_peers'; readonly relation: PeerRelation };
 
+const ATTEMPTS = 5;
+const RETRY = Symbol('retry');
+
 /**
  * Operator `:peer`: one reciprocal relation, written with an audit record for both Pods
- * in one transaction. No model-visible history is written and no model is contacted.
+ * in one statement. No model-visible history is written and no model is contacted. The
+ * common case is that one write, which adds nothing unless both Pods exist, neither is the
+ * other's parent and the pair has no relation yet; only when it adds nothing are the facts
+ * read, to say why.
  */
 @injectable()
 export class InitiatePeerHandshake {
@@ -34,33 +40,35 @@ export class InitiatePeerHandshake {
   ) {}
 
   async execute(command: PeerCommand): Promise<Result<HandshakeOutcome, InitiatePeerHandshakeError>> {
-    const { from, to, via } = command;
+    const { from, to } = command;
     if (from === to) return err({ type: 'SelfPeer', name: from });
-    return this.uow.run(async (repos): Promise<Result<HandshakeOutcome, InitiatePeerHandshakeError>> => {
-      for (const name of [from, to]) if (!(await repos.pods.get(name))) return err(podNotFound(name));
-      const [parentOfTo, parentOfFrom] = await Promise.all([repos.children.findByChild(to), repos.children.findByChild(from)]);
-      if (parentOfTo?.parent === from) return err({ type: 'ParentChildPair', parent: from, child: to });
-      if (parentOfFrom?.parent === to) return err({ type: 'ParentChildPair', parent: to, child: from });
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+      const outcome = await runEach(this.uow, (repos) => this.attempt(repos, command));
+      if (outcome !== RETRY) return outcome;
+    }
+    throw new Error(`peer relation ${from}/${to} kept vanishing between the handshake's write and its read`);
+  }
 
-      const pair = orderedPair(from, to);
-      const existing = await repos.relations.lockBetween(pair);
-      if (existing) return ok({ status: 'already_peers', relation: existing });
-      const now = this.clock.now();
-      const relation: PeerRelation = {
-        id: this.ids.next('rel'), ...pair, since: now, initiatedFrom: from,
-        auditId: this.ids.next('aud'), lastPairSeq: 0, autoTurns: 0,
-      };
-      // A concurrent identical handshake may have won since the read: it made the one row.
-      if ((await repos.relations.addIfAbsent(relation)) === 'exists') {
-        const winner = await repos.relations.lockBetween(pair);
-        if (!winner) throw new Error(`peer relation ${pair.a}/${pair.b} vanished while being created`);
-        return ok({ status: 'already_peers', relation: winner });
-      }
-      for (const [pod, counterpart, id] of [[from, to, relation.auditId], [to, from, this.ids.next('aud')]] as const) {
-        const record: AuditRecord = { id, pod, at: now, action: 'peer_added', relationId: relation.id, counterpart, initiatedFrom: from, via };
-        await repos.audit.record(record);
-      }
-      return ok({ status: 'peered', relation });
-    });
+  private async attempt(repos: Repositories, command: PeerCommand): Promise<Result<HandshakeOutcome, InitiatePeerHandshakeError> | typeof RETRY> {
+    const { from, to, via } = command;
+    const pair = orderedPair(from, to);
+    const now = this.clock.now();
+    const relation: PeerRelation = {
+      id: this.ids.next('rel'), ...pair, since: now, initiatedFrom: from,
+      auditId: this.ids.next('aud'), lastPairSeq: 0, autoTurns: 0,
+    };
+    const audit = ([[from, to, relation.auditId], [to, from, this.ids.next('aud')]] as const).map(
+      ([pod, counterpart, id]): AuditRecord => ({ id, pod, at: now, action: 'peer_added', relationId: relation.id, counterpart, initiatedFrom: from, via }),
+    );
+    // A concurrent identical handshake may win: the write then waits for it and adds nothing.
+    if ((await repos.relations.addIfAbsent(relation, { audit })) === 'added') return ok({ status: 'peered', relation });
+
+    for (const name of [from, to]) if (!(await repos.pods.get(name))) return err(podNotFound(name));
+    const [parentOfTo, parentOfFrom] = await Promise.all([repos.children.findByChild(to), repos.children.findByChild(from)]);
+    if (parentOfTo?.parent === from) return err({ type: 'ParentChildPair', parent: from, child: to });
+    if (parentOfFrom?.parent === to) return err({ type: 'ParentChildPair', parent: to, child: from });
+    const existing = await repos.relations.lockBetween(pair);
+    if (existing) return ok({ status: 'already_peers', relation: existing });
+    return RETRY; // removed since the write looked: the next attempt may add it
   }
 }

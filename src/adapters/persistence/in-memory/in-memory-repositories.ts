@@ -3,6 +3,7 @@ import type { ChildOwnershipRepository } from '../../../application/ports/child-
 import type { HistoryRange, HistoryRepository } from '../../../application/ports/history-repository.js';
 import type { InboundCursorRepository } from '../../../application/ports/inbound-cursor-repository.js';
 import type { AcquireOutcome, LeaseRepository } from '../../../application/ports/lease-repository.js';
+import type { DeliveryFacts, PeerDeliveryRepository, PeerMessageWrite } from '../../../application/ports/peer-delivery-repository.js';
 import type { PeerRelationRepository } from '../../../application/ports/peer-relation-repository.js';
 import type { PodRepository } from '../../../application/ports/pod-repository.js';
 import type { Repositories } from '../../../application/ports/unit-of-work.js';
@@ -34,11 +35,17 @@ export class InMemoryPodRepository implements PodRepository {
 
 export class InMemoryPeerRelationRepository implements PeerRelationRepository {
   constructor(private readonly t: InMemoryTables) {}
-  async addIfAbsent(relation: PeerRelation): Promise<'added' | 'exists'> {
+  async addIfAbsent(relation: PeerRelation, handshake?: { readonly audit: readonly AuditRecord[] }): Promise<'added' | 'exists'> {
     if (!(relation.a < relation.b)) throw new Error(`peer relation pair must be ordered: ${relation.a} < ${relation.b}`);
     const key = pairKey(relation.a, relation.b);
     if (this.t.relations.has(key)) return 'exists';
+    if (handshake) {
+      const { a, b } = relation;
+      if (!this.t.pods.has(a) || !this.t.pods.has(b)) return 'exists';
+      if (this.t.children.get(a)?.parent === b || this.t.children.get(b)?.parent === a) return 'exists';
+    }
     this.t.relations.set(key, structuredClone(relation));
+    for (const record of handshake?.audit ?? []) this.t.audit.push(structuredClone(record));
     return 'added';
   }
   async lockBetween(pair: OrderedPair): Promise<PeerRelation | undefined> {
@@ -164,14 +171,46 @@ export class InMemoryInboundCursorRepository implements InboundCursorRepository 
   }
 }
 
+export class InMemoryPeerDeliveryRepository implements PeerDeliveryRepository {
+  constructor(
+    private readonly t: InMemoryTables,
+    private readonly history: HistoryRepository,
+  ) {}
+  async facts(from: PodName, to: PodName, idempotencyKey: string | undefined): Promise<DeliveryFacts> {
+    const child = this.t.children.get(to);
+    return {
+      relation: from === to ? undefined : this.t.relations.get(pairKey(...sorted(from, to))),
+      child: child?.parent === from ? child : undefined,
+      lease: this.t.leases.get(to),
+      first: idempotencyKey === undefined ? undefined : await this.history.findPeerMessageByKey(to, from, idempotencyKey),
+    };
+  }
+  async write(d: PeerMessageWrite): Promise<{ readonly seq: number } | 'stale'> {
+    const read = d.facts.relation;
+    const key = pairKey(read.a, read.b);
+    const now = this.t.relations.get(key);
+    if (!now || now.id !== read.id || now.lastPairSeq !== read.lastPairSeq || now.autoTurns !== read.autoTurns) return 'stale';
+    // Leases are replaced, never changed in place: the same object is the same lease.
+    if (this.t.leases.get(d.to) !== d.facts.lease) return 'stale';
+    const entry = await this.history.append(d.to, d.message, d.at);
+    if (d.notice) await this.history.append(d.to, { kind: 'notice', ...d.notice, seenThrough: entry.seq }, d.at);
+    this.t.relations.set(key, { ...now, lastPairSeq: d.message.pairSeq, autoTurns: d.autoTurns });
+    return { seq: entry.seq };
+  }
+}
+
+const sorted = (x: string, y: string): [string, string] => (x < y ? [x, y] : [y, x]);
+
 export function inMemoryRepositories(t: InMemoryTables): Repositories {
+  const history = new InMemoryHistoryRepository(t);
   return {
     pods: new InMemoryPodRepository(t),
     relations: new InMemoryPeerRelationRepository(t),
     children: new InMemoryChildOwnershipRepository(t),
-    history: new InMemoryHistoryRepository(t),
+    history,
     audit: new InMemoryAuditLog(t),
     leases: new InMemoryLeaseRepository(t),
     inboundCursors: new InMemoryInboundCursorRepository(t),
+    deliveries: new InMemoryPeerDeliveryRepository(t, history),
   };
 }

@@ -1,9 +1,9 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { HistoryRange, HistoryRepository } from '../../../application/ports/history-repository.js';
 import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../../domain/history-entry.js';
 import { PodName } from '../../../domain/pod-name.js';
 import type { Database, HistoryEntryTable } from './database.js';
-import { HISTORY_CHANNEL } from './listener-set.js';
+import type { Announce } from './commit-notices.js';
 
 const MAX_SEQ = 2 ** 31 - 1; // `seq` is an int4
 
@@ -12,26 +12,31 @@ const toEntry = (row: Pick<Selectable<HistoryEntryTable>, 'pod' | 'seq' | 'kind'
 
 const ENTRY_COLUMNS = ['pod', 'seq', 'kind', 'at', 'body'] as const;
 
+/**
+ * One round trip, fixed SQL. The counter update row-locks the Pod until commit, so concurrent
+ * appends queue up and a rolled-back append gives its number back: never max()+1.
+ */
+const APPEND_SQL = `with next as (update pod set last_seq = last_seq + 1 where name = $1 returning last_seq)
+  insert into history_entry (pod, seq, kind, at, body, from_pod, idempotency_key)
+  select $1, last_seq, $2, $3::timestamptz, $4::json, $5, $6 from next
+  returning seq`;
+
 export class KyselyHistoryRepository implements HistoryRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Listeners hear of the entry once it commits (ADR 0011). */
+    private readonly announce: Announce,
+  ) {}
 
   async append(pod: PodName, body: HistoryEntryBody, at: Date): Promise<HistoryEntry> {
     const { kind, ...rest } = body;
     const json = JSON.stringify(rest);
     const from = body.kind === 'peer_message' ? body.from : null;
     const key = body.kind === 'peer_message' && body.idempotencyKey !== undefined ? JSON.stringify(body.idempotencyKey) : null;
-    // One round trip. The counter update row-locks the Pod until commit, so concurrent
-    // appends queue up and a rolled-back append gives its number back: never max()+1.
-    // pg_notify is transactional: hosts listening hear of the entry only once it commits.
-    const { rows } = await sql<{ seq: number }>`
-      with next as (update pod set last_seq = last_seq + 1 where name = ${pod} returning last_seq),
-      added as (
-        insert into history_entry (pod, seq, kind, at, body, from_pod, idempotency_key)
-        select ${pod}, last_seq, ${kind}, ${at}::timestamptz, ${json}::json, ${from}, ${key} from next
-        returning seq)
-      select seq, pg_notify(${HISTORY_CHANNEL}, ${pod}) from added`.execute(this.db);
+    const { rows } = await this.db.executeQuery<{ seq: number }>(CompiledQuery.raw(APPEND_SQL, [pod, kind, at, json, from, key]));
     const seq = rows[0]?.seq;
     if (seq === undefined) throw new Error(`cannot append to the history of unknown pod \`${pod}\``);
+    await this.announce(pod);
     return { kind, ...(JSON.parse(json) as object), pod, seq, at: new Date(at) } as HistoryEntry;
   }
 

@@ -4,7 +4,7 @@ import { PodName } from '../../../domain/pod-name.js';
 import type { Lease, PodDriver, RuntimeStatus } from '../../../domain/pod-status.js';
 import { anyOf } from './any-of.js';
 import type { Database, LeaseTable } from './database.js';
-import { HISTORY_CHANNEL } from './listener-set.js';
+import type { Announce } from './commit-notices.js';
 
 const toLease = (row: Selectable<LeaseTable>): Lease => ({
   pod: PodName.unsafe(row.pod),
@@ -15,7 +15,10 @@ const toLease = (row: Selectable<LeaseTable>): Lease => ({
 });
 
 export class KyselyLeaseRepository implements LeaseRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly announce: Announce,
+  ) {}
 
   async getMany(pods: readonly PodName[]): Promise<readonly Lease[]> {
     if (pods.length === 0) return [];
@@ -58,14 +61,14 @@ export class KyselyLeaseRepository implements LeaseRepository {
     return numUpdatedRows > 0n;
   }
 
-  // An ended lease is announced at commit (the feed's channel), so a following `pods serve` may take the Pod.
+  // An ended lease is announced once committed (the feed's channel), so a following `pods serve` may take the Pod.
   async release(pod: PodName, hostId: string): Promise<void> {
-    await sql`with gone as (delete from lease where pod = ${pod} and host_id = ${hostId} returning pod)
-      select pg_notify(${HISTORY_CHANNEL}, pod) from gone`.execute(this.db);
+    const gone = await this.db.deleteFrom('lease').where('pod', '=', pod).where('host_id', '=', hostId).returning('pod').executeTakeFirst();
+    if (gone) await this.announce(pod);
   }
 
   async revoke(pod: PodName): Promise<void> {
-    await sql`with gone as (delete from lease where pod = ${pod} returning pod)
-      select pg_notify(${HISTORY_CHANNEL}, pod) from gone`.execute(this.db);
+    const gone = await this.db.deleteFrom('lease').where('pod', '=', pod).returning('pod').executeTakeFirst();
+    if (gone) await this.announce(pod);
   }
 }

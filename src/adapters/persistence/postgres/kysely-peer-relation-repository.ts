@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
+import type { AuditRecord } from '../../../domain/audit-record.js';
 import type { PeerRelationRepository } from '../../../application/ports/peer-relation-repository.js';
 import type { OrderedPair, PeerRelation } from '../../../domain/peer-relation.js';
 import { PodName } from '../../../domain/pod-name.js';
@@ -15,11 +16,36 @@ const toRelation = (row: Selectable<PeerRelationTable>): PeerRelation => ({
   autoTurns: row.auto_turns,
 });
 
+/**
+ * The handshake's one statement: the relation, only between two existing Pods neither of
+ * which is the other's parent, and only if the pair has none (ON CONFLICT waits for a
+ * concurrent insert of the same pair and then adds nothing); its audit records only if it
+ * was added. $1…$8 the relation, $9 the audit records as a JSON array.
+ */
+const HANDSHAKE_SQL = `with added as (
+    insert into peer_relation (a, b, id, since, initiated_from, audit_id, last_pair_seq, auto_turns)
+    select $1::text, $2::text, $3::text, $4::timestamptz, $5::text, $6::text, $7::integer, $8::integer
+    where exists (select from pod where name = $1::text) and exists (select from pod where name = $2::text)
+      and not exists (
+        select from child_ownership where (child = $1::text and parent = $2::text) or (child = $2::text and parent = $1::text)
+      )
+    on conflict (a, b) do nothing
+    returning id
+  ), audited as (
+    insert into audit_record (id, pod, at, action, relation_id, counterpart, initiated_from, via)
+    select r->>'id', r->>'pod', (r->>'at')::timestamptz, r->>'action', added.id, r->>'counterpart', r->>'initiated_from', r->>'via'
+    from added, json_array_elements($9::json) with ordinality as e (r, n)
+    order by e.n
+    returning 1
+  )
+  select id from added`;
+
 /** One row per pair (a, b) with `CHECK (a < b)`: the reverse direction cannot be stored. */
 export class KyselyPeerRelationRepository implements PeerRelationRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async addIfAbsent(relation: PeerRelation): Promise<'added' | 'exists'> {
+  async addIfAbsent(relation: PeerRelation, handshake?: { readonly audit: readonly AuditRecord[] }): Promise<'added' | 'exists'> {
+    if (handshake) return this.handshake(relation, handshake.audit);
     // ON CONFLICT waits for a concurrent insert of the same pair and then reports it.
     const inserted = await this.db
       .insertInto('peer_relation')
@@ -37,6 +63,18 @@ export class KyselyPeerRelationRepository implements PeerRelationRepository {
       .returning('id')
       .executeTakeFirst();
     return inserted ? 'added' : 'exists';
+  }
+
+  private async handshake(relation: PeerRelation, audit: readonly AuditRecord[]): Promise<'added' | 'exists'> {
+    if (!(relation.a < relation.b)) throw new Error(`peer relation pair must be ordered: ${relation.a} < ${relation.b}`);
+    const records = audit.map((r) => ({
+      id: r.id, pod: r.pod, at: r.at, action: r.action, counterpart: r.counterpart, initiated_from: r.initiatedFrom, via: r.via,
+    }));
+    const { rows } = await this.db.executeQuery<{ id: string }>(CompiledQuery.raw(HANDSHAKE_SQL, [
+      relation.a, relation.b, relation.id, relation.since, relation.initiatedFrom, relation.auditId, relation.lastPairSeq, relation.autoTurns,
+      JSON.stringify(records),
+    ]));
+    return rows.length > 0 ? 'added' : 'exists';
   }
 
   async lockBetween(pair: OrderedPair): Promise<PeerRelation | undefined> {

@@ -1,10 +1,10 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { PodRepository } from '../../../application/ports/pod-repository.js';
 import type { Pod } from '../../../domain/pod.js';
 import { PodName } from '../../../domain/pod-name.js';
 import type { ScopeRule } from '../../../domain/scope-rule.js';
 import type { Database, PodTable } from './database.js';
-import { HISTORY_CHANNEL } from './listener-set.js';
+import type { Announce } from './commit-notices.js';
 
 const COLUMNS = ['name', 'scope', 'parent', 'created_at'] as const;
 
@@ -16,7 +16,10 @@ const toPod = (row: Pick<Selectable<PodTable>, (typeof COLUMNS)[number]>): Pod =
 });
 
 export class KyselyPodRepository implements PodRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly announce: Announce,
+  ) {}
 
   async add(pod: Pod): Promise<'added' | 'exists'> {
     const inserted = await this.db
@@ -31,8 +34,8 @@ export class KyselyPodRepository implements PodRepository {
       .returning('name')
       .executeTakeFirst();
     if (!inserted) return 'exists';
-    // Announced at commit like a history entry, so a following `pods serve` hears of the new Pod.
-    await sql`select pg_notify(${HISTORY_CHANNEL}, ${pod.name})`.execute(this.db);
+    // Announced once committed, like a history entry, so a following `pods serve` hears of the new Pod.
+    await this.announce(pod.name);
     return 'added';
   }
 

@@ -1,23 +1,30 @@
 import type { Kysely } from 'kysely';
 import type { Repositories } from '../../../application/ports/unit-of-work.js';
+import { notifyInTransaction, type Announce } from './commit-notices.js';
 import type { Database } from './database.js';
 import { KyselyAuditLog } from './kysely-audit-log.js';
 import { KyselyChildOwnershipRepository } from './kysely-child-ownership-repository.js';
 import { KyselyHistoryRepository } from './kysely-history-repository.js';
 import { KyselyInboundCursorRepository } from './kysely-inbound-cursor-repository.js';
 import { KyselyLeaseRepository } from './kysely-lease-repository.js';
+import { KyselyPeerDeliveryRepository } from './kysely-peer-delivery-repository.js';
 import { KyselyPeerRelationRepository } from './kysely-peer-relation-repository.js';
 import { KyselyPodRepository } from './kysely-pod-repository.js';
 
-/** Every port bound to one executor: inside a unit of work, its transaction. */
-export function kyselyRepositories(db: Kysely<Database>): Repositories {
+/**
+ * Every port bound to one executor: inside a unit of work, its transaction. `announce` hears
+ * of every Pod whose history, existence or lease a write changed; the unit of work collects
+ * them and notifies after its commit. Without one, each is notified inside `db`'s transaction.
+ */
+export function kyselyRepositories(db: Kysely<Database>, announce: Announce = (pod) => notifyInTransaction(db, [pod])): Repositories {
   return {
-    pods: new KyselyPodRepository(db),
+    pods: new KyselyPodRepository(db, announce),
     relations: new KyselyPeerRelationRepository(db),
     children: new KyselyChildOwnershipRepository(db),
-    history: new KyselyHistoryRepository(db),
+    history: new KyselyHistoryRepository(db, announce),
     audit: new KyselyAuditLog(db),
-    leases: new KyselyLeaseRepository(db),
+    leases: new KyselyLeaseRepository(db, announce),
     inboundCursors: new KyselyInboundCursorRepository(db),
+    deliveries: new KyselyPeerDeliveryRepository(db, announce),
   };
 }

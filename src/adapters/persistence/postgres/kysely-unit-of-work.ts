@@ -2,8 +2,10 @@ import { inject, injectable } from 'inversify';
 import type { Kysely } from 'kysely';
 import { StoreUnavailable } from '../../../application/ports/store-unavailable.js';
 import type { Repositories, UnitOfWork } from '../../../application/ports/unit-of-work.js';
+import type { PodName } from '../../../domain/pod-name.js';
 import { errorMessage } from '../../error-message.js';
 import { atomically } from './atomically.js';
+import { commitNoticesOf, notifyInTransaction, type CommitNotices } from './commit-notices.js';
 import { isConnectionFailure } from './connection-failure.js';
 import type { Database } from './database.js';
 import { KYSELY_DB } from './kysely-db-token.js';
@@ -22,15 +24,49 @@ const isRetryable = (error: unknown): boolean =>
  * opposite orders), `work` runs again from the start: use cases touch nothing outside the
  * store inside `run`, so a rerun is invisible. A server that cannot be reached is reported as
  * `StoreUnavailable`: the transaction did not commit, and the caller may wait and retry.
+ *
+ * The Pods a unit changed are notified on the feed's channel after its commit, by the store's
+ * `CommitNotices` (ADR 0011); a unit that joins a caller's transaction notifies inside it.
  */
 @injectable()
 export class KyselyUnitOfWork implements UnitOfWork {
-  constructor(@inject(KYSELY_DB) private readonly db: Kysely<Database>) {}
+  /** The store's notifier; none for a unit that joins a caller's transaction. */
+  private readonly notices: CommitNotices | undefined;
 
-  async run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+  constructor(@inject(KYSELY_DB) private readonly db: Kysely<Database>) {
+    this.notices = db.isTransaction ? undefined : commitNoticesOf(db);
+  }
+
+  run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    return this.attempts(async (changed) => {
+      const result = await atomically(this.db, async (trx) => {
+        const value = await work(kyselyRepositories(trx, collect(changed)));
+        // Joined to the caller's transaction, which commits later: the notices go with it.
+        if (trx === this.db) await notifyInTransaction(trx, changed);
+        return value;
+      });
+      this.notices?.announce(changed);
+      return result;
+    });
+  }
+
+  /** Each repository call on a pool connection of its own, committing by itself: no BEGIN, no COMMIT. */
+  runEach<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return this.run(work);
+    return this.attempts(async (changed) => {
+      try {
+        return await work(kyselyRepositories(this.db, collect(changed)));
+      } finally {
+        // Whatever a call wrote has committed, even when a later one failed.
+        this.notices?.announce(changed);
+      }
+    });
+  }
+
+  private async attempts<T>(once: (changed: Set<PodName>) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await atomically(this.db, (trx) => work(kyselyRepositories(trx)));
+        return await once(new Set());
       } catch (error) {
         if (isConnectionFailure(error)) throw new StoreUnavailable(`the store is unreachable: ${errorMessage(error)}`, { cause: error });
         if (this.db.isTransaction || attempt >= ATTEMPTS || !isRetryable(error)) throw error;
@@ -38,3 +74,5 @@ export class KyselyUnitOfWork implements UnitOfWork {
     }
   }
 }
+
+const collect = (changed: Set<PodName>) => async (pod: PodName) => void changed.add(pod);

@@ -20,7 +20,8 @@ export class ListenerSet {
 }
 
 /**
- * The feed's channel: notified inside the writing transaction by a history append, a Pod's
- * creation and the end of a lease (`KyselyHistoryRepository`, `KyselyPodRepository`, `KyselyLeaseRepository`).
+ * The feed's channel, one notification per Pod: notified after the commit of a history append,
+ * a Pod's creation or the end of a lease (the repositories announce them, `KyselyUnitOfWork`
+ * collects them and `CommitNotices` sends them; ADR 0011).
  */
 export const HISTORY_CHANNEL = 'pods_history';

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { commitNoticesOf } from './commit-notices.js';
 import type { Database } from './database.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import { NamedStatementPool } from './named-statement-pool.js';
@@ -31,5 +32,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await db.destroy().catch(() => undefined);
     throw new Error(`cannot open the PostgreSQL store at ${redactUrl(url)}: ${errorMessage(error)}`);
   }
-  return { db, close: () => db.destroy() };
+  return {
+    db,
+    close: async () => {
+      // Notices of commits already made go out before the pool does (ADR 0011).
+      await commitNoticesOf(db).flush();
+      await db.destroy();
+    },
+  };
 }
