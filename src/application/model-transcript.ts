@@ -82,11 +82,14 @@ export class TranscriptBuilder {
     }
   }
 
-  /** The transcript of everything added, the open step closed as `toTranscript` closes it (nothing here changes). */
-  messages(): TranscriptMessage[] {
+  /**
+   * The transcript of everything added, from message `from` on (all by default), the open
+   * step closed as `toTranscript` closes it (nothing here changes).
+   */
+  messages(from = 0): TranscriptMessage[] {
     const step = this.step;
     const closing = step ? [...[...step.pending].map(lostResult), ...step.held] : [];
-    return [...this.placed, ...closing].map((p) => p.message);
+    return [...this.placed.slice(from), ...closing].map((p) => p.message);
   }
 
   /**

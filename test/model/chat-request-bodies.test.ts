@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChatRequestBodies } from '../../src/adapters/model/chat-request-bodies.js';
+import { toTranscript } from '../../src/application/model-transcript.js';
 import type { ToolSpec } from '../../src/application/tools/pod-tools.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import { call, history, operator, peer, result, said } from './entries.js';
@@ -16,22 +17,32 @@ describe('ChatRequestBodies', () => {
   it('builds each request on the last: the same body as encoding the whole history afresh, step after step', () => {
     const bodies = new ChatRequestBodies();
     for (let k = 1; k <= entries.length; k++) {
-      const built = bodies.body('m', main, entries.slice(0, k), tools, k % 2 === 0);
-      expect(built).toBe(new ChatRequestBodies().body('m', main, entries.slice(0, k), tools, k % 2 === 0));
+      const built = bodies.body('m', main, entries.slice(0, k), tools, k % 2 === 0).toString('utf8');
+      expect(built).toBe(new ChatRequestBodies().body('m', main, entries.slice(0, k), tools, k % 2 === 0).toString('utf8'));
       expect(JSON.parse(built)).toMatchObject({ model: 'm', tools: [{ type: 'function', function: { name: 'ListPods' } }] });
     }
     // The first call joins the reply before it (one step), the peer message waits behind its result, the open call is answered as lost.
-    const last = JSON.parse(bodies.body('m', main, entries, [], false)) as { messages: { role: string }[]; tools?: unknown; stream?: boolean };
+    const last = JSON.parse(bodies.body('m', main, entries, [], false).toString('utf8')) as { messages: { role: string }[]; tools?: unknown; stream?: boolean };
     expect(last.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'user', 'assistant', 'user', 'assistant', 'tool']);
     expect(last).not.toHaveProperty('tools');
     expect(last).not.toHaveProperty('stream');
+  });
+
+  it('keeps the bytes right past many growths of its buffer, with characters of several bytes', () => {
+    const long = history(...Array.from({ length: 3_000 }, (_, i) => (i % 2 === 0 ? operator(`question ${i}: opérateur ✓ ${'é'.repeat(i % 50)}`) : said(`answer ${i} 🙂`, i))));
+    const bodies = new ChatRequestBodies();
+    for (const k of [1, 2, 500, 501, 1_777, 3_000]) {
+      expect(bodies.body('m', main, long.slice(0, k), tools, true).toString('utf8')).toBe(new ChatRequestBodies().body('m', main, long.slice(0, k), tools, true).toString('utf8'));
+    }
+    const parsed = JSON.parse(bodies.body('m', main, long, tools, true).toString('utf8')) as { messages: { role: string; content: string }[] };
+    expect(parsed.messages.map((m) => [m.role, m.content])).toEqual(toTranscript(long).map((m) => [m.role, m.content]));
   });
 
   it('starts afresh for a history that does not continue what it has, and keeps Pods apart', () => {
     const bodies = new ChatRequestBodies();
     bodies.body('m', main, entries, tools, true);
     const other = history(operator('a different story'));
-    expect(bodies.body('m', main, other, tools, true)).toBe(new ChatRequestBodies().body('m', main, other, tools, true));
-    expect(bodies.body('m', PodName.unsafe('b'), entries.slice(0, 3), tools, true)).toBe(new ChatRequestBodies().body('m', main, entries.slice(0, 3), tools, true));
+    expect(bodies.body('m', main, other, tools, true)).toEqual(new ChatRequestBodies().body('m', main, other, tools, true));
+    expect(bodies.body('m', PodName.unsafe('b'), entries.slice(0, 3), tools, true)).toEqual(new ChatRequestBodies().body('m', main, entries.slice(0, 3), tools, true));
   });
 });

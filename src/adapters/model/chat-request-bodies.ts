@@ -13,29 +13,39 @@ export type ChatMessage =
 /** Pods whose encoded transcripts are kept; one beyond is encoded afresh on its next request. */
 const KEPT_PODS = 8;
 
-type Kept = { readonly builder: TranscriptBuilder; readonly encoded: string[] };
+/** A Pod's transcript so far, and its settled messages as the UTF-8 bytes of the request (comma-joined). */
+type Kept = { readonly builder: TranscriptBuilder; encoded: number; bytes: Buffer; length: number };
 
 /**
- * Request bodies as JSON text: the transcript of committed history and the tool surface.
+ * Request bodies as UTF-8 JSON: the transcript of committed history and the tool surface.
  * There is no system prompt, because it would be context that is not in the history
  * (SPEC §5). `tools` is left out when empty, since some servers refuse an empty list.
  *
  * A Pod's history only grows, so each Pod's transcript is built on from the entries added
- * since its last request, and messages that no later entry can change are encoded once:
- * a step's request costs what is new, plus joining the text.
+ * since its last request, and messages that no later entry can change are encoded once,
+ * into bytes kept for the next request: a step's request costs what is new, plus copying
+ * the kept bytes once.
  */
 export class ChatRequestBodies {
   private readonly kept = new Map<PodName, Kept>();
 
-  body(model: string, pod: PodName, history: readonly HistoryEntry[], tools: readonly ToolSpec[], stream: boolean): string {
+  body(model: string, pod: PodName, history: readonly HistoryEntry[], tools: readonly ToolSpec[], stream: boolean): Buffer {
     const kept = this.continued(pod, history);
-    const { builder, encoded } = kept;
+    const { builder } = kept;
     for (let i = builder.taken.count; i < history.length; i++) builder.add(history[i]!);
-    const messages = builder.messages();
-    for (let i = encoded.length; i < builder.settled(); i++) encoded.push(JSON.stringify(toChatMessage(messages[i]!)));
-    const open = messages.slice(encoded.length).map((m) => JSON.stringify(toChatMessage(m)));
+    const settled = builder.settled();
+    // Messages from the first one not encoded yet: those now settled are kept, the rest encoded for this request only.
+    const fresh = builder.messages(kept.encoded);
+    const settling = settled - kept.encoded;
+    for (let i = 0; i < settling; i++) append(kept, JSON.stringify(toChatMessage(fresh[i]!)));
+    kept.encoded = settled;
+    const open = fresh.slice(settling).map((m) => JSON.stringify(toChatMessage(m)));
     const surface = tools.length === 0 ? '' : `,"tools":${JSON.stringify(tools.map(({ name, description, inputSchema }) => ({ type: 'function', function: { name, description, parameters: inputSchema } })))}`;
-    return `{"model":${JSON.stringify(model)},"messages":[${[...encoded, ...open].join(',')}]${surface}${stream ? ',"stream":true' : ''}}`;
+    return Buffer.concat([
+      Buffer.from(`{"model":${JSON.stringify(model)},"messages":[`),
+      kept.bytes.subarray(0, kept.length),
+      Buffer.from(`${kept.length > 0 && open.length > 0 ? ',' : ''}${open.join(',')}]${surface}${stream ? ',"stream":true' : ''}}`),
+    ]);
   }
 
   /** What is kept for `pod` if `history` continues it (the same entry where it stopped), else a fresh start. */
@@ -44,11 +54,23 @@ export class ChatRequestBodies {
     this.kept.delete(pod); // re-inserted last: the map's order is least recently used first
     const taken = kept?.builder.taken;
     const continues = kept && taken && history.length >= taken.count && (taken.count === 0 || history[taken.count - 1]?.seq === taken.lastSeq);
-    const next = continues ? kept : { builder: new TranscriptBuilder(), encoded: [] };
+    const next = continues ? kept : { builder: new TranscriptBuilder(), encoded: 0, bytes: Buffer.alloc(0), length: 0 };
     this.kept.set(pod, next);
     if (this.kept.size > KEPT_PODS) this.kept.delete(this.kept.keys().next().value!);
     return next;
   }
+}
+
+/** Adds one encoded message to the kept bytes, growing them by doubling. */
+function append(kept: Kept, json: string): void {
+  const text = kept.length > 0 ? `,${json}` : json;
+  const size = Buffer.byteLength(text);
+  if (kept.length + size > kept.bytes.length) {
+    const grown = Buffer.alloc(Math.max(kept.bytes.length * 2, kept.length + size, 64 * 1024));
+    kept.bytes.copy(grown, 0, 0, kept.length);
+    kept.bytes = grown;
+  }
+  kept.length += kept.bytes.write(text, kept.length);
 }
 
 function toChatMessage(message: TranscriptMessage): ChatMessage {

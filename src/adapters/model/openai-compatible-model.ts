@@ -110,7 +110,7 @@ export class OpenAiCompatibleModel implements Model {
    * failure to get an answer is already the reply. A server that ignores `stream: true`
    * and answers with JSON is read as JSON.
    */
-  private async post(payload: string, signal: AbortSignal | undefined, stream: ModelRequest['onStream']): Promise<Attempt> {
+  private async post(payload: Uint8Array, signal: AbortSignal | undefined, stream: ModelRequest['onStream']): Promise<Attempt> {
     if (signal?.aborted) return { failed: fail('model request cancelled') };
     const controller = new AbortController();
     let timer = setTimeout(() => controller.abort(), this.timeoutMs);
