@@ -8,6 +8,7 @@ import { peerWakeLatency, type WakeLatency } from './peer-wake-latency.js';
 import { startPlainServer } from './plain-postgres.js';
 import { mib, treeMemory, type TreeMemory } from './process-memory.js';
 import { deliveryThroughput, handshakeLatency, listPodsAt1000, type Throughput } from './scenarios.js';
+import { liveTurns } from './live-turns.js';
 import { mcpRoundTrip } from './mcp-round-trip.js';
 import { startUp, type Spread, type StartUpReport } from './start-up.js';
 import { describeSummary, locatePgbench, pgbenchTarget, summarizeAgainstPgbench, type AgainstPgbench, type PgbenchTarget } from './pgbench.js';
@@ -20,6 +21,8 @@ import { describeSummary, locatePgbench, pgbenchTarget, summarizeAgainstPgbench,
  *    each delivery scenario, pgbench's single-row INSERT on the same server (bench/pgbench.ts),
  *    and the ratio delivery/pgbench with the Node CPU per delivered message;
  *    the server's memory after delivery; ListPods, handshake and peer wake-up on each, twice;
+ *    MCP round trips; live turns (model-request build cost at 1,000 / 10,000 / 20,000 history
+ *    entries, the first streamed text on a tmux terminal: bench/live-turns.ts);
  * 2. `pods tui` to its prompt, cold and warm (tmux, else a pipe), and `pods --help`, `ls`,
  *    `tool main ListPods '{}'`; the TUI's peak RSS.
  * Fixed counts and a deadline on every wait: it ends by itself, non-zero on a timeout.
@@ -30,7 +33,7 @@ const PER_SENDER = 500;
 const LIST_RUNS = 200;
 const WAKE_RUNS = 100;
 const SCENARIO_MS = 120_000;
-const WHOLE_BENCH_MS = 9 * 60_000;
+const WHOLE_BENCH_MS = 14 * 60_000;
 
 type Receivers = 'one' | 'own';
 type Delivery = { readonly store: string; readonly round: number; readonly receivers: Receivers; readonly throughput: Throughput };
@@ -215,6 +218,10 @@ async function main(): Promise<void> {
     console.log(`  SendToPeerPod → ends the other's ListPods wait_ms  p50 ${ms(mcp.sendToWaitingResultMs.p50)}  p99 ${ms(mcp.sendToWaitingResultMs.p99)}  (${mcp.sendToWaitingResultMs.samples} messages)`);
   }
 
+  // Live turns: request build cost by history length, the first streamed text on a terminal.
+  console.log(`\nlive turns, on their own managed server (load ${load()})`);
+  const live = await section('live turns', () => liveTurns((line) => console.log(line)));
+
   // 2. Start-up of the CLI and the TUI, each on its own managed server.
   console.log(`\nstart-up (load ${load()})`);
   const startup = await section('start-up', () => startUp((line) => console.log(line)));
@@ -222,7 +229,7 @@ async function main(): Promise<void> {
   console.log(`\nload at the end ${load()}`);
 
   if (process.env['BENCH_JSON']) {
-    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, serverMemory: memory, stores, mcp, startup, failures }, null, 2));
+    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, serverMemory: memory, stores, mcp, live, startup, failures }, null, 2));
   }
   if (failures.length > 0) throw new Error(`${failures.length} section(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 }
