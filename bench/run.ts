@@ -8,6 +8,7 @@ import { peerWakeLatency, type WakeLatency } from './peer-wake-latency.js';
 import { startPlainServer } from './plain-postgres.js';
 import { mib, treeMemory, type TreeMemory } from './process-memory.js';
 import { deliveryThroughput, handshakeLatency, listPodsAt1000, type Throughput } from './scenarios.js';
+import { listPodsCurveLines, listPodsCurves } from './list-pods.js';
 import { mcpRoundTrip } from './mcp-round-trip.js';
 import { startUp, type Spread, type StartUpReport } from './start-up.js';
 
@@ -165,6 +166,8 @@ async function main(): Promise<void> {
       console.log(`  SendToPeerPod → other host's answer       p50 ${ms(l.peerWake.toAnswer.p50)}  p99 ${ms(l.peerWake.toAnswer.p99)}`);
     }
   }
+  const curves = await section('ListPods by visible Pods', () => listPodsCurves([managed, plain]));
+  if (curves) for (const line of [`\nListPods by visible Pods (load ${load()})`, ...listPodsCurveLines(curves)]) console.log(line);
   await stopPlain();
   await stopManaged();
 

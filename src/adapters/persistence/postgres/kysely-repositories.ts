@@ -6,6 +6,7 @@ import { KyselyChildOwnershipRepository } from './kysely-child-ownership-reposit
 import { KyselyHistoryRepository } from './kysely-history-repository.js';
 import { KyselyInboundCursorRepository } from './kysely-inbound-cursor-repository.js';
 import { KyselyLeaseRepository } from './kysely-lease-repository.js';
+import { KyselyListingReader } from './kysely-listing-reader.js';
 import { KyselyPeerRelationRepository } from './kysely-peer-relation-repository.js';
 import { KyselyPodRepository } from './kysely-pod-repository.js';
 
@@ -19,5 +20,6 @@ export function kyselyRepositories(db: Kysely<Database>): Repositories {
     audit: new KyselyAuditLog(db),
     leases: new KyselyLeaseRepository(db),
     inboundCursors: new KyselyInboundCursorRepository(db),
+    listing: new KyselyListingReader(db),
   };
 }
