@@ -9,6 +9,7 @@ import { startPlainServer } from './plain-postgres.js';
 import { mib, treeMemory, type TreeMemory } from './process-memory.js';
 import { deliveryThroughput, handshakeLatency, listPodsAt1000, type Throughput } from './scenarios.js';
 import { liveTurns } from './live-turns.js';
+import { listPodsCurveLines, listPodsCurves } from './list-pods.js';
 import { mcpRoundTrip } from './mcp-round-trip.js';
 import { startUp, type Spread, type StartUpReport } from './start-up.js';
 import { describeSummary, locatePgbench, pgbenchTarget, summarizeAgainstPgbench, type AgainstPgbench, type PgbenchTarget } from './pgbench.js';
@@ -206,6 +207,8 @@ async function main(): Promise<void> {
       console.log(`  SendToPeerPod → other host's answer       p50 ${ms(l.peerWake.toAnswer.p50)}  p99 ${ms(l.peerWake.toAnswer.p99)}`);
     }
   }
+  const curves = await section('ListPods by visible Pods', () => listPodsCurves([managed, plain]));
+  if (curves) for (const line of [`\nListPods by visible Pods (load ${load()})`, ...listPodsCurveLines(curves)]) console.log(line);
   await stopPlain();
   await stopManaged();
 

@@ -1,56 +1,23 @@
+import { KYSELY_DB } from '../src/adapters/persistence/postgres/kysely-db-token.js';
 import { UNIT_OF_WORK } from '../src/application/ports/unit-of-work.js';
 import { DeliverPeerMessage } from '../src/application/use-cases/deliver-peer-message.js';
 import { InitiatePeerHandshake } from '../src/application/use-cases/initiate-peer-handshake.js';
-import { ListPods } from '../src/application/use-cases/list-pods.js';
 import type { OpenedInversifyContainer } from '../src/composition/container.js';
-import { AbsolutePath } from '../src/domain/absolute-path.js';
 import { MessageBody } from '../src/domain/message-body.js';
-import { orderedPair } from '../src/domain/peer-relation.js';
 import { PodName } from '../src/domain/pod-name.js';
-import type { ScopeRule } from '../src/domain/scope-rule.js';
+import { seedListing, listPodsLatency } from './list-pods.js';
 import { latencyOf, timeEach, type Latency } from './percentiles.js';
 
 const name = (raw: string): PodName => PodName.unsafe(raw);
 const pad = (i: number): string => String(i).padStart(4, '0');
-const work = (target: string): ScopeRule => ({ target: AbsolutePath.unsafe(target), permission: 'write', recursive: true });
 
 /**
  * `boss` sees 1,000 Pods: itself, 500 children (half of them live, the first 200 with a
- * child of their own) and 499 peers. Seeded through the repositories in one unit of work.
+ * child of their own) and 499 peers (`seedListing`'s `mixed` shape).
  */
 export async function listPodsAt1000(opened: OpenedInversifyContainer, runs: number): Promise<Latency> {
-  const uow = opened.container.get(UNIT_OF_WORK);
-  const now = new Date();
-  const later = new Date(now.getTime() + 3_600_000);
-  await uow.run(async (r) => {
-    await r.pods.add({ name: name('boss'), scope: [work('/work')], origin: { type: 'operator' }, createdAt: now });
-    for (let i = 0; i < 500; i += 1) {
-      const child = name(`kid${pad(i)}`);
-      const scope = [work(`/work/${child}`)];
-      await r.pods.add({ name: child, scope, origin: { type: 'spawned', parent: name('boss') }, createdAt: now });
-      await r.children.add({ parent: name('boss'), child, scope, state: 'outstanding', spawnedAt: now, outputCursor: 0 });
-      if (i % 2 === 0) await r.leases.tryAcquire(child, 'bench-host', now, later);
-      if (i < 200) {
-        const grandchild = name(`grand${pad(i)}`);
-        await r.pods.add({ name: grandchild, scope, origin: { type: 'spawned', parent: child }, createdAt: now });
-        await r.children.add({ parent: child, child: grandchild, scope, state: 'outstanding', spawnedAt: now, outputCursor: 0 });
-      }
-    }
-    for (let i = 0; i < 499; i += 1) {
-      const peer = name(`peer${pad(i)}`);
-      await r.pods.add({ name: peer, scope: [], origin: { type: 'operator' }, createdAt: now });
-      await r.relations.addIfAbsent({
-        id: `rel_${peer}`, ...orderedPair(name('boss'), peer), since: now, initiatedFrom: name('boss'),
-        auditId: `aud_${peer}`, lastPairSeq: 0, autoTurns: 0,
-      });
-    }
-  });
-  const listPods = opened.container.get(ListPods);
-  const samples = await timeEach(runs, 10, async () => {
-    const listed = await listPods.execute({ caller: name('boss') });
-    if (!listed.ok || listed.value.length !== 1000) throw new Error('ListPods did not list 1,000 Pods');
-  });
-  return latencyOf(samples);
+  await seedListing(opened.container.get(KYSELY_DB), 'boss', 1_000, 'mixed');
+  return listPodsLatency(opened, 'boss', 1_000, runs);
 }
 
 /** Operator handshakes between fresh pairs, one after another. */

@@ -1,13 +1,17 @@
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/adapters/persistence/postgres/database.js';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
+import { ListAllPods } from '../../src/application/use-cases/list-all-pods.js';
+import { ListPods } from '../../src/application/use-cases/list-pods.js';
 import { Boom, inRun, name, operatorPod, seedPods, sleep } from '../contracts/contract-fixture.js';
 import { openOncePerSuite, openPostgresTestStore, TEST_SERVERS, type SqlTestStore } from '../support/test-stores.js';
 
 /** An error as the server reports a transaction it aborted. */
 const sqlError = (code: string) => Object.assign(new Error(`server said ${code}`), { code });
 
-function kyselyUnitOfWorkTests(label: string, open: () => Promise<SqlTestStore>): void {
+function kyselyUnitOfWorkTests(label: string, open: () => Promise<SqlTestStore & { readonly url: string }>): void {
   describe(`KyselyUnitOfWork (${label})`, () => {
     const s = openOncePerSuite(open);
     beforeEach(async () => {
@@ -67,6 +71,74 @@ function kyselyUnitOfWorkTests(label: string, open: () => Promise<SqlTestStore>)
       expect(attempts).toBe(3);
       const count = await sql<{ n: number }>`select count(*)::int as n from history_entry`.execute(s().store.db);
       expect(count.rows[0]?.n).toBe(4);
+    });
+
+    describe('a single-read unit', () => {
+      /** A unit of work on its own pool that records every statement it sends, BEGIN and COMMIT included. */
+      const logged = () => {
+        const sent: string[] = [];
+        const db = new Kysely<Database>({
+          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: s().url, max: 1 }) }),
+          log: (event) => {
+            sent.push(event.query.sql.trim().split(/\s+/)[0]!.toLowerCase());
+          },
+        });
+        return { sent, uow: new KyselyUnitOfWork(db), close: () => db.destroy() };
+      };
+
+      it('sends its one statement without BEGIN and COMMIT', async () => {
+        await seedPods(s, 'ann');
+        const { sent, uow, close } = logged();
+        try {
+          expect(await uow.run((r) => r.listing.surroundings(name('ann')), { singleRead: true })).toMatchObject({ self: { name: 'ann' } });
+          expect(await uow.run((r) => r.pods.get(name('ann')), { singleRead: true })).toMatchObject({ name: 'ann' });
+          expect(sent).toEqual(['with', 'select']);
+          await uow.run((r) => r.pods.get(name('ann')));
+          expect(sent.slice(2)).toEqual(['begin', 'select', 'commit']);
+        } finally {
+          await close();
+        }
+      });
+
+      it('is how ListPods and ListAllPods read: one statement each, whatever they list', async () => {
+        await seedPods(s, 'ann', 'bob');
+        const { sent, uow, close } = logged();
+        try {
+          const clock = { now: () => new Date() };
+          expect(await new ListPods(uow, clock).execute({ caller: name('ann') })).toMatchObject({ ok: true, value: [{ name: 'ann' }] });
+          expect((await new ListAllPods(uow, clock).execute()).map((p) => p.name)).toEqual(['ann', 'bob']);
+          expect(sent).toEqual(['with', 'select']);
+        } finally {
+          await close();
+        }
+      });
+
+      it('refuses a second statement, before sending it', async () => {
+        const { sent, uow, close } = logged();
+        try {
+          await expect(
+            uow.run(async (r) => {
+              await r.pods.get(name('ann'));
+              return r.pods.add(operatorPod('cat'));
+            }, { singleRead: true }),
+          ).rejects.toThrow(/^a single-read unit of work sent a second statement/);
+          expect(sent).toEqual(['select']);
+          expect(await inRun(s, (r) => r.pods.get(name('cat')))).toBeUndefined();
+        } finally {
+          await close();
+        }
+      });
+
+      it('runs inside the transaction it is given', async () => {
+        await expect(
+          s().store.db.transaction().execute(async (trx) => {
+            const inner = new KyselyUnitOfWork(trx);
+            await inner.run((r) => r.pods.add(operatorPod('joined')));
+            expect(await inner.run((r) => r.pods.get(name('joined')), { singleRead: true })).toBeDefined();
+            throw new Boom();
+          }),
+        ).rejects.toThrow(Boom);
+      });
     });
   });
 }

@@ -106,3 +106,57 @@ describe('schema migrations (a private schema on the managed server)', () => {
     );
   });
 });
+
+describe('the migration check on a current store (private schemas on the managed server)', () => {
+  const schemas = [`current_${randomUUID().replaceAll('-', '')}`, `fresh_${randomUUID().replaceAll('-', '')}`];
+  const admin = new pg.Pool({ connectionString: MANAGED_SERVER.url, max: 1 });
+  beforeAll(async () => {
+    for (const schema of schemas) await admin.query(`create schema ${schema}`);
+  });
+  afterAll(async () => {
+    for (const schema of schemas) await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  });
+
+  /** A connection to `url` that records the first word of every statement it sends. */
+  const logged = (url: string) => {
+    const sent: string[] = [];
+    const db = new Kysely<any>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
+      log: (event) => {
+        sent.push(event.query.sql.trim().split(/\s+/)[0]!.toLowerCase());
+      },
+    });
+    return { db, sent };
+  };
+
+  it('sends one statement when the schema is current', async () => {
+    const url = urlWithSchema(MANAGED_SERVER.url, schemas[0]!);
+    const first = await openDb(url);
+    try {
+      await migrateToLatest(first);
+    } finally {
+      await first.destroy();
+    }
+    const { db, sent } = logged(url);
+    try {
+      await migrateToLatest(db);
+      expect(sent).toEqual(['select']);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it("migrates a fresh schema whose search_path also reaches another store's current one", async () => {
+    // `fresh` comes first on the path: an unqualified name would find `current`'s bookkeeping table.
+    const url = new URL(MANAGED_SERVER.url);
+    url.searchParams.set('options', `-c search_path=${schemas[1]},${schemas[0]}`);
+    const db = await openDb(url.toString());
+    try {
+      await migrateToLatest(db);
+      expect(await tablesOf(db, schemas[1]!)).toEqual([...SQL_TABLES].sort());
+    } finally {
+      await db.destroy();
+    }
+  });
+});

@@ -6,6 +6,7 @@ import type { ContractFixture } from './contract-fixture.js';
 import { historyRepositoryContract } from './history-repository.contract.js';
 import { inboundCursorRepositoryContract } from './inbound-cursor-repository.contract.js';
 import { leaseRepositoryContract } from './lease-repository.contract.js';
+import { listingReaderContract } from './listing-reader.contract.js';
 import { peerRelationRepositoryContract } from './peer-relation-repository.contract.js';
 import { podRepositoryContract } from './pod-repository.contract.js';
 import { unitOfWorkContract } from './unit-of-work.contract.js';
@@ -18,6 +19,7 @@ export const STORE_CONTRACTS: readonly ((f: ContractFixture) => void)[] = [
   auditLogContract,
   leaseRepositoryContract,
   inboundCursorRepositoryContract,
+  listingReaderContract,
   unitOfWorkContract,
 ];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDelegation, effectiveScope, permits } from '../../src/domain/effective-scope.js';
+import { checkDelegation, delegationChecker, effectiveScope, permits } from '../../src/domain/effective-scope.js';
 import { ScopeRule } from '../../src/domain/scope-rule.js';
 import { rule } from '../support/world.js';
 
@@ -53,5 +53,44 @@ describe('effective scope and delegation', () => {
     [['read:/w/x', 'read:/w/x'], undefined],
   ] as const)('lending %j → %s', (requested, refusal) => {
     expect(checkDelegation(scope, requested.map(rule))?.type).toBe(refusal);
+  });
+});
+
+describe('delegationChecker (lent rules indexed once, for ListPods)', () => {
+  /** A small deterministic generator, so a failure names its seed. */
+  const random = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const pathFrom = (next: () => number) => {
+    const depth = Math.floor(next() * 4);
+    return `/${Array.from({ length: depth }, () => ['a', 'b', 'ab'][Math.floor(next() * 3)]).join('/')}`;
+  };
+  const ruleFrom = (next: () => number, permission?: 'read' | 'write') => ({
+    ...rule(`${permission ?? (next() < 0.7 ? 'write' : 'read')}:${pathFrom(next)}`),
+    recursive: next() < 0.6,
+  });
+
+  it('answers every request exactly as checkDelegation does, heldBy included', () => {
+    for (let seed = 1; seed <= 300; seed += 1) {
+      const next = random(seed);
+      const grants = Array.from({ length: 1 + Math.floor(next() * 3) }, () => ruleFrom(next));
+      const lent = Array.from({ length: Math.floor(next() * 12) }, () => ruleFrom(next, 'write'));
+      const scope = effectiveScope(grants, lent);
+      const check = delegationChecker(scope);
+      for (let k = 0; k < 20; k += 1) {
+        const requested = Array.from({ length: 1 + Math.floor(next() * 2) }, () => ruleFrom(next));
+        expect(check(requested), `seed ${seed}, request ${k}`).toEqual(checkDelegation(scope, requested));
+      }
+    }
+  });
+
+  it('finds the first lent rule that overlaps, whether above, at or below the request', () => {
+    const scope = effectiveScope([rule('write:/')], [rule('write:/w/a/deep'), nonRecursive('write:/w'), rule('write:/w/a'), nonRecursive('write:/x/y/z')]);
+    const check = delegationChecker(scope);
+    expect(check([rule('write:/w/a/deep/er')])).toMatchObject({ heldBy: rule('write:/w/a/deep') });
+    expect(check([rule('write:/w/b')])).toMatchObject({ heldBy: nonRecursive('write:/w') });
+    expect(check([rule('write:/w/a/other')])).toMatchObject({ heldBy: rule('write:/w/a') });
+    expect(check([nonRecursive('write:/x/y')])).toMatchObject({ heldBy: nonRecursive('write:/x/y/z') });
+    expect(check([nonRecursive('write:/x')])).toBeUndefined();
+    expect(check([rule('write:/x')])).toMatchObject({ heldBy: nonRecursive('write:/x/y/z') });
+    expect(check([rule('read:/w')])).toBeUndefined();
   });
 });

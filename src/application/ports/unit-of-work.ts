@@ -4,6 +4,7 @@ import type { ChildOwnershipRepository } from './child-ownership-repository.js';
 import type { HistoryRepository } from './history-repository.js';
 import type { InboundCursorRepository } from './inbound-cursor-repository.js';
 import type { LeaseRepository } from './lease-repository.js';
+import type { ListingReader } from './listing-reader.js';
 import type { PeerDeliveryRepository } from './peer-delivery-repository.js';
 import type { PeerRelationRepository } from './peer-relation-repository.js';
 import type { PodRepository } from './pod-repository.js';
@@ -17,6 +18,16 @@ export type Repositories = {
   readonly leases: LeaseRepository;
   readonly inboundCursors: InboundCursorRepository;
   readonly deliveries: PeerDeliveryRepository;
+  readonly listing: ListingReader;
+};
+
+export type UnitOptions = {
+  /**
+   * `work` makes one read and nothing else: one call of a method that a SQL store answers
+   * with one statement (`ListingReader`'s, `PodRepository.get`), which is atomic by itself.
+   * A SQL store then sends no BEGIN and COMMIT, and refuses a second statement.
+   */
+  readonly singleRead?: boolean;
 };
 
 /**
@@ -24,7 +35,7 @@ export type Repositories = {
  * Use cases do every check before their first write, so a returned refusal writes nothing.
  */
 export interface UnitOfWork {
-  run<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
+  run<T>(work: (repos: Repositories) => Promise<T>, options?: UnitOptions): Promise<T>;
   /**
    * Runs `work` with repositories whose calls may each commit on their own, so a SQL store
    * spends no round trips on BEGIN and COMMIT. Only for work that reads without needing a

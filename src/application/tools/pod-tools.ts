@@ -74,7 +74,7 @@ export class PodTools {
     if (problem) return invalidArgument(problem);
     try {
       // Every tool acts as its caller; a caller that does not exist is a fault of whoever runs the tool.
-      if (!(await this.uow.run((repos) => repos.pods.get(caller)))) return executionFailed(describePodNotFound(caller));
+      if (!(await this.uow.run((repos) => repos.pods.get(caller), { singleRead: true }))) return executionFailed(describePodNotFound(caller));
       return await registered.definition.run(caller, input as never, context);
     } catch (error) {
       return executionFailed(`${tool} failed: ${error instanceof Error ? error.message : String(error)}`);

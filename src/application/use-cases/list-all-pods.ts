@@ -7,7 +7,7 @@ import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 /** `hostId` and `drivenBy` while live: which host holds it, and whether its model or an MCP client drives it. */
 export type StoreListing = Pod & { readonly status: PodStatus; readonly hostId?: string; readonly drivenBy?: PodDriver };
 
-/** Operator `pods ls`: every Pod in the store. No Pod tool can reach this. */
+/** Operator `pods ls` and the TUI's `:pods`: every Pod in the store. No Pod tool can reach this. */
 @injectable()
 export class ListAllPods {
   constructor(
@@ -17,14 +17,11 @@ export class ListAllPods {
 
   async execute(): Promise<readonly StoreListing[]> {
     const now = this.clock.now();
-    return this.uow.run(async (repos) => {
-      const pods = await repos.pods.list();
-      const leases = new Map((await repos.leases.getMany(pods.map((p) => p.name))).map((l) => [l.pod, l]));
-      return pods.map((pod) => {
-        const lease = leases.get(pod.name);
-        const status = statusOf(lease, now);
-        return { ...pod, status, ...(lease && status !== 'stopped' ? { hostId: lease.hostId, drivenBy: lease.driver } : {}) };
-      });
+    // One read (one statement in a SQL store): the Pods and their leases together.
+    const pods = await this.uow.run((repos) => repos.listing.everyPod(), { singleRead: true });
+    return pods.map(({ pod, lease }) => {
+      const status = statusOf(lease, now);
+      return { ...pod, status, ...(lease && status !== 'stopped' ? { hostId: lease.hostId, drivenBy: lease.driver } : {}) };
     });
   }
 }

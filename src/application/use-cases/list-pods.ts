@@ -1,15 +1,15 @@
 import { inject, injectable } from 'inversify';
 import type { ChildState } from '../../domain/child-ownership.js';
-import { describeDelegationRefusal, lendingRefusal } from '../../domain/effective-scope.js';
+import { describeDelegationRefusal, lendingChecker } from '../../domain/effective-scope.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { isLive, statusOf, type Lease, type PodDriver, type PodStatus } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { ScopeRule } from '../../domain/scope-rule.js';
-import { childrenIn, type VisibilityReason, type VisiblePod } from '../../domain/visibility.js';
+import { childrenIn, visibilitySet, type VisibilityReason, type VisiblePod } from '../../domain/visibility.js';
 import { podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
+import type { Surroundings } from '../ports/listing-reader.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
-import { visibleFrom } from '../visible-from.js';
 
 export type PodListing = {
   readonly name: PodName;
@@ -30,8 +30,10 @@ export type PodListing = {
 };
 
 /**
- * Tool ListPods: exactly the caller's visibility set, sorted by name. A fixed number of
- * queries whatever the number of Pods; nothing is probed one Pod at a time.
+ * Tool ListPods: exactly the caller's visibility set, sorted by name. One read whatever the
+ * number of Pods (one statement in a SQL store, so no transaction either), and work linear
+ * in what it returns: children are counted from one index by parent, and what the caller
+ * has lent is gathered once for every stopped child's restore check.
  */
 @injectable()
 export class ListPods {
@@ -42,51 +44,52 @@ export class ListPods {
 
   async execute(command: { readonly caller: PodName }): Promise<Result<readonly PodListing[], PodNotFound>> {
     const { caller } = command;
-    return this.uow.run(async (repos): Promise<Result<readonly PodListing[], PodNotFound>> => {
-      const self = await repos.pods.get(caller);
-      if (!self) return err(podNotFound(caller));
-      const visibleSet = await visibleFrom(repos, caller);
-      const visible = [...visibleSet.values()].sort((x, y) => (x.name < y.name ? -1 : 1));
-      const grandchildren = await repos.children.listByParents(visible.map((v) => v.name));
-      const leases = new Map<string, Lease>(
-        (await repos.leases.getMany([...visible.map((v) => v.name), ...grandchildren.map((g) => g.child)])).map((l) => [l.pod, l]),
-      );
-      const now = this.clock.now();
-      const children = childrenIn(visibleSet);
-
-      const restoreOf = (v: VisiblePod, live: boolean): PodListing['restore'] => {
-        if (v.reason === 'self') return { possible: false, reason: 'this is the calling Pod' };
-        if (live) return { possible: false, reason: 'already live' };
-        if (v.reason === 'spawned_child' && v.child.state === 'stopped') {
-          const refusal = lendingRefusal(self.scope, children, v.child.scope);
-          if (refusal) return { possible: false, reason: describeDelegationRefusal(caller, refusal) };
-        }
-        return { possible: true };
-      };
-
-      return ok(
-        visible.map((v): PodListing => {
-          const lease = leases.get(v.name);
-          const live = isLive(lease, now);
-          const own = grandchildren.filter((g) => g.parent === v.name);
-          const liveChildren = own.filter((g) => isLive(leases.get(g.child), now)).length;
-          return {
-            name: v.name,
-            visibility: v.reason,
-            status: statusOf(lease, now),
-            live,
-            ...(live ? { drivenBy: lease.driver } : {}),
-            restore: restoreOf(v, live),
-            ...(v.reason === 'peer' ? { peer: { since: v.peer.since, initiatedFrom: v.peer.initiatedFrom } } : {}),
-            ...(v.reason === 'spawned_child' ? { child: { scope: v.child.scope, state: v.child.state } } : {}),
-            children: {
-              count: own.length,
-              live: liveChildren,
-              stopped: own.length - liveChildren,
-            },
-          };
-        }),
-      );
-    });
+    const around = await this.uow.run((repos) => repos.listing.surroundings(caller), { singleRead: true });
+    if (!around) return err(podNotFound(caller));
+    return ok(listingOf(around, this.clock.now()));
   }
+}
+
+function listingOf(around: Surroundings, now: Date): readonly PodListing[] {
+  const { self } = around;
+  const visibleSet = visibilitySet(self.name, around.children, around.relations);
+  const visible = [...visibleSet.values()].sort((x, y) => (x.name < y.name ? -1 : 1));
+  const leases = new Map<string, Lease>(around.leases.map((l) => [l.pod, l]));
+  const childrenOf = new Map<string, { count: number; live: number }>();
+  const count = (edge: { readonly parent: PodName; readonly child: PodName }) => {
+    let counted = childrenOf.get(edge.parent);
+    if (!counted) childrenOf.set(edge.parent, (counted = { count: 0, live: 0 }));
+    counted.count += 1;
+    if (isLive(leases.get(edge.child), now)) counted.live += 1;
+  };
+  for (const edge of around.children) count(edge);
+  for (const edge of around.grandchildren) count(edge);
+  const mayLend = lendingChecker(self.scope, childrenIn(visibleSet));
+
+  const restoreOf = (v: VisiblePod, live: boolean): PodListing['restore'] => {
+    if (v.reason === 'self') return { possible: false, reason: 'this is the calling Pod' };
+    if (live) return { possible: false, reason: 'already live' };
+    if (v.reason === 'spawned_child' && v.child.state === 'stopped') {
+      const refusal = mayLend(v.child.scope);
+      if (refusal) return { possible: false, reason: describeDelegationRefusal(self.name, refusal) };
+    }
+    return { possible: true };
+  };
+
+  return visible.map((v): PodListing => {
+    const lease = leases.get(v.name);
+    const live = isLive(lease, now);
+    const own = childrenOf.get(v.name) ?? { count: 0, live: 0 };
+    return {
+      name: v.name,
+      visibility: v.reason,
+      status: statusOf(lease, now),
+      live,
+      ...(live ? { drivenBy: lease.driver } : {}),
+      restore: restoreOf(v, live),
+      ...(v.reason === 'peer' ? { peer: { since: v.peer.since, initiatedFrom: v.peer.initiatedFrom } } : {}),
+      ...(v.reason === 'spawned_child' ? { child: { scope: v.child.scope, state: v.child.state } } : {}),
+      children: { count: own.count, live: own.live, stopped: own.count - own.live },
+    };
+  });
 }

@@ -14,6 +14,7 @@ import type { OrderedPair, PeerRelation } from '../../../domain/peer-relation.js
 import type { Pod } from '../../../domain/pod.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { isLive, type Lease, type PodDriver, type RuntimeStatus } from '../../../domain/pod-status.js';
+import { InMemoryListingReader } from './in-memory-listing-reader.js';
 import { pairKey, type InMemoryTables } from './in-memory-tables.js';
 
 const byName = <T extends { readonly name: string }>(x: T, y: T) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
@@ -212,5 +213,6 @@ export function inMemoryRepositories(t: InMemoryTables): Repositories {
     leases: new InMemoryLeaseRepository(t),
     inboundCursors: new InMemoryInboundCursorRepository(t),
     deliveries: new InMemoryPeerDeliveryRepository(t, history),
+    listing: new InMemoryListingReader(t),
   };
 }

@@ -8,6 +8,7 @@ import { KyselyHistoryRepository } from './kysely-history-repository.js';
 import { KyselyInboundCursorRepository } from './kysely-inbound-cursor-repository.js';
 import { KyselyLeaseRepository } from './kysely-lease-repository.js';
 import { KyselyPeerDeliveryRepository } from './kysely-peer-delivery-repository.js';
+import { KyselyListingReader } from './kysely-listing-reader.js';
 import { KyselyPeerRelationRepository } from './kysely-peer-relation-repository.js';
 import { KyselyPodRepository } from './kysely-pod-repository.js';
 
@@ -26,5 +27,6 @@ export function kyselyRepositories(db: Kysely<Database>, announce: Announce = (p
     leases: new KyselyLeaseRepository(db, announce),
     inboundCursors: new KyselyInboundCursorRepository(db),
     deliveries: new KyselyPeerDeliveryRepository(db, announce),
+    listing: new KyselyListingReader(db),
   };
 }

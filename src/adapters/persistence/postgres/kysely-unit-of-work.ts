@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { Kysely } from 'kysely';
 import { StoreUnavailable } from '../../../application/ports/store-unavailable.js';
-import type { Repositories, UnitOfWork } from '../../../application/ports/unit-of-work.js';
+import type { Repositories, UnitOfWork, UnitOptions } from '../../../application/ports/unit-of-work.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { errorMessage } from '../../error-message.js';
 import { atomically } from './atomically.js';
@@ -10,6 +10,7 @@ import { isConnectionFailure } from './connection-failure.js';
 import type { Database } from './database.js';
 import { KYSELY_DB } from './kysely-db-token.js';
 import { kyselyRepositories } from './kysely-repositories.js';
+import { oneStatement } from './one-statement.js';
 
 /** SQLSTATEs after which the server has rolled the transaction back and a rerun may succeed. */
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
@@ -27,6 +28,7 @@ const isRetryable = (error: unknown): boolean =>
  *
  * The Pods a unit changed are notified on the feed's channel after its commit, by the store's
  * `CommitNotices` (ADR 0011); a unit that joins a caller's transaction notifies inside it.
+ * A `singleRead` unit sends its one statement outside a transaction (or inside the caller's).
  */
 @injectable()
 export class KyselyUnitOfWork implements UnitOfWork {
@@ -37,7 +39,16 @@ export class KyselyUnitOfWork implements UnitOfWork {
     this.notices = db.isTransaction ? undefined : commitNoticesOf(db);
   }
 
-  run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+  run<T>(work: (repos: Repositories) => Promise<T>, options: UnitOptions = {}): Promise<T> {
+    if (options.singleRead) {
+      return this.attempts(async (changed) => {
+        try {
+          return await work(kyselyRepositories(oneStatement(this.db), collect(changed)));
+        } finally {
+          this.notices?.announce(changed); // a read announces nothing; this is for a unit that wrote anyway
+        }
+      });
+    }
     return this.attempts(async (changed) => {
       const result = await atomically(this.db, async (trx) => {
         const value = await work(kyselyRepositories(trx, collect(changed)));

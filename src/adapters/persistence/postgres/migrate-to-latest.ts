@@ -4,12 +4,15 @@ import { MIGRATIONS } from './migrations/migrations.js';
 /**
  * Brings a store to the newest schema. The provider is in code, so it works the same from
  * `src` under vitest and from `dist` under node. Concurrent openers of one server are
- * serialized by the Migrator's advisory lock.
+ * serialized by the Migrator's advisory lock. On the common path (every process start, the
+ * schema already current) one statement decides and nothing else is sent.
  */
 export async function migrateToLatest(
   db: Kysely<any>,
   migrations: Readonly<Record<string, Migration>> = MIGRATIONS,
 ): Promise<void> {
+  // (Not inside a transaction: a fresh store's missing table would abort it.)
+  if (!db.isTransaction && (await isCurrent(db, migrations))) return;
   // Kysely looks for its bookkeeping tables in every schema unless told which one: with
   // two stores in one database (schemas on one search_path each), one would see the other's.
   const schema = (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db)).rows[0]?.schema;
@@ -19,8 +22,7 @@ export async function migrateToLatest(
   if (unknown.length > 0) {
     throw new Error(`the store's schema has migration ${unknown.sort().at(-1)}, which this version does not know: it was written by a newer version of pods`);
   }
-  // The common case, every process start: the schema is current, and the Migrator's lock
-  // and bookkeeping statements would change nothing.
+  // Another process may have migrated since `isCurrent` read.
   if (Object.keys(migrations).every((name) => applied.includes(name))) return;
   const migrator = new Migrator({ db, migrationTableSchema: schema, provider: { getMigrations: async () => ({ ...migrations }) } });
   const { error, results } = await migrator.migrateToLatest();
@@ -36,4 +38,27 @@ async function appliedMigrations(db: Kysely<any>, schema: string): Promise<reado
   if (!rows[0]?.found) return [];
   const applied = await sql<{ name: string }>`select name from ${sql.table(`${schema}.${table}`)}`.execute(db);
   return applied.rows.map((r) => r.name);
+}
+
+const UNDEFINED_TABLE = '42P01';
+
+/**
+ * One statement: the applied migrations, read from the bookkeeping table the search_path
+ * finds, each row saying whether that table is the one in the current schema. Current when
+ * it is, and the names are exactly `migrations`. Anything else (no such table yet: a fresh
+ * store; another schema's table; fewer or unknown names) is left to the full check, which
+ * also names an unknown migration.
+ */
+async function isCurrent(db: Kysely<any>, migrations: Readonly<Record<string, Migration>>): Promise<boolean> {
+  const table = DEFAULT_MIGRATION_TABLE;
+  try {
+    const { rows } = await sql<{ name: string; here: boolean }>`select name,
+        tableoid = to_regclass(format('%I.%I', current_schema(), ${table}::text)) as here
+      from ${sql.table(table)}`.execute(db);
+    const known = Object.keys(migrations);
+    return rows.length === known.length && rows.every((r) => r.here && Object.hasOwn(migrations, r.name));
+  } catch (error) {
+    if (typeof error === 'object' && error !== null && 'code' in error && error.code === UNDEFINED_TABLE) return false;
+    throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { commitNoticesOf } from './commit-notices.js';
 import type { Database } from './database.js';
@@ -25,8 +25,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new NamedStatementPool(pool) }) });
   try {
-    // Connect first, so an unreachable server is reported as such and not as a failed migration.
-    await sql`select 1`.execute(db);
+    // The migration check is the first statement: an unreachable server fails it with its own
+    // connection error, which is reported as such (only a failing migration says so).
     await migrateToLatest(db);
   } catch (error) {
     await db.destroy().catch(() => undefined);

@@ -1,0 +1,39 @@
+import type { ChildOwnership } from '../../domain/child-ownership.js';
+import type { PeerRelation } from '../../domain/peer-relation.js';
+import type { Pod } from '../../domain/pod.js';
+import type { PodName } from '../../domain/pod-name.js';
+import type { Lease } from '../../domain/pod-status.js';
+
+/** A parent → child edge, by name only: enough to count a Pod's children. */
+export type ChildEdge = { readonly parent: PodName; readonly child: PodName };
+
+/**
+ * The rows ListPods decides from, for one caller: what the visibility set is made of (its
+ * children and relations), and what the listing shows of each Pod in it. Rows only; the
+ * domain (visibility, scope lending, liveness) decides what they mean. No order is promised.
+ */
+export type Surroundings = {
+  readonly self: Pod;
+  /** Every ownership edge whose parent is `self`, outstanding and stopped. */
+  readonly children: readonly ChildOwnership[];
+  /** Every peer relation `self` is part of. */
+  readonly relations: readonly PeerRelation[];
+  /** Every ownership edge whose parent is one of `self`'s children or peers: their own children. */
+  readonly grandchildren: readonly ChildEdge[];
+  /** The leases on `self`, its children and peers, and their children (live or expired, as stored). */
+  readonly leases: readonly Lease[];
+};
+
+/** A Pod with the lease on it, if any (live or expired, as stored). */
+export type PodAndLease = { readonly pod: Pod; readonly lease?: Lease };
+
+/**
+ * The listings' reads, each one statement in a SQL store whatever the number of Pods, so a
+ * unit of work that makes only one of them can run with `{ singleRead: true }`.
+ */
+export interface ListingReader {
+  /** What ListPods needs about `caller`; undefined when `caller` is no Pod. */
+  surroundings(caller: PodName): Promise<Surroundings | undefined>;
+  /** Every Pod in the store with its lease, sorted by name (operator listing only; Pods never see this). */
+  everyPod(): Promise<readonly PodAndLease[]>;
+}
