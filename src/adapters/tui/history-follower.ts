@@ -10,9 +10,9 @@ import type { TuiScreen } from './tui-screen.js';
  * order. Everything it prints goes through one queue, so status lines queued behind a
  * read (a turn's end) come after the entries that read finds.
  */
-/** Told what the follower does: which Pod it now follows (from which seq), each entry it shows. */
+/** Told what the follower does: which Pod it now follows (with its history so far), each entry it shows. */
 export type FollowerWatcher = {
-  readonly followed: (pod: PodName, through: number) => void;
+  readonly followed: (pod: PodName, history: readonly HistoryEntry[]) => void;
   readonly shown: (entry: HistoryEntry) => void;
 };
 
@@ -44,12 +44,12 @@ export class HistoryFollower {
     return this.queue;
   }
 
-  /** From now on follow `pod`, showing what is committed after `through`. */
-  follow(pod: PodName, through: number): Promise<void> {
+  /** From now on follow `pod`, whose `history` was read already: what is committed after it is shown. */
+  follow(pod: PodName, history: readonly HistoryEntry[]): Promise<void> {
     return this.then(() => {
       this.pod = pod;
-      this.through = through;
-      for (const watcher of this.watchers) watcher.followed(pod, through);
+      this.through = history.at(-1)?.seq ?? 0;
+      for (const watcher of this.watchers) watcher.followed(pod, history);
     });
   }
 

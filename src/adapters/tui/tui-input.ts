@@ -182,13 +182,13 @@ export class TuiInput {
     if (this.pending !== undefined) {
       const text = `${this.pending}${line}`.replace(/\n+$/, '');
       this.pending = undefined;
-      this.screen.eraseEntered(line);
+      this.screen.eraseEntered();
       this.refreshPrompt();
       this.queue = this.queue.then(() => this.handlePaste(text));
       return;
     }
     // The typed message leaves the screen now and comes back once history holds it.
-    if (this.terminal && isMessageLine(line)) this.screen.eraseEntered(line);
+    if (this.terminal && isMessageLine(line)) this.screen.eraseEntered();
     this.queue = this.queue.then(() => this.handle(line));
   }
 

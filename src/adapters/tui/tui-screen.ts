@@ -19,7 +19,7 @@ export type TuiScreen = {
    * Removes the terminal's echo of the line just entered, for input that is shown once
    * history holds it.
    */
-  readonly eraseEntered: (typed: string) => void;
+  readonly eraseEntered: () => void;
   /** While a picker owns the terminal, lines wait; `release` prints them. */
   readonly hold: () => void;
   readonly release: () => void;

@@ -158,7 +158,7 @@ export class TuiSession {
       screen.line(`· ${role} (${count})`);
       for (const entry of tail) screen.line(renderTuiEntry(entry));
     });
-    await follower.follow(pod, entries.at(-1)?.seq ?? 0);
+    await follower.follow(pod, entries);
     void follower.sync();
   }
 

@@ -16,7 +16,7 @@ const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000
 export const promptFor = (pod: PodName, note = ''): string => `${pod}${note}> `;
 
 export type TurnProgressParts = {
-  readonly app: Pick<PodsApp, 'runtime' | 'turns' | 'readHistory'>;
+  readonly app: Pick<PodsApp, 'runtime' | 'turns'>;
   readonly follower: HistoryFollower;
   readonly screen: TuiScreen;
   /** The attached Pod, once there is one. */
@@ -78,13 +78,10 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
   };
 
   const offFollower = follower.watch({
-    followed: (pod) => {
+    followed: (_pod, history) => {
       clearStep();
-      void follower.then(async () => {
-        const read = await app.readHistory.execute({ pod });
-        if (read.ok) unseen.reset(read.value);
-        render();
-      });
+      unseen.reset(history);
+      render();
     },
     shown: (entry) => {
       unseen.add(entry);
