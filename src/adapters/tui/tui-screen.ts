@@ -53,20 +53,20 @@ export function terminalScreen(rl: Interface, output: Writable): TuiScreen {
     entered = { text, rows: rowsOf(text), keep: true };
   });
   // Everything from the top of the live block down is drawn again: a line entered since,
-  // the output, the block, the prompt with what is being typed.
-  const redraw = (text: string | undefined): void => {
+  // the output, then `below` (the block, or nothing) and the prompt with what is being typed.
+  const draw = (text: string | undefined, below: readonly string[], prompt: boolean): void => {
     clearTimeout(pending);
     pending = undefined;
     moveCursor(output, 0, -(rl.getCursorPos().rows + (entered?.rows ?? 0) + drawn));
     cursorTo(output, 0);
     clearScreenDown(output);
-    const below = closed ? [] : block;
     const lines = [...(entered?.keep ? [entered.text] : []), ...(text === undefined ? [] : [text]), ...below];
     output.write(lines.map((line) => `${line}\n`).join(''));
     entered = undefined;
     drawn = below.length;
-    if (!closed) rl.prompt(true);
+    if (prompt) rl.prompt(true);
   };
+  const redraw = (text: string | undefined): void => draw(text, closed ? [] : block, !closed);
   const write = (text: string): void => {
     if (held) held.push(text);
     else redraw(text);
@@ -93,16 +93,7 @@ export function terminalScreen(rl: Interface, output: Writable): TuiScreen {
       if (held) return;
       // What takes the terminal draws below what is output now: the block goes (it comes
       // back on release), a line just entered stays.
-      if (!closed) {
-        clearTimeout(pending);
-        pending = undefined;
-        moveCursor(output, 0, -(rl.getCursorPos().rows + (entered?.rows ?? 0) + drawn));
-        cursorTo(output, 0);
-        clearScreenDown(output);
-        if (entered?.keep) output.write(`${entered.text}\n`);
-        entered = undefined;
-        drawn = 0;
-      }
+      if (!closed) draw(undefined, [], false);
       held = [];
     },
     release: () => {
