@@ -33,6 +33,7 @@ export function checkDelegation(
  * `heldBy` included (the first lent rule, in `lentWrite` order, that overlaps).
  */
 export function delegationChecker(scope: EffectiveScope): (requested: readonly ScopeRule[]) => DelegationRefusal | undefined {
+  if (scope.lentWrite.length === 0) return (requested) => refusalOf(scope.grants, () => undefined, requested);
   let lent: LentWriteIndex | undefined; // built on the first request that needs it
   return (requested) => refusalOf(scope.grants, (rule) => (lent ??= new LentWriteIndex(scope.lentWrite)).firstOverlapping(rule), requested);
 }
@@ -48,11 +49,15 @@ function refusalOf(
     const heldBy = lentWriteOverlapping(rule);
     if (heldBy) return { type: 'ScopeWriteConflict', rule, heldBy };
   }
-  // Two write rules in one request would lend the same path twice.
-  const writes = requested.filter((r) => r.permission === 'write');
-  for (const [i, a] of writes.entries()) {
-    const b = writes.slice(i + 1).find((w) => ScopeRule.overlaps(a, w));
-    if (b) return { type: 'ScopeWriteConflict', rule: b, heldBy: a };
+  // Two write rules in one request would lend the same path twice. Index loops: ListPods
+  // asks this for every stopped child, and a request is a handful of rules.
+  for (let i = 0; i < requested.length; i += 1) {
+    const a = requested[i]!;
+    if (a.permission !== 'write') continue;
+    for (let j = i + 1; j < requested.length; j += 1) {
+      const b = requested[j]!;
+      if (b.permission === 'write' && ScopeRule.overlaps(a, b)) return { type: 'ScopeWriteConflict', rule: b, heldBy: a };
+    }
   }
   return undefined;
 }

@@ -32,7 +32,37 @@ export function visibilitySet(
   return set;
 }
 
+/** A Pod of a visibility set, with the position of what it is visible through in the list given: `children` or `relations` (self: -1). */
+export type VisibleAt = VisiblePod & { readonly index: number };
+
+/**
+ * The same set as `visibilitySet`, as a list sorted by name (UTF-16 code units), for a caller
+ * that lists it: one sort and no map, which matters at 10,000 Pods (in V8 a Map that large
+ * costs more to build than the sort). The candidates go in reason order and the sort is
+ * stable, so the first of each name carries the reason that wins, as in `visibilitySet`. Each
+ * keeps its `index`, so a caller holding data beside those lists finds it without a map.
+ */
+export function visibleInOrder(
+  self: PodName,
+  children: readonly ChildOwnership[],
+  relations: readonly PeerRelation[],
+): readonly VisibleAt[] {
+  const candidates: VisibleAt[] = [{ name: self, reason: 'self', index: -1 }];
+  children.forEach((child, index) => {
+    if (child.parent === self) candidates.push({ name: child.child, reason: 'spawned_child', child, index });
+  });
+  relations.forEach((peer, index) => {
+    if (peer.a === self || peer.b === self) candidates.push({ name: otherSide(peer, self), reason: 'peer', peer, index });
+  });
+  candidates.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  const visible: VisibleAt[] = [];
+  for (const candidate of candidates) if (visible[visible.length - 1]?.name !== candidate.name) visible.push(candidate);
+  return visible;
+}
+
 /** The ownership edges inside a visibility set. */
 export function childrenIn(visible: ReadonlyMap<PodName, VisiblePod>): readonly ChildOwnership[] {
-  return [...visible.values()].flatMap((v) => (v.reason === 'spawned_child' ? [v.child] : []));
+  const children: ChildOwnership[] = [];
+  for (const v of visible.values()) if (v.reason === 'spawned_child') children.push(v.child);
+  return children;
 }

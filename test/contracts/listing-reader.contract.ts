@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/application/ports/unit-of-work.js';
 import type { ChildOwnership } from '../../src/domain/child-ownership.js';
-import type { PeerRelation } from '../../src/domain/peer-relation.js';
+import { otherSide, type PeerRelation } from '../../src/domain/peer-relation.js';
+import type { Surroundings } from '../../src/application/ports/listing-reader.js';
 import type { Pod } from '../../src/domain/pod.js';
 import type { Lease } from '../../src/domain/pod-status.js';
 import { inRun, later, name, operatorPod, scope, T0, type ContractFixture } from './contract-fixture.js';
@@ -30,6 +31,28 @@ const relation = (x: string, y: string, extra: Partial<PeerRelation> = {}): Peer
 
 const byName = <T>(key: (x: T) => string) => (xs: readonly T[]): T[] => [...xs].sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
 const sortedLeases = byName<Lease>((l) => l.pod);
+/**
+ * Every lease a read carries, each checked to sit beside its own Pod (the caller, each child,
+ * the other side of each relation, each grandchild), once per Pod, sorted by Pod.
+ */
+const leasesOf = (read: Surroundings | undefined): Lease[] => {
+  if (!read) return [];
+  expect(read.leases.children).toHaveLength(read.children.length);
+  expect(read.leases.relations).toHaveLength(read.relations.length);
+  const beside: [string, Lease | undefined][] = [
+    [read.self.name, read.leases.self],
+    ...read.children.map((c, i): [string, Lease | undefined] => [c.child, read.leases.children[i]]),
+    ...read.relations.map((r, i): [string, Lease | undefined] => [otherSide(r, read.self.name), read.leases.relations[i]]),
+    ...read.grandchildren.map((g): [string, Lease | undefined] => [g.child, g.lease]),
+  ];
+  const byPod = new Map<string, Lease>();
+  for (const [pod, lease] of beside) {
+    if (!lease) continue;
+    expect(lease.pod).toBe(pod);
+    byPod.set(pod, lease);
+  }
+  return sortedLeases([...byPod.values()]);
+};
 
 /** Takes the lease on `pod` for `hostId` until `until`. */
 const lease = async (r: Repositories, pod: string, hostId: string, until: Date, driver: Lease['driver'] = 'model') => {
@@ -88,11 +111,11 @@ export function listingReaderContract(f: ContractFixture): void {
       expect(byName<PeerRelation>((p) => p.id)(got.relations)).toEqual([world.relations[0], world.relations[1]]);
       expect(got.relations.find((p) => p.b === 'pal')?.since.getTime()).toBe(later(13).getTime());
       expect(byName<{ child: string }>((g) => g.child)(got.grandchildren)).toEqual([
-        { parent: 'kid', child: 'grandkid' },
-        { parent: 'pal', child: 'palkid' },
+        { parent: 'kid', child: 'grandkid', lease: leases.find((l) => l.pod === 'grandkid') },
+        { parent: 'pal', child: 'palkid', lease: leases.find((l) => l.pod === 'palkid') },
       ]);
-      expect(sortedLeases(got.leases)).toEqual(sortedLeases(leases.filter((l) => ['me', 'kid', 'grandkid', 'palkid'].includes(l.pod))));
-      expect(got.leases.find((l) => l.pod === 'grandkid')?.expiresAt.getTime()).toBe(later(-1).getTime());
+      expect(leasesOf(got)).toEqual(sortedLeases(leases.filter((l) => ['me', 'kid', 'grandkid', 'palkid'].includes(l.pod))));
+      expect(got.grandchildren.find((g) => g.child === 'grandkid')?.lease?.expiresAt.getTime()).toBe(later(-1).getTime());
     });
 
     it('names each Pod once even when it is reached twice (a peer that is also a child, the caller as its peer’s child)', async () => {
@@ -108,18 +131,18 @@ export function listingReaderContract(f: ContractFixture): void {
       expect(byName<{ child: string }>((c) => c.child)(got.children).map((c) => c.child)).toEqual(['both', 'grandkid']);
       expect(got.relations.map((p) => p.id)).toEqual(['rel_both_kid']);
       expect(got.grandchildren).toEqual([]);
-      expect(sortedLeases(got.leases).map((l) => l.pod)).toEqual(['both', 'grandkid', 'kid']);
+      expect(leasesOf(got).map((l) => l.pod)).toEqual(['both', 'grandkid', 'kid']);
 
       const pal = await inRun(f, (r) => r.listing.surroundings(name('pal')));
       // pal's peers: me and stranger; their children: kid, gone and far.
       expect(byName<{ child: string }>((g) => g.child)(pal?.grandchildren ?? []).map((g) => g.child)).toEqual(['far', 'gone', 'kid']);
-      expect(sortedLeases(pal?.leases ?? []).map((l) => l.pod)).toEqual(['far', 'kid', 'me', 'palkid', 'stranger']);
+      expect(leasesOf(pal).map((l) => l.pod)).toEqual(['far', 'kid', 'me', 'palkid', 'stranger']);
     });
 
     it('reads a Pod with no one around it', async () => {
       await inRun(f, (r) => r.pods.add(operatorPod('alone')));
       expect(await inRun(f, (r) => r.listing.surroundings(name('alone')))).toEqual({
-        self: operatorPod('alone'), children: [], relations: [], grandchildren: [], leases: [],
+        self: operatorPod('alone'), children: [], relations: [], grandchildren: [], leases: { children: [], relations: [] },
       });
     });
 

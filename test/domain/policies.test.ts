@@ -4,7 +4,7 @@ import type { ChildOwnership } from '../../src/domain/child-ownership.js';
 import type { PeerRelation } from '../../src/domain/peer-relation.js';
 import { decideAutoRun, PING_PONG_LIMIT } from '../../src/domain/ping-pong-breaker.js';
 import { isLive, statusOf } from '../../src/domain/pod-status.js';
-import { visibilitySet } from '../../src/domain/visibility.js';
+import { visibilitySet, visibleInOrder } from '../../src/domain/visibility.js';
 import { name } from '../support/world.js';
 
 const at = new Date('2026-01-01T00:00:00Z');
@@ -21,6 +21,33 @@ describe('visibilitySet', () => {
   it('gives the first reason in the order self, child, peer', () => {
     const set = visibilitySet(name('me'), [child('me', 'both')], [relation('both', 'me'), relation('me', 'zz')]);
     expect(set.get(name('both'))?.reason).toBe('spawned_child');
+  });
+});
+
+describe('visibleInOrder', () => {
+  it('is the visibility set sorted by code unit, each Pod once with the reason that wins', () => {
+    // Deterministic pseudo-random worlds: names from a small pool, so children, peers, the
+    // caller itself and other parents' children collide often.
+    let seed = 7;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const pool = ['me', 'Me', 'a', 'b', 'B', 'c', 'é', 'z', 'zz', 'a-1', 'a_1'];
+    for (let world = 0; world < 300; world += 1) {
+      const pick = () => pool[next(pool.length)]!;
+      const children = Array.from({ length: next(6) }, () => child(next(4) === 0 ? pick() : 'me', pick(), next(2) === 0 ? 'stopped' : 'outstanding'));
+      const relations = Array.from({ length: next(6) }, () => {
+        const [x, y] = [next(2) === 0 ? 'me' : pick(), pick()].sort();
+        return relation(x!, y!);
+      }).filter((r) => r.a !== r.b);
+      const expected = [...visibilitySet(name('me'), children, relations).values()].sort((x, y) => (x.name < y.name ? -1 : 1));
+      const got = visibleInOrder(name('me'), children, relations);
+      expect(got.map(({ index: _, ...pod }) => pod)).toEqual(expected);
+      // Each keeps the position of what it is visible through.
+      for (const v of got) {
+        if (v.reason === 'spawned_child') expect(children[v.index]).toBe(v.child);
+        else if (v.reason === 'peer') expect(relations[v.index]).toBe(v.peer);
+        else expect(v.index).toBe(-1);
+      }
+    }
   });
 });
 

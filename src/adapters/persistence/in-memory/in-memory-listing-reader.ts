@@ -1,6 +1,6 @@
 import type { ChildEdge, ListingReader, PodAndLease, Surroundings } from '../../../application/ports/listing-reader.js';
 import type { ChildOwnership } from '../../../domain/child-ownership.js';
-import type { PeerRelation } from '../../../domain/peer-relation.js';
+import { otherSide, type PeerRelation } from '../../../domain/peer-relation.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import type { Lease } from '../../../domain/pod-status.js';
 import type { InMemoryTables } from './in-memory-tables.js';
@@ -12,6 +12,7 @@ export class InMemoryListingReader implements ListingReader {
   async surroundings(caller: PodName): Promise<Surroundings | undefined> {
     const self = this.t.pods.get(caller);
     if (!self) return undefined;
+    const leaseOn = (pod: string) => this.t.leases.get(pod);
     const children: ChildOwnership[] = [];
     const others = new Set<string>();
     for (const edge of this.t.children.values()) {
@@ -24,21 +25,20 @@ export class InMemoryListingReader implements ListingReader {
     for (const relation of this.t.relations.values()) {
       if (relation.a !== caller && relation.b !== caller) continue;
       relations.push(relation);
-      others.add(relation.a === caller ? relation.b : relation.a);
+      others.add(otherSide(relation, caller));
     }
     const grandchildren: ChildEdge[] = [];
     for (const edge of this.t.children.values()) {
-      if (others.has(edge.parent)) grandchildren.push({ parent: edge.parent, child: edge.child });
+      if (!others.has(edge.parent)) continue;
+      const lease = leaseOn(edge.child);
+      grandchildren.push(lease ? { parent: edge.parent, child: edge.child, lease } : { parent: edge.parent, child: edge.child });
     }
-    const leases: Lease[] = [];
-    const leaseOf = (pod: string) => {
-      const lease = this.t.leases.get(pod);
-      if (lease) leases.push(lease);
+    const leases = {
+      children: children.map((c) => leaseOn(c.child)),
+      relations: relations.map((r) => leaseOn(otherSide(r, caller))),
     };
-    leaseOf(caller);
-    for (const pod of others) leaseOf(pod);
-    for (const edge of grandchildren) if (edge.child !== caller && !others.has(edge.child)) leaseOf(edge.child);
-    return { self, children, relations, grandchildren, leases };
+    const selfLease = leaseOn(caller);
+    return { self, children, relations, grandchildren, leases: selfLease ? { self: selfLease, ...leases } : leases };
   }
 
   async everyPod(): Promise<readonly PodAndLease[]> {

@@ -38,7 +38,8 @@ const podOf = (name: PodName, row: { scope: unknown; parent: string | null; at: 
 
 /**
  * One row per Pod around the caller and way it is reached (`kind`), with the lease on that
- * Pod (a Pod reached two ways comes twice, with the same lease). What each kind fills:
+ * Pod (a Pod reached two ways comes twice, with the same lease), kept beside the row it came
+ * with rather than gathered by name. What each kind fills:
  * - `self`: the caller; `parent` (its origin), `scope`, `at` = created_at;
  * - `child`: a child of the caller; `scope` (lent), `at` = spawned_at, `state`, `stopped_at`, `output_cursor`;
  * - `peer`: the other side of a relation; `at` = since, `relation_id`, `initiated_from`, `audit_id`, `last_pair_seq`, `auto_turns`;
@@ -89,17 +90,19 @@ export class KyselyListingReader implements ListingReader {
     from around left join lease on lease.pod = around.pod`.execute(this.db);
 
     let self: Pod | undefined;
+    let selfLease: Lease | undefined;
     const children: ChildOwnership[] = [];
+    const childLeases: (Lease | undefined)[] = [];
     const relations: PeerRelation[] = [];
+    const relationLeases: (Lease | undefined)[] = [];
     const grandchildren: ChildEdge[] = [];
-    const leases = new Map<string, Lease>();
     for (const row of rows) {
       const pod = PodName.unsafe(row.pod);
       const lease = leaseOf(pod, row);
-      if (lease) leases.set(pod, lease);
       switch (row.kind) {
         case 'self':
           self = podOf(pod, row);
+          selfLease = lease;
           break;
         case 'child': {
           // Two literals rather than a spread: this runs once per child, 10,000 times for a large parent.
@@ -112,6 +115,7 @@ export class KyselyListingReader implements ListingReader {
               ? { parent: caller, child: pod, scope, state, spawnedAt, outputCursor }
               : { parent: caller, child: pod, scope, state, spawnedAt, stoppedAt: date(row.stopped_at), outputCursor },
           );
+          childLeases.push(lease);
           break;
         }
         case 'peer': {
@@ -126,14 +130,19 @@ export class KyselyListingReader implements ListingReader {
             lastPairSeq: row.last_pair_seq!,
             autoTurns: row.auto_turns!,
           });
+          relationLeases.push(lease);
           break;
         }
-        case 'grand':
-          grandchildren.push({ parent: PodName.unsafe(row.parent!), child: pod });
+        case 'grand': {
+          const parent = PodName.unsafe(row.parent!);
+          grandchildren.push(lease ? { parent, child: pod, lease } : { parent, child: pod });
           break;
+        }
       }
     }
-    return self && { self, children, relations, grandchildren, leases: [...leases.values()] };
+    if (!self) return undefined;
+    const leases = { children: childLeases, relations: relationLeases };
+    return { self, children, relations, grandchildren, leases: selfLease ? { self: selfLease, ...leases } : leases };
   }
 
   async everyPod(): Promise<readonly PodAndLease[]> {
