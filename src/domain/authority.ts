@@ -33,14 +33,20 @@ export function authorize(
 ): Result<VisiblePod, AuthorityRefusal> {
   const seen = visible.get(target as PodName);
   if (!seen) return err({ type: 'NotVisible', target });
-  if (AUTHORITY[power][seen.reason] === 'yes') return ok(seen);
+  const refusal = refusalFor(caller, power, seen);
+  return refusal ? err(refusal) : ok(seen);
+}
+
+/** What the table says to `caller` using `power` on a Pod it sees as `seen`: nothing when granted. */
+export function refusalFor(caller: PodName, power: Power, seen: VisiblePod): AuthorityRefusal | undefined {
+  if (AUTHORITY[power][seen.reason] === 'yes') return undefined;
   switch (seen.reason) {
     case 'self':
-      return err({ type: 'TargetIsSelf', target: seen.name, power });
+      return { type: 'TargetIsSelf', target: seen.name, power };
     case 'peer':
-      return err({ type: 'PeerIsNotChild', caller, target: seen.name, power });
+      return { type: 'PeerIsNotChild', caller, target: seen.name, power };
     case 'spawned_child':
-      return err({ type: 'ChildIsNotPeer', caller, target: seen.name });
+      return { type: 'ChildIsNotPeer', caller, target: seen.name };
   }
 }
 
@@ -59,6 +65,20 @@ const peerHints: Record<Power, string> = {
   stop: 'only its parent can stop it',
   send_peer: '',
 };
+
+/** The refusal in a few words, for a listing that names the Pod in its own column (ListPods' `restore.reason`). */
+export function briefRefusal(refusal: AuthorityRefusal): string {
+  switch (refusal.type) {
+    case 'NotVisible':
+      return 'not visible to this Pod';
+    case 'TargetIsSelf':
+      return 'this is the calling Pod';
+    case 'PeerIsNotChild':
+      return 'a peer, not a spawned child';
+    case 'ChildIsNotPeer':
+      return 'a spawned child, not a peer';
+  }
+}
 
 export function describeRefusal(refusal: AuthorityRefusal): string {
   switch (refusal.type) {

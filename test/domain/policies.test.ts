@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUTHORITY, authorize, describeRefusal } from '../../src/domain/authority.js';
+import { AUTHORITY, authorize, briefRefusal, describeRefusal, refusalFor } from '../../src/domain/authority.js';
 import type { ChildOwnership } from '../../src/domain/child-ownership.js';
 import type { PeerRelation } from '../../src/domain/peer-relation.js';
 import { decideAutoRun, PING_PONG_LIMIT } from '../../src/domain/ping-pong-breaker.js';
@@ -60,6 +60,16 @@ describe('authorize', () => {
         expect(authorize(name('me'), power as keyof typeof AUTHORITY, target, visible).ok).toBe(grant === 'yes');
       }
     }
+  });
+  it('gives one refusal for a Pod already seen, from the same table, with a brief form for listings', () => {
+    for (const [power, row] of Object.entries(AUTHORITY)) {
+      for (const [name_, pod] of visible) {
+        const refusal = refusalFor(name('me'), power as keyof typeof AUTHORITY, pod);
+        expect(refusal === undefined, `${power} on ${name_}`).toBe(row[pod.reason] === 'yes');
+      }
+    }
+    const self = refusalFor(name('me'), 'restore', { name: name('me'), reason: 'self' });
+    expect(self && briefRefusal(self)).toBe('this is the calling Pod');
   });
   it('refuses a peer the powers of a child with the message SPEC §2 gives', () => {
     const r = authorize(name('a'), 'send', 'b', visibilitySet(name('a'), [], [relation('a', 'b')]));

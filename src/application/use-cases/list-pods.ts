@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { ChildState } from '../../domain/child-ownership.js';
+import { briefRefusal, refusalFor } from '../../domain/authority.js';
 import { describeDelegationRefusal, lendingChecker } from '../../domain/effective-scope.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { isLive, statusOf, type Lease, type PodDriver, type PodStatus } from '../../domain/pod-status.js';
@@ -69,7 +70,8 @@ function listingOf(around: Surroundings, now: Date): readonly PodListing[] {
   const mayLend = lendingChecker(self.scope, around.children);
 
   const restoreOf = (v: VisiblePod, live: boolean): PodListing['restore'] => {
-    if (v.reason === 'self') return SELF_NOT_RESTORABLE;
+    const refused = refusalFor(self.name, 'restore', v);
+    if (refused) return { possible: false, reason: briefRefusal(refused) };
     if (live) return ALREADY_LIVE;
     if (v.reason === 'spawned_child' && v.child.state === 'stopped') {
       const refusal = mayLend(v.child.scope);
@@ -104,7 +106,6 @@ function listingOf(around: Surroundings, now: Date): readonly PodListing[] {
 }
 
 // Shared, frozen: every listing of the same answer points at one object.
-const SELF_NOT_RESTORABLE: PodListing['restore'] = Object.freeze({ possible: false, reason: 'this is the calling Pod' });
 const ALREADY_LIVE: PodListing['restore'] = Object.freeze({ possible: false, reason: 'already live' });
 const RESTORABLE: PodListing['restore'] = Object.freeze({ possible: true });
 const NO_CHILDREN: PodListing['children'] = Object.freeze({ count: 0, live: 0, stopped: 0 });
