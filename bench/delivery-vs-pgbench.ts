@@ -4,17 +4,16 @@ import { serverBenchStore, startManagedServer, type BenchServer } from './bench-
 import { defer, runCleanups, within } from './deadline.js';
 import { describeSummary, locatePgbench, pgbenchTarget, summarizeAgainstPgbench, type AgainstPgbench } from './pgbench.js';
 import { startPlainServer } from './plain-postgres.js';
-import { deliveryThroughput, handshakeLatency } from './scenarios.js';
+import { deliveryThroughput, DELIVERY_SHAPE, handshakeLatency, warmUpDelivery } from './scenarios.js';
 
 /**
  * `node dist/bench/delivery-vs-pgbench.js [managed|plain]`: the delivery part of `npm run bench`
  * alone, on one server (default: a plain server on TCP loopback; BENCH_DATABASE_URL for your
- * own): three rounds of pgbench → 8 senders to 1 Pod → pgbench → 8 senders to 8 Pods, then
- * handshake latency. Fixed counts, a deadline on every wait; exits 1 on a timeout.
+ * own): an untimed warm-up of both scenarios, then three rounds of pgbench → 8 senders to
+ * 1 Pod → pgbench → 8 senders to 8 Pods, then handshake latency. Fixed counts, a deadline on every wait; exits 1 on a timeout.
  */
 const ROUNDS = 3;
-const SENDERS = 8;
-const PER_SENDER = 500;
+const { senders: SENDERS, perSender: PER_SENDER, warmUpPerSender: WARM_UP_PER_SENDER } = DELIVERY_SHAPE;
 const HANDSHAKES = 200;
 const SCENARIO_MS = 120_000;
 const WHOLE_MS = 8 * 60_000;
@@ -37,6 +36,7 @@ async function main(): Promise<void> {
   const target = await within(SCENARIO_MS, 'pgbench table', pgbenchTarget(server.url, binary));
   const dropTarget = defer('pgbench schema', target.dispose);
   console.log(`server: ${server.label}; pgbench: ${binary}`);
+  await within(SCENARIO_MS, 'the untimed warm-up deliveries', warmUpDelivery(server.url, server.label, { senders: SENDERS, perSender: WARM_UP_PER_SENDER }));
   const rows: AgainstPgbench[] = [];
   for (let round = 1; round <= ROUNDS; round += 1) {
     const store = await within(SCENARIO_MS, 'opening a store', serverBenchStore(server.url, server.label));

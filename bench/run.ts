@@ -7,7 +7,7 @@ import { percentile } from './percentiles.js';
 import { peerWakeLatency, type WakeLatency } from './peer-wake-latency.js';
 import { startPlainServer } from './plain-postgres.js';
 import { mib, treeMemory, type TreeMemory } from './process-memory.js';
-import { deliveryThroughput, handshakeLatency, listPodsAt1000, type Throughput } from './scenarios.js';
+import { deliveryThroughput, handshakeLatency, listPodsAt1000, warmUpDelivery, DELIVERY_SHAPE, type Throughput } from './scenarios.js';
 import { liveTurns } from './live-turns.js';
 import { listPodsCurveLines, listPodsCurves } from './list-pods.js';
 import { mcpRoundTrip } from './mcp-round-trip.js';
@@ -29,8 +29,7 @@ import { describeSummary, locatePgbench, pgbenchTarget, summarizeAgainstPgbench,
  * Fixed counts and a deadline on every wait: it ends by itself, non-zero on a timeout.
  */
 const ROUNDS = 3;
-const SENDERS = 8;
-const PER_SENDER = 500;
+const { senders: SENDERS, perSender: PER_SENDER, warmUpPerSender: WARM_UP_PER_SENDER } = DELIVERY_SHAPE;
 const LIST_RUNS = 200;
 const WAKE_RUNS = 100;
 const SCENARIO_MS = 120_000;
@@ -170,6 +169,9 @@ async function main(): Promise<void> {
   const rows: Delivery[] = [];
   const against: AgainstPgbench[] = [];
   const memory: Record<string, TreeMemory> = {};
+  for (const server of [managed, plain]) {
+    await within(SCENARIO_MS, `the untimed warm-up deliveries on ${server.label}`, warmUpDelivery(server.url, server.label, { senders: SENDERS, perSender: WARM_UP_PER_SENDER }));
+  }
   for (let round = 1; round <= ROUNDS; round += 1) {
     rows.push(...(await deliveryRound([managed, plain], round, memory, pgbenchBinary ? pgbench : undefined, against)));
   }

@@ -6,6 +6,7 @@ import type { OpenedInversifyContainer } from '../src/composition/container.js';
 import { MessageBody } from '../src/domain/message-body.js';
 import { PodName } from '../src/domain/pod-name.js';
 import { seedListing, listPodsLatency } from './list-pods.js';
+import { serverBenchStore } from './bench-stores.js';
 import { latencyOf, timeEach, type Latency } from './percentiles.js';
 
 const name = (raw: string): PodName => PodName.unsafe(raw);
@@ -41,7 +42,11 @@ export async function handshakeLatency(opened: OpenedInversifyContainer, runs: n
   return latencyOf(samples);
 }
 
-const WARMUP_PER_SENDER = 20;
+/** The delivery scenarios' shape, one for `npm run bench` and `delivery-vs-pgbench`: senders at once, timed messages each, untimed warm-up messages each (once per process and server). */
+export const DELIVERY_SHAPE = { senders: 8, perSender: 500, warmUpPerSender: 300 } as const;
+
+/** Untimed deliveries per sender before each timed burst: the store's pool connections open, their statements prepared and planned. */
+const WARMUP_PER_SENDER = 100;
 
 export type Throughput = {
   readonly messages: number;
@@ -84,7 +89,7 @@ export async function deliveryThroughput(
         }
       }),
     );
-  await burst(WARMUP_PER_SENDER); // every pool connection open and its statements prepared
+  await burst(WARMUP_PER_SENDER);
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   await burst(perSender);
@@ -92,4 +97,21 @@ export async function deliveryThroughput(
   const used = process.cpuUsage(cpu);
   const messages = senders * perSender;
   return { messages, seconds, perSecond: messages / seconds, cpuMsPerMessage: (used.user + used.system) / 1000 / messages };
+}
+
+/**
+ * Once per process and server, before the first timed round: both delivery scenarios,
+ * untimed, on a store of their own, so that V8 has compiled the delivery path before any
+ * burst is timed (a cold process delivered at about two thirds of its later rate in the first
+ * round). `label` names the server in a deadline message.
+ */
+export async function warmUpDelivery(url: string, label: string, options: { readonly senders: number; readonly perSender: number }): Promise<void> {
+  const store = await serverBenchStore(url, label);
+  try {
+    for (const receivers of ['one', 'own'] as const) {
+      await deliveryThroughput(store.opened, { senders: options.senders, perSender: options.perSender, receivers, prefix: `warm-${receivers}-` });
+    }
+  } finally {
+    await store.dispose();
+  }
 }
