@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import type { HostEvent } from '../../src/application/host/host-runtime.js';
+import type { Repositories } from '../../src/application/ports/unit-of-work.js';
 import type { ModelReply } from '../../src/application/ports/model.js';
 import { calls, says, ScriptedModel } from '../support/scripted-model.js';
 import { body, makeWorld, name, type World } from '../support/world.js';
@@ -117,5 +118,34 @@ describe('HostRuntime', () => {
     await done;
     expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'notice', code: 'turn_cancelled' });
     expect(await lease('me')).toBeUndefined();
+  });
+});
+
+describe('HostRuntime shutdown', () => {
+  /** Counts the units of work the runtime opens, over the in-memory store. */
+  class CountingUnitOfWork extends InMemoryUnitOfWork {
+    opened = 0;
+    override run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+      this.opened += 1;
+      return super.run(work);
+    }
+  }
+
+  it('opens no unit of work when it hosts nothing, and gives back the leases of what it hosted', async () => {
+    const uow = new CountingUnitOfWork();
+    const w = makeWorld(uow, new ScriptedModel());
+    w.runtime.start();
+    await w.create('me');
+    const before = uow.opened;
+    await w.runtime.shutdown();
+    expect(uow.opened).toBe(before);
+
+    const hosting = makeWorld(uow, new ScriptedModel());
+    hosting.runtime.start();
+    expect(await hosting.runtime.attach(name('me'))).toEqual({ ok: true, value: undefined });
+    const attached = uow.opened;
+    await hosting.runtime.shutdown();
+    expect(uow.opened).toBe(attached + 1);
+    expect((await uow.run((t) => t.leases.getMany([name('me')])))[0]).toBeUndefined();
   });
 });

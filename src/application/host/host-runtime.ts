@@ -150,6 +150,7 @@ export class HostRuntime {
     const pods = [...this.pods.keys()];
     this.pods.clear();
     this.known.forgetAll();
+    if (pods.length === 0) return; // a process that hosted nothing (`pods tool`, `pods ls`) sends no empty transaction
     try {
       await this.uow.run(async (repos) => {
         for (const pod of pods) await repos.leases.release(pod, this.host.hostId);
