@@ -66,9 +66,11 @@ export class KyselyListingReader implements ListingReader {
 
   async surroundings(caller: PodName): Promise<Surroundings | undefined> {
     // Every lookup is by an indexed column (child_ownership_parent, peer_relation's key and
-    // peer_relation_b, lease's key), and the leases are one join over all the rows.
+    // peer_relation_b, lease's key), and the leases are one join over all the rows. `kids` is
+    // read twice rather than materialized: copying 10,000 whole rows into a tuplestore cost
+    // the server more (29 ms against 23 at 10,000 children, EXPLAIN ANALYZE, timing off).
     const { rows } = await sql<AroundRow>`with
-      kids as (select * from child_ownership where parent = ${caller}),
+      kids as not materialized (select * from child_ownership where parent = ${caller}),
       rels as (
         select b as peer, * from peer_relation where a = ${caller}
         union all
