@@ -68,7 +68,8 @@ export class KyselyListingReader implements ListingReader {
     // Every lookup is by an indexed column (child_ownership_parent, peer_relation's key and
     // peer_relation_b, lease's key), and the leases are one join over all the rows. `kids` is
     // read twice rather than materialized: copying 10,000 whole rows into a tuplestore cost
-    // the server more (29 ms against 23 at 10,000 children, EXPLAIN ANALYZE, timing off).
+    // the server more (29 ms against 23 at 10,000 children, EXPLAIN ANALYZE, timing off), and
+    // two hashed `in` lists for the grandchildren beat one over a union (23 ms against 19).
     const { rows } = await sql<AroundRow>`with
       kids as not materialized (select * from child_ownership where parent = ${caller}),
       rels as (
@@ -76,7 +77,7 @@ export class KyselyListingReader implements ListingReader {
         union all
         select a as peer, * from peer_relation where b = ${caller}
       ),
-      grand as (select parent, child from child_ownership where parent in (select child from kids union all select peer from rels)),
+      grand as (select parent, child from child_ownership where parent in (select child from kids) or parent in (select peer from rels)),
       around (kind, pod, parent, scope, at, state, stopped_at, output_cursor, relation_id, initiated_from, audit_id, last_pair_seq, auto_turns) as (
         select 'self', name, parent, scope, created_at, null, null::timestamptz, null::integer, null, null, null, null::integer, null::integer
           from pod where name = ${caller}
