@@ -1,20 +1,13 @@
 import type { ServerResponse } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
-import { buildCli } from '../cli/built-cli.js';
 import { FakeChatServer, type Received } from '../model/fake-chat-server.js';
-import { HAS_TMUX, tmuxServer } from './tmux.js';
+import { builtCliInTmux, HAS_TMUX } from './tmux.js';
 
-let cli: Awaited<ReturnType<typeof buildCli>>;
 let model: FakeChatServer | undefined;
-const server = tmuxServer('pods-live-turn-e2e');
-beforeAll(async () => {
-  cli = await buildCli();
-}, 120_000);
+const { server, cli } = builtCliInTmux('pods-live-turn-e2e');
 afterAll(async () => {
-  await server.kill();
   await model?.close();
-  await cli?.dispose();
 });
 
 const chunk = (delta: unknown, finish?: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta, ...(finish ? { finish_reason: finish } : {}) }] })}\n\n`;
@@ -68,8 +61,8 @@ describe.skipIf(!HAS_TMUX)(`a streamed turn in a real terminal (tmux, 80 columns
       // The next turn streams and never finishes: only Ctrl+C ends it.
       (response) => frames(response, [chunk({ content: 'thinking about it' })], 5, () => undefined),
     ]);
-    const home = await cli.home('tmux-live-turn');
-    const command = ['env', '-u', 'PODS_DATABASE_URL', `PODS_HOME=${home}`, `PODS_MODEL_URL=${model.baseUrl}`, 'PODS_MODEL=m', process.execPath, cli.main, 'tui'];
+    const home = await cli().home('tmux-live-turn');
+    const command = ['env', '-u', 'PODS_DATABASE_URL', `PODS_HOME=${home}`, `PODS_MODEL_URL=${model.baseUrl}`, 'PODS_MODEL=m', process.execPath, cli().main, 'tui'];
     const tui = await server.open('live', command, { columns: 80, rows: 40 });
     await tui.waitFor(/── main · runs here · idle\nmain> $/m, 30_000);
 
@@ -83,11 +76,11 @@ describe.skipIf(!HAS_TMUX)(`a streamed turn in a real terminal (tmux, 80 columns
     expect(rows.filter((row) => [...row].length > 80)).toEqual([]);
 
     // The tool shows while it runs: ListPods waits for input until a peer message arrives.
-    expect((await cli.pods(home, 'create', 'b')).code).toBe(0);
-    expect((await cli.pods(home, 'peer', 'main', 'b')).code).toBe(0);
+    expect((await cli().pods(home, 'create', 'b')).code).toBe(0);
+    expect((await cli().pods(home, 'peer', 'main', 'b')).code).toBe(0);
     releaseStory();
     await tui.waitFor(new RegExp(`#3 \\[tool call ListPods\\] \\{"wait_ms":30000\\}\\n${SPIN} ListPods running \\d+\\.\\ds\\n── main · runs here · ${SPIN} turn`, 'm'));
-    expect((await cli.pods(home, 'tool', 'b', 'SendToPeerPod', JSON.stringify({ name: 'main', message: 'are you there?' }))).code).toBe(0);
+    expect((await cli().pods(home, 'tool', 'b', 'SendToPeerPod', JSON.stringify({ name: 'main', message: 'are you there?' }))).code).toBe(0);
     const ended = await tui.waitFor(/· turn finished after 2 steps in [\d.]+ m?s\n── main · runs here · idle\nmain> $/m);
     expect(ended).toContain(`#2 [assistant] ${story}`);
     expect(ended).toMatch(/#3 \[tool call ListPods\] \{"wait_ms":30000\}\n#4 \[peer b\] are you there\?\n#5 \[tool ListPods\] → ok: [^\n]*new input arrived[^\n]*\n#6 \[assistant\] The end\./);
@@ -112,7 +105,7 @@ describe.skipIf(!HAS_TMUX)(`a streamed turn in a real terminal (tmux, 80 columns
 });
 
 async function kinds(home: string): Promise<string[]> {
-  const listed = await cli.pods(home, 'history', 'main', '--json');
+  const listed = await cli().pods(home, 'history', 'main', '--json');
   expect(listed.code).toBe(0);
   return (JSON.parse(listed.stdout) as HistoryEntry[]).map((e) => e.kind);
 }

@@ -1,25 +1,14 @@
 import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli } from '../cli/built-cli.js';
-import { HAS_TMUX, tmuxServer } from './tmux.js';
+import { describe, expect, it } from 'vitest';
+import { builtCliInTmux, HAS_TMUX } from './tmux.js';
 
-let cli: Awaited<ReturnType<typeof buildCli>>;
-const server = tmuxServer('pods-tui-operator');
-beforeAll(async () => {
-  cli = await buildCli();
-}, 120_000);
-afterAll(async () => {
-  await server.kill();
-  await cli?.dispose();
-});
+const { server, cli, podsCommand } = builtCliInTmux('pods-tui-operator');
 
-/** `pods …` in a terminal, on the managed store under `home`, never a store from the environment. */
-const podsCommand = (home: string, ...args: string[]) => ['env', '-u', 'PODS_DATABASE_URL', `PODS_HOME=${home}`, process.execPath, cli.main, ...args];
 
 describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TMUX ? '' : ': skipped, tmux is not installed'}`, () => {
   it('a viewing TUI takes the Pod over when its host quits, and answers what is typed in it', async () => {
-    const home = await cli.home('tmux-takeover');
+    const home = await cli().home('tmux-takeover');
     const host = await server.open('host', podsCommand(home, 'tui'));
     await host.waitFor(/· attached to `main`; it runs in this TUI[^\n]*\n[^]*main> $/m, 30_000);
     const viewer = await server.open('viewer', podsCommand(home, 'tui'));
@@ -48,7 +37,7 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     await viewer.press('C-d');
     await viewer.waitFor(/· quitting: releasing `main`\n\[exit 0\]/);
 
-    const history = await cli.pods(home, 'history', 'main', '--json');
+    const history = await cli().pods(home, 'history', 'main', '--json');
     expect(JSON.parse(history.stdout)).toEqual([
       expect.objectContaining({ seq: 1, kind: 'user_input', text: 'who answers now?' }),
       expect.objectContaining({ seq: 2, kind: 'assistant_message' }),
@@ -56,7 +45,7 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
   }, 150_000);
 
   it('answers, once it takes the Pod over, what was typed while it only viewed it', async () => {
-    const home = await cli.home('tmux-takeover-unanswered');
+    const home = await cli().home('tmux-takeover-unanswered');
     // `pods mcp` holds the lease and runs no turn: a message to the Pod waits for its agent.
     const mcp = await server.open('mcp-host', podsCommand(home, 'mcp', '--pod', 'main', '--create'));
     await mcp.waitFor(/serving `main` over stdio as host_/, 30_000);
@@ -75,7 +64,7 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
   }, 120_000);
 
   it('asks before creating a Pod named with --pod that does not exist: only y creates it', async () => {
-    const home = await cli.home('tmux-ask');
+    const home = await cli().home('tmux-ask');
     const typo = await server.open('ask-no', podsCommand(home, 'tui', '--pod', 'mian'));
     await typo.waitFor(/pod `mian` does not exist; create it\? \(y\/N\) $/m, 30_000);
     await typo.press('Enter');
@@ -91,12 +80,12 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     await fresh.waitFor('#2 [assistant] You said: hello fresh');
     await fresh.press('C-d');
     await fresh.waitFor('[exit 0]');
-    const ls = await cli.pods(home, 'ls', '--json');
+    const ls = await cli().pods(home, 'ls', '--json');
     expect(JSON.parse(ls.stdout).map((p: { name: string }) => p.name)).toEqual(['fresh']);
   }, 120_000);
 
   it('recalls lines typed in an earlier run on the same PODS_HOME, with Up and with Ctrl+R', async () => {
-    const home = await cli.home('tmux-recall');
+    const home = await cli().home('tmux-recall');
     const first = await server.open('recall-1', podsCommand(home, 'tui'));
     await first.waitFor(/main> $/m, 30_000);
     for (const [line, shown] of [['remember the milk', '#2 [assistant] You said: remember the milk'], [':new b', 'created pod `b`'], [' not kept', '#4 [assistant] You said:  not kept']] as const) {
@@ -142,13 +131,13 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     await second.waitFor(/#8 \[assistant\] You said: remember the milk\n/);
     await second.press('C-d');
     await second.waitFor('[exit 0]');
-    const history = await cli.pods(home, 'history', 'main', '--json');
+    const history = await cli().pods(home, 'history', 'main', '--json');
     const typed = (JSON.parse(history.stdout) as { kind: string; text?: string }[]).filter((e) => e.kind === 'user_input').map((e) => e.text);
     expect(typed).toEqual(['remember the milk', ' not kept', 'a pasted\nsecret', 'remember the milk']);
   }, 150_000);
 
   it('composes one message of several lines in $EDITOR with :edit; an empty file or a failed editor sends nothing', async () => {
-    const home = await cli.home('tmux-edit');
+    const home = await cli().home('tmux-edit');
     // A fake editor: it writes what its mode file says into the file it is given, or fails.
     const editor = join(home, 'fake-editor.sh');
     const mode = join(home, 'editor-mode');
@@ -195,7 +184,7 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     await tui.waitFor('#4 [assistant] You said: after the editor');
     await tui.press('C-d');
     await tui.waitFor(/· quitting: releasing `main`\n\[exit 0\]/);
-    const history = await cli.pods(home, 'history', 'main', '--json');
+    const history = await cli().pods(home, 'history', 'main', '--json');
     const typed = (JSON.parse(history.stdout) as { kind: string; text?: string }[]).filter((e) => e.kind === 'user_input').map((e) => e.text);
     expect(typed).toEqual(['first line\n:quit\nthird line', 'after the editor']);
   }, 120_000);

@@ -1,24 +1,13 @@
 import { execFile } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli } from '../cli/built-cli.js';
-import { HAS_TMUX, tmuxServer } from './tmux.js';
+import { describe, expect, it } from 'vitest';
+import { builtCliInTmux, HAS_TMUX } from './tmux.js';
 
-let cli: Awaited<ReturnType<typeof buildCli>>;
-const server = tmuxServer('pods-tui-e2e');
-beforeAll(async () => {
-  cli = await buildCli();
-}, 120_000);
-afterAll(async () => {
-  await server.kill();
-  await cli?.dispose();
-});
+const { server, cli, podsCommand } = builtCliInTmux('pods-tui-e2e');
 
-/** `pods …` in a terminal, on the managed store under `home`, never a store from the environment. */
-const podsCommand = (home: string, ...args: string[]) => ['env', '-u', 'PODS_DATABASE_URL', `PODS_HOME=${home}`, process.execPath, cli.main, ...args];
 
 describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : ': skipped, tmux is not installed'}`, () => {
   it('peers two Pods, sends a peer message through a turn, and shows what the operator would see', async () => {
-    const home = await cli.home('tmux-scenario');
+    const home = await cli().home('tmux-scenario');
     const tui = await server.open('scenario', podsCommand(home, 'tui'));
     await tui.waitFor(/· attached to `main`; it runs in this TUI \(0 history entries\)\n[^]*main> $/m);
 
@@ -71,7 +60,7 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     await tui.press('C-c');
     await tui.waitFor(/· quitting: releasing `main`, `b`\n\[exit 0\]/);
 
-    const history = await cli.pods(home, 'history', 'b', '--json');
+    const history = await cli().pods(home, 'history', 'b', '--json');
     expect(history.code).toBe(0);
     expect(JSON.parse(history.stdout)).toEqual([
       expect.objectContaining({ seq: 1, kind: 'peer_message', from: 'main', body: 'hello from main' }),
@@ -82,7 +71,7 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
   }, 120_000);
 
   it('gives every key to the picker while it is open: arrows, letters, Esc and Enter never reach the prompt', async () => {
-    const home = await cli.home('tmux-picker');
+    const home = await cli().home('tmux-picker');
     const tui = await server.open('picker', podsCommand(home, 'tui'));
     await tui.waitFor(/main> $/m, 30_000);
     await tui.type('first line');
@@ -116,7 +105,7 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
 
     await tui.press('C-d');
     await tui.waitFor('[exit 0]');
-    const history = await cli.pods(home, 'history', 'main', '--json');
+    const history = await cli().pods(home, 'history', 'main', '--json');
     expect(history.code).toBe(0);
     expect(JSON.parse(history.stdout)).toEqual([
       expect.objectContaining({ seq: 1, kind: 'user_input', text: 'first line' }),
@@ -125,7 +114,7 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
   }, 120_000);
 
   it('closes the picker on Ctrl+C and nothing else: no quit, no hint, the next command runs', async () => {
-    const home = await cli.home('tmux-picker-ctrl-c');
+    const home = await cli().home('tmux-picker-ctrl-c');
     const tui = await server.open('picker-c', podsCommand(home, 'tui'));
     await tui.waitFor(/main> $/m, 30_000);
     await tui.type(':new b');
@@ -150,7 +139,7 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
   }, 120_000);
 
   it('takes a bracketed paste as one message, never as commands, whatever its lines start with', async () => {
-    const home = await cli.home('tmux-paste');
+    const home = await cli().home('tmux-paste');
     const tui = await server.open('paste', podsCommand(home, 'tui'));
     await tui.waitFor(/main> $/m, 30_000);
     await tui.type('see: ');
@@ -175,19 +164,19 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     await tui.press('C-d');
     await tui.waitFor('[exit 0]');
 
-    const history = await cli.pods(home, 'history', 'main', '--json');
+    const history = await cli().pods(home, 'history', 'main', '--json');
     expect(JSON.parse(history.stdout)).toEqual([
       expect.objectContaining({ seq: 1, kind: 'user_input', text: 'see: hello paste\n:quit\n:new x' }),
       expect.objectContaining({ seq: 2, kind: 'assistant_message' }),
       expect.objectContaining({ seq: 3, kind: 'user_input', text: 'still running' }),
       expect.objectContaining({ seq: 4, kind: 'assistant_message' }),
     ]);
-    const x = await cli.pods(home, 'history', 'x');
+    const x = await cli().pods(home, 'history', 'x');
     expect(x.code).not.toBe(0);
   }, 120_000);
 
   it('clears a half-typed line on Ctrl+C; at an empty prompt says how to quit, and a second Ctrl+C quits with 0', async () => {
-    const home = await cli.home('tmux-ctrl-c');
+    const home = await cli().home('tmux-ctrl-c');
     const tui = await server.open('ctrl-c', podsCommand(home, 'tui'));
     await tui.waitFor(/main> $/m, 30_000);
     await tui.type('half typed');
@@ -199,13 +188,13 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     await tui.press('C-c');
     const shown = await tui.waitFor(/· quitting: releasing `main`\n\[exit 0\]/);
     expect(shown).not.toContain('half typed');
-    const history = await cli.pods(home, 'history', 'main', '--json');
+    const history = await cli().pods(home, 'history', 'main', '--json');
     expect(history.code).toBe(0);
     expect(JSON.parse(history.stdout)).toEqual([]);
   }, 120_000);
 
   it('reaches the prompt on the managed store; the time is reported', async () => {
-    const home = await cli.home('tmux-start');
+    const home = await cli().home('tmux-start');
     const times: number[] = [];
     for (let i = 0; i < 6; i++) {
       const started = Date.now();
@@ -225,9 +214,9 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
 
 describe('pods tui from a pipe, built', () => {
   it('prints the table for `printf \':new b\\n:peer b\\n:pods\\n\' | pods tui` and exits 0', async () => {
-    const home = await cli.home('piped');
+    const home = await cli().home('piped');
     const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, [cli.main, 'tui'], { env: { ...process.env, PODS_HOME: home, PODS_DATABASE_URL: '' }, timeout: 60_000 }, (error, out, err) => {
+      const child = execFile(process.execPath, [cli().main, 'tui'], { env: { ...process.env, PODS_HOME: home, PODS_DATABASE_URL: '' }, timeout: 60_000 }, (error, out, err) => {
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: out, stderr: err });
       });
       child.stdin?.end(':new b\n:peer b\n:pods\n');

@@ -1,5 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
+import { buildCli } from '../cli/built-cli.js';
 
 const run = promisify(execFile);
 
@@ -44,4 +46,29 @@ export function tmuxServer(label: string) {
     },
     kill: async () => void (await tmux('kill-server').catch(() => undefined)),
   };
+}
+
+type BuiltCli = Awaited<ReturnType<typeof buildCli>>;
+
+/**
+ * What a tmux suite of the built CLI sets up, once per test file: the CLI built before its
+ * tests, a tmux server of its own, and both gone after them; `podsCommand` is `pods …` for a
+ * terminal, on the managed store under `home`, never a store from the environment.
+ */
+export function builtCliInTmux(label: string) {
+  let built: BuiltCli | undefined;
+  const server = tmuxServer(label);
+  beforeAll(async () => {
+    built = await buildCli();
+  }, 120_000);
+  afterAll(async () => {
+    await server.kill();
+    await built?.dispose();
+  });
+  const cli = (): BuiltCli => {
+    if (!built) throw new Error('the CLI is built before the tests run');
+    return built;
+  };
+  const podsCommand = (home: string, ...args: string[]) => ['env', '-u', 'PODS_DATABASE_URL', `PODS_HOME=${home}`, process.execPath, cli().main, ...args];
+  return { server, cli, podsCommand };
 }
