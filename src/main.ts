@@ -30,6 +30,13 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
+// The stdio MCP server an agent-driven Pod's agent starts (`pods mcp-relay SOCKET`): a byte
+// relay to the host's per-Pod socket, loading nothing of the store. Not a user command.
+if (process.argv[2] === 'mcp-relay' && process.argv.length === 4) {
+  const { relayStdio } = await import('./adapters/mcp/mcp-relay.js');
+  process.exit(await relayStdio(process.argv[3]!));
+}
+
 // PODS_MODEL_URL selects an OpenAI-compatible server; a half-done setting is refused, never
 // silently replaced by the built-in model.
 const model = modelConfigFromEnv(process.env);
@@ -42,13 +49,14 @@ if (!tuning.ok) {
   process.stderr.write(`pods: ${tuning.error}\n`);
   process.exit(2);
 }
-const host = { config: tuning.value, ...(model.value ? { model: model.value } : {}) };
+
 // Store progress (first run, the service user) goes to stderr: stdout may be JSON for a script.
 const notice = (line: string): void => void process.stderr.write(`pods: ${line}\n`);
 // `npm start` runs in the package's directory; the directory the user typed it in is INIT_CWD.
 // That one is "the current directory" a new Pod's default scope and a relative PODS_HOME mean.
 const cwd = process.env['npm_lifecycle_event'] === 'start' && process.env['INIT_CWD'] ? process.env['INIT_CWD'] : process.cwd();
 const source = { env: process.env, homedir: homedir(), cwd };
+const host = { config: tuning.value, ...(model.value ? { model: model.value } : {}), agents: { home: podsHome(source), env: process.env } };
 // `:edit` runs what git would: an empty variable is unset.
 const editor = process.env['VISUAL'] || process.env['EDITOR'];
 

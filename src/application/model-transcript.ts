@@ -77,6 +77,9 @@ export class TranscriptBuilder {
           this.place({ seq: entry.seq, message: { role: 'user', content: strayResult(entry) } });
         }
         break;
+      case 'permission':
+        // pods' answer to an agent's own request: the agent saw it as its tool's outcome; no model request needs it.
+        break;
       default:
         this.place({ seq: entry.seq, message: { role: 'user', content: labelledInput(entry) } });
     }

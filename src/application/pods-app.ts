@@ -2,6 +2,7 @@ import type { HostRuntime } from './host/host-runtime.js';
 import type { LeaseWatch } from './host/lease-watch.js';
 import type { StoreFollower } from './host/store-follower.js';
 import type { HistoryFeed } from './ports/history-feed.js';
+import type { ProfileCatalog } from './ports/profile-catalog.js';
 import type { TurnFeed } from './ports/turn-observer.js';
 import type { PodTools } from './tools/pod-tools.js';
 import type { CreatePod } from './use-cases/create-pod.js';
@@ -29,6 +30,8 @@ export type PodsApp = {
   readonly feed: HistoryFeed;
   /** The turns this process runs, as they go (streamed text, tool calls): for viewers. */
   readonly turns: TurnFeed;
+  /** How this host can run Pods: `default` and the profiles of `$PODS_HOME/profiles.json`. */
+  readonly profiles: ProfileCatalog;
   /** The id this process holds leases under. */
   readonly hostId: string;
   readonly createPod: CreatePod;

@@ -6,6 +6,19 @@ import { RunTurn } from '../application/host/run-turn.js';
 import { LeaseWatch } from '../application/host/lease-watch.js';
 import { StoreFollower } from '../application/host/store-follower.js';
 import { MODEL } from '../application/ports/model.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AGENT_HOST_CONFIG, DEFAULT_AGENT_HOST_TIMING, type AgentHostConfig } from '../application/host/agent-host-config.js';
+import { AgentSessions } from '../application/host/agent-sessions.js';
+import { AgentTurn } from '../application/host/agent-turn.js';
+import { CODING_AGENTS, POD_TOOL_CHANNELS } from '../application/ports/coding-agents.js';
+import { PROFILE_CATALOG, type ProfileCatalog } from '../application/ports/profile-catalog.js';
+import { PodTools } from '../application/tools/pod-tools.js';
+import { AcpCodingAgents } from '../adapters/acp/acp-coding-agents.js';
+import { UnixSocketPodToolChannels } from '../adapters/mcp/unix-socket-pod-tool-channels.js';
+import { InMemoryProfileCatalog } from '../adapters/profiles/in-memory-profile-catalog.js';
+import { JsonFileProfileCatalog } from '../adapters/profiles/json-file-profile-catalog.js';
+import type { ChannelRelay } from '../adapters/mcp/unix-socket-pod-tool-channels.js';
 import { BuiltinModel } from '../adapters/model/builtin-model.js';
 import { MODEL_CONFIG, type ModelConfig } from '../adapters/model/model-config.js';
 import { OpenAiCompatibleModel } from '../adapters/model/openai-compatible-model.js';
@@ -14,7 +27,25 @@ export type HostOptions = {
   /** An OpenAI-compatible endpoint, or none for the built-in offline model. */
   readonly model?: ModelConfig;
   readonly config?: Partial<HostConfig>;
+  /** Agent-driven Pods: where their state lives, the host environment profiles take variables from. */
+  readonly agents?: AgentOptions;
 };
+
+export type AgentOptions = {
+  /** `$PODS_HOME`: its `profiles.json` and `agents/<pod>/` directories. */
+  readonly home: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly timing?: Partial<Pick<AgentHostConfig, 'startTimeoutMs' | 'cancelGraceMs' | 'silenceMs'>>;
+  /** Profiles given in code (tests); default: `$PODS_HOME/profiles.json`. */
+  readonly profiles?: ProfileCatalog;
+  /** What an agent runs to reach its Pod's tools; default: this process's CLI, `pods mcp-relay`. */
+  readonly relay?: ChannelRelay;
+};
+
+/** `pods mcp-relay` of the CLI this process runs (argv[1]): right when the process is the pods CLI. */
+const THIS_CLI_RELAY: ChannelRelay = { command: process.execPath, args: [process.argv[1] ?? 'pods', 'mcp-relay'] };
+
+const VERSION = '0.1.0';
 
 /** What a process that runs Pods needs beyond the use cases: the model, the turn loop and the runtime. */
 export function hostModule(options: HostOptions = {}): ContainerModule {
@@ -26,6 +57,21 @@ export function hostModule(options: HostOptions = {}): ContainerModule {
     } else {
       bind(MODEL).to(BuiltinModel).inSingletonScope();
     }
+    const agents = options.agents;
+    bind(PROFILE_CATALOG).toConstantValue(agents?.profiles ?? (agents ? new JsonFileProfileCatalog(agents.home) : new InMemoryProfileCatalog()));
+    const agentConfig: AgentHostConfig = {
+      home: agents?.home ?? join(tmpdir(), 'pods-no-home'), env: agents?.env ?? {}, ...DEFAULT_AGENT_HOST_TIMING, ...agents?.timing,
+    };
+    bind(AGENT_HOST_CONFIG).toConstantValue(agentConfig);
+    bind(CODING_AGENTS).toConstantValue(new AcpCodingAgents(agentConfig.startTimeoutMs));
+    bind(POD_TOOL_CHANNELS)
+      .toResolvedValue(
+        (tools: PodTools, profiles: ProfileCatalog) => new UnixSocketPodToolChannels(tools, agents?.relay ?? THIS_CLI_RELAY, VERSION, profiles),
+        [PodTools, PROFILE_CATALOG],
+      )
+      .inSingletonScope();
+    bind(AgentSessions).toSelf().inSingletonScope();
+    bind(AgentTurn).toSelf().inSingletonScope();
     bind(KnownHistory).toSelf().inSingletonScope();
     bind(RunTurn).toSelf().inSingletonScope();
     // Closing the container ends turns and gives leases back before the store goes away.

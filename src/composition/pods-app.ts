@@ -5,6 +5,7 @@ import { StoreFollower } from '../application/host/store-follower.js';
 import type { PodsApp } from '../application/pods-app.js';
 import { HISTORY_FEED } from '../application/ports/history-feed.js';
 import { POD_HOST } from '../application/ports/pod-host.js';
+import { PROFILE_CATALOG } from '../application/ports/profile-catalog.js';
 import { TURN_FEED } from '../application/ports/turn-observer.js';
 import { PodTools } from '../application/tools/pod-tools.js';
 import { CreatePod } from '../application/use-cases/create-pod.js';
@@ -31,6 +32,7 @@ export function podsApp(container: Container): PodsApp {
     get leaseWatch() { return container.get(LeaseWatch); },
     get feed() { return container.get(HISTORY_FEED); },
     get turns() { return container.get(TURN_FEED); },
+    get profiles() { return container.get(PROFILE_CATALOG); },
     get hostId() { return container.get(POD_HOST).hostId; },
     get createPod() { return container.get(CreatePod); },
     get listAllPods() { return container.get(ListAllPods); },

@@ -5,7 +5,32 @@ export type InputOrigin = { readonly type: 'operator' } | { readonly type: 'pare
 
 export type ChildEvent = 'finished' | 'errored' | 'stopped';
 
-export type NoticeCode = 'ping_pong_breaker' | 'run_errored' | 'step_limit' | 'turn_cancelled' | 'interrupted';
+export type NoticeCode =
+  | 'ping_pong_breaker'
+  | 'run_errored'
+  | 'step_limit'
+  | 'turn_cancelled'
+  | 'interrupted'
+  /** An agent-driven Pod's agent could not resume its session: a new one began with a digest of recent history. */
+  | 'agent_session_new'
+  /** The agent ended its turn for another reason than finishing it (token or request limit, refusal). */
+  | 'agent_stopped';
+
+/** What an agent (over ACP) reported about one of its own tool calls; pods ran none of it. */
+export type AgentToolCall = {
+  /** ACP's tool kind: read, edit, delete, move, search, execute, think, fetch, other… */
+  readonly toolKind?: string;
+  readonly locations?: readonly string[];
+};
+
+/** How an agent's tool call ended, as it reported it; `unknown` when it never said. */
+export type AgentToolOutcome = {
+  readonly status: 'completed' | 'failed' | 'unknown';
+  readonly locations?: readonly string[];
+  /** The call's output as text, bounded; `cutBytes` says how much was left out. */
+  readonly output?: string;
+  readonly cutBytes?: number;
+};
 
 /**
  * Everything a model can ever see is one of these, committed before it enters a request.
@@ -25,6 +50,8 @@ export type HistoryEntryBody =
       readonly tool: string;
       readonly input: unknown;
       readonly seenThrough?: number;
+      /** Present when an agent made the call with its own tools (an ACP Pod); `tool` is then its title. */
+      readonly agent?: AgentToolCall;
     }
   | {
       readonly kind: 'tool_result';
@@ -33,6 +60,7 @@ export type HistoryEntryBody =
       readonly outcome: 'ok' | 'invalid_argument' | 'execution_failed';
       readonly summary: string;
       readonly content?: unknown;
+      readonly agent?: AgentToolOutcome;
     }
   | {
       readonly kind: 'peer_message';
@@ -46,6 +74,18 @@ export type HistoryEntryBody =
       readonly idempotencyKey?: string;
     }
   | { readonly kind: 'pod_event'; readonly child: PodName; readonly event: ChildEvent; readonly message?: string }
+  | {
+      /** pods' answer to an agent's permission request, decided from the Pod's scope (never by a model). */
+      readonly kind: 'permission';
+      readonly callId: string;
+      readonly title: string;
+      readonly toolKind?: string;
+      readonly locations: readonly string[];
+      readonly decision: 'allowed' | 'rejected';
+      /** The scope rule that decided, as `ScopeRule.describe` writes it; absent when none covers the request. */
+      readonly rule?: string;
+      readonly reason: string;
+    }
   | {
       readonly kind: 'notice';
       readonly code: NoticeCode;
@@ -73,4 +113,5 @@ export const HISTORY_ENTRY_KINDS: readonly HistoryEntryKind[] = [
   'peer_message',
   'pod_event',
   'notice',
+  'permission',
 ];

@@ -7,9 +7,13 @@ export type PodStatus = RuntimeStatus | 'stopped';
 
 /**
  * Who decides what a live Pod does: `model`, the holding host runs its configured model's
- * turns; `mcp`, an external agent drives it through `pods mcp` and no host runs its turns.
+ * turns; `acp`, the holding host runs its turns with a coding agent it drives over ACP;
+ * `mcp`, an external agent drives it through `pods mcp` and no host runs its turns.
  */
-export type PodDriver = 'model' | 'mcp';
+export type PodDriver = 'model' | 'acp' | 'mcp';
+
+/** Whether the holding host runs the Pod's turns itself. */
+export const hostRunsTurns = (driver: PodDriver): boolean => driver !== 'mcp';
 
 /** A host's claim on a Pod. The Pod is live while the lease is unexpired. */
 export type Lease = {

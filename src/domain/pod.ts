@@ -1,4 +1,5 @@
 import type { PodName } from './pod-name.js';
+import type { ProfileName } from './profile-name.js';
 import type { ScopeRule } from './scope-rule.js';
 
 /** Who brought a Pod into being: the operator, or a parent Pod through SpawnPod. */
@@ -10,4 +11,6 @@ export type Pod = {
   readonly scope: readonly ScopeRule[];
   readonly origin: PodOrigin;
   readonly createdAt: Date;
+  /** How it runs (a profile of the host that runs it); absent: `default`, the host's model. */
+  readonly profile?: ProfileName;
 };

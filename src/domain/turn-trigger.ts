@@ -24,10 +24,13 @@ export function watermark(history: readonly HistoryEntry[]): number {
   return seen;
 }
 
-/** Input (and tool results) a model has not yet seen: what a new turn is for. */
+/**
+ * Input (and tool results) a model has not yet seen: what a new turn is for. An agent's
+ * own tool results are not among them: the agent saw each as it happened.
+ */
 export function unansweredInput(history: readonly HistoryEntry[]): readonly HistoryEntry[] {
   const seen = watermark(history);
-  return history.filter((e) => e.seq > seen && UNSEEN_KINDS.has(e.kind));
+  return history.filter((e) => e.seq > seen && UNSEEN_KINDS.has(e.kind) && !(e.kind === 'tool_result' && e.agent !== undefined));
 }
 
 /**

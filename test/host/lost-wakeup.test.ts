@@ -1,3 +1,5 @@
+import { noAgentSessions } from '../support/world.js';
+import { InMemoryProfileCatalog } from '../../src/adapters/profiles/in-memory-profile-catalog.js';
 import { KnownHistory } from '../../src/application/host/known-history.js';
 import { describe, expect, it } from 'vitest';
 import { InProcessPodHost } from '../../src/adapters/host/in-process-pod-host.js';
@@ -30,7 +32,7 @@ describe('HostRuntime wake-ups', () => {
     } as unknown as RunTurn;
     const uow = new InMemoryUnitOfWork();
     const host = new InProcessPodHost();
-    const runtime = new HostRuntime(uow, new ManualClock(), host, host, feed, runTurn, { ...DEFAULT_HOST_CONFIG, pollMs: 60_000 }, new KnownHistory());
+    const runtime = new HostRuntime(uow, new ManualClock(), host, host, feed, runTurn, { ...DEFAULT_HOST_CONFIG, pollMs: 60_000 }, new KnownHistory(), noAgentSessions(uow), new InMemoryProfileCatalog());
     runtime.start();
     try {
       expect(await runtime.attach(name('me'))).toMatchObject({ ok: true });

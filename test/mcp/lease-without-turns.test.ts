@@ -52,8 +52,8 @@ describeOnEveryStore("HostRuntime.attach(pod, { driver: 'mcp' }): the lease of a
     // No other host can take it; shutdown gives it back.
     const other = new HostRuntime(w.uow, w.clock, new InProcessPodHost(), new InProcessPodHost(), { subscribe: () => () => undefined }, w.runTurn, {
       stepLimit: 16, pollMs: 20, leaseTtlMs: 300, storeOutageLimitMs: 1_000,
-    }, new KnownHistory());
-    expect(await other.attach(name('me'))).toMatchObject({ ok: false, error: { heldBy: { hostId: w.host.hostId } } });
+    }, new KnownHistory(), w.agentSessions, w.profiles);
+    expect(await other.attach(name('me'))).toMatchObject({ ok: false, error: { type: 'Held', heldBy: { hostId: w.host.hostId } } });
     await w.runtime.shutdown();
     expect(await w.uow.run((r) => r.leases.getMany([name('me')]))).toEqual([]);
     expect((await w.history('me')).map((e) => e.kind)).toEqual(['peer_message', 'user_input']);

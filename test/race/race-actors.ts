@@ -1,3 +1,4 @@
+import { InMemoryProfileCatalog } from '../../src/adapters/profiles/in-memory-profile-catalog.js';
 import { InProcessPodHost } from '../../src/adapters/host/in-process-pod-host.js';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
 import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
@@ -23,7 +24,7 @@ export function actor(uow: UnitOfWork) {
   const host = new InProcessPodHost();
   return {
     uow,
-    createPod: new CreatePod(uow, clock, host),
+    createPod: new CreatePod(uow, clock, host, new InMemoryProfileCatalog()),
     handshake: new InitiatePeerHandshake(uow, clock, ids),
     removePeer: new RemovePeer(uow, clock, ids),
     deliver: new DeliverPeerMessage(uow, clock, ids, host),

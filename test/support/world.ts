@@ -31,10 +31,38 @@ import type { Model } from '../../src/application/ports/model.js';
 import { WaitForInbound } from '../../src/application/use-cases/wait-for-inbound.js';
 import { InProcessTurnFeed } from '../../src/adapters/host/in-process-turn-feed.js';
 import { ManualClock } from './manual-clock.js';
+import { InMemoryProfileCatalog } from '../../src/adapters/profiles/in-memory-profile-catalog.js';
+import type { ProfileCatalog } from '../../src/application/ports/profile-catalog.js';
+import { AgentFailure, type CodingAgents, type PodToolChannels } from '../../src/application/ports/coding-agents.js';
+import { DEFAULT_AGENT_HOST_TIMING, type AgentHostConfig } from '../../src/application/host/agent-host-config.js';
+import { AgentSessions } from '../../src/application/host/agent-sessions.js';
+import { AgentTurn } from '../../src/application/host/agent-turn.js';
 import { ScriptedModel } from './scripted-model.js';
 import { SequentialIds } from './sequential-ids.js';
 
 export const name = (raw: string): PodName => PodName.unsafe(raw);
+
+/** What a world needs to run agent-driven Pods; by default it has no agents and no profiles beyond `default`. */
+export type WorldAgents = {
+  readonly profiles?: ProfileCatalog;
+  readonly codingAgents?: CodingAgents;
+  readonly channels?: PodToolChannels;
+  readonly config?: Partial<AgentHostConfig>;
+};
+
+const NO_AGENTS: CodingAgents = {
+  start: async () => {
+    throw new AgentFailure('this test world starts no agents');
+  },
+};
+const NO_CHANNELS: PodToolChannels = {
+  open: async () => ({ name: 'pods', command: '/bin/false', args: [], env: {} }),
+  close: async () => undefined,
+};
+
+/** Agent sessions that start no agent: for a host under test whose Pods all run on models. */
+export const noAgentSessions = (uow: UnitOfWork, clock = new ManualClock()): AgentSessions =>
+  new AgentSessions(NO_AGENTS, NO_CHANNELS, uow, clock, { home: '/nonexistent/pods-home', env: {}, ...DEFAULT_AGENT_HOST_TIMING });
 export const body = (raw: string): MessageBody => MessageBody.unsafe(raw);
 export const rule = (shorthand: string): ScopeRule => {
   const parsed = ScopeRule.parseShorthand(shorthand);
@@ -47,6 +75,7 @@ export function makeWorld(
   uow: UnitOfWork,
   model: Model = new ScriptedModel(),
   config: Partial<HostConfig> = {},
+  agents: WorldAgents = {},
 ) {
   const hostConfig = { ...DEFAULT_HOST_CONFIG, ...config };
   const feed: HistoryFeed = 'subscribe' in uow ? (uow as UnitOfWork & HistoryFeed) : { subscribe: () => () => undefined };
@@ -55,7 +84,8 @@ export function makeWorld(
   const host = new InProcessPodHost({ ...DEFAULT_HOST_CONFIG, ...config });
   const signals: HostSignal[] = [];
   host.subscribe((s) => signals.push(s));
-  const spawnChild = new SpawnChildPod(uow, clock, host);
+  const profiles = agents.profiles ?? new InMemoryProfileCatalog();
+  const spawnChild = new SpawnChildPod(uow, clock, host, profiles);
   const sendToChild = new SendToChild(uow, clock, host);
   const readChildOutput = new ReadChildOutput(uow, clock);
   const stopChild = new StopChild(uow, clock, host);
@@ -66,10 +96,13 @@ export function makeWorld(
   const tools = new PodTools(uow, spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver, waitForInbound);
   const turns = new InProcessTurnFeed();
   const known = new KnownHistory();
-  const runTurn = new RunTurn(uow, clock, model, tools, host, hostConfig, turns, known);
+  const agentConfig: AgentHostConfig = { home: '/nonexistent/pods-home', env: {}, ...DEFAULT_AGENT_HOST_TIMING, ...agents.config };
+  const agentSessions = new AgentSessions(agents.codingAgents ?? NO_AGENTS, agents.channels ?? NO_CHANNELS, uow, clock, agentConfig);
+  const agentTurn = new AgentTurn(uow, clock, agentSessions, turns, agentConfig);
+  const runTurn = new RunTurn(uow, clock, model, tools, host, hostConfig, turns, known, profiles, agentTurn);
   const world = {
     uow, clock, ids, host, signals,
-    createPod: new CreatePod(uow, clock, host),
+    createPod: new CreatePod(uow, clock, host, profiles),
     spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver,
     handshake: new InitiatePeerHandshake(uow, clock, ids),
     removePeer: new RemovePeer(uow, clock, ids),
@@ -85,7 +118,9 @@ export function makeWorld(
     model,
     runTurn,
     /** A run loop on this world's host; call `start()` to let it react to signals. */
-    runtime: new HostRuntime(uow, clock, host, host, feed, runTurn, hostConfig, known),
+    runtime: new HostRuntime(uow, clock, host, host, feed, runTurn, hostConfig, known, agentSessions, profiles),
+    profiles,
+    agentSessions,
 
     async create(raw: string, scope: readonly string[] = ['write:/work']) {
       const r = await world.createPod.execute({ name: name(raw), scope: scope.map(rule) });

@@ -24,6 +24,8 @@ function describeBody(entry: HistoryEntry): string {
       return ` child ${entry.child} ${entry.event}${entry.message === undefined ? '' : `: ${printable(entry.message)}`}`;
     case 'notice':
       return ` ${entry.code}: ${printable(entry.text)}`;
+    case 'permission':
+      return ` ${printable(entry.callId)} ${entry.decision} ${printable(entry.title)}: ${printable(entry.reason)}`;
   }
 }
 

@@ -17,6 +17,12 @@ function describeStep(step: ExplanationStep, entry: HistoryEntry): string {
       return `written during \`${step.pod}\`'s own turn (its model's output, or a tool it called)`;
     case 'control_plane':
       return `written by the control plane (${step.code})`;
+    case 'scope_decision': {
+      const from = step.scopeFrom === 'parent' ? 'lent by its parent' : 'given by the operator at create';
+      return step.rule === undefined
+        ? `${step.decision} by pods: no rule of \`${step.pod}\`'s scope covers it`
+        : `${step.decision} by pods from \`${step.pod}\`'s scope rule ${step.rule} (${from})`;
+    }
     case 'child_ownership':
       return `\`${step.child}\` is a spawned child of \`${step.parent}\` (spawned at ${step.spawnedAt.toISOString()}, now ${step.state})`;
     case 'peer_relation': {

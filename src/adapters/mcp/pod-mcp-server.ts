@@ -22,8 +22,15 @@ export type PodMcpServerOptions = {
   /** The Pod every tool acts as: fixed by whoever started the server, never by the client. */
   readonly pod: PodName;
   readonly tools: PodTools;
-  readonly inbound: TakeUnseenInbound;
+  /**
+   * Given, results carry the inbound entries the agent has not been shown (`pods mcp`: the
+   * agent drives the Pod). Absent, they carry none: the host that runs the Pod's agent
+   * brings it each input as a prompt.
+   */
+  readonly inbound?: TakeUnseenInbound;
   readonly version: string;
+  /** The profiles of the host this runs on, named in SpawnPod's description. */
+  readonly profiles?: readonly string[];
   readonly limits?: { readonly maxEntries: number; readonly maxBytes: number };
   /**
    * With both: the read-only resources `pods://POD/history` and `pods://POD/history/{seq}`,
@@ -46,6 +53,11 @@ const INSTRUCTIONS = (pod: PodName): string =>
   `shown yet (peer messages with their verified sender, child events, notices, operator input), oldest first, ` +
   `each shown once. With nothing else to do, call ListPods with \`wait_ms\` (at most ${MAX_WAIT_MS}) to wait for ` +
   `new input: it answers as soon as some arrives, and the inbound block carries it.`;
+
+const HOSTED_INSTRUCTIONS = (pod: PodName): string =>
+  `You act as the pods Pod \`${pod}\`, with exactly its authority. The tools are the Pod tools ` +
+  `(SpawnPod, SendToPod, ReadPodOutput, StopPod, ListPods, RestorePod, SendToPeerPod). New input for \`${pod}\` ` +
+  `(peer messages with their verified sender, child events, operator input) comes to you as your next prompt.`;
 
 const HINT = (pod: PodName): string =>
   `New entries were committed to the history of \`${pod}\`. Call ListPods (or any pods tool) to receive them, ` +
@@ -78,11 +90,11 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
         ...(resources ? { resources: { subscribe: true } } : {}),
         ...(hintFeed ? { experimental: { [CLAUDE_CHANNEL.capability]: {} } } : {}),
       },
-      instructions: INSTRUCTIONS(pod),
+      instructions: inbound ? INSTRUCTIONS(pod) : HOSTED_INSTRUCTIONS(pod),
     },
   );
   // Our schemas are plain JSON Schema objects with `type: "object"`: MCP's `inputSchema` as is (only readonly in our types).
-  const listed: Tool[] = tools.specs().map(({ name, description, inputSchema }) => ({ name, description, inputSchema: inputSchema as unknown as Tool['inputSchema'] }));
+  const listed: Tool[] = tools.specs(options.profiles).map(({ name, description, inputSchema }) => ({ name, description, inputSchema: inputSchema as unknown as Tool['inputSchema'] }));
   server.setRequestHandler('tools/list', async () => ({ tools: listed }));
   // Ends every wait in flight when the server closes (the client went away, or a shutdown).
   const closing = new AbortController();
@@ -94,7 +106,7 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
       const result = await tools.execute(pod, name, args ?? {}, { seen: 'inbound_cursor', signal });
       const content: CallToolResult['content'] = [{ type: 'text', text: resultText(result) }];
       // A cancelled call's answer is never read: taking entries into it would lose them.
-      const unseen = signal.aborted ? undefined : await takeInbound(inbound, pod, limits);
+      const unseen = signal.aborted || !inbound ? undefined : await takeInbound(inbound, pod, limits);
       if (unseen) content.push({ type: 'text', text: unseen });
       return result.ok ? { content } : { content, isError: true };
     })();

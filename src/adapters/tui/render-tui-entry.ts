@@ -27,6 +27,8 @@ function describe(entry: HistoryEntry): string {
       return `[pod event] child \`${entry.child}\` ${childEvent(entry.event)}${entry.message === undefined ? '' : `: ${printable(entry.message)}`}`;
     case 'notice':
       return `[notice ${entry.code}] ${printable(entry.text)}`;
+    case 'permission':
+      return `[permission ${entry.decision}] ${printable(entry.title)}: ${printable(entry.reason)}`;
   }
 }
 

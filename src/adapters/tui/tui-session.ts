@@ -1,3 +1,4 @@
+import { describeAttachRefusal } from '../../application/host/host-runtime.js';
 import { describePodNotFound } from '../../application/errors.js';
 import type { PodsApp } from '../../application/pods-app.js';
 import type { StoreListing } from '../../application/use-cases/list-all-pods.js';
@@ -204,9 +205,11 @@ export class TuiSession {
     const { follower, screen } = this.parts;
     this.stopWatch = this.app.leaseWatch.watch(pod, heldBy, (event) => {
       if (pod !== this.current) return;
-      if (event.type === 'taken_over') this.stopWatch = undefined;
-      this.holder = event.type === 'taken_over' ? undefined : event.hostId;
-      const line = event.type === 'taken_over' ? `· \`${pod}\`'s host left; it runs in this TUI now` : `· \`${pod}\`'s host left; host ${event.hostId} runs it now`;
+      if (event.type !== 'taken_elsewhere') this.stopWatch = undefined;
+      this.holder = event.type === 'taken_elsewhere' ? event.hostId : undefined;
+      const line = event.type === 'taken_over'
+        ? `· \`${pod}\`'s host left; it runs in this TUI now`
+        : event.type === 'taken_elsewhere' ? `· \`${pod}\`'s host left; host ${event.hostId} runs it now` : `· \`${pod}\`'s host left; ${event.reason}`;
       void follower.then(() => screen.line(line));
     });
   }
@@ -219,6 +222,7 @@ export class TuiSession {
     }
     const taken = await this.app.runtime.attach(pod);
     if (taken.ok) return { role: `attached to \`${pod}\`; it runs in this TUI` };
+    if (taken.error.type === 'ProfileUnknown') return { role: `viewing \`${pod}\`: ${describeAttachRefusal(taken.error)}` };
     const { hostId } = taken.error.heldBy;
     return {
       role: `viewing \`${pod}\`: it runs on host ${hostId}; what you type is committed to its history and that host answers; this TUI takes it over if that host leaves`,

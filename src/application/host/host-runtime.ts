@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
-import type { Lease, PodDriver, RuntimeStatus } from '../../domain/pod-status.js';
+import { hostRunsTurns, type Lease, type PodDriver, type RuntimeStatus } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
@@ -10,6 +10,9 @@ import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { HOST_CONFIG, type HostConfig } from './host-config.js';
 import { KnownHistory } from './known-history.js';
+import { AgentSessions } from './agent-sessions.js';
+import { PROFILE_CATALOG, type ProfileCatalog } from '../ports/profile-catalog.js';
+import { DEFAULT_PROFILE_NAME, type ProfileName } from '../../domain/profile-name.js';
 import { RunTurn, type TurnReport } from './run-turn.js';
 
 export type HostEvent =
@@ -31,6 +34,20 @@ type Running = {
   /** `mcp`: driven from outside (`pods mcp`); its lease is held and renewed, no turn runs here. */
   readonly driver: PodDriver;
 };
+
+export type AttachRefusal =
+  | { readonly type: 'Held'; readonly heldBy: Lease }
+  | { readonly type: 'ProfileUnknown'; readonly pod: PodName; readonly profile: ProfileName; readonly known: readonly ProfileName[] };
+
+export function describeAttachRefusal(refusal: AttachRefusal): string {
+  switch (refusal.type) {
+    case 'Held':
+      return `pod \`${refusal.heldBy.pod}\` is live on ${refusal.heldBy.hostId} (lease until ${refusal.heldBy.expiresAt.toISOString()})`;
+    case 'ProfileUnknown':
+      return `pod \`${refusal.pod}\` runs with profile \`${refusal.profile}\`, which this host does not have (it has: ${refusal.known.join(', ')}); ` +
+        `add it with \`pods profile add ${refusal.profile} --acp -- COMMAND…\`, or run the Pod on a host that has it`;
+  }
+}
 
 export type AttachOptions = {
   /**
@@ -65,6 +82,8 @@ export class HostRuntime {
     @inject(RunTurn) private readonly runTurn: RunTurn,
     @inject(HOST_CONFIG) private readonly config: HostConfig,
     @inject(KnownHistory) private readonly known: KnownHistory,
+    @inject(AgentSessions) private readonly agents: AgentSessions,
+    @inject(PROFILE_CATALOG) private readonly profiles: ProfileCatalog,
   ) {}
 
   /**
@@ -94,12 +113,23 @@ export class HostRuntime {
     return () => this.listeners.delete(listener);
   }
 
-  /** Takes a Pod's lease and runs it here; refused while another host holds it. */
-  async attach(pod: PodName, options: AttachOptions = {}): Promise<Result<void, { readonly heldBy: Lease }>> {
+  /**
+   * Takes a Pod's lease and runs it here; refused while another host holds it, and (unless
+   * an external agent drives it) when this host lacks the profile the Pod runs with.
+   */
+  async attach(pod: PodName, options: AttachOptions = {}): Promise<Result<void, AttachRefusal>> {
     const now = this.clock.now();
-    const driver = options.driver ?? 'model';
+    let driver = options.driver ?? 'model';
+    if (driver !== 'mcp') {
+      const record = await this.uow.run((repos) => repos.pods.get(pod), { singleRead: true });
+      const wanted = record?.profile ?? DEFAULT_PROFILE_NAME;
+      const profiles = await this.profiles.list();
+      const profile = profiles.find((p) => p.name === wanted);
+      if (!profile) return err({ type: 'ProfileUnknown', pod, profile: wanted, known: profiles.map((p) => p.name) });
+      driver = profile.driver;
+    }
     const taken = await this.uow.run((repos) => repos.leases.tryAcquire(pod, this.host.hostId, now, this.expiry(), driver));
-    if (!taken.acquired) return err({ heldBy: taken.heldBy });
+    if (!taken.acquired) return err({ type: 'Held', heldBy: taken.heldBy });
     this.adopt(pod, driver);
     return ok(undefined);
   }
@@ -151,6 +181,8 @@ export class HostRuntime {
     this.pods.clear();
     this.known.forgetAll();
     if (pods.length === 0) return; // a process that hosted nothing (`pods tool`, `pods ls`) sends no empty transaction
+    // Agents end before their leases are given back: no host that takes a Pod over finds its agent still working.
+    await this.agents.releaseAll();
     try {
       await this.uow.run(async (repos) => {
         for (const pod of pods) await repos.leases.release(pod, this.host.hostId);
@@ -183,14 +215,17 @@ export class HostRuntime {
   }
 
   private drop(pod: PodName): void {
-    this.pods.get(pod)?.abort?.abort();
+    const running = this.pods.get(pod);
+    running?.abort?.abort();
     this.pods.delete(pod);
     this.known.forget(pod);
+    // The agent goes once its turn has committed what it did (the cancel ends the turn).
+    void Promise.resolve(running?.turn).then(() => this.agents.release(pod)).catch(() => undefined);
   }
 
   private schedule(pod: PodName): void {
     const running = this.pods.get(pod);
-    if (!running || running.driver !== 'model' || this.closing) return;
+    if (!running || !hostRunsTurns(running.driver) || this.closing) return;
     running.again = true;
     running.turn ??= this.loop(pod, running);
   }

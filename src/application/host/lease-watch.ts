@@ -6,13 +6,15 @@ import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { FindUnservedPods } from '../use-cases/find-unserved-pods.js';
-import { HostRuntime } from './host-runtime.js';
+import { describeAttachRefusal, HostRuntime } from './host-runtime.js';
 
 export type LeaseWatchEvent =
   /** The host of the watched Pod left and this host took its lease: the Pod runs here now. */
   | { readonly type: 'taken_over'; readonly pod: PodName }
   /** The host left, but another host took the Pod first; the watch goes on (that one may leave too). */
-  | { readonly type: 'taken_elsewhere'; readonly pod: PodName; readonly hostId: string };
+  | { readonly type: 'taken_elsewhere'; readonly pod: PodName; readonly hostId: string }
+  /** The host left, and this host cannot run the Pod (it lacks its profile): the watch ends. */
+  | { readonly type: 'cannot_run'; readonly pod: PodName; readonly reason: string };
 
 /**
  * A viewer of a Pod that another host runs (a TUI attached to it) takes the Pod over when
@@ -67,8 +69,11 @@ export class LeaseWatch {
       if (taken.ok) {
         stop();
         listener({ type: 'taken_over', pod });
-      } else {
+      } else if (taken.error.type === 'Held') {
         elsewhere(taken.error.heldBy.hostId);
+      } else {
+        stop();
+        listener({ type: 'cannot_run', pod, reason: describeAttachRefusal(taken.error) });
       }
     };
     // One look at a time; notices arriving meanwhile make one more.

@@ -13,6 +13,11 @@ import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { PodTools } from '../tools/pod-tools.js';
 import { HOST_CONFIG, type HostConfig } from './host-config.js';
 import { KnownHistory } from './known-history.js';
+import { AgentTurn } from './agent-turn.js';
+import { findProfile, PROFILE_CATALOG, type ProfileCatalog } from '../ports/profile-catalog.js';
+import type { Pod } from '../../domain/pod.js';
+import type { Profile } from '../../domain/profile.js';
+import { DEFAULT_PROFILE_NAME } from '../../domain/profile-name.js';
 
 export type TurnEnd = ObservedTurnEnd | 'nothing_to_do';
 export type TurnReport = {
@@ -41,6 +46,8 @@ export class RunTurn {
     @inject(HOST_CONFIG) private readonly config: HostConfig,
     @inject(TURN_OBSERVER) private readonly observer: TurnObserver,
     @inject(KnownHistory) private readonly known: KnownHistory,
+    @inject(PROFILE_CATALOG) private readonly profiles: ProfileCatalog,
+    @inject(AgentTurn) private readonly agentTurn: AgentTurn,
   ) {}
 
   async execute(command: {
@@ -50,11 +57,12 @@ export class RunTurn {
     readonly onStart?: () => Promise<void>;
   }): Promise<Result<TurnReport, PodNotFound>> {
     const { pod, signal, onStart } = command;
-    const start = await this.uow.run(async (repos) => {
-      if (!(await repos.pods.get(pod))) return undefined;
-      return this.known.read(repos, pod);
+    const read = await this.uow.run(async (repos) => {
+      const record = await repos.pods.get(pod);
+      return record && { record, history: await this.known.read(repos, pod) };
     });
-    if (!start) return err(podNotFound(pod));
+    if (!read) return err(podNotFound(pod));
+    const { record, history: start } = read;
     const trigger = unansweredInput(start);
     const orphans = orphanToolCalls(start);
     if (trigger.length === 0 && orphans.length === 0) return ok({ end: 'nothing_to_do', steps: 0, trigger });
@@ -65,12 +73,18 @@ export class RunTurn {
       await this.append(pod, {
         kind: 'tool_result', callId: orphan.callId, tool: orphan.tool, outcome: 'execution_failed',
         summary: 'the host stopped before this call finished; its result is unknown and it was not retried',
+        ...(orphan.agent ? { agent: { status: 'unknown' } } : {}),
       });
     }
 
     let ended: { end: ObservedTurnEnd; steps: number };
     try {
-      ended = await this.steps(pod, signal);
+      const profile = await this.profileOf(record);
+      ended = profile === undefined
+        ? await this.noProfile(record)
+        : profile.driver === 'acp'
+          ? await this.agentTurn.run({ pod: record, profile, history: start, trigger, ...(signal ? { signal } : {}) })
+          : await this.steps(pod, signal);
     } catch (error) {
       // The store failed mid-turn (the host deals with it): a viewer still learns the turn is over.
       this.observer.report({ type: 'turn_ended', pod, end: 'errored', steps: 0 });
@@ -86,7 +100,7 @@ export class RunTurn {
   }
 
   private async steps(pod: PodName, signal: AbortSignal | undefined): Promise<{ end: ObservedTurnEnd; steps: number }> {
-    const specs = this.tools.specs();
+    const specs = this.tools.specs((await this.profiles.list()).map((p) => p.name));
     for (let step = 1; step <= this.config.stepLimit; step++) {
       // Only what committed since the last read comes from the store (KnownHistory).
       const history = [...(await this.uow.run((repos) => this.known.read(repos, pod)))];
@@ -133,6 +147,17 @@ export class RunTurn {
     }
     await this.append(pod, { kind: 'notice', code: 'step_limit', text: `the turn stopped after ${this.config.stepLimit} model steps` });
     return { end: 'step_limit', steps: this.config.stepLimit };
+  }
+
+  private async profileOf(pod: Pod): Promise<Profile | undefined> {
+    return findProfile(this.profiles, pod.profile ?? DEFAULT_PROFILE_NAME);
+  }
+
+  /** The Pod's profile is gone from this host (removed since it took the Pod): say so once per input, run nothing. */
+  private async noProfile(pod: Pod): Promise<{ end: ObservedTurnEnd; steps: number }> {
+    const names = (await this.profiles.list()).map((p) => p.name).join(', ');
+    await this.append(pod.name, { kind: 'notice', code: 'run_errored', text: `this host has no profile \`${pod.profile ?? DEFAULT_PROFILE_NAME}\` (it knows: ${names}); nothing ran` });
+    return { end: 'errored', steps: 0 };
   }
 
   /** Only the Pod's current parent hears of it, and only while it still owns the child. */

@@ -4,11 +4,13 @@ import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { isStoreUnavailable } from '../ports/store-unavailable.js';
 import { FindUnservedPods } from '../use-cases/find-unserved-pods.js';
-import { HostRuntime } from './host-runtime.js';
+import { describeAttachRefusal, HostRuntime } from './host-runtime.js';
 
 export type FollowEvent =
   | { readonly type: 'picked_up'; readonly pod: PodName }
-  | { readonly type: 'follow_failed'; readonly error: string };
+  | { readonly type: 'follow_failed'; readonly error: string }
+  /** A free Pod this host cannot run (it lacks the Pod's profile); said once per Pod. */
+  | { readonly type: 'cannot_run'; readonly pod: PodName; readonly reason: string };
 
 /**
  * `pods serve` without `--pod`: the runtime also takes every Pod no host runs, including Pods
@@ -28,6 +30,7 @@ export class StoreFollower {
   private stopFeed: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly cannotRun = new Set<PodName>();
 
   constructor(
     @inject(HostRuntime) private readonly runtime: HostRuntime,
@@ -91,6 +94,11 @@ export class StoreFollower {
             if (this.runtime.isRunning(pod)) continue;
             const attached = await this.runtime.attach(pod);
             if (attached.ok) this.emit({ type: 'picked_up', pod });
+            else if (attached.error.type === 'ProfileUnknown' && !this.cannotRun.has(pod)) {
+              // Said once per Pod: the sweep finds it free again every lease lifetime.
+              this.cannotRun.add(pod);
+              this.emit({ type: 'cannot_run', pod, reason: describeAttachRefusal(attached.error) });
+            }
           }
         } catch (error) {
           // The runtime reports outages; the next sweep looks again. Anything else is said once per pass.

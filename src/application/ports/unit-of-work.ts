@@ -1,4 +1,5 @@
 import type { ServiceIdentifier } from 'inversify';
+import type { AgentSessionRepository } from './agent-session-repository.js';
 import type { AuditLog } from './audit-log.js';
 import type { ChildOwnershipRepository } from './child-ownership-repository.js';
 import type { HistoryRepository } from './history-repository.js';
@@ -19,6 +20,7 @@ export type Repositories = {
   readonly inboundCursors: InboundCursorRepository;
   readonly deliveries: PeerDeliveryRepository;
   readonly listing: ListingReader;
+  readonly agentSessions: AgentSessionRepository;
 };
 
 export type UnitOptions = {

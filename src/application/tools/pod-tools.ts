@@ -58,8 +58,16 @@ export class PodTools {
     this.tools = new Map(definitions.map((d) => [d.name, { definition: d, validator: new InputValidator(d.name, d.inputSchema) }]));
   }
 
-  specs(): readonly ToolSpec[] {
-    return [...this.tools.values()].map(({ definition: { name, description, inputSchema } }) => ({ name, description, inputSchema }));
+  /**
+   * What a model is told. Given the profiles of the host that runs the caller, SpawnPod's
+   * description names them, so a model knows what `profile` may be.
+   */
+  specs(profiles?: readonly string[]): readonly ToolSpec[] {
+    return [...this.tools.values()].map(({ definition: { name, description, inputSchema } }) => ({
+      name,
+      description: name === 'SpawnPod' && profiles ? `${description} Profiles on this host: ${profiles.join(', ')}.` : description,
+      inputSchema,
+    }));
   }
 
   names(): readonly string[] {

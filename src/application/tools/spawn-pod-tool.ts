@@ -1,5 +1,6 @@
 import { describePodNotFound } from '../errors.js';
 import { describeDelegationRefusal } from '../../domain/effective-scope.js';
+import { describeProfileChoiceRefusal } from '../../domain/profile-choice.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { ScopeRule, type ScopeRuleInput } from '../../domain/scope-rule.js';
 import type { SpawnChildPod, SpawnChildPodError } from '../use-cases/spawn-child-pod.js';
@@ -7,7 +8,7 @@ import { bodyField, podNameField } from './argument-parsers.js';
 import { NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
 import { invalidArgument, toolOk, type ToolResult } from './tool-result.js';
 
-type Input = { name: string; task: string; scope?: ScopeRuleInput[] };
+type Input = { name: string; task: string; scope?: ScopeRuleInput[]; profile?: string };
 
 function describe(caller: PodName, error: SpawnChildPodError): string {
   switch (error.type) {
@@ -22,6 +23,8 @@ function describe(caller: PodName, error: SpawnChildPodError): string {
     case 'ScopeNotWithinCaller':
     case 'ScopeWriteConflict':
       return describeDelegationRefusal(caller, error);
+    case 'UnknownProfile':
+      return describeProfileChoiceRefusal(error);
   }
 }
 
@@ -34,7 +37,9 @@ export function spawnPodTool(useCase: SpawnChildPod): ToolDefinition<Input> {
       'completion events. `scope` lends the child part of your own filesystem scope: every rule must lie inside ' +
       'your effective scope, and while the child is outstanding you lose write access to what you lend with ' +
       '`write` (you keep read). Omit `scope` for a child with no filesystem access. The name must be new in the ' +
-      'store and differ from your own.',
+      'store and differ from your own. `profile` says how the child runs: omit it (or `default`) for the host\'s ' +
+      'model, `inherit` for your own profile, or the name of a profile this host has (a coding agent such as ' +
+      'Claude Code or Codex, working in the child\'s scope); the child runs on your host.',
     inputSchema: {
       type: 'object',
       properties: {
@@ -55,6 +60,7 @@ export function spawnPodTool(useCase: SpawnChildPod): ToolDefinition<Input> {
             additionalProperties: false,
           },
         },
+        profile: { type: 'string', minLength: 1, maxLength: 64, description: 'How the child runs: `default` (the host\'s model), `inherit` (yours), or a profile name this host has.' },
       },
       required: ['name', 'task'],
       additionalProperties: false,
@@ -70,12 +76,13 @@ export function spawnPodTool(useCase: SpawnChildPod): ToolDefinition<Input> {
         if (!rule.ok) return invalidArgument(`SpawnPod.scope[${i}]: ${ScopeRule.describeError(rule.error)}`);
         scope.push(rule.value);
       }
-      const result = await useCase.execute({ caller, name: name.value, scope, task: task.value });
+      const result = await useCase.execute({ caller, name: name.value, scope, task: task.value, ...(input.profile !== undefined ? { profile: input.profile } : {}) });
       if (!result.ok) return invalidArgument(describe(caller, result.error));
       const lent = result.value.scope.map(ScopeRule.describe).join(', ') || '(none)';
-      return toolOk(`spawned pod \`${result.value.name}\` with scope ${lent}; it is working on its task`, {
+      return toolOk(`spawned pod \`${result.value.name}\` (profile \`${result.value.profile}\`) with scope ${lent}; it is working on its task`, {
         name: result.value.name,
         scope: result.value.scope,
+        profile: result.value.profile,
         task_seq: result.value.taskSeq,
       });
     },

@@ -8,6 +8,9 @@ import type { PodAlreadyExists } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import { PROFILE_CATALOG, type ProfileCatalog } from '../ports/profile-catalog.js';
+import { DEFAULT_PROFILE_NAME, type ProfileName } from '../../domain/profile-name.js';
+import type { ProfileChoiceRefusal } from '../../domain/profile-choice.js';
 
 export type CreatePodCommand = {
   readonly name: PodName;
@@ -18,8 +21,10 @@ export type CreatePodCommand = {
    * following `pods serve`) can take the new Pod first. The caller then attaches it as usual.
    */
   readonly hold?: PodDriver;
+  /** How it runs; absent: `default`. Must be a profile this host knows. */
+  readonly profile?: ProfileName;
 };
-export type CreatePodError = PodAlreadyExists;
+export type CreatePodError = PodAlreadyExists | ProfileChoiceRefusal;
 
 /** Operator: a new top-level Pod with an empty history. */
 @injectable()
@@ -28,15 +33,23 @@ export class CreatePod {
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(POD_HOST) private readonly host: PodHost,
+    @inject(PROFILE_CATALOG) private readonly profiles: ProfileCatalog,
   ) {}
 
   async execute(command: CreatePodCommand): Promise<Result<Pod, CreatePodError>> {
     const now = this.clock.now();
-    const pod: Pod = { name: command.name, scope: command.scope, origin: { type: 'operator' }, createdAt: now };
+    const known = await this.profiles.list();
+    const profile = known.find((p) => p.name === (command.profile ?? DEFAULT_PROFILE_NAME));
+    if (!profile) return err({ type: 'UnknownProfile', requested: command.profile ?? DEFAULT_PROFILE_NAME, known: known.map((p) => p.name) });
+    const pod: Pod = {
+      name: command.name, scope: command.scope, origin: { type: 'operator' }, createdAt: now,
+      ...(profile.name === DEFAULT_PROFILE_NAME ? {} : { profile: profile.name }),
+    };
     const added = await this.uow.run(async (repos) => {
       const outcome = await repos.pods.add(pod);
       if (outcome === 'added' && command.hold) {
-        await repos.leases.tryAcquire(pod.name, this.host.hostId, now, new Date(now.getTime() + this.host.leaseTtlMs), command.hold);
+        const driver = command.hold === 'mcp' ? 'mcp' : profile.driver;
+        await repos.leases.tryAcquire(pod.name, this.host.hostId, now, new Date(now.getTime() + this.host.leaseTtlMs), driver);
       }
       return outcome;
     });

@@ -12,6 +12,8 @@ export type ExplanationStep =
   | { readonly step: 'operator_input' }
   | { readonly step: 'model_output'; readonly pod: PodName }
   | { readonly step: 'control_plane'; readonly code: string }
+  /** A permission pods answered from the Pod's scope: the rule that decided, or none (refused). */
+  | { readonly step: 'scope_decision'; readonly pod: PodName; readonly decision: 'allowed' | 'rejected'; readonly rule?: string; readonly scopeFrom: 'operator' | 'parent' }
   | {
       readonly step: 'child_ownership';
       readonly parent: PodName;
@@ -58,6 +60,15 @@ async function chainOf(repos: Repositories, entry: HistoryEntry): Promise<readon
       return ownershipOf(repos, entry.child);
     case 'notice':
       return [{ step: 'control_plane', code: entry.code }];
+    case 'permission': {
+      // The scope came from the operator's create, or was lent by the parent at spawn.
+      const lent = await ownershipOf(repos, entry.pod);
+      const decided: ExplanationStep = {
+        step: 'scope_decision', pod: entry.pod, decision: entry.decision, scopeFrom: lent.length > 0 ? 'parent' : 'operator',
+        ...(entry.rule !== undefined ? { rule: entry.rule } : {}),
+      };
+      return [decided, ...lent];
+    }
     case 'peer_message': {
       const records = await repos.audit.listForRelation(entry.relationId);
       const mine = records.filter((r) => r.pod === entry.pod);

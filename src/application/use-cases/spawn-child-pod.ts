@@ -9,19 +9,25 @@ import { podNotFound, type PodAlreadyExists, type PodNotFound } from '../errors.
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import { PROFILE_CATALOG, type ProfileCatalog } from '../ports/profile-catalog.js';
+import { DEFAULT_PROFILE_NAME, type ProfileName } from '../../domain/profile-name.js';
+import { chooseProfile, type ProfileChoiceRefusal } from '../../domain/profile-choice.js';
 
 export type SpawnChildPodCommand = {
   readonly caller: PodName;
   readonly name: PodName;
   readonly scope: readonly ScopeRule[];
   readonly task: MessageBody;
+  /** SpawnPod's `profile` as the model wrote it: absent or `default`, `inherit`, or a profile this host knows. */
+  readonly profile?: string;
 };
 export type SpawnChildPodError =
   | PodNotFound
   | PodAlreadyExists
   | { readonly type: 'SpawnNameIsCaller'; readonly name: PodName }
-  | DelegationRefusal;
-export type SpawnedChild = { readonly name: PodName; readonly scope: readonly ScopeRule[]; readonly taskSeq: number };
+  | DelegationRefusal
+  | ProfileChoiceRefusal;
+export type SpawnedChild = { readonly name: PodName; readonly scope: readonly ScopeRule[]; readonly taskSeq: number; readonly profile: ProfileName };
 
 /**
  * Tool SpawnPod: a new child that owes its scope to the caller. The caller loses write on
@@ -33,27 +39,36 @@ export class SpawnChildPod {
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(POD_HOST) private readonly host: PodHost,
+    @inject(PROFILE_CATALOG) private readonly profiles: ProfileCatalog,
   ) {}
 
   async execute(command: SpawnChildPodCommand): Promise<Result<SpawnedChild, SpawnChildPodError>> {
     const { caller, name, scope, task } = command;
     if (name === caller) return err({ type: 'SpawnNameIsCaller', name });
     const now = this.clock.now();
+    const known = await this.profiles.list();
     const result = await this.uow.run(async (repos): Promise<Result<SpawnedChild, SpawnChildPodError>> => {
       const parent = await repos.pods.get(caller);
       if (!parent) return err(podNotFound(caller));
+      const chosen = chooseProfile(command.profile, parent.profile ?? DEFAULT_PROFILE_NAME, known.map((p) => p.name));
+      if (!chosen.ok) return chosen;
+      const profile = known.find((p) => p.name === chosen.value);
+      if (!profile) return err({ type: 'UnknownProfile', requested: chosen.value, known: known.map((p) => p.name) });
       const children = await repos.children.listByParents([caller]);
       const refusal = lendingRefusal(parent.scope, children, scope);
       if (refusal) return err(refusal);
 
       // The insert is the first write and the uniqueness check in one step.
-      const child: Pod = { name, scope, origin: { type: 'spawned', parent: caller }, createdAt: now };
+      const child: Pod = {
+        name, scope, origin: { type: 'spawned', parent: caller }, createdAt: now,
+        ...(profile.name === DEFAULT_PROFILE_NAME ? {} : { profile: profile.name }),
+      };
       if ((await repos.pods.add(child)) === 'exists') return err({ type: 'PodAlreadyExists', name });
       await repos.children.add({ parent: caller, child: name, scope, state: 'outstanding', spawnedAt: now, outputCursor: 0 });
       const entry = await repos.history.append(name, { kind: 'user_input', text: task, origin: { type: 'parent', parent: caller } }, now);
       const expiresAt = new Date(now.getTime() + this.host.leaseTtlMs);
-      await repos.leases.tryAcquire(name, this.host.hostId, now, expiresAt);
-      return ok({ name, scope, taskSeq: entry.seq });
+      await repos.leases.tryAcquire(name, this.host.hostId, now, expiresAt, profile.driver);
+      return ok({ name, scope, taskSeq: entry.seq, profile: profile.name });
     });
     if (result.ok) {
       this.host.adopt(name);

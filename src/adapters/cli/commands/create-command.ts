@@ -1,5 +1,6 @@
 import type { CreatePodError } from '../../../application/use-cases/create-pod.js';
 import { displayValue } from '../../../domain/display.js';
+import { describeProfileChoiceRefusal } from '../../../domain/profile-choice.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { podNameArg, positionalArgs } from '../argument-readers.js';
@@ -42,5 +43,7 @@ function describe(error: CreatePodError): string {
   switch (error.type) {
     case 'PodAlreadyExists':
       return `a pod named \`${error.name}\` already exists`;
+    case 'UnknownProfile':
+      return describeProfileChoiceRefusal(error);
   }
 }

@@ -1,3 +1,4 @@
+import { describeAttachRefusal } from '../../../application/host/host-runtime.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
@@ -58,10 +59,7 @@ export const mcpCommand: CliCommand = {
       if (refused !== undefined) return refused;
       const { runtime } = app;
       const attached = await runtime.attach(name, { driver: 'mcp' });
-      if (!attached.ok) {
-        const { hostId, expiresAt } = attached.error.heldBy;
-        return refuse(out, `pod \`${name}\` is live on ${hostId} (lease until ${expiresAt.toISOString()}); stop that host first`);
-      }
+      if (!attached.ok) return refuse(out, `${describeAttachRefusal(attached.error)}; stop that host first`);
       runtime.start();
       const { servePodOverStdio } = await import('../../mcp/serve-pod-over-stdio.js');
       const serving = await servePodOverStdio({

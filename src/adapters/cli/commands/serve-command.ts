@@ -1,3 +1,4 @@
+import { describeAttachRefusal } from '../../../application/host/host-runtime.js';
 import { describePodNotFound } from '../../../application/errors.js';
 import type { HostEvent, HostRuntime } from '../../../application/host/host-runtime.js';
 import type { PodName } from '../../../domain/pod-name.js';
@@ -57,6 +58,7 @@ export const serveCommand: CliCommand = {
         let logging = false;
         follower.on((event) => {
           if (event.type === 'follow_failed') out.line(`${stamp()} looking for Pods to serve failed: ${event.error}; looking again later`);
+          else if (event.type === 'cannot_run') out.line(`${stamp()} not serving: ${event.reason}`);
           else if (logging) out.line(`${stamp()} now serving \`${event.pod}\``);
           else initial.push(event.pod);
         });
@@ -92,7 +94,7 @@ async function attachAll(runtime: HostRuntime, pods: readonly PodName[], out: Cl
   for (const pod of pods) {
     const attached = await runtime.attach(pod);
     if (attached.ok) served.push(pod);
-    else out.line(`${stamp()} skipping \`${pod}\`: it is live on ${attached.error.heldBy.hostId}`);
+    else out.line(`${stamp()} skipping \`${pod}\`: ${attached.error.type === 'Held' ? `it is live on ${attached.error.heldBy.hostId}` : describeAttachRefusal(attached.error)}`);
   }
   return served;
 }

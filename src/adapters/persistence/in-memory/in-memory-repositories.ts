@@ -1,6 +1,7 @@
 import type { AuditLog } from '../../../application/ports/audit-log.js';
 import type { ChildOwnershipRepository } from '../../../application/ports/child-ownership-repository.js';
 import type { HistoryRange, HistoryRepository } from '../../../application/ports/history-repository.js';
+import type { AgentSessionRepository } from '../../../application/ports/agent-session-repository.js';
 import type { InboundCursorRepository } from '../../../application/ports/inbound-cursor-repository.js';
 import type { AcquireOutcome, LeaseRepository } from '../../../application/ports/lease-repository.js';
 import type { DeliveryFacts, PeerDeliveryRepository, PeerMessageWrite } from '../../../application/ports/peer-delivery-repository.js';
@@ -172,6 +173,17 @@ export class InMemoryInboundCursorRepository implements InboundCursorRepository 
   }
 }
 
+export class InMemoryAgentSessionRepository implements AgentSessionRepository {
+  constructor(private readonly t: InMemoryTables) {}
+  async get(pod: PodName): Promise<string | undefined> {
+    return this.t.agentSessions.get(pod);
+  }
+  async save(pod: PodName, sessionId: string): Promise<void> {
+    if (!this.t.pods.has(pod)) throw new Error(`no pod \`${pod}\` for an agent session`);
+    this.t.agentSessions.set(pod, sessionId);
+  }
+}
+
 export class InMemoryPeerDeliveryRepository implements PeerDeliveryRepository {
   constructor(
     private readonly t: InMemoryTables,
@@ -212,6 +224,7 @@ export function inMemoryRepositories(t: InMemoryTables): Repositories {
     audit: new InMemoryAuditLog(t),
     leases: new InMemoryLeaseRepository(t),
     inboundCursors: new InMemoryInboundCursorRepository(t),
+    agentSessions: new InMemoryAgentSessionRepository(t),
     deliveries: new InMemoryPeerDeliveryRepository(t, history),
     listing: new InMemoryListingReader(t),
   };

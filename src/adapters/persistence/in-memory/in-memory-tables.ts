@@ -11,6 +11,7 @@ export type Snapshot = {
   readonly children: Map<string, ChildOwnership>;
   readonly leases: Map<string, Lease>;
   readonly inboundCursors: Map<string, number>;
+  readonly agentSessions: Map<string, string>;
   readonly historyLengths: Map<string, number>;
   readonly auditLength: number;
 };
@@ -25,6 +26,7 @@ export class InMemoryTables {
   children = new Map<string, ChildOwnership>();
   leases = new Map<string, Lease>();
   inboundCursors = new Map<string, number>();
+  agentSessions = new Map<string, string>();
   history = new Map<string, HistoryEntry[]>();
   audit: AuditRecord[] = [];
 
@@ -35,6 +37,7 @@ export class InMemoryTables {
       children: new Map(this.children),
       leases: new Map(this.leases),
       inboundCursors: new Map(this.inboundCursors),
+      agentSessions: new Map(this.agentSessions),
       historyLengths: new Map([...this.history].map(([pod, entries]) => [pod, entries.length])),
       auditLength: this.audit.length,
     };
@@ -46,6 +49,7 @@ export class InMemoryTables {
     this.children = s.children;
     this.leases = s.leases;
     this.inboundCursors = s.inboundCursors;
+    this.agentSessions = s.agentSessions;
     for (const [pod, entries] of this.history) {
       const length = s.historyLengths.get(pod);
       if (length === undefined) this.history.delete(pod);

@@ -13,6 +13,7 @@ export interface Database {
   audit_record: AuditRecordTable;
   lease: LeaseTable;
   inbound_cursor: InboundCursorTable;
+  agent_session: AgentSessionTable;
 }
 
 /** Written as a JSON text parameter, read back parsed. */
@@ -26,6 +27,8 @@ export interface PodTable {
   created_at: ColumnType<Date, Date, never>;
   /** The last history sequence number handed out; the counter row that keeps `seq` gap-free. */
   last_seq: Generated<number>;
+  /** A profile name; `default` is the host's model. */
+  profile: Generated<string>;
 }
 
 export interface PeerRelationTable {
@@ -80,11 +83,18 @@ export interface LeaseTable {
   host_id: string;
   status: 'idle' | 'running' | 'paused';
   expires_at: Date;
-  driver: 'model' | 'mcp';
+  driver: 'model' | 'mcp' | 'acp';
 }
 
 export interface InboundCursorTable {
   pod: string;
   /** The history sequence number through which the Pod's inbound entries were shown. */
   seen_through: number;
+}
+
+export interface AgentSessionTable {
+  pod: string;
+  /** The ACP session id an agent-driven Pod's host resumes (`session/load`). */
+  session_id: string;
+  updated_at: Date;
 }

@@ -2,17 +2,19 @@ import type { Kysely, Selectable } from 'kysely';
 import type { PodRepository } from '../../../application/ports/pod-repository.js';
 import type { Pod } from '../../../domain/pod.js';
 import { PodName } from '../../../domain/pod-name.js';
+import { DEFAULT_PROFILE_NAME, ProfileName } from '../../../domain/profile-name.js';
 import type { ScopeRule } from '../../../domain/scope-rule.js';
 import type { Database, PodTable } from './database.js';
 import type { Announce } from './commit-notices.js';
 
-const COLUMNS = ['name', 'scope', 'parent', 'created_at'] as const;
+const COLUMNS = ['name', 'scope', 'parent', 'created_at', 'profile'] as const;
 
 const toPod = (row: Pick<Selectable<PodTable>, (typeof COLUMNS)[number]>): Pod => ({
   name: PodName.unsafe(row.name),
   scope: row.scope as readonly ScopeRule[],
   origin: row.parent === null ? { type: 'operator' } : { type: 'spawned', parent: PodName.unsafe(row.parent) },
   createdAt: row.created_at,
+  ...(row.profile === DEFAULT_PROFILE_NAME ? {} : { profile: ProfileName.unsafe(row.profile) }),
 });
 
 export class KyselyPodRepository implements PodRepository {
@@ -29,6 +31,7 @@ export class KyselyPodRepository implements PodRepository {
         scope: JSON.stringify(pod.scope),
         parent: pod.origin.type === 'spawned' ? pod.origin.parent : null,
         created_at: pod.createdAt,
+        profile: pod.profile ?? DEFAULT_PROFILE_NAME,
       })
       .onConflict((oc) => oc.column('name').doNothing())
       .returning('name')

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Repositories } from '../../../application/ports/unit-of-work.js';
 import { notifyInTransaction, type Announce } from './commit-notices.js';
 import type { Database } from './database.js';
+import { KyselyAgentSessionRepository } from './kysely-agent-session-repository.js';
 import { KyselyAuditLog } from './kysely-audit-log.js';
 import { KyselyChildOwnershipRepository } from './kysely-child-ownership-repository.js';
 import { KyselyHistoryRepository } from './kysely-history-repository.js';
@@ -28,5 +29,6 @@ export function kyselyRepositories(db: Kysely<Database>, announce: Announce = (p
     inboundCursors: new KyselyInboundCursorRepository(db),
     deliveries: new KyselyPeerDeliveryRepository(db, announce),
     listing: new KyselyListingReader(db),
+    agentSessions: new KyselyAgentSessionRepository(db),
   };
 }

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as inboundCursor from './0002-inbound-cursor.js';
 import * as leaseDriver from './0003-lease-driver.js';
+import * as agentPods from './0004-agent-pods.js';
 
 /** Every schema version in order. Append only: the Migrator applies what a store lacks, by name. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-inbound-cursor': inboundCursor,
   '0003-lease-driver': leaseDriver,
+  '0004-agent-pods': agentPods,
 };

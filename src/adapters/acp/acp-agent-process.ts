@@ -1,0 +1,155 @@
+import type { ChildProcess } from 'node:child_process';
+import { Readable, Writable } from 'node:stream';
+import * as acp from '@agentclientprotocol/sdk/unstable';
+import {
+  AgentFailure, type AgentLaunch, type AgentProcess, type AgentStopReason, type AgentUpdate,
+} from '../../application/ports/coding-agents.js';
+import { redactSecrets } from '../../domain/secret-mask.js';
+import { agentUpdateOf } from './acp-updates.js';
+import { endProcessGroup } from './process-group.js';
+
+/** The longest JSON-RPC line pods reads from an agent: a flood of bigger ones ends the agent, not the host. */
+export const MAX_AGENT_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * One agent process spoken to over ACP (newline-delimited JSON-RPC on its stdio). Updates go
+ * to the prompt in flight for their session (none during `session/load`, whose replay pods
+ * does not need: history already holds it). The agent's requests are answered by the
+ * launch's `requests`, which the host decides from the Pod's scope.
+ */
+export class AcpAgentProcess implements AgentProcess {
+  canLoad = false;
+  readonly exited: Promise<string>;
+  private readonly connection: acp.ClientConnection;
+  private readonly listeners = new Map<string, (update: AgentUpdate) => void>();
+  private exitLine: string | undefined;
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly launch: AgentLaunch,
+    readonly confinement: string,
+    private readonly secrets: readonly string[],
+    private readonly timeoutMs: number,
+  ) {
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => resolve((this.exitLine = signal ? `it was killed by ${signal}` : `it exited with code ${code}`)));
+      child.once('error', (error) => resolve((this.exitLine = `it could not be started: ${error.message}`)));
+    });
+    const stream = acp.ndJsonStream(
+      Writable.toWeb(child.stdin!) as WritableStream<Uint8Array>,
+      Readable.toWeb(child.stdout!) as ReadableStream<Uint8Array>,
+      { maxMessageBytes: MAX_AGENT_MESSAGE_BYTES },
+    );
+    const { requests } = launch;
+    this.connection = acp
+      .client({ name: 'pods' })
+      .onNotification('session/update', ({ params }) => {
+        const update = agentUpdateOf(params.update);
+        if (update) this.listeners.get(params.sessionId)?.(update);
+      })
+      .onRequest('session/request_permission', async ({ params }) => {
+        const { toolCall, options } = params;
+        const answer = await requests.permission({
+          callId: toolCall.toolCallId,
+          title: toolCall.title ?? toolCall.kind ?? 'tool call',
+          ...(toolCall.kind ? { toolKind: toolCall.kind } : {}),
+          locations: (toolCall.locations ?? []).map((l) => l.path),
+        });
+        const wanted = answer === 'allow' ? ['allow_once', 'allow_always'] : ['reject_once', 'reject_always'];
+        const option = wanted.map((kind) => options.find((o) => o.kind === kind)).find((o) => o !== undefined);
+        return { outcome: option ? { outcome: 'selected', optionId: option.optionId } : { outcome: 'cancelled' } };
+      })
+      .onRequest('fs/read_text_file', async ({ params }) => ({
+        content: await requests.readTextFile({ path: params.path, ...(params.line ? { line: params.line } : {}), ...(params.limit ? { limit: params.limit } : {}) }),
+      }))
+      .onRequest('fs/write_text_file', async ({ params }) => {
+        await requests.writeTextFile({ path: params.path, content: params.content });
+        return {};
+      })
+      .connect(stream);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  async initialize(): Promise<void> {
+    const reply = await this.call(() => this.connection.agent.request('initialize', {
+      protocolVersion: acp.PROTOCOL_VERSION,
+      clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
+      clientInfo: { name: 'pods', version: '0.1.0' },
+    }), 'initialize', this.timeoutMs);
+    this.canLoad = reply.agentCapabilities?.loadSession === true;
+  }
+
+  async newSession(): Promise<string> {
+    const params: acp.NewSessionRequest = this.sessionParams();
+    const reply = await this.call(() => this.connection.agent.request('session/new', params), 'session/new', this.timeoutMs);
+    return reply.sessionId;
+  }
+
+  async loadSession(sessionId: string): Promise<boolean> {
+    try {
+      await this.call(() => this.connection.agent.request('session/load', { sessionId, ...this.sessionParams() }), 'session/load', this.timeoutMs);
+      return true;
+    } catch (error) {
+      // An agent that answers (with an error) is alive and simply lost the session; one that does not is failing.
+      if (this.exitLine !== undefined || (error instanceof AgentFailure && /did not answer/.test(error.message))) throw error;
+      return false;
+    }
+  }
+
+  async prompt(sessionId: string, text: string, onUpdate: (update: AgentUpdate) => void): Promise<AgentStopReason> {
+    this.listeners.set(sessionId, onUpdate);
+    try {
+      const reply = await this.call<acp.PromptResponse>(() => this.connection.agent.request('session/prompt', { sessionId, prompt: [{ type: 'text' as const, text }] }), 'session/prompt');
+      return reply.stopReason;
+    } finally {
+      this.listeners.delete(sessionId);
+    }
+  }
+
+  async cancel(sessionId: string): Promise<void> {
+    await this.connection.agent.notify('session/cancel', { sessionId });
+  }
+
+  async stop(): Promise<void> {
+    this.connection.close();
+    await endProcessGroup(this.child, this.exited);
+  }
+
+  private sessionParams(): { cwd: string; mcpServers: acp.McpServer[] } {
+    const { mcpServer, cwd } = this.launch;
+    return {
+      cwd,
+      mcpServers: [{
+        name: mcpServer.name, command: mcpServer.command, args: [...mcpServer.args],
+        env: Object.entries(mcpServer.env).map(([name, value]) => ({ name, value })),
+      }],
+    };
+  }
+
+  /**
+   * A request that fails in one line: the process's end when it went away, else the agent's
+   * own error (secrets masked), else that it did not answer within `timeoutMs`.
+   */
+  private async call<T>(request: () => Promise<T>, what: string, timeoutMs?: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = timeoutMs === undefined ? undefined : new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AgentFailure(`it did not answer ${what} within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    });
+    const gone = this.exited.then((line) => Promise.reject(new AgentFailure(line)));
+    gone.catch(() => undefined);
+    try {
+      return await Promise.race([request(), gone, ...(deadline ? [deadline] : [])]);
+    } catch (error) {
+      if (error instanceof AgentFailure) throw error;
+      // A closed connection rejects what is pending: say how the process ended, once it has.
+      const ended = await Promise.race([this.exited, new Promise<undefined>((resolve) => setTimeout(resolve, 200, undefined))]);
+      const message = ended ?? `its answer to ${what} was an error: ${error instanceof Error ? error.message : String(error)}`;
+      throw new AgentFailure(redactSecrets(message.split('\n')[0]!.slice(0, 300), this.secrets));
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { inject, injectable } from 'inversify';
+import { effectiveScope, type EffectiveScope } from '../../domain/effective-scope.js';
+import { lentScope } from '../../domain/child-ownership.js';
+import type { Pod } from '../../domain/pod.js';
+import type { PodName } from '../../domain/pod-name.js';
+import type { AcpProfile } from '../../domain/profile.js';
+import { CLOCK, type Clock } from '../ports/clock.js';
+import { AgentFailure, CODING_AGENTS, POD_TOOL_CHANNELS, type AgentProcess, type AgentRequests, type CodingAgents, type PodToolChannels } from '../ports/coding-agents.js';
+import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import { AGENT_HOST_CONFIG, type AgentHostConfig } from './agent-host-config.js';
+import { agentStateDir, agentWorkingDir } from './agent-paths.js';
+
+/** A Pod's agent, ready for a prompt. `resumed: false` with `lostSession`: its earlier session could not be loaded. */
+export type ReadyAgent = { readonly process: AgentProcess; readonly sessionId: string; readonly lostSession: boolean };
+
+type Live = {
+  readonly process: AgentProcess;
+  readonly sessionId: string;
+  /** The scope and profile it was started with: a change restarts it (its confinement is fixed at start). */
+  readonly key: string;
+  idle: NodeJS.Timeout | undefined;
+};
+
+/**
+ * The agent processes of the agent-driven Pods this host runs: one per Pod, started on its
+ * first turn and kept between turns, its session id in the store. An agent idle for its
+ * profile's idle time is parked (its process ended); the next turn starts it again and
+ * resumes the session (`session/load`). A changed scope or profile restarts it the same way.
+ */
+@injectable()
+export class AgentSessions {
+  private readonly live = new Map<PodName, Live>();
+
+  constructor(
+    @inject(CODING_AGENTS) private readonly agents: CodingAgents,
+    @inject(POD_TOOL_CHANNELS) private readonly channels: PodToolChannels,
+    @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(AGENT_HOST_CONFIG) private readonly config: AgentHostConfig,
+  ) {}
+
+  /** The Pod's effective scope now: its grants minus write on what it has lent to outstanding children. */
+  async scopeOf(pod: Pod): Promise<EffectiveScope> {
+    const children = await this.uow.run((repos) => repos.children.listByParents([pod.name]));
+    return effectiveScope(pod.scope, lentScope(children));
+  }
+
+  async ready(pod: Pod, profile: AcpProfile, requests: AgentRequests): Promise<ReadyAgent> {
+    const scope = await this.scopeOf(pod);
+    const key = JSON.stringify([profile, scope]);
+    const current = this.live.get(pod.name);
+    if (current && current.key === key) {
+      if (current.idle) clearTimeout(current.idle);
+      current.idle = undefined;
+      return { process: current.process, sessionId: current.sessionId, lostSession: false };
+    }
+    if (current) await this.release(pod.name);
+
+    const stateDir = agentStateDir(this.config.home, pod.name);
+    const mcpServer = await this.channels.open(pod.name, stateDir);
+    let process: AgentProcess | undefined;
+    try {
+      process = await this.agents.start({
+        pod: pod.name, profile, stateDir, cwd: agentWorkingDir(pod, stateDir), scope, mcpServer, requests, hostEnv: this.config.env,
+      });
+      const stored = await this.uow.run((repos) => repos.agentSessions.get(pod.name));
+      let sessionId = stored !== undefined && process.canLoad && (await process.loadSession(stored)) ? stored : undefined;
+      const lostSession = stored !== undefined && sessionId === undefined;
+      if (sessionId === undefined) {
+        sessionId = await process.newSession();
+        const id = sessionId;
+        await this.uow.run((repos) => repos.agentSessions.save(pod.name, id, this.clock.now()));
+      }
+      const live: Live = { process, sessionId, key, idle: undefined };
+      this.live.set(pod.name, live);
+      // An agent that exits between turns is started again by the next one.
+      void process.exited.then(() => {
+        if (this.live.get(pod.name) === live) this.forget(pod.name, live);
+      });
+      return { process, sessionId, lostSession };
+    } catch (error) {
+      await process?.stop();
+      await this.channels.close(pod.name);
+      throw error instanceof AgentFailure ? error : new AgentFailure(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** The turn is over: park the agent once it has been idle for `idleMs`. */
+  idleFrom(pod: PodName, idleMs: number): void {
+    const live = this.live.get(pod);
+    if (!live) return;
+    if (live.idle) clearTimeout(live.idle);
+    live.idle = setTimeout(() => void this.release(pod), idleMs);
+    live.idle.unref?.();
+  }
+
+  isRunning(pod: PodName): boolean {
+    return this.live.has(pod);
+  }
+
+  /** How the Pod's running agent is confined (`unconfined` when none runs). */
+  confinementOf(pod: PodName): string {
+    return this.live.get(pod)?.process.confinement ?? 'unconfined';
+  }
+
+  /** Ends the Pod's agent (its whole process group) and its pods channel; the session stays in the store. */
+  async release(pod: PodName): Promise<void> {
+    const live = this.live.get(pod);
+    if (live) {
+      this.forget(pod, live);
+      await live.process.stop();
+    }
+    await this.channels.close(pod);
+  }
+
+  async releaseAll(): Promise<void> {
+    await Promise.all([...this.live.keys()].map((pod) => this.release(pod)));
+  }
+
+  private forget(pod: PodName, live: Live): void {
+    if (live.idle) clearTimeout(live.idle);
+    this.live.delete(pod);
+  }
+}

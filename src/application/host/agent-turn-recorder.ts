@@ -1,0 +1,175 @@
+import type { AgentToolOutcome, HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
+import type { PodName } from '../../domain/pod-name.js';
+import type { AgentUpdate } from '../ports/coding-agents.js';
+import type { TurnObserver } from '../ports/turn-observer.js';
+
+/** What one turn keeps of an agent's updates before they are committed: memory stays bounded whatever it sends. */
+export const AGENT_TURN_LIMITS = {
+  /** An assistant message is committed once its text reaches this many characters; the rest becomes the next one. */
+  textChars: 64 * 1024,
+  /** Text waiting to be committed, in all; past it, text is left out (and the turn's last notice says how much). */
+  pendingTextChars: 1024 * 1024,
+  /** Tool calls one turn records; later ones are counted, not recorded. */
+  toolCalls: 1_000,
+  /** A tool call's input (as JSON) and output kept in its entries. */
+  inputChars: 16 * 1024,
+  outputChars: 8 * 1024,
+  titleChars: 200,
+} as const;
+
+type OpenCall = { title: string; toolKind?: string; locations?: readonly string[]; output?: string };
+
+/**
+ * Turns one prompt's stream of agent updates into history, in the order they came: text
+ * as `assistant_message` entries (committed when a tool call begins, when it grows past
+ * its bound, and at the end), each tool call the agent makes with its own tools as a
+ * `tool_call` entry when it begins and a `tool_result` when it ends. Every output entry
+ * carries `seenThrough` (the newest entry the prompt held), so input that arrives while
+ * the agent works stays unanswered for the next turn. Commits run one at a time; text that
+ * arrives meanwhile joins the buffer, so a flood of updates costs bounded memory.
+ */
+export class AgentTurnRecorder {
+  private text = '';
+  private pendingText = 0;
+  private leftOut = 0;
+  private ignoredCalls = 0;
+  private committed = 0;
+  private readonly calls = new Map<string, OpenCall>();
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(
+    private readonly pod: PodName,
+    private readonly seenThrough: number,
+    private readonly append: (body: HistoryEntryBody) => Promise<HistoryEntry>,
+    private readonly observer: TurnObserver,
+  ) {}
+
+  update(update: AgentUpdate): void {
+    if (update.type === 'text') return this.addText(update.delta);
+    const known = this.calls.get(update.callId);
+    if (!known) {
+      if (this.calls.size >= AGENT_TURN_LIMITS.toolCalls) {
+        this.ignoredCalls += 1;
+        return;
+      }
+      const call: OpenCall = { title: clip(update.title ?? update.toolKind ?? 'tool call', AGENT_TURN_LIMITS.titleChars) };
+      this.calls.set(update.callId, Object.assign(call, details(update)));
+      const before = this.takeText();
+      const input = boundedInput(update.input);
+      this.enqueue(async () => {
+        await this.commitText(before);
+        await this.commit({
+          kind: 'tool_call', callId: update.callId, tool: call.title, input, seenThrough: this.seenThrough,
+          agent: { ...(call.toolKind !== undefined ? { toolKind: call.toolKind } : {}), ...(call.locations ? { locations: call.locations } : {}) },
+        });
+      });
+      this.observer.report({ type: 'tool_started', pod: this.pod, callId: update.callId, tool: call.title });
+    } else {
+      Object.assign(known, details(update), update.title ? { title: clip(update.title, AGENT_TURN_LIMITS.titleChars) } : {});
+    }
+    if (update.status === 'completed' || update.status === 'failed') this.end(update.callId, update.status);
+  }
+
+  /** Commits what is left; calls never reported as ended are recorded as `unknown`. Rethrows a failed commit. */
+  async finish(): Promise<{ readonly committed: number }> {
+    for (const callId of [...this.calls.keys()]) this.end(callId, 'unknown');
+    const rest = this.takeText();
+    this.enqueue(async () => {
+      await this.commitText(rest);
+      // Nothing at all is still an answer: recording it moves the watermark past the prompt's input.
+      if (this.committed === 0) await this.commit({ kind: 'assistant_message', text: '', seenThrough: this.seenThrough });
+    });
+    await this.chain;
+    if (this.failure !== undefined) throw this.failure;
+    return { committed: this.committed };
+  }
+
+  /** What the turn could not keep, for its closing notice; undefined when nothing was left out. */
+  leftOutSummary(): string | undefined {
+    const parts = [
+      ...(this.leftOut > 0 ? [`${this.leftOut} characters of text`] : []),
+      ...(this.ignoredCalls > 0 ? [`${this.ignoredCalls} tool calls past the first ${AGENT_TURN_LIMITS.toolCalls}`] : []),
+    ];
+    return parts.length > 0 ? `the agent sent more than a turn keeps; left out of history: ${parts.join(', ')}` : undefined;
+  }
+
+  private addText(delta: string): void {
+    if (delta === '') return;
+    this.observer.report({ type: 'text', pod: this.pod, delta });
+    if (this.pendingText + delta.length > AGENT_TURN_LIMITS.pendingTextChars) {
+      this.leftOut += delta.length;
+      return;
+    }
+    this.text += delta;
+    this.pendingText += delta.length;
+    if (this.text.length >= AGENT_TURN_LIMITS.textChars) {
+      const full = this.takeText();
+      this.enqueue(() => this.commitText(full));
+    }
+  }
+
+  private end(callId: string, status: AgentToolOutcome['status']): void {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    this.calls.delete(callId);
+    const { output, cutBytes } = boundedOutput(call.output);
+    const summary = status === 'completed' ? 'the agent reported it done' : status === 'failed' ? 'the agent reported it failed' : 'the agent ended its turn without reporting how this call ended';
+    this.enqueue(() => this.commit({
+      kind: 'tool_result', callId, tool: call.title, outcome: status === 'completed' ? 'ok' : 'execution_failed', summary,
+      agent: { status, ...(call.locations ? { locations: call.locations } : {}), ...(output !== undefined ? { output } : {}), ...(cutBytes ? { cutBytes } : {}) },
+    }));
+    this.observer.report({ type: 'tool_finished', pod: this.pod, callId, tool: call.title, outcome: status === 'completed' ? 'ok' : 'execution_failed', summary });
+  }
+
+  private takeText(): string {
+    const text = this.text;
+    this.text = '';
+    return text;
+  }
+
+  private async commitText(text: string): Promise<void> {
+    if (text === '') return;
+    await this.commit({ kind: 'assistant_message', text, seenThrough: this.seenThrough });
+    this.pendingText -= text.length;
+  }
+
+  private async commit(body: HistoryEntryBody): Promise<void> {
+    await this.append(body);
+    this.committed += 1;
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.chain = this.chain.then(async () => {
+      if (this.failure !== undefined) return;
+      try {
+        await work();
+      } catch (error) {
+        this.failure = error;
+      }
+    });
+  }
+}
+
+function details(update: Extract<AgentUpdate, { type: 'tool' }>): Partial<OpenCall> {
+  return {
+    ...(update.toolKind !== undefined ? { toolKind: update.toolKind } : {}),
+    ...(update.locations ? { locations: update.locations.slice(0, 32) } : {}),
+    ...(update.output !== undefined ? { output: update.output.slice(0, AGENT_TURN_LIMITS.outputChars * 4) } : {}),
+  };
+}
+
+const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+
+function boundedInput(input: unknown): unknown {
+  if (input === undefined) return null;
+  const json = JSON.stringify(input) ?? 'null';
+  return json.length <= AGENT_TURN_LIMITS.inputChars ? input : { cut: `${json.slice(0, AGENT_TURN_LIMITS.inputChars)}…`, totalChars: json.length };
+}
+
+function boundedOutput(output: string | undefined): { readonly output?: string; readonly cutBytes?: number } {
+  if (output === undefined) return {};
+  if (output.length <= AGENT_TURN_LIMITS.outputChars) return { output };
+  const kept = output.slice(0, AGENT_TURN_LIMITS.outputChars);
+  return { output: kept, cutBytes: Buffer.byteLength(output) - Buffer.byteLength(kept) };
+}

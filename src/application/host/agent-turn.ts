@@ -1,0 +1,160 @@
+import { inject, injectable } from 'inversify';
+import type { HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
+import type { Pod } from '../../domain/pod.js';
+import type { AcpProfile } from '../../domain/profile.js';
+import { CLOCK, type Clock } from '../ports/clock.js';
+import { AgentFailure, type AgentRequests, type AgentStopReason } from '../ports/coding-agents.js';
+import { TURN_OBSERVER, type ObservedTurnEnd, type TurnObserver } from '../ports/turn-observer.js';
+import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import { AGENT_HOST_CONFIG, type AgentHostConfig } from './agent-host-config.js';
+import { answerPermission } from './agent-permissions.js';
+import { agentPrompt, historyDigest } from './agent-prompt.js';
+import { AgentSessions } from './agent-sessions.js';
+import { AgentTurnRecorder } from './agent-turn-recorder.js';
+
+export type AgentTurnCommand = {
+  readonly pod: Pod;
+  readonly profile: AcpProfile;
+  readonly history: readonly HistoryEntry[];
+  readonly trigger: readonly HistoryEntry[];
+  readonly signal?: AbortSignal;
+};
+
+const END_OF: Record<Exclude<AgentStopReason, 'end_turn' | 'cancelled'>, { readonly end: ObservedTurnEnd; readonly why: string }> = {
+  max_tokens: { end: 'errored', why: 'it reached its token limit' },
+  max_turn_requests: { end: 'step_limit', why: 'it reached its limit of model requests for one turn' },
+  refusal: { end: 'errored', why: 'it refused to go on' },
+};
+
+/**
+ * One turn of an agent-driven Pod: its unanswered input as one `session/prompt`, the agent's
+ * updates committed as they complete (AgentTurnRecorder), its permission requests answered
+ * from the Pod's scope and committed. Cancelling sends `session/cancel`; an agent that does
+ * not stop within a grace period, exits, or goes silent too long is killed, and the turn ends
+ * with one line saying why. The next input starts it again.
+ */
+@injectable()
+export class AgentTurn {
+  constructor(
+    @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(AgentSessions) private readonly sessions: AgentSessions,
+    @inject(TURN_OBSERVER) private readonly observer: TurnObserver,
+    @inject(AGENT_HOST_CONFIG) private readonly config: AgentHostConfig,
+  ) {}
+
+  async run(command: AgentTurnCommand): Promise<{ readonly end: ObservedTurnEnd; readonly steps: number }> {
+    const { pod, profile, history, trigger, signal } = command;
+    const seenThrough = history.at(-1)?.seq ?? 0;
+    this.observer.report({ type: 'step_started', pod: pod.name, step: 1, seenThrough });
+    let alive = (): void => undefined;
+    const requests = this.requests(pod, () => alive());
+    let ready;
+    try {
+      ready = await this.sessions.ready(pod, profile, requests);
+    } catch (error) {
+      await this.append(pod, { kind: 'notice', code: 'run_errored', text: `the agent of profile \`${profile.name}\` could not start: ${lineOf(error)}`, seenThrough });
+      return { end: 'errored', steps: 1 };
+    }
+    const { process, sessionId } = ready;
+    let prompt = agentPrompt(trigger);
+    if (ready.lostSession) {
+      await this.append(pod, { kind: 'notice', code: 'agent_session_new', text: 'the agent could not resume its earlier session; a new one began with a digest of recent history' });
+      prompt = `${historyDigest(history, trigger[0]?.seq ?? seenThrough + 1)}\n\n${prompt}`;
+    }
+
+    const recorder = new AgentTurnRecorder(pod.name, seenThrough, (body) => this.append(pod, body), this.observer);
+    const watchdog = new Watchdog(this.config.silenceMs, () => void process.stop());
+    alive = () => watchdog.reset();
+    const onAbort = (): void => {
+      void process.cancel(sessionId).catch(() => undefined);
+      setTimeout(() => void process.stop(), this.config.cancelGraceMs).unref?.();
+    };
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let stop: AgentStopReason | undefined;
+    let failure: unknown;
+    try {
+      stop = await process.prompt(sessionId, prompt, (update) => {
+        watchdog.reset();
+        recorder.update(update);
+      });
+    } catch (error) {
+      failure = error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      watchdog.stop();
+    }
+    await recorder.finish();
+    const leftOut = recorder.leftOutSummary();
+    if (leftOut) await this.append(pod, { kind: 'notice', code: 'agent_stopped', text: leftOut });
+
+    if (signal?.aborted || stop === 'cancelled') {
+      await this.append(pod, { kind: 'notice', code: 'turn_cancelled', text: 'the operator cancelled this turn', seenThrough });
+      return { end: 'cancelled', steps: 1 };
+    }
+    if (failure !== undefined || stop === undefined) {
+      await this.sessions.release(pod.name);
+      const why = watchdog.fired ? `it sent nothing for ${Math.round(this.config.silenceMs / 1000)} s and was stopped` : lineOf(failure);
+      await this.append(pod, { kind: 'notice', code: 'run_errored', text: `the agent failed: ${why}`, seenThrough });
+      return { end: 'errored', steps: 1 };
+    }
+    this.sessions.idleFrom(pod.name, profile.idleMs);
+    if (stop === 'end_turn') return { end: 'finished', steps: 1 };
+    const { end, why } = END_OF[stop];
+    await this.append(pod, { kind: 'notice', code: 'agent_stopped', text: `the agent ended its turn early: ${why}`, seenThrough });
+    return { end, steps: 1 };
+  }
+
+  /** Permission requests decided from the Pod's scope now (a loan made this turn already counts), each committed. */
+  private requests(pod: Pod, alive: () => void): AgentRequests {
+    return {
+      permission: async (request) => {
+        alive();
+        const scope = await this.sessions.scopeOf(pod);
+        const answer = answerPermission(request, scope, this.sessions.confinementOf(pod.name) !== 'unconfined');
+        await this.append(pod, {
+          kind: 'permission', callId: request.callId, title: request.title, locations: request.locations, decision: answer.decision, reason: answer.reason,
+          ...(request.toolKind !== undefined ? { toolKind: request.toolKind } : {}), ...(answer.rule !== undefined ? { rule: answer.rule } : {}),
+        });
+        if (answer.decision === 'rejected') this.observer.report({ type: 'note', pod: pod.name, text: `refused ${request.title}: ${answer.reason}` });
+        return answer.decision === 'allowed' ? 'allow' : 'reject';
+      },
+      readTextFile: async () => {
+        throw new AgentFailure('pods does not serve file reads to this agent');
+      },
+      writeTextFile: async () => {
+        throw new AgentFailure('pods does not serve file writes to this agent');
+      },
+    };
+  }
+
+  private append(pod: Pod, body: HistoryEntryBody): Promise<HistoryEntry> {
+    return this.uow.run((repos) => repos.history.append(pod.name, body, this.clock.now()));
+  }
+}
+
+/** Fires once when `reset` has not been called for `ms`. */
+class Watchdog {
+  fired = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ms: number, private readonly onFire: () => void) {
+    this.reset();
+  }
+
+  reset(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      this.onFire();
+    }, this.ms);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+const lineOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 300);

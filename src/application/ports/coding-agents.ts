@@ -1,0 +1,94 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { EffectiveScope } from '../../domain/effective-scope.js';
+import type { PodName } from '../../domain/pod-name.js';
+import type { AcpProfile } from '../../domain/profile.js';
+
+/** A stdio MCP server the agent starts for its session: pods' own, acting as the Pod. */
+export type McpServerLaunch = {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+};
+
+/** What an agent reported, in pods' terms; the adapter translates the protocol's shapes. */
+export type AgentUpdate =
+  | { readonly type: 'text'; readonly delta: string }
+  | {
+      readonly type: 'tool';
+      readonly callId: string;
+      readonly title?: string;
+      readonly toolKind?: string;
+      readonly locations?: readonly string[];
+      readonly status?: 'pending' | 'in_progress' | 'completed' | 'failed';
+      readonly input?: unknown;
+      /** The call's output as text, as far as the agent reported it. */
+      readonly output?: string;
+    };
+
+/** Why the agent ended a prompt (ACP's stop reasons). */
+export type AgentStopReason = 'end_turn' | 'max_tokens' | 'max_turn_requests' | 'refusal' | 'cancelled';
+
+/** An agent's permission request, in pods' terms. */
+export type AgentPermissionRequest = {
+  readonly callId: string;
+  readonly title: string;
+  readonly toolKind?: string;
+  readonly locations: readonly string[];
+};
+
+/** Requests an agent makes of pods while it runs; the host answers them from the Pod's scope. */
+export type AgentRequests = {
+  readonly permission: (request: AgentPermissionRequest) => Promise<'allow' | 'reject'>;
+  readonly readTextFile: (request: { readonly path: string; readonly line?: number; readonly limit?: number }) => Promise<string>;
+  readonly writeTextFile: (request: { readonly path: string; readonly content: string }) => Promise<void>;
+};
+
+export type AgentLaunch = {
+  readonly pod: PodName;
+  readonly profile: AcpProfile;
+  /** The Pod's own directory for the agent's home, config, logs and the pods channel. */
+  readonly stateDir: string;
+  readonly cwd: string;
+  /** What the process may touch, fixed for its lifetime: a change of scope restarts it. */
+  readonly scope: EffectiveScope;
+  readonly mcpServer: McpServerLaunch;
+  readonly requests: AgentRequests;
+  /** The host's environment, from which the profile's `passEnv` names are taken (nothing else of it). */
+  readonly hostEnv: Readonly<Record<string, string | undefined>>;
+};
+
+/** A running, initialized agent process. Every method rejects with `AgentFailure` when the agent cannot answer. */
+export interface AgentProcess {
+  /** Whether it says it can resume a session (`session/load`). */
+  readonly canLoad: boolean;
+  /** `unconfined`, or what confines it (e.g. `bwrap`). */
+  readonly confinement: string;
+  newSession(): Promise<string>;
+  /** Resumes `sessionId`; false when the agent no longer knows it. Updates it replays are not reported. */
+  loadSession(sessionId: string): Promise<boolean>;
+  prompt(sessionId: string, text: string, onUpdate: (update: AgentUpdate) => void): Promise<AgentStopReason>;
+  cancel(sessionId: string): Promise<void>;
+  /** Ends the process and everything it started (its process group); resolves once they are gone. */
+  stop(): Promise<void>;
+  /** Resolves (never rejects) when the process has exited, with one line saying how. */
+  readonly exited: Promise<string>;
+}
+
+/** The agent failed: it would not start, exited, broke the protocol or did not answer in time. One line. */
+export class AgentFailure extends Error {
+  override readonly name = 'AgentFailure';
+}
+
+/** Starts coding agents (one process each, in its own process group) and speaks ACP with them. */
+export interface CodingAgents {
+  start(launch: AgentLaunch): Promise<AgentProcess>;
+}
+export const CODING_AGENTS = Symbol.for('CodingAgents') as ServiceIdentifier<CodingAgents>;
+
+/** pods' own MCP server for one Pod, reachable by that Pod's agent only; what it starts for its session. */
+export interface PodToolChannels {
+  open(pod: PodName, stateDir: string): Promise<McpServerLaunch>;
+  close(pod: PodName): Promise<void>;
+}
+export const POD_TOOL_CHANNELS = Symbol.for('PodToolChannels') as ServiceIdentifier<PodToolChannels>;

@@ -1,0 +1,25 @@
+/** Names that hold credentials by convention: their values are never shown. */
+const SECRET_NAME = /KEY|TOKEN|SECRET|PASSW|CREDENTIAL|AUTH|COOKIE|SESSION/i;
+const MASK = '••••';
+
+/** A value as a view may show it: masked when its name says secret, and any URL's password hidden. */
+export function maskedValue(name: string, value: string): string {
+  if (SECRET_NAME.test(name)) return value === '' ? '' : MASK;
+  return withoutUrlPasswords(value);
+}
+
+/** `scheme://user:password@host` → `scheme://user:••••@host`, wherever it occurs in `text`. */
+export function withoutUrlPasswords(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi, `$1${MASK}@`);
+}
+
+/**
+ * `text` with every occurrence of each secret replaced, for a line that came from somewhere
+ * pods does not control (an agent's stderr, its error message). Secrets shorter than 4
+ * characters are left: replacing them would garble the line and protect nothing.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join(MASK);
+  return withoutUrlPasswords(out);
+}

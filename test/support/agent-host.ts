@@ -1,0 +1,62 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InMemoryProfileCatalog } from '../../src/adapters/profiles/in-memory-profile-catalog.js';
+import type { PodsApp } from '../../src/application/pods-app.js';
+import type { HistoryEntry } from '../../src/domain/history-entry.js';
+import { PodName } from '../../src/domain/pod-name.js';
+import { parseAcpProfile, type AcpProfile, type AcpProfileInput } from '../../src/domain/profile.js';
+import { openInversifyContainer, type StoreConfig } from '../../src/composition/container.js';
+import type { AgentOptions } from '../../src/composition/host-module.js';
+import { podsApp } from '../../src/composition/pods-app.js';
+import { until } from './until.js';
+
+export const SCRIPTED_AGENT = fileURLToPath(new URL('./scripted-acp-agent.mjs', import.meta.url));
+export const TEST_RELAY = { command: process.execPath, args: [fileURLToPath(new URL('./mcp-relay.mjs', import.meta.url))] };
+
+/** An `acp` profile running the scripted agent, unconfined unless told. */
+export function scriptedProfile(name = 'scripted', more: Partial<AcpProfileInput> = {}): AcpProfile {
+  const parsed = parseAcpProfile({ name, command: process.execPath, args: [SCRIPTED_AGENT], sandbox: 'none', ...more });
+  if (!parsed.ok) throw new Error(`bad test profile: ${parsed.error.problem}`);
+  return parsed.value;
+}
+
+export type AgentHost = {
+  readonly app: PodsApp;
+  readonly home: string;
+  readonly history: (pod: string) => Promise<readonly HistoryEntry[]>;
+  readonly waitFor: (pod: string, what: string, found: (entries: readonly HistoryEntry[]) => boolean, ms?: number) => Promise<readonly HistoryEntry[]>;
+  readonly close: () => Promise<void>;
+};
+
+/** A host over a store (in memory unless told), with `profiles` and the test relay, its `$PODS_HOME` a fresh temp dir. */
+export async function openAgentHost(
+  profiles: readonly AcpProfile[],
+  options: { readonly store?: StoreConfig; readonly timing?: AgentOptions['timing']; readonly env?: Record<string, string> } = {},
+): Promise<AgentHost> {
+  const home = await mkdtemp(join(tmpdir(), 'pods-agents-'));
+  const agents: AgentOptions = {
+    home, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env }, profiles: new InMemoryProfileCatalog(profiles), relay: TEST_RELAY,
+    timing: { startTimeoutMs: 20_000, cancelGraceMs: 2_000, silenceMs: 20_000, ...options.timing },
+  };
+  const { container, close } = await openInversifyContainer(options.store ?? { kind: 'memory' }, { config: { pollMs: 200 }, agents });
+  const app = podsApp(container);
+  app.runtime.start();
+  const history = async (pod: string) => {
+    const read = await app.readHistory.execute({ pod: PodName.unsafe(pod) });
+    if (!read.ok) throw new Error(`no pod ${pod}`);
+    return read.value;
+  };
+  return {
+    app, home, history,
+    waitFor: (pod, what, found, ms = 30_000) => until(async () => {
+      const entries = await history(pod);
+      return found(entries) ? entries : undefined;
+    }, ms, what),
+    close: async () => {
+      await close();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
