@@ -26,6 +26,10 @@ const EVERY_KIND: readonly HistoryEntryBody[] = [
   { kind: 'pod_event', child: name('kid'), event: 'errored', message: 'it broke' },
   { kind: 'pod_event', child: name('kid'), event: 'finished' },
   { kind: 'notice', code: 'ping_pong_breaker', text: 'withheld' },
+  { kind: 'tool_call', callId: 'a1', tool: 'Write /w/x', input: { path: '/w/x' }, seenThrough: 3, agent: { toolKind: 'edit', locations: ['/w/x'] } },
+  { kind: 'permission', callId: 'a1', title: 'Write /w/x', toolKind: 'edit', locations: ['/w/x'], decision: 'allowed', rule: 'write:/w', reason: 'inside' },
+  { kind: 'permission', callId: 'a2', title: 'Run ls', locations: [], decision: 'rejected', reason: 'unconfined' },
+  { kind: 'tool_result', callId: 'a1', tool: 'Write /w/x', outcome: 'ok', summary: 'done', agent: { status: 'completed', locations: ['/w/x'], output: 'wrote', cutBytes: 12 } },
 ];
 
 export function historyRepositoryContract(f: ContractFixture): void {

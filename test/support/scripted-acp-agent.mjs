@@ -30,6 +30,7 @@ mkdirSync(sessionsDir, { recursive: true });
 writeFileSync(join(home, 'env.json'), JSON.stringify({ env: process.env, cwd: process.cwd(), pid: process.pid, pgid: process.pid }));
 const record = (method, params) => appendFileSync(join(home, 'requests.jsonl'), `${JSON.stringify({ method, params })}\n`);
 
+const STEPS = new Set(['say', 'write', 'shell', 'mcp', 'flood', 'tools', 'hang', 'deaf', 'crash', 'stop']);
 /** id → { cwd, mcpServers, transcript: [{ role, text }] } */
 const sessions = new Map();
 const cancelled = new Set();
@@ -193,7 +194,7 @@ const app = acp
     cancelled.delete(sessionId);
     const text = params.prompt.map((b) => (b.type === 'text' ? b.text : '')).join('');
     session.transcript.push({ role: 'user', text });
-    const steps = text.split('\n').filter((l) => l.startsWith('#'));
+    const steps = text.split('\n').filter((l) => STEPS.has(l.slice(1).split(' ')[0]) && l.startsWith('#'));
     const answers = [];
     try {
       if (steps.length === 0) {

@@ -9,6 +9,8 @@ export const AGENT_TURN_LIMITS = {
   textChars: 64 * 1024,
   /** Text waiting to be committed, in all; past it, text is left out (and the turn's last notice says how much). */
   pendingTextChars: 1024 * 1024,
+  /** Text one turn commits; past it, text is left out the same way, so a runaway agent cannot fill history. */
+  turnTextChars: 4 * 1024 * 1024,
   /** Tool calls one turn records; later ones are counted, not recorded. */
   toolCalls: 1_000,
   /** A tool call's input (as JSON) and output kept in its entries. */
@@ -31,8 +33,11 @@ type OpenCall = { title: string; toolKind?: string; locations?: readonly string[
 export class AgentTurnRecorder {
   private text = '';
   private pendingText = 0;
+  private turnText = 0;
   private leftOut = 0;
-  private ignoredCalls = 0;
+  private recordedCalls = 0;
+  /** Calls past the per-turn bound (their later updates are ignored too); bounded by what one turn sends. */
+  private readonly ignored = new Set<string>();
   private committed = 0;
   private readonly calls = new Map<string, OpenCall>();
   private chain: Promise<void> = Promise.resolve();
@@ -49,10 +54,11 @@ export class AgentTurnRecorder {
     if (update.type === 'text') return this.addText(update.delta);
     const known = this.calls.get(update.callId);
     if (!known) {
-      if (this.calls.size >= AGENT_TURN_LIMITS.toolCalls) {
-        this.ignoredCalls += 1;
+      if (this.recordedCalls >= AGENT_TURN_LIMITS.toolCalls || this.ignored.has(update.callId)) {
+        if (!this.ignored.has(update.callId)) this.ignored.add(update.callId);
         return;
       }
+      this.recordedCalls += 1;
       const call: OpenCall = { title: clip(update.title ?? update.toolKind ?? 'tool call', AGENT_TURN_LIMITS.titleChars) };
       this.calls.set(update.callId, Object.assign(call, details(update)));
       const before = this.takeText();
@@ -89,7 +95,7 @@ export class AgentTurnRecorder {
   leftOutSummary(): string | undefined {
     const parts = [
       ...(this.leftOut > 0 ? [`${this.leftOut} characters of text`] : []),
-      ...(this.ignoredCalls > 0 ? [`${this.ignoredCalls} tool calls past the first ${AGENT_TURN_LIMITS.toolCalls}`] : []),
+      ...(this.ignored.size > 0 ? [`${this.ignored.size} tool calls past the first ${AGENT_TURN_LIMITS.toolCalls}`] : []),
     ];
     return parts.length > 0 ? `the agent sent more than a turn keeps; left out of history: ${parts.join(', ')}` : undefined;
   }
@@ -97,12 +103,13 @@ export class AgentTurnRecorder {
   private addText(delta: string): void {
     if (delta === '') return;
     this.observer.report({ type: 'text', pod: this.pod, delta });
-    if (this.pendingText + delta.length > AGENT_TURN_LIMITS.pendingTextChars) {
+    if (this.pendingText + delta.length > AGENT_TURN_LIMITS.pendingTextChars || this.turnText + delta.length > AGENT_TURN_LIMITS.turnTextChars) {
       this.leftOut += delta.length;
       return;
     }
     this.text += delta;
     this.pendingText += delta.length;
+    this.turnText += delta.length;
     if (this.text.length >= AGENT_TURN_LIMITS.textChars) {
       const full = this.takeText();
       this.enqueue(() => this.commitText(full));

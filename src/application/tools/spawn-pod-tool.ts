@@ -1,6 +1,7 @@
 import { describePodNotFound } from '../errors.js';
 import { describeDelegationRefusal } from '../../domain/effective-scope.js';
 import { describeProfileChoiceRefusal } from '../../domain/profile-choice.js';
+import { DEFAULT_PROFILE_NAME } from '../../domain/profile-name.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { ScopeRule, type ScopeRuleInput } from '../../domain/scope-rule.js';
 import type { SpawnChildPod, SpawnChildPodError } from '../use-cases/spawn-child-pod.js';
@@ -79,7 +80,8 @@ export function spawnPodTool(useCase: SpawnChildPod): ToolDefinition<Input> {
       const result = await useCase.execute({ caller, name: name.value, scope, task: task.value, ...(input.profile !== undefined ? { profile: input.profile } : {}) });
       if (!result.ok) return invalidArgument(describe(caller, result.error));
       const lent = result.value.scope.map(ScopeRule.describe).join(', ') || '(none)';
-      return toolOk(`spawned pod \`${result.value.name}\` (profile \`${result.value.profile}\`) with scope ${lent}; it is working on its task`, {
+      const runs = result.value.profile === DEFAULT_PROFILE_NAME ? '' : ` (profile \`${result.value.profile}\`)`;
+      return toolOk(`spawned pod \`${result.value.name}\`${runs} with scope ${lent}; it is working on its task`, {
         name: result.value.name,
         scope: result.value.scope,
         profile: result.value.profile,

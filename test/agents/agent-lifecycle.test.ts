@@ -1,0 +1,172 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AbsolutePath } from '../../src/domain/absolute-path.js';
+import type { HistoryEntry } from '../../src/domain/history-entry.js';
+import { MessageBody } from '../../src/domain/message-body.js';
+import { PodName } from '../../src/domain/pod-name.js';
+import { ProfileName } from '../../src/domain/profile-name.js';
+import { openAgentHost, scriptedProfile, type AgentHost } from '../support/agent-host.js';
+import { until } from '../support/until.js';
+
+const pod = PodName.unsafe;
+let host: AgentHost | undefined;
+
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+});
+
+async function agentPod(h: AgentHost, name: string, profile = 'scripted') {
+  const created = await h.app.createPod.execute({
+    name: pod(name), scope: [{ target: AbsolutePath.unsafe(h.home), permission: 'write', recursive: true }], profile: ProfileName.unsafe(profile), hold: 'model',
+  });
+  if (!created.ok) throw new Error(`create: ${created.error.type}`);
+  const attached = await h.app.runtime.attach(pod(name));
+  if (!attached.ok) throw new Error(`attach: ${attached.error.type}`);
+}
+
+const say = (h: AgentHost, name: string, text: string) => h.app.submitOperatorInput.execute({ pod: pod(name), text: MessageBody.unsafe(text) });
+const stateOf = (h: AgentHost, name: string) => join(h.home, 'agents', name, 'home');
+const agentPid = async (h: AgentHost, name: string): Promise<number> => (JSON.parse(await readFile(join(stateOf(h, name), 'env.json'), 'utf8')) as { pid: number }).pid;
+const requests = async (h: AgentHost, name: string): Promise<{ method: string; params: Record<string, unknown> }[]> => {
+  const text = await readFile(join(stateOf(h, name), 'requests.jsonl'), 'utf8').catch(() => '');
+  return text.trim() === '' ? [] : text.trim().split('\n').map((l) => JSON.parse(l) as { method: string; params: Record<string, unknown> });
+};
+const groupGone = (pid: number): boolean => {
+  try {
+    process.kill(-pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+};
+const notices = (entries: readonly HistoryEntry[]) => entries.flatMap((e) => (e.kind === 'notice' ? [`${e.code}: ${e.text}`] : []));
+const turnEnded = (entries: readonly HistoryEntry[]) => entries.some((e) => e.kind === 'notice' || (e.kind === 'assistant_message' && e.text !== ''));
+
+describe('an agent-driven Pod over its lifetime', () => {
+  it('gives the agent the seven Pod tools through its channel, acting as the Pod', async () => {
+    host = await openAgentHost([scriptedProfile()]);
+    await agentPod(host, 'caller');
+    await say(host, 'caller', '#mcp ListPods {}\n#say listed');
+    const entries = await host.waitFor('caller', 'the listing', (es) => es.some((e) => e.kind === 'assistant_message' && e.text === 'listed'));
+    const result = entries.find((e) => e.kind === 'tool_result');
+    expect(result).toMatchObject({ tool: 'mcp__pods__ListPods', outcome: 'ok', agent: { status: 'completed' } });
+    expect(result?.kind === 'tool_result' && result.agent?.output).toContain('"name": "caller"');
+    expect(entries.find((e) => e.kind === 'permission')).toMatchObject({ decision: 'allowed', title: 'mcp__pods__ListPods' });
+    // The agent's environment holds nothing of the host's but PATH (and what its profile names).
+    const started = JSON.parse(await readFile(join(stateOf(host, 'caller'), 'env.json'), 'utf8')) as { env: Record<string, string> };
+    expect(Object.keys(started.env).filter((k) => k.startsWith('PODS_'))).toEqual([]);
+    expect(started.env['HOME']).toBe(stateOf(host, 'caller'));
+  });
+
+  it('keeps one process between turns, parks it when idle, and resumes its session on the next input', async () => {
+    host = await openAgentHost([scriptedProfile('scripted', { idleMs: 1_000 })]);
+    await agentPod(host, 'sleeper');
+    await say(host, 'sleeper', 'first');
+    await host.waitFor('sleeper', 'first answer', (es) => es.some((e) => e.kind === 'assistant_message' && e.text === 'ok: first'));
+    const first = await agentPid(host, 'sleeper');
+    await until(async () => (groupGone(first) ? true : undefined), 10_000, 'the idle agent parked');
+    await say(host, 'sleeper', 'second');
+    await host.waitFor('sleeper', 'second answer', (es) => es.some((e) => e.kind === 'assistant_message' && e.text === 'ok: second'));
+    const methods = (await requests(host, 'sleeper')).map((r) => r.method);
+    expect(methods.filter((m) => m === 'session/new')).toHaveLength(1);
+    expect(methods.filter((m) => m === 'session/load')).toHaveLength(1);
+    expect(await agentPid(host, 'sleeper')).not.toBe(first);
+  });
+
+  it('starts a new session with a digest of recent history when the agent cannot resume', async () => {
+    host = await openAgentHost([scriptedProfile('scripted', { idleMs: 1_000, env: { SCRIPTED_AGENT_NO_LOAD: '1' } })]);
+    await agentPod(host, 'forgetful');
+    await say(host, 'forgetful', 'remember the word teapot');
+    await host.waitFor('forgetful', 'first answer', (es) => es.some((e) => e.kind === 'assistant_message'));
+    await until(async () => (groupGone(await agentPid(host!, 'forgetful')) ? true : undefined), 10_000, 'parked');
+    await say(host, 'forgetful', 'what was the word?');
+    const entries = await host.waitFor('forgetful', 'second answer', (es) => es.filter((e) => e.kind === 'assistant_message').length === 2);
+    expect(notices(entries), JSON.stringify(notices(entries))).toEqual([expect.stringMatching(/^agent_session_new: /)]);
+    const prompts = (await requests(host, 'forgetful')).filter((r) => r.method === 'session/prompt');
+    const text = JSON.stringify(prompts.at(-1)?.params);
+    expect(text).toContain('remember the word teapot');
+    expect(text).toContain('what was the word?');
+  });
+
+  it('cancels a turn with session/cancel and records it as cancelled', async () => {
+    host = await openAgentHost([scriptedProfile()]);
+    await agentPod(host, 'busy');
+    await say(host, 'busy', '#hang');
+    await until(async () => (host!.app.runtime.busy(pod('busy')) ? true : undefined), 10_000, 'the turn running');
+    await until(async () => ((await requests(host!, 'busy')).some((r) => r.method === 'session/prompt') ? true : undefined), 10_000, 'prompted');
+    expect(host.app.runtime.cancel(pod('busy'))).toBe(true);
+    const entries = await host.waitFor('busy', 'cancelled', (es) => notices(es).some((n) => n.startsWith('turn_cancelled')));
+    expect((await requests(host, 'busy')).some((r) => r.method === 'session/cancel')).toBe(true);
+    expect(entries.find((e) => e.kind === 'assistant_message')).toMatchObject({ text: 'working' });
+    // The agent survives a cancel it honoured: the next input is answered by the same process.
+    const pid = await agentPid(host, 'busy');
+    await say(host, 'busy', 'again');
+    await host.waitFor('busy', 'answered again', (es) => es.some((e) => e.kind === 'assistant_message' && e.text === 'ok: again'));
+    expect(await agentPid(host, 'busy')).toBe(pid);
+  });
+
+  it('kills an agent that ignores the cancel, as a process group, after the grace period', async () => {
+    host = await openAgentHost([scriptedProfile()], { timing: { cancelGraceMs: 500 } });
+    await agentPod(host, 'deaf');
+    await say(host, 'deaf', '#deaf');
+    await until(async () => ((await requests(host!, 'deaf')).some((r) => r.method === 'session/prompt') ? true : undefined), 10_000, 'prompted');
+    const pid = await agentPid(host, 'deaf');
+    host.app.runtime.cancel(pod('deaf'));
+    await host.waitFor('deaf', 'cancelled', (es) => notices(es).some((n) => n.startsWith('turn_cancelled')));
+    expect(groupGone(pid)).toBe(true);
+  });
+
+  it('ends the turn errored with one line when the agent crashes, and starts it again on the next input', async () => {
+    host = await openAgentHost([scriptedProfile()]);
+    await agentPod(host, 'fragile');
+    await say(host, 'fragile', '#crash');
+    const entries = await host.waitFor('fragile', 'the crash noticed', (es) => notices(es).length > 0);
+    expect(notices(entries)).toEqual(['run_errored: the agent failed: it exited with code 3']);
+    await say(host, 'fragile', 'are you back?');
+    await host.waitFor('fragile', 'answered after the crash', (es) => es.some((e) => e.kind === 'assistant_message' && e.text === 'ok: are you back?'));
+  });
+
+  it('gives up on an agent that never answers initialize, and leaves no process behind', async () => {
+    host = await openAgentHost([scriptedProfile('scripted', { env: { SCRIPTED_AGENT_INIT: 'hang' } })], { timing: { startTimeoutMs: 800 } });
+    await agentPod(host, 'mute');
+    await say(host, 'mute', 'hello?');
+    const entries = await host.waitFor('mute', 'the start failed', (es) => notices(es).length > 0);
+    expect(notices(entries)[0]).toMatch(/^run_errored: the agent of profile `scripted` could not start: it did not answer initialize within 1 s$/);
+    expect(groupGone(await agentPid(host, 'mute'))).toBe(true);
+  });
+
+  it('stops an agent that goes silent mid-turn past the bound', async () => {
+    host = await openAgentHost([scriptedProfile()], { timing: { silenceMs: 800 } });
+    await agentPod(host, 'stuck');
+    await say(host, 'stuck', '#deaf');
+    const entries = await host.waitFor('stuck', 'the silence noticed', (es) => notices(es).length > 0);
+    expect(notices(entries)).toEqual(['run_errored: the agent failed: it sent nothing for 1 s and was stopped']);
+    expect(groupGone(await agentPid(host, 'stuck'))).toBe(true);
+  });
+
+  it('keeps a flood of updates bounded and says what it left out', async () => {
+    host = await openAgentHost([scriptedProfile()]);
+    await agentPod(host, 'loud');
+    await say(host, 'loud', '#flood 4200\n#tools 1200');
+    const entries = await host.waitFor('loud', 'the flood ended', (es) => notices(es).length > 0, 60_000);
+    const text = entries.flatMap((e) => (e.kind === 'assistant_message' ? [e.text] : [])).join('');
+    expect(text.length).toBe(4 * 1024 * 1024);
+    expect(entries.filter((e) => e.kind === 'tool_call')).toHaveLength(1_000);
+    expect(notices(entries)).toEqual([`agent_stopped: the agent sent more than a turn keeps; left out of history: ${(4200 - 4096) * 1024} characters of text, 200 tool calls past the first 1000`]);
+  });
+
+  it('ends every agent process and its channel when the host shuts down', async () => {
+    host = await openAgentHost([scriptedProfile()]);
+    await agentPod(host, 'one');
+    await agentPod(host, 'two');
+    await say(host, 'one', 'hi');
+    await say(host, 'two', 'hi');
+    await host.waitFor('one', 'one answered', (es) => es.some((e) => e.kind === 'assistant_message'));
+    await host.waitFor('two', 'two answered', (es) => es.some((e) => e.kind === 'assistant_message'));
+    const pids = [await agentPid(host, 'one'), await agentPid(host, 'two')];
+    await host.app.runtime.shutdown();
+    expect(pids.map(groupGone)).toEqual([true, true]);
+  });
+});
