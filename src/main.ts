@@ -5,6 +5,7 @@ import { runCli } from './adapters/cli/run-cli.js';
 import { describeModelConfigError, modelConfigFromEnv } from './adapters/model/model-config.js';
 import { hostConfigFromEnv } from './composition/host-config-from-env.js';
 import { storeControlFor } from './composition/store-control.js';
+import { profileCatalogFor } from './composition/profile-catalog-for.js';
 import { podsHome, storeOpener } from './composition/store-config.js';
 
 // Last resort: nothing in pods should reject unhandled or throw past its handlers; if
@@ -67,6 +68,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   // The container (inversify, Kysely, pg, the use cases) loads only for a command that opens the store.
   openStore: storeOpener(source, async (store) => (await import('./composition/container.js')).openContainer(store, host, notice)),
   storeControl: storeControlFor(source, notice),
+  profiles: profileCatalogFor(source),
   io: {
     stdin: process.stdin,
     stdout: process.stdout,

@@ -1,5 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { runCli } from '../../src/adapters/cli/run-cli.js';
+import { InMemoryProfileCatalog } from '../../src/adapters/profiles/in-memory-profile-catalog.js';
+import type { ProfileCatalog } from '../../src/application/ports/profile-catalog.js';
 import { openContainer, type OpenedContainer, type StoreConfig } from '../../src/composition/container.js';
 import { storeOpener } from '../../src/composition/store-config.js';
 import { storeControlFor } from '../../src/composition/store-control.js';
@@ -10,6 +12,8 @@ type Options = {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Replaces opening the store a config names; the default opens one shared in-memory store. */
   readonly open?: (config: StoreConfig) => Promise<OpenedContainer>;
+  /** This host's profiles: what `pods profile` changes and `pods create --profile` checks against. */
+  readonly profiles?: ProfileCatalog;
 };
 
 /**
@@ -18,9 +22,10 @@ type Options = {
  */
 export function inProcessCli(options: Options = {}) {
   let shared: Promise<OpenedContainer> | undefined;
+  const profiles = options.profiles ?? new InMemoryProfileCatalog();
   const stats = { opened: 0, closed: 0, configs: [] as StoreConfig[] };
   const openShared = async (): Promise<OpenedContainer> => {
-    shared ??= openContainer({ kind: 'memory' });
+    shared ??= openContainer({ kind: 'memory' }, { agents: { home: '/home/op/.pods', env: {}, profiles } });
     return { app: (await shared).app, close: async () => undefined };
   };
   const open = async (config: StoreConfig): Promise<OpenedContainer> => {
@@ -43,6 +48,7 @@ export function inProcessCli(options: Options = {}) {
         cwd: '/home/op/project',
         openStore,
         storeControl,
+        profiles: () => profiles,
         io: { stdin: Readable.from([]), stdout: new PassThrough(), onSignal: () => () => undefined },
       });
       return { code, stdout, stderr };

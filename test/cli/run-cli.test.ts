@@ -65,9 +65,9 @@ describe('pods (in process, one memory store)', () => {
     await cli.run('create', 'main');
     await cli.run('tool', 'main', 'SpawnPod', '{"name":"worker","task":"count","scope":[{"target":"/home/op/project/src","permission":"read"}]}');
     expect((await cli.run('ls')).stdout.split('\n')).toEqual([
-      'NAME    STATUS   DRIVEN BY  ORIGIN         SCOPE',
-      'main    stopped  -          operator       write:/home/op/project',
-      expect.stringMatching(/^worker {2}(idle {5}model {6}|stopped {2}- {10})child of main {2}read:\/home\/op\/project\/src$/),
+      'NAME    STATUS   PROFILE  DRIVEN BY  ORIGIN         SCOPE',
+      'main    stopped  default  -          operator       write:/home/op/project',
+      expect.stringMatching(/^worker {2}(idle {5}default  model {6}|stopped {2}default  - {10})child of main {2}read:\/home\/op\/project\/src$/),
       '',
     ]);
     expect(json((await cli.run('ls', '--json')).stdout)).toMatchObject([

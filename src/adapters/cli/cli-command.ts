@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { ParseArgsConfig } from 'node:util';
 import type { PodsApp } from '../../application/pods-app.js';
+import type { ProfileCatalog } from '../../application/ports/profile-catalog.js';
 import type { Result } from '../../domain/result.js';
 import type { ServerStatus } from '../persistence/managed-postgres/server-status.js';
 import type { ImportCounts } from '../persistence/pglite-import/import-pglite-store.js';
@@ -61,6 +62,9 @@ export type ControlContext = { readonly control: StoreControl; readonly out: Cli
 /** A parsed command that manages the store itself instead of opening it. */
 export type ControlRun = { readonly control: (context: ControlContext) => Promise<ExitCode> };
 
+/** A parsed command on this host's profiles (`pods profile`): it opens no store. */
+export type ProfileRun = { readonly profiles: (profiles: ProfileCatalog, out: CliOutput) => Promise<ExitCode> };
+
 /**
  * One `pods` command: its help text, its options, and a parser that rejects bad input
  * before any store is opened.
@@ -75,7 +79,7 @@ export type CliCommand = {
   readonly options?: NonNullable<ParseArgsConfig['options']>;
   /** Help lines for `options`, e.g. `--json   print JSON`. */
   readonly optionHelp?: readonly (readonly [string, string])[];
-  readonly parse: (args: CommandArgs) => Result<CommandRun | ControlRun, string>;
+  readonly parse: (args: CommandArgs) => Result<CommandRun | ControlRun | ProfileRun, string>;
 };
 
 /** A use case said no: its reason on stderr, exit 1. */

@@ -5,6 +5,7 @@ import { historyCommand } from './commands/history-command.js';
 import { lsCommand } from './commands/ls-command.js';
 import { mcpCommand } from './commands/mcp-command.js';
 import { peerCommand } from './commands/peer-command.js';
+import { profileCommand } from './commands/profile-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { storeCommand } from './commands/store-command.js';
 import { toolCommand } from './commands/tool-command.js';
@@ -14,5 +15,5 @@ import { watchCommand } from './commands/watch-command.js';
 
 /** Every `pods` command, in the order help lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [
-  tuiCommand, createCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, watchCommand, explainCommand, serveCommand, mcpCommand, storeCommand,
+  tuiCommand, createCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, watchCommand, explainCommand, serveCommand, mcpCommand, profileCommand, storeCommand,
 ];

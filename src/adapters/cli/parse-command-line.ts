@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { displayValue } from '../../domain/display.js';
-import type { CliCommand, CommandRun, ControlRun, OptionValues } from './cli-command.js';
+import type { CliCommand, CommandRun, ControlRun, OptionValues, ProfileRun } from './cli-command.js';
 
 export const GLOBAL_OPTIONS = {
   db: { type: 'string' },
@@ -14,7 +14,7 @@ export type CommandLine =
   | { readonly type: 'help'; readonly command?: CliCommand }
   | { readonly type: 'unavailable'; readonly feature: string }
   | { readonly type: 'usage'; readonly message: string; readonly command?: CliCommand }
-  | { readonly type: 'run'; readonly command: CliCommand; readonly run: CommandRun | ControlRun; readonly db?: string };
+  | { readonly type: 'run'; readonly command: CliCommand; readonly run: CommandRun | ControlRun | ProfileRun; readonly db?: string };
 
 /**
  * Two passes of `util.parseArgs`: a lenient one finds the command name (and any `--help`),

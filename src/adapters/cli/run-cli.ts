@@ -1,5 +1,6 @@
 import type { PodsApp } from '../../application/pods-app.js';
-import { EXIT, type CommandRun, type ExitCode, type ProcessIo, type StoreControl } from './cli-command.js';
+import { EXIT, type CommandRun, type ExitCode, type ProcessIo, type ProfileRun, type StoreControl } from './cli-command.js';
+import type { ProfileCatalog } from '../../application/ports/profile-catalog.js';
 import { CLI_COMMANDS } from './cli-commands.js';
 import { cliOutput, type TextSink } from './cli-output.js';
 import { errorMessage } from '../error-message.js';
@@ -26,6 +27,8 @@ export type CliEnvironment = {
   readonly openStore: StoreOpener;
   /** The managed server's lifecycle for the store `--db` selects; throws a one-line Error for any other store. */
   readonly storeControl: (db: string | undefined) => StoreControl;
+  /** This host's profiles (`$PODS_HOME/profiles.json`), for `pods profile`. */
+  readonly profiles: () => ProfileCatalog;
   readonly io: ProcessIo;
 };
 
@@ -47,7 +50,8 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
       return EXIT.usage;
     }
     case 'run':
-      return typeof line.run === 'function' ? runWithStore(line, line.run, environment) : runControl(line, line.run.control, environment);
+      if (typeof line.run === 'function') return runWithStore(line, line.run, environment);
+      return 'control' in line.run ? runControl(line, line.run.control, environment) : runProfiles(line, line.run.profiles, environment);
   }
 }
 
@@ -59,6 +63,16 @@ async function runControl(
   const out = cliOutput(environment.stdout, environment.stderr, `pods ${line.command.name}`);
   try {
     return await run({ control: environment.storeControl(line.db), out });
+  } catch (error) {
+    out.fail(errorMessage(error));
+    return EXIT.usage;
+  }
+}
+
+async function runProfiles(line: Extract<CommandLine, { type: 'run' }>, run: ProfileRun['profiles'], environment: CliEnvironment): Promise<ExitCode> {
+  const out = cliOutput(environment.stdout, environment.stderr, `pods ${line.command.name}`);
+  try {
+    return await run(environment.profiles(), out);
   } catch (error) {
     out.fail(errorMessage(error));
     return EXIT.usage;

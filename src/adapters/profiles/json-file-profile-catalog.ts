@@ -11,6 +11,8 @@ export class ProfileFileError extends Error {
   override readonly name = 'ProfileFileError';
 }
 
+const IN_PROCESS = new Map<string, Promise<unknown>>();
+
 type FileShape = { readonly profiles: Readonly<Record<string, Omit<AcpProfile, 'name'>>> };
 
 /**
@@ -72,7 +74,18 @@ export class JsonFileProfileCatalog implements ProfileCatalog {
     });
   }
 
-  private async change<O extends string>(edit: (profiles: readonly AcpProfile[]) => { readonly outcome: O; readonly profiles?: readonly AcpProfile[] }): Promise<O> {
+  private change<O extends string>(edit: (profiles: readonly AcpProfile[]) => { readonly outcome: O; readonly profiles?: readonly AcpProfile[] }): Promise<O> {
+    // The lock file tells processes apart; changes within one process wait their turn here.
+    const previous = IN_PROCESS.get(this.path) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.changeLocked(edit));
+    IN_PROCESS.set(this.path, next);
+    void next.finally(() => {
+      if (IN_PROCESS.get(this.path) === next) IN_PROCESS.delete(this.path);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  private async changeLocked<O extends string>(edit: (profiles: readonly AcpProfile[]) => { readonly outcome: O; readonly profiles?: readonly AcpProfile[] }): Promise<O> {
     await mkdir(this.home, { recursive: true, mode: 0o700 });
     const lock = await acquirePidFileLock(`${this.path}.lock`, {
       waitMs: 10_000,

@@ -3,6 +3,7 @@ import type { PeerRelation } from '../../domain/peer-relation.js';
 import type { Pod } from '../../domain/pod.js';
 import type { PodName } from '../../domain/pod-name.js';
 import type { Lease } from '../../domain/pod-status.js';
+import type { ProfileName } from '../../domain/profile-name.js';
 
 /** A parent → child edge, by name only, with the lease on the child: enough to count a Pod's children and the live ones. */
 export type ChildEdge = { readonly parent: PodName; readonly child: PodName; readonly lease?: Lease };
@@ -30,6 +31,11 @@ export type Surroundings = {
     readonly self?: Lease;
     readonly children: readonly (Lease | undefined)[];
     readonly relations: readonly (Lease | undefined)[];
+  };
+  /** Position by position as `leases`, the profile each of `children` and each other side of `relations` runs with (undefined: `default`). */
+  readonly profiles: {
+    readonly children: readonly (ProfileName | undefined)[];
+    readonly relations: readonly (ProfileName | undefined)[];
   };
 };
 

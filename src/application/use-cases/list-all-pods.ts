@@ -1,11 +1,12 @@
 import { inject, injectable } from 'inversify';
 import type { Pod } from '../../domain/pod.js';
+import { DEFAULT_PROFILE_NAME, type ProfileName } from '../../domain/profile-name.js';
 import { statusOf, type PodDriver, type PodStatus } from '../../domain/pod-status.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 
 /** `hostId` and `drivenBy` while live: which host holds it, and whether its model or an MCP client drives it. */
-export type StoreListing = Pod & { readonly status: PodStatus; readonly hostId?: string; readonly drivenBy?: PodDriver };
+export type StoreListing = Pod & { readonly profile: ProfileName; readonly status: PodStatus; readonly hostId?: string; readonly drivenBy?: PodDriver };
 
 /** Operator `pods ls` and the TUI's `:pods`: every Pod in the store. No Pod tool can reach this. */
 @injectable()
@@ -21,7 +22,7 @@ export class ListAllPods {
     const pods = await this.uow.run((repos) => repos.listing.everyPod(), { singleRead: true });
     return pods.map(({ pod, lease }) => {
       const status = statusOf(lease, now);
-      return { ...pod, status, ...(lease && status !== 'stopped' ? { hostId: lease.hostId, drivenBy: lease.driver } : {}) };
+      return { ...pod, profile: pod.profile ?? DEFAULT_PROFILE_NAME, status, ...(lease && status !== 'stopped' ? { hostId: lease.hostId, drivenBy: lease.driver } : {}) };
     });
   }
 }

@@ -5,6 +5,7 @@ import { describeDelegationRefusal, lendingChecker } from '../../domain/effectiv
 import type { PodName } from '../../domain/pod-name.js';
 import { isLive, statusOf, type Lease, type PodDriver, type PodStatus } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
+import { DEFAULT_PROFILE_NAME, type ProfileName } from '../../domain/profile-name.js';
 import type { ScopeRule } from '../../domain/scope-rule.js';
 import { visibleInOrder, type VisibilityReason, type VisibleAt, type VisiblePod } from '../../domain/visibility.js';
 import { podNotFound, type PodNotFound } from '../errors.js';
@@ -17,8 +18,10 @@ export type PodListing = {
   readonly visibility: VisibilityReason;
   readonly status: PodStatus;
   readonly live: boolean;
-  /** Who drives it while live: its host's model, or an external agent over MCP. */
+  /** Who drives it while live: its host's model, a coding agent its host runs (`acp`), or an external agent over MCP. */
   readonly drivenBy?: PodDriver;
+  /** How it runs: `default` (a host's model) or the name of a host profile. */
+  readonly profile: ProfileName;
   readonly restore: { readonly possible: boolean; readonly reason?: string };
   readonly peer?: { readonly since: Date; readonly initiatedFrom: PodName };
   readonly child?: { readonly scope: readonly ScopeRule[]; readonly state: ChildState };
@@ -56,6 +59,8 @@ function listingOf(around: Surroundings, now: Date): readonly PodListing[] {
   const visible = visibleInOrder(self.name, around.children, around.relations);
   const leaseOf = (v: VisibleAt): Lease | undefined =>
     v.reason === 'self' ? leases.self : v.reason === 'spawned_child' ? leases.children[v.index] : leases.relations[v.index];
+  const profileOf = (v: VisibleAt): ProfileName =>
+    (v.reason === 'self' ? self.profile : v.reason === 'spawned_child' ? around.profiles.children[v.index] : around.profiles.relations[v.index]) ?? DEFAULT_PROFILE_NAME;
   // The caller's own children are all of `around.children`; its children's and peers' are
   // counted from one index by parent (no bigger than the number of Pods that have children).
   const own = { count: around.children.length, live: leases.children.filter((l) => isLive(l, now)).length };
@@ -87,19 +92,20 @@ function listingOf(around: Surroundings, now: Date): readonly PodListing[] {
     const counted = v.reason === 'self' ? own : childrenOf.get(v.name);
     const name = v.name;
     const visibility = v.reason;
+    const profile = profileOf(v);
     const status = statusOf(lease, now);
     const restore = restoreOf(v, live);
     const children = counted && counted.count > 0 ? { count: counted.count, live: counted.live, stopped: counted.count - counted.live } : NO_CHILDREN;
     switch (v.reason) {
       case 'self':
-        return live ? { name, visibility, status, live, drivenBy: lease.driver, restore, children } : { name, visibility, status, live, restore, children };
+        return live ? { name, visibility, status, live, drivenBy: lease.driver, profile, restore, children } : { name, visibility, status, live, profile, restore, children };
       case 'peer': {
         const peer = { since: v.peer.since, initiatedFrom: v.peer.initiatedFrom };
-        return live ? { name, visibility, status, live, drivenBy: lease.driver, restore, peer, children } : { name, visibility, status, live, restore, peer, children };
+        return live ? { name, visibility, status, live, drivenBy: lease.driver, profile, restore, peer, children } : { name, visibility, status, live, profile, restore, peer, children };
       }
       case 'spawned_child': {
         const child = { scope: v.child.scope, state: v.child.state };
-        return live ? { name, visibility, status, live, drivenBy: lease.driver, restore, child, children } : { name, visibility, status, live, restore, child, children };
+        return live ? { name, visibility, status, live, drivenBy: lease.driver, profile, restore, child, children } : { name, visibility, status, live, profile, restore, child, children };
       }
     }
   });

@@ -12,10 +12,12 @@ export const lsCommand: CliCommand = {
   summary: 'list every Pod in the store',
   details:
     'Lists every Pod in the store, sorted by name, with its status (idle, running, paused or\n' +
-    'stopped), who drives it while live (DRIVEN BY: `model`, its host runs its model; `mcp`, an\n' +
-    'external agent through `pods mcp`), where it came from and its filesystem scope. This is the\n' +
+    'stopped), its profile (how a host runs it: `default` is the host\'s model; others are coding\n' +
+    'agents, see `pods profile`), who drives it while live (DRIVEN BY: `model`, its host runs its\n' +
+    'model; `acp`, its host runs its agent; `mcp`, an external agent through `pods mcp`), where it\n' +
+    'came from and its filesystem scope. This is the\n' +
     'operator\'s view; a Pod only ever sees its own visibility set (tool ListPods).\n\n' +
-    'With --json: an array of {name, scope, origin, createdAt, status, hostId?, drivenBy?}\n' +
+    'With --json: an array of {name, scope, origin, createdAt, profile, status, hostId?, drivenBy?}\n' +
     '(hostId and drivenBy while live).\n\n' +
     'Exit codes: 0 listed; 2 usage or store error.',
   options: { json: { type: 'boolean' } },
@@ -28,7 +30,7 @@ export const lsCommand: CliCommand = {
       const pods = await app.listAllPods.execute();
       if (json) out.json(pods);
       else if (pods.length === 0) out.line('no pods in the store');
-      else for (const line of renderTable([['NAME', 'STATUS', 'DRIVEN BY', 'ORIGIN', 'SCOPE'], ...pods.map(row)])) out.line(line);
+      else for (const line of renderTable([['NAME', 'STATUS', 'PROFILE', 'DRIVEN BY', 'ORIGIN', 'SCOPE'], ...pods.map(row)])) out.line(line);
       return EXIT.ok;
     });
   },
@@ -36,5 +38,5 @@ export const lsCommand: CliCommand = {
 
 function row(pod: StoreListing): readonly string[] {
   const origin = pod.origin.type === 'operator' ? 'operator' : `child of ${pod.origin.parent}`;
-  return [pod.name, pod.status, pod.drivenBy ?? '-', origin, printable(pod.scope.map(ScopeRule.describe).join(', ')) || '(none)'];
+  return [pod.name, pod.status, pod.profile, pod.drivenBy ?? '-', origin, printable(pod.scope.map(ScopeRule.describe).join(', ')) || '(none)'];
 }

@@ -38,7 +38,9 @@ export class InMemoryListingReader implements ListingReader {
       relations: relations.map((r) => leaseOn(otherSide(r, caller))),
     };
     const selfLease = leaseOn(caller);
-    return { self, children, relations, grandchildren, leases: selfLease ? { self: selfLease, ...leases } : leases };
+    const profileOf = (pod: string) => this.t.pods.get(pod)?.profile;
+    const profiles = { children: children.map((c) => profileOf(c.child)), relations: relations.map((r) => profileOf(otherSide(r, caller))) };
+    return { self, children, relations, grandchildren, leases: selfLease ? { self: selfLease, ...leases } : leases, profiles };
   }
 
   async everyPod(): Promise<readonly PodAndLease[]> {

@@ -5,6 +5,7 @@ import { orderedPair, type PeerRelation } from '../../../domain/peer-relation.js
 import type { Pod } from '../../../domain/pod.js';
 import { PodName } from '../../../domain/pod-name.js';
 import type { Lease } from '../../../domain/pod-status.js';
+import { DEFAULT_PROFILE_NAME, ProfileName } from '../../../domain/profile-name.js';
 import type { ScopeRule } from '../../../domain/scope-rule.js';
 import type { ChildOwnershipTable, Database, LeaseTable } from './database.js';
 
@@ -29,12 +30,19 @@ const leaseOf = (pod: PodName, row: LeaseColumns): Lease | undefined =>
     ? undefined
     : { pod, hostId: row.host_id, status: row.status, expiresAt: date(row.expires_at), driver: row.driver };
 
-const podOf = (name: PodName, row: { scope: unknown; parent: string | null; at: number | null }): Pod => ({
-  name,
-  scope: row.scope as readonly ScopeRule[],
-  origin: row.parent === null ? { type: 'operator' } : { type: 'spawned', parent: PodName.unsafe(row.parent) },
-  createdAt: date(row.at!),
-});
+const profileOf = (profile: string | null): ProfileName | undefined =>
+  profile === null || profile === DEFAULT_PROFILE_NAME ? undefined : ProfileName.unsafe(profile);
+
+const podOf = (name: PodName, row: { scope: unknown; parent: string | null; at: number | null; profile: string | null }): Pod => {
+  const pod: Pod = {
+    name,
+    scope: row.scope as readonly ScopeRule[],
+    origin: row.parent === null ? { type: 'operator' } : { type: 'spawned', parent: PodName.unsafe(row.parent) },
+    createdAt: date(row.at!),
+  };
+  const profile = profileOf(row.profile);
+  return profile ? { ...pod, profile } : pod;
+};
 
 /**
  * One row per Pod around the caller and way it is reached (`kind`), with the lease on that
@@ -59,6 +67,8 @@ type AroundRow = LeaseColumns & {
   audit_id: string | null;
   last_pair_seq: number | null;
   auto_turns: number | null;
+  /** The Pod's profile, for `self`, `child` and `peer` rows. */
+  profile: string | null;
 };
 
 export class KyselyListingReader implements ListingReader {
@@ -89,8 +99,10 @@ export class KyselyListingReader implements ListingReader {
         select 'grand', child, parent, null, null, null, null, null, null, null, null, null, null from grand
       )
     select around.kind, around.pod, around.parent, around.scope, ${ms('around.at')} as at, around.state, ${ms('around.stopped_at')} as stopped_at,
-      around.output_cursor, around.relation_id, around.initiated_from, around.audit_id, around.last_pair_seq, around.auto_turns, ${leaseColumns}
-    from around left join lease on lease.pod = around.pod`.execute(this.db);
+      around.output_cursor, around.relation_id, around.initiated_from, around.audit_id, around.last_pair_seq, around.auto_turns, ${leaseColumns},
+      seen.profile
+    from around left join lease on lease.pod = around.pod
+      left join pod seen on seen.name = around.pod and around.kind <> 'grand'`.execute(this.db);
 
     let self: Pod | undefined;
     let selfLease: Lease | undefined;
@@ -99,6 +111,8 @@ export class KyselyListingReader implements ListingReader {
     const relations: PeerRelation[] = [];
     const relationLeases: (Lease | undefined)[] = [];
     const grandchildren: ChildEdge[] = [];
+    const childProfiles: (ProfileName | undefined)[] = [];
+    const relationProfiles: (ProfileName | undefined)[] = [];
     for (const row of rows) {
       const pod = PodName.unsafe(row.pod);
       const lease = leaseOf(pod, row);
@@ -119,6 +133,7 @@ export class KyselyListingReader implements ListingReader {
               : { parent: caller, child: pod, scope, state, spawnedAt, stoppedAt: date(row.stopped_at), outputCursor },
           );
           childLeases.push(lease);
+          childProfiles.push(profileOf(row.profile));
           break;
         }
         case 'peer': {
@@ -134,6 +149,7 @@ export class KyselyListingReader implements ListingReader {
             autoTurns: row.auto_turns!,
           });
           relationLeases.push(lease);
+          relationProfiles.push(profileOf(row.profile));
           break;
         }
         case 'grand': {
@@ -145,12 +161,13 @@ export class KyselyListingReader implements ListingReader {
     }
     if (!self) return undefined;
     const leases = { children: childLeases, relations: relationLeases };
-    return { self, children, relations, grandchildren, leases: selfLease ? { self: selfLease, ...leases } : leases };
+    const profiles = { children: childProfiles, relations: relationProfiles };
+    return { self, children, relations, grandchildren, leases: selfLease ? { self: selfLease, ...leases } : leases, profiles };
   }
 
   async everyPod(): Promise<readonly PodAndLease[]> {
-    const { rows } = await sql<LeaseColumns & { name: string; scope: unknown; parent: string | null; at: number }>`select
-        pod.name, pod.scope, pod.parent, ${ms('pod.created_at')} as at, ${leaseColumns}
+    const { rows } = await sql<LeaseColumns & { name: string; scope: unknown; parent: string | null; at: number; profile: string }>`select
+        pod.name, pod.scope, pod.parent, ${ms('pod.created_at')} as at, pod.profile, ${leaseColumns}
       from pod left join lease on lease.pod = pod.name order by pod.name`.execute(this.db);
     return rows.map((row) => {
       const name = PodName.unsafe(row.name);

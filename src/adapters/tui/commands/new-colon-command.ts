@@ -1,4 +1,6 @@
-import { ok } from '../../../domain/result.js';
+import { describeProfileChoiceRefusal } from '../../../domain/profile-choice.js';
+import { ProfileName } from '../../../domain/profile-name.js';
+import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { podNameArg } from '../../cli/argument-readers.js';
 import { printable } from '../../cli/printable.js';
@@ -6,22 +8,37 @@ import type { ColonCommand } from '../colon-command.js';
 
 export const newColonCommand: ColonCommand = {
   name: 'new',
-  params: [{ name: 'name' }],
+  params: [{ name: 'name' }, { name: '--profile P', optional: true, rest: true }],
   summary: 'create a top-level Pod',
   details:
     'Creates the Pod <name> with an empty history and write access to the directory the TUI was\n' +
     'started in, recursively, as `pods create` does (use `pods create --scope` for other grants).\n' +
-    'It is not started and stays attached where you are: `:attach <name>` switches to it, and it\n' +
-    'has no relation to any Pod until you `:peer` it.',
-  parse([raw = '']) {
+    'With --profile P it runs with that profile of this host (a coding agent; `pods profile ls`\n' +
+    'lists them), else with `default`, the host\'s model. It is not started and stays attached\n' +
+    'where you are: `:attach <name>` switches to it, and it has no relation to any Pod until you\n' +
+    '`:peer` it.',
+  parse([raw = '', options]) {
     const name = podNameArg(raw);
     if (!name.ok) return name;
+    let profile: ProfileName | undefined;
+    if (options !== undefined) {
+      const words = options.trim().split(/\s+/);
+      if (words[0] !== '--profile' || words.length !== 2) return err('expected `--profile P` after the name');
+      const parsed = ProfileName.parse(words[1]!);
+      if (!parsed.ok) return err(ProfileName.describe(parsed.error));
+      profile = parsed.value;
+    }
     return ok(async (session) => {
       const rule = ScopeRule.parseShorthand(`write:${session.cwd}`);
       if (!rule.ok) return session.refuse(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
-      const created = await session.app.createPod.execute({ name: name.value, scope: [rule.value] });
-      if (!created.ok) return session.refuse(`a pod named \`${name.value}\` already exists; \`:attach ${name.value}\` switches to it`);
-      session.say(`created pod \`${name.value}\` with scope ${printable(ScopeRule.describe(rule.value))}; \`:attach ${name.value}\` switches to it`);
+      const created = await session.app.createPod.execute({ name: name.value, scope: [rule.value], ...(profile ? { profile } : {}) });
+      if (!created.ok) {
+        return session.refuse(created.error.type === 'UnknownProfile'
+          ? describeProfileChoiceRefusal(created.error)
+          : `a pod named \`${name.value}\` already exists; \`:attach ${name.value}\` switches to it`);
+      }
+      const runs = profile ? ` and profile \`${profile}\`` : '';
+      session.say(`created pod \`${name.value}\` with scope ${printable(ScopeRule.describe(rule.value))}${runs}; \`:attach ${name.value}\` switches to it`);
     });
   },
 };

@@ -11,19 +11,20 @@ export const podsColonCommand: ColonCommand = {
   details:
     'Runs ListPods as the attached Pod and shows its visibility set as a table: the Pod itself,\n' +
     'its spawned children (running or stopped) and its peers, with how it sees each (relation),\n' +
-    'its status (idle, running, paused, stopped), who drives it while live (DRIVEN BY: `model`,\n' +
-    'its host runs its model; `mcp`, an external agent through `pods mcp`) and whether it could\n' +
+    'its status (idle, running, paused, stopped), its profile (`default`: a host\'s model; others:\n' +
+    'coding agents), who drives it while live (DRIVEN BY: `model`, its host runs its model; `acp`,\n' +
+    'its host runs its agent; `mcp`, an external agent through `pods mcp`) and whether it could\n' +
     'restore it. Other Pods of the store are not listed: the attached Pod cannot see them\n' +
     '(`pods ls` lists the whole store).',
   parse() {
     return ok(async (session) => {
       const listed = await session.app.listPods.execute({ caller: session.attached });
       if (!listed.ok) return session.refuse(describePodNotFound(listed.error));
-      for (const line of renderTable([['NAME', 'RELATION', 'STATUS', 'DRIVEN BY', 'RESTORABLE'], ...listed.value.map(row)])) session.say(line);
+      for (const line of renderTable([['NAME', 'RELATION', 'STATUS', 'PROFILE', 'DRIVEN BY', 'RESTORABLE'], ...listed.value.map(row)])) session.say(line);
     });
   },
 };
 
 function row(pod: PodListing): readonly string[] {
-  return [pod.name, pod.visibility, pod.status, pod.drivenBy ?? '-', pod.restore.possible ? 'yes' : `no (${pod.restore.reason ?? 'not possible'})`];
+  return [pod.name, pod.visibility, pod.status, pod.profile, pod.drivenBy ?? '-', pod.restore.possible ? 'yes' : `no (${pod.restore.reason ?? 'not possible'})`];
 }
