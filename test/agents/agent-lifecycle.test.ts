@@ -151,10 +151,25 @@ describe('an agent-driven Pod over its lifetime', () => {
     await agentPod(host, 'loud');
     await say(host, 'loud', '#flood 4200\n#tools 1200');
     const entries = await host.waitFor('loud', 'the flood ended', (es) => notices(es).length > 0, 60_000);
-    const text = entries.flatMap((e) => (e.kind === 'assistant_message' ? [e.text] : [])).join('');
-    expect(text.length).toBe(4 * 1024 * 1024);
+    // What is kept depends on how fast commits keep up; what is kept plus what is said to be left out is all of it.
+    const kept = entries.flatMap((e) => (e.kind === 'assistant_message' ? [e.text] : [])).join('').length;
+    expect(kept).toBeLessThanOrEqual(4 * 1024 * 1024);
     expect(entries.filter((e) => e.kind === 'tool_call')).toHaveLength(1_000);
-    expect(notices(entries)).toEqual([`agent_stopped: the agent sent more than a turn keeps; left out of history: ${(4200 - 4096) * 1024} characters of text, 200 tool calls past the first 1000`]);
+    expect(notices(entries)).toEqual([`agent_stopped: the agent sent more than a turn keeps; left out of history: ${4200 * 1024 - kept} characters of text, 200 tool calls past the first 1000`]);
+  });
+
+  it('keeps the agent\'s keys out of history, even when the agent repeats them', async () => {
+    host = await openAgentHost([scriptedProfile('scripted', { env: { SERVICE_API_KEY: 'sk-profile-secret-1' }, passEnv: ['HOST_TOKEN'] })], { env: { HOST_TOKEN: 'tok-host-secret-2' } });
+    await agentPod(host, 'leaky');
+    await say(host, 'leaky', '#sayenv SERVICE_API_KEY HOST_TOKEN\n#shell echo $SERVICE_API_KEY $HOST_TOKEN');
+    const entries = await host.waitFor('leaky', 'the turn ended', (es) => es.some((e) => e.kind === 'tool_result'));
+    const stored = JSON.stringify(entries);
+    expect(stored).not.toContain('secret-1');
+    expect(stored).not.toContain('secret-2');
+    expect(stored).toContain('SERVICE_API_KEY=•••• HOST_TOKEN=••••');
+    // The agent did get them: its environment holds both.
+    const started = JSON.parse(await readFile(join(stateOf(host, 'leaky'), 'env.json'), 'utf8')) as { env: Record<string, string> };
+    expect([started.env['SERVICE_API_KEY'], started.env['HOST_TOKEN']]).toEqual(['sk-profile-secret-1', 'tok-host-secret-2']);
   });
 
   it('ends every agent process and its channel when the host shuts down', async () => {

@@ -33,9 +33,15 @@ export type AgentHost = {
 /** A host over a store (in memory unless told), with `profiles` and the test relay, its `$PODS_HOME` a fresh temp dir. */
 export async function openAgentHost(
   profiles: readonly AcpProfile[],
-  options: { readonly store?: StoreConfig; readonly timing?: AgentOptions['timing']; readonly env?: Record<string, string> } = {},
+  options: {
+    readonly store?: StoreConfig;
+    readonly timing?: AgentOptions['timing'];
+    readonly env?: Record<string, string>;
+    /** `$PODS_HOME` of an earlier host on this machine (kept on close), else a fresh temp dir removed on close. */
+    readonly home?: string;
+  } = {},
 ): Promise<AgentHost> {
-  const home = await mkdtemp(join(tmpdir(), 'pods-agents-'));
+  const home = options.home ?? (await mkdtemp(join(tmpdir(), 'pods-agents-')));
   const agents: AgentOptions = {
     home, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env }, profiles: new InMemoryProfileCatalog(profiles), relay: TEST_RELAY,
     timing: { startTimeoutMs: 20_000, cancelGraceMs: 2_000, silenceMs: 20_000, ...options.timing },
@@ -56,7 +62,7 @@ export async function openAgentHost(
     }, ms, what),
     close: async () => {
       await close();
-      await rm(home, { recursive: true, force: true });
+      if (!options.home) await rm(home, { recursive: true, force: true });
     },
   };
 }

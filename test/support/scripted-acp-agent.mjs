@@ -2,6 +2,7 @@
 // A real ACP agent process for pods' tests, on the same SDK the real agents use. What it does
 // is scripted by the prompt: each line starting with `#` is one step, in order:
 //   #say TEXT             stream TEXT as two agent_message_chunk updates
+//   #sayenv NAME…         say NAME=value for each variable of its environment
 //   #write PATH TEXT      a tool call (kind edit) on PATH: asks permission; if allowed, writes TEXT there
 //   #shell CMD            a tool call (kind execute): asks permission; if allowed, runs CMD with sh -c
 //   #mcp TOOL JSON        calls TOOL on the session's stdio MCP server (pods' channel), reported as a tool call
@@ -30,7 +31,7 @@ mkdirSync(sessionsDir, { recursive: true });
 writeFileSync(join(home, 'env.json'), JSON.stringify({ env: process.env, cwd: process.cwd(), pid: process.pid, pgid: process.pid }));
 const record = (method, params) => appendFileSync(join(home, 'requests.jsonl'), `${JSON.stringify({ method, params })}\n`);
 
-const STEPS = new Set(['say', 'write', 'shell', 'mcp', 'flood', 'tools', 'hang', 'deaf', 'crash', 'stop']);
+const STEPS = new Set(['say', 'sayenv', 'write', 'shell', 'mcp', 'flood', 'tools', 'hang', 'deaf', 'crash', 'stop']);
 /** id → { cwd, mcpServers, transcript: [{ role, text }] } */
 const sessions = new Map();
 const cancelled = new Set();
@@ -100,6 +101,9 @@ async function runStep(ctx, sessionId, line) {
     case 'say':
       await say(arg);
       return arg;
+    case 'sayenv':
+      await say(rest.map((name) => `${name}=${process.env[name] ?? ''}`).join(' '));
+      return 'said';
     case 'write': {
       const [path, ...words] = rest;
       return toolCall(ctx, sessionId, { kind: 'edit', title: `Write ${path}`, locations: [path], rawInput: { path } }, async () => {

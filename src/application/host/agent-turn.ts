@@ -8,6 +8,7 @@ import { TURN_OBSERVER, type ObservedTurnEnd, type TurnObserver } from '../ports
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { AGENT_HOST_CONFIG, type AgentHostConfig } from './agent-host-config.js';
 import { answerPermission } from './agent-permissions.js';
+import { agentSecrets, withoutSecrets } from './agent-secrets.js';
 import { agentPrompt, historyDigest } from './agent-prompt.js';
 import { AgentSessions } from './agent-sessions.js';
 import { AgentTurnRecorder } from './agent-turn-recorder.js';
@@ -46,24 +47,26 @@ export class AgentTurn {
   async run(command: AgentTurnCommand): Promise<{ readonly end: ObservedTurnEnd; readonly steps: number }> {
     const { pod, profile, history, trigger, signal } = command;
     const seenThrough = history.at(-1)?.seq ?? 0;
+    const secrets = agentSecrets(profile, this.config.env);
+    const append = (body: HistoryEntryBody): Promise<HistoryEntry> => this.append(pod, withoutSecrets(body, secrets));
     this.observer.report({ type: 'step_started', pod: pod.name, step: 1, seenThrough });
     let alive = (): void => undefined;
-    const requests = this.requests(pod, () => alive());
+    const requests = this.requests(pod, () => alive(), append);
     let ready;
     try {
       ready = await this.sessions.ready(pod, profile, requests);
     } catch (error) {
-      await this.append(pod, { kind: 'notice', code: 'run_errored', text: `the agent of profile \`${profile.name}\` could not start: ${lineOf(error)}`, seenThrough });
+      await append({ kind: 'notice', code: 'run_errored', text: `the agent of profile \`${profile.name}\` could not start: ${lineOf(error)}`, seenThrough });
       return { end: 'errored', steps: 1 };
     }
     const { process, sessionId } = ready;
     let prompt = agentPrompt(trigger);
     if (ready.lostSession) {
-      await this.append(pod, { kind: 'notice', code: 'agent_session_new', text: 'the agent could not resume its earlier session; a new one began with a digest of recent history' });
+      await append({ kind: 'notice', code: 'agent_session_new', text: 'the agent could not resume its earlier session; a new one began with a digest of recent history' });
       prompt = `${historyDigest(history, trigger[0]?.seq ?? seenThrough + 1)}\n\n${prompt}`;
     }
 
-    const recorder = new AgentTurnRecorder(pod.name, seenThrough, (body) => this.append(pod, body), this.observer);
+    const recorder = new AgentTurnRecorder(pod.name, seenThrough, append, this.observer);
     const watchdog = new Watchdog(this.config.silenceMs, () => void process.stop());
     alive = () => watchdog.reset();
     const onAbort = (): void => {
@@ -87,33 +90,33 @@ export class AgentTurn {
     }
     await recorder.finish();
     const leftOut = recorder.leftOutSummary();
-    if (leftOut) await this.append(pod, { kind: 'notice', code: 'agent_stopped', text: leftOut });
+    if (leftOut) await append({ kind: 'notice', code: 'agent_stopped', text: leftOut });
 
     if (signal?.aborted || stop === 'cancelled') {
-      await this.append(pod, { kind: 'notice', code: 'turn_cancelled', text: 'the operator cancelled this turn', seenThrough });
+      await append({ kind: 'notice', code: 'turn_cancelled', text: 'the operator cancelled this turn', seenThrough });
       return { end: 'cancelled', steps: 1 };
     }
     if (failure !== undefined || stop === undefined) {
       await this.sessions.release(pod.name);
       const why = watchdog.fired ? `it sent nothing for ${Math.round(this.config.silenceMs / 1000)} s and was stopped` : lineOf(failure);
-      await this.append(pod, { kind: 'notice', code: 'run_errored', text: `the agent failed: ${why}`, seenThrough });
+      await append({ kind: 'notice', code: 'run_errored', text: `the agent failed: ${why}`, seenThrough });
       return { end: 'errored', steps: 1 };
     }
     this.sessions.idleFrom(pod.name, profile.idleMs);
     if (stop === 'end_turn') return { end: 'finished', steps: 1 };
     const { end, why } = END_OF[stop];
-    await this.append(pod, { kind: 'notice', code: 'agent_stopped', text: `the agent ended its turn early: ${why}`, seenThrough });
+    await append({ kind: 'notice', code: 'agent_stopped', text: `the agent ended its turn early: ${why}`, seenThrough });
     return { end, steps: 1 };
   }
 
   /** Permission requests decided from the Pod's scope now (a loan made this turn already counts), each committed. */
-  private requests(pod: Pod, alive: () => void): AgentRequests {
+  private requests(pod: Pod, alive: () => void, append: (body: HistoryEntryBody) => Promise<HistoryEntry>): AgentRequests {
     return {
       permission: async (request) => {
         alive();
         const scope = await this.sessions.scopeOf(pod);
         const answer = answerPermission(request, scope, this.sessions.confinementOf(pod.name) !== 'unconfined');
-        await this.append(pod, {
+        await append({
           kind: 'permission', callId: request.callId, title: request.title, locations: request.locations, decision: answer.decision, reason: answer.reason,
           ...(request.toolKind !== undefined ? { toolKind: request.toolKind } : {}), ...(answer.rule !== undefined ? { rule: answer.rule } : {}),
         });
