@@ -21,8 +21,8 @@ export const KIND_NEEDS: Readonly<Record<ToolKind, 'read' | 'write' | 'unbounded
 
 /** An ACP `session/request_permission`, as far as pods decides it. */
 export type PermissionRequest = {
-  readonly kind?: string | null;
-  readonly locations?: readonly { readonly path: string }[] | null;
+  readonly kind?: string | null | undefined;
+  readonly locations?: readonly { readonly path: string }[] | null | undefined;
   /** The tool is one of pods' own (the Pod tools over its MCP server): the Pod's authority already bounds it. */
   readonly isPodsTool: boolean;
 };
