@@ -1,0 +1,63 @@
+import { constants } from 'node:fs';
+import { open, readlink, realpath, type FileHandle } from 'node:fs/promises';
+
+/**
+ * Linux's O_PATH: a descriptor that names a file without opening it for I/O, so a FIFO
+ * does not block and a device is not opened. Node does not export it; this is its value on
+ * x86-64 and arm64, the platforms bubblewrap runs on here.
+ */
+export const O_PATH = 0o10000000;
+
+/**
+ * What a host path is, checked without following a link at its last component:
+ * - `directory` / `file`: it is real all the way down (no component is a link), and the
+ *   descriptor (O_PATH) names exactly it, for a bind that cannot be redirected later;
+ * - `link`: it, or a directory on the way to it, is a symbolic link; `realPath` is where it
+ *   leads (undefined when it leads nowhere);
+ * - `special`: a FIFO, socket or device; `missing`: nothing is there (or it cannot be reached).
+ */
+export type HostPath =
+  | { readonly kind: 'directory' | 'file'; readonly handle: FileHandle }
+  | { readonly kind: 'link'; readonly realPath: string | undefined }
+  | { readonly kind: 'special' }
+  | { readonly kind: 'missing'; readonly reason: string };
+
+const UNREACHABLE: Readonly<Record<string, string>> = {
+  ENOENT: 'does not exist',
+  ENOTDIR: 'does not exist',
+  EACCES: 'cannot be reached by this user',
+  ELOOP: 'leads through too many links',
+  ENAMETOOLONG: 'is too long',
+};
+
+export async function inspectHostPath(path: string): Promise<HostPath> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, O_PATH | constants.O_NOFOLLOW);
+  } catch (error) {
+    const reason = UNREACHABLE[codeOf(error)];
+    if (reason) return { kind: 'missing', reason };
+    throw error;
+  }
+  let keep = false;
+  try {
+    const stats = await handle.stat();
+    if (stats.isSymbolicLink() || (await openedPath(handle.fd)) !== path) {
+      return { kind: 'link', realPath: await realpath(path).catch(() => undefined) };
+    }
+    if (!stats.isDirectory() && !stats.isFile()) return { kind: 'special' };
+    // The caller owns the descriptor from here.
+    keep = true;
+    return { kind: stats.isDirectory() ? 'directory' : 'file', handle };
+  } finally {
+    if (!keep) await handle.close();
+  }
+}
+
+/** Where an open descriptor really is, as the kernel names it (Linux's /proc/self/fd). */
+export async function openedPath(fd: number): Promise<string> {
+  return readlink(`/proc/self/fd/${fd}`);
+}
+
+export const codeOf = (error: unknown): string =>
+  error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : '';
