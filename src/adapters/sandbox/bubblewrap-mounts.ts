@@ -16,7 +16,7 @@ export type BubblewrapMounts = {
   /** Bound by descriptor, passed to bwrap as 3, 4, …; bwrap closes them before the agent runs. */
   readonly handles: readonly FileHandle[];
   readonly limits: readonly string[];
-  /** Whether the agent can see `path` (a real host path) at all. */
+  /** Whether the agent sees the host's `path` (a real path) at all. */
   readonly visible: (path: string) => boolean;
 };
 
@@ -110,6 +110,10 @@ export async function bubblewrapMounts(c: Confinement, plan: ConfinementPlan, li
   }
   const rootShown = made.some((m) => m.path === '/' && m.bound);
   for (const path of [...readOnlyAtEnd, ...(rootShown ? [] : ['/'])]) args.push('--remount-ro', path);
-  const visible = (path: string) => (nearest(path)?.access ?? 'none') !== 'none';
+  // The private /tmp and the stand-ins show nothing of the host.
+  const visible = (path: string) => {
+    const shown = nearest(path);
+    return !!shown?.bound && shown.access !== 'none';
+  };
   return { args, handles, limits, visible };
 }
