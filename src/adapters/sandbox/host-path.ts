@@ -1,5 +1,5 @@
-import { constants } from 'node:fs';
-import { open, readlink, realpath, type FileHandle } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 
 /**
  * Linux's O_PATH: a descriptor that names a file without opening it for I/O, so a FIFO
@@ -57,6 +57,31 @@ export async function inspectHostPath(path: string): Promise<HostPath> {
 /** Where an open descriptor really is, as the kernel names it (Linux's /proc/self/fd). */
 export async function openedPath(fd: number): Promise<string> {
   return readlink(`/proc/self/fd/${fd}`);
+}
+
+/**
+ * Whether `handle` is open on exactly `path`: Linux names a descriptor's file in
+ * /proc/self/fd; elsewhere `path` must be real and name the same inode (a narrower check).
+ */
+export async function isOpenedAt(handle: FileHandle, path: string): Promise<boolean> {
+  const named = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
+  if (named !== undefined) return named === path;
+  const [opened, there, real] = await Promise.all([handle.stat(), stat(path).catch(() => undefined), realpath(path).catch(() => undefined)]);
+  return !!there && real === path && opened.dev === there.dev && opened.ino === there.ino;
+}
+
+/** A directory's open descriptor as a path prefix that cannot be redirected (Linux); elsewhere its path. */
+export const directoryReference = (handle: FileHandle, path: string): string =>
+  process.platform === 'linux' ? `/proc/self/fd/${handle.fd}` : path;
+
+/** What a non-regular file is, for a refusal. */
+export function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a FIFO';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
+  return 'not a regular file';
 }
 
 export const codeOf = (error: unknown): string =>
