@@ -64,8 +64,9 @@ export function locationPath(raw: string, cwd: AbsolutePath): { ok: true; path: 
 /**
  * Decides a permission request from the scope alone, never by asking: pods' own tools are
  * allowed; a read or write kind is allowed when every location it names has that access
- * and nothing withheld (or, to write, lent) lies below it; a kind that names no location
- * is bounded only by the OS, so it is allowed only when the agent is confined.
+ * (and, for an unconfined agent, nothing withheld or, to write, lent lies below it, since
+ * a search or a delete covers a whole directory); a kind that names no location is bounded
+ * only by the OS, so it is allowed only when the agent is confined.
  */
 export function decidePermission(request: PermissionRequest, context: PermissionContext): PermissionDecision {
   if (request.isPodsTool) return { type: 'PodsTool', allow: true };
@@ -81,7 +82,8 @@ export function decidePermission(request: PermissionRequest, context: Permission
     if (!parsed.ok) return { type: 'UnreadableLocation', allow: false, kind, path: location.path, reason: parsed.reason };
     const { access, ground } = accessAt(context.confinement, parsed.path);
     if (!allows(access, needs)) return { type: 'OutsideScope', allow: false, kind, needs, location: { path: parsed.path, ground } };
-    const below = withinSubtree(context.confinement, parsed.path, needs);
+    // A confined agent meets what lies below in the OS: lent rules are read-only there, withheld paths absent.
+    const below = context.confined ? undefined : withinSubtree(context.confinement, parsed.path, needs);
     if (below) return { type: 'ReachesBelow', allow: false, kind, needs, location: { path: parsed.path, ground: below } };
     granted.push({ path: parsed.path, ground });
   }

@@ -36,14 +36,17 @@ describe('decidePermission', () => {
     ['read', ['/etc/passwd'], true, false, 'OutsideScope'],
     ['read', ['/w/a', '/etc/shadow'], true, false, 'OutsideScope'],
     ['read', ['/w/.pods/data'], true, false, 'OutsideScope'],
-    ['search', ['/w'], true, false, 'ReachesBelow'],
+    ['search', ['/w'], false, false, 'ReachesBelow'],
+    ['search', ['/w'], true, true, 'WithinScope'],
     ['edit', ['/w/a.ts'], false, true, 'WithinScope'],
     ['edit', ['src/a.ts'], false, true, 'WithinScope'],
     ['edit', ['/w/sub/x'], true, false, 'OutsideScope'],
     ['edit', ['/docs/x.md'], true, false, 'OutsideScope'],
     ['edit', ['/home/u/.pods/agents/p/settings.json'], false, true, 'WithinScope'],
     ['delete', ['/w/y'], true, true, 'WithinScope'],
-    ['delete', ['/w'], true, false, 'ReachesBelow'],
+    ['delete', ['/w'], false, false, 'ReachesBelow'],
+    ['delete', ['/w'], true, true, 'WithinScope'],
+    ['delete', ['/w/sub/x'], true, false, 'OutsideScope'],
     ['move', ['/w/a', '/w/b'], true, true, 'WithinScope'],
     ['move', ['/w/a', '/tmp/b'], true, false, 'OutsideScope'],
     ['edit', ['../etc/passwd'], true, false, 'OutsideScope'],
@@ -78,7 +81,7 @@ describe('decidePermission', () => {
     );
     expect(describePermissionDecision(decide('read', ['/etc/passwd']))).toBe('refused read: read /etc/passwd is outside the scope (no scope rule covers it)');
     expect(describePermissionDecision(decide('edit', ['/w/a', '/w/b']))).toBe('allowed edit: /w/a (write:/w), /w/b (write:/w)');
-    expect(describePermissionDecision(decide('delete', ['/w']))).toBe(
+    expect(describePermissionDecision(decide('delete', ['/w'], false))).toBe(
       'refused delete: /w contains what this Pod may not write (/w/.pods is withheld from agents)',
     );
     expect(describePermissionDecision(decide('edit', ['/docs/a']))).toBe('refused edit: write /docs/a is outside the scope (read:/docs)');
