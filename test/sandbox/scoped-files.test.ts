@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { renameSync, symlinkSync } from 'node:fs';
 import { chmod, link, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { realLocation } from '../../src/adapters/sandbox/real-location.js';
 import { describeScopedFileRefusal } from '../../src/adapters/sandbox/scoped-file-refusal.js';
 import { ScopedFiles } from '../../src/adapters/sandbox/scoped-files.js';
-import type { Confinement } from '../../src/domain/confinement.js';
+import { AbsolutePath } from '../../src/domain/absolute-path.js';
+import { decidePermission } from '../../src/domain/permission-decision.js';
 import { exists, scopeFixture } from './support/confined.js';
 
 describe("pods' own file methods: the scope checked on the resolved path", () => {
@@ -159,5 +161,23 @@ describe("pods' own file methods: the scope checked on the resolved path", () =>
   it('refuses content over the write limit', async () => {
     const big = new ScopedFiles(() => f.confinement(), { maxReadBytes: 1024, maxWriteBytes: 10 });
     expect(refusal(await big.writeTextFile({ path: f.at('w/x.txt'), content: 'x'.repeat(11) }))).toMatch(/is 11 bytes; at most 10 bytes is written$/);
+  });
+});
+
+describe('realLocation: a permission request decided where its locations really are', () => {
+  it('resolves links (also under a file not made yet) before the scope is asked', async () => {
+    const f = await scopeFixture();
+    try {
+      await symlink(f.at('out'), f.at('w/outlink'));
+      const cwd = AbsolutePath.unsafe(f.at('w'));
+      const decide = async (raw: string) =>
+        decidePermission({ kind: 'edit', locations: [{ path: await realLocation(raw, cwd) }], isPodsTool: false }, { confinement: f.confinement(), confined: false, cwd });
+      expect(await realLocation('outlink/new/file.txt', cwd)).toBe(f.at('out/new/file.txt'));
+      expect((await decide('outlink/secret.txt')).type).toBe('OutsideScope');
+      expect((await decide('inside/new.txt')).type).toBe('WithinScope');
+      expect(await realLocation('~/x', cwd)).toBe('~/x');
+    } finally {
+      await f.dispose();
+    }
   });
 });
