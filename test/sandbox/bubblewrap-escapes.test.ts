@@ -11,7 +11,7 @@ describe.skipIf(skipSandbox)('bubblewrap: writes stay inside the scope', () => {
     await symlink(f.at('ro/readme.txt'), f.at('w/link-ro'));
   });
   afterAll(() => f.dispose());
-  const run = (script: string) => runConfined(f.confinement(), f.at('w'), script);
+  const run = (script: string) => runConfined(f.confinement(), f.at('w'), script, 8_000);
 
   it('has a sandbox here (in CI it must)', () => {
     expect(probe).toMatchObject({ available: true });
@@ -40,9 +40,10 @@ describe.skipIf(skipSandbox)('bubblewrap: writes stay inside the scope', () => {
     expect(await exists(inside), control.stderr).toBe(true);
     for (const outside of [f.at('ro/new.txt'), f.at('out/new.txt'), f.at('w/sub/new.txt'), f.at('home/new.txt'), f.at('new.txt')]) {
       const r = await run(command(outside));
+      expect(r.timedOut, `${command(outside)} did not end`).toBe(false);
       expect(await exists(outside), `${outside}: ${r.stderr}`).toBe(false);
     }
-  });
+  }, 60_000);
 
   it('keeps the moved file when a rename out of the scope fails', async () => {
     const r = await run(`echo keep > m.txt; mv m.txt ${f.at('ro/m.txt')}`);

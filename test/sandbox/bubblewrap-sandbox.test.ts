@@ -47,6 +47,20 @@ describe.skipIf(skipSandbox)('bubblewrap: reads, the process tree, the network',
     expect(await exists(f.at('out/b.txt')), r.stderr).toBe(false);
   });
 
+  it('holds a lent path that does not exist yet with an empty read-only stand-in, and says which rules were left out', async () => {
+    const c = f.confinement([rule(f.at('w'), 'write'), rule(f.at('not-yet'), 'read')], [rule(f.at('w/later'), 'write')]);
+    const confined = await sandbox.confine({ file: 'true', args: [], env: { PATH: '/usr/bin' }, cwd: f.at('w') }, c);
+    if (!confined.ok) throw new Error('refused');
+    await confined.value.release();
+    expect(confined.value.plan.limits).toEqual(expect.arrayContaining([
+      `${f.at('not-yet')} does not exist when the agent starts: not in the sandbox`,
+      expect.stringMatching(/later does not exist: an empty read-only directory stands in for it/),
+    ]));
+    const r = await runConfined(c, f.at('w'), 'echo x > later/f; mkdir later/d; ls -A later');
+    expect(r.stdout).toBe('');
+    expect(await exists(f.at('w/later/f'))).toBe(false);
+  });
+
   it('passes exactly the environment it is given, and keeps it out of the command line', async () => {
     process.env['PODS_TEST_HOST_ONLY'] = 'leak';
     const r = await run('env | sort; cat /proc/1/cmdline | tr "\\0" " "', { PATH: '/usr/bin:/bin', API_KEY: 'sk-secret' });

@@ -60,8 +60,9 @@ export async function bubblewrapMounts(c: Confinement, plan: ConfinementPlan, li
       limits.push(`${path}: ${path === '/tmp' ? '/tmp is private to the agent' : "/proc and /dev are the sandbox's own"}; not bound`);
       return;
     }
-    const above = nearest(path)?.access ?? 'none';
-    const narrows = RANK[access] < RANK[above];
+    // Only host files shown above need narrowing: the private /tmp and the stand-ins hold none.
+    const above = nearest(path);
+    const narrows = !!above?.bound && RANK[access] < RANK[above.access];
     const host = await inspectHostPath(path);
     switch (host.kind) {
       case 'directory':
@@ -74,7 +75,7 @@ export async function bubblewrapMounts(c: Confinement, plan: ConfinementPlan, li
         args.push(access === 'write' ? '--bind-fd' : '--ro-bind-fd', String(2 + handles.length), path);
         return void made.push({ path, access, bound: true });
       case 'missing':
-        if (narrows && above === 'write') {
+        if (narrows && above?.access === 'write') {
           hide(path, true);
           return void limits.push(`${path} does not exist: an empty read-only directory stands in for it (made on the host, in the writable directory above it)`);
         }

@@ -38,7 +38,7 @@ export async function scopeFixture() {
   return { root, at, confinement, dispose: () => rm(root, { recursive: true, force: true }) };
 }
 
-export type Run = { readonly code: number | null; readonly stdout: string; readonly stderr: string };
+export type Run = { readonly code: number | null; readonly stdout: string; readonly stderr: string; readonly timedOut: boolean };
 
 /** Confines `launch`, spawns it the way the driver will (own process group, descriptors after stdio). */
 export async function startConfined(
@@ -61,10 +61,11 @@ export async function runConfined(confinement: Confinement, cwd: string, script:
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => killGroup(child), ms);
+  let timedOut = false;
+  const timer = setTimeout(() => ((timedOut = true), killGroup(child)), ms);
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   clearTimeout(timer);
-  return { code, stdout, stderr };
+  return { code, stdout, stderr, timedOut };
 }
 
 export function killGroup(child: ChildProcess): void {
