@@ -1,5 +1,6 @@
 import { AbsolutePath } from './absolute-path.js';
 import { displayValue } from './display.js';
+import { err, type Result } from './result.js';
 import { accessAt, allows, describeGround, withinSubtree, type AccessGround, type Confinement } from './confinement.js';
 
 /** ACP's tool kinds; anything else an agent sends counts as `other`. */
@@ -53,12 +54,12 @@ const kindOf = (raw: string | null | undefined): ToolKind =>
  * A location as an absolute path, lexically: relative to `cwd`, `.` and `..` folded. A
  * leading `~` or a URL is refused rather than guessed, since the agent's tool may expand it.
  */
-export function locationPath(raw: string, cwd: AbsolutePath): { ok: true; path: AbsolutePath } | { ok: false; reason: string } {
-  if (raw.trim() === '') return { ok: false, reason: 'empty path' };
-  if (raw.startsWith('~')) return { ok: false, reason: 'starts with ~, which a shell would expand' };
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(raw)) return { ok: false, reason: 'a URL, not a path' };
+export function locationPath(raw: string, cwd: AbsolutePath): Result<AbsolutePath, string> {
+  if (raw.trim() === '') return err('empty path');
+  if (raw.startsWith('~')) return err('starts with ~, which a shell would expand');
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(raw)) return err('a URL, not a path');
   const resolved = AbsolutePath.resolve(raw, cwd);
-  return resolved.ok ? { ok: true, path: resolved.value } : { ok: false, reason: resolved.error.reason };
+  return resolved.ok ? resolved : err(resolved.error.reason);
 }
 
 /**
@@ -79,13 +80,14 @@ export function decidePermission(request: PermissionRequest, context: Permission
   const granted: LocationGround[] = [];
   for (const location of locations) {
     const parsed = locationPath(location.path, context.cwd);
-    if (!parsed.ok) return { type: 'UnreadableLocation', allow: false, kind, path: location.path, reason: parsed.reason };
-    const { access, ground } = accessAt(context.confinement, parsed.path);
-    if (!allows(access, needs)) return { type: 'OutsideScope', allow: false, kind, needs, location: { path: parsed.path, ground } };
+    if (!parsed.ok) return { type: 'UnreadableLocation', allow: false, kind, path: location.path, reason: parsed.error };
+    const path = parsed.value;
+    const { access, ground } = accessAt(context.confinement, path);
+    if (!allows(access, needs)) return { type: 'OutsideScope', allow: false, kind, needs, location: { path, ground } };
     // A confined agent meets what lies below in the OS: lent rules are read-only there, withheld paths absent.
-    const below = context.confined ? undefined : withinSubtree(context.confinement, parsed.path, needs);
-    if (below) return { type: 'ReachesBelow', allow: false, kind, needs, location: { path: parsed.path, ground: below } };
-    granted.push({ path: parsed.path, ground });
+    const below = context.confined ? undefined : withinSubtree(context.confinement, path, needs);
+    if (below) return { type: 'ReachesBelow', allow: false, kind, needs, location: { path, ground: below } };
+    granted.push({ path, ground });
   }
   return { type: 'WithinScope', allow: true, kind, needs, locations: granted };
 }

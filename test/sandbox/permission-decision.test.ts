@@ -103,7 +103,7 @@ describe('locationPath', () => {
     ['../../..', '/'],
     ['/x/./y/../z', '/x/z'],
   ])('%s → %s', (raw, expected) => {
-    expect(locationPath(raw, cwd)).toEqual({ ok: true, path: expected });
+    expect(locationPath(raw, cwd)).toEqual({ ok: true, value: expected });
   });
 });
 

@@ -77,7 +77,7 @@ async function realConfinement(c: Confinement, runtime: readonly string[]): Prom
       continue;
     }
     readOnly.push(AbsolutePath.unsafe(real));
-    const isLink = real !== path && (await lstat(path)).isSymbolicLink() && (await realpath(dirname(path))) === dirname(path);
+    const isLink = real !== path && (await lstat(path).then((l) => l.isSymbolicLink(), () => false)) && (await realpath(dirname(path)).catch(() => '')) === dirname(path);
     if (isLink) links.push({ link: path, target: real });
   }
   const realOf = async (path: AbsolutePath) => AbsolutePath.unsafe(await realpath(path).catch(() => path));

@@ -14,10 +14,10 @@ export async function realLocation(raw: string, cwd: AbsolutePath): Promise<stri
   const parsed = locationPath(raw, cwd);
   if (!parsed.ok) return raw;
   const rest: string[] = [];
-  for (let at: string = parsed.path; ; at = dirname(at)) {
+  for (let at: string = parsed.value; ; at = dirname(at)) {
     const real = await realpath(at).catch(() => undefined);
     if (real !== undefined) return [real === '/' ? '' : real, ...rest].join('/') || '/';
-    if (at === '/') return parsed.path;
+    if (at === '/') return parsed.value;
     rest.unshift(basename(at));
   }
 }
