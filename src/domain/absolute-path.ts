@@ -17,6 +17,20 @@ export const AbsolutePath = {
     if (segments.some((s) => s === '.' || s === '..')) return fail('must not contain . or .. segments');
     return ok(`/${segments.join('/')}` as AbsolutePath);
   },
+  /**
+   * `raw` made absolute against `base` and normalised lexically: empty and `.` segments
+   * dropped, `..` removes the segment before it (and stays at `/`). Symbolic links are not
+   * consulted; a caller that opens the result must resolve them itself.
+   */
+  resolve(raw: string, base: AbsolutePath): Result<AbsolutePath, InvalidPath> {
+    if (raw.includes('\0')) return err({ type: 'InvalidPath', path: raw, reason: 'must not contain NUL' });
+    const segments: string[] = [];
+    for (const segment of (raw.startsWith('/') ? raw : `${base}/${raw}`).split('/')) {
+      if (segment === '..') segments.pop();
+      else if (segment !== '' && segment !== '.') segments.push(segment);
+    }
+    return AbsolutePath.parse(`/${segments.join('/')}`);
+  },
   unsafe(raw: string): AbsolutePath {
     return raw as AbsolutePath;
   },

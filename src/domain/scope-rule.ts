@@ -56,6 +56,12 @@ export const ScopeRule = {
       (x.recursive || y.target === x.target || AbsolutePath.isDirectChild(y.target, x.target));
     return reaches(a, b) || reaches(b, a);
   },
+  /** True when `rule` grants on `path` itself: anywhere below a recursive rule, the target and its direct children for a non-recursive one. */
+  reaches(rule: ScopeRule, path: AbsolutePath): boolean {
+    return rule.recursive
+      ? AbsolutePath.isWithin(path, rule.target)
+      : path === rule.target || AbsolutePath.isDirectChild(path, rule.target);
+  },
   equals(a: ScopeRule, b: ScopeRule): boolean {
     return a.target === b.target && a.permission === b.permission && a.recursive === b.recursive;
   },

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { codeOf, directoryReference, kindOf } from './host-path.js';
+
+export type Replaced = { readonly type: 'replaced' } | { readonly type: 'not_a_file'; readonly what: string };
+
+/**
+ * Writes `content` as `name` in the directory `dir` is open on, atomically: a new file
+ * (O_EXCL, O_NOFOLLOW) in the same directory, synced, renamed over the old entry, and the
+ * directory synced. A reader sees the old file or the new one, never part of one. Every
+ * path goes through the open directory, so a directory swapped for a link after the check
+ * cannot redirect the write. The rename replaces the directory entry: a hard link to the
+ * old file elsewhere keeps the old content. The old file's permissions (and owner, where allowed; never set-id bits)
+ * carries over.
+ */
+export async function replaceInDirectory(dir: FileHandle, dirPath: string, name: string, content: string): Promise<Replaced> {
+  const at = directoryReference(dir, dirPath);
+  const old = await lstat(`${at}/${name}`).catch((error: unknown) => {
+    if (codeOf(error) === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (old && !old.isFile()) return { type: 'not_a_file', what: kindOf(old) };
+  const temporary = `${at}/.pods-write-${randomBytes(8).toString('hex')}.tmp`;
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+  const file = await open(temporary, flags, old ? 0o600 : 0o666); // a new file gets the umask's mode
+  try {
+    try {
+      await file.writeFile(content, 'utf8');
+      if (old) await file.chmod(old.mode & 0o777); // never set-id bits on content an agent wrote
+      if (old && process.getuid?.() === 0) await file.chown(old.uid, old.gid);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, `${at}/${name}`);
+  } catch (error) {
+    await unlink(temporary).catch(() => {});
+    throw error;
+  }
+  await dir.sync();
+  return { type: 'replaced' };
+}

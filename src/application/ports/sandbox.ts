@@ -1,0 +1,61 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { ConfinementPlan } from '../../domain/confinement-plan.js';
+import type { Confinement } from '../../domain/confinement.js';
+import { displayValue } from '../../domain/display.js';
+import type { Result } from '../../domain/result.js';
+
+/** How to start a process: the program, its arguments, its whole environment, its working directory. */
+export type Launch = {
+  readonly file: string;
+  readonly args: readonly string[];
+  /** Exactly the environment the process gets; nothing of the host's is added. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  /**
+   * Open descriptors the process must receive as 3, 4, … in this order: spawn it with
+   * `stdio: [in, out, err, ...extraFds]`. The confined process never sees them.
+   */
+  readonly extraFds: readonly number[];
+};
+
+export type SandboxProbe =
+  | { readonly available: true; readonly label: string }
+  /** `reason`: one line that says why, and how to fix it. */
+  | { readonly available: false; readonly reason: string };
+
+/** A launch ready to spawn, what its confinement is and cannot express, and a release for its descriptors. */
+export type Confined = {
+  readonly launch: Launch;
+  readonly confined: boolean;
+  readonly plan: ConfinementPlan;
+  /** Closes the descriptors `launch.extraFds` holds: call once the process is spawned (or was not). */
+  readonly release: () => Promise<void>;
+};
+
+export type ConfineRefusal =
+  | { readonly type: 'SandboxUnavailable'; readonly reason: string }
+  | { readonly type: 'ProgramNotVisible'; readonly program: string }
+  | { readonly type: 'WorkingDirectoryNotVisible'; readonly cwd: string };
+
+export function describeConfineRefusal(refusal: ConfineRefusal): string {
+  switch (refusal.type) {
+    case 'SandboxUnavailable':
+      return `no sandbox: ${refusal.reason}`;
+    case 'ProgramNotVisible':
+      return `the agent's program ${displayValue(refusal.program)} is not readable inside the sandbox; add its installation to the profile's read-only paths`;
+    case 'WorkingDirectoryNotVisible':
+      return `the working directory ${displayValue(refusal.cwd)} is not inside the Pod's scope, so the sandboxed agent cannot start there`;
+  }
+}
+
+/**
+ * Confines an agent process to what its Pod may touch, or says why it cannot. Each call
+ * reads the filesystem as it is now: confine again when the Pod's scope changes.
+ */
+export interface Sandbox {
+  /** `bwrap` or `none`: what the profile's `--sandbox` names. */
+  readonly mode: string;
+  probe(): Promise<SandboxProbe>;
+  confine(launch: Omit<Launch, 'extraFds'>, confinement: Confinement): Promise<Result<Confined, ConfineRefusal>>;
+}
+export const SANDBOX = Symbol.for('Sandbox') as ServiceIdentifier<Sandbox>;

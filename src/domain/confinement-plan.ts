@@ -1,0 +1,64 @@
+import { AbsolutePath } from './absolute-path.js';
+import { accessAt, type Access, type Confinement } from './confinement.js';
+import { ScopeRule } from './scope-rule.js';
+
+/**
+ * One mount of the sandbox: the host's `path` shown at the same place with `access`
+ * ('none' = an empty, read-only directory hides what is there). A mount covers
+ * everything below it that no later mount covers.
+ */
+export type Mount = { readonly path: AbsolutePath; readonly access: Access };
+
+/**
+ * Mounts in the order they must be made (a parent before anything below it, so the deepest
+ * mount decides), and what they cannot express, as sentences for the operator.
+ */
+export type ConfinementPlan = { readonly mounts: readonly Mount[]; readonly limits: readonly string[] };
+
+/**
+ * A child of `path` that no rule names: what `path`'s own mount gives its contents. No real
+ * entry is called NUL, so no rule can target it.
+ */
+const anyChildOf = (path: AbsolutePath): AbsolutePath => AbsolutePath.unsafe(`${path === '/' ? '' : path}/\0`);
+
+const depthOf = (path: AbsolutePath): number => (path === '/' ? 0 : path.split('/').length - 1);
+const byDepthThenName = (a: AbsolutePath, b: AbsolutePath): number => depthOf(a) - depthOf(b) || (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The mounts that give a sandboxed agent exactly `accessAt(c, …)` on every path, as far as
+ * mounts can. Access only changes at a rule's target, the state directory, a read-only or
+ * withheld path, and, for a non-recursive rule (its target and direct children only), at
+ * each subdirectory of its target: mounted with what lies below it. `subdirectoriesOf` gives
+ * those, as the filesystem has them when the sandbox starts (real directories, not links).
+ * A path gets a mount only where its access differs from the mount above it.
+ */
+export function confinementPlan(
+  c: Confinement,
+  subdirectoriesOf: (target: AbsolutePath) => readonly AbsolutePath[],
+): ConfinementPlan {
+  const rules = [...c.scope.grants, ...c.scope.lentWrite];
+  const nonRecursive = rules.filter((r) => !r.recursive);
+  const subdirectories = new Set<AbsolutePath>();
+  for (const rule of nonRecursive) {
+    for (const dir of subdirectoriesOf(rule.target)) if (AbsolutePath.isDirectChild(dir, rule.target)) subdirectories.add(dir);
+  }
+  const points = new Set<AbsolutePath>([AbsolutePath.unsafe('/'), ...rules.map((r) => r.target), ...c.readOnly, ...c.withheld, ...subdirectories]);
+  if (c.stateDirectory) points.add(c.stateDirectory);
+
+  const mounts: Mount[] = [];
+  for (const path of [...points].sort(byDepthThenName)) {
+    // A directory's mount gives what its entries get; any other path is mounted as itself.
+    const access = accessAt(c, subdirectories.has(path) ? anyChildOf(path) : path).access;
+    const above = mounts.findLast((m) => m.path !== path && AbsolutePath.isWithin(path, m.path));
+    if (access !== (above?.access ?? 'none')) mounts.push({ path, access });
+  }
+  return { mounts, limits: nonRecursive.map(nonRecursiveLimit) };
+}
+
+/** Where the mounts fall short of a non-recursive rule. */
+function nonRecursiveLimit(rule: ScopeRule): string {
+  return (
+    `${ScopeRule.describe(rule)}: its subdirectories are fixed when the agent starts, each mounted with what lies below it ` +
+    `(its own mode and times get that access too, and it cannot be renamed or removed), and one created later is not limited to a single level`
+  );
+}

@@ -1,0 +1,95 @@
+import { AbsolutePath } from './absolute-path.js';
+import type { EffectiveScope } from './effective-scope.js';
+import { ScopeRule } from './scope-rule.js';
+
+/** What a path offers an agent-driven Pod: nothing, reading, or reading and writing. */
+export type Access = 'none' | 'read' | 'write';
+
+/**
+ * What an agent-driven Pod may touch, the one table behind all three layers (the OS
+ * sandbox, the answers to permission requests, pods' own file methods): its effective
+ * scope, its own state directory (always writable), read-only additions (the agent's
+ * installation, a profile's extras), and withheld paths that stay out of reach even where
+ * a rule covers them ($PODS_HOME beyond the state directory, the store's files and socket).
+ */
+export type Confinement = {
+  readonly scope: EffectiveScope;
+  readonly stateDirectory?: AbsolutePath;
+  readonly readOnly: readonly AbsolutePath[];
+  readonly withheld: readonly AbsolutePath[];
+};
+
+/** Why a path has the access it has: the line of `accessAt` that decided. */
+export type AccessGround =
+  | { readonly type: 'StateDirectory'; readonly path: AbsolutePath }
+  | { readonly type: 'Withheld'; readonly path: AbsolutePath }
+  /** A grant reaches the path; with `lent`, its write is lent to a child and only read is left. */
+  | { readonly type: 'Rule'; readonly rule: ScopeRule; readonly lent?: ScopeRule }
+  | { readonly type: 'ReadOnly'; readonly path: AbsolutePath }
+  | { readonly type: 'NoRule' };
+
+export type PathAccess = { readonly access: Access; readonly ground: AccessGround };
+
+const RANK: Readonly<Record<Access, number>> = { none: 0, read: 1, write: 2 };
+
+/** True when `having` is at least `needed`. */
+export const allows = (having: Access, needed: Access): boolean => RANK[having] >= RANK[needed];
+
+/** The deepest target wins, so the ground names the most specific rule. */
+const deepest = (rules: readonly ScopeRule[]): ScopeRule | undefined =>
+  rules.reduce<ScopeRule | undefined>((best, r) => (!best || r.target.length > best.target.length ? r : best), undefined);
+
+/**
+ * The access `c` gives `path` itself, in order: the state directory, then withheld paths,
+ * then the scope (a write grant not lent out; any grant for read), then read-only additions.
+ * The scope part answers as `permits` does for a single path: write needs a grant that
+ * reaches it and no lent write rule that reaches it.
+ */
+export function accessAt(c: Confinement, path: AbsolutePath): PathAccess {
+  if (c.stateDirectory && AbsolutePath.isWithin(path, c.stateDirectory)) {
+    return { access: 'write', ground: { type: 'StateDirectory', path: c.stateDirectory } };
+  }
+  const withheld = c.withheld.find((w) => AbsolutePath.isWithin(path, w));
+  if (withheld) return { access: 'none', ground: { type: 'Withheld', path: withheld } };
+  const reaching = c.scope.grants.filter((g) => ScopeRule.reaches(g, path));
+  const writer = deepest(reaching.filter((g) => g.permission === 'write'));
+  const lent = writer && c.scope.lentWrite.find((l) => ScopeRule.reaches(l, path));
+  if (writer && !lent) return { access: 'write', ground: { type: 'Rule', rule: writer } };
+  if (writer && lent) return { access: 'read', ground: { type: 'Rule', rule: writer, lent } };
+  const reader = deepest(reaching);
+  if (reader) return { access: 'read', ground: { type: 'Rule', rule: reader } };
+  const readOnly = c.readOnly.find((r) => AbsolutePath.isWithin(path, r));
+  if (readOnly) return { access: 'read', ground: { type: 'ReadOnly', path: readOnly } };
+  return { access: 'none', ground: { type: 'NoRule' } };
+}
+
+/**
+ * What lies strictly below `path` that an operation on its whole subtree would reach
+ * wrongly: a withheld path, or (for write) a write rule lent to a child. Deleting or
+ * moving a directory, or searching it, touches everything under it.
+ */
+export function withinSubtree(c: Confinement, path: AbsolutePath, needed: Access): AccessGround | undefined {
+  const below = (target: AbsolutePath) => target !== path && AbsolutePath.isWithin(target, path);
+  const withheld = c.withheld.find((w) => below(w) && !(c.stateDirectory && AbsolutePath.isWithin(w, c.stateDirectory)));
+  if (withheld) return { type: 'Withheld', path: withheld };
+  if (needed !== 'write') return undefined;
+  const lent = c.scope.lentWrite.find((l) => below(l.target));
+  const rule = lent && deepest(c.scope.grants.filter((g) => g.permission === 'write' && ScopeRule.reaches(g, lent.target)));
+  return lent ? { type: 'Rule', rule: rule ?? lent, lent } : undefined;
+}
+
+/** Why, in a few words: "write:/w", "write:/w/sub is lent to a child", "withheld: /home/u/.pods". */
+export function describeGround(ground: AccessGround): string {
+  switch (ground.type) {
+    case 'StateDirectory':
+      return `the agent's state directory ${ground.path}`;
+    case 'Withheld':
+      return `${ground.path} is withheld from agents`;
+    case 'Rule':
+      return ground.lent ? `${ScopeRule.describe(ground.lent)} is lent to a child` : ScopeRule.describe(ground.rule);
+    case 'ReadOnly':
+      return `read-only path ${ground.path}`;
+    case 'NoRule':
+      return 'no scope rule covers it';
+  }
+}
