@@ -1,0 +1,131 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export type AgentCommand = {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** The whole environment of the process: nothing is inherited that is not here. */
+  readonly env: Readonly<Record<string, string>>;
+};
+
+export type AgentProcess = {
+  readonly child: ChildProcessWithoutNullStreams;
+  /** Also the process group id: the agent leads its own group. */
+  readonly pid: number;
+  readonly startedAt: number;
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
+  /** What the agent wrote to stderr (the last 64 KiB). */
+  readonly stderr: () => string;
+  /** Ends the whole group (TERM, then KILL after `graceMs`) and waits until none of it lives. */
+  readonly stop: (graceMs?: number) => Promise<void>;
+};
+
+const STDERR_KEEP = 64 * 1024;
+
+/**
+ * Starts an agent in its own process group (`detached`), so it and every child it starts can
+ * be ended together: the Codex and Gemini npm launchers do not pass SIGTERM on to the binary
+ * they start, so signalling the launcher alone leaves the agent running.
+ */
+export function spawnAgent(command: AgentCommand, cwd: string): AgentProcess {
+  const child = spawn(command.command, [...command.args], { cwd, env: { ...command.env }, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${command.command}`);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_KEEP);
+  });
+  // A write after the agent went away is the test's concern, not an uncaught EPIPE.
+  child.stdin.on('error', () => undefined);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, pid, startedAt: Date.now(), exited, stderr: () => stderr, stop: (graceMs = 2_000) => endProcessGroup(pid, graceMs) };
+}
+
+/** The pids of the processes of group `pgid` that are alive (zombies, already dead, do not count). */
+export function livingGroupMembers(pgid: number): number[] {
+  return livingProcesses().filter((p) => p.pgid === pgid).map((p) => p.pid);
+}
+
+/** Those of `pids` still alive (not zombies). */
+export function livingOf(pids: readonly number[]): number[] {
+  const alive = new Set(livingProcesses().map((p) => p.pid));
+  return pids.filter((pid) => alive.has(pid));
+}
+
+/** TERM to the group, KILL after `graceMs`, then waits (bounded) until no member lives; throws naming survivors. */
+export async function endProcessGroup(pgid: number, graceMs = 2_000, boundMs = 10_000): Promise<void> {
+  signalGroup(pgid, 'SIGTERM');
+  const start = Date.now();
+  let killed = false;
+  while (livingGroupMembers(pgid).length > 0) {
+    const waited = Date.now() - start;
+    if (!killed && waited >= graceMs) {
+      signalGroup(pgid, 'SIGKILL');
+      killed = true;
+    }
+    if (waited > graceMs + boundMs) throw new Error(`process group ${pgid} still has ${livingGroupMembers(pgid).join(', ')} after SIGKILL`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Waits (bounded) until none of `pids` lives; throws naming the ones that do. */
+export async function untilGone(pids: readonly number[], boundMs = 10_000): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  for (let alive = livingOf(pids); alive.length > 0; alive = livingOf(pids)) {
+    if (Date.now() > deadline) throw new Error(`processes still alive after ${boundMs} ms: ${alive.map(describe).join('; ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Proportional and resident memory of a process group, in KiB, from /proc (Linux). */
+export function groupMemory(pgid: number): { readonly pssKiB: number; readonly rssKiB: number; readonly processes: number } {
+  let pssKiB = 0;
+  let rssKiB = 0;
+  const members = livingGroupMembers(pgid);
+  for (const pid of members) {
+    try {
+      const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      pssKiB += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      rssKiB += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  return { pssKiB, rssKiB, processes: members.length };
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already empty.
+  }
+}
+
+type ProcInfo = { readonly pid: number; readonly pgid: number };
+
+function livingProcesses(): ProcInfo[] {
+  const found: ProcInfo[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // `pid (comm) state ppid pgrp …`; comm may hold spaces and parentheses, so read after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z' || fields[0] === 'X') continue;
+    found.push({ pid: Number(entry), pgid: Number(fields[2]) });
+  }
+  return found;
+}
+
+function describe(pid: number): string {
+  try {
+    return `${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim()}`;
+  } catch {
+    return String(pid);
+  }
+}
