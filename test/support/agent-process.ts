@@ -18,6 +18,8 @@ export type AgentProcess = {
   readonly stderr: () => string;
   /** Ends the whole group (TERM, then KILL after `graceMs`) and waits until none of it lives. */
   readonly stop: (graceMs?: number) => Promise<void>;
+  /** KILLs the whole group at once, as a crash would, and waits until none of it lives. */
+  readonly kill: () => Promise<void>;
 };
 
 const STDERR_KEEP = 64 * 1024;
@@ -38,7 +40,7 @@ export function spawnAgent(command: AgentCommand, cwd: string): AgentProcess {
   // A write after the agent went away is the test's concern, not an uncaught EPIPE.
   child.stdin.on('error', () => undefined);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, pid, startedAt: Date.now(), exited, stderr: () => stderr, stop: (graceMs = 2_000) => endProcessGroup(pid, graceMs) };
+  return { child, pid, startedAt: Date.now(), exited, stderr: () => stderr, stop: (graceMs = 2_000) => endProcessGroup(pid, graceMs), kill: () => endProcessGroup(pid, 0, 10_000, 'SIGKILL') };
 }
 
 /** The pids of the processes of group `pgid` that are alive (zombies, already dead, do not count). */
@@ -52,11 +54,11 @@ export function livingOf(pids: readonly number[]): number[] {
   return pids.filter((pid) => alive.has(pid));
 }
 
-/** TERM to the group, KILL after `graceMs`, then waits (bounded) until no member lives; throws naming survivors. */
-export async function endProcessGroup(pgid: number, graceMs = 2_000, boundMs = 10_000): Promise<void> {
-  signalGroup(pgid, 'SIGTERM');
+/** `first` (TERM) to the group, KILL after `graceMs`, then waits (bounded) until no member lives; throws naming survivors. */
+export async function endProcessGroup(pgid: number, graceMs = 2_000, boundMs = 10_000, first: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  signalGroup(pgid, first);
   const start = Date.now();
-  let killed = false;
+  let killed = first === 'SIGKILL';
   while (livingGroupMembers(pgid).length > 0) {
     const waited = Date.now() - start;
     if (!killed && waited >= graceMs) {
@@ -128,4 +130,28 @@ function describe(pid: number): string {
   } catch {
     return String(pid);
   }
+}
+
+/**
+ * The agents one test started, for its `afterEach`: `endAll` ends every group (TERM, then
+ * KILL), then checks that no member of any group and none of `alsoGone` (pids of processes the
+ * agents started outside their group, such as MCP servers that logged their pid) is alive,
+ * and throws naming the survivors.
+ */
+export function agentProcesses() {
+  const started: AgentProcess[] = [];
+  return {
+    spawn(command: AgentCommand, cwd: string): AgentProcess {
+      const agent = spawnAgent(command, cwd);
+      started.push(agent);
+      return agent;
+    },
+    async endAll(alsoGone: readonly number[] = []): Promise<void> {
+      const agents = started.splice(0);
+      for (const agent of agents) await agent.stop();
+      const survivors = agents.flatMap((agent) => livingGroupMembers(agent.pid));
+      if (survivors.length > 0) throw new Error(`agent processes left: ${survivors.map(describe).join('; ')}`);
+      await untilGone(alsoGone);
+    },
+  };
 }

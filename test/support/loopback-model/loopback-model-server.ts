@@ -23,6 +23,8 @@ export type LoopbackModelServer = {
   readonly requests: readonly RecordedRequest[];
   /** The model requests that were turns (not housekeeping), oldest first. */
   readonly turns: () => readonly ModelRequest[];
+  /** How many event streams are open now (a hanging one stays open until the agent lets go of it). */
+  readonly openStreams: () => number;
   /** Replaces the script for the requests still to come. */
   readonly setScript: (script: ModelScript) => void;
   /** Ends every open stream (a hanging one too) and stops listening. */
@@ -105,6 +107,7 @@ export async function startLoopbackModelServer(options: LoopbackModelOptions): P
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    openStreams: () => open.size,
     turns: () => requests.flatMap((r) => (r.model && !r.model.housekeeping ? [r.model] : [])),
     setScript: (next) => {
       script = next;
