@@ -79,21 +79,20 @@ export async function untilGone(pids: readonly number[], boundMs = 10_000): Prom
   }
 }
 
-/** Proportional and resident memory of a process group, in KiB, from /proc (Linux). */
-export function groupMemory(pgid: number): { readonly pssKiB: number; readonly rssKiB: number; readonly processes: number } {
-  let pssKiB = 0;
-  let rssKiB = 0;
-  const members = livingGroupMembers(pgid);
-  for (const pid of members) {
+export type MemoryUse = { readonly pssKiB: number; readonly rssKiB: number };
+
+/** Proportional and resident memory of a process group, in KiB, in all and per member, from /proc (Linux). */
+export function groupMemory(pgid: number): MemoryUse & { readonly members: readonly (MemoryUse & { readonly pid: number; readonly command: string })[] } {
+  const members = livingGroupMembers(pgid).flatMap((pid) => {
     try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      pssKiB += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-      rssKiB += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0);
+      return [{ pid, command: describe(pid).slice(0, 160), pssKiB: kib('Pss'), rssKiB: kib('Rss') }];
     } catch {
-      // Gone between the listing and the read.
+      return []; // Gone between the listing and the read.
     }
-  }
-  return { pssKiB, rssKiB, processes: members.length };
+  });
+  return { pssKiB: members.reduce((sum, m) => sum + m.pssKiB, 0), rssKiB: members.reduce((sum, m) => sum + m.rssKiB, 0), members };
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
