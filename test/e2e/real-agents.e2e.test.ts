@@ -109,6 +109,7 @@ for (const agent of REAL_AGENTS) {
       });
       observe(agent, 'idleMemory', groupMemory(proc.pid));
       observe(agent, 'toolCalls', calls);
+      observe(agent, 'toolCallSequence', updates.flatMap((u) => (u.sessionUpdate === 'tool_call' || u.sessionUpdate === 'tool_call_update' ? [`${u.sessionUpdate} ${u.toolCallId} ${u.status ?? '-'} ${u.kind ?? '-'} ${u.title ? 'title' : '-'} ${u.locations ? u.locations.length : '-'} ${(u.content ?? []).map((c) => c.type).join('+') || '-'}`] : [])));
       observe(agent, 'updateKinds', updates.map((u) => u.sessionUpdate));
       observe(agent, 'permissions', client.permissions);
       observe(agent, 'toolResults', model.turns().at(-1)?.items.flatMap((i) => (i.kind === 'tool_result' ? [i.output.slice(0, 400)] : [])));
