@@ -174,7 +174,8 @@ for (const agent of REAL_AGENTS) {
           () => `the first prompt; stderr:\n${first.proc.stderr()}`,
         );
         expect(told.stopReason).toBe('end_turn');
-        await (how === 'ended (TERM)' ? first.proc.stop() : first.proc.kill());
+        const ended = await (how === 'ended (TERM)' ? first.proc.stop() : first.proc.kill());
+        if (how === 'ended (TERM)') observe(agent, 'endedByTerm', ended);
         expect(livingGroupMembers(first.proc.pid)).toEqual([]);
 
         const second = await startAgent();

@@ -17,9 +17,9 @@ export type AgentProcess = {
   /** What the agent wrote to stderr (the last 64 KiB). */
   readonly stderr: () => string;
   /** Ends the whole group (TERM, then KILL after `graceMs`) and waits until none of it lives. */
-  readonly stop: (graceMs?: number) => Promise<void>;
+  readonly stop: (graceMs?: number) => Promise<GroupEnded>;
   /** KILLs the whole group at once, as a crash would, and waits until none of it lives. */
-  readonly kill: () => Promise<void>;
+  readonly kill: () => Promise<GroupEnded>;
 };
 
 const STDERR_KEEP = 64 * 1024;
@@ -54,8 +54,11 @@ export function livingOf(pids: readonly number[]): number[] {
   return pids.filter((pid) => alive.has(pid));
 }
 
+/** How a group ended: after how long, and whether it took a KILL. */
+export type GroupEnded = { readonly ms: number; readonly killed: boolean };
+
 /** `first` (TERM) to the group, KILL after `graceMs`, then waits (bounded) until no member lives; throws naming survivors. */
-export async function endProcessGroup(pgid: number, graceMs = 2_000, boundMs = 10_000, first: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export async function endProcessGroup(pgid: number, graceMs = 2_000, boundMs = 10_000, first: NodeJS.Signals = 'SIGTERM'): Promise<GroupEnded> {
   signalGroup(pgid, first);
   const start = Date.now();
   let killed = first === 'SIGKILL';
@@ -68,6 +71,7 @@ export async function endProcessGroup(pgid: number, graceMs = 2_000, boundMs = 1
     if (waited > graceMs + boundMs) throw new Error(`process group ${pgid} still has ${livingGroupMembers(pgid).join(', ')} after SIGKILL`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+  return { ms: Date.now() - start, killed };
 }
 
 /** Waits (bounded) until none of `pids` lives; throws naming the ones that do. */
