@@ -92,6 +92,19 @@ describe('the loopback model server', () => {
     await until(async () => (s.openStreams() === 0 ? true : undefined), 5_000, 'the server saw the client go');
   });
 
+  it('streams a paced answer one piece at a time', async () => {
+    const s = await start(scriptTurns([when('GO', say('one two three', { chunks: 3, paceMs: 20 }))]));
+    const startedAt = Date.now();
+    const response = await fetch(`${s.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', stream: true, tools: [{ type: 'function', function: { name: 'bash' } }], messages: [{ role: 'user', content: 'GO' }] }) });
+    const reader = response.body!.getReader();
+    const reads: string[] = [];
+    for (let read = await reader.read(); !read.done; read = await reader.read()) reads.push(new TextDecoder().decode(read.value));
+    const deltas = events(reads.join('')).flatMap((e) => (e as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content ?? []).filter(Boolean);
+    expect(deltas).toEqual(['one t', 'wo th', 'ree']);
+    // Seven events (role, three pieces, finish, usage, [DONE]) with at least 20 ms between each two.
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(6 * 20);
+  });
+
   it('answers Claude Code\'s start-up probes and refuses anything else with a recorded 404', async () => {
     const s = await start(() => say('x'));
     expect((await fetch(`${s.url}/`, { method: 'HEAD' })).status).toBe(200);

@@ -9,7 +9,8 @@ import { startLoopbackModelServer, type LoopbackModelServer } from '../support/l
 import type { ModelRequest } from '../support/loopback-model/model-exchange.js';
 import { callMcpTool, runShell, writeFile } from '../support/loopback-model/tool-intents.js';
 import { hang, say, scriptTurns, when } from '../support/loopback-model/turn-script.js';
-import { AGENT_TRAITS, agentRecipe, agentRunDir, findAgent, prepareAgent, REAL_AGENTS, type RealAgent } from '../support/real-agents.js';
+import { AGENT_TRAITS } from '../support/real-agent-traits.js';
+import { agentRecipe, agentRunDir, findAgent, prepareAgent, REAL_AGENTS, type RealAgent } from '../support/real-agents.js';
 import { connectRecordingClient, INITIALIZE, type RecordingClient } from '../support/recording-acp-client.js';
 import { until } from '../support/until.js';
 
