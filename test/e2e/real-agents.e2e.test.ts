@@ -35,7 +35,10 @@ for (const agent of REAL_AGENTS) {
   if (!found.ok) {
     // CI installs the agents (.ci/run): there a missing one fails; elsewhere it is skipped with the reason.
     if (process.env['CI']) it(`${agent}: is installed`, () => expect.fail(found.reason));
-    else it.skip(`${agent}: ${found.reason}`, () => undefined);
+    else {
+      console.warn(`skipping the ${agent} end-to-end tests: ${found.reason}`);
+      it.skip(`${agent}: ${found.reason}`, () => undefined);
+    }
     continue;
   }
 

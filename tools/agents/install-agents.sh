@@ -6,7 +6,8 @@
 # Keep the versions in step with AGENT_PACKAGES in test/support/real-agents.ts.
 set -eu
 
-DIR="${PODS_AGENTS_DIR:-$HOME/.cache/pods-agents}"
+HOME_DIR="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+DIR="${PODS_AGENTS_DIR:-$HOME_DIR/.cache/pods-agents}"
 PACKAGES="@zed-industries/claude-agent-acp@0.23.1 @zed-industries/codex-acp@0.16.0 opencode-ai@1.18.33"
 
 installed_version() {
