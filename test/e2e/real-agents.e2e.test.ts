@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type * as acp from '@agentclientprotocol/sdk/unstable';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chunkText, toolCallsOf } from '../support/acp-tool-calls.js';
-import { agentProcesses, groupMemory, livingGroupMembers, type AgentProcess } from '../support/agent-process.js';
+import { agentProcesses, groupMemory, livingGroupMembers, livingWithHomeUnder, type AgentProcess } from '../support/agent-process.js';
 import { echoMcpServer, readEchoLog } from '../support/echo-mcp-server.js';
 import { startLoopbackModelServer, type LoopbackModelServer } from '../support/loopback-model/loopback-model-server.js';
 import type { ModelRequest } from '../support/loopback-model/model-exchange.js';
@@ -62,6 +62,7 @@ for (const agent of REAL_AGENTS) {
     afterEach(async () => {
       // Every agent process and every MCP server an agent started is gone, whatever the test did.
       await agents.endAll(readEchoLog(echoLog).pids);
+      expect(livingWithHomeUnder(root)).toEqual([]);
       await model.close();
       // PODS_KEEP_AGENT_STATE keeps each test's directory (project, agent state, echo log) to look into.
       if (process.env['PODS_KEEP_AGENT_STATE']) console.log(`${agent}: kept ${root}`);
@@ -112,6 +113,9 @@ for (const agent of REAL_AGENTS) {
         promptMs: Date.now() - promptAt,
       });
       observe(agent, 'idleMemory', groupMemory(proc.pid));
+      // What runs with its HOME in the state directory: the agent's group and the MCP servers it started.
+      const echoPids = readEchoLog(echoLog).pids;
+      expect(livingWithHomeUnder(root)).toEqual(expect.arrayContaining([...livingGroupMembers(proc.pid), ...echoPids]));
       observe(agent, 'toolCalls', calls);
       observe(agent, 'toolCallSequence', updates.flatMap((u) => (u.sessionUpdate === 'tool_call' || u.sessionUpdate === 'tool_call_update' ? [`${u.sessionUpdate} ${u.toolCallId} ${u.status ?? '-'} ${u.kind ?? '-'} ${u.title ? 'title' : '-'} ${u.locations ? u.locations.length : '-'} ${(u.content ?? []).map((c) => c.type).join('+') || '-'}`] : [])));
       observe(agent, 'updateKinds', updates.map((u) => u.sessionUpdate));

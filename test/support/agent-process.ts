@@ -74,6 +74,24 @@ export async function endProcessGroup(pgid: number, graceMs = 2_000, boundMs = 1
   return { ms: Date.now() - start, killed };
 }
 
+/**
+ * The living processes whose HOME is `dir` or lies under it: every agent started with its HOME
+ * in a state directory, and what it started (shells, MCP servers) wherever their process group
+ * is, as long as they kept HOME. For tests whose agents another program (pods) starts.
+ */
+export function livingWithHomeUnder(dir: string): number[] {
+  return livingProcesses().flatMap(({ pid }) => {
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    } catch {
+      return [];
+    }
+    const home = environ.split('\0').find((entry) => entry.startsWith('HOME='))?.slice(5);
+    return home !== undefined && (home === dir || home.startsWith(`${dir}/`)) ? [pid] : [];
+  });
+}
+
 /** Waits (bounded) until none of `pids` lives; throws naming the ones that do. */
 export async function untilGone(pids: readonly number[], boundMs = 10_000): Promise<void> {
   const deadline = Date.now() + boundMs;
