@@ -7,14 +7,17 @@ import { LeaseWatch } from '../application/host/lease-watch.js';
 import { StoreFollower } from '../application/host/store-follower.js';
 import { MODEL } from '../application/ports/model.js';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
+import { AbsolutePath } from '../domain/absolute-path.js';
+import { BubblewrapSandbox } from '../adapters/sandbox/bubblewrap-sandbox.js';
+import { UnconfinedSandbox } from '../adapters/sandbox/unconfined-sandbox.js';
 import { AGENT_HOST_CONFIG, DEFAULT_AGENT_HOST_TIMING, type AgentHostConfig } from '../application/host/agent-host-config.js';
 import { AgentSessions } from '../application/host/agent-sessions.js';
 import { AgentTurn } from '../application/host/agent-turn.js';
 import { CODING_AGENTS, POD_TOOL_CHANNELS } from '../application/ports/coding-agents.js';
 import { PROFILE_CATALOG, type ProfileCatalog } from '../application/ports/profile-catalog.js';
 import { PodTools } from '../application/tools/pod-tools.js';
-import { AcpCodingAgents } from '../adapters/acp/acp-coding-agents.js';
+import { AcpCodingAgents, type Sandboxes } from '../adapters/acp/acp-coding-agents.js';
 import { UnixSocketPodToolChannels } from '../adapters/mcp/unix-socket-pod-tool-channels.js';
 import { InMemoryProfileCatalog } from '../adapters/profiles/in-memory-profile-catalog.js';
 import { JsonFileProfileCatalog } from '../adapters/profiles/json-file-profile-catalog.js';
@@ -40,7 +43,11 @@ export type AgentOptions = {
   readonly profiles?: ProfileCatalog;
   /** What an agent runs to reach its Pod's tools; default: this process's CLI, `pods mcp-relay`. */
   readonly relay?: ChannelRelay;
+  /** The sandboxes profiles name; default: bubblewrap and none (tests hide bwrap through these). */
+  readonly sandboxes?: Sandboxes;
 };
+
+const DEFAULT_SANDBOXES: Sandboxes = { bwrap: new BubblewrapSandbox(), none: new UnconfinedSandbox() };
 
 /** `pods mcp-relay` of the CLI this process runs (argv[1]): right when the process is the pods CLI. */
 const THIS_CLI_RELAY: ChannelRelay = { command: process.execPath, args: [process.argv[1] ?? 'pods', 'mcp-relay'] };
@@ -63,10 +70,13 @@ export function hostModule(options: HostOptions = {}): ContainerModule {
       home: agents?.home ?? join(tmpdir(), 'pods-no-home'), env: agents?.env ?? {}, ...DEFAULT_AGENT_HOST_TIMING, ...agents?.timing,
     };
     bind(AGENT_HOST_CONFIG).toConstantValue(agentConfig);
-    bind(CODING_AGENTS).toConstantValue(new AcpCodingAgents(agentConfig.startTimeoutMs));
+    const relay = agents?.relay ?? THIS_CLI_RELAY;
+    // The relay's files (the CLI's bundle, or a test's script) must be readable inside every sandbox.
+    const relayPaths = relay.args.filter((arg) => isAbsolute(arg)).map((arg) => AbsolutePath.unsafe(dirname(arg)));
+    bind(CODING_AGENTS).toConstantValue(new AcpCodingAgents(agentConfig.startTimeoutMs, agents?.sandboxes ?? DEFAULT_SANDBOXES, relayPaths));
     bind(POD_TOOL_CHANNELS)
       .toResolvedValue(
-        (tools: PodTools, profiles: ProfileCatalog) => new UnixSocketPodToolChannels(tools, agents?.relay ?? THIS_CLI_RELAY, VERSION, profiles),
+        (tools: PodTools, profiles: ProfileCatalog) => new UnixSocketPodToolChannels(tools, relay, VERSION, profiles),
         [PodTools, PROFILE_CATALOG],
       )
       .inSingletonScope();

@@ -10,7 +10,8 @@ export function maskedValue(name: string, value: string): string {
 
 /** `scheme://user:password@host` → `scheme://user:••••@host`, wherever it occurs in `text`. */
 export function withoutUrlPasswords(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi, `$1${MASK}@`);
+  // Bounded repeats: unbounded ones backtrack quadratically over a long run of letters.
+  return text.replace(/([a-z][a-z0-9+.-]{0,31}:\/\/[^\s/:@]{0,256}:)[^\s/@]{1,256}@/gi, `$1${MASK}@`);
 }
 
 /**

@@ -28,7 +28,7 @@ const explain = async (h: AgentHost, name: string, seq: number) => {
 describe('agent-driven parents and children', () => {
   it('spawns a child on an agent profile that works in its lent scope, reports back, and is stopped with its agent', async () => {
     host = await openAgentHost([scriptedProfile()]);
-    const work = join(host.home, 'work');
+    const work = host.work;
     await mkdir(join(work, 'sub'), { recursive: true });
     const created = await host.app.createPod.execute({
       name: pod('lead'), scope: [{ target: AbsolutePath.unsafe(work), permission: 'write', recursive: true }], profile: ProfileName.unsafe('scripted'), hold: 'model',
@@ -49,7 +49,7 @@ describe('agent-driven parents and children', () => {
     const lead = await host.waitFor('lead', 'the completion reached the parent', (es) => es.some((e) => e.kind === 'pod_event' && e.event === 'finished'));
     // While lent, the parent may not write there: pods refused its agent, naming the loan.
     const refused = lead.find((e) => e.kind === 'permission' && e.decision === 'rejected');
-    expect(refused).toMatchObject({ rule: `write:${work}/sub`, reason: `${work}/sub/parent.txt is lent to a child (write:${work}/sub)` });
+    expect(refused).toMatchObject({ rule: `write:${work}`, reason: `refused edit: write ${work}/sub/parent.txt is outside the scope (write:${work}/sub is lent to a child)` });
     await expect(readFile(join(work, 'sub', 'parent.txt'))).rejects.toThrow(/ENOENT/);
     expect(host.app.runtime.isRunning(pod('kid'))).toBe(true);
 
@@ -67,7 +67,7 @@ describe('agent-driven parents and children', () => {
     ]);
     expect(await explain(host, 'lead', refused!.seq)).toEqual([
       expect.stringContaining('permission'),
-      `  rejected by pods from \`lead\`'s scope rule write:${work}/sub (given by the operator at create)`,
+      `  rejected by pods from \`lead\`'s scope rule write:${work} (given by the operator at create)`,
     ]);
 
     // StopPod takes the scope back and ends the child's agent.

@@ -19,7 +19,7 @@ afterEach(async () => {
 
 async function agentPod(h: AgentHost, name: string, profile = 'scripted') {
   const created = await h.app.createPod.execute({
-    name: pod(name), scope: [{ target: AbsolutePath.unsafe(h.home), permission: 'write', recursive: true }], profile: ProfileName.unsafe(profile), hold: 'model',
+    name: pod(name), scope: [{ target: AbsolutePath.unsafe(h.work), permission: 'write', recursive: true }], profile: ProfileName.unsafe(profile), hold: 'model',
   });
   if (!created.ok) throw new Error(`create: ${created.error.type}`);
   const attached = await h.app.runtime.attach(pod(name));

@@ -38,7 +38,7 @@ describe('an agent-driven Pod', () => {
 
   it('records each tool call the agent makes, with its permission decision, kind and locations', async () => {
     host = await openAgentHost([scriptedProfile()]);
-    const dir = host.home;
+    const dir = host.work;
     await agentPod(host, 'writer', dir);
     const target = join(dir, 'notes.txt');
     await say(host, 'writer', `#write ${target} written by the agent\n#say finished`);

@@ -24,7 +24,10 @@ export function scriptedProfile(name = 'scripted', more: Partial<AcpProfileInput
 
 export type AgentHost = {
   readonly app: PodsApp;
+  /** `$PODS_HOME`: withheld from every agent but for its own state directory. */
   readonly home: string;
+  /** A directory outside `$PODS_HOME` for the Pods' scopes, removed on close. */
+  readonly work: string;
   readonly history: (pod: string) => Promise<readonly HistoryEntry[]>;
   readonly waitFor: (pod: string, what: string, found: (entries: readonly HistoryEntry[]) => boolean, ms?: number) => Promise<readonly HistoryEntry[]>;
   readonly close: () => Promise<void>;
@@ -42,6 +45,7 @@ export async function openAgentHost(
   } = {},
 ): Promise<AgentHost> {
   const home = options.home ?? (await mkdtemp(join(tmpdir(), 'pods-agents-')));
+  const work = await mkdtemp(join(tmpdir(), 'pods-work-'));
   const agents: AgentOptions = {
     home, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env }, profiles: new InMemoryProfileCatalog(profiles), relay: TEST_RELAY,
     timing: { startTimeoutMs: 20_000, cancelGraceMs: 2_000, silenceMs: 20_000, ...options.timing },
@@ -55,7 +59,7 @@ export async function openAgentHost(
     return read.value;
   };
   return {
-    app, home, history,
+    app, home, work, history,
     waitFor: (pod, what, found, ms = 30_000) => until(async () => {
       const entries = await history(pod);
       return found(entries) ? entries : undefined;
@@ -63,6 +67,7 @@ export async function openAgentHost(
     close: async () => {
       await close();
       if (!options.home) await rm(home, { recursive: true, force: true });
+      await rm(work, { recursive: true, force: true });
     },
   };
 }

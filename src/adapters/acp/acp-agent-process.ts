@@ -6,6 +6,10 @@ import {
 } from '../../application/ports/coding-agents.js';
 import { redactSecrets } from '../../domain/secret-mask.js';
 import { agentUpdateOf } from './acp-updates.js';
+import { AbsolutePath } from '../../domain/absolute-path.js';
+import { realLocation } from '../sandbox/real-location.js';
+import { ScopedFiles } from '../sandbox/scoped-files.js';
+import { describeScopedFileRefusal } from '../sandbox/scoped-file-refusal.js';
 import { endProcessGroup } from './process-group.js';
 
 /** The longest JSON-RPC line pods reads from an agent: a flood of bigger ones ends the agent, not the host. */
@@ -27,7 +31,7 @@ export class AcpAgentProcess implements AgentProcess {
   constructor(
     private readonly child: ChildProcess,
     private readonly launch: AgentLaunch,
-    readonly confinement: string,
+    readonly confined: boolean,
     private readonly secrets: readonly string[],
     private readonly timeoutMs: number,
   ) {
@@ -49,24 +53,34 @@ export class AcpAgentProcess implements AgentProcess {
       })
       .onRequest('session/request_permission', async ({ params }) => {
         const { toolCall, options } = params;
+        const cwd = AbsolutePath.unsafe(launch.cwd);
         const answer = await requests.permission({
           callId: toolCall.toolCallId,
           title: toolCall.title ?? toolCall.kind ?? 'tool call',
           ...(toolCall.kind ? { toolKind: toolCall.kind } : {}),
-          locations: (toolCall.locations ?? []).map((l) => l.path),
+          locations: await Promise.all((toolCall.locations ?? []).map((l) => realLocation(l.path, cwd))),
         });
-        const wanted = answer === 'allow' ? ['allow_once', 'allow_always'] : ['reject_once', 'reject_always'];
-        const option = wanted.map((kind) => options.find((o) => o.kind === kind)).find((o) => o !== undefined);
+        // Never an "always" answer: each request is decided from the scope as it is then.
+        const option = options.find((o) => o.kind === (answer === 'allow' ? 'allow_once' : 'reject_once'));
         return { outcome: option ? { outcome: 'selected', optionId: option.optionId } : { outcome: 'cancelled' } };
       })
-      .onRequest('fs/read_text_file', async ({ params }) => ({
-        content: await requests.readTextFile({ path: params.path, ...(params.line ? { line: params.line } : {}), ...(params.limit ? { limit: params.limit } : {}) }),
-      }))
+      .onRequest('fs/read_text_file', async ({ params }) => {
+        const read = await (await this.files()).readTextFile(params);
+        if (!read.ok) throw acp.RequestError.invalidParams(undefined, describeScopedFileRefusal(read.error));
+        return read.value;
+      })
       .onRequest('fs/write_text_file', async ({ params }) => {
-        await requests.writeTextFile({ path: params.path, content: params.content });
+        const written = await (await this.files()).writeTextFile(params);
+        if (!written.ok) throw acp.RequestError.invalidParams(undefined, describeScopedFileRefusal(written.error));
         return {};
       })
       .connect(stream);
+  }
+
+  /** pods' own file methods over what the Pod may touch now. */
+  private async files(): Promise<ScopedFiles> {
+    const confinement = await this.launch.currentConfinement();
+    return new ScopedFiles(() => confinement);
   }
 
   get pid(): number | undefined {
@@ -76,7 +90,7 @@ export class AcpAgentProcess implements AgentProcess {
   async initialize(): Promise<void> {
     const reply = await this.call(() => this.connection.agent.request('initialize', {
       protocolVersion: acp.PROTOCOL_VERSION,
-      clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
+      clientCapabilities: { fs: { readTextFile: true, writeTextFile: true }, terminal: false },
       clientInfo: { name: 'pods', version: '0.1.0' },
     }), 'initialize', this.timeoutMs);
     this.canLoad = reply.agentCapabilities?.loadSession === true;

@@ -2,48 +2,51 @@ import { spawn } from 'node:child_process';
 import { closeSync } from 'node:fs';
 import type { AgentLaunch, AgentProcess, CodingAgents } from '../../application/ports/coding-agents.js';
 import { AgentFailure } from '../../application/ports/coding-agents.js';
+import { describeConfineRefusal, type Sandbox } from '../../application/ports/sandbox.js';
+import type { AbsolutePath } from '../../domain/absolute-path.js';
 import { redactSecrets } from '../../domain/secret-mask.js';
 import { AcpAgentProcess } from './acp-agent-process.js';
 import { agentEnvironment, secretsOf } from './agent-environment.js';
+import { agentInstallation } from './agent-installation.js';
 import { prepareStateDir } from './agent-state-dir.js';
 
-/** How an agent's command line is run confined; given none, only `--sandbox none` profiles start. */
-export type AgentConfinement = {
-  readonly label: string;
-  /** The command line that runs `launch` confined to its scope, or the one line that says why it cannot. */
-  readonly wrap: (launch: AgentLaunch, command: { readonly file: string; readonly args: readonly string[]; readonly home: string }) =>
-    Promise<{ readonly file: string; readonly args: readonly string[] } | { readonly refused: string }>;
-};
+/** The sandbox each profile setting names: `bwrap` (the default) and `none`. */
+export type Sandboxes = Readonly<Record<'bwrap' | 'none', Sandbox>>;
 
 /**
  * Starts each agent as its own process group (so stopping it ends its shells, tools and MCP
- * servers too), in the Pod's working directory, with the environment `agentEnvironment`
- * builds and its stderr in the Pod's `agent.log`, then initializes it over ACP.
+ * servers too), confined by the sandbox its profile names to what its Pod may touch, in the
+ * Pod's working directory, with the environment `agentEnvironment` builds and its stderr in
+ * the Pod's `agent.log`; then initializes it over ACP.
  */
 export class AcpCodingAgents implements CodingAgents {
   constructor(
     private readonly startTimeoutMs: number,
-    private readonly confinement?: AgentConfinement,
+    private readonly sandboxes: Sandboxes,
+    /** What every agent must read to reach its Pod's tools: the relay's program and files. */
+    private readonly relayPaths: readonly AbsolutePath[],
   ) {}
 
   async start(launch: AgentLaunch): Promise<AgentProcess> {
     const { profile } = launch;
     const secrets = secretsOf(launch);
     const { home, log } = await prepareStateDir(launch.stateDir);
-    let command: { readonly file: string; readonly args: readonly string[] } = { file: profile.command, args: profile.args };
-    let label = 'unconfined';
     try {
-      if (profile.sandbox !== 'none') {
-        if (!this.confinement) throw new AgentFailure(`profile \`${profile.name}\` asks for the ${profile.sandbox} sandbox, which this host cannot provide; install it, or add the profile with \`--sandbox none\` to run it unconfined`);
-        const wrapped = await this.confinement.wrap(launch, { ...command, home });
-        if ('refused' in wrapped) throw new AgentFailure(wrapped.refused);
-        command = wrapped;
-        label = this.confinement.label;
+      const installs = [...(await agentInstallation(profile.command, launch.hostEnv['PATH'])), ...this.relayPaths];
+      const confinement = { ...launch.confinement, readOnly: [...launch.confinement.readOnly, ...installs] };
+      const confined = await this.sandboxes[profile.sandbox].confine(
+        { file: profile.command, args: profile.args, env: agentEnvironment(launch, home), cwd: launch.cwd },
+        confinement,
+      );
+      if (!confined.ok) throw new AgentFailure(describeConfineRefusal(confined.error));
+      const { launch: run } = confined.value;
+      let child;
+      try {
+        child = spawn(run.file, [...run.args], { cwd: run.cwd, env: run.env, detached: true, stdio: ['pipe', 'pipe', log, ...run.extraFds] });
+      } finally {
+        await confined.value.release();
       }
-      const child = spawn(command.file, [...command.args], {
-        cwd: launch.cwd, env: agentEnvironment(launch, home), detached: true, stdio: ['pipe', 'pipe', log],
-      });
-      const agent = new AcpAgentProcess(child, launch, label, secrets, this.startTimeoutMs);
+      const agent = new AcpAgentProcess(child, launch, confined.value.confined, secrets, this.startTimeoutMs);
       try {
         await agent.initialize();
       } catch (error) {
@@ -53,7 +56,7 @@ export class AcpCodingAgents implements CodingAgents {
       return agent;
     } catch (error) {
       const line = error instanceof Error ? error.message : String(error);
-      throw error instanceof AgentFailure ? new AgentFailure(redactSecrets(line, secrets)) : new AgentFailure(redactSecrets(line.split('\n')[0]!, secrets));
+      throw new AgentFailure(redactSecrets(line.split('\n')[0]!, secrets));
     } finally {
       closeSync(log);
     }

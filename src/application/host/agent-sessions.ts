@@ -4,6 +4,8 @@ import { lentScope } from '../../domain/child-ownership.js';
 import type { Pod } from '../../domain/pod.js';
 import type { PodName } from '../../domain/pod-name.js';
 import type { AcpProfile } from '../../domain/profile.js';
+import { AbsolutePath } from '../../domain/absolute-path.js';
+import type { Confinement } from '../../domain/confinement.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { AgentFailure, CODING_AGENTS, POD_TOOL_CHANNELS, type AgentProcess, type AgentRequests, type CodingAgents, type PodToolChannels } from '../ports/coding-agents.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
@@ -45,9 +47,23 @@ export class AgentSessions {
     return effectiveScope(pod.scope, lentScope(children));
   }
 
+  /**
+   * What the Pod's agent may touch now: its effective scope, its own state directory, the
+   * profile's read-only additions, and never the rest of `$PODS_HOME` (other Pods' state,
+   * the profiles, the store when it lives there).
+   */
+  async confinementOf(pod: Pod, profile: AcpProfile): Promise<Confinement> {
+    return {
+      scope: await this.scopeOf(pod),
+      stateDirectory: AbsolutePath.unsafe(agentStateDir(this.config.home, pod.name)),
+      readOnly: profile.readOnly,
+      withheld: [AbsolutePath.unsafe(this.config.home)],
+    };
+  }
+
   async ready(pod: Pod, profile: AcpProfile, requests: AgentRequests): Promise<ReadyAgent> {
-    const scope = await this.scopeOf(pod);
-    const key = JSON.stringify([profile, scope]);
+    const confinement = await this.confinementOf(pod, profile);
+    const key = JSON.stringify([profile, confinement]);
     const current = this.live.get(pod.name);
     if (current && current.key === key) {
       if (current.idle) clearTimeout(current.idle);
@@ -61,7 +77,8 @@ export class AgentSessions {
     let process: AgentProcess | undefined;
     try {
       process = await this.agents.start({
-        pod: pod.name, profile, stateDir, cwd: agentWorkingDir(pod, stateDir), scope, mcpServer, requests, hostEnv: this.config.env,
+        pod: pod.name, profile, stateDir, cwd: agentWorkingDir(pod, stateDir), confinement,
+        currentConfinement: () => this.confinementOf(pod, profile), mcpServer, requests, hostEnv: this.config.env,
       });
       const stored = await this.uow.run((repos) => repos.agentSessions.get(pod.name));
       let sessionId = stored !== undefined && process.canLoad && (await process.loadSession(stored)) ? stored : undefined;
@@ -98,9 +115,9 @@ export class AgentSessions {
     return this.live.has(pod);
   }
 
-  /** How the Pod's running agent is confined (`unconfined` when none runs). */
-  confinementOf(pod: PodName): string {
-    return this.live.get(pod)?.process.confinement ?? 'unconfined';
+  /** Whether the Pod's running agent is confined by the OS (false when none runs). */
+  isConfined(pod: PodName): boolean {
+    return this.live.get(pod)?.process.confined ?? false;
   }
 
   /** Ends the Pod's agent (its whole process group) and its pods channel; the session stays in the store. */

@@ -3,11 +3,14 @@ import type { HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.
 import type { Pod } from '../../domain/pod.js';
 import type { AcpProfile } from '../../domain/profile.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
-import { AgentFailure, type AgentRequests, type AgentStopReason } from '../ports/coding-agents.js';
+import type { AgentRequests, AgentStopReason } from '../ports/coding-agents.js';
 import { TURN_OBSERVER, type ObservedTurnEnd, type TurnObserver } from '../ports/turn-observer.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { AGENT_HOST_CONFIG, type AgentHostConfig } from './agent-host-config.js';
-import { answerPermission } from './agent-permissions.js';
+import { isPodsTool, ruleOf } from './agent-permissions.js';
+import { agentStateDir, agentWorkingDir } from './agent-paths.js';
+import { decidePermission, describePermissionDecision } from '../../domain/permission-decision.js';
+import { AbsolutePath } from '../../domain/absolute-path.js';
 import { agentSecrets, withoutSecrets } from './agent-secrets.js';
 import { agentPrompt, historyDigest } from './agent-prompt.js';
 import { AgentSessions } from './agent-sessions.js';
@@ -51,7 +54,7 @@ export class AgentTurn {
     const append = (body: HistoryEntryBody): Promise<HistoryEntry> => this.append(pod, withoutSecrets(body, secrets));
     this.observer.report({ type: 'step_started', pod: pod.name, step: 1, seenThrough });
     let alive = (): void => undefined;
-    const requests = this.requests(pod, () => alive(), append);
+    const requests = this.requests(pod, profile, () => alive(), append);
     let ready;
     try {
       ready = await this.sessions.ready(pod, profile, requests);
@@ -110,24 +113,24 @@ export class AgentTurn {
   }
 
   /** Permission requests decided from the Pod's scope now (a loan made this turn already counts), each committed. */
-  private requests(pod: Pod, alive: () => void, append: (body: HistoryEntryBody) => Promise<HistoryEntry>): AgentRequests {
+  private requests(pod: Pod, profile: AcpProfile, alive: () => void, append: (body: HistoryEntryBody) => Promise<HistoryEntry>): AgentRequests {
+    const cwd = agentWorkingDir(pod, agentStateDir(this.config.home, pod.name));
     return {
       permission: async (request) => {
         alive();
-        const scope = await this.sessions.scopeOf(pod);
-        const answer = answerPermission(request, scope, this.sessions.confinementOf(pod.name) !== 'unconfined');
+        const decision = decidePermission(
+          { kind: request.toolKind, locations: request.locations.map((path) => ({ path })), isPodsTool: isPodsTool(request) },
+          { confinement: await this.sessions.confinementOf(pod, profile), confined: this.sessions.isConfined(pod.name), cwd: AbsolutePath.unsafe(cwd) },
+        );
+        const reason = describePermissionDecision(decision);
+        const rule = ruleOf(decision);
         await append({
-          kind: 'permission', callId: request.callId, title: request.title, locations: request.locations, decision: answer.decision, reason: answer.reason,
-          ...(request.toolKind !== undefined ? { toolKind: request.toolKind } : {}), ...(answer.rule !== undefined ? { rule: answer.rule } : {}),
+          kind: 'permission', callId: request.callId, title: request.title, locations: request.locations,
+          decision: decision.allow ? 'allowed' : 'rejected', reason,
+          ...(request.toolKind !== undefined ? { toolKind: request.toolKind } : {}), ...(rule !== undefined ? { rule } : {}),
         });
-        if (answer.decision === 'rejected') this.observer.report({ type: 'note', pod: pod.name, text: `refused ${request.title}: ${answer.reason}` });
-        return answer.decision === 'allowed' ? 'allow' : 'reject';
-      },
-      readTextFile: async () => {
-        throw new AgentFailure('pods does not serve file reads to this agent');
-      },
-      writeTextFile: async () => {
-        throw new AgentFailure('pods does not serve file writes to this agent');
+        if (!decision.allow) this.observer.report({ type: 'note', pod: pod.name, text: `refused ${request.title}: ${reason}` });
+        return decision.allow ? 'allow' : 'reject';
       },
     };
   }

@@ -1,5 +1,5 @@
 import type { ServiceIdentifier } from 'inversify';
-import type { EffectiveScope } from '../../domain/effective-scope.js';
+import type { Confinement } from '../../domain/confinement.js';
 import type { PodName } from '../../domain/pod-name.js';
 import type { AcpProfile } from '../../domain/profile.js';
 
@@ -34,14 +34,13 @@ export type AgentPermissionRequest = {
   readonly callId: string;
   readonly title: string;
   readonly toolKind?: string;
+  /** Locations as the filesystem resolves them now (through links), so a link cannot lead a decision astray. */
   readonly locations: readonly string[];
 };
 
-/** Requests an agent makes of pods while it runs; the host answers them from the Pod's scope. */
+/** Requests an agent makes of pods while it runs that the host decides (and records); file reads and writes the adapter serves from `currentConfinement`. */
 export type AgentRequests = {
   readonly permission: (request: AgentPermissionRequest) => Promise<'allow' | 'reject'>;
-  readonly readTextFile: (request: { readonly path: string; readonly line?: number; readonly limit?: number }) => Promise<string>;
-  readonly writeTextFile: (request: { readonly path: string; readonly content: string }) => Promise<void>;
 };
 
 export type AgentLaunch = {
@@ -50,8 +49,10 @@ export type AgentLaunch = {
   /** The Pod's own directory for the agent's home, config, logs and the pods channel. */
   readonly stateDir: string;
   readonly cwd: string;
-  /** What the process may touch, fixed for its lifetime: a change of scope restarts it. */
-  readonly scope: EffectiveScope;
+  /** What the process may touch, fixed for its lifetime (the OS sandbox): a change of scope restarts it. */
+  readonly confinement: Confinement;
+  /** What the Pod may touch now (a loan made this turn counts): pods' own file methods check it on every call. */
+  readonly currentConfinement: () => Promise<Confinement>;
   readonly mcpServer: McpServerLaunch;
   readonly requests: AgentRequests;
   /** The host's environment, from which the profile's `passEnv` names are taken (nothing else of it). */
@@ -62,8 +63,8 @@ export type AgentLaunch = {
 export interface AgentProcess {
   /** Whether it says it can resume a session (`session/load`). */
   readonly canLoad: boolean;
-  /** `unconfined`, or what confines it (e.g. `bwrap`). */
-  readonly confinement: string;
+  /** Whether the OS confines it (the bwrap sandbox); false for a `--sandbox none` profile. */
+  readonly confined: boolean;
   newSession(): Promise<string>;
   /** Resumes `sessionId`; false when the agent no longer knows it. Updates it replays are not reported. */
   loadSession(sessionId: string): Promise<boolean>;
