@@ -1,5 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InMemoryProfileCatalog } from '../../src/adapters/profiles/in-memory-profile-catalog.js';
@@ -11,6 +11,13 @@ import { openInversifyContainer, type StoreConfig } from '../../src/composition/
 import type { AgentOptions } from '../../src/composition/host-module.js';
 import { podsApp } from '../../src/composition/pods-app.js';
 import { until } from './until.js';
+
+/** Where test hosts keep their `$PODS_HOME`s: outside the temp dir (see `openAgentHost`). */
+export async function testHomes(): Promise<string> {
+  const base = join(homedir(), '.cache', 'pods-test-homes');
+  await mkdir(base, { recursive: true, mode: 0o700 });
+  return base;
+}
 
 export const SCRIPTED_AGENT = fileURLToPath(new URL('./scripted-acp-agent.mjs', import.meta.url));
 export const TEST_RELAY = { command: process.execPath, args: [fileURLToPath(new URL('./mcp-relay.mjs', import.meta.url))] };
@@ -42,13 +49,16 @@ export async function openAgentHost(
     readonly env?: Record<string, string>;
     /** `$PODS_HOME` of an earlier host on this machine (kept on close), else a fresh temp dir removed on close. */
     readonly home?: string;
+    readonly sandboxes?: AgentOptions['sandboxes'];
   } = {},
 ): Promise<AgentHost> {
-  const home = options.home ?? (await mkdtemp(join(tmpdir(), 'pods-agents-')));
+  // Not under /tmp: a confined agent gets a private /tmp, so a home there would hide what the sandbox withholds.
+  const home = options.home ?? (await mkdtemp(join(await testHomes(), 'home-')));
   const work = await mkdtemp(join(tmpdir(), 'pods-work-'));
   const agents: AgentOptions = {
     home, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env }, profiles: new InMemoryProfileCatalog(profiles), relay: TEST_RELAY,
     timing: { startTimeoutMs: 20_000, cancelGraceMs: 2_000, silenceMs: 20_000, ...options.timing },
+    ...(options.sandboxes ? { sandboxes: options.sandboxes } : {}),
   };
   const { container, close } = await openInversifyContainer(options.store ?? { kind: 'memory' }, { config: { pollMs: 200 }, agents });
   const app = podsApp(container);

@@ -3,6 +3,9 @@
 // is scripted by the prompt: each line starting with `#` is one step, in order:
 //   #say TEXT             stream TEXT as two agent_message_chunk updates
 //   #sayenv NAME…         say NAME=value for each variable of its environment
+//   #fswrite PATH TEXT    write through the client's fs/write_text_file; says whether it was refused
+//   #fsread PATH          read through the client's fs/read_text_file
+//   #try CMD              run CMD with sh -c without asking, and say how it went (what a shell tool does unasked)
 //   #write PATH TEXT      a tool call (kind edit) on PATH: asks permission; if allowed, writes TEXT there
 //   #shell CMD            a tool call (kind execute): asks permission; if allowed, runs CMD with sh -c
 //   #mcp TOOL JSON        calls TOOL on the session's stdio MCP server (pods' channel), reported as a tool call
@@ -31,7 +34,7 @@ mkdirSync(sessionsDir, { recursive: true });
 writeFileSync(join(home, 'env.json'), JSON.stringify({ env: process.env, cwd: process.cwd(), pid: process.pid, pgid: process.pid }));
 const record = (method, params) => appendFileSync(join(home, 'requests.jsonl'), `${JSON.stringify({ method, params })}\n`);
 
-const STEPS = new Set(['say', 'sayenv', 'write', 'shell', 'mcp', 'flood', 'tools', 'hang', 'deaf', 'crash', 'stop']);
+const STEPS = new Set(['say', 'sayenv', 'fswrite', 'fsread', 'try', 'write', 'shell', 'mcp', 'flood', 'tools', 'hang', 'deaf', 'crash', 'stop']);
 /** id → { cwd, mcpServers, transcript: [{ role, text }] } */
 const sessions = new Map();
 const cancelled = new Set();
@@ -101,6 +104,35 @@ async function runStep(ctx, sessionId, line) {
     case 'say':
       await say(arg);
       return arg;
+    case 'fswrite': {
+      const [path, ...words] = rest;
+      try {
+        await ctx.client.request('fs/write_text_file', { sessionId, path, content: words.join(' ') });
+        await say(`fswrite ok ${path}\n`);
+      } catch (error) {
+        await say(`fswrite refused ${path}: ${error.data ?? error.message}\n`);
+      }
+      return 'fswrite';
+    }
+    case 'fsread': {
+      try {
+        const read = await ctx.client.request('fs/read_text_file', { sessionId, path: arg });
+        await say(`fsread ok ${arg}: ${read.content}\n`);
+      } catch (error) {
+        await say(`fsread refused ${arg}: ${error.data ?? error.message}\n`);
+      }
+      return 'fsread';
+    }
+    case 'try': {
+      // A shell command whose failure is its answer, not a failed tool call: `#try CMD` says what happened.
+      try {
+        const out = execFileSync('/bin/sh', ['-c', arg], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        await say(`try ok: ${out.trim()}\n`);
+      } catch (error) {
+        await say(`try failed: ${String(error.stderr ?? error.message).trim().split('\n')[0]}\n`);
+      }
+      return 'try';
+    }
     case 'sayenv':
       await say(rest.map((name) => `${name}=${process.env[name] ?? ''}`).join(' '));
       return 'said';
