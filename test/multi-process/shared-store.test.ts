@@ -106,7 +106,7 @@ describe.skipIf(!HAS_TMUX)(`a TUI, a host and the CLI on one store at once${HAS_
       // The TUI reads relations from the store on every command: no restart needed to see the new peer.
       await tui.type(':pods');
       await tui.press('Enter');
-      await tui.waitFor(/main> :pods\nNAME +RELATION +STATUS +DRIVEN BY +RESTORABLE\nb +peer +\S+ +model /, 60_000);
+      await tui.waitFor(/main> :pods\nNAME +RELATION +STATUS +PROFILE +DRIVEN BY +RESTORABLE\nb +peer +\S+ +default +model /, 60_000);
 
       await tui.type('/tool SendToPeerPod {"name":"b","message":"hi b"}');
       await tui.press('Enter');

@@ -25,9 +25,9 @@ describe('the TUI reading a pipe', () => {
         '· attached to `main`; it runs in this TUI (0 history entries)',
         'created pod `b` with scope write:/work; `:attach b` switches to it',
         'peered `main` ↔ `b`',
-        'NAME  RELATION  STATUS   DRIVEN BY  RESTORABLE',
-        'b     peer      stopped  -          yes',
-        'main  self      idle     model      no (this is the calling Pod)',
+        'NAME  RELATION  STATUS   PROFILE  DRIVEN BY  RESTORABLE',
+        'b     peer      stopped  default  -          yes',
+        'main  self      idle     default  model      no (this is the calling Pod)',
       ],
     });
   });
@@ -76,7 +76,7 @@ describe('the TUI reading a pipe', () => {
       '`main` and `main` are not peers; nothing changed',
       '`main` has no history entry #9',
     ]);
-    expect(run.stdout.at(-1)).toBe('main  self      idle    model      no (this is the calling Pod)');
+    expect(run.stdout.at(-1)).toBe('main  self      idle    default  model      no (this is the calling Pod)');
     expect(await history('main')).toEqual([]);
   });
 
@@ -103,7 +103,7 @@ describe('the TUI reading a pipe', () => {
     vi.spyOn(app.listPods, 'execute').mockRejectedValueOnce(new Error('connection terminated unexpectedly\n    at Socket.end'));
     const run = await runPiped(app, ':pods\n:pods\n');
     expect(run.stderr).toEqual(['could not complete: connection terminated unexpectedly']);
-    expect(run.stdout.at(-1)).toBe('main  self      idle    model      no (this is the calling Pod)');
+    expect(run.stdout.at(-1)).toBe('main  self      idle    default  model      no (this is the calling Pod)');
     expect(run.code).toBe(1);
   });
 

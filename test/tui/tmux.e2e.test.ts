@@ -22,7 +22,7 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     }
     await tui.type(':pods');
     await tui.press('Enter');
-    await tui.waitFor(/main> :pods\nNAME +RELATION +STATUS +DRIVEN BY +RESTORABLE\nb +peer +stopped +- +yes\nmain +self +idle +model +no \(this is the calling Pod\)\n/);
+    await tui.waitFor(/main> :pods\nNAME +RELATION +STATUS +PROFILE +DRIVEN BY +RESTORABLE\nb +peer +stopped +default +- +yes\nmain +self +idle +default +model +no \(this is the calling Pod\)\n/);
 
     await tui.type('/tool SendToPeerPod {"name":"b","message":"hello from main"}');
     await tui.press('Enter');
@@ -92,7 +92,7 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     await tui.waitFor(/nothing picked; nothing changed\n── main · runs here · idle\nmain> $/m);
     await tui.type(':pods');
     await tui.press('Enter');
-    await tui.waitFor(/main> :pods\nNAME +RELATION +STATUS +DRIVEN BY +RESTORABLE\nmain +self +idle +model +no \(this is the calling Pod\)\n── main · runs here · idle\nmain> $/m);
+    await tui.waitFor(/main> :pods\nNAME +RELATION +STATUS +PROFILE +DRIVEN BY +RESTORABLE\nmain +self +idle +default +model +no \(this is the calling Pod\)\n── main · runs here · idle\nmain> $/m);
 
     // Down, Up, Down moves to `c`; the Enter that picks it submits no line.
     await tui.type(':peer');
@@ -224,7 +224,7 @@ describe('pods tui from a pipe, built', () => {
     expect(code).toBe(0);
     // The first command on a new home says it made the store, on stderr; nothing else is there.
     expect(stderr).toMatch(/^pods: first run: creating the pods store in [^\n]*\npods: store ready in [^\n]*\n$/);
-    expect(stdout).toMatch(/peered `main` ↔ `b`\nNAME {2}RELATION {2}STATUS {3}DRIVEN BY {2}RESTORABLE\nb {5}peer {6}stopped {2}- {10}yes\nmain {2}self {6}idle {5}model {6}no \(this is the calling Pod\)\n$/);
+    expect(stdout).toMatch(/peered `main` ↔ `b`\nNAME {2}RELATION {2}STATUS {3}PROFILE {2}DRIVEN BY {2}RESTORABLE\nb {5}peer {6}stopped {2}default {2}- {10}yes\nmain {2}self {6}idle {5}default {2}model {6}no \(this is the calling Pod\)\n$/);
     expect(stdout).not.toMatch(/\u001b/);
   }, 60_000);
 });
