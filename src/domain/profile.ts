@@ -24,6 +24,11 @@ export type AcpProfile = {
   readonly sandbox: SandboxMode;
   /** Paths the confined agent may read beyond its scope and what programs need. */
   readonly readOnly: readonly AbsolutePath[];
+  /**
+   * Files copied into each Pod's agent home before its agent starts, by path inside the home
+   * (e.g. `.codex/config.toml`): an agent's configuration, per Pod, from one source.
+   */
+  readonly homeFiles: Readonly<Record<string, AbsolutePath>>;
 };
 
 export type Profile = ModelProfile | AcpProfile;
@@ -44,11 +49,13 @@ export type AcpProfileInput = {
   readonly idleMs?: unknown;
   readonly sandbox?: unknown;
   readonly readOnly?: unknown;
+  readonly homeFiles?: unknown;
 };
 
 export type InvalidProfile = { readonly type: 'InvalidProfile'; readonly name: string; readonly problem: string };
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const HOME_PATH = /^[A-Za-z0-9._-][A-Za-z0-9._/-]{0,254}$/;
 const isStringList = (value: unknown): value is readonly string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
 const hasNul = (value: string): boolean => value.includes('\0');
 
@@ -58,7 +65,7 @@ export function parseAcpProfile(input: AcpProfileInput): Result<AcpProfile, Inva
   const name = ProfileName.parse(input.name);
   if (!name.ok) return fail(ProfileName.describe(name.error));
   if (name.value === DEFAULT_PROFILE_NAME || name.value === INHERIT) return fail(`\`${name.value}\` is reserved`);
-  const { command, args = [], env = {}, passEnv = [], idleMs = DEFAULT_IDLE_MS, sandbox = 'bwrap', readOnly = [] } = input;
+  const { command, args = [], env = {}, passEnv = [], idleMs = DEFAULT_IDLE_MS, sandbox = 'bwrap', readOnly = [], homeFiles = {} } = input;
   if (typeof command !== 'string' || command.trim() === '' || hasNul(command)) return fail('the command must be a non-empty string');
   if (!isStringList(args) || args.some(hasNul)) return fail('args must be a list of strings');
   if (typeof env !== 'object' || env === null || Array.isArray(env)) return fail('env must be an object of names to strings');
@@ -81,9 +88,19 @@ export function parseAcpProfile(input: AcpProfileInput): Result<AcpProfile, Inva
     if (!path.ok) return fail(`read-only path: ${AbsolutePath.describe(path.error)}`);
     paths.push(path.value);
   }
+  if (typeof homeFiles !== 'object' || homeFiles === null || Array.isArray(homeFiles)) return fail('homeFiles must be an object of home paths to absolute source paths');
+  const files: Record<string, AbsolutePath> = {};
+  for (const [target, source] of Object.entries(homeFiles as Record<string, unknown>)) {
+    if (!HOME_PATH.test(target) || target.split('/').some((s) => s === '.' || s === '..')) {
+      return fail(`home file ${displayValue(target)}: must be a relative path inside the agent's home, without . or .. segments`);
+    }
+    const from = typeof source === 'string' ? AbsolutePath.parse(source) : undefined;
+    if (!from?.ok) return fail(`home file ${displayValue(target)}: its source must be an absolute path`);
+    files[target] = from.value;
+  }
   return ok({
     name: name.value, driver: 'acp', command, args: [...args],
-    env: Object.fromEntries(envEntries as [string, string][]), passEnv: [...passEnv], idleMs, sandbox, readOnly: paths,
+    env: Object.fromEntries(envEntries as [string, string][]), passEnv: [...passEnv], idleMs, sandbox, readOnly: paths, homeFiles: files,
   });
 }
 

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbsolutePath } from '../../src/domain/absolute-path.js';
@@ -170,6 +171,25 @@ describe('an agent-driven Pod over its lifetime', () => {
     // The agent did get them: its environment holds both.
     const started = JSON.parse(await readFile(join(stateOf(host, 'leaky'), 'env.json'), 'utf8')) as { env: Record<string, string> };
     expect([started.env['SERVICE_API_KEY'], started.env['HOST_TOKEN']]).toEqual(['sk-profile-secret-1', 'tok-host-secret-2']);
+  });
+
+  it('copies the profile\'s home files into each Pod\'s agent home, and never through a link the agent left', async () => {
+    const source = join(await mkdtemp(join(tmpdir(), 'pods-home-file-')), 'config.toml');
+    await writeFile(source, 'model = "x"\n');
+    host = await openAgentHost([scriptedProfile('scripted', { homeFiles: { '.agent/config.toml': source }, idleMs: 1_000 })]);
+    await agentPod(host, 'configured');
+    await say(host, 'configured', `#try cat ${stateOf(host, 'configured')}/.agent/config.toml\n#try rm -r $HOME/.agent && ln -s ${host.work} $HOME/.agent && echo linked\n#say end`);
+    await host.waitFor('configured', 'answered', (es) => es.some((e) => e.kind === 'assistant_message' && e.text.endsWith('end')));
+    const said = (await host.history('configured')).flatMap((e) => (e.kind === 'assistant_message' ? [e.text] : [])).join('');
+    expect(said).toContain('try ok: model = "x"');
+    expect(said).toContain('try ok: linked');
+    // Parked, its next start finds a link where the directory was: it refuses to write through it.
+    const pid = await agentPid(host, 'configured');
+    await until(async () => (groupGone(pid) ? true : undefined), 10_000, 'parked');
+    await say(host, 'configured', 'again');
+    const entries = await host.waitFor('configured', 'refused', (es) => notices(es).length > 0);
+    expect(notices(entries)[0]).toMatch(/could not start: .*\.agent in the agent's home is not a directory \(a link the agent left\?\); remove it$/);
+    await expect(readFile(join(host.work, 'config.toml'))).rejects.toThrow(/ENOENT/);
   });
 
   it('ends every agent process and its channel when the host shuts down', async () => {

@@ -30,7 +30,7 @@ describe('an acp profile', () => {
   it('takes its defaults: no env, the bwrap sandbox, ten idle minutes', () => {
     expect(parseAcpProfile({ name: 'claude', command: 'npx', args: ['@zed-industries/claude-agent-acp'] })).toEqual({
       ok: true,
-      value: { name: 'claude', driver: 'acp', command: 'npx', args: ['@zed-industries/claude-agent-acp'], env: {}, passEnv: [], idleMs: 600_000, sandbox: 'bwrap', readOnly: [] },
+      value: { name: 'claude', driver: 'acp', command: 'npx', args: ['@zed-industries/claude-agent-acp'], env: {}, passEnv: [], idleMs: 600_000, sandbox: 'bwrap', readOnly: [], homeFiles: {} },
     });
   });
 

@@ -9,6 +9,7 @@ import { AcpAgentProcess } from './acp-agent-process.js';
 import { agentEnvironment, secretsOf } from './agent-environment.js';
 import { agentInstallation } from './agent-installation.js';
 import { prepareStateDir } from './agent-state-dir.js';
+import { placeHomeFiles } from './home-files.js';
 
 /** The sandbox each profile setting names: `bwrap` (the default) and `none`. */
 export type Sandboxes = Readonly<Record<'bwrap' | 'none', Sandbox>>;
@@ -32,6 +33,7 @@ export class AcpCodingAgents implements CodingAgents {
     const secrets = secretsOf(launch);
     const { home, log } = await prepareStateDir(launch.stateDir);
     try {
+      await placeHomeFiles(home, profile.homeFiles);
       const installs = [...(await agentInstallation(profile.command, launch.hostEnv['PATH'])), ...this.relayPaths];
       const confinement = { ...launch.confinement, readOnly: [...launch.confinement.readOnly, ...installs] };
       const confined = await this.sandboxes[profile.sandbox].confine(

@@ -14,7 +14,7 @@ const ACTIONS = ['add', 'ls', 'show', 'rm'] as const;
 
 export const profileCommand: CliCommand = {
   name: 'profile',
-  usage: 'profile add NAME --acp [--env K=V]… [--pass-env K]… [--idle-ms N] [--sandbox bwrap|none] [--read-only /abs]… -- COMMAND [ARGS…] | ls [--json] | show NAME | rm NAME',
+  usage: 'profile add NAME --acp [--env K=V]… [--pass-env K]… [--idle-ms N] [--sandbox bwrap|none] [--read-only /abs]… [--home-file PATH=/abs]… -- COMMAND [ARGS…] | ls [--json] | show NAME | rm NAME',
   summary: 'how Pods run: the profiles of this host (coding agents over ACP)',
   details:
     'A profile says how a Pod runs. `default` is the host\'s model (the built-in one, or PODS_MODEL_URL).\n' +
@@ -37,6 +37,7 @@ export const profileCommand: CliCommand = {
     'idle-ms': { type: 'string' },
     sandbox: { type: 'string' },
     'read-only': { type: 'string', multiple: true },
+    'home-file': { type: 'string', multiple: true },
     json: { type: 'boolean' },
   },
   optionHelp: [
@@ -46,6 +47,7 @@ export const profileCommand: CliCommand = {
     ['--idle-ms N', 'add: park the agent (end its process) after N ms without a turn (default 600000)'],
     ['--sandbox bwrap|none', 'add: confine the agent to the Pod\'s scope with bubblewrap (default), or run it unconfined'],
     ['--read-only /abs', 'add: a path the confined agent may read besides its scope (repeatable)'],
+    ['--home-file PATH=/abs', 'add: copy /abs to PATH in each Pod\'s agent home before it starts, e.g. .codex/config.toml (repeatable)'],
     ['--json', 'ls: print a JSON array'],
   ],
   parse(args) {
@@ -83,11 +85,17 @@ function addRun(args: CommandArgs, rest: readonly string[]): Result<ProfileRun, 
     if (eq <= 0) return err(`--env ${displayValue(raw)}: expected K=V`);
     env[raw.slice(0, eq)] = raw.slice(eq + 1);
   }
+  const homeFiles: Record<string, string> = {};
+  for (const raw of list(args, 'home-file')) {
+    const eq = raw.indexOf('=');
+    if (eq <= 0) return err(`--home-file ${displayValue(raw)}: expected PATH=/abs/source`);
+    homeFiles[raw.slice(0, eq)] = raw.slice(eq + 1);
+  }
   const idle = typeof args.values['idle-ms'] === 'string' ? wholeNumber('--idle-ms', args.values['idle-ms'], 1_000) : ok(undefined);
   if (!idle.ok) return idle;
   const sandbox = args.values['sandbox'];
   const profile = parseAcpProfile({
-    name, command, args: commandArgs, env, passEnv: list(args, 'pass-env'), readOnly: list(args, 'read-only'),
+    name, command, args: commandArgs, env, passEnv: list(args, 'pass-env'), readOnly: list(args, 'read-only'), homeFiles,
     ...(idle.value !== undefined ? { idleMs: idle.value } : {}), ...(typeof sandbox === 'string' ? { sandbox } : {}),
   });
   if (!profile.ok) return err(describeInvalidProfile(profile.error));
@@ -141,6 +149,7 @@ function describeProfile(profile: Profile): readonly string[] {
     `idle: ${profile.idleMs} ms, then parked`,
     `sandbox: ${profile.sandbox === 'none' ? 'none: the agent runs unconfined, as you, and can touch anything you can' : profile.sandbox}`,
     `read-only: ${profile.readOnly.join(' ') || '(none)'}`,
+    `home files: ${Object.entries(profile.homeFiles).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)'}`,
   ];
 }
 
