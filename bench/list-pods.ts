@@ -1,3 +1,4 @@
+import { InMemoryProfileCatalog } from '../src/adapters/profiles/in-memory-profile-catalog.js';
 import { Kysely, PostgresDialect, sql, type Insertable } from 'kysely';
 import pg from 'pg';
 import { KYSELY_DB } from '../src/adapters/persistence/postgres/kysely-db-token.js';
@@ -110,7 +111,7 @@ export async function statementsPerListPods(url: string, boss: string): Promise<
     },
   });
   try {
-    const listPods = new ListPods(new KyselyUnitOfWork(db), new SystemClock());
+    const listPods = new ListPods(new KyselyUnitOfWork(db), new SystemClock(), new InMemoryProfileCatalog());
     const call = async () => {
       const listed = await listPods.execute({ caller: PodName.unsafe(boss) });
       if (!listed.ok) throw new Error(`ListPods as ${boss} failed`);

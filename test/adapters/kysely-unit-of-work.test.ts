@@ -1,3 +1,4 @@
+import { InMemoryProfileCatalog } from '../../src/adapters/profiles/in-memory-profile-catalog.js';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -105,8 +106,8 @@ function kyselyUnitOfWorkTests(label: string, open: () => Promise<SqlTestStore &
         const { sent, uow, close } = logged();
         try {
           const clock = { now: () => new Date() };
-          expect(await new ListPods(uow, clock).execute({ caller: name('ann') })).toMatchObject({ ok: true, value: [{ name: 'ann' }] });
-          expect((await new ListAllPods(uow, clock).execute()).map((p) => p.name)).toEqual(['ann', 'bob']);
+          expect(await new ListPods(uow, clock, new InMemoryProfileCatalog()).execute({ caller: name('ann') })).toMatchObject({ ok: true, value: [{ name: 'ann' }] });
+          expect((await new ListAllPods(uow, clock, new InMemoryProfileCatalog()).execute()).map((p) => p.name)).toEqual(['ann', 'bob']);
           expect(sent).toEqual(['with', 'select']);
         } finally {
           await close();

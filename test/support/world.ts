@@ -89,7 +89,7 @@ export function makeWorld(
   const sendToChild = new SendToChild(uow, clock, host);
   const readChildOutput = new ReadChildOutput(uow, clock);
   const stopChild = new StopChild(uow, clock, host);
-  const listPods = new ListPods(uow, clock);
+  const listPods = new ListPods(uow, clock, profiles);
   const restorePod = new RestorePod(uow, clock, host);
   const deliver = new DeliverPeerMessage(uow, clock, ids, host);
   const waitForInbound = new WaitForInbound(uow, feed, hostConfig);
@@ -108,7 +108,7 @@ export function makeWorld(
     removePeer: new RemovePeer(uow, clock, ids),
     explain: new ExplainEntry(uow),
     readHistory: new ReadHistory(uow),
-    listAll: new ListAllPods(uow, clock),
+    listAll: new ListAllPods(uow, clock, profiles),
     operatorInput: new SubmitOperatorInput(uow, clock, host),
     takeInbound: new TakeUnseenInbound(uow),
     waitForInbound,

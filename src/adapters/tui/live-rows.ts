@@ -14,6 +14,8 @@ export type StatusFacts = {
   /** How long the turn in flight here has run, if one does. */
   readonly turnMs?: number;
   readonly unseenPeerMessages: number;
+  /** Its agent runs with no OS sandbox. */
+  readonly unconfined?: boolean;
 };
 
 export type LiveFacts = {
@@ -34,13 +36,13 @@ export function fit(text: string, width: number): string {
   return points.length <= width ? text : `${points.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
-/** The status line: `── main · runs here · ⠋ turn 2.1s · 1 peer message not seen yet`. */
+/** The status line: `── main · runs here · ⠋ turn 2.1s · 1 peer message not seen yet` (`── main · unconfined · …` for an agent with no sandbox). */
 export function statusLine(facts: StatusFacts, frame: number): string {
   const { pod, where, turnMs, unseenPeerMessages: n } = facts;
   const place = where === 'here' ? 'runs here' : where === 'stopped' ? 'viewing; stopped' : `viewing; runs on ${where.hostId === undefined ? 'another host' : `host ${where.hostId}`}`;
   const turn = turnMs === undefined ? 'idle' : `${FRAMES[frame % FRAMES.length]} turn ${seconds(turnMs)}`;
   const waiting = n === 0 ? '' : ` · ${n} peer message${n === 1 ? '' : 's'} not seen yet`;
-  return `── ${pod} · ${place} · ${turn}${waiting}`;
+  return `── ${pod}${facts.unconfined ? ' · unconfined' : ''} · ${place} · ${turn}${waiting}`;
 }
 
 /**

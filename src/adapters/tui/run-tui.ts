@@ -76,6 +76,7 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     app, follower, screen, terminal,
     attached: () => (session.isAttached ? session.attached : undefined),
     where: () => session.where,
+    unconfined: () => session.unconfined,
     columns: () => ('columns' in io.stdout && typeof io.stdout.columns === 'number' && io.stdout.columns > 0 ? io.stdout.columns : 80),
   });
   let storeLost = false;

@@ -87,6 +87,9 @@ export class TuiSession {
     return this.current !== undefined && this.app.runtime.isRunning(this.current);
   }
 
+  /** The attached Pod's profile runs its agent with no OS sandbox on this host: the status line says so. */
+  unconfined = false;
+
   /** Where the attached Pod runs, for the status line. */
   get where(): PodWhere {
     if (this.current === undefined || this.hosting) return 'here';
@@ -149,6 +152,7 @@ export class TuiSession {
     const entries = read.ok ? read.value : [];
     const tail = this.parts.interactive ? entries.slice(-TAIL_ON_ATTACH) : [];
     this.current = pod;
+    this.unconfined = listing.unconfined === true;
     this.close();
     this.holder = heldBy;
     if (heldBy !== undefined) this.watch(pod, heldBy);
@@ -157,6 +161,7 @@ export class TuiSession {
     const count = `${entries.length} history entr${entries.length === 1 ? 'y' : 'ies'}${tail.length < entries.length && tail.length > 0 ? `, the last ${tail.length} below` : ''}`;
     void follower.then(() => {
       screen.line(`· ${role} (${count})`);
+      if (listing.unconfined) screen.line(`· \`${pod}\` runs with profile \`${listing.profile}\` unconfined: its agent can read and write whatever you can, the store included`);
       for (const entry of tail) screen.line(renderTuiEntry(entry));
     });
     await follower.follow(pod, entries);

@@ -26,6 +26,8 @@ export type TurnProgressParts = {
   readonly columns: () => number;
   /** Where the attached Pod runs (the session follows its lease). */
   readonly where: () => PodWhere;
+  /** Whether the attached Pod's agent runs with no OS sandbox. */
+  readonly unconfined: () => boolean;
 };
 
 type Running = { readonly tool: string; readonly since: number; outcome?: string };
@@ -58,7 +60,7 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
     screen.live(liveRows({
       streamed,
       tools: [...tools.values()].map((t) => ({ tool: t.tool, ms: now - t.since, ...(t.outcome ? { outcome: t.outcome } : {}) })),
-      status: { pod, where: parts.where(), ...(busy ? { turnMs: now - since } : {}), unseenPeerMessages: unseen.count },
+      status: { pod, where: parts.where(), ...(busy ? { turnMs: now - since } : {}), unseenPeerMessages: unseen.count, unconfined: parts.unconfined() },
       frame,
       columns: parts.columns(),
     }));

@@ -18,3 +18,8 @@ export const PROFILE_CATALOG = Symbol.for('ProfileCatalog') as ServiceIdentifier
 export async function findProfile(catalog: ProfileCatalog, name: ProfileName): Promise<Profile | undefined> {
   return (await catalog.list()).find((p) => p.name === name);
 }
+
+/** The profiles of this host that run their agent with no OS sandbox: every view of their Pods says so. */
+export async function unconfinedProfiles(catalog: ProfileCatalog): Promise<ReadonlySet<ProfileName>> {
+  return new Set((await catalog.list()).flatMap((p) => (p.driver === 'acp' && p.sandbox === 'none' ? [p.name] : [])));
+}

@@ -12,6 +12,7 @@ import { podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import type { Surroundings } from '../ports/listing-reader.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import { PROFILE_CATALOG, unconfinedProfiles, type ProfileCatalog } from '../ports/profile-catalog.js';
 
 export type PodListing = {
   readonly name: PodName;
@@ -22,6 +23,8 @@ export type PodListing = {
   readonly drivenBy?: PodDriver;
   /** How it runs: `default` (a host's model) or the name of a host profile. */
   readonly profile: ProfileName;
+  /** Its profile runs its agent with no OS sandbox (`--sandbox none`) on this host: it can touch whatever its user can. */
+  readonly unconfined?: true;
   readonly restore: { readonly possible: boolean; readonly reason?: string };
   readonly peer?: { readonly since: Date; readonly initiatedFrom: PodName };
   readonly child?: { readonly scope: readonly ScopeRule[]; readonly state: ChildState };
@@ -44,13 +47,16 @@ export class ListPods {
   constructor(
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @inject(CLOCK) private readonly clock: Clock,
+    @inject(PROFILE_CATALOG) private readonly profiles: ProfileCatalog,
   ) {}
 
   async execute(command: { readonly caller: PodName }): Promise<Result<readonly PodListing[], PodNotFound>> {
     const { caller } = command;
     const around = await this.uow.run((repos) => repos.listing.surroundings(caller), { singleRead: true });
     if (!around) return err(podNotFound(caller));
-    return ok(listingOf(around, this.clock.now()));
+    const listing = listingOf(around, this.clock.now());
+    const unconfined = await unconfinedProfiles(this.profiles);
+    return ok(unconfined.size === 0 ? listing : listing.map((p) => (unconfined.has(p.profile) ? { ...p, unconfined: true } : p)));
   }
 }
 

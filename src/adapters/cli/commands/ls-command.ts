@@ -38,5 +38,5 @@ export const lsCommand: CliCommand = {
 
 function row(pod: StoreListing): readonly string[] {
   const origin = pod.origin.type === 'operator' ? 'operator' : `child of ${pod.origin.parent}`;
-  return [pod.name, pod.status, pod.profile, pod.drivenBy ?? '-', origin, printable(pod.scope.map(ScopeRule.describe).join(', ')) || '(none)'];
+  return [pod.name, pod.status, pod.unconfined ? `${pod.profile} (unconfined)` : pod.profile, pod.drivenBy ?? '-', origin, printable(pod.scope.map(ScopeRule.describe).join(', ')) || '(none)'];
 }

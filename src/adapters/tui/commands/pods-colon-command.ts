@@ -26,5 +26,5 @@ export const podsColonCommand: ColonCommand = {
 };
 
 function row(pod: PodListing): readonly string[] {
-  return [pod.name, pod.visibility, pod.status, pod.profile, pod.drivenBy ?? '-', pod.restore.possible ? 'yes' : `no (${pod.restore.reason ?? 'not possible'})`];
+  return [pod.name, pod.visibility, pod.status, pod.unconfined ? `${pod.profile} (unconfined)` : pod.profile, pod.drivenBy ?? '-', pod.restore.possible ? 'yes' : `no (${pod.restore.reason ?? 'not possible'})`];
 }
