@@ -20,15 +20,18 @@ export const newColonCommand: ColonCommand = {
   parse([raw = '', options]) {
     const name = podNameArg(raw);
     if (!name.ok) return name;
-    let profile: ProfileName | undefined;
-    if (options !== undefined) {
-      const words = options.trim().split(/\s+/);
-      if (words[0] !== '--profile' || words.length !== 2) return err('expected `--profile P` after the name');
-      const parsed = ProfileName.parse(words[1]!);
-      if (!parsed.ok) return err(ProfileName.describe(parsed.error));
-      profile = parsed.value;
-    }
+    // `--profile P`, or P alone; the name itself is checked when it runs, against this host's profiles.
+    const words = options?.trim().split(/\s+/) ?? [];
+    if (words[0] === '--profile') words.shift();
+    if (words.length > 1) return err('expected at most `--profile P` after the name');
+    const requested = words[0];
     return ok(async (session) => {
+      let profile: ProfileName | undefined;
+      if (requested !== undefined) {
+        const parsed = ProfileName.parse(requested);
+        if (!parsed.ok) return session.refuse(ProfileName.describe(parsed.error));
+        profile = parsed.value;
+      }
       const rule = ScopeRule.parseShorthand(`write:${session.cwd}`);
       if (!rule.ok) return session.refuse(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
       const created = await session.app.createPod.execute({ name: name.value, scope: [rule.value], ...(profile ? { profile } : {}) });
