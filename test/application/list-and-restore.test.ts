@@ -32,17 +32,17 @@ describeOnEveryStore('ListPods and RestorePod', (suite) => {
     expect(pods.map((p) => p.name)).toEqual(['kid', 'me', 'zed']);
     expect(pods).toEqual([
       {
-        name: 'kid', visibility: 'spawned_child', status: 'idle', live: true, drivenBy: 'model',
+        name: 'kid', visibility: 'spawned_child', status: 'idle', live: true, drivenBy: 'model', profile: 'default',
         restore: { possible: false, reason: 'already live' },
         child: { scope: [rule('write:/work/kid'), rule('read:/work/shared')], state: 'outstanding' },
         children: { count: 2, live: 1, stopped: 1 },
       },
       {
-        name: 'me', visibility: 'self', status: 'running', live: true, drivenBy: 'mcp',
+        name: 'me', visibility: 'self', status: 'running', live: true, drivenBy: 'mcp', profile: 'default',
         restore: { possible: false, reason: 'this is the calling Pod' }, children: { count: 1, live: 1, stopped: 0 },
       },
       {
-        name: 'zed', visibility: 'peer', status: 'stopped', live: false, restore: { possible: true },
+        name: 'zed', visibility: 'peer', status: 'stopped', live: false, profile: 'default', restore: { possible: true },
         peer: { since, initiatedFrom: 'zed' }, children: { count: 0, live: 0, stopped: 0 },
       },
     ]);

@@ -5,6 +5,7 @@ import { otherSide, type PeerRelation } from '../../src/domain/peer-relation.js'
 import type { Surroundings } from '../../src/application/ports/listing-reader.js';
 import type { Pod } from '../../src/domain/pod.js';
 import type { Lease } from '../../src/domain/pod-status.js';
+import { ProfileName } from '../../src/domain/profile-name.js';
 import { inRun, later, name, operatorPod, scope, T0, type ContractFixture } from './contract-fixture.js';
 
 const spawned = (raw: string, parent: string): Pod => ({
@@ -143,7 +144,28 @@ export function listingReaderContract(f: ContractFixture): void {
       await inRun(f, (r) => r.pods.add(operatorPod('alone')));
       expect(await inRun(f, (r) => r.listing.surroundings(name('alone')))).toEqual({
         self: operatorPod('alone'), children: [], relations: [], grandchildren: [], leases: { children: [], relations: [] },
+        profiles: { children: [], relations: [] },
       });
+    });
+
+    it('reads the profile of the caller, each child and each peer beside it, and none for `default`', async () => {
+      await inRun(f, async (r) => {
+        await r.pods.add({ ...operatorPod('coder'), profile: ProfileName.unsafe('claude') });
+        await r.pods.add({ ...spawned('helper', 'coder'), profile: ProfileName.unsafe('codex') });
+        await r.pods.add(spawned('plain', 'coder'));
+        await r.children.add(edge('coder', 'helper'));
+        await r.children.add(edge('coder', 'plain'));
+        await r.relations.addIfAbsent(relation('coder', 'pal'));
+      });
+      const got = await inRun(f, (r) => r.listing.surroundings(name('coder')));
+      if (!got) throw new Error('no surroundings for coder');
+      expect(got.self.profile).toBe('claude');
+      expect(got.profiles.children).toHaveLength(got.children.length);
+      expect(Object.fromEntries(got.children.map((c, i) => [c.child, got.profiles.children[i]]))).toEqual({ helper: 'codex', plain: undefined });
+      expect(got.profiles.relations).toEqual([undefined]);
+      const every = await inRun(f, (r) => r.listing.everyPod());
+      expect(every.find((p) => p.pod.name === 'helper')?.pod.profile).toBe('codex');
+      expect(every.find((p) => p.pod.name === 'pal')?.pod).not.toHaveProperty('profile');
     });
 
     it('lists every Pod sorted by code unit, each with the lease on it as stored', async () => {

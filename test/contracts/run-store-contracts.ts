@@ -1,5 +1,6 @@
 import { beforeEach, describe } from 'vitest';
 import { openOncePerSuite, type TestStoreFactory } from '../support/test-stores.js';
+import { agentSessionRepositoryContract } from './agent-session-repository.contract.js';
 import { auditLogContract } from './audit-log.contract.js';
 import { childOwnershipRepositoryContract } from './child-ownership-repository.contract.js';
 import type { ContractFixture } from './contract-fixture.js';
@@ -19,6 +20,7 @@ export const STORE_CONTRACTS: readonly ((f: ContractFixture) => void)[] = [
   auditLogContract,
   leaseRepositoryContract,
   inboundCursorRepositoryContract,
+  agentSessionRepositoryContract,
   listingReaderContract,
   unitOfWorkContract,
 ];

@@ -53,7 +53,7 @@ describe('parseTuiLine', () => {
     [':peer a b', ':peer: too many arguments; usage: :peer [name]'],
     [':attach', ':attach: <name> is missing; usage: :attach <name>'],
     [':restore', ':restore: <name> is missing; usage: :restore <name>'],
-    [':new', ':new: <name> is missing; usage: :new <name>'],
+    [':new', ':new: <name> is missing; usage: :new <name> [--profile P]'],
     [':explain', ':explain: <seq> is missing; usage: :explain <seq>'],
     [':tool', ':tool: <Tool> is missing; usage: :tool <Tool> [json]'],
     [':help peer pods', ':help: too many arguments; usage: :help [command]'],
