@@ -207,3 +207,22 @@ describe('the managed server\'s roles', () => {
   }, 120_000);
 });
 
+
+describe('removing a managed store', () => {
+  it('refuses while the server runs, then removes its directory and a socket directory kept outside it', async () => {
+    const home = join(await newHome(), 'a-rather-long-directory-name-'.repeat(3), 'and-deeper-still');
+    await mkdir(home, { recursive: true, mode: 0o755 });
+    track(home);
+    const server = new ManagedPostgres({ home });
+    const { layout, pid } = await server.ensureRunning();
+    alsoRemove(layout.socketDir);
+    expect(layout.socketDir.startsWith(`${tmpdir()}/pods-`)).toBe(true);
+
+    const refused = await rejection(server.remove());
+    expect(refused.message).toBe(`the store server runs (pid ${pid}); stop it with \`pods store stop\`, then remove the store`);
+    await server.stop();
+    expect(await server.remove()).toEqual({ removed: [layout.serverDir, layout.socketDir] });
+    for (const gone of [layout.serverDir, layout.socketDir, join(home, 'server.json')]) await expect(lstat(gone)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await server.status()).toMatchObject({ initialized: false, running: false });
+  }, 120_000);
+});
