@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmod, lstat, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -61,6 +61,24 @@ describe.runIf(isRoot)('the managed store as root follows no link another user m
     expect(await ownership(victim)).toEqual({ uid: 0, gid: 0, mode: 0o600 });
     expect(outcome.message).toMatch(ONE_LINE);
     expect(outcome.message).toBe(`the store server's log ${layout.logFile} is a symbolic link, not a file of \`pods\` or root; remove it and retry`);
+  }, 120_000);
+
+  it("leaves another cluster's lock file alone when the service user links it in place of the data directory", async () => {
+    const { server, layout } = await stoppedCluster();
+    // What a system PostgreSQL's data directory holds; the pid is alive but no server of ours.
+    const victim = await rootOwnedVictim();
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      await writeFile(join(victim, 'PG_VERSION'), '18\n');
+      await writeFile(join(victim, 'postmaster.pid'), `${other.pid}\n${victim}\n`);
+      await asUser('pods', 'rm -rf "$1" && ln -s "$2" "$1"', layout.dataDir, victim);
+
+      await server.ensureRunning().catch(() => undefined);
+      expect(await readFile(join(victim, 'postmaster.pid'), 'utf8')).toBe(`${other.pid}\n${victim}\n`);
+      expect(await ownership(victim)).toEqual({ uid: 0, gid: 0, mode: 0o750 });
+    } finally {
+      other.kill('SIGKILL');
+    }
   }, 120_000);
 
   it('refuses a temp socket directory another local user made in advance as a link, and leaves its target alone', async () => {

@@ -166,11 +166,11 @@ export class ManagedPostgres {
     if (user) binaries = await binariesRunnableBy(binaries, user, ROOT_SHARED_DIR);
     const initialized = await initializeCluster(layout, binaries, owner, this.report);
     await checkVersion(layout, binaries);
-    await clearStaleLocks(layout);
+    await clearStaleLocks(layout, owner);
     const running = await this.serverPid(layout);
     if (running !== undefined) {
       if (await awaitAnswer(layout, running, this.startTimeoutMs)) return this.setUp(layout, false, await probe(layout.socketDir));
-      await clearStaleLocks(layout);
+      await clearStaleLocks(layout, owner);
     }
     const launched = await launchUntilUp(layout, binaries, owner, this.startTimeoutMs);
     const server = await this.setUp(layout, true, await probe(layout.socketDir));

@@ -1,5 +1,5 @@
 import { spawn, execFile } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { isAlive } from '../../system/pid-file-lock.js';
@@ -7,7 +7,7 @@ import { ManagedStoreError } from './managed-store-error.js';
 import type { PostgresBinaries } from './postgres-binaries.js';
 import type { ServerLayout } from './server-layout.js';
 import type { ServerOwner } from './private-directory.js';
-import { serverEnvironment } from './server-environment.js';
+import { serverEnvironment, SYSTEM_PATH } from './server-environment.js';
 import { openServerLog } from './server-log.js';
 import { STORE_ROLE, withSocketClient } from './socket-client.js';
 
@@ -112,20 +112,23 @@ export async function isPostgres(pid: number, dataDir?: string): Promise<boolean
  * After a crash or reboot the server's lock files may name a zombie, or a pid another
  * program now has: PostgreSQL would refuse to start, so those are removed. A pid that is
  * simply gone is left to PostgreSQL, which then also checks that no orphaned backend of the
- * old server still uses its shared memory.
+ * old server still uses its shared memory. They are removed as `owner`: under root, the
+ * service user could have turned `data` or the socket directory into a link to any other
+ * cluster's, whose lock files root must not touch.
  */
-export async function clearStaleLocks(layout: ServerLayout): Promise<void> {
+export async function clearStaleLocks(layout: ServerLayout, owner: ServerOwner): Promise<void> {
+  const stale: string[] = [];
   const pid = await postmasterPid(layout.dataDir);
-  if (pid !== undefined && ['zombie', 'other'].includes(await processState(pid, layout.dataDir))) {
-    await rm(join(layout.dataDir, 'postmaster.pid'), { force: true });
-  }
+  if (pid !== undefined && ['zombie', 'other'].includes(await processState(pid, layout.dataDir))) stale.push(join(layout.dataDir, 'postmaster.pid'));
   const socketLock = join(layout.socketDir, '.s.PGSQL.5432.lock');
   const text = await readFile(socketLock, 'utf8').catch(() => undefined);
   const holder = Number.parseInt(text?.split('\n')[0] ?? '', 10);
-  if (text !== undefined && !(Number.isInteger(holder) && (await isPostgres(holder, layout.dataDir)))) {
-    await rm(socketLock, { force: true });
-    await rm(join(layout.socketDir, '.s.PGSQL.5432'), { force: true });
-  }
+  if (text !== undefined && !(Number.isInteger(holder) && (await isPostgres(holder, layout.dataDir)))) stale.push(socketLock, join(layout.socketDir, '.s.PGSQL.5432'));
+  if (stale.length === 0) return;
+  await promisify(execFile)('rm', ['-f', '--', ...stale], { env: { PATH: SYSTEM_PATH, LC_ALL: 'C' }, cwd: '/', ...asOwner(owner) }).catch((error: unknown) => {
+    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n')[0];
+    throw new ManagedStoreError(`cannot clear the stale lock files of the store server (${stale.join(', ')}): ${stderr || String(error)}`);
+  });
 }
 
 /** Polls until `condition` holds or `ms` pass; the interval grows from 10 to 100 ms. */
