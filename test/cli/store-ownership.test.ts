@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, readdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, type ProcessRun } from './built-cli.js';
@@ -46,6 +47,16 @@ describe.runIf(isRoot)("another local user and root's store", () => {
     // Root's own store is untouched.
     expect((await cli.pods(home, 'ls')).stdout).toMatch(/^a +/m);
   }, 120_000);
+
+  it('says the same of a home behind a directory of root that the user may not search, like /root/.pods', async () => {
+    const home = await cli.home('private/.pods');
+    await chmod(dirname(home), 0o700);
+    expect(await podsAs(stranger, home, 'ls')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `pods ls: the store under ${home} belongs to another user (root); set PODS_HOME to a directory of your own, or run pods as root\n`,
+    });
+  }, 60_000);
 });
 
 describe.runIf(isRoot)('a store root keeps outside PODS_HOME', () => {

@@ -55,6 +55,7 @@ export class ManagedPostgres {
 
   /** The running server's URL, starting it (and making the cluster on first use) if need be. */
   async ensureRunning(): Promise<RunningServer> {
+    await refuseAnotherUsersHome(this.home);
     // As root, a home made here is searchable (not listable), so the service user reaches
     // its own private directory inside; everything else in it is owner-only.
     await makeDirectory(this.home, isRoot() ? 0o711 : 0o700, 'pods home (PODS_HOME)');
