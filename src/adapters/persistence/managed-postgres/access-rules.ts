@@ -42,6 +42,6 @@ export async function writeAccessRules(superuser: pg.Client, serverUser: string 
   const bad = await superuser.query<{ error: string }>(
     `select error from pg_hba_file_rules where error is not null union all select error from pg_ident_file_mappings where error is not null`,
   );
-  if (bad.rows[0]) throw new ManagedStoreError(`the store server refused the access rules pods wrote to ${files.hba}: ${bad.rows[0].error}`);
+  if (bad.rows[0]) throw new ManagedStoreError(`the store server refused the access rules pods wrote to ${files.hba}: ${bad.rows[0].error}; see its log`);
   await superuser.query('select pg_reload_conf()');
 }

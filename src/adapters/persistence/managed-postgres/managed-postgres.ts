@@ -39,6 +39,8 @@ const isRoot = (): boolean => process.getuid?.() === 0;
  * The first process that needs it makes the cluster and starts the server; the others
  * connect. Start and stop are serialized by a lock file, so racing processes end with one
  * server; a stale pid or socket left by a crash or reboot is cleared on the next start.
+ * Privileges (ADR 0014): pods connects as a role that is no superuser, the server runs with
+ * a bare environment (as the service user under root), and root follows none of its links.
  */
 export class ManagedPostgres {
   private readonly report: (line: string) => void;

@@ -23,7 +23,9 @@ export async function adoptRoleModel(socketDir: string, serverUser: string | und
   const superuser = await superuserName(socketDir);
   if (superuser === undefined) {
     if (await storeRoleIsPlain(socketDir)) return 'current';
-    throw new ManagedStoreError(`cannot set up the store's role on ${socketDir}: only the server's own OS user${serverUser ? ` (${serverUser})` : ''} may act as its superuser`);
+    throw new ManagedStoreError(
+      `cannot set up the store's role on ${socketDir}: the role \`${STORE_ROLE}\` or its database is missing, and only the server's OS user${serverUser ? ` (${serverUser})` : ''} may act as the superuser that makes them`,
+    );
   }
   const upgrading = superuser === EARLIER_SUPERUSER;
   await withSocketClient(socketDir, 'postgres', async (client) => {
@@ -38,7 +40,7 @@ export async function adoptRoleModel(socketDir: string, serverUser: string | und
   await withSocketClient(socketDir, 'postgres', async (client) => {
     await writeAccessRules(client, serverUser);
     const applied = await waitUntil(async () => (await storeRoleReaches(socketDir, 'postgres')) === false, 10_000);
-    if (!applied) throw new ManagedStoreError(`the store server on ${socketDir} did not apply its new access rules within 10 s`);
+    if (!applied) throw new ManagedStoreError(`the store server on ${socketDir} did not apply its new access rules (pg_hba.conf) within 10 s; see its log`);
     // Sessions an earlier pods opened as the superuser end; their pools reconnect as the store's role.
     if (upgrading) {
       await client.query(`select pg_terminate_backend(pid) from pg_stat_activity
