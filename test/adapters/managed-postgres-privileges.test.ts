@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { chmod, lstat, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { until } from '../support/until.js';
 const isRoot = process.getuid?.() === 0;
 const ONE_LINE = /^[^\n]+$/;
 const run = promisify(execFile);
+const require = createRequire(import.meta.url);
 const { newHome, stoppedCluster, track, alsoRemove } = managedHomes();
 
 /** Runs `script` with `sh` as `user`, as that user could on its own. */
@@ -242,5 +244,29 @@ describe('removing a managed store', () => {
     expect(await server.remove()).toEqual({ removed: [layout.serverDir, layout.socketDir] });
     for (const gone of [layout.serverDir, layout.socketDir, join(home, 'server.json')]) await expect(lstat(gone)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await server.status()).toMatchObject({ initialized: false, running: false });
+  }, 120_000);
+});
+
+describe("the managed server's reserved connections", () => {
+  it('keeps a slot for the superuser when pods sessions hold every other one', async () => {
+    const { layout, url } = await new ManagedPostgres({ home: await newHome() }).ensureRunning();
+    const held: pg.Client[] = [];
+    try {
+      let refusal = '';
+      for (let i = 0; i < 250 && refusal === ''; i += 1) {
+        const client = new pg.Client({ connectionString: url });
+        client.on('error', () => undefined);
+        held.push(client);
+        await client.connect().catch((error: unknown) => (refusal = `${(error as { code?: string }).code}: ${(error as Error).message}`));
+      }
+      expect(refusal).toBe('53300: remaining connection slots are reserved for roles with the SUPERUSER attribute');
+      // The server's own OS user still gets in as the superuser: the operator's way in when pods holds everything.
+      const script = `const pg = require(${JSON.stringify(require.resolve('pg'))}); const c = new pg.Client({ host: process.argv[1], user: 'postgres', database: 'postgres' });
+        c.connect().then(() => c.query('select current_user as who')).then((r) => { console.log(r.rows[0].who); return c.end(); }).catch((e) => { console.log(e.message); process.exit(1); });`;
+      const asServer = isRoot ? ['runuser', ['-u', 'pods', '--', process.execPath, '-e', script, layout.socketDir]] as const : [process.execPath, ['-e', script, layout.socketDir]] as const;
+      expect((await run(asServer[0], [...asServer[1]])).stdout.trim()).toBe('postgres');
+    } finally {
+      await Promise.all(held.map((client) => client.end().catch(() => undefined)));
+    }
   }, 120_000);
 });
