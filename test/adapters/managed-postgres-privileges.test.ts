@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { chmod, lstat, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -110,6 +110,28 @@ describe.runIf(isRoot)('the managed store as root follows no link another user m
       else process.env['TMPDIR'] = previous;
     }
   }, 120_000);
+});
+
+describe('the managed store refuses a home another user could redirect', () => {
+  it('refuses a home inside a directory everyone may write without the sticky bit, and makes nothing', async () => {
+    const shared = await newHome('pods-open-');
+    await chmod(shared, 0o777);
+    const home = join(shared, 'home');
+    const error = await rejection(new ManagedPostgres({ home }).ensureRunning());
+    expect(error.message).toBe(`the pods home ${home} is not safe to use: ${shared} is writable by everyone; choose a PODS_HOME that only you (and root) can change`);
+    await expect(lstat(home)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it.runIf(isRoot)('refuses a home reached through a link another user made, and makes nothing where it points', async () => {
+    const base = await newHome();
+    const victim = await rootOwnedVictim();
+    const home = join(base, 'home');
+    await symlink(victim, home);
+    await run('chown', ['-h', 'nobody', home]);
+    const error = await rejection(new ManagedPostgres({ home }).ensureRunning());
+    expect(error.message).toBe(`the pods home ${home} is not safe to use: ${home} is a link made by nobody; choose a PODS_HOME that only you (and root) can change`);
+    expect(await readdir(victim)).toEqual([]);
+  });
 });
 
 describe('the managed server starts with nothing of the caller\'s environment', () => {

@@ -7,6 +7,7 @@ import { makeDirectory } from './make-directory.js';
 import { locatePostgresBinaries } from './postgres-binaries.js';
 import { prepareDirectories } from './prepare-directories.js';
 import { currentOwner, type ServerOwner } from './private-directory.js';
+import { refuseUnsafeHomePath } from './safe-home-path.js';
 import { refuseAnotherUsersHome } from './store-owner.js';
 import { removeStore, type RemoveOutcome } from './remove-store.js';
 import { freshLayout, lockFileOf, recordedLayout, recordLayout, ROOT_SHARED_DIR, rootStoreDir, socketUrl, type ServerLayout } from './server-layout.js';
@@ -57,7 +58,7 @@ export class ManagedPostgres {
 
   /** The running server's URL, starting it (and making the cluster on first use) if need be. */
   async ensureRunning(): Promise<RunningServer> {
-    await refuseAnotherUsersHome(this.home);
+    await this.checkHome();
     // As root, a home made here is searchable (not listable), so the service user reaches
     // its own private directory inside; everything else in it is owner-only.
     await makeDirectory(this.home, isRoot() ? 0o711 : 0o700, 'pods home (PODS_HOME)');
@@ -122,9 +123,15 @@ export class ManagedPostgres {
     return pid !== undefined && (await isPostgres(pid, layout.dataDir)) ? pid : undefined;
   }
 
-  /** The recorded layout, after refusing a home that belongs to another user. */
-  private async layout(): Promise<ServerLayout | undefined> {
+  /** A store is its home owner's, at a path no one else can redirect: refused otherwise, before anything there is used. */
+  private async checkHome(): Promise<void> {
     await refuseAnotherUsersHome(this.home);
+    await refuseUnsafeHomePath(this.home);
+  }
+
+  /** The recorded layout, after checking the home. */
+  private async layout(): Promise<ServerLayout | undefined> {
+    await this.checkHome();
     try {
       return await recordedLayout(this.home);
     } catch (error) {
