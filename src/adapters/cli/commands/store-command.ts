@@ -18,9 +18,11 @@ export const storeCommand: CliCommand = {
     'through a Unix socket there. The first pods command that needs it creates it and starts\n' +
     'the server; every later command, TUI and host connects to the same one. It keeps running\n' +
     'after they exit (a few tens of MB), until `pods store stop` or a reboot; the next pods\n' +
-    'command starts it again.\n\n' +
-    '  status          running or not, pid, socket, data directory and size, version,\n' +
-    '                  connections, and the system user it runs as under root (--json: an object)\n' +
+    'command starts it again. pods connects to it as the role `pods`, which owns the store\'s\n' +
+    'database and is no superuser; only the server\'s own OS user may act as its superuser.\n\n' +
+    '  status          running or not, pid, socket, data directory (marked when root keeps it\n' +
+    '                  outside $PODS_HOME) and size, version, connections, and the system user\n' +
+    '                  it runs as under root (--json: an object)\n' +
     '  start           start it now (nothing happens if it runs)\n' +
     '  stop            stop it; connected TUIs and hosts lose the store until it is back\n' +
     '  rm              remove the store: its data (also where root keeps it outside\n' +
