@@ -32,6 +32,7 @@ export function storeControlFor(source: Omit<StoreSource, 'db'>, notices: StoreN
         return { started: running.started, pid: running.pid };
       },
       stop: async () => (await server()).stop(),
+      remove: async () => (await server()).remove(),
       importPglite: async (dir) => {
         const from = resolve(dir);
         const [{ importPgliteStore }, { openPostgresStore }] = await Promise.all([

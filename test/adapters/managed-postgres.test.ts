@@ -1,66 +1,22 @@
 import { spawn } from 'node:child_process';
-import { appendFile, chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { managedHomes } from '../support/managed-homes.js';
 import { rejection } from '../support/rejection.js';
+import { one, withClient } from '../support/sql-client.js';
 import { ManagedPostgres } from '../../src/adapters/persistence/managed-postgres/managed-postgres.js';
 
 const isRoot = process.getuid?.() === 0;
 const ONE_LINE = /^[^\n]+$/;
 
-/** Every home a test made, and the server files it keeps elsewhere; servers are stopped at the end. */
-const made = new Set<string>();
-const outside = new Set<string>();
-
-async function newHome(prefix = 'pods-managed-'): Promise<string> {
-  const home = await mkdtemp(join(tmpdir(), prefix));
-  // Searchable, so that as root the service user passes through to its own directory.
-  await chmod(home, 0o755);
-  made.add(home);
-  return home;
-}
-
-afterAll(async () => {
-  // Innermost first: a home may lie inside another.
-  for (const home of [...made].reverse()) {
-    const server = new ManagedPostgres({ home });
-    await server.stop().catch(() => undefined);
-    const status = await server.status().catch(() => undefined);
-    // The socket (long homes) or the whole server directory (root, unreachable home) may live elsewhere.
-    for (const dir of status ? [status.socketDir, dirname(status.dataDir)] : []) if (!dir.startsWith(`${home}/`)) outside.add(dir);
-    await rm(home, { recursive: true, force: true });
-  }
-  for (const dir of outside) await rm(dir, { recursive: true, force: true });
-}, 120_000);
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-const one = async (url: string, sql: string): Promise<unknown> => withClient(url, async (c) => (await c.query(sql)).rows[0]);
+const { newHome, stoppedCluster, track, alsoRemove } = managedHomes();
 
 /** Whether `pid` has exited: gone, or a zombie not reaped yet. */
 async function exited(pid: number): Promise<boolean> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
   return stat === undefined || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-}
-
-/** A server that was made once and then stopped, for tests that tamper with its files. */
-async function stoppedCluster(): Promise<{ home: string; server: ManagedPostgres; dataDir: string }> {
-  const home = await newHome();
-  const server = new ManagedPostgres({ home });
-  const { layout } = await server.ensureRunning();
-  expect(await server.stop()).toMatchObject({ stopped: true });
-  return { home, server, dataDir: layout.dataDir };
 }
 
 describe('ManagedPostgres on a fresh home', () => {
@@ -222,7 +178,7 @@ describe('ManagedPostgres refuses in one line, naming the cause', () => {
 describe.runIf(isRoot)('ManagedPostgres as root, where the server runs as the service user', () => {
   it('keeps the store inside a PODS_HOME it made itself: searchable is enough to pass through', async () => {
     const home = join(await newHome(), 'made-by-pods');
-    made.add(home);
+    track(home);
     const lines: string[] = [];
     const { layout, url } = await new ManagedPostgres({ home, report: (line) => lines.push(line) }).ensureRunning();
     expect((await stat(home)).mode & 0o777).toBe(0o711);
@@ -248,12 +204,12 @@ describe('ManagedPostgres with a long PODS_HOME', () => {
     const home = join(base, 'a-rather-long-directory-name-'.repeat(3), 'and-deeper-still');
     await mkdir(home, { recursive: true, mode: 0o755 });
     expect(Buffer.byteLength(join(home, 'server', 'run', '.s.PGSQL.5432'))).toBeGreaterThan(107);
-    made.add(home);
+    track(home);
 
     const server = new ManagedPostgres({ home });
     const running = await server.ensureRunning();
     const { socketDir } = running.layout;
-    outside.add(socketDir);
+    alsoRemove(socketDir);
     expect(socketDir.startsWith(`${tmpdir()}/pods-`)).toBe(true);
     expect(Buffer.byteLength(join(socketDir, '.s.PGSQL.5432'))).toBeLessThanOrEqual(107);
     expect((await stat(socketDir)).mode & 0o777).toBe(0o700);

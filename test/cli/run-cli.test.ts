@@ -192,6 +192,13 @@ describe('pods (in process, one memory store)', () => {
     expect(await cli.run('peer', '--help')).toEqual(peer);
   });
 
+  it('warns in every help that a --db URL is visible to other users, and names the safe places for a password', async () => {
+    for (const argv of [['--help'], ['help', 'ls'], ['store', '--help']]) {
+      const help = (await cli.run(...argv)).stdout.replace(/\s+/g, ' ');
+      expect(help).toContain('A --db URL is visible to every local user in `ps`: give a password in PODS_DATABASE_URL or in a passfile (~/.pgpass, or the file PGPASSFILE names), never on the command line.');
+    }
+  });
+
   it('picks the store from --db, then PODS_DATABASE_URL, then the managed server under PODS_HOME', async () => {
     await cli.run('ls', '--db', 'memory');
     await cli.run('ls');

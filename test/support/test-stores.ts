@@ -59,18 +59,18 @@ export function sqlTestStore(store: SqlStore, cleanup: () => Promise<void>): Sql
   };
 }
 
-export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'];
-
 /** A PostgreSQL server the server suites run on. */
 export type TestServer = { readonly name: 'managed' | 'postgres'; readonly url: string };
 
 /**
- * The managed server (always: the run's global setup starts it), and a plain server at
- * TEST_DATABASE_URL when one is given, so CI proves the adapter on both connections.
+ * The managed server (always: the run's global setup starts it), and a plain server when
+ * TEST_DATABASE_URL names one, so CI proves the adapter on both connections. On both, the
+ * suites connect as a role that is no superuser: the managed server's own, and on the plain
+ * server a role the run makes for itself (`plain-server.global.ts`).
  */
 export const TEST_SERVERS: readonly TestServer[] = [
   { name: 'managed', url: inject('managedDatabaseUrl') },
-  ...(TEST_DATABASE_URL ? [{ name: 'postgres', url: TEST_DATABASE_URL } as const] : []),
+  ...(inject('plainDatabaseUrl') ? [{ name: 'postgres', url: inject('plainDatabaseUrl') } as const] : []),
 ];
 
 export const MANAGED_SERVER: TestServer = TEST_SERVERS[0] ?? { name: 'managed', url: inject('managedDatabaseUrl') };

@@ -53,6 +53,8 @@ export type StoreControl = {
   readonly status: () => Promise<StoreServerStatus>;
   readonly start: () => Promise<{ readonly started: boolean; readonly pid: number | undefined }>;
   readonly stop: () => Promise<{ readonly stopped: false } | { readonly stopped: true; readonly pid: number; readonly connections: number }>;
+  /** Removes a stopped store and every directory it has, also outside the home; what it removed. */
+  readonly remove: () => Promise<{ readonly removed: readonly string[] }>;
   /** Copies every Pod, relation and history of a PGlite store (made by an earlier pods) into this one. */
   readonly importPglite: (dir: string) => Promise<ImportSummary>;
 };

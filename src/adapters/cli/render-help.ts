@@ -6,13 +6,17 @@ const GLOBAL_OPTION_HELP: readonly (readonly [string, string])[] = [
   ['-h, --help', 'show help'],
 ];
 
-const FOOTER = [
+const ENVIRONMENT = [
   'Environment:',
   '  PODS_DATABASE_URL   the store when --db is not given',
   '  PODS_HOME           where the default store lives (default: ~/.pods)',
   '',
-  'Exit codes: 0 done; 1 refused, or the tool failed; 2 usage error, or the store could not be opened.',
+  // Command lines are world-readable (`ps`, /proc/PID/cmdline); the environment and a 0600 file are not.
+  'A --db URL is visible to every local user in `ps`: give a password in PODS_DATABASE_URL',
+  'or in a passfile (~/.pgpass, or the file PGPASSFILE names), never on the command line.',
 ];
+
+const FOOTER = [...ENVIRONMENT, '', 'Exit codes: 0 done; 1 refused, or the tool failed; 2 usage error, or the store could not be opened.'];
 
 export function renderGlobalHelp(commands: readonly CliCommand[]): string {
   return [
@@ -41,7 +45,7 @@ export function renderCommandHelp(command: CliCommand): string {
     'Options:',
     ...indent(renderTable([...(command.optionHelp ?? []), ...GLOBAL_OPTION_HELP])),
     '',
-    ...FOOTER.slice(0, 3),
+    ...ENVIRONMENT,
   ].join('\n');
 }
 

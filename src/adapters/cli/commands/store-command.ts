@@ -7,22 +7,27 @@ import type { CliOutput } from '../cli-output.js';
 import { printable } from '../printable.js';
 import { renderTable } from '../render-table.js';
 
-const ACTIONS = ['status', 'start', 'stop', 'import-pglite'] as const;
+const ACTIONS = ['status', 'start', 'stop', 'rm', 'import-pglite'] as const;
 
 export const storeCommand: CliCommand = {
   name: 'store',
-  usage: 'store status|start|stop|import-pglite DIR',
-  summary: 'the local store server: its state, start, stop, import an old store',
+  usage: 'store status|start|stop|rm|import-pglite DIR',
+  summary: 'the local store server: its state, start, stop, remove, import an old store',
   details:
     'The default store is a PostgreSQL server that pods runs under $PODS_HOME, reachable only\n' +
     'through a Unix socket there. The first pods command that needs it creates it and starts\n' +
     'the server; every later command, TUI and host connects to the same one. It keeps running\n' +
     'after they exit (a few tens of MB), until `pods store stop` or a reboot; the next pods\n' +
-    'command starts it again.\n\n' +
-    '  status          running or not, pid, socket, data directory and size, version,\n' +
-    '                  connections, and the system user it runs as under root (--json: an object)\n' +
+    'command starts it again. pods connects to it as the role `pods`, which owns the store\'s\n' +
+    'database and is no superuser; only the server\'s own OS user may act as its superuser.\n\n' +
+    '  status          running or not, pid, socket, data directory (marked when root keeps it\n' +
+    '                  outside $PODS_HOME) and size, version, connections, and the system user\n' +
+    '                  it runs as under root (--json: an object)\n' +
     '  start           start it now (nothing happens if it runs)\n' +
     '  stop            stop it; connected TUIs and hosts lose the store until it is back\n' +
+    '  rm              remove the store: its data (also where root keeps it outside\n' +
+    '                  $PODS_HOME), log and socket directory; refused while the server runs\n' +
+    '                  and for a home that belongs to another user\n' +
     '  import-pglite DIR  copy the Pods, relations and histories of a PGlite store made by an\n' +
     '                  earlier pods (default location: $PODS_HOME/store) into this one, in one\n' +
     '                  transaction; refused if a Pod of the same name exists here\n\n' +
@@ -64,6 +69,11 @@ function controlRun(action: (typeof ACTIONS)[number], dir: string, json: boolean
           else out.line(`stopped the store server (pid ${outcome.pid}); ${outcome.connections} connection(s) were closed`);
           return EXIT.ok;
         }
+        case 'rm': {
+          const { removed } = await control.remove();
+          out.line(removed.length === 0 ? `there is no store under ${printable(control.home)}; nothing to remove` : `removed the store under ${printable(control.home)}: ${removed.map(printable).join(', ')}`);
+          return EXIT.ok;
+        }
         case 'import-pglite': {
           const from = resolve(cwd, dir);
           const copied = await control.importPglite(from);
@@ -88,7 +98,7 @@ function printStatus(out: CliOutput, s: StoreServerStatus, home: string): void {
     ['server', state],
     ['home', home],
     ['socket', `${s.socketDir} (Unix socket only, no TCP port)`],
-    ['data', `${s.dataDir} (${megabytes(s.sizeBytes)})`],
+    ['data', `${s.dataDir} (${megabytes(s.sizeBytes)}${s.outsideHome ? '; outside PODS_HOME, which the service user cannot reach; `pods store rm` removes it' : ''})`],
     ['log', s.logFile],
   ];
   if (s.version) rows.push(['version', `PostgreSQL ${s.version}`]);

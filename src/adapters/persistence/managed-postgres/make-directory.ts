@@ -1,36 +1,43 @@
-import { chmod, mkdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { codeOf, describeCause, ManagedStoreError } from './managed-store-error.js';
+import { withDirectoryHandle } from './no-follow.js';
 
 /**
- * `mkdir -p` that ends: it walks up to the nearest existing ancestor, checks that it is a
- * directory, then creates each missing level once. (Node's recursive mkdir can spin forever
- * on paths such as `/proc/x`, where every attempt fails with a code it retries on.)
+ * `mkdir -p` that ends and changes nothing it did not make. It walks up to the nearest
+ * existing ancestor (which must be a directory: a link there is the operator's path, followed
+ * only to check that), creates each missing level once, and sets the mode of `path` only if
+ * this call created it, through a descriptor opened without following links. (Node's
+ * recursive mkdir can spin forever on paths such as `/proc/x`.) Returns whether it made `path`.
  */
-export async function makeDirectory(path: string, mode = 0o700, what = 'directory'): Promise<void> {
+export async function makeDirectory(path: string, mode = 0o700, what = 'directory'): Promise<boolean> {
+  const cannotUse = (at: string, error: unknown) => new ManagedStoreError(`cannot use ${at} for the ${what}: ${describeCause(error)}`);
   const missing: string[] = [];
-  let at = path;
-  for (;;) {
-    const found = await stat(at).catch((error: unknown) => {
+  for (let at = path; ; at = dirname(at)) {
+    const found = await lstat(at).catch((error: unknown) => {
       if (codeOf(error) === 'ENOENT') return undefined;
-      throw new ManagedStoreError(`cannot use ${at} for the ${what}: ${describeCause(error)}`);
+      throw cannotUse(at, error);
     });
     if (found) {
-      if (!found.isDirectory()) throw new ManagedStoreError(`cannot use ${path} for the ${what}: ${at} is not a directory`);
+      const target = found.isSymbolicLink() ? await stat(at).catch((error: unknown) => Promise.reject(cannotUse(at, error))) : found;
+      if (!target.isDirectory()) throw new ManagedStoreError(`cannot use ${path} for the ${what}: ${at} is not a directory`);
       break;
     }
     missing.unshift(at);
-    const parent = dirname(at);
-    if (parent === at) break;
-    at = parent;
+    if (dirname(at) === at) break;
   }
+  let madePath = false;
   for (const dir of missing) {
     try {
       await mkdir(dir, { mode });
+      madePath = dir === path;
     } catch (error) {
-      if (codeOf(error) === 'EEXIST') continue;
-      throw new ManagedStoreError(`cannot create ${dir} for the ${what}: ${describeCause(error)}`);
+      if (codeOf(error) !== 'EEXIST') throw new ManagedStoreError(`cannot create ${dir} for the ${what}: ${describeCause(error)}`);
+      // Made by someone else meanwhile: used only if it is a real directory, and never changed.
+      if (!(await lstat(dir)).isDirectory()) throw new ManagedStoreError(`cannot use ${path} for the ${what}: ${dir} is not a directory`);
     }
   }
-  if (missing.length > 0) await chmod(path, mode).catch(() => undefined);
+  // mkdir's mode passed through the umask; only a directory this call made gets the exact one.
+  if (madePath) await withDirectoryHandle(path, what, (handle) => handle.chmod(mode));
+  return madePath;
 }

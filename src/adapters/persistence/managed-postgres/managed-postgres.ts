@@ -1,16 +1,24 @@
-import { execFile } from 'node:child_process';
-import { chmod, lstat, readFile, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { acquirePidFileLock } from '../../system/pid-file-lock.js';
+import { checkVersion, initializeCluster } from './initialize-cluster.js';
 import { ManagedStoreError } from './managed-store-error.js';
 import { makeDirectory } from './make-directory.js';
-import { locatePostgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
+import { locatePostgresBinaries } from './postgres-binaries.js';
+import { prepareDirectories } from './prepare-directories.js';
+import { currentOwner, type ServerOwner } from './private-directory.js';
+import { refuseUnsafeHomePath } from './safe-home-path.js';
+import { refuseAnotherUsersHome } from './store-owner.js';
+import { removeStore, type RemoveOutcome } from './remove-store.js';
 import { freshLayout, lockFileOf, recordedLayout, recordLayout, ROOT_SHARED_DIR, rootStoreDir, socketUrl, type ServerLayout } from './server-layout.js';
-import { causeFromLog, clearStaleLocks, isPostgres, launch, logSize, postmasterPid, probe, waitUntil } from './server-process.js';
-import { binariesRunnableBy, ensureServiceUser, handOver, reachableBy, SERVICE_USER, type ServiceUser } from './service-user.js';
+import { clearStaleLocks, isPostgres, postmasterPid, probe, waitUntil, type Probe } from './server-process.js';
+import { awaitAnswer, launchUntilUp } from './server-start.js';
+import { binariesRunnableBy, ensureServiceUser, reachableBy, SERVICE_USER, type ServiceUser } from './service-user.js';
 import { askServer, serverStatus, type ServerStatus } from './server-status.js';
-import { withSocketClient } from './socket-client.js';
+import { STORE_ROLE } from './socket-client.js';
+import { adoptRoleModel } from './store-roles.js';
+
+export type { RemoveOutcome };
 
 export type ManagedPostgresOptions = {
   /** `$PODS_HOME`: absolute. */
@@ -24,7 +32,6 @@ export type RunningServer = { readonly url: string; readonly pid: number | undef
 
 export type StopOutcome = { readonly stopped: false } | { readonly stopped: true; readonly pid: number; readonly connections: number };
 
-const run = promisify(execFile);
 const STARTING = new Map<string, Promise<RunningServer>>();
 const isRoot = (): boolean => process.getuid?.() === 0;
 
@@ -33,6 +40,8 @@ const isRoot = (): boolean => process.getuid?.() === 0;
  * The first process that needs it makes the cluster and starts the server; the others
  * connect. Start and stop are serialized by a lock file, so racing processes end with one
  * server; a stale pid or socket left by a crash or reboot is cleared on the next start.
+ * Privileges (ADR 0016): pods connects as a role that is no superuser, the server runs with
+ * a bare environment (as the service user under root), and root follows none of its links.
  */
 export class ManagedPostgres {
   private readonly report: (line: string) => void;
@@ -49,11 +58,12 @@ export class ManagedPostgres {
 
   /** The running server's URL, starting it (and making the cluster on first use) if need be. */
   async ensureRunning(): Promise<RunningServer> {
+    await this.checkHome();
     // As root, a home made here is searchable (not listable), so the service user reaches
     // its own private directory inside; everything else in it is owner-only.
     await makeDirectory(this.home, isRoot() ? 0o711 : 0o700, 'pods home (PODS_HOME)');
     const known = await this.layout();
-    if (known && (await probe(known.socketDir)) === 'ready') return this.running(known, false);
+    if (known?.role === STORE_ROLE && (await probe(known.socketDir)) === 'ready') return this.running(known, false);
     // Callers in one process share one start: the lock file only tells processes apart.
     const pending = STARTING.get(this.home) ?? this.locked(() => this.start()).finally(() => STARTING.delete(this.home));
     STARTING.set(this.home, pending);
@@ -67,7 +77,7 @@ export class ManagedPostgres {
    */
   async runningUrl(): Promise<string | undefined> {
     const layout = await recordedLayout(this.home).catch(() => undefined);
-    if (!layout) return undefined;
+    if (layout?.role !== STORE_ROLE) return undefined;
     const pid = await postmasterPid(layout.dataDir);
     if (pid === undefined || !(await isPostgres(pid, layout.dataDir))) return undefined;
     const socket = await stat(join(layout.socketDir, '.s.PGSQL.5432')).catch(() => undefined);
@@ -84,8 +94,8 @@ export class ManagedPostgres {
     const layout = await this.layout();
     if (!layout) return { stopped: false };
     return this.locked(async () => {
-      const pid = await postmasterPid(layout.dataDir);
-      if (pid === undefined || !(await isPostgres(pid, layout.dataDir))) return { stopped: false };
+      const pid = await this.serverPid(layout);
+      if (pid === undefined) return { stopped: false };
       // Only the connection count: the rest of `status` (the data directory's size) costs a walk of it.
       const connections = (await askServer(layout.socketDir))?.connections;
       process.kill(pid, 'SIGINT');
@@ -96,7 +106,32 @@ export class ManagedPostgres {
     });
   }
 
+  /** Removes the store: its data (wherever it lives), log and socket directory. Refused while the server runs. */
+  async remove(): Promise<RemoveOutcome> {
+    const layout = await this.layout();
+    if (!layout && !(await stat(this.home).then(() => true, () => false))) return { removed: [] };
+    return this.locked(async () => {
+      const pid = layout ? await this.serverPid(layout) : undefined;
+      if (pid !== undefined) throw new ManagedStoreError(`the store server runs (pid ${pid}); stop it with \`pods store stop\`, then remove the store`);
+      // With its layout file gone, root's store may still have left a relocated directory behind.
+      return removeStore(this.home, layout ?? (isRoot() ? { ...this.fresh(undefined, rootStoreDir(this.home)), user: SERVICE_USER } : undefined));
+    });
+  }
+
+  private async serverPid(layout: ServerLayout): Promise<number | undefined> {
+    const pid = await postmasterPid(layout.dataDir);
+    return pid !== undefined && (await isPostgres(pid, layout.dataDir)) ? pid : undefined;
+  }
+
+  /** A store is its home owner's, at a path no one else can redirect: refused otherwise, before anything there is used. */
+  private async checkHome(): Promise<void> {
+    await refuseAnotherUsersHome(this.home);
+    await refuseUnsafeHomePath(this.home);
+  }
+
+  /** The recorded layout, after checking the home. */
   private async layout(): Promise<ServerLayout | undefined> {
+    await this.checkHome();
     try {
       return await recordedLayout(this.home);
     } catch (error) {
@@ -129,26 +164,26 @@ export class ManagedPostgres {
     let layout = await this.layout();
     if (layout) {
       const state = await probe(layout.socketDir);
-      if (state === 'ready') return this.running(layout, false);
-      if (state === 'no-database') return this.createDatabase(layout, false);
+      if (state === 'ready' || state === 'needs-setup') return this.setUp(layout, false, state);
     }
     const began = Date.now();
     const user = isRoot() ? await this.serviceUser() : undefined;
+    const owner: ServerOwner = user ?? currentOwner();
     if (!layout) layout = await this.newLayout(user);
-    let binaries = await locatePostgresBinaries(join(layout.serverDir, 'lib-links'));
+    await prepareDirectories(layout, owner);
+    // Under root the library links go where only root writes: the binaries load what they hold.
+    let binaries = await locatePostgresBinaries(user ? join(ROOT_SHARED_DIR, 'lib-links') : join(layout.serverDir, 'lib-links'));
     if (user) binaries = await binariesRunnableBy(binaries, user, ROOT_SHARED_DIR);
-    await this.prepareDirectories(layout, user);
-    const initialized = await this.initialize(layout, binaries, user);
-    await this.checkVersion(layout, binaries);
-    await clearStaleLocks(layout);
-    const owner = await postmasterPid(layout.dataDir);
-    if (owner !== undefined && (await isPostgres(owner, layout.dataDir))) {
-      const existing = await this.awaitExisting(layout, owner);
-      if (existing) return existing;
-      await clearStaleLocks(layout);
+    const initialized = await initializeCluster(layout, binaries, owner, this.report);
+    await checkVersion(layout, binaries);
+    await clearStaleLocks(layout, owner);
+    const running = await this.serverPid(layout);
+    if (running !== undefined) {
+      if (await awaitAnswer(layout, running, this.startTimeoutMs)) return this.setUp(layout, false, await probe(layout.socketDir));
+      await clearStaleLocks(layout, owner);
     }
-    const launched = await this.launchUntilUp(layout, binaries, user);
-    const server = await this.createDatabase(layout, true);
+    const launched = await launchUntilUp(layout, binaries, owner, this.startTimeoutMs);
+    const server = await this.setUp(layout, true, await probe(layout.socketDir));
     const seconds = ((Date.now() - began) / 1000).toFixed(1);
     this.report(
       initialized
@@ -156,6 +191,19 @@ export class ManagedPostgres {
         : `started the store server (PostgreSQL ${binaries.version}, pid ${launched}) in ${seconds} s; \`pods store stop\` stops it`,
     );
     return server;
+  }
+
+  /**
+   * A server that answers gets the role model (ADR 0016) unless the layout says it has it:
+   * on its first start, or once when an earlier version made it.
+   */
+  private async setUp(layout: ServerLayout, started: boolean, state: Probe): Promise<RunningServer> {
+    if (layout.role === STORE_ROLE && state === 'ready') return this.running(layout, started);
+    const outcome = await adoptRoleModel(layout.socketDir, layout.user ?? currentOwner().name);
+    if (outcome === 'upgraded') this.report(`upgraded the store under ${this.home}: pods now connects as the role \`${STORE_ROLE}\`, which is not a superuser`);
+    const adopted = { ...layout, role: STORE_ROLE };
+    if (layout.role !== STORE_ROLE) await recordLayout(adopted);
+    return this.running(adopted, started);
   }
 
   private async serviceUser(): Promise<ServiceUser> {
@@ -173,99 +221,5 @@ export class ManagedPostgres {
     }
     await recordLayout(layout);
     return layout;
-  }
-
-  private async prepareDirectories(layout: ServerLayout, user: ServiceUser | undefined): Promise<void> {
-    // Above the server's own directory, only searchable: the service user must pass through.
-    await makeDirectory(dirname(layout.serverDir), 0o755, 'store server');
-    if (layout.serverDir.startsWith(`${ROOT_SHARED_DIR}/`)) {
-      for (let dir = dirname(layout.serverDir); dir.startsWith(ROOT_SHARED_DIR); dir = dirname(dir)) await chmod(dir, 0o755);
-    }
-    for (const dir of [layout.serverDir, layout.socketDir]) {
-      await makeDirectory(dir, 0o700, 'store server');
-      if (user) await handOver(dir, user);
-    }
-    // A socket directory under the shared temp dir has a name others can guess: it must be ours.
-    const socketDir = await lstat(layout.socketDir);
-    const owner = user?.uid ?? process.getuid?.() ?? socketDir.uid;
-    if (!socketDir.isDirectory() || socketDir.uid !== owner || (socketDir.mode & 0o077) !== 0) {
-      throw new ManagedStoreError(`the store's socket directory ${layout.socketDir} is not a private directory of uid ${owner}; remove it and retry`);
-    }
-  }
-
-  /** Makes the cluster once, in a temporary directory renamed into place, so a crash never leaves half of one. */
-  private async initialize(layout: ServerLayout, binaries: PostgresBinaries, user: ServiceUser | undefined): Promise<boolean> {
-    if (await stat(join(layout.dataDir, 'PG_VERSION')).then(() => true, () => false)) return false;
-    this.report(`first run: creating the pods store in ${layout.dataDir} (PostgreSQL ${binaries.version}; takes a few seconds)…`);
-    const temp = `${layout.dataDir}.init`;
-    await rm(temp, { recursive: true, force: true });
-    try {
-      await run(binaries.initdb, ['-D', temp, '-U', 'pods', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-instructions'], {
-        env: { ...process.env, ...binaries.env, LC_MESSAGES: 'C' },
-        cwd: layout.serverDir,
-        timeout: 300_000,
-        ...(user ? { uid: user.uid, gid: user.gid } : {}),
-      });
-    } catch (error) {
-      await rm(temp, { recursive: true, force: true });
-      const stderr = (error as { stderr?: string }).stderr ?? '';
-      const cause = stderr.split('\n').filter((line) => /error|fatal|could not/i.test(line)).at(-1)?.replace(/^initdb:\s*(error:\s*)?/, '');
-      throw new ManagedStoreError(`cannot create the pods store in ${layout.dataDir}: ${cause ?? (error instanceof Error ? error.message.split('\n')[0] : String(error))}`);
-    }
-    await rm(layout.dataDir, { recursive: true, force: true });
-    await rename(temp, layout.dataDir);
-    return true;
-  }
-
-  private async checkVersion(layout: ServerLayout, binaries: PostgresBinaries): Promise<void> {
-    const major = (await readFile(join(layout.dataDir, 'PG_VERSION'), 'utf8')).trim();
-    if (major === binaries.major) return;
-    const newer = Number(major) > Number(binaries.major);
-    throw new ManagedStoreError(
-      `the store in ${layout.dataDir} was written by PostgreSQL ${major}, and this pods bundles PostgreSQL ${binaries.version}` +
-        (newer ? ': it was made by a newer version of pods; upgrade pods' : ': export it with that version, or point --db at a server of that version'),
-    );
-  }
-
-  /**
-   * Starts the server and waits until it answers. Right after a crash the killed server's
-   * backends may still hold its shared memory for a moment; PostgreSQL then refuses to
-   * start, and is asked again until they are gone.
-   */
-  private async launchUntilUp(layout: ServerLayout, binaries: PostgresBinaries, user: ServiceUser | undefined): Promise<number> {
-    const until = Date.now() + this.startTimeoutMs;
-    for (;;) {
-      const since = await logSize(layout.logFile);
-      const launched = await launch(layout, binaries, user);
-      const answered = await waitUntil(async () => launched.exited() !== 'running' || (await probe(layout.socketDir, 'postgres')) === 'ready', Math.max(0, until - Date.now()));
-      if (launched.exited() === 'running' && answered) return launched.pid;
-      const cause = await causeFromLog(layout.logFile, since);
-      if (cause && /shared memory block .* is still in use/.test(cause) && Date.now() < until) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        continue;
-      }
-      const why = cause ?? (answered ? 'it exited at once' : `it did not answer within ${Math.round(this.startTimeoutMs / 1000)} s`);
-      throw new ManagedStoreError(`the store server did not start: ${why} (log: ${layout.logFile})`);
-    }
-  }
-
-  /**
-   * A server owns the data directory but did not answer yet: it may be starting or
-   * recovering. Undefined when it went away meanwhile (the caller starts a new one).
-   */
-  private async awaitExisting(layout: ServerLayout, pid: number): Promise<RunningServer | undefined> {
-    const answered = await waitUntil(async () => !(await isPostgres(pid)) || (await probe(layout.socketDir, 'postgres')) === 'ready', this.startTimeoutMs);
-    if (!answered) {
-      throw new ManagedStoreError(`the store server (pid ${pid}) runs but does not answer on ${layout.socketDir}; \`pods store stop\` stops it (log: ${layout.logFile})`);
-    }
-    return (await isPostgres(pid)) ? this.createDatabase(layout, false) : undefined;
-  }
-
-  private async createDatabase(layout: ServerLayout, started: boolean): Promise<RunningServer> {
-    await withSocketClient(layout.socketDir, 'postgres', async (client) => {
-      const found = await client.query(`select 1 from pg_database where datname = 'pods'`);
-      if (found.rowCount === 0) await client.query('create database pods');
-    });
-    return this.running(layout, started);
   }
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { access, constants, readFile, stat, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
@@ -6,6 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { codeOf, ManagedStoreError } from './managed-store-error.js';
 import { makeDirectory } from './make-directory.js';
+import { serverEnvironment } from './server-environment.js';
 
 /** The platform packages `package.json` lists as optional dependencies. */
 const PACKAGES: Readonly<Record<string, string>> = {
@@ -28,8 +30,12 @@ export type PostgresBinaries = {
   readonly env: Readonly<Record<string, string>>;
 };
 
-/** The PostgreSQL binaries for this machine, from the npm platform package, ready to run. */
-export async function locatePostgresBinaries(linkDir: string): Promise<PostgresBinaries> {
+/**
+ * The PostgreSQL binaries for this machine, from the npm platform package, ready to run.
+ * Library links the package lacks are made under `linkBase` (one directory per package),
+ * which must be writable only by this process's user: the binaries load what it holds.
+ */
+export async function locatePostgresBinaries(linkBase: string): Promise<PostgresBinaries> {
   const key = `${platform()}-${arch()}`;
   const name = PACKAGES[key];
   if (!name) {
@@ -52,7 +58,7 @@ export async function locatePostgresBinaries(linkDir: string): Promise<PostgresB
       throw new ManagedStoreError(`the PostgreSQL binary ${binary(tool)} is missing or not executable; reinstall ${name}`);
     });
   }
-  const env = await libraryLinks(root, linkDir);
+  const env = await libraryLinks(root, join(linkBase, createHash('sha256').update(root).digest('hex').slice(0, 16)));
   const version = await serverVersion(binary('postgres'), env);
   return { root, initdb: binary('initdb'), postgres: binary('postgres'), major: version.split('.')[0] ?? version, version, env };
 }
@@ -88,14 +94,13 @@ export async function libraryLinks(root: string, linkDir: string): Promise<Recor
       if (codeOf(error) !== 'EEXIST') throw error;
     });
   }
-  const variable = platform() === 'darwin' ? 'DYLD_LIBRARY_PATH' : 'LD_LIBRARY_PATH';
-  const inherited = process.env[variable];
-  return { [variable]: inherited ? `${linkDir}:${inherited}` : linkDir };
+  // The caller's own library path is not passed on: the binaries need only theirs.
+  return { [platform() === 'darwin' ? 'DYLD_LIBRARY_PATH' : 'LD_LIBRARY_PATH']: linkDir };
 }
 
 async function serverVersion(postgres: string, env: Readonly<Record<string, string>>): Promise<string> {
   try {
-    const { stdout } = await promisify(execFile)(postgres, ['--version'], { env: { ...process.env, ...env }, timeout: 30_000 });
+    const { stdout } = await promisify(execFile)(postgres, ['--version'], { env: serverEnvironment(env), timeout: 30_000 });
     const version = /(\d+(?:\.\d+)*)/.exec(stdout)?.[1];
     if (!version) throw new Error(`unexpected output ${JSON.stringify(stdout.trim())}`);
     return version;

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeCause } from './managed-store-error.js';
 
 /** Where one managed server keeps its files. `home` is `$PODS_HOME`. */
 export type ServerLayout = {
@@ -14,6 +15,8 @@ export type ServerLayout = {
   readonly logFile: string;
   /** The account the server runs as, when pods runs as root. */
   readonly user?: string;
+  /** The role pods connects as, once the server has the role model of ADR 0016 (absent: an earlier version's cluster). */
+  readonly role?: string;
 };
 
 /** Serializes starting and stopping among every pods process of one home. */
@@ -23,7 +26,7 @@ const layoutFileOf = (home: string): string => join(home, 'server.json');
 /** The socket's own name, `.s.PGSQL.5432`, must fit in the 107 bytes a Unix socket path may have. */
 const MAX_SOCKET_DIR = 107 - '/.s.PGSQL.5432'.length;
 
-const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+export const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 /**
  * The layout a new server gets: everything under `$PODS_HOME/server`, unless `base` says
@@ -49,8 +52,9 @@ export async function recordedLayout(home: string): Promise<ServerLayout | undef
   let text: string;
   try {
     text = await readFile(layoutFileOf(home), 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read ${layoutFileOf(home)}: ${describeCause(error)}`);
   }
   const parsed = JSON.parse(text) as Partial<Record<keyof ServerLayout, unknown>>;
   const str = (key: keyof ServerLayout): string => {
@@ -65,14 +69,22 @@ export async function recordedLayout(home: string): Promise<ServerLayout | undef
     socketDir: str('socketDir'),
     logFile: str('logFile'),
     ...(typeof parsed.user === 'string' ? { user: parsed.user } : {}),
+    ...(typeof parsed.role === 'string' ? { role: parsed.role } : {}),
   };
 }
 
 export async function recordLayout(layout: ServerLayout): Promise<void> {
   const { home: _home, ...rest } = layout;
   const file = layoutFileOf(layout.home);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(rest, null, 2)}\n`, { mode: 0o600 });
-  await rename(`${file}.tmp`, file);
+  // A fresh name, created exclusively: a link planted under it is never written through.
+  const temp = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  await writeFile(temp, `${JSON.stringify(rest, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  await rename(temp, file);
+}
+
+/** Forgets the layout: the next start makes a new store. */
+export async function forgetLayout(home: string): Promise<void> {
+  await rm(layoutFileOf(home), { force: true });
 }
 
 /** `postgresql://` URL of the server's `pods` database over its socket (no TCP, no password). */

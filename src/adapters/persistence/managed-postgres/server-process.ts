@@ -1,25 +1,28 @@
 import { spawn, execFile } from 'node:child_process';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { isAlive } from '../../system/pid-file-lock.js';
 import { ManagedStoreError } from './managed-store-error.js';
 import type { PostgresBinaries } from './postgres-binaries.js';
 import type { ServerLayout } from './server-layout.js';
-import type { ServiceUser } from './service-user.js';
-import { withSocketClient } from './socket-client.js';
+import type { ServerOwner } from './private-directory.js';
+import { serverEnvironment, SYSTEM_PATH } from './server-environment.js';
+import { openServerLog } from './server-log.js';
+import { STORE_ROLE, withSocketClient } from './socket-client.js';
 
-export type Probe = 'ready' | 'starting' | 'down' | 'no-database';
+/** `needs-setup`: it answers, but without the store's role or database (a new cluster). */
+export type Probe = 'ready' | 'starting' | 'down' | 'needs-setup';
 
-/** Whether the server answers on its socket, and with what. Never throws. */
-export async function probe(socketDir: string, database = 'pods'): Promise<Probe> {
+/** Whether the server answers the store's role on its socket, and with what. Never throws. */
+export async function probe(socketDir: string): Promise<Probe> {
   try {
-    await withSocketClient(socketDir, database, (client) => client.query('select 1'));
+    await withSocketClient(socketDir, STORE_ROLE, (client) => client.query('select 1'));
     return 'ready';
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === '57P03') return 'starting'; // starting up, recovering, or shutting down
-    if (code === '3D000') return 'no-database';
+    if (code === '3D000' || code === '28000') return 'needs-setup';
     if (code === '53300') return 'ready'; // too many clients: it runs
     return 'down';
   }
@@ -34,22 +37,19 @@ export const SERVER_SETTINGS = {
   log_line_prefix: '%m [%p] ',
 } as const;
 
-const LOG_ROTATE_BYTES = 8 * 1024 * 1024;
-
 export type Launched = { readonly pid: number; readonly exited: () => number | null | 'running' };
 
-/** Starts the server detached from this process: it outlives every pods process that uses it. */
-export async function launch(layout: ServerLayout, binaries: PostgresBinaries, user: ServiceUser | undefined): Promise<Launched> {
-  if ((await logSize(layout.logFile)) > LOG_ROTATE_BYTES) await rename(layout.logFile, `${layout.logFile}.1`).catch(() => undefined);
-  const log = await open(layout.logFile, 'a', 0o600);
+/** Starts the server detached from this process, as `owner`: it outlives every pods process that uses it. */
+export async function launch(layout: ServerLayout, binaries: PostgresBinaries, owner: ServerOwner): Promise<Launched> {
+  const log = await openServerLog(layout.logFile, owner);
   const settings = Object.entries(SERVER_SETTINGS).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
   try {
     const child = spawn(binaries.postgres, ['-D', layout.dataDir, '-k', layout.socketDir, ...settings], {
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
       cwd: layout.serverDir,
-      env: { ...process.env, ...binaries.env, LC_MESSAGES: 'C' },
-      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+      env: serverEnvironment(binaries.env),
+      ...asOwner(owner),
     });
     let code: number | null | 'running' = 'running';
     child.once('exit', (exitCode, signal) => (code = exitCode ?? (signal ? null : -1)));
@@ -66,23 +66,9 @@ export async function launch(layout: ServerLayout, binaries: PostgresBinaries, u
   }
 }
 
-/** The last line in the log that says why the server stopped or refused, without its prefix. */
-export async function causeFromLog(logFile: string, since: number): Promise<string | undefined> {
-  const text = await readFile(logFile, 'utf8').catch(() => '');
-  const lines = text.slice(Math.max(0, since)).split('\n');
-  const at = lines.findLastIndex((line) => /\b(FATAL|PANIC):/.test(line));
-  const fatal = at >= 0 ? lines[at] : lines.filter((l) => /\bERROR:/.test(l)).at(-1);
-  // "configuration file … contains errors" is a summary; the LOG line before it says which.
-  if (at > 0 && fatal && /contains errors/.test(fatal)) {
-    const detail = lines.slice(0, at).findLast((line) => /\bLOG:\s+(invalid|unrecognized|syntax|parameter)/.test(line));
-    if (detail) return `${detail.replace(/^.*?\bLOG:\s*/, '').trim()} (${fatal.replace(/^.*?\bFATAL:\s*/, '').trim()})`;
-  }
-  return fatal?.replace(/^.*?\b(FATAL|PANIC|ERROR):\s*/, '').trim();
-}
-
-export async function logSize(logFile: string): Promise<number> {
-  return stat(logFile).then((s) => s.size, () => 0);
-}
+/** Spawn options that run a child as `owner` when that is not this process's user (root's service user). */
+export const asOwner = (owner: ServerOwner): { uid?: number; gid?: number } =>
+  owner.uid === process.getuid?.() ? {} : { uid: owner.uid, gid: owner.gid };
 
 /** The postmaster's pid from its lock file in the data directory, if there is one. */
 export async function postmasterPid(dataDir: string): Promise<number | undefined> {
@@ -126,20 +112,23 @@ export async function isPostgres(pid: number, dataDir?: string): Promise<boolean
  * After a crash or reboot the server's lock files may name a zombie, or a pid another
  * program now has: PostgreSQL would refuse to start, so those are removed. A pid that is
  * simply gone is left to PostgreSQL, which then also checks that no orphaned backend of the
- * old server still uses its shared memory.
+ * old server still uses its shared memory. They are removed as `owner`: under root, the
+ * service user could have turned `data` or the socket directory into a link to any other
+ * cluster's, whose lock files root must not touch.
  */
-export async function clearStaleLocks(layout: ServerLayout): Promise<void> {
+export async function clearStaleLocks(layout: ServerLayout, owner: ServerOwner): Promise<void> {
+  const stale: string[] = [];
   const pid = await postmasterPid(layout.dataDir);
-  if (pid !== undefined && ['zombie', 'other'].includes(await processState(pid, layout.dataDir))) {
-    await rm(join(layout.dataDir, 'postmaster.pid'), { force: true });
-  }
+  if (pid !== undefined && ['zombie', 'other'].includes(await processState(pid, layout.dataDir))) stale.push(join(layout.dataDir, 'postmaster.pid'));
   const socketLock = join(layout.socketDir, '.s.PGSQL.5432.lock');
   const text = await readFile(socketLock, 'utf8').catch(() => undefined);
   const holder = Number.parseInt(text?.split('\n')[0] ?? '', 10);
-  if (text !== undefined && !(Number.isInteger(holder) && (await isPostgres(holder, layout.dataDir)))) {
-    await rm(socketLock, { force: true });
-    await rm(join(layout.socketDir, '.s.PGSQL.5432'), { force: true });
-  }
+  if (text !== undefined && !(Number.isInteger(holder) && (await isPostgres(holder, layout.dataDir)))) stale.push(socketLock, join(layout.socketDir, '.s.PGSQL.5432'));
+  if (stale.length === 0) return;
+  await promisify(execFile)('rm', ['-f', '--', ...stale], { env: { PATH: SYSTEM_PATH, LC_ALL: 'C' }, cwd: '/', ...asOwner(owner) }).catch((error: unknown) => {
+    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n')[0];
+    throw new ManagedStoreError(`cannot clear the stale lock files of the store server (${stale.join(', ')}): ${stderr || String(error)}`);
+  });
 }
 
 /** Polls until `condition` holds or `ms` pass; the interval grows from 10 to 100 ms. */

@@ -2,7 +2,7 @@ import { readdir, lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { postmasterPid, isPostgres } from './server-process.js';
 import type { ServerLayout } from './server-layout.js';
-import { withSocketClient } from './socket-client.js';
+import { STORE_ROLE, withSocketClient } from './socket-client.js';
 
 /** What `pods store status` shows. */
 export type ServerStatus = {
@@ -10,6 +10,10 @@ export type ServerStatus = {
   /** Whether the cluster exists (made on first use). */
   readonly initialized: boolean;
   readonly pid?: number;
+  /** Holds the data, the log and usually the socket: under `$PODS_HOME`, or elsewhere (`outsideHome`). */
+  readonly serverDir: string;
+  /** Root's store whose service user cannot reach `$PODS_HOME`: it lives under /var/lib/pods/stores. */
+  readonly outsideHome: boolean;
   readonly socketDir: string;
   readonly dataDir: string;
   readonly logFile: string;
@@ -27,6 +31,8 @@ export async function serverStatus(layout: ServerLayout): Promise<ServerStatus> 
   const pid = await postmasterPid(layout.dataDir);
   const base = {
     initialized: major !== '',
+    serverDir: layout.serverDir,
+    outsideHome: !layout.serverDir.startsWith(`${layout.home}/`),
     socketDir: layout.socketDir,
     dataDir: layout.dataDir,
     logFile: layout.logFile,
@@ -43,7 +49,7 @@ type Live = { readonly version: string; readonly connections: number; readonly s
 /** What only the running server can say of itself; undefined when it does not answer. */
 export async function askServer(socketDir: string): Promise<Live | undefined> {
   try {
-    return await withSocketClient(socketDir, 'postgres', async (client) => {
+    return await withSocketClient(socketDir, STORE_ROLE, async (client) => {
       const { rows } = await client.query<{ version: string; connections: string; started: Date }>(
         `select current_setting('server_version') as version, pg_postmaster_start_time() as started,
                 (select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()) as connections`,

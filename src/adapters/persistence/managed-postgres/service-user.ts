@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chown, cp, rename, rm, stat } from 'node:fs/promises';
+import { cp, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ManagedStoreError } from './managed-store-error.js';
@@ -12,7 +12,8 @@ export type ServiceUser = { readonly name: string; readonly uid: number; readonl
 
 const run = promisify(execFile);
 
-async function lookUp(name: string): Promise<ServiceUser | undefined> {
+/** The account `name`, if it exists. */
+export async function lookUp(name: string): Promise<ServiceUser | undefined> {
   try {
     const [uid, gid] = await Promise.all([run('id', ['-u', name]), run('id', ['-g', name])]);
     return { name, uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
@@ -49,6 +50,12 @@ export async function ensureServiceUser(name = SERVICE_USER): Promise<{ readonly
     );
   }
   return { user: made, created: true };
+}
+
+/** The name of the account `uid`, or `uid N` when it has none. */
+export async function nameOf(uid: number): Promise<string> {
+  const found = await run('id', ['-nu', String(uid)]).then((r) => r.stdout.trim(), () => '');
+  return found || `uid ${uid}`;
 }
 
 /**
@@ -95,9 +102,4 @@ export async function binariesRunnableBy(binaries: PostgresBinaries, user: Servi
     if (!(await reachableBy(join(copy, 'bin', 'postgres'), user))) throw error;
   });
   return moved(copy);
-}
-
-/** Gives a directory the service user must write (data, sockets) to it. */
-export async function handOver(dir: string, user: ServiceUser): Promise<void> {
-  await chown(dir, user.uid, user.gid);
 }

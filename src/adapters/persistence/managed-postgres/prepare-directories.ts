@@ -1,0 +1,26 @@
+import { dirname } from 'node:path';
+import { makeDirectory } from './make-directory.js';
+import { withDirectoryHandle } from './no-follow.js';
+import { ensurePrivateDirectory, type ServerOwner } from './private-directory.js';
+import { ROOT_SHARED_DIR, type ServerLayout } from './server-layout.js';
+
+/**
+ * The server's own directory and its socket's, private to `owner`. Nothing that exists is
+ * chowned or chmodded by path: the service user owns the server's directory and could have
+ * put a link anywhere in it, and a socket directory under the temp dir has a name others can
+ * guess and make first.
+ */
+export async function prepareDirectories(layout: ServerLayout, owner: ServerOwner): Promise<void> {
+  // Above the server's own directory, only searchable: the service user must pass through.
+  await makeDirectory(dirname(layout.serverDir), 0o755, 'store server');
+  if (layout.serverDir.startsWith(`${ROOT_SHARED_DIR}/`)) {
+    for (let dir = dirname(layout.serverDir); dir.startsWith(ROOT_SHARED_DIR); dir = dirname(dir)) {
+      // Root's own directories (only root writes /var/lib): opened without following a link, changed only if root's.
+      await withDirectoryHandle(dir, 'store server', async (handle) => {
+        if ((await handle.stat()).uid === 0) await handle.chmod(0o755);
+      });
+    }
+  }
+  await ensurePrivateDirectory(layout.serverDir, owner, "store server's directory");
+  await ensurePrivateDirectory(layout.socketDir, owner, "store's socket directory");
+}

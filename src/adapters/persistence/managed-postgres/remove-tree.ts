@@ -1,0 +1,19 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ManagedStoreError } from './managed-store-error.js';
+import { SYSTEM_PATH } from './server-environment.js';
+
+/**
+ * Removes `path` and everything under it with `rm -rf`. Its fts walk opens each directory
+ * without following links and checks it is the one it listed, so a tree another user can
+ * change while it runs (the service user's server directory, under root) cannot turn root's
+ * removal elsewhere, as a walk by path names (Node's `fs.rm`) could.
+ */
+export async function removeTree(path: string): Promise<void> {
+  try {
+    await promisify(execFile)('rm', ['-rf', '--', path], { env: { PATH: SYSTEM_PATH, LC_ALL: 'C' }, timeout: 300_000 });
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n')[0];
+    throw new ManagedStoreError(`cannot remove ${path}: ${stderr || (error instanceof Error ? error.message.split('\n')[0] : String(error))}`);
+  }
+}

@@ -1,0 +1,37 @@
+import { lstat, realpath, stat } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
+import { ManagedStoreError } from './managed-store-error.js';
+import { nameOf } from './service-user.js';
+
+const STICKY = 0o1000;
+
+/**
+ * The home's path must be one that only this user and root can change. A link on it made by
+ * someone else, or a directory on its real path that is another user's or writable by all
+ * without the sticky bit (where anyone may rename entries), lets that user point the store
+ * elsewhere at any time: its data into their hands, or, under root, the service user's
+ * directories onto root's files.
+ */
+export async function refuseUnsafeHomePath(home: string): Promise<void> {
+  const me = process.getuid?.();
+  if (me === undefined) return;
+  const trusted = (uid: number) => uid === 0 || uid === me;
+  const refuse = async (at: string, why: string) =>
+    new ManagedStoreError(`the pods home ${home} is not safe to use: ${at} is ${why}; choose a PODS_HOME that only you (and root) can change`);
+  let at: string = sep;
+  for (const part of home.split(sep).filter((p) => p !== '')) {
+    at = join(at, part);
+    const found = await lstat(at).catch(() => undefined);
+    if (!found) break;
+    if (found.isSymbolicLink() && !trusted(found.uid)) throw await refuse(at, `a link made by ${await nameOf(found.uid)}`);
+  }
+  let existing = home;
+  while (!(await lstat(existing).then(() => true, () => false)) && dirname(existing) !== existing) existing = dirname(existing);
+  const real = await realpath(existing).catch(() => undefined);
+  for (let dir = real; dir !== undefined; dir = dirname(dir) === dir ? undefined : dirname(dir)) {
+    const found = await stat(dir).catch(() => undefined);
+    if (!found) continue;
+    if (!trusted(found.uid)) throw await refuse(dir, `a directory of ${await nameOf(found.uid)}`);
+    if ((found.mode & 0o002) !== 0 && (found.mode & STICKY) === 0) throw await refuse(dir, 'writable by everyone');
+  }
+}
