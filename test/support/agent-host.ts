@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InMemoryProfileCatalog } from '../../src/adapters/profiles/in-memory-profile-catalog.js';
 import type { PodsApp } from '../../src/application/pods-app.js';
+import { UNIT_OF_WORK, type UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import { parseAcpProfile, type AcpProfile, type AcpProfileInput } from '../../src/domain/profile.js';
@@ -31,6 +32,8 @@ export function scriptedProfile(name = 'scripted', more: Partial<AcpProfileInput
 
 export type AgentHost = {
   readonly app: PodsApp;
+  /** The container behind `app`: for a test that writes the store as another host would. */
+  readonly uow: UnitOfWork;
   /** `$PODS_HOME`: withheld from every agent but for its own state directory. */
   readonly home: string;
   /** A directory outside `$PODS_HOME` for the Pods' scopes, removed on close. */
@@ -69,7 +72,7 @@ export async function openAgentHost(
     return read.value;
   };
   return {
-    app, home, work, history,
+    app, uow: container.get(UNIT_OF_WORK), home, work, history,
     waitFor: (pod, what, found, ms = 30_000) => until(async () => {
       const entries = await history(pod);
       return found(entries) ? entries : undefined;
