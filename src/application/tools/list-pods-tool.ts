@@ -18,8 +18,10 @@ export function listPodsTool(useCase: ListPods, wait: WaitForInbound): ToolDefin
     name: 'ListPods',
     description:
       'List the Pods visible to you: yourself, your spawned children (outstanding or stopped) and your peers, ' +
-      'with status, liveness, who drives each live one (`model` or `mcp`), whether each can be restored and how many ' +
-      'children each has. Pods outside this set are never shown, and this tool cannot reveal whether they exist. ' +
+      'with status, liveness, who drives each live one (`model`, `acp` for a coding agent, or `mcp`), its `profile`, ' +
+      'whether each can be restored and how many children each has. `unconfined: true` marks a Pod whose agent runs ' +
+      'with no OS sandbox: it can touch whatever its OS user can, beyond its scope. Pods outside this set are never ' +
+      'shown, and this tool cannot reveal whether they exist. ' +
       `With \`wait_ms\` (at most ${MAX_WAIT_MS}), it first waits until new input reaches you (a peer message, a child's ` +
       'event, a notice, operator input) or that time passes, then lists; the summary says which.',
     inputSchema: {
