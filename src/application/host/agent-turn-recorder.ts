@@ -2,22 +2,7 @@ import type { AgentToolOutcome, HistoryEntry, HistoryEntryBody } from '../../dom
 import type { PodName } from '../../domain/pod-name.js';
 import type { AgentUpdate } from '../ports/coding-agents.js';
 import type { TurnObserver } from '../ports/turn-observer.js';
-
-/** What one turn keeps of an agent's updates before they are committed: memory stays bounded whatever it sends. */
-export const AGENT_TURN_LIMITS = {
-  /** An assistant message is committed once its text reaches this many characters; the rest becomes the next one. */
-  textChars: 64 * 1024,
-  /** Text waiting to be committed, in all; past it, text is left out (and the turn's last notice says how much). */
-  pendingTextChars: 1024 * 1024,
-  /** Text one turn commits; past it, text is left out the same way, so a runaway agent cannot fill history. */
-  turnTextChars: 4 * 1024 * 1024,
-  /** Tool calls one turn records; later ones are counted, not recorded. */
-  toolCalls: 1_000,
-  /** A tool call's input (as JSON) and output kept in its entries. */
-  inputChars: 16 * 1024,
-  outputChars: 8 * 1024,
-  titleChars: 200,
-} as const;
+import { AGENT_TURN_LIMITS, boundedInput, boundedOutput, clip } from './agent-turn-limits.js';
 
 type OpenCall = { title: string; toolKind?: string; locations?: readonly string[]; output?: string };
 
@@ -164,19 +149,4 @@ function details(update: Extract<AgentUpdate, { type: 'tool' }>): Partial<OpenCa
     ...(update.locations ? { locations: update.locations.slice(0, 32) } : {}),
     ...(update.output !== undefined ? { output: update.output.slice(0, AGENT_TURN_LIMITS.outputChars * 4) } : {}),
   };
-}
-
-const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
-
-function boundedInput(input: unknown): unknown {
-  if (input === undefined) return null;
-  const json = JSON.stringify(input) ?? 'null';
-  return json.length <= AGENT_TURN_LIMITS.inputChars ? input : { cut: `${json.slice(0, AGENT_TURN_LIMITS.inputChars)}…`, totalChars: json.length };
-}
-
-function boundedOutput(output: string | undefined): { readonly output?: string; readonly cutBytes?: number } {
-  if (output === undefined) return {};
-  if (output.length <= AGENT_TURN_LIMITS.outputChars) return { output };
-  const kept = output.slice(0, AGENT_TURN_LIMITS.outputChars);
-  return { output: kept, cutBytes: Buffer.byteLength(output) - Buffer.byteLength(kept) };
 }

@@ -15,6 +15,7 @@ import { agentSecrets, withoutSecrets } from './agent-secrets.js';
 import { agentPrompt, historyDigest } from './agent-prompt.js';
 import { AgentSessions } from './agent-sessions.js';
 import { AgentTurnRecorder } from './agent-turn-recorder.js';
+import { Watchdog } from './watchdog.js';
 
 export type AgentTurnCommand = {
   readonly pod: Pod;
@@ -137,29 +138,6 @@ export class AgentTurn {
 
   private append(pod: Pod, body: HistoryEntryBody): Promise<HistoryEntry> {
     return this.uow.run((repos) => repos.history.append(pod.name, body, this.clock.now()));
-  }
-}
-
-/** Fires once when `reset` has not been called for `ms`. */
-class Watchdog {
-  fired = false;
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(private readonly ms: number, private readonly onFire: () => void) {
-    this.reset();
-  }
-
-  reset(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.fired = true;
-      this.onFire();
-    }, this.ms);
-    this.timer.unref?.();
-  }
-
-  stop(): void {
-    if (this.timer) clearTimeout(this.timer);
   }
 }
 

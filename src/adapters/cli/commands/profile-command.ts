@@ -1,14 +1,14 @@
-import type { ProfileCatalog } from '../../../application/ports/profile-catalog.js';
 import { displayValue } from '../../../domain/display.js';
-import { describeInvalidProfile, parseAcpProfile, type AcpProfile, type Profile } from '../../../domain/profile.js';
+import { describeInvalidProfile, parseAcpProfile, type Profile } from '../../../domain/profile.js';
 import { ProfileName } from '../../../domain/profile-name.js';
 import { err, ok, type Result } from '../../../domain/result.js';
-import { maskedValue, withoutUrlPasswords } from '../../../domain/secret-mask.js';
+import { withoutUrlPasswords } from '../../../domain/secret-mask.js';
 import { flag, wholeNumber } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand, type CommandArgs, type ProfileRun } from '../cli-command.js';
 import type { CliOutput } from '../cli-output.js';
 import { printable } from '../printable.js';
 import { renderTable } from '../render-table.js';
+import { describeCommand, describeProfile, maskedEnv } from '../render-profile.js';
 
 const ACTIONS = ['add', 'ls', 'show', 'rm'] as const;
 
@@ -136,29 +136,6 @@ async function listRun(profiles: readonly Profile[], out: CliOutput, json: boole
   for (const line of renderTable([['NAME', 'DRIVER', 'SANDBOX', 'RUNS'], ...rows])) out.line(line);
   return EXIT.ok;
 }
-
-function describeProfile(profile: Profile): readonly string[] {
-  if (profile.driver === 'model') return [`name: ${profile.name}`, 'driver: model (the host\'s model: PODS_MODEL_URL, or the built-in one)'];
-  const env = Object.entries(maskedEnv(profile)).map(([k, v]) => `${k}=${v}`);
-  return [
-    `name: ${profile.name}`,
-    'driver: acp',
-    `command: ${printable(describeCommand(profile))}`,
-    `env: ${printable(env.join(' ')) || '(none)'}`,
-    `pass-env: ${profile.passEnv.join(' ') || '(none)'}`,
-    `idle: ${profile.idleMs} ms, then parked`,
-    `sandbox: ${profile.sandbox === 'none' ? 'none: the agent runs unconfined, as you, and can touch anything you can' : profile.sandbox}`,
-    `read-only: ${profile.readOnly.join(' ') || '(none)'}`,
-    `home files: ${Object.entries(profile.homeFiles).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)'}`,
-  ];
-}
-
-const maskedEnv = (profile: AcpProfile): Record<string, string> =>
-  Object.fromEntries(Object.entries(profile.env).map(([k, v]) => [k, maskedValue(k, v)]));
-
-const describeCommand = (profile: AcpProfile): string => withoutUrlPasswords([profile.command, ...profile.args].map(shellWord).join(' '));
-
-const shellWord = (word: string): string => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`);
 
 function list(args: CommandArgs, name: string): string[] {
   const raw = args.values[name];

@@ -2,7 +2,6 @@ import type { ChildEdge, ListingReader, PodAndLease, Surroundings } from '../../
 import type { ChildOwnership } from '../../../domain/child-ownership.js';
 import { otherSide, type PeerRelation } from '../../../domain/peer-relation.js';
 import type { PodName } from '../../../domain/pod-name.js';
-import type { Lease } from '../../../domain/pod-status.js';
 import type { InMemoryTables } from './in-memory-tables.js';
 
 /** Each read is one pass over the tables it needs, with no await inside: a snapshot, as one SQL statement is. */
