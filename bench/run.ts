@@ -12,6 +12,7 @@ import { liveTurns } from './live-turns.js';
 import { listPodsCurveLines, listPodsCurves } from './list-pods.js';
 import { mcpRoundTrip } from './mcp-round-trip.js';
 import { startUp, type Spread, type StartUpReport } from './start-up.js';
+import { sandboxBench, sandboxLines } from './sandbox.js';
 import { describeSummary, locatePgbench, pgbenchTarget, summarizeAgainstPgbench, type AgainstPgbench, type PgbenchTarget } from './pgbench.js';
 
 /**
@@ -231,10 +232,15 @@ async function main(): Promise<void> {
   console.log(`\nstart-up (load ${load()})`);
   const startup = await section('start-up', () => startUp((line) => console.log(line)));
   if (startup) printStartUp(startup);
+
+  // 3. The agent sandbox: what bubblewrap adds to a process start, and a permission decision.
+  console.log(`\nagent sandbox (load ${load()})`);
+  const sandbox = await section('agent sandbox', () => sandboxBench());
+  if (sandbox) for (const text of sandboxLines(sandbox)) console.log(`  ${text}`);
   console.log(`\nload at the end ${load()}`);
 
   if (process.env['BENCH_JSON']) {
-    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, serverMemory: memory, stores, mcp, live, startup, failures }, null, 2));
+    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, serverMemory: memory, stores, mcp, live, startup, sandbox, failures }, null, 2));
   }
   if (failures.length > 0) throw new Error(`${failures.length} section(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 }

@@ -102,14 +102,18 @@ function decisionCost(confinement: Confinement): Latency {
   return latencyOf(samples.slice(DECISIONS / 10));
 }
 
+export const sandboxLines = (report: SandboxReport): readonly string[] => [
+  line('/bin/true', report.trueMs.plain, report.trueMs.confined),
+  line('node -e 0', report.nodeMs.plain, report.nodeMs.confined),
+  `confine() alone: p50 ${report.confineMs.p50.toFixed(2)} ms, p99 ${report.confineMs.p99.toFixed(2)} ms`,
+  `permission decision: p50 ${report.decisionUs.p50.toFixed(2)} µs, p99 ${report.decisionUs.p99.toFixed(2)} µs`,
+];
+
 const line = (label: string, plain: Latency, confined: Latency) =>
   `${label}: plain p50 ${plain.p50.toFixed(1)} ms, confined p50 ${confined.p50.toFixed(1)} ms (+${(confined.p50 - plain.p50).toFixed(1)} ms); p99 ${plain.p99.toFixed(1)} / ${confined.p99.toFixed(1)} ms`;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const report = await sandboxBench();
-  console.log(line('/bin/true', report.trueMs.plain, report.trueMs.confined));
-  console.log(line('node -e 0', report.nodeMs.plain, report.nodeMs.confined));
-  console.log(`confine() alone: p50 ${report.confineMs.p50.toFixed(2)} ms, p99 ${report.confineMs.p99.toFixed(2)} ms`);
-  console.log(`permission decision: p50 ${report.decisionUs.p50.toFixed(2)} µs, p99 ${report.decisionUs.p99.toFixed(2)} µs`);
+  for (const text of sandboxLines(report)) console.log(text);
   console.log(JSON.stringify(report));
 }
