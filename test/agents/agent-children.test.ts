@@ -85,3 +85,24 @@ describe('agent-driven parents and children', () => {
     expect(await readFile(join(work, 'sub', 'parent.txt'), 'utf8')).toBe('mine again');
   });
 });
+
+describe('an agent that ends its own turn as cancelled', () => {
+  it('is not taken for an operator\'s cancel: the turn ends errored with one line, and the parent hears of it', async () => {
+    // Codex does this when pods refuses one of its edits: its only "no" to an edit is "abort the turn".
+    host = await openAgentHost([scriptedProfile()]);
+    const created = await host.app.createPod.execute({
+      name: pod('lead'), scope: [{ target: AbsolutePath.unsafe(host.work), permission: 'write', recursive: true }], profile: ProfileName.unsafe('scripted'), hold: 'model',
+    });
+    expect(created.ok).toBe(true);
+    await host.app.runtime.attach(pod('lead'));
+    const spawn = { name: 'kid', task: '#say trying\n#stop cancelled', profile: 'scripted', scope: [{ target: host.work, permission: 'read' }] };
+    await say(host, 'lead', `#mcp SpawnPod ${JSON.stringify(spawn)}\n#say spawned`);
+    await host.waitFor('lead', 'the spawn turn ended', (es) => texts(es).includes('spawned'));
+    const kid = await host.waitFor('kid', 'the child\'s turn ended', (es) => es.some((e) => e.kind === 'notice'));
+    expect(kid.filter((e) => e.kind === 'notice')).toEqual([
+      expect.objectContaining({ code: 'agent_stopped', text: 'the agent ended its turn early: it cancelled the turn itself, though nobody asked it to (Codex does so when one of its actions is refused)' }),
+    ]);
+    const lead = await host.waitFor('lead', 'the parent heard', (es) => es.some((e) => e.kind === 'pod_event'), 10_000);
+    expect(lead.find((e) => e.kind === 'pod_event')).toMatchObject({ child: 'kid', event: 'errored' });
+  });
+});

@@ -25,10 +25,12 @@ export type AgentTurnCommand = {
   readonly signal?: AbortSignal;
 };
 
-const END_OF: Record<Exclude<AgentStopReason, 'end_turn' | 'cancelled'>, { readonly end: ObservedTurnEnd; readonly why: string }> = {
+const END_OF: Record<Exclude<AgentStopReason, 'end_turn'>, { readonly end: ObservedTurnEnd; readonly why: string }> = {
   max_tokens: { end: 'errored', why: 'it reached its token limit' },
   max_turn_requests: { end: 'step_limit', why: 'it reached its limit of model requests for one turn' },
   refusal: { end: 'errored', why: 'it refused to go on' },
+  // Not the operator's cancel (that one aborts the signal): the parent must hear the turn ended.
+  cancelled: { end: 'errored', why: 'it cancelled the turn itself, though nobody asked it to (Codex does so when one of its actions is refused)' },
 };
 
 /**
@@ -96,7 +98,7 @@ export class AgentTurn {
     const leftOut = recorder.leftOutSummary();
     if (leftOut) await append({ kind: 'notice', code: 'agent_stopped', text: leftOut });
 
-    if (signal?.aborted || stop === 'cancelled') {
+    if (signal?.aborted) {
       await append({ kind: 'notice', code: 'turn_cancelled', text: 'the operator cancelled this turn', seenThrough });
       return { end: 'cancelled', steps: 1 };
     }
