@@ -106,3 +106,20 @@ describe('an agent that ends its own turn as cancelled', () => {
     expect(lead.find((e) => e.kind === 'pod_event')).toMatchObject({ child: 'kid', event: 'errored' });
   });
 });
+
+describe('a child lent no scope', () => {
+  it('runs its agent in a working directory of its own, under its state directory', async () => {
+    host = await openAgentHost([scriptedProfile()]);
+    const created = await host.app.createPod.execute({
+      name: pod('lead'), scope: [{ target: AbsolutePath.unsafe(host.work), permission: 'write', recursive: true }], profile: ProfileName.unsafe('scripted'), hold: 'model',
+    });
+    expect(created.ok).toBe(true);
+    await host.app.runtime.attach(pod('lead'));
+    await say(host, 'lead', `#mcp SpawnPod ${JSON.stringify({ name: 'kid', task: 'no files for you', profile: 'scripted' })}\n#say spawned`);
+    await host.waitFor('lead', 'the spawn turn ended', (es) => texts(es).includes('spawned'));
+    const kid = await host.waitFor('kid', 'the child\'s turn ended', (es) => es.length > 1);
+    expect(kid.slice(1)).toEqual([expect.objectContaining({ kind: 'assistant_message', text: 'ok: [From parent Pod `lead`]' })]);
+    const started = JSON.parse(await readFile(join(host.home, 'agents', 'kid', 'home', 'env.json'), 'utf8')) as { cwd: string };
+    expect(started.cwd).toBe(join(host.home, 'agents', 'kid', 'work'));
+  });
+});

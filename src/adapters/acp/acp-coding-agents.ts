@@ -10,6 +10,7 @@ import { agentEnvironment, secretsOf } from './agent-environment.js';
 import { agentInstallation } from './agent-installation.js';
 import { prepareStateDir } from './agent-state-dir.js';
 import { placeHomeFiles } from './home-files.js';
+import { privateDirectory } from '../system/private-directory.js';
 
 /** The sandbox each profile setting names: `bwrap` (the default) and `none`. */
 export type Sandboxes = Readonly<Record<'bwrap' | 'none', Sandbox>>;
@@ -33,6 +34,8 @@ export class AcpCodingAgents implements CodingAgents {
     const secrets = secretsOf(launch);
     const { home, log } = await prepareStateDir(launch.stateDir);
     try {
+      // A Pod with no scope works in a directory of its own inside its state directory.
+      if (launch.cwd.startsWith(`${launch.stateDir}/`)) await privateDirectory(launch.cwd);
       await placeHomeFiles(home, profile.homeFiles);
       const installs = [...(await agentInstallation(profile.command, launch.hostEnv['PATH'])), ...this.relayPaths];
       const confinement = { ...launch.confinement, readOnly: [...launch.confinement.readOnly, ...installs] };
