@@ -49,4 +49,16 @@ describe('an agent-driven Pod', () => {
     expect(entries[3]).toMatchObject({ outcome: 'ok', agent: { status: 'completed', output: `wrote ${target}` } });
     expect(await readFile(target, 'utf8')).toBe('written by the agent');
   });
+
+  it('records a tool call with the input and title the agent sends after announcing it empty, as Claude Code does', async () => {
+    host = await openAgentHost([scriptedProfile()]);
+    const dir = host.work;
+    await agentPod(host, 'writer', dir);
+    const target = join(dir, 'late.txt');
+    await say(host, 'writer', `#latewrite ${target} announced late\n#say finished`);
+    const entries = await host.waitFor('writer', 'the turn ended', (es) => es.some((e) => e.kind === 'assistant_message' && e.text === 'finished'));
+    expect(entries.map((e) => e.kind)).toEqual(['user_input', 'tool_call', 'permission', 'tool_result', 'assistant_message']);
+    expect(entries[1]).toMatchObject({ tool: `Write ${target}`, input: { path: target, content: 'announced late' }, agent: { toolKind: 'edit', locations: [target] } });
+    expect(entries[3]).toMatchObject({ tool: `Write ${target}`, outcome: 'ok' });
+  });
 });

@@ -7,6 +7,7 @@
 //   #fsread PATH          read through the client's fs/read_text_file
 //   #try CMD              run CMD with sh -c without asking, and say how it went (what a shell tool does unasked)
 //   #write PATH TEXT      a tool call (kind edit) on PATH: asks permission; if allowed, writes TEXT there
+//   #latewrite PATH TEXT  the same, announced first as Claude Code does: title `Write`, input {}, no location
 //   #shell CMD            a tool call (kind execute): asks permission; if allowed, runs CMD with sh -c
 //   #mcp TOOL JSON        calls TOOL on the session's stdio MCP server (pods' channel), reported as a tool call
 //   #flood N              N text chunks of 1 KiB each
@@ -34,7 +35,7 @@ mkdirSync(sessionsDir, { recursive: true });
 writeFileSync(join(home, 'env.json'), JSON.stringify({ env: process.env, cwd: process.cwd(), pid: process.pid, pgid: process.pid }));
 const record = (method, params) => appendFileSync(join(home, 'requests.jsonl'), `${JSON.stringify({ method, params })}\n`);
 
-const STEPS = new Set(['say', 'sayenv', 'fswrite', 'fsread', 'try', 'write', 'shell', 'mcp', 'flood', 'tools', 'hang', 'deaf', 'crash', 'stop']);
+const STEPS = new Set(['say', 'sayenv', 'fswrite', 'fsread', 'try', 'write', 'latewrite', 'shell', 'mcp', 'flood', 'tools', 'hang', 'deaf', 'crash', 'stop']);
 /** id → { cwd, mcpServers, transcript: [{ role, text }] } */
 const sessions = new Map();
 const cancelled = new Set();
@@ -63,10 +64,16 @@ const waitUntil = (predicate) => new Promise((resolve) => {
   }, 10);
 });
 
-async function toolCall(ctx, sessionId, { kind, title, locations, rawInput }, body) {
+/** `late`: announce the call first as Claude Code does, with its bare tool name and an empty input, and only then what it does. */
+async function toolCall(ctx, sessionId, { kind, title, locations, rawInput, late }, body) {
   const toolCallId = `call_${randomUUID().slice(0, 8)}`;
   const update = (fields) => ctx.client.notify('session/update', { sessionId, update: { toolCallId, ...fields } });
-  await update({ sessionUpdate: 'tool_call', title, kind, status: 'pending', locations: locations.map((path) => ({ path })), rawInput });
+  if (late) {
+    await update({ sessionUpdate: 'tool_call', title: late, kind, status: 'pending', locations: [], rawInput: {} });
+    await update({ sessionUpdate: 'tool_call_update', title, kind, locations: locations.map((path) => ({ path })), rawInput });
+  } else {
+    await update({ sessionUpdate: 'tool_call', title, kind, status: 'pending', locations: locations.map((path) => ({ path })), rawInput });
+  }
   const answer = await ctx.client.request('session/request_permission', {
     sessionId,
     toolCall: { toolCallId, title, kind, locations: locations.map((path) => ({ path })), rawInput },
@@ -136,9 +143,11 @@ async function runStep(ctx, sessionId, line) {
     case 'sayenv':
       await say(rest.map((name) => `${name}=${process.env[name] ?? ''}`).join(' '));
       return 'said';
-    case 'write': {
+    case 'write':
+    case 'latewrite': {
       const [path, ...words] = rest;
-      return toolCall(ctx, sessionId, { kind: 'edit', title: `Write ${path}`, locations: [path], rawInput: { path } }, async () => {
+      const late = verb === 'latewrite' ? 'Write' : undefined;
+      return toolCall(ctx, sessionId, { kind: 'edit', title: `Write ${path}`, locations: [path], rawInput: { path, content: words.join(' ') }, late }, async () => {
         writeFileSync(path, words.join(' '));
         return `wrote ${path}`;
       });

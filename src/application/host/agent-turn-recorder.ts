@@ -4,13 +4,16 @@ import type { AgentUpdate } from '../ports/coding-agents.js';
 import type { TurnObserver } from '../ports/turn-observer.js';
 import { AGENT_TURN_LIMITS, boundedInput, boundedOutput, clip } from './agent-turn-limits.js';
 
-type OpenCall = { title: string; toolKind?: string; locations?: readonly string[]; output?: string };
+type OpenCall = { title: string; toolKind?: string; locations?: readonly string[]; output?: string; input?: unknown; announced: boolean };
 
 /**
  * Turns one prompt's stream of agent updates into history, in the order they came: text
  * as `assistant_message` entries (committed when a tool call begins, when it grows past
  * its bound, and at the end), each tool call the agent makes with its own tools as a
- * `tool_call` entry when it begins and a `tool_result` when it ends. Every output entry
+ * `tool_call` entry once its input is known and a `tool_result` when it ends. An agent may
+ * announce a call before its input (Claude Code sends `{}`, then the input): the entry waits
+ * for an input, a status past `pending`, a permission request or the call's end, whichever
+ * comes first, so history holds what the call does. Every output entry
  * carries `seenThrough` (the newest entry the prompt held), so input that arrives while
  * the agent works stays unanswered for the next turn. Commits run one at a time; text that
  * arrives meanwhile joins the buffer, so a flood of updates costs bounded memory.
@@ -37,29 +40,33 @@ export class AgentTurnRecorder {
 
   update(update: AgentUpdate): void {
     if (update.type === 'text') return this.addText(update.delta);
-    const known = this.calls.get(update.callId);
-    if (!known) {
+    let call = this.calls.get(update.callId);
+    if (!call) {
       if (this.recordedCalls >= AGENT_TURN_LIMITS.toolCalls || this.ignored.has(update.callId)) {
         if (!this.ignored.has(update.callId)) this.ignored.add(update.callId);
         return;
       }
       this.recordedCalls += 1;
-      const call: OpenCall = { title: clip(update.title ?? update.toolKind ?? 'tool call', AGENT_TURN_LIMITS.titleChars) };
-      this.calls.set(update.callId, Object.assign(call, details(update)));
+      call = { title: clip(update.title ?? update.toolKind ?? 'tool call', AGENT_TURN_LIMITS.titleChars), announced: false };
+      this.calls.set(update.callId, call);
+      // Text said before the call stays before it in history.
       const before = this.takeText();
-      const input = boundedInput(update.input);
-      this.enqueue(async () => {
-        await this.commitText(before);
-        await this.commit({
-          kind: 'tool_call', callId: update.callId, tool: call.title, input, seenThrough: this.seenThrough,
-          agent: { ...(call.toolKind !== undefined ? { toolKind: call.toolKind } : {}), ...(call.locations ? { locations: call.locations } : {}) },
-        });
-      });
+      this.enqueue(() => this.commitText(before));
       this.observer.report({ type: 'tool_started', pod: this.pod, callId: update.callId, tool: call.title });
-    } else {
-      Object.assign(known, details(update), update.title ? { title: clip(update.title, AGENT_TURN_LIMITS.titleChars) } : {});
+    } else if (update.title) {
+      call.title = clip(update.title, AGENT_TURN_LIMITS.titleChars);
     }
+    Object.assign(call, details(update));
+    // A later empty input never hides one that said something.
+    if (update.input !== undefined && (hasInput(update.input) || call.input === undefined)) call.input = update.input;
+    if (hasInput(update.input) || (update.status !== undefined && update.status !== 'pending')) this.announce(update.callId);
     if (update.status === 'completed' || update.status === 'failed') this.end(update.callId, update.status);
+  }
+
+  /** The agent asks permission for this call: its `tool_call` entry is committed first, so history reads in order. */
+  async beforePermission(callId: string): Promise<void> {
+    this.announce(callId);
+    await this.chain;
   }
 
   /** Commits what is left; calls never reported as ended are recorded as `unknown`. Rethrows a failed commit. */
@@ -101,7 +108,20 @@ export class AgentTurnRecorder {
     }
   }
 
+  /** Commits the call's `tool_call` entry, once, with what is known of it now. */
+  private announce(callId: string): void {
+    const call = this.calls.get(callId);
+    if (!call || call.announced) return;
+    call.announced = true;
+    const body: HistoryEntryBody = {
+      kind: 'tool_call', callId, tool: call.title, input: boundedInput(call.input), seenThrough: this.seenThrough,
+      agent: { ...(call.toolKind !== undefined ? { toolKind: call.toolKind } : {}), ...(call.locations ? { locations: call.locations } : {}) },
+    };
+    this.enqueue(() => this.commit(body));
+  }
+
   private end(callId: string, status: AgentToolOutcome['status']): void {
+    this.announce(callId);
     const call = this.calls.get(callId);
     if (!call) return;
     this.calls.delete(callId);
@@ -150,3 +170,7 @@ function details(update: Extract<AgentUpdate, { type: 'tool' }>): Partial<OpenCa
     ...(update.output !== undefined ? { output: update.output.slice(0, AGENT_TURN_LIMITS.outputChars * 4) } : {}),
   };
 }
+
+/** An input that says something: not absent, and not the `{}` an agent sends before the real one. */
+const hasInput = (input: unknown): boolean =>
+  input !== undefined && input !== null && !(typeof input === 'object' && !Array.isArray(input) && Object.keys(input).length === 0);

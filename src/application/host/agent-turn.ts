@@ -1,6 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
 import type { Pod } from '../../domain/pod.js';
+import type { PodName } from '../../domain/pod-name.js';
 import type { AcpProfile } from '../../domain/profile.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import type { AgentRequests, AgentStopReason } from '../ports/coding-agents.js';
@@ -42,6 +43,12 @@ const END_OF: Record<Exclude<AgentStopReason, 'end_turn'>, { readonly end: Obser
  */
 @injectable()
 export class AgentTurn {
+  /**
+   * Each Pod's turn in flight. An agent process outlives the turn that started it, and with
+   * it the permission answers it was given, so those find the current turn here.
+   */
+  private readonly inFlight = new Map<PodName, { readonly recorder: AgentTurnRecorder; readonly watchdog: Watchdog }>();
+
   constructor(
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @inject(CLOCK) private readonly clock: Clock,
@@ -56,8 +63,7 @@ export class AgentTurn {
     const secrets = agentSecrets(profile, this.config.env);
     const append = (body: HistoryEntryBody): Promise<HistoryEntry> => this.append(pod, withoutSecrets(body, secrets));
     this.observer.report({ type: 'step_started', pod: pod.name, step: 1, seenThrough });
-    let alive = (): void => undefined;
-    const requests = this.requests(pod, profile, () => alive(), append);
+    const requests = this.requests(pod, profile, append);
     let ready;
     try {
       ready = await this.sessions.ready(pod, profile, requests);
@@ -74,7 +80,7 @@ export class AgentTurn {
 
     const recorder = new AgentTurnRecorder(pod.name, seenThrough, append, this.observer);
     const watchdog = new Watchdog(this.config.silenceMs, () => void process.stop());
-    alive = () => watchdog.reset();
+    this.inFlight.set(pod.name, { recorder, watchdog });
     const onAbort = (): void => {
       void process.cancel(sessionId).catch(() => undefined);
       setTimeout(() => void process.stop(), this.config.cancelGraceMs).unref?.();
@@ -93,6 +99,7 @@ export class AgentTurn {
     } finally {
       signal?.removeEventListener('abort', onAbort);
       watchdog.stop();
+      this.inFlight.delete(pod.name);
     }
     await recorder.finish();
     const leftOut = recorder.leftOutSummary();
@@ -116,11 +123,13 @@ export class AgentTurn {
   }
 
   /** Permission requests decided from the Pod's scope now (a loan made this turn already counts), each committed. */
-  private requests(pod: Pod, profile: AcpProfile, alive: () => void, append: (body: HistoryEntryBody) => Promise<HistoryEntry>): AgentRequests {
+  private requests(pod: Pod, profile: AcpProfile, append: (body: HistoryEntryBody) => Promise<HistoryEntry>): AgentRequests {
     const cwd = agentWorkingDir(pod, agentStateDir(this.config.home, pod.name));
     return {
       permission: async (request) => {
-        alive();
+        const turn = this.inFlight.get(pod.name);
+        turn?.watchdog.reset();
+        await turn?.recorder.beforePermission(request.callId);
         const decision = decidePermission(
           { kind: request.toolKind, locations: request.locations.map((path) => ({ path })), isPodsTool: isPodsTool(request) },
           { confinement: await this.sessions.confinementOf(pod, profile), confined: this.sessions.isConfined(pod.name), cwd: AbsolutePath.unsafe(cwd) },
