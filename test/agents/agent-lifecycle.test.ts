@@ -61,6 +61,18 @@ describe('an agent-driven Pod over its lifetime', () => {
     expect(started.env['HOME']).toBe(stateOf(host, 'caller'));
   });
 
+  it('knows a Pod tool that the agent asks for under a generic title, as Codex does, by the call it announced', async () => {
+    // Unconfined (the scripted profile), a request pods cannot place is refused: only a Pod tool is allowed here.
+    host = await openAgentHost([scriptedProfile()]);
+    await agentPod(host, 'codexlike');
+    await say(host, 'codexlike', '#codexmcp ListPods {}\n#say listed');
+    const entries = await host.waitFor('codexlike', 'the listing', (es) => es.some((e) => e.kind === 'assistant_message' && e.text === 'listed'));
+    expect(entries.find((e) => e.kind === 'permission')).toMatchObject({
+      decision: 'allowed', title: 'Tool: pods/ListPods', reason: 'allowed: one of pods\' own tools, bounded by the Pod\'s authority',
+    });
+    expect(entries.find((e) => e.kind === 'tool_result')).toMatchObject({ tool: 'Tool: pods/ListPods', outcome: 'ok' });
+  });
+
   it('keeps one process between turns, parks it when idle, and resumes its session on the next input', async () => {
     host = await openAgentHost([scriptedProfile('scripted', { idleMs: 1_000 })]);
     await agentPod(host, 'sleeper');

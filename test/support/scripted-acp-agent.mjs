@@ -10,6 +10,7 @@
 //   #latewrite PATH TEXT  the same, announced first as Claude Code does: title `Write`, input {}, no location
 //   #shell CMD            a tool call (kind execute): asks permission; if allowed, runs CMD with sh -c
 //   #mcp TOOL JSON        calls TOOL on the session's stdio MCP server (pods' channel), reported as a tool call
+//   #codexmcp TOOL JSON   the same as Codex reports it: `Tool: pods/TOOL` with no kind, permission asked as "Approve MCP tool call"
 //   #flood N              N text chunks of 1 KiB each
 //   #tools N              N tool calls that start and complete
 //   #hang                 waits until cancelled (then ends `cancelled`)
@@ -35,7 +36,7 @@ mkdirSync(sessionsDir, { recursive: true });
 writeFileSync(join(home, 'env.json'), JSON.stringify({ env: process.env, cwd: process.cwd(), pid: process.pid, pgid: process.pid }));
 const record = (method, params) => appendFileSync(join(home, 'requests.jsonl'), `${JSON.stringify({ method, params })}\n`);
 
-const STEPS = new Set(['say', 'sayenv', 'fswrite', 'fsread', 'try', 'write', 'latewrite', 'shell', 'mcp', 'flood', 'tools', 'hang', 'deaf', 'crash', 'stop']);
+const STEPS = new Set(['say', 'sayenv', 'fswrite', 'fsread', 'try', 'write', 'latewrite', 'shell', 'mcp', 'codexmcp', 'flood', 'tools', 'hang', 'deaf', 'crash', 'stop']);
 /** id → { cwd, mcpServers, transcript: [{ role, text }] } */
 const sessions = new Map();
 const cancelled = new Set();
@@ -64,8 +65,11 @@ const waitUntil = (predicate) => new Promise((resolve) => {
   }, 10);
 });
 
-/** `late`: announce the call first as Claude Code does, with its bare tool name and an empty input, and only then what it does. */
-async function toolCall(ctx, sessionId, { kind, title, locations, rawInput, late }, body) {
+/**
+ * `late`: announce the call first as Claude Code does, with its bare tool name and an empty input, and only then what it does.
+ * `askAs`: ask permission under this title instead of the call's own, with no kind, as Codex asks for MCP tools.
+ */
+async function toolCall(ctx, sessionId, { kind, title, locations, rawInput, late, askAs }, body) {
   const toolCallId = `call_${randomUUID().slice(0, 8)}`;
   const update = (fields) => ctx.client.notify('session/update', { sessionId, update: { toolCallId, ...fields } });
   if (late) {
@@ -76,7 +80,7 @@ async function toolCall(ctx, sessionId, { kind, title, locations, rawInput, late
   }
   const answer = await ctx.client.request('session/request_permission', {
     sessionId,
-    toolCall: { toolCallId, title, kind, locations: locations.map((path) => ({ path })), rawInput },
+    toolCall: askAs ? { toolCallId, title: askAs, status: 'pending', rawInput } : { toolCallId, title, kind, locations: locations.map((path) => ({ path })), rawInput },
     options: [
       { optionId: 'yes', name: 'Allow', kind: 'allow_once' },
       { optionId: 'no', name: 'Reject', kind: 'reject_once' },
@@ -155,9 +159,13 @@ async function runStep(ctx, sessionId, line) {
     case 'shell':
       return toolCall(ctx, sessionId, { kind: 'execute', title: `Run ${arg}`, locations: [], rawInput: { command: arg } }, async () =>
         execFileSync('/bin/sh', ['-c', arg], { encoding: 'utf8' }));
-    case 'mcp': {
+    case 'mcp':
+    case 'codexmcp': {
       const [tool, ...json] = rest;
-      return toolCall(ctx, sessionId, { kind: 'other', title: `mcp__pods__${tool}`, locations: [], rawInput: JSON.parse(json.join(' ') || '{}') }, async () => {
+      const call = verb === 'mcp'
+        ? { kind: 'other', title: `mcp__pods__${tool}`, locations: [], rawInput: JSON.parse(json.join(' ') || '{}') }
+        : { title: `Tool: pods/${tool}`, locations: [], rawInput: { server: 'pods', tool, arguments: JSON.parse(json.join(' ') || '{}') }, askAs: 'Approve MCP tool call' };
+      return toolCall(ctx, sessionId, call, async () => {
         const client = await mcpClient(sessionId);
         const result = await client.callTool({ name: tool, arguments: JSON.parse(json.join(' ') || '{}') });
         const text = result.content.map((c) => c.text ?? '').join('\n');

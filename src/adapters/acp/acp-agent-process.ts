@@ -11,9 +11,12 @@ import { realLocation } from '../sandbox/real-location.js';
 import { ScopedFiles } from '../sandbox/scoped-files.js';
 import { describeScopedFileRefusal } from '../sandbox/scoped-file-refusal.js';
 import { endProcessGroup } from './process-group.js';
+import { permissionTitle } from '../../application/host/agent-permissions.js';
 
 /** The longest JSON-RPC line pods reads from an agent: a flood of bigger ones ends the agent, not the host. */
 export const MAX_AGENT_MESSAGE_BYTES = 8 * 1024 * 1024;
+/** Tool call titles kept per prompt; past it a generic permission request is judged by its own title. */
+const MAX_TITLES = 1_000;
 
 /**
  * One agent process spoken to over ACP (newline-delimited JSON-RPC on its stdio). Updates go
@@ -26,6 +29,8 @@ export class AcpAgentProcess implements AgentProcess {
   readonly exited: Promise<string>;
   private readonly connection: acp.ClientConnection;
   private readonly listeners = new Map<string, (update: AgentUpdate) => void>();
+  /** The titles the agent announced its tool calls under, this prompt: a generic permission request is known by them. */
+  private readonly titles = new Map<string, string>();
   private exitLine: string | undefined;
 
   constructor(
@@ -49,14 +54,16 @@ export class AcpAgentProcess implements AgentProcess {
       .client({ name: 'pods' })
       .onNotification('session/update', ({ params }) => {
         const update = agentUpdateOf(params.update);
-        if (update) this.listeners.get(params.sessionId)?.(update);
+        if (!update || !this.listeners.has(params.sessionId)) return;
+        if (update.type === 'tool' && update.title !== undefined && this.titles.size < MAX_TITLES) this.titles.set(update.callId, update.title.slice(0, 200));
+        this.listeners.get(params.sessionId)?.(update);
       })
       .onRequest('session/request_permission', async ({ params }) => {
         const { toolCall, options } = params;
         const cwd = AbsolutePath.unsafe(launch.cwd);
         const answer = await requests.permission({
           callId: toolCall.toolCallId,
-          title: toolCall.title ?? toolCall.kind ?? 'tool call',
+          title: permissionTitle(toolCall.title ?? undefined, this.titles.get(toolCall.toolCallId)) ?? toolCall.kind ?? 'tool call',
           ...(toolCall.kind ? { toolKind: toolCall.kind } : {}),
           locations: await Promise.all((toolCall.locations ?? []).map((l) => realLocation(l.path, cwd))),
         });
@@ -120,6 +127,7 @@ export class AcpAgentProcess implements AgentProcess {
       return reply.stopReason;
     } finally {
       this.listeners.delete(sessionId);
+      this.titles.clear();
     }
   }
 
