@@ -19,9 +19,11 @@ export type ProcessRun = { readonly code: number | null; readonly stdout: string
  * The CLI as users run it: `src` compiled by `tsconfig.build.json` and bundled, started with `node`.
  * It is compiled into a private temp dir rather than `dist/`, so a concurrent build cannot
  * swap files under the test; that dir gets the package's module type and its node_modules.
+ * `under` puts that dir elsewhere: a confined agent has a private /tmp, so the CLI it runs
+ * as its MCP relay (`pods mcp-relay`) must not live there.
  */
-export async function buildCli() {
-  const root = await mkdtemp(join(tmpdir(), 'pods-cli-'));
+export async function buildCli(options: { readonly under?: string } = {}) {
+  const root = await mkdtemp(join(options.under ?? tmpdir(), 'pods-cli-'));
   // Searchable, so that as root the store server's service user reaches each home's server directory.
   await chmod(root, 0o755);
   const outDir = join(root, 'build');
@@ -62,9 +64,12 @@ export async function buildCli() {
     });
   };
 
-  /** A long-running `pods …` process (e.g. `serve`), with its output collected as it comes. */
-  const start = (args: readonly string[], env: NodeJS.ProcessEnv) => {
-    const child = spawn(process.execPath, [main, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /**
+   * A long-running `pods …` process (e.g. `serve`), with its output collected as it comes.
+   * `detached`: it leads its own process group, to be ended with everything it started.
+   */
+  const start = (args: readonly string[], env: NodeJS.ProcessEnv, options: { readonly detached?: boolean } = {}) => {
+    const child = spawn(process.execPath, [main, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
     children.add(child);
     let stdout = '';
     let stderr = '';

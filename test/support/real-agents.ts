@@ -120,15 +120,20 @@ export function agentRecipe(agent: RealAgent, stateDir: string, modelUrl: string
   }
 }
 
-/** Codex 0.137 (in codex-acp 0.16.0): a custom Responses provider on loopback, nothing else enabled that calls out. */
-export function codexConfig(modelUrl: string): string {
+/**
+ * Codex 0.137 (in codex-acp 0.16.0): a custom Responses provider on loopback, nothing else enabled that calls out.
+ * `sandbox`: Codex's own sandbox. Inside pods' sandbox it cannot start when pods runs as root (its nested
+ * bwrap fails: "setting up uid map: Operation not permitted", so every command fails), and pods confines it
+ * anyway: there `danger-full-access`.
+ */
+export function codexConfig(modelUrl: string, sandbox: 'workspace-write' | 'danger-full-access' = 'workspace-write'): string {
   return [
     // A model Codex knows, so it offers its own tools (apply_patch) without a metadata warning; the name only goes to our server.
     'model = "gpt-5.4-mini"',
     'model_provider = "loopback"',
     // Codex's own defaults, as codex-acp's "Default" mode: it asks before leaving the workspace sandbox.
     'approval_policy = "on-request"',
-    'sandbox_mode = "workspace-write"',
+    `sandbox_mode = "${sandbox}"`,
     'check_for_update_on_startup = false',
     '',
     '[model_providers.loopback]',
