@@ -250,6 +250,10 @@ if (missing.length > 0) {
         expect.stringContaining('1 visible pod(s)'),
       ]);
       expect(await readFile(join(sub, 'codex-inside.txt'), 'utf8')).toBe('ok');
+      // Its history shows what its commands printed, though Codex sends that only as rawOutput.
+      expect(resultsOf(kid, 'execute').get(`printf leak > ${outside}/codex-shell.txt`)).toMatchObject({
+        outcome: 'execution_failed', agent: { output: expect.stringContaining('No such file or directory') },
+      });
       // Codex asks for a Pod tool as "Approve MCP tool call": pods knows it by the call Codex announced.
       expect(kid.find((e) => e.kind === 'permission')).toMatchObject({ title: 'Tool: pods/ListPods', decision: 'allowed', reason: 'allowed: one of pods\' own tools, bounded by the Pod\'s authority' });
 

@@ -8,7 +8,7 @@ export function agentUpdateOf(update: SessionUpdate): AgentUpdate | undefined {
       return update.content.type === 'text' ? { type: 'text', delta: update.content.text } : undefined;
     case 'tool_call':
     case 'tool_call_update': {
-      const output = contentText(update.content ?? undefined);
+      const output = contentText(update.content ?? undefined) ?? rawOutputText(update.rawOutput);
       return {
         type: 'tool',
         callId: update.toolCallId,
@@ -41,4 +41,21 @@ function contentText(content: readonly ToolCallContent[] | undefined): string | 
       }
     })
     .join('\n');
+}
+
+/**
+ * Where Codex puts a command's text in `rawOutput` (it sends no content for commands): the output as its model saw
+ * it, else what the command printed. Only such an object counts: other agents' `rawOutput` (Claude Code: a
+ * line such as "File created successfully") repeats what their content said better.
+ */
+const RAW_OUTPUT_FIELDS = ['formatted_output', 'aggregated_output', 'stdout', 'stderr'] as const;
+
+function rawOutputText(raw: unknown): string | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const fields = raw as Record<string, unknown>;
+  for (const field of RAW_OUTPUT_FIELDS) {
+    const value = fields[field];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
 }
