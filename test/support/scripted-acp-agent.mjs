@@ -12,7 +12,7 @@
 //   #mcp TOOL JSON        calls TOOL on the session's stdio MCP server (pods' channel), reported as a tool call
 //   #codexmcp TOOL JSON   the same as Codex reports it: `Tool: pods/TOOL` with no kind, permission asked as "Approve MCP tool call"
 //   #flood N              N text chunks of 1 KiB each
-//   #tools N              N tool calls that start and complete
+//   #tools N [MS]         N tool calls that start and complete; with MS, MS apart and each update's sending time recorded
 //   #hang                 waits until cancelled (then ends `cancelled`)
 //   #deaf                 waits for ever, ignoring session/cancel
 //   #crash                exits with code 3 at once
@@ -34,7 +34,8 @@ const home = process.env.HOME ?? '/tmp';
 const sessionsDir = join(home, 'sessions');
 mkdirSync(sessionsDir, { recursive: true });
 writeFileSync(join(home, 'env.json'), JSON.stringify({ env: process.env, cwd: process.cwd(), pid: process.pid, pgid: process.pid }));
-const record = (method, params) => appendFileSync(join(home, 'requests.jsonl'), `${JSON.stringify({ method, params })}\n`);
+// `at`: wall-clock ms with sub-ms precision, comparable with the host's (benchmarks of pods' latency).
+const record = (method, params) => appendFileSync(join(home, 'requests.jsonl'), `${JSON.stringify({ method, params, at: performance.timeOrigin + performance.now() })}\n`);
 
 const STEPS = new Set(['say', 'sayenv', 'fswrite', 'fsread', 'try', 'write', 'latewrite', 'shell', 'mcp', 'codexmcp', 'flood', 'tools', 'hang', 'deaf', 'crash', 'stop']);
 /** id → { cwd, mcpServers, transcript: [{ role, text }] } */
@@ -176,13 +177,22 @@ async function runStep(ctx, sessionId, line) {
     case 'flood':
       for (let i = 0; i < Number(arg); i++) await say('x'.repeat(1024));
       return 'flooded';
-    case 'tools':
-      for (let i = 0; i < Number(arg); i++) {
+    case 'tools': {
+      // `#tools N MS`: MS apart, each update's sending time recorded (as `sent`), for timing what pods does with it.
+      const [count, pace] = rest.map(Number);
+      const send = async (update) => {
+        if (pace !== undefined) record('sent', { toolCallId: update.toolCallId, sessionUpdate: update.sessionUpdate });
+        await ctx.client.notify('session/update', { sessionId, update });
+      };
+      for (let i = 0; i < count; i++) {
         const toolCallId = `t${i}`;
-        await ctx.client.notify('session/update', { sessionId, update: { sessionUpdate: 'tool_call', toolCallId, title: `think ${i}`, kind: 'think', status: 'in_progress' } });
-        await ctx.client.notify('session/update', { sessionId, update: { sessionUpdate: 'tool_call_update', toolCallId, status: 'completed' } });
+        await send({ sessionUpdate: 'tool_call', toolCallId, title: `think ${i}`, kind: 'think', status: 'in_progress' });
+        if (pace !== undefined) await new Promise((resolve) => setTimeout(resolve, pace));
+        await send({ sessionUpdate: 'tool_call_update', toolCallId, status: 'completed' });
+        if (pace !== undefined) await new Promise((resolve) => setTimeout(resolve, pace));
       }
       return 'tools';
+    }
     case 'hang':
       await say('working');
       await waitUntil(() => cancelled.has(sessionId));
