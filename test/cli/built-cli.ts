@@ -19,11 +19,9 @@ export type ProcessRun = { readonly code: number | null; readonly stdout: string
  * The CLI as users run it: `src` compiled by `tsconfig.build.json` and bundled, started with `node`.
  * It is compiled into a private temp dir rather than `dist/`, so a concurrent build cannot
  * swap files under the test; that dir gets the package's module type and its node_modules.
- * `under` puts that dir elsewhere: a confined agent has a private /tmp, so the CLI it runs
- * as its MCP relay (`pods mcp-relay`) must not live there.
  */
-export async function buildCli(options: { readonly under?: string } = {}) {
-  const root = await mkdtemp(join(options.under ?? tmpdir(), 'pods-cli-'));
+export async function buildCli() {
+  const root = await mkdtemp(join(tmpdir(), 'pods-cli-'));
   // Searchable, so that as root the store server's service user reaches each home's server directory.
   await chmod(root, 0o755);
   const outDir = join(root, 'build');

@@ -7,7 +7,7 @@ import { startLoopbackModelServer, type LoopbackModelServer } from '../support/l
 import { callMcpTool, callTool, runShell, writeFile } from '../support/loopback-model/tool-intents.js';
 import { say, scriptTurns, when } from '../support/loopback-model/turn-script.js';
 import { codexConfig, findAgent, type RealAgent } from '../support/real-agents.js';
-import { operatorMachine, runsDir, type BuiltCli, type Entry, type OperatorMachine, type Served } from '../support/served-pods.js';
+import { operatorMachine, type BuiltCli, type Entry, type OperatorMachine, type Served } from '../support/served-pods.js';
 
 // Two real agents start, resume after a scope change and answer several turns each on a
 // shared 2-core machine: every wait is bounded generously (minutes), never a fixed sleep.
@@ -38,7 +38,7 @@ if (missing.length > 0) {
     let serve: Served | undefined;
 
     beforeAll(async () => {
-      cli = await buildCli({ under: await runsDir() });
+      cli = await buildCli();
     }, 300_000);
     afterAll(async () => {
       await cli?.dispose();
