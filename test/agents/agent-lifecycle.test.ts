@@ -113,11 +113,25 @@ describe('an agent-driven Pod over its lifetime', () => {
     const entries = await host.waitFor('busy', 'cancelled', (es) => notices(es).some((n) => n.startsWith('turn_cancelled')));
     expect((await requests(host, 'busy')).some((r) => r.method === 'session/cancel')).toBe(true);
     expect(entries.find((e) => e.kind === 'assistant_message')).toMatchObject({ text: 'working' });
-    // The agent survives a cancel it honoured: the next input is answered by the same process.
+    // The agent is ended after a cancel: the next input is answered by a new process that resumed the session.
     const pid = await agentPid(host, 'busy');
+    await until(async () => (groupGone(pid) ? true : undefined), 10_000, 'the cancelled agent ended');
     await say(host, 'busy', 'again');
     await host.waitFor('busy', 'answered again', (es) => es.some((e) => e.kind === 'assistant_message' && e.text === 'ok: again'));
-    expect(await agentPid(host, 'busy')).toBe(pid);
+    expect(await agentPid(host, 'busy')).not.toBe(pid);
+    expect((await requests(host, 'busy')).filter((r) => r.method === 'session/load')).toHaveLength(1);
+  });
+
+  it('answers the input after a cancel, though the agent would answer that prompt with nothing (Claude Code 0.23.1)', async () => {
+    host = await openAgentHost([scriptedProfile('scripted', { env: { SCRIPTED_AGENT_STALE_AFTER_CANCEL: '1' } })]);
+    await agentPod(host, 'claudish');
+    await say(host, 'claudish', '#hang');
+    await until(async () => ((await requests(host!, 'claudish')).some((r) => r.method === 'session/prompt') ? true : undefined), 10_000, 'prompted');
+    host.app.runtime.cancel(pod('claudish'));
+    await host.waitFor('claudish', 'cancelled', (es) => notices(es).some((n) => n.startsWith('turn_cancelled')));
+    await say(host, 'claudish', 'after the cancel');
+    const entries = await host.waitFor('claudish', 'answered', (es) => es.filter((e) => e.kind === 'assistant_message').length >= 2);
+    expect(entries.filter((e) => e.kind === 'assistant_message').map((e) => e.kind === 'assistant_message' && e.text)).toEqual(['working', 'ok: after the cancel']);
   });
 
   it('kills an agent that ignores the cancel, as a process group, after the grace period', async () => {

@@ -19,7 +19,8 @@
 //   #stop REASON          ends the turn with that stop reason
 // A prompt with no step is answered `ok: <its first line>`. Sessions are kept as files under
 // $HOME/sessions, so `session/load` works after a restart (unless SCRIPTED_AGENT_NO_LOAD=1).
-// SCRIPTED_AGENT_INIT=hang never answers initialize. Every request is appended to
+// SCRIPTED_AGENT_INIT=hang never answers initialize. SCRIPTED_AGENT_STALE_AFTER_CANCEL=1 answers the
+// prompt after a cancelled one with nothing, at once, as claude-agent-acp 0.23.1 does (until restarted). Every request is appended to
 // $HOME/requests.jsonl and the environment it started with to $HOME/env.json, for assertions.
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -41,6 +42,7 @@ const STEPS = new Set(['say', 'sayenv', 'fswrite', 'fsread', 'try', 'write', 'la
 /** id → { cwd, mcpServers, transcript: [{ role, text }] } */
 const sessions = new Map();
 const cancelled = new Set();
+const staleAfterCancel = new Set();
 const mcpClients = new Map();
 
 const save = (id) => writeFileSync(join(sessionsDir, `${id}.json`), JSON.stringify(sessions.get(id)));
@@ -255,6 +257,8 @@ const app = acp
     const session = sessions.get(sessionId);
     if (!session) throw acp.RequestError.resourceNotFound(sessionId);
     cancelled.delete(sessionId);
+    // As claude-agent-acp 0.23.1 does: the prompt after a cancelled one ends at once, answering nothing.
+    if (process.env.SCRIPTED_AGENT_STALE_AFTER_CANCEL === '1' && staleAfterCancel.delete(sessionId)) return { stopReason: 'end_turn' };
     const text = params.prompt.map((b) => (b.type === 'text' ? b.text : '')).join('');
     session.transcript.push({ role: 'user', text });
     const steps = text.split('\n').filter((l) => STEPS.has(l.slice(1).split(' ')[0]) && l.startsWith('#'));
@@ -269,6 +273,7 @@ const app = acp
     } catch (error) {
       if (error.stop) {
         save(sessionId);
+        if (error.stop === 'cancelled') staleAfterCancel.add(sessionId);
         return { stopReason: error.stop };
       }
       throw error;

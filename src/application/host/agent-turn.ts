@@ -37,9 +37,10 @@ const END_OF: Record<Exclude<AgentStopReason, 'end_turn'>, { readonly end: Obser
 /**
  * One turn of an agent-driven Pod: its unanswered input as one `session/prompt`, the agent's
  * updates committed as they complete (AgentTurnRecorder), its permission requests answered
- * from the Pod's scope and committed. Cancelling sends `session/cancel`; an agent that does
- * not stop within a grace period, exits, or goes silent too long is killed, and the turn ends
- * with one line saying why. The next input starts it again.
+ * from the Pod's scope and committed. Cancelling sends `session/cancel`, and the agent is
+ * ended once its prompt has stopped (killed if it does not stop within a grace period); one
+ * that exits or goes silent too long is killed too, and the turn ends with one line saying
+ * why. The next input starts it again.
  */
 @injectable()
 export class AgentTurn {
@@ -81,9 +82,11 @@ export class AgentTurn {
     const recorder = new AgentTurnRecorder(pod.name, seenThrough, append, this.observer);
     const watchdog = new Watchdog(this.config.silenceMs, () => void process.stop());
     this.inFlight.set(pod.name, { recorder, watchdog });
+    let kill: NodeJS.Timeout | undefined;
     const onAbort = (): void => {
       void process.cancel(sessionId).catch(() => undefined);
-      setTimeout(() => void process.stop(), this.config.cancelGraceMs).unref?.();
+      kill = setTimeout(() => void process.stop(), this.config.cancelGraceMs);
+      kill.unref?.();
     };
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -98,6 +101,7 @@ export class AgentTurn {
       failure = error;
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      if (kill) clearTimeout(kill);
       watchdog.stop();
       this.inFlight.delete(pod.name);
     }
@@ -106,6 +110,10 @@ export class AgentTurn {
     if (leftOut) await append({ kind: 'notice', code: 'agent_stopped', text: leftOut });
 
     if (signal?.aborted) {
+      // An agent is not trusted to be itself after a cancel: Claude Code 0.23.1 answers the next
+      // prompt with nothing (and each later one with the answer to the one before), Codex keeps the
+      // abandoned model request open. The next turn starts it again and resumes the session.
+      await this.sessions.release(pod.name);
       await append({ kind: 'notice', code: 'turn_cancelled', text: 'the operator cancelled this turn', seenThrough });
       return { end: 'cancelled', steps: 1 };
     }
