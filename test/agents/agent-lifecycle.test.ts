@@ -134,6 +134,19 @@ describe('an agent-driven Pod over its lifetime', () => {
     expect(entries.filter((e) => e.kind === 'assistant_message').map((e) => e.kind === 'assistant_message' && e.text)).toEqual(['working', 'ok: after the cancel']);
   });
 
+  it('lets the turn right after a cancel run past the cancel\'s grace period', async () => {
+    host = await openAgentHost([scriptedProfile()], { timing: { cancelGraceMs: 500 } });
+    await agentPod(host, 'again');
+    await say(host, 'again', '#hang');
+    await until(async () => ((await requests(host!, 'again')).some((r) => r.method === 'session/prompt') ? true : undefined), 10_000, 'prompted');
+    host.app.runtime.cancel(pod('again'));
+    await host.waitFor('again', 'cancelled', (es) => notices(es).some((n) => n.startsWith('turn_cancelled')));
+    // Twenty tool calls 50 ms apart: a turn that lasts well past the 500 ms grace.
+    await say(host, 'again', '#tools 20 50\n#say long done');
+    const entries = await host.waitFor('again', 'the long turn ended', (es) => es.some((e) => e.kind === 'assistant_message' && e.text === 'long done') || notices(es).length > 1);
+    expect(notices(entries)).toEqual(['turn_cancelled: the operator cancelled this turn']);
+  });
+
   it('kills an agent that ignores the cancel, as a process group, after the grace period', async () => {
     host = await openAgentHost([scriptedProfile()], { timing: { cancelGraceMs: 500 } });
     await agentPod(host, 'deaf');
