@@ -122,4 +122,13 @@ describe('a child lent no scope', () => {
     const started = JSON.parse(await readFile(join(host.home, 'agents', 'kid', 'home', 'env.json'), 'utf8')) as { cwd: string };
     expect(started.cwd).toBe(join(host.home, 'agents', 'kid', 'work'));
   });
+
+  it('tells the parent why an agent child errored, in the agent\'s own terms', async () => {
+    host = await openAgentHost([scriptedProfile()]);
+    await host.app.createPod.execute({ name: pod('boss'), scope: [], profile: ProfileName.unsafe('scripted'), hold: 'model' });
+    await host.app.runtime.attach(pod('boss'));
+    await say(host, 'boss', `#mcp SpawnPod ${JSON.stringify({ name: 'doomed', task: '#crash', profile: 'scripted' })}\n#say spawned`);
+    const boss = await host.waitFor('boss', 'the child\'s end reached its parent', (es) => es.some((e) => e.kind === 'pod_event'));
+    expect(boss.find((e) => e.kind === 'pod_event')).toMatchObject({ child: 'doomed', event: 'errored', message: 'its agent failed: it exited with code 3' });
+  });
 });

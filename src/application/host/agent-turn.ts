@@ -5,7 +5,7 @@ import type { PodName } from '../../domain/pod-name.js';
 import type { AcpProfile } from '../../domain/profile.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import type { AgentRequests, AgentStopReason } from '../ports/coding-agents.js';
-import { TURN_OBSERVER, type ObservedTurnEnd, type TurnObserver } from '../ports/turn-observer.js';
+import { TURN_OBSERVER, type ObservedTurnEnd, type TurnEnding, type TurnObserver } from '../ports/turn-observer.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { AGENT_HOST_CONFIG, type AgentHostConfig } from './agent-host-config.js';
 import { isPodsTool, ruleOf } from './agent-permissions.js';
@@ -58,7 +58,7 @@ export class AgentTurn {
     @inject(AGENT_HOST_CONFIG) private readonly config: AgentHostConfig,
   ) {}
 
-  async run(command: AgentTurnCommand): Promise<{ readonly end: ObservedTurnEnd; readonly steps: number }> {
+  async run(command: AgentTurnCommand): Promise<TurnEnding> {
     const { pod, profile, history, trigger, signal } = command;
     const seenThrough = history.at(-1)?.seq ?? 0;
     const secrets = agentSecrets(profile, this.config.env);
@@ -69,8 +69,9 @@ export class AgentTurn {
     try {
       ready = await this.sessions.ready(pod, profile, requests);
     } catch (error) {
+      const why = `its agent (profile \`${profile.name}\`) could not start: ${lineOf(error)}`;
       await append({ kind: 'notice', code: 'run_errored', text: `the agent of profile \`${profile.name}\` could not start: ${lineOf(error)}`, seenThrough });
-      return { end: 'errored', steps: 1 };
+      return { end: 'errored', steps: 1, why };
     }
     const { process, sessionId } = ready;
     let prompt = agentPrompt(trigger);
@@ -121,13 +122,13 @@ export class AgentTurn {
       await this.sessions.release(pod.name);
       const why = watchdog.fired ? `it sent nothing for ${Math.round(this.config.silenceMs / 1000)} s and was stopped` : lineOf(failure);
       await append({ kind: 'notice', code: 'run_errored', text: `the agent failed: ${why}`, seenThrough });
-      return { end: 'errored', steps: 1 };
+      return { end: 'errored', steps: 1, why: `its agent failed: ${why}` };
     }
     this.sessions.idleFrom(pod.name, profile.idleMs);
     if (stop === 'end_turn') return { end: 'finished', steps: 1 };
     const { end, why } = END_OF[stop];
     await append({ kind: 'notice', code: 'agent_stopped', text: `the agent ended its turn early: ${why}`, seenThrough });
-    return { end, steps: 1 };
+    return { end, steps: 1, why: `its agent ended its turn early: ${why}` };
   }
 
   /** Permission requests decided from the Pod's scope now (a loan made this turn already counts), each committed. */

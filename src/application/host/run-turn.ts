@@ -8,7 +8,7 @@ import { podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { MODEL, type Model } from '../ports/model.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
-import { TURN_OBSERVER, type ObservedTurnEnd, type TurnObserver } from '../ports/turn-observer.js';
+import { TURN_OBSERVER, type ObservedTurnEnd, type TurnEnding, type TurnObserver } from '../ports/turn-observer.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { PodTools } from '../tools/pod-tools.js';
 import { HOST_CONFIG, type HostConfig } from './host-config.js';
@@ -77,7 +77,7 @@ export class RunTurn {
       });
     }
 
-    let ended: { end: ObservedTurnEnd; steps: number };
+    let ended: TurnEnding;
     try {
       const profile = await this.profileOf(record);
       ended = profile === undefined
@@ -94,7 +94,7 @@ export class RunTurn {
     this.observer.report({ type: 'turn_ended', pod, end, steps });
     const parent = parentOf(trigger);
     const reportedTo = parent && (end === 'finished' || end === 'errored' || end === 'step_limit')
-      ? await this.reportToParent(parent, pod, end)
+      ? await this.reportToParent(parent, pod, end, ended.why)
       : undefined;
     return ok({ end, steps, trigger, ...(reportedTo ? { reportedTo } : {}) });
   }
@@ -161,13 +161,13 @@ export class RunTurn {
   }
 
   /** Only the Pod's current parent hears of it, and only while it still owns the child. */
-  private async reportToParent(parent: PodName, child: PodName, end: 'finished' | 'errored' | 'step_limit'): Promise<PodName | undefined> {
+  private async reportToParent(parent: PodName, child: PodName, end: 'finished' | 'errored' | 'step_limit', why: string | undefined): Promise<PodName | undefined> {
     const reported = await this.uow.run(async (repos) => {
       const edge = await repos.children.findByChild(child);
       if (edge?.parent !== parent || edge.state !== 'outstanding') return false;
       await repos.history.append(parent, end === 'finished'
         ? { kind: 'pod_event', child, event: 'finished' }
-        : { kind: 'pod_event', child, event: 'errored', message: end === 'step_limit' ? `stopped after ${this.config.stepLimit} model steps` : 'its model request failed' },
+        : { kind: 'pod_event', child, event: 'errored', message: why ?? (end === 'step_limit' ? `stopped after ${this.config.stepLimit} model steps` : 'its model request failed') },
         this.clock.now());
       return true;
     });

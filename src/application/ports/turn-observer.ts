@@ -5,6 +5,9 @@ import type { ToolErrorKind } from '../tools/tool-result.js';
 /** How a turn ended (RunTurn's `TurnEnd`, without `nothing_to_do`: such a turn never started). */
 export type ObservedTurnEnd = 'finished' | 'errored' | 'step_limit' | 'cancelled';
 
+/** What a driver's turn came to; `why`, for an end short of finished, is what its parent is told. */
+export type TurnEnding = { readonly end: ObservedTurnEnd; readonly steps: number; readonly why?: string };
+
 /**
  * What a running turn reports as it goes, before (text, tool starts) and after (results,
  * steps) each commit. Nothing here is history: a viewer shows it and forgets it; what a
