@@ -13,6 +13,9 @@ import { listPodsCurveLines, listPodsCurves } from './list-pods.js';
 import { mcpRoundTrip } from './mcp-round-trip.js';
 import { startUp, type Spread, type StartUpReport } from './start-up.js';
 import { sandboxBench, sandboxLines } from './sandbox.js';
+import { agentLatency, agentLatencyLines } from './agent-latency.js';
+import { agentMemory, agentMemoryLines } from './agent-memory.js';
+import { agentStart, agentStartLines } from './agent-start.js';
 import { describeSummary, locatePgbench, pgbenchTarget, summarizeAgainstPgbench, type AgainstPgbench, type PgbenchTarget } from './pgbench.js';
 
 /**
@@ -237,10 +240,20 @@ async function main(): Promise<void> {
   console.log(`\nagent sandbox (load ${load()})`);
   const sandbox = await section('agent sandbox', () => sandboxBench());
   if (sandbox) for (const text of sandboxLines(sandbox)) console.log(`  ${text}`);
+  // 4. Agent-driven Pods with the scripted agent: what pods adds around a prompt and an update,
+  // a host's memory with 20 parked agents, an agent's start with and without the sandbox
+  // (the real agents' figures: node dist/bench/agents.js).
+  console.log(`\nagent-driven Pods, scripted agent (load ${load()})`);
+  const agents = await section('agent-driven Pods', async () => ({
+    latency: await agentLatency(), memory: await agentMemory(), start: await agentStart(['scripted']),
+  }));
+  if (agents) {
+    for (const text of [...agentLatencyLines(agents.latency), ...agentMemoryLines(agents.memory), ...agentStartLines(agents.start)]) console.log(`  ${text}`);
+  }
   console.log(`\nload at the end ${load()}`);
 
   if (process.env['BENCH_JSON']) {
-    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, serverMemory: memory, stores, mcp, live, startup, sandbox, failures }, null, 2));
+    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, serverMemory: memory, stores, mcp, live, startup, sandbox, agents, failures }, null, 2));
   }
   if (failures.length > 0) throw new Error(`${failures.length} section(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 }
