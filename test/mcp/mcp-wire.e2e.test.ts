@@ -201,7 +201,8 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     for (const [index, [tool, args]] of cases.entries()) {
       const called = await a.call(tool, args);
       expect(called.isError, `${tool} ${JSON.stringify(args)}`).toBe(true);
-      expect(called.content[0]?.text).toBe(expected[index]);
+      // The same JSON `pods tool` prints (pretty, for people), compact: a model pays for every space.
+      expect(called.content[0]?.text).toBe(JSON.stringify(JSON.parse(expected[index] ?? '')));
       expect(toolJson(called).error?.kind).toBe('invalid_argument');
       expect((await a.call('ListPods', {})).isError).toBeUndefined();
     }
@@ -226,7 +227,7 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     const a = await agent('w3');
     const tooBig = await a.call('SendToPeerPod', { name: 'w3peer', message: over });
     expect(tooBig.isError).toBe(true);
-    expect(tooBig.content[0]?.text).toBe(viaTool.stdout.trimEnd());
+    expect(tooBig.content[0]?.text).toBe(JSON.stringify(JSON.parse(viaTool.stdout)));
     expect(toolJson(tooBig).error).toEqual({ kind: 'invalid_argument', message: expect.stringContaining(`is ${BODY_LIMIT + 1} bytes; the limit is ${BODY_LIMIT} bytes (64 KiB) and nothing was sent`) });
     // Far beyond the limit but inside the line bound: the same domain error, measured in UTF-8 bytes (3 per ☃).
     const farBeyond = await a.call('SendToPeerPod', { name: 'w3peer', message: '☃'.repeat(300_000) });

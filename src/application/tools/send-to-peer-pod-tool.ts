@@ -1,7 +1,7 @@
 import type { DeliverPeerMessage } from '../use-cases/deliver-peer-message.js';
 import { bodyField, podNameField, refused } from './argument-parsers.js';
 import { describeDelivery } from './describe-delivery.js';
-import { NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
+import { CONTENT, NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
 import { toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { name: string; message: string; idempotency_key?: string };
@@ -9,6 +9,8 @@ type Input = { name: string; message: string; idempotency_key?: string };
 export function sendToPeerPodTool(useCase: DeliverPeerMessage): ToolDefinition<Input> {
   return {
     name: 'SendToPeerPod',
+    title: 'Send to a peer Pod',
+    effect: 'writes',
     description:
       'Send `message` to a peer: a Pod an operator paired with you. It is committed to the peer\'s history with ' +
       'you as its verified sender; a live idle peer starts a turn, a stopped peer sees it when restored (this ' +
@@ -24,6 +26,11 @@ export function sendToPeerPodTool(useCase: DeliverPeerMessage): ToolDefinition<I
       },
       required: ['name', 'message'],
       additionalProperties: false,
+    },
+    contentSchema: {
+      type: 'object',
+      properties: { message_id: CONTENT.string, pair_seq: CONTENT.integer, ...CONTENT.delivery, duplicate: CONTENT.boolean },
+      required: ['message_id', 'pair_seq', 'delivered_to', 'turn', 'duplicate'],
     },
     async run(caller, input): Promise<ToolResult> {
       const name = podNameField('SendToPeerPod', 'name', input.name);

@@ -1,7 +1,7 @@
 import type { SendToChild } from '../use-cases/send-to-child.js';
 import { bodyField, podNameField, refused } from './argument-parsers.js';
 import { describeDelivery } from './describe-delivery.js';
-import { NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
+import { CONTENT, NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
 import { invalidArgument, toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { name: string; message: string };
@@ -9,6 +9,8 @@ type Input = { name: string; message: string };
 export function sendToPodTool(useCase: SendToChild): ToolDefinition<Input> {
   return {
     name: 'SendToPod',
+    title: 'Send to a child Pod',
+    effect: 'writes',
     description:
       'Send `message` to one of your own spawned children as its next user turn. An idle child starts a turn; a ' +
       'busy one sees the message at its next model request. Does not wait for the answer: use ReadPodOutput. ' +
@@ -22,6 +24,11 @@ export function sendToPodTool(useCase: SendToChild): ToolDefinition<Input> {
       },
       required: ['name', 'message'],
       additionalProperties: false,
+    },
+    contentSchema: {
+      type: 'object',
+      properties: { ...CONTENT.delivery, seq: CONTENT.integer },
+      required: ['delivered_to', 'turn', 'seq'],
     },
     async run(caller, input): Promise<ToolResult> {
       const name = podNameField('SendToPod', 'name', input.name);
