@@ -87,7 +87,7 @@ describeOnEveryStore('pods mcp: the MCP server of one Pod (real SDK client, in-m
   it('answers with compact JSON, and a successful result also as structuredContent (the SDK client checks it against the output schema)', async () => {
     const w = await setup();
     const { client, call } = await connect(w, 'a');
-    const schemas = new Map((await client.listTools()).tools.map((t) => [t.name, new Ajv({ strict: false }).compile(t.outputSchema ?? {})]));
+    const schemas = new Map((await client.listTools()).tools.map((t) => [t.name, new Ajv({ strict: false }).compile(t.outputSchema as object)]));
     await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'hi a' });
     const results = [
       await client.callTool({ name: 'ListPods', arguments: {} }),

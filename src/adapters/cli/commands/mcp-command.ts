@@ -32,7 +32,8 @@ export const mcpCommand: CliCommand = {
     'refused. Nothing but MCP is written to stdout; notes go to stderr. A stdin line that is not\n' +
     'JSON (-32700), not a JSON-RPC message, or longer than 1 MiB (-32600) is answered with an error\n' +
     'and dropped; serving goes on.\n\n' +
-    'It stops when stdin ends (the client went away), on SIGINT or SIGTERM: the lease is released.\n\n' +
+    'It stops when stdin ends (the client went away), on SIGINT, SIGTERM or SIGHUP, in any order:\n' +
+    'the lease is released before it exits. A second signal while it stops exits at once.\n\n' +
     'Exit codes: 0 stopped; 1 NAME does not exist (without --create), another host holds its lease,\n' +
     'or the lease or the store was lost while serving; 2 usage or store error.',
   options: { pod: { type: 'string' }, create: { type: 'boolean' }, 'claude-channel': { type: 'boolean' } },
@@ -54,6 +55,7 @@ export const mcpCommand: CliCommand = {
     if (create && !rule.ok) return err(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
     return ok(async ({ app, out, io }) => {
       const name = pod.value;
+      io.holdSignals?.();
       // stdout is the MCP channel: notes go to stderr.
       const refused = await podToRun(app, out, { name, create: create && rule.ok ? rule.value : undefined, hold: 'mcp', announce: out.fail });
       if (refused !== undefined) return refused;

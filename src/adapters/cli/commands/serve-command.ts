@@ -11,7 +11,7 @@ import { STORE_LOST, untilStopped } from '../until-stopped.js';
 export const serveCommand: CliCommand = {
   name: 'serve',
   usage: 'serve [--pod NAME]…',
-  summary: 'run Pods headless until SIGINT or SIGTERM',
+  summary: 'run Pods headless until SIGINT, SIGTERM or SIGHUP',
   details:
     'Takes the lease of each named Pod and runs its turns as committed input arrives: operator\n' +
     'input, peer messages, child events. Children it spawns and Pods it restores run here too.\n' +
@@ -23,8 +23,9 @@ export const serveCommand: CliCommand = {
     'store announces these within milliseconds; a Pod whose host died is found once its lease\n' +
     'expires. A Pod live on another host (a TUI, `pods mcp`, another `pods serve`) is never\n' +
     'taken over, and a child its parent stopped stays stopped until the parent restores it.\n\n' +
-    'SIGINT or SIGTERM: the turns in flight stop after their current step is committed, the\n' +
-    'leases are released, and the command exits 0.\n\n' +
+    'SIGINT, SIGTERM or SIGHUP (its terminal closed): the turns in flight stop after their current\n' +
+    'step is committed, the leases are released, and the command exits 0. A second signal while it\n' +
+    'stops exits at once (128 + the signal\'s number); leases not yet released then expire.\n\n' +
     'If the store stops answering (server restart, `pods store stop`), it says so once, keeps its\n' +
     'Pods and retries with backoff; when the store is back it says so and catches up from\n' +
     'history. Past PODS_STORE_OUTAGE_MS (default 180000) without the store it stops, exit 1.\n\n' +
@@ -45,6 +46,7 @@ export const serveCommand: CliCommand = {
     }
     return ok(async ({ app, out, io }) => {
       const { runtime, hostId } = app;
+      io.holdSignals?.();
       for (const name of names) {
         if (!(await app.readHistory.execute({ pod: name, limit: 1 })).ok) return refuse(out, describePodNotFound(name));
       }
