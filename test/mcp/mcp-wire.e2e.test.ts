@@ -114,18 +114,22 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     const server = raw('w1');
     await server.started();
 
-    // A request before `initialize` is answered: the SDK (2.x) does not gate on it, and the tools act as w1 either way.
-    const early = await server.request('tools/list');
-    expect((early.result?.['tools'] as { name: string }[]).map((t) => t.name)).toContain('SendToPeerPod');
-    await stillServes(server);
+    // Before `initialize` only `ping` is served: a tool call is refused (-32600) and runs nothing; notifications are dropped.
+    expect(await server.request('ping')).toMatchObject({ result: {} });
+    for (const [method, params] of [['tools/list', undefined], ['tools/call', { name: 'ListPods', arguments: {} }], ['resources/read', { uri: 'pods://w1/history' }]] as const) {
+      expect(await server.request(method, params), method).toMatchObject({ error: { code: -32600, message: `Invalid Request: \`${method}\` before \`initialize\`; send \`initialize\` first (only \`ping\` is answered before it)` } });
+    }
+    // `initialize` with bad params: -32602, every problem on one line (no schema dump), and still not initialized.
+    const badInit = await server.request('initialize', { protocolVersion: 5 });
+    expect(badInit.error).toEqual({ code: -32602, message: 'Invalid params for initialize: params.protocolVersion: Invalid input: expected string, received number; params.capabilities: Invalid input: expected object, received undefined; params.clientInfo: Invalid input: expected object, received undefined' });
+    expect(await server.request('tools/list')).toMatchObject({ error: { code: -32600 } });
     const init = await server.request(INITIALIZE.method, INITIALIZE.params);
     expect(init.result?.['serverInfo']).toMatchObject({ name: 'pods' });
     await unanswered(server, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
 
-    // Not JSON: a parse error without an id (none can be read), then the next call works.
+    // Not JSON: a parse error with `"id": null` (none can be read, as JSON-RPC 2.0 asks), then the next call works.
     const notJson = await answerToLine(server, 'this is not json {');
-    expect(notJson).toEqual({ jsonrpc: '2.0', error: { code: -32700, message: expect.stringMatching(/^Parse error: the line is not JSON/) } });
-    expect(notJson).not.toHaveProperty('id');
+    expect(notJson).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32700, message: expect.stringMatching(/^Parse error: the line is not JSON/) } });
     await stillServes(server);
 
     // JSON that is no JSON-RPC message: an invalid request, under the line's id when it has a usable one.
@@ -144,7 +148,7 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     ];
     for (const [line, id, message] of invalid) {
       const answer = await answerToLine(server, line);
-      expect(answer, line).toEqual({ jsonrpc: '2.0', ...(id !== undefined ? { id } : {}), error: { code: -32600, message: expect.stringMatching(message) } });
+      expect(answer, line).toEqual({ jsonrpc: '2.0', id: id ?? null, error: { code: -32600, message: expect.stringMatching(message) } });
       await stillServes(server);
     }
 
@@ -156,9 +160,10 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     // A well-formed request for a method MCP does not have: -32601, under its id.
     expect(await server.request('tools/frobnicate', {})).toMatchObject({ error: { code: -32601, message: 'Method not found' } });
     await stillServes(server);
-    // A tools/call the SDK's own schema refuses (no tool name, arguments not an object): -32602.
-    expect(await server.request('tools/call', { arguments: {} })).toMatchObject({ error: { code: -32602, message: expect.stringMatching(/Invalid tools\/call request[\s\S]*"name"/) } });
-    expect(await server.request('tools/call', { name: 'ListPods', arguments: [] })).toMatchObject({ error: { code: -32602, message: expect.stringMatching(/"arguments"/) } });
+    // Params MCP's schema refuses (no tool name, arguments not an object, a URI that is no string): -32602, one line each.
+    expect((await server.request('tools/call', { arguments: {} })).error).toEqual({ code: -32602, message: 'Invalid params for tools/call: params.name: Invalid input: expected string, received undefined' });
+    expect((await server.request('tools/call', { name: 'ListPods', arguments: [] })).error).toEqual({ code: -32602, message: 'Invalid params for tools/call: params.arguments: Invalid input: expected record, received array' });
+    expect((await server.request('resources/read', { uri: 5 })).error).toEqual({ code: -32602, message: 'Invalid params for resources/read: params.uri: Invalid input: expected string, received number' });
     await stillServes(server);
 
     // Notifications need no answer, known or not, and a cancel for a request that never was is harmless.
@@ -283,7 +288,7 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     const seen = server.messages.length;
     for (let i = 0; i < 256; i++) await server.write(piece);
     await server.write('\n');
-    expect(await server.nextAfter(seen)).toEqual({ jsonrpc: '2.0', error: { code: -32600, message: expect.stringContaining(`the line is ${256 * MiB} bytes`) } });
+    expect(await server.nextAfter(seen)).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.stringContaining(`the line is ${256 * MiB} bytes`) } });
     expect(server.peakRss() - rawBefore).toBeLessThan(64 * MiB);
     await stillServes(server);
     // Just past the bound is dropped too; just under it reaches the tool, which refuses the body.
@@ -296,6 +301,26 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     expect(await historyOf('w4peer')).toEqual([]);
     expect(await historyOf('w4')).toEqual([]);
   }, 180_000);
+
+  it('a script\'s pipe (`printf … | pods mcp`): every request read before stdin ended is answered, a long wait ended early, then exit 0', async () => {
+    await ok('create', 'w9');
+    const server = raw('w9');
+    await server.started();
+    const lines = [
+      { ...INITIALIZE, id: 'init' },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 'list', method: 'tools/call', params: { name: 'ListPods', arguments: {} } },
+      { jsonrpc: '2.0', id: 'wait', method: 'tools/call', params: { name: 'ListPods', arguments: { wait_ms: 45_000 } } },
+    ];
+    const started = Date.now();
+    server.child.stdin.end(`${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    expect(await server.exited, server.describe()).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    server.assertHealthy();
+    expect(server.messages.map((m) => m.id)).toEqual(['init', 'list', 'wait']);
+    expect(toolJson(server.messages[1]?.result)).toMatchObject({ summary: '1 visible pod(s)' });
+    expect(toolJson(server.messages[2]?.result)).toMatchObject({ summary: expect.stringMatching(/^1 visible pod\(s\); the wait was cancelled after \d+ ms$/) });
+  }, 60_000);
 
   /**
    * Writes a SpawnPod and 12 SendToPeerPod calls in one go, then: `eof` ends stdin with them;
@@ -343,6 +368,9 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     expect(new Set(delivered.map((e) => e.body)).size).toBe(delivered.length);
     expect(delivered.every((e) => bodies.includes(e.body ?? ''))).toBe(true);
     expect(delivered.map((e) => e.pairSeq)).toEqual(delivered.map((_, i) => i + 1));
+    // Every request read before stdin ended was answered before the exit (none can be, once the client's end is gone).
+    const answeredIds = server.messages.flatMap((m) => (typeof m.id === 'string' ? [m.id] : []));
+    if (how === 'eof') expect(answeredIds.sort()).toEqual(['spawn', ...bodies.map((_, i) => `send-${i}`)].sort());
     if (how === 'sigterm') for (const body of answeredBodies) expect(delivered.map((e) => e.body)).toContain(body);
     else expect(delivered.map((e) => e.body).sort()).toEqual([...bodies].sort());
 
