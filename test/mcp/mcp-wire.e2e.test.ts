@@ -417,14 +417,18 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     expect(await server.exited).toEqual({ code: null, signal: 'SIGKILL' });
     const killedAt = Date.now();
 
-    // At once: refused, naming the dead host's lease and when it ends (at most one TTL after its last renewal).
+    // At once: refused, naming the dead host's lease and when it ends (at most one TTL after its last renewal):
+    // on stderr, and to the client as every call's result; the refused server exits 1 when its client leaves.
     const refusedUntil = async (): Promise<number | 'served'> => {
       const attempt = raw('w6');
-      const outcome = await Promise.race([attempt.exited.then(() => 'exited' as const), attempt.started().then(() => 'served' as const, () => 'exited' as const)]);
-      if (outcome === 'served') return 'served';
+      await attempt.request(INITIALIZE.method, INITIALIZE.params);
+      const called = await attempt.callTool('ListPods', {});
+      if (!called.result?.isError) return 'served';
+      const told = /it is live on host_[\w-]+, where another agent drives it over MCP \(its `pods mcp`\), with a lease until ([^ ]+)\. /.exec(toolJson(called.result).error?.message ?? '');
+      attempt.child.stdin.end();
       expect((await attempt.exited).code).toBe(1);
       const match = /^pods mcp: pod `w6` is live on host_[\w-]+ \(lease until ([^)]+)\); stop that host first$/m.exec(attempt.stderr());
-      if (!match?.[1]) throw new Error(`refused without the lease line: ${attempt.describe()}`);
+      if (!match?.[1] || told?.[1] !== match[1]) throw new Error(`refused without the lease line: ${attempt.describe()}`);
       raws.delete(attempt);
       return Date.parse(match[1]);
     };
@@ -445,7 +449,6 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     expect(takeover).toBeGreaterThanOrEqual(expiry);
     const fresh = [...raws].find((r) => r.running());
     if (!fresh) throw new Error('the server that took over is gone');
-    await fresh.request(INITIALIZE.method, INITIALIZE.params);
 
     // The doomed call was delivered whole or not at all; its retry under the same key makes it exactly once.
     const bodiesNow = async () => (await historyOf('w6peer')).filter((e) => e.kind === 'peer_message').map((e) => e.body);
