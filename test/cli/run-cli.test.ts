@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UNIT_OF_WORK } from '../../src/application/ports/unit-of-work.js';
 import { openInversifyContainer } from '../../src/composition/container.js';
@@ -190,6 +193,22 @@ describe('pods (in process, one memory store)', () => {
     const peer = await cli.run('help', 'peer');
     expect(peer.stdout).toMatch(/^Usage: pods \[--db URL\] peer A B\n/);
     expect(await cli.run('peer', '--help')).toEqual(peer);
+  });
+
+  it('names in --help every environment variable pods reads, and prints its version with --version', async () => {
+    const help = (await cli.run('--help')).stdout;
+    const read = new Set<string>();
+    const scan = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) scan(join(dir, entry.name));
+        else if (entry.name.endsWith('.ts')) for (const [, name] of readFileSync(join(dir, entry.name), 'utf8').matchAll(/(?:['"`$]|^\s+)(PODS_[A-Z][A-Z_]*[A-Z])\b/gm)) read.add(name ?? '');
+      }
+    };
+    scan(fileURLToPath(new URL('../../src', import.meta.url)));
+    expect(read.size).toBeGreaterThanOrEqual(10);
+    for (const name of read) expect(help, name).toMatch(new RegExp(`\\n  ${name} +\\S`));
+    expect(help).toMatch(/\n {2}VISUAL, EDITOR +the editor/);
+    expect(await cli.run('--version')).toEqual({ code: 0, stdout: 'pods 0.1.0\n', stderr: '' });
   });
 
   it('picks the store from --db, then PODS_DATABASE_URL, then the managed server under PODS_HOME', async () => {

@@ -4,9 +4,8 @@ import { ScopeRule } from '../../../domain/scope-rule.js';
 import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 import { podToRun } from '../pod-to-run.js';
+import { PODS_VERSION } from '../pods-version.js';
 import { STORE_LOST, untilStopped } from '../until-stopped.js';
-
-const VERSION = '0.1.0';
 
 export const mcpCommand: CliCommand = {
   name: 'mcp',
@@ -74,7 +73,7 @@ export const mcpCommand: CliCommand = {
         if (attached.error.type !== 'Held' || io.stdin.isTTY === true) return EXIT.refused;
         const { createRefusingMcpServer, heldPodReason } = await import('../../mcp/refusing-mcp-server.js');
         const { serveOverStdio } = await import('../../mcp/serve-pod-over-stdio.js');
-        const refusing = createRefusingMcpServer({ listings: app.tools.specs(), reason: heldPodReason(attached.error.heldBy), version: VERSION });
+        const refusing = createRefusingMcpServer({ listings: app.tools.specs(), reason: heldPodReason(attached.error.heldBy), version: PODS_VERSION });
         const serving = await serveOverStdio(refusing, io.stdin, io.stdout);
         out.fail('answering every call with that reason until the client leaves');
         await untilStopped(io, runtime, { closed: serving.closed });
@@ -90,7 +89,7 @@ export const mcpCommand: CliCommand = {
         history: app.readHistory,
         feed: app.feed,
         claudeChannel,
-        version: VERSION,
+        version: PODS_VERSION,
         stdin: io.stdin,
         stdout: io.stdout,
       });

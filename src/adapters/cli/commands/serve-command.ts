@@ -50,7 +50,10 @@ export const serveCommand: CliCommand = {
       for (const name of names) {
         if (!(await app.readHistory.execute({ pod: name, limit: 1 })).ok) return refuse(out, describePodNotFound(name));
       }
-      runtime.on((event) => out.line(describe(event)));
+      runtime.on((event) => {
+        const line = describe(event);
+        if (line !== undefined) out.line(line);
+      });
       runtime.start();
       const follower = names.length === 0 ? app.follower : undefined;
       let served: PodName[];
@@ -103,10 +106,11 @@ async function attachAll(runtime: HostRuntime, pods: readonly PodName[], out: Cl
 
 const stamp = (): string => new Date().toISOString();
 
-function describe(event: HostEvent): string {
+/** The log line of a host event; a turn is logged once, when it ends. */
+function describe(event: HostEvent): string | undefined {
   switch (event.type) {
     case 'turn_started':
-      return `${stamp()} \`${event.pod}\` turn started`;
+      return undefined;
     case 'turn_ended': {
       const { end, steps, trigger, reportedTo } = event.report;
       const report = reportedTo ? `; reported to \`${reportedTo}\`` : '';
