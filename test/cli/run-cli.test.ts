@@ -195,6 +195,28 @@ describe('pods (in process, one memory store)', () => {
     expect(await cli.run('peer', '--help')).toEqual(peer);
   });
 
+  it('removes a Pod with `pods rm` (refusing a peered one unless --force) and prints its archived history with `history --removed`', async () => {
+    expect((await cli.run('create', 'rmtypo')).code).toBe(0);
+    expect((await cli.run('create', 'rmpeer')).code).toBe(0);
+    expect((await cli.run('peer', 'rmtypo', 'rmpeer')).code).toBe(0);
+    expect((await cli.run('tool', 'rmpeer', 'SendToPeerPod', '{"name":"rmtypo","message":"are you a typo?"}')).code).toBe(0);
+    expect(await cli.run('rm', 'rmtypo')).toEqual({
+      code: 1, stdout: '', stderr: 'pods rm: pod `rmtypo` is peered with `rmpeer`; unpeer first (`pods unpeer rmtypo rmpeer`), or pass --force to remove the relations with it\n',
+    });
+    const removed = await cli.run('rm', 'rmtypo', '--force');
+    expect(removed).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^removed pod `rmtypo` \(1 history entry archived as rmv_\w+\); unpeered from `rmpeer`\n$/) });
+    expect((await cli.run('ls')).stdout).not.toContain('rmtypo');
+    expect(await cli.run('history', 'rmtypo')).toMatchObject({ code: 1, stderr: 'pods history: pod `rmtypo` does not exist\n' });
+    const archived = await cli.run('history', 'rmtypo', '--removed');
+    expect(archived.stdout).toMatch(/^removed pod `rmtypo` at \S+ \(rmv_\w+, 1 entries\)\n#1 peer_message from rmpeer: are you a typo\?\n$/);
+    expect(JSON.parse((await cli.run('history', 'rmtypo', '--removed', '--json')).stdout)).toEqual([
+      { id: expect.stringMatching(/^rmv_/), name: 'rmtypo', removedAt: expect.any(String), createdAt: expect.any(String), entries: [expect.objectContaining({ seq: 1, kind: 'peer_message', from: 'rmpeer' })] },
+    ]);
+    expect(await cli.run('history', 'rmpeer', '--removed')).toMatchObject({ code: 1, stderr: 'pods history: no Pod named `rmpeer` was ever removed\n' });
+    expect(await cli.run('rm', 'rmtypo')).toMatchObject({ code: 1, stderr: 'pods rm: pod `rmtypo` does not exist\n' });
+    expect((await cli.run('create', 'rmtypo')).code).toBe(0);
+  });
+
   it('names in --help every environment variable pods reads, and prints its version with --version', async () => {
     const help = (await cli.run('--help')).stdout;
     const read = new Set<string>();

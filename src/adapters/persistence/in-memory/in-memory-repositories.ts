@@ -16,6 +16,7 @@ import type { Pod } from '../../../domain/pod.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { isLive, type Lease, type PodDriver, type RuntimeStatus } from '../../../domain/pod-status.js';
 import { InMemoryListingReader } from './in-memory-listing-reader.js';
+import { InMemoryPodArchive } from './in-memory-pod-archive.js';
 import { pairKey, type InMemoryTables } from './in-memory-tables.js';
 
 const byName = <T extends { readonly name: string }>(x: T, y: T) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
@@ -227,5 +228,6 @@ export function inMemoryRepositories(t: InMemoryTables): Repositories {
     agentSessions: new InMemoryAgentSessionRepository(t),
     deliveries: new InMemoryPeerDeliveryRepository(t, history),
     listing: new InMemoryListingReader(t),
+    archive: new InMemoryPodArchive(t),
   };
 }
