@@ -1,4 +1,4 @@
-import { describeAttachRefusal } from '../../../application/host/host-runtime.js';
+import { describeAttachRefusal, describeLeaseLost } from '../../../application/host/host-runtime.js';
 import { describePodNotFound } from '../../../application/errors.js';
 import type { HostEvent, HostRuntime } from '../../../application/host/host-runtime.js';
 import type { PodName } from '../../../domain/pod-name.js';
@@ -119,7 +119,7 @@ function describe(event: HostEvent): string | undefined {
     case 'turn_failed':
       return `${stamp()} \`${event.pod}\` turn failed: ${event.error}`;
     case 'lease_lost':
-      return `${stamp()} \`${event.pod}\` lease lost; another host or its parent took it over`;
+      return `${stamp()} ${describeLeaseLost(event)}`;
     case 'store_unreachable':
       return `${stamp()} ${event.error}; keeping the Pods and retrying`;
     case 'store_back':
