@@ -1,5 +1,6 @@
 import type { DeliverPeerMessage } from '../use-cases/deliver-peer-message.js';
 import { bodyField, podNameField, refused } from './argument-parsers.js';
+import { hostOf } from '../turn-outcome.js';
 import { describeDelivery } from './describe-delivery.js';
 import { CONTENT, NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
 import { toolOk, type ToolResult } from './tool-result.js';
@@ -41,7 +42,7 @@ export function sendToPeerPodTool(useCase: DeliverPeerMessage): ToolDefinition<I
       const result = await useCase.execute({ from: caller, to: name.value, body: body.value, ...(key !== undefined ? { idempotencyKey: key } : {}) });
       if (!result.ok) return refused(result.error);
       const v = result.value;
-      const content = { message_id: v.messageId, pair_seq: v.pairSeq, delivered_to: v.deliveredTo, turn: v.turn, duplicate: v.duplicate };
+      const content = { message_id: v.messageId, pair_seq: v.pairSeq, delivered_to: v.deliveredTo, ...hostOf(v), turn: v.turn, duplicate: v.duplicate };
       if (v.duplicate) return toolOk(`peer message with this idempotency key was already sent to \`${name.value}\` as ${v.messageId}; nothing sent`, content);
       return toolOk(`sent peer message to \`${name.value}\`; ${describeDelivery(v)}`, content);
     },

@@ -1,5 +1,6 @@
 import type { SendToChild } from '../use-cases/send-to-child.js';
 import { bodyField, podNameField, refused } from './argument-parsers.js';
+import { hostOf } from '../turn-outcome.js';
 import { describeDelivery } from './describe-delivery.js';
 import { CONTENT, NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
 import { invalidArgument, toolOk, type ToolResult } from './tool-result.js';
@@ -42,7 +43,7 @@ export function sendToPodTool(useCase: SendToChild): ToolDefinition<Input> {
           : refused(result.error);
       }
       const { deliveredTo, turn, seq } = result.value;
-      return toolOk(`sent message to \`${name.value}\`; ${describeDelivery(result.value)}`, { delivered_to: deliveredTo, turn, seq });
+      return toolOk(`sent message to \`${name.value}\`; ${describeDelivery(result.value)}`, { delivered_to: deliveredTo, ...hostOf(result.value), turn, seq });
     },
   };
 }

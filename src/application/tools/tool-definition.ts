@@ -69,6 +69,8 @@ export const CONTENT = {
   /** SPEC §3's delivery: where a message went and what it did to the receiver's turns. */
   delivery: {
     delivered_to: { type: 'string', enum: ['live', 'stopped'] },
+    /** Live receivers only: `overdue` when its host has not renewed its lease for more than one renewal period. */
+    host: { type: 'string', enum: ['current', 'overdue'] },
     turn: { type: 'string', enum: ['started', 'joins_running_turn', 'queued', 'withheld', 'none', 'to_agent'] },
   },
 } as const;

@@ -145,14 +145,14 @@ export class InMemoryLeaseRepository implements LeaseRepository {
   async tryAcquire(pod: PodName, hostId: string, now: Date, expiresAt: Date, driver: PodDriver = 'model'): Promise<AcquireOutcome> {
     const held = this.t.leases.get(pod);
     if (isLive(held, now) && held.hostId !== hostId) return { acquired: false, heldBy: held };
-    const lease: Lease = { pod, hostId, status: held?.hostId === hostId && isLive(held, now) ? held.status : 'idle', expiresAt, driver };
+    const lease: Lease = { pod, hostId, status: held?.hostId === hostId && isLive(held, now) ? held.status : 'idle', expiresAt, driver, renewedAt: now };
     this.t.leases.set(pod, lease);
     return { acquired: true, lease };
   }
   async renew(pod: PodName, hostId: string, now: Date, expiresAt: Date, status?: RuntimeStatus): Promise<boolean> {
     const held = this.t.leases.get(pod);
     if (!isLive(held, now) || held.hostId !== hostId) return false;
-    this.t.leases.set(pod, { ...held, expiresAt, status: status ?? held.status });
+    this.t.leases.set(pod, { ...held, expiresAt, renewedAt: now, status: status ?? held.status });
     return true;
   }
   async release(pod: PodName, hostId: string): Promise<void> {

@@ -86,6 +86,8 @@ export interface LeaseTable {
   status: 'idle' | 'running' | 'paused';
   expires_at: Date;
   driver: 'model' | 'mcp' | 'acp';
+  /** When it was last taken or renewed (null: taken by a version before 0006, not renewed since). */
+  renewed_at: ColumnType<Date | null, Date | undefined, Date>;
 }
 
 export interface InboundCursorTable {
