@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { homedir } from 'node:os';
+import { isatty } from 'node:tty';
 import { runCli } from './adapters/cli/run-cli.js';
+import { exitCodeFor, signalGate } from './adapters/cli/signal-gate.js';
 import { describeModelConfigError, modelConfigFromEnv } from './adapters/model/model-config.js';
 import { hostConfigFromEnv } from './composition/host-config-from-env.js';
 import { storeControlFor } from './composition/store-control.js';
@@ -25,10 +27,25 @@ if (!('navigator' in globalThis)) {
   Object.defineProperty(globalThis, 'navigator', { value: { userAgent: `Node.js/${process.versions.node.split('.')[0]}` }, configurable: true });
 }
 
-// A reader that stops early (`pods history a | head -1`) is not an error of ours; the
-// command still finishes and closes the store.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
+// A reader that stops early (`pods history a | head -1`) is not an error of ours, nor is a
+// terminal that closed (EIO after SIGHUP); the command still finishes and closes the store.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
+  });
+}
+
+// Known now: once its terminal hangs up, the descriptors are closed.
+const onTerminal = isatty(0) || isatty(1) || isatty(2);
+// SIGINT, SIGTERM and SIGHUP reach the command's handlers; a command that holds leases keeps
+// the process alive through them until its leases are given back (a second signal: at once).
+const signals = signalGate({
+  on: (signal, listener) => void process.on(signal, listener),
+  off: (signal, listener) => void process.off(signal, listener),
+  exitNow: (signal) => {
+    process.stderr.write(`pods: ${signal} again while stopping; exiting now (leases not yet given back expire within PODS_LEASE_TTL_MS)\n`);
+    process.exit(exitCodeFor(signal));
+  },
 });
 
 // The stdio MCP server an agent-driven Pod's agent starts (`pods mcp-relay SOCKET`): a byte
@@ -61,7 +78,7 @@ const host = { config: tuning.value, ...(model.value ? { model: model.value } : 
 // `:edit` runs what git would: an empty variable is unset.
 const editor = process.env['VISUAL'] || process.env['EDITOR'];
 
-process.exitCode = await runCli(process.argv.slice(2), {
+const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd,
@@ -72,11 +89,17 @@ process.exitCode = await runCli(process.argv.slice(2), {
   io: {
     stdin: process.stdin,
     stdout: process.stdout,
-    onSignal: (signal, handler) => {
-      process.on(signal, handler);
-      return () => process.off(signal, handler);
-    },
+    onSignal: signals.onSignal,
+    holdSignals: signals.hold,
     podsHome: podsHome(source),
     ...(editor ? { editor } : {}),
   },
 });
+if (signals.hungUp && onTerminal) {
+  // Its terminal hung up, and the leases are given back: end as a hung-up process does. Node's
+  // own exit would try to restore the terminal's modes, fail (EIO) and abort.
+  process.removeAllListeners('SIGHUP');
+  process.kill(process.pid, 'SIGHUP');
+}
+if (signals.held) process.exit(code);
+process.exitCode = code;

@@ -12,7 +12,9 @@ import type { InitiatePeerHandshake } from './use-cases/initiate-peer-handshake.
 import type { ListAllPods } from './use-cases/list-all-pods.js';
 import type { ListPods } from './use-cases/list-pods.js';
 import type { ReadHistory } from './use-cases/read-history.js';
+import type { ReadRemovedHistory } from './use-cases/read-removed-history.js';
 import type { RemovePeer } from './use-cases/remove-peer.js';
+import type { RemovePod } from './use-cases/remove-pod.js';
 import type { SubmitOperatorInput } from './use-cases/submit-operator-input.js';
 import type { TakeUnseenInbound } from './use-cases/take-unseen-inbound.js';
 
@@ -41,6 +43,8 @@ export type PodsApp = {
   readonly explainEntry: ExplainEntry;
   readonly initiatePeerHandshake: InitiatePeerHandshake;
   readonly removePeer: RemovePeer;
+  readonly removePod: RemovePod;
+  readonly readRemovedHistory: ReadRemovedHistory;
   readonly submitOperatorInput: SubmitOperatorInput;
   readonly takeUnseenInbound: TakeUnseenInbound;
   readonly followHistory: FollowHistory;

@@ -1,4 +1,4 @@
-import { isLive, type Lease } from '../domain/pod-status.js';
+import { isLive, overdueMs, type Lease } from '../domain/pod-status.js';
 
 /**
  * What committed input does to its receiver's run loop:
@@ -10,17 +10,27 @@ import { isLive, type Lease } from '../domain/pod-status.js';
  */
 export type TurnOutcome = 'started' | 'joins_running_turn' | 'queued' | 'withheld' | 'none' | 'to_agent';
 
-export type Delivery = { readonly deliveredTo: 'live' | 'stopped'; readonly turn: TurnOutcome };
+/**
+ * `hostOverdueMs`, for a live receiver only: its host has not renewed its lease for this long,
+ * more than one renewal period, so it may have died; the message waits until a host runs it.
+ */
+export type Delivery = { readonly deliveredTo: 'live' | 'stopped'; readonly turn: TurnOutcome; readonly hostOverdueMs?: number };
 
 export function deliveryFor(lease: Lease | undefined, now: Date): Delivery {
   if (!isLive(lease, now)) return { deliveredTo: 'stopped', turn: 'none' };
-  if (lease.driver === 'mcp') return { deliveredTo: 'live', turn: 'to_agent' };
+  const overdue = overdueMs(lease, now);
+  const live = (turn: TurnOutcome): Delivery => ({ deliveredTo: 'live', turn, ...(overdue === undefined ? {} : { hostOverdueMs: overdue }) });
+  if (lease.driver === 'mcp') return live('to_agent');
   switch (lease.status) {
     case 'idle':
-      return { deliveredTo: 'live', turn: 'started' };
+      return live('started');
     case 'running':
-      return { deliveredTo: 'live', turn: 'joins_running_turn' };
+      return live('joins_running_turn');
     case 'paused':
-      return { deliveredTo: 'live', turn: 'queued' };
+      return live('queued');
   }
 }
+
+/** The `host` field of a tool's delivery content: whether a live receiver's host renews its lease on time. */
+export const hostOf = (delivery: Delivery): { readonly host?: 'current' | 'overdue' } =>
+  delivery.deliveredTo === 'live' ? { host: delivery.hostOverdueMs === undefined ? 'current' : 'overdue' } : {};

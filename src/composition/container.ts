@@ -18,6 +18,8 @@ import { ListPods } from '../application/use-cases/list-pods.js';
 import { ReadChildOutput } from '../application/use-cases/read-child-output.js';
 import { ReadHistory } from '../application/use-cases/read-history.js';
 import { RemovePeer } from '../application/use-cases/remove-peer.js';
+import { RemovePod } from '../application/use-cases/remove-pod.js';
+import { ReadRemovedHistory } from '../application/use-cases/read-removed-history.js';
 import { RestorePod } from '../application/use-cases/restore-pod.js';
 import { SendToChild } from '../application/use-cases/send-to-child.js';
 import { SpawnChildPod } from '../application/use-cases/spawn-child-pod.js';
@@ -50,7 +52,7 @@ export type StoreNotices = (line: string) => void;
 const USE_CASES = [
   CreatePod, SpawnChildPod, InitiatePeerHandshake, RemovePeer, DeliverPeerMessage, SendToChild,
   ReadChildOutput, StopChild, ListPods, RestorePod, ExplainEntry, ReadHistory, ListAllPods, SubmitOperatorInput,
-  TakeUnseenInbound, WaitForInbound, FollowHistory, FindUnservedPods,
+  TakeUnseenInbound, WaitForInbound, FollowHistory, FindUnservedPods, RemovePod, ReadRemovedHistory,
 ] as const satisfies readonly (new (...args: never[]) => object)[];
 
 const applicationModule = new ContainerModule(({ bind }) => {

@@ -15,7 +15,9 @@ import { InitiatePeerHandshake } from '../application/use-cases/initiate-peer-ha
 import { ListAllPods } from '../application/use-cases/list-all-pods.js';
 import { ListPods } from '../application/use-cases/list-pods.js';
 import { ReadHistory } from '../application/use-cases/read-history.js';
+import { ReadRemovedHistory } from '../application/use-cases/read-removed-history.js';
 import { RemovePeer } from '../application/use-cases/remove-peer.js';
+import { RemovePod } from '../application/use-cases/remove-pod.js';
 import { SubmitOperatorInput } from '../application/use-cases/submit-operator-input.js';
 import { TakeUnseenInbound } from '../application/use-cases/take-unseen-inbound.js';
 
@@ -41,6 +43,8 @@ export function podsApp(container: Container): PodsApp {
     get explainEntry() { return container.get(ExplainEntry); },
     get initiatePeerHandshake() { return container.get(InitiatePeerHandshake); },
     get removePeer() { return container.get(RemovePeer); },
+    get removePod() { return container.get(RemovePod); },
+    get readRemovedHistory() { return container.get(ReadRemovedHistory); },
     get submitOperatorInput() { return container.get(SubmitOperatorInput); },
     get takeUnseenInbound() { return container.get(TakeUnseenInbound); },
     get followHistory() { return container.get(FollowHistory); },

@@ -22,7 +22,21 @@ export type Lease = {
   readonly status: RuntimeStatus;
   readonly expiresAt: Date;
   readonly driver: PodDriver;
+  /** When its host last took or renewed it; absent for a lease an older version took. */
+  readonly renewedAt?: Date;
 };
+
+/**
+ * How long a live lease's host has gone without renewing it past one renewal period (a third
+ * of the lifetime it gave the lease), or undefined while it renews on time: a host that died
+ * or lost the store keeps its Pods live until the lease expires, and a sender should know.
+ */
+export function overdueMs(lease: Lease, now: Date): number | undefined {
+  if (!lease.renewedAt) return undefined;
+  const silent = now.getTime() - lease.renewedAt.getTime();
+  const period = (lease.expiresAt.getTime() - lease.renewedAt.getTime()) / 3;
+  return silent > period ? silent : undefined;
+}
 
 export const isLive = (lease: Lease | undefined, now: Date): lease is Lease =>
   lease !== undefined && lease.expiresAt.getTime() > now.getTime();

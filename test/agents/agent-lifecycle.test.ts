@@ -53,7 +53,7 @@ describe('an agent-driven Pod over its lifetime', () => {
     const entries = await host.waitFor('caller', 'the listing', (es) => es.some((e) => e.kind === 'assistant_message' && e.text === 'listed'));
     const result = entries.find((e) => e.kind === 'tool_result');
     expect(result).toMatchObject({ tool: 'mcp__pods__ListPods', outcome: 'ok', agent: { status: 'completed' } });
-    expect(result?.kind === 'tool_result' && result.agent?.output).toContain('"name": "caller"');
+    expect(result?.kind === 'tool_result' && result.agent?.output).toContain('"name":"caller"');
     expect(entries.find((e) => e.kind === 'permission')).toMatchObject({ decision: 'allowed', title: 'mcp__pods__ListPods' });
     // The agent's environment holds nothing of the host's but PATH (and what its profile names).
     const started = JSON.parse(await readFile(join(stateOf(host, 'caller'), 'env.json'), 'utf8')) as { env: Record<string, string> };

@@ -55,7 +55,7 @@ describeOnEveryStore('SpawnChildPod, SendToChild, ReadChildOutput, StopChild', (
   it('SendToPod commits the message as a user turn with the parent as origin', async () => {
     await w.spawn('me', 'kid');
     const r = await w.tool('me', 'SendToPod', { name: 'kid', message: 'next step' });
-    expect(r).toEqual({ ok: true, summary: 'sent message to `kid`; it started a turn', content: { delivered_to: 'live', turn: 'started', seq: 2 } });
+    expect(r).toEqual({ ok: true, summary: 'sent message to `kid`; it started a turn', content: { delivered_to: 'live', host: 'current', turn: 'started', seq: 2 } });
     expect((await w.history('kid')).at(-1)).toMatchObject({ kind: 'user_input', text: 'next step', origin: { type: 'parent', parent: 'me' } });
   });
 

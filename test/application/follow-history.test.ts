@@ -95,4 +95,22 @@ describe('FollowHistory (in-memory: woken by the history feed)', () => {
     expect(f.trouble).toEqual(['connection refused', undefined]);
     expect(f.lines()).toEqual(['b#1 peer_message']);
   });
+
+  it('following every Pod, reports an outage in which nothing commits (no notice comes), and its end', async () => {
+    const uow = new InMemoryUnitOfWork();
+    const w = makeWorld(uow);
+    await w.create('a');
+    let down = false;
+    const flaky = Object.assign(Object.create(uow) as InMemoryUnitOfWork, {
+      run: <T>(work: Parameters<UnitOfWork['run']>[0]) => (down ? Promise.reject(new Error('connection refused')) : uow.run(work)) as Promise<T>,
+    });
+    const f = follow(flaky, undefined, 10);
+    await f.started();
+    down = true;
+    await eventually(() => f.trouble.length === 1, 'trouble reported');
+    down = false;
+    await eventually(() => f.trouble.length === 2, 'the store back');
+    expect(f.trouble).toEqual(['connection refused', undefined]);
+    expect(f.seen).toEqual([]);
+  });
 });

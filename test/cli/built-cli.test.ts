@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from './built-cli.js';
 
@@ -59,6 +60,8 @@ describe('the built `pods` CLI, one process per command, on the default store (t
     const sent = await cli.pods(home, 'tool', 'a', 'SendToPeerPod', '{"name":"b","message":"are you there?"}');
     expect(json(sent.stdout)).toMatchObject({ content: { delivered_to: 'live' } });
     await serve.waitFor('`b` turn finished');
+    // One log line per turn, as its help says: when it ends.
+    expect(serve.output().stdout.split('\n').filter((line) => line.includes('`b` turn'))).toEqual([expect.stringMatching(/ `b` turn finished after 1 step\(s\), \d+ ms, answering 1 input\(s\)$/)]);
     const history = json((await cli.pods(home, 'history', 'b', '--json')).stdout) as { kind: string }[];
     expect(history.map((e) => e.kind)).toEqual(['peer_message', 'assistant_message']);
     serve.child.kill('SIGTERM');
@@ -80,11 +83,19 @@ describe.concurrent('the built `pods` CLI without a durable store', () => {
     [['tool', 'a', 'ListPods', '{nope'], /^pods tool: the JSON input does not parse: /],
     [['ls', '--db', 'mysql://127.0.0.1/x'], /^pods ls: --db: unsupported store mysql:\/\/127\.0\.0\.1\/x: /],
     [['ls', '--db', 'postgres://127.0.0.1:1/pods'], /^pods ls: .*PostgreSQL store at postgres:\/\/127\.0\.0\.1:1\/pods/],
+    // No library warning before the line (pg warns at length about what sslmode=require means to it).
+    [['ls', '--db', 'postgres://u:pw@127.0.0.1:1/pods?sslmode=require'], /^pods ls: cannot open the PostgreSQL store at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/pods\?sslmode=require: connect ECONNREFUSED/],
+    [['lss'], /^pods: unknown command `lss` \(did you mean `ls`\?\); see `pods --help`$/],
   ])('exits 2 with one line for %j', async (args, line) => {
     const run = await cli.pods(await cli.home('usage'), ...args);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(oneLine(run.stderr)).toMatch(line);
+  });
+
+  it('prints its version with --version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(await cli.pods(await cli.home('version'), '--version')).toEqual({ code: 0, stdout: `pods ${version}\n`, stderr: '' });
   });
 
   it('prints help and exits 0', async () => {

@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UNIT_OF_WORK } from '../../src/application/ports/unit-of-work.js';
 import { openInversifyContainer } from '../../src/composition/container.js';
@@ -197,6 +200,44 @@ describe('pods (in process, one memory store)', () => {
       const help = (await cli.run(...argv)).stdout.replace(/\s+/g, ' ');
       expect(help).toContain('A --db URL is visible to every local user in `ps`: give a password in PODS_DATABASE_URL or in a passfile (~/.pgpass, or the file PGPASSFILE names), never on the command line.');
     }
+  });
+
+  it('removes a Pod with `pods rm` (refusing a peered one unless --force) and prints its archived history with `history --removed`', async () => {
+    expect((await cli.run('create', 'rmtypo')).code).toBe(0);
+    expect((await cli.run('create', 'rmpeer')).code).toBe(0);
+    expect((await cli.run('peer', 'rmtypo', 'rmpeer')).code).toBe(0);
+    expect((await cli.run('tool', 'rmpeer', 'SendToPeerPod', '{"name":"rmtypo","message":"are you a typo?"}')).code).toBe(0);
+    expect(await cli.run('rm', 'rmtypo')).toEqual({
+      code: 1, stdout: '', stderr: 'pods rm: pod `rmtypo` is peered with `rmpeer`; unpeer first (`pods unpeer rmtypo rmpeer`), or pass --force to remove the relations with it\n',
+    });
+    const removed = await cli.run('rm', 'rmtypo', '--force');
+    expect(removed).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^removed pod `rmtypo` \(1 history entry archived as rmv_\w+\); unpeered from `rmpeer`\n$/) });
+    expect((await cli.run('ls')).stdout).not.toContain('rmtypo');
+    expect(await cli.run('history', 'rmtypo')).toMatchObject({ code: 1, stderr: 'pods history: pod `rmtypo` does not exist\n' });
+    const archived = await cli.run('history', 'rmtypo', '--removed');
+    expect(archived.stdout).toMatch(/^removed pod `rmtypo` at \S+ \(rmv_\w+, 1 entries\)\n#1 peer_message from rmpeer: are you a typo\?\n$/);
+    expect(JSON.parse((await cli.run('history', 'rmtypo', '--removed', '--json')).stdout)).toEqual([
+      { id: expect.stringMatching(/^rmv_/), name: 'rmtypo', removedAt: expect.any(String), createdAt: expect.any(String), entries: [expect.objectContaining({ seq: 1, kind: 'peer_message', from: 'rmpeer' })] },
+    ]);
+    expect(await cli.run('history', 'rmpeer', '--removed')).toMatchObject({ code: 1, stderr: 'pods history: no Pod named `rmpeer` was ever removed\n' });
+    expect(await cli.run('rm', 'rmtypo')).toMatchObject({ code: 1, stderr: 'pods rm: pod `rmtypo` does not exist\n' });
+    expect((await cli.run('create', 'rmtypo')).code).toBe(0);
+  });
+
+  it('names in --help every environment variable pods reads, and prints its version with --version', async () => {
+    const help = (await cli.run('--help')).stdout;
+    const read = new Set<string>();
+    const scan = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) scan(join(dir, entry.name));
+        else if (entry.name.endsWith('.ts')) for (const [, name] of readFileSync(join(dir, entry.name), 'utf8').matchAll(/(?:['"`$]|^\s+)(PODS_[A-Z][A-Z_]*[A-Z])\b/gm)) read.add(name ?? '');
+      }
+    };
+    scan(fileURLToPath(new URL('../../src', import.meta.url)));
+    expect(read.size).toBeGreaterThanOrEqual(10);
+    for (const name of read) expect(help, name).toMatch(new RegExp(`\\n  ${name} +\\S`));
+    expect(help).toMatch(/\n {2}VISUAL, EDITOR +the editor/);
+    expect(await cli.run('--version')).toEqual({ code: 0, stdout: 'pods 0.1.0\n', stderr: '' });
   });
 
   it('picks the store from --db, then PODS_DATABASE_URL, then the managed server under PODS_HOME', async () => {

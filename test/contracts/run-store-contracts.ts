@@ -9,6 +9,7 @@ import { inboundCursorRepositoryContract } from './inbound-cursor-repository.con
 import { leaseRepositoryContract } from './lease-repository.contract.js';
 import { listingReaderContract } from './listing-reader.contract.js';
 import { peerRelationRepositoryContract } from './peer-relation-repository.contract.js';
+import { podArchiveContract } from './pod-archive.contract.js';
 import { podRepositoryContract } from './pod-repository.contract.js';
 import { unitOfWorkContract } from './unit-of-work.contract.js';
 
@@ -23,6 +24,7 @@ export const STORE_CONTRACTS: readonly ((f: ContractFixture) => void)[] = [
   agentSessionRepositoryContract,
   listingReaderContract,
   unitOfWorkContract,
+  podArchiveContract,
 ];
 
 /** Every port's contract against one store, opened once for the file and emptied before each test. */

@@ -113,6 +113,8 @@ describe('LeaseWatch (a TUI viewing a Pod another host runs)', () => {
     await w.spawn('p', 'kid');
     await w.goStopped('kid');
     await w.goLive('kid', 'idle', 'host_a');
+    // The spawn ran it here first: this host notices it lost it (one renewal) before the watch starts.
+    await until('kid to stop running here', () => !w.runtime.isRunning(name('kid')));
     start('kid', 'host_a');
     expect(await w.tool('p', 'StopPod', { name: 'kid' })).toMatchObject({ ok: true });
     const before = looks;

@@ -80,4 +80,45 @@ describe('HostRuntime while the store is unreachable', () => {
     expect(events.filter((e) => e.type === 'store_lost')).toHaveLength(1);
     await expect(world.runtime.shutdown()).resolves.toBeUndefined();
   });
+
+  it('keeps every Pod it hosts through an outage longer than a lease: an expired lease no one took is taken back', async () => {
+    const { store, world, events } = await hostedWorld();
+    await world.create('two');
+    await world.create('three');
+    for (const pod of ['two', 'three']) expect(await world.runtime.attach(name(pod))).toMatchObject({ ok: true });
+    store.down = true;
+    await until('the outage notice', () => events.some((e) => e.type === 'store_unreachable'));
+    world.clock.advance(100 * 300); // a hundred lease lifetimes: every lease in the store has expired
+    store.down = false;
+    await until('the store back', () => events.some((e) => e.type === 'store_back'));
+    const hostId = world.host.hostId;
+    await until('the leases renewed', async () => {
+      const leases = await store.inner.run((r) => r.leases.getMany(['me', 'two', 'three'].map(name)));
+      return leases.length === 3 && leases.every((l) => l.hostId === hostId && l.expiresAt > world.clock.now());
+    });
+    expect(events.filter((e) => e.type === 'lease_lost')).toEqual([]);
+    expect([...world.runtime.running()].sort()).toEqual(['me', 'three', 'two']);
+  });
+
+  it('after an outage, loses a Pod another host took meanwhile (naming it) and one whose lease was ended; keeps the rest', async () => {
+    const { store, world, events } = await hostedWorld();
+    await world.create('taken');
+    await world.create('revoked');
+    for (const pod of ['taken', 'revoked']) expect(await world.runtime.attach(name(pod))).toMatchObject({ ok: true });
+    store.down = true;
+    await until('the outage notice', () => events.some((e) => e.type === 'store_unreachable'));
+    world.clock.advance(100 * 300);
+    const now = world.clock.now();
+    await store.inner.run(async (r) => {
+      expect(await r.leases.tryAcquire(name('taken'), 'host_other', now, new Date(now.getTime() + 60_000))).toMatchObject({ acquired: true });
+      await r.leases.revoke(name('revoked'));
+    });
+    store.down = false;
+    await until('two leases lost', () => events.filter((e) => e.type === 'lease_lost').length === 2);
+    expect(events.filter((e) => e.type === 'lease_lost')).toEqual(expect.arrayContaining([
+      { type: 'lease_lost', pod: 'taken', holder: 'host_other' },
+      { type: 'lease_lost', pod: 'revoked' },
+    ]));
+    expect(world.runtime.running()).toEqual([name('me')]);
+  });
 });

@@ -69,11 +69,20 @@ describe('`pods mcp` as a process: two external agents drive two peered Pods ove
       'SpawnPod', 'SendToPod', 'ReadPodOutput', 'StopPod', 'ListPods', 'RestorePod', 'SendToPeerPod',
     ]);
 
-    // While `a` is served, a second server for it is refused in one line, naming the holder.
-    const second = await cli.pods(home, 'mcp', '--pod', 'a');
-    expect(second.code).toBe(1);
-    expect(second.stdout).toBe('');
-    expect(second.stderr).toMatch(/^pods mcp: pod `a` is live on host_[\w-]+ \(lease until [^)]+\); stop that host first\n$/);
+    // While `a` is served, a second agent on it completes the handshake, sees the tools, and is told why with every call.
+    const second = await agent(home, 'a');
+    expect((await second.client.listTools()).tools).toHaveLength(7);
+    for (const [tool, args] of [['ListPods', {}], ['SendToPeerPod', { name: 'b', message: 'from the second agent' }]] as const) {
+      const refused = await second.call(tool, args);
+      expect(refused.isError, tool).toBe(true);
+      expect(JSON.parse(refused.content[0]?.text ?? '')).toEqual({
+        error: { kind: 'execution_failed', message: expect.stringMatching(/^this MCP server cannot act as `a`: it is live on host_[\w-]+, where another agent drives it over MCP \(its `pods mcp`\), with a lease until [^ ]+\. To free it, stop that host \(.*\)[^]*Then restart this MCP server \(reconnect it in your client\); `pods ls` shows who holds each Pod\.$/) },
+      });
+    }
+    expect(second.client.getInstructions()).toContain('every call fails: this MCP server cannot act as `a`');
+    expect(second.stderr()).toMatch(/^pods mcp: pod `a` is live on host_[\w-]+ \(lease until [^)]+\); stop that host first\npods mcp: answering every call with that reason until the client leaves\n$/);
+    // The client leaves: the server exits at once, and nothing it was asked reached the store.
+    expect(await second.close()).toBeLessThan(1_900);
 
     const sent = await a.call('SendToPeerPod', { name: 'b', message: 'hello b, this is a' });
     expect(sent.isError).toBeUndefined();

@@ -1,4 +1,5 @@
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
+import { Ajv } from 'ajv';
 import { afterEach, expect, it } from 'vitest';
 import { createPodMcpServer, resultText, type PodMcpServer } from '../../src/adapters/mcp/pod-mcp-server.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
@@ -58,8 +59,58 @@ describeOnEveryStore('pods mcp: the MCP server of one Pod (real SDK client, in-m
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual(['SpawnPod', 'SendToPod', 'ReadPodOutput', 'StopPod', 'ListPods', 'RestorePod', 'SendToPeerPod']);
     expect(tools.map(({ name: n, description, inputSchema }) => ({ name: n, description, inputSchema }))).toEqual(
-      JSON.parse(JSON.stringify(w.tools.specs())),
+      JSON.parse(JSON.stringify(w.tools.specs().map(({ name: n, description, inputSchema }) => ({ name: n, description, inputSchema })))),
     );
+  });
+
+  it('gives each tool a title and truthful approval hints: only ListPods reads only, only StopPod destroys, none is open-world', async () => {
+    const w = await setup();
+    const { client } = await connect(w, 'a');
+    const { tools } = await client.listTools();
+    const hints = Object.fromEntries(tools.map((t) => [t.name, t.annotations]));
+    const writes = { destructiveHint: false, openWorldHint: false };
+    expect(hints).toEqual({
+      SpawnPod: { title: 'Spawn a child Pod', ...writes },
+      SendToPod: { title: 'Send to a child Pod', ...writes },
+      ReadPodOutput: { title: 'Read a child Pod\'s output', ...writes },
+      StopPod: { title: 'Stop a child Pod', destructiveHint: true, openWorldHint: false },
+      ListPods: { title: 'List visible Pods', readOnlyHint: true, openWorldHint: false },
+      RestorePod: { title: 'Restore a Pod', ...writes },
+      SendToPeerPod: { title: 'Send to a peer Pod', ...writes },
+    });
+    for (const tool of tools) {
+      expect(tool.title).toBe(tool.annotations?.title);
+      expect(tool.outputSchema).toMatchObject({ type: 'object', required: ['summary'], properties: { summary: { type: 'string' }, content: expect.any(Object), inbound: expect.any(Object) } });
+    }
+  });
+
+  it('answers with compact JSON, and a successful result also as structuredContent (the SDK client checks it against the output schema)', async () => {
+    const w = await setup();
+    const { client, call } = await connect(w, 'a');
+    const schemas = new Map((await client.listTools()).tools.map((t) => [t.name, new Ajv({ strict: false }).compile(t.outputSchema as object)]));
+    await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'hi a' });
+    const results = [
+      await client.callTool({ name: 'ListPods', arguments: {} }),
+      await client.callTool({ name: 'SpawnPod', arguments: { name: 'kid', task: 'count', scope: [{ target: '/work/kid', permission: 'write' }] } }),
+      await client.callTool({ name: 'SendToPod', arguments: { name: 'kid', message: 'more' } }),
+      await client.callTool({ name: 'ReadPodOutput', arguments: { name: 'kid' } }),
+      await client.callTool({ name: 'StopPod', arguments: { name: 'kid' } }),
+      await client.callTool({ name: 'RestorePod', arguments: { name: 'kid' } }),
+      await client.callTool({ name: 'SendToPeerPod', arguments: { name: 'b', message: 'hello b' } }),
+    ] as { content: Text[]; structuredContent?: Record<string, unknown>; isError?: boolean }[];
+    for (const [i, result] of results.entries()) {
+      const check = schemas.get(['ListPods', 'SpawnPod', 'SendToPod', 'ReadPodOutput', 'StopPod', 'RestorePod', 'SendToPeerPod'][i] ?? '');
+      expect(check?.(result.structuredContent), JSON.stringify(check?.errors)).toBe(true);
+      expect(result.isError).toBeUndefined();
+      const [text, inbound] = result.content.map((c) => c.text);
+      expect(text).not.toContain('\n');
+      expect(text).toBe(JSON.stringify(JSON.parse(text ?? '')));
+      expect(result.structuredContent).toEqual({ ...JSON.parse(text ?? ''), ...(inbound ? JSON.parse(inbound) : {}) });
+    }
+    expect(results[0]?.structuredContent?.['inbound']).toMatchObject({ pod: 'a', entries: [{ kind: 'peer_message', from: 'b' }] });
+    const refused = (await call('StopPod', { name: 'b' })) as Called & { structuredContent?: unknown };
+    expect(refused.isError).toBe(true);
+    expect(refused.structuredContent).toBeUndefined();
   });
 
   it('runs a tool as the Pod and answers with the JSON `pods tool` prints', async () => {

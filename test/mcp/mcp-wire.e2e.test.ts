@@ -114,18 +114,22 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     const server = raw('w1');
     await server.started();
 
-    // A request before `initialize` is answered: the SDK (2.x) does not gate on it, and the tools act as w1 either way.
-    const early = await server.request('tools/list');
-    expect((early.result?.['tools'] as { name: string }[]).map((t) => t.name)).toContain('SendToPeerPod');
-    await stillServes(server);
+    // Before `initialize` only `ping` is served: a tool call is refused (-32600) and runs nothing; notifications are dropped.
+    expect(await server.request('ping')).toMatchObject({ result: {} });
+    for (const [method, params] of [['tools/list', undefined], ['tools/call', { name: 'ListPods', arguments: {} }], ['resources/read', { uri: 'pods://w1/history' }]] as const) {
+      expect(await server.request(method, params), method).toMatchObject({ error: { code: -32600, message: `Invalid Request: \`${method}\` before \`initialize\`; send \`initialize\` first (only \`ping\` is answered before it)` } });
+    }
+    // `initialize` with bad params: -32602, every problem on one line (no schema dump), and still not initialized.
+    const badInit = await server.request('initialize', { protocolVersion: 5 });
+    expect(badInit.error).toEqual({ code: -32602, message: 'Invalid params for initialize: params.protocolVersion: Invalid input: expected string, received number; params.capabilities: Invalid input: expected object, received undefined; params.clientInfo: Invalid input: expected object, received undefined' });
+    expect(await server.request('tools/list')).toMatchObject({ error: { code: -32600 } });
     const init = await server.request(INITIALIZE.method, INITIALIZE.params);
     expect(init.result?.['serverInfo']).toMatchObject({ name: 'pods' });
     await unanswered(server, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
 
-    // Not JSON: a parse error without an id (none can be read), then the next call works.
+    // Not JSON: a parse error with `"id": null` (none can be read, as JSON-RPC 2.0 asks), then the next call works.
     const notJson = await answerToLine(server, 'this is not json {');
-    expect(notJson).toEqual({ jsonrpc: '2.0', error: { code: -32700, message: expect.stringMatching(/^Parse error: the line is not JSON/) } });
-    expect(notJson).not.toHaveProperty('id');
+    expect(notJson).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32700, message: expect.stringMatching(/^Parse error: the line is not JSON/) } });
     await stillServes(server);
 
     // JSON that is no JSON-RPC message: an invalid request, under the line's id when it has a usable one.
@@ -144,7 +148,7 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     ];
     for (const [line, id, message] of invalid) {
       const answer = await answerToLine(server, line);
-      expect(answer, line).toEqual({ jsonrpc: '2.0', ...(id !== undefined ? { id } : {}), error: { code: -32600, message: expect.stringMatching(message) } });
+      expect(answer, line).toEqual({ jsonrpc: '2.0', id: id ?? null, error: { code: -32600, message: expect.stringMatching(message) } });
       await stillServes(server);
     }
 
@@ -156,9 +160,10 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     // A well-formed request for a method MCP does not have: -32601, under its id.
     expect(await server.request('tools/frobnicate', {})).toMatchObject({ error: { code: -32601, message: 'Method not found' } });
     await stillServes(server);
-    // A tools/call the SDK's own schema refuses (no tool name, arguments not an object): -32602.
-    expect(await server.request('tools/call', { arguments: {} })).toMatchObject({ error: { code: -32602, message: expect.stringMatching(/Invalid tools\/call request[\s\S]*"name"/) } });
-    expect(await server.request('tools/call', { name: 'ListPods', arguments: [] })).toMatchObject({ error: { code: -32602, message: expect.stringMatching(/"arguments"/) } });
+    // Params MCP's schema refuses (no tool name, arguments not an object, a URI that is no string): -32602, one line each.
+    expect((await server.request('tools/call', { arguments: {} })).error).toEqual({ code: -32602, message: 'Invalid params for tools/call: params.name: Invalid input: expected string, received undefined' });
+    expect((await server.request('tools/call', { name: 'ListPods', arguments: [] })).error).toEqual({ code: -32602, message: 'Invalid params for tools/call: params.arguments: Invalid input: expected record, received array' });
+    expect((await server.request('resources/read', { uri: 5 })).error).toEqual({ code: -32602, message: 'Invalid params for resources/read: params.uri: Invalid input: expected string, received number' });
     await stillServes(server);
 
     // Notifications need no answer, known or not, and a cancel for a request that never was is harmless.
@@ -201,7 +206,8 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     for (const [index, [tool, args]] of cases.entries()) {
       const called = await a.call(tool, args);
       expect(called.isError, `${tool} ${JSON.stringify(args)}`).toBe(true);
-      expect(called.content[0]?.text).toBe(expected[index]);
+      // The same JSON `pods tool` prints (pretty, for people), compact: a model pays for every space.
+      expect(called.content[0]?.text).toBe(JSON.stringify(JSON.parse(expected[index] ?? '')));
       expect(toolJson(called).error?.kind).toBe('invalid_argument');
       expect((await a.call('ListPods', {})).isError).toBeUndefined();
     }
@@ -226,7 +232,7 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     const a = await agent('w3');
     const tooBig = await a.call('SendToPeerPod', { name: 'w3peer', message: over });
     expect(tooBig.isError).toBe(true);
-    expect(tooBig.content[0]?.text).toBe(viaTool.stdout.trimEnd());
+    expect(tooBig.content[0]?.text).toBe(JSON.stringify(JSON.parse(viaTool.stdout)));
     expect(toolJson(tooBig).error).toEqual({ kind: 'invalid_argument', message: expect.stringContaining(`is ${BODY_LIMIT + 1} bytes; the limit is ${BODY_LIMIT} bytes (64 KiB) and nothing was sent`) });
     // Far beyond the limit but inside the line bound: the same domain error, measured in UTF-8 bytes (3 per ☃).
     const farBeyond = await a.call('SendToPeerPod', { name: 'w3peer', message: '☃'.repeat(300_000) });
@@ -282,7 +288,7 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     const seen = server.messages.length;
     for (let i = 0; i < 256; i++) await server.write(piece);
     await server.write('\n');
-    expect(await server.nextAfter(seen)).toEqual({ jsonrpc: '2.0', error: { code: -32600, message: expect.stringContaining(`the line is ${256 * MiB} bytes`) } });
+    expect(await server.nextAfter(seen)).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.stringContaining(`the line is ${256 * MiB} bytes`) } });
     expect(server.peakRss() - rawBefore).toBeLessThan(64 * MiB);
     await stillServes(server);
     // Just past the bound is dropped too; just under it reaches the tool, which refuses the body.
@@ -295,6 +301,26 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     expect(await historyOf('w4peer')).toEqual([]);
     expect(await historyOf('w4')).toEqual([]);
   }, 180_000);
+
+  it('a script\'s pipe (`printf … | pods mcp`): every request read before stdin ended is answered, a long wait ended early, then exit 0', async () => {
+    await ok('create', 'w9');
+    const server = raw('w9');
+    await server.started();
+    const lines = [
+      { ...INITIALIZE, id: 'init' },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 'list', method: 'tools/call', params: { name: 'ListPods', arguments: {} } },
+      { jsonrpc: '2.0', id: 'wait', method: 'tools/call', params: { name: 'ListPods', arguments: { wait_ms: 45_000 } } },
+    ];
+    const started = Date.now();
+    server.child.stdin.end(`${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    expect(await server.exited, server.describe()).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    server.assertHealthy();
+    expect(server.messages.map((m) => m.id)).toEqual(['init', 'list', 'wait']);
+    expect(toolJson(server.messages[1]?.result)).toMatchObject({ summary: '1 visible pod(s)' });
+    expect(toolJson(server.messages[2]?.result)).toMatchObject({ summary: expect.stringMatching(/^1 visible pod\(s\); the wait was cancelled after \d+ ms$/) });
+  }, 60_000);
 
   /**
    * Writes a SpawnPod and 12 SendToPeerPod calls in one go, then: `eof` ends stdin with them;
@@ -342,6 +368,9 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     expect(new Set(delivered.map((e) => e.body)).size).toBe(delivered.length);
     expect(delivered.every((e) => bodies.includes(e.body ?? ''))).toBe(true);
     expect(delivered.map((e) => e.pairSeq)).toEqual(delivered.map((_, i) => i + 1));
+    // Every request read before stdin ended was answered before the exit (none can be, once the client's end is gone).
+    const answeredIds = server.messages.flatMap((m) => (typeof m.id === 'string' ? [m.id] : []));
+    if (how === 'eof') expect(answeredIds.sort()).toEqual(['spawn', ...bodies.map((_, i) => `send-${i}`)].sort());
     if (how === 'sigterm') for (const body of answeredBodies) expect(delivered.map((e) => e.body)).toContain(body);
     else expect(delivered.map((e) => e.body).sort()).toEqual([...bodies].sort());
 
@@ -388,14 +417,18 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     expect(await server.exited).toEqual({ code: null, signal: 'SIGKILL' });
     const killedAt = Date.now();
 
-    // At once: refused, naming the dead host's lease and when it ends (at most one TTL after its last renewal).
+    // At once: refused, naming the dead host's lease and when it ends (at most one TTL after its last renewal):
+    // on stderr, and to the client as every call's result; the refused server exits 1 when its client leaves.
     const refusedUntil = async (): Promise<number | 'served'> => {
       const attempt = raw('w6');
-      const outcome = await Promise.race([attempt.exited.then(() => 'exited' as const), attempt.started().then(() => 'served' as const, () => 'exited' as const)]);
-      if (outcome === 'served') return 'served';
+      await attempt.request(INITIALIZE.method, INITIALIZE.params);
+      const called = await attempt.callTool('ListPods', {});
+      if (!called.result?.isError) return 'served';
+      const told = /it is live on host_[\w-]+, where another agent drives it over MCP \(its `pods mcp`\), with a lease until ([^ ]+)\. /.exec(toolJson(called.result).error?.message ?? '');
+      attempt.child.stdin.end();
       expect((await attempt.exited).code).toBe(1);
       const match = /^pods mcp: pod `w6` is live on host_[\w-]+ \(lease until ([^)]+)\); stop that host first$/m.exec(attempt.stderr());
-      if (!match?.[1]) throw new Error(`refused without the lease line: ${attempt.describe()}`);
+      if (!match?.[1] || told?.[1] !== match[1]) throw new Error(`refused without the lease line: ${attempt.describe()}`);
       raws.delete(attempt);
       return Date.parse(match[1]);
     };
@@ -416,7 +449,6 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     expect(takeover).toBeGreaterThanOrEqual(expiry);
     const fresh = [...raws].find((r) => r.running());
     if (!fresh) throw new Error('the server that took over is gone');
-    await fresh.request(INITIALIZE.method, INITIALIZE.params);
 
     // The doomed call was delivered whole or not at all; its retry under the same key makes it exactly once.
     const bodiesNow = async () => (await historyOf('w6peer')).filter((e) => e.kind === 'peer_message').map((e) => e.body);

@@ -83,4 +83,31 @@ describe.skipIf(!HAS_TMUX)(`hosts and a TUI while the store server stops and com
       serve.child.kill('SIGKILL');
     }
   }, 240_000);
+
+  it('keeps every Pod a host serves through an outage several lease lifetimes long', async () => {
+    const home = await cli.home('long-outage');
+    const ttl = 600;
+    for (const pod of ['p1', 'p2', 'p3']) await must(home, 'create', pod);
+    const serve = cli.start(['serve', '--pod', 'p1', '--pod', 'p2', '--pod', 'p3'], { PODS_HOME: home, PODS_DATABASE_URL: '', PODS_LEASE_TTL_MS: String(ttl) });
+    try {
+      await serve.waitFor('serving `p1`, `p2`, `p3`', 60_000);
+      await must(home, 'store', 'stop');
+      const stopped = Date.now();
+      await serve.waitFor('the store is unreachable', 60_000);
+      // The outage has to outlast the leases: every one of them expires in the store meanwhile.
+      while (Date.now() - stopped < 5 * ttl) await new Promise((r) => setTimeout(r, 50));
+      await must(home, 'store', 'start');
+      await serve.waitFor('the store is back after', 60_000);
+      const hosts = async () => (JSON.parse(await must(home, 'ls', '--json')) as { name: string; hostId?: string }[]).map((p) => p.hostId);
+      // Renewed within a renewal period of the store's return: all three on the one host, none lost.
+      let held = await hosts();
+      for (const until = Date.now() + 10_000; !(held[0]?.startsWith('host_') && held.every((h) => h === held[0])) && Date.now() < until; held = await hosts());
+      expect(held).toEqual([expect.stringMatching(/^host_/), held[0], held[0]]);
+      expect(serve.output().stdout).not.toContain('no longer runs here');
+      serve.child.kill('SIGTERM');
+      expect(await serve.exited).toBe(0);
+    } finally {
+      serve.child.kill('SIGKILL');
+    }
+  }, 240_000);
 });

@@ -34,7 +34,7 @@ const inMemory: TestStoreFactory = {
 };
 
 /** Every table of the SQL store; a new table must be added here or tests leak rows. */
-export const SQL_TABLES = ['agent_session', 'inbound_cursor', 'lease', 'audit_record', 'history_entry', 'child_ownership', 'peer_relation', 'pod'] as const satisfies readonly (keyof Database)[];
+export const SQL_TABLES = ['removed_history_entry', 'removed_pod', 'agent_session', 'inbound_cursor', 'lease', 'audit_record', 'history_entry', 'child_ownership', 'peer_relation', 'pod'] as const satisfies readonly (keyof Database)[];
 
 export async function truncateAll(db: Kysely<Database>): Promise<void> {
   await sql`truncate table ${sql.join(SQL_TABLES.map((t) => sql.table(t)))} restart identity`.execute(db);

@@ -23,6 +23,8 @@ export function tmuxServer(label: string) {
       const screen = async (): Promise<string> => (await tmux('capture-pane', '-p', '-J', '-S', '-', '-t', name)).stdout;
       return {
         screen,
+        /** Closes the terminal, as closing its window does: the program gets SIGHUP. */
+        close: async () => void (await tmux('kill-session', '-t', name)),
         /** Types `text` literally, as keys. */
         type: async (text: string) => void (await tmux('send-keys', '-t', name, '-l', text)),
         /** Presses named keys: `Enter`, `Tab`, `C-c`, `C-d`. */

@@ -6,6 +6,7 @@ import type { Result } from '../../domain/result.js';
 import type { ServerStatus } from '../persistence/managed-postgres/server-status.js';
 import type { ImportCounts } from '../persistence/pglite-import/import-pglite-store.js';
 import type { CliOutput } from './cli-output.js';
+import type { ProcessSignal, SignalHandler } from './signal-gate.js';
 
 /** 0: done. 1: the system said no (a refusal, a tool error). 2: the command could not run as asked (usage, store). */
 export type ExitCode = 0 | 1 | 2;
@@ -24,8 +25,14 @@ export type CommandArgs = {
 export type ProcessIo = {
   readonly stdin: Readable & { readonly isTTY?: boolean };
   readonly stdout: Writable & { readonly isTTY?: boolean };
-  /** Registers a handler for SIGINT/SIGTERM; returns the function that removes it. */
-  readonly onSignal: (signal: 'SIGINT' | 'SIGTERM', handler: () => void) => () => void;
+  /** Registers a handler for SIGINT, SIGTERM or SIGHUP; returns the function that removes it. */
+  readonly onSignal: (signal: ProcessSignal, handler: SignalHandler) => () => void;
+  /**
+   * Called by a command before it takes leases (`tui`, `serve`, `mcp`): from then on no signal
+   * kills the process by its default action, so it always gets to give its leases back; a
+   * second signal once it is stopping exits at once (see `signalGate`). Tests may leave it out.
+   */
+  readonly holdSignals?: () => void;
   /** `$PODS_HOME`, where the TUI keeps its line history; none (tests): history lives only in memory. */
   readonly podsHome?: string;
   /** The command line `:edit` runs: `$VISUAL`, else `$EDITOR`; none: `vi`. */

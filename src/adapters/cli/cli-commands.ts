@@ -6,6 +6,7 @@ import { lsCommand } from './commands/ls-command.js';
 import { mcpCommand } from './commands/mcp-command.js';
 import { peerCommand } from './commands/peer-command.js';
 import { profileCommand } from './commands/profile-command.js';
+import { rmCommand } from './commands/rm-command.js';
 import { serveCommand } from './commands/serve-command.js';
 import { storeCommand } from './commands/store-command.js';
 import { toolCommand } from './commands/tool-command.js';
@@ -15,5 +16,5 @@ import { watchCommand } from './commands/watch-command.js';
 
 /** Every `pods` command, in the order help lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [
-  tuiCommand, createCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, watchCommand, explainCommand, serveCommand, mcpCommand, profileCommand, storeCommand,
+  tuiCommand, createCommand, rmCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, watchCommand, explainCommand, serveCommand, mcpCommand, profileCommand, storeCommand,
 ];

@@ -1,10 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { displayValue } from '../../domain/display.js';
+import { didYouMean } from './did-you-mean.js';
 import type { CliCommand, CommandRun, ControlRun, OptionValues, ProfileRun } from './cli-command.js';
 
 export const GLOBAL_OPTIONS = {
   db: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const;
 
 /** Commands SPEC §6 names that this build does not have yet, and what to call them. */
@@ -12,6 +14,7 @@ const UNAVAILABLE: ReadonlyMap<string, string> = new Map();
 
 export type CommandLine =
   | { readonly type: 'help'; readonly command?: CliCommand }
+  | { readonly type: 'version' }
   | { readonly type: 'unavailable'; readonly feature: string }
   | { readonly type: 'usage'; readonly message: string; readonly command?: CliCommand }
   | { readonly type: 'run'; readonly command: CliCommand; readonly run: CommandRun | ControlRun | ProfileRun; readonly db?: string };
@@ -26,6 +29,7 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Cli
   const name = first?.kind === 'positional' ? first.value : undefined;
   const command = commands.find((c) => c.name === name);
   const wantsHelp = tokens.some((t) => t.kind === 'option' && t.name === 'help');
+  const wantsVersion = tokens.some((t) => t.kind === 'option' && t.name === 'version');
 
   const unavailable = name === undefined ? undefined : UNAVAILABLE.get(name);
   if (unavailable) return { type: 'unavailable', feature: unavailable };
@@ -33,8 +37,9 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Cli
   if (misplaced?.kind === 'option') {
     return { type: 'usage', message: `${misplaced.rawName} is not a global option; put command options after the command` };
   }
-  if (name !== undefined && name !== 'help' && !command) return { type: 'usage', message: `unknown command ${quote(name)}` };
+  if (name !== undefined && name !== 'help' && !command) return { type: 'usage', message: unknownCommand(name, commands) };
   if (wantsHelp && name !== 'help') return command ? { type: 'help', command } : { type: 'help' };
+  if (wantsVersion) return { type: 'version' };
 
   const strict = strictParse(argv, command);
   if (!strict.ok) return { type: 'usage', message: strict.message, ...(command ? { command } : {}) };
@@ -113,7 +118,12 @@ function helpTopic(positionals: readonly string[], commands: readonly CliCommand
   if (extra.length > 0) return { type: 'usage', message: 'help takes at most one command name' };
   if (topic === undefined) return { type: 'help' };
   const command = commands.find((c) => c.name === topic);
-  return command ? { type: 'help', command } : { type: 'usage', message: `unknown command ${quote(topic)}` };
+  return command ? { type: 'help', command } : { type: 'usage', message: unknownCommand(topic, commands) };
+}
+
+function unknownCommand(name: string, commands: readonly CliCommand[]): string {
+  const meant = didYouMean(name, [...commands.map((c) => c.name), 'help']);
+  return `unknown command ${quote(name)}${meant ? ` (did you mean \`${meant}\`?)` : ''}`;
 }
 
 const quote = (raw: string): string => `\`${displayValue(raw)}\``;

@@ -1,22 +1,39 @@
 import type { CliCommand } from './cli-command.js';
+import { DEFAULT_HOST_CONFIG } from '../../application/host/host-config.js';
+import { DEFAULT_MODEL_TIMEOUT_MS } from '../model/model-config.js';
 import { renderTable } from './render-table.js';
 
 const GLOBAL_OPTION_HELP: readonly (readonly [string, string])[] = [
   ['--db URL', 'the store: `memory`, or a postgres:// URL (default: the local server pods runs under $PODS_HOME)'],
   ['-h, --help', 'show help'],
+  ['--version', 'print the version'],
 ];
 
-const ENVIRONMENT = [
-  'Environment:',
-  '  PODS_DATABASE_URL   the store when --db is not given',
-  '  PODS_HOME           where the default store lives (default: ~/.pods)',
-  '',
-  // Command lines are world-readable (`ps`, /proc/PID/cmdline); the environment and a 0600 file are not.
+const { leaseTtlMs, storeOutageLimitMs, pollMs, stepLimit } = DEFAULT_HOST_CONFIG;
+
+/** Every variable pods reads, with its default. */
+const ENVIRONMENT: readonly (readonly [string, string])[] = [
+  ['PODS_DATABASE_URL', 'the store when --db is not given'],
+  ['PODS_HOME', 'where the default store, the profiles, the agents\' state and the TUI\'s line history live (default: ~/.pods)'],
+  ['PGPASSFILE', 'the passfile for a store URL without a password (default: ~/.pgpass)'],
+  ['PODS_MODEL_URL', 'an OpenAI-compatible chat-completions server for the model (default: the built-in model)'],
+  ['PODS_MODEL', 'the model to ask there (required with PODS_MODEL_URL)'],
+  ['PODS_API_KEY', 'the key sent to that server (Authorization: Bearer)'],
+  ['PODS_MODEL_TIMEOUT_MS', `how long one model request may take (default: ${DEFAULT_MODEL_TIMEOUT_MS})`],
+  ['PODS_LEASE_TTL_MS', `how long a host's lease on a Pod lives unrenewed (default: ${leaseTtlMs}; at least 300)`],
+  ['PODS_STORE_OUTAGE_MS', `how long a host keeps its Pods while the store is unreachable (default: ${storeOutageLimitMs})`],
+  ['PODS_POLL_MS', `how often a host looks at its Pods' histories without a notice (default: ${pollMs})`],
+  ['PODS_STEP_LIMIT', `model requests per turn before it is stopped (default: ${stepLimit})`],
+  ['VISUAL, EDITOR', 'the editor the TUI\'s :edit runs (default: vi)'],
+];
+
+// Command lines are world-readable (`ps`, /proc/PID/cmdline); the environment and a 0600 file are not.
+const PS_WARNING = [
   'A --db URL is visible to every local user in `ps`: give a password in PODS_DATABASE_URL',
   'or in a passfile (~/.pgpass, or the file PGPASSFILE names), never on the command line.',
 ];
 
-const FOOTER = [...ENVIRONMENT, '', 'Exit codes: 0 done; 1 refused, or the tool failed; 2 usage error, or the store could not be opened.'];
+const EXIT_CODES = 'Exit codes: 0 done; 1 refused, or the tool failed; 2 usage error, or the store could not be opened.';
 
 export function renderGlobalHelp(commands: readonly CliCommand[]): string {
   return [
@@ -30,7 +47,12 @@ export function renderGlobalHelp(commands: readonly CliCommand[]): string {
     'Options:',
     ...indent(renderTable(GLOBAL_OPTION_HELP)),
     '',
-    ...FOOTER,
+    'Environment:',
+    ...indent(renderTable(ENVIRONMENT)),
+    '',
+    ...PS_WARNING,
+    '',
+    EXIT_CODES,
   ].join('\n');
 }
 
@@ -45,7 +67,11 @@ export function renderCommandHelp(command: CliCommand): string {
     'Options:',
     ...indent(renderTable([...(command.optionHelp ?? []), ...GLOBAL_OPTION_HELP])),
     '',
-    ...ENVIRONMENT,
+    'Environment:',
+    ...indent(renderTable(ENVIRONMENT.slice(0, 2))),
+    '  (`pods --help` lists every variable)',
+    '',
+    ...PS_WARNING,
   ].join('\n');
 }
 

@@ -5,6 +5,7 @@ import { CLI_COMMANDS } from './cli-commands.js';
 import { cliOutput, type TextSink } from './cli-output.js';
 import { errorMessage } from '../error-message.js';
 import { parseCommandLine, type CommandLine } from './parse-command-line.js';
+import { PODS_VERSION } from './pods-version.js';
 import { renderCommandHelp, renderGlobalHelp } from './render-help.js';
 
 export type OpenedStore = {
@@ -39,6 +40,9 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
   switch (line.type) {
     case 'help':
       stdout.write(`${line.command ? renderCommandHelp(line.command) : renderGlobalHelp(CLI_COMMANDS)}\n`);
+      return EXIT.ok;
+    case 'version':
+      stdout.write(`pods ${PODS_VERSION}\n`);
       return EXIT.ok;
     case 'unavailable':
       stderr.write(`pods: ${line.feature} is not available yet; see \`pods --help\` for the commands that are\n`);

@@ -1,6 +1,7 @@
 import type { HostRuntime } from '../../application/host/host-runtime.js';
 import type { PodName } from '../../domain/pod-name.js';
 import type { ProcessIo } from './cli-command.js';
+import { PROCESS_SIGNALS } from './signal-gate.js';
 
 export type StopReason = 'signal' | 'closed' | 'lease_lost' | 'store_lost';
 
@@ -8,9 +9,10 @@ export type StopReason = 'signal' | 'closed' | 'lease_lost' | 'store_lost';
 export const STORE_LOST = 'the store stayed unreachable past PODS_STORE_OUTAGE_MS; stopped';
 
 /**
- * Resolves with why a long-running host command (`serve`, `mcp`) must stop: SIGINT or
- * SIGTERM, `closed` settling (its client went away), the lease of `leaseOf` lost, or the
- * store lost. Every listener is removed before it resolves.
+ * Resolves with why a long-running host command (`serve`, `mcp`) must stop: SIGINT, SIGTERM
+ * or SIGHUP, `closed` settling (its client went away), the lease of `leaseOf` lost, or the
+ * store lost. Every listener is removed before it resolves; the process's signal gate (held
+ * by the command) keeps later signals from killing it while it gives its leases back.
  */
 export function untilStopped(
   io: ProcessIo,
@@ -18,16 +20,14 @@ export function untilStopped(
   options: { readonly leaseOf?: PodName; readonly closed?: Promise<unknown> } = {},
 ): Promise<StopReason> {
   return new Promise((resolve) => {
-    const offInt = io.onSignal('SIGINT', () => stop('signal'));
-    const offTerm = io.onSignal('SIGTERM', () => stop('signal'));
+    const offSignals = PROCESS_SIGNALS.map((signal) => io.onSignal(signal, () => stop('signal')));
     const offHost = runtime.on((event) => {
       if (event.type === 'lease_lost' && event.pod === options.leaseOf) stop('lease_lost');
       if (event.type === 'store_lost') stop('store_lost');
     });
     void options.closed?.then(() => stop('closed'));
     function stop(why: StopReason): void {
-      offInt();
-      offTerm();
+      for (const off of offSignals) off();
       offHost();
       resolve(why);
     }

@@ -1,4 +1,4 @@
-import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type CallToolResult, type ReadResourceResult, type Tool } from '@modelcontextprotocol/server';
+import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type CallToolResult, type ReadResourceResult } from '@modelcontextprotocol/server';
 import type { HistoryFeed } from '../../application/ports/history-feed.js';
 import type { PodTools } from '../../application/tools/pod-tools.js';
 import { toolResultJson, type ToolResult } from '../../application/tools/tool-result.js';
@@ -8,6 +8,7 @@ import { MAX_WAIT_MS } from '../../application/use-cases/wait-for-inbound.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { entryJson } from '../cli/render-entry.js';
 import { coalescedCommits } from './coalesced-commits.js';
+import { mcpToolResult, mcpTools, type InboundBlock } from './mcp-tools.js';
 
 /** How much inbound history one tool result carries; the rest waits for the next call. */
 export const INBOUND_LIMITS = { maxEntries: 20, maxBytes: 32 * 1024 } as const;
@@ -93,8 +94,7 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
       instructions: inbound ? INSTRUCTIONS(pod) : HOSTED_INSTRUCTIONS(pod),
     },
   );
-  // Our schemas are plain JSON Schema objects with `type: "object"`: MCP's `inputSchema` as is (only readonly in our types).
-  const listed: Tool[] = tools.specs(options.profiles).map(({ name, description, inputSchema }) => ({ name, description, inputSchema: inputSchema as unknown as Tool['inputSchema'] }));
+  const listed = mcpTools(tools.specs(options.profiles));
   server.setRequestHandler('tools/list', async () => ({ tools: listed }));
   // Ends every wait in flight when the server closes (the client went away, or a shutdown).
   const closing = new AbortController();
@@ -104,11 +104,9 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
       // What the agent has seen is what the inbound cursor says it was shown: a wait ends on anything newer.
       const signal = AbortSignal.any([closing.signal, ctx.mcpReq.signal]);
       const result = await tools.execute(pod, name, args ?? {}, { seen: 'inbound_cursor', signal });
-      const content: CallToolResult['content'] = [{ type: 'text', text: resultText(result) }];
       // A cancelled call's answer is never read: taking entries into it would lose them.
       const unseen = signal.aborted || !inbound ? undefined : await takeInbound(inbound, pod, limits);
-      if (unseen) content.push({ type: 'text', text: unseen });
-      return result.ok ? { content } : { content, isError: true };
+      return mcpToolResult(result, unseen);
     })();
     inFlight.add(call);
     void call.finally(() => inFlight.delete(call)).catch(() => undefined);
@@ -154,7 +152,7 @@ function serveHistoryResources(server: Server, pod: PodName, history: ReadHistor
   }));
   server.setRequestHandler('resources/read', async (request): Promise<ReadResourceResult> => {
     const { uri } = request.params;
-    const text = (value: unknown): ReadResourceResult => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }] });
+    const text = (value: unknown): ReadResourceResult => ({ contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value) }] });
     if (uri === whole) {
       const read = await history.execute({ pod });
       if (!read.ok) throw unknown(uri);
@@ -188,12 +186,12 @@ function serveHistoryResources(server: Server, pod: PodName, history: ReadHistor
   return updates.stop;
 }
 
-/** Exactly what `pods tool` prints for the same result. */
+/** The JSON `pods tool` prints for the same result, compact (a model pays for every space). */
 export function resultText(result: ToolResult): string {
-  return JSON.stringify(toolResultJson(result), null, 2);
+  return JSON.stringify(toolResultJson(result));
 }
 
-async function takeInbound(inbound: TakeUnseenInbound, pod: PodName, limits: { readonly maxEntries: number; readonly maxBytes: number }): Promise<string | undefined> {
+async function takeInbound(inbound: TakeUnseenInbound, pod: PodName, limits: { readonly maxEntries: number; readonly maxBytes: number }): Promise<InboundBlock | undefined> {
   let taken: Awaited<ReturnType<TakeUnseenInbound['execute']>>;
   try {
     taken = await inbound.execute({ pod, ...limits });
@@ -203,7 +201,7 @@ async function takeInbound(inbound: TakeUnseenInbound, pod: PodName, limits: { r
   }
   if (!taken.ok || taken.value.entries.length === 0) return undefined;
   const { entries, waiting } = taken.value;
-  return JSON.stringify({ inbound: { pod, entries: entries.map(inboundJson), waiting } }, null, 2);
+  return { pod, entries: entries.map(inboundJson), waiting };
 }
 
 /** The `pods history --json` shape of an entry, without what is the same for every one (the Pod) or internal (seenThrough). */

@@ -1,29 +1,42 @@
 import { pipeline, type Readable, type Writable } from 'node:stream';
-import { JSONRPC_VERSION } from '@modelcontextprotocol/server';
-import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import { JSONRPC_VERSION, type Server } from '@modelcontextprotocol/server';
 import { jsonRpcLines } from './json-rpc-lines.js';
+import { LineTransport } from './line-transport.js';
 import { createPodMcpServer, type PodMcpServerOptions } from './pod-mcp-server.js';
 
 export type StdioServing = {
-  /** Resolves when the client goes away (stdin ends, the pipe closes) or `close` is called. */
+  /** Resolves when the client went away (stdin ended, the pipe closed) and every request it sent was answered, or `close` was called. */
   readonly closed: Promise<void>;
-  /** Stops serving and waits for the tool calls in flight. */
+  /** Stops reading, finishes and answers the requests in hand, and closes. */
   readonly close: () => Promise<void>;
 };
 
+/** A served MCP server: what `serveOverStdio` connects and, at the end, drains. */
+export type Served = { readonly server: Server; readonly settle: () => Promise<void> };
+
 /**
  * Serves one Pod over a stdio pair: JSON-RPC on `stdout` and nothing else (anything for a
- * human goes to stderr, which the caller owns). stdin is read line by line through
- * `jsonRpcLines`: a line that is not JSON, not a JSON-RPC message or longer than
- * `MAX_LINE_BYTES` is answered with a JSON-RPC error and dropped, and serving goes on.
+ * human goes to stderr, which the caller owns).
  */
 export async function servePodOverStdio(options: PodMcpServerOptions & { readonly stdin: Readable; readonly stdout: Writable }): Promise<StdioServing> {
   const { stdin, stdout, ...serverOptions } = options;
-  const { server, settle } = createPodMcpServer(serverOptions);
+  return serveOverStdio(createPodMcpServer(serverOptions), stdin, stdout);
+}
+
+/**
+ * stdin is read line by line through `jsonRpcLines`: a line that is not JSON, not a JSON-RPC
+ * message or longer than `MAX_LINE_BYTES` is answered with a JSON-RPC error (`"id": null`
+ * when none can be read) and dropped, and serving goes on. When stdin ends, the calls in
+ * flight are finished (a wait ends early) and every request read is answered before the
+ * server closes.
+ */
+export async function serveOverStdio(served: Served, stdin: Readable, stdout: Writable): Promise<StdioServing> {
+  const { server, settle } = served;
   let open = true;
   const lines = jsonRpcLines(({ id, code, message }) => {
-    if (open) stdout.write(`${JSON.stringify({ jsonrpc: JSONRPC_VERSION, ...(id !== undefined ? { id } : {}), error: { code, message } })}\n`);
+    if (open && !stdout.destroyed) stdout.write(`${JSON.stringify({ jsonrpc: JSONRPC_VERSION, id: id ?? null, error: { code, message } })}\n`);
   });
+  const transport = new LineTransport(lines, stdout);
   const closed = new Promise<void>((resolve) => {
     const stopUpdates = server.onclose;
     server.onclose = () => {
@@ -35,14 +48,16 @@ export async function servePodOverStdio(options: PodMcpServerOptions & { readonl
       resolve();
     };
   });
-  // stdin's end, error or close ends `lines`, which the transport takes as the client gone.
   pipeline(stdin, lines, () => undefined);
-  await server.connect(new StdioServerTransport(lines, stdout));
-  return {
-    closed,
-    close: async () => {
-      await server.close();
+  await server.connect(transport);
+  let finishing: Promise<void> | undefined;
+  const finish = (): Promise<void> =>
+    (finishing ??= (async () => {
+      transport.stopReading();
       await settle();
-    },
-  };
+      await transport.drained();
+      await server.close();
+    })());
+  void transport.inputEnded.then(finish);
+  return { closed, close: finish };
 }

@@ -40,7 +40,7 @@ export class UnixSocketPodToolChannels implements PodToolChannels {
     }
     await privateDirectory(stateDir);
     await removeStaleSocket(socket);
-    const channel: Channel = { server: createServer(), socket, connections: new Set(), servings: new Set() };
+    const channel: Channel = { server: createServer({ allowHalfOpen: true }), socket, connections: new Set(), servings: new Set() };
     const profiles = (await this.profiles.list()).map((p) => p.name);
     channel.server.on('connection', (connection) => void this.serve(pod, channel, connection, profiles));
     await new Promise<void>((resolve, reject) => {

@@ -36,12 +36,16 @@ export class Keyboard {
   private keysHandler: (keys: string) => void = () => undefined;
   private readonly hotkeys = new Map<string, () => void>();
   private readonly onData = (chunk: Buffer | string): void => this.take(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
-  private readonly onEnd = (): void => void this.readline.end();
+  private readonly onEnd = (): void => {
+    if (!this.readline.writableEnded) this.readline.end();
+  };
 
   constructor(private readonly stdin: Stdin) {
-    this.readline = terminalLike(new PassThrough(), (mode) => stdin.setRawMode?.(mode), () => stdin.isRaw === true);
+    this.readline = terminalLike(new PassThrough(), (mode) => setRawMode(stdin, mode), () => stdin.isRaw === true);
     stdin.on('data', this.onData);
     stdin.on('end', this.onEnd);
+    // A terminal that hung up fails its reads (EIO): that is its end, not a crash.
+    stdin.on('error', this.onEnd);
     // An earlier keyboard on the same terminal (a question before the TUI) paused it.
     stdin.resume();
   }
@@ -91,11 +95,11 @@ export class Keyboard {
     this.stdin.off('data', this.onData);
     this.stdin.pause();
     const wasRaw = this.stdin.isRaw === true;
-    this.stdin.setRawMode?.(false);
+    setRawMode(this.stdin, false);
     try {
       return await use();
     } finally {
-      this.stdin.setRawMode?.(wasRaw);
+      setRawMode(this.stdin, wasRaw);
       this.stdin.on('data', this.onData);
       this.stdin.resume();
     }
@@ -181,4 +185,13 @@ function terminalLike(stream: PassThrough, setRaw: (mode: boolean) => unknown, i
     return keys;
   };
   return keys;
+}
+
+/** Sets the terminal's raw mode; a terminal that hung up (EIO) has no mode left to set. */
+function setRawMode(stdin: Stdin, mode: boolean): void {
+  try {
+    stdin.setRawMode?.(mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EIO') throw error;
+  }
 }

@@ -90,8 +90,13 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     if (session.isAttached && pod === session.attached) void follower.sync();
   });
   const offSignals = [
-    io.onSignal('SIGINT', () => input.interrupt(session)),
+    io.onSignal('SIGINT', () => {
+      input.interrupt(session);
+      return input.leaving ? undefined : 'ignored';
+    }),
     io.onSignal('SIGTERM', () => input.stop()),
+    // The terminal closed: leave as on SIGTERM, so the Pods' leases are given back.
+    io.onSignal('SIGHUP', () => input.stop()),
   ];
   try {
     runtime.start();
@@ -116,5 +121,7 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     for (const off of offSignals) off();
     offFeed();
     offProgress();
+    // The process exits as soon as the command returns: the last line typed is on disk first.
+    await kept?.flushed();
   }
 }

@@ -85,6 +85,11 @@ export class TuiInput {
     }
   }
 
+  /** True once it is leaving (`:quit`, Ctrl+D, end of input, a signal). */
+  get leaving(): boolean {
+    return this.stopping;
+  }
+
   /** Leaves after the line in hand; later lines are dropped. */
   stop(): void {
     if (this.stopping) return;

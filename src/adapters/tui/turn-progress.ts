@@ -1,4 +1,4 @@
-import type { HostEvent } from '../../application/host/host-runtime.js';
+import { describeLeaseLost, type HostEvent } from '../../application/host/host-runtime.js';
 import type { PodsApp } from '../../application/pods-app.js';
 import type { PodName } from '../../domain/pod-name.js';
 import type { HistoryFollower } from './history-follower.js';
@@ -154,7 +154,7 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
       case 'lease_lost':
         startedAt.delete(event.pod);
         void follower.then(() => {
-          screen.warn(`\`${event.pod}\` no longer runs here: another host or its parent took its lease`);
+          screen.warn(describeLeaseLost(event));
           render();
         });
         return;

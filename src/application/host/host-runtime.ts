@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
-import { hostRunsTurns, type Lease, type PodDriver, type RuntimeStatus } from '../../domain/pod-status.js';
+import { hostRunsTurns, isLive, type Lease, type PodDriver, type RuntimeStatus } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
@@ -19,7 +19,8 @@ export type HostEvent =
   | { readonly type: 'turn_started'; readonly pod: PodName }
   | { readonly type: 'turn_ended'; readonly pod: PodName; readonly report: TurnReport; readonly ms: number }
   | { readonly type: 'turn_failed'; readonly pod: PodName; readonly error: string }
-  | { readonly type: 'lease_lost'; readonly pod: PodName }
+  /** `holder`: the host that runs the Pod now; none: its lease was ended (its parent stopped it, or it was released). */
+  | { readonly type: 'lease_lost'; readonly pod: PodName; readonly holder?: string }
   /** Once per outage: the store stopped answering; the host keeps its Pods and retries. */
   | { readonly type: 'store_unreachable'; readonly error: string }
   | { readonly type: 'store_back'; readonly downMs: number }
@@ -38,6 +39,13 @@ type Running = {
 export type AttachRefusal =
   | { readonly type: 'Held'; readonly heldBy: Lease }
   | { readonly type: 'ProfileUnknown'; readonly pod: PodName; readonly profile: ProfileName; readonly known: readonly ProfileName[] };
+
+/** Why a host no longer runs a Pod, for every driver's log: who runs it now, or that its lease was ended. */
+export function describeLeaseLost(event: Extract<HostEvent, { type: 'lease_lost' }>): string {
+  return event.holder
+    ? `\`${event.pod}\` no longer runs here: host ${event.holder} took its lease`
+    : `\`${event.pod}\` no longer runs here: its lease was ended elsewhere (its parent stopped it, or an operator's host released it)`;
+}
 
 export function describeAttachRefusal(refusal: AttachRefusal): string {
   switch (refusal.type) {
@@ -314,7 +322,7 @@ export class HostRuntime {
     running.status = status;
     if (status === 'running') this.emit({ type: 'turn_started', pod });
     const renewed = await this.uow.run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), status));
-    if (!renewed) this.loseLease(pod);
+    if (!renewed) await this.keepOrLose(pod, running);
   }
 
   private async renewAll(): Promise<void> {
@@ -322,7 +330,7 @@ export class HostRuntime {
       try {
         const renewed = await this.uow.run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), running.status));
         this.storeAnswered();
-        if (!renewed) this.loseLease(pod);
+        if (!renewed) await this.keepOrLose(pod, running);
       } catch (error) {
         // Unreachable: reported and retried. Anything else is retried at the next tick; expiry is the real limit.
         this.storeFailed(error);
@@ -331,10 +339,29 @@ export class HostRuntime {
     }
   }
 
-  private loseLease(pod: PodName): void {
+  /**
+   * A renewal was refused. A lease that expired still naming this host (the store was
+   * unreachable for longer than a lease lives, and no one took the Pod) is taken back, so
+   * an outage up to `storeOutageLimitMs` loses no Pod; any other is lost, naming its holder.
+   */
+  private async keepOrLose(pod: PodName, running: Running): Promise<void> {
+    const { hostId } = this.host;
+    const now = this.clock.now();
+    const outcome = await this.uow.run(async (repos): Promise<{ readonly kept: boolean; readonly holder?: string }> => {
+      const [lease] = await repos.leases.getMany([pod]);
+      if (lease?.hostId !== hostId) return isLive(lease, now) ? { kept: false, holder: lease.hostId } : { kept: false };
+      const taken = await repos.leases.tryAcquire(pod, hostId, now, this.expiry(), running.driver);
+      if (!taken.acquired) return { kept: false, holder: taken.heldBy.hostId };
+      await repos.leases.renew(pod, hostId, now, this.expiry(), running.status);
+      return { kept: true };
+    });
+    if (!outcome.kept && this.pods.get(pod) === running) this.loseLease(pod, outcome.holder);
+  }
+
+  private loseLease(pod: PodName, holder?: string): void {
     if (!this.pods.has(pod)) return;
     this.drop(pod);
-    this.emit({ type: 'lease_lost', pod });
+    this.emit({ type: 'lease_lost', pod, ...(holder ? { holder } : {}) });
   }
 
   private expiry(): Date {

@@ -8,6 +8,7 @@ import type { LeaseRepository } from './lease-repository.js';
 import type { ListingReader } from './listing-reader.js';
 import type { PeerDeliveryRepository } from './peer-delivery-repository.js';
 import type { PeerRelationRepository } from './peer-relation-repository.js';
+import type { PodArchive } from './pod-archive.js';
 import type { PodRepository } from './pod-repository.js';
 
 export type Repositories = {
@@ -21,6 +22,7 @@ export type Repositories = {
   readonly deliveries: PeerDeliveryRepository;
   readonly listing: ListingReader;
   readonly agentSessions: AgentSessionRepository;
+  readonly archive: PodArchive;
 };
 
 export type UnitOptions = {

@@ -1,6 +1,13 @@
 import type { Delivery } from '../turn-outcome.js';
 
 export function describeDelivery(delivery: Delivery): string {
+  const overdue = delivery.hostOverdueMs;
+  if (overdue === undefined) return describeTurn(delivery);
+  return `${describeTurn(delivery)}, but its host has not renewed its lease for ${(overdue / 1000).toFixed(1)} s and may have stopped: ` +
+    'if so, it sees the message once its lease expires and a host runs it again';
+}
+
+function describeTurn(delivery: Delivery): string {
   switch (delivery.turn) {
     case 'started':
       return 'it started a turn';

@@ -1,7 +1,7 @@
 import { describePodNotFound } from '../errors.js';
 import type { ListPods } from '../use-cases/list-pods.js';
 import { MAX_WAIT_MS, type WaitForInbound, type WaitOutcome } from '../use-cases/wait-for-inbound.js';
-import type { ToolDefinition } from './tool-definition.js';
+import { CONTENT, type ToolDefinition } from './tool-definition.js';
 import { executionFailed, toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { wait_ms?: number };
@@ -16,6 +16,8 @@ const waited = (outcome: WaitOutcome): string =>
 export function listPodsTool(useCase: ListPods, wait: WaitForInbound): ToolDefinition<Input> {
   return {
     name: 'ListPods',
+    title: 'List visible Pods',
+    effect: 'reads',
     description:
       'List the Pods visible to you: yourself, your spawned children (outstanding or stopped) and your peers, ' +
       'with status, liveness, who drives each live one (`model`, `acp` for a coding agent, or `mcp`), its `profile`, ' +
@@ -35,6 +37,23 @@ export function listPodsTool(useCase: ListPods, wait: WaitForInbound): ToolDefin
         },
       },
       additionalProperties: false,
+    },
+    contentSchema: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          name: CONTENT.string,
+          visibility: { type: 'string', enum: ['self', 'spawned_child', 'peer'] },
+          status: { type: 'string', enum: ['idle', 'running', 'paused', 'stopped'] },
+          live: CONTENT.boolean,
+          drivenBy: { type: 'string', enum: ['model', 'acp', 'mcp'] },
+          profile: CONTENT.string,
+          restore: { type: 'object', properties: { possible: CONTENT.boolean, reason: CONTENT.string }, required: ['possible'] },
+          children: { type: 'object', properties: { count: CONTENT.integer, live: CONTENT.integer, stopped: CONTENT.integer }, required: ['count', 'live', 'stopped'] },
+        },
+        required: ['name', 'visibility', 'status', 'live', 'profile', 'restore', 'children'],
+      },
     },
     async run(caller, input, context): Promise<ToolResult> {
       let note = '';

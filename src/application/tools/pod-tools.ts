@@ -19,11 +19,14 @@ import { sendToPeerPodTool } from './send-to-peer-pod-tool.js';
 import { sendToPodTool } from './send-to-pod-tool.js';
 import { spawnPodTool } from './spawn-pod-tool.js';
 import { stopPodTool } from './stop-pod-tool.js';
-import type { ToolCallContext, ToolDefinition, ToolInputSchema } from './tool-definition.js';
+import type { ToolCallContext, ToolContentSchema, ToolDefinition, ToolEffect, ToolInputSchema } from './tool-definition.js';
 import { executionFailed, invalidArgument, type ToolResult } from './tool-result.js';
 
 /** What a model is told about one tool. */
 export type ToolSpec = { readonly name: string; readonly description: string; readonly inputSchema: ToolInputSchema };
+
+/** A tool's spec with what a client that shows or approves tools is told too (MCP). */
+export type ToolListing = ToolSpec & { readonly title: string; readonly effect: ToolEffect; readonly contentSchema: ToolContentSchema };
 
 type Registered = { readonly definition: ToolDefinition<never>; readonly validator: InputValidator };
 
@@ -62,11 +65,14 @@ export class PodTools {
    * What a model is told. Given the profiles of the host that runs the caller, SpawnPod's
    * description names them, so a model knows what `profile` may be.
    */
-  specs(profiles?: readonly string[]): readonly ToolSpec[] {
-    return [...this.tools.values()].map(({ definition: { name, description, inputSchema } }) => ({
+  specs(profiles?: readonly string[]): readonly ToolListing[] {
+    return [...this.tools.values()].map(({ definition: { name, title, description, effect, inputSchema, contentSchema } }) => ({
       name,
+      title,
       description: name === 'SpawnPod' && profiles ? `${description} Profiles on this host: ${profiles.join(', ')}.` : description,
+      effect,
       inputSchema,
+      contentSchema,
     }));
   }
 

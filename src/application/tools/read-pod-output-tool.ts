@@ -1,6 +1,6 @@
 import type { ReadChildOutput } from '../use-cases/read-child-output.js';
 import { podNameField, refused } from './argument-parsers.js';
-import { nameOnlySchema, type ToolDefinition } from './tool-definition.js';
+import { CONTENT, nameOnlySchema, type ToolDefinition } from './tool-definition.js';
 import { toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { name: string };
@@ -8,11 +8,22 @@ type Input = { name: string };
 export function readPodOutputTool(useCase: ReadChildOutput): ToolDefinition<Input> {
   return {
     name: 'ReadPodOutput',
+    title: 'Read a child Pod\'s output',
+    effect: 'writes',
     description:
       'Read the assistant text one of your spawned children produced since your last read, with its current ' +
       'status. Your read position is durable: it survives restarts of either Pod. Only for your own children; ' +
       'peers share no output with you.',
     inputSchema: nameOnlySchema('One of your spawned children.'),
+    contentSchema: {
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['idle', 'running', 'paused', 'stopped'] },
+        messages: { type: 'array', items: { type: 'object', properties: { seq: CONTENT.integer, text: CONTENT.string }, required: ['seq', 'text'] } },
+        cursor: CONTENT.integer,
+      },
+      required: ['status', 'messages', 'cursor'],
+    },
     async run(caller, input): Promise<ToolResult> {
       const name = podNameField('ReadPodOutput', 'name', input.name);
       if (!name.ok) return name.error;

@@ -2,7 +2,7 @@ import { describeRefusal } from '../../domain/authority.js';
 import { describeDelegationRefusal } from '../../domain/effective-scope.js';
 import type { RestorePod } from '../use-cases/restore-pod.js';
 import { podNameField } from './argument-parsers.js';
-import { nameOnlySchema, type ToolDefinition } from './tool-definition.js';
+import { CONTENT, nameOnlySchema, type ToolDefinition } from './tool-definition.js';
 import { invalidArgument, toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { name: string };
@@ -10,11 +10,18 @@ type Input = { name: string };
 export function restorePodTool(useCase: RestorePod): ToolDefinition<Input> {
   return {
     name: 'RestorePod',
+    title: 'Restore a Pod',
+    effect: 'writes',
     description:
       'Start a visible stopped Pod (one of your spawned children, or a peer) on this host. A Pod that is already ' +
       'live is left alone and reported as already_live. A restored child is still your child and borrows the ' +
       'scope you lent it again, so that scope must be free. Restoring a peer gives you no power over it.',
     inputSchema: nameOnlySchema('A visible Pod: one of your children or a peer.'),
+    contentSchema: {
+      type: 'object',
+      properties: { action: { type: 'string', enum: ['restored', 'already_live'] }, name: CONTENT.string },
+      required: ['action', 'name'],
+    },
     async run(caller, input): Promise<ToolResult> {
       const name = podNameField('RestorePod', 'name', input.name);
       if (!name.ok) return name.error;

@@ -1,7 +1,8 @@
 import type { DeliverPeerMessage } from '../use-cases/deliver-peer-message.js';
 import { bodyField, podNameField, refused } from './argument-parsers.js';
+import { hostOf } from '../turn-outcome.js';
 import { describeDelivery } from './describe-delivery.js';
-import { NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
+import { CONTENT, NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
 import { toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { name: string; message: string; idempotency_key?: string };
@@ -9,6 +10,8 @@ type Input = { name: string; message: string; idempotency_key?: string };
 export function sendToPeerPodTool(useCase: DeliverPeerMessage): ToolDefinition<Input> {
   return {
     name: 'SendToPeerPod',
+    title: 'Send to a peer Pod',
+    effect: 'writes',
     description:
       'Send `message` to a peer: a Pod an operator paired with you. It is committed to the peer\'s history with ' +
       'you as its verified sender; a live idle peer starts a turn, a stopped peer sees it when restored (this ' +
@@ -25,6 +28,11 @@ export function sendToPeerPodTool(useCase: DeliverPeerMessage): ToolDefinition<I
       required: ['name', 'message'],
       additionalProperties: false,
     },
+    contentSchema: {
+      type: 'object',
+      properties: { message_id: CONTENT.string, pair_seq: CONTENT.integer, ...CONTENT.delivery, duplicate: CONTENT.boolean },
+      required: ['message_id', 'pair_seq', 'delivered_to', 'turn', 'duplicate'],
+    },
     async run(caller, input): Promise<ToolResult> {
       const name = podNameField('SendToPeerPod', 'name', input.name);
       if (!name.ok) return name.error;
@@ -34,7 +42,7 @@ export function sendToPeerPodTool(useCase: DeliverPeerMessage): ToolDefinition<I
       const result = await useCase.execute({ from: caller, to: name.value, body: body.value, ...(key !== undefined ? { idempotencyKey: key } : {}) });
       if (!result.ok) return refused(result.error);
       const v = result.value;
-      const content = { message_id: v.messageId, pair_seq: v.pairSeq, delivered_to: v.deliveredTo, turn: v.turn, duplicate: v.duplicate };
+      const content = { message_id: v.messageId, pair_seq: v.pairSeq, delivered_to: v.deliveredTo, ...hostOf(v), turn: v.turn, duplicate: v.duplicate };
       if (v.duplicate) return toolOk(`peer message with this idempotency key was already sent to \`${name.value}\` as ${v.messageId}; nothing sent`, content);
       return toolOk(`sent peer message to \`${name.value}\`; ${describeDelivery(v)}`, content);
     },

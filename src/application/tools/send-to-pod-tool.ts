@@ -1,7 +1,8 @@
 import type { SendToChild } from '../use-cases/send-to-child.js';
 import { bodyField, podNameField, refused } from './argument-parsers.js';
+import { hostOf } from '../turn-outcome.js';
 import { describeDelivery } from './describe-delivery.js';
-import { NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
+import { CONTENT, NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
 import { invalidArgument, toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { name: string; message: string };
@@ -9,6 +10,8 @@ type Input = { name: string; message: string };
 export function sendToPodTool(useCase: SendToChild): ToolDefinition<Input> {
   return {
     name: 'SendToPod',
+    title: 'Send to a child Pod',
+    effect: 'writes',
     description:
       'Send `message` to one of your own spawned children as its next user turn. An idle child starts a turn; a ' +
       'busy one sees the message at its next model request. Does not wait for the answer: use ReadPodOutput. ' +
@@ -23,6 +26,11 @@ export function sendToPodTool(useCase: SendToChild): ToolDefinition<Input> {
       required: ['name', 'message'],
       additionalProperties: false,
     },
+    contentSchema: {
+      type: 'object',
+      properties: { ...CONTENT.delivery, seq: CONTENT.integer },
+      required: ['delivered_to', 'turn', 'seq'],
+    },
     async run(caller, input): Promise<ToolResult> {
       const name = podNameField('SendToPod', 'name', input.name);
       if (!name.ok) return name.error;
@@ -35,7 +43,7 @@ export function sendToPodTool(useCase: SendToChild): ToolDefinition<Input> {
           : refused(result.error);
       }
       const { deliveredTo, turn, seq } = result.value;
-      return toolOk(`sent message to \`${name.value}\`; ${describeDelivery(result.value)}`, { delivered_to: deliveredTo, turn, seq });
+      return toolOk(`sent message to \`${name.value}\`; ${describeDelivery(result.value)}`, { delivered_to: deliveredTo, ...hostOf(result.value), turn, seq });
     },
   };
 }

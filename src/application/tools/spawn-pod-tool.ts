@@ -6,7 +6,7 @@ import type { PodName } from '../../domain/pod-name.js';
 import { ScopeRule, type ScopeRuleInput } from '../../domain/scope-rule.js';
 import type { SpawnChildPod, SpawnChildPodError } from '../use-cases/spawn-child-pod.js';
 import { bodyField, podNameField } from './argument-parsers.js';
-import { NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
+import { CONTENT, NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
 import { invalidArgument, toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { name: string; task: string; scope?: ScopeRuleInput[]; profile?: string };
@@ -32,6 +32,8 @@ function describe(caller: PodName, error: SpawnChildPodError): string {
 export function spawnPodTool(useCase: SpawnChildPod): ToolDefinition<Input> {
   return {
     name: 'SpawnPod',
+    title: 'Spawn a child Pod',
+    effect: 'writes',
     description:
       'Spawn a new child Pod that starts working on `task` at once and keeps running after your turn ends. ' +
       'You become its parent, and only you can steer it: SendToPod, ReadPodOutput, StopPod, and you receive its ' +
@@ -65,6 +67,11 @@ export function spawnPodTool(useCase: SpawnChildPod): ToolDefinition<Input> {
       },
       required: ['name', 'task'],
       additionalProperties: false,
+    },
+    contentSchema: {
+      type: 'object',
+      properties: { name: CONTENT.string, scope: { type: 'array', items: CONTENT.scopeRule }, profile: CONTENT.string, task_seq: CONTENT.integer },
+      required: ['name', 'scope', 'profile', 'task_seq'],
     },
     async run(caller, input): Promise<ToolResult> {
       const name = podNameField('SpawnPod', 'name', input.name);

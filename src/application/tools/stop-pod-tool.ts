@@ -1,7 +1,7 @@
 import { ScopeRule } from '../../domain/scope-rule.js';
 import type { StopChild } from '../use-cases/stop-child.js';
 import { podNameField, refused } from './argument-parsers.js';
-import { nameOnlySchema, type ToolDefinition } from './tool-definition.js';
+import { CONTENT, nameOnlySchema, type ToolDefinition } from './tool-definition.js';
 import { toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { name: string };
@@ -9,11 +9,18 @@ type Input = { name: string };
 export function stopPodTool(useCase: StopChild): ToolDefinition<Input> {
   return {
     name: 'StopPod',
+    title: 'Stop a child Pod',
+    effect: 'destroys',
     description:
       'Stop one of your spawned children and take back the filesystem scope you lent it. The child stays ' +
       'visible to you as stopped, with its history, and can be restored with RestorePod. Only for your own ' +
       'children: a peer cannot be stopped by you.',
     inputSchema: nameOnlySchema('One of your spawned children.'),
+    contentSchema: {
+      type: 'object',
+      properties: { action: { type: 'string', enum: ['stopped', 'already_stopped'] }, reclaimed: { type: 'array', items: CONTENT.scopeRule } },
+      required: ['action', 'reclaimed'],
+    },
     async run(caller, input): Promise<ToolResult> {
       const name = podNameField('StopPod', 'name', input.name);
       if (!name.ok) return name.error;

@@ -18,10 +18,24 @@ export type ToolInputSchema = {
   readonly additionalProperties: false;
 };
 
+/**
+ * What a call does to the world, for clients that ask before running a tool: `reads` changes
+ * nothing; `writes` commits history or starts work but takes nothing away; `destroys` ends
+ * something (a Pod's run, a lent scope). Every tool acts inside the store only (closed world).
+ */
+export type ToolEffect = 'reads' | 'writes' | 'destroys';
+
+/** A JSON Schema of a tool's `content` (the value beside `summary` in a successful result). */
+export type ToolContentSchema = Readonly<Record<string, unknown>>;
+
 export type ToolDefinition<Input> = {
   readonly name: string;
+  /** A short human-readable name, for clients that show tools to people. */
+  readonly title: string;
   readonly description: string;
+  readonly effect: ToolEffect;
   readonly inputSchema: ToolInputSchema;
+  readonly contentSchema: ToolContentSchema;
   /** Runs with input already checked against `inputSchema`, as the calling Pod. */
   readonly run: (caller: PodName, input: Input, context: ToolCallContext) => Promise<ToolResult>;
 };
@@ -41,3 +55,22 @@ export function nameOnlySchema(description: string): ToolInputSchema {
     additionalProperties: false,
   };
 }
+
+/** Schema pieces the tools' content schemas share. */
+export const CONTENT = {
+  string: { type: 'string' },
+  integer: { type: 'integer' },
+  boolean: { type: 'boolean' },
+  scopeRule: {
+    type: 'object',
+    properties: { target: { type: 'string' }, permission: { type: 'string', enum: ['read', 'write'] }, recursive: { type: 'boolean' } },
+    required: ['target', 'permission', 'recursive'],
+  },
+  /** SPEC §3's delivery: where a message went and what it did to the receiver's turns. */
+  delivery: {
+    delivered_to: { type: 'string', enum: ['live', 'stopped'] },
+    /** Live receivers only: `overdue` when its host has not renewed its lease for more than one renewal period. */
+    host: { type: 'string', enum: ['current', 'overdue'] },
+    turn: { type: 'string', enum: ['started', 'joins_running_turn', 'queued', 'withheld', 'none', 'to_agent'] },
+  },
+} as const;

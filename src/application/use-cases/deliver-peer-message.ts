@@ -87,7 +87,7 @@ export class DeliverPeerMessage {
     const delivery = deliveryFor(facts.lease, now);
     if (facts.first) {
       const { messageId, pairSeq, seq } = facts.first;
-      return ok({ messageId, pairSeq, seq, deliveredTo: delivery.deliveredTo, turn: 'none', duplicate: true });
+      return ok({ messageId, pairSeq, seq, ...delivery, turn: 'none', duplicate: true });
     }
     const pairSeq = relation.lastPairSeq + 1;
     const messageId = this.ids.next('msg');
@@ -107,6 +107,6 @@ export class DeliverPeerMessage {
     const message = { kind: 'peer_message', from, relationId: relation.id, messageId, pairSeq, body, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) } as const;
     const written = await repos.deliveries.write({ to, facts: withRelation(facts), message, autoTurns, at: now, ...(notice ? { notice } : {}) });
     if (written === 'stale') return STALE;
-    return ok({ messageId, pairSeq, seq: written.seq, deliveredTo: delivery.deliveredTo, turn, duplicate: false });
+    return ok({ messageId, pairSeq, seq: written.seq, ...delivery, turn, duplicate: false });
   }
 }

@@ -61,7 +61,9 @@ export class FollowHistory {
       let troubled = false;
 
       const drain = async (): Promise<void> => {
-        const pods = named ? [...new Set([...pending, ...named])] : [...pending];
+        // Following every Pod with no notice pending, one known Pod is still read each poll:
+        // without it an outage (no notices at all) would go unreported.
+        const pods = named ? [...new Set([...pending, ...named])] : pending.size > 0 ? [...pending] : [...seen.keys()].slice(0, 1);
         pending.clear();
         for (const pod of pods) {
           const after = seen.get(pod) ?? 0; // a Pod first heard of now was created while following
@@ -84,7 +86,7 @@ export class FollowHistory {
       };
 
       while (!signal.aborted) {
-        if (pending.size > 0 || named) await drain();
+        await drain();
         // At once when a notice came during the drain; a failed read is retried after pollMs.
         await wakeup.until(this.config.pollMs, signal);
       }

@@ -1,4 +1,5 @@
 import { describePodNotFound } from '../../../application/errors.js';
+import { describeNeverRemoved } from '../../../application/use-cases/read-removed-history.js';
 import { ok } from '../../../domain/result.js';
 import { countOption, flag, podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
@@ -6,19 +7,24 @@ import { entryJson, renderEntry } from '../render-entry.js';
 
 export const historyCommand: CliCommand = {
   name: 'history',
-  usage: 'history NAME [--json] [--after N] [--limit N]',
+  usage: 'history NAME [--json] [--after N] [--limit N] [--removed]',
   summary: 'print a Pod\'s committed history',
   details:
     'Prints the committed history of Pod NAME, oldest first: one line per entry, e.g.\n' +
     '`#3 peer_message from a: hello`. Control characters in stored text are shown escaped.\n\n' +
     'With --json: an array of entries {seq, kind, at, ...}, with the fields of each kind; a\n' +
     'peer_message names its verified sender in `from`.\n\n' +
-    'Exit codes: 0 printed; 1 no such Pod; 2 usage or store error.',
-  options: { json: { type: 'boolean' }, after: { type: 'string' }, limit: { type: 'string' } },
+    'With --removed: the history of Pods named NAME that `pods rm` removed, each after a line\n' +
+    '`removed pod `NAME` at TIME (rmv_…, N entries)`, oldest removal first; with --json, an array\n' +
+    'of {id, name, removedAt, createdAt, entries: [...]}.\n\n' +
+    'Exit codes: 0 printed; 1 no such Pod (with --removed: none of that name was removed); 2 usage\n' +
+    'or store error.',
+  options: { json: { type: 'boolean' }, after: { type: 'string' }, limit: { type: 'string' }, removed: { type: 'boolean' } },
   optionHelp: [
     ['--json', 'print a JSON array'],
     ['--after N', 'only entries with seq > N'],
     ['--limit N', 'at most N entries'],
+    ['--removed', 'the history of removed Pods of this name (`pods rm`)'],
   ],
   parse(args) {
     const positionals = positionalArgs(args, ['NAME']);
@@ -31,6 +37,21 @@ export const historyCommand: CliCommand = {
     if (!limit.ok) return limit;
     const json = flag(args, 'json');
     const range = { ...(after.value === undefined ? {} : { after: after.value }), ...(limit.value === undefined ? {} : { limit: limit.value }) };
+    if (flag(args, 'removed')) {
+      return ok(async ({ app, out }) => {
+        const result = await app.readRemovedHistory.execute({ name: pod.value, ...range });
+        if (!result.ok) return refuse(out, describeNeverRemoved(result.error));
+        if (json) {
+          out.json(result.value.map(({ removed, entries }) => ({ id: removed.id, name: removed.pod.name, removedAt: removed.removedAt, createdAt: removed.pod.createdAt, entries: entries.map(entryJson) })));
+          return EXIT.ok;
+        }
+        for (const { removed, entries } of result.value) {
+          out.line(`removed pod \`${removed.pod.name}\` at ${removed.removedAt.toISOString()} (${removed.id}, ${removed.entries} entries)`);
+          for (const entry of entries) out.line(renderEntry(entry));
+        }
+        return EXIT.ok;
+      });
+    }
     return ok(async ({ app, out }) => {
       const result = await app.readHistory.execute({ pod: pod.value, ...range });
       if (!result.ok) return refuse(out, describePodNotFound(result.error));

@@ -17,8 +17,9 @@ export const lsCommand: CliCommand = {
     'model; `acp`, its host runs its agent; `mcp`, an external agent through `pods mcp`), where it\n' +
     'came from and its filesystem scope. This is the\n' +
     'operator\'s view; a Pod only ever sees its own visibility set (tool ListPods).\n\n' +
-    'With --json: an array of {name, scope, origin, createdAt, profile, status, hostId?, drivenBy?}\n' +
-    '(hostId and drivenBy while live).\n\n' +
+    'With --json: an array of {name, scope, origin, createdAt, profile, status, hostId?, drivenBy?,\n' +
+    'unconfined?} (hostId and drivenBy while live; unconfined: true for a Pod whose profile runs its\n' +
+    'agent without a sandbox).\n\n' +
     'Exit codes: 0 listed; 2 usage or store error.',
   options: { json: { type: 'boolean' } },
   optionHelp: [['--json', 'print a JSON array']],

@@ -4,9 +4,8 @@ import { ScopeRule } from '../../../domain/scope-rule.js';
 import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 import { podToRun } from '../pod-to-run.js';
+import { PODS_VERSION } from '../pods-version.js';
 import { STORE_LOST, untilStopped } from '../until-stopped.js';
-
-const VERSION = '0.1.0';
 
 export const mcpCommand: CliCommand = {
   name: 'mcp',
@@ -15,24 +14,32 @@ export const mcpCommand: CliCommand = {
   details:
     'Speaks MCP (JSON-RPC) on stdin/stdout for one client, e.g. `claude mcp add pods -- pods mcp\n' +
     '--pod NAME`. The client gets exactly the Pod tools (SpawnPod, SendToPod, ReadPodOutput,\n' +
-    'StopPod, ListPods, RestorePod, SendToPeerPod) with their schemas, and every call runs as Pod\n' +
-    'NAME with its authority, like `pods tool NAME`: the result is a text block with the same JSON\n' +
-    '(a tool error is an error result). When NAME\'s history holds inbound entries the client has\n' +
-    'not been shown (peer messages, child events, notices, operator input), the result carries them\n' +
-    'in a second text block, oldest first, at most 20 entries or 32 KiB per result; a cursor in the\n' +
-    'store keeps them from being shown twice, also across restarts. An agent with nothing else to\n' +
-    'do calls ListPods with wait_ms (at most 50000): it answers as soon as new input arrives, with\n' +
-    'that input in the result. NAME\'s history is also a read-only resource (pods://NAME/history,\n' +
+    'StopPod, ListPods, RestorePod, SendToPeerPod) with their schemas, titles and approval hints\n' +
+    '(only ListPods is read-only, only StopPod destructive), and every call runs as Pod NAME with\n' +
+    'its authority, like `pods tool NAME`: the result is a text block with the same JSON, compact\n' +
+    '(a tool error is an error result), and, when it succeeded, the same as structuredContent. When\n' +
+    'NAME\'s history holds inbound entries the client has not been shown (peer messages, child\n' +
+    'events, notices, operator input), the result carries them in a second text block, oldest\n' +
+    'first, at most 20 entries or 32 KiB per result; a cursor in the store keeps them from being\n' +
+    'shown twice, also across restarts. An agent with nothing else to do calls ListPods with\n' +
+    'wait_ms (at most 50000): it answers as soon as new input arrives, with that input in the\n' +
+    'result. NAME\'s history is also a read-only resource (pods://NAME/history,\n' +
     'pods://NAME/history/{seq}) that a client can subscribe to for a notification on every commit.\n' +
     'With --claude-channel the server also declares Claude Code\'s experimental claude/channel and\n' +
     'sends a wake-up hint (no entry in it) on commits to NAME\'s history, at most one per second.\n\n' +
     'The process takes NAME\'s lease, so no other host runs NAME while it serves, and runs no model\n' +
     'turns for NAME itself: the client is NAME\'s model. Children NAME spawns and Pods it restores\n' +
-    'run here with the configured model. A second `pods mcp --pod NAME` while this one runs is\n' +
-    'refused. Nothing but MCP is written to stdout; notes go to stderr. A stdin line that is not\n' +
-    'JSON (-32700), not a JSON-RPC message, or longer than 1 MiB (-32600) is answered with an error\n' +
-    'and dropped; serving goes on.\n\n' +
-    'It stops when stdin ends (the client went away), on SIGINT or SIGTERM: the lease is released.\n\n' +
+    'run here with the configured model. While NAME is live on another host, `pods mcp --pod NAME`\n' +
+    'says so on stderr; for its client it still completes the handshake and lists the tools, and\n' +
+    'answers every call with an execution_failed naming the holder and how to free the Pod, until\n' +
+    'the client leaves (started from a terminal, it exits at once).\n\n' +
+    'Nothing but MCP is written to stdout; notes go to stderr. Before `initialize` only `ping` is\n' +
+    'answered (-32600 otherwise). A stdin line that is not JSON (-32700), not a JSON-RPC message or\n' +
+    'longer than 1 MiB (-32600), or a request whose params do not fit its method (-32602), is\n' +
+    'answered with a one-line error ("id": null when none can be read) and serving goes on.\n\n' +
+    'It stops when stdin ends (the client went away; every request read by then is answered\n' +
+    'first), on SIGINT, SIGTERM or SIGHUP, in any order: the lease is released before it exits. A\n' +
+    'second signal while it stops exits at once.\n\n' +
     'Exit codes: 0 stopped; 1 NAME does not exist (without --create), another host holds its lease,\n' +
     'or the lease or the store was lost while serving; 2 usage or store error.',
   options: { pod: { type: 'string' }, create: { type: 'boolean' }, 'claude-channel': { type: 'boolean' } },
@@ -54,12 +61,25 @@ export const mcpCommand: CliCommand = {
     if (create && !rule.ok) return err(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
     return ok(async ({ app, out, io }) => {
       const name = pod.value;
+      io.holdSignals?.();
       // stdout is the MCP channel: notes go to stderr.
       const refused = await podToRun(app, out, { name, create: create && rule.ok ? rule.value : undefined, hold: 'mcp', announce: out.fail });
       if (refused !== undefined) return refused;
       const { runtime } = app;
       const attached = await runtime.attach(name, { driver: 'mcp' });
-      if (!attached.ok) return refuse(out, `${describeAttachRefusal(attached.error)}; stop that host first`);
+      if (!attached.ok) {
+        out.fail(`${describeAttachRefusal(attached.error)}; stop that host first`);
+        // A client (stdin a pipe) completes its handshake and gets the reason with every call; a person has it already.
+        if (attached.error.type !== 'Held' || io.stdin.isTTY === true) return EXIT.refused;
+        const { createRefusingMcpServer, heldPodReason } = await import('../../mcp/refusing-mcp-server.js');
+        const { serveOverStdio } = await import('../../mcp/serve-pod-over-stdio.js');
+        const refusing = createRefusingMcpServer({ listings: app.tools.specs(), reason: heldPodReason(attached.error.heldBy), version: PODS_VERSION });
+        const serving = await serveOverStdio(refusing, io.stdin, io.stdout);
+        out.fail('answering every call with that reason until the client leaves');
+        await untilStopped(io, runtime, { closed: serving.closed });
+        await serving.close();
+        return EXIT.refused;
+      }
       runtime.start();
       const { servePodOverStdio } = await import('../../mcp/serve-pod-over-stdio.js');
       const serving = await servePodOverStdio({
@@ -69,7 +89,7 @@ export const mcpCommand: CliCommand = {
         history: app.readHistory,
         feed: app.feed,
         claudeChannel,
-        version: VERSION,
+        version: PODS_VERSION,
         stdin: io.stdin,
         stdout: io.stdout,
       });

@@ -1,4 +1,4 @@
-import { describeAttachRefusal } from '../../../application/host/host-runtime.js';
+import { describeAttachRefusal, describeLeaseLost } from '../../../application/host/host-runtime.js';
 import { describePodNotFound } from '../../../application/errors.js';
 import type { HostEvent, HostRuntime } from '../../../application/host/host-runtime.js';
 import type { PodName } from '../../../domain/pod-name.js';
@@ -11,7 +11,7 @@ import { STORE_LOST, untilStopped } from '../until-stopped.js';
 export const serveCommand: CliCommand = {
   name: 'serve',
   usage: 'serve [--pod NAME]…',
-  summary: 'run Pods headless until SIGINT or SIGTERM',
+  summary: 'run Pods headless until SIGINT, SIGTERM or SIGHUP',
   details:
     'Takes the lease of each named Pod and runs its turns as committed input arrives: operator\n' +
     'input, peer messages, child events. Children it spawns and Pods it restores run here too.\n' +
@@ -23,8 +23,9 @@ export const serveCommand: CliCommand = {
     'store announces these within milliseconds; a Pod whose host died is found once its lease\n' +
     'expires. A Pod live on another host (a TUI, `pods mcp`, another `pods serve`) is never\n' +
     'taken over, and a child its parent stopped stays stopped until the parent restores it.\n\n' +
-    'SIGINT or SIGTERM: the turns in flight stop after their current step is committed, the\n' +
-    'leases are released, and the command exits 0.\n\n' +
+    'SIGINT, SIGTERM or SIGHUP (its terminal closed): the turns in flight stop after their current\n' +
+    'step is committed, the leases are released, and the command exits 0. A second signal while it\n' +
+    'stops exits at once (128 + the signal\'s number); leases not yet released then expire.\n\n' +
     'If the store stops answering (server restart, `pods store stop`), it says so once, keeps its\n' +
     'Pods and retries with backoff; when the store is back it says so and catches up from\n' +
     'history. Past PODS_STORE_OUTAGE_MS (default 180000) without the store it stops, exit 1.\n\n' +
@@ -45,10 +46,14 @@ export const serveCommand: CliCommand = {
     }
     return ok(async ({ app, out, io }) => {
       const { runtime, hostId } = app;
+      io.holdSignals?.();
       for (const name of names) {
         if (!(await app.readHistory.execute({ pod: name, limit: 1 })).ok) return refuse(out, describePodNotFound(name));
       }
-      runtime.on((event) => out.line(describe(event)));
+      runtime.on((event) => {
+        const line = describe(event);
+        if (line !== undefined) out.line(line);
+      });
       runtime.start();
       const follower = names.length === 0 ? app.follower : undefined;
       let served: PodName[];
@@ -101,10 +106,11 @@ async function attachAll(runtime: HostRuntime, pods: readonly PodName[], out: Cl
 
 const stamp = (): string => new Date().toISOString();
 
-function describe(event: HostEvent): string {
+/** The log line of a host event; a turn is logged once, when it ends. */
+function describe(event: HostEvent): string | undefined {
   switch (event.type) {
     case 'turn_started':
-      return `${stamp()} \`${event.pod}\` turn started`;
+      return undefined;
     case 'turn_ended': {
       const { end, steps, trigger, reportedTo } = event.report;
       const report = reportedTo ? `; reported to \`${reportedTo}\`` : '';
@@ -113,7 +119,7 @@ function describe(event: HostEvent): string {
     case 'turn_failed':
       return `${stamp()} \`${event.pod}\` turn failed: ${event.error}`;
     case 'lease_lost':
-      return `${stamp()} \`${event.pod}\` lease lost; another host or its parent took it over`;
+      return `${stamp()} ${describeLeaseLost(event)}`;
     case 'store_unreachable':
       return `${stamp()} ${event.error}; keeping the Pods and retrying`;
     case 'store_back':

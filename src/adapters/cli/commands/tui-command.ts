@@ -44,6 +44,7 @@ export const tuiCommand: CliCommand = {
     if (!rule.ok) return err(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
     return ok(async ({ app, out, io }) => {
       const name = pod.value;
+      io.holdSignals?.();
       const terminal = io.stdin.isTTY === true && io.stdout.isTTY === true;
       // Only a terminal can answer; a pipe gets the refusal, as `pods mcp` does.
       const ask = terminal && !create ? { rule: rule.value, question: (await import('../../tui/ask-on-terminal.js')).askOnTerminal(io.stdin, io.stdout) } : undefined;

@@ -16,6 +16,7 @@ import type { Pod } from '../../../domain/pod.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { isLive, type Lease, type PodDriver, type RuntimeStatus } from '../../../domain/pod-status.js';
 import { InMemoryListingReader } from './in-memory-listing-reader.js';
+import { InMemoryPodArchive } from './in-memory-pod-archive.js';
 import { pairKey, type InMemoryTables } from './in-memory-tables.js';
 
 const byName = <T extends { readonly name: string }>(x: T, y: T) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
@@ -144,14 +145,14 @@ export class InMemoryLeaseRepository implements LeaseRepository {
   async tryAcquire(pod: PodName, hostId: string, now: Date, expiresAt: Date, driver: PodDriver = 'model'): Promise<AcquireOutcome> {
     const held = this.t.leases.get(pod);
     if (isLive(held, now) && held.hostId !== hostId) return { acquired: false, heldBy: held };
-    const lease: Lease = { pod, hostId, status: held?.hostId === hostId && isLive(held, now) ? held.status : 'idle', expiresAt, driver };
+    const lease: Lease = { pod, hostId, status: held?.hostId === hostId && isLive(held, now) ? held.status : 'idle', expiresAt, driver, renewedAt: now };
     this.t.leases.set(pod, lease);
     return { acquired: true, lease };
   }
   async renew(pod: PodName, hostId: string, now: Date, expiresAt: Date, status?: RuntimeStatus): Promise<boolean> {
     const held = this.t.leases.get(pod);
     if (!isLive(held, now) || held.hostId !== hostId) return false;
-    this.t.leases.set(pod, { ...held, expiresAt, status: status ?? held.status });
+    this.t.leases.set(pod, { ...held, expiresAt, renewedAt: now, status: status ?? held.status });
     return true;
   }
   async release(pod: PodName, hostId: string): Promise<void> {
@@ -227,5 +228,6 @@ export function inMemoryRepositories(t: InMemoryTables): Repositories {
     agentSessions: new InMemoryAgentSessionRepository(t),
     deliveries: new InMemoryPeerDeliveryRepository(t, history),
     listing: new InMemoryListingReader(t),
+    archive: new InMemoryPodArchive(t),
   };
 }

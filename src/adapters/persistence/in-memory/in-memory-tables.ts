@@ -4,6 +4,10 @@ import type { HistoryEntry } from '../../../domain/history-entry.js';
 import type { PeerRelation } from '../../../domain/peer-relation.js';
 import type { Pod } from '../../../domain/pod.js';
 import type { Lease } from '../../../domain/pod-status.js';
+import type { RemovedPod } from '../../../application/ports/pod-archive.js';
+
+/** A removed Pod in the archive: the Pod, its history and its own audit trail. */
+export type ArchivedPod = { readonly removed: RemovedPod; readonly history: readonly HistoryEntry[]; readonly audit: readonly AuditRecord[] };
 
 export type Snapshot = {
   readonly pods: Map<string, Pod>;
@@ -12,8 +16,11 @@ export type Snapshot = {
   readonly leases: Map<string, Lease>;
   readonly inboundCursors: Map<string, number>;
   readonly agentSessions: Map<string, string>;
+  readonly history: Map<string, HistoryEntry[]>;
   readonly historyLengths: Map<string, number>;
+  readonly audit: AuditRecord[];
   readonly auditLength: number;
+  readonly archivedLength: number;
 };
 
 /**
@@ -29,6 +36,7 @@ export class InMemoryTables {
   agentSessions = new Map<string, string>();
   history = new Map<string, HistoryEntry[]>();
   audit: AuditRecord[] = [];
+  archived: ArchivedPod[] = [];
 
   snapshot(): Snapshot {
     return {
@@ -38,8 +46,12 @@ export class InMemoryTables {
       leases: new Map(this.leases),
       inboundCursors: new Map(this.inboundCursors),
       agentSessions: new Map(this.agentSessions),
+      // The arrays themselves too: a removal takes a Pod's history (and audit records) away whole.
+      history: new Map(this.history),
       historyLengths: new Map([...this.history].map(([pod, entries]) => [pod, entries.length])),
+      audit: this.audit,
       auditLength: this.audit.length,
+      archivedLength: this.archived.length,
     };
   }
 
@@ -50,12 +62,11 @@ export class InMemoryTables {
     this.leases = s.leases;
     this.inboundCursors = s.inboundCursors;
     this.agentSessions = s.agentSessions;
-    for (const [pod, entries] of this.history) {
-      const length = s.historyLengths.get(pod);
-      if (length === undefined) this.history.delete(pod);
-      else entries.length = length;
-    }
+    this.history = s.history;
+    for (const [pod, entries] of this.history) entries.length = s.historyLengths.get(pod) ?? 0;
+    this.audit = s.audit;
     this.audit.length = s.auditLength;
+    this.archived.length = s.archivedLength;
   }
 }
 

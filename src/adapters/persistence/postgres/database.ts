@@ -14,6 +14,8 @@ export interface Database {
   lease: LeaseTable;
   inbound_cursor: InboundCursorTable;
   agent_session: AgentSessionTable;
+  removed_pod: RemovedPodTable;
+  removed_history_entry: RemovedHistoryEntryTable;
 }
 
 /** Written as a JSON text parameter, read back parsed. */
@@ -84,6 +86,8 @@ export interface LeaseTable {
   status: 'idle' | 'running' | 'paused';
   expires_at: Date;
   driver: 'model' | 'mcp' | 'acp';
+  /** When it was last taken or renewed (null: taken by a version before 0006, not renewed since). */
+  renewed_at: ColumnType<Date | null, Date | undefined, Date>;
 }
 
 export interface InboundCursorTable {
@@ -97,4 +101,26 @@ export interface AgentSessionTable {
   /** The ACP session id an agent-driven Pod's host resumes (`session/load`). */
   session_id: string;
   updated_at: Date;
+}
+
+/** A Pod `pods rm` removed: its row as it was, how many entries it had, and its audit records (JSON). */
+export interface RemovedPodTable {
+  id: string;
+  name: string;
+  removed_at: Date;
+  scope: JsonColumn<unknown>;
+  parent: string | null;
+  created_at: Date;
+  profile: string;
+  entries: number;
+  audit: JsonColumn<unknown>;
+}
+
+/** A removed Pod's history entry, as `history_entry` held it. */
+export interface RemovedHistoryEntryTable {
+  removal_id: string;
+  seq: number;
+  kind: string;
+  at: Date;
+  body: JsonColumn<Record<string, unknown>>;
 }

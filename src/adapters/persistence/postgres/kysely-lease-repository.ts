@@ -12,6 +12,7 @@ const toLease = (row: Selectable<LeaseTable>): Lease => ({
   status: row.status,
   expiresAt: row.expires_at,
   driver: row.driver,
+  ...(row.renewed_at ? { renewedAt: row.renewed_at } : {}),
 });
 
 export class KyselyLeaseRepository implements LeaseRepository {
@@ -31,13 +32,14 @@ export class KyselyLeaseRepository implements LeaseRepository {
     // lease keeps its status. The conflicting row stays locked even when the WHERE refuses.
     const taken = await this.db
       .insertInto('lease')
-      .values({ pod, host_id: hostId, status: 'idle', expires_at: expiresAt, driver })
+      .values({ pod, host_id: hostId, status: 'idle', expires_at: expiresAt, driver, renewed_at: now })
       .onConflict((oc) =>
         oc
           .column('pod')
           .doUpdateSet({
             host_id: hostId,
             expires_at: expiresAt,
+            renewed_at: now,
             driver,
             status: sql<RuntimeStatus>`case when lease.host_id = ${hostId} and lease.expires_at > ${now}::timestamptz then lease.status else 'idle' end`,
           })
@@ -53,7 +55,7 @@ export class KyselyLeaseRepository implements LeaseRepository {
   async renew(pod: PodName, hostId: string, now: Date, expiresAt: Date, status?: RuntimeStatus): Promise<boolean> {
     const { numUpdatedRows } = await this.db
       .updateTable('lease')
-      .set({ expires_at: expiresAt, ...(status === undefined ? {} : { status }) })
+      .set({ expires_at: expiresAt, renewed_at: now, ...(status === undefined ? {} : { status }) })
       .where('pod', '=', pod)
       .where('host_id', '=', hostId)
       .where('expires_at', '>', now)

@@ -23,12 +23,13 @@ type LeaseColumns = {
   status: LeaseTable['status'] | null;
   expires_at: number | null;
   driver: LeaseTable['driver'] | null;
+  renewed_at: number | null;
 };
-const leaseColumns = sql`lease.host_id, lease.status, ${ms('lease.expires_at')} as expires_at, lease.driver`;
+const leaseColumns = sql`lease.host_id, lease.status, ${ms('lease.expires_at')} as expires_at, lease.driver, ${ms('lease.renewed_at')} as renewed_at`;
 const leaseOf = (pod: PodName, row: LeaseColumns): Lease | undefined =>
   row.host_id === null || row.status === null || row.expires_at === null || row.driver === null
     ? undefined
-    : { pod, hostId: row.host_id, status: row.status, expiresAt: date(row.expires_at), driver: row.driver };
+    : { pod, hostId: row.host_id, status: row.status, expiresAt: date(row.expires_at), driver: row.driver, ...(row.renewed_at === null ? {} : { renewedAt: date(row.renewed_at) }) };
 
 const profileOf = (profile: string | null): ProfileName | undefined =>
   profile === null || profile === DEFAULT_PROFILE_NAME ? undefined : ProfileName.unsafe(profile);

@@ -19,7 +19,7 @@ const FACTS_SQL = `select
     r.id as r_id, r.since as r_since, r.initiated_from as r_initiated_from, r.audit_id as r_audit_id,
     r.last_pair_seq as r_last_pair_seq, r.auto_turns as r_auto_turns,
     c.scope as c_scope, c.state as c_state, c.spawned_at as c_spawned_at, c.stopped_at as c_stopped_at, c.output_cursor as c_output_cursor,
-    l.host_id as l_host_id, l.status as l_status, l.expires_at as l_expires_at, l.driver as l_driver, l.xmin::text as l_version,
+    l.host_id as l_host_id, l.status as l_status, l.expires_at as l_expires_at, l.driver as l_driver, l.renewed_at as l_renewed_at, l.xmin::text as l_version,
     h.seq as h_seq, h.at as h_at, h.body as h_body
   from (values (1)) as one (x)
   left join peer_relation r on r.a = $1 and r.b = $2
@@ -33,7 +33,7 @@ type FactsRow = {
   r_id: string | null; r_since: Date | null; r_initiated_from: string | null; r_audit_id: string | null;
   r_last_pair_seq: number | null; r_auto_turns: number | null;
   c_scope: unknown; c_state: ChildOwnershipTable['state'] | null; c_spawned_at: Date | null; c_stopped_at: Date | null; c_output_cursor: number | null;
-  l_host_id: string | null; l_status: LeaseTable['status'] | null; l_expires_at: Date | null; l_driver: LeaseTable['driver'] | null; l_version: string | null;
+  l_host_id: string | null; l_status: LeaseTable['status'] | null; l_expires_at: Date | null; l_driver: LeaseTable['driver'] | null; l_renewed_at: Date | null; l_version: string | null;
   h_seq: number | null; h_at: Date | null; h_body: Record<string, unknown> | null;
 };
 
@@ -157,7 +157,7 @@ function childOf(row: FactsRow, parent: PodName, child: PodName): ChildOwnership
 }
 
 function leaseOf(row: FactsRow, pod: PodName): Lease {
-  return { pod, hostId: row.l_host_id!, status: row.l_status!, expiresAt: row.l_expires_at!, driver: row.l_driver! };
+  return { pod, hostId: row.l_host_id!, status: row.l_status!, expiresAt: row.l_expires_at!, driver: row.l_driver!, ...(row.l_renewed_at ? { renewedAt: row.l_renewed_at } : {}) };
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {

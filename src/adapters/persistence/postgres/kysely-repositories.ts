@@ -11,6 +11,7 @@ import { KyselyLeaseRepository } from './kysely-lease-repository.js';
 import { KyselyPeerDeliveryRepository } from './kysely-peer-delivery-repository.js';
 import { KyselyListingReader } from './kysely-listing-reader.js';
 import { KyselyPeerRelationRepository } from './kysely-peer-relation-repository.js';
+import { KyselyPodArchive } from './kysely-pod-archive.js';
 import { KyselyPodRepository } from './kysely-pod-repository.js';
 
 /**
@@ -30,5 +31,6 @@ export function kyselyRepositories(db: Kysely<Database>, announce: Announce = (p
     deliveries: new KyselyPeerDeliveryRepository(db, announce),
     listing: new KyselyListingReader(db),
     agentSessions: new KyselyAgentSessionRepository(db),
+    archive: new KyselyPodArchive(db),
   };
 }

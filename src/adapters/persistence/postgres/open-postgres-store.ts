@@ -5,6 +5,7 @@ import type { Database } from './database.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import { NamedStatementPool } from './named-statement-pool.js';
 import { urlWithPassfilePassword } from './passfile-password.js';
+import { pgConnectionString } from './pg-connection-string.js';
 import { errorMessage } from '../../error-message.js';
 import type { SqlStore } from './sql-store.js';
 import { redactUrl } from './redact-url.js';
@@ -18,7 +19,7 @@ export type PostgresStoreOptions = {
 
 /** A pg pool on `url`, migrated before it is returned; an unreachable server fails here, not later. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<SqlStore> {
-  const pool = new pg.Pool({ connectionString: urlWithPassfilePassword(url), connectionTimeoutMillis: 5_000, max: options.max ?? 10 });
+  const pool = new pg.Pool({ connectionString: pgConnectionString(urlWithPassfilePassword(url)), connectionTimeoutMillis: 5_000, max: options.max ?? 10 });
   // A client whose server went away (restart, terminated backend) emits 'error', idle or
   // checked out; unhandled, that would end the process. The failure already reaches the
   // query in flight, and the pool replaces the broken client.

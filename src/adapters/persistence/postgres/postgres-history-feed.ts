@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { pgConnectionString } from './pg-connection-string.js';
 import type { HistoryFeed } from '../../../application/ports/history-feed.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { HISTORY_CHANNEL, ListenerSet } from './listener-set.js';
@@ -37,7 +38,7 @@ export class PostgresHistoryFeed implements HistoryFeed {
   }
 
   private connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: urlWithPassfilePassword(this.url), connectionTimeoutMillis: 5_000 });
+    const client = new pg.Client({ connectionString: pgConnectionString(urlWithPassfilePassword(this.url)), connectionTimeoutMillis: 5_000 });
     this.client = client;
     client.on('notification', (n) => {
       if (n.channel === HISTORY_CHANNEL) this.listeners.emit(n.payload);

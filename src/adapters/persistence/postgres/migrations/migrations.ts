@@ -3,6 +3,8 @@ import * as initial from './0001-initial.js';
 import * as inboundCursor from './0002-inbound-cursor.js';
 import * as leaseDriver from './0003-lease-driver.js';
 import * as agentPods from './0004-agent-pods.js';
+import * as removedPods from './0005-removed-pods.js';
+import * as leaseRenewedAt from './0006-lease-renewed-at.js';
 
 /** Every schema version in order. Append only: the Migrator applies what a store lacks, by name. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -10,4 +12,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-inbound-cursor': inboundCursor,
   '0003-lease-driver': leaseDriver,
   '0004-agent-pods': agentPods,
+  '0005-removed-pods': removedPods,
+  '0006-lease-renewed-at': leaseRenewedAt,
 };

@@ -1,0 +1,101 @@
+/** The signals a long-running command stops on: Ctrl+C, `kill`, and its terminal closing. */
+export type ProcessSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+export const PROCESS_SIGNALS: readonly ProcessSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * What a handler made of a signal: nothing returned, the command stops; `ignored`, it went on
+ * (the TUI's Ctrl+C that clears a line or cancels a turn, or reaches the editor of `:edit`).
+ */
+export type SignalHandler = () => void | 'ignored';
+
+/** Where signals come from and how the process ends at once: `process` in `main.ts`, a fake in tests. */
+export type SignalSource = {
+  readonly on: (signal: ProcessSignal, listener: () => void) => void;
+  readonly off: (signal: ProcessSignal, listener: () => void) => void;
+  /** Ends the process now (a second signal while it was stopping). */
+  readonly exitNow: (signal: ProcessSignal) => void;
+};
+
+const NUMBERS: Readonly<Record<ProcessSignal, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+/** The shell's convention for a process ended by a signal. */
+export const exitCodeFor = (signal: ProcessSignal): number => 128 + NUMBERS[signal];
+
+/**
+ * Delivers SIGINT, SIGTERM and SIGHUP to the handlers a command registers. Until `hold()` a
+ * signal no handler takes has its default action (the process dies), as for any short command.
+ * After it (a command that holds leases) the process never dies of one: a signal that comes
+ * while no handler is registered (before the command registered its own, or after it removed
+ * them to give its leases back) is kept and handed to the next handler of that signal, and
+ * the first signal after a stop began (by a signal, or by the command's own choice, e.g. stdin
+ * ended) only marks it; another one exits at once. So stdin's end and a signal, in any order,
+ * end with the leases given back, and a second signal is the way out of a shutdown that hangs.
+ */
+export function signalGate(source: SignalSource) {
+  const handlers = new Map<ProcessSignal, Set<SignalHandler>>(PROCESS_SIGNALS.map((s) => [s, new Set()]));
+  const listeners = new Map<ProcessSignal, () => void>();
+  let held = false;
+  let signalled = false;
+  let pending: ProcessSignal | undefined;
+  let hungUp = false;
+
+  const deliver = (signal: ProcessSignal): void => {
+    if (signal === 'SIGHUP') hungUp = true;
+    if (signalled) return source.exitNow(signal);
+    const registered = [...(handlers.get(signal) ?? [])];
+    if (registered.length === 0) {
+      signalled = true;
+      pending = signal;
+      return;
+    }
+    // Every handler hears it; one that does not ignore it makes it a stop.
+    let stops = false;
+    for (const handler of registered) if (handler() !== 'ignored') stops = true;
+    if (stops) signalled = true;
+  };
+  const listen = (signal: ProcessSignal): void => {
+    if (listeners.has(signal)) return;
+    const listener = () => deliver(signal);
+    listeners.set(signal, listener);
+    source.on(signal, listener);
+  };
+  const unlisten = (signal: ProcessSignal): void => {
+    const listener = listeners.get(signal);
+    if (!listener || held || (handlers.get(signal)?.size ?? 0) > 0) return;
+    listeners.delete(signal);
+    source.off(signal, listener);
+  };
+
+  return {
+    onSignal(signal: ProcessSignal, handler: SignalHandler): () => void {
+      handlers.get(signal)?.add(handler);
+      listen(signal);
+      if (pending === signal) {
+        pending = undefined;
+        // Not from inside the registration: the command finishes setting up first.
+        setImmediate(() => void handler());
+      }
+      return () => {
+        handlers.get(signal)?.delete(handler);
+        unlisten(signal);
+      };
+    },
+    hold(): void {
+      held = true;
+      for (const signal of PROCESS_SIGNALS) listen(signal);
+    },
+    /**
+     * True once held: the process then exits explicitly when its command returns, because
+     * while node tears itself down after its last handle closed, a signal is no longer
+     * listened to and kills it (seen under load: a clean `pods mcp` reported as killed).
+     */
+    get held(): boolean {
+      return held;
+    },
+    /** True once a SIGHUP came: its terminal may be gone. */
+    get hungUp(): boolean {
+      return hungUp;
+    },
+  };
+}
+
+export type SignalGate = ReturnType<typeof signalGate>;

@@ -1,0 +1,114 @@
+import type { Readable, Writable } from 'node:stream';
+import {
+  isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse, JSONRPC_VERSION, serializeMessage,
+  type JSONRPCMessage, type RequestId, type Transport,
+} from '@modelcontextprotocol/server';
+import { checkRequest } from './request-check.js';
+
+/**
+ * MCP's stdio binding over a stream of lines (one JSON-RPC message per chunk, as
+ * `jsonRpcLines` passes them on) and the stream answers go to. Unlike the SDK's stdio
+ * transport, the end of input does not close it: the owner waits for `drained()`, so every
+ * request read before stdin ended is answered, then closes it. Before `initialize` only
+ * `ping` is served; a request whose params do not fit its method is answered -32602 in one
+ * line (`checkRequest`), and neither reaches the server.
+ */
+export class LineTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  /** Resolves when the input ends (the client closed its end) or fails. */
+  readonly inputEnded: Promise<void>;
+  private ended: () => void = () => undefined;
+  private initialized = false;
+  private closed = false;
+  /** Requests the server has been given and has not answered yet. */
+  private readonly unanswered = new Set<RequestId>();
+  private readonly waiting = new Set<() => void>();
+
+  constructor(
+    private readonly input: Readable,
+    private readonly output: Writable,
+  ) {
+    this.inputEnded = new Promise((resolve) => (this.ended = resolve));
+  }
+
+  async start(): Promise<void> {
+    this.input.on('data', this.onData);
+    for (const event of ['end', 'close', 'error']) this.input.once(event, this.ended);
+    // The client went away mid-answer (EPIPE): nothing more can reach it.
+    this.output.on('error', this.onOutputError);
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (this.closed) throw new Error('the MCP connection is closed');
+    try {
+      await this.write(message);
+    } finally {
+      if ((isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) && message.id !== undefined) this.answered(message.id);
+    }
+  }
+
+  /** Stops reading: whatever comes after is not served (the owner is shutting down). */
+  stopReading(): void {
+    this.input.off('data', this.onData);
+  }
+
+  /** Resolves once every request given to the server has been answered (or the connection closed). */
+  drained(): Promise<void> {
+    if (this.unanswered.size === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.add(resolve));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopReading();
+    this.output.off('error', this.onOutputError);
+    this.release();
+    this.onclose?.();
+  }
+
+  private readonly onData = (chunk: Buffer | string): void => {
+    let message: JSONRPCMessage;
+    try {
+      message = JSON.parse(chunk.toString()) as JSONRPCMessage;
+    } catch {
+      return; // jsonRpcLines passes on only JSON-RPC messages
+    }
+    if (isJSONRPCRequest(message)) {
+      const refusal = checkRequest(message, this.initialized);
+      if (refusal) return void this.write({ jsonrpc: JSONRPC_VERSION, id: message.id, error: refusal }).catch(() => undefined);
+      if (message.method === 'initialize') this.initialized = true;
+      this.unanswered.add(message.id);
+    } else if (isJSONRPCNotification(message)) {
+      if (!this.initialized) return;
+      // A cancelled request is never answered (MCP): it is no longer waited for.
+      const cancelled = message.method === 'notifications/cancelled' ? (message.params as { requestId?: RequestId } | undefined)?.requestId : undefined;
+      if (cancelled !== undefined) this.answered(cancelled);
+    }
+    this.onmessage?.(message);
+  };
+
+  private readonly onOutputError = (error: Error): void => {
+    this.onerror?.(error);
+    void this.close();
+  };
+
+  private write(message: JSONRPCMessage): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.output.destroyed || this.output.writableEnded) return reject(new Error('the client\'s end of the connection is closed'));
+      this.output.write(serializeMessage(message), (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  private answered(id: RequestId): void {
+    this.unanswered.delete(id);
+    if (this.unanswered.size === 0) this.release();
+  }
+
+  private release(): void {
+    for (const resolve of this.waiting) resolve();
+    this.waiting.clear();
+  }
+}

@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { within } from '../mcp/raw-mcp-process.js';
+import { buildCli, LAST_RESORT } from './built-cli.js';
+
+let cli: Awaited<ReturnType<typeof buildCli>>;
+let home: string;
+beforeAll(async () => {
+  cli = await buildCli();
+  home = await cli.home('leases-on-signals');
+}, 120_000);
+afterAll(async () => {
+  await cli?.dispose();
+});
+
+const env = (): NodeJS.ProcessEnv => {
+  const vars: NodeJS.ProcessEnv = { ...process.env, PODS_HOME: home };
+  delete vars['PODS_DATABASE_URL'];
+  return vars;
+};
+
+async function ok(...args: string[]): Promise<string> {
+  const run = await cli.pods(home, ...args);
+  if (run.code !== 0) throw new Error(`pods ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
+  return run.stdout;
+}
+
+/** The host holding `pod` now, per `pods ls --json` (undefined: the Pod is free). */
+const holderOf = async (pod: string): Promise<string | undefined> =>
+  (JSON.parse(await ok('ls', '--json')) as { name: string; hostId?: string }[]).find((p) => p.name === pod)?.hostId;
+
+/** A long-running `pods …` with its stdin a pipe the test ends; resolves once stderr or stdout shows `ready`. */
+async function host(args: readonly string[], ready: string) {
+  const child = spawn(process.execPath, [cli.main, ...args], { cwd: cli.root, env: env(), stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdin.on('error', () => undefined);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const describe = () => `pods ${args.join(' ')}:\n${output}`;
+  await within(30_000, () => {
+    if (child.exitCode !== null) throw new Error(`exited early: ${describe()}`);
+    return output.includes(ready) ? true : undefined;
+  }, describe);
+  return { child, exited, describe, output: () => output };
+}
+
+/** The process ends on its own with exit 0 (not killed by the signal), within `ms`. */
+async function exitsCleanly(served: Awaited<ReturnType<typeof host>>, ms = 15_000): Promise<void> {
+  const exited = await Promise.race([served.exited, new Promise<'late'>((r) => setTimeout(() => r('late'), ms).unref())]);
+  if (exited === 'late') served.child.kill('SIGKILL');
+  expect(exited, served.describe()).toEqual({ code: 0, signal: null });
+  expect(served.output()).not.toContain(LAST_RESORT);
+}
+
+describe('no process strands a lease: stdin end and signals, in any order (built CLI, managed store, real processes)', () => {
+  it('`pods mcp`: SIGTERM 0–40 ms after stdin ends, 20 times: exit 0 each time and the Pod is free at once', async () => {
+    await ok('create', 'race');
+    const timings: number[] = [];
+    const outcomes: string[] = [];
+    for (let run = 0; run < 20; run++) {
+      const served = await host(['mcp', '--pod', 'race'], 'serving `race`');
+      const delay = Math.round((run * 40) / 19);
+      served.child.stdin.end();
+      await new Promise((r) => setTimeout(r, delay));
+      const signalled = Date.now();
+      served.child.kill('SIGTERM');
+      const exited = await served.exited;
+      const holder = await holderOf('race');
+      timings.push(Date.now() - signalled);
+      outcomes.push(`${delay}ms:${exited.code ?? exited.signal}:${holder === undefined ? 'free' : 'HELD'}`);
+    }
+    expect(outcomes.join(' ')).toBe(outcomes.map((o) => o.replace(/:[^:]+:[^:]+$/, ':0:free')).join(' '));
+    // Free within 1 s of the signal, `pods ls` included (the slowest is reported when it fails).
+    expect(Math.max(...timings), JSON.stringify(timings)).toBeLessThan(1_000 + 2_000);
+  }, 300_000);
+
+  it('`pods mcp`: a signal first, then stdin ends; and SIGHUP, SIGINT alone: exit 0 and the Pod free', async () => {
+    await ok('create', 'order');
+    for (const [signal, thenEnd] of [['SIGTERM', true], ['SIGHUP', false], ['SIGINT', false], ['SIGHUP', true]] as const) {
+      const served = await host(['mcp', '--pod', 'order'], 'serving `order`');
+      served.child.kill(signal);
+      if (thenEnd) served.child.stdin.end();
+      await exitsCleanly(served);
+      expect(await holderOf('order'), signal).toBeUndefined();
+    }
+  }, 120_000);
+
+  it('`pods serve`: SIGHUP (its terminal closed) gives the leases back and exits 0', async () => {
+    await ok('create', 'served');
+    const served = await host(['serve', '--pod', 'served'], 'serving `served`');
+    expect(await holderOf('served')).toBeDefined();
+    served.child.kill('SIGHUP');
+    await exitsCleanly(served);
+    expect(served.output()).toMatch(/stopping: finishing the current steps and releasing leases\n.* stopped\n/);
+    expect(await holderOf('served')).toBeUndefined();
+  }, 120_000);
+});
