@@ -1,5 +1,6 @@
 import type { HostRuntime } from './host/host-runtime.js';
 import type { LeaseWatch } from './host/lease-watch.js';
+import type { AgentSessions } from './host/agent-sessions.js';
 import type { StoreFollower } from './host/store-follower.js';
 import type { HistoryFeed } from './ports/history-feed.js';
 import type { ProfileCatalog } from './ports/profile-catalog.js';
@@ -32,6 +33,8 @@ export type PodsApp = {
   readonly feed: HistoryFeed;
   /** The turns this process runs, as they go (streamed text, tool calls): for viewers. */
   readonly turns: TurnFeed;
+  /** The agents of this host's agent-driven Pods; `discard` removes a removed Pod's agent state. */
+  readonly agents: AgentSessions;
   /** How this host can run Pods: `default` and the profiles of `$PODS_HOME/profiles.json`. */
   readonly profiles: ProfileCatalog;
   /** The id this process holds leases under. */

@@ -1,6 +1,7 @@
 import type { Container } from 'inversify';
 import { HostRuntime } from '../application/host/host-runtime.js';
 import { LeaseWatch } from '../application/host/lease-watch.js';
+import { AgentSessions } from '../application/host/agent-sessions.js';
 import { StoreFollower } from '../application/host/store-follower.js';
 import type { PodsApp } from '../application/pods-app.js';
 import { HISTORY_FEED } from '../application/ports/history-feed.js';
@@ -34,6 +35,7 @@ export function podsApp(container: Container): PodsApp {
     get leaseWatch() { return container.get(LeaseWatch); },
     get feed() { return container.get(HISTORY_FEED); },
     get turns() { return container.get(TURN_FEED); },
+    get agents() { return container.get(AgentSessions); },
     get profiles() { return container.get(PROFILE_CATALOG); },
     get hostId() { return container.get(POD_HOST).hostId; },
     get createPod() { return container.get(CreatePod); },

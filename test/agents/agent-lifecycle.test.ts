@@ -231,6 +231,20 @@ describe('an agent-driven Pod over its lifetime', () => {
     await expect(readFile(join(host.work, 'config.toml'))).rejects.toThrow(/ENOENT/);
   });
 
+  it('deletes a removed Pod\'s agent state, so a new Pod of that name starts afresh', async () => {
+    host = await openAgentHost([scriptedProfile()]);
+    await agentPod(host, 'gone');
+    await say(host, 'gone', 'hello');
+    await host.waitFor('gone', 'answered', (es) => es.some((e) => e.kind === 'assistant_message'));
+    const pid = await agentPid(host, 'gone');
+    await host.app.runtime.shutdown();
+    expect((await host.app.removePod.execute({ name: pod('gone'), force: false, via: 'test' })).ok).toBe(true);
+    expect(await host.app.agents.discard(pod('gone'))).toBe('removed');
+    expect(groupGone(pid)).toBe(true);
+    await expect(readFile(join(host.home, 'agents', 'gone', 'home', 'env.json'))).rejects.toThrow(/ENOENT/);
+    expect(await host.app.agents.discard(pod('gone'))).toBe('none');
+  });
+
   it('ends every agent process and its channel when the host shuts down', async () => {
     host = await openAgentHost([scriptedProfile()]);
     await agentPod(host, 'one');

@@ -54,6 +54,7 @@ const NO_AGENTS: CodingAgents = {
   start: async () => {
     throw new AgentFailure('this test world starts no agents');
   },
+  removeState: async () => 'none',
 };
 const NO_CHANNELS: PodToolChannels = {
   open: async () => ({ name: 'pods', command: '/bin/false', args: [], env: {} }),

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync } from 'node:fs';
+import { lstat, rm } from 'node:fs/promises';
 import type { AgentLaunch, AgentProcess, CodingAgents } from '../../application/ports/coding-agents.js';
 import { AgentFailure } from '../../application/ports/coding-agents.js';
 import { describeConfineRefusal, type Sandbox } from '../../application/ports/sandbox.js';
@@ -28,6 +29,14 @@ export class AcpCodingAgents implements CodingAgents {
     /** What every agent must read to reach its Pod's tools: the relay's program and files. */
     private readonly relayPaths: readonly AbsolutePath[],
   ) {}
+
+  async removeState(stateDir: string): Promise<'removed' | 'none'> {
+    const info = await lstat(stateDir).catch(() => undefined);
+    if (!info) return 'none';
+    // rm does not follow links inside the tree; one in place of the directory goes as a link.
+    await rm(stateDir, { recursive: true, force: true });
+    return 'removed';
+  }
 
   async start(launch: AgentLaunch): Promise<AgentProcess> {
     const { profile } = launch;

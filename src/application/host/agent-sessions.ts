@@ -130,6 +130,12 @@ export class AgentSessions {
     await this.channels.close(pod);
   }
 
+  /** The Pod is gone (`pods rm`): its agent ends and its state directory (sessions, home, log) goes with it. */
+  async discard(pod: PodName): Promise<'removed' | 'none'> {
+    await this.release(pod);
+    return this.agents.removeState(agentStateDir(this.config.home, pod));
+  }
+
   async releaseAll(): Promise<void> {
     await Promise.all([...this.live.keys()].map((pod) => this.release(pod)));
   }

@@ -84,6 +84,8 @@ export class AgentFailure extends Error {
 /** Starts coding agents (one process each, in its own process group) and speaks ACP with them. */
 export interface CodingAgents {
   start(launch: AgentLaunch): Promise<AgentProcess>;
+  /** Deletes a Pod's state directory (its agent's home, sessions, log); a link there is removed, never followed. */
+  removeState(stateDir: string): Promise<'removed' | 'none'>;
 }
 export const CODING_AGENTS = Symbol.for('CodingAgents') as ServiceIdentifier<CodingAgents>;
 

@@ -18,6 +18,8 @@ export const rmCommand: CliCommand = {
     'outstanding child (its parent stops it first: StopPod), while it has children of its own\n' +
     '(remove them first), and while it has peers, unless --force: then its peer relations are\n' +
     'removed with it, in the same transaction, and each peer\'s audit trail records it.\n\n' +
+    'An agent-driven Pod\'s agent state on this machine ($PODS_HOME/agents/NAME: its sessions,\n' +
+    'home and log) is deleted with it.\n\n' +
     'Prints `removed pod `NAME` (N history entries archived as rmv_…)`.\n\n' +
     'Exit codes: 0 removed; 1 refused (no such Pod, live, children, peers without --force);\n' +
     '2 usage or store error.',
@@ -34,7 +36,9 @@ export const rmCommand: CliCommand = {
       if (!result.ok) return refuse(out, describe(result.error));
       const { removed, unpeered } = result.value;
       const peers = unpeered.length > 0 ? `; unpeered from ${unpeered.map((p) => `\`${p}\``).join(', ')}` : '';
-      out.line(`removed pod \`${pod.value}\` (${removed.entries} history entr${removed.entries === 1 ? 'y' : 'ies'} archived as ${removed.id})${peers}`);
+      // Its agent's sessions and home (an agent-driven Pod's) are this machine's; a new Pod of the name starts afresh.
+      const state = (await app.agents.discard(pod.value)) === 'removed' ? '; its agent state removed' : '';
+      out.line(`removed pod \`${pod.value}\` (${removed.entries} history entr${removed.entries === 1 ? 'y' : 'ies'} archived as ${removed.id})${peers}${state}`);
       return EXIT.ok;
     });
   },
