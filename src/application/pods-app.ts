@@ -1,9 +1,8 @@
 import type { HostRuntime } from './host/host-runtime.js';
 import type { LeaseWatch } from './host/lease-watch.js';
 import type { StoreFollower } from './host/store-follower.js';
-import type { HistoryFeed } from './ports/history-feed.js';
+import type { PodEvents } from './ports/pod-events.js';
 import type { ProfileCatalog } from './ports/profile-catalog.js';
-import type { TurnFeed } from './ports/turn-observer.js';
 import type { PodTools } from './tools/pod-tools.js';
 import type { CreatePod } from './use-cases/create-pod.js';
 import type { ExplainEntry } from './use-cases/explain-entry.js';
@@ -28,10 +27,11 @@ export type PodsApp = {
   readonly follower: StoreFollower;
   /** A TUI viewing a Pod another host runs: takes it over when that host leaves. */
   readonly leaseWatch: LeaseWatch;
-  /** Commits to any Pod's history, from any process. */
-  readonly feed: HistoryFeed;
-  /** The turns this process runs, as they go (streamed text, tool calls): for viewers. */
-  readonly turns: TurnFeed;
+  /**
+   * The one stream of what happens to Pods: commits (from every process), the turns and
+   * runtime of this process's host, and (on a SQL store) the turns other processes run.
+   */
+  readonly events: PodEvents;
   /** How this host can run Pods: `default` and the profiles of `$PODS_HOME/profiles.json`. */
   readonly profiles: ProfileCatalog;
   /** The id this process holds leases under. */

@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
 import type { PodsApp } from '../application/pods-app.js';
 import { CLOCK } from '../application/ports/clock.js';
-import { HISTORY_FEED } from '../application/ports/history-feed.js';
-import { HOST_SIGNALS } from '../application/ports/host-signals.js';
+import { POD_EVENTS } from '../application/ports/pod-events.js';
 import { ID_GENERATOR } from '../application/ports/id-generator.js';
 import { POD_HOST } from '../application/ports/pod-host.js';
 import { UNIT_OF_WORK } from '../application/ports/unit-of-work.js';
@@ -28,9 +27,7 @@ import { SubmitOperatorInput } from '../application/use-cases/submit-operator-in
 import { TakeUnseenInbound } from '../application/use-cases/take-unseen-inbound.js';
 import { WaitForInbound } from '../application/use-cases/wait-for-inbound.js';
 import { FollowHistory } from '../application/use-cases/follow-history.js';
-import { InProcessPodHost } from '../adapters/host/in-process-pod-host.js';
-import { InProcessTurnFeed } from '../adapters/host/in-process-turn-feed.js';
-import { TURN_FEED, TURN_OBSERVER } from '../application/ports/turn-observer.js';
+import { ProcessPodHost } from '../adapters/host/process-pod-host.js';
 import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
@@ -58,12 +55,7 @@ const USE_CASES = [
 const applicationModule = new ContainerModule(({ bind }) => {
   bind(CLOCK).to(SystemClock).inSingletonScope();
   bind(ID_GENERATOR).to(RandomIdGenerator).inSingletonScope();
-  bind(InProcessPodHost).toSelf().inSingletonScope();
-  bind(POD_HOST).toService(InProcessPodHost);
-  bind(HOST_SIGNALS).toService(InProcessPodHost);
-  bind(InProcessTurnFeed).toSelf().inSingletonScope();
-  bind(TURN_OBSERVER).toService(InProcessTurnFeed);
-  bind(TURN_FEED).toService(InProcessTurnFeed);
+  bind(POD_HOST).to(ProcessPodHost).inSingletonScope();
   for (const useCase of USE_CASES) bind<object>(useCase).toSelf().inSingletonScope();
   bind(PodTools).toSelf().inSingletonScope();
 });
@@ -71,7 +63,7 @@ const applicationModule = new ContainerModule(({ bind }) => {
 const memoryStore = new ContainerModule(({ bind }) => {
   bind(InMemoryUnitOfWork).toSelf().inSingletonScope();
   bind(UNIT_OF_WORK).toService(InMemoryUnitOfWork);
-  bind(HISTORY_FEED).toService(InMemoryUnitOfWork);
+  bind(POD_EVENTS).toResolvedValue((uow: InMemoryUnitOfWork) => uow.events, [InMemoryUnitOfWork]).inSingletonScope();
 });
 
 /**
@@ -123,7 +115,7 @@ export async function openInversifyContainer(store: StoreConfig, host: HostOptio
     case 'managed':
     case 'postgres': {
       const sqlStore = store.kind === 'postgres' ? await openSqlStore(store.url) : await openManaged(store.home, notices);
-      container.load(applicationModule, hostModule(host), kyselyStoreModule(sqlStore.db, sqlStore.feed));
+      container.load(applicationModule, hostModule(host), kyselyStoreModule(sqlStore.db, sqlStore.events));
       return {
         container,
         close: async () => {

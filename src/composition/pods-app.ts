@@ -3,10 +3,9 @@ import { HostRuntime } from '../application/host/host-runtime.js';
 import { LeaseWatch } from '../application/host/lease-watch.js';
 import { StoreFollower } from '../application/host/store-follower.js';
 import type { PodsApp } from '../application/pods-app.js';
-import { HISTORY_FEED } from '../application/ports/history-feed.js';
+import { POD_EVENTS } from '../application/ports/pod-events.js';
 import { POD_HOST } from '../application/ports/pod-host.js';
 import { PROFILE_CATALOG } from '../application/ports/profile-catalog.js';
-import { TURN_FEED } from '../application/ports/turn-observer.js';
 import { PodTools } from '../application/tools/pod-tools.js';
 import { CreatePod } from '../application/use-cases/create-pod.js';
 import { ExplainEntry } from '../application/use-cases/explain-entry.js';
@@ -32,8 +31,7 @@ export function podsApp(container: Container): PodsApp {
     get runtime() { return container.get(HostRuntime); },
     get follower() { return container.get(StoreFollower); },
     get leaseWatch() { return container.get(LeaseWatch); },
-    get feed() { return container.get(HISTORY_FEED); },
-    get turns() { return container.get(TURN_FEED); },
+    get events() { return container.get(POD_EVENTS); },
     get profiles() { return container.get(PROFILE_CATALOG); },
     get hostId() { return container.get(POD_HOST).hostId; },
     get createPod() { return container.get(CreatePod); },

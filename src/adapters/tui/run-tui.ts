@@ -80,14 +80,12 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     columns: () => ('columns' in io.stdout && typeof io.stdout.columns === 'number' && io.stdout.columns > 0 ? io.stdout.columns : 80),
   });
   let storeLost = false;
-  const offLost = runtime.on((event) => {
+  const offEvents = app.events.subscribe((event) => {
     if (event.type === 'lease_lost') session.leaseLost(event.pod);
+    if (event.type === 'committed' && event.changes.history && session.isAttached && event.pod === session.attached) void follower.sync();
     if (event.type !== 'store_lost') return;
     storeLost = true;
     input.stop();
-  });
-  const offFeed = app.feed.subscribe((pod) => {
-    if (session.isAttached && pod === session.attached) void follower.sync();
   });
   const offSignals = [
     io.onSignal('SIGINT', () => {
@@ -117,9 +115,8 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     session.close();
     if (terminal) io.stdout.write(BRACKETED_PASTE_OFF);
     keyboard?.close();
-    offLost();
+    offEvents();
     for (const off of offSignals) off();
-    offFeed();
     offProgress();
     // The process exits as soon as the command returns: the last line typed is on disk first.
     await kept?.flushed();

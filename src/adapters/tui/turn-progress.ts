@@ -1,4 +1,4 @@
-import { describeLeaseLost, type HostEvent } from '../../application/host/host-runtime.js';
+import { describeLeaseLost } from '../../application/host/attach-refusal.js';
 import type { PodsApp } from '../../application/pods-app.js';
 import type { PodName } from '../../domain/pod-name.js';
 import type { HistoryFollower } from './history-follower.js';
@@ -16,7 +16,7 @@ const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000
 export const promptFor = (pod: PodName, note = ''): string => `${pod}${note}> `;
 
 export type TurnProgressParts = {
-  readonly app: Pick<PodsApp, 'runtime' | 'turns'>;
+  readonly app: Pick<PodsApp, 'runtime' | 'events'>;
   readonly follower: HistoryFollower;
   readonly screen: TuiScreen;
   /** The attached Pod, once there is one. */
@@ -92,8 +92,36 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
     },
   });
 
-  const offTurns = app.turns.subscribe((event) => {
-    if (event.pod !== attached()) return;
+  const offEvents = app.events.subscribe((event) => {
+    switch (event.type) {
+      case 'turn_started':
+        startedAt.set(event.pod, Date.now());
+        break;
+      case 'turn_ended':
+        startedAt.delete(event.pod);
+        break;
+      case 'store_unreachable':
+        startedAt.clear();
+        screen.warn(`${event.error}; this TUI keeps its Pods and retries (a line that cannot be sent comes back to the prompt)`);
+        break;
+      case 'store_back':
+        screen.line(`· the store is back after ${duration(event.downMs)}`);
+        void follower.sync();
+        return;
+      case 'store_lost':
+        screen.warn(`the store has been unreachable for ${duration(event.downMs)}; giving up`);
+        return;
+      case 'lease_lost':
+        startedAt.delete(event.pod);
+        void follower.then(() => {
+          screen.warn(describeLeaseLost(event));
+          render();
+        });
+        return;
+      case 'committed':
+        return;
+    }
+    if (!('pod' in event) || event.pod !== attached()) return render();
     switch (event.type) {
       case 'step_started':
         clearStep();
@@ -119,63 +147,22 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
       case 'note':
         screen.line(`· ${event.text}`);
         break;
-      case 'turn_ended':
-        void follower.sync();
-        void follower.then(clearStep);
-        break;
-    }
-    render();
-  });
-
-  const offHost = app.runtime.on((event: HostEvent) => {
-    switch (event.type) {
-      case 'turn_started':
-        startedAt.set(event.pod, Date.now());
-        render();
-        return;
       case 'turn_ended': {
-        startedAt.delete(event.pod);
-        if (event.pod !== attached()) return;
-        const { end, steps } = event.report;
         void follower.sync();
         void follower.then(() => {
-          screen.line(`· turn ${end} after ${steps} step${steps === 1 ? '' : 's'} in ${duration(event.ms)}`);
+          clearStep();
+          if (event.error !== undefined) screen.warn(`the turn of \`${event.pod}\` failed: ${event.error}`);
+          else screen.line(`· turn ${event.end} after ${event.steps} step${event.steps === 1 ? '' : 's'} in ${duration(event.ms)}`);
           render();
         });
         return;
       }
-      case 'turn_failed':
-        startedAt.delete(event.pod);
-        void follower.then(() => {
-          screen.warn(`the turn of \`${event.pod}\` failed: ${event.error}`);
-          render();
-        });
-        return;
-      case 'lease_lost':
-        startedAt.delete(event.pod);
-        void follower.then(() => {
-          screen.warn(describeLeaseLost(event));
-          render();
-        });
-        return;
-      case 'store_unreachable':
-        startedAt.clear();
-        screen.warn(`${event.error}; this TUI keeps its Pods and retries (a line that cannot be sent comes back to the prompt)`);
-        render();
-        return;
-      case 'store_back':
-        screen.line(`· the store is back after ${duration(event.downMs)}`);
-        void follower.sync();
-        return;
-      case 'store_lost':
-        screen.warn(`the store has been unreachable for ${duration(event.downMs)}; giving up`);
-        return;
     }
+    render();
   });
   const refresh = terminal ? setInterval(render, STATUS_EVERY_MS) : undefined;
   return () => {
-    offHost();
-    offTurns();
+    offEvents();
     offFollower();
     clearInterval(ticker);
     clearInterval(refresh);
