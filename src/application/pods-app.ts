@@ -4,6 +4,7 @@ import type { StoreFollower } from './host/store-follower.js';
 import type { PodEvents } from './ports/pod-events.js';
 import type { ProfileCatalog } from './ports/profile-catalog.js';
 import type { PodTools } from './tools/pod-tools.js';
+import type { CancelTurn } from './use-cases/cancel-turn.js';
 import type { CreatePod } from './use-cases/create-pod.js';
 import type { ExplainEntry } from './use-cases/explain-entry.js';
 import type { FollowHistory } from './use-cases/follow-history.js';
@@ -37,6 +38,8 @@ export type PodsApp = {
   /** The id this process holds leases under. */
   readonly hostId: string;
   readonly createPod: CreatePod;
+  /** Ctrl+C for a turn another process runs: asks its host, which answers on the stream. */
+  readonly cancelTurn: CancelTurn;
   readonly listAllPods: ListAllPods;
   readonly listPods: ListPods;
   readonly readHistory: ReadHistory;

@@ -7,6 +7,7 @@ import { ID_GENERATOR } from '../application/ports/id-generator.js';
 import { POD_HOST } from '../application/ports/pod-host.js';
 import { UNIT_OF_WORK } from '../application/ports/unit-of-work.js';
 import { PodTools } from '../application/tools/pod-tools.js';
+import { CancelTurn } from '../application/use-cases/cancel-turn.js';
 import { CreatePod } from '../application/use-cases/create-pod.js';
 import { DeliverPeerMessage } from '../application/use-cases/deliver-peer-message.js';
 import { FindUnservedPods } from '../application/use-cases/find-unserved-pods.js';
@@ -49,7 +50,7 @@ export type StoreNotices = (line: string) => void;
 const USE_CASES = [
   CreatePod, SpawnChildPod, InitiatePeerHandshake, RemovePeer, DeliverPeerMessage, SendToChild,
   ReadChildOutput, StopChild, ListPods, RestorePod, ExplainEntry, ReadHistory, ListAllPods, SubmitOperatorInput,
-  TakeUnseenInbound, WaitForInbound, FollowHistory, FindUnservedPods, RemovePod, ReadRemovedHistory,
+  TakeUnseenInbound, WaitForInbound, FollowHistory, FindUnservedPods, RemovePod, ReadRemovedHistory, CancelTurn,
 ] as const satisfies readonly (new (...args: never[]) => object)[];
 
 const applicationModule = new ContainerModule(({ bind }) => {

@@ -7,6 +7,7 @@ import { POD_EVENTS } from '../application/ports/pod-events.js';
 import { POD_HOST } from '../application/ports/pod-host.js';
 import { PROFILE_CATALOG } from '../application/ports/profile-catalog.js';
 import { PodTools } from '../application/tools/pod-tools.js';
+import { CancelTurn } from '../application/use-cases/cancel-turn.js';
 import { CreatePod } from '../application/use-cases/create-pod.js';
 import { ExplainEntry } from '../application/use-cases/explain-entry.js';
 import { FollowHistory } from '../application/use-cases/follow-history.js';
@@ -35,6 +36,7 @@ export function podsApp(container: Container): PodsApp {
     get profiles() { return container.get(PROFILE_CATALOG); },
     get hostId() { return container.get(POD_HOST).hostId; },
     get createPod() { return container.get(CreatePod); },
+    get cancelTurn() { return container.get(CancelTurn); },
     get listAllPods() { return container.get(ListAllPods); },
     get listPods() { return container.get(ListPods); },
     get readHistory() { return container.get(ReadHistory); },

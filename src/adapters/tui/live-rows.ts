@@ -36,10 +36,13 @@ export function fit(text: string, width: number): string {
   return points.length <= width ? text : `${points.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
+/** A host id as a status line shows it: `host_` and the first 8 characters of its uuid (`pods ls` has it whole). */
+export const shortHost = (hostId: string): string => (/^host_[0-9a-f]{8}-/.test(hostId) ? `${hostId.slice(0, 13)}…` : hostId);
+
 /** The status line: `── main · runs here · ⠋ turn 2.1s · 1 peer message not seen yet` (`── main · unconfined · …` for an agent with no sandbox). */
 export function statusLine(facts: StatusFacts, frame: number): string {
   const { pod, where, turnMs, unseenPeerMessages: n } = facts;
-  const place = where === 'here' ? 'runs here' : where === 'stopped' ? 'viewing; stopped' : `viewing; runs on ${where.hostId === undefined ? 'another host' : `host ${where.hostId}`}`;
+  const place = where === 'here' ? 'runs here' : where === 'stopped' ? 'viewing; stopped' : `viewing; runs on ${where.hostId === undefined ? 'another host' : `host ${shortHost(where.hostId)}`}`;
   const turn = turnMs === undefined ? 'idle' : `${FRAMES[frame % FRAMES.length]} turn ${seconds(turnMs)}`;
   const waiting = n === 0 ? '' : ` · ${n} peer message${n === 1 ? '' : 's'} not seen yet`;
   return `── ${pod}${facts.unconfined ? ' · unconfined' : ''} · ${place} · ${turn}${waiting}`;

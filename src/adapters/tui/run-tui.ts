@@ -17,6 +17,7 @@ import { TuiInput } from './tui-input.js';
 import { plainScreen, terminalScreen } from './tui-screen.js';
 import { TuiSession } from './tui-session.js';
 import { promptFor, showTurnProgress } from './turn-progress.js';
+import { LiveTurns } from './live-turns.js';
 
 export type TuiOptions = {
   readonly app: PodsApp;
@@ -63,8 +64,10 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   rl.on('history', ([entered]) => {
     if (entered !== undefined) kept?.add(entered);
   });
+  // Before the turn progress subscribes: it reads what this has heard.
+  const turns = new LiveTurns(app.events);
   const compose = keyboard ? composeInEditor({ editor: io.editor ?? 'vi', keyboard, rl, screen, stdout: io.stdout }) : undefined;
-  const input = new TuiInput(rl, screen, runtime, follower, terminal, keyboard, compose);
+  const input = new TuiInput(rl, screen, runtime, follower, terminal, turns, keyboard, compose);
   const session = new TuiSession({
     app, screen, follower, commands: COLON_COMMANDS, interactive: terminal, cwd: options.cwd,
     pick: keyboard ? promptsPicker(keyboard, io.stdout) : async () => undefined,
@@ -73,7 +76,7 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   });
   candidates = (completion) => session.candidates(completion);
   const offProgress = showTurnProgress({
-    app, follower, screen, terminal,
+    app, follower, screen, terminal, turns,
     attached: () => (session.isAttached ? session.attached : undefined),
     where: () => session.where,
     unconfined: () => session.unconfined,
@@ -118,6 +121,7 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     offEvents();
     for (const off of offSignals) off();
     offProgress();
+    turns.close();
     // The process exits as soon as the command returns: the last line typed is on disk first.
     await kept?.flushed();
   }

@@ -11,6 +11,8 @@ import type { Keyboard } from './keyboard.js';
 import { isMessageLine, parseTuiLine } from './parse-tui-line.js';
 import type { TuiScreen } from './tui-screen.js';
 import type { TuiSession } from './tui-session.js';
+import type { LiveTurns } from './live-turns.js';
+import { describeCancelTurnError } from '../../application/use-cases/cancel-turn.js';
 import { promptFor } from './turn-progress.js';
 
 const QUIT_HINT = '· to quit, press Ctrl+C again or Ctrl+D (or type `:quit`)';
@@ -46,6 +48,8 @@ export class TuiInput {
     private readonly runtime: HostRuntime,
     private readonly follower: HistoryFollower,
     private readonly terminal: boolean,
+    /** Turns in flight on any host: a viewed Pod's turn is cancelled by asking its host. */
+    private readonly turns: LiveTurns,
     keyboard?: Keyboard,
     /** `:edit` on a terminal: what the operator wrote in their editor. */
     private readonly compose?: () => Promise<Composed>,
@@ -124,9 +128,24 @@ export class TuiInput {
       this.screen.line(`· cancelling the turn: it stops after its current step${dropped > 0 ? `; not sent: ${plural(dropped, 'line')} typed during it (Up recalls them)` : ''}`);
       return;
     }
+    if (session.isAttached && !session.hosting && this.turns.running(session.attached)) return void this.cancelElsewhere(session, session.attached);
     if (armed) return this.stop();
     this.quitArmed = true;
     this.screen.line(QUIT_HINT);
+  }
+
+  /** The viewed Pod's turn runs on another host: ask it, and say what it answered (or that it did not). */
+  private async cancelElsewhere(session: TuiSession, pod: PodName): Promise<void> {
+    this.screen.line(`· asking the host of \`${pod}\` to cancel its turn`);
+    try {
+      const asked = await session.app.cancelTurn.execute({ pod });
+      if (!asked.ok) return this.screen.warn(describeCancelTurnError(asked.error));
+      this.screen.line(asked.value.outcome === 'cancelled'
+        ? `· host ${asked.value.hostId} is cancelling the turn: it stops after its current step`
+        : `· host ${asked.value.hostId} runs no turn of \`${pod}\` now; nothing to cancel`);
+    } catch (error) {
+      this.screen.warn(`could not ask for the cancel: ${errorMessage(error)}`);
+    }
   }
 
   private clearLine(): void {

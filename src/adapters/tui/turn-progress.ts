@@ -5,6 +5,7 @@ import type { HistoryFollower } from './history-follower.js';
 import { liveRows, type PodWhere } from './live-rows.js';
 import type { TuiScreen } from './tui-screen.js';
 import { UnseenPeerMessages } from './unseen-peer-messages.js';
+import type { LiveTurns } from './live-turns.js';
 
 const TICK_MS = 100;
 /** The status line follows what changes without an event (a lease taken over); drawn only when it changed. */
@@ -16,7 +17,9 @@ const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000
 export const promptFor = (pod: PodName, note = ''): string => `${pod}${note}> `;
 
 export type TurnProgressParts = {
-  readonly app: Pick<PodsApp, 'runtime' | 'events'>;
+  readonly app: Pick<PodsApp, 'events'>;
+  /** Turns in flight on any host, as the event stream tells them. */
+  readonly turns: LiveTurns;
   readonly follower: HistoryFollower;
   readonly screen: TuiScreen;
   /** The attached Pod, once there is one. */
@@ -43,8 +46,7 @@ type Running = { readonly tool: string; readonly since: number; outcome?: string
  */
 export function showTurnProgress(parts: TurnProgressParts): () => void {
   const { app, follower, screen, attached, terminal } = parts;
-  const { runtime } = app;
-  const startedAt = new Map<PodName, number>();
+  const { turns } = parts;
   const unseen = new UnseenPeerMessages();
   let streamed = '';
   const tools = new Map<string, Running>();
@@ -54,13 +56,13 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
   const render = (): void => {
     const pod = attached();
     if (!terminal || pod === undefined) return;
-    const since = startedAt.get(pod);
-    const busy = since !== undefined && runtime.busy(pod);
+    const since = turns.get(pod)?.since;
+    const busy = since !== undefined;
     const now = Date.now();
     screen.live(liveRows({
       streamed,
       tools: [...tools.values()].map((t) => ({ tool: t.tool, ms: now - t.since, ...(t.outcome ? { outcome: t.outcome } : {}) })),
-      status: { pod, where: parts.where(), ...(busy ? { turnMs: now - since } : {}), unseenPeerMessages: unseen.count, unconfined: parts.unconfined() },
+      status: { pod, where: parts.where(), ...(since !== undefined ? { turnMs: now - since } : {}), unseenPeerMessages: unseen.count, unconfined: parts.unconfined() },
       frame,
       columns: parts.columns(),
     }));
@@ -94,14 +96,7 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
 
   const offEvents = app.events.subscribe((event) => {
     switch (event.type) {
-      case 'turn_started':
-        startedAt.set(event.pod, Date.now());
-        break;
-      case 'turn_ended':
-        startedAt.delete(event.pod);
-        break;
       case 'store_unreachable':
-        startedAt.clear();
         screen.warn(`${event.error}; this TUI keeps its Pods and retries (a line that cannot be sent comes back to the prompt)`);
         break;
       case 'store_back':
@@ -112,14 +107,15 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
         screen.warn(`the store has been unreachable for ${duration(event.downMs)}; giving up`);
         return;
       case 'lease_lost':
-        startedAt.delete(event.pod);
         void follower.then(() => {
           screen.warn(describeLeaseLost(event));
           render();
         });
         return;
       case 'committed':
-        return;
+        // Its host left or another took it: what it streamed is gone with it (history keeps what was committed).
+        if (event.pod === attached() && event.changes.lease !== undefined) clearStep();
+        return render();
     }
     if (!('pod' in event) || event.pod !== attached()) return render();
     switch (event.type) {

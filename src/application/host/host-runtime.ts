@@ -66,6 +66,10 @@ export class HostRuntime {
     if (this.unsubscribe) return;
     this.unsubscribe = this.events.subscribe((event) => {
       if (event.type === 'committed') this.onCommitted(event);
+      // An operator elsewhere (a viewing TUI, the dashboard) asks this host to cancel a turn.
+      if (event.type === 'cancel_requested' && event.hostId === this.host.hostId && !this.closing) {
+        this.publish({ type: 'cancel_answered', pod: event.pod, hostId: this.host.hostId, cancelled: this.cancel(event.pod) });
+      }
     });
     this.timers = [
       setInterval(() => void this.renewAll(), Math.max(50, Math.floor(this.host.leaseTtlMs / 3))),

@@ -42,5 +42,24 @@ export type HostEvent =
   /** The outage outlasted `storeOutageLimitMs`: the host gives up; its owner should shut it down. */
   | { readonly type: 'store_lost'; readonly downMs: number };
 
+/**
+ * An operator's Ctrl+C for a turn another process runs, and that host's answer: sent between
+ * processes like turn events (nothing of it is history; the cancelled turn's notice is).
+ */
+export type CancelEvent =
+  | { readonly type: 'cancel_requested'; readonly pod: PodName; readonly hostId: string }
+  /** `cancelled`: a turn was in flight and stops after its current step; false: there was none. */
+  | { readonly type: 'cancel_answered'; readonly pod: PodName; readonly hostId: string; readonly cancelled: boolean };
+
+/** What crosses to other processes on a shared store: turns as they go, and cancel requests. */
+export type SharedLiveEvent = TurnEvent | CancelEvent;
+
 /** What a host publishes on the event stream itself (the store publishes what commits). */
-export type LiveEvent = TurnEvent | HostEvent;
+export type LiveEvent = SharedLiveEvent | HostEvent;
+
+const SHARED: ReadonlySet<string> = new Set<SharedLiveEvent['type']>([
+  'turn_started', 'step_started', 'text', 'tool_started', 'tool_finished', 'step_committed', 'note', 'turn_ended', 'cancel_requested', 'cancel_answered',
+]);
+
+/** Whether other processes on the store hear `event` (a host's own runtime events stay in its process). */
+export const isShared = (event: LiveEvent): event is SharedLiveEvent => SHARED.has(event.type);

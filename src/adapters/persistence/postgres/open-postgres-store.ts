@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { commitNoticesOf } from './commit-notices.js';
+import { LiveNotices } from './live-notices.js';
 import { PostgresEventListener } from './postgres-event-listener.js';
 import type { Database } from './database.js';
 import { migrateToLatest } from './migrate-to-latest.js';
@@ -37,6 +38,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   }
   const notices = commitNoticesOf(db);
   const listener = new PostgresEventListener(url, notices.events, notices.origin);
+  const live = new LiveNotices(db, notices.origin);
+  notices.events.remote = (event) => live.send(event);
   // A process that never watches (`pods ls`, `pods tool`) opens no listening connection.
   notices.events.whenListened(() => listener.start());
   return {
@@ -45,8 +48,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     listening: () => listener.ready,
     close: async () => {
       await listener.close();
-      // Notices of commits already made go out before the pool does (ADR 0011).
-      await notices.flush();
+      // Notices of commits already made (and a turn's last events) go out before the pool does (ADR 0011).
+      await Promise.all([notices.flush(), live.flush()]);
       await db.destroy();
     },
   };

@@ -2,13 +2,14 @@ import pg from 'pg';
 import type { PodEventStream } from '../../events/pod-event-stream.js';
 import { pgConnectionString } from './pg-connection-string.js';
 import { EVENTS_CHANNEL, readCommitted, type Origin } from './event-payloads.js';
+import { LIVE_CHANNEL, readLive } from './live-payloads.js';
 import { urlWithPassfilePassword } from './passfile-password.js';
 
 const RECONNECT_MS = 1_000;
 
 /**
  * What other processes announce, into this process's event stream: LISTEN on a dedicated
- * connection, so a commit by another process is heard within milliseconds. This process's
+ * connection (commits, and turns as they go), so another process is heard within milliseconds. This process's
  * own notifications (its `origin`) were published here at their commit and are skipped. A
  * lost connection is re-made after a second; what was missed meanwhile is found by every
  * watcher's own timer, since nothing is carried by an event.
@@ -43,15 +44,15 @@ export class PostgresEventListener {
     const client = new pg.Client({ connectionString: pgConnectionString(urlWithPassfilePassword(this.url)), connectionTimeoutMillis: 5_000 });
     this.client = client;
     client.on('notification', (n) => {
-      if (n.channel !== EVENTS_CHANNEL || n.payload === undefined) return;
-      const heard = readCommitted(n.payload);
+      if (n.payload === undefined) return;
+      const heard = n.channel === EVENTS_CHANNEL ? readCommitted(n.payload) : n.channel === LIVE_CHANNEL ? readLive(n.payload) : undefined;
       if (heard && heard.origin !== this.origin) this.stream.emit(heard.event);
     });
     client.on('error', () => this.reconnect(client));
     client.on('end', () => this.reconnect(client));
     this.ready = client
       .connect()
-      .then(() => client.query(`LISTEN ${EVENTS_CHANNEL}`))
+      .then(() => client.query(`LISTEN ${EVENTS_CHANNEL}; LISTEN ${LIVE_CHANNEL}`))
       .then(() => undefined)
       .catch(() => this.reconnect(client));
     return this.ready;
