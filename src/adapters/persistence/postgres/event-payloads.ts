@@ -15,16 +15,19 @@ export const committedPayload = (origin: Origin, pod: PodName, changes: PodChang
 
 const DRIVERS = new Set(['model', 'acp', 'mcp']);
 
-/** A notification as an event, with its origin; undefined for anything this version does not read. */
-export function readCommitted(payload: string): { readonly origin: Origin; readonly event: PodCommitted } | undefined {
-  let raw: unknown;
+/** A payload's JSON object; undefined for anything else (a payload from any process is read with care). */
+export function jsonObject(payload: string): Record<string, unknown> | undefined {
   try {
-    raw = JSON.parse(payload);
+    const raw: unknown = JSON.parse(payload);
+    return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const { o, p, c } = raw as { o?: unknown; p?: unknown; c?: unknown };
+}
+
+/** A notification as an event, with its origin; undefined for anything this version does not read. */
+export function readCommitted(payload: string): { readonly origin: Origin; readonly event: PodCommitted } | undefined {
+  const { o, p, c } = jsonObject(payload) ?? {};
   const pod = PodName.parse(typeof p === 'string' ? p : '');
   if (typeof o !== 'string' || !pod.ok || typeof c !== 'object' || c === null) return undefined;
   return { origin: o, event: { type: 'committed', pod: pod.value, changes: changesFrom(c as Record<string, unknown>) } };

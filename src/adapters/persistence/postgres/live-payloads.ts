@@ -1,6 +1,6 @@
 import { isShared, type LiveEvent, type SharedLiveEvent } from '../../../application/ports/live-events.js';
 import { PodName } from '../../../domain/pod-name.js';
-import type { Origin } from './event-payloads.js';
+import { jsonObject, type Origin } from './event-payloads.js';
 
 /** The transient channel (ADR 0018): turns as they go and cancel requests, never data. */
 export const LIVE_CHANNEL = 'pods_live';
@@ -31,14 +31,7 @@ export const livePayload = (origin: Origin, n: number, event: SharedLiveEvent): 
 
 /** A notification on the live channel as an event, with its origin; undefined for anything malformed. */
 export function readLive(payload: string): { readonly origin: Origin; readonly event: SharedLiveEvent } | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(payload);
-  } catch {
-    return undefined;
-  }
-  if (typeof raw !== 'object' || raw === null) return undefined;
-  const { o, e } = raw as { o?: unknown; e?: unknown };
+  const { o, e } = jsonObject(payload) ?? {};
   if (typeof o !== 'string' || typeof e !== 'object' || e === null) return undefined;
   const event = e as Record<string, unknown> & { type?: unknown };
   if (typeof event.type !== 'string' || !isShared({ type: event.type } as LiveEvent)) return undefined;
