@@ -11,6 +11,7 @@ import type { FollowHistory } from './use-cases/follow-history.js';
 import type { InitiatePeerHandshake } from './use-cases/initiate-peer-handshake.js';
 import type { ListAllPods } from './use-cases/list-all-pods.js';
 import type { ListPods } from './use-cases/list-pods.js';
+import type { OverviewPods } from './use-cases/overview-pods.js';
 import type { ReadHistory } from './use-cases/read-history.js';
 import type { ReadRemovedHistory } from './use-cases/read-removed-history.js';
 import type { RemovePeer } from './use-cases/remove-peer.js';
@@ -42,6 +43,8 @@ export type PodsApp = {
   readonly cancelTurn: CancelTurn;
   readonly listAllPods: ListAllPods;
   readonly listPods: ListPods;
+  /** The dashboard's read: every Pod with its status, unseen input, last activity, peers and breaker. */
+  readonly overviewPods: OverviewPods;
   readonly readHistory: ReadHistory;
   readonly explainEntry: ExplainEntry;
   readonly initiatePeerHandshake: InitiatePeerHandshake;

@@ -15,6 +15,7 @@ import { ExplainEntry } from '../application/use-cases/explain-entry.js';
 import { InitiatePeerHandshake } from '../application/use-cases/initiate-peer-handshake.js';
 import { ListAllPods } from '../application/use-cases/list-all-pods.js';
 import { ListPods } from '../application/use-cases/list-pods.js';
+import { OverviewPods } from '../application/use-cases/overview-pods.js';
 import { ReadChildOutput } from '../application/use-cases/read-child-output.js';
 import { ReadHistory } from '../application/use-cases/read-history.js';
 import { RemovePeer } from '../application/use-cases/remove-peer.js';
@@ -50,7 +51,7 @@ export type StoreNotices = (line: string) => void;
 const USE_CASES = [
   CreatePod, SpawnChildPod, InitiatePeerHandshake, RemovePeer, DeliverPeerMessage, SendToChild,
   ReadChildOutput, StopChild, ListPods, RestorePod, ExplainEntry, ReadHistory, ListAllPods, SubmitOperatorInput,
-  TakeUnseenInbound, WaitForInbound, FollowHistory, FindUnservedPods, RemovePod, ReadRemovedHistory, CancelTurn,
+  TakeUnseenInbound, WaitForInbound, FollowHistory, FindUnservedPods, RemovePod, ReadRemovedHistory, CancelTurn, OverviewPods,
 ] as const satisfies readonly (new (...args: never[]) => object)[];
 
 const applicationModule = new ContainerModule(({ bind }) => {

@@ -14,6 +14,7 @@ import { FollowHistory } from '../application/use-cases/follow-history.js';
 import { InitiatePeerHandshake } from '../application/use-cases/initiate-peer-handshake.js';
 import { ListAllPods } from '../application/use-cases/list-all-pods.js';
 import { ListPods } from '../application/use-cases/list-pods.js';
+import { OverviewPods } from '../application/use-cases/overview-pods.js';
 import { ReadHistory } from '../application/use-cases/read-history.js';
 import { ReadRemovedHistory } from '../application/use-cases/read-removed-history.js';
 import { RemovePeer } from '../application/use-cases/remove-peer.js';
@@ -39,6 +40,7 @@ export function podsApp(container: Container): PodsApp {
     get cancelTurn() { return container.get(CancelTurn); },
     get listAllPods() { return container.get(ListAllPods); },
     get listPods() { return container.get(ListPods); },
+    get overviewPods() { return container.get(OverviewPods); },
     get readHistory() { return container.get(ReadHistory); },
     get explainEntry() { return container.get(ExplainEntry); },
     get initiatePeerHandshake() { return container.get(InitiatePeerHandshake); },

@@ -1,5 +1,6 @@
 import type { PodName } from '../../domain/pod-name.js';
 import { oneLine } from '../cli/printable.js';
+import { NO_COLOURS, type Palette } from './palette.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 /** Rows of streamed text kept in view; the committed reply is printed whole. */
@@ -26,6 +27,8 @@ export type LiveFacts = {
   /** Advances the spinner. */
   readonly frame: number;
   readonly columns: number;
+  /** Tool rows and the status line are coloured; streamed text never is. */
+  readonly palette?: Palette;
 };
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
@@ -64,10 +67,11 @@ export function liveRows(facts: LiveFacts): string[] {
     const kept = wrapped.slice(-STREAM_ROWS);
     rows.push(...kept.map((row, i) => `${i === 0 && kept.length < wrapped.length ? '…' : '│'} ${row}`));
   }
+  const p = facts.palette ?? NO_COLOURS;
   for (const t of facts.tools) {
-    rows.push(fit(t.outcome === undefined ? `${spin} ${oneLine(t.tool)} running ${seconds(t.ms)}` : `· ${oneLine(t.tool)} → ${t.outcome}`, width));
+    rows.push(p.tool(fit(t.outcome === undefined ? `${spin} ${oneLine(t.tool)} running ${seconds(t.ms)}` : `· ${oneLine(t.tool)} → ${t.outcome}`, width)));
   }
-  rows.push(fit(statusLine(facts.status, facts.frame), width));
+  rows.push(p.status(fit(statusLine(facts.status, facts.frame), width)));
   return rows;
 }
 

@@ -15,6 +15,8 @@ const TEXT_KEPT = 4_000;
  */
 export class LiveTurns {
   private readonly turns = new Map<PodName, LiveTurn>();
+  /** When each Pod's last turn was heard to end: a read begun before it is older news. */
+  private readonly ended = new Map<PodName, number>();
   private readonly off: () => void;
 
   constructor(events: PodEvents, private readonly changed: (pod: PodName) => void = () => undefined) {
@@ -29,9 +31,18 @@ export class LiveTurns {
     return this.turns.has(pod);
   }
 
-  /** The Pod was found running (a listing) before any event said so. */
-  assume(pod: PodName, since = Date.now()): void {
-    if (!this.turns.has(pod)) this.turns.set(pod, { since, text: '' });
+  /**
+   * The Pod was found running (a listing read at `readAt`) before any event said so; unless
+   * its turn was heard to end after that read began.
+   */
+  assume(pod: PodName, readAt = Date.now()): void {
+    if (this.turns.has(pod) || (this.ended.get(pod) ?? -Infinity) >= readAt) return;
+    this.turns.set(pod, { since: Date.now(), text: '' });
+  }
+
+  private end(pod: PodName): void {
+    this.turns.delete(pod);
+    this.ended.set(pod, Date.now());
   }
 
   close(): void {
@@ -56,11 +67,11 @@ export class LiveTurns {
       }
       case 'turn_ended':
       case 'lease_lost':
-        this.turns.delete(event.pod);
+        this.end(event.pod);
         break;
       case 'committed':
         if (event.changes.lease === undefined && !event.changes.removed) return;
-        this.turns.delete(event.pod);
+        this.end(event.pod);
         break;
       default:
         return;

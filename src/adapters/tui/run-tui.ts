@@ -18,6 +18,8 @@ import { plainScreen, terminalScreen } from './tui-screen.js';
 import { TuiSession } from './tui-session.js';
 import { promptFor, showTurnProgress } from './turn-progress.js';
 import { LiveTurns } from './live-turns.js';
+import { paletteFor } from './palette.js';
+import { dashInTui } from './dash/dash-in-tui.js';
 
 export type TuiOptions = {
   readonly app: PodsApp;
@@ -28,6 +30,8 @@ export type TuiOptions = {
   readonly cwd: string;
   /** Where lines go without a terminal: results on stdout, diagnostics on stderr. */
   readonly out: CliOutput;
+  /** Opened from `pods dash`: Ctrl+D (and `:quit`) go back to it, and the Pods opened here keep running. */
+  readonly fromDashboard?: true;
 };
 
 /**
@@ -57,7 +61,8 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
       void completeTuiLine(line, COLON_COMMANDS, candidates).then((result) => callback(null, result));
     },
   });
-  const screen = terminal ? terminalScreen(rl, io.stdout) : plainScreen(options.out);
+  const palette = paletteFor(io.stdout, io.noColor);
+  const screen = terminal ? terminalScreen(rl, io.stdout, palette) : plainScreen(options.out);
   const follower = new HistoryFollower(app.readHistory, screen);
   if (keyboard) enableReverseSearch(keyboard, rl, io.stdout, screen, recalled);
   kept?.onFailure((reason) => screen.warn(reason));
@@ -68,12 +73,22 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
   const turns = new LiveTurns(app.events);
   const compose = keyboard ? composeInEditor({ editor: io.editor ?? 'vi', keyboard, rl, screen, stdout: io.stdout }) : undefined;
   const input = new TuiInput(rl, screen, runtime, follower, terminal, turns, keyboard, compose);
+  if (options.fromDashboard) input.farewell = () => '· back to the dashboard (the Pods this process runs go on)';
+  let attach: (pod: PodName) => Promise<void> = async () => undefined;
+  let attachedPod: () => PodName | undefined = () => undefined;
+  const dash = keyboard && !options.fromDashboard ? dashInTui({ app, keyboard, rl, screen, stdout: io.stdout, palette, attach: (pod) => attach(pod), attached: () => attachedPod() }) : undefined;
   const session = new TuiSession({
     app, screen, follower, commands: COLON_COMMANDS, interactive: terminal, cwd: options.cwd,
     pick: keyboard ? promptsPicker(keyboard, io.stdout) : async () => undefined,
     quit: () => input.stop(),
     edit: () => input.edit(),
+    dash: async () => {
+      if (dash) return dash();
+      session.refuse(options.fromDashboard ? 'this TUI was opened from the dashboard: Ctrl+D goes back to it' : '`:dash` needs a terminal; `pods ls` lists every Pod');
+    },
   });
+  attach = (pod) => session.attach(pod);
+  attachedPod = () => (session.isAttached ? session.attached : undefined);
   candidates = (completion) => session.candidates(completion);
   const offProgress = showTurnProgress({
     app, follower, screen, terminal, turns,
@@ -109,7 +124,7 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     if (terminal) {
       // A paste then arrives marked, so it is taken as one message rather than typed lines.
       io.stdout.write(BRACKETED_PASTE_ON);
-      screen.line('· `:help` lists the commands; Tab completes; Ctrl+C clears the line or cancels a turn; Ctrl+D quits');
+      screen.line(`· \`:help\` lists the commands; Tab completes; Ctrl+C clears the line or cancels a turn; Ctrl+D ${options.fromDashboard ? 'goes back to the dashboard' : 'quits'}`);
     }
     await input.run(session);
     if (storeLost) return EXIT.refused;

@@ -6,6 +6,7 @@ import { liveRows, type PodWhere } from './live-rows.js';
 import type { TuiScreen } from './tui-screen.js';
 import { UnseenPeerMessages } from './unseen-peer-messages.js';
 import type { LiveTurns } from './live-turns.js';
+import { Attention } from './attention.js';
 
 const TICK_MS = 100;
 /** The status line follows what changes without an event (a lease taken over); drawn only when it changed. */
@@ -17,7 +18,7 @@ const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000
 export const promptFor = (pod: PodName, note = ''): string => `${pod}${note}> `;
 
 export type TurnProgressParts = {
-  readonly app: Pick<PodsApp, 'events'>;
+  readonly app: Pick<PodsApp, 'events' | 'runtime'>;
   /** Turns in flight on any host, as the event stream tells them. */
   readonly turns: LiveTurns;
   readonly follower: HistoryFollower;
@@ -47,6 +48,8 @@ type Running = { readonly tool: string; readonly since: number; outcome?: string
 export function showTurnProgress(parts: TurnProgressParts): () => void {
   const { app, follower, screen, attached, terminal } = parts;
   const { turns } = parts;
+  // On a terminal only: a pipe's output is what its lines did, nothing else.
+  const attention = new Attention(screen, (pod) => terminal && pod !== attached() && app.runtime.isRunning(pod), (pod) => turns.running(pod));
   const unseen = new UnseenPeerMessages();
   let streamed = '';
   const tools = new Map<string, Running>();
@@ -65,6 +68,7 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
       status: { pod, where: parts.where(), ...(since !== undefined ? { turnMs: now - since } : {}), unseenPeerMessages: unseen.count, unconfined: parts.unconfined() },
       frame,
       columns: parts.columns(),
+      palette: screen.palette,
     }));
     if ((busy || tools.size > 0) && !ticker) ticker = setInterval(tick, TICK_MS);
     if (!busy && tools.size === 0 && ticker) {
@@ -115,8 +119,10 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
       case 'committed':
         // Its host left or another took it: what it streamed is gone with it (history keeps what was committed).
         if (event.pod === attached() && event.changes.lease !== undefined) clearStep();
+        if (event.changes.history) attention.committed(event.pod);
         return render();
     }
+    if (event.type === 'turn_ended') attention.ended(event.pod, event.steps, event.error);
     if (!('pod' in event) || event.pod !== attached()) return render();
     switch (event.type) {
       case 'step_started':
