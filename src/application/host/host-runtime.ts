@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
-import { hostRunsTurns, isLive, leaseExpiry, type PodDriver, type RuntimeStatus } from '../../domain/pod-status.js';
+import { hostRunsTurns, type PodDriver, type RuntimeStatus } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import type { LiveEvent } from '../ports/live-events.js';
@@ -16,6 +16,7 @@ import { PROFILE_CATALOG, type ProfileCatalog } from '../ports/profile-catalog.j
 import { DEFAULT_PROFILE_NAME } from '../../domain/profile-name.js';
 import { RunTurn } from './run-turn.js';
 import { StoreOutage } from './store-outage.js';
+import { LeaseKeeper } from './lease-keeper.js';
 import { describeAttachRefusal, describeLeaseLost, type AttachOptions, type AttachRefusal } from './attach-refusal.js';
 
 export { describeAttachRefusal, describeLeaseLost, type AttachOptions, type AttachRefusal };
@@ -43,6 +44,7 @@ export class HostRuntime {
   private unsubscribe: (() => void) | undefined;
   private closing = false;
   private readonly outage: StoreOutage;
+  private readonly leases: LeaseKeeper;
 
   constructor(
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
@@ -59,6 +61,7 @@ export class HostRuntime {
       void this.renewAll();
       this.scheduleAll();
     }, () => this.scheduleAll());
+    this.leases = new LeaseKeeper(uow, clock, host, this.outage, (pod, kept, holder) => this.loseLease(pod, kept as Running, holder));
   }
 
   /** Starts following the event stream, looking at every Pod each pollMs and renewing leases at a third of their lifetime. */
@@ -92,7 +95,7 @@ export class HostRuntime {
       if (!profile) return err({ type: 'ProfileUnknown', pod, profile: wanted, known: profiles.map((p) => p.name) });
       driver = profile.driver;
     }
-    const taken = await this.uow.run((repos) => repos.leases.tryAcquire(pod, this.host.hostId, now, this.expiry(), driver));
+    const taken = await this.uow.run((repos) => repos.leases.tryAcquire(pod, this.host.hostId, now, this.leases.expiry(), driver));
     if (!taken.acquired) return err({ type: 'Held', heldBy: taken.heldBy });
     this.adopt(pod, driver);
     return ok(undefined);
@@ -164,7 +167,7 @@ export class HostRuntime {
     const lease = changes.lease;
     const running = this.pods.get(pod);
     if (lease !== undefined && lease !== 'ended' && lease.takenBy === this.host.hostId) this.adopt(pod, lease.driver);
-    else if (lease !== undefined && running) void this.checkLease(pod, running);
+    else if (lease !== undefined && running) void this.leases.check(pod, running);
     if (changes.history) this.schedule(pod);
   }
 
@@ -195,6 +198,10 @@ export class HostRuntime {
     for (const pod of this.pods.keys()) this.schedule(pod);
   }
 
+  private renewAll(): Promise<void> {
+    return this.leases.renewAll([...this.pods]);
+  }
+
   /** One turn, or the look that finds nothing to answer; after a finished turn, one more look (input may have landed during its last step). */
   private async turn(pod: PodName, running: Running): Promise<void> {
     if (this.pods.get(pod) !== running || this.closing) return;
@@ -206,7 +213,7 @@ export class HostRuntime {
         signal: running.abort.signal,
         onStart: async () => {
           started = Date.now();
-          await this.setStatus(pod, running, 'running');
+          await this.leases.report(pod, running, 'running');
           this.publish({ type: 'turn_started', pod, hostId: this.host.hostId });
         },
       });
@@ -216,7 +223,7 @@ export class HostRuntime {
         this.publish({ type: 'turn_ended', pod, end, steps, ms: Date.now() - (started ?? Date.now()), answered: trigger.length, ...(reportedTo ? { reportedTo } : {}) });
         if (end !== 'cancelled') running.turns.kick();
       }
-      if (running.status !== 'idle') await this.setStatus(pod, running, 'idle');
+      if (running.status !== 'idle') await this.leases.report(pod, running, 'idle');
     } catch (error) {
       const outage = this.outage.failed(error, this.closing);
       // What the turn committed stays; what it did not is redone from history once the store is back.
@@ -225,70 +232,17 @@ export class HostRuntime {
         this.publish({ type: 'turn_ended', pod, end: 'errored', steps: 0, ms: Date.now() - (started ?? Date.now()), answered: 0, error: message });
       }
       if (outage) running.status = 'idle';
-      else await this.setStatus(pod, running, 'idle').catch((failure: unknown) => void this.outage.failed(failure, this.closing));
+      else await this.leases.report(pod, running, 'idle').catch((failure: unknown) => void this.outage.failed(failure, this.closing));
     } finally {
       running.abort = undefined;
     }
   }
 
-  private async setStatus(pod: PodName, running: Running, status: RuntimeStatus): Promise<void> {
-    running.status = status;
-    const renewed = await this.uow.run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), status));
-    if (!renewed) await this.keepOrLose(pod, running);
-  }
-
-  private async renewAll(): Promise<void> {
-    for (const [pod, running] of this.pods) {
-      try {
-        const renewed = await this.uow.run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), running.status));
-        this.outage.answered();
-        if (!renewed) await this.keepOrLose(pod, running);
-      } catch (error) {
-        // Unreachable: reported and retried. Anything else is retried at the next tick; expiry is the real limit.
-        this.outage.failed(error, this.closing);
-        return;
-      }
-    }
-  }
-
-  /** Another process ended or took a lease of a Pod this host runs: one lease read says whether it is still this host's. */
-  private async checkLease(pod: PodName, running: Running): Promise<void> {
-    try {
-      const [lease] = await this.uow.run((repos) => repos.leases.getMany([pod]));
-      if (lease?.hostId === this.host.hostId && isLive(lease, this.clock.now())) return;
-      if (this.pods.get(pod) === running) this.loseLease(pod, isLive(lease, this.clock.now()) ? lease.hostId : undefined);
-    } catch (error) {
-      this.outage.failed(error, this.closing); // the next renewal decides
-    }
-  }
-
-  /**
-   * A renewal was refused. A lease that expired still naming this host (the store was
-   * unreachable for longer than a lease lives, and no one took the Pod) is taken back, so
-   * an outage up to `storeOutageLimitMs` loses no Pod; any other is lost, naming its holder.
-   */
-  private async keepOrLose(pod: PodName, running: Running): Promise<void> {
-    const { hostId } = this.host;
-    const now = this.clock.now();
-    const outcome = await this.uow.run(async (repos): Promise<{ readonly kept: boolean; readonly holder?: string }> => {
-      const [lease] = await repos.leases.getMany([pod]);
-      if (lease?.hostId !== hostId) return isLive(lease, now) ? { kept: false, holder: lease.hostId } : { kept: false };
-      const taken = await repos.leases.tryAcquire(pod, hostId, now, this.expiry(), running.driver);
-      if (!taken.acquired) return { kept: false, holder: taken.heldBy.hostId };
-      await repos.leases.renew(pod, hostId, now, this.expiry(), running.status);
-      return { kept: true };
-    });
-    if (!outcome.kept && this.pods.get(pod) === running) this.loseLease(pod, outcome.holder);
-  }
-
-  private loseLease(pod: PodName, holder?: string): void {
-    if (!this.pods.has(pod)) return;
+  /** `pod` (as `running`) no longer has this host's lease: it stops running here. */
+  private loseLease(pod: PodName, running: Running, holder?: string): void {
+    if (this.pods.get(pod) !== running) return;
     this.drop(pod);
     this.publish({ type: 'lease_lost', pod, ...(holder ? { holder } : {}) });
-  }
-
-  private expiry(): Date {
-    return leaseExpiry(this.clock.now(), this.host.leaseTtlMs);
   }
 
   private publish(event: LiveEvent): void {
