@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { PassThrough, Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { runDash } from '../src/adapters/tui/dash/run-dash.js';
@@ -86,6 +86,7 @@ export async function dashBench(entry: string, home: string, pods: number, idleW
     await tmux('send-keys', '-t', 'dash', 'q').catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     await tmux('kill-server').catch(() => undefined);
+    await rm(socket, { force: true });
   }
 }
 
