@@ -103,8 +103,8 @@ async function resume(agent: Agent, profile: AcpProfile, root: string, model: Lo
     const pod = PodName.unsafe('sleeper');
     await agentPod(host.app, pod, 'bench', root);
     let first: number | undefined;
-    const off = host.app.turns.subscribe((event) => {
-      if (event.pod === pod && first === undefined && (event.type === 'text' || event.type === 'tool_started')) first = performance.now();
+    const off = host.app.events.subscribe((event) => {
+      if ('pod' in event && event.pod === pod && first === undefined && (event.type === 'text' || event.type === 'tool_started')) first = performance.now();
     });
     const turn = async (text: string): Promise<number> => {
       first = undefined;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { HISTORY_FEED } from '../src/application/ports/history-feed.js';
+import { POD_EVENTS } from '../src/application/ports/pod-events.js';
 import { PodTools } from '../src/application/tools/pod-tools.js';
 import { CreatePod } from '../src/application/use-cases/create-pod.js';
 import { InitiatePeerHandshake } from '../src/application/use-cases/initiate-peer-handshake.js';
@@ -61,8 +61,8 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
       const r = await container.get(ReadHistory).execute({ pod: b, after });
       return r.ok ? (r.value.at(-1)?.seq ?? after) : after;
     };
-    const stop = container.get(HISTORY_FEED).subscribe((pod) => {
-      if (pod !== b) return;
+    const stop = container.get(POD_EVENTS).subscribe((event) => {
+      if (event.type !== 'committed' || event.pod !== b) return;
       const since = after;
       void container.get(ReadHistory).execute({ pod: b, after: since }).then((r) => {
         if (r.ok && since === after && r.value.some((e) => e.kind === 'assistant_message')) answered();

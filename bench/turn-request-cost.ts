@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RunTurn } from '../src/application/host/run-turn.js';
-import { TURN_FEED } from '../src/application/ports/turn-observer.js';
+import { POD_EVENTS } from '../src/application/ports/pod-events.js';
 import { UNIT_OF_WORK } from '../src/application/ports/unit-of-work.js';
 import { AbsolutePath } from '../src/domain/absolute-path.js';
 import { MessageBody } from '../src/domain/message-body.js';
@@ -74,7 +74,7 @@ export async function requestBuildCost(url: string, entries: number, runs: numbe
     }
     const runTurn = container.get(RunTurn);
     let toolFinishedAt = 0;
-    const off = container.get(TURN_FEED).subscribe((event) => {
+    const off = container.get(POD_EVENTS).subscribe((event) => {
       if (event.type === 'tool_finished') toolFinishedAt = performance.now();
     });
     const turnStart: number[] = [];

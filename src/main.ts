@@ -93,6 +93,8 @@ const code = await runCli(process.argv.slice(2), {
     holdSignals: signals.hold,
     podsHome: podsHome(source),
     ...(editor ? { editor } : {}),
+    // no-color.org: present and not empty.
+    noColor: (process.env['NO_COLOR'] ?? '') !== '',
   },
 });
 if (signals.hungUp && onTerminal) {

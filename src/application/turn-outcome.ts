@@ -3,12 +3,12 @@ import { isLive, overdueMs, type Lease } from '../domain/pod-status.js';
 /**
  * What committed input does to its receiver's run loop:
  * started — an idle live Pod starts a turn; joins_running_turn — the running turn sees it at
- * its next model request; queued — a paused Pod sees it when resumed; withheld — committed,
+ * its next model request; withheld — committed,
  * but the ping-pong breaker kept it from starting a turn; none — the Pod is stopped and sees
  * it when restored; to_agent — an external agent drives the Pod (`pods mcp`), no host runs
  * its turns, and the agent receives it with its next tool call.
  */
-export type TurnOutcome = 'started' | 'joins_running_turn' | 'queued' | 'withheld' | 'none' | 'to_agent';
+export type TurnOutcome = 'started' | 'joins_running_turn' | 'withheld' | 'none' | 'to_agent';
 
 /**
  * `hostOverdueMs`, for a live receiver only: its host has not renewed its lease for this long,
@@ -21,14 +21,7 @@ export function deliveryFor(lease: Lease | undefined, now: Date): Delivery {
   const overdue = overdueMs(lease, now);
   const live = (turn: TurnOutcome): Delivery => ({ deliveredTo: 'live', turn, ...(overdue === undefined ? {} : { hostOverdueMs: overdue }) });
   if (lease.driver === 'mcp') return live('to_agent');
-  switch (lease.status) {
-    case 'idle':
-      return live('started');
-    case 'running':
-      return live('joins_running_turn');
-    case 'paused':
-      return live('queued');
-  }
+  return live(lease.status === 'running' ? 'joins_running_turn' : 'started');
 }
 
 /** The `host` field of a tool's delivery content: whether a live receiver's host renews its lease on time. */

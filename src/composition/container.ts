@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
 import type { PodsApp } from '../application/pods-app.js';
 import { CLOCK } from '../application/ports/clock.js';
-import { HISTORY_FEED } from '../application/ports/history-feed.js';
-import { HOST_SIGNALS } from '../application/ports/host-signals.js';
+import { POD_EVENTS } from '../application/ports/pod-events.js';
 import { ID_GENERATOR } from '../application/ports/id-generator.js';
 import { POD_HOST } from '../application/ports/pod-host.js';
 import { UNIT_OF_WORK } from '../application/ports/unit-of-work.js';
 import { PodTools } from '../application/tools/pod-tools.js';
+import { CancelTurn } from '../application/use-cases/cancel-turn.js';
 import { CreatePod } from '../application/use-cases/create-pod.js';
 import { DeliverPeerMessage } from '../application/use-cases/deliver-peer-message.js';
 import { FindUnservedPods } from '../application/use-cases/find-unserved-pods.js';
@@ -15,6 +15,7 @@ import { ExplainEntry } from '../application/use-cases/explain-entry.js';
 import { InitiatePeerHandshake } from '../application/use-cases/initiate-peer-handshake.js';
 import { ListAllPods } from '../application/use-cases/list-all-pods.js';
 import { ListPods } from '../application/use-cases/list-pods.js';
+import { OverviewPods } from '../application/use-cases/overview-pods.js';
 import { ReadChildOutput } from '../application/use-cases/read-child-output.js';
 import { ReadHistory } from '../application/use-cases/read-history.js';
 import { RemovePeer } from '../application/use-cases/remove-peer.js';
@@ -28,9 +29,7 @@ import { SubmitOperatorInput } from '../application/use-cases/submit-operator-in
 import { TakeUnseenInbound } from '../application/use-cases/take-unseen-inbound.js';
 import { WaitForInbound } from '../application/use-cases/wait-for-inbound.js';
 import { FollowHistory } from '../application/use-cases/follow-history.js';
-import { InProcessPodHost } from '../adapters/host/in-process-pod-host.js';
-import { InProcessTurnFeed } from '../adapters/host/in-process-turn-feed.js';
-import { TURN_FEED, TURN_OBSERVER } from '../application/ports/turn-observer.js';
+import { ProcessPodHost } from '../adapters/host/process-pod-host.js';
 import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
@@ -52,18 +51,13 @@ export type StoreNotices = (line: string) => void;
 const USE_CASES = [
   CreatePod, SpawnChildPod, InitiatePeerHandshake, RemovePeer, DeliverPeerMessage, SendToChild,
   ReadChildOutput, StopChild, ListPods, RestorePod, ExplainEntry, ReadHistory, ListAllPods, SubmitOperatorInput,
-  TakeUnseenInbound, WaitForInbound, FollowHistory, FindUnservedPods, RemovePod, ReadRemovedHistory,
+  TakeUnseenInbound, WaitForInbound, FollowHistory, FindUnservedPods, RemovePod, ReadRemovedHistory, CancelTurn, OverviewPods,
 ] as const satisfies readonly (new (...args: never[]) => object)[];
 
 const applicationModule = new ContainerModule(({ bind }) => {
   bind(CLOCK).to(SystemClock).inSingletonScope();
   bind(ID_GENERATOR).to(RandomIdGenerator).inSingletonScope();
-  bind(InProcessPodHost).toSelf().inSingletonScope();
-  bind(POD_HOST).toService(InProcessPodHost);
-  bind(HOST_SIGNALS).toService(InProcessPodHost);
-  bind(InProcessTurnFeed).toSelf().inSingletonScope();
-  bind(TURN_OBSERVER).toService(InProcessTurnFeed);
-  bind(TURN_FEED).toService(InProcessTurnFeed);
+  bind(POD_HOST).to(ProcessPodHost).inSingletonScope();
   for (const useCase of USE_CASES) bind<object>(useCase).toSelf().inSingletonScope();
   bind(PodTools).toSelf().inSingletonScope();
 });
@@ -71,7 +65,7 @@ const applicationModule = new ContainerModule(({ bind }) => {
 const memoryStore = new ContainerModule(({ bind }) => {
   bind(InMemoryUnitOfWork).toSelf().inSingletonScope();
   bind(UNIT_OF_WORK).toService(InMemoryUnitOfWork);
-  bind(HISTORY_FEED).toService(InMemoryUnitOfWork);
+  bind(POD_EVENTS).toResolvedValue((uow: InMemoryUnitOfWork) => uow.events, [InMemoryUnitOfWork]).inSingletonScope();
 });
 
 /**
@@ -123,7 +117,7 @@ export async function openInversifyContainer(store: StoreConfig, host: HostOptio
     case 'managed':
     case 'postgres': {
       const sqlStore = store.kind === 'postgres' ? await openSqlStore(store.url) : await openManaged(store.home, notices);
-      container.load(applicationModule, hostModule(host), kyselyStoreModule(sqlStore.db, sqlStore.feed));
+      container.load(applicationModule, hostModule(host), kyselyStoreModule(sqlStore.db, sqlStore.events));
       return {
         container,
         close: async () => {

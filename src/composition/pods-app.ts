@@ -4,17 +4,18 @@ import { LeaseWatch } from '../application/host/lease-watch.js';
 import { AgentSessions } from '../application/host/agent-sessions.js';
 import { StoreFollower } from '../application/host/store-follower.js';
 import type { PodsApp } from '../application/pods-app.js';
-import { HISTORY_FEED } from '../application/ports/history-feed.js';
+import { POD_EVENTS } from '../application/ports/pod-events.js';
 import { POD_HOST } from '../application/ports/pod-host.js';
 import { PROFILE_CATALOG } from '../application/ports/profile-catalog.js';
-import { TURN_FEED } from '../application/ports/turn-observer.js';
 import { PodTools } from '../application/tools/pod-tools.js';
+import { CancelTurn } from '../application/use-cases/cancel-turn.js';
 import { CreatePod } from '../application/use-cases/create-pod.js';
 import { ExplainEntry } from '../application/use-cases/explain-entry.js';
 import { FollowHistory } from '../application/use-cases/follow-history.js';
 import { InitiatePeerHandshake } from '../application/use-cases/initiate-peer-handshake.js';
 import { ListAllPods } from '../application/use-cases/list-all-pods.js';
 import { ListPods } from '../application/use-cases/list-pods.js';
+import { OverviewPods } from '../application/use-cases/overview-pods.js';
 import { ReadHistory } from '../application/use-cases/read-history.js';
 import { ReadRemovedHistory } from '../application/use-cases/read-removed-history.js';
 import { RemovePeer } from '../application/use-cases/remove-peer.js';
@@ -33,14 +34,15 @@ export function podsApp(container: Container): PodsApp {
     get runtime() { return container.get(HostRuntime); },
     get follower() { return container.get(StoreFollower); },
     get leaseWatch() { return container.get(LeaseWatch); },
-    get feed() { return container.get(HISTORY_FEED); },
-    get turns() { return container.get(TURN_FEED); },
+    get events() { return container.get(POD_EVENTS); },
     get agents() { return container.get(AgentSessions); },
     get profiles() { return container.get(PROFILE_CATALOG); },
     get hostId() { return container.get(POD_HOST).hostId; },
     get createPod() { return container.get(CreatePod); },
+    get cancelTurn() { return container.get(CancelTurn); },
     get listAllPods() { return container.get(ListAllPods); },
     get listPods() { return container.get(ListPods); },
+    get overviewPods() { return container.get(OverviewPods); },
     get readHistory() { return container.get(ReadHistory); },
     get explainEntry() { return container.get(ExplainEntry); },
     get initiatePeerHandshake() { return container.get(InitiatePeerHandshake); },

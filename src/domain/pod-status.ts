@@ -1,7 +1,7 @@
 import type { PodName } from './pod-name.js';
 
 /** What a running host reports about a Pod it holds. */
-export type RuntimeStatus = 'idle' | 'running' | 'paused';
+export type RuntimeStatus = 'idle' | 'running';
 /** What everyone else sees: a Pod no host holds is stopped. */
 export type PodStatus = RuntimeStatus | 'stopped';
 
@@ -37,6 +37,9 @@ export function overdueMs(lease: Lease, now: Date): number | undefined {
   const period = (lease.expiresAt.getTime() - lease.renewedAt.getTime()) / 3;
   return silent > period ? silent : undefined;
 }
+
+/** When a lease taken or renewed at `now` for `ttlMs` expires: the one rule every taker and renewer uses. */
+export const leaseExpiry = (now: Date, ttlMs: number): Date => new Date(now.getTime() + ttlMs);
 
 export const isLive = (lease: Lease | undefined, now: Date): lease is Lease =>
   lease !== undefined && lease.expiresAt.getTime() > now.getTime();

@@ -7,7 +7,7 @@ import { DeliveryBatches, writeBatch, type DeliveryRow } from '../../src/adapter
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
 import { NamedStatementPool } from '../../src/adapters/persistence/postgres/named-statement-pool.js';
 import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
-import { PostgresHistoryFeed } from '../../src/adapters/persistence/postgres/postgres-history-feed.js';
+import type { SqlStore } from '../../src/adapters/persistence/postgres/sql-store.js';
 import type { EntryOf } from '../../src/domain/history-entry.js';
 import { orderedPair } from '../../src/domain/peer-relation.js';
 import { PING_PONG_LIMIT } from '../../src/domain/ping-pong-breaker.js';
@@ -272,14 +272,15 @@ describe.each(TEST_SERVERS)('peer delivery and handshake statements ($name)', (s
   });
 
   describe('wake-ups', () => {
-    let feed: PostgresHistoryFeed;
+    // Another process on the store: it hears only what NOTIFY carries.
+    let elsewhere: SqlStore;
     const heard: PodName[] = [];
     beforeAll(async () => {
-      feed = new PostgresHistoryFeed(s().url);
-      feed.subscribe((pod) => heard.push(pod));
-      await feed.ready;
+      elsewhere = await openPostgresStore(s().url, { max: 1 });
+      elsewhere.events.subscribe((event) => void (event.type === 'committed' && heard.push(event.pod)));
+      await elsewhere.listening();
     });
-    afterAll(async () => feed.close());
+    afterAll(async () => elsewhere.close());
     beforeEach(() => {
       heard.length = 0;
     });

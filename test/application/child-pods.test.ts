@@ -15,7 +15,8 @@ describeOnEveryStore('SpawnChildPod, SendToChild, ReadChildOutput, StopChild', (
     expect(await w.history('kid')).toMatchObject([
       { seq: 1, kind: 'user_input', text: 'count the files', origin: { type: 'parent', parent: 'me' } },
     ]);
-    expect(w.signals).toEqual([{ type: 'adopt', pod: 'kid' }, { type: 'wake', pod: 'kid', reason: 'user_input' }]);
+    // One event, after the commit, is what makes this host run it: created, its task in history, its lease taken here.
+    expect(w.committed('kid')).toEqual([{ created: true, history: true, lease: { takenBy: w.host.hostId, driver: 'model' } }]);
   });
 
   it.each([
@@ -79,7 +80,8 @@ describeOnEveryStore('SpawnChildPod, SendToChild, ReadChildOutput, StopChild', (
   it('StopPod ends the lease, tells the host, and a second stop is harmless', async () => {
     await w.spawn('me', 'kid');
     await w.tool('me', 'StopPod', { name: 'kid' });
-    expect(w.signals.at(-1)).toEqual({ type: 'halt', pod: 'kid' });
+    // What makes the host that ran it stop.
+    expect(w.committed('kid').at(-1)).toEqual({ lease: 'ended' });
     expect(await w.uow.run((t) => t.leases.getMany([name('kid')]))).toEqual([]);
     expect(await w.tool('me', 'StopPod', { name: 'kid' })).toMatchObject({ ok: true, summary: 'pod `kid` was already stopped' });
   });

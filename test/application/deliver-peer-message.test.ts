@@ -1,6 +1,7 @@
 import { beforeEach, expect, it } from 'vitest';
 import { MESSAGE_BODY_LIMIT_BYTES } from '../../src/domain/message-body.js';
 import { PING_PONG_LIMIT } from '../../src/domain/ping-pong-breaker.js';
+import { unansweredInput } from '../../src/domain/turn-trigger.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
 import { body, makeWorld, name, type World } from '../support/world.js';
 
@@ -70,22 +71,22 @@ describeOnEveryStore('DeliverPeerMessage', (suite) => {
     const r = await w.tool('a', 'SendToPeerPod', { name: 'b', message: 'while you were out' });
     expect(r).toMatchObject({ ok: true, content: { delivered_to: 'stopped', turn: 'none' } });
     expect(await peerMessages('b')).toHaveLength(1);
-    expect(w.signals).toEqual([]);
+    // Announced as history, nothing more: no lease was taken, so no host starts running `b`.
+    expect(w.committed('b').at(-1)).toEqual({ history: true });
+    expect(w.committed('b').filter((c) => c.lease !== undefined)).toEqual([]);
     const listed = await w.listPods.execute({ caller: name('a') });
     expect(listed.ok && listed.value.find((p) => p.name === 'b')?.status).toBe('stopped');
   });
 
-  it('a live idle peer starts a turn; a running one takes it into its turn; a paused one queues it', async () => {
+  it('a live idle peer starts a turn; a running one takes it into its turn; each commit is announced to its host once', async () => {
     await w.goLive('b', 'idle');
+    const before = w.committed('b').length;
     expect(await send('a', 'b', 'idle')).toMatchObject({ ok: true, value: { deliveredTo: 'live', turn: 'started' } });
     await w.goLive('b', 'running');
     expect(await send('a', 'b', 'running')).toMatchObject({ ok: true, value: { turn: 'joins_running_turn' } });
-    await w.goLive('b', 'paused');
-    expect(await send('a', 'b', 'paused')).toMatchObject({ ok: true, value: { turn: 'queued' } });
-    expect(w.signals).toEqual([
-      { type: 'wake', pod: 'b', reason: 'peer_message' },
-      { type: 'wake', pod: 'b', reason: 'peer_message' },
-    ]);
+    // The committed event is the host's wake-up; what it answers, history decides.
+    expect(w.committed('b').slice(before).filter((c) => c.history)).toEqual([{ history: true }, { history: true }]);
+    expect(unansweredInput(await w.history('b')).map((e) => e.kind)).toEqual(['peer_message', 'peer_message']);
   });
 
   it(`the ping-pong breaker withholds auto-run ${PING_PONG_LIMIT + 1} and records a notice; operator input resets it`, async () => {
@@ -102,7 +103,8 @@ describeOnEveryStore('DeliverPeerMessage', (suite) => {
     const tail = (await w.history('b')).slice(-2);
     expect(tail.map((e) => e.kind)).toEqual(['peer_message', 'notice']);
     expect(tail[1]).toMatchObject({ code: 'ping_pong_breaker', text: expect.stringContaining(`exchanged ${PING_PONG_LIMIT} peer-triggered turns`) });
-    expect(w.signals.filter((sig) => sig.type === 'wake')).toHaveLength(PING_PONG_LIMIT);
+    // The withheld message is announced like any commit, but its host finds nothing to answer: the notice has seen it.
+    expect(unansweredInput(await w.history('b'))).toEqual([]);
 
     expect(await send('b', 'a', 'still withheld')).toMatchObject({ ok: true, value: { turn: 'withheld' } });
     await w.operatorInput.execute({ pod: name('a'), text: body('carry on') });
@@ -112,6 +114,7 @@ describeOnEveryStore('DeliverPeerMessage', (suite) => {
   it('a peer driven over MCP: its agent gets it with its next tool call, no host is woken, and two agents trip the breaker too', async () => {
     await w.goLive('a', 'idle', undefined, 'mcp');
     await w.goLive('b', 'idle', undefined, 'mcp');
+    const leasesBefore = w.heard.length;
     const first = await w.tool('a', 'SendToPeerPod', { name: 'b', message: 'hello agent b' });
     expect(first).toMatchObject({ ok: true, summary: 'sent peer message to `b`; its agent (over MCP) receives it with its next tool call', content: { delivered_to: 'live', turn: 'to_agent' } });
     const turns: string[] = [];
@@ -121,7 +124,8 @@ describeOnEveryStore('DeliverPeerMessage', (suite) => {
       turns.push(r.ok ? r.value.turn : 'refused');
     }
     expect(turns).toEqual([...Array(PING_PONG_LIMIT - 1).fill('to_agent'), 'withheld']);
-    expect(w.signals.filter((sig) => sig.type === 'wake')).toEqual([]);
+    // No host took a lease: nothing runs turns for an agent driven over MCP.
+    expect(w.heard.slice(leasesBefore).filter((e) => e.type === 'committed' && e.changes.lease !== undefined)).toEqual([]);
     expect((await w.history('b')).at(-1)).toMatchObject({ kind: 'notice', code: 'ping_pong_breaker' });
   });
 

@@ -20,13 +20,13 @@ afterEach(() => {
   for (const stop of stops.splice(0)) stop.abort();
 });
 
-function follow(uow: UnitOfWork & { subscribe: InMemoryUnitOfWork['subscribe'] }, pods?: string[], pollMs = 60_000) {
+function follow(uow: UnitOfWork & { events: InMemoryUnitOfWork['events'] }, pods?: string[], pollMs = 60_000) {
   const seen: HistoryEntry[] = [];
   const trouble: (string | undefined)[] = [];
   const stop = new AbortController();
   stops.push(stop);
   let following = false;
-  const done = new FollowHistory(uow, uow, { ...DEFAULT_HOST_CONFIG, pollMs }).execute({
+  const done = new FollowHistory(uow, uow.events, { ...DEFAULT_HOST_CONFIG, pollMs }).execute({
     ...(pods ? { pods: pods.map(name) } : {}),
     signal: stop.signal,
     onEntries: (entries) => seen.push(...entries),
@@ -37,7 +37,7 @@ function follow(uow: UnitOfWork & { subscribe: InMemoryUnitOfWork['subscribe'] }
   return { seen, trouble, stop, done, started, lines: () => seen.map((e) => `${e.pod}#${e.seq} ${e.kind}`) };
 }
 
-describe('FollowHistory (in-memory: woken by the history feed)', () => {
+describe('FollowHistory (in-memory: woken by the event stream)', () => {
   it('shows every Pod\'s entries committed after it began, once each, in order, Pods created meanwhile included', async () => {
     const uow = new InMemoryUnitOfWork();
     const w = makeWorld(uow);

@@ -75,7 +75,7 @@ describeOnEveryStore('ListPods and RestorePod', (suite) => {
 
     const restored = await w.tool('me', 'RestorePod', { name: 'kid' });
     expect(restored).toEqual({ ok: true, summary: 'pod `kid` restored on this host', content: { action: 'restored', name: 'kid' } });
-    expect(w.signals.at(-1)).toEqual({ type: 'adopt', pod: 'kid' });
+    expect(w.committed('kid').at(-1)).toEqual({ lease: { takenBy: w.host.hostId, driver: 'model' } });
     const [back] = (await list('me')).filter((p) => p.name === 'kid');
     expect(back).toMatchObject({ visibility: 'spawned_child', status: 'idle', live: true, child: { state: 'outstanding' } });
     // Borrowed again: the parent cannot lend the same write scope twice.
@@ -102,11 +102,11 @@ describeOnEveryStore('ListPods and RestorePod', (suite) => {
     await w.create('pal');
     await w.peer('me', 'pal');
     await w.goLive('pal', 'running', 'host_elsewhere');
-    const before = w.signals.length;
+    const before = w.heard.length;
     expect(await w.restorePod.execute({ caller: name('me'), name: name('pal') })).toEqual({
       ok: true, value: { action: 'already_live', name: 'pal', hostId: 'host_elsewhere' },
     });
-    expect(w.signals.length).toBe(before);
+    expect(w.heard.length).toBe(before);
   });
 
   it('RestorePod refuses invisible and nonexistent names with the same message', async () => {
@@ -132,12 +132,12 @@ describeOnEveryStore('ListPods and RestorePod', (suite) => {
     await w.create('b');
     await w.create('a');
     await w.create('c');
-    await w.goLive('b', 'paused');
+    await w.goLive('b', 'running');
     await w.goLive('c', 'idle', 'host_mcp', 'mcp');
     const listed = await w.listAll.execute();
     expect(listed.map((p) => [p.name, p.status, p.hostId, p.drivenBy])).toEqual([
       ['a', 'stopped', undefined, undefined],
-      ['b', 'paused', w.host.hostId, 'model'],
+      ['b', 'running', w.host.hostId, 'model'],
       ['c', 'idle', 'host_mcp', 'mcp'],
     ]);
     expect(Object.keys(listed[0] ?? {})).not.toContain('drivenBy');

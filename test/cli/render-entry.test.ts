@@ -23,11 +23,16 @@ describe('renderEntry', () => {
     expect(renderEntry(entry(1, body))).toBe(line);
   });
 
-  it('keeps a multi-line or hostile body on one inert line', () => {
-    const body = 'line one\nline two\r\n\u001b[31mred\u001b[0m \u202eevil\tend';
-    const line = renderEntry(entry(7, { kind: 'peer_message', from: a, relationId: 'r', messageId: 'm', pairSeq: 1, body }));
-    expect(line).toBe('#7 peer_message from a: line one\\nline two\\r\\n\\u{1b}[31mred\\u{1b}[0m \\u{202e}evil\\tend');
-    expect(line).not.toMatch(/[\u0000-\u001f\u202e]/);
+  it('keeps a multi-line body\'s line breaks, indented under its entry, and nothing hostile', () => {
+    const body = 'line one\nline two\r\n\u001b[31mred\u001b[0m \u202eevil\tend\r';
+    const shown = renderEntry(entry(7, { kind: 'peer_message', from: a, relationId: 'r', messageId: 'm', pairSeq: 1, body }));
+    expect(shown.split('\n')).toEqual([
+      '#7 peer_message from a: line one',
+      '    line two',
+      '    \\u{1b}[31mred\\u{1b}[0m \\u{202e}evil    end\\r',
+    ]);
+    // Only the line breaks the text had; no control, escape or bidi character reaches the terminal.
+    expect(shown).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
   });
 });
 

@@ -67,8 +67,8 @@ export function leaseRepositoryContract(f: ContractFixture): void {
 
     it('re-takes its own live lease, keeping its status and moving the expiry', async () => {
       await acquire('ann', 'h1');
-      await renew('ann', 'h1', T0, later(TTL), 'paused');
-      expect(await acquire('ann', 'h1', later(5), later(50_000))).toEqual({ acquired: true, lease: lease('ann', 'h1', later(50_000), 'paused') });
+      await renew('ann', 'h1', T0, later(TTL), 'running');
+      expect(await acquire('ann', 'h1', later(5), later(50_000))).toEqual({ acquired: true, lease: lease('ann', 'h1', later(50_000), 'running') });
     });
 
     it('re-takes its own expired lease as idle', async () => {

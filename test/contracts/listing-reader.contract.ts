@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/application/ports/unit-of-work.js';
 import type { ChildOwnership } from '../../src/domain/child-ownership.js';
 import { otherSide, type PeerRelation } from '../../src/domain/peer-relation.js';
-import type { Surroundings } from '../../src/application/ports/listing-reader.js';
+import { OVERVIEW_TAIL, type Surroundings } from '../../src/application/ports/listing-reader.js';
 import type { Pod } from '../../src/domain/pod.js';
 import type { Lease } from '../../src/domain/pod-status.js';
 import { ProfileName } from '../../src/domain/profile-name.js';
@@ -176,6 +176,30 @@ export function listingReaderContract(f: ContractFixture): void {
       expect(got[0]?.pod.name).toBe('Zulu');
       expect(got.map((p) => p.lease)).toEqual(pods.map((p) => leases.find((l) => l.pod === p.name)));
       expect(Object.keys(got.find((p) => p.pod.name === 'zed') ?? {})).toEqual(['pod']);
+    });
+
+    it('gives the overview of every Pod: its lease, newest entry, unseen input among its last entries, and its peers with their auto-runs', async () => {
+      const append = (pod: string, body: Parameters<Repositories['history']['append']>[1], at = T0) => inRun(f, (r) => r.history.append(name(pod), body, at));
+      await append('me', { kind: 'user_input', text: 'answered', origin: { type: 'operator' } });
+      await append('me', { kind: 'assistant_message', text: 'ok', seenThrough: 1 });
+      await append('me', { kind: 'user_input', text: 'waiting', origin: { type: 'operator' } });
+      await append('me', { kind: 'tool_result', callId: 'c', tool: 'ListPods', outcome: 'ok', summary: 's' });
+      await append('me', { kind: 'notice', code: 'ping_pong_breaker', text: 'held', seenThrough: 2 }, later(99));
+      const rows = await inRun(f, (r) => r.listing.overview());
+      expect(rows.map((row) => row.pod.name)).toEqual((await inRun(f, (r) => r.listing.everyPod())).map((p) => p.pod.name));
+      const me = rows.find((row) => row.pod.name === 'me');
+      expect(me).toMatchObject({ last: { seq: 5, kind: 'notice', at: later(99), code: 'ping_pong_breaker' }, unseenInput: 1 });
+      expect(me?.lease).toEqual(leases.find((l) => l.pod === 'me'));
+      expect(me?.peers).toEqual(world.relations.filter((r) => r.a === 'me' || r.b === 'me').map((r) => ({ name: otherSide(r, name('me')), autoTurns: r.autoTurns })).sort((x, y) => (x.name < y.name ? -1 : 1)));
+      const quiet = rows.find((row) => row.pod.name === 'gone');
+      expect(quiet).toEqual({ pod: world.spawned.find((p) => p.name === 'gone'), unseenInput: 0, peers: [] });
+      expect(await inRun(f, (r) => r.listing.overview([name('me'), name('nobody')]))).toEqual([me]);
+    });
+
+    it('counts unseen input among a Pod\'s last OVERVIEW_TAIL entries only', async () => {
+      for (let i = 0; i < OVERVIEW_TAIL + 10; i++) await inRun(f, (r) => r.history.append(name('zed'), { kind: 'user_input', text: `m${i}`, origin: { type: 'operator' } }, T0));
+      const [zed] = await inRun(f, (r) => r.listing.overview([name('zed')]));
+      expect(zed).toMatchObject({ unseenInput: OVERVIEW_TAIL, last: { seq: OVERVIEW_TAIL + 10, kind: 'user_input' } });
     });
 
     it('answers the same in a single-read unit as in any other', async () => {

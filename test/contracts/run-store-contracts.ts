@@ -10,6 +10,7 @@ import { leaseRepositoryContract } from './lease-repository.contract.js';
 import { listingReaderContract } from './listing-reader.contract.js';
 import { peerRelationRepositoryContract } from './peer-relation-repository.contract.js';
 import { podArchiveContract } from './pod-archive.contract.js';
+import { podEventsContract } from './pod-events.contract.js';
 import { podRepositoryContract } from './pod-repository.contract.js';
 import { unitOfWorkContract } from './unit-of-work.contract.js';
 
@@ -25,6 +26,7 @@ export const STORE_CONTRACTS: readonly ((f: ContractFixture) => void)[] = [
   listingReaderContract,
   unitOfWorkContract,
   podArchiveContract,
+  podEventsContract,
 ];
 
 /** Every port's contract against one store, opened once for the file and emptied before each test. */

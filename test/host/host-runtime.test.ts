@@ -1,20 +1,25 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
-import type { HostEvent } from '../../src/application/host/host-runtime.js';
+import type { LiveEvent } from '../../src/application/ports/live-events.js';
+import type { PodEvent } from '../../src/application/ports/pod-events.js';
 import type { Repositories } from '../../src/application/ports/unit-of-work.js';
 import type { ModelReply } from '../../src/application/ports/model.js';
 import { calls, says, ScriptedModel } from '../support/scripted-model.js';
 import { body, makeWorld, name, type World } from '../support/world.js';
 
+const HOST_LEVEL = new Set(['turn_started', 'turn_ended', 'lease_lost', 'store_unreachable', 'store_back', 'store_lost']);
+const isHostLevel = (e: PodEvent): e is LiveEvent => HOST_LEVEL.has(e.type);
+
 describe('HostRuntime', () => {
   let w: World;
   let model: ScriptedModel;
-  let events: HostEvent[];
+  let events: LiveEvent[];
   beforeEach(async () => {
     model = new ScriptedModel();
     w = makeWorld(new InMemoryUnitOfWork(), model);
     events = [];
-    w.runtime.on((e) => events.push(e));
+    // What the host says of its turns and itself (not the steps in between, nor the store's commits).
+    w.events.subscribe((e) => void (isHostLevel(e) && events.push(e)));
     w.runtime.start();
     await w.create('me', ['write:/work']);
     await w.create('pal');
@@ -31,7 +36,10 @@ describe('HostRuntime', () => {
     await w.runtime.idle(name('me'));
     expect((await w.history('me')).map((e) => e.kind)).toEqual(['user_input', 'assistant_message']);
     expect(await lease('me')).toMatchObject({ hostId: w.host.hostId, status: 'idle' });
-    expect(events.map((e) => e.type)).toEqual(['turn_started', 'turn_ended']);
+    expect(events).toEqual([
+      { type: 'turn_started', pod: 'me', hostId: w.host.hostId },
+      { type: 'turn_ended', pod: 'me', end: 'finished', steps: 1, ms: expect.any(Number), answered: 1 },
+    ]);
   });
 
   it('refuses to attach a Pod another host holds', async () => {
@@ -66,7 +74,8 @@ describe('HostRuntime', () => {
     await w.runtime.attach(name('me'));
     const otherHost = makeWorld(w.uow);
     await otherHost.tool('pal', 'SendToPeerPod', { name: 'me', message: 'from another process' });
-    expect(w.signals.filter((s) => s.type === 'wake')).toEqual([]);
+    // Only the commit, as the other host's store announced it, woke this one.
+    expect(w.committed('me').at(-1)).toEqual({ history: true });
     for (let i = 0; i < 50 && (await w.history('me')).length < 2; i++) await new Promise((r) => setTimeout(r, 5));
     await w.runtime.idle(name('me'));
     expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'assistant_message', text: 'heard you, other host' });
@@ -103,7 +112,10 @@ describe('HostRuntime', () => {
     await w.spawn('me', 'kid');
     await w.runtime.idle(name('kid'));
     expect(w.runtime.isRunning(name('kid'))).toBe(true);
+    const lost = new Promise((resolve) => w.events.subscribe((e) => e.type === 'lease_lost' && e.pod === 'kid' && resolve(e)));
     await w.tool('me', 'StopPod', { name: 'kid' });
+    // The ended lease, announced after the commit, is checked with one read and the child dropped.
+    expect(await lost).toEqual({ type: 'lease_lost', pod: 'kid' });
     expect(w.runtime.isRunning(name('kid'))).toBe(false);
   });
 

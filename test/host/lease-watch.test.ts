@@ -28,7 +28,7 @@ describe('LeaseWatch (a TUI viewing a Pod another host runs)', () => {
     looks = 0;
     // The watch's lease reads, counted: one per look.
     const counted: UnitOfWork = { run: (work) => uow.run(work).finally(() => (looks += 1)) };
-    watch = new LeaseWatch(w.runtime, uow, new FindUnservedPods(uow, w.clock), w.host, counted, w.clock);
+    watch = new LeaseWatch(w.runtime, uow.events, new FindUnservedPods(uow, w.clock), w.host, counted, w.clock);
     events = [];
     w.runtime.start();
   });
@@ -81,7 +81,7 @@ describe('LeaseWatch (a TUI viewing a Pod another host runs)', () => {
       }
       return free;
     };
-    watch = new LeaseWatch(w.runtime, uow, find, w.host, uow, w.clock);
+    watch = new LeaseWatch(w.runtime, uow.events, find, w.host, uow, w.clock);
     start('main', 'host_a');
     await uow.run((r) => r.leases.release(name('main'), 'host_a'));
     await until('the watch to see host_b', () => events.length > 0);

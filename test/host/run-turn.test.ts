@@ -36,9 +36,9 @@ describeOnEveryStore('RunTurn', (suite) => {
     expect(model.requests[1]?.history.some((e) => e.kind === 'peer_message')).toBe(true);
   });
 
-  it('reports the turn as it goes: text before it is committed, each tool call around its run, then the end', async () => {
+  it('reports the turn as it goes: text before it is committed, each tool call around its run, each step once committed (its host reports its start and end)', async () => {
     const events: string[] = [];
-    w.turns.subscribe((e) => events.push(e.type === 'text' ? `text:${e.delta}` : e.type === 'tool_finished' ? `tool_finished:${e.tool}:${e.outcome}` : e.type));
+    w.events.subscribe((e) => e.type !== 'committed' && events.push(e.type === 'text' ? `text:${e.delta}` : e.type === 'tool_finished' ? `tool_finished:${e.tool}:${e.outcome}` : e.type));
     let committedWhileStreaming: boolean | undefined;
     model.push(calls('ListPods', {}), async (request) => {
       request.onStream?.({ type: 'text', delta: 'two ' });
@@ -51,7 +51,7 @@ describeOnEveryStore('RunTurn', (suite) => {
     expect(committedWhileStreaming).toBe(false);
     expect(events).toEqual([
       'step_started', 'step_committed', 'tool_started', 'tool_finished:ListPods:ok',
-      'step_started', 'text:two ', 'text:pods', 'step_committed', 'turn_ended',
+      'step_started', 'text:two ', 'text:pods', 'step_committed',
     ]);
   });
 
@@ -218,7 +218,8 @@ describeOnEveryStore('RunTurn', (suite) => {
     model.push(says('task done'));
     expect(await turn('kid')).toMatchObject({ ok: true, value: { end: 'finished', reportedTo: 'me' } });
     expect((await w.history('me')).filter((e) => e.kind === 'pod_event')).toMatchObject([{ child: 'kid', event: 'finished' }]);
-    expect(w.signals.at(-1)).toEqual({ type: 'wake', pod: 'me', reason: 'pod_event' });
+    // The parent's host hears of it as of any commit to its history: that is its wake-up.
+    expect(w.committed('me').at(-1)).toEqual({ history: true });
     // An operator talking to the child directly is not the parent asking.
     await input('side question', 'kid');
     model.push(says('answer'));

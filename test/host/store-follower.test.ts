@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { StoreFollower, type FollowEvent } from '../../src/application/host/store-follower.js';
-import type { HistoryFeed } from '../../src/application/ports/history-feed.js';
 import type { Repositories, UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { FindUnservedPods } from '../../src/application/use-cases/find-unserved-pods.js';
 import { says, ScriptedModel } from '../support/scripted-model.js';
@@ -11,8 +10,8 @@ import { body, makeWorld, name, type World } from '../support/world.js';
 function countingStore() {
   const inner = new InMemoryUnitOfWork();
   const counts = { acquires: 0, units: 0 };
-  const uow: UnitOfWork & HistoryFeed = {
-    subscribe: (listener) => inner.subscribe(listener),
+  const uow: UnitOfWork & { readonly events: InMemoryUnitOfWork['events'] } = {
+    events: inner.events,
     run: (work) => {
       counts.units += 1;
       return inner.run((repos) => {
@@ -45,7 +44,7 @@ describe('StoreFollower (pods serve without --pod)', () => {
     const store = countingStore();
     counts = store.counts;
     w = makeWorld(store.uow, model, { leaseTtlMs: 200 });
-    follower = new StoreFollower(w.runtime, store.uow, new FindUnservedPods(w.uow, w.clock), w.host);
+    follower = new StoreFollower(w.runtime, store.uow.events, new FindUnservedPods(w.uow, w.clock), w.host);
     picked = [];
     follower.on((e) => picked.push(e));
     w.runtime.start();
@@ -139,7 +138,7 @@ describe('CreatePod with hold', () => {
     const uow = new InMemoryUnitOfWork();
     const creator = makeWorld(uow);
     const server = makeWorld(uow);
-    const follower = new StoreFollower(server.runtime, uow, new FindUnservedPods(uow, server.clock), server.host);
+    const follower = new StoreFollower(server.runtime, uow.events, new FindUnservedPods(uow, server.clock), server.host);
     server.runtime.start();
     follower.start();
     try {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
-import type { HostEvent } from '../../src/application/host/host-runtime.js';
+import type { PodEvent } from '../../src/application/ports/pod-events.js';
 import { StoreUnavailable } from '../../src/application/ports/store-unavailable.js';
 import type { Repositories, UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { says, ScriptedModel } from '../support/scripted-model.js';
@@ -33,8 +33,8 @@ describe('HostRuntime while the store is unreachable', () => {
     const model = new ScriptedModel();
     const world = makeWorld(store, model, { pollMs: 50, leaseTtlMs: 300, storeOutageLimitMs });
     w = world;
-    const events: HostEvent[] = [];
-    world.runtime.on((e) => events.push(e));
+    const events: PodEvent[] = [];
+    world.events.subscribe((e) => events.push(e));
     world.runtime.start();
     await world.create('me');
     expect(await world.runtime.attach(name('me'))).toMatchObject({ ok: true });
@@ -56,7 +56,7 @@ describe('HostRuntime while the store is unreachable', () => {
     await until('the answer', async () => (await world.history('me')).some((e) => e.kind === 'assistant_message'));
     expect(events.filter((e) => e.type === 'store_unreachable')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'store_back')).toHaveLength(1);
-    expect(events.some((e) => e.type === 'turn_failed' || e.type === 'store_lost' || e.type === 'lease_lost')).toBe(false);
+    expect(events.some((e) => (e.type === 'turn_ended' && e.error !== undefined) || e.type === 'store_lost' || e.type === 'lease_lost')).toBe(false);
     expect(world.runtime.running()).toEqual([name('me')]);
     expect((await world.history('me')).map((e) => [e.seq, e.kind])).toEqual([[1, 'user_input'], [2, 'assistant_message']]);
   });

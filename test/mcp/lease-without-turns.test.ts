@@ -2,7 +2,8 @@ import { KnownHistory } from '../../src/application/host/known-history.js';
 import { afterEach, expect, it } from 'vitest';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { HostRuntime } from '../../src/application/host/host-runtime.js';
-import { InProcessPodHost } from '../../src/adapters/host/in-process-pod-host.js';
+import { ProcessPodHost } from '../../src/adapters/host/process-pod-host.js';
+import { PodEventStream } from '../../src/adapters/events/pod-event-stream.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
 import { says, ScriptedModel } from '../support/scripted-model.js';
 import { body, makeWorld, name } from '../support/world.js';
@@ -50,7 +51,7 @@ describeOnEveryStore("HostRuntime.attach(pod, { driver: 'mcp' }): the lease of a
     expect((await w.uow.run((r) => r.leases.getMany([name('me')])))[0]).toMatchObject({ hostId: w.host.hostId, status: 'idle', driver: 'mcp' });
 
     // No other host can take it; shutdown gives it back.
-    const other = new HostRuntime(w.uow, w.clock, new InProcessPodHost(), new InProcessPodHost(), { subscribe: () => () => undefined }, w.runTurn, {
+    const other = new HostRuntime(w.uow, w.clock, new ProcessPodHost(), new PodEventStream(), w.runTurn, {
       stepLimit: 16, pollMs: 20, leaseTtlMs: 300, storeOutageLimitMs: 1_000,
     }, new KnownHistory(), w.agentSessions, w.profiles);
     expect(await other.attach(name('me'))).toMatchObject({ ok: false, error: { type: 'Held', heldBy: { hostId: w.host.hostId } } });
@@ -60,14 +61,15 @@ describeOnEveryStore("HostRuntime.attach(pod, { driver: 'mcp' }): the lease of a
   });
 });
 
-it('keeps a Pod attached without turns turn-less when an adopt signal for it arrives', async () => {
+it('keeps a Pod attached without turns turn-less when an event says this host took its lease (again)', async () => {
   const model = new ScriptedModel();
-  const w = makeWorld(new InMemoryUnitOfWork(), model, { pollMs: 20 });
+  const uow = new InMemoryUnitOfWork();
+  const w = makeWorld(uow, model, { pollMs: 20 });
   stopping.push(() => w.runtime.shutdown());
   await w.create('me');
   w.runtime.start();
   await w.runtime.attach(name('me'), { driver: 'mcp' });
-  w.host.adopt(name('me'));
+  uow.events.emit({ type: 'committed', pod: name('me'), changes: { lease: { takenBy: w.host.hostId, driver: 'model' } } });
   await w.operatorInput.execute({ pod: name('me'), text: body('hello?') });
   await new Promise((r) => setTimeout(r, 100));
   expect(model.requests).toEqual([]);

@@ -2,45 +2,18 @@ import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { afterEach, expect, it } from 'vitest';
 import { CLAUDE_CHANNEL, createPodMcpServer, UPDATE_COALESCE_MS } from '../../src/adapters/mcp/pod-mcp-server.js';
 import { entryJson } from '../../src/adapters/cli/render-entry.js';
-import type { HistoryFeed } from '../../src/application/ports/history-feed.js';
-import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
-import { PostgresHistoryFeed } from '../../src/adapters/persistence/postgres/postgres-history-feed.js';
+import type { PodEvents } from '../../src/application/ports/pod-events.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
-import type { TestStore } from '../support/test-stores.js';
 import { name, type World } from '../support/world.js';
 
 type Text = { type: 'text'; text: string };
 
-/**
- * The store's feed of commits, as the composition binds HISTORY_FEED: the in-memory unit of
- * work itself, or LISTEN on the server store's schema (open, and listening, before it is used).
- */
-const feeds = new WeakMap<World, HistoryFeed>();
-const feedOf = (w: World): HistoryFeed => {
-  const feed = feeds.get(w);
-  if (!feed) throw new Error('the feed is opened in setup');
-  return feed;
-};
-async function openFeed(w: World, store: TestStore): Promise<void> {
-  if ('subscribe' in w.uow) {
-    feeds.set(w, w.uow as UnitOfWork & HistoryFeed);
-    return;
-  }
-  const url = (store as TestStore & { url?: string }).url;
-  if (!url) throw new Error('a server test store has a url');
-  const feed = new PostgresHistoryFeed(url);
-  const off = feed.subscribe(() => undefined);
-  await feed.ready;
-  open.push(async () => {
-    off();
-    await feed.close();
-  });
-  feeds.set(w, feed);
-}
+/** The store's event stream, as the composition binds POD_EVENTS (on a server store it also LISTENs once subscribed). */
+const feedOf = (w: World): PodEvents => w.events;
 
 /** A real SDK client linked in memory to the Pod's server, with the resources wired in. */
-async function connect(w: World, pod: string, feed: HistoryFeed = feedOf(w)) {
-  const served = createPodMcpServer({ pod: name(pod), tools: w.tools, inbound: w.takeInbound, history: w.readHistory, feed, version: 'test' });
+async function connect(w: World, pod: string, events: PodEvents = feedOf(w)) {
+  const served = createPodMcpServer({ pod: name(pod), tools: w.tools, inbound: w.takeInbound, history: w.readHistory, events, version: 'test' });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await served.server.connect(serverSide);
   const client = new Client({ name: 'test-agent', version: '1.0.0' });
@@ -72,10 +45,9 @@ async function eventually(check: () => boolean, deadlineMs = 5_000): Promise<voi
 
 const json = (read: { contents: unknown[] }): unknown => JSON.parse((read.contents[0] as { text: string }).text);
 
-describeOnEveryStore('pods mcp: the Pod history as MCP resources (real SDK client, in-memory transport)', ({ world, store }) => {
+describeOnEveryStore('pods mcp: the Pod history as MCP resources (real SDK client, in-memory transport)', ({ world }) => {
   const setup = async () => {
     const w = world();
-    await openFeed(w, store());
     await w.create('a', ['write:/work']);
     await w.create('b');
     await w.peer('a', 'b');
@@ -161,8 +133,8 @@ describeOnEveryStore('pods mcp: the Pod history as MCP resources (real SDK clien
     await new Promise((resolve) => setTimeout(resolve, UPDATE_COALESCE_MS + 20));
     // Proof that the commit was announced to feed listeners, and the server still sent nothing.
     let announced = false;
-    const off = feedOf(w).subscribe((pod) => {
-      if (pod === name('a')) announced = true;
+    const off = feedOf(w).subscribe((event) => {
+      if (event.type === 'committed' && event.pod === name('a')) announced = true;
     });
     await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'after, seen by the probe' });
     await eventually(() => announced);
@@ -175,7 +147,8 @@ describeOnEveryStore('pods mcp: the Pod history as MCP resources (real SDK clien
     const w = await setup();
     let listeners = 0;
     const inner = feedOf(w);
-    const counting: HistoryFeed = {
+    const counting: PodEvents = {
+      publish: (event) => inner.publish(event),
       subscribe(listener) {
         listeners += 1;
         const off = inner.subscribe(listener);
@@ -196,7 +169,7 @@ describeOnEveryStore('pods mcp: the Pod history as MCP resources (real SDK clien
 
   it('with claudeChannel, declares claude/channel and hints at commits without carrying them; the entry still comes once in a result', async () => {
     const w = await setup();
-    const served = createPodMcpServer({ pod: name('a'), tools: w.tools, inbound: w.takeInbound, feed: feedOf(w), claudeChannel: true, version: 'test' });
+    const served = createPodMcpServer({ pod: name('a'), tools: w.tools, inbound: w.takeInbound, events: feedOf(w), claudeChannel: true, version: 'test' });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await served.server.connect(serverSide);
     const client = new Client({ name: 'claude-code', version: '1.0.0' });

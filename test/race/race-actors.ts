@@ -1,5 +1,5 @@
 import { InMemoryProfileCatalog } from '../../src/adapters/profiles/in-memory-profile-catalog.js';
-import { InProcessPodHost } from '../../src/adapters/host/in-process-pod-host.js';
+import { ProcessPodHost } from '../../src/adapters/host/process-pod-host.js';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
 import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
 import type { SqlStore } from '../../src/adapters/persistence/postgres/sql-store.js';
@@ -21,14 +21,14 @@ export const name = (raw: string): PodName => PodName.unsafe(raw);
 export function actor(uow: UnitOfWork) {
   const clock = new SystemClock();
   const ids = new RandomIdGenerator();
-  const host = new InProcessPodHost();
+  const host = new ProcessPodHost();
   return {
     uow,
     createPod: new CreatePod(uow, clock, host, new InMemoryProfileCatalog()),
     handshake: new InitiatePeerHandshake(uow, clock, ids),
     removePeer: new RemovePeer(uow, clock, ids),
-    deliver: new DeliverPeerMessage(uow, clock, ids, host),
-    operatorInput: new SubmitOperatorInput(uow, clock, host),
+    deliver: new DeliverPeerMessage(uow, clock, ids),
+    operatorInput: new SubmitOperatorInput(uow, clock),
     peer: (from: string, to: string) => new InitiatePeerHandshake(uow, clock, ids).execute({ from: name(from), to: name(to), via: 'race' }),
   };
 }

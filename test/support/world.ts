@@ -1,5 +1,6 @@
-import { InProcessPodHost, type HostSignal } from '../../src/adapters/host/in-process-pod-host.js';
-import type { HistoryFeed } from '../../src/application/ports/history-feed.js';
+import { ProcessPodHost } from '../../src/adapters/host/process-pod-host.js';
+import { PodEventStream } from '../../src/adapters/events/pod-event-stream.js';
+import type { PodCommitted, PodEvent, PodEvents } from '../../src/application/ports/pod-events.js';
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { PodTools } from '../../src/application/tools/pod-tools.js';
 import type { ToolResult } from '../../src/application/tools/tool-result.js';
@@ -29,7 +30,6 @@ import { RunTurn } from '../../src/application/host/run-turn.js';
 import { DEFAULT_HOST_CONFIG, type HostConfig } from '../../src/application/host/host-config.js';
 import type { Model } from '../../src/application/ports/model.js';
 import { WaitForInbound } from '../../src/application/use-cases/wait-for-inbound.js';
-import { InProcessTurnFeed } from '../../src/adapters/host/in-process-turn-feed.js';
 import { ManualClock } from './manual-clock.js';
 import { InMemoryProfileCatalog } from '../../src/adapters/profiles/in-memory-profile-catalog.js';
 import type { ProfileCatalog } from '../../src/application/ports/profile-catalog.js';
@@ -79,30 +79,33 @@ export function makeWorld(
   agents: WorldAgents = {},
 ) {
   const hostConfig = { ...DEFAULT_HOST_CONFIG, ...config };
-  const feed: HistoryFeed = 'subscribe' in uow ? (uow as UnitOfWork & HistoryFeed) : { subscribe: () => () => undefined };
+  const events = eventsOf(uow);
   const clock = new ManualClock();
   const ids = new SequentialIds();
-  const host = new InProcessPodHost({ ...DEFAULT_HOST_CONFIG, ...config });
-  const signals: HostSignal[] = [];
-  host.subscribe((s) => signals.push(s));
+  const host = new ProcessPodHost({ ...DEFAULT_HOST_CONFIG, ...config });
+  const heard: PodEvent[] = [];
+  events.subscribe((e) => heard.push(e));
   const profiles = agents.profiles ?? new InMemoryProfileCatalog();
   const spawnChild = new SpawnChildPod(uow, clock, host, profiles);
-  const sendToChild = new SendToChild(uow, clock, host);
+  const sendToChild = new SendToChild(uow, clock);
   const readChildOutput = new ReadChildOutput(uow, clock);
-  const stopChild = new StopChild(uow, clock, host);
+  const stopChild = new StopChild(uow, clock);
   const listPods = new ListPods(uow, clock, profiles);
   const restorePod = new RestorePod(uow, clock, host);
-  const deliver = new DeliverPeerMessage(uow, clock, ids, host);
-  const waitForInbound = new WaitForInbound(uow, feed, hostConfig);
+  const deliver = new DeliverPeerMessage(uow, clock, ids);
+  const waitForInbound = new WaitForInbound(uow, events, hostConfig);
   const tools = new PodTools(uow, spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver, waitForInbound);
-  const turns = new InProcessTurnFeed();
   const known = new KnownHistory();
   const agentConfig: AgentHostConfig = { home: '/nonexistent/pods-home', env: {}, ...DEFAULT_AGENT_HOST_TIMING, ...agents.config };
   const agentSessions = new AgentSessions(agents.codingAgents ?? NO_AGENTS, agents.channels ?? NO_CHANNELS, uow, clock, agentConfig);
-  const agentTurn = new AgentTurn(uow, clock, agentSessions, turns, agentConfig);
-  const runTurn = new RunTurn(uow, clock, model, tools, host, hostConfig, turns, known, profiles, agentTurn);
+  const agentTurn = new AgentTurn(uow, clock, agentSessions, events, agentConfig);
+  const runTurn = new RunTurn(uow, clock, model, tools, hostConfig, events, known, profiles, agentTurn);
   const world = {
-    uow, clock, ids, host, signals,
+    uow, clock, ids, host,
+    /** The store's event stream, and every event heard on it since the world was made. */
+    events, heard,
+    /** The changes each commit announced for `pod`, in order. */
+    committed: (pod: string): PodCommitted['changes'][] => heard.flatMap((e) => (e.type === 'committed' && e.pod === pod ? [e.changes] : [])),
     createPod: new CreatePod(uow, clock, host, profiles),
     spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver,
     handshake: new InitiatePeerHandshake(uow, clock, ids),
@@ -110,16 +113,14 @@ export function makeWorld(
     explain: new ExplainEntry(uow),
     readHistory: new ReadHistory(uow),
     listAll: new ListAllPods(uow, clock, profiles),
-    operatorInput: new SubmitOperatorInput(uow, clock, host),
+    operatorInput: new SubmitOperatorInput(uow, clock),
     takeInbound: new TakeUnseenInbound(uow),
     waitForInbound,
-    /** Every turn this world runs, as a viewer sees it. */
-    turns,
     tools,
     model,
     runTurn,
     /** A run loop on this world's host; call `start()` to let it react to signals. */
-    runtime: new HostRuntime(uow, clock, host, host, feed, runTurn, hostConfig, known, agentSessions, profiles),
+    runtime: new HostRuntime(uow, clock, host, events, runTurn, hostConfig, known, agentSessions, profiles),
     profiles,
     agentSessions,
 
@@ -163,3 +164,8 @@ export function makeWorld(
   return world;
 }
 export type World = ReturnType<typeof makeWorld>;
+
+/** The event stream of a test store (its units of work publish on it); one of its own for a store that has none. */
+export function eventsOf(uow: UnitOfWork): PodEvents {
+  return 'events' in uow && uow.events instanceof PodEventStream ? uow.events : new PodEventStream();
+}

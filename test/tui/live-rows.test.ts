@@ -13,6 +13,8 @@ describe('the live block', () => {
     expect(statusLine({ ...idle, turnMs: 2_340, unseenPeerMessages: 1 }, 3)).toBe('── main · runs here · ⠸ turn 2.3s · 1 peer message not seen yet');
     expect(statusLine({ ...idle, where: { hostId: 'h-1' }, unseenPeerMessages: 2 }, 0)).toBe('── main · viewing; runs on host h-1 · idle · 2 peer messages not seen yet');
     expect(statusLine({ ...idle, where: 'stopped' }, 0)).toBe('── main · viewing; stopped · idle');
+    // A host's id shortened, so its turn still fits 80 columns.
+    expect(statusLine({ ...idle, where: { hostId: 'host_6f1c2a3b-1111-4222-8333-444455556666' }, turnMs: 1_000 }, 0)).toBe('── main · viewing; runs on host host_6f1c2a3b… · ⠋ turn 1.0s');
   });
 
   it('keeps every row inside the terminal, the last column free, and the tail of long streamed text', () => {

@@ -23,6 +23,8 @@ export function tmuxServer(label: string) {
       const screen = async (): Promise<string> => (await tmux('capture-pane', '-p', '-J', '-S', '-', '-t', name)).stdout;
       return {
         screen,
+        /** The visible screen with its colour and attribute sequences (`capture-pane -e`). */
+        colours: async (): Promise<string> => (await tmux('capture-pane', '-p', '-e', '-J', '-t', name)).stdout,
         /** Closes the terminal, as closing its window does: the program gets SIGHUP. */
         close: async () => void (await tmux('kill-session', '-t', name)),
         /** Types `text` literally, as keys. */

@@ -37,6 +37,8 @@ export type ProcessIo = {
   readonly podsHome?: string;
   /** The command line `:edit` runs: `$VISUAL`, else `$EDITOR`; none: `vi`. */
   readonly editor?: string;
+  /** `NO_COLOR` is set (no-color.org): the TUI and the dashboard write no colour. */
+  readonly noColor?: boolean;
 };
 
 export type CommandContext = { readonly app: PodsApp; readonly out: CliOutput; readonly io: ProcessIo };

@@ -11,10 +11,11 @@ import { serveCommand } from './commands/serve-command.js';
 import { storeCommand } from './commands/store-command.js';
 import { toolCommand } from './commands/tool-command.js';
 import { tuiCommand } from './commands/tui-command.js';
+import { dashCommand } from './commands/dash-command.js';
 import { unpeerCommand } from './commands/unpeer-command.js';
 import { watchCommand } from './commands/watch-command.js';
 
 /** Every `pods` command, in the order help lists them. */
 export const CLI_COMMANDS: readonly CliCommand[] = [
-  tuiCommand, createCommand, rmCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, watchCommand, explainCommand, serveCommand, mcpCommand, profileCommand, storeCommand,
+  tuiCommand, dashCommand, createCommand, rmCommand, lsCommand, peerCommand, unpeerCommand, toolCommand, historyCommand, watchCommand, explainCommand, serveCommand, mcpCommand, profileCommand, storeCommand,
 ];

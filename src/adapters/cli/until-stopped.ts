@@ -1,4 +1,4 @@
-import type { HostRuntime } from '../../application/host/host-runtime.js';
+import type { PodEvents } from '../../application/ports/pod-events.js';
 import type { PodName } from '../../domain/pod-name.js';
 import type { ProcessIo } from './cli-command.js';
 import { PROCESS_SIGNALS } from './signal-gate.js';
@@ -11,17 +11,17 @@ export const STORE_LOST = 'the store stayed unreachable past PODS_STORE_OUTAGE_M
 /**
  * Resolves with why a long-running host command (`serve`, `mcp`) must stop: SIGINT, SIGTERM
  * or SIGHUP, `closed` settling (its client went away), the lease of `leaseOf` lost, or the
- * store lost. Every listener is removed before it resolves; the process's signal gate (held
+ * store lost (the host's events). Every listener is removed before it resolves; the process's signal gate (held
  * by the command) keeps later signals from killing it while it gives its leases back.
  */
 export function untilStopped(
   io: ProcessIo,
-  runtime: HostRuntime,
+  events: PodEvents,
   options: { readonly leaseOf?: PodName; readonly closed?: Promise<unknown> } = {},
 ): Promise<StopReason> {
   return new Promise((resolve) => {
     const offSignals = PROCESS_SIGNALS.map((signal) => io.onSignal(signal, () => stop('signal')));
-    const offHost = runtime.on((event) => {
+    const offHost = events.subscribe((event) => {
       if (event.type === 'lease_lost' && event.pod === options.leaseOf) stop('lease_lost');
       if (event.type === 'store_lost') stop('store_lost');
     });

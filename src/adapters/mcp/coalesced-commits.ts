@@ -1,36 +1,34 @@
-import type { HistoryFeed } from '../../application/ports/history-feed.js';
+import { pause } from '../../application/pause.js';
+import type { PodEvents } from '../../application/ports/pod-events.js';
+import { watch, type Watch } from '../../application/watcher.js';
 import type { PodName } from '../../domain/pod-name.js';
 
 /**
  * Calls `send` after commits to `pod`'s history, at most once per `everyMs`: a burst of
- * commits is one call, and the last commit of a burst is never left without one. Until
- * `start`, and after `stop` (idempotent), nothing is sent.
+ * commits is one call, and the last commit of a burst is never left without one (the watcher
+ * looks once more after a look during which commits came). Until `start`, and after `stop`
+ * (idempotent), nothing is sent.
  */
-export function coalescedCommits(feed: HistoryFeed, pod: PodName, everyMs: number, send: () => void): { readonly start: () => void; readonly stop: () => void } {
-  let offFeed: (() => void) | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let lastSent = Number.NEGATIVE_INFINITY;
-  const fire = () => {
-    timer = undefined;
-    if (!offFeed) return;
-    lastSent = Date.now();
-    send();
-  };
-  const onCommit = (committed: PodName) => {
-    if (committed !== pod || !offFeed || timer !== undefined) return;
-    const wait = lastSent + everyMs - Date.now();
-    if (wait <= 0) fire();
-    else timer = setTimeout(fire, wait);
-  };
+export function coalescedCommits(events: PodEvents, pod: PodName, everyMs: number, send: () => void): { readonly start: () => void; readonly stop: () => void } {
+  let watching: { readonly watch: Watch<never>; readonly gaps: AbortController } | undefined;
   return {
     start: () => {
-      offFeed ??= feed.subscribe(onCommit);
+      if (watching) return;
+      const gaps = new AbortController();
+      const look = async (): Promise<void> => {
+        if (gaps.signal.aborted) return;
+        send();
+        await pause(everyMs, gaps.signal);
+      };
+      watching = {
+        gaps,
+        watch: watch<never>(events, { pick: (e) => (e.type === 'committed' && e.pod === pod && e.changes.history ? true : undefined), look, lookFirst: false }),
+      };
     },
     stop: () => {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      offFeed?.();
-      offFeed = undefined;
+      watching?.gaps.abort();
+      void watching?.watch.stop();
+      watching = undefined;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server, type CallToolResult, type ReadResourceResult } from '@modelcontextprotocol/server';
-import type { HistoryFeed } from '../../application/ports/history-feed.js';
+import type { PodEvents } from '../../application/ports/pod-events.js';
 import type { PodTools } from '../../application/tools/pod-tools.js';
 import { toolResultJson, type ToolResult } from '../../application/tools/tool-result.js';
 import type { ReadHistory } from '../../application/use-cases/read-history.js';
@@ -35,12 +35,12 @@ export type PodMcpServerOptions = {
   readonly limits?: { readonly maxEntries: number; readonly maxBytes: number };
   /**
    * With both: the read-only resources `pods://POD/history` and `pods://POD/history/{seq}`,
-   * and subscriptions to the first (told by the feed of commits). Without: tools only.
+   * and subscriptions to the first (told by the event stream). Without: tools only.
    */
   readonly history?: ReadHistory;
-  readonly feed?: HistoryFeed;
+  readonly events?: PodEvents;
   /**
-   * With `feed`: declare Claude Code's experimental `claude/channel` capability and send a
+   * With `events`: declare Claude Code's experimental `claude/channel` capability and send a
    * wake-up hint on commits to the Pod's history. A hint carries no entry and never counts
    * as delivery: what arrived still comes, once, in the inbound block of the next result.
    */
@@ -67,7 +67,7 @@ const HINT = (pod: PodName): string =>
 /**
  * The MCP face of one Pod: `tools/list` is `PodTools.specs()` as it is (names, descriptions
  * and JSON Schemas: one definition), `tools/call` runs `PodTools.execute` as the Pod and
- * appends the inbound entries the agent has not seen. Given `history` and `feed`, also the
+ * appends the inbound entries the agent has not seen. Given `history` and `events`, also the
  * Pod's own history as read-only resources (reading them never moves the inbound cursor) and
  * `notifications/resources/updated` for a subscribed history. No prompts.
  */
@@ -81,15 +81,15 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
   const { pod, tools, inbound } = options;
   const inFlight = new Set<Promise<unknown>>();
   const limits = options.limits ?? INBOUND_LIMITS;
-  const resources = options.history && options.feed ? { history: options.history, feed: options.feed } : undefined;
-  const hintFeed = options.claudeChannel ? options.feed : undefined;
+  const resources = options.history && options.events ? { history: options.history, events: options.events } : undefined;
+  const hintEvents = options.claudeChannel ? options.events : undefined;
   const server = new Server(
     { name: 'pods', version: options.version },
     {
       capabilities: {
         tools: {},
         ...(resources ? { resources: { subscribe: true } } : {}),
-        ...(hintFeed ? { experimental: { [CLAUDE_CHANNEL.capability]: {} } } : {}),
+        ...(hintEvents ? { experimental: { [CLAUDE_CHANNEL.capability]: {} } } : {}),
       },
       instructions: inbound ? INSTRUCTIONS(pod) : HOSTED_INSTRUCTIONS(pod),
     },
@@ -112,12 +112,12 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
     void call.finally(() => inFlight.delete(call)).catch(() => undefined);
     return call;
   });
-  const stopUpdates = resources ? serveHistoryResources(server, pod, resources.history, resources.feed) : () => undefined;
-  const hints = hintFeed ? coalescedCommits(hintFeed, pod, HINT_COALESCE_MS, () => {
+  const stopUpdates = resources ? serveHistoryResources(server, pod, resources.history, resources.events) : () => undefined;
+  const hints = hintEvents ? coalescedCommits(hintEvents, pod, HINT_COALESCE_MS, () => {
     void server.notification({ method: CLAUDE_CHANNEL.method, params: { content: HINT(pod), meta: { pod } } }).catch(() => undefined);
   }) : undefined;
   if (hints) server.oninitialized = hints.start;
-  // Closing the server (the client went away, or `close()`) ends the feed subscriptions.
+  // Closing the server (the client went away, or `close()`) ends the event subscriptions.
   server.onclose = () => {
     closing.abort();
     stopUpdates();
@@ -141,7 +141,7 @@ export const historyEntryUri = (pod: PodName, seq: number): string => `${history
  * served Pod's URIs are answered: any other is refused with the same message whether or
  * not the Pod it names exists.
  */
-function serveHistoryResources(server: Server, pod: PodName, history: ReadHistory, feed: HistoryFeed): () => void {
+function serveHistoryResources(server: Server, pod: PodName, history: ReadHistory, events: PodEvents): () => void {
   const whole = historyUri(pod);
   const unknown = (uri: string) => new ResourceNotFoundError(uri, `unknown resource ${uri}; this server serves only ${whole} and ${whole}/{seq}`);
   server.setRequestHandler('resources/list', async () => ({
@@ -167,7 +167,7 @@ function serveHistoryResources(server: Server, pod: PodName, history: ReadHistor
     return text(entryJson(entry));
   });
 
-  const updates = coalescedCommits(feed, pod, UPDATE_COALESCE_MS, () => {
+  const updates = coalescedCommits(events, pod, UPDATE_COALESCE_MS, () => {
     void server.notification({ method: 'notifications/resources/updated', params: { uri: whole } }).catch(() => undefined);
   });
   const refuseOther = (uri: string) => {

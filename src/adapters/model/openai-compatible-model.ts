@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
 import type { Model, ModelReply, ModelRequest } from '../../application/ports/model.js';
-import { pause } from '../../application/wakeup.js';
+import { pause } from '../../application/pause.js';
 import { ChatRequestBodies } from './chat-request-bodies.js';
 import { excerpt } from './excerpt.js';
 import { DEFAULT_MODEL_RETRY, DEFAULT_MODEL_TIMEOUT_MS, MODEL_CONFIG, type ModelConfig, type ModelRetry } from './model-config.js';

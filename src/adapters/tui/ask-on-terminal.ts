@@ -1,10 +1,12 @@
 import type { Writable } from 'node:stream';
-import { Keyboard, type Stdin } from './keyboard.js';
+import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, Keyboard, type Stdin } from './keyboard.js';
 
 /**
  * A y/N question on the terminal, before the TUI starts: the keyboard is lent to it alone,
- * in raw mode, and one key answers. `y` is yes; anything else (Enter, `n`, Esc, Ctrl+C,
- * Ctrl+D) is no, so an operator backing out never creates anything.
+ * in raw mode, and one key answers. `y` is yes; any other key (Enter, `n`, Esc, Ctrl+C,
+ * Ctrl+D) is no, so an operator backing out never creates anything. A paste answers nothing:
+ * the terminal marks it (bracketed paste) and the keyboard keeps it from the question, and
+ * several characters arriving at once (a paste a terminal does not mark) are not a key.
  */
 export function askOnTerminal(stdin: Stdin, stdout: Writable): (question: string) => Promise<boolean> {
   return async (question) => {
@@ -15,10 +17,12 @@ export function askOnTerminal(stdin: Stdin, stdout: Writable): (question: string
       return await keyboard.borrow(
         (keys) =>
           new Promise<boolean>((resolve) => {
-            stdout.write(`${question} (y/N) `);
+            stdout.write(`${BRACKETED_PASTE_ON}${question} (y/N) `);
             keys.on('data', (chunk: Buffer | string) => {
-              const yes = /^y/i.test(chunk.toString());
-              stdout.write(`${yes ? 'y' : 'n'}\n`);
+              const key = chunk.toString();
+              if ([...key].length > 1 && !key.startsWith('\u001b')) return;
+              const yes = /^y$/i.test(key);
+              stdout.write(`${yes ? 'y' : 'n'}\n${BRACKETED_PASTE_OFF}`);
               resolve(yes);
             });
           }),

@@ -1,5 +1,6 @@
 import type { ColonCommand } from './colon-command.js';
 import { attachColonCommand } from './commands/attach-colon-command.js';
+import { dashColonCommand } from './commands/dash-colon-command.js';
 import { editColonCommand } from './commands/edit-colon-command.js';
 import { explainColonCommand } from './commands/explain-colon-command.js';
 import { helpColonCommand } from './commands/help-colon-command.js';
@@ -14,6 +15,6 @@ import { unpeerColonCommand } from './commands/unpeer-colon-command.js';
 
 /** Every `:` command of the TUI, in the order `:help` lists them. */
 export const COLON_COMMANDS: readonly ColonCommand[] = [
-  helpColonCommand, peerColonCommand, unpeerColonCommand, podsColonCommand, restoreColonCommand, attachColonCommand,
+  helpColonCommand, peerColonCommand, unpeerColonCommand, podsColonCommand, dashColonCommand, restoreColonCommand, attachColonCommand,
   newColonCommand, toolColonCommand, historyColonCommand, explainColonCommand, editColonCommand, quitColonCommand,
 ];

@@ -65,7 +65,7 @@ export class HistoryFollower {
         return;
       }
       for (const entry of read.value) {
-        this.screen.line(renderTuiEntry(entry));
+        this.screen.line(renderTuiEntry(entry, this.screen.palette));
         this.through = entry.seq;
         for (const watcher of this.watchers) watcher.shown(entry);
       }

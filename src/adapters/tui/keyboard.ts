@@ -34,6 +34,7 @@ export class Keyboard {
   private pasted: string | undefined;
   private pasteHandler: (text: string) => void = () => undefined;
   private keysHandler: (keys: string) => void = () => undefined;
+  private escapeHandler: () => boolean = () => false;
   private readonly hotkeys = new Map<string, () => void>();
   private readonly onData = (chunk: Buffer | string): void => this.take(typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
   private readonly onEnd = (): void => {
@@ -56,11 +57,17 @@ export class Keyboard {
   }
 
   /**
-   * `handler` runs instead of readline getting `key` (one character, such as Ctrl+R), while
-   * no reader borrows the keys; keys after it go wherever the handler sent them (a borrower).
+   * `handler` runs instead of readline getting `key` (one character, such as Ctrl+R, or a
+   * sequence a terminal sends at once, such as Alt+Enter), while no reader borrows the keys;
+   * keys after it go wherever the handler sent them (a borrower).
    */
   onHotkey(key: string, handler: () => void): void {
     this.hotkeys.set(key, handler);
+  }
+
+  /** `handler` gets a lone Esc (not the start of a sequence) instead of readline; false gives it on to readline. */
+  onEscape(handler: () => boolean): void {
+    this.escapeHandler = handler;
   }
 
   /** `handler` sees every key that goes to readline (after readline has it). */
@@ -103,6 +110,11 @@ export class Keyboard {
       this.stdin.on('data', this.onData);
       this.stdin.resume();
     }
+  }
+
+  /** Ends the keys of the reader that borrows them, as the terminal's end would (a signal to leave). */
+  end(): void {
+    this.borrower?.end();
   }
 
   /** Stops reading the terminal, so the process can exit. */
@@ -150,13 +162,15 @@ export class Keyboard {
       this.borrower.write(text);
       return;
     }
+    if (text === '\u001b' && this.escapeHandler()) return;
     for (let i = 0; i < text.length; i++) {
-      const hotkey = this.hotkeys.get(text.charAt(i));
-      if (!hotkey) continue;
-      this.toReadline(text.slice(0, i));
-      hotkey();
-      this.give(text.slice(i + 1));
-      return;
+      for (const [key, hotkey] of this.hotkeys) {
+        if (!text.startsWith(key, i)) continue;
+        this.toReadline(text.slice(0, i));
+        hotkey();
+        this.give(text.slice(i + key.length));
+        return;
+      }
     }
     this.toReadline(text);
   }

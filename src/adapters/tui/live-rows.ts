@@ -1,5 +1,6 @@
 import type { PodName } from '../../domain/pod-name.js';
 import { oneLine } from '../cli/printable.js';
+import { NO_COLOURS, type Palette } from './palette.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 /** Rows of streamed text kept in view; the committed reply is printed whole. */
@@ -26,6 +27,8 @@ export type LiveFacts = {
   /** Advances the spinner. */
   readonly frame: number;
   readonly columns: number;
+  /** Tool rows and the status line are coloured; streamed text never is. */
+  readonly palette?: Palette;
 };
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
@@ -36,10 +39,13 @@ export function fit(text: string, width: number): string {
   return points.length <= width ? text : `${points.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
+/** A host id as a status line shows it: `host_` and the first 8 characters of its uuid (`pods ls` has it whole). */
+export const shortHost = (hostId: string): string => (/^host_[0-9a-f]{8}-/.test(hostId) ? `${hostId.slice(0, 13)}…` : hostId);
+
 /** The status line: `── main · runs here · ⠋ turn 2.1s · 1 peer message not seen yet` (`── main · unconfined · …` for an agent with no sandbox). */
 export function statusLine(facts: StatusFacts, frame: number): string {
   const { pod, where, turnMs, unseenPeerMessages: n } = facts;
-  const place = where === 'here' ? 'runs here' : where === 'stopped' ? 'viewing; stopped' : `viewing; runs on ${where.hostId === undefined ? 'another host' : `host ${where.hostId}`}`;
+  const place = where === 'here' ? 'runs here' : where === 'stopped' ? 'viewing; stopped' : `viewing; runs on ${where.hostId === undefined ? 'another host' : `host ${shortHost(where.hostId)}`}`;
   const turn = turnMs === undefined ? 'idle' : `${FRAMES[frame % FRAMES.length]} turn ${seconds(turnMs)}`;
   const waiting = n === 0 ? '' : ` · ${n} peer message${n === 1 ? '' : 's'} not seen yet`;
   return `── ${pod}${facts.unconfined ? ' · unconfined' : ''} · ${place} · ${turn}${waiting}`;
@@ -61,10 +67,11 @@ export function liveRows(facts: LiveFacts): string[] {
     const kept = wrapped.slice(-STREAM_ROWS);
     rows.push(...kept.map((row, i) => `${i === 0 && kept.length < wrapped.length ? '…' : '│'} ${row}`));
   }
+  const p = facts.palette ?? NO_COLOURS;
   for (const t of facts.tools) {
-    rows.push(fit(t.outcome === undefined ? `${spin} ${oneLine(t.tool)} running ${seconds(t.ms)}` : `· ${oneLine(t.tool)} → ${t.outcome}`, width));
+    rows.push(p.tool(fit(t.outcome === undefined ? `${spin} ${oneLine(t.tool)} running ${seconds(t.ms)}` : `· ${oneLine(t.tool)} → ${t.outcome}`, width)));
   }
-  rows.push(fit(statusLine(facts.status, facts.frame), width));
+  rows.push(p.status(fit(statusLine(facts.status, facts.frame), width)));
   return rows;
 }
 

@@ -1,34 +1,37 @@
 import type { HistoryEntry } from '../../domain/history-entry.js';
 import { printable } from '../cli/printable.js';
+import { printableLines } from '../cli/printable-lines.js';
+import { NO_COLOURS, type Paint, type Palette } from './palette.js';
 
 /**
- * One committed entry as one terminal line, its kind in brackets and its seq first (for
- * `:explain`): `#4 [peer main] hello`. Stored text is escaped like `pods history` does.
+ * One committed entry, its kind in brackets and its seq first (for `:explain`):
+ * `#4 [peer main] hello`. Text a person or a model wrote keeps its line breaks, the lines
+ * after the first indented under the header; everything is escaped as `pods history` does.
+ * With a palette, the header is coloured by who speaks; the text never is.
  */
-export function renderTuiEntry(entry: HistoryEntry): string {
-  return `#${entry.seq} ${describe(entry)}`;
+export function renderTuiEntry(entry: HistoryEntry, palette: Palette = NO_COLOURS): string {
+  const [paint, header, text] = describe(entry, palette);
+  return `${palette.status(`#${entry.seq}`)} ${paint(header)}${text === '' ? '' : ` ${text}`}`;
 }
 
-function describe(entry: HistoryEntry): string {
+function describe(entry: HistoryEntry, p: Palette): readonly [Paint, string, string] {
   switch (entry.kind) {
     case 'user_input':
-      return entry.origin.type === 'operator'
-        ? `[you] ${printable(entry.text)}`
-        : `[parent ${entry.origin.parent}] ${printable(entry.text)}`;
+      return entry.origin.type === 'operator' ? [p.you, '[you]', printableLines(entry.text)] : [p.you, `[parent ${entry.origin.parent}]`, printableLines(entry.text)];
     case 'assistant_message':
-      return `[assistant] ${entry.text === '' ? '(empty reply)' : printable(entry.text)}`;
+      return [p.assistant, '[assistant]', entry.text === '' ? '(empty reply)' : printableLines(entry.text)];
     case 'tool_call':
-      return `[tool call ${printable(entry.tool)}] ${printable(JSON.stringify(entry.input) ?? 'null')}`;
+      return [p.tool, `[tool call ${printable(entry.tool)}]`, printable(JSON.stringify(entry.input) ?? 'null')];
     case 'tool_result':
-      return `[tool ${printable(entry.tool)}] → ${entry.outcome}: ${printable(entry.summary)}`;
+      return [entry.outcome === 'ok' ? p.tool : p.refusal, `[tool ${printable(entry.tool)}]`, `→ ${entry.outcome}: ${printable(entry.summary)}`];
     case 'peer_message':
-      return `[peer ${entry.from}] ${printable(entry.body)}`;
+      return [p.peer, `[peer ${entry.from}]`, printableLines(entry.body)];
     case 'pod_event':
-      return `[pod event] child \`${entry.child}\` ${childEvent(entry.event)}${entry.message === undefined ? '' : `: ${printable(entry.message)}`}`;
+      return [entry.event === 'errored' ? p.refusal : p.notice, '[pod event]', `child \`${entry.child}\` ${childEvent(entry.event)}${entry.message === undefined ? '' : `: ${printable(entry.message)}`}`];
     case 'notice':
-      return `[notice ${entry.code}] ${printable(entry.text)}`;
+      return [entry.code === 'run_errored' ? p.refusal : p.notice, `[notice ${entry.code}]`, printableLines(entry.text)];
     case 'permission':
-      return `[permission ${entry.decision}] ${printable(entry.title)}: ${printable(entry.reason)}`;
+      return [entry.decision === 'allowed' ? p.notice : p.warning, `[permission ${entry.decision}]`, `${printable(entry.title)}: ${printable(entry.reason)}`];
   }
 }
 

@@ -17,6 +17,9 @@ import { TuiInput } from './tui-input.js';
 import { plainScreen, terminalScreen } from './tui-screen.js';
 import { TuiSession } from './tui-session.js';
 import { promptFor, showTurnProgress } from './turn-progress.js';
+import { LiveTurns } from './live-turns.js';
+import { paletteFor } from './palette.js';
+import { dashInTui } from './dash/dash-in-tui.js';
 
 export type TuiOptions = {
   readonly app: PodsApp;
@@ -27,6 +30,8 @@ export type TuiOptions = {
   readonly cwd: string;
   /** Where lines go without a terminal: results on stdout, diagnostics on stderr. */
   readonly out: CliOutput;
+  /** Opened from `pods dash`: Ctrl+D (and `:quit`) go back to it, and the Pods opened here keep running. */
+  readonly fromDashboard?: true;
 };
 
 /**
@@ -56,38 +61,49 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
       void completeTuiLine(line, COLON_COMMANDS, candidates).then((result) => callback(null, result));
     },
   });
-  const screen = terminal ? terminalScreen(rl, io.stdout) : plainScreen(options.out);
+  const palette = paletteFor(io.stdout, io.noColor);
+  const screen = terminal ? terminalScreen(rl, io.stdout, palette) : plainScreen(options.out);
   const follower = new HistoryFollower(app.readHistory, screen);
   if (keyboard) enableReverseSearch(keyboard, rl, io.stdout, screen, recalled);
   kept?.onFailure((reason) => screen.warn(reason));
   rl.on('history', ([entered]) => {
     if (entered !== undefined) kept?.add(entered);
   });
+  // Before the turn progress subscribes: it reads what this has heard.
+  const turns = new LiveTurns(app.events);
   const compose = keyboard ? composeInEditor({ editor: io.editor ?? 'vi', keyboard, rl, screen, stdout: io.stdout }) : undefined;
-  const input = new TuiInput(rl, screen, runtime, follower, terminal, keyboard, compose);
+  const input = new TuiInput(rl, screen, runtime, follower, terminal, turns, keyboard, compose);
+  if (options.fromDashboard) input.farewell = () => '· back to the dashboard (the Pods this process runs go on)';
+  let attach: (pod: PodName) => Promise<void> = async () => undefined;
+  let attachedPod: () => PodName | undefined = () => undefined;
+  const dash = keyboard && !options.fromDashboard ? dashInTui({ app, keyboard, rl, screen, stdout: io.stdout, palette, attach: (pod) => attach(pod), attached: () => attachedPod() }) : undefined;
   const session = new TuiSession({
     app, screen, follower, commands: COLON_COMMANDS, interactive: terminal, cwd: options.cwd,
     pick: keyboard ? promptsPicker(keyboard, io.stdout) : async () => undefined,
     quit: () => input.stop(),
     edit: () => input.edit(),
+    dash: async () => {
+      if (dash) return dash();
+      session.refuse(options.fromDashboard ? 'this TUI was opened from the dashboard: Ctrl+D goes back to it' : '`:dash` needs a terminal; `pods ls` lists every Pod');
+    },
   });
+  attach = (pod) => session.attach(pod);
+  attachedPod = () => (session.isAttached ? session.attached : undefined);
   candidates = (completion) => session.candidates(completion);
   const offProgress = showTurnProgress({
-    app, follower, screen, terminal,
+    app, follower, screen, terminal, turns,
     attached: () => (session.isAttached ? session.attached : undefined),
     where: () => session.where,
     unconfined: () => session.unconfined,
     columns: () => ('columns' in io.stdout && typeof io.stdout.columns === 'number' && io.stdout.columns > 0 ? io.stdout.columns : 80),
   });
   let storeLost = false;
-  const offLost = runtime.on((event) => {
+  const offEvents = app.events.subscribe((event) => {
     if (event.type === 'lease_lost') session.leaseLost(event.pod);
+    if (event.type === 'committed' && event.changes.history && session.isAttached && event.pod === session.attached) void follower.sync();
     if (event.type !== 'store_lost') return;
     storeLost = true;
     input.stop();
-  });
-  const offFeed = app.feed.subscribe((pod) => {
-    if (session.isAttached && pod === session.attached) void follower.sync();
   });
   const offSignals = [
     io.onSignal('SIGINT', () => {
@@ -108,7 +124,7 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     if (terminal) {
       // A paste then arrives marked, so it is taken as one message rather than typed lines.
       io.stdout.write(BRACKETED_PASTE_ON);
-      screen.line('· `:help` lists the commands; Tab completes; Ctrl+C clears the line or cancels a turn; Ctrl+D quits');
+      screen.line(`· \`:help\` lists the commands; Tab completes; Ctrl+C clears the line or cancels a turn; Ctrl+D ${options.fromDashboard ? 'goes back to the dashboard' : 'quits'}`);
     }
     await input.run(session);
     if (storeLost) return EXIT.refused;
@@ -117,10 +133,10 @@ export async function runTui(options: TuiOptions): Promise<ExitCode> {
     session.close();
     if (terminal) io.stdout.write(BRACKETED_PASTE_OFF);
     keyboard?.close();
-    offLost();
+    offEvents();
     for (const off of offSignals) off();
-    offFeed();
     offProgress();
+    turns.close();
     // The process exits as soon as the command returns: the last line typed is on disk first.
     await kept?.flushed();
   }

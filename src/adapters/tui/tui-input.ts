@@ -11,6 +11,8 @@ import type { Keyboard } from './keyboard.js';
 import { isMessageLine, parseTuiLine } from './parse-tui-line.js';
 import type { TuiScreen } from './tui-screen.js';
 import type { TuiSession } from './tui-session.js';
+import type { LiveTurns } from './live-turns.js';
+import { describeCancelTurnError } from '../../application/use-cases/cancel-turn.js';
 import { promptFor } from './turn-progress.js';
 
 const QUIT_HINT = '· to quit, press Ctrl+C again or Ctrl+D (or type `:quit`)';
@@ -39,6 +41,8 @@ export class TuiInput {
   private readonly held: Held[] = [];
   /** The editor of `:edit` has the terminal: its Ctrl+C reaches this process as SIGINT too. */
   private editing = false;
+  /** The line said when it leaves a terminal; default: that it quits, releasing the Pods it runs. */
+  farewell: ((hosted: readonly PodName[]) => string) | undefined;
 
   constructor(
     private readonly rl: Interface,
@@ -46,6 +50,8 @@ export class TuiInput {
     private readonly runtime: HostRuntime,
     private readonly follower: HistoryFollower,
     private readonly terminal: boolean,
+    /** Turns in flight on any host: a viewed Pod's turn is cancelled by asking its host. */
+    private readonly turns: LiveTurns,
     keyboard?: Keyboard,
     /** `:edit` on a terminal: what the operator wrote in their editor. */
     private readonly compose?: () => Promise<Composed>,
@@ -55,6 +61,10 @@ export class TuiInput {
     // Registered at once: a pipe starts flowing as soon as readline reads it.
     rl.on('line', (line) => this.onLine(line));
     keyboard?.onPaste((text) => this.onPaste(text));
+    // The agent TUIs' convention: Esc interrupts a running turn; otherwise readline has it.
+    keyboard?.onEscape(() => this.session !== undefined && this.cancelTurn(this.session));
+    // Alt+Enter: a new line in the message being written (it waits as a paste does, for Enter).
+    for (const altEnter of ['\u001b\r', '\u001b\n']) keyboard?.onHotkey(altEnter, () => this.newLine());
     keyboard?.onKeys((keys) => {
       if (/[^\u0003]/.test(keys)) this.quitArmed = false;
     });
@@ -78,7 +88,7 @@ export class TuiInput {
     await this.queue;
     if (this.terminal) {
       const hosted = this.runtime.running();
-      this.screen.line(`· quitting${hosted.length > 0 ? `: releasing ${hosted.map((p) => `\`${p}\``).join(', ')}` : ''}`);
+      this.screen.line(this.farewell?.(hosted) ?? `· quitting${hosted.length > 0 ? `: releasing ${hosted.map((p) => `\`${p}\``).join(', ')}` : ''}`);
     } else if (!this.interrupted) {
       await this.runtime.settle();
       await this.follower.sync();
@@ -119,14 +129,46 @@ export class TuiInput {
       return this.refreshPrompt();
     }
     if (this.rl.line !== '') return this.clearLine();
-    if (session.isAttached && this.runtime.cancel(session.attached)) {
-      const dropped = this.held.splice(0).length;
-      this.screen.line(`· cancelling the turn: it stops after its current step${dropped > 0 ? `; not sent: ${plural(dropped, 'line')} typed during it (Up recalls them)` : ''}`);
-      return;
-    }
+    if (this.cancelTurn(session)) return;
     if (armed) return this.stop();
     this.quitArmed = true;
     this.screen.line(QUIT_HINT);
+  }
+
+  /** Cancels the attached Pod's running turn, here or by asking the host that runs it; false when none runs. */
+  private cancelTurn(session: TuiSession): boolean {
+    if (!session.isAttached || this.stopping) return false;
+    if (this.runtime.cancel(session.attached)) {
+      const dropped = this.held.splice(0).length;
+      this.screen.line(`· cancelling the turn: it stops after its current step${dropped > 0 ? `; not sent: ${plural(dropped, 'line')} typed during it (Up recalls them)` : ''}`);
+      return true;
+    }
+    if (session.hosting || !this.turns.running(session.attached)) return false;
+    void this.cancelElsewhere(session, session.attached);
+    return true;
+  }
+
+  /** Alt+Enter: what is typed so far becomes the first lines of one message, which Enter sends. */
+  private newLine(): void {
+    if (this.stopping || !this.session?.isAttached) return;
+    this.quitArmed = false;
+    this.pending = `${this.pending ?? ''}${this.rl.line}\n`;
+    this.clearLine();
+    this.refreshPrompt();
+  }
+
+  /** The viewed Pod's turn runs on another host: ask it, and say what it answered (or that it did not). */
+  private async cancelElsewhere(session: TuiSession, pod: PodName): Promise<void> {
+    this.screen.line(`· asking the host of \`${pod}\` to cancel its turn`);
+    try {
+      const asked = await session.app.cancelTurn.execute({ pod });
+      if (!asked.ok) return this.screen.warn(describeCancelTurnError(asked.error));
+      this.screen.line(asked.value.outcome === 'cancelled'
+        ? `· host ${asked.value.hostId} is cancelling the turn: it stops after its current step`
+        : `· host ${asked.value.hostId} runs no turn of \`${pod}\` now; nothing to cancel`);
+    } catch (error) {
+      this.screen.warn(`could not ask for the cancel: ${errorMessage(error)}`);
+    }
   }
 
   private clearLine(): void {

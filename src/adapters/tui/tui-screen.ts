@@ -1,9 +1,12 @@
 import { clearScreenDown, cursorTo, moveCursor, type Interface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import type { CliOutput } from '../cli/cli-output.js';
+import { NO_COLOURS, type Palette } from './palette.js';
 
 /** Where the TUI writes: lines in order, diagnostics marked, and a prompt when there is a terminal. */
 export type TuiScreen = {
+  /** How this screen colours what it shows (none on a pipe, or with NO_COLOR). */
+  readonly palette: Palette;
   /** One line of output; on a terminal it goes above the prompt and what is being typed. */
   readonly line: (text: string) => void;
   /** A diagnostic or refusal, one line. */
@@ -32,7 +35,7 @@ const LIVE_REDRAW_MS = 15;
  * A terminal: each line is written where the prompt is, then the prompt and the operator's
  * half-typed input are drawn again below it, so output never mangles what they type.
  */
-export function terminalScreen(rl: Interface, output: Writable): TuiScreen {
+export function terminalScreen(rl: Interface, output: Writable, palette: Palette = NO_COLOURS): TuiScreen {
   let held: string[] | undefined;
   let closed = false;
   let block: readonly string[] = [];
@@ -72,8 +75,9 @@ export function terminalScreen(rl: Interface, output: Writable): TuiScreen {
     else redraw(text);
   };
   return {
+    palette,
     line: write,
-    warn: (text) => write(`! ${text}`),
+    warn: (text) => write(palette.refusal(`! ${text}`)),
     setPrompt: (text) => {
       rl.setPrompt(text);
       if (!held && !closed) rl.prompt(true);
@@ -109,6 +113,7 @@ export function terminalScreen(rl: Interface, output: Writable): TuiScreen {
 /** A pipe: plain lines on stdout, diagnostics on stderr, no prompt and no control sequences. */
 export function plainScreen(out: CliOutput): TuiScreen {
   return {
+    palette: NO_COLOURS,
     line: out.line,
     warn: out.fail,
     setPrompt: () => undefined,

@@ -26,6 +26,8 @@ export type SessionParts = {
   readonly quit: () => void;
   /** `:edit`: compose one message in the operator's editor. */
   readonly edit: () => Promise<void>;
+  /** `:dash`: the dashboard, until the operator quits it or opens a Pod (which is attached here). */
+  readonly dash: () => Promise<void>;
 };
 
 /** What the `:` commands act on: the attached Pod, the store, the host, the screen. */
@@ -80,6 +82,10 @@ export class TuiSession {
 
   edit(): Promise<void> {
     return this.parts.edit();
+  }
+
+  dash(): Promise<void> {
+    return this.parts.dash();
   }
 
   /** Whether the attached Pod runs in this TUI (rather than being viewed). */
@@ -162,7 +168,7 @@ export class TuiSession {
     void follower.then(() => {
       screen.line(`· ${role} (${count})`);
       if (listing.unconfined) screen.line(`· \`${pod}\` runs with profile \`${listing.profile}\` unconfined: its agent can read and write whatever you can, the store included`);
-      for (const entry of tail) screen.line(renderTuiEntry(entry));
+      for (const entry of tail) screen.line(renderTuiEntry(entry, screen.palette));
     });
     await follower.follow(pod, entries);
     void follower.sync();
@@ -177,7 +183,7 @@ export class TuiSession {
       if (newest === 0) return this.say(`\`${this.attached}\` has no history entries yet`);
       const read = await this.app.readHistory.execute({ pod: this.attached, after: Math.max(0, newest - n), limit: n });
       if (!read.ok) return this.refuse(`pod \`${this.attached}\` no longer exists`);
-      for (const entry of read.value) this.say(renderTuiEntry(entry));
+      for (const entry of read.value) this.say(renderTuiEntry(entry, this.parts.screen.palette));
     });
   }
 

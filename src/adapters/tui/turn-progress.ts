@@ -1,10 +1,12 @@
-import { describeLeaseLost, type HostEvent } from '../../application/host/host-runtime.js';
+import { describeLeaseLost } from '../../application/host/attach-refusal.js';
 import type { PodsApp } from '../../application/pods-app.js';
 import type { PodName } from '../../domain/pod-name.js';
 import type { HistoryFollower } from './history-follower.js';
 import { liveRows, type PodWhere } from './live-rows.js';
 import type { TuiScreen } from './tui-screen.js';
 import { UnseenPeerMessages } from './unseen-peer-messages.js';
+import type { LiveTurns } from './live-turns.js';
+import { Attention } from './attention.js';
 
 const TICK_MS = 100;
 /** The status line follows what changes without an event (a lease taken over); drawn only when it changed. */
@@ -16,7 +18,9 @@ const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000
 export const promptFor = (pod: PodName, note = ''): string => `${pod}${note}> `;
 
 export type TurnProgressParts = {
-  readonly app: Pick<PodsApp, 'runtime' | 'turns'>;
+  readonly app: Pick<PodsApp, 'events' | 'runtime'>;
+  /** Turns in flight on any host, as the event stream tells them. */
+  readonly turns: LiveTurns;
   readonly follower: HistoryFollower;
   readonly screen: TuiScreen;
   /** The attached Pod, once there is one. */
@@ -43,8 +47,9 @@ type Running = { readonly tool: string; readonly since: number; outcome?: string
  */
 export function showTurnProgress(parts: TurnProgressParts): () => void {
   const { app, follower, screen, attached, terminal } = parts;
-  const { runtime } = app;
-  const startedAt = new Map<PodName, number>();
+  const { turns } = parts;
+  // On a terminal only: a pipe's output is what its lines did, nothing else.
+  const attention = new Attention(screen, (pod) => terminal && pod !== attached() && app.runtime.isRunning(pod), (pod) => turns.running(pod));
   const unseen = new UnseenPeerMessages();
   let streamed = '';
   const tools = new Map<string, Running>();
@@ -54,15 +59,16 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
   const render = (): void => {
     const pod = attached();
     if (!terminal || pod === undefined) return;
-    const since = startedAt.get(pod);
-    const busy = since !== undefined && runtime.busy(pod);
+    const since = turns.get(pod)?.since;
+    const busy = since !== undefined;
     const now = Date.now();
     screen.live(liveRows({
       streamed,
       tools: [...tools.values()].map((t) => ({ tool: t.tool, ms: now - t.since, ...(t.outcome ? { outcome: t.outcome } : {}) })),
-      status: { pod, where: parts.where(), ...(busy ? { turnMs: now - since } : {}), unseenPeerMessages: unseen.count, unconfined: parts.unconfined() },
+      status: { pod, where: parts.where(), ...(since !== undefined ? { turnMs: now - since } : {}), unseenPeerMessages: unseen.count, unconfined: parts.unconfined() },
       frame,
       columns: parts.columns(),
+      palette: screen.palette,
     }));
     if ((busy || tools.size > 0) && !ticker) ticker = setInterval(tick, TICK_MS);
     if (!busy && tools.size === 0 && ticker) {
@@ -92,8 +98,32 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
     },
   });
 
-  const offTurns = app.turns.subscribe((event) => {
-    if (event.pod !== attached()) return;
+  const offEvents = app.events.subscribe((event) => {
+    switch (event.type) {
+      case 'store_unreachable':
+        screen.warn(`${event.error}; this TUI keeps its Pods and retries (a line that cannot be sent comes back to the prompt)`);
+        break;
+      case 'store_back':
+        screen.line(`· the store is back after ${duration(event.downMs)}`);
+        void follower.sync();
+        return;
+      case 'store_lost':
+        screen.warn(`the store has been unreachable for ${duration(event.downMs)}; giving up`);
+        return;
+      case 'lease_lost':
+        void follower.then(() => {
+          screen.warn(describeLeaseLost(event));
+          render();
+        });
+        return;
+      case 'committed':
+        // Its host left or another took it: what it streamed is gone with it (history keeps what was committed).
+        if (event.pod === attached() && event.changes.lease !== undefined) clearStep();
+        if (event.changes.history) attention.committed(event.pod);
+        return render();
+    }
+    if (event.type === 'turn_ended') attention.ended(event.pod, event.steps, event.error);
+    if (!('pod' in event) || event.pod !== attached()) return render();
     switch (event.type) {
       case 'step_started':
         clearStep();
@@ -119,63 +149,22 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
       case 'note':
         screen.line(`· ${event.text}`);
         break;
-      case 'turn_ended':
-        void follower.sync();
-        void follower.then(clearStep);
-        break;
-    }
-    render();
-  });
-
-  const offHost = app.runtime.on((event: HostEvent) => {
-    switch (event.type) {
-      case 'turn_started':
-        startedAt.set(event.pod, Date.now());
-        render();
-        return;
       case 'turn_ended': {
-        startedAt.delete(event.pod);
-        if (event.pod !== attached()) return;
-        const { end, steps } = event.report;
         void follower.sync();
         void follower.then(() => {
-          screen.line(`· turn ${end} after ${steps} step${steps === 1 ? '' : 's'} in ${duration(event.ms)}`);
+          clearStep();
+          if (event.error !== undefined) screen.warn(`the turn of \`${event.pod}\` failed: ${event.error}`);
+          else screen.line(`· turn ${event.end} after ${event.steps} step${event.steps === 1 ? '' : 's'} in ${duration(event.ms)}`);
           render();
         });
         return;
       }
-      case 'turn_failed':
-        startedAt.delete(event.pod);
-        void follower.then(() => {
-          screen.warn(`the turn of \`${event.pod}\` failed: ${event.error}`);
-          render();
-        });
-        return;
-      case 'lease_lost':
-        startedAt.delete(event.pod);
-        void follower.then(() => {
-          screen.warn(describeLeaseLost(event));
-          render();
-        });
-        return;
-      case 'store_unreachable':
-        startedAt.clear();
-        screen.warn(`${event.error}; this TUI keeps its Pods and retries (a line that cannot be sent comes back to the prompt)`);
-        render();
-        return;
-      case 'store_back':
-        screen.line(`· the store is back after ${duration(event.downMs)}`);
-        void follower.sync();
-        return;
-      case 'store_lost':
-        screen.warn(`the store has been unreachable for ${duration(event.downMs)}; giving up`);
-        return;
     }
+    render();
   });
   const refresh = terminal ? setInterval(render, STATUS_EVERY_MS) : undefined;
   return () => {
-    offHost();
-    offTurns();
+    offEvents();
     offFollower();
     clearInterval(ticker);
     clearInterval(refresh);

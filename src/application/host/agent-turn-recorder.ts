@@ -1,7 +1,7 @@
 import type { AgentToolOutcome, HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 import type { AgentUpdate } from '../ports/coding-agents.js';
-import type { TurnObserver } from '../ports/turn-observer.js';
+import type { PodEvents } from '../ports/pod-events.js';
 import { AGENT_TURN_LIMITS, boundedInput, boundedOutput, clip } from './agent-turn-limits.js';
 
 type OpenCall = { title: string; toolKind?: string; locations?: readonly string[]; output?: string; input?: unknown; announced: boolean };
@@ -35,7 +35,7 @@ export class AgentTurnRecorder {
     private readonly pod: PodName,
     private readonly seenThrough: number,
     private readonly append: (body: HistoryEntryBody) => Promise<HistoryEntry>,
-    private readonly observer: TurnObserver,
+    private readonly events: PodEvents,
   ) {}
 
   update(update: AgentUpdate): void {
@@ -52,7 +52,7 @@ export class AgentTurnRecorder {
       // Text said before the call stays before it in history.
       const before = this.takeText();
       this.enqueue(() => this.commitText(before));
-      this.observer.report({ type: 'tool_started', pod: this.pod, callId: update.callId, tool: call.title });
+      this.events.publish({ type: 'tool_started', pod: this.pod, callId: update.callId, tool: call.title });
     } else if (update.title) {
       call.title = clip(update.title, AGENT_TURN_LIMITS.titleChars);
     }
@@ -94,7 +94,7 @@ export class AgentTurnRecorder {
 
   private addText(delta: string): void {
     if (delta === '') return;
-    this.observer.report({ type: 'text', pod: this.pod, delta });
+    this.events.publish({ type: 'text', pod: this.pod, delta });
     if (this.pendingText + delta.length > AGENT_TURN_LIMITS.pendingTextChars || this.turnText + delta.length > AGENT_TURN_LIMITS.turnTextChars) {
       this.leftOut += delta.length;
       return;
@@ -131,7 +131,7 @@ export class AgentTurnRecorder {
       kind: 'tool_result', callId, tool: call.title, outcome: status === 'completed' ? 'ok' : 'execution_failed', summary,
       agent: { status, ...(call.locations ? { locations: call.locations } : {}), ...(output !== undefined ? { output } : {}), ...(cutBytes ? { cutBytes } : {}) },
     }));
-    this.observer.report({ type: 'tool_finished', pod: this.pod, callId, tool: call.title, outcome: status === 'completed' ? 'ok' : 'execution_failed', summary });
+    this.events.publish({ type: 'tool_finished', pod: this.pod, callId, tool: call.title, outcome: status === 'completed' ? 'ok' : 'execution_failed', summary });
   }
 
   private takeText(): string {

@@ -5,7 +5,8 @@ import type { PodName } from '../../domain/pod-name.js';
 import type { AcpProfile } from '../../domain/profile.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import type { AgentRequests, AgentStopReason } from '../ports/coding-agents.js';
-import { TURN_OBSERVER, type ObservedTurnEnd, type TurnEnding, type TurnObserver } from '../ports/turn-observer.js';
+import type { ObservedTurnEnd, TurnEnding } from '../ports/live-events.js';
+import { POD_EVENTS, type PodEvents } from '../ports/pod-events.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { AGENT_HOST_CONFIG, type AgentHostConfig } from './agent-host-config.js';
 import { isPodsTool, ruleOf } from './agent-permissions.js';
@@ -54,7 +55,7 @@ export class AgentTurn {
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(AgentSessions) private readonly sessions: AgentSessions,
-    @inject(TURN_OBSERVER) private readonly observer: TurnObserver,
+    @inject(POD_EVENTS) private readonly events: PodEvents,
     @inject(AGENT_HOST_CONFIG) private readonly config: AgentHostConfig,
   ) {}
 
@@ -63,7 +64,7 @@ export class AgentTurn {
     const seenThrough = history.at(-1)?.seq ?? 0;
     const secrets = agentSecrets(profile, this.config.env);
     const append = (body: HistoryEntryBody): Promise<HistoryEntry> => this.append(pod, withoutSecrets(body, secrets));
-    this.observer.report({ type: 'step_started', pod: pod.name, step: 1, seenThrough });
+    this.events.publish({ type: 'step_started', pod: pod.name, step: 1, seenThrough });
     const requests = this.requests(pod, profile, append);
     let ready;
     try {
@@ -80,7 +81,7 @@ export class AgentTurn {
       prompt = `${historyDigest(history, trigger[0]?.seq ?? seenThrough + 1)}\n\n${prompt}`;
     }
 
-    const recorder = new AgentTurnRecorder(pod.name, seenThrough, append, this.observer);
+    const recorder = new AgentTurnRecorder(pod.name, seenThrough, append, this.events);
     const watchdog = new Watchdog(this.config.silenceMs, () => void process.stop());
     this.inFlight.set(pod.name, { recorder, watchdog });
     let kill: NodeJS.Timeout | undefined;
@@ -150,7 +151,7 @@ export class AgentTurn {
           decision: decision.allow ? 'allowed' : 'rejected', reason,
           ...(request.toolKind !== undefined ? { toolKind: request.toolKind } : {}), ...(rule !== undefined ? { rule } : {}),
         });
-        if (!decision.allow) this.observer.report({ type: 'note', pod: pod.name, text: `refused ${request.title}: ${reason}` });
+        if (!decision.allow) this.events.publish({ type: 'note', pod: pod.name, text: `refused ${request.title}: ${reason}` });
         return decision.allow ? 'allow' : 'reject';
       },
     };

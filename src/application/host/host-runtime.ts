@@ -1,124 +1,83 @@
 import { inject, injectable } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
-import { hostRunsTurns, isLive, type Lease, type PodDriver, type RuntimeStatus } from '../../domain/pod-status.js';
+import { hostRunsTurns, type PodDriver, type RuntimeStatus } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
-import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
+import type { LiveEvent } from '../ports/live-events.js';
+import { POD_EVENTS, type PodCommitted, type PodEvents } from '../ports/pod-events.js';
 import { isStoreUnavailable } from '../ports/store-unavailable.js';
-import { HOST_SIGNALS, type HostSignal, type HostSignals } from '../ports/host-signals.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
+import { Looks } from '../watcher.js';
 import { HOST_CONFIG, type HostConfig } from './host-config.js';
 import { KnownHistory } from './known-history.js';
 import { AgentSessions } from './agent-sessions.js';
 import { PROFILE_CATALOG, type ProfileCatalog } from '../ports/profile-catalog.js';
-import { DEFAULT_PROFILE_NAME, type ProfileName } from '../../domain/profile-name.js';
-import { RunTurn, type TurnReport } from './run-turn.js';
+import { DEFAULT_PROFILE_NAME } from '../../domain/profile-name.js';
+import { RunTurn } from './run-turn.js';
+import { StoreOutage } from './store-outage.js';
+import { LeaseKeeper } from './lease-keeper.js';
+import { describeAttachRefusal, describeLeaseLost, type AttachOptions, type AttachRefusal } from './attach-refusal.js';
 
-export type HostEvent =
-  | { readonly type: 'turn_started'; readonly pod: PodName }
-  | { readonly type: 'turn_ended'; readonly pod: PodName; readonly report: TurnReport; readonly ms: number }
-  | { readonly type: 'turn_failed'; readonly pod: PodName; readonly error: string }
-  /** `holder`: the host that runs the Pod now; none: its lease was ended (its parent stopped it, or it was released). */
-  | { readonly type: 'lease_lost'; readonly pod: PodName; readonly holder?: string }
-  /** Once per outage: the store stopped answering; the host keeps its Pods and retries. */
-  | { readonly type: 'store_unreachable'; readonly error: string }
-  | { readonly type: 'store_back'; readonly downMs: number }
-  /** The outage outlasted `storeOutageLimitMs`: the host gives up; its owner should shut it down. */
-  | { readonly type: 'store_lost'; readonly downMs: number };
+export { describeAttachRefusal, describeLeaseLost, type AttachOptions, type AttachRefusal };
 
 type Running = {
   status: RuntimeStatus;
-  turn: Promise<void> | undefined;
   abort: AbortController | undefined;
-  again: boolean;
+  /** One turn (or "anything to answer?" look) at a time; a commit during one makes one more. */
+  readonly turns: Looks;
   /** `mcp`: driven from outside (`pods mcp`); its lease is held and renewed, no turn runs here. */
   readonly driver: PodDriver;
 };
 
-export type AttachRefusal =
-  | { readonly type: 'Held'; readonly heldBy: Lease }
-  | { readonly type: 'ProfileUnknown'; readonly pod: PodName; readonly profile: ProfileName; readonly known: readonly ProfileName[] };
-
-/** Why a host no longer runs a Pod, for every driver's log: who runs it now, or that its lease was ended. */
-export function describeLeaseLost(event: Extract<HostEvent, { type: 'lease_lost' }>): string {
-  return event.holder
-    ? `\`${event.pod}\` no longer runs here: host ${event.holder} took its lease`
-    : `\`${event.pod}\` no longer runs here: its lease was ended elsewhere (its parent stopped it, or an operator's host released it)`;
-}
-
-export function describeAttachRefusal(refusal: AttachRefusal): string {
-  switch (refusal.type) {
-    case 'Held':
-      return `pod \`${refusal.heldBy.pod}\` is live on ${refusal.heldBy.hostId} (lease until ${refusal.heldBy.expiresAt.toISOString()})`;
-    case 'ProfileUnknown':
-      return `pod \`${refusal.pod}\` runs with profile \`${refusal.profile}\`, which this host does not have (it has: ${refusal.known.join(', ')}); ` +
-        `add it with \`pods profile add ${refusal.profile} --acp -- COMMAND…\`, or run the Pod on a host that has it`;
-  }
-}
-
-export type AttachOptions = {
-  /**
-   * Who drives the Pod (default `model`: this host runs its model turns). `mcp`: an external
-   * agent is the Pod's model; the host only holds and renews the lease, recorded as driven
-   * over MCP, so no host runs turns for it.
-   */
-  readonly driver?: PodDriver;
-};
-
 /**
- * Runs the Pods whose leases this host holds: one turn at a time per Pod, started when
- * committed input arrives (host signals) and renewed in the store so no other host runs
- * the same Pod. A host that dies loses its leases by expiry.
+ * Runs the Pods whose leases this host holds: one turn at a time per Pod, started when the
+ * event stream says their history grew (or a timer, in case an event was lost), renewed in
+ * the store so no other host runs the same Pod. A lease this host takes (SpawnPod, RestorePod,
+ * attach) makes it run the Pod; a lease ended or taken elsewhere makes it stop. A host that
+ * dies loses its leases by expiry.
  */
 @injectable()
 export class HostRuntime {
   private readonly pods = new Map<PodName, Running>();
-  private readonly listeners = new Set<(event: HostEvent) => void>();
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private closing = false;
-  /** Set while the store does not answer: since when, and the timer of the next retry. */
-  private outage: { readonly since: number; retryMs: number; retry: NodeJS.Timeout | undefined; lost: boolean } | undefined;
+  private readonly outage: StoreOutage;
+  private readonly leases: LeaseKeeper;
 
   constructor(
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(POD_HOST) private readonly host: PodHost,
-    @inject(HOST_SIGNALS) private readonly signals: HostSignals,
-    @inject(HISTORY_FEED) private readonly feed: HistoryFeed,
+    @inject(POD_EVENTS) private readonly events: PodEvents,
     @inject(RunTurn) private readonly runTurn: RunTurn,
     @inject(HOST_CONFIG) private readonly config: HostConfig,
     @inject(KnownHistory) private readonly known: KnownHistory,
     @inject(AgentSessions) private readonly agents: AgentSessions,
     @inject(PROFILE_CATALOG) private readonly profiles: ProfileCatalog,
-  ) {}
-
-  /**
-   * Starts listening (to this process's signals and to commits from every process) and
-   * renewing leases at a third of their lifetime.
-   */
-  start(): void {
-    if (this.unsubscribe) return;
-    const offSignals = this.signals.subscribe((signal) => this.onSignal(signal));
-    const offFeed = this.feed.subscribe((pod) => {
-      if (this.pods.has(pod)) this.schedule(pod);
-    });
-    this.unsubscribe = () => {
-      offSignals();
-      offFeed();
-    };
-    this.timers = [
-      setInterval(() => void this.renewAll(), Math.max(50, Math.floor(this.host.leaseTtlMs / 3))),
-      setInterval(() => {
-        for (const pod of this.pods.keys()) this.schedule(pod);
-      }, this.config.pollMs),
-    ];
+  ) {
+    this.outage = new StoreOutage(config.storeOutageLimitMs, (event) => this.publish(event), () => {
+      void this.renewAll();
+      this.scheduleAll();
+    }, () => this.scheduleAll());
+    this.leases = new LeaseKeeper(uow, clock, host, this.outage, (pod, kept, holder) => this.loseLease(pod, kept as Running, holder));
   }
 
-  on(listener: (event: HostEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Starts following the event stream, looking at every Pod each pollMs and renewing leases at a third of their lifetime. */
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.events.subscribe((event) => {
+      if (event.type === 'committed') this.onCommitted(event);
+      // An operator elsewhere (a viewing TUI, the dashboard) asks this host to cancel a turn.
+      if (event.type === 'cancel_requested' && event.hostId === this.host.hostId && !this.closing) {
+        this.publish({ type: 'cancel_answered', pod: event.pod, hostId: this.host.hostId, cancelled: this.cancel(event.pod) });
+      }
+    });
+    this.timers = [
+      setInterval(() => void this.renewAll(), Math.max(50, Math.floor(this.host.leaseTtlMs / 3))),
+      setInterval(() => this.scheduleAll(), this.config.pollMs),
+    ];
   }
 
   /**
@@ -136,7 +95,7 @@ export class HostRuntime {
       if (!profile) return err({ type: 'ProfileUnknown', pod, profile: wanted, known: profiles.map((p) => p.name) });
       driver = profile.driver;
     }
-    const taken = await this.uow.run((repos) => repos.leases.tryAcquire(pod, this.host.hostId, now, this.expiry(), driver));
+    const taken = await this.uow.run((repos) => repos.leases.tryAcquire(pod, this.host.hostId, now, this.leases.expiry(), driver));
     if (!taken.acquired) return err({ type: 'Held', heldBy: taken.heldBy });
     this.adopt(pod, driver);
     return ok(undefined);
@@ -146,8 +105,9 @@ export class HostRuntime {
     return this.pods.has(pod);
   }
 
+  /** Whether a turn of `pod`, or the look for one, is in flight or due here. */
   busy(pod: PodName): boolean {
-    return this.pods.get(pod)?.turn !== undefined;
+    return this.pods.get(pod)?.turns.busy === true;
   }
 
   /** Cancels the turn in flight, if any; true when there was one. */
@@ -165,16 +125,16 @@ export class HostRuntime {
 
   /** Resolves once no Pod of this host has a turn in flight, including Pods adopted meanwhile. */
   async settle(): Promise<void> {
-    for (let busy = this.inFlight(); busy.length > 0; busy = this.inFlight()) await Promise.all(busy);
+    for (let busy = this.inFlight(); busy.length > 0; busy = this.inFlight()) await Promise.all(busy.map((r) => r.turns.settled()));
   }
 
-  private inFlight(): Promise<void>[] {
-    return [...this.pods.values()].flatMap((r) => (r.turn ? [r.turn] : []));
+  private inFlight(): Running[] {
+    return [...this.pods.values()].filter((r) => r.turns.busy);
   }
 
   /** Resolves when no turn of `pod` is in flight or pending. */
   async idle(pod: PodName): Promise<void> {
-    for (let running = this.pods.get(pod); running?.turn; running = this.pods.get(pod)) await running.turn;
+    for (let running = this.pods.get(pod); running?.turns.busy; running = this.pods.get(pod)) await running.turns.settled();
   }
 
   /** Stops every turn, waits for it to commit its last step, and gives the leases back. */
@@ -183,8 +143,8 @@ export class HostRuntime {
     this.unsubscribe?.();
     for (const timer of this.timers) clearInterval(timer);
     for (const running of this.pods.values()) running.abort?.abort();
-    await Promise.all([...this.pods.values()].map((r) => r.turn));
-    if (this.outage?.retry) clearTimeout(this.outage.retry);
+    await Promise.all([...this.pods.values()].map((r) => r.turns.stop()));
+    this.outage.stop();
     const pods = [...this.pods.keys()];
     this.pods.clear();
     this.known.forgetAll();
@@ -201,23 +161,21 @@ export class HostRuntime {
     }
   }
 
-  private onSignal(signal: HostSignal): void {
+  /** The committed event is the wake: new history starts a turn, a lease this host took runs a Pod, any other lease change is checked. */
+  private onCommitted({ pod, changes }: PodCommitted): void {
     if (this.closing) return;
-    switch (signal.type) {
-      case 'adopt':
-        this.adopt(signal.pod);
-        return;
-      case 'wake':
-        if (this.pods.has(signal.pod)) this.schedule(signal.pod);
-        return;
-      case 'halt':
-        this.drop(signal.pod);
-        return;
-    }
+    const lease = changes.lease;
+    const running = this.pods.get(pod);
+    if (lease !== undefined && lease !== 'ended' && lease.takenBy === this.host.hostId) this.adopt(pod, lease.driver);
+    else if (lease !== undefined && running) void this.leases.check(pod, running);
+    if (changes.history) this.schedule(pod);
   }
 
   private adopt(pod: PodName, driver: PodDriver = 'model'): void {
-    if (!this.pods.has(pod)) this.pods.set(pod, { status: 'idle', turn: undefined, abort: undefined, again: false, driver });
+    if (!this.pods.has(pod)) {
+      const running: Running = { status: 'idle', abort: undefined, driver, turns: new Looks(() => this.turn(pod, running)) };
+      this.pods.set(pod, running);
+    }
     // A restored Pod may hold input delivered while it was stopped.
     this.schedule(pod);
   }
@@ -228,147 +186,66 @@ export class HostRuntime {
     this.pods.delete(pod);
     this.known.forget(pod);
     // The agent goes once its turn has committed what it did (the cancel ends the turn).
-    void Promise.resolve(running?.turn).then(() => this.agents.release(pod)).catch(() => undefined);
+    void Promise.resolve(running?.turns.stop()).then(() => this.agents.release(pod)).catch(() => undefined);
   }
 
   private schedule(pod: PodName): void {
     const running = this.pods.get(pod);
-    if (!running || !hostRunsTurns(running.driver) || this.closing) return;
-    running.again = true;
-    running.turn ??= this.loop(pod, running);
+    if (running && hostRunsTurns(running.driver) && !this.closing) running.turns.kick();
   }
 
-  /**
-   * Turns until no input is left unanswered. A wake-up during a turn sets `again`; the
-   * exit check and the clearing of `turn` run with no await between them, so a wake-up
-   * either lands before the check (another pass) or after `turn` is cleared (a new loop).
-   */
-  private async loop(pod: PodName, running: Running): Promise<void> {
-    await Promise.resolve(); // let schedule() store this promise before anything can clear it
+  private scheduleAll(): void {
+    for (const pod of this.pods.keys()) this.schedule(pod);
+  }
+
+  private renewAll(): Promise<void> {
+    return this.leases.renewAll([...this.pods]);
+  }
+
+  /** One turn, or the look that finds nothing to answer; after a finished turn, one more look (input may have landed during its last step). */
+  private async turn(pod: PodName, running: Running): Promise<void> {
+    if (this.pods.get(pod) !== running || this.closing) return;
+    running.abort = new AbortController();
+    let started: number | undefined;
     try {
-      while (running.again && this.pods.get(pod) === running && !this.closing) {
-        running.again = false;
-        running.abort = new AbortController();
-        let started = Date.now();
-        try {
-          const result = await this.runTurn.execute({
-            pod,
-            signal: running.abort.signal,
-            onStart: async () => {
-              started = Date.now();
-              await this.setStatus(pod, running, 'running');
-            },
-          });
-          this.storeAnswered();
-          if (result.ok && result.value.end !== 'nothing_to_do') {
-            this.emit({ type: 'turn_ended', pod, report: result.value, ms: Date.now() - started });
-            // Look once more: input may have landed during the last step.
-            if (result.value.end !== 'cancelled') running.again = true;
-          }
-          if (running.status !== 'idle') await this.setStatus(pod, running, 'idle');
-        } catch (error) {
-          if (this.storeFailed(error)) {
-            // What the turn committed stays; what it did not is redone from history once the
-            // store is back (the retry schedules every Pod again).
-            running.status = 'idle';
-            return;
-          }
-          this.emit({ type: 'turn_failed', pod, error: error instanceof Error ? error.message : String(error) });
-          await this.setStatus(pod, running, 'idle').catch((failure: unknown) => void this.storeFailed(failure));
-        }
+      const result = await this.runTurn.execute({
+        pod,
+        signal: running.abort.signal,
+        onStart: async () => {
+          started = Date.now();
+          await this.leases.report(pod, running, 'running');
+          this.publish({ type: 'turn_started', pod, hostId: this.host.hostId });
+        },
+      });
+      this.outage.answered();
+      if (result.ok && result.value.end !== 'nothing_to_do') {
+        const { end, steps, trigger, reportedTo } = result.value;
+        this.publish({ type: 'turn_ended', pod, end, steps, ms: Date.now() - (started ?? Date.now()), answered: trigger.length, ...(reportedTo ? { reportedTo } : {}) });
+        if (end !== 'cancelled') running.turns.kick();
       }
+      if (running.status !== 'idle') await this.leases.report(pod, running, 'idle');
+    } catch (error) {
+      const outage = this.outage.failed(error, this.closing);
+      // What the turn committed stays; what it did not is redone from history once the store is back.
+      if (started !== undefined || !outage) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.publish({ type: 'turn_ended', pod, end: 'errored', steps: 0, ms: Date.now() - (started ?? Date.now()), answered: 0, error: message });
+      }
+      if (outage) running.status = 'idle';
+      else await this.leases.report(pod, running, 'idle').catch((failure: unknown) => void this.outage.failed(failure, this.closing));
     } finally {
-      running.turn = undefined;
       running.abort = undefined;
     }
   }
 
-  /** A store call failed: true when the store is unreachable (the outage is reported once and retried). */
-  private storeFailed(error: unknown): boolean {
-    if (!isStoreUnavailable(error) || this.closing) return false;
-    if (!this.outage) {
-      this.outage = { since: Date.now(), retryMs: 250, retry: undefined, lost: false };
-      this.emit({ type: 'store_unreachable', error: error.message });
-    }
-    const outage = this.outage;
-    const downMs = Date.now() - outage.since;
-    if (downMs >= this.config.storeOutageLimitMs) {
-      if (!outage.lost) this.emit({ type: 'store_lost', downMs });
-      outage.lost = true;
-      return true;
-    }
-    if (!outage.retry) {
-      outage.retry = setTimeout(() => {
-        outage.retry = undefined;
-        void this.renewAll();
-        for (const pod of this.pods.keys()) this.schedule(pod);
-      }, outage.retryMs);
-      outage.retryMs = Math.min(outage.retryMs * 2, 5_000);
-    }
-    return true;
-  }
-
-  /** A store call succeeded: ends an outage, and every Pod looks at its history again. */
-  private storeAnswered(): void {
-    const outage = this.outage;
-    if (!outage) return;
-    if (outage.retry) clearTimeout(outage.retry);
-    this.outage = undefined;
-    this.emit({ type: 'store_back', downMs: Date.now() - outage.since });
-    for (const pod of this.pods.keys()) this.schedule(pod);
-  }
-
-  private async setStatus(pod: PodName, running: Running, status: RuntimeStatus): Promise<void> {
-    running.status = status;
-    if (status === 'running') this.emit({ type: 'turn_started', pod });
-    const renewed = await this.uow.run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), status));
-    if (!renewed) await this.keepOrLose(pod, running);
-  }
-
-  private async renewAll(): Promise<void> {
-    for (const [pod, running] of this.pods) {
-      try {
-        const renewed = await this.uow.run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), running.status));
-        this.storeAnswered();
-        if (!renewed) await this.keepOrLose(pod, running);
-      } catch (error) {
-        // Unreachable: reported and retried. Anything else is retried at the next tick; expiry is the real limit.
-        this.storeFailed(error);
-        return;
-      }
-    }
-  }
-
-  /**
-   * A renewal was refused. A lease that expired still naming this host (the store was
-   * unreachable for longer than a lease lives, and no one took the Pod) is taken back, so
-   * an outage up to `storeOutageLimitMs` loses no Pod; any other is lost, naming its holder.
-   */
-  private async keepOrLose(pod: PodName, running: Running): Promise<void> {
-    const { hostId } = this.host;
-    const now = this.clock.now();
-    const outcome = await this.uow.run(async (repos): Promise<{ readonly kept: boolean; readonly holder?: string }> => {
-      const [lease] = await repos.leases.getMany([pod]);
-      if (lease?.hostId !== hostId) return isLive(lease, now) ? { kept: false, holder: lease.hostId } : { kept: false };
-      const taken = await repos.leases.tryAcquire(pod, hostId, now, this.expiry(), running.driver);
-      if (!taken.acquired) return { kept: false, holder: taken.heldBy.hostId };
-      await repos.leases.renew(pod, hostId, now, this.expiry(), running.status);
-      return { kept: true };
-    });
-    if (!outcome.kept && this.pods.get(pod) === running) this.loseLease(pod, outcome.holder);
-  }
-
-  private loseLease(pod: PodName, holder?: string): void {
-    if (!this.pods.has(pod)) return;
+  /** `pod` (as `running`) no longer has this host's lease: it stops running here. */
+  private loseLease(pod: PodName, running: Running, holder?: string): void {
+    if (this.pods.get(pod) !== running) return;
     this.drop(pod);
-    this.emit({ type: 'lease_lost', pod, ...(holder ? { holder } : {}) });
+    this.publish({ type: 'lease_lost', pod, ...(holder ? { holder } : {}) });
   }
 
-  private expiry(): Date {
-    return new Date(this.clock.now().getTime() + this.host.leaseTtlMs);
-  }
-
-  private emit(event: HostEvent): void {
-    for (const listener of this.listeners) listener(event);
+  private publish(event: LiveEvent): void {
+    this.events.publish(event);
   }
 }

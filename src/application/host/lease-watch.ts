@@ -2,11 +2,13 @@ import { inject, injectable } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
 import { isLive } from '../../domain/pod-status.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
-import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
+import { POD_EVENTS, type PodEvents } from '../ports/pod-events.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { FindUnservedPods } from '../use-cases/find-unserved-pods.js';
-import { describeAttachRefusal, HostRuntime } from './host-runtime.js';
+import { watch } from '../watcher.js';
+import { describeAttachRefusal } from './attach-refusal.js';
+import { HostRuntime } from './host-runtime.js';
 
 export type LeaseWatchEvent =
   /** The host of the watched Pod left and this host took its lease: the Pod runs here now. */
@@ -19,10 +21,11 @@ export type LeaseWatchEvent =
 /**
  * A viewer of a Pod that another host runs (a TUI attached to it) takes the Pod over when
  * that host leaves, by the rule a following `pods serve` uses (FindUnservedPods): only a Pod
- * no live lease holds, never a child its parent stopped. The feed announces an ended lease
- * (and every commit); a host that died announces nothing, so the Pod is also looked at once
- * per lease lifetime, the soonest its lease can have expired. Each look is one lease read;
- * only a Pod whose lease is not live is checked against the rule and taken.
+ * no live lease holds, never a child its parent stopped. It looks when the event stream says
+ * the Pod's lease changed (an ended lease is published after its commit); a host that died
+ * announces nothing, so it also looks once per lease lifetime, the soonest its lease can have
+ * expired. Each look is one lease read; only a Pod whose lease is not live is checked against
+ * the rule and taken.
  */
 @injectable()
 export class LeaseWatch {
@@ -30,7 +33,7 @@ export class LeaseWatch {
 
   constructor(
     @inject(HostRuntime) private readonly runtime: HostRuntime,
-    @inject(HISTORY_FEED) private readonly feed: HistoryFeed,
+    @inject(POD_EVENTS) private readonly events: PodEvents,
     @inject(FindUnservedPods) private readonly findUnserved: FindUnservedPods,
     @inject(POD_HOST) private readonly host: PodHost,
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
@@ -45,13 +48,10 @@ export class LeaseWatch {
   watch(pod: PodName, heldBy: string | undefined, listener: (event: LeaseWatchEvent) => void): () => void {
     let stopped = false;
     let holder = heldBy;
-    let pass: Promise<void> | undefined;
-    let again = false;
     const stop = (): void => {
       stopped = true;
       this.watches.delete(stop);
-      offFeed();
-      clearInterval(timer);
+      void watching.stop();
     };
     const elsewhere = (hostId: string): void => {
       if (hostId === holder || stopped) return;
@@ -76,28 +76,13 @@ export class LeaseWatch {
         listener({ type: 'cannot_run', pod, reason: describeAttachRefusal(taken.error) });
       }
     };
-    // One look at a time; notices arriving meanwhile make one more.
-    const kick = (): void => {
-      if (stopped) return;
-      if (pass) {
-        again = true;
-        return;
-      }
-      pass = (async () => {
-        do {
-          again = false;
-          // A failed look (the store down) changes nothing: the next notice or tick looks again.
-          await look().catch(() => undefined);
-        } while (again && !stopped);
-        pass = undefined;
-      })();
-    };
-    const offFeed = this.feed.subscribe((announced) => {
-      if (announced === pod) kick();
+    // A failed look (the store down) changes nothing: the next event or tick looks again.
+    const watching = watch(this.events, {
+      pick: (event) => (event.type === 'committed' && event.pod === pod && event.changes.lease !== undefined ? true : undefined),
+      look,
+      everyMs: Math.max(50, this.host.leaseTtlMs),
     });
-    const timer = setInterval(kick, Math.max(50, this.host.leaseTtlMs));
     this.watches.add(stop);
-    kick();
     return stop;
   }
 

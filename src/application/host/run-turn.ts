@@ -7,8 +7,8 @@ import { orphanToolCalls, parentOf, unansweredInput } from '../../domain/turn-tr
 import { podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { MODEL, type Model } from '../ports/model.js';
-import { POD_HOST, type PodHost } from '../ports/pod-host.js';
-import { TURN_OBSERVER, type ObservedTurnEnd, type TurnEnding, type TurnObserver } from '../ports/turn-observer.js';
+import type { ObservedTurnEnd, TurnEnding } from '../ports/live-events.js';
+import { POD_EVENTS, type PodEvents } from '../ports/pod-events.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { PodTools } from '../tools/pod-tools.js';
 import { HOST_CONFIG, type HostConfig } from './host-config.js';
@@ -42,9 +42,8 @@ export class RunTurn {
     @inject(CLOCK) private readonly clock: Clock,
     @inject(MODEL) private readonly model: Model,
     @inject(PodTools) private readonly tools: PodTools,
-    @inject(POD_HOST) private readonly host: PodHost,
     @inject(HOST_CONFIG) private readonly config: HostConfig,
-    @inject(TURN_OBSERVER) private readonly observer: TurnObserver,
+    @inject(POD_EVENTS) private readonly events: PodEvents,
     @inject(KnownHistory) private readonly known: KnownHistory,
     @inject(PROFILE_CATALOG) private readonly profiles: ProfileCatalog,
     @inject(AgentTurn) private readonly agentTurn: AgentTurn,
@@ -77,21 +76,13 @@ export class RunTurn {
       });
     }
 
-    let ended: TurnEnding;
-    try {
-      const profile = await this.profileOf(record);
-      ended = profile === undefined
-        ? await this.noProfile(record)
-        : profile.driver === 'acp'
-          ? await this.agentTurn.run({ pod: record, profile, history: start, trigger, ...(signal ? { signal } : {}) })
-          : await this.steps(pod, signal);
-    } catch (error) {
-      // The store failed mid-turn (the host deals with it): a viewer still learns the turn is over.
-      this.observer.report({ type: 'turn_ended', pod, end: 'errored', steps: 0 });
-      throw error;
-    }
+    const profile = await this.profileOf(record);
+    const ended: TurnEnding = profile === undefined
+      ? await this.noProfile(record)
+      : profile.driver === 'acp'
+        ? await this.agentTurn.run({ pod: record, profile, history: start, trigger, ...(signal ? { signal } : {}) })
+        : await this.steps(pod, signal);
     const { end, steps } = ended;
-    this.observer.report({ type: 'turn_ended', pod, end, steps });
     const parent = parentOf(trigger);
     const reportedTo = parent && (end === 'finished' || end === 'errored' || end === 'step_limit')
       ? await this.reportToParent(parent, pod, end, ended.why)
@@ -105,12 +96,12 @@ export class RunTurn {
       // Only what committed since the last read comes from the store (KnownHistory).
       const history = [...(await this.uow.run((repos) => this.known.read(repos, pod)))];
       const seenThrough = history.at(-1)?.seq ?? 0;
-      this.observer.report({ type: 'step_started', pod, step, seenThrough });
+      this.events.publish({ type: 'step_started', pod, step, seenThrough });
       const reply = await this.model.complete({
         pod, history, tools: specs, ...(signal ? { signal } : {}),
         onStream: (event) => {
-          if (event.type === 'text') this.observer.report({ type: 'text', pod, delta: event.delta });
-          else if (event.type === 'note') this.observer.report({ type: 'note', pod, text: event.text });
+          if (event.type === 'text') this.events.publish({ type: 'text', pod, delta: event.delta });
+          else if (event.type === 'note') this.events.publish({ type: 'note', pod, text: event.text });
         },
       });
       if (signal?.aborted) {
@@ -129,12 +120,12 @@ export class RunTurn {
       for (const call of reply.toolCalls) {
         await this.append(pod, { kind: 'tool_call', callId: call.callId, tool: call.tool, input: call.input, seenThrough });
       }
-      this.observer.report({ type: 'step_committed', pod, step });
+      this.events.publish({ type: 'step_committed', pod, step });
       if (reply.toolCalls.length === 0) return { end: 'finished', steps: step };
       for (const call of reply.toolCalls) {
-        this.observer.report({ type: 'tool_started', pod, callId: call.callId, tool: call.tool });
+        this.events.publish({ type: 'tool_started', pod, callId: call.callId, tool: call.tool });
         const result = await this.tools.execute(pod, call.tool, call.input, { seen: seenThrough, ...(signal ? { signal } : {}) });
-        this.observer.report({ type: 'tool_finished', pod, callId: call.callId, tool: call.tool, outcome: result.ok ? 'ok' : result.kind, summary: result.ok ? result.summary : result.message });
+        this.events.publish({ type: 'tool_finished', pod, callId: call.callId, tool: call.tool, outcome: result.ok ? 'ok' : result.kind, summary: result.ok ? result.summary : result.message });
         await this.append(pod, result.ok
           ? { kind: 'tool_result', callId: call.callId, tool: call.tool, outcome: 'ok', summary: result.summary, ...(result.content !== undefined ? { content: result.content } : {}) }
           : // A name that is no tool came from the model: the call keeps it, its result names it bounded.
@@ -171,9 +162,7 @@ export class RunTurn {
         this.clock.now());
       return true;
     });
-    if (!reported) return undefined;
-    this.host.wake(parent, 'pod_event');
-    return parent;
+    return reported ? parent : undefined;
   }
 
   private append(pod: PodName, body: HistoryEntryBody): Promise<HistoryEntry> {

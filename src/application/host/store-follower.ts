@@ -1,10 +1,12 @@
 import { inject, injectable } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
-import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
+import { POD_EVENTS, type PodEvents } from '../ports/pod-events.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { isStoreUnavailable } from '../ports/store-unavailable.js';
 import { FindUnservedPods } from '../use-cases/find-unserved-pods.js';
-import { describeAttachRefusal, HostRuntime } from './host-runtime.js';
+import { watch, type Watch } from '../watcher.js';
+import { describeAttachRefusal } from './attach-refusal.js';
+import { HostRuntime } from './host-runtime.js';
 
 export type FollowEvent =
   | { readonly type: 'picked_up'; readonly pod: PodName }
@@ -14,27 +16,23 @@ export type FollowEvent =
 
 /**
  * `pods serve` without `--pod`: the runtime also takes every Pod no host runs, including Pods
- * created or released after it started. The feed announces creations, history commits and
- * ended leases; an announced Pod this host does not hold is looked up (a lease read) and
- * attached only if it is free. A sweep every lease lifetime finds what no notice announced:
- * a Pod whose host died is free only once its lease expired, so looking more often finds
- * nothing new. An attach refused because another host took the Pod first is normal and silent;
- * a live lease is never taken, whoever holds it (a TUI, `pods mcp`, another `pods serve`).
+ * created or released after it started. The event stream announces creations, history
+ * commits and ended leases; an announced Pod this host does not hold is looked up (a lease
+ * read) and attached only if it is free. A sweep every lease lifetime finds what no event
+ * announced: a Pod whose host died is free only once its lease expired, so looking more often
+ * finds nothing new. An attach refused because another host took the Pod first is normal and
+ * silent; a live lease is never taken, whoever holds it (a TUI, `pods mcp`, another `pods serve`).
  */
 @injectable()
 export class StoreFollower {
-  private readonly announced = new Set<PodName>();
   private readonly listeners = new Set<(event: FollowEvent) => void>();
-  private sweepAll = false;
-  private pass: Promise<void> | undefined;
-  private stopFeed: (() => void) | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private watching: Watch<PodName> | undefined;
   private stopped = false;
   private readonly cannotRun = new Set<PodName>();
 
   constructor(
     @inject(HostRuntime) private readonly runtime: HostRuntime,
-    @inject(HISTORY_FEED) private readonly feed: HistoryFeed,
+    @inject(POD_EVENTS) private readonly events: PodEvents,
     @inject(FindUnservedPods) private readonly findUnserved: FindUnservedPods,
     @inject(POD_HOST) private readonly host: PodHost,
   ) {}
@@ -44,69 +42,46 @@ export class StoreFollower {
     return () => this.listeners.delete(listener);
   }
 
-  /** Subscribes to the feed and sweeps the whole store once now, then every lease lifetime. */
+  /** Follows the event stream and sweeps the whole store once now, then every lease lifetime. */
   start(): void {
-    if (this.stopFeed || this.stopped) return;
-    this.stopFeed = this.feed.subscribe((pod) => {
-      if (this.runtime.isRunning(pod)) return;
-      this.announced.add(pod);
-      this.kick();
+    if (this.watching || this.stopped) return;
+    this.watching = watch<PodName>(this.events, {
+      // A lease taken is a Pod no longer free; anything else about a Pod not run here may have freed it.
+      pick: (event) => (event.type === 'committed' && !this.runtime.isRunning(event.pod) && !isTake(event.changes.lease) ? event.pod : undefined),
+      look: (announced, all) => this.look(all ? undefined : [...announced]),
+      everyMs: Math.max(50, this.host.leaseTtlMs),
     });
-    this.timer = setInterval(() => this.sweep(), Math.max(50, this.host.leaseTtlMs));
-    this.sweep();
   }
 
   /** Takes nothing more; resolves once the attach in progress (if any) is done. Call before the runtime's shutdown. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.stopFeed?.();
-    if (this.timer) clearInterval(this.timer);
-    await this.pass;
+    await this.watching?.stop();
   }
 
-  /** Resolves once every notice and sweep requested so far has been handled. */
+  /** Resolves once every event and sweep heard so far has been handled. */
   async settled(): Promise<void> {
-    while (this.pass) await this.pass;
+    await this.watching?.looks.settled();
   }
 
-  private sweep(): void {
-    this.sweepAll = true;
-    this.kick();
-  }
-
-  private kick(): void {
-    if (this.stopped) return;
-    this.pass ??= this.drain();
-  }
-
-  /** One pass at a time; notices arriving meanwhile are batched into the next lookup. */
-  private async drain(): Promise<void> {
-    await Promise.resolve(); // let kick() store this promise before anything can clear it
+  /** One lookup of the announced Pods (all: a sweep), attaching what is free. */
+  private async look(among: readonly PodName[] | undefined): Promise<void> {
     try {
-      while ((this.sweepAll || this.announced.size > 0) && !this.stopped) {
-        const among = this.sweepAll ? undefined : [...this.announced];
-        this.sweepAll = false;
-        this.announced.clear();
-        try {
-          const free = await this.findUnserved.execute(among ? { among } : {});
-          for (const pod of free) {
-            if (this.stopped) return;
-            if (this.runtime.isRunning(pod)) continue;
-            const attached = await this.runtime.attach(pod);
-            if (attached.ok) this.emit({ type: 'picked_up', pod });
-            else if (attached.error.type === 'ProfileUnknown' && !this.cannotRun.has(pod)) {
-              // Said once per Pod: the sweep finds it free again every lease lifetime.
-              this.cannotRun.add(pod);
-              this.emit({ type: 'cannot_run', pod, reason: describeAttachRefusal(attached.error) });
-            }
-          }
-        } catch (error) {
-          // The runtime reports outages; the next sweep looks again. Anything else is said once per pass.
-          if (!isStoreUnavailable(error)) this.emit({ type: 'follow_failed', error: error instanceof Error ? error.message : String(error) });
+      const free = await this.findUnserved.execute(among ? { among } : {});
+      for (const pod of free) {
+        if (this.stopped) return;
+        if (this.runtime.isRunning(pod)) continue;
+        const attached = await this.runtime.attach(pod);
+        if (attached.ok) this.emit({ type: 'picked_up', pod });
+        else if (attached.error.type === 'ProfileUnknown' && !this.cannotRun.has(pod)) {
+          // Said once per Pod: the sweep finds it free again every lease lifetime.
+          this.cannotRun.add(pod);
+          this.emit({ type: 'cannot_run', pod, reason: describeAttachRefusal(attached.error) });
         }
       }
-    } finally {
-      this.pass = undefined;
+    } catch (error) {
+      // The runtime reports outages; the next sweep looks again. Anything else is said once per look.
+      if (!isStoreUnavailable(error)) this.emit({ type: 'follow_failed', error: error instanceof Error ? error.message : String(error) });
     }
   }
 
@@ -114,3 +89,5 @@ export class StoreFollower {
     for (const listener of this.listeners) listener(event);
   }
 }
+
+const isTake = (lease: unknown): boolean => typeof lease === 'object' && lease !== null;

@@ -42,6 +42,24 @@ export type Surroundings = {
 /** A Pod with the lease on it, if any (live or expired, as stored). */
 export type PodAndLease = { readonly pod: Pod; readonly lease?: Lease };
 
+/** The newest entry of a Pod's history: when it last did anything, and what. */
+export type LastEntry = { readonly seq: number; readonly kind: string; readonly at: Date; readonly code?: string };
+
+/** What the dashboard shows of a Pod, as stored; the application decides what it means. */
+export type PodOverviewRow = PodAndLease & {
+  readonly last?: LastEntry;
+  /**
+   * Input (user input, peer messages, child events) after the newest entry a model request
+   * held, among the Pod's last OVERVIEW_TAIL entries (so at most that many).
+   */
+  readonly unseenInput: number;
+  /** Its peers, with the peer-triggered turns each pair has run since a human spoke. */
+  readonly peers: readonly { readonly name: PodName; readonly autoTurns: number }[];
+};
+
+/** How far back the overview looks for a Pod's unseen input: its cost stays bounded however long the history. */
+export const OVERVIEW_TAIL = 64;
+
 /**
  * The listings' reads, each one statement in a SQL store whatever the number of Pods, so a
  * unit of work that makes only one of them can run with `{ singleRead: true }`.
@@ -51,4 +69,6 @@ export interface ListingReader {
   surroundings(caller: PodName): Promise<Surroundings | undefined>;
   /** Every Pod in the store with its lease, sorted by name (operator listing only; Pods never see this). */
   everyPod(): Promise<readonly PodAndLease[]>;
+  /** The dashboard's rows: every Pod (or those of `among`), sorted by name. Operator only. */
+  overview(among?: readonly PodName[]): Promise<readonly PodOverviewRow[]>;
 }

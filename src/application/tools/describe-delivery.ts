@@ -13,8 +13,6 @@ function describeTurn(delivery: Delivery): string {
       return 'it started a turn';
     case 'joins_running_turn':
       return 'its running turn will see it at the next model request';
-    case 'queued':
-      return 'it is paused and will see it when resumed';
     case 'withheld':
       return 'the ping-pong breaker withheld its turn until an operator speaks';
     case 'none':

@@ -45,7 +45,7 @@ export function listPodsTool(useCase: ListPods, wait: WaitForInbound): ToolDefin
         properties: {
           name: CONTENT.string,
           visibility: { type: 'string', enum: ['self', 'spawned_child', 'peer'] },
-          status: { type: 'string', enum: ['idle', 'running', 'paused', 'stopped'] },
+          status: { type: 'string', enum: ['idle', 'running', 'stopped'] },
           live: CONTENT.boolean,
           drivenBy: { type: 'string', enum: ['model', 'acp', 'mcp'] },
           profile: CONTENT.string,

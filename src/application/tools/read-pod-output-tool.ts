@@ -18,7 +18,7 @@ export function readPodOutputTool(useCase: ReadChildOutput): ToolDefinition<Inpu
     contentSchema: {
       type: 'object',
       properties: {
-        status: { type: 'string', enum: ['idle', 'running', 'paused', 'stopped'] },
+        status: { type: 'string', enum: ['idle', 'running', 'stopped'] },
         messages: { type: 'array', items: { type: 'object', properties: { seq: CONTENT.integer, text: CONTENT.string }, required: ['seq', 'text'] } },
         cursor: CONTENT.integer,
       },

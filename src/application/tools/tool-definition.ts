@@ -71,6 +71,6 @@ export const CONTENT = {
     delivered_to: { type: 'string', enum: ['live', 'stopped'] },
     /** Live receivers only: `overdue` when its host has not renewed its lease for more than one renewal period. */
     host: { type: 'string', enum: ['current', 'overdue'] },
-    turn: { type: 'string', enum: ['started', 'joins_running_turn', 'queued', 'withheld', 'none', 'to_agent'] },
+    turn: { type: 'string', enum: ['started', 'joins_running_turn', 'withheld', 'none', 'to_agent'] },
   },
 } as const;

@@ -1,7 +1,7 @@
 import { inject, injectable } from 'inversify';
 import type { Pod } from '../../domain/pod.js';
 import type { PodName } from '../../domain/pod-name.js';
-import type { PodDriver } from '../../domain/pod-status.js';
+import { leaseExpiry, type PodDriver } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { ScopeRule } from '../../domain/scope-rule.js';
 import type { PodAlreadyExists } from '../errors.js';
@@ -49,7 +49,7 @@ export class CreatePod {
       const outcome = await repos.pods.add(pod);
       if (outcome === 'added' && command.hold) {
         const driver = command.hold === 'mcp' ? 'mcp' : profile.driver;
-        await repos.leases.tryAcquire(pod.name, this.host.hostId, now, new Date(now.getTime() + this.host.leaseTtlMs), driver);
+        await repos.leases.tryAcquire(pod.name, this.host.hostId, now, leaseExpiry(now, this.host.leaseTtlMs), driver);
       }
       return outcome;
     });

@@ -7,7 +7,6 @@ import { ok, type Result } from '../../domain/result.js';
 import { visibilitySet } from '../../domain/visibility.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.js';
-import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import type { DeliveryFacts, PeerMessageWrite } from '../ports/peer-delivery-repository.js';
 import type { PeerRelation } from '../../domain/peer-relation.js';
 import { runEach, UNIT_OF_WORK, type Repositories, type UnitOfWork } from '../ports/unit-of-work.js';
@@ -55,7 +54,6 @@ export class DeliverPeerMessage {
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
-    @inject(POD_HOST) private readonly host: PodHost,
   ) {}
 
   async execute(command: DeliverPeerMessageCommand): Promise<Result<PeerDelivery, DeliverPeerMessageError>> {
@@ -68,10 +66,6 @@ export class DeliverPeerMessage {
       result = await this.uow.run((repos) => this.attempt(repos, command, true));
     }
     if (result === STALE) throw new Error(`a delivery from \`${command.from}\` to \`${command.to}\` found its facts changed ${OPTIMISTIC_ATTEMPTS + LOCKED_ATTEMPTS} times`);
-    const { to } = command;
-    if (result.ok && !result.value.duplicate && (result.value.turn === 'started' || result.value.turn === 'joins_running_turn')) {
-      this.host.wake(to, 'peer_message');
-    }
     return result;
   }
 

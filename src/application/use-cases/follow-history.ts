@@ -4,9 +4,9 @@ import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { podNotFound, type PodNotFound } from '../errors.js';
 import { HOST_CONFIG, type HostConfig } from '../host/host-config.js';
-import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
+import { POD_EVENTS, type PodEvents } from '../ports/pod-events.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
-import { Wakeup } from '../wakeup.js';
+import { watch } from '../watcher.js';
 
 export type FollowHistoryCommand = {
   /** The Pods to follow; none: every Pod, also those created while following. */
@@ -22,77 +22,80 @@ export type FollowHistoryCommand = {
 };
 
 /**
- * Operator `pods watch`: history as it commits, across processes. Woken by the history
- * feed; named Pods are also looked at every pollMs in case a notice was lost. It only
- * reads, from where each Pod's history stood when the follow began.
+ * Operator `pods watch`: history as it commits, across processes. A watcher on the event
+ * stream: each Pod whose history grew is read; named Pods are also read every pollMs in case
+ * an event was lost. It only reads, from where each Pod's history stood when the follow began.
  */
 @injectable()
 export class FollowHistory {
   constructor(
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
-    @inject(HISTORY_FEED) private readonly feed: HistoryFeed,
+    @inject(POD_EVENTS) private readonly events: PodEvents,
     @inject(HOST_CONFIG) private readonly config: HostConfig,
   ) {}
 
   async execute(command: FollowHistoryCommand): Promise<Result<void, PodNotFound>> {
     const { signal } = command;
     const named = command.pods;
-    const pending = new Set<PodName>();
-    const wakeup = new Wakeup();
-    const offFeed = this.feed.subscribe((pod) => {
-      if (named && !named.includes(pod)) return;
-      pending.add(pod);
-      wakeup.wake();
+    const seen = new Map<PodName, number>();
+    let following = false;
+    let troubled = false;
+    /** Pods whose read failed: read again at the next tick. */
+    const retry = new Set<PodName>();
+
+    const read = async (pod: PodName): Promise<void> => {
+      const after = seen.get(pod) ?? 0; // a Pod first heard of now was created while following
+      let entries: readonly HistoryEntry[];
+      try {
+        entries = await this.uow.run((repos) => repos.history.read(pod, { after }));
+      } catch (error) {
+        retry.add(pod);
+        if (!troubled) command.onTrouble?.(error instanceof Error ? error : new Error(String(error)));
+        troubled = true;
+        return;
+      }
+      if (troubled) command.onTrouble?.(undefined);
+      troubled = false;
+      const last = entries.at(-1);
+      if (!last) return;
+      seen.set(pod, last.seq);
+      command.onEntries(entries);
+    };
+    // Subscribed before the starting point is read: what commits after it is announced.
+    const watching = watch<PodName>(this.events, {
+      pick: (event) => (event.type === 'committed' && event.changes.history && (!named || named.includes(event.pod)) ? event.pod : undefined),
+      look: async (announced, tick) => {
+        if (!following) return;
+        // Following every Pod with nothing announced, one known Pod is still read each tick:
+        // without it an outage (no events at all) would go unreported.
+        const due = new Set([...announced, ...(tick ? [...retry, ...(named ?? [...seen.keys()].slice(0, 1))] : [])]);
+        if (tick) retry.clear();
+        for (const pod of due) await read(pod);
+      },
+      everyMs: this.config.pollMs,
+      lookFirst: false,
     });
     try {
       // Where each history stands now: only what commits from here on is shown.
       const start = await this.uow.run(async (repos) => {
         const pods = named ?? (await repos.pods.list()).map((p) => p.name);
-        const seen = new Map<PodName, number>();
         for (const pod of pods) {
           if (named && !(await repos.pods.get(pod))) return err(podNotFound(pod));
           seen.set(pod, await repos.history.head(pod));
         }
-        return ok(seen);
+        return ok(undefined);
       });
       if (!start.ok) return start;
-      const seen = start.value;
+      following = true;
       command.onFollowing?.();
-      let troubled = false;
-
-      const drain = async (): Promise<void> => {
-        // Following every Pod with no notice pending, one known Pod is still read each poll:
-        // without it an outage (no notices at all) would go unreported.
-        const pods = named ? [...new Set([...pending, ...named])] : pending.size > 0 ? [...pending] : [...seen.keys()].slice(0, 1);
-        pending.clear();
-        for (const pod of pods) {
-          const after = seen.get(pod) ?? 0; // a Pod first heard of now was created while following
-          let entries: readonly HistoryEntry[];
-          try {
-            entries = await this.uow.run((repos) => repos.history.read(pod, { after }));
-          } catch (error) {
-            pending.add(pod);
-            if (!troubled) command.onTrouble?.(error instanceof Error ? error : new Error(String(error)));
-            troubled = true;
-            continue;
-          }
-          if (troubled) command.onTrouble?.(undefined);
-          troubled = false;
-          const last = entries.at(-1);
-          if (!last) continue;
-          seen.set(pod, last.seq);
-          command.onEntries(entries);
-        }
-      };
-
-      while (!signal.aborted) {
-        await drain();
-        // At once when a notice came during the drain; a failed read is retried after pollMs.
-        await wakeup.until(this.config.pollMs, signal);
-      }
+      watching.looks.kick(); // what was announced while the start was read
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
       return ok(undefined);
     } finally {
-      offFeed();
+      await watching.stop();
     }
   }
 }

@@ -2,7 +2,7 @@ import { inject, injectable } from 'inversify';
 import { authorize, type AuthorityRefusal } from '../../domain/authority.js';
 import { lendingRefusal, type DelegationRefusal } from '../../domain/effective-scope.js';
 import type { PodName } from '../../domain/pod-name.js';
-import { isLive } from '../../domain/pod-status.js';
+import { isLive, leaseExpiry } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
@@ -43,8 +43,7 @@ export class RestorePod {
         const refusal = lendingRefusal(self.scope, childrenIn(visible), target.child.scope);
         if (refusal) return err(refusal);
       }
-      const expiresAt = new Date(now.getTime() + this.host.leaseTtlMs);
-      const taken = await repos.leases.tryAcquire(name, this.host.hostId, now, expiresAt);
+      const taken = await repos.leases.tryAcquire(name, this.host.hostId, now, leaseExpiry(now, this.host.leaseTtlMs));
       if (!taken.acquired) return ok({ action: 'already_live', name, hostId: taken.heldBy.hostId });
       if (target.reason === 'spawned_child' && target.child.state === 'stopped') {
         const { stoppedAt: _returned, ...ownership } = target.child;
@@ -52,7 +51,6 @@ export class RestorePod {
       }
       return ok({ action: 'restored', name, hostId: this.host.hostId });
     });
-    if (result.ok && result.value.action === 'restored') this.host.adopt(name);
     return result;
   }
 }

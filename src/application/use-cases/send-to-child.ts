@@ -4,7 +4,6 @@ import type { MessageBody } from '../../domain/message-body.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
-import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { deliveryFor, type Delivery } from '../turn-outcome.js';
 import { visibleFrom } from '../visible-from.js';
@@ -18,7 +17,6 @@ export class SendToChild {
   constructor(
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @inject(CLOCK) private readonly clock: Clock,
-    @inject(POD_HOST) private readonly host: PodHost,
   ) {}
 
   async execute(command: SendToChildCommand): Promise<Result<Delivery & { readonly seq: number }, SendToChildError>> {
@@ -33,7 +31,6 @@ export class SendToChild {
       const entry = await repos.history.append(name, { kind: 'user_input', text: message, origin: { type: 'parent', parent: caller } }, now);
       return ok({ ...deliveryFor(lease, now), seq: entry.seq });
     });
-    if (result.ok && result.value.deliveredTo === 'live') this.host.wake(name, 'user_input');
     return result;
   }
 }

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import { leaseExpiry } from '../../domain/pod-status.js';
 import { lendingRefusal, type DelegationRefusal } from '../../domain/effective-scope.js';
 import type { MessageBody } from '../../domain/message-body.js';
 import type { Pod } from '../../domain/pod.js';
@@ -66,14 +67,10 @@ export class SpawnChildPod {
       if ((await repos.pods.add(child)) === 'exists') return err({ type: 'PodAlreadyExists', name });
       await repos.children.add({ parent: caller, child: name, scope, state: 'outstanding', spawnedAt: now, outputCursor: 0 });
       const entry = await repos.history.append(name, { kind: 'user_input', text: task, origin: { type: 'parent', parent: caller } }, now);
-      const expiresAt = new Date(now.getTime() + this.host.leaseTtlMs);
-      await repos.leases.tryAcquire(name, this.host.hostId, now, expiresAt, profile.driver);
+      // Taken for this host: once committed, the event stream tells its runtime to run the child.
+      await repos.leases.tryAcquire(name, this.host.hostId, now, leaseExpiry(now, this.host.leaseTtlMs), profile.driver);
       return ok({ name, scope, taskSeq: entry.seq, profile: profile.name });
     });
-    if (result.ok) {
-      this.host.adopt(name);
-      this.host.wake(name, 'user_input');
-    }
     return result;
   }
 }

@@ -4,7 +4,6 @@ import type { PodName } from '../../domain/pod-name.js';
 import { ok, type Result } from '../../domain/result.js';
 import type { ScopeRule } from '../../domain/scope-rule.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
-import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { visibleFrom } from '../visible-from.js';
 
@@ -20,7 +19,6 @@ export class StopChild {
   constructor(
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @inject(CLOCK) private readonly clock: Clock,
-    @inject(POD_HOST) private readonly host: PodHost,
   ) {}
 
   async execute(command: StopChildCommand): Promise<Result<StoppedChild, AuthorityRefusal>> {
@@ -35,7 +33,6 @@ export class StopChild {
       await repos.leases.revoke(name);
       return ok({ action: 'stopped', reclaimed: ownership.scope });
     });
-    if (result.ok && result.value.action === 'stopped') this.host.halt(name);
     return result;
   }
 }

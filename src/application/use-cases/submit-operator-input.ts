@@ -5,7 +5,6 @@ import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
-import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { deliveryFor, type Delivery } from '../turn-outcome.js';
 
@@ -20,7 +19,6 @@ export class SubmitOperatorInput {
   constructor(
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
     @inject(CLOCK) private readonly clock: Clock,
-    @inject(POD_HOST) private readonly host: PodHost,
   ) {}
 
   async execute(command: SubmitOperatorInputCommand): Promise<Result<Delivery & { readonly entry: HistoryEntry }, PodNotFound>> {
@@ -35,7 +33,6 @@ export class SubmitOperatorInput {
       const entry = await repos.history.append(pod, { kind: 'user_input', text, origin: { type: 'operator' } }, now);
       return ok({ ...deliveryFor(lease, now), entry });
     });
-    if (result.ok && result.value.deliveredTo === 'live') this.host.wake(pod, 'user_input');
     return result;
   }
 }

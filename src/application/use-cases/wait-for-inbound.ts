@@ -3,9 +3,9 @@ import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { podNotFound, type PodNotFound } from '../errors.js';
 import { HOST_CONFIG, type HostConfig } from '../host/host-config.js';
-import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
+import { POD_EVENTS, type PodEvents } from '../ports/pod-events.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
-import { Wakeup } from '../wakeup.js';
+import { watch } from '../watcher.js';
 import { isInbound } from './take-unseen-inbound.js';
 
 /** The longest wait: under the 60 s request timeout MCP clients default to, with room for the answer. */
@@ -35,14 +35,15 @@ export type WaitOutcome = {
 /**
  * Waits until `pod`'s committed history holds an inbound entry (peer message, child event,
  * notice, input) the caller has not seen. It only reads: what arrives is shown by whatever
- * the caller does next (the next model request, the inbound block of an MCP result). Woken
- * by the history feed; it also looks at the pollMs interval in case a notice was lost.
+ * the caller does next (the next model request, the inbound block of an MCP result). A
+ * watcher on the event stream: it looks when the Pod's history grows, and every pollMs in
+ * case an event was lost.
  */
 @injectable()
 export class WaitForInbound {
   constructor(
     @inject(UNIT_OF_WORK) private readonly uow: UnitOfWork,
-    @inject(HISTORY_FEED) private readonly feed: HistoryFeed,
+    @inject(POD_EVENTS) private readonly events: PodEvents,
     @inject(HOST_CONFIG) private readonly config: HostConfig,
   ) {}
 
@@ -53,10 +54,28 @@ export class WaitForInbound {
     const waitedMs = () => Math.round(performance.now() - started);
     const waitMs = Math.min(MAX_WAIT_MS, Math.max(0, Math.floor(command.waitMs)));
 
+    let from: number | undefined;
+    let arrived = false;
+    let end: () => void = () => undefined;
+    let failure: unknown;
+    const look = async (): Promise<void> => {
+      const after = from;
+      if (after === undefined || arrived) return;
+      const newer = await this.uow.run((repos) => repos.history.read(pod, { after }));
+      if (newer.some(isInbound)) {
+        arrived = true;
+        end();
+        return;
+      }
+      from = newer.at(-1)?.seq ?? after; // model output and tool results: the next look starts past them
+    };
     // Subscribed before the first look, so a commit between the look and the wait still wakes it.
-    const wakeup = new Wakeup();
-    const offFeed = this.feed.subscribe((committed) => {
-      if (committed === pod) wakeup.wake();
+    const watching = watch(this.events, {
+      pick: (event) => (event.type === 'committed' && event.pod === pod && event.changes.history ? true : undefined),
+      look,
+      everyMs: this.config.pollMs,
+      lookFirst: false,
+      failed: (error) => void (failure ??= error),
     });
     try {
       const seenThrough = await this.uow.run(async (repos) => {
@@ -65,24 +84,27 @@ export class WaitForInbound {
         return command.seen === 'head' ? repos.history.head(pod) : repos.inboundCursors.lock(pod);
       });
       if (seenThrough === undefined) return err(podNotFound(pod));
-      let from = seenThrough;
-      const arrived = async (): Promise<boolean> => {
-        const newer = await this.uow.run((repos) => repos.history.read(pod, { after: from }));
-        if (newer.some(isInbound)) return true;
-        from = newer.at(-1)?.seq ?? from; // model output and tool results: the next look starts past them
-        return false;
-      };
-
-      const deadline = started + waitMs;
-      for (;;) {
-        if (await arrived()) return ok({ ended: 'arrived', waitedMs: waitedMs() });
-        if (signal?.aborted) return ok({ ended: 'cancelled', waitedMs: waitedMs() });
-        const left = deadline - performance.now();
-        if (left <= 0) return ok({ ended: 'timed_out', waitedMs: waitedMs() });
-        await wakeup.until(Math.min(left, this.config.pollMs), signal); // at once if a commit landed while we looked
+      from = seenThrough;
+      watching.looks.kick();
+      await watching.looks.settled();
+      // The first look's failure is the caller's (the store is down); later ones are retried by the timer.
+      if (failure !== undefined) throw failure;
+      const left = started + waitMs - performance.now();
+      if (!arrived && !signal?.aborted && left > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(finish, left);
+          function finish(): void {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', finish);
+            resolve();
+          }
+          end = finish;
+          signal?.addEventListener('abort', finish, { once: true });
+        });
       }
+      return ok({ ended: arrived ? 'arrived' : signal?.aborted ? 'cancelled' : 'timed_out', waitedMs: waitedMs() });
     } finally {
-      offFeed();
+      await watching.stop();
     }
   }
 }

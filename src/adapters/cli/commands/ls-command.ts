@@ -11,8 +11,8 @@ export const lsCommand: CliCommand = {
   usage: 'ls [--json]',
   summary: 'list every Pod in the store',
   details:
-    'Lists every Pod in the store, sorted by name, with its status (idle, running, paused or\n' +
-    'stopped), its profile (how a host runs it: `default` is the host\'s model; others are coding\n' +
+    'Lists every Pod in the store, sorted by name, with its status (idle, running or stopped),\n' +
+    'its profile (how a host runs it: `default` is the host\'s model; others are coding\n' +
     'agents, see `pods profile`), who drives it while live (DRIVEN BY: `model`, its host runs its\n' +
     'model; `acp`, its host runs its agent; `mcp`, an external agent through `pods mcp`), where it\n' +
     'came from and its filesystem scope. This is the\n' +

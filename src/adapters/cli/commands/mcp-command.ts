@@ -76,7 +76,7 @@ export const mcpCommand: CliCommand = {
         const refusing = createRefusingMcpServer({ listings: app.tools.specs(), reason: heldPodReason(attached.error.heldBy), version: PODS_VERSION });
         const serving = await serveOverStdio(refusing, io.stdin, io.stdout);
         out.fail('answering every call with that reason until the client leaves');
-        await untilStopped(io, runtime, { closed: serving.closed });
+        await untilStopped(io, app.events, { closed: serving.closed });
         await serving.close();
         return EXIT.refused;
       }
@@ -87,14 +87,14 @@ export const mcpCommand: CliCommand = {
         tools: app.tools,
         inbound: app.takeUnseenInbound,
         history: app.readHistory,
-        feed: app.feed,
+        events: app.events,
         claudeChannel,
         version: PODS_VERSION,
         stdin: io.stdin,
         stdout: io.stdout,
       });
       out.fail(`serving \`${name}\` over stdio as ${app.hostId}`);
-      const ended = await untilStopped(io, runtime, { leaseOf: name, closed: serving.closed });
+      const ended = await untilStopped(io, app.events, { leaseOf: name, closed: serving.closed });
       await serving.close();
       await runtime.shutdown();
       if (ended === 'lease_lost') return refuse(out, `lost the lease of \`${name}\` (its parent stopped it, or it expired); stopped`);

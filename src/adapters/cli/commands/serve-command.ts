@@ -1,6 +1,7 @@
 import { describeAttachRefusal, describeLeaseLost } from '../../../application/host/host-runtime.js';
 import { describePodNotFound } from '../../../application/errors.js';
-import type { HostEvent, HostRuntime } from '../../../application/host/host-runtime.js';
+import type { HostRuntime } from '../../../application/host/host-runtime.js';
+import type { PodEvent } from '../../../application/ports/pod-events.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { ok } from '../../../domain/result.js';
 import { podNameArg, positionalArgs } from '../argument-readers.js';
@@ -50,7 +51,11 @@ export const serveCommand: CliCommand = {
       for (const name of names) {
         if (!(await app.readHistory.execute({ pod: name, limit: 1 })).ok) return refuse(out, describePodNotFound(name));
       }
-      runtime.on((event) => {
+      // Turns of this host only: on a shared store the stream also carries other hosts' turns.
+      const turning = new Set<PodName>();
+      app.events.subscribe((event) => {
+        if (event.type === 'turn_started' && event.hostId === hostId) turning.add(event.pod);
+        if (event.type === 'turn_ended' && !turning.delete(event.pod)) return;
         const line = describe(event);
         if (line !== undefined) out.line(line);
       });
@@ -80,7 +85,7 @@ export const serveCommand: CliCommand = {
       }
       const following = follower ? '; following the store for Pods created or released later' : '';
       out.line(`${stamp()} serving ${served.length ? served.map((p) => `\`${p}\``).join(', ') : 'no Pods yet'} as ${hostId}${following}`);
-      const ended = await untilStopped(io, runtime);
+      const ended = await untilStopped(io, app.events);
       out.line(`${stamp()} stopping: finishing the current steps and releasing leases`);
       await follower?.stop();
       await runtime.shutdown();
@@ -106,18 +111,14 @@ async function attachAll(runtime: HostRuntime, pods: readonly PodName[], out: Cl
 
 const stamp = (): string => new Date().toISOString();
 
-/** The log line of a host event; a turn is logged once, when it ends. */
-function describe(event: HostEvent): string | undefined {
+/** The log line of an event of this host; a turn is logged once, when it ends. */
+function describe(event: PodEvent): string | undefined {
   switch (event.type) {
-    case 'turn_started':
-      return undefined;
     case 'turn_ended': {
-      const { end, steps, trigger, reportedTo } = event.report;
-      const report = reportedTo ? `; reported to \`${reportedTo}\`` : '';
-      return `${stamp()} \`${event.pod}\` turn ${end} after ${steps} step(s), ${event.ms} ms, answering ${trigger.length} input(s)${report}`;
+      if (event.error !== undefined) return `${stamp()} \`${event.pod}\` turn failed: ${event.error}`;
+      const report = event.reportedTo ? `; reported to \`${event.reportedTo}\`` : '';
+      return `${stamp()} \`${event.pod}\` turn ${event.end} after ${event.steps} step(s), ${event.ms} ms, answering ${event.answered} input(s)${report}`;
     }
-    case 'turn_failed':
-      return `${stamp()} \`${event.pod}\` turn failed: ${event.error}`;
     case 'lease_lost':
       return `${stamp()} ${describeLeaseLost(event)}`;
     case 'store_unreachable':
@@ -126,5 +127,7 @@ function describe(event: HostEvent): string | undefined {
       return `${stamp()} the store is back after ${(event.downMs / 1000).toFixed(1)} s; catching up from history`;
     case 'store_lost':
       return `${stamp()} the store has been unreachable for ${(event.downMs / 1000).toFixed(1)} s; giving up`;
+    default:
+      return undefined;
   }
 }

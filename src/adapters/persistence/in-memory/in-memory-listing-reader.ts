@@ -1,4 +1,5 @@
-import type { ChildEdge, ListingReader, PodAndLease, Surroundings } from '../../../application/ports/listing-reader.js';
+import { OVERVIEW_TAIL, type ChildEdge, type ListingReader, type PodAndLease, type PodOverviewRow, type Surroundings } from '../../../application/ports/listing-reader.js';
+import { INPUT_KINDS, watermark } from '../../../domain/turn-trigger.js';
 import type { ChildOwnership } from '../../../domain/child-ownership.js';
 import { otherSide, type PeerRelation } from '../../../domain/peer-relation.js';
 import type { PodName } from '../../../domain/pod-name.js';
@@ -49,5 +50,25 @@ export class InMemoryListingReader implements ListingReader {
         const lease = this.t.leases.get(pod.name);
         return lease ? { pod, lease } : { pod };
       });
+  }
+
+  async overview(among?: readonly PodName[]): Promise<readonly PodOverviewRow[]> {
+    const wanted = among && new Set<string>(among);
+    return (await this.everyPod()).filter(({ pod }) => !wanted || wanted.has(pod.name)).map((row) => {
+      const name = row.pod.name;
+      const tail = (this.t.history.get(name) ?? []).slice(-OVERVIEW_TAIL);
+      const seen = watermark(tail);
+      const last = tail.at(-1);
+      const peers = [...this.t.relations.values()]
+        .filter((r) => r.a === name || r.b === name)
+        .map((r) => ({ name: otherSide(r, name), autoTurns: r.autoTurns }))
+        .sort((x, y) => (x.name < y.name ? -1 : 1));
+      return {
+        ...row,
+        ...(last ? { last: { seq: last.seq, kind: last.kind, at: last.at, ...(last.kind === 'notice' ? { code: last.code } : {}) } } : {}),
+        unseenInput: tail.filter((e) => e.seq > seen && INPUT_KINDS.has(e.kind)).length,
+        peers,
+      };
+    });
   }
 }

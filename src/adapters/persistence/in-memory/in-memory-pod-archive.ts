@@ -19,6 +19,7 @@ export class InMemoryPodArchive implements PodArchive {
     this.t.audit = this.t.audit.filter((r) => r.pod !== name);
     this.t.history.delete(name);
     for (const table of [this.t.leases, this.t.inboundCursors, this.t.agentSessions, this.t.children, this.t.pods]) table.delete(name);
+    this.t.note(name, { removed: true });
     return removed;
   }
 

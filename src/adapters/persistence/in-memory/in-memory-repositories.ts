@@ -26,6 +26,7 @@ export class InMemoryPodRepository implements PodRepository {
   async add(pod: Pod): Promise<'added' | 'exists'> {
     if (this.t.pods.has(pod.name)) return 'exists';
     this.t.pods.set(pod.name, structuredClone(pod));
+    this.t.note(pod.name, { created: true });
     return 'added';
   }
   async get(name: PodName): Promise<Pod | undefined> {
@@ -104,6 +105,7 @@ export class InMemoryHistoryRepository implements HistoryRepository {
     if (!entries) this.t.history.set(pod, (entries = []));
     const entry = structuredClone({ ...body, pod, seq: entries.length + 1, at }) as HistoryEntry;
     entries.push(entry);
+    this.t.note(pod, { history: true });
     return entry;
   }
   async read(pod: PodName, range: HistoryRange = {}): Promise<readonly HistoryEntry[]> {
@@ -147,6 +149,7 @@ export class InMemoryLeaseRepository implements LeaseRepository {
     if (isLive(held, now) && held.hostId !== hostId) return { acquired: false, heldBy: held };
     const lease: Lease = { pod, hostId, status: held?.hostId === hostId && isLive(held, now) ? held.status : 'idle', expiresAt, driver, renewedAt: now };
     this.t.leases.set(pod, lease);
+    this.t.note(pod, { lease: { takenBy: hostId, driver } });
     return { acquired: true, lease };
   }
   async renew(pod: PodName, hostId: string, now: Date, expiresAt: Date, status?: RuntimeStatus): Promise<boolean> {
@@ -156,10 +159,10 @@ export class InMemoryLeaseRepository implements LeaseRepository {
     return true;
   }
   async release(pod: PodName, hostId: string): Promise<void> {
-    if (this.t.leases.get(pod)?.hostId === hostId) this.t.leases.delete(pod);
+    if (this.t.leases.get(pod)?.hostId === hostId) await this.revoke(pod);
   }
   async revoke(pod: PodName): Promise<void> {
-    this.t.leases.delete(pod);
+    if (this.t.leases.delete(pod)) this.t.note(pod, { lease: 'ended' });
   }
 }
 

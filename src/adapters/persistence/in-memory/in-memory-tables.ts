@@ -4,7 +4,9 @@ import type { HistoryEntry } from '../../../domain/history-entry.js';
 import type { PeerRelation } from '../../../domain/peer-relation.js';
 import type { Pod } from '../../../domain/pod.js';
 import type { Lease } from '../../../domain/pod-status.js';
+import type { PodName } from '../../../domain/pod-name.js';
 import type { RemovedPod } from '../../../application/ports/pod-archive.js';
+import { mergeChanges, type PodChanges } from '../../../application/ports/pod-events.js';
 
 /** A removed Pod in the archive: the Pod, its history and its own audit trail. */
 export type ArchivedPod = { readonly removed: RemovedPod; readonly history: readonly HistoryEntry[]; readonly audit: readonly AuditRecord[] };
@@ -37,6 +39,13 @@ export class InMemoryTables {
   history = new Map<string, HistoryEntry[]>();
   audit: AuditRecord[] = [];
   archived: ArchivedPod[] = [];
+  /** What the unit of work in progress changed, per Pod: published when it commits, dropped when it rolls back. */
+  changed = new Map<PodName, PodChanges>();
+
+  /** A write changed `pod`: its unit of work announces it once committed. */
+  note(pod: PodName, changes: PodChanges): void {
+    this.changed.set(pod, mergeChanges(this.changed.get(pod), changes));
+  }
 
   snapshot(): Snapshot {
     return {

@@ -1,51 +1,40 @@
 import { injectable } from 'inversify';
-import type { HistoryFeed } from '../../../application/ports/history-feed.js';
 import type { Repositories, UnitOfWork } from '../../../application/ports/unit-of-work.js';
-import type { PodName } from '../../../domain/pod-name.js';
-import { InMemoryTables, type Snapshot } from './in-memory-tables.js';
+import { PodEventStream } from '../../events/pod-event-stream.js';
+import { InMemoryTables } from './in-memory-tables.js';
 import { inMemoryRepositories } from './in-memory-repositories.js';
 
 /**
  * The `--db memory` store and the test double of every repository. Units of work run one
  * at a time (so concurrent callers never interleave into lost updates) and a throw rolls
- * every table back to where the unit began.
+ * every table back to where the unit began. Its `events` hear each Pod a unit changed once,
+ * right after the unit commits, as the SQL store's do; a unit that rolls back announces nothing.
  */
 @injectable()
-export class InMemoryUnitOfWork implements UnitOfWork, HistoryFeed {
+export class InMemoryUnitOfWork implements UnitOfWork {
   readonly tables = new InMemoryTables();
+  readonly events = new PodEventStream();
   private readonly repos: Repositories = inMemoryRepositories(this.tables);
-  private readonly listeners = new Set<(pod: PodName) => void>();
   private tail: Promise<unknown> = Promise.resolve();
-
-  subscribe(listener: (pod: PodName) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
 
   run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     const next = this.tail.then(async () => {
       const before = this.tables.snapshot();
+      this.tables.changed = new Map();
       let result: T;
       try {
         result = await work(this.repos);
       } catch (error) {
         this.tables.restore(before);
+        this.tables.changed = new Map();
         throw error;
       }
-      this.announce(before);
+      const changed = this.tables.changed;
+      this.tables.changed = new Map();
+      for (const [pod, changes] of changed) this.events.emit({ type: 'committed', pod, changes });
       return result;
     });
     this.tail = next.catch(() => undefined);
     return next;
-  }
-
-  /** After commit, as the SQL store does: every Pod whose history grew, that was created, or whose lease ended in this unit. */
-  private announce(before: Snapshot): void {
-    if (this.listeners.size === 0) return;
-    const changed = new Set<string>();
-    for (const [pod, entries] of this.tables.history) if (entries.length !== (before.historyLengths.get(pod) ?? 0)) changed.add(pod);
-    for (const pod of this.tables.pods.keys()) if (!before.pods.has(pod)) changed.add(pod);
-    for (const pod of before.leases.keys()) if (!this.tables.leases.has(pod)) changed.add(pod);
-    for (const pod of changed) for (const listener of this.listeners) queueMicrotask(() => listener(pod as PodName));
   }
 }

@@ -1,23 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import { CompiledQuery, type Kysely } from 'kysely';
+import { mergeChanges, type PodChanges } from '../../../application/ports/pod-events.js';
 import type { PodName } from '../../../domain/pod-name.js';
+import { PodEventStream } from '../../events/pod-event-stream.js';
 import type { Database } from './database.js';
-import { HISTORY_CHANNEL } from './listener-set.js';
+import { committedPayload, EVENTS_CHANNEL, type Origin } from './event-payloads.js';
 
 /**
- * One statement for a batch of Pods: a notification per Pod on the feed's channel, in a
+ * One statement for a batch of Pods: a notification per Pod on the events channel, in a
  * transaction of its own that does not wait for its commit record to reach the disk
  * (`synchronous_commit` off for it alone): a notice is a hint that is worth nothing after a
  * server crash, since every listener's connection is gone with it.
  */
-const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true) as sync, count(pg_notify($1, pod)) as sent from unnest($2::text[]) as pod`;
+const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true) as sync, count(pg_notify($1, payload)) as sent from unnest($2::text[]) as payload`;
 
-/** A repository's word that a write changed `pod` (its history, its existence, its lease). */
-export type Announce = (pod: PodName) => Promise<void>;
+/** A repository's word that a write changed `pod`. */
+export type Announce = (pod: PodName, changes: PodChanges) => Promise<void>;
 
-/** `select pg_notify(…)` inside the caller's transaction: heard when, and only if, it commits. */
-export async function notifyInTransaction(db: Kysely<Database>, pods: Iterable<PodName>): Promise<void> {
-  const batch = [...new Set(pods)];
-  if (batch.length > 0) await db.executeQuery(CompiledQuery.raw(`select count(pg_notify($1, pod)) as sent from unnest($2::text[]) as pod`, [HISTORY_CHANNEL, batch]));
+/** `select pg_notify(…)` inside the caller's transaction: heard when, and only if, it commits, by every process (this one too). */
+export async function notifyInTransaction(db: Kysely<Database>, changed: ReadonlyMap<PodName, PodChanges>): Promise<void> {
+  const payloads = [...changed].map(([pod, changes]) => committedPayload('', pod, changes));
+  if (payloads.length > 0) await db.executeQuery(CompiledQuery.raw(`select count(pg_notify($1, payload)) as sent from unnest($2::text[]) as payload`, [EVENTS_CHANNEL, payloads]));
 }
 
 /**
@@ -29,26 +32,33 @@ export async function notifyInTransaction(db: Kysely<Database>, pods: Iterable<P
 export const NOTICE_GAP_MS = 2;
 
 /**
- * Announces committed changes on the feed's channel after the commit, outside the writing
- * transaction (ADR 0011). NOTIFY takes a database-wide lock from the notifying transaction's
- * pre-commit until its end, so a notification inside every delivery serialized every
- * committing writer of the database on that lock, WAL flush included. Here the writers
- * commit without it, and the notifications of one process go out together: one short
- * statement per tick, at most one every NOTICE_GAP_MS, each with every Pod announced since
- * the last. A notice that never goes out (the process dies right after a commit, the
- * statement fails) costs latency, not an entry: every listener also looks on its own
- * (hosts every `pollMs`, 2 s by default; see the ADR).
+ * Publishes committed changes after the commit (ADR 0011, ADR 0018): on this process's event
+ * stream at once, and to other processes by NOTIFY, outside the writing transaction. NOTIFY
+ * takes a database-wide lock from the notifying transaction's pre-commit until its end, so a
+ * notification inside every delivery serialized every committing writer of the database on
+ * that lock, WAL flush included. Here the writers commit without it, and the notifications of
+ * one process go out together: one short statement per tick, at most one every
+ * NOTICE_GAP_MS, each with every Pod changed since the last. A notice that never goes out
+ * (the process dies right after a commit, the statement fails) costs latency, not an entry:
+ * every watcher also looks on its own.
  */
 export class CommitNotices {
-  private readonly pending = new Set<PodName>();
+  /** This process's name on the channel: its own notifications come back to it, and are skipped. */
+  readonly origin: Origin = randomUUID().slice(0, 8);
+  /** The store's event stream in this process. */
+  readonly events = new PodEventStream();
+  private pending = new Map<PodName, PodChanges>();
   private sending: Promise<void> | undefined;
   private lastSent = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Changes to `pods` have committed: notify on the next tick, with whatever else commits by then. */
-  announce(pods: Iterable<PodName>): void {
-    for (const pod of pods) this.pending.add(pod);
+  /** A unit's changes have committed: told here now, and to other processes on the next tick. */
+  announce(changed: ReadonlyMap<PodName, PodChanges>): void {
+    for (const [pod, changes] of changed) {
+      this.events.emit({ type: 'committed', pod, changes });
+      this.pending.set(pod, mergeChanges(this.pending.get(pod), changes));
+    }
     if (this.pending.size > 0) this.sending ??= this.send();
   }
 
@@ -64,13 +74,13 @@ export class CommitNotices {
       while (this.pending.size > 0) {
         const wait = this.lastSent + NOTICE_GAP_MS - performance.now();
         if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
-        const batch = [...this.pending];
-        this.pending.clear();
+        const batch = [...this.pending].map(([pod, changes]) => committedPayload(this.origin, pod, changes));
+        this.pending = new Map();
         this.lastSent = performance.now();
         try {
-          await this.db.executeQuery(CompiledQuery.raw(NOTIFY_SQL, [HISTORY_CHANNEL, batch]));
+          await this.db.executeQuery(CompiledQuery.raw(NOTIFY_SQL, [EVENTS_CHANNEL, batch]));
         } catch {
-          // Lost notices: the entries are committed, and every listener polls (ADR 0011).
+          // Lost notices: the entries are committed, and every watcher looks on its own (ADR 0011).
         }
       }
     } finally {
@@ -81,7 +91,7 @@ export class CommitNotices {
 
 const byStore = new WeakMap<Kysely<Database>, CommitNotices>();
 
-/** The notifier of the store (pool) `db`: one per store, so its units of work share batches. */
+/** The notifier of the store (pool) `db`: one per store, so its units of work share batches and one event stream. */
 export function commitNoticesOf(db: Kysely<Database>): CommitNotices {
   let notices = byStore.get(db);
   if (!notices) {

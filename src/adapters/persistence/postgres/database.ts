@@ -83,7 +83,7 @@ export interface AuditRecordTable {
 export interface LeaseTable {
   pod: string;
   host_id: string;
-  status: 'idle' | 'running' | 'paused';
+  status: 'idle' | 'running';
   expires_at: Date;
   driver: 'model' | 'mcp' | 'acp';
   /** When it was last taken or renewed (null: taken by a version before 0006, not renewed since). */

@@ -36,7 +36,7 @@ export class KyselyHistoryRepository implements HistoryRepository {
     const { rows } = await this.db.executeQuery<{ seq: number }>(CompiledQuery.raw(APPEND_SQL, [pod, kind, at, json, from, key]));
     const seq = rows[0]?.seq;
     if (seq === undefined) throw new Error(`cannot append to the history of unknown pod \`${pod}\``);
-    await this.announce(pod);
+    await this.announce(pod, { history: true });
     return { kind, ...(JSON.parse(json) as object), pod, seq, at: new Date(at) } as HistoryEntry;
   }
 

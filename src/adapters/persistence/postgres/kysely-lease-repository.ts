@@ -47,7 +47,10 @@ export class KyselyLeaseRepository implements LeaseRepository {
       )
       .returningAll()
       .executeTakeFirst();
-    if (taken) return { acquired: true, lease: toLease(taken) };
+    if (taken) {
+      await this.announce(pod, { lease: { takenBy: hostId, driver } });
+      return { acquired: true, lease: toLease(taken) };
+    }
     const held = await this.db.selectFrom('lease').selectAll().where('pod', '=', pod).executeTakeFirstOrThrow();
     return { acquired: false, heldBy: toLease(held) };
   }
@@ -66,11 +69,11 @@ export class KyselyLeaseRepository implements LeaseRepository {
   // An ended lease is announced once committed (the feed's channel), so a following `pods serve` may take the Pod.
   async release(pod: PodName, hostId: string): Promise<void> {
     const gone = await this.db.deleteFrom('lease').where('pod', '=', pod).where('host_id', '=', hostId).returning('pod').executeTakeFirst();
-    if (gone) await this.announce(pod);
+    if (gone) await this.announce(pod, { lease: 'ended' });
   }
 
   async revoke(pod: PodName): Promise<void> {
     const gone = await this.db.deleteFrom('lease').where('pod', '=', pod).returning('pod').executeTakeFirst();
-    if (gone) await this.announce(pod);
+    if (gone) await this.announce(pod, { lease: 'ended' });
   }
 }

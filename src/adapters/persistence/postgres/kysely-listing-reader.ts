@@ -1,5 +1,5 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { ChildEdge, ListingReader, PodAndLease, Surroundings } from '../../../application/ports/listing-reader.js';
+import { sql, type Kysely } from 'kysely';
+import type { ChildEdge, ListingReader, PodAndLease, PodOverviewRow, Surroundings } from '../../../application/ports/listing-reader.js';
 import type { ChildOwnership } from '../../../domain/child-ownership.js';
 import { orderedPair, type PeerRelation } from '../../../domain/peer-relation.js';
 import type { Pod } from '../../../domain/pod.js';
@@ -7,43 +7,9 @@ import { PodName } from '../../../domain/pod-name.js';
 import type { Lease } from '../../../domain/pod-status.js';
 import { DEFAULT_PROFILE_NAME, ProfileName } from '../../../domain/profile-name.js';
 import type { ScopeRule } from '../../../domain/scope-rule.js';
-import type { ChildOwnershipTable, Database, LeaseTable } from './database.js';
-
-/*
- * Each read is one statement, its rows plain columns: building JSON on the server and
- * parsing it again in Node cost about twice as much at 10,000 Pods. Times travel as epoch
- * milliseconds (what a JS Date holds, as a whole float8: pg parses it to a number), so
- * neither the session's time zone nor a date parser is involved.
- */
-const ms = (column: string): RawBuilder<number | null> => sql<number | null>`round(date_part('epoch', ${sql.ref(column)}) * 1000)`;
-const date = (epochMs: number): Date => new Date(epochMs);
-
-type LeaseColumns = {
-  host_id: string | null;
-  status: LeaseTable['status'] | null;
-  expires_at: number | null;
-  driver: LeaseTable['driver'] | null;
-  renewed_at: number | null;
-};
-const leaseColumns = sql`lease.host_id, lease.status, ${ms('lease.expires_at')} as expires_at, lease.driver, ${ms('lease.renewed_at')} as renewed_at`;
-const leaseOf = (pod: PodName, row: LeaseColumns): Lease | undefined =>
-  row.host_id === null || row.status === null || row.expires_at === null || row.driver === null
-    ? undefined
-    : { pod, hostId: row.host_id, status: row.status, expiresAt: date(row.expires_at), driver: row.driver, ...(row.renewed_at === null ? {} : { renewedAt: date(row.renewed_at) }) };
-
-const profileOf = (profile: string | null): ProfileName | undefined =>
-  profile === null || profile === DEFAULT_PROFILE_NAME ? undefined : ProfileName.unsafe(profile);
-
-const podOf = (name: PodName, row: { scope: unknown; parent: string | null; at: number | null; profile: string | null }): Pod => {
-  const pod: Pod = {
-    name,
-    scope: row.scope as readonly ScopeRule[],
-    origin: row.parent === null ? { type: 'operator' } : { type: 'spawned', parent: PodName.unsafe(row.parent) },
-    createdAt: date(row.at!),
-  };
-  const profile = profileOf(row.profile);
-  return profile ? { ...pod, profile } : pod;
-};
+import type { ChildOwnershipTable, Database } from './database.js';
+import { date, leaseColumns, leaseOf, ms, podOf, profileOf, type LeaseColumns } from './listing-columns.js';
+import { overviewRows } from './kysely-overview.js';
 
 /**
  * One row per Pod around the caller and way it is reached (`kind`), with the lease on that
@@ -175,5 +141,9 @@ export class KyselyListingReader implements ListingReader {
       const lease = leaseOf(name, row);
       return lease ? { pod: podOf(name, row), lease } : { pod: podOf(name, row) };
     });
+  }
+
+  overview(among?: readonly PodName[]): Promise<readonly PodOverviewRow[]> {
+    return overviewRows(this.db, among);
   }
 }

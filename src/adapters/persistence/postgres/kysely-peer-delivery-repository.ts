@@ -144,7 +144,7 @@ export class KyselyPeerDeliveryRepository implements PeerDeliveryRepository {
     };
     held.set(next, version);
     this.remembered?.set(d.message.from, d.to, next);
-    await this.announce(d.to);
+    await this.announce(d.to, { history: true });
     return { seq };
   }
 }

@@ -5,6 +5,7 @@ import type { HistoryEntry } from '../../../domain/history-entry.js';
 import { PodName } from '../../../domain/pod-name.js';
 import { DEFAULT_PROFILE_NAME, ProfileName } from '../../../domain/profile-name.js';
 import type { ScopeRule } from '../../../domain/scope-rule.js';
+import type { Announce } from './commit-notices.js';
 import type { Database, RemovedPodTable } from './database.js';
 
 const REMOVED_COLUMNS = ['id', 'name', 'removed_at', 'scope', 'parent', 'created_at', 'profile', 'entries'] as const;
@@ -26,7 +27,10 @@ const toRemoved = (row: Pick<Selectable<RemovedPodTable>, (typeof REMOVED_COLUMN
 const ROWS_OF_POD = ['history_entry', 'audit_record', 'lease', 'inbound_cursor', 'agent_session'] as const;
 
 export class KyselyPodArchive implements PodArchive {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly announce: Announce,
+  ) {}
 
   async archive(name: PodName, removal: { readonly id: string; readonly at: Date }): Promise<RemovedPod> {
     const { db } = this;
@@ -53,6 +57,7 @@ export class KyselyPodArchive implements PodArchive {
     for (const table of ROWS_OF_POD) await db.deleteFrom(table).where('pod', '=', name).execute();
     await db.deleteFrom('child_ownership').where('child', '=', name).execute();
     await db.deleteFrom('pod').where('name', '=', name).execute();
+    await this.announce(name, { removed: true });
     return toRemoved({ ...pod, id: removal.id, name, removed_at: removal.at, entries: pod.last_seq });
   }
 

@@ -38,7 +38,7 @@ export class KyselyPodRepository implements PodRepository {
       .executeTakeFirst();
     if (!inserted) return 'exists';
     // Announced once committed, like a history entry, so a following `pods serve` hears of the new Pod.
-    await this.announce(pod.name);
+    await this.announce(pod.name, { created: true });
     return 'added';
   }
 

@@ -19,7 +19,7 @@ import { KyselyPodRepository } from './kysely-pod-repository.js';
  * of every Pod whose history, existence or lease a write changed; the unit of work collects
  * them and notifies after its commit. Without one, each is notified inside `db`'s transaction.
  */
-export function kyselyRepositories(db: Kysely<Database>, announce: Announce = (pod) => notifyInTransaction(db, [pod])): Repositories {
+export function kyselyRepositories(db: Kysely<Database>, announce: Announce = (pod, changes) => notifyInTransaction(db, new Map([[pod, changes]]))): Repositories {
   return {
     pods: new KyselyPodRepository(db, announce),
     relations: new KyselyPeerRelationRepository(db),
@@ -31,6 +31,6 @@ export function kyselyRepositories(db: Kysely<Database>, announce: Announce = (p
     deliveries: new KyselyPeerDeliveryRepository(db, announce),
     listing: new KyselyListingReader(db),
     agentSessions: new KyselyAgentSessionRepository(db),
-    archive: new KyselyPodArchive(db),
+    archive: new KyselyPodArchive(db, announce),
   };
 }

@@ -2,10 +2,12 @@ import { inject, injectable } from 'inversify';
 import type { Kysely } from 'kysely';
 import { StoreUnavailable } from '../../../application/ports/store-unavailable.js';
 import type { Repositories, UnitOfWork, UnitOptions } from '../../../application/ports/unit-of-work.js';
+import { mergeChanges, type PodChanges } from '../../../application/ports/pod-events.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { errorMessage } from '../../error-message.js';
+import { PodEventStream } from '../../events/pod-event-stream.js';
 import { atomically } from './atomically.js';
-import { commitNoticesOf, notifyInTransaction, type CommitNotices } from './commit-notices.js';
+import { commitNoticesOf, notifyInTransaction, type Announce, type CommitNotices } from './commit-notices.js';
 import { isConnectionFailure } from './connection-failure.js';
 import type { Database } from './database.js';
 import { KYSELY_DB } from './kysely-db-token.js';
@@ -26,17 +28,21 @@ const isRetryable = (error: unknown): boolean =>
  * store inside `run`, so a rerun is invisible. A server that cannot be reached is reported as
  * `StoreUnavailable`: the transaction did not commit, and the caller may wait and retry.
  *
- * The Pods a unit changed are notified on the feed's channel after its commit, by the store's
- * `CommitNotices` (ADR 0011); a unit that joins a caller's transaction notifies inside it.
+ * The Pods a unit changed are published after its commit, once each, by the store's
+ * `CommitNotices`: on this process's event stream at once, to other processes by NOTIFY
+ * (ADR 0011, ADR 0018); a unit that joins a caller's transaction notifies inside it.
  * A `singleRead` unit sends its one statement outside a transaction (or inside the caller's).
  */
 @injectable()
 export class KyselyUnitOfWork implements UnitOfWork {
   /** The store's notifier; none for a unit that joins a caller's transaction. */
   private readonly notices: CommitNotices | undefined;
+  /** The store's event stream in this process (a unit joined to a caller's transaction publishes nothing here itself). */
+  readonly events: PodEventStream;
 
   constructor(@inject(KYSELY_DB) private readonly db: Kysely<Database>) {
     this.notices = db.isTransaction ? undefined : commitNoticesOf(db);
+    this.events = this.notices?.events ?? new PodEventStream();
   }
 
   run<T>(work: (repos: Repositories) => Promise<T>, options: UnitOptions = {}): Promise<T> {
@@ -74,10 +80,10 @@ export class KyselyUnitOfWork implements UnitOfWork {
     });
   }
 
-  private async attempts<T>(once: (changed: Set<PodName>) => Promise<T>): Promise<T> {
+  private async attempts<T>(once: (changed: Changed) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await once(new Set());
+        return await once(new Map());
       } catch (error) {
         if (isConnectionFailure(error)) throw new StoreUnavailable(`the store is unreachable: ${errorMessage(error)}`, { cause: error });
         if (this.db.isTransaction || attempt >= ATTEMPTS || !isRetryable(error)) throw error;
@@ -86,4 +92,6 @@ export class KyselyUnitOfWork implements UnitOfWork {
   }
 }
 
-const collect = (changed: Set<PodName>) => async (pod: PodName) => void changed.add(pod);
+type Changed = Map<PodName, PodChanges>;
+
+const collect = (changed: Changed): Announce => async (pod, changes) => void changed.set(pod, mergeChanges(changed.get(pod), changes));

@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { commitNoticesOf } from './commit-notices.js';
+import { LiveNotices } from './live-notices.js';
+import { PostgresEventListener } from './postgres-event-listener.js';
 import type { Database } from './database.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import { NamedStatementPool } from './named-statement-pool.js';
@@ -17,7 +19,7 @@ export type PostgresStoreOptions = {
   readonly max?: number;
 };
 
-/** A pg pool on `url`, migrated before it is returned; an unreachable server fails here, not later. */
+/** A pg pool on `url`, migrated before it is returned, and its event stream; an unreachable server fails here, not later. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<SqlStore> {
   const pool = new pg.Pool({ connectionString: pgConnectionString(urlWithPassfilePassword(url)), connectionTimeoutMillis: 5_000, max: options.max ?? 10 });
   // A client whose server went away (restart, terminated backend) emits 'error', idle or
@@ -34,11 +36,20 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await db.destroy().catch(() => undefined);
     throw new Error(`cannot open the PostgreSQL store at ${redactUrl(url)}: ${errorMessage(error)}`);
   }
+  const notices = commitNoticesOf(db);
+  const listener = new PostgresEventListener(url, notices.events, notices.origin);
+  const live = new LiveNotices(db, notices.origin);
+  notices.events.remote = (event) => live.send(event);
+  // A process that never watches (`pods ls`, `pods tool`) opens no listening connection.
+  notices.events.whenListened(() => listener.start());
   return {
     db,
+    events: notices.events,
+    listening: () => listener.ready,
     close: async () => {
-      // Notices of commits already made go out before the pool does (ADR 0011).
-      await commitNoticesOf(db).flush();
+      await listener.close();
+      // Notices of commits already made (and a turn's last events) go out before the pool does (ADR 0011).
+      await Promise.all([notices.flush(), live.flush()]);
       await db.destroy();
     },
   };

@@ -11,7 +11,7 @@ export const podsColonCommand: ColonCommand = {
   details:
     'Runs ListPods as the attached Pod and shows its visibility set as a table: the Pod itself,\n' +
     'its spawned children (running or stopped) and its peers, with how it sees each (relation),\n' +
-    'its status (idle, running, paused, stopped), its profile (`default`: a host\'s model; others:\n' +
+    'its status (idle, running, stopped), its profile (`default`: a host\'s model; others:\n' +
     'coding agents), who drives it while live (DRIVEN BY: `model`, its host runs its model; `acp`,\n' +
     'its host runs its agent; `mcp`, an external agent through `pods mcp`) and whether it could\n' +
     'restore it. Other Pods of the store are not listed: the attached Pod cannot see them\n' +

@@ -5,6 +5,7 @@ import * as leaseDriver from './0003-lease-driver.js';
 import * as agentPods from './0004-agent-pods.js';
 import * as removedPods from './0005-removed-pods.js';
 import * as leaseRenewedAt from './0006-lease-renewed-at.js';
+import * as noPausedStatus from './0007-no-paused-status.js';
 
 /** Every schema version in order. Append only: the Migrator applies what a store lacks, by name. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-agent-pods': agentPods,
   '0005-removed-pods': removedPods,
   '0006-lease-renewed-at': leaseRenewedAt,
+  '0007-no-paused-status': noPausedStatus,
 };

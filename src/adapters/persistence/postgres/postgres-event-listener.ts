@@ -1,33 +1,36 @@
 import pg from 'pg';
+import type { PodEventStream } from '../../events/pod-event-stream.js';
 import { pgConnectionString } from './pg-connection-string.js';
-import type { HistoryFeed } from '../../../application/ports/history-feed.js';
-import type { PodName } from '../../../domain/pod-name.js';
-import { HISTORY_CHANNEL, ListenerSet } from './listener-set.js';
+import { EVENTS_CHANNEL, readCommitted, type Origin } from './event-payloads.js';
+import { LIVE_CHANNEL, readLive } from './live-payloads.js';
 import { urlWithPassfilePassword } from './passfile-password.js';
 
 const RECONNECT_MS = 1_000;
 
 /**
- * LISTEN on a dedicated connection, so a host sees commits by other hosts within
- * milliseconds. A lost connection is re-made after a second; notices missed meanwhile
- * are covered by the host's bounded polling.
+ * What other processes announce, into this process's event stream: LISTEN on a dedicated
+ * connection (commits, and turns as they go), so another process is heard within milliseconds. This process's
+ * own notifications (its `origin`) were published here at their commit and are skipped. A
+ * lost connection is re-made after a second; what was missed meanwhile is found by every
+ * watcher's own timer, since nothing is carried by an event.
  */
-export class PostgresHistoryFeed implements HistoryFeed {
-  private readonly listeners = new ListenerSet();
+export class PostgresEventListener {
   private client: pg.Client | undefined;
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
-
-  constructor(private readonly url: string) {}
-
-  subscribe(listener: (pod: PodName) => void): () => void {
-    const remove = this.listeners.add(listener);
-    if (!this.client && !this.retry) void this.connect();
-    return remove;
-  }
-
   /** Resolves once LISTEN is in place (or has failed and a retry is scheduled). */
   ready: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly url: string,
+    private readonly stream: PodEventStream,
+    private readonly origin: Origin,
+  ) {}
+
+  /** Connects now, unless it is connected or waiting to reconnect. */
+  start(): void {
+    if (!this.client && !this.retry && !this.closed) void this.connect();
+  }
 
   async close(): Promise<void> {
     this.closed = true;
@@ -41,13 +44,15 @@ export class PostgresHistoryFeed implements HistoryFeed {
     const client = new pg.Client({ connectionString: pgConnectionString(urlWithPassfilePassword(this.url)), connectionTimeoutMillis: 5_000 });
     this.client = client;
     client.on('notification', (n) => {
-      if (n.channel === HISTORY_CHANNEL) this.listeners.emit(n.payload);
+      if (n.payload === undefined) return;
+      const heard = n.channel === EVENTS_CHANNEL ? readCommitted(n.payload) : n.channel === LIVE_CHANNEL ? readLive(n.payload) : undefined;
+      if (heard && heard.origin !== this.origin) this.stream.emit(heard.event);
     });
     client.on('error', () => this.reconnect(client));
     client.on('end', () => this.reconnect(client));
     this.ready = client
       .connect()
-      .then(() => client.query(`LISTEN ${HISTORY_CHANNEL}`))
+      .then(() => client.query(`LISTEN ${EVENTS_CHANNEL}; LISTEN ${LIVE_CHANNEL}`))
       .then(() => undefined)
       .catch(() => this.reconnect(client));
     return this.ready;
@@ -59,7 +64,7 @@ export class PostgresHistoryFeed implements HistoryFeed {
     void client.end().catch(() => undefined);
     this.retry = setTimeout(() => {
       this.retry = undefined;
-      if (!this.closed && this.listeners.size > 0) void this.connect();
+      if (!this.closed) void this.connect();
     }, RECONNECT_MS);
   }
 }

@@ -1,0 +1,103 @@
+import { CompiledQuery, type Kysely } from 'kysely';
+import { isShared, type LiveEvent, type SharedLiveEvent } from '../../../application/ports/live-events.js';
+import type { Database } from './database.js';
+import type { Origin } from './event-payloads.js';
+import { LIVE_CHANNEL, livePayload } from './live-payloads.js';
+
+/** Statements of live notices of one process start at least this far apart: at most ~60 a second. */
+export const LIVE_GAP_MS = 16;
+/** Text of one payload, in UTF-16 units: even all escaped as `\uXXXX`, a payload stays under NOTIFY's 8000 bytes. */
+export const TEXT_CHUNK = 1_000;
+/** Text of one Pod kept per statement: a viewer shows a few rows, and the committed reply follows whole. */
+export const TEXT_PER_STATEMENT = 16_000;
+/** Events waiting for a statement; past it, new ones are dropped until it goes (the committed entries follow). */
+export const QUEUE_LIMIT = 500;
+/** Free text of other events (tool summaries, notes) is cut to this. */
+const FIELD_LIMIT = 500;
+
+/** In order, one statement: NOTIFY keeps the order of a transaction's notifications. */
+const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true) as sync, count(pg_notify($1, payload)) as sent
+  from (select payload from unnest($2::text[]) with ordinality as sent(payload, i) order by i) as ordered`;
+
+/**
+ * Sends what this process's turns do to the other processes on the store, on the live
+ * channel (ADR 0018). Its cost is bounded: the text a Pod streams between two statements is
+ * one event (cut to its last TEXT_PER_STATEMENT characters), statements start LIVE_GAP_MS
+ * apart at least, payloads stay under NOTIFY's limit, and the queue is bounded. Losing a
+ * notification loses no data: history holds what was committed, and viewers show it.
+ */
+export class LiveNotices {
+  private queue: SharedLiveEvent[] = [];
+  private sending: Promise<void> | undefined;
+  private lastSent = Number.NEGATIVE_INFINITY;
+  private count = 0;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly origin: Origin,
+  ) {}
+
+  send(event: LiveEvent): void {
+    if (!isShared(event)) return;
+    const last = this.queue.at(-1);
+    if (event.type === 'text' && last?.type === 'text' && last.pod === event.pod) {
+      this.queue[this.queue.length - 1] = { ...last, delta: tail(last.delta + event.delta, TEXT_PER_STATEMENT) };
+    } else if (this.queue.length < QUEUE_LIMIT || event.type === 'turn_ended' || event.type === 'cancel_answered') {
+      this.queue.push(bounded(event));
+    }
+    this.sending ??= this.loop();
+  }
+
+  /** Resolves once everything queued so far was sent, or failed. */
+  async flush(): Promise<void> {
+    while (this.sending) await this.sending;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const wait = this.lastSent + LIVE_GAP_MS - performance.now();
+        // One tick at least: the deltas of one model chunk arrive together.
+        await new Promise<void>((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve)));
+        const batch = this.queue.flatMap(split).map((event) => livePayload(this.origin, (this.count += 1), event));
+        this.queue = [];
+        this.lastSent = performance.now();
+        try {
+          await this.db.executeQuery(CompiledQuery.raw(NOTIFY_SQL, [LIVE_CHANNEL, batch]));
+        } catch {
+          // Lost: viewers show the committed entries when they come.
+        }
+      }
+    } finally {
+      this.sending = undefined;
+    }
+  }
+}
+
+const tail = (text: string, max: number): string => (text.length <= max ? text : text.slice(text.length - max));
+const cut = (text: string): string => (text.length <= FIELD_LIMIT ? text : `${text.slice(0, FIELD_LIMIT - 1)}…`);
+
+function bounded(event: SharedLiveEvent): SharedLiveEvent {
+  switch (event.type) {
+    case 'text':
+      return { ...event, delta: tail(event.delta, TEXT_PER_STATEMENT) };
+    case 'tool_started':
+      return { ...event, tool: cut(event.tool) };
+    case 'tool_finished':
+      return { ...event, tool: cut(event.tool), summary: cut(event.summary) };
+    case 'note':
+      return { ...event, text: cut(event.text) };
+    case 'turn_ended':
+      return event.error === undefined ? event : { ...event, error: cut(event.error) };
+    default:
+      return event;
+  }
+}
+
+/** A text event as payload-sized pieces, in order. */
+function split(event: SharedLiveEvent): SharedLiveEvent[] {
+  if (event.type !== 'text' || event.delta.length <= TEXT_CHUNK) return [event];
+  const pieces: SharedLiveEvent[] = [];
+  for (let at = 0; at < event.delta.length; at += TEXT_CHUNK) pieces.push({ ...event, delta: event.delta.slice(at, at + TEXT_CHUNK) });
+  return pieces;
+}

@@ -1,0 +1,34 @@
+import type { Lease, PodDriver } from '../../domain/pod-status.js';
+import type { PodName } from '../../domain/pod-name.js';
+import type { ProfileName } from '../../domain/profile-name.js';
+import type { HostEvent } from '../ports/live-events.js';
+
+export type AttachRefusal =
+  | { readonly type: 'Held'; readonly heldBy: Lease }
+  | { readonly type: 'ProfileUnknown'; readonly pod: PodName; readonly profile: ProfileName; readonly known: readonly ProfileName[] };
+
+export type AttachOptions = {
+  /**
+   * Who drives the Pod (default `model`: this host runs its model turns). `mcp`: an external
+   * agent is the Pod's model; the host only holds and renews the lease, recorded as driven
+   * over MCP, so no host runs turns for it.
+   */
+  readonly driver?: PodDriver;
+};
+
+/** Why a host no longer runs a Pod, for every driver's log: who runs it now, or that its lease was ended. */
+export function describeLeaseLost(event: Extract<HostEvent, { type: 'lease_lost' }>): string {
+  return event.holder
+    ? `\`${event.pod}\` no longer runs here: host ${event.holder} took its lease`
+    : `\`${event.pod}\` no longer runs here: its lease was ended elsewhere (its parent stopped it, or an operator's host released it)`;
+}
+
+export function describeAttachRefusal(refusal: AttachRefusal): string {
+  switch (refusal.type) {
+    case 'Held':
+      return `pod \`${refusal.heldBy.pod}\` is live on ${refusal.heldBy.hostId} (lease until ${refusal.heldBy.expiresAt.toISOString()})`;
+    case 'ProfileUnknown':
+      return `pod \`${refusal.pod}\` runs with profile \`${refusal.profile}\`, which this host does not have (it has: ${refusal.known.join(', ')}); ` +
+        `add it with \`pods profile add ${refusal.profile} --acp -- COMMAND…\`, or run the Pod on a host that has it`;
+  }
+}

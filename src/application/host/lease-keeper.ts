@@ -1,0 +1,79 @@
+import type { PodName } from '../../domain/pod-name.js';
+import { isLive, leaseExpiry, type PodDriver, type RuntimeStatus } from '../../domain/pod-status.js';
+import type { Clock } from '../ports/clock.js';
+import type { PodHost } from '../ports/pod-host.js';
+import type { UnitOfWork } from '../ports/unit-of-work.js';
+import type { StoreOutage } from './store-outage.js';
+
+/** What the keeper needs of a Pod the host runs. */
+export type Kept = { status: RuntimeStatus; readonly driver: PodDriver };
+
+/**
+ * Keeps a host's leases: renews them (with the status it reports), and decides what a
+ * refused renewal or another process's lease change means. `lose` is told of a Pod whose
+ * lease is no longer this host's, with the host that holds it now, if any.
+ */
+export class LeaseKeeper {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly host: PodHost,
+    private readonly outage: StoreOutage,
+    private readonly lose: (pod: PodName, kept: Kept, holder?: string) => void,
+  ) {}
+
+  expiry(): Date {
+    return leaseExpiry(this.clock.now(), this.host.leaseTtlMs);
+  }
+
+  /** Renews `pod`'s lease with `status` (the one the Pod reports from now on). */
+  async report(pod: PodName, kept: Kept, status: RuntimeStatus): Promise<void> {
+    kept.status = status;
+    const renewed = await this.uow.run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), status));
+    if (!renewed) await this.keepOrLose(pod, kept);
+  }
+
+  async renewAll(pods: Iterable<[PodName, Kept]>): Promise<void> {
+    for (const [pod, kept] of pods) {
+      try {
+        const renewed = await this.uow.run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), kept.status));
+        this.outage.answered();
+        if (!renewed) await this.keepOrLose(pod, kept);
+      } catch (error) {
+        // Unreachable: reported and retried. Anything else is retried at the next tick; expiry is the real limit.
+        this.outage.failed(error, false);
+        return;
+      }
+    }
+  }
+
+  /** Another process ended or took a lease of a Pod this host runs: one lease read says whether it is still this host's. */
+  async check(pod: PodName, kept: Kept): Promise<void> {
+    try {
+      const [lease] = await this.uow.run((repos) => repos.leases.getMany([pod]));
+      if (lease?.hostId === this.host.hostId && isLive(lease, this.clock.now())) return;
+      this.lose(pod, kept, isLive(lease, this.clock.now()) ? lease.hostId : undefined);
+    } catch (error) {
+      this.outage.failed(error, false); // the next renewal decides
+    }
+  }
+
+  /**
+   * A renewal was refused. A lease that expired still naming this host (the store was
+   * unreachable for longer than a lease lives, and no one took the Pod) is taken back, so
+   * an outage up to `storeOutageLimitMs` loses no Pod; any other is lost, naming its holder.
+   */
+  private async keepOrLose(pod: PodName, kept: Kept): Promise<void> {
+    const { hostId } = this.host;
+    const now = this.clock.now();
+    const outcome = await this.uow.run(async (repos): Promise<{ readonly kept: boolean; readonly holder?: string }> => {
+      const [lease] = await repos.leases.getMany([pod]);
+      if (lease?.hostId !== hostId) return isLive(lease, now) ? { kept: false, holder: lease.hostId } : { kept: false };
+      const taken = await repos.leases.tryAcquire(pod, hostId, now, this.expiry(), kept.driver);
+      if (!taken.acquired) return { kept: false, holder: taken.heldBy.hostId };
+      await repos.leases.renew(pod, hostId, now, this.expiry(), kept.status);
+      return { kept: true };
+    });
+    if (!outcome.kept) this.lose(pod, kept, outcome.holder);
+  }
+}

@@ -1,0 +1,58 @@
+import type { HostEvent } from '../ports/live-events.js';
+import { isStoreUnavailable } from '../ports/store-unavailable.js';
+
+/**
+ * A host's view of its store's availability: one `store_unreachable` per outage, retries
+ * with backoff (250 ms doubling to 5 s), `store_back` when a call succeeds again, and
+ * `store_lost` once the outage outlasts `limitMs`.
+ */
+export class StoreOutage {
+  private outage: { readonly since: number; retryMs: number; retry: NodeJS.Timeout | undefined; lost: boolean } | undefined;
+
+  constructor(
+    private readonly limitMs: number,
+    private readonly publish: (event: HostEvent) => void,
+    /** Try the store again, after a retry's wait. */
+    private readonly retry: () => void,
+    /** The store answers again: look at everything. */
+    private readonly back: () => void,
+  ) {}
+
+  /** A store call failed: true when the store is unreachable (reported once, retried), false for any other failure. */
+  failed(error: unknown, closing: boolean): boolean {
+    if (!isStoreUnavailable(error) || closing) return false;
+    if (!this.outage) {
+      this.outage = { since: Date.now(), retryMs: 250, retry: undefined, lost: false };
+      this.publish({ type: 'store_unreachable', error: error.message });
+    }
+    const outage = this.outage;
+    const downMs = Date.now() - outage.since;
+    if (downMs >= this.limitMs) {
+      if (!outage.lost) this.publish({ type: 'store_lost', downMs });
+      outage.lost = true;
+      return true;
+    }
+    if (!outage.retry) {
+      outage.retry = setTimeout(() => {
+        outage.retry = undefined;
+        this.retry();
+      }, outage.retryMs);
+      outage.retryMs = Math.min(outage.retryMs * 2, 5_000);
+    }
+    return true;
+  }
+
+  /** A store call succeeded: ends an outage, and everything is looked at again. */
+  answered(): void {
+    const outage = this.outage;
+    if (!outage) return;
+    if (outage.retry) clearTimeout(outage.retry);
+    this.outage = undefined;
+    this.publish({ type: 'store_back', downMs: Date.now() - outage.since });
+    this.back();
+  }
+
+  stop(): void {
+    if (this.outage?.retry) clearTimeout(this.outage.retry);
+  }
+}

@@ -1,0 +1,37 @@
+import type { ServiceIdentifier } from 'inversify';
+import type { PodName } from '../../domain/pod-name.js';
+import type { PodDriver } from '../../domain/pod-status.js';
+import type { LiveEvent } from './live-events.js';
+
+/** A lease's last change in one commit: taken (by which host, driven how), or ended (released, revoked). */
+export type LeaseChange = { readonly takenBy: string; readonly driver: PodDriver } | 'ended';
+
+/** What one commit changed about one Pod. */
+export type PodChanges = {
+  /** Its history grew. */
+  readonly history?: true;
+  readonly created?: true;
+  readonly removed?: true;
+  readonly lease?: LeaseChange;
+};
+
+/** Two sets of changes to one Pod as one: flags add up, the later lease change wins. */
+export const mergeChanges = (earlier: PodChanges | undefined, later: PodChanges): PodChanges => ({ ...earlier, ...later });
+
+/** The store committed changes to a Pod; published after the commit, once per Pod per unit of work. */
+export type PodCommitted = { readonly type: 'committed'; readonly pod: PodName; readonly changes: PodChanges };
+
+export type PodEvent = PodCommitted | LiveEvent;
+
+/**
+ * The one stream of what happens to Pods. Stores publish `committed` after their commit (in
+ * this process at once, from other processes as soon as they hear it); hosts publish what
+ * their turns and runtimes do. Nothing here is data: a listener that missed an event reads
+ * history or leases, which hold everything, so losing one costs a read, never an entry.
+ * Listeners run in the order they subscribed; one that throws loses only that event.
+ */
+export interface PodEvents {
+  subscribe(listener: (event: PodEvent) => void): () => void;
+  publish(event: LiveEvent): void;
+}
+export const POD_EVENTS = Symbol.for('PodEvents') as ServiceIdentifier<PodEvents>;

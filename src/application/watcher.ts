@@ -1,0 +1,111 @@
+import type { PodEvent, PodEvents } from './ports/pod-events.js';
+
+/**
+ * One look at a time. A kick while a look runs makes exactly one more look after it, with
+ * every key kicked meanwhile (a kick without a key asks for a look at everything): nothing
+ * kicked is lost, and a burst of kicks costs one look. A look that throws is told to
+ * `failed`; the next kick looks again.
+ */
+export class Looks<K = never> {
+  private keys = new Set<K>();
+  private all = false;
+  private pass: Promise<void> | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly look: (keys: ReadonlySet<K>, all: boolean) => Promise<void>,
+    private readonly failed: (error: unknown) => void = () => undefined,
+  ) {}
+
+  /** Whether a look runs or is due. */
+  get busy(): boolean {
+    return this.pass !== undefined;
+  }
+
+  get stopped(): boolean {
+    return this.ended;
+  }
+
+  kick(key?: K): void {
+    if (this.ended) return;
+    if (key === undefined) this.all = true;
+    else this.keys.add(key);
+    this.pass ??= this.drain();
+  }
+
+  /** Resolves once no look runs or is due, looks kicked meanwhile included. */
+  async settled(): Promise<void> {
+    while (this.pass) await this.pass;
+  }
+
+  /** No more looks; resolves once the one in progress (if any) is over. */
+  async stop(): Promise<void> {
+    this.ended = true;
+    await this.pass;
+  }
+
+  /**
+   * The exit check and the clearing of `pass` run with no await between them, so a kick
+   * either lands before the check (another look) or after `pass` is cleared (a new drain).
+   */
+  private async drain(): Promise<void> {
+    await Promise.resolve(); // let kick() store this promise before anything can clear it
+    try {
+      while ((this.all || this.keys.size > 0) && !this.ended) {
+        const keys = this.keys;
+        const all = this.all;
+        this.keys = new Set();
+        this.all = false;
+        try {
+          await this.look(keys, all);
+        } catch (error) {
+          this.failed(error);
+        }
+      }
+    } finally {
+      this.pass = undefined;
+    }
+  }
+}
+
+export type WatchOptions<K> = {
+  /** The key an event asks a look at, `true` for everything; undefined: not this watcher's. */
+  readonly pick: (event: PodEvent) => K | true | undefined;
+  readonly look: (keys: ReadonlySet<K>, all: boolean) => Promise<void>;
+  /** How often it looks at everything anyway, in case an event was lost (another process died right after its commit); none: never. */
+  readonly everyMs?: number;
+  /** Look at everything once as soon as it is subscribed (default). */
+  readonly lookFirst?: boolean;
+  readonly failed?: (error: unknown) => void;
+};
+
+export type Watch<K> = {
+  readonly looks: Looks<K>;
+  /** Stops listening and looking; resolves once the look in progress (if any) is over. */
+  readonly stop: () => Promise<void>;
+};
+
+/**
+ * The one way to follow the store: subscribe first, then look, so anything committed after
+ * a look began is announced to a subscriber already listening; one look at a time (`Looks`);
+ * events during a look make one more; a timer looks anyway. Guarded once by
+ * `test/application/watcher.test.ts` (the lost wake-up).
+ */
+export function watch<K = never>(events: PodEvents, options: WatchOptions<K>): Watch<K> {
+  const looks = new Looks<K>(options.look, options.failed);
+  const off = events.subscribe((event) => {
+    const key = options.pick(event);
+    if (key === true) looks.kick();
+    else if (key !== undefined) looks.kick(key);
+  });
+  const timer = options.everyMs === undefined ? undefined : setInterval(() => looks.kick(), Math.max(10, options.everyMs));
+  if (options.lookFirst !== false) looks.kick();
+  return {
+    looks,
+    stop: async () => {
+      off();
+      clearInterval(timer);
+      await looks.stop();
+    },
+  };
+}
