@@ -44,11 +44,12 @@ describe('pods (in process, one memory store)', () => {
     expect(json(history.stdout)).toEqual([
       expect.objectContaining({ seq: 1, kind: 'peer_message', from: 'a', body: 'hello\nthere', at: expect.stringMatching(/^\d{4}-/) }),
     ]);
-    expect((await cli.run('history', 'b')).stdout).toBe('#1 peer_message from a: hello\\nthere\n');
+    expect((await cli.run('history', 'b')).stdout).toBe('#1 peer_message from a: hello\n    there\n');
 
     const explained = await cli.run('explain', 'b', '1');
     expect(explained.stdout.split('\n')).toEqual([
-      '#1 peer_message from a: hello\\nthere',
+      '#1 peer_message from a: hello',
+      '    there',
       expect.stringMatching(/^ {2}peer message #1 from `a` over relation rel_\w+ \(current\)$/),
       expect.stringMatching(/^ {2}← created by `pods peer a b` at \d{4}-\d\d-\d\dT[\d:.]+Z$/),
       '',

@@ -63,7 +63,8 @@ describe.each(TEST_SERVERS)('two hosts on one PostgreSQL server ($name)', (serve
     expect(answer).toMatchObject({ kind: 'assistant_message', seenThrough: message?.seq });
     const latency = (answer?.at.getTime() ?? 0) - (message?.at.getTime() ?? 0);
     expect(latency).toBeLessThan(200);
-    await host2.waitFor('`b` turn finished');
+    // a's turn goes on after its tool call (a second step): stopping before it ends would cancel it.
+    await Promise.all([host1.waitFor('`a` turn finished'), host2.waitFor('`b` turn finished')]);
 
     for (const host of [host1, host2]) host.child.kill('SIGTERM');
     expect(await Promise.all([host1.exited, host2.exited])).toEqual([0, 0]);

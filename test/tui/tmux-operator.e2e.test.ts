@@ -160,7 +160,7 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     await tui.press('Enter');
     await tui.waitFor(/· wrote 3 lines as one message "first line\\n:quit\\nthird line"; Enter sends it[^\n]*\n── main · runs here · idle\nmain \[paste: 3 lines\]> $/m);
     await tui.press('Enter');
-    await tui.waitFor(/#1 \[you\] first line\\n:quit\\nthird line\n#2 \[assistant\] You said: [^\n]*\n· turn finished[^\n]*\n── main · runs here · idle\nmain> $/m);
+    await tui.waitFor(/#1 \[you\] first line\n    :quit\n    third line\n#2 \[assistant\] You said: first line\n    :quit\n    third line\n· turn finished[^\n]*\n── main · runs here · idle\nmain> $/m);
     // The editor gets the keys, in cooked mode (its read ends at Enter), and readline none of them.
     await writeFile(mode, 'read');
     await tui.type(':edit');

@@ -146,7 +146,7 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     await tui.paste('hello paste\n:quit\n:new x\n');
     await tui.waitFor(/· pasted 3 lines as one message "see: hello paste\\n:quit\\n:new x\\n"; Enter sends it[^\n]*\n── main · runs here · idle\nmain \[paste: 3 lines\]> $/m);
     await tui.press('Enter');
-    await tui.waitFor(/#1 \[you\] see: hello paste\\n:quit\\n:new x\n#2 \[assistant\] You said: [^\n]*\n· turn finished[^\n]*\n── main · runs here · idle\nmain> $/m);
+    await tui.waitFor(/#1 \[you\] see: hello paste\n    :quit\n    :new x\n#2 \[assistant\] You said: see: hello paste\n    :quit\n    :new x\n· turn finished[^\n]*\n── main · runs here · idle\nmain> $/m);
 
     // Ctrl+C discards a paste that waits for Enter.
     await tui.paste('never\nsent');
