@@ -72,7 +72,7 @@ describeOnEveryStore('DeliverPeerMessage', (suite) => {
     expect(await peerMessages('b')).toHaveLength(1);
     expect(w.signals).toEqual([]);
     const listed = await w.listPods.execute({ caller: name('a') });
-    expect(listed.ok && listed.value.find((p) => p.name === 'b')?.status).toBe('stopped');
+    expect(listed.ok && listed.value.pods.find((p) => p.name === 'b')?.status).toBe('stopped');
   });
 
   it('a live idle peer starts a turn; a running one takes it into its turn; a paused one queues it', async () => {

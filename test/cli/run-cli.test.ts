@@ -27,7 +27,7 @@ describe('pods (in process, one memory store)', () => {
     expect(listed.code).toBe(0);
     expect(json(listed.stdout)).toMatchObject({
       summary: '2 visible pod(s)',
-      content: [{ name: 'a', visibility: 'self' }, { name: 'b', visibility: 'peer', peer: { initiatedFrom: 'a' } }],
+      content: { pods: [{ name: 'a', visibility: 'self' }, { name: 'b', visibility: 'peer', peer: { initiatedFrom: 'a' } }] },
     });
 
     const steer = await cli.run('tool', 'a', 'SendToPod', '{"name":"b","message":"hi"}');
@@ -77,6 +77,31 @@ describe('pods (in process, one memory store)', () => {
       { name: 'main', origin: { type: 'operator' }, scope: [{ target: '/home/op/project', permission: 'write', recursive: true }] },
       { name: 'worker', origin: { type: 'spawned', parent: 'main' } },
     ]);
+  });
+
+  it('pages `pods ls`: the first 50, --limit, --after and --prefix, a line saying what follows, --all streamed', async () => {
+    for (let i = 0; i < 53; i++) await cli.run('create', `p${String(i).padStart(2, '0')}`);
+    const first = (await cli.run('ls')).stdout.split('\n');
+    expect(first).toHaveLength(1 + 50 + 1 + 1);
+    expect(first.at(-2)).toBe('… more Pods follow `p49`: `pods ls --after p49` lists the next page, `pods ls --all` every one');
+    expect((await cli.run('ls', '--after', 'p49')).stdout.split('\n').slice(1, -1).map((l) => l.split(' ')[0])).toEqual(['p50', 'p51', 'p52']);
+    expect((await cli.run('ls', '--prefix', 'p5')).stdout.split('\n').slice(1, -1).map((l) => l.split(' ')[0])).toEqual(['p50', 'p51', 'p52']);
+    expect((await cli.run('ls', '--prefix', 'q')).stdout).toBe('no pods match\n');
+    const page = await cli.run('ls', '--json', '--limit', '2');
+    expect([json(page.stdout), page.stderr]).toEqual([
+      [expect.objectContaining({ name: 'p00' }), expect.objectContaining({ name: 'p01' })],
+      'pods ls: more Pods follow `p01`: `pods ls --after p01` lists the next page, `pods ls --all` every one\n',
+    ]);
+    const all = await cli.run('ls', '--all', '--json');
+    expect(all.stderr).toBe('');
+    const every = json(all.stdout) as { name: string }[];
+    expect(every.map((p) => p.name)).toHaveLength(53);
+    // Streamed, it is the same document `out.json` prints for the whole array.
+    expect(all.stdout).toBe(`${JSON.stringify(every, null, 2)}\n`);
+    expect((await cli.run('ls', '--all')).stdout.split('\n')).toHaveLength(1 + 53 + 1);
+    expect(await cli.run('ls', '--all', '--limit', '3')).toMatchObject({ code: 2, stderr: expect.stringContaining('--all and --limit cannot go together') });
+    expect(await cli.run('ls', '--limit', '1001')).toMatchObject({ code: 2 });
+    expect(await cli.run('ls', '--prefix=a b')).toMatchObject({ code: 2, stderr: expect.stringContaining('--prefix: invalid pod name') });
   });
 
   it('treats an existing peer relation as success with a note', async () => {

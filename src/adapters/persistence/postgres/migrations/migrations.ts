@@ -5,6 +5,7 @@ import * as leaseDriver from './0003-lease-driver.js';
 import * as agentPods from './0004-agent-pods.js';
 import * as removedPods from './0005-removed-pods.js';
 import * as leaseRenewedAt from './0006-lease-renewed-at.js';
+import * as boundedListing from './0008-bounded-listing.js';
 
 /** Every schema version in order. Append only: the Migrator applies what a store lacks, by name. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -14,4 +15,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-agent-pods': agentPods,
   '0005-removed-pods': removedPods,
   '0006-lease-renewed-at': leaseRenewedAt,
+  // 0007 is another branch's (issue 27); renumber on merge if it lands after this one.
+  '0008-bounded-listing': boundedListing,
 };
