@@ -5,7 +5,8 @@ import { InitiatePeerHandshake } from '../src/application/use-cases/initiate-pee
 import type { OpenedInversifyContainer } from '../src/composition/container.js';
 import { MessageBody } from '../src/domain/message-body.js';
 import { PodName } from '../src/domain/pod-name.js';
-import { seedListing, listPodsLatency } from './list-pods.js';
+import { listPodsLatency } from './list-pods.js';
+import { seedListing } from './list-pods-world.js';
 import { serverBenchStore } from './bench-stores.js';
 import { latencyOf, timeEach, type Latency } from './percentiles.js';
 
