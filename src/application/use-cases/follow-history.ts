@@ -7,6 +7,7 @@ import { HOST_CONFIG, type HostConfig } from '../host/host-config.js';
 import { HISTORY_FEED, type HistoryFeed } from '../ports/history-feed.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { Wakeup } from '../wakeup.js';
+import { HISTORY_PAGE } from './read-history.js';
 
 export type FollowHistoryCommand = {
   /** The Pods to follow; none: every Pod, also those created while following. */
@@ -66,22 +67,26 @@ export class FollowHistory {
         const pods = named ? [...new Set([...pending, ...named])] : pending.size > 0 ? [...pending] : [...seen.keys()].slice(0, 1);
         pending.clear();
         for (const pod of pods) {
-          const after = seen.get(pod) ?? 0; // a Pod first heard of now was created while following
-          let entries: readonly HistoryEntry[];
-          try {
-            entries = await this.uow.run((repos) => repos.history.read(pod, { after }));
-          } catch (error) {
-            pending.add(pod);
-            if (!troubled) command.onTrouble?.(error instanceof Error ? error : new Error(String(error)));
-            troubled = true;
-            continue;
+          // A page at a time: a burst of commits is passed on as it is read, never held whole.
+          for (;;) {
+            const after = seen.get(pod) ?? 0; // a Pod first heard of now was created while following
+            let entries: readonly HistoryEntry[];
+            try {
+              entries = await this.uow.run((repos) => repos.history.read(pod, { after, limit: HISTORY_PAGE }), { singleRead: true });
+            } catch (error) {
+              pending.add(pod);
+              if (!troubled) command.onTrouble?.(error instanceof Error ? error : new Error(String(error)));
+              troubled = true;
+              break;
+            }
+            if (troubled) command.onTrouble?.(undefined);
+            troubled = false;
+            const last = entries.at(-1);
+            if (!last) break;
+            seen.set(pod, last.seq);
+            command.onEntries(entries);
+            if (entries.length < HISTORY_PAGE || signal.aborted) break;
           }
-          if (troubled) command.onTrouble?.(undefined);
-          troubled = false;
-          const last = entries.at(-1);
-          if (!last) continue;
-          seen.set(pod, last.seq);
-          command.onEntries(entries);
         }
       };
 

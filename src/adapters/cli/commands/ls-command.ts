@@ -4,6 +4,7 @@ import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { countOption, flag, podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, type CliCommand } from '../cli-command.js';
+import { favorMemory } from '../favor-memory.js';
 import { jsonArrayStream } from '../json-array-stream.js';
 import { printable } from '../printable.js';
 import { StreamingTable } from '../streaming-table.js';
@@ -52,6 +53,7 @@ export const lsCommand: CliCommand = {
     if (after && !after.ok) return err(`--after: ${after.error}`);
     const prefix = name('prefix');
     if (prefix && !prefix.ok) return err(`--prefix: ${prefix.error}`);
+    if (all) favorMemory(); // now, before the store's modules load (see favorMemory)
     const query = { ...(after ? { after: after.value } : {}), ...(prefix ? { prefix: prefix.value } : {}) };
     return ok(async ({ app, out }) => {
       const printed = { count: 0 };
@@ -59,12 +61,15 @@ export const lsCommand: CliCommand = {
       const table = new StreamingTable(HEADER);
       const print = (pods: readonly StoreListing[]) => {
         printed.count += pods.length;
-        if (stream) for (const pod of pods) stream.item(pod);
+        if (stream) stream.items(pods);
         else if (pods.length > 0) for (const line of table.lines(pods.map(row))) out.line(line);
       };
       let next: PodName | undefined;
       if (all) {
-        for await (const pods of app.listAllPods.pages(query)) print(pods);
+        for await (const pods of app.listAllPods.pages(query)) {
+          print(pods);
+          if ((await out.drained?.()) === false) return EXIT.ok;
+        }
       } else {
         const page = await app.listAllPods.page({ ...query, limit: limit.value ?? LS_LIMIT.default });
         print(page.pods);
