@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UNIT_OF_WORK } from '../../src/application/ports/unit-of-work.js';
 import { openInversifyContainer } from '../../src/composition/container.js';
 import { podsApp } from '../../src/composition/pods-app.js';
+import { MessageBody } from '../../src/domain/message-body.js';
+import { PodName } from '../../src/domain/pod-name.js';
 import { inProcessCli } from './in-process-cli.js';
 
 let cli: ReturnType<typeof inProcessCli>;
@@ -102,6 +104,20 @@ describe('pods (in process, one memory store)', () => {
     expect(await cli.run('ls', '--all', '--limit', '3')).toMatchObject({ code: 2, stderr: expect.stringContaining('--all and --limit cannot go together') });
     expect(await cli.run('ls', '--limit', '1001')).toMatchObject({ code: 2 });
     expect(await cli.run('ls', '--prefix=a b')).toMatchObject({ code: 2, stderr: expect.stringContaining('--prefix: invalid pod name') });
+  });
+
+  it('prints a history longer than a page as it is read: the same lines and the same JSON document as all at once', async () => {
+    await cli.run('create', 'long');
+    const app = await cli.app();
+    for (let i = 0; i < 450; i++) await app.submitOperatorInput.execute({ pod: PodName.unsafe('long'), text: MessageBody.unsafe(`line ${i}`) });
+    const text = await cli.run('history', 'long');
+    expect(text.stdout.split('\n').slice(0, -1)).toHaveLength(450);
+    expect(text.stdout.split('\n')[449]).toMatch(/^#450 /);
+    const json = await cli.run('history', 'long', '--json');
+    const entries = JSON.parse(json.stdout) as { seq: number }[];
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 450 }, (_, i) => i + 1));
+    expect(json.stdout).toBe(`${JSON.stringify(entries, null, 2)}\n`);
+    expect((await cli.run('history', 'long', '--after', '440', '--limit', '3')).stdout.split('\n').slice(0, -1).map((l) => l.split(' ')[0])).toEqual(['#441', '#442', '#443']);
   });
 
   it('treats an existing peer relation as success with a note', async () => {
