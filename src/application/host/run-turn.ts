@@ -3,8 +3,7 @@ import { inject, injectable } from 'inversify';
 import type { HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { orphanToolCalls, parentOf, unansweredInput, watermark } from '../../domain/turn-trigger.js';
-import { contextTrim, requestWindow, trimNotice } from '../model-context.js';
+import { orphanToolCalls, parentOf, unansweredInput } from '../../domain/turn-trigger.js';
 import { podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { MODEL, type Model } from '../ports/model.js';
@@ -14,6 +13,7 @@ import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { PodTools } from '../tools/pod-tools.js';
 import { DEFAULT_CONTEXT_BUDGET, HOST_CONFIG, type HostConfig } from './host-config.js';
 import { KnownHistory } from './known-history.js';
+import { requestHistory } from './request-history.js';
 import { AgentTurn } from './agent-turn.js';
 import { findProfile, PROFILE_CATALOG, type ProfileCatalog } from '../ports/profile-catalog.js';
 import type { Pod } from '../../domain/pod.js';
@@ -103,7 +103,7 @@ export class RunTurn {
   private async steps(pod: PodName, signal: AbortSignal | undefined): Promise<{ end: ObservedTurnEnd; steps: number }> {
     const specs = this.tools.specs((await this.profiles.list()).map((p) => p.name));
     for (let step = 1; step <= this.config.stepLimit; step++) {
-      const history = await this.requestHistory(pod);
+      const history = await requestHistory(pod, this.config.contextBudget ?? DEFAULT_CONTEXT_BUDGET, { uow: this.uow, known: this.known, append: (p, body) => this.append(p, body) });
       const seenThrough = history.at(-1)?.seq ?? 0;
       this.observer.report({ type: 'step_started', pod, step, seenThrough });
       const reply = await this.model.complete({
@@ -147,27 +147,6 @@ export class RunTurn {
     }
     await this.append(pod, { kind: 'notice', code: 'step_limit', text: `the turn stopped after ${this.config.stepLimit} model steps` });
     return { end: 'step_limit', steps: this.config.stepLimit };
-  }
-
-  /**
-   * The entries a step's request holds: the Pod's history from where its model requests start
-   * (the newest `context_trimmed` notice), within the host's context budget. When they outgrow
-   * it, the oldest turns leave, and the notice that says which is committed first, so the
-   * request is still made of committed history only. Only what committed since the last read
-   * comes from the store (KnownHistory), which forgets what left.
-   */
-  private async requestHistory(pod: PodName): Promise<HistoryEntry[]> {
-    const read = () => this.uow.run((repos) => this.known.read(repos, pod));
-    const budget = this.config.contextBudget ?? DEFAULT_CONTEXT_BUDGET;
-    let history = await read();
-    const trim = contextTrim(requestWindow(history), budget);
-    if (trim) {
-      await this.append(pod, trimNotice(trim, budget, watermark(history)));
-      history = await read();
-    }
-    const window = requestWindow(history);
-    if (window.length < history.length) this.known.dropBefore(pod, window[0]?.seq ?? 0);
-    return [...window];
   }
 
   private async profileOf(pod: Pod): Promise<Profile | undefined> {
