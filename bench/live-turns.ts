@@ -6,7 +6,7 @@ import { defer, runCleanups, within } from './deadline.js';
 import { firstTextLatency, HAS_TMUX, type FirstTextReport } from './first-text-latency.js';
 import { requestBuildCost, type RequestCost } from './turn-request-cost.js';
 
-const SIZES = [1_000, 10_000, 20_000] as const;
+const SIZES = [1_000, 20_000, 200_000] as const;
 const RUNS = 20;
 const FIRST_TEXT_RUNS = 30;
 const SECTION_MS = 240_000;
@@ -26,7 +26,8 @@ export async function liveTurns(log: (line: string) => void): Promise<LiveTurnsR
     for (const entries of SIZES) {
       const cost = await within(SECTION_MS, `request cost at ${entries} entries`, requestBuildCost(server.url, entries, RUNS));
       requestCost.push(cost);
-      log(`    ${String(entries).padStart(6)} entries  turn start p50 ${ms(cost.turnStartMs.p50)} p99 ${ms(cost.turnStartMs.p99)}   next step p50 ${ms(cost.nextStepMs.p50)} p99 ${ms(cost.nextStepMs.p99)}   request ${(cost.requestBytes / 1024).toFixed(0)} KiB`);
+      const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+      log(`    ${entries.toLocaleString('en').padStart(7)} entries  first turn of the host ${ms(cost.firstTurnMs)}   turn start p50 ${ms(cost.turnStartMs.p50)} p99 ${ms(cost.turnStartMs.p99)}   next step p50 ${ms(cost.nextStepMs.p50)} p99 ${ms(cost.nextStepMs.p99)}   request ${kib(cost.requestBytes)} (max ${kib(cost.maxRequestBytes)}, ${cost.trims} trims)`);
     }
     if (!HAS_TMUX) {
       log('  first streamed text on the terminal: skipped, tmux is not installed');

@@ -4,13 +4,12 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import pg from 'pg';
 import { BenchTimeout } from './deadline.js';
-import { percentile } from './percentiles.js';
 
 /**
- * pgbench's ceiling for the delivery scenarios: the same server, the same number of clients,
+ * pgbench's ceiling for the delivery scenarios: the same server, as many clients as senders,
  * one single-row INSERT (a 200-byte text, like a message body) per transaction, prepared
- * statements (`-M prepared`, as pods names its statements). Run alternately with the delivery
- * scenarios, so each ratio compares two runs back to back on the same machine state.
+ * statements (`-M prepared`, as pods names its statements), for a fixed time. Alternated with
+ * the delivery runs (bench/fair-comparison.ts).
  */
 
 const executable = (path: string) => access(path, constants.X_OK).then(() => true, () => false);
@@ -54,12 +53,12 @@ export type PgbenchRun = { readonly tps: number; readonly transactions: number; 
 export type PgbenchTarget = {
   /** The server, as pods reaches it (the managed store's socket URL, or TCP). */
   readonly url: string;
-  /** Runs `pgbench` and removes its table and script. */
-  readonly run: (clients: number, perClient: number) => Promise<PgbenchRun>;
+  /** Runs `pgbench` for `seconds` (`-T`), `clients` at once, each transaction one single-row INSERT. */
+  readonly runFor: (clients: number, seconds: number) => Promise<PgbenchRun>;
+  /** Removes its table and script. */
   readonly dispose: () => Promise<void>;
 };
 
-const RUN_MS = 60_000;
 const BODY_BYTES = 200;
 
 /**
@@ -91,15 +90,16 @@ export async function pgbenchTarget(url: string, binary: string): Promise<Pgbenc
   return {
     url,
     dispose,
-    run: async (clients, perClient) => {
+    runFor: async (clients, seconds) => {
       const threads = Math.min(clients, 2);
-      const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(threads), '-t', String(perClient), '-f', script, libpqUri(url)];
-      const output = await runBounded(binary, args, RUN_MS);
+      const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(threads), '-T', String(seconds), '-f', script, libpqUri(url)];
+      const output = await runBounded(binary, args, seconds * 1_000 + 60_000);
       const tps = /tps = ([\d.]+) \((?:without initial connection time|excluding connections establishing)\)/.exec(output)?.[1];
-      const processed = /number of transactions actually processed: (\d+)\/(\d+)/.exec(output);
-      if (tps === undefined || !processed) throw new Error(`pgbench printed no tps:\n${output.trim()}`);
-      if (processed[1] !== processed[2]) throw new Error(`pgbench processed ${processed[1]} of ${processed[2]} transactions:\n${output.trim()}`);
-      const transactions = Number(processed[1]);
+      const processed = /number of transactions actually processed: (\d+)/.exec(output)?.[1];
+      const failed = /number of failed transactions: (\d+)/.exec(output)?.[1];
+      if (tps === undefined || processed === undefined) throw new Error(`pgbench printed no tps:\n${output.trim()}`);
+      if (failed !== undefined && failed !== '0') throw new Error(`pgbench had ${failed} failed transactions:\n${output.trim()}`);
+      const transactions = Number(processed);
       const rate = Number(tps);
       return { tps: rate, transactions, seconds: transactions / rate };
     },
@@ -134,59 +134,4 @@ async function runBounded(binary: string, args: readonly string[], ms: number): 
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** One delivery scenario next to the pgbench run just before it, on one server. */
-export type AgainstPgbench = {
-  readonly store: string;
-  readonly round: number;
-  readonly receivers: 'one' | 'own';
-  readonly perSecond: number;
-  readonly pgbenchTps: number;
-  /** delivery msgs/s ÷ pgbench tps, the two runs back to back. */
-  readonly ratio: number;
-  /** Node CPU (user + system) of the delivering process per message. */
-  readonly cpuMsPerMessage: number;
-};
-
-export type AgainstPgbenchSummary = {
-  readonly store: string;
-  readonly receivers: 'one' | 'own';
-  /** Medians over the rounds. */
-  readonly ratio: number;
-  readonly perSecond: number;
-  readonly pgbenchTps: number;
-  readonly cpuMsPerMessage: number;
-  readonly perRound: readonly number[];
-};
-
-/** Medians per store and scenario of the rounds' delivery/pgbench ratios. */
-export function summarizeAgainstPgbench(rows: readonly AgainstPgbench[]): AgainstPgbenchSummary[] {
-  const out: AgainstPgbenchSummary[] = [];
-  for (const store of [...new Set(rows.map((r) => r.store))]) {
-    for (const receivers of ['one', 'own'] as const) {
-      const mine = rows.filter((r) => r.store === store && r.receivers === receivers).sort((x, y) => x.round - y.round);
-      if (mine.length === 0) continue;
-      const median = (pick: (r: AgainstPgbench) => number) => percentile(mine.map(pick), 50);
-      out.push({
-        store, receivers,
-        ratio: median((r) => r.ratio), perSecond: median((r) => r.perSecond), pgbenchTps: median((r) => r.pgbenchTps),
-        cpuMsPerMessage: median((r) => r.cpuMsPerMessage), perRound: mine.map((r) => r.ratio),
-      });
-    }
-  }
-  return out;
-}
-
-/** The issue-15 targets: → 1 Pod ≥ 50 % of pgbench, → 8 Pods ≥ 70 %, ≤ 0.3 ms Node CPU per message. */
-export const TARGETS = { one: 0.5, own: 0.7, cpuMsPerMessage: 0.3 } as const;
-
-export function describeSummary(s: AgainstPgbenchSummary, label: string): string {
-  const pct = (x: number) => `${Math.round(x * 100)} %`;
-  const target = TARGETS[s.receivers];
-  return (
-    `  median ${label} on ${s.store}: ${Math.round(s.perSecond)} msgs/s vs pgbench ${Math.round(s.pgbenchTps)} tps = ${pct(s.ratio)} ` +
-    `(target ≥ ${pct(target)} ${s.ratio >= target ? '✓' : '✗'}; rounds ${s.perRound.map(pct).join(', ')}); ` +
-    `Node CPU ${s.cpuMsPerMessage.toFixed(3)} ms/msg (target ≤ ${TARGETS.cpuMsPerMessage} ${s.cpuMsPerMessage <= TARGETS.cpuMsPerMessage ? '✓' : '✗'})`
-  );
 }

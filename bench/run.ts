@@ -16,15 +16,16 @@ import { sandboxBench, sandboxLines } from './sandbox.js';
 import { agentLatency, agentLatencyLines } from './agent-latency.js';
 import { agentMemory, agentMemoryLines } from './agent-memory.js';
 import { agentStart, agentStartLines } from './agent-start.js';
-import { describeSummary, locatePgbench, pgbenchTarget, summarizeAgainstPgbench, type AgainstPgbench, type PgbenchTarget } from './pgbench.js';
+import { locatePgbench, pgbenchTarget } from './pgbench.js';
+import { FAIR, fairComparison, type FairSeries } from './fair-comparison.js';
 
 /**
  * `npm run bench`, in one run:
  * 1. delivery throughput (8 concurrent senders) on the managed server (Unix socket) and on a
  *    plain PostgreSQL server over TCP loopback (started here from the same binaries, or
- *    BENCH_DATABASE_URL), alternated over three rounds, and the ratio managed/plain; before
- *    each delivery scenario, pgbench's single-row INSERT on the same server (bench/pgbench.ts),
- *    and the ratio delivery/pgbench with the Node CPU per delivered message;
+ *    BENCH_DATABASE_URL), alternated over three rounds, and the ratio managed/plain; then, on
+ *    the managed server, delivery against pgbench's single-row INSERT alternated run by run
+ *    with 1, 8 and 32 senders (bench/fair-comparison.ts, two delivery runs per series here);
  *    the server's memory after delivery; ListPods, handshake and peer wake-up on each, twice;
  *    MCP round trips; live turns (model-request build cost at 1,000 / 10,000 / 20,000 history
  *    entries, the first streamed text on a tmux terminal: bench/live-turns.ts);
@@ -37,7 +38,7 @@ const { senders: SENDERS, perSender: PER_SENDER, warmUpPerSender: WARM_UP_PER_SE
 const LIST_RUNS = 200;
 const WAKE_RUNS = 100;
 const SCENARIO_MS = 120_000;
-const WHOLE_BENCH_MS = 14 * 60_000;
+const WHOLE_BENCH_MS = 22 * 60_000;
 
 type Receivers = 'one' | 'own';
 type Delivery = { readonly store: string; readonly round: number; readonly receivers: Receivers; readonly throughput: Throughput };
@@ -68,8 +69,6 @@ async function deliveryRound(
   servers: readonly [BenchServer, BenchServer],
   round: number,
   memory: Record<string, TreeMemory>,
-  pgbench: readonly PgbenchTarget[] | undefined,
-  against: AgainstPgbench[],
 ): Promise<Delivery[]> {
   const stores: BenchStore[] = [];
   try {
@@ -80,19 +79,11 @@ async function deliveryRound(
       const line: string[] = [];
       for (const i of k === 0 ? first : [...first].reverse()) {
         const store = stores[i]!;
-        // pgbench right before, on the same server: the ceiling this delivery run is held against.
-        const insert = pgbench ? await pgbench[i]!.run(SENDERS, PER_SENDER) : undefined;
         const throughput = await within(SCENARIO_MS, `delivery (${receivers}) on ${store.label}`,
           deliveryThroughput(store.opened, { senders: SENDERS, perSender: PER_SENDER, receivers, prefix: `${receivers}-` }));
         rows.push({ store: store.label, round, receivers, throughput });
         const cpu = `${throughput.cpuMsPerMessage.toFixed(2)} ms CPU/msg`;
-        if (insert) {
-          const ratio = throughput.perSecond / insert.tps;
-          against.push({ store: store.label, round, receivers, perSecond: throughput.perSecond, pgbenchTps: insert.tps, ratio, cpuMsPerMessage: throughput.cpuMsPerMessage });
-          line.push(`${i === 0 ? 'managed' : 'plain'} ${perSecond(throughput).padStart(7)} (pgbench ${Math.round(insert.tps)} tps: ${Math.round(ratio * 100)} %, ${cpu})`);
-        } else {
-          line.push(`${i === 0 ? 'managed' : 'plain'} ${perSecond(throughput).padStart(7)} (${cpu})`);
-        }
+        line.push(`${i === 0 ? 'managed' : 'plain'} ${perSecond(throughput).padStart(7)} (${cpu})`);
       }
       const [m, p] = [0, 1].map((i) => rows.find((r) => r.receivers === receivers && r.store === servers[i]!.label)!.throughput.perSecond);
       console.log(`  round ${round}  ${RECEIVERS[receivers]}  ${line.join('  ')}   managed/plain ${(m! / p!).toFixed(2)}   (load ${loadavg()[0]!.toFixed(2)})`);
@@ -117,6 +108,23 @@ async function latencies(server: BenchServer, pass: number): Promise<Latencies> 
     };
   } finally {
     await store.dispose();
+  }
+}
+
+/** Delivery against pgbench's single-row INSERT on `server`, alternated run by run, 1, 8 and 32 senders (bench/fair-comparison.ts). */
+async function againstPgbenchOn(server: BenchServer): Promise<readonly FairSeries[] | undefined> {
+  const binary = await locatePgbench().catch((error: unknown) => {
+    console.log(`  pgbench comparison skipped: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
+  if (!binary) return undefined;
+  const options = { ...FAIR, pairs: 2 };
+  console.log(`\ndelivery vs pgbench on ${server.label}, alternated A B A B A, ${options.seconds} s per run: ${binary} -n -M prepared -c N -T ${options.seconds} (one single-row INSERT per transaction) vs N senders (load ${load()})`);
+  const target = await within(SCENARIO_MS, `pgbench's table on ${server.label}`, pgbenchTarget(server.url, binary));
+  try {
+    return await fairComparison(server, target, options, (line) => console.log(line));
+  } finally {
+    await target.dispose();
   }
 }
 
@@ -158,35 +166,15 @@ async function main(): Promise<void> {
     stopPlain = defer('plain PostgreSQL server', started.stop);
   }
   console.log(`\ndelivery, ${SENDERS} senders × ${PER_SENDER} messages, ${ROUNDS} rounds, ABBA order: managed = ${managed.label}, plain = ${plain.label}${plainVersion ? ` (PostgreSQL ${plainVersion})` : ''}`);
-  const pgbenchBinary = await locatePgbench().catch((error: unknown) => {
-    console.log(`  pgbench comparison skipped: ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  });
-  const pgbench: PgbenchTarget[] = [];
-  const stopPgbench = defer('pgbench schemas', async () => {
-    for (const target of pgbench.splice(0)) await target.dispose();
-  });
-  if (pgbenchBinary) {
-    for (const server of [managed, plain]) pgbench.push(await within(SCENARIO_MS, `pgbench's table on ${server.label}`, pgbenchTarget(server.url, pgbenchBinary)));
-    console.log(`  before each delivery run: ${pgbenchBinary} -n -M prepared -c ${SENDERS} -j 2 -t ${PER_SENDER}, one single-row INSERT (200-byte text) per transaction, same server`);
-  }
   const rows: Delivery[] = [];
-  const against: AgainstPgbench[] = [];
   const memory: Record<string, TreeMemory> = {};
   for (const server of [managed, plain]) {
     await within(SCENARIO_MS, `the untimed warm-up deliveries on ${server.label}`, warmUpDelivery(server.url, server.label, { senders: SENDERS, perSender: WARM_UP_PER_SENDER }));
   }
-  for (let round = 1; round <= ROUNDS; round += 1) {
-    rows.push(...(await deliveryRound([managed, plain], round, memory, pgbenchBinary ? pgbench : undefined, against)));
-  }
-  await within(SCENARIO_MS, 'dropping the pgbench schemas', stopPgbench());
-  const againstPgbench = summarizeAgainstPgbench(against);
-  for (const s of againstPgbench) console.log(describeSummary(s, RECEIVERS[s.receivers].trim()));
+  for (let round = 1; round <= ROUNDS; round += 1) rows.push(...(await deliveryRound([managed, plain], round, memory)));
   const ratios = {
     oneReceiver: ratioOf(rows, managed.label, plain.label, 'one'),
     ownReceivers: ratioOf(rows, managed.label, plain.label, 'own'),
-    /** Delivery ÷ pgbench, per round and the medians (issue 15). */
-    againstPgbench: { rounds: against, medians: againstPgbench },
   };
   const pct = (x: number) => `${Math.round(x * 100)} %`;
   for (const [receivers, r] of [['one', ratios.oneReceiver], ['own', ratios.ownReceivers]] as const) {
@@ -198,6 +186,8 @@ async function main(): Promise<void> {
   for (const [label, m] of Object.entries(memory)) {
     console.log(`  server memory after delivery, ${label}: ${m.processes} processes, ΣVmRSS ${mib(m.rssBytes)}, ΣPss ${mib(m.pssBytes)}`);
   }
+  // Delivery ÷ pgbench, alternated run by run (issue 25).
+  const againstPgbench = await section('delivery against pgbench', () => againstPgbenchOn(managed));
 
   // Two passes in opposite order, so neither store always runs on a cooler machine.
   const stores: Latencies[] = [];
@@ -253,7 +243,7 @@ async function main(): Promise<void> {
   console.log(`\nload at the end ${load()}`);
 
   if (process.env['BENCH_JSON']) {
-    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, serverMemory: memory, stores, mcp, live, startup, sandbox, agents, failures }, null, 2));
+    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, againstPgbench, serverMemory: memory, stores, mcp, live, startup, sandbox, agents, failures }, null, 2));
   }
   if (failures.length > 0) throw new Error(`${failures.length} section(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 }

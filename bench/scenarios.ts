@@ -5,7 +5,8 @@ import { InitiatePeerHandshake } from '../src/application/use-cases/initiate-pee
 import type { OpenedInversifyContainer } from '../src/composition/container.js';
 import { MessageBody } from '../src/domain/message-body.js';
 import { PodName } from '../src/domain/pod-name.js';
-import { seedListing, listPodsLatency } from './list-pods.js';
+import { listPodsLatency } from './list-pods.js';
+import { seedListing } from './list-pods-world.js';
 import { serverBenchStore } from './bench-stores.js';
 import { latencyOf, timeEach, type Latency } from './percentiles.js';
 
@@ -56,17 +57,14 @@ export type Throughput = {
   readonly cpuMsPerMessage: number;
 };
 
+type Receivers = 'one' | 'own';
+
 /**
- * `senders` Pods deliver `perSender` peer messages each, all senders at once, each one
- * message after another, after an untimed warm-up of 20 each. `receivers: 'one'` sends
- * everything to one Pod (its history counter is the contended row); `'own'` gives each
- * sender its own receiver.
+ * `senders` sender Pods, each peered with its receiver: all with one Pod (`one`: its history
+ * counter is the contended row) or each with its own (`own`); and a function that makes
+ * sender i deliver one 200-byte message.
  */
-export async function deliveryThroughput(
-  opened: OpenedInversifyContainer,
-  options: { readonly senders: number; readonly perSender: number; readonly receivers: 'one' | 'own'; readonly prefix: string },
-): Promise<Throughput> {
-  const { senders, perSender, receivers, prefix } = options;
+async function deliveryPods(opened: OpenedInversifyContainer, senders: number, receivers: Receivers, prefix: string): Promise<(i: number) => Promise<void>> {
   const uow = opened.container.get(UNIT_OF_WORK);
   const now = new Date();
   const senderOf = (i: number) => name(`${prefix}s${i}`);
@@ -80,15 +78,26 @@ export async function deliveryThroughput(
   for (let i = 0; i < senders; i += 1) await handshake.execute({ from: senderOf(i), to: receiverOf(i), via: 'bench' });
   const deliver = opened.container.get(DeliverPeerMessage);
   const body = MessageBody.unsafe('x'.repeat(200));
+  return async (i) => {
+    const sent = await deliver.execute({ from: senderOf(i), to: receiverOf(i), body });
+    if (!sent.ok) throw new Error(`delivery refused: ${sent.error.type}`);
+  };
+}
+
+/**
+ * `senders` Pods deliver `perSender` peer messages each, all senders at once, each one
+ * message after another, after an untimed warm-up of WARMUP_PER_SENDER each.
+ */
+export async function deliveryThroughput(
+  opened: OpenedInversifyContainer,
+  options: { readonly senders: number; readonly perSender: number; readonly receivers: Receivers; readonly prefix: string },
+): Promise<Throughput> {
+  const { senders, perSender } = options;
+  const deliver = await deliveryPods(opened, senders, options.receivers, options.prefix);
   const burst = (count: number) =>
-    Promise.all(
-      Array.from({ length: senders }, async (_, i) => {
-        for (let k = 0; k < count; k += 1) {
-          const sent = await deliver.execute({ from: senderOf(i), to: receiverOf(i), body });
-          if (!sent.ok) throw new Error(`delivery refused: ${sent.error.type}`);
-        }
-      }),
-    );
+    Promise.all(Array.from({ length: senders }, async (_, i) => {
+      for (let k = 0; k < count; k += 1) await deliver(i);
+    }));
   await burst(WARMUP_PER_SENDER);
   const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
@@ -96,6 +105,43 @@ export async function deliveryThroughput(
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const used = process.cpuUsage(cpu);
   const messages = senders * perSender;
+  return { messages, seconds, perSecond: messages / seconds, cpuMsPerMessage: (used.user + used.system) / 1000 / messages };
+}
+
+/**
+ * `senders` Pods deliver for `seconds`, all at once, each one message after another, after
+ * `warmUpSeconds` of the same untimed (connections open, statements prepared): the delivery
+ * side of a run alternated with pgbench's `-T`.
+ */
+export async function deliveryFor(
+  opened: OpenedInversifyContainer,
+  options: {
+    readonly senders: number; readonly seconds: number; readonly warmUpSeconds: number; readonly receivers: Receivers; readonly prefix: string;
+    /** Awaited right before the timed part and right after it (the server's counters are read there). */
+    readonly mark?: (phase: 'start' | 'end') => Promise<void>;
+  },
+): Promise<Throughput> {
+  const { senders } = options;
+  const deliver = await deliveryPods(opened, senders, options.receivers, options.prefix);
+  const until = async (deadline: bigint) => {
+    let count = 0;
+    await Promise.all(Array.from({ length: senders }, async (_, i) => {
+      while (process.hrtime.bigint() < deadline) {
+        await deliver(i);
+        count += 1;
+      }
+    }));
+    return count;
+  };
+  const nanos = (s: number) => BigInt(Math.round(s * 1e9));
+  await until(process.hrtime.bigint() + nanos(options.warmUpSeconds));
+  await options.mark?.('start');
+  const cpu = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  const messages = await until(start + nanos(options.seconds));
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu);
+  await options.mark?.('end');
   return { messages, seconds, perSecond: messages / seconds, cpuMsPerMessage: (used.user + used.system) / 1000 / messages };
 }
 

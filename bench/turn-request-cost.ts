@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { RunTurn } from '../src/application/host/run-turn.js';
 import { POD_EVENTS } from '../src/application/ports/pod-events.js';
 import { UNIT_OF_WORK } from '../src/application/ports/unit-of-work.js';
+import { KYSELY_DB } from '../src/adapters/persistence/postgres/kysely-db-token.js';
+import { sql } from 'kysely';
 import { AbsolutePath } from '../src/domain/absolute-path.js';
 import { MessageBody } from '../src/domain/message-body.js';
 import { PodName } from '../src/domain/pod-name.js';
@@ -16,12 +18,17 @@ export type RequestCost = {
   readonly turnStartMs: Latency;
   /** A tool result committed → the model server has the next step's request. */
   readonly nextStepMs: Latency;
-  /** Size of the first request's body. */
+  /** Size of the first timed request's body. */
   readonly requestBytes: number;
+  /** The largest request body of the run. */
+  readonly maxRequestBytes: number;
+  /** The first turn of a fresh host: input committed → its first request (the whole history read once). */
+  readonly firstTurnMs: number;
+  /** `context_trimmed` notices committed during the run (the window moving on). */
+  readonly trims: number;
 };
 
 const POD = PodName.unsafe('long');
-const SEED_BATCH = 1_000;
 
 /**
  * A chat-completions server on loopback that notes when each request's body has fully
@@ -50,7 +57,8 @@ async function recordingServer(): Promise<{ url: string; arrivals: number[]; byt
 }
 
 /**
- * The cost of building a model request on a Pod with `entries` committed history entries:
+ * The cost of building a model request on a Pod with `entries` committed history entries
+ * (the host's default context budget applies: issue 25's requests stop growing with history):
  * how long from committed input to the request at the server (turn start), and from a
  * committed tool result to the next request (a later step), through RunTurn and the
  * OpenAI-compatible adapter on a real store, `runs` turns each after `warmup`.
@@ -61,17 +69,16 @@ export async function requestBuildCost(url: string, entries: number, runs: numbe
   try {
     const { container } = store.opened;
     const uow = container.get(UNIT_OF_WORK);
+    const db = container.get(KYSELY_DB);
     const now = new Date();
     await uow.run((r) => r.pods.add({ name: POD, scope: [{ target: AbsolutePath.unsafe('/work'), permission: 'write', recursive: true }], origin: { type: 'operator' }, createdAt: now }));
-    // Answered exchanges, as a long conversation leaves them.
-    for (let seeded = 0; seeded < entries; seeded += SEED_BATCH) {
-      await uow.run(async (r) => {
-        for (let i = seeded; i < Math.min(entries, seeded + SEED_BATCH); i += 2) {
-          const asked = await r.history.append(POD, { kind: 'user_input', text: MessageBody.unsafe(`question ${i}: ${'x'.repeat(60)}`), origin: { type: 'operator' } }, now);
-          if (i + 1 < entries) await r.history.append(POD, { kind: 'assistant_message', text: `answer ${i}: ${'y'.repeat(60)}`, seenThrough: asked.seq }, now);
-        }
-      });
-    }
+    // Answered exchanges, as a long conversation leaves them, in one statement on the server.
+    await sql`insert into history_entry (pod, seq, kind, at, body)
+      select ${POD}, s, case when s % 2 = 1 then 'user_input' else 'assistant_message' end, now(),
+        case when s % 2 = 1 then json_build_object('text', 'question ' || s || ': ' || repeat('x', 60), 'origin', json_build_object('type', 'operator'))
+        else json_build_object('text', 'answer ' || s || ': ' || repeat('y', 60), 'seenThrough', s - 1) end
+      from generate_series(1, ${entries}::int) s`.execute(db);
+    await sql`update pod set last_seq = ${entries}::int where name = ${POD}`.execute(db);
     const runTurn = container.get(RunTurn);
     let toolFinishedAt = 0;
     const off = container.get(POD_EVENTS).subscribe((event) => {
@@ -79,6 +86,7 @@ export async function requestBuildCost(url: string, entries: number, runs: numbe
     });
     const turnStart: number[] = [];
     const nextStep: number[] = [];
+    let firstTurnMs = 0;
     try {
       for (let i = 0; i < warmup + runs; i += 1) {
         await uow.run((r) => r.history.append(POD, { kind: 'user_input', text: MessageBody.unsafe(`turn ${i}`), origin: { type: 'operator' } }, new Date()));
@@ -88,6 +96,7 @@ export async function requestBuildCost(url: string, entries: number, runs: numbe
         if (!turn.ok || turn.value.end !== 'finished' || model.arrivals.length !== before + 2) {
           throw new BenchTimeout(`the turn on ${entries} entries did not run two steps: ${JSON.stringify(turn)}`);
         }
+        if (i === 0) firstTurnMs = model.arrivals[before]! - committed;
         if (i < warmup) continue;
         turnStart.push(model.arrivals[before]! - committed);
         nextStep.push(model.arrivals[before + 1]! - toolFinishedAt);
@@ -95,7 +104,11 @@ export async function requestBuildCost(url: string, entries: number, runs: numbe
     } finally {
       off();
     }
-    return { entries, turnStartMs: latencyOf(turnStart), nextStepMs: latencyOf(nextStep), requestBytes: model.bytes[warmup * 2] ?? 0 };
+    const trims = await sql<{ n: number }>`select count(*)::int as n from history_entry where pod = ${POD} and kind = 'notice' and body->>'code' = 'context_trimmed'`.execute(db);
+    return {
+      entries, turnStartMs: latencyOf(turnStart), nextStepMs: latencyOf(nextStep), requestBytes: model.bytes[warmup * 2] ?? 0,
+      maxRequestBytes: Math.max(...model.bytes), firstTurnMs, trims: trims.rows[0]?.n ?? 0,
+    };
   } finally {
     await store.dispose();
     model.server.closeAllConnections();

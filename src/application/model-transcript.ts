@@ -181,3 +181,25 @@ export function labelledInput(entry: InputEntry): string {
 }
 
 const CHILD_EVENT = { finished: 'finished its turn', errored: 'errored', stopped: 'was stopped' } as const;
+
+/** Characters a message takes beside its text (role, ids, JSON punctuation), roughly. */
+const MESSAGE_OVERHEAD = 24;
+
+/**
+ * How much of a model's context `entry` takes: the characters of what the transcript renders
+ * for it (its text, a call's name and input, a result's JSON), provider-neutral and cheap.
+ */
+export function transcriptSize(entry: HistoryEntry): number {
+  switch (entry.kind) {
+    case 'assistant_message':
+      return MESSAGE_OVERHEAD + entry.text.length;
+    case 'tool_call':
+      return MESSAGE_OVERHEAD + entry.callId.length + entry.tool.length + (JSON.stringify(entry.input)?.length ?? 2);
+    case 'tool_result':
+      return MESSAGE_OVERHEAD + entry.callId.length + resultContent(entry).length;
+    case 'permission':
+      return 0;
+    default:
+      return MESSAGE_OVERHEAD + labelledInput(entry).length;
+  }
+}

@@ -6,11 +6,12 @@ const TUNABLES = {
   PODS_POLL_MS: 'pollMs',
   PODS_STEP_LIMIT: 'stepLimit',
   PODS_STORE_OUTAGE_MS: 'storeOutageLimitMs',
+  PODS_CONTEXT_BUDGET: 'contextBudget',
 } as const;
 
 /**
  * Host tuning from the environment (`PODS_LEASE_TTL_MS`, `PODS_POLL_MS`, `PODS_STEP_LIMIT`,
- * `PODS_STORE_OUTAGE_MS`):
+ * `PODS_STORE_OUTAGE_MS`, `PODS_CONTEXT_BUDGET`):
  * positive whole numbers; anything else is refused with the variable's name.
  */
 export function hostConfigFromEnv(env: Readonly<Record<string, string | undefined>>): Result<Partial<HostConfig>, string> {
@@ -22,5 +23,6 @@ export function hostConfigFromEnv(env: Readonly<Record<string, string | undefine
     config[key] = Number(raw);
   }
   if (config.leaseTtlMs !== undefined && config.leaseTtlMs < 300) return err('PODS_LEASE_TTL_MS must be at least 300 ms');
+  if (config.contextBudget !== undefined && config.contextBudget < 1_000) return err('PODS_CONTEXT_BUDGET must be at least 1000 characters');
   return ok(config);
 }

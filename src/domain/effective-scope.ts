@@ -136,14 +136,6 @@ export function lendingRefusal(
   return checkDelegation(effectiveScope(grants, lentScope(children)), rules);
 }
 
-/** `lendingRefusal` for many `rules` against one parent: what it has lent is gathered and indexed once. */
-export function lendingChecker(
-  grants: readonly ScopeRule[],
-  children: readonly ChildOwnership[],
-): (rules: readonly ScopeRule[]) => DelegationRefusal | undefined {
-  return delegationChecker(effectiveScope(grants, lentScope(children)));
-}
-
 export function describeDelegationRefusal(caller: string, refusal: DelegationRefusal): string {
   switch (refusal.type) {
     case 'ScopeNotWithinCaller':

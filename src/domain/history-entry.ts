@@ -14,7 +14,9 @@ export type NoticeCode =
   /** An agent-driven Pod's agent could not resume its session: a new one began with a digest of recent history. */
   | 'agent_session_new'
   /** The agent ended its turn for another reason than finishing it (token or request limit, refusal). */
-  | 'agent_stopped';
+  | 'agent_stopped'
+  /** The oldest entries left a model-driven Pod's requests to keep them within its host's context budget (`contextFrom`). */
+  | 'context_trimmed';
 
 /** What an agent (over ACP) reported about one of its own tool calls; pods ran none of it. */
 export type AgentToolCall = {
@@ -92,6 +94,8 @@ export type HistoryEntryBody =
       readonly text: string;
       /** Input up to here is dealt with (answered, withheld by the breaker, or failed). */
       readonly seenThrough?: number;
+      /** `context_trimmed` only: model requests hold the entries from this seq on, no older one. */
+      readonly contextFrom?: number;
     };
 
 export type HistoryEntryKind = HistoryEntryBody['kind'];

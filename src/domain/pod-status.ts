@@ -4,6 +4,8 @@ import type { PodName } from './pod-name.js';
 export type RuntimeStatus = 'idle' | 'running';
 /** What everyone else sees: a Pod no host holds is stopped. */
 export type PodStatus = RuntimeStatus | 'stopped';
+/** Every status, in the order listings count them. */
+export const POD_STATUSES: readonly PodStatus[] = ['idle', 'running', 'stopped'];
 
 /**
  * Who decides what a live Pod does: `model`, the holding host runs its configured model's

@@ -63,7 +63,7 @@ describe('importing a PGlite store made by an earlier pods', () => {
     const after = await w.readHistory.execute({ pod: name('bob') });
     expect(after.ok && after.value.at(-1)).toMatchObject({ seq: 3, kind: 'peer_message', from: 'ann' });
     const listed = await w.tools.execute(name('ann'), 'ListPods', {});
-    expect(listed).toMatchObject({ ok: true, content: [{ name: 'ann' }, { name: 'bob', visibility: 'peer' }, { name: 'kid', visibility: 'spawned_child' }] });
+    expect(listed).toMatchObject({ ok: true, content: { pods: [{ name: 'ann' }, { name: 'bob', visibility: 'peer' }, { name: 'kid', visibility: 'spawned_child' }] } });
   });
 
   it('refuses the whole import when a Pod of the same name exists, writing nothing', async () => {

@@ -104,7 +104,7 @@ describeOnEveryStore('authority matrix', (suite) => {
 
     if ('listed' in expected) {
       if (!result.ok) throw new Error(result.message);
-      const listing = (result.content as { name: string; visibility: string }[]).find((p) => p.name === target);
+      const listing = (result.content as { pods: { name: string; visibility: string }[] }).pods.find((p) => p.name === target);
       expect(listing?.visibility ?? null).toBe(expected.listed);
     } else if ('ok' in expected) {
       if (!result.ok) throw new Error(`expected success, got ${result.kind}: ${result.message}`);

@@ -75,7 +75,7 @@ describeOnEveryStore('DeliverPeerMessage', (suite) => {
     expect(w.committed('b').at(-1)).toEqual({ history: true });
     expect(w.committed('b').filter((c) => c.lease !== undefined)).toEqual([]);
     const listed = await w.listPods.execute({ caller: name('a') });
-    expect(listed.ok && listed.value.find((p) => p.name === 'b')?.status).toBe('stopped');
+    expect(listed.ok && listed.value.pods.find((p) => p.name === 'b')?.status).toBe('stopped');
   });
 
   it('a live idle peer starts a turn; a running one takes it into its turn; each commit is announced to its host once', async () => {

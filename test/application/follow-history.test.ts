@@ -3,6 +3,7 @@ import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-
 import { DEFAULT_HOST_CONFIG } from '../../src/application/host/host-config.js';
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { FollowHistory } from '../../src/application/use-cases/follow-history.js';
+import { HISTORY_PAGE } from '../../src/application/use-cases/read-history.js';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
 import { makeWorld, name } from '../support/world.js';
 
@@ -38,6 +39,27 @@ function follow(uow: UnitOfWork & { events: InMemoryUnitOfWork['events'] }, pods
 }
 
 describe('FollowHistory (in-memory: woken by the event stream)', () => {
+  it('passes a burst of commits on a page at a time, every entry once and in order', async () => {
+    const uow = new InMemoryUnitOfWork();
+    const w = makeWorld(uow);
+    await w.create('a');
+    const batches: number[] = [];
+    const f = follow(uow, ['a']);
+    const seen: number[] = [];
+    const stop = new AbortController();
+    stops.push(stop);
+    void new FollowHistory(uow, uow.events, { ...DEFAULT_HOST_CONFIG, pollMs: 60_000 }).execute({
+      pods: [name('a')], signal: stop.signal, onEntries: (entries) => (batches.push(entries.length), seen.push(...entries.map((e) => e.seq))),
+    });
+    await f.started();
+    await uow.run(async (r) => {
+      for (let i = 0; i < HISTORY_PAGE * 2 + 5; i++) await r.history.append(name('a'), { kind: 'assistant_message', text: `${i}` }, w.clock.now());
+    });
+    await eventually(() => seen.length === HISTORY_PAGE * 2 + 5, 'the whole burst');
+    expect(seen).toEqual(Array.from({ length: HISTORY_PAGE * 2 + 5 }, (_, i) => i + 1));
+    expect(Math.max(...batches)).toBeLessThanOrEqual(HISTORY_PAGE);
+  });
+
   it('shows every Pod\'s entries committed after it began, once each, in order, Pods created meanwhile included', async () => {
     const uow = new InMemoryUnitOfWork();
     const w = makeWorld(uow);

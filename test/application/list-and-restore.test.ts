@@ -1,5 +1,6 @@
 import { beforeEach, expect, it } from 'vitest';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
+import type { ListPodsCommand } from '../../src/application/use-cases/list-pods.js';
 import { makeWorld, name, rule, type World } from '../support/world.js';
 
 describeOnEveryStore('ListPods and RestorePod', (suite) => {
@@ -11,7 +12,7 @@ describeOnEveryStore('ListPods and RestorePod', (suite) => {
   const list = async (caller: string) => {
     const r = await w.listPods.execute({ caller: name(caller) });
     if (!r.ok) throw new Error(r.error.type);
-    return r.value;
+    return r.value.pods;
   };
 
   it('returns exactly self ∪ children ∪ peers, sorted, with the fields of SPEC §3', async () => {
@@ -128,6 +129,31 @@ describeOnEveryStore('ListPods and RestorePod', (suite) => {
     expect(await w.restorePod.execute({ caller: name('me'), name: name('pal') })).toMatchObject({ ok: true, value: { action: 'restored', hostId: w.host.hostId } });
   });
 
+  it('answers a page at a time (default 50, at most 200), with a cursor while more match and the totals of the whole set', async () => {
+    await w.create('me', ['write:/work']);
+    for (let i = 0; i < 205; i++) {
+      const peer = `p${String(i).padStart(3, '0')}`;
+      await w.create(peer);
+      await w.peer('me', peer);
+    }
+    await w.goLive('p001', 'running');
+    const page = async (command: Omit<ListPodsCommand, 'caller'> = {}) => {
+      const r = await w.listPods.execute({ caller: name('me'), ...command });
+      if (!r.ok) throw new Error(r.error.type);
+      return r.value;
+    };
+    const first = await page();
+    expect([first.pods.length, first.pods[0]?.name, first.cursor]).toEqual([50, 'me', 'p048']);
+    expect(first.totals).toEqual({ relation: { self: 1, spawned_child: 0, peer: 205 }, status: { idle: 0, running: 1, stopped: 205 } });
+    expect((await page({ limit: 1_000 })).pods).toHaveLength(200);
+    expect((await page({ limit: 0 })).pods.map((p) => p.name)).toEqual(['me']);
+    const last = await page({ limit: 200, after: first.cursor! });
+    expect([last.pods.length, last.pods[0]?.name, last.pods.at(-1)?.name, last.cursor]).toEqual([156, 'p049', 'p204', undefined]);
+    expect(last.totals).toEqual(first.totals);
+    expect((await page({ status: 'running' })).pods.map((p) => p.name)).toEqual(['p001']);
+    expect((await page({ prefix: 'p20', relation: 'peer' })).pods.map((p) => p.name)).toEqual(['p200', 'p201', 'p202', 'p203', 'p204']);
+  });
+
   it('ListAllPods shows every Pod in the store for the operator', async () => {
     await w.create('b');
     await w.create('a');
@@ -141,5 +167,7 @@ describeOnEveryStore('ListPods and RestorePod', (suite) => {
       ['c', 'idle', 'host_mcp', 'mcp'],
     ]);
     expect(Object.keys(listed[0] ?? {})).not.toContain('drivenBy');
+    expect(await w.listAll.page({ limit: 2 })).toMatchObject({ pods: [{ name: 'a' }, { name: 'b' }], next: 'b' });
+    expect(await w.listAll.page({ limit: 2, after: name('b') })).toEqual({ pods: [expect.objectContaining({ name: 'c' })] });
   });
 });

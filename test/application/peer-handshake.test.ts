@@ -14,7 +14,7 @@ describeOnEveryStore('InitiatePeerHandshake and RemovePeer', (suite) => {
   const listed = async (caller: string) => {
     const r = await w.listPods.execute({ caller: name(caller) });
     if (!r.ok) throw new Error(r.error.type);
-    return r.value.map((p) => [p.name, p.visibility]);
+    return r.value.pods.map((p) => [p.name, p.visibility]);
   };
 
   it('is reciprocal at once: both sides list each other as peer', async () => {

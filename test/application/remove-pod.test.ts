@@ -59,7 +59,7 @@ describeOnEveryStore('RemovePod: `pods rm` (operator only)', ({ world }) => {
     expect((await remove(w, 'kid')).ok).toBe(true);
     // The parent no longer sees it, and is removable now.
     const seen = await w.tool('parent', 'ListPods', {});
-    expect(seen.ok && (seen.content as { name: string }[]).map((p) => p.name)).toEqual(['parent']);
+    expect(seen.ok && (seen.content as { pods: { name: string }[] }).pods.map((p) => p.name)).toEqual(['parent']);
     expect((await remove(w, 'parent')).ok).toBe(true);
   });
 

@@ -29,7 +29,7 @@ describe('the built `pods` CLI, one process per command, on the default store (t
 
     const listed = await cli.pods(home, 'tool', 'a', 'ListPods', '{}');
     expect(listed.code).toBe(0);
-    expect(json(listed.stdout)).toMatchObject({ content: [{ name: 'a', visibility: 'self' }, { name: 'b', visibility: 'peer' }] });
+    expect(json(listed.stdout)).toMatchObject({ content: { pods: [{ name: 'a', visibility: 'self' }, { name: 'b', visibility: 'peer' }] } });
 
     const steer = await cli.pods(home, 'tool', 'a', 'SendToPod', '{"name":"b","message":"hi"}');
     expect(steer.code).toBe(1);

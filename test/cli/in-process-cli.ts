@@ -53,6 +53,10 @@ export function inProcessCli(options: Options = {}) {
       });
       return { code, stdout, stderr };
     },
+    /** The shared store's app, for seeding what would take many commands. */
+    async app() {
+      return (await openShared()).app;
+    },
     async dispose(): Promise<void> {
       if (shared) await (await shared).close();
     },

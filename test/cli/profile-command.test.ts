@@ -77,8 +77,8 @@ describe('pods profile', () => {
     await cli.run('profile', 'add', 'open', '--acp', '--sandbox', 'none', '--', 'cmd');
     await cli.run('create', 'o', '--profile', 'open');
     expect((await cli.run('ls')).stdout).toMatch(/\no\s+stopped\s+open \(unconfined\)\s+-/);
-    const listed = JSON.parse((await cli.run('tool', 'o', 'ListPods', '{}')).stdout) as { content: { name: string; profile: string; unconfined?: boolean }[] };
-    expect(listed.content).toEqual([expect.objectContaining({ name: 'o', profile: 'open', unconfined: true })]);
+    const listed = JSON.parse((await cli.run('tool', 'o', 'ListPods', '{}')).stdout) as { content: { pods: { name: string; profile: string; unconfined?: boolean }[] } };
+    expect(listed.content.pods).toEqual([expect.objectContaining({ name: 'o', profile: 'open', unconfined: true })]);
     const all = JSON.parse((await cli.run('ls', '--json')).stdout) as { name: string; unconfined?: boolean }[];
     expect(all).toEqual([expect.objectContaining({ name: 'o', unconfined: true })]);
   });

@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UNIT_OF_WORK } from '../../src/application/ports/unit-of-work.js';
 import { openInversifyContainer } from '../../src/composition/container.js';
 import { podsApp } from '../../src/composition/pods-app.js';
+import { MessageBody } from '../../src/domain/message-body.js';
+import { PodName } from '../../src/domain/pod-name.js';
 import { inProcessCli } from './in-process-cli.js';
 
 let cli: ReturnType<typeof inProcessCli>;
@@ -27,7 +29,7 @@ describe('pods (in process, one memory store)', () => {
     expect(listed.code).toBe(0);
     expect(json(listed.stdout)).toMatchObject({
       summary: '2 visible pod(s)',
-      content: [{ name: 'a', visibility: 'self' }, { name: 'b', visibility: 'peer', peer: { initiatedFrom: 'a' } }],
+      content: { pods: [{ name: 'a', visibility: 'self' }, { name: 'b', visibility: 'peer', peer: { initiatedFrom: 'a' } }] },
     });
 
     const steer = await cli.run('tool', 'a', 'SendToPod', '{"name":"b","message":"hi"}');
@@ -78,6 +80,45 @@ describe('pods (in process, one memory store)', () => {
       { name: 'main', origin: { type: 'operator' }, scope: [{ target: '/home/op/project', permission: 'write', recursive: true }] },
       { name: 'worker', origin: { type: 'spawned', parent: 'main' } },
     ]);
+  });
+
+  it('pages `pods ls`: the first 50, --limit, --after and --prefix, a line saying what follows, --all streamed', async () => {
+    for (let i = 0; i < 53; i++) await cli.run('create', `p${String(i).padStart(2, '0')}`);
+    const first = (await cli.run('ls')).stdout.split('\n');
+    expect(first).toHaveLength(1 + 50 + 1 + 1);
+    expect(first.at(-2)).toBe('… more Pods follow `p49`: `pods ls --after p49` lists the next page, `pods ls --all` every one');
+    expect((await cli.run('ls', '--after', 'p49')).stdout.split('\n').slice(1, -1).map((l) => l.split(' ')[0])).toEqual(['p50', 'p51', 'p52']);
+    expect((await cli.run('ls', '--prefix', 'p5')).stdout.split('\n').slice(1, -1).map((l) => l.split(' ')[0])).toEqual(['p50', 'p51', 'p52']);
+    expect((await cli.run('ls', '--prefix', 'q')).stdout).toBe('no pods match\n');
+    const page = await cli.run('ls', '--json', '--limit', '2');
+    expect([json(page.stdout), page.stderr]).toEqual([
+      [expect.objectContaining({ name: 'p00' }), expect.objectContaining({ name: 'p01' })],
+      'pods ls: more Pods follow `p01`: `pods ls --after p01` lists the next page, `pods ls --all` every one\n',
+    ]);
+    const all = await cli.run('ls', '--all', '--json');
+    expect(all.stderr).toBe('');
+    const every = json(all.stdout) as { name: string }[];
+    expect(every.map((p) => p.name)).toHaveLength(53);
+    // Streamed, it is the same document `out.json` prints for the whole array.
+    expect(all.stdout).toBe(`${JSON.stringify(every, null, 2)}\n`);
+    expect((await cli.run('ls', '--all')).stdout.split('\n')).toHaveLength(1 + 53 + 1);
+    expect(await cli.run('ls', '--all', '--limit', '3')).toMatchObject({ code: 2, stderr: expect.stringContaining('--all and --limit cannot go together') });
+    expect(await cli.run('ls', '--limit', '1001')).toMatchObject({ code: 2 });
+    expect(await cli.run('ls', '--prefix=a b')).toMatchObject({ code: 2, stderr: expect.stringContaining('--prefix: invalid pod name') });
+  });
+
+  it('prints a history longer than a page as it is read: the same lines and the same JSON document as all at once', async () => {
+    await cli.run('create', 'long');
+    const app = await cli.app();
+    for (let i = 0; i < 450; i++) await app.submitOperatorInput.execute({ pod: PodName.unsafe('long'), text: MessageBody.unsafe(`line ${i}`) });
+    const text = await cli.run('history', 'long');
+    expect(text.stdout.split('\n').slice(0, -1)).toHaveLength(450);
+    expect(text.stdout.split('\n')[449]).toMatch(/^#450 /);
+    const json = await cli.run('history', 'long', '--json');
+    const entries = JSON.parse(json.stdout) as { seq: number }[];
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 450 }, (_, i) => i + 1));
+    expect(json.stdout).toBe(`${JSON.stringify(entries, null, 2)}\n`);
+    expect((await cli.run('history', 'long', '--after', '440', '--limit', '3')).stdout.split('\n').slice(0, -1).map((l) => l.split(' ')[0])).toEqual(['#441', '#442', '#443']);
   });
 
   it('treats an existing peer relation as success with a note', async () => {

@@ -58,7 +58,7 @@ describe.each(stores)('the composition root (%s)', (_label, config) => {
       const a = await app.readHistory.execute({ pod: name('a') });
       expect(a.ok && a.value.map((e) => e.kind)).toEqual(['user_input', 'tool_call', 'tool_result', 'assistant_message']);
       expect(await app.tools.execute(name('a'), 'ListPods', {})).toMatchObject({
-        ok: true, content: [{ name: 'a', status: 'idle', live: true }, { name: 'b', status: 'idle', live: true }],
+        ok: true, content: { pods: [{ name: 'a', status: 'idle', live: true }, { name: 'b', status: 'idle', live: true }] },
       });
     } finally {
       await close();
@@ -68,7 +68,7 @@ describe.each(stores)('the composition root (%s)', (_label, config) => {
       const again = await openContainer(config());
       try {
         const listed = await again.app.tools.execute(name('a'), 'ListPods', {});
-        expect(listed).toMatchObject({ ok: true, content: [{ name: 'a', live: false }, { name: 'b', live: false }] });
+        expect(listed).toMatchObject({ ok: true, content: { pods: [{ name: 'a', live: false }, { name: 'b', live: false }] } });
         const b = await again.app.readHistory.execute({ pod: name('b') });
         expect(b.ok && b.value.length).toBe(2);
       } finally {

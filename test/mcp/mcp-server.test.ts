@@ -119,7 +119,7 @@ describeOnEveryStore('pods mcp: the MCP server of one Pod (real SDK client, in-m
     const listed = await call('ListPods', {});
     expect(listed.isError).toBeUndefined();
     expect(listed.content[0]?.text).toBe(resultText(await w.tool('a', 'ListPods', {})));
-    expect(JSON.parse(listed.content[0]?.text ?? '')).toMatchObject({ content: [{ name: 'a', visibility: 'self' }, { name: 'b', visibility: 'peer' }] });
+    expect(JSON.parse(listed.content[0]?.text ?? '')).toMatchObject({ content: { pods: [{ name: 'a', visibility: 'self' }, { name: 'b', visibility: 'peer' }] } });
 
     const spawned = await call('SpawnPod', { name: 'kid', task: 'count to three', scope: [] });
     expect(spawned.isError).toBeUndefined();

@@ -380,7 +380,7 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     expect(pods.map((p) => [p.name, p.status])).toEqual([[pod, 'stopped'], [kid, 'stopped']]);
     // And a new server for the Pod is accepted at once; the child is visible to it, stopped and restorable.
     const again = await agent(pod);
-    const seen = toolJson(await again.call('ListPods', {})).content as { name: string; visibility: string; live: boolean; restore: { possible: boolean } }[];
+    const seen = (toolJson(await again.call('ListPods', {})).content as { pods: { name: string; visibility: string; live: boolean; restore: { possible: boolean } }[] }).pods;
     expect(seen.find((p) => p.name === kid)).toMatchObject({ live: false, restore: { possible: true } });
     // The idempotency keys make a client's retry of the whole batch exactly-once.
     for (const [i, message] of bodies.entries()) expect((await again.call('SendToPeerPod', { name: peer, message, idempotency_key: `${pod}-${i}` })).isError).toBeUndefined();

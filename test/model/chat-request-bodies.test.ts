@@ -45,4 +45,13 @@ describe('ChatRequestBodies', () => {
     expect(bodies.body('m', main, other, tools, true)).toEqual(new ChatRequestBodies().body('m', main, other, tools, true));
     expect(bodies.body('m', PodName.unsafe('b'), entries.slice(0, 3), tools, true)).toEqual(new ChatRequestBodies().body('m', main, entries.slice(0, 3), tools, true));
   });
+
+  it('starts afresh when the request\'s window moves on (older entries left it), then builds on the new start', () => {
+    const long = history(...Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? operator(`q ${i}`) : said(`a ${i}`, i))));
+    const bodies = new ChatRequestBodies();
+    bodies.body('m', main, long.slice(0, 30), tools, false);
+    for (const window of [long.slice(10, 31), long.slice(10, 36), long.slice(20, 40)]) {
+      expect(bodies.body('m', main, window, tools, false).toString('utf8')).toBe(new ChatRequestBodies().body('m', main, window, tools, false).toString('utf8'));
+    }
+  });
 });

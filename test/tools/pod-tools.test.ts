@@ -75,6 +75,32 @@ describe('the LLM tool surface', () => {
   it('renders ListPods content as plain JSON', async () => {
     const r = await w.tool('me', 'ListPods', {});
     expect(r).toMatchObject({ ok: true, summary: '2 visible pod(s)' });
-    if (r.ok) expect((r.content as { peer?: { since: unknown } }[])[1]?.peer?.since).toBe('2026-11-01T12:00:00.000Z');
+    if (r.ok) expect((r.content as { pods: { peer?: { since: unknown } }[] }).pods[1]?.peer?.since).toBe('2026-11-01T12:00:00.000Z');
+  });
+
+  it('answers ListPods a page at a time: the page, the totals, and a cursor the summary tells how to use', async () => {
+    for (const kid of ['k1', 'k2', 'k3']) await w.spawn('me', kid);
+    const first = await w.tool('me', 'ListPods', { limit: 2 });
+    expect(first).toEqual({
+      ok: true,
+      summary: '2 of 5 visible pod(s) [1 self, 3 spawned_child, 1 peer; 3 idle, 2 stopped]; more match: call again with "cursor": "k2"',
+      content: {
+        pods: [expect.objectContaining({ name: 'k1' }), expect.objectContaining({ name: 'k2' })],
+        totals: { relation: { self: 1, spawned_child: 3, peer: 1 }, status: { idle: 3, running: 0, stopped: 2 } },
+        cursor: 'k2',
+      },
+    });
+    const rest = await w.tool('me', 'ListPods', { limit: 2, cursor: 'k2' });
+    expect(rest).toMatchObject({ ok: true, summary: expect.stringMatching(/^2 of 5 visible pod\(s\) \(after `k2`\) .*; more match: call again with "cursor": "me" and the same filters$/) });
+    const peers = await w.tool('me', 'ListPods', { relation: 'peer', status: 'stopped', prefix: 'p' });
+    expect(peers).toMatchObject({ ok: true, summary: expect.stringMatching(/^1 of 5 visible pod\(s\) \(relation peer, status stopped, names starting with `p`\) .*; no more match$/) });
+    expect(peers.ok && (peers.content as { pods: { name: string }[] }).pods.map((p) => p.name)).toEqual(['pal']);
+  });
+
+  it('refuses a ListPods cursor or prefix that could be no Pod name, and a limit past 200, naming the field', async () => {
+    expect(await w.tool('me', 'ListPods', { cursor: 'a b' })).toMatchObject({ ok: false, kind: 'invalid_argument', message: expect.stringMatching(/^ListPods\.cursor: invalid pod name/) });
+    expect(await w.tool('me', 'ListPods', { prefix: '-x' })).toMatchObject({ ok: false, kind: 'invalid_argument', message: expect.stringMatching(/^ListPods\.prefix: invalid pod name/) });
+    expect(await w.tool('me', 'ListPods', { limit: 201 })).toMatchObject({ ok: false, kind: 'invalid_argument' });
+    expect(await w.tool('me', 'ListPods', { status: 'asleep' })).toMatchObject({ ok: false, kind: 'invalid_argument' });
   });
 });

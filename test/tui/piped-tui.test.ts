@@ -32,6 +32,17 @@ describe('the TUI reading a pipe', () => {
     });
   });
 
+  it(':pods shows ListPods\' first page and says how many more the Pod sees, and where the next page starts', async () => {
+    const { app } = await store();
+    const peers = Array.from({ length: 55 }, (_, i) => `p${String(i).padStart(2, '0')}`);
+    const run = await runPiped(app, [...peers.flatMap((p) => [`:new ${p}`, `:peer ${p}`]), ':pods'].join('\n'));
+    const table = run.stdout.slice(run.stdout.indexOf('NAME  RELATION  STATUS   PROFILE  DRIVEN BY  RESTORABLE'));
+    expect(table).toHaveLength(1 + 50 + 1);
+    expect(table[1]).toMatch(/^main +self /);
+    expect(table.at(-2)).toMatch(/^p48 +peer /);
+    expect(table.at(-1)).toBe('… and 6 more visible Pod(s) after `p48`: `:tool ListPods {"cursor": "p48"}` lists the next page');
+  });
+
   it('commits plain input through SubmitOperatorInput and prints only what history holds, turn by turn', async () => {
     const { app, history } = await store();
     const submit = vi.spyOn(app.submitOperatorInput, 'execute');
@@ -115,7 +126,7 @@ describe('the TUI reading a pipe', () => {
       error: { kind: 'invalid_argument', message: 'pod `b` is a peer of `main`, not its spawned child; use SendToPeerPod' },
     });
     expect(JSON.parse(run.stdout[4] ?? '')).toMatchObject({ summary: expect.stringContaining('sent peer message to `b`'), content: { pair_seq: 1 } });
-    expect(JSON.parse(run.stdout[5] ?? '')).toMatchObject({ content: [{ name: 'b', visibility: 'peer' }, { name: 'main', visibility: 'self' }] });
+    expect(JSON.parse(run.stdout[5] ?? '')).toMatchObject({ content: { pods: [{ name: 'b', visibility: 'peer' }, { name: 'main', visibility: 'self' }] } });
     expect(await history('main')).toEqual([]);
     expect(await history('b')).toEqual([expect.objectContaining({ from: 'main', body: 'two  spaces' })]);
   });

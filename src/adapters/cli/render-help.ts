@@ -1,5 +1,5 @@
 import type { CliCommand } from './cli-command.js';
-import { DEFAULT_HOST_CONFIG } from '../../application/host/host-config.js';
+import { DEFAULT_CONTEXT_BUDGET, DEFAULT_HOST_CONFIG } from '../../application/host/host-config.js';
 import { DEFAULT_MODEL_TIMEOUT_MS } from '../model/model-config.js';
 import { renderTable } from './render-table.js';
 
@@ -24,6 +24,7 @@ const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['PODS_STORE_OUTAGE_MS', `how long a host keeps its Pods while the store is unreachable (default: ${storeOutageLimitMs})`],
   ['PODS_POLL_MS', `how often a host looks at its Pods' histories without a notice (default: ${pollMs})`],
   ['PODS_STEP_LIMIT', `model requests per turn before it is stopped (default: ${stepLimit})`],
+  ['PODS_CONTEXT_BUDGET', `the most of a Pod's history one model request holds, in characters; older entries leave it with a notice (default: ${DEFAULT_CONTEXT_BUDGET}; at least 1000)`],
   ['VISUAL, EDITOR', 'the editor the TUI\'s :edit runs (default: vi)'],
 ];
 

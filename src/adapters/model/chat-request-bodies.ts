@@ -48,7 +48,11 @@ export class ChatRequestBodies {
     ]);
   }
 
-  /** What is kept for `pod` if `history` continues it (the same entry where it stopped), else a fresh start. */
+  /**
+   * What is kept for `pod` if `history` continues it (the same entry where it stopped), else a
+   * fresh start. Seqs are gap-free, so a request whose window moved on (older entries left it
+   * at a `context_trimmed` notice) has another entry there and starts afresh, once per trim.
+   */
   private continued(pod: PodName, history: readonly HistoryEntry[]): Kept {
     const kept = this.kept.get(pod);
     this.kept.delete(pod); // re-inserted last: the map's order is least recently used first

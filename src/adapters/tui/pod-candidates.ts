@@ -1,5 +1,5 @@
 import type { ListAllPods } from '../../application/use-cases/list-all-pods.js';
-import type { ListPods } from '../../application/use-cases/list-pods.js';
+import { LIST_PODS_LIMITS, type ListPods, type PodListing } from '../../application/use-cases/list-pods.js';
 import type { PodName } from '../../domain/pod-name.js';
 
 export type PodSource = 'store_pods' | 'peer_candidates' | 'peers' | 'visible_pods';
@@ -14,8 +14,7 @@ export async function podCandidates(
   source: PodSource,
 ): Promise<readonly PodName[]> {
   if (source === 'store_pods') return (await useCases.listAll.execute()).map((p) => p.name).filter((name) => name !== attached);
-  const listed = await useCases.listPods.execute({ caller: attached });
-  const visible = listed.ok ? listed.value : [];
+  const visible = await everyVisible(useCases.listPods, attached);
   switch (source) {
     case 'visible_pods':
       return visible.filter((p) => p.visibility !== 'self').map((p) => p.name);
@@ -29,5 +28,18 @@ export async function podCandidates(
       if (self?.origin.type === 'spawned') excluded.add(self.origin.parent);
       return all.map((p) => p.name).filter((name) => !excluded.has(name));
     }
+  }
+}
+
+/** The attached Pod's whole visibility set, page after page (Tab offers every name). */
+async function everyVisible(listPods: ListPods, caller: PodName): Promise<readonly PodListing[]> {
+  const all: PodListing[] = [];
+  let after: PodName | undefined;
+  for (;;) {
+    const listed = await listPods.execute({ caller, limit: LIST_PODS_LIMITS.max, ...(after === undefined ? {} : { after }) });
+    if (!listed.ok) return all;
+    all.push(...listed.value.pods);
+    if (listed.value.cursor === undefined) return all;
+    after = listed.value.cursor;
   }
 }

@@ -13,6 +13,14 @@ export type HostConfig = {
   readonly leaseTtlMs: number;
   /** How long a host waits for an unreachable store to come back before it gives up (`store_lost`). */
   readonly storeOutageLimitMs: number;
+  /**
+   * The most a model request of a model-driven Pod holds of its history, in characters of the
+   * rendered transcript (tool definitions aside): older entries leave it, with a committed
+   * `context_trimmed` notice. Default DEFAULT_CONTEXT_BUDGET.
+   */
+  readonly contextBudget?: number;
 };
-export const DEFAULT_HOST_CONFIG: HostConfig = { stepLimit: 16, pollMs: 2_000, leaseTtlMs: 10_000, storeOutageLimitMs: 180_000 };
+/** About 25,000–30,000 tokens of English or code: fits a 32k-token model with room for the tools and the reply. */
+export const DEFAULT_CONTEXT_BUDGET = 100_000;
+export const DEFAULT_HOST_CONFIG: HostConfig = { stepLimit: 16, pollMs: 2_000, leaseTtlMs: 10_000, storeOutageLimitMs: 180_000, contextBudget: DEFAULT_CONTEXT_BUDGET };
 export const HOST_CONFIG = Symbol.for('HostConfig') as ServiceIdentifier<HostConfig>;

@@ -14,7 +14,7 @@ import type { Repositories } from '../ports/unit-of-work.js';
 export class KnownHistory {
   private readonly byPod = new Map<PodName, HistoryEntry[]>();
 
-  /** `pod`'s whole committed history; read through `repos` in the caller's unit of work. */
+  /** `pod`'s committed history (from where `dropBefore` last cut it); read through `repos` in the caller's unit of work. */
   async read(repos: Repositories, pod: PodName): Promise<readonly HistoryEntry[]> {
     const after = this.byPod.get(pod)?.at(-1)?.seq ?? 0;
     const newer = await repos.history.read(pod, { after });
@@ -29,6 +29,18 @@ export class KnownHistory {
     const newest = known.at(-1)?.seq ?? 0;
     for (const entry of newer) if (entry.seq > newest) known.push(entry);
     return known;
+  }
+
+  /**
+   * Entries before `seq` left the Pod's model requests (a `context_trimmed` notice): the copy
+   * keeps `seq` and newer only, so a host's memory follows the context budget, not the history.
+   * Reads go on returning the copy from there (its gap check only looks at the newest end).
+   */
+  dropBefore(pod: PodName, seq: number): void {
+    const known = this.byPod.get(pod);
+    const first = known?.[0]?.seq;
+    if (!known || first === undefined || first >= seq) return;
+    known.splice(0, Math.min(known.length, seq - first));
   }
 
   /** The Pod no longer runs here: its copy would only grow stale. */

@@ -11,8 +11,9 @@ import type { ObservedTurnEnd, TurnEnding } from '../ports/live-events.js';
 import { POD_EVENTS, type PodEvents } from '../ports/pod-events.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { PodTools } from '../tools/pod-tools.js';
-import { HOST_CONFIG, type HostConfig } from './host-config.js';
+import { DEFAULT_CONTEXT_BUDGET, HOST_CONFIG, type HostConfig } from './host-config.js';
 import { KnownHistory } from './known-history.js';
+import { requestHistory } from './request-history.js';
 import { AgentTurn } from './agent-turn.js';
 import { findProfile, PROFILE_CATALOG, type ProfileCatalog } from '../ports/profile-catalog.js';
 import type { Pod } from '../../domain/pod.js';
@@ -93,8 +94,7 @@ export class RunTurn {
   private async steps(pod: PodName, signal: AbortSignal | undefined): Promise<{ end: ObservedTurnEnd; steps: number }> {
     const specs = this.tools.specs((await this.profiles.list()).map((p) => p.name));
     for (let step = 1; step <= this.config.stepLimit; step++) {
-      // Only what committed since the last read comes from the store (KnownHistory).
-      const history = [...(await this.uow.run((repos) => this.known.read(repos, pod)))];
+      const history = await requestHistory(pod, this.config.contextBudget ?? DEFAULT_CONTEXT_BUDGET, { uow: this.uow, known: this.known, append: (p, body) => this.append(p, body) });
       const seenThrough = history.at(-1)?.seq ?? 0;
       this.events.publish({ type: 'step_started', pod, step, seenThrough });
       const reply = await this.model.complete({

@@ -1,42 +1,48 @@
-import type { ChildOwnership } from '../../domain/child-ownership.js';
-import type { PeerRelation } from '../../domain/peer-relation.js';
 import type { Pod } from '../../domain/pod.js';
 import type { PodName } from '../../domain/pod-name.js';
 import type { Lease } from '../../domain/pod-status.js';
 import type { ProfileName } from '../../domain/profile-name.js';
-
-/** A parent → child edge, by name only, with the lease on the child: enough to count a Pod's children and the live ones. */
-export type ChildEdge = { readonly parent: PodName; readonly child: PodName; readonly lease?: Lease };
+import type { ScopeRule } from '../../domain/scope-rule.js';
+import type { VisibleFilter, VisibleTotals } from '../../domain/visible-page.js';
+import type { VisiblePod } from '../../domain/visibility.js';
 
 /**
- * The rows ListPods decides from, for one caller: what the visibility set is made of (its
- * children and relations), and what the listing shows of each Pod in it. Rows only; the
- * domain (visibility, scope lending, liveness) decides what they mean. No order is promised.
- * Every lease is as stored, live or expired.
+ * One page of what `caller` sees. The set is the domain's (`visibleInOrder`: itself, its
+ * children, its peers, the first reason winning) and so is a Pod's status (`statusOf` at
+ * `now`): a store answers as if it applied them to every row, without reading every row.
  */
-export type Surroundings = {
+export type ListingQuery = VisibleFilter & {
+  readonly caller: PodName;
+  /** The time liveness is judged at: a lease is live while it expires after `now`. */
+  readonly now: Date;
+  /** At most this many Pods on the page (≥ 1). */
+  readonly limit: number;
+};
+
+/** A Pod on a page, with what a listing shows of it. */
+export type ListedPod = VisiblePod & {
+  /** The lease on it, as stored (live or expired). */
+  readonly lease?: Lease;
+  /** Its profile; undefined: `default`. */
+  readonly profile?: ProfileName;
+  /** Its own children, and how many of them a live lease holds at `now`. */
+  readonly children: { readonly count: number; readonly live: number };
+};
+
+export type ListingPage = {
   readonly self: Pod;
-  /** Every ownership edge whose parent is `self`, outstanding and stopped. */
-  readonly children: readonly ChildOwnership[];
-  /** Every peer relation `self` is part of. */
-  readonly relations: readonly PeerRelation[];
-  /** Every ownership edge whose parent is one of `self`'s children or peers: their own children. */
-  readonly grandchildren: readonly ChildEdge[];
+  /** The matching Pods after `after`, sorted by name (code units), at most `limit`. */
+  readonly pods: readonly ListedPod[];
+  /** Whether more Pods match after the last one on the page. */
+  readonly more: boolean;
   /**
-   * The lease on `self`, and position by position the lease on each of `children` and on the
-   * other side of each of `relations`. By position, not by name: in V8 a map of 10,000 names
-   * costs more to build than the rest of the read together.
+   * The scope `self` has lent to its outstanding children (`lentScope`), which decides
+   * whether a stopped child could be restored: present whenever `pods` holds a child in
+   * state `stopped`, and may be left out otherwise.
    */
-  readonly leases: {
-    readonly self?: Lease;
-    readonly children: readonly (Lease | undefined)[];
-    readonly relations: readonly (Lease | undefined)[];
-  };
-  /** Position by position as `leases`, the profile each of `children` and each other side of `relations` runs with (undefined: `default`). */
-  readonly profiles: {
-    readonly children: readonly (ProfileName | undefined)[];
-    readonly relations: readonly (ProfileName | undefined)[];
-  };
+  readonly lent?: readonly ScopeRule[];
+  /** Over the whole visibility set, whatever the filter. */
+  readonly totals: VisibleTotals;
 };
 
 /** A Pod with the lease on it, if any (live or expired, as stored). */
@@ -60,15 +66,20 @@ export type PodOverviewRow = PodAndLease & {
 /** How far back the overview looks for a Pod's unseen input: its cost stays bounded however long the history. */
 export const OVERVIEW_TAIL = 64;
 
+/** One page of the whole store (the operator's view): the Pods after `after` whose names start with `prefix`. */
+export type StorePageQuery = { readonly after?: PodName; readonly prefix?: string; readonly limit: number };
+export type StorePage = { readonly pods: readonly PodAndLease[]; readonly more: boolean };
+
 /**
- * The listings' reads, each one statement in a SQL store whatever the number of Pods, so a
- * unit of work that makes only one of them can run with `{ singleRead: true }`.
+ * The listings' reads, each one statement in a SQL store, so a unit of work that makes only
+ * one of them can run with `{ singleRead: true }`. What one call costs depends on the page
+ * and on the caller's own relations, never on the rest of the store.
  */
 export interface ListingReader {
-  /** What ListPods needs about `caller`; undefined when `caller` is no Pod. */
-  surroundings(caller: PodName): Promise<Surroundings | undefined>;
-  /** Every Pod in the store with its lease, sorted by name (operator listing only; Pods never see this). */
-  everyPod(): Promise<readonly PodAndLease[]>;
+  /** A page of what `caller` sees, with the totals; undefined when `caller` is no Pod. */
+  page(query: ListingQuery): Promise<ListingPage | undefined>;
+  /** A page of every Pod in the store, sorted by name (operator listing only; Pods never see this). */
+  storePage(query: StorePageQuery): Promise<StorePage>;
   /** The dashboard's rows: every Pod (or those of `among`), sorted by name. Operator only. */
   overview(among?: readonly PodName[]): Promise<readonly PodOverviewRow[]>;
 }

@@ -5,7 +5,11 @@ import type { ToolSpec } from '../tools/pod-tools.js';
 
 export type ModelRequest = {
   readonly pod: PodName;
-  /** The Pod's committed history, oldest first: the only context a model ever gets. */
+  /**
+   * The Pod's committed history, oldest first, from where its requests start (the newest
+   * `context_trimmed` notice's `contextFrom`, within the host's context budget): the only
+   * context a model ever gets.
+   */
   readonly history: readonly HistoryEntry[];
   readonly tools: readonly ToolSpec[];
   /** Aborted when the operator cancels the turn or the host shuts down. */

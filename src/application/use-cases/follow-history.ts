@@ -7,6 +7,7 @@ import { HOST_CONFIG, type HostConfig } from '../host/host-config.js';
 import { POD_EVENTS, type PodEvents } from '../ports/pod-events.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { watch } from '../watcher.js';
+import { HISTORY_PAGE } from './read-history.js';
 
 export type FollowHistoryCommand = {
   /** The Pods to follow; none: every Pod, also those created while following. */
@@ -44,22 +45,26 @@ export class FollowHistory {
     const retry = new Set<PodName>();
 
     const read = async (pod: PodName): Promise<void> => {
-      const after = seen.get(pod) ?? 0; // a Pod first heard of now was created while following
-      let entries: readonly HistoryEntry[];
-      try {
-        entries = await this.uow.run((repos) => repos.history.read(pod, { after }));
-      } catch (error) {
-        retry.add(pod);
-        if (!troubled) command.onTrouble?.(error instanceof Error ? error : new Error(String(error)));
-        troubled = true;
-        return;
+      // A page at a time: a burst of commits is passed on as it is read, never held whole.
+      for (;;) {
+        const after = seen.get(pod) ?? 0; // a Pod first heard of now was created while following
+        let entries: readonly HistoryEntry[];
+        try {
+          entries = await this.uow.run((repos) => repos.history.read(pod, { after, limit: HISTORY_PAGE }), { singleRead: true });
+        } catch (error) {
+          retry.add(pod);
+          if (!troubled) command.onTrouble?.(error instanceof Error ? error : new Error(String(error)));
+          troubled = true;
+          return;
+        }
+        if (troubled) command.onTrouble?.(undefined);
+        troubled = false;
+        const last = entries.at(-1);
+        if (!last) return;
+        seen.set(pod, last.seq);
+        command.onEntries(entries);
+        if (entries.length < HISTORY_PAGE || signal.aborted) return;
       }
-      if (troubled) command.onTrouble?.(undefined);
-      troubled = false;
-      const last = entries.at(-1);
-      if (!last) return;
-      seen.set(pod, last.seq);
-      command.onEntries(entries);
     };
     // Subscribed before the starting point is read: what commits after it is announced.
     const watching = watch<PodName>(this.events, {

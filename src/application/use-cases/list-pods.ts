@@ -1,16 +1,17 @@
 import { inject, injectable } from 'inversify';
 import type { ChildState } from '../../domain/child-ownership.js';
 import { briefRefusal, refusalFor } from '../../domain/authority.js';
-import { describeDelegationRefusal, lendingChecker } from '../../domain/effective-scope.js';
+import { delegationChecker, describeDelegationRefusal, effectiveScope } from '../../domain/effective-scope.js';
 import type { PodName } from '../../domain/pod-name.js';
-import { isLive, statusOf, type Lease, type PodDriver, type PodStatus } from '../../domain/pod-status.js';
+import { isLive, statusOf, type PodDriver, type PodStatus } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { DEFAULT_PROFILE_NAME, type ProfileName } from '../../domain/profile-name.js';
 import type { ScopeRule } from '../../domain/scope-rule.js';
-import { visibleInOrder, type VisibilityReason, type VisibleAt, type VisiblePod } from '../../domain/visibility.js';
+import type { VisibleFilter, VisibleTotals } from '../../domain/visible-page.js';
+import type { VisibilityReason } from '../../domain/visibility.js';
 import { podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
-import type { Surroundings } from '../ports/listing-reader.js';
+import type { ListedPod, ListingPage } from '../ports/listing-reader.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { PROFILE_CATALOG, unconfinedProfiles, type ProfileCatalog } from '../ports/profile-catalog.js';
 
@@ -36,11 +37,27 @@ export type PodListing = {
   readonly children: { readonly count: number; readonly live: number; readonly stopped: number };
 };
 
+/** A page and where the next one starts: SPEC §3's bounded answer. */
+export type PodsPage = {
+  readonly pods: readonly PodListing[];
+  /** The whole visibility set by relation and by status, whatever the filter and the page. */
+  readonly totals: VisibleTotals;
+  /** Present when more Pods match: pass it back as `cursor` (with the same filter) for the next page. */
+  readonly cursor?: PodName;
+};
+
+export type ListPodsCommand = VisibleFilter & {
+  readonly caller: PodName;
+  /** At most this many Pods (clamped to 1…LIST_PODS_LIMITS.max); default LIST_PODS_LIMITS.default. */
+  readonly limit?: number;
+};
+
+export const LIST_PODS_LIMITS = { default: 50, max: 200 } as const;
+
 /**
- * Tool ListPods: exactly the caller's visibility set, sorted by name. One read whatever the
- * number of Pods (one statement in a SQL store, so no transaction either), and work linear
- * in what it returns: children are counted from one index by parent, and what the caller
- * has lent is gathered once for every stopped child's restore check.
+ * Tool ListPods: one page of the caller's visibility set, sorted by name, with the totals of
+ * the whole set. One read (one statement in a SQL store, so no transaction), whose cost
+ * depends on the page and the caller's own relations, never on the rest of the store.
  */
 @injectable()
 export class ListPods {
@@ -50,37 +67,25 @@ export class ListPods {
     @inject(PROFILE_CATALOG) private readonly profiles: ProfileCatalog,
   ) {}
 
-  async execute(command: { readonly caller: PodName }): Promise<Result<readonly PodListing[], PodNotFound>> {
-    const { caller } = command;
-    const around = await this.uow.run((repos) => repos.listing.surroundings(caller), { singleRead: true });
-    if (!around) return err(podNotFound(caller));
-    const listing = listingOf(around, this.clock.now());
+  async execute(command: ListPodsCommand): Promise<Result<PodsPage, PodNotFound>> {
+    const { caller, limit, ...filter } = command;
+    const now = this.clock.now();
+    const bounded = Math.min(LIST_PODS_LIMITS.max, Math.max(1, Math.floor(limit ?? LIST_PODS_LIMITS.default)));
+    const page = await this.uow.run((repos) => repos.listing.page({ ...filter, caller, now, limit: bounded }), { singleRead: true });
+    if (!page) return err(podNotFound(caller));
     const unconfined = await unconfinedProfiles(this.profiles);
-    return ok(unconfined.size === 0 ? listing : listing.map((p) => (unconfined.has(p.profile) ? { ...p, unconfined: true } : p)));
+    const pods = listingOf(page, now).map((p) => (unconfined.has(p.profile) ? { ...p, unconfined: true as const } : p));
+    const last = pods.at(-1);
+    return ok({ pods, totals: page.totals, ...(page.more && last ? { cursor: last.name } : {}) });
   }
 }
 
-function listingOf(around: Surroundings, now: Date): readonly PodListing[] {
-  const { self, leases } = around;
-  const visible = visibleInOrder(self.name, around.children, around.relations);
-  const leaseOf = (v: VisibleAt): Lease | undefined =>
-    v.reason === 'self' ? leases.self : v.reason === 'spawned_child' ? leases.children[v.index] : leases.relations[v.index];
-  const profileOf = (v: VisibleAt): ProfileName =>
-    (v.reason === 'self' ? self.profile : v.reason === 'spawned_child' ? around.profiles.children[v.index] : around.profiles.relations[v.index]) ?? DEFAULT_PROFILE_NAME;
-  // The caller's own children are all of `around.children`; its children's and peers' are
-  // counted from one index by parent (no bigger than the number of Pods that have children).
-  const own = { count: around.children.length, live: leases.children.filter((l) => isLive(l, now)).length };
-  const childrenOf = new Map<string, { count: number; live: number }>();
-  for (const edge of around.grandchildren) {
-    let counted = childrenOf.get(edge.parent);
-    if (!counted) childrenOf.set(edge.parent, (counted = { count: 0, live: 0 }));
-    counted.count += 1;
-    if (isLive(edge.lease, now)) counted.live += 1;
-  }
-  // Every child in the surroundings is the caller's, so they are the children in its visibility set.
-  const mayLend = lendingChecker(self.scope, around.children);
+function listingOf(page: ListingPage, now: Date): readonly PodListing[] {
+  const { self } = page;
+  // What the caller has lent is indexed once, on the first stopped child that needs the restore check.
+  const mayLend = delegationChecker(effectiveScope(self.scope, page.lent ?? []));
 
-  const restoreOf = (v: VisiblePod, live: boolean): PodListing['restore'] => {
+  const restoreOf = (v: ListedPod, live: boolean): PodListing['restore'] => {
     const refused = refusalFor(self.name, 'restore', v);
     if (refused) return { possible: false, reason: briefRefusal(refused) };
     if (live) return ALREADY_LIVE;
@@ -91,28 +96,27 @@ function listingOf(around: Surroundings, now: Date): readonly PodListing[] {
     return RESTORABLE;
   };
 
-  // One literal per case, no spreads: this runs once per visible Pod, 10,000 times for a large parent.
-  return visible.map((v): PodListing => {
-    const lease = leaseOf(v);
+  return page.pods.map((v): PodListing => {
+    const { lease } = v;
     const live = isLive(lease, now);
-    const counted = v.reason === 'self' ? own : childrenOf.get(v.name);
-    const name = v.name;
-    const visibility = v.reason;
-    const profile = profileOf(v);
-    const status = statusOf(lease, now);
-    const restore = restoreOf(v, live);
-    const children = counted && counted.count > 0 ? { count: counted.count, live: counted.live, stopped: counted.count - counted.live } : NO_CHILDREN;
+    const common = {
+      name: v.name,
+      visibility: v.reason,
+      status: statusOf(lease, now),
+      live,
+      ...(live ? { drivenBy: lease.driver } : {}),
+      profile: v.profile ?? DEFAULT_PROFILE_NAME,
+      restore: restoreOf(v, live),
+    };
+    const { count, live: liveChildren } = v.children;
+    const children = count > 0 ? { count, live: liveChildren, stopped: count - liveChildren } : NO_CHILDREN;
     switch (v.reason) {
       case 'self':
-        return live ? { name, visibility, status, live, drivenBy: lease.driver, profile, restore, children } : { name, visibility, status, live, profile, restore, children };
-      case 'peer': {
-        const peer = { since: v.peer.since, initiatedFrom: v.peer.initiatedFrom };
-        return live ? { name, visibility, status, live, drivenBy: lease.driver, profile, restore, peer, children } : { name, visibility, status, live, profile, restore, peer, children };
-      }
-      case 'spawned_child': {
-        const child = { scope: v.child.scope, state: v.child.state };
-        return live ? { name, visibility, status, live, drivenBy: lease.driver, profile, restore, child, children } : { name, visibility, status, live, profile, restore, child, children };
-      }
+        return { ...common, children };
+      case 'peer':
+        return { ...common, peer: { since: v.peer.since, initiatedFrom: v.peer.initiatedFrom }, children };
+      case 'spawned_child':
+        return { ...common, child: { scope: v.child.scope, state: v.child.state }, children };
     }
   });
 }

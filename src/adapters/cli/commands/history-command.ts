@@ -3,6 +3,8 @@ import { describeNeverRemoved } from '../../../application/use-cases/read-remove
 import { ok } from '../../../domain/result.js';
 import { countOption, flag, podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { favorMemory } from '../favor-memory.js';
+import { jsonArrayStream } from '../json-array-stream.js';
 import { entryJson, renderEntry } from '../render-entry.js';
 
 export const historyCommand: CliCommand = {
@@ -11,7 +13,9 @@ export const historyCommand: CliCommand = {
   summary: 'print a Pod\'s committed history',
   details:
     'Prints the committed history of Pod NAME, oldest first: one line per entry, e.g.\n' +
-    '`#3 peer_message from a: hello`. Control characters in stored text are shown escaped.\n\n' +
+    '`#3 peer_message from a: hello`. Control characters in stored text are shown escaped.\n' +
+    'Entries are read and printed a page at a time, up to the newest entry when the command\n' +
+    'starts: its memory stays the same however long the history.\n\n' +
     'With --json: an array of entries {seq, kind, at, ...}, with the fields of each kind; a\n' +
     'peer_message names its verified sender in `from`.\n\n' +
     'With --removed: the history of Pods named NAME that `pods rm` removed, each after a line\n' +
@@ -36,6 +40,7 @@ export const historyCommand: CliCommand = {
     const limit = countOption(args, 'limit', 1);
     if (!limit.ok) return limit;
     const json = flag(args, 'json');
+    favorMemory(); // now, before the store's modules load (see favorMemory)
     const range = { ...(after.value === undefined ? {} : { after: after.value }), ...(limit.value === undefined ? {} : { limit: limit.value }) };
     if (flag(args, 'removed')) {
       return ok(async ({ app, out }) => {
@@ -53,11 +58,19 @@ export const historyCommand: CliCommand = {
       });
     }
     return ok(async ({ app, out }) => {
-      const result = await app.readHistory.execute({ pod: pod.value, ...range });
+      // Printed a page at a time as it is read: memory holds one page, however long the history.
+      const result = await app.readHistory.pages({ pod: pod.value, ...range });
       if (!result.ok) return refuse(out, describePodNotFound(result.error));
-      if (json) out.json(result.value.map(entryJson));
-      else if (result.value.length === 0) out.line(`no history entries${range.after === undefined ? '' : ` after #${range.after}`}`);
-      else for (const entry of result.value) out.line(renderEntry(entry));
+      const stream = json ? jsonArrayStream(out) : undefined;
+      let printed = 0;
+      for await (const page of result.value) {
+        printed += page.length;
+        if (stream) stream.items(page.map(entryJson));
+        else for (const entry of page) out.line(renderEntry(entry));
+        if ((await out.drained?.()) === false) return EXIT.ok;
+      }
+      stream?.end();
+      if (!stream && printed === 0) out.line(`no history entries${range.after === undefined ? '' : ` after #${range.after}`}`);
       return EXIT.ok;
     });
   },

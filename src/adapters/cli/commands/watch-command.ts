@@ -3,6 +3,7 @@ import type { PodName } from '../../../domain/pod-name.js';
 import { ok } from '../../../domain/result.js';
 import { flag, podNameArg } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { favorMemory } from '../favor-memory.js';
 import { entryJson, renderEntry } from '../render-entry.js';
 
 export const watchCommand: CliCommand = {
@@ -29,6 +30,7 @@ export const watchCommand: CliCommand = {
       if (!pods.includes(pod.value)) pods.push(pod.value);
     }
     const jsonl = flag(args, 'jsonl');
+    favorMemory(); // it follows for hours, a page of entries at a time; now, before the store's modules load
     return ok(async ({ app, out, io }) => {
       const stop = new AbortController();
       const offInt = io.onSignal('SIGINT', () => stop.abort());

@@ -1,60 +1,76 @@
-import { OVERVIEW_TAIL, type ChildEdge, type ListingReader, type PodAndLease, type PodOverviewRow, type Surroundings } from '../../../application/ports/listing-reader.js';
-import { INPUT_KINDS, watermark } from '../../../domain/turn-trigger.js';
-import type { ChildOwnership } from '../../../domain/child-ownership.js';
+import { OVERVIEW_TAIL, type ListedPod, type ListingPage, type ListingQuery, type ListingReader, type PodOverviewRow, type StorePage, type StorePageQuery } from '../../../application/ports/listing-reader.js';
+import { lentScope, type ChildOwnership } from '../../../domain/child-ownership.js';
 import { otherSide, type PeerRelation } from '../../../domain/peer-relation.js';
+import { INPUT_KINDS, watermark } from '../../../domain/turn-trigger.js';
 import type { PodName } from '../../../domain/pod-name.js';
+import { isLive, statusOf } from '../../../domain/pod-status.js';
+import { matchesFilter, totalsOf } from '../../../domain/visible-page.js';
+import { visibleInOrder } from '../../../domain/visibility.js';
 import type { InMemoryTables } from './in-memory-tables.js';
 
-/** Each read is one pass over the tables it needs, with no await inside: a snapshot, as one SQL statement is. */
+const byName = (x: { readonly name: string }, y: { readonly name: string }) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
+
+/**
+ * Each read is one pass over the tables it needs, with no await inside: a snapshot, as one
+ * SQL statement is. It applies the domain's rules to every row (the reference the SQL store
+ * is held to by the contract suite), so its cost grows with the store: tests only.
+ */
 export class InMemoryListingReader implements ListingReader {
   constructor(private readonly t: InMemoryTables) {}
 
-  async surroundings(caller: PodName): Promise<Surroundings | undefined> {
+  async page(query: ListingQuery): Promise<ListingPage | undefined> {
+    const { caller, now } = query;
     const self = this.t.pods.get(caller);
     if (!self) return undefined;
-    const leaseOn = (pod: string) => this.t.leases.get(pod);
     const children: ChildOwnership[] = [];
-    const others = new Set<string>();
-    for (const edge of this.t.children.values()) {
-      if (edge.parent === caller) {
-        children.push(edge);
-        others.add(edge.child);
-      }
-    }
+    for (const edge of this.t.children.values()) if (edge.parent === caller) children.push(edge);
     const relations: PeerRelation[] = [];
-    for (const relation of this.t.relations.values()) {
-      if (relation.a !== caller && relation.b !== caller) continue;
-      relations.push(relation);
-      others.add(otherSide(relation, caller));
-    }
-    const grandchildren: ChildEdge[] = [];
-    for (const edge of this.t.children.values()) {
-      if (!others.has(edge.parent)) continue;
-      const lease = leaseOn(edge.child);
-      grandchildren.push(lease ? { parent: edge.parent, child: edge.child, lease } : { parent: edge.parent, child: edge.child });
-    }
-    const leases = {
-      children: children.map((c) => leaseOn(c.child)),
-      relations: relations.map((r) => leaseOn(otherSide(r, caller))),
+    for (const relation of this.t.relations.values()) if (relation.a === caller || relation.b === caller) relations.push(relation);
+
+    const visible = visibleInOrder(caller, children, relations).map((v) => ({ ...v, status: statusOf(this.t.leases.get(v.name), now) }));
+    const matching = visible.filter((v) => matchesFilter(query, v.name, v.reason, v.status));
+    const pods = matching.slice(0, query.limit).map(({ index: _index, status: _status, ...v }): ListedPod => {
+      const lease = this.t.leases.get(v.name);
+      const profile = this.t.pods.get(v.name)?.profile;
+      return { ...v, ...(lease ? { lease } : {}), ...(profile ? { profile } : {}), children: this.childrenOf(v.name, now) };
+    });
+    const stoppedChild = pods.some((p) => p.reason === 'spawned_child' && p.child.state === 'stopped');
+    return {
+      self,
+      pods,
+      more: matching.length > pods.length,
+      ...(stoppedChild ? { lent: lentScope(children) } : {}),
+      totals: totalsOf(visible),
     };
-    const selfLease = leaseOn(caller);
-    const profileOf = (pod: string) => this.t.pods.get(pod)?.profile;
-    const profiles = { children: children.map((c) => profileOf(c.child)), relations: relations.map((r) => profileOf(otherSide(r, caller))) };
-    return { self, children, relations, grandchildren, leases: selfLease ? { self: selfLease, ...leases } : leases, profiles };
   }
 
-  async everyPod(): Promise<readonly PodAndLease[]> {
-    return [...this.t.pods.values()]
-      .sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
-      .map((pod) => {
-        const lease = this.t.leases.get(pod.name);
-        return lease ? { pod, lease } : { pod };
-      });
+  async storePage(query: StorePageQuery): Promise<StorePage> {
+    const { after, prefix, limit } = query;
+    const matching = [...this.t.pods.values()]
+      .filter((pod) => (after === undefined || pod.name > after) && (prefix === undefined || pod.name.startsWith(prefix)))
+      .sort(byName);
+    const pods = matching.slice(0, limit).map((pod) => {
+      const lease = this.t.leases.get(pod.name);
+      return lease ? { pod, lease } : { pod };
+    });
+    return { pods, more: matching.length > pods.length };
+  }
+
+  private childrenOf(parent: PodName, now: Date): ListedPod['children'] {
+    let count = 0;
+    let live = 0;
+    for (const edge of this.t.children.values()) {
+      if (edge.parent !== parent) continue;
+      count += 1;
+      if (isLive(this.t.leases.get(edge.child), now)) live += 1;
+    }
+    return { count, live };
   }
 
   async overview(among?: readonly PodName[]): Promise<readonly PodOverviewRow[]> {
     const wanted = among && new Set<string>(among);
-    return (await this.everyPod()).filter(({ pod }) => !wanted || wanted.has(pod.name)).map((row) => {
+    const every = (await this.storePage({ limit: Number.MAX_SAFE_INTEGER })).pods;
+    return every.filter(({ pod }) => !wanted || wanted.has(pod.name)).map((row) => {
       const name = row.pod.name;
       const tail = (this.t.history.get(name) ?? []).slice(-OVERVIEW_TAIL);
       const seen = watermark(tail);

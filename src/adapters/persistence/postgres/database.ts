@@ -88,6 +88,8 @@ export interface LeaseTable {
   driver: 'model' | 'mcp' | 'acp';
   /** When it was last taken or renewed (null: taken by a version before 0006, not renewed since). */
   renewed_at: ColumnType<Date | null, Date | undefined, Date>;
+  /** The leased Pod's parent, set by the store itself (migration 0008's triggers): never written by pods. */
+  parent: ColumnType<string | null, never, never>;
 }
 
 export interface InboundCursorTable {

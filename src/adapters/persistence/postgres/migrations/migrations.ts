@@ -6,6 +6,7 @@ import * as agentPods from './0004-agent-pods.js';
 import * as removedPods from './0005-removed-pods.js';
 import * as leaseRenewedAt from './0006-lease-renewed-at.js';
 import * as noPausedStatus from './0007-no-paused-status.js';
+import * as boundedListing from './0008-bounded-listing.js';
 
 /** Every schema version in order. Append only: the Migrator applies what a store lacks, by name. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-removed-pods': removedPods,
   '0006-lease-renewed-at': leaseRenewedAt,
   '0007-no-paused-status': noPausedStatus,
+  '0008-bounded-listing': boundedListing,
 };

@@ -1,0 +1,111 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { ListingQuery } from '../../../application/ports/listing-reader.js';
+import { ms } from './listing-columns.js';
+
+
+/**
+ * Pod names are `COLLATE "C"` and made of ASCII characters below DEL, so the names that
+ * start with `prefix` are exactly those in [prefix, prefix + DEL): a range on the index.
+ */
+export const prefixRange = (column: string, prefix: string | undefined): RawBuilder<unknown> =>
+  prefix === undefined ? sql`` : sql` and ${sql.ref(column)} >= ${prefix} and ${sql.ref(column)} < ${`${prefix}\u007f`}`;
+
+/**
+ * The one statement of `ListingReader.page`: one row of JSON columns (`self`, `page`, `lent`,
+ * `totals`). Each part is read through an index from the caller or from a Pod on the page:
+ *
+ * - the page: up to n = limit + 1 candidates from each source, in name order from an index
+ *   that is sorted by name (`child_ownership_parent`, `peer_relation_pkey`,
+ *   `peer_relation_b_a`), then the first n distinct names, the first reason winning (rank);
+ * - each Pod on it: its row, lease and profile by key, its children counted from
+ *   `child_ownership_parent` and its live children from `lease_parent` (migration 0008);
+ * - the totals: the caller's children counted the same two ways (once: the caller's own row
+ *   on the page takes them from here), its peers one probe each;
+ * - `lent`: only when the page holds a stopped child, from `child_ownership_outstanding`.
+ *
+ * Filters that are absent leave no text behind, so each combination is its own prepared
+ * statement with its own plan. A status filter is applied while reading, so it costs the
+ * candidates it skips.
+ */
+export function listingPageStatement(q: ListingQuery): RawBuilder<ListingPageRow> {
+  const n = q.limit + 1;
+  const now = sql`${q.now}::timestamptz`;
+  const me = q.caller;
+  const after = (column: string) => (q.after === undefined ? sql`` : sql` and ${sql.ref(column)} > ${q.after}`);
+  const withLease = (column: string) => (q.status === undefined ? sql`` : sql` left join lease l on l.pod = ${sql.ref(column)}`);
+  const status = q.status === undefined
+    ? sql``
+    : q.status === 'stopped'
+      ? sql` and (l.pod is null or l.expires_at <= ${now})`
+      : sql` and l.expires_at > ${now} and l.status = ${q.status}`;
+  const only = (column: string) => sql`${after(column)}${prefixRange(column, q.prefix)}${status}`;
+  // A peer that is also a child is seen as a child: with only peers asked for, it is left out.
+  const notChild = (column: string) => (q.relation === 'peer' ? sql` and not exists (select 1 from child_ownership k where k.child = ${sql.ref(column)} and k.parent = ${me})` : sql``);
+  const sources: RawBuilder<unknown>[] = [];
+  if (q.relation === undefined || q.relation === 'self') {
+    sources.push(sql`select p.name as pod, 0 as rank from pod p${withLease('p.name')} where p.name = ${me}${only('p.name')}`);
+  }
+  if (q.relation === undefined || q.relation === 'spawned_child') {
+    sources.push(sql`(select c.child, 1 from child_ownership c${withLease('c.child')} where c.parent = ${me}${only('c.child')} order by c.child limit ${n})`);
+  }
+  if (q.relation === undefined || q.relation === 'peer') {
+    sources.push(sql`(select r.b, 2 from peer_relation r${withLease('r.b')} where r.a = ${me}${only('r.b')}${notChild('r.b')} order by r.b limit ${n})`);
+    sources.push(sql`(select r.a, 2 from peer_relation r${withLease('r.a')} where r.b = ${me}${only('r.a')}${notChild('r.a')} order by r.a limit ${n})`);
+  }
+  const byStatus = (column: string) => sql`json_build_object(${sql.join((['idle', 'running'] as const).map((live) => sql`${sql.lit(live)}, count(*) filter (where ${sql.ref(column)} = ${sql.lit(live)})`))})`;
+  const isChild = (column: string) => sql`exists (select 1 from child_ownership k where k.child = ${sql.ref(column)} and k.parent = ${me})`;
+  return sql<ListingPageRow>`with
+    candidate (pod, rank) as (${sql.join(sources, sql` union all `)}),
+    page as (select distinct on (pod) pod, rank from candidate order by pod, rank limit ${n}),
+    rels (peer) as (select b from peer_relation where a = ${me} union all select a from peer_relation where b = ${me})
+  select
+    (select json_build_object('name', p.name, 'scope', p.scope, 'parent', p.parent, 'at', ${ms('p.created_at')}, 'profile', p.profile)
+      from pod p where p.name = ${me}) as self,
+    (select json_agg(json_build_object(
+        'pod', page.pod, 'rank', page.rank, 'profile', p.profile,
+        'scope', c.scope, 'state', c.state, 'spawned_at', ${ms('c.spawned_at')}, 'stopped_at', ${ms('c.stopped_at')}, 'output_cursor', c.output_cursor,
+        'id', r.id, 'since', ${ms('r.since')}, 'initiated_from', r.initiated_from, 'audit_id', r.audit_id, 'last_pair_seq', r.last_pair_seq, 'auto_turns', r.auto_turns,
+        'host_id', l.host_id, 'status', l.status, 'expires_at', ${ms('l.expires_at')}, 'driver', l.driver, 'renewed_at', ${ms('l.renewed_at')},
+        -- The caller's own children are counted once, for the totals.
+        'kids', case when page.rank > 0 then (select count(*) from child_ownership g where g.parent = page.pod) end,
+        'live_kids', case when page.rank > 0 then (select count(*) from lease gl where gl.parent = page.pod and gl.expires_at > ${now}) end
+      ) order by page.pod)
+      from page
+        join pod p on p.name = page.pod
+        left join child_ownership c on page.rank = 1 and c.child = page.pod
+        left join peer_relation r on page.rank = 2 and r.a = least(page.pod, ${me}) and r.b = greatest(page.pod, ${me})
+        left join lease l on l.pod = page.pod) as page,
+    (select json_agg(c.scope) from child_ownership c where c.parent = ${me} and c.state = 'outstanding'
+      and exists (select 1 from page join child_ownership s on s.child = page.pod where page.rank = 1 and s.state = 'stopped')) as lent,
+    json_build_object(
+      'children', (select count(*) from child_ownership where parent = ${me}),
+      'peers', (select count(*) from rels),
+      'peer_children', (select count(*) from rels where ${isChild('rels.peer')}),
+      'self_status', (select case when l.expires_at > ${now} then l.status else 'stopped' end from pod p left join lease l on l.pod = p.name where p.name = ${me}),
+      'child_status', (select ${byStatus('status')} from lease where parent = ${me} and expires_at > ${now}),
+      'peer_status', (select ${byStatus('l.status')} from rels join lease l on l.pod = rels.peer
+        where l.expires_at > ${now} and not ${isChild('rels.peer')})
+    ) as totals`;
+}
+
+type Live = 'idle' | 'running';
+
+/** A Pod on the page as the statement gives it: `rank` 0 self, 1 a child (the `c` columns), 2 a peer (the `r` columns). */
+export type PageJson = {
+  pod: string; rank: 0 | 1 | 2; profile: string;
+  scope: unknown; state: 'outstanding' | 'stopped' | null; spawned_at: number | null; stopped_at: number | null; output_cursor: number | null;
+  id: string | null; since: number | null; initiated_from: string | null; audit_id: string | null; last_pair_seq: number | null; auto_turns: number | null;
+  host_id: string | null; status: Live | null; expires_at: number | null; driver: 'model' | 'mcp' | 'acp' | null; renewed_at: number | null;
+  /** Null for the caller: its children are in the totals. */
+  kids: number | null; live_kids: number | null;
+};
+
+export type ListingPageRow = {
+  self: { name: string; scope: unknown; parent: string | null; at: number; profile: string } | null;
+  page: PageJson[] | null;
+  lent: unknown[][] | null;
+  totals: {
+    children: number; peers: number; peer_children: number; self_status: Live | 'stopped' | null;
+    child_status: Record<Live, number>; peer_status: Record<Live, number>;
+  };
+};
