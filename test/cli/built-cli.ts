@@ -40,11 +40,26 @@ export async function buildCli() {
   const children = new Set<ChildProcess>();
 
   const homes = new Set<string>();
-  /** A `PODS_HOME` of its own: its managed server (if a command starts one) is stopped on dispose. */
-  const home = async (name: string): Promise<string> => {
-    const dir = join(root, name);
+  /**
+   * A `PODS_HOME` of its own, in the build's temp dir or under `parent`: its managed server (if a
+   * command starts one) is stopped on dispose, and one under `parent` is removed with its store
+   * (as root, the store of a home the service user cannot reach lives under /var/lib/pods).
+   */
+  const home = async (name: string, parent = root): Promise<string> => {
+    const dir = join(parent, name);
     await mkdir(dir, { recursive: true, mode: 0o755 });
     homes.add(dir);
+    return dir;
+  };
+
+  /**
+   * Puts `pods` on a PATH as `npm link` does (a link to the bundled CLI, run by its `#!/usr/bin/env
+   * node` line) in `dir`, and returns `dir`: for clients configured with `command = "pods"`.
+   */
+  const linkBin = async (dir: string): Promise<string> => {
+    await mkdir(dir, { recursive: true });
+    await chmod(main, 0o755);
+    await symlink(main, join(dir, 'pods'));
     return dir;
   };
 
@@ -93,8 +108,12 @@ export async function buildCli() {
 
   const dispose = async (): Promise<void> => {
     for (const child of children) child.kill('SIGKILL');
-    await Promise.all([...homes].map((dir) => new ManagedPostgres({ home: dir }).stop().catch(() => undefined)));
+    await Promise.all([...homes].map(async (dir) => {
+      const server = new ManagedPostgres({ home: dir });
+      await server.stop().catch(() => undefined);
+      if (!dir.startsWith(`${root}/`)) await server.remove().then(() => rm(dir, { recursive: true, force: true })).catch(() => undefined);
+    }));
     await rm(root, { recursive: true, force: true });
   };
-  return { main, root, pods, home, start, dispose };
+  return { main, root, pods, home, linkBin, start, dispose };
 }

@@ -61,6 +61,39 @@ describe('the loopback model server', () => {
     expect(events(reply.text).at(-1)).toMatchObject({ type: 'response.completed', response: { status: 'completed' } });
   });
 
+  it('searches for an MCP tool Codex deferred behind tool_search, then calls it once the search result offers it', async () => {
+    const s = await start(scriptTurns([when('GO', callMcpTool('pods', 'ListPods', {}))]));
+    const user = { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'GO' }] };
+    const tools = [{ type: 'function', name: 'exec_command', parameters: {} }, { type: 'tool_search', parameters: {} }];
+    const first = await post(`${s.url}/v1/responses`, { model: 'gpt', stream: true, input: [user], tools });
+    const search = events(first.text).filter((e) => (e as { type: string }).type === 'response.output_item.done').map((e) => (e as { item: { call_id: string } }).item);
+    expect(search).toEqual([expect.objectContaining({ type: 'tool_search_call', execution: 'client', arguments: { query: 'pods ListPods', limit: 20 } })]);
+
+    const loaded = { type: 'tool_search_output', call_id: search[0]!.call_id, tools: [{ type: 'namespace', name: 'mcp__pods', tools: [{ type: 'function', name: 'ListPods', parameters: {} }] }] };
+    const second = await post(`${s.url}/v1/responses`, { model: 'gpt', stream: true, input: [user, { ...search[0], type: 'tool_search_call' }, loaded], tools });
+    const call = events(second.text).filter((e) => (e as { type: string }).type === 'response.output_item.done').map((e) => (e as { item: unknown }).item);
+    expect(call).toEqual([expect.objectContaining({ type: 'function_call', name: 'ListPods', namespace: 'mcp__pods', arguments: '{}' })]);
+  });
+
+  it('speaks the Gemini API: a streamed function call, then the answer once the function response is back; countTokens answered', async () => {
+    const s = await start(scriptTurns([when('GO', callMcpTool('pods', 'ListPods', {}), say('done'))]));
+    const tools = [{ functionDeclarations: [{ name: 'read_file', parametersJsonSchema: {} }, { name: 'mcp_pods_ListPods', parametersJsonSchema: {} }] }];
+    const user = { role: 'user', parts: [{ text: 'GO' }] };
+    const first = await post(`${s.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse`, { contents: [user], tools });
+    const chunks = events(first.text) as { candidates: { content: { parts: { functionCall?: { id: string; name: string; args: unknown } }[] }; finishReason?: string }[] }[];
+    const call = chunks.at(-1)!.candidates[0]!;
+    expect(call).toMatchObject({ finishReason: 'STOP', content: { parts: [{ functionCall: { name: 'mcp_pods_ListPods', args: {} } }] } });
+
+    const functionCall = call.content.parts[0]!.functionCall!;
+    const second = await post(`${s.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+      contents: [user, { role: 'model', parts: [{ functionCall }] }, { role: 'user', parts: [{ functionResponse: { id: functionCall.id, name: functionCall.name, response: { output: '2 visible pod(s)' } } }] }],
+      tools,
+    });
+    expect(JSON.parse(second.text)).toMatchObject({ candidates: [{ content: { role: 'model', parts: [{ text: 'done' }] }, finishReason: 'STOP' }] });
+    expect(s.turns().at(-1)?.items.at(-1)).toEqual({ kind: 'tool_result', callId: functionCall.id, output: '2 visible pod(s)', isError: false });
+    expect(JSON.parse((await post(`${s.url}/v1beta/models/gemini-2.5-flash:countTokens`, {})).text)).toEqual({ totalTokens: 10 });
+  });
+
   it('answers Chat Completions with tool call deltas and ends with [DONE]', async () => {
     const s = await start(scriptTurns([when('GO', runShell('ls'))]));
     const reply = await post(`${s.url}/v1/chat/completions`, {
@@ -122,6 +155,7 @@ describe('agent-neutral intents', () => {
     expect(resolveIntent(runShell('ls'), offered('exec_command'))).toEqual({ name: 'exec_command', input: { cmd: 'ls' } });
     expect(resolveIntent(callMcpTool('pods', 'SendToPeerPod', { to: 'b' }), offered('mcp__pods__SendToPeerPod'))).toEqual({ name: 'mcp__pods__SendToPeerPod', input: { to: 'b' } });
     expect(resolveIntent(callMcpTool('pods', 'SendToPeerPod', { to: 'b' }), offered('pods_SendToPeerPod'))).toEqual({ name: 'pods_SendToPeerPod', input: { to: 'b' } });
+    expect(resolveIntent(callMcpTool('pods', 'SendToPeerPod', { to: 'b' }), offered('read_file', 'mcp_pods_SendToPeerPod'))).toEqual({ name: 'mcp_pods_SendToPeerPod', input: { to: 'b' } });
     expect(() => resolveIntent(runShell('ls'), offered('Write'))).toThrow(/offered: Write/);
   });
 });

@@ -41,7 +41,7 @@ export function agentsDir(): string {
  * CODEX_HOME) only when CODEX_HOME is not under TMPDIR or /tmp; there, every sandboxed command
  * fails with "bwrap: execvp codex-linux-sandbox: No such file or directory".
  */
-export function agentRunDir(agent: RealAgent): string {
+export function agentRunDir(agent: string): string {
   const base = process.env['PODS_AGENT_RUNS_DIR'] || join(homedir(), '.cache', 'pods-agent-runs');
   mkdirSync(base, { recursive: true });
   return mkdtempSync(join(base, `${agent}-`));

@@ -1,14 +1,15 @@
 #!/bin/sh
-# Installs the real ACP agents the end-to-end tests drive, pinned, into a cache outside the
+# Installs the real ACP agents and the real MCP clients (Codex's `codex`, Gemini CLI's `gemini`)
+# the end-to-end tests drive, pinned, into a cache outside the
 # project's dependencies: ${PODS_AGENTS_DIR:-$HOME/.cache/pods-agents}. Idempotent: when every
 # pinned version is already there and runs, it installs nothing. npm is told to prefer its cache,
 # so a warm npm cache installs without the registry. Prints the environment lines to use.
-# Keep the versions in step with AGENT_PACKAGES in test/support/real-agents.ts.
+# Keep the versions in step with AGENT_PACKAGES and MCP_CLIENT_PACKAGES in test/support/real-agents.ts.
 set -eu
 
 HOME_DIR="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 DIR="${PODS_AGENTS_DIR:-$HOME_DIR/.cache/pods-agents}"
-PACKAGES="@zed-industries/claude-agent-acp@0.23.1 @zed-industries/codex-acp@0.16.0 opencode-ai@1.18.33"
+PACKAGES="@zed-industries/claude-agent-acp@0.23.1 @zed-industries/codex-acp@0.16.0 opencode-ai@1.18.33 @openai/codex@0.171.0 @google/gemini-cli@0.61.0"
 
 installed_version() {
   node -e 'try { console.log(require(process.argv[1]).version) } catch { console.log("") }' "$DIR/node_modules/$1/package.json"
@@ -19,13 +20,22 @@ opencode_runs() {
   "$DIR/node_modules/.bin/opencode" --version >/dev/null 2>&1
 }
 
+# The `codex` launcher runs the native binary of an optional, per-platform package; without it, it fails.
+codex_runs() {
+  "$DIR/node_modules/.bin/codex" --version >/dev/null 2>&1
+}
+
+gemini_runs() {
+  "$DIR/node_modules/.bin/gemini" --version >/dev/null 2>&1
+}
+
 all_present() {
   for spec in $PACKAGES; do
     name="${spec%@*}"
     want="${spec##*@}"
     [ "$(installed_version "$name")" = "$want" ] || return 1
   done
-  [ -x "$DIR/node_modules/.bin/claude-agent-acp" ] && [ -x "$DIR/node_modules/.bin/codex-acp" ] && opencode_runs
+  [ -x "$DIR/node_modules/.bin/claude-agent-acp" ] && [ -x "$DIR/node_modules/.bin/codex-acp" ] && opencode_runs && codex_runs && gemini_runs
 }
 
 if all_present; then
@@ -51,3 +61,5 @@ echo "PODS_AGENTS_DIR=$DIR"
 echo "CLAUDE_AGENT_ACP=$DIR/node_modules/.bin/claude-agent-acp"
 echo "CODEX_ACP=$DIR/node_modules/.bin/codex-acp"
 echo "OPENCODE=$DIR/node_modules/.bin/opencode"
+echo "CODEX=$DIR/node_modules/.bin/codex"
+echo "GEMINI=$DIR/node_modules/.bin/gemini"

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import { parseAnthropicRequest, renderAnthropicReply } from './anthropic-messages.js';
 import { parseChatRequest, renderChatReply } from './chat-completions.js';
+import { GEMINI_PATH, parseGeminiRequest, renderGeminiReply } from './gemini-api.js';
 import type { ModelReply, ModelRequest, ModelScript } from './model-exchange.js';
 import { parseResponsesRequest, renderResponsesReply } from './openai-responses.js';
 import type { WireReply } from './wire-reply.js';
@@ -11,7 +12,7 @@ export type RecordedRequest = {
   readonly method: string;
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
-  /** The parsed model request, for the three model endpoints. */
+  /** The parsed model request, for the model endpoints. */
   readonly model?: ModelRequest;
   readonly reply?: ModelReply;
   readonly status: number;
@@ -44,14 +45,24 @@ const ROUTES = [
   { api: 'anthropic-messages', path: /^\/v1\/messages(\?.*)?$/, parse: parseAnthropicRequest, render: renderAnthropicReply },
   { api: 'openai-responses', path: /^\/v1\/responses(\?.*)?$/, parse: parseResponsesRequest, render: renderResponsesReply },
   { api: 'chat-completions', path: /^\/v1\/chat\/completions(\?.*)?$/, parse: parseChatRequest, render: renderChatReply },
+  { api: 'gemini', path: GEMINI_PATH, parse: parseGeminiRequest, render: renderGeminiReply },
 ] as const;
+
+/** Start-up and bookkeeping calls the agents make besides turns, with the harmless answers they accept. */
+function housekeepingAnswer(method: string, path: string): unknown {
+  if (method === 'POST' && path.startsWith('/v1/messages/count_tokens')) return { input_tokens: 10 }; // Claude Code
+  if (method === 'POST' && /^\/v1beta\/models\/[^/:?]+:countTokens(\?.*)?$/.test(path)) return { totalTokens: 10 }; // Gemini CLI
+  if ((method === 'HEAD' || method === 'GET') && path === '/') return {};
+  return undefined;
+}
 
 /**
  * One HTTP server on 127.0.0.1:0 that speaks the Anthropic Messages API, the OpenAI Responses
- * API and Chat Completions, answering each model request from `script`. Deterministic: a reply
- * depends only on the request and the script, and nothing waits on a timer except a paced
- * stream. Claude Code's start-up probes (`HEAD /`, `count_tokens`) get harmless answers;
- * anything else is a JSON 404, recorded like the rest.
+ * API, Chat Completions and the Gemini API, answering each model request from `script`.
+ * Deterministic: a reply depends only on the request and the script, and nothing waits on a
+ * timer except a paced stream. Start-up probes and token counts (`HEAD /`, Claude Code's
+ * `count_tokens`, Gemini's `countTokens`) get harmless answers; anything else is a JSON 404,
+ * recorded like the rest.
  */
 export async function startLoopbackModelServer(options: LoopbackModelOptions): Promise<LoopbackModelServer> {
   let script = options.script;
@@ -74,11 +85,10 @@ export async function startLoopbackModelServer(options: LoopbackModelOptions): P
       const base = { method, path, headers: req.headers };
       const route = method === 'POST' ? ROUTES.find((r) => r.path.test(path)) : undefined;
       if (!route) {
-        const known = (method === 'HEAD' || method === 'GET') && path === '/';
-        const countTokens = method === 'POST' && path.startsWith('/v1/messages/count_tokens');
-        const status = known || countTokens ? 200 : 404;
+        const answer = housekeepingAnswer(method, path);
+        const status = answer === undefined ? 404 : 200;
         requests.push({ ...base, status });
-        const body = countTokens ? { input_tokens: 10 } : known ? {} : { error: { type: 'not_found_error', message: `no route ${method} ${path}` } };
+        const body = answer ?? { error: { type: 'not_found_error', message: `no route ${method} ${path}` } };
         res.writeHead(status, { 'content-type': 'application/json' }).end(method === 'HEAD' ? undefined : JSON.stringify(body));
         return;
       }
@@ -88,7 +98,7 @@ export async function startLoopbackModelServer(options: LoopbackModelOptions): P
       } catch {
         parsed = undefined;
       }
-      const model = route.parse(parsed);
+      const model = route.parse(parsed, path);
       void (async () => {
         let reply: ModelReply;
         try {

@@ -1,10 +1,10 @@
 /**
  * The loopback model server's agent-neutral view of one request and its reply. Each wire API
- * (Anthropic Messages, OpenAI Responses, Chat Completions) parses into a `ModelRequest` and
+ * (Anthropic Messages, OpenAI Responses, Chat Completions, Gemini) parses into a `ModelRequest` and
  * renders a `ModelReply`, so a test script never sees which agent or API is on the other side.
  */
 
-export type ModelApi = 'anthropic-messages' | 'openai-responses' | 'chat-completions';
+export type ModelApi = 'anthropic-messages' | 'openai-responses' | 'chat-completions' | 'gemini';
 
 /** One item of the conversation so far, oldest first, as the agent sent it. */
 export type ConversationItem =
@@ -18,8 +18,12 @@ export type ConversationItem =
  */
 export type OfferedTool = {
   readonly name: string;
-  /** How the agent wants it called: a JSON function, or a free-form text tool (Codex's `apply_patch`). */
-  readonly form: 'function' | 'freeform';
+  /**
+   * How the agent wants it called: a JSON function, a free-form text tool (Codex's `apply_patch`),
+   * or a search that loads tools the agent deferred (Codex's `tool_search`: with a model whose
+   * metadata allows it, Codex offers MCP tools only once the model searched for them).
+   */
+  readonly form: 'function' | 'freeform' | 'search';
   readonly namespace?: string;
   readonly localName?: string;
   readonly inputSchema?: unknown;

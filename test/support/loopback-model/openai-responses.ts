@@ -42,21 +42,31 @@ export function parseResponsesRequest(body: unknown): ModelRequest {
         break;
     }
   }
-  const tools: OfferedTool[] = [];
-  for (const raw of list(b['tools'])) {
-    const tool = record(raw);
-    const name = text(tool['name']);
-    if (tool['type'] === 'function') tools.push({ name, form: 'function', inputSchema: tool['parameters'] });
-    else if (tool['type'] === 'custom') tools.push({ name, form: 'freeform' });
-    else if (tool['type'] === 'namespace') {
-      for (const inner of list(tool['tools'])) {
+  // The tools a `tool_search` loaded are offered from then on, like those of the request.
+  const loaded = list(b['input']).flatMap((raw) => (record(raw)['type'] === 'tool_search_output' ? list(record(raw)['tools']) : []));
+  const tools = [...list(b['tools']), ...loaded].flatMap(offeredTools);
+  return { api: 'openai-responses', model: text(b['model']), stream: b['stream'] !== false, items, tools, housekeeping: tools.length === 0, raw: body };
+}
+
+function offeredTools(raw: unknown): OfferedTool[] {
+  const tool = record(raw);
+  const name = text(tool['name']);
+  switch (tool['type']) {
+    case 'function':
+      return [{ name, form: 'function', inputSchema: tool['parameters'] }];
+    case 'custom':
+      return [{ name, form: 'freeform' }];
+    case 'tool_search':
+      return [{ name: 'tool_search', form: 'search', inputSchema: tool['parameters'] }];
+    case 'namespace':
+      return list(tool['tools']).map((inner) => {
         const fn = record(inner);
         const localName = text(fn['name']);
-        tools.push({ name: `${name}__${localName}`, form: 'function', namespace: name, localName, inputSchema: fn['parameters'] });
-      }
-    }
+        return { name: `${name}__${localName}`, form: 'function', namespace: name, localName, inputSchema: fn['parameters'] };
+      });
+    default:
+      return [];
   }
-  return { api: 'openai-responses', model: text(b['model']), stream: b['stream'] !== false, items, tools, housekeeping: tools.length === 0, raw: body };
 }
 
 const USAGE = { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 15 };
@@ -86,6 +96,8 @@ export function renderResponsesReply(reply: ModelReply, request: ModelRequest, n
       // Codex declares `apply_patch` free-form: its input is the patch text itself, not JSON.
       const item = offered?.form === 'freeform'
         ? { type: 'custom_tool_call', id: `ctc_${callId}`, call_id: callId, name: call.name, input: typeof call.input === 'string' ? call.input : JSON.stringify(call.input), status: 'completed' }
+        : offered?.form === 'search'
+        ? { type: 'tool_search_call', id: `tsc_${callId}`, call_id: callId, execution: 'client', arguments: call.input, status: 'completed' }
         : {
           type: 'function_call', id: `fc_${callId}`, call_id: callId, status: 'completed', arguments: JSON.stringify(call.input),
           ...(offered?.namespace !== undefined ? { name: offered.localName ?? call.name, namespace: offered.namespace } : { name: call.name }),

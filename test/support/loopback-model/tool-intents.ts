@@ -59,8 +59,9 @@ function candidates(intent: ToolIntent): Candidate[] {
       return [
         { name: `mcp__${server}__${tool}`, input: () => input }, // Claude Code, Codex
         { name: opencode, input: () => input },
-        { name: `${server}__${tool}`, input: () => input }, // Gemini CLI on a name clash
-        { name: tool, input: () => input }, // Gemini CLI
+        { name: `mcp_${server}_${tool}`, input: () => input }, // Gemini CLI 0.61
+        { name: `${server}__${tool}`, input: () => input }, // older Gemini CLI on a name clash
+        { name: tool, input: () => input }, // older Gemini CLI
       ];
     }
     case 'raw':
@@ -68,11 +69,18 @@ function candidates(intent: ToolIntent): Candidate[] {
   }
 }
 
-/** The call that carries out `intent` with the tools `request` offered; throws naming what was offered if none fits. */
+/**
+ * The call that carries out `intent` with the tools `request` offered. An MCP tool the agent
+ * deferred behind a search tool is searched for first (the search's result offers it to the
+ * next request, and that request gets the call). Throws naming what was offered if none fits.
+ */
 export function resolveIntent(intent: ToolIntent, request: Pick<ModelRequest, 'tools'>): ToolCall {
   for (const candidate of candidates(intent)) {
     const tool = request.tools.find((offered) => offered.name === candidate.name);
     if (tool) return { name: tool.name, input: candidate.input(tool) };
   }
+  const search = request.tools.find((offered) => offered.form === 'search');
+  // The server's name and the tool's: Codex ranks its deferred tools by both (BM25).
+  if (search && intent.kind === 'mcp') return { name: search.name, input: { query: `${intent.server} ${intent.tool}`, limit: 20 } };
   throw new Error(`no offered tool carries out ${JSON.stringify(intent)}; offered: ${request.tools.map((t) => t.name).join(', ')}`);
 }
