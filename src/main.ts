@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { homedir } from 'node:os';
 import { isatty } from 'node:tty';
 import { runCli } from './adapters/cli/run-cli.js';
+import { guardianGone, guardMcpServer, LIFELINE_ENV } from './adapters/mcp/mcp-guardian.js';
 import { exitCodeFor, signalGate } from './adapters/cli/signal-gate.js';
 import { describeModelConfigError, modelConfigFromEnv } from './adapters/model/model-config.js';
 import { hostConfigFromEnv } from './composition/host-config-from-env.js';
@@ -55,6 +56,13 @@ if (process.argv[2] === 'mcp-relay' && process.argv.length === 4) {
   process.exit(await relayStdio(process.argv[3]!));
 }
 
+// `pods mcp` started by a client: this process guards the server, which runs where the client's
+// hard stop (SIGTERM to the group, SIGKILL soon after) cannot cut it short of giving its leases back.
+if (process.argv[2] === 'mcp' && !isatty(0) && process.env[LIFELINE_ENV] === undefined) {
+  process.exit(await guardMcpServer(process.argv.slice(1)));
+}
+const guardian = guardianGone(process.env);
+
 // PODS_MODEL_URL selects an OpenAI-compatible server; a half-done setting is refused, never
 // silently replaced by the built-in model.
 const model = modelConfigFromEnv(process.env);
@@ -95,6 +103,7 @@ const code = await runCli(process.argv.slice(2), {
     ...(editor ? { editor } : {}),
     // no-color.org: present and not empty.
     noColor: (process.env['NO_COLOR'] ?? '') !== '',
+    ...(guardian ? { guardianGone: guardian } : {}),
   },
 });
 if (signals.hungUp && onTerminal) {

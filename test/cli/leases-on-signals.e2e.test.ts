@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { within } from '../mcp/raw-mcp-process.js';
 import { buildCli, LAST_RESORT } from './built-cli.js';
@@ -28,6 +29,18 @@ async function ok(...args: string[]): Promise<string> {
 /** The host holding `pod` now, per `pods ls --json` (undefined: the Pod is free). */
 const holderOf = async (pod: string): Promise<string | undefined> =>
   (JSON.parse(await ok('ls', '--json')) as { name: string; hostId?: string }[]).find((p) => p.name === pod)?.hostId;
+
+/** The live `pods mcp --pod POD` processes, found by their command line. */
+function serversOf(pod: string): number[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((pid) => {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return args.includes(cli.main) && args.includes('mcp') && args.at(args.indexOf('--pod') + 1) === pod ? [Number(pid)] : [];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
+}
 
 /** A long-running `pods …` with its stdin a pipe the test ends; resolves once stderr or stdout shows `ready`. */
 async function host(args: readonly string[], ready: string) {
@@ -85,6 +98,36 @@ describe('no process strands a lease: stdin end and signals, in any order (built
       expect(await holderOf('order'), signal).toBeUndefined();
     }
   }, 120_000);
+
+  it('`pods mcp` killed by its client (SIGTERM to the group and SIGKILL 36 ms later, as Codex does; or SIGKILL alone), 8 times with a child it hosts: both Pods free, no process left', async () => {
+    await ok('create', 'hard');
+    for (let run = 0; run < 8; run++) {
+      // Its own process group, as a client starts it; leases that outlive the test's wait, so a stranded one shows.
+      const child = spawn(process.execPath, [cli.main, 'mcp', '--pod', 'hard'], { cwd: cli.root, env: { ...env(), PODS_LEASE_TTL_MS: '60000' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stdin.on('error', () => undefined);
+      const send = (message: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
+      send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'hard-stop', version: '1' } } });
+      send({ method: 'notifications/initialized' });
+      send({ id: 2, method: 'tools/call', params: { name: 'SpawnPod', arguments: { name: `hard-kid-${run}`, task: 'wait' } } });
+      await within(30_000, () => (output.includes('"id":2') ? true : undefined), () => output);
+      expect(await holderOf(`hard-kid-${run}`), output).toBeDefined();
+
+      // Even runs as Codex does; odd runs SIGKILL alone, as a client whose child handle is dropped does.
+      if (run % 2 === 0) {
+        process.kill(-child.pid!, 'SIGTERM');
+        await new Promise((r) => setTimeout(r, 36));
+      }
+      try {
+        process.kill(child.pid!, 'SIGKILL');
+      } catch {
+        // It had stopped already.
+      }
+      await within(15_000, async () => ((await holderOf('hard')) === undefined && (await holderOf(`hard-kid-${run}`)) === undefined && serversOf('hard').length === 0 ? true : undefined), () => `run ${run}: ${output}`);
+    }
+  }, 300_000);
 
   it('`pods serve`: SIGHUP (its terminal closed) gives the leases back and exits 0', async () => {
     await ok('create', 'served');

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jsonRpcLines, MAX_LINE_BYTES, type LineRefusal } from '../../src/adapters/mcp/json-rpc-lines.js';
 import { MESSAGE_BODY_LIMIT_BYTES } from '../../src/domain/message-body.js';
 import { buildCli } from '../cli/built-cli.js';
-import { INITIALIZE, startRawMcp, within, type RawMcp, type WireMessage } from './raw-mcp-process.js';
+import { INITIALIZE, serverPidOf, startRawMcp, within, type RawMcp, type WireMessage } from './raw-mcp-process.js';
 
 /** The line bound of `pods mcp` and the domain's message limit. */
 const LINE_LIMIT = MAX_LINE_BYTES;
@@ -256,8 +256,9 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
 
     // The SDK's client writes the id last: the bound reads it from the line's tail and answers it, so the call fails at once.
     const a = await agent('w4');
-    const pid = a.pid;
-    if (pid === null || pid === undefined) throw new Error('no pid for the SDK transport');
+    if (a.pid === null || a.pid === undefined) throw new Error('no pid for the SDK transport');
+    const pid = serverPidOf(a.pid);
+    expect(pid, 'the server process pods mcp guards').not.toBe(a.pid);
     const rssOf = (p: number): number => Number(/VmHWM:\s+(\d+) kB/.exec(readStatus(p))?.[1] ?? NaN) * 1024;
     const before = rssOf(pid);
     const huge = 'x'.repeat(64 * MiB);
@@ -402,7 +403,7 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     await goneMidCall('w8', 'sigterm');
   }, 120_000);
 
-  it('SIGKILL mid-call: the lease is not released; a fresh server is refused until it expires (PODS_LEASE_TTL_MS), then takes over, and a retry with the same idempotency_key sends once', async () => {
+  it('a crash mid-call (the server and its guardian SIGKILLed): the lease is not released; a fresh server is refused until it expires (PODS_LEASE_TTL_MS), then takes over, and a retry with the same idempotency_key sends once', async () => {
     const ttl = 6_000;
     await ok('create', 'w6');
     await ok('create', 'w6peer');
@@ -413,7 +414,7 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     expect((await server.callTool('SendToPeerPod', { name: 'w6peer', message: 'before the crash', idempotency_key: 'w6-before' })).result?.isError).toBeUndefined();
 
     await server.send({ jsonrpc: '2.0', id: 'doomed', method: 'tools/call', params: { name: 'SendToPeerPod', arguments: { name: 'w6peer', message: 'sent as the server died', idempotency_key: 'w6-doomed' } } });
-    server.child.kill('SIGKILL');
+    await server.crash();
     expect(await server.exited).toEqual({ code: null, signal: 'SIGKILL' });
     const killedAt = Date.now();
 

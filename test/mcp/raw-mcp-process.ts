@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { LAST_RESORT } from '../cli/built-cli.js';
 
 /** One JSON-RPC message the server wrote: a line of its stdout, parsed. */
@@ -26,6 +26,25 @@ export async function within<T>(ms: number, check: () => T | undefined | Promise
     if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * The server process of `pods mcp` started from a pipe: that process guards its server, a
+ * child in a session of its own (src/adapters/mcp/mcp-guardian.ts). `guardian` itself if it
+ * has no child (yet, or any more).
+ */
+export function serverPidOf(guardian: number): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // After the command name (in parentheses, which may hold spaces): the state, then the parent's pid.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === guardian) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return guardian;
 }
 
 /**
@@ -84,6 +103,8 @@ export function startRawMcp(main: string, cwd: string, pod: string, env: NodeJS.
     return answerTo(id);
   };
 
+  const serverPid = (): number => serverPidOf(child.pid!);
+
   return {
     child,
     pid: child.pid,
@@ -107,11 +128,18 @@ export function startRawMcp(main: string, cwd: string, pod: string, env: NodeJS.
       }, describe),
     /** The next message not in `seen` (by index), within `ms`. */
     nextAfter: (seen: number, ms = 20_000) => within(ms, () => (assertHealthy(), messages[seen]), () => `no message #${seen + 1}: ${describe()}`),
-    /** The process's peak resident set (VmHWM) in bytes, from /proc. */
+    /** The server's peak resident set (VmHWM) in bytes, from /proc: the process `pods mcp` guards, not the guardian. */
     peakRss: (): number => {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${serverPid()}/status`, 'utf8'));
       if (!match?.[1]) throw new Error('no VmHWM in /proc status');
       return Number(match[1]) * 1024;
+    },
+    /** A crash, as a power cut or the OOM killer makes one: the server and its guardian SIGKILLed, nothing given back. */
+    crash: async () => {
+      const server = serverPid();
+      if (server !== child.pid) process.kill(server, 'SIGKILL');
+      if (running()) child.kill('SIGKILL');
+      await exited;
     },
     stop: async () => {
       if (running()) child.kill('SIGKILL');

@@ -39,6 +39,8 @@ export type ProcessIo = {
   readonly editor?: string;
   /** `NO_COLOR` is set (no-color.org): the TUI and the dashboard write no colour. */
   readonly noColor?: boolean;
+  /** `pods mcp` run by its guardian (src/adapters/mcp/mcp-guardian.ts): resolves when the guardian is gone. */
+  readonly guardianGone?: Promise<void>;
 };
 
 export type CommandContext = { readonly app: PodsApp; readonly out: CliOutput; readonly io: ProcessIo };

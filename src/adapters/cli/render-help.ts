@@ -25,6 +25,7 @@ const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['PODS_POLL_MS', `how often a host looks at its Pods' histories without a notice (default: ${pollMs})`],
   ['PODS_STEP_LIMIT', `model requests per turn before it is stopped (default: ${stepLimit})`],
   ['PODS_CONTEXT_BUDGET', `the most of a Pod's history one model request holds, in characters; older entries leave it with a notice (default: ${DEFAULT_CONTEXT_BUDGET}; at least 1000)`],
+  ['PODS_MCP_LIFELINE', 'set by `pods mcp` for the server process it guards (not for users: any other value is ignored)'],
   ['VISUAL, EDITOR', 'the editor the TUI\'s :edit runs (default: vi)'],
 ];
 

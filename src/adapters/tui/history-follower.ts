@@ -65,9 +65,10 @@ export class HistoryFollower {
         return;
       }
       for (const entry of read.value) {
+        // Watchers first: a line redraws the live block as it stands, so a block that lets go of this entry's streamed text must have done so.
+        for (const watcher of this.watchers) watcher.shown(entry);
         this.screen.line(renderTuiEntry(entry, this.screen.palette));
         this.through = entry.seq;
-        for (const watcher of this.watchers) watcher.shown(entry);
       }
     });
     return this.pendingSync;

@@ -153,9 +153,10 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
         void follower.sync();
         void follower.then(() => {
           clearStep();
+          // The block first: a line redraws the block as it stands, so the streamed text must be gone from it already.
+          render();
           if (event.error !== undefined) screen.warn(`the turn of \`${event.pod}\` failed: ${event.error}`);
           else screen.line(`· turn ${event.end} after ${event.steps} step${event.steps === 1 ? '' : 's'} in ${duration(event.ms)}`);
-          render();
         });
         return;
       }
