@@ -35,6 +35,12 @@ export class InMemoryPodRepository implements PodRepository {
   async list(): Promise<readonly Pod[]> {
     return [...this.t.pods.values()].sort(byName);
   }
+  async unserved(now: Date): Promise<readonly PodName[]> {
+    return [...this.t.pods.values()]
+      .filter((pod) => !isLive(this.t.leases.get(pod.name), now) && this.t.children.get(pod.name)?.state !== 'stopped')
+      .sort(byName)
+      .map((pod) => pod.name);
+  }
 }
 
 export class InMemoryPeerRelationRepository implements PeerRelationRepository {
