@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { inMemoryRepositories } from '../../src/adapters/persistence/in-memory/in-memory-repositories.js';
-import type { Repositories, UnitOptions } from '../../src/application/ports/unit-of-work.js';
+import type { Repositories } from '../../src/application/ports/unit-of-work.js';
 import { says, ScriptedModel } from '../support/scripted-model.js';
 import { body, makeWorld, name, type World } from '../support/world.js';
 
@@ -11,9 +11,9 @@ type Call = { readonly unit: number; readonly method: string; readonly pods: num
 class CountingUnitOfWork extends InMemoryUnitOfWork {
   units = 0;
   readonly calls: Call[] = [];
-  override run<T>(work: (repos: Repositories) => Promise<T>, options?: UnitOptions): Promise<T> {
+  override run<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     const unit = ++this.units;
-    return super.run((repos) => work(this.counted(repos, unit)), options);
+    return super.run((repos) => work(this.counted(repos, unit)));
   }
 
   private counted(repos: Repositories, unit: number): Repositories {
