@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ManagedPostgres } from '../src/adapters/persistence/managed-postgres/managed-postgres.js';
+import { PoolSize } from '../src/adapters/persistence/postgres/pool-size.js';
 import { openInversifyContainer, type OpenedInversifyContainer } from '../src/composition/container.js';
 import type { HostOptions } from '../src/composition/host-module.js';
+
+const BENCH_POOL_SIZE = PoolSize.unsafe(10);
 
 export type BenchStore = {
   readonly label: string;
@@ -47,8 +50,9 @@ export async function startManagedServer(): Promise<BenchServer & { readonly hom
 
 /**
  * A private schema on a local server (the managed one through its socket, or a loopback
- * TCP one), dropped afterwards; the store is pods' own pool (10 connections), the same
- * code path either way.
+ * TCP one), dropped afterwards; the store is pods' own pool, the same code path either way,
+ * with 10 connections (pg's default, pods' before ADR 0021): the delivery figures compare
+ * senders at once with pgbench clients, each of which has a connection of its own.
  */
 export async function serverBenchStore(url: string, label: string, host: HostOptions = {}): Promise<BenchStore> {
   const parsed = new URL(url);
@@ -67,7 +71,7 @@ export async function serverBenchStore(url: string, label: string, host: HostOpt
   await admin.query(`create schema ${schema}`);
   parsed.searchParams.set('options', `-c search_path=${schema}`);
   try {
-    const opened = await openInversifyContainer({ kind: 'postgres', url: parsed.toString() }, host);
+    const opened = await openInversifyContainer({ kind: 'postgres', url: parsed.toString(), poolSize: BENCH_POOL_SIZE }, host);
     return {
       label,
       opened,

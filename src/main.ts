@@ -7,6 +7,7 @@ import { guardianGone, guardMcpServer, LIFELINE_ENV } from './adapters/mcp/mcp-g
 import { exitCodeFor, signalGate } from './adapters/cli/signal-gate.js';
 import { describeModelConfigError, modelConfigFromEnv } from './adapters/model/model-config.js';
 import { hostConfigFromEnv } from './composition/host-config-from-env.js';
+import { poolSizeFromEnv } from './adapters/persistence/postgres/pool-size.js';
 import { storeControlFor } from './composition/store-control.js';
 import { profileCatalogFor } from './composition/profile-catalog-for.js';
 import { podsHome, storeOpener } from './composition/store-config.js';
@@ -75,6 +76,11 @@ if (!tuning.ok) {
   process.stderr.write(`pods: ${tuning.error}\n`);
   process.exit(2);
 }
+const poolSize = poolSizeFromEnv(process.env);
+if (!poolSize.ok) {
+  process.stderr.write(`pods: ${poolSize.error}\n`);
+  process.exit(2);
+}
 
 // Store progress (first run, the service user) goes to stderr: stdout may be JSON for a script.
 const notice = (line: string): void => void process.stderr.write(`pods: ${line}\n`);
@@ -91,7 +97,10 @@ const code = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   cwd,
   // The container (inversify, Kysely, pg, the use cases) loads only for a command that opens the store.
-  openStore: storeOpener(source, async (store) => (await import('./composition/container.js')).openContainer(store, host, notice)),
+  openStore: storeOpener(source, async (store) => {
+    const { openContainer, withPoolSize } = await import('./composition/container.js');
+    return openContainer(withPoolSize(store, poolSize.value), host, notice);
+  }),
   storeControl: storeControlFor(source, notice),
   profiles: profileCatalogFor(source),
   io: {

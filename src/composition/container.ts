@@ -37,13 +37,19 @@ import { ManagedPostgres } from '../adapters/persistence/managed-postgres/manage
 import { hostModule, type HostOptions } from './host-module.js';
 import { hasLegacyPgliteStore, legacyPgliteDir } from './store-control.js';
 import { kyselyStoreModule, openSqlStore } from './postgres-store.js';
+import type { PoolSize } from '../adapters/persistence/postgres/pool-size.js';
 import { podsApp } from './pods-app.js';
 
 /** Where everything lives: SPEC §1 "Store". `managed`: the local server under `home` (`$PODS_HOME`). */
 export type StoreConfig =
   | { readonly kind: 'memory' }
-  | { readonly kind: 'managed'; readonly home: string }
-  | { readonly kind: 'postgres'; readonly url: string };
+  | { readonly kind: 'managed'; readonly home: string; readonly poolSize?: PoolSize }
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: PoolSize };
+
+/** `store` with its pool holding at most `size` connections (`PODS_POOL_SIZE`); the memory store has none. */
+export function withPoolSize(store: StoreConfig, size: PoolSize | undefined): StoreConfig {
+  return size === undefined || store.kind === 'memory' ? store : { ...store, poolSize: size };
+}
 
 /** One line of progress or a one-time notice while a store opens (first run, service user). */
 export type StoreNotices = (line: string) => void;
@@ -72,12 +78,12 @@ const memoryStore = new ContainerModule(({ bind }) => {
  * The managed store: straight to a server that looks up (the pool's first connection is the
  * probe), else through `ensureRunning`, which starts it or says why it cannot.
  */
-async function openManaged(home: string, notices: StoreNotices): Promise<Awaited<ReturnType<typeof openSqlStore>>> {
+async function openManaged(home: string, notices: StoreNotices, poolSize: PoolSize | undefined): Promise<Awaited<ReturnType<typeof openSqlStore>>> {
   const server = new ManagedPostgres({ home, report: notices });
   const quick = await server.runningUrl();
   let opened: Awaited<ReturnType<typeof openSqlStore>> | undefined;
-  if (quick) opened = await openSqlStore(quick).catch(() => undefined); // stopping, or not ready: the slow path tells
-  opened ??= await openSqlStore((await server.ensureRunning()).url);
+  if (quick) opened = await openSqlStore(quick, poolSize).catch(() => undefined); // stopping, or not ready: the slow path tells
+  opened ??= await openSqlStore((await server.ensureRunning()).url, poolSize);
   if (await hasLegacyPgliteStore(home)) {
     notices(`an earlier pods left a PGlite store in ${legacyPgliteDir(home)}; \`pods store import-pglite ${legacyPgliteDir(home)}\` copies its Pods into this store`);
   }
@@ -116,7 +122,7 @@ export async function openInversifyContainer(store: StoreConfig, host: HostOptio
       return { container, close: async () => container.unbindAllAsync() };
     case 'managed':
     case 'postgres': {
-      const sqlStore = store.kind === 'postgres' ? await openSqlStore(store.url) : await openManaged(store.home, notices);
+      const sqlStore = store.kind === 'postgres' ? await openSqlStore(store.url, store.poolSize) : await openManaged(store.home, notices, store.poolSize);
       container.load(applicationModule, hostModule(host), kyselyStoreModule(sqlStore.db, sqlStore.events));
       return {
         container,

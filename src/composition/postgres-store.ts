@@ -7,10 +7,11 @@ import { KYSELY_DB } from '../adapters/persistence/postgres/kysely-db-token.js';
 import { KyselyUnitOfWork } from '../adapters/persistence/postgres/kysely-unit-of-work.js';
 import { openPostgresStore } from '../adapters/persistence/postgres/open-postgres-store.js';
 import type { SqlStore } from '../adapters/persistence/postgres/sql-store.js';
+import type { PoolSize } from '../adapters/persistence/postgres/pool-size.js';
 
-/** Opens (and migrates) the PostgreSQL store at `url`, with its event stream. */
-export function openSqlStore(url: string): Promise<SqlStore> {
-  return openPostgresStore(url);
+/** Opens (and migrates) the PostgreSQL store at `url`, with its event stream; its pool holds `poolSize` connections at most (default DEFAULT_POOL_SIZE). */
+export function openSqlStore(url: string, poolSize?: PoolSize): Promise<SqlStore> {
+  return openPostgresStore(url, poolSize === undefined ? {} : { max: poolSize });
 }
 
 /** Binds the unit of work and the event stream to an opened store; the store's lifetime is the caller's. */

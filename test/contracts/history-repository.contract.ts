@@ -147,6 +147,30 @@ export function historyRepositoryContract(f: ContractFixture): void {
       expect(await head('ann')).toBe(2);
     });
 
+    it('tells in one read which of many Pods grew beyond the seq given: unknown Pods and rolled-back appends never count', async () => {
+      const beyond = async (seen: Record<string, number>) => {
+        const heads = Object.entries(seen).map(([pod, seq]) => ({ pod: name(pod), seq }));
+        return [...(await f().uow().run((r) => r.history.headsBeyond(heads), { singleRead: true }))].sort();
+      };
+      expect(await beyond({})).toEqual([]);
+      expect(await beyond({ ann: 0, bob: 0, nobody: 0 })).toEqual([]);
+      await append('ann', text(1));
+      await append('ann', text(2));
+      await append('bob', text(1));
+      expect(await beyond({ ann: 0, bob: 0, nobody: 0 })).toEqual(['ann', 'bob']);
+      expect(await beyond({ ann: 1, bob: 1 })).toEqual(['ann']);
+      expect(await beyond({ ann: 2, bob: 1 })).toEqual([]);
+      expect(await beyond({ ann: 7, bob: -3 })).toEqual(['bob']);
+      await expect(
+        inRun(f, async (r) => {
+          await r.history.append(name('bob'), text(2), T0);
+          expect(await r.history.headsBeyond([{ pod: name('bob'), seq: 1 }])).toEqual(['bob']);
+          throw new Boom();
+        }),
+      ).rejects.toThrow(Boom);
+      expect(await beyond({ ann: 2, bob: 1 })).toEqual([]);
+    });
+
     it('hands out gap-free numbers to concurrent appenders', async () => {
       const appended = await Promise.all(Array.from({ length: 20 }, (_, i) => append('ann', text(i))));
       expect(appended.map((e) => e.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));

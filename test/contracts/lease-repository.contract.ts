@@ -105,6 +105,39 @@ export function leaseRepositoryContract(f: ContractFixture): void {
       expect(await leaseOf('bob')).toBeUndefined();
     });
 
+    it('renews all its own live leases in one call, each with its status, and says which it still holds', async () => {
+      await seedPods(f, 'dan', 'eve');
+      await acquire('ann', 'h1');
+      await acquire('bob', 'h1', T0, later(1_000));
+      await acquire('cat', 'h2');
+      await acquire('dan', 'h1', T0, later(TTL), 'mcp');
+      const renewAll = (host: string, now: Date, until: Date, renewals: readonly [string, Lease['status']][]) =>
+        inRun(f, (r) => r.leases.renewAll(host, renewals.map(([pod, status]) => ({ pod: name(pod), status })), now, until));
+      // bob expired, cat is another host's, eve has no lease: none of them is renewed or taken.
+      const held = await renewAll('h1', later(2_000), later(20_000), [['ann', 'running'], ['bob', 'idle'], ['cat', 'idle'], ['dan', 'idle'], ['eve', 'idle']]);
+      expect([...held].sort()).toEqual(['ann', 'dan']);
+      expect(await leaseOf('ann')).toEqual(lease('ann', 'h1', later(20_000), 'running'));
+      expect(await leaseOf('dan')).toEqual(lease('dan', 'h1', later(20_000), 'idle', 'mcp'));
+      expect(await leaseOf('bob')).toEqual(lease('bob', 'h1', later(1_000)));
+      expect(await leaseOf('cat')).toEqual(lease('cat', 'h2', later(TTL)));
+      expect(await leaseOf('eve')).toBeUndefined();
+      expect((await inRun(f, (r) => r.leases.getMany([name('ann')])))[0]?.renewedAt).toEqual(later(2_000));
+      expect([...(await renewAll('h1', later(3_000), later(30_000), []))]).toEqual([]);
+      // At exactly its expiry a lease is no longer renewed.
+      expect([...(await renewAll('h1', later(20_000), later(40_000), [['ann', 'idle']]))]).toEqual([]);
+    });
+
+    it('renews hundreds of leases in one call', async () => {
+      const pods = Array.from({ length: 300 }, (_, i) => `p${String(i).padStart(3, '0')}`);
+      await seedPods(f, ...pods);
+      await inRun(f, async (r) => {
+        for (const pod of pods) await r.leases.tryAcquire(name(pod), 'h1', T0, later(TTL));
+      });
+      const held = await inRun(f, (r) => r.leases.renewAll('h1', pods.map((pod) => ({ pod: name(pod), status: 'idle' as const })), later(1), later(50_000)));
+      expect([...held].sort()).toEqual(pods);
+      expect((await inRun(f, (r) => r.leases.getMany(pods.map(name)))).every((l) => l.expiresAt.getTime() === later(50_000).getTime())).toBe(true);
+    });
+
     it('releases only its own lease', async () => {
       await acquire('ann', 'h1');
       await inRun(f, (r) => r.leases.release(name('ann'), 'h2'));

@@ -47,6 +47,25 @@ export function podRepositoryContract(f: ContractFixture): void {
       expect(listed).toEqual(['9lives', 'Alpha', 'Zulu', 'a-b', 'a.b', 'a0', 'a_b', 'alpha', 'beta']);
     });
 
+    it('names the Pods no live lease holds and no parent stopped, in one read', async () => {
+      const spawned = (child: string, parent: string): Pod => ({ name: name(child), scope: [], origin: { type: 'spawned', parent: name(parent) }, createdAt: T0 });
+      await inRun(f, async (r) => {
+        for (const n of ['free', 'held', 'expired', 'mom']) await r.pods.add(operatorPod(n));
+        await r.pods.add(spawned('kid', 'mom'));
+        await r.pods.add(spawned('stopped', 'mom'));
+        for (const [child, state] of [['kid', 'outstanding'], ['stopped', 'stopped']] as const) {
+          await r.children.add({ parent: name('mom'), child: name(child), scope: [], state, spawnedAt: T0, outputCursor: 0 });
+        }
+        await r.leases.tryAcquire(name('held'), 'h1', T0, later(10_000));
+        await r.leases.tryAcquire(name('mom'), 'h2', T0, later(10_000));
+        await r.leases.tryAcquire(name('expired'), 'h1', T0, later(1_000));
+      });
+      const unserved = (now: Date) => f().uow().run((r) => r.pods.unserved(now), { singleRead: true });
+      expect(await unserved(later(1_000))).toEqual(['expired', 'free', 'kid']);
+      expect(await unserved(later(999))).toEqual(['free', 'kid']);
+      expect(await unserved(later(10_000))).toEqual(['expired', 'free', 'held', 'kid', 'mom']);
+    });
+
     it('stores a copy: changing the added object afterwards changes nothing', async () => {
       const rules = [scope('write', '/work')];
       await inRun(f, (r) => r.pods.add({ ...operatorPod('alpha'), scope: rules }));

@@ -2,6 +2,7 @@ import type { CliCommand } from './cli-command.js';
 import { DEFAULT_CONTEXT_BUDGET, DEFAULT_HOST_CONFIG } from '../../application/host/host-config.js';
 import { DEFAULT_MODEL_TIMEOUT_MS } from '../model/model-config.js';
 import { renderTable } from './render-table.js';
+import { DEFAULT_POOL_SIZE, MAX_POOL_SIZE } from '../persistence/postgres/pool-size.js';
 
 const GLOBAL_OPTION_HELP: readonly (readonly [string, string])[] = [
   ['--db URL', 'the store: `memory`, or a postgres:// URL (default: the local server pods runs under $PODS_HOME)'],
@@ -22,8 +23,9 @@ const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['PODS_MODEL_TIMEOUT_MS', `how long one model request may take (default: ${DEFAULT_MODEL_TIMEOUT_MS})`],
   ['PODS_LEASE_TTL_MS', `how long a host's lease on a Pod lives unrenewed (default: ${leaseTtlMs}; at least 300)`],
   ['PODS_STORE_OUTAGE_MS', `how long a host keeps its Pods while the store is unreachable (default: ${storeOutageLimitMs})`],
-  ['PODS_POLL_MS', `how often a host looks at its Pods' histories without a notice (default: ${pollMs})`],
+  ['PODS_POLL_MS', `how often a host asks, in one read, whether its Pods' histories grew without a notice (default: ${pollMs})`],
   ['PODS_STEP_LIMIT', `model requests per turn before it is stopped (default: ${stepLimit})`],
+  ['PODS_POOL_SIZE', `connections a process's pool holds for statements, besides the one a host listens on (default: ${DEFAULT_POOL_SIZE}; 1 to ${MAX_POOL_SIZE})`],
   ['PODS_CONTEXT_BUDGET', `the most of a Pod's history one model request holds, in characters; older entries leave it with a notice (default: ${DEFAULT_CONTEXT_BUDGET}; at least 1000)`],
   ['PODS_MCP_LIFELINE', 'set by `pods mcp` for the server process it guards (not for users: any other value is ignored)'],
   ['VISUAL, EDITOR', 'the editor the TUI\'s :edit runs (default: vi)'],

@@ -4,6 +4,7 @@ import { hostRunsTurns, type PodDriver, type RuntimeStatus } from '../../domain/
 import { err, ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import type { LiveEvent } from '../ports/live-events.js';
+import type { SeenHead } from '../ports/history-repository.js';
 import { POD_EVENTS, type PodCommitted, type PodEvents } from '../ports/pod-events.js';
 import { isStoreUnavailable } from '../ports/store-unavailable.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
@@ -28,14 +29,20 @@ type Running = {
   readonly turns: Looks;
   /** `mcp`: driven from outside (`pods mcp`); its lease is held and renewed, no turn runs here. */
   readonly driver: PodDriver;
+  /** The newest seq a look found nothing to answer at; undefined until one did (or after a look failed): the next poll looks anyway. */
+  seen: number | undefined;
 };
 
 /**
  * Runs the Pods whose leases this host holds: one turn at a time per Pod, started when the
- * event stream says their history grew (or a timer, in case an event was lost), renewed in
- * the store so no other host runs the same Pod. A lease this host takes (SpawnPod, RestorePod,
- * attach) makes it run the Pod; a lease ended or taken elsewhere makes it stop. A host that
- * dies loses its leases by expiry.
+ * event stream says their history grew, renewed in the store so no other host runs the same
+ * Pod. A lease this host takes (SpawnPod, RestorePod, attach) makes it run the Pod; a lease
+ * ended or taken elsewhere makes it stop. A host that dies loses its leases by expiry.
+ *
+ * Idle, a host costs the store two statements per period whatever its number of Pods: every
+ * lease renewed in one (a third of a lease's lifetime), and one catch-up read per `pollMs`
+ * naming the Pods whose history grew beyond what their last look saw, in case an event was
+ * lost (ADR 0021).
  */
 @injectable()
 export class HostRuntime {
@@ -43,6 +50,7 @@ export class HostRuntime {
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: (() => void) | undefined;
   private closing = false;
+  private catchingUp = false;
   private readonly outage: StoreOutage;
   private readonly leases: LeaseKeeper;
 
@@ -57,14 +65,15 @@ export class HostRuntime {
     @inject(AgentSessions) private readonly agents: AgentSessions,
     @inject(PROFILE_CATALOG) private readonly profiles: ProfileCatalog,
   ) {
+    // Retried with two statements whatever the number of Pods; once the store answers, every Pod is looked at.
     this.outage = new StoreOutage(config.storeOutageLimitMs, (event) => this.publish(event), () => {
       void this.renewAll();
-      this.scheduleAll();
+      void this.catchUp();
     }, () => this.scheduleAll());
     this.leases = new LeaseKeeper(uow, clock, host, this.outage, (pod, kept, holder) => this.loseLease(pod, kept as Running, holder));
   }
 
-  /** Starts following the event stream, looking at every Pod each pollMs and renewing leases at a third of their lifetime. */
+  /** Starts following the event stream, catching up on missed history each pollMs and renewing every lease at a third of its lifetime. */
   start(): void {
     if (this.unsubscribe) return;
     this.unsubscribe = this.events.subscribe((event) => {
@@ -76,7 +85,7 @@ export class HostRuntime {
     });
     this.timers = [
       setInterval(() => void this.renewAll(), Math.max(50, Math.floor(this.host.leaseTtlMs / 3))),
-      setInterval(() => this.scheduleAll(), this.config.pollMs),
+      setInterval(() => void this.catchUp(), this.config.pollMs),
     ];
   }
 
@@ -173,7 +182,7 @@ export class HostRuntime {
 
   private adopt(pod: PodName, driver: PodDriver = 'model'): void {
     if (!this.pods.has(pod)) {
-      const running: Running = { status: 'idle', abort: undefined, driver, turns: new Looks(() => this.turn(pod, running)) };
+      const running: Running = { status: 'idle', abort: undefined, driver, seen: undefined, turns: new Looks(() => this.turn(pod, running)) };
       this.pods.set(pod, running);
     }
     // A restored Pod may hold input delivered while it was stopped.
@@ -202,6 +211,32 @@ export class HostRuntime {
     return this.leases.renewAll([...this.pods]);
   }
 
+  /**
+   * In case an event was lost (its process died right after the commit): one read for every
+   * Pod that runs turns here, naming those whose history grew beyond what their last look
+   * saw; those are looked at. A Pod no look has seen through yet is looked at anyway.
+   */
+  private async catchUp(): Promise<void> {
+    if (this.catchingUp || this.closing) return;
+    const seen: SeenHead[] = [];
+    for (const [pod, running] of this.pods) {
+      if (!hostRunsTurns(running.driver)) continue;
+      if (running.seen === undefined) this.schedule(pod);
+      else seen.push({ pod, seq: running.seen });
+    }
+    if (seen.length === 0) return;
+    this.catchingUp = true;
+    try {
+      const grown = await this.uow.run((repos) => repos.history.headsBeyond(seen), { singleRead: true });
+      this.outage.answered();
+      for (const pod of grown) this.schedule(pod);
+    } catch (error) {
+      this.outage.failed(error, this.closing);
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
   /** One turn, or the look that finds nothing to answer; after a finished turn, one more look (input may have landed during its last step). */
   private async turn(pod: PodName, running: Running): Promise<void> {
     if (this.pods.get(pod) !== running || this.closing) return;
@@ -218,6 +253,8 @@ export class HostRuntime {
         },
       });
       this.outage.answered();
+      // Nothing to answer up to the head this look read: the catch-up asks only for history beyond it.
+      if (result.ok && result.value.end === 'nothing_to_do') running.seen = this.known.newest(pod);
       if (result.ok && result.value.end !== 'nothing_to_do') {
         const { end, steps, trigger, reportedTo } = result.value;
         this.publish({ type: 'turn_ended', pod, end, steps, ms: Date.now() - (started ?? Date.now()), answered: trigger.length, ...(reportedTo ? { reportedTo } : {}) });
@@ -226,6 +263,8 @@ export class HostRuntime {
       if (running.status !== 'idle') await this.leases.report(pod, running, 'idle');
     } catch (error) {
       const outage = this.outage.failed(error, this.closing);
+      // A failure the store's return does not cover (that one looks at every Pod) is looked at again at the next poll.
+      if (!outage) running.seen = undefined;
       // What the turn committed stays; what it did not is redone from history once the store is back.
       if (started !== undefined || !outage) {
         const message = error instanceof Error ? error.message : String(error);

@@ -43,6 +43,12 @@ export class KnownHistory {
     known.splice(0, Math.min(known.length, seq - first));
   }
 
+  /** The newest seq of `pod` its reads have seen (0: it had none); undefined when it was never read or was forgotten. */
+  newest(pod: PodName): number | undefined {
+    const known = this.byPod.get(pod);
+    return known && (known.at(-1)?.seq ?? 0);
+  }
+
   /** The Pod no longer runs here: its copy would only grow stale. */
   forget(pod: PodName): void {
     this.byPod.delete(pod);

@@ -2,14 +2,14 @@ import type { PodName } from '../../domain/pod-name.js';
 import { isLive, leaseExpiry, type PodDriver, type RuntimeStatus } from '../../domain/pod-status.js';
 import type { Clock } from '../ports/clock.js';
 import type { PodHost } from '../ports/pod-host.js';
-import type { UnitOfWork } from '../ports/unit-of-work.js';
+import { runEach, type UnitOfWork } from '../ports/unit-of-work.js';
 import type { StoreOutage } from './store-outage.js';
 
 /** What the keeper needs of a Pod the host runs. */
 export type Kept = { status: RuntimeStatus; readonly driver: PodDriver };
 
 /**
- * Keeps a host's leases: renews them (with the status it reports), and decides what a
+ * Keeps a host's leases: renews them all at once (each with the status it reports), and decides what a
  * refused renewal or another process's lease change means. `lose` is told of a Pod whose
  * lease is no longer this host's, with the host that holds it now, if any.
  */
@@ -33,17 +33,22 @@ export class LeaseKeeper {
     if (!renewed) await this.keepOrLose(pod, kept);
   }
 
+  /**
+   * Renews every lease the host holds in one store call (one statement on a SQL store),
+   * whatever their number; a Pod whose lease was not renewed is kept or lost as `keepOrLose` decides.
+   */
   async renewAll(pods: Iterable<[PodName, Kept]>): Promise<void> {
-    for (const [pod, kept] of pods) {
-      try {
-        const renewed = await this.uow.run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), kept.status));
-        this.outage.answered();
-        if (!renewed) await this.keepOrLose(pod, kept);
-      } catch (error) {
-        // Unreachable: reported and retried. Anything else is retried at the next tick; expiry is the real limit.
-        this.outage.failed(error, false);
-        return;
-      }
+    const kept = new Map(pods);
+    if (kept.size === 0) return;
+    try {
+      const renewals = [...kept].map(([pod, k]) => ({ pod, status: k.status }));
+      const now = this.clock.now();
+      const held = await runEach(this.uow, (repos) => repos.leases.renewAll(this.host.hostId, renewals, now, this.expiry()));
+      this.outage.answered();
+      for (const [pod, k] of kept) if (!held.has(pod)) await this.keepOrLose(pod, k);
+    } catch (error) {
+      // Unreachable: reported and retried. Anything else is retried at the next tick; expiry is the real limit.
+      this.outage.failed(error, false);
     }
   }
 

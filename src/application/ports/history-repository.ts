@@ -3,6 +3,8 @@ import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../domain/histo
 import type { PodName } from '../../domain/pod-name.js';
 
 export type HistoryRange = { readonly after?: number; readonly limit?: number };
+/** A Pod and the newest seq of it someone has seen. */
+export type SeenHead = { readonly pod: PodName; readonly seq: number };
 
 export interface HistoryRepository {
   /** Appends with the next gap-free sequence number of `pod`; concurrent appends never collide. */
@@ -12,6 +14,8 @@ export interface HistoryRepository {
   get(pod: PodName, seq: number): Promise<HistoryEntry | undefined>;
   /** The sequence number of `pod`'s newest entry (0: none, or no such Pod), without reading entries. */
   head(pod: PodName): Promise<number>;
+  /** Of `seen`, the Pods whose history now goes beyond the seq given: one statement whatever their number. */
+  headsBeyond(seen: readonly SeenHead[]): Promise<readonly PodName[]>;
   findPeerMessageByKey(receiver: PodName, from: PodName, key: string): Promise<EntryOf<'peer_message'> | undefined>;
 }
 export const HISTORY_REPOSITORY = Symbol.for('HistoryRepository') as ServiceIdentifier<HistoryRepository>;

@@ -1,9 +1,9 @@
 import type { AuditLog } from '../../../application/ports/audit-log.js';
 import type { ChildOwnershipRepository } from '../../../application/ports/child-ownership-repository.js';
-import type { HistoryRange, HistoryRepository } from '../../../application/ports/history-repository.js';
+import type { HistoryRange, HistoryRepository, SeenHead } from '../../../application/ports/history-repository.js';
 import type { AgentSessionRepository } from '../../../application/ports/agent-session-repository.js';
 import type { InboundCursorRepository } from '../../../application/ports/inbound-cursor-repository.js';
-import type { AcquireOutcome, LeaseRepository } from '../../../application/ports/lease-repository.js';
+import type { AcquireOutcome, LeaseRepository, Renewal } from '../../../application/ports/lease-repository.js';
 import type { DeliveryFacts, PeerDeliveryRepository, PeerMessageWrite } from '../../../application/ports/peer-delivery-repository.js';
 import type { PeerRelationRepository } from '../../../application/ports/peer-relation-repository.js';
 import type { PodRepository } from '../../../application/ports/pod-repository.js';
@@ -34,6 +34,12 @@ export class InMemoryPodRepository implements PodRepository {
   }
   async list(): Promise<readonly Pod[]> {
     return [...this.t.pods.values()].sort(byName);
+  }
+  async unserved(now: Date): Promise<readonly PodName[]> {
+    return [...this.t.pods.values()]
+      .filter((pod) => !isLive(this.t.leases.get(pod.name), now) && this.t.children.get(pod.name)?.state !== 'stopped')
+      .sort(byName)
+      .map((pod) => pod.name);
   }
 }
 
@@ -119,6 +125,9 @@ export class InMemoryHistoryRepository implements HistoryRepository {
   async head(pod: PodName): Promise<number> {
     return this.t.history.get(pod)?.length ?? 0;
   }
+  async headsBeyond(seen: readonly SeenHead[]): Promise<readonly PodName[]> {
+    return seen.filter(({ pod, seq }) => (this.t.history.get(pod)?.length ?? 0) > seq).map(({ pod }) => pod);
+  }
   async findPeerMessageByKey(receiver: PodName, from: PodName, key: string): Promise<EntryOf<'peer_message'> | undefined> {
     return (this.t.history.get(receiver) ?? []).find(
       (e): e is EntryOf<'peer_message'> => e.kind === 'peer_message' && e.from === from && e.idempotencyKey === key,
@@ -157,6 +166,11 @@ export class InMemoryLeaseRepository implements LeaseRepository {
     if (!isLive(held, now) || held.hostId !== hostId) return false;
     this.t.leases.set(pod, { ...held, expiresAt, renewedAt: now, status: status ?? held.status });
     return true;
+  }
+  async renewAll(hostId: string, renewals: readonly Renewal[], now: Date, expiresAt: Date): Promise<ReadonlySet<PodName>> {
+    const renewed = new Set<PodName>();
+    for (const { pod, status } of renewals) if (await this.renew(pod, hostId, now, expiresAt, status)) renewed.add(pod);
+    return renewed;
   }
   async release(pod: PodName, hostId: string): Promise<void> {
     if (this.t.leases.get(pod)?.hostId === hostId) await this.revoke(pod);

@@ -1,5 +1,5 @@
-import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
-import type { HistoryRange, HistoryRepository } from '../../../application/ports/history-repository.js';
+import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
+import type { HistoryRange, HistoryRepository, SeenHead } from '../../../application/ports/history-repository.js';
 import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../../domain/history-entry.js';
 import { PodName } from '../../../domain/pod-name.js';
 import type { Database, HistoryEntryTable } from './database.js';
@@ -64,6 +64,16 @@ export class KyselyHistoryRepository implements HistoryRepository {
     // The append counter: the newest committed seq as this transaction sees it.
     const row = await this.db.selectFrom('pod').select('last_seq').where('name', '=', pod).executeTakeFirst();
     return row?.last_seq ?? 0;
+  }
+
+  async headsBeyond(seen: readonly SeenHead[]): Promise<readonly PodName[]> {
+    if (seen.length === 0) return [];
+    // The append counters of every Pod asked about, compared in the server: one statement, only the Pods that grew come back.
+    const { rows } = await sql<{ name: string }>`
+      select pod.name from pod
+      join unnest(${seen.map((s) => s.pod)}::text[], ${seen.map((s) => Math.min(Math.max(0, Math.trunc(s.seq)), MAX_SEQ))}::int4[]) as s(name, seq) on pod.name = s.name
+      where pod.last_seq > s.seq`.execute(this.db);
+    return rows.map((row) => PodName.unsafe(row.name));
   }
 
   async findPeerMessageByKey(receiver: PodName, from: PodName, key: string): Promise<EntryOf<'peer_message'> | undefined> {

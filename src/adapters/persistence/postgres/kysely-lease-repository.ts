@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AcquireOutcome, LeaseRepository } from '../../../application/ports/lease-repository.js';
+import type { AcquireOutcome, LeaseRepository, Renewal } from '../../../application/ports/lease-repository.js';
 import { PodName } from '../../../domain/pod-name.js';
 import type { Lease, PodDriver, RuntimeStatus } from '../../../domain/pod-status.js';
 import { anyOf } from './any-of.js';
@@ -64,6 +64,17 @@ export class KyselyLeaseRepository implements LeaseRepository {
       .where('expires_at', '>', now)
       .executeTakeFirstOrThrow();
     return numUpdatedRows > 0n;
+  }
+
+  async renewAll(hostId: string, renewals: readonly Renewal[], now: Date, expiresAt: Date): Promise<ReadonlySet<PodName>> {
+    if (renewals.length === 0) return new Set();
+    // One statement for every lease of the host: two array parameters, whatever their length.
+    const { rows } = await sql<{ pod: string }>`
+      update lease set expires_at = ${expiresAt}::timestamptz, renewed_at = ${now}::timestamptz, status = r.status
+      from unnest(${renewals.map((r) => r.pod)}::text[], ${renewals.map((r) => r.status)}::text[]) as r(pod, status)
+      where lease.pod = r.pod and lease.host_id = ${hostId} and lease.expires_at > ${now}::timestamptz
+      returning lease.pod`.execute(this.db);
+    return new Set(rows.map((row) => PodName.unsafe(row.pod)));
   }
 
   // An ended lease is announced once committed (the feed's channel), so a following `pods serve` may take the Pod.

@@ -51,4 +51,16 @@ export class KyselyPodRepository implements PodRepository {
     const rows = await this.db.selectFrom('pod').select(COLUMNS).orderBy('name').execute();
     return rows.map(toPod);
   }
+
+  async unserved(now: Date): Promise<readonly PodName[]> {
+    // Names only: a sweep that finds nothing free sends no Pod back.
+    const rows = await this.db
+      .selectFrom('pod')
+      .select('name')
+      .where(({ exists, not, selectFrom }) => not(exists(selectFrom('lease').select('lease.pod').whereRef('lease.pod', '=', 'pod.name').where('lease.expires_at', '>', now))))
+      .where(({ exists, not, selectFrom }) => not(exists(selectFrom('child_ownership').select('child_ownership.child').whereRef('child_ownership.child', '=', 'pod.name').where('child_ownership.state', '=', 'stopped'))))
+      .orderBy('name')
+      .execute();
+    return rows.map((row) => PodName.unsafe(row.name));
+  }
 }

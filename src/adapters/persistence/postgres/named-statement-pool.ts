@@ -8,14 +8,46 @@ const MAX_NAMED = 512;
  * pg's pool as Kysely's dialect sees it, except that each distinct parameterized SQL text
  * gets a statement name: a connection then parses and plans it once instead of on every
  * execution, which is most of the server's work for the adapter's short statements.
+ *
+ * At most `size` connections are checked out; further callers wait here in order, with no
+ * deadline. pg's pool would fail a caller that waited longer than its connection timeout,
+ * which a small pool under a burst (a host adopting a thousand Pods) reaches without any
+ * outage; here that timeout only bounds making a connection.
  */
 export class NamedStatementPool implements PostgresPool {
   private readonly names = new Map<string, string>();
+  private readonly waiting: (() => void)[] = [];
+  private out = 0;
 
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** Checked out at once at most (default: as many as `pool` lets out, queued by pg). */
+    private readonly size: number = Number.POSITIVE_INFINITY,
+  ) {}
 
   async connect(): Promise<PostgresPoolClient> {
-    return new NamedStatementClient(await this.pool.connect(), (sql) => this.nameOf(sql));
+    await this.slot();
+    try {
+      return new NamedStatementClient(await this.pool.connect(), (sql) => this.nameOf(sql), () => this.free());
+    } catch (error) {
+      this.free();
+      throw error;
+    }
+  }
+
+  private slot(): Promise<void> {
+    if (this.out < this.size) {
+      this.out += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  /** A checked-out connection came back: the next waiter takes its slot. */
+  private free(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.out -= 1;
   }
 
   end(): Promise<void> {
@@ -32,9 +64,12 @@ export class NamedStatementPool implements PostgresPool {
 }
 
 class NamedStatementClient implements PostgresPoolClient {
+  private released = false;
+
   constructor(
     private readonly client: pg.PoolClient,
     private readonly nameOf: (sql: string) => string | undefined,
+    private readonly freed: () => void,
   ) {}
 
   query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
@@ -49,6 +84,9 @@ class NamedStatementClient implements PostgresPoolClient {
   }
 
   release(): void {
+    if (this.released) return;
+    this.released = true;
     this.client.release();
+    this.freed();
   }
 }

@@ -6,6 +6,7 @@ import { PostgresEventListener } from './postgres-event-listener.js';
 import type { Database } from './database.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import { NamedStatementPool } from './named-statement-pool.js';
+import { DEFAULT_POOL_SIZE, POOL_IDLE_MS } from './pool-size.js';
 import { urlWithPassfilePassword } from './passfile-password.js';
 import { pgConnectionString } from './pg-connection-string.js';
 import { errorMessage } from '../../error-message.js';
@@ -15,19 +16,22 @@ import { redactUrl } from './redact-url.js';
 export { redactUrl };
 
 export type PostgresStoreOptions = {
-  /** Connections in the pool (pg's default is 10). */
+  /** Connections in the pool for statements (default DEFAULT_POOL_SIZE, `PODS_POOL_SIZE`); the LISTEN connection is apart. */
   readonly max?: number;
 };
 
 /** A pg pool on `url`, migrated before it is returned, and its event stream; an unreachable server fails here, not later. */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<SqlStore> {
-  const pool = new pg.Pool({ connectionString: pgConnectionString(urlWithPassfilePassword(url)), connectionTimeoutMillis: 5_000, max: options.max ?? 10 });
+  const max = options.max ?? DEFAULT_POOL_SIZE;
+  // Idle clients are closed after POOL_IDLE_MS. Waiting for a pooled connection is queued in
+  // NamedStatementPool, so the 5 s timeout is only for making a connection, never for a turn.
+  const pool = new pg.Pool({ connectionString: pgConnectionString(urlWithPassfilePassword(url)), connectionTimeoutMillis: 5_000, idleTimeoutMillis: POOL_IDLE_MS, max });
   // A client whose server went away (restart, terminated backend) emits 'error', idle or
   // checked out; unhandled, that would end the process. The failure already reaches the
   // query in flight, and the pool replaces the broken client.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new NamedStatementPool(pool) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new NamedStatementPool(pool, max) }) });
   try {
     // The migration check is the first statement: an unreachable server fails it with its own
     // connection error, which is reported as such (only a failing migration says so).
