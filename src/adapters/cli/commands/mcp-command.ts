@@ -39,7 +39,9 @@ export const mcpCommand: CliCommand = {
     'answered with a one-line error ("id": null when none can be read) and serving goes on.\n\n' +
     'It stops when stdin ends (the client went away; every request read by then is answered\n' +
     'first), on SIGINT, SIGTERM or SIGHUP, in any order: the lease is released before it exits. A\n' +
-    'second signal while it stops exits at once.\n\n' +
+    'second signal while it stops exits at once. Started from a pipe (a client), the process only\n' +
+    'guards: the server runs as its child in a session of its own, so a client that kills its\n' +
+    'server hard (SIGTERM to the group, then SIGKILL) still gets the leases given back.\n\n' +
     'Exit codes: 0 stopped; 1 NAME does not exist (without --create), another host holds its lease,\n' +
     'or the lease or the store was lost while serving; 2 usage or store error.',
   options: { pod: { type: 'string' }, create: { type: 'boolean' }, 'claude-channel': { type: 'boolean' } },
