@@ -58,7 +58,8 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
 
     await mcp.press('C-c');
     await mcp.waitFor('[exit 0]');
-    await viewer.waitFor(/· `main`'s host left; it runs in this TUI now\n[^]*#2 \[assistant\] You said: are you there\?\n/, 20_000);
+    // The turn's end line too: Ctrl+D before it would print it after the quitting line.
+    await viewer.waitFor(/· `main`'s host left; it runs in this TUI now\n[^]*#2 \[assistant\] You said: are you there\?\n· turn finished after 1 step/, 20_000);
     await viewer.press('C-d');
     await viewer.waitFor(/· quitting: releasing `main`\n\[exit 0\]/);
   }, 120_000);
@@ -181,7 +182,8 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     // The keyboard is readline's again.
     await tui.type('after the editor');
     await tui.press('Enter');
-    await tui.waitFor('#4 [assistant] You said: after the editor');
+    // The turn's end line too: Ctrl+D before it would print it after the quitting line.
+    await tui.waitFor(/#4 \[assistant\] You said: after the editor\n· turn finished after 1 step/);
     await tui.press('C-d');
     await tui.waitFor(/· quitting: releasing `main`\n\[exit 0\]/);
     const history = await cli().pods(home, 'history', 'main', '--json');
