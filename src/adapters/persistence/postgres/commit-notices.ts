@@ -4,15 +4,8 @@ import { mergeChanges, type PodChanges } from '../../../application/ports/pod-ev
 import type { PodName } from '../../../domain/pod-name.js';
 import { PodEventStream } from '../../events/pod-event-stream.js';
 import type { Database } from './database.js';
+import { NotifyBatches } from './notify-batches.js';
 import { committedPayload, EVENTS_CHANNEL, type Origin } from './event-payloads.js';
-
-/**
- * One statement for a batch of Pods: a notification per Pod on the events channel, in a
- * transaction of its own that does not wait for its commit record to reach the disk
- * (`synchronous_commit` off for it alone): a notice is a hint that is worth nothing after a
- * server crash, since every listener's connection is gone with it.
- */
-const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true) as sync, count(pg_notify($1, payload)) as sent from unnest($2::text[]) as payload`;
 
 /** A repository's word that a write changed `pod`. */
 export type Announce = (pod: PodName, changes: PodChanges) => Promise<void>;
@@ -48,10 +41,15 @@ export class CommitNotices {
   /** The store's event stream in this process. */
   readonly events = new PodEventStream();
   private pending = new Map<PodName, PodChanges>();
-  private sending: Promise<void> | undefined;
-  private lastSent = Number.NEGATIVE_INFINITY;
+  private readonly batches: NotifyBatches;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(db: Kysely<Database>) {
+    this.batches = new NotifyBatches(db, EVENTS_CHANNEL, NOTICE_GAP_MS, () => {
+      const batch = [...this.pending].map(([pod, changes]) => committedPayload(this.origin, pod, changes));
+      this.pending = new Map();
+      return batch;
+    });
+  }
 
   /** A unit's changes have committed: told here now, and to other processes on the next tick. */
   announce(changed: ReadonlyMap<PodName, PodChanges>): void {
@@ -59,33 +57,12 @@ export class CommitNotices {
       this.events.emit({ type: 'committed', pod, changes });
       this.pending.set(pod, mergeChanges(this.pending.get(pod), changes));
     }
-    if (this.pending.size > 0) this.sending ??= this.send();
+    if (this.pending.size > 0) this.batches.kick();
   }
 
   /** Resolves once every notice announced so far was sent, or failed. Before the pool closes. */
-  async flush(): Promise<void> {
-    while (this.sending) await this.sending;
-  }
-
-  private async send(): Promise<void> {
-    try {
-      // One tick: the deliveries whose commits come back together share a statement.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      while (this.pending.size > 0) {
-        const wait = this.lastSent + NOTICE_GAP_MS - performance.now();
-        if (wait > 0) await new Promise<void>((resolve) => setTimeout(resolve, wait));
-        const batch = [...this.pending].map(([pod, changes]) => committedPayload(this.origin, pod, changes));
-        this.pending = new Map();
-        this.lastSent = performance.now();
-        try {
-          await this.db.executeQuery(CompiledQuery.raw(NOTIFY_SQL, [EVENTS_CHANNEL, batch]));
-        } catch {
-          // Lost notices: the entries are committed, and every watcher looks on its own (ADR 0011).
-        }
-      }
-    } finally {
-      this.sending = undefined;
-    }
+  flush(): Promise<void> {
+    return this.batches.flush();
   }
 }
 

@@ -1,6 +1,7 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { isShared, type LiveEvent, type SharedLiveEvent } from '../../../application/ports/live-events.js';
 import type { Database } from './database.js';
+import { NotifyBatches } from './notify-batches.js';
 import type { Origin } from './event-payloads.js';
 import { LIVE_CHANNEL, livePayload } from './live-payloads.js';
 
@@ -15,10 +16,6 @@ export const QUEUE_LIMIT = 500;
 /** Free text of other events (tool summaries, notes) is cut to this. */
 const FIELD_LIMIT = 500;
 
-/** In order, one statement: NOTIFY keeps the order of a transaction's notifications. */
-const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true) as sync, count(pg_notify($1, payload)) as sent
-  from (select payload from unnest($2::text[]) with ordinality as sent(payload, i) order by i) as ordered`;
-
 /**
  * Sends what this process's turns do to the other processes on the store, on the live
  * channel (ADR 0018). Its cost is bounded: the text a Pod streams between two statements is
@@ -28,14 +25,16 @@ const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true) as sync
  */
 export class LiveNotices {
   private queue: SharedLiveEvent[] = [];
-  private sending: Promise<void> | undefined;
-  private lastSent = Number.NEGATIVE_INFINITY;
   private count = 0;
+  private readonly batches: NotifyBatches;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly origin: Origin,
-  ) {}
+  constructor(db: Kysely<Database>, origin: Origin) {
+    this.batches = new NotifyBatches(db, LIVE_CHANNEL, LIVE_GAP_MS, () => {
+      const batch = this.queue.flatMap(split).map((event) => livePayload(origin, (this.count += 1), event));
+      this.queue = [];
+      return batch;
+    });
+  }
 
   send(event: LiveEvent): void {
     if (!isShared(event)) return;
@@ -45,32 +44,12 @@ export class LiveNotices {
     } else if (this.queue.length < QUEUE_LIMIT || event.type === 'turn_ended' || event.type === 'cancel_answered') {
       this.queue.push(bounded(event));
     }
-    this.sending ??= this.loop();
+    this.batches.kick();
   }
 
   /** Resolves once everything queued so far was sent, or failed. */
-  async flush(): Promise<void> {
-    while (this.sending) await this.sending;
-  }
-
-  private async loop(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const wait = this.lastSent + LIVE_GAP_MS - performance.now();
-        // One tick at least: the deltas of one model chunk arrive together.
-        await new Promise<void>((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve)));
-        const batch = this.queue.flatMap(split).map((event) => livePayload(this.origin, (this.count += 1), event));
-        this.queue = [];
-        this.lastSent = performance.now();
-        try {
-          await this.db.executeQuery(CompiledQuery.raw(NOTIFY_SQL, [LIVE_CHANNEL, batch]));
-        } catch {
-          // Lost: viewers show the committed entries when they come.
-        }
-      }
-    } finally {
-      this.sending = undefined;
-    }
+  flush(): Promise<void> {
+    return this.batches.flush();
   }
 }
 

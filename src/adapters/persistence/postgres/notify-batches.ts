@@ -1,0 +1,61 @@
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { Database } from './database.js';
+
+/**
+ * One statement for a batch: a notification per payload on one channel, in order (NOTIFY keeps
+ * the order of a transaction's notifications), in a transaction of its own that does not wait
+ * for its commit record to reach the disk (`synchronous_commit` off for it alone): a
+ * notification is a hint worth nothing after a server crash, since every listener's connection
+ * is gone with it.
+ */
+const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true) as sync, count(pg_notify($1, payload)) as sent
+  from (select payload from unnest($2::text[]) with ordinality as sent(payload, i) order by i) as ordered`;
+
+/**
+ * Sends what a process has to tell on `channel` in batches, one statement at a time, the
+ * statements at least `gapMs` apart: a burst costs one statement per gap, and a notification
+ * waits at most one gap (after a quiet spell, one tick) for its statement. `take` hands over
+ * everything waiting (and forgets it); a statement that fails is lost, never retried: what the
+ * notifications announce is committed or transient, and listeners look on their own.
+ */
+export class NotifyBatches {
+  private sending: Promise<void> | undefined;
+  private lastSent = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly channel: string,
+    private readonly gapMs: number,
+    private readonly take: () => readonly string[],
+  ) {}
+
+  /** Something waits: sent with the next statement. */
+  kick(): void {
+    this.sending ??= this.loop();
+  }
+
+  /** Resolves once everything kicked so far was sent, or failed. Before the pool closes. */
+  async flush(): Promise<void> {
+    while (this.sending) await this.sending;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      for (;;) {
+        const wait = this.lastSent + this.gapMs - performance.now();
+        // One tick at least: what is told together (commits that come back together, the deltas of one model chunk) shares a statement.
+        await new Promise<void>((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve)));
+        const batch = this.take();
+        if (batch.length === 0) return;
+        this.lastSent = performance.now();
+        try {
+          await this.db.executeQuery(CompiledQuery.raw(NOTIFY_SQL, [this.channel, batch]));
+        } catch {
+          // Lost: see the class comment.
+        }
+      }
+    } finally {
+      this.sending = undefined;
+    }
+  }
+}
