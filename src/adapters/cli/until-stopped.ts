@@ -10,7 +10,8 @@ export const STORE_LOST = 'the store stayed unreachable past PODS_STORE_OUTAGE_M
 
 /**
  * Resolves with why a long-running host command (`serve`, `mcp`) must stop: SIGINT, SIGTERM
- * or SIGHUP, `closed` settling (its client went away), the lease of `leaseOf` lost, or the
+ * or SIGHUP, `closed` settling or the guard that started the process gone (its client went
+ * away; `ProcessIo.guardianGone`), the lease of `leaseOf` lost, or the
  * store lost (the host's events). Every listener is removed before it resolves; the process's signal gate (held
  * by the command) keeps later signals from killing it while it gives its leases back.
  */
@@ -26,6 +27,7 @@ export function untilStopped(
       if (event.type === 'store_lost') stop('store_lost');
     });
     void options.closed?.then(() => stop('closed'));
+    void io.guardianGone?.then(() => stop('closed'));
     function stop(why: StopReason): void {
       for (const off of offSignals) off();
       offHost();

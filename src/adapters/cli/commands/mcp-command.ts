@@ -78,7 +78,7 @@ export const mcpCommand: CliCommand = {
         const refusing = createRefusingMcpServer({ listings: app.tools.specs(), reason: heldPodReason(attached.error.heldBy), version: PODS_VERSION });
         const serving = await serveOverStdio(refusing, io.stdin, io.stdout);
         out.fail('answering every call with that reason until the client leaves');
-        await untilStopped(io, app.events, { closed: io.guardianGone ? Promise.race([serving.closed, io.guardianGone]) : serving.closed });
+        await untilStopped(io, app.events, { closed: serving.closed });
         await serving.close();
         return EXIT.refused;
       }
@@ -96,8 +96,7 @@ export const mcpCommand: CliCommand = {
         stdout: io.stdout,
       });
       out.fail(`serving \`${name}\` over stdio as ${app.hostId}`);
-      // The guardian gone (the client killed it) is the client gone, as stdin ending is.
-      const ended = await untilStopped(io, app.events, { leaseOf: name, closed: io.guardianGone ? Promise.race([serving.closed, io.guardianGone]) : serving.closed });
+      const ended = await untilStopped(io, app.events, { leaseOf: name, closed: serving.closed });
       await serving.close();
       await runtime.shutdown();
       if (ended === 'lease_lost') return refuse(out, `lost the lease of \`${name}\` (its parent stopped it, or it expired); stopped`);
