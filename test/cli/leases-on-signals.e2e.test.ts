@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { within } from '../mcp/raw-mcp-process.js';
+import { serverPidOf, within } from '../mcp/raw-mcp-process.js';
 import { buildCli, LAST_RESORT } from './built-cli.js';
 
 let cli: Awaited<ReturnType<typeof buildCli>>;
@@ -29,18 +29,6 @@ async function ok(...args: string[]): Promise<string> {
 /** The host holding `pod` now, per `pods ls --json` (undefined: the Pod is free). */
 const holderOf = async (pod: string): Promise<string | undefined> =>
   (JSON.parse(await ok('ls', '--json')) as { name: string; hostId?: string }[]).find((p) => p.name === pod)?.hostId;
-
-/** The live `pods mcp --pod POD` processes, found by their command line. */
-function serversOf(pod: string): number[] {
-  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).flatMap((pid) => {
-    try {
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      return args.includes(cli.main) && args.includes('mcp') && args.at(args.indexOf('--pod') + 1) === pod ? [Number(pid)] : [];
-    } catch {
-      return []; // gone meanwhile
-    }
-  });
-}
 
 /** A long-running `pods …` with its stdin a pipe the test ends; resolves once stderr or stdout shows `ready`. */
 async function host(args: readonly string[], ready: string) {
@@ -114,6 +102,7 @@ describe('no process strands a lease: stdin end and signals, in any order (built
       send({ id: 2, method: 'tools/call', params: { name: 'SpawnPod', arguments: { name: `hard-kid-${run}`, task: 'wait' } } });
       await within(30_000, () => (output.includes('"id":2') ? true : undefined), () => output);
       expect(await holderOf(`hard-kid-${run}`), output).toBeDefined();
+      const server = serverPidOf(child.pid!);
 
       // Even runs as Codex does; odd runs SIGKILL alone, as a client whose child handle is dropped does.
       if (run % 2 === 0) {
@@ -125,7 +114,7 @@ describe('no process strands a lease: stdin end and signals, in any order (built
       } catch {
         // It had stopped already.
       }
-      await within(15_000, async () => ((await holderOf('hard')) === undefined && (await holderOf(`hard-kid-${run}`)) === undefined && serversOf('hard').length === 0 ? true : undefined), () => `run ${run}: ${output}`);
+      await within(15_000, async () => ((await holderOf('hard')) === undefined && (await holderOf(`hard-kid-${run}`)) === undefined && !existsSync(`/proc/${server}`) ? true : undefined), () => `run ${run}: ${output}`);
     }
   }, 300_000);
 
