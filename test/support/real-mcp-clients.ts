@@ -1,7 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dirname, join } from 'node:path';
 import { agentProcesses, livingGroupMembers, livingWithHomeUnder, type AgentCommand } from './agent-process.js';
-import type { buildCli } from '../cli/built-cli.js';
+import { buildCli } from '../cli/built-cli.js';
+import { startLoopbackModelServer, type LoopbackModelServer } from './loopback-model/loopback-model-server.js';
+import { scriptTurns } from './loopback-model/turn-script.js';
 import { agentRunDir, agentsDir } from './real-agents.js';
 
 /**
@@ -158,4 +161,66 @@ export async function leftBehind(run: ClientRun, home: string, boundMs = 10_000)
   const alive = () => [...new Set([...livingGroupMembers(run.pgid), ...livingWithHomeUnder(home)])];
   while (alive().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
   return alive();
+}
+
+/**
+ * One real client's e2e file: the built CLI and a loopback model server (made only when the
+ * client is installed), the client's processes ended after each test, and the run directories
+ * removed at the end. `describeInstalled` runs the tests when it is installed; else, in CI
+ * (which installs every client, .ci/run) a missing one fails, and elsewhere it is skipped with
+ * the reason.
+ */
+export function mcpClientSuite(client: McpClient) {
+  const found = findMcpClient(client);
+  let cli: Awaited<ReturnType<typeof buildCli>> | undefined;
+  let model: LoopbackModelServer | undefined;
+  const agents = agentProcesses();
+  const roots: string[] = [];
+  beforeAll(async () => {
+    if (!found.ok) return;
+    cli = await buildCli();
+    model = await startLoopbackModelServer({ script: scriptTurns([]) });
+  }, 120_000);
+  afterEach(async () => {
+    await agents.endAll();
+  });
+  afterAll(async () => {
+    await model?.close();
+    await cli?.dispose();
+    for (const root of roots) rmSync(root, { recursive: true, force: true });
+  }, 120_000);
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error(`${client} suite used before it was set up`);
+    return value;
+  };
+  return {
+    found,
+    agents,
+    get cli() {
+      return ready(cli);
+    },
+    get model() {
+      return ready(model);
+    },
+    /** A fresh run directory whose store holds `agent` and `friend`, peers. */
+    async peeredRun(): Promise<ClientRunDirs> {
+      const dirs = await clientRunDirs(ready(cli), client);
+      roots.push(dirs.root);
+      for (const args of [['create', 'agent'], ['create', 'friend'], ['peer', 'agent', 'friend']]) expect((await ready(cli).pods(dirs.podsHome, ...args)).code).toBe(0);
+      return dirs;
+    },
+    /** What the pods tools answered, as the model was shown it on its last request. */
+    toolOutputs: (): string[] => ready(model).turns().at(-1)?.items.flatMap((i) => (i.kind === 'tool_result' ? [i.output] : [])) ?? [],
+    async podsLeases(podsHome: string): Promise<{ name: string; hostId?: string }[]> {
+      return JSON.parse((await ready(cli).pods(podsHome, 'ls', '--json')).stdout) as { name: string; hostId?: string }[];
+    },
+    describeInstalled(title: string, tests: () => void): void {
+      if (found.ok) describe(title, tests);
+      else if (process.env['CI']) it(`${client} is installed`, () => expect.fail(found.reason));
+      else {
+        console.warn(`skipping ${title}: ${found.reason}`);
+        it.skip(`${title}: ${found.reason}`, () => undefined);
+      }
+    },
+  };
 }
