@@ -38,8 +38,8 @@ export function historyRepositoryContract(f: ContractFixture): void {
       await seedPods(f, 'ann', 'bob', 'cat', 'kid');
     });
     const append = (pod: string, body: HistoryEntryBody, at: Date = T0) => inRun(f, (r) => r.history.append(name(pod), body, at));
-    const read = (pod: string, range?: { after?: number; limit?: number }) => inRun(f, (r) => r.history.read(name(pod), range));
-    const seqs = async (pod: string, range?: { after?: number; limit?: number }) => (await read(pod, range)).map((e) => e.seq);
+    const read = (pod: string, range?: { after?: number; before?: number; limit?: number }) => inRun(f, (r) => r.history.read(name(pod), range));
+    const seqs = async (pod: string, range?: { after?: number; before?: number; limit?: number }) => (await read(pod, range)).map((e) => e.seq);
     const text = (n: number): HistoryEntryBody => ({ kind: 'assistant_message', text: `m${n}` });
 
     it('numbers each Pod’s entries 1, 2, 3… independently of other Pods', async () => {
@@ -87,6 +87,21 @@ export function historyRepositoryContract(f: ContractFixture): void {
       expect(await seqs('ann', { after: 99 })).toEqual([]);
       expect(await seqs('ann', { after: 1, limit: 0 })).toEqual([]);
       expect((await read('ann', { after: 4 })).map((e) => (e.kind === 'assistant_message' ? e.text : ''))).toEqual(['m5', 'm6']);
+    });
+
+    it('reads backwards from `before`: the newest `limit` entries below it, oldest first', async () => {
+      for (let i = 1; i <= 6; i += 1) await append('ann', text(i));
+      expect(await seqs('ann', { before: 7, limit: 2 })).toEqual([5, 6]);
+      expect(await seqs('ann', { before: 5, limit: 3 })).toEqual([2, 3, 4]);
+      expect(await seqs('ann', { before: 3, limit: 10 })).toEqual([1, 2]);
+      expect(await seqs('ann', { before: 99, limit: 1 })).toEqual([6]);
+      expect(await seqs('ann', { before: 4 })).toEqual([1, 2, 3]);
+      expect(await seqs('ann', { after: 2, before: 6, limit: 10 })).toEqual([3, 4, 5]);
+      expect(await seqs('ann', { after: 3, before: 6, limit: 1 })).toEqual([5]);
+      expect(await seqs('ann', { before: 1, limit: 5 })).toEqual([]);
+      expect(await seqs('ann', { before: 0 })).toEqual([]);
+      expect(await seqs('ann', { before: 5, limit: 0 })).toEqual([]);
+      expect((await read('ann', { before: 3, limit: 1 })).map((e) => (e.kind === 'assistant_message' ? e.text : ''))).toEqual(['m2']);
     });
 
     it('treats a negative `after` as the start: entries with seq > after are all of them', async () => {

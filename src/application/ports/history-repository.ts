@@ -2,14 +2,19 @@ import type { ServiceIdentifier } from 'inversify';
 import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 
-export type HistoryRange = { readonly after?: number; readonly limit?: number };
+/**
+ * Entries with `after` < seq < `before` (either end open when absent). `limit` keeps the oldest
+ * that many, or with `before` given, the newest that many (a read backwards from `before`, as
+ * a screen's tail or a context window needs); either way they come oldest first.
+ */
+export type HistoryRange = { readonly after?: number; readonly before?: number; readonly limit?: number };
 /** A Pod and the newest seq of it someone has seen. */
 export type SeenHead = { readonly pod: PodName; readonly seq: number };
 
 export interface HistoryRepository {
   /** Appends with the next gap-free sequence number of `pod`; concurrent appends never collide. */
   append(pod: PodName, body: HistoryEntryBody, at: Date): Promise<HistoryEntry>;
-  /** Entries with seq > `after`, oldest first. */
+  /** The entries of `range` (see HistoryRange), oldest first. */
   read(pod: PodName, range?: HistoryRange): Promise<readonly HistoryEntry[]>;
   get(pod: PodName, seq: number): Promise<HistoryEntry | undefined>;
   /** The sequence number of `pod`'s newest entry (0: none, or no such Pod), without reading entries. */

@@ -31,6 +31,6 @@ export interface PodArchive {
   /** Every removal of a Pod of this name, oldest first. */
   removals(name: PodName): Promise<readonly RemovedPod[]>;
   /** The history a removed Pod had, oldest first, in pages like `HistoryRepository.read`. */
-  readRemoved(removalId: string, range?: HistoryRange): Promise<readonly HistoryEntry[]>;
+  readRemoved(removalId: string, range?: Omit<HistoryRange, 'before'>): Promise<readonly HistoryEntry[]>;
 }
 export const POD_ARCHIVE = Symbol.for('PodArchive') as ServiceIdentifier<PodArchive>;

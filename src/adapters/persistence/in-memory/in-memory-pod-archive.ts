@@ -27,7 +27,7 @@ export class InMemoryPodArchive implements PodArchive {
     return this.t.archived.filter((a) => a.removed.pod.name === name).map((a) => a.removed);
   }
 
-  async readRemoved(removalId: string, range: HistoryRange = {}): Promise<readonly HistoryEntry[]> {
+  async readRemoved(removalId: string, range: Omit<HistoryRange, 'before'> = {}): Promise<readonly HistoryEntry[]> {
     const entries = this.t.archived.find((a) => a.removed.id === removalId)?.history ?? [];
     const from = Math.max(0, range.after ?? 0);
     return entries.slice(from, range.limit === undefined ? undefined : from + range.limit);

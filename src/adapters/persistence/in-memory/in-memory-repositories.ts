@@ -117,7 +117,9 @@ export class InMemoryHistoryRepository implements HistoryRepository {
   async read(pod: PodName, range: HistoryRange = {}): Promise<readonly HistoryEntry[]> {
     const entries = this.t.history.get(pod) ?? [];
     const from = Math.max(0, range.after ?? 0);
-    return entries.slice(from, range.limit === undefined ? undefined : from + range.limit);
+    const to = Math.max(from, Math.min(entries.length, range.before === undefined ? entries.length : range.before - 1));
+    const limit = range.limit === undefined ? to - from : Math.max(0, Math.trunc(range.limit));
+    return range.before === undefined ? entries.slice(from, Math.min(to, from + limit)) : entries.slice(Math.max(from, to - limit), to);
   }
   async get(pod: PodName, seq: number): Promise<HistoryEntry | undefined> {
     return Number.isInteger(seq) && seq >= 1 ? this.t.history.get(pod)?.[seq - 1] : undefined;

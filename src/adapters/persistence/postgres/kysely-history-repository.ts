@@ -43,10 +43,13 @@ export class KyselyHistoryRepository implements HistoryRepository {
   async read(pod: PodName, range: HistoryRange = {}): Promise<readonly HistoryEntry[]> {
     const limit = range.limit === undefined ? undefined : Math.trunc(range.limit);
     if (limit !== undefined && limit <= 0) return [];
-    let query = this.db.selectFrom('history_entry').select(ENTRY_COLUMNS).where('pod', '=', pod).orderBy('seq');
+    const backwards = range.before !== undefined;
+    let query = this.db.selectFrom('history_entry').select(ENTRY_COLUMNS).where('pod', '=', pod).orderBy('seq', backwards ? 'desc' : 'asc');
     if (range.after !== undefined && range.after > 0) query = query.where('seq', '>', Math.min(range.after, MAX_SEQ));
+    if (range.before !== undefined) query = query.where('seq', '<', Math.max(0, Math.min(Math.ceil(range.before), MAX_SEQ + 1)));
     if (limit !== undefined) query = query.limit(limit);
-    return (await query.execute()).map(toEntry);
+    const rows = (await query.execute()).map(toEntry);
+    return backwards ? rows.reverse() : rows;
   }
 
   async get(pod: PodName, seq: number): Promise<HistoryEntry | undefined> {

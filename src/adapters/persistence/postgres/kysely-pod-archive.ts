@@ -66,7 +66,7 @@ export class KyselyPodArchive implements PodArchive {
     return rows.map(toRemoved);
   }
 
-  async readRemoved(removalId: string, range: HistoryRange = {}): Promise<readonly HistoryEntry[]> {
+  async readRemoved(removalId: string, range: Omit<HistoryRange, 'before'> = {}): Promise<readonly HistoryEntry[]> {
     const limit = range.limit === undefined ? undefined : Math.trunc(range.limit);
     if (limit !== undefined && limit <= 0) return [];
     let query = this.db
