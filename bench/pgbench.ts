@@ -53,8 +53,10 @@ export type PgbenchRun = { readonly tps: number; readonly transactions: number; 
 export type PgbenchTarget = {
   /** The server, as pods reaches it (the managed store's socket URL, or TCP). */
   readonly url: string;
-  /** Runs `pgbench` for `seconds` (`-T`), `clients` at once, each transaction one single-row INSERT. */
-  readonly runFor: (clients: number, seconds: number) => Promise<PgbenchRun>;
+  /** Runs `pgbench` for `seconds` (`-T`), `clients` at once, each transaction one single-row INSERT, or the script `script` (from `addScript`). */
+  readonly runFor: (clients: number, seconds: number, script?: string) => Promise<PgbenchRun>;
+  /** Writes a script of one transaction beside the INSERT's, for `runFor`; its path. */
+  readonly addScript: (name: string, text: string) => Promise<string>;
   /** Removes its table and script. */
   readonly dispose: () => Promise<void>;
 };
@@ -90,9 +92,14 @@ export async function pgbenchTarget(url: string, binary: string): Promise<Pgbenc
   return {
     url,
     dispose,
-    runFor: async (clients, seconds) => {
+    addScript: async (name, text) => {
+      const path = join(dir, `${name.replace(/[^a-z0-9-]/gi, '_')}.sql`);
+      await writeFile(path, text);
+      return path;
+    },
+    runFor: async (clients, seconds, file = script) => {
       const threads = Math.min(clients, 2);
-      const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(threads), '-T', String(seconds), '-f', script, libpqUri(url)];
+      const args = ['-n', '-M', 'prepared', '-c', String(clients), '-j', String(threads), '-T', String(seconds), '-f', file, libpqUri(url)];
       const output = await runBounded(binary, args, seconds * 1_000 + 60_000);
       const tps = /tps = ([\d.]+) \((?:without initial connection time|excluding connections establishing)\)/.exec(output)?.[1];
       const processed = /number of transactions actually processed: (\d+)/.exec(output)?.[1];

@@ -57,14 +57,14 @@ export type Throughput = {
   readonly cpuMsPerMessage: number;
 };
 
-type Receivers = 'one' | 'own';
+export type Receivers = 'one' | 'own';
 
 /**
  * `senders` sender Pods, each peered with its receiver: all with one Pod (`one`: its history
  * counter is the contended row) or each with its own (`own`); and a function that makes
  * sender i deliver one 200-byte message.
  */
-async function deliveryPods(opened: OpenedInversifyContainer, senders: number, receivers: Receivers, prefix: string): Promise<(i: number) => Promise<void>> {
+export async function deliveryPods(opened: OpenedInversifyContainer, senders: number, receivers: Receivers, prefix: string): Promise<(i: number) => Promise<void>> {
   const uow = opened.container.get(UNIT_OF_WORK);
   const now = new Date();
   const senderOf = (i: number) => name(`${prefix}s${i}`);
