@@ -1,14 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { chmod, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { ManagedPostgres } from '../../src/adapters/persistence/managed-postgres/managed-postgres.js';
-
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+import { sharedCliBuild } from './shared-cli-build.js';
 
 /** What `main.ts` prints when an error escaped every handler. */
 export const LAST_RESORT = 'internal error (please report it)';
@@ -16,27 +11,15 @@ export const LAST_RESORT = 'internal error (please report it)';
 export type ProcessRun = { readonly code: number | null; readonly stdout: string; readonly stderr: string };
 
 /**
- * The CLI as users run it: `src` compiled by `tsconfig.build.json` and bundled, started with `node`.
- * It is compiled into a private temp dir rather than `dist/`, so a concurrent build cannot
- * swap files under the test; that dir gets the package's module type and its node_modules.
+ * The CLI as users run it: the bundle of `sharedCliBuild` (built once per content of the
+ * sources, never in `dist/`, so a concurrent build cannot swap files under the test), and a
+ * temp dir of this caller's own for its homes and as the processes' working directory.
  */
 export async function buildCli() {
+  const main = join(await sharedCliBuild(), 'pods.mjs');
   const root = await mkdtemp(join(tmpdir(), 'pods-cli-'));
   // Searchable, so that as root the store server's service user reaches each home's server directory.
   await chmod(root, 0o755);
-  const outDir = join(root, 'build');
-  try {
-    await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: repo });
-  } catch (error) {
-    await rm(root, { recursive: true, force: true });
-    const { stdout = '' } = error as { stdout?: string };
-    throw new Error(`tsc -p tsconfig.build.json failed:\n${stdout}`);
-  }
-  await writeFile(join(outDir, 'package.json'), '{ "type": "module" }\n');
-  await symlink(join(repo, 'node_modules'), join(outDir, 'node_modules'), 'dir');
-  // What `npm start` and the `pods` bin run: the compiled CLI bundled into one module.
-  await promisify(execFile)(process.execPath, [join(repo, 'tools', 'bundle', 'bundle.mjs'), join(outDir, 'src', 'main.js'), outDir], { cwd: repo });
-  const main = join(outDir, 'pods.mjs');
   const children = new Set<ChildProcess>();
 
   const homes = new Set<string>();
@@ -58,7 +41,6 @@ export async function buildCli() {
    */
   const linkBin = async (dir: string): Promise<string> => {
     await mkdir(dir, { recursive: true });
-    await chmod(main, 0o755);
     await symlink(main, join(dir, 'pods'));
     return dir;
   };
