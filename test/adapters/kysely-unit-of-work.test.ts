@@ -69,7 +69,9 @@ function kyselyUnitOfWorkTests(label: string, open: () => Promise<SqlTestStore &
           await r.history.append(name(second), { kind: 'assistant_message', text: `from ${first}` }, new Date());
         });
       await Promise.all([crossing('ann', 'bob'), crossing('bob', 'ann')]);
-      expect(attempts).toBe(3);
+      // At least one rerun. Not exactly one: the loser's rerun may take its first row again
+      // before the woken winner does, and cross it once more (seen on a loaded machine).
+      expect(attempts).toBeGreaterThanOrEqual(3);
       const count = await sql<{ n: number }>`select count(*)::int as n from history_entry`.execute(s().store.db);
       expect(count.rows[0]?.n).toBe(4);
     });
