@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { ManagedPostgres } from '../../src/adapters/persistence/managed-postgres/managed-postgres.js';
+import { SERVER_SETTINGS } from '../../src/adapters/persistence/managed-postgres/server-process.js';
 import { runningEarlierStore } from '../support/earlier-managed-store.js';
 import { managedHomes } from '../support/managed-homes.js';
 import { failureOf, one, withClient } from '../support/sql-client.js';
@@ -140,7 +141,7 @@ describe("the managed server's reserved connections", () => {
     const held: pg.Client[] = [];
     try {
       let refusal = '';
-      for (let i = 0; i < 250 && refusal === ''; i += 1) {
+      for (let i = 0; i < Number(SERVER_SETTINGS.max_connections) + 10 && refusal === ''; i += 1) {
         const client = new pg.Client({ connectionString: url });
         client.on('error', () => undefined);
         held.push(client);
