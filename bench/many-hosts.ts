@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,13 +26,42 @@ import { mib, treeMemory } from './process-memory.js';
  * Pods (default 2) with an OpenAI-compatible loopback model, started WAVE at a time (default
  * 10). Measures the time to start them all, the connections they hold (pg_stat_activity by
  * application_name, read as the superuser), the server's and the hosts' memory (RSS and PSS),
- * that a new command still gets in, and that a Pod on the last host still answers a turn.
+ * their CPU idle over WINDOW_MS (default 30 s), that a new command still gets in, and that a
+ * Pod on the last host still answers a turn.
  */
 const ENTRY = fileURLToPath(new URL('../pods.mjs', import.meta.url));
 const HOSTS = Number(process.env['HOSTS'] ?? '150');
 const PODS_PER_HOST = Number(process.env['PODS_PER_HOST'] ?? '2');
 const WAVE = Number(process.env['WAVE'] ?? '10');
 const SETTLE_MS = Number(process.env['SETTLE_MS'] ?? '10000');
+
+const WINDOW_MS = Number(process.env['WINDOW_MS'] ?? '30000');
+const TICK = 100; // clock ticks per second (getconf CLK_TCK on Linux)
+
+/** utime + stime (+ cutime + cstime with `children`) of `pid`, in seconds. */
+async function cpuOf(pid: number, children: boolean): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const at = (n: number) => Number(fields[n - 3] ?? 0); // 1-based fields after the name: utime 14, stime 15, cutime 16, cstime 17
+  return (at(14) + at(15) + (children ? at(16) + at(17) : 0)) / TICK;
+}
+
+async function hostsCpu(hosts: readonly { readonly child: { readonly pid?: number | undefined } }[]): Promise<number> {
+  let total = 0;
+  for (const host of hosts) total += await cpuOf(host.child.pid ?? 0, true);
+  return total;
+}
+
+/** The postmaster's CPU with its exited backends', plus every live child's. */
+async function serverCpu(postmaster: number): Promise<number> {
+  let total = await cpuOf(postmaster, true);
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) total += await cpuOf(Number(entry), false);
+  }
+  return total;
+}
 
 const podOf = (host: number, pod: number): string => `h${String(host).padStart(3, '0')}-${pod}`;
 const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
@@ -85,7 +114,8 @@ async function main(): Promise<void> {
       for (const { host } of started) {
         if (host.child.exitCode !== null) throw new Error(`a host exited: ${host.output().slice(-500)}`);
       }
-      return started.every(({ host, last }) => host.output().includes(`serving \`${last}\``)) ? true : undefined;
+      // `… serving `h000-0`, `h000-1` as host_…`, once it holds every Pod it was given.
+      return started.every(({ host, last }) => host.output().includes(`\`${last}\` as host_`)) ? true : undefined;
     });
     waves.push(seconds(wave));
   }
@@ -99,8 +129,16 @@ async function main(): Promise<void> {
       `select n, count(*)::int as hosts from (select application_name, count(*)::int as n from pg_stat_activity
          where backend_type = 'client backend' and application_name like 'pods serve %' group by application_name) per group by n order by n`,
     )).rows, SUPERUSER);
-  console.log(`connections after ${SETTLE_MS / 1000} s settled: ${count.pods.map((c) => `${c.connections} by ${c.processes} \`pods ${c.command}\``).join(', ')}, ${count.others} by others (the bench's own); ` +
+  console.log(`connections after ${SETTLE_MS / 1000} s settled: ${count.pods.map((c) => `${c.connections} by ${c.processes} \`pods ${c.command}\``).join(', ')}, ${count.others} by other clients; ` +
     `per host: ${perHost.map((r) => `${r.hosts} hosts hold ${r.n}`).join(', ')}; limit ${count.limit} (${count.reserved} for the superuser)`);
+
+  // What the idle hosts cost the machine: CPU of the hosts and of the server (its backends included) over the window.
+  const cpu0 = { hosts: await hostsCpu(hosts), server: await serverCpu(postmaster), at: performance.now() };
+  await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+  const window = (performance.now() - cpu0.at) / 1000;
+  const [hostsUsed, serverUsed] = [(await hostsCpu(hosts)) - cpu0.hosts, (await serverCpu(postmaster)) - cpu0.server];
+  console.log(`idle for ${window.toFixed(0)} s: hosts ${((100 * hostsUsed) / window).toFixed(1)} % of a core in all (${((100 * hostsUsed) / window / HOSTS).toFixed(2)} % each), ` +
+    `server ${((100 * serverUsed) / window).toFixed(1)} %; load ${load()}`);
 
   const serverMemory = await treeMemory(postmaster);
   let rss = 0;
@@ -125,6 +163,11 @@ async function main(): Promise<void> {
   await pollUntil(60_000, `the turn of ${lastPod}`, 20, async () => (lastHost?.output().includes(`\`${lastPod}\` turn finished`) ? true : undefined));
   console.log(`a turn of \`${lastPod}\` on the last host (input seq ${sent.value.entry.seq}): answered in ${((performance.now() - asked) / 1000).toFixed(2)} s, ${model.turns().length} model request(s); load ${load()}`);
   console.log(`machine: load average ${load()} at the end`);
+}
+
+// Stopped early (Ctrl+C, `kill`): the hosts (each in a process group of its own) and the server still go.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void runCleanups().finally(() => process.exit(130)));
 }
 
 try {

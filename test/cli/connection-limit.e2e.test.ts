@@ -59,6 +59,11 @@ describe('the built `pods` CLI at the managed server\'s connection limit', () =>
       expect(await cli.pods(home, 'ls')).toEqual({ code: 2, stdout: '', stderr: line('ls') });
       expect(Date.now() - began).toBeLessThan(15_000);
       expect(await cli.pods(home, 'serve', '--pod', 'a')).toEqual({ code: 2, stdout: '', stderr: line('serve') });
+      // `pods store status` asks through the superuser's slots: the server runs, full.
+      const status = await cli.pods(home, 'store', 'status');
+      expect(status.code).toBe(0);
+      expect(status.stdout).toMatch(/^server: +running, pid \d+/);
+      expect(status.stdout).toMatch(new RegExp(`\\nconnections: +${2 + held.length}\\n`));
 
       // A server given by URL (here the same one): what to raise there, and never the password.
       const withPassword = url.replace('pods@', 'pods:s3cret@');
