@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { countConnections } from '../src/adapters/persistence/managed-postgres/connection-holders.js';
 import { ManagedPostgres } from '../src/adapters/persistence/managed-postgres/managed-postgres.js';
 import { SERVER_SETTINGS } from '../src/adapters/persistence/managed-postgres/server-process.js';
@@ -27,7 +29,8 @@ import { mib, treeMemory } from './process-memory.js';
  * 10). Measures the time to start them all, the connections they hold (pg_stat_activity by
  * application_name, read as the superuser), the server's and the hosts' memory (RSS and PSS),
  * their CPU idle over WINDOW_MS (default 30 s), that a new command still gets in, and that a
- * Pod on the last host still answers a turn.
+ * Pod on the last host still answers a turn; then fills the server's remaining slots and
+ * shows what a new `pods ls` prints.
  */
 const ENTRY = fileURLToPath(new URL('../pods.mjs', import.meta.url));
 const HOSTS = Number(process.env['HOSTS'] ?? '150');
@@ -162,6 +165,26 @@ async function main(): Promise<void> {
   if (!sent.ok) throw new Error(`no Pod ${lastPod}`);
   await pollUntil(60_000, `the turn of ${lastPod}`, 20, async () => (lastHost?.output().includes(`\`${lastPod}\` turn finished`) ? true : undefined));
   console.log(`a turn of \`${lastPod}\` on the last host (input seq ${sent.value.entry.seq}): answered in ${((performance.now() - asked) / 1000).toFixed(2)} s, ${model.turns().length} model request(s); load ${load()}`);
+
+  // The server filled to its limit beside the hosts: what a new command prints then.
+  const filler: pg.Client[] = [];
+  defer('the connections that fill the server', async () => {
+    await Promise.all(filler.map((client) => client.end().catch(() => undefined)));
+  });
+  for (;;) {
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', () => undefined);
+    const refused = await client.connect().then(() => undefined, (error: unknown) => (error as { code?: string }).code ?? 'refused');
+    if (refused !== undefined) {
+      await client.end().catch(() => undefined);
+      break;
+    }
+    filler.push(client);
+  }
+  const full = await new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    execFile(process.execPath, [ENTRY, 'ls'], { env: { ...process.env, ...env } }, (error, _stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stderr })),
+  );
+  console.log(`full (${filler.length} more connections): \`pods ls\` exits ${full.code}: ${full.stderr.trim()}`);
   console.log(`machine: load average ${load()} at the end`);
 }
 
