@@ -36,9 +36,9 @@ export async function probe(socketDir: string): Promise<Probe> {
  * line). A slot costs about 50 kB of shared memory whether used or not (49 MB at 200, 65 MB
  * at 500, `postgres -C shared_memory_size`); a backend's own memory is paid only while its
  * connection is open. On Linux the server's semaphores are POSIX ones inside that shared
- * memory, so no kernel semaphore limit applies; elsewhere (macOS) they are System V sets, one
- * per 19 slots. Given on the command line at launch: a running server keeps the settings it
- * was started with until it is restarted.
+ * memory, so no kernel semaphore limit applies; on macOS they are System V sets of 16 (574
+ * semaphores at 500 slots, `postgres -C num_os_semaphores`). Given on the command line at
+ * launch: a running server keeps the settings it was started with until it is restarted.
  */
 export const SERVER_SETTINGS = {
   listen_addresses: '',
