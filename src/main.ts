@@ -97,9 +97,12 @@ const code = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   cwd,
   // The container (inversify, Kysely, pg, the use cases) loads only for a command that opens the store.
-  openStore: storeOpener(source, async (store) => {
-    const { openContainer, withPoolSize } = await import('./composition/container.js');
-    return openContainer(withPoolSize(store, poolSize.value), host, notice);
+  openStore: storeOpener(source, async (store, command) => {
+    const [{ openContainer, withApplication, withPoolSize }, { applicationName }] = await Promise.all([
+      import('./composition/container.js'),
+      import('./adapters/persistence/postgres/application-name.js'),
+    ]);
+    return openContainer(withApplication(withPoolSize(store, poolSize.value), applicationName(command, process.pid)), host, notice);
   }),
   storeControl: storeControlFor(source, notice),
   profiles: profileCatalogFor(source),

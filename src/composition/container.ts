@@ -34,21 +34,32 @@ import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { ManagedPostgres } from '../adapters/persistence/managed-postgres/managed-postgres.js';
+import { NoConnectionLeftError } from '../adapters/persistence/postgres/no-connection-left.js';
 import { hostModule, type HostOptions } from './host-module.js';
 import { hasLegacyPgliteStore, legacyPgliteDir } from './store-control.js';
 import { kyselyStoreModule, openSqlStore } from './postgres-store.js';
 import type { PoolSize } from '../adapters/persistence/postgres/pool-size.js';
 import { podsApp } from './pods-app.js';
 
-/** Where everything lives: SPEC §1 "Store". `managed`: the local server under `home` (`$PODS_HOME`). */
+/**
+ * Where everything lives: SPEC §1 "Store". `managed`: the local server under `home`
+ * (`$PODS_HOME`); `maxConnections` is for tests only (`PODS_TEST_MAX_CONNECTIONS`: the limit a
+ * server this process starts gets). `application`: what the server calls this process's
+ * connections (`applicationName`), so a full server's count can say who holds them.
+ */
 export type StoreConfig =
   | { readonly kind: 'memory' }
-  | { readonly kind: 'managed'; readonly home: string; readonly poolSize?: PoolSize }
-  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: PoolSize };
+  | { readonly kind: 'managed'; readonly home: string; readonly poolSize?: PoolSize; readonly application?: string; readonly maxConnections?: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: PoolSize; readonly application?: string };
 
 /** `store` with its pool holding at most `size` connections (`PODS_POOL_SIZE`); the memory store has none. */
 export function withPoolSize(store: StoreConfig, size: PoolSize | undefined): StoreConfig {
   return size === undefined || store.kind === 'memory' ? store : { ...store, poolSize: size };
+}
+
+/** `store` with its connections named `application` on the server; the memory store has none. */
+export function withApplication(store: StoreConfig, application: string): StoreConfig {
+  return store.kind === 'memory' ? store : { ...store, application };
 }
 
 /** One line of progress or a one-time notice while a store opens (first run, service user). */
@@ -76,14 +87,27 @@ const memoryStore = new ContainerModule(({ bind }) => {
 
 /**
  * The managed store: straight to a server that looks up (the pool's first connection is the
- * probe), else through `ensureRunning`, which starts it or says why it cannot.
+ * probe), else through `ensureRunning`, which starts it or says why it cannot. A server with
+ * no connection left is refused at once, with a count of who holds them.
  */
-async function openManaged(home: string, notices: StoreNotices, poolSize: PoolSize | undefined): Promise<Awaited<ReturnType<typeof openSqlStore>>> {
-  const server = new ManagedPostgres({ home, report: notices });
+async function openManaged(store: Extract<StoreConfig, { kind: 'managed' }>, notices: StoreNotices): Promise<Awaited<ReturnType<typeof openSqlStore>>> {
+  const { home, poolSize, application, maxConnections } = store;
+  const server = new ManagedPostgres({ home, report: notices, ...(maxConnections === undefined ? {} : { maxConnections }) });
   const quick = await server.runningUrl();
   let opened: Awaited<ReturnType<typeof openSqlStore>> | undefined;
-  if (quick) opened = await openSqlStore(quick, poolSize).catch(() => undefined); // stopping, or not ready: the slow path tells
-  opened ??= await openSqlStore((await server.ensureRunning()).url, poolSize);
+  try {
+    if (quick) {
+      opened = await openSqlStore(quick, poolSize, application).catch((error: unknown) => {
+        if (error instanceof NoConnectionLeftError) throw error; // the slow path would only be refused again
+        return undefined; // stopping, or not ready: the slow path tells
+      });
+    }
+    opened ??= await openSqlStore((await server.ensureRunning()).url, poolSize, application);
+  } catch (error) {
+    if (!(error instanceof NoConnectionLeftError) || error.refusal.type !== 'ServerFull') throw error;
+    const count = await server.connectionHolders();
+    throw new NoConnectionLeftError(count ? { type: 'ManagedStoreFull', home, count } : { type: 'ManagedStoreFullUncounted', home, serverMessage: error.refusal.serverMessage });
+  }
   if (await hasLegacyPgliteStore(home)) {
     notices(`an earlier pods left a PGlite store in ${legacyPgliteDir(home)}; \`pods store import-pglite ${legacyPgliteDir(home)}\` copies its Pods into this store`);
   }
@@ -122,7 +146,7 @@ export async function openInversifyContainer(store: StoreConfig, host: HostOptio
       return { container, close: async () => container.unbindAllAsync() };
     case 'managed':
     case 'postgres': {
-      const sqlStore = store.kind === 'postgres' ? await openSqlStore(store.url, store.poolSize) : await openManaged(store.home, notices, store.poolSize);
+      const sqlStore = store.kind === 'postgres' ? await openSqlStore(store.url, store.poolSize, store.application) : await openManaged(store, notices);
       container.load(applicationModule, hostModule(host), kyselyStoreModule(sqlStore.db, sqlStore.events));
       return {
         container,

@@ -27,7 +27,9 @@ export function storeConfigFrom(source: StoreSource): Result<StoreConfig, Invali
   // An empty variable is "unset", as shells make it easy to export one by accident.
   const [origin, value] = source.db !== undefined ? (['--db', source.db] as const) : (['PODS_DATABASE_URL', fromEnv ?? ''] as const);
   if (origin === 'PODS_DATABASE_URL' && value === '') {
-    return ok({ kind: 'managed', home: podsHome(source) });
+    // For tests only (a server full at a few connections): the limit a server this process starts gets; the server refuses a bad value.
+    const maxConnections = source.env['PODS_TEST_MAX_CONNECTIONS'];
+    return ok({ kind: 'managed', home: podsHome(source), ...(maxConnections ? { maxConnections } : {}) });
   }
   const fail = (reason: string) => err<InvalidStoreUrl>({ type: 'InvalidStoreUrl', origin, value, reason });
   if (value === 'memory') return ok({ kind: 'memory' });
@@ -85,12 +87,12 @@ export function storeLocation(config: StoreConfig): string {
  * The CLI's `--db`: selects a store from `--db` or the environment and opens it. Every
  * failure becomes an Error whose message is one line naming the store (never its password).
  */
-export function storeOpener(source: Omit<StoreSource, 'db'>, open: (config: StoreConfig) => Promise<OpenedContainer>): StoreOpener {
-  return async (db) => {
+export function storeOpener(source: Omit<StoreSource, 'db'>, open: (config: StoreConfig, command: string) => Promise<OpenedContainer>): StoreOpener {
+  return async (db, command) => {
     const config = storeConfigFrom({ ...source, db });
     if (!config.ok) throw new Error(`${describeInvalidStoreUrl(config.error)}; see \`pods --help\``);
     try {
-      return await open(config.value);
+      return await open(config.value, command);
     } catch (error) {
       // The stores' own errors usually name the store already; say it once.
       const reason = errorMessage(error);

@@ -19,11 +19,11 @@ export function storeControlFor(source: Omit<StoreSource, 'db'>, notices: StoreN
     if (config.value.kind !== 'managed') {
       throw new Error(`${describeStore(config.value)} is selected (${db !== undefined ? '--db' : 'PODS_DATABASE_URL'}); \`pods store\` manages only the local server under $PODS_HOME`);
     }
-    const home = config.value.home;
+    const { home, maxConnections } = config.value;
     // Loaded on use: `pods store` must not cost the start-up of every other command.
     let loaded: Promise<ManagedPostgres> | undefined;
     const server = (): Promise<ManagedPostgres> =>
-      (loaded ??= import('../adapters/persistence/managed-postgres/managed-postgres.js').then((m) => new m.ManagedPostgres({ home, report: notices })));
+      (loaded ??= import('../adapters/persistence/managed-postgres/managed-postgres.js').then((m) => new m.ManagedPostgres({ home, report: notices, ...(maxConnections === undefined ? {} : { maxConnections }) })));
     return {
       home,
       status: async () => (await server()).status(),

@@ -28,6 +28,7 @@ const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['PODS_POOL_SIZE', `connections a process's pool holds for statements, besides the one a host listens on (default: ${DEFAULT_POOL_SIZE}; 1 to ${MAX_POOL_SIZE})`],
   ['PODS_CONTEXT_BUDGET', `the most of a Pod's history one model request holds, in characters; older entries leave it with a notice (default: ${DEFAULT_CONTEXT_BUDGET}; at least 1000)`],
   ['PODS_MCP_LIFELINE', 'set by `pods mcp` for the server process it guards (not for users: any other value is ignored)'],
+  ['PODS_TEST_MAX_CONNECTIONS', 'for tests, not for users: the max_connections of a managed server this process starts (default: 500)'],
   ['VISUAL, EDITOR', 'the editor the TUI\'s :edit runs (default: vi)'],
 ];
 

@@ -16,9 +16,10 @@ export type OpenedStore = {
 /**
  * Opens the store `--db` names (undefined: whatever the environment selects). It throws an
  * Error whose message is the one line to show when the choice is invalid or the store
- * cannot be opened; the composition root provides it.
+ * cannot be opened; the composition root provides it. `command` (`serve`, `ls`, …) names the
+ * process's connections on the server.
  */
-export type StoreOpener = (db: string | undefined) => Promise<OpenedStore>;
+export type StoreOpener = (db: string | undefined, command: string) => Promise<OpenedStore>;
 
 /** Everything the CLI takes from its process, injected so tests can drive it in-process. */
 export type CliEnvironment = {
@@ -87,7 +88,7 @@ async function runWithStore(line: Extract<CommandLine, { type: 'run' }>, run: Co
   const out = cliOutput(environment.stdout, environment.stderr, `pods ${line.command.name}`);
   let opened: OpenedStore;
   try {
-    opened = await environment.openStore(line.db);
+    opened = await environment.openStore(line.db, line.command.name);
   } catch (error) {
     out.fail(errorMessage(error));
     return EXIT.usage;

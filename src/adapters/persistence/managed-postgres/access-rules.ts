@@ -10,9 +10,12 @@ const OS_USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 /**
  * `pg_hba.conf`: the Unix socket only, no TCP line. The store's role reaches its own database
  * (the socket directory, 0700, admits only the server's OS user and root); the superuser is
- * only for the OS user the server runs as (peer, mapped in `pg_ident.conf`), e.g. for `psql`.
+ * only for the OS user the server runs as (peer, mapped in `pg_ident.conf`), e.g. for `psql`,
+ * and for root when the server runs as its service user (`rootToo`): root may become that
+ * user anyway, and pods run by root counts a full server's connections as the superuser
+ * (ADR 0023).
  */
-export function accessRules(serverUser: string | undefined): { readonly hba: readonly string[]; readonly ident: readonly string[] } {
+export function accessRules(serverUser: string | undefined, rootToo = false): { readonly hba: readonly string[]; readonly ident: readonly string[] } {
   const mapped = serverUser !== undefined && OS_USER_NAME.test(serverUser);
   return {
     hba: [
@@ -20,7 +23,11 @@ export function accessRules(serverUser: string | undefined): { readonly hba: rea
       `local  ${STORE_ROLE}  ${STORE_ROLE}  trust`,
       ...(mapped ? [`local  all  ${SUPERUSER}  peer map=server`] : ['# No superuser line: the server\'s OS user has no name to map.']),
     ],
-    ident: ['# Written by pods: only the OS user the server runs as may act as its superuser.', ...(mapped ? [`server  ${serverUser}  ${SUPERUSER}`] : [])],
+    ident: [
+      '# Written by pods: only the OS user the server runs as (and root) may act as its superuser.',
+      ...(mapped ? [`server  ${serverUser}  ${SUPERUSER}`] : []),
+      ...(mapped && rootToo && serverUser !== 'root' ? [`server  root  ${SUPERUSER}`] : []),
+    ],
   };
 }
 
@@ -35,7 +42,7 @@ export async function writeAccessRules(superuser: pg.Client, serverUser: string 
   const { rows } = await superuser.query<{ hba: string; ident: string }>(`select current_setting('hba_file') as hba, current_setting('ident_file') as ident`);
   const files = rows[0];
   if (!files) throw new Error('the server named no hba_file');
-  const rules = accessRules(serverUser);
+  const rules = accessRules(serverUser, process.getuid?.() === 0);
   for (const [file, lines] of [[files.hba, rules.hba], [files.ident, rules.ident]] as const) {
     await superuser.query(`copy (select unnest(array[${lines.map(literal).join(', ')}]::text[])) to ${literal(file)}`);
   }

@@ -17,6 +17,8 @@ import { binariesRunnableBy, ensureServiceUser, reachableBy, SERVICE_USER, type 
 import { askServer, serverStatus, type ServerStatus } from './server-status.js';
 import { STORE_ROLE } from './socket-client.js';
 import { adoptRoleModel } from './store-roles.js';
+import { countConnections } from './connection-holders.js';
+import type { ConnectionCount } from '../postgres/no-connection-left.js';
 
 export type { RemoveOutcome };
 
@@ -26,6 +28,8 @@ export type ManagedPostgresOptions = {
   /** Progress and one-time notices, one line each (first run, the service user). */
   readonly report?: (line: string) => void;
   readonly startTimeoutMs?: number;
+  /** The `max_connections` a server this starts gets instead of SERVER_SETTINGS' (tests: `PODS_TEST_MAX_CONNECTIONS`). */
+  readonly maxConnections?: string;
 };
 
 export type RunningServer = { readonly url: string; readonly pid: number | undefined; readonly started: boolean; readonly layout: ServerLayout };
@@ -82,6 +86,16 @@ export class ManagedPostgres {
     if (pid === undefined || !(await isPostgres(pid, layout.dataDir))) return undefined;
     const socket = await stat(join(layout.socketDir, '.s.PGSQL.5432')).catch(() => undefined);
     return socket?.isSocket() ? socketUrl(layout.socketDir) : undefined;
+  }
+
+  /**
+   * Who holds the running server's connections, asked as its superuser (whose reserved slots
+   * are left when pods' are all taken); undefined when this process may not act as it or the
+   * server does not answer.
+   */
+  async connectionHolders(): Promise<ConnectionCount | undefined> {
+    const layout = await recordedLayout(this.home).catch(() => undefined);
+    return layout ? countConnections(layout.socketDir) : undefined;
   }
 
   async status(): Promise<ServerStatus> {
@@ -182,7 +196,8 @@ export class ManagedPostgres {
       if (await awaitAnswer(layout, running, this.startTimeoutMs)) return this.setUp(layout, false, await probe(layout.socketDir));
       await clearStaleLocks(layout, owner);
     }
-    const launched = await launchUntilUp(layout, binaries, owner, this.startTimeoutMs);
+    const overrides = this.options.maxConnections === undefined ? {} : { max_connections: this.options.maxConnections };
+    const launched = await launchUntilUp(layout, binaries, owner, this.startTimeoutMs, overrides);
     const server = await this.setUp(layout, true, await probe(layout.socketDir));
     const seconds = ((Date.now() - began) / 1000).toFixed(1);
     this.report(

@@ -28,21 +28,37 @@ export async function probe(socketDir: string): Promise<Probe> {
   }
 }
 
-/** The server's settings: reachable only through the socket, and sized for a workstation. */
+/**
+ * The server's settings: reachable only through the socket, and sized for a workstation that
+ * may run 150 hosts at once (issue 25, ADR 0023). A host holds two connections, so 150 take
+ * 300; the other 197 pods may use are for TUIs, `pods mcp` servers and commands, and 3 more
+ * stay for the superuser (the operator's `psql`, and the count in pods' "no connection left"
+ * line). A slot costs about 50 kB of shared memory whether used or not (49 MB at 200, 65 MB
+ * at 500, `postgres -C shared_memory_size`); a backend's own memory is paid only while its
+ * connection is open. On Linux the server's semaphores are POSIX ones inside that shared
+ * memory, so no kernel semaphore limit applies; on macOS they are System V sets of 16 (574
+ * semaphores at 500 slots, `postgres -C num_os_semaphores`). Given on the command line at
+ * launch: a running server keeps the settings it was started with until it is restarted.
+ */
 export const SERVER_SETTINGS = {
   listen_addresses: '',
   unix_socket_permissions: '0700',
-  max_connections: '200',
+  max_connections: '500',
+  superuser_reserved_connections: '3',
   shared_buffers: '32MB',
   log_line_prefix: '%m [%p] ',
 } as const;
 
+/** Settings a launch may give other values to: only the connection limit, and only for tests (`PODS_TEST_MAX_CONNECTIONS`). */
+export type SettingOverrides = { readonly max_connections?: string };
+
 export type Launched = { readonly pid: number; readonly exited: () => number | null | 'running' };
 
 /** Starts the server detached from this process, as `owner`: it outlives every pods process that uses it. */
-export async function launch(layout: ServerLayout, binaries: PostgresBinaries, owner: ServerOwner): Promise<Launched> {
+export async function launch(layout: ServerLayout, binaries: PostgresBinaries, owner: ServerOwner, overrides: SettingOverrides = {}): Promise<Launched> {
   const log = await openServerLog(layout.logFile, owner);
-  const settings = Object.entries(SERVER_SETTINGS).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+  // A bad override is the server's to refuse: its FATAL line becomes the start's error.
+  const settings = Object.entries({ ...SERVER_SETTINGS, ...overrides }).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
   try {
     const child = spawn(binaries.postgres, ['-D', layout.dataDir, '-k', layout.socketDir, ...settings], {
       detached: true,

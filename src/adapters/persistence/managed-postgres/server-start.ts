@@ -1,4 +1,4 @@
-import { isPostgres, launch, probe, waitUntil } from './server-process.js';
+import { isPostgres, launch, probe, waitUntil, type SettingOverrides } from './server-process.js';
 import { ManagedStoreError } from './managed-store-error.js';
 import type { PostgresBinaries } from './postgres-binaries.js';
 import type { ServerOwner } from './private-directory.js';
@@ -13,11 +13,11 @@ const answers = async (socketDir: string): Promise<boolean> => ['ready', 'needs-
  * killed server's backends may still hold its shared memory for a moment; PostgreSQL then
  * refuses to start, and is asked again until they are gone.
  */
-export async function launchUntilUp(layout: ServerLayout, binaries: PostgresBinaries, owner: ServerOwner, timeoutMs: number): Promise<number> {
+export async function launchUntilUp(layout: ServerLayout, binaries: PostgresBinaries, owner: ServerOwner, timeoutMs: number, overrides: SettingOverrides = {}): Promise<number> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const since = await logSize(layout.logFile);
-    const launched = await launch(layout, binaries, owner);
+    const launched = await launch(layout, binaries, owner, overrides);
     const answered = await waitUntil(async () => launched.exited() !== 'running' || (await answers(layout.socketDir)), Math.max(0, until - Date.now()));
     if (launched.exited() === 'running' && answered) return launched.pid;
     const cause = await causeFromLog(layout.logFile, since);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { postmasterPid, isPostgres } from './server-process.js';
 import type { ServerLayout } from './server-layout.js';
 import { STORE_ROLE, withSocketClient } from './socket-client.js';
+import { SUPERUSER } from './access-rules.js';
 
 /** What `pods store status` shows. */
 export type ServerStatus = {
@@ -46,17 +47,25 @@ export async function serverStatus(layout: ServerLayout): Promise<ServerStatus> 
 
 type Live = { readonly version: string; readonly connections: number; readonly startedAt: Date };
 
-/** What only the running server can say of itself; undefined when it does not answer. */
+/**
+ * What only the running server can say of itself; undefined when it does not answer. Asked as
+ * the store's role, else (a server with no connection left for it) as the superuser, through
+ * its reserved slots, when this process may act as it.
+ */
 export async function askServer(socketDir: string): Promise<Live | undefined> {
+  return (await askServerAs(socketDir, STORE_ROLE, STORE_ROLE)) ?? askServerAs(socketDir, 'postgres', SUPERUSER);
+}
+
+async function askServerAs(socketDir: string, database: string, user: string): Promise<Live | undefined> {
   try {
-    return await withSocketClient(socketDir, STORE_ROLE, async (client) => {
+    return await withSocketClient(socketDir, database, async (client) => {
       const { rows } = await client.query<{ version: string; connections: string; started: Date }>(
         `select current_setting('server_version') as version, pg_postmaster_start_time() as started,
                 (select count(*) from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()) as connections`,
       );
       const row = rows[0];
       return row ? { version: row.version, connections: Number(row.connections), startedAt: row.started } : undefined;
-    });
+    }, user);
   } catch {
     return undefined;
   }

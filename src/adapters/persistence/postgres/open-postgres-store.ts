@@ -12,17 +12,22 @@ import { pgConnectionString } from './pg-connection-string.js';
 import { errorMessage } from '../../error-message.js';
 import type { SqlStore } from './sql-store.js';
 import { redactUrl } from './redact-url.js';
+import { withApplicationName } from './application-name.js';
+import { isNoConnectionLeft, NoConnectionLeftError } from './no-connection-left.js';
 
 export { redactUrl };
 
 export type PostgresStoreOptions = {
   /** Connections in the pool for statements (default DEFAULT_POOL_SIZE, `PODS_POOL_SIZE`); the LISTEN connection is apart. */
   readonly max?: number;
+  /** The `application_name` of its connections (`applicationName`), unless the URL names one. */
+  readonly application?: string;
 };
 
 /** A pg pool on `url`, migrated before it is returned, and its event stream; an unreachable server fails here, not later. */
-export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<SqlStore> {
+export async function openPostgresStore(givenUrl: string, options: PostgresStoreOptions = {}): Promise<SqlStore> {
   const max = options.max ?? DEFAULT_POOL_SIZE;
+  const url = withApplicationName(givenUrl, options.application);
   // Idle clients are closed after POOL_IDLE_MS. Waiting for a pooled connection is queued in
   // NamedStatementPool, so the 5 s timeout is only for making a connection, never for a turn.
   const pool = new pg.Pool({ connectionString: pgConnectionString(urlWithPassfilePassword(url)), connectionTimeoutMillis: 5_000, idleTimeoutMillis: POOL_IDLE_MS, max });
@@ -38,7 +43,8 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     await migrateToLatest(db);
   } catch (error) {
     await db.destroy().catch(() => undefined);
-    throw new Error(`cannot open the PostgreSQL store at ${redactUrl(url)}: ${errorMessage(error)}`);
+    if (isNoConnectionLeft(error)) throw new NoConnectionLeftError({ type: 'ServerFull', url: givenUrl, serverMessage: error.message });
+    throw new Error(`cannot open the PostgreSQL store at ${redactUrl(givenUrl)}: ${errorMessage(error)}`);
   }
   const notices = commitNoticesOf(db);
   const listener = new PostgresEventListener(url, notices.events, notices.origin);
