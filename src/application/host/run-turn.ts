@@ -59,7 +59,7 @@ export class RunTurn {
     const { pod, signal, onStart } = command;
     const read = await this.uow.run(async (repos) => {
       const record = await repos.pods.get(pod);
-      return record && { record, history: await this.known.read(repos, pod) };
+      return record && { record, history: await this.known.read(repos, pod, this.config.contextBudget ?? DEFAULT_CONTEXT_BUDGET) };
     });
     if (!read) return err(podNotFound(pod));
     const { record, history: start } = read;
