@@ -161,6 +161,12 @@ describe("a host's first read of a Pod", () => {
     expect(tail.history).toContainEqual(expect.objectContaining({ kind: 'tool_result', callId: 'call_lost', outcome: 'execution_failed' }));
   });
 
+  it('finds nothing to do on a long answered history that never trimmed after reading one page (only a turn counts the rest)', async () => {
+    const { tail } = await bothWays((w) => chat(w, 2_500));
+    expect(tail.report).toMatchObject({ ok: true, value: { end: 'nothing_to_do' } });
+    expect(tail.reads.entries).toBe(TAIL_PAGE);
+  });
+
   it('finds nothing to do on a long answered history after reading one page', async () => {
     const { tail } = await bothWays(async (w) => {
       await chat(w, 2_500);

@@ -14,8 +14,8 @@ import { agentStateDir, agentWorkingDir } from './agent-paths.js';
 import { decidePermission, describePermissionDecision } from '../../domain/permission-decision.js';
 import { AbsolutePath } from '../../domain/absolute-path.js';
 import { agentSecrets, withoutSecrets } from './agent-secrets.js';
-import { agentPrompt, digestComplete, historyDigest } from './agent-prompt.js';
-import { TAIL_PAGE } from './read-history-tail.js';
+import { agentDigest } from './agent-digest.js';
+import { agentPrompt } from './agent-prompt.js';
 import { AgentSessions } from './agent-sessions.js';
 import { AgentTurnRecorder } from './agent-turn-recorder.js';
 import { Watchdog } from './watchdog.js';
@@ -79,7 +79,7 @@ export class AgentTurn {
     let prompt = agentPrompt(trigger);
     if (ready.lostSession) {
       await append({ kind: 'notice', code: 'agent_session_new', text: 'the agent could not resume its earlier session; a new one began with a digest of recent history' });
-      prompt = `${await this.digest(pod.name, history, trigger[0]?.seq ?? seenThrough + 1)}\n\n${prompt}`;
+      prompt = `${await agentDigest(this.uow, pod.name, history, trigger[0]?.seq ?? seenThrough + 1)}\n\n${prompt}`;
     }
 
     const recorder = new AgentTurnRecorder(pod.name, seenThrough, append, this.events);
@@ -131,20 +131,6 @@ export class AgentTurn {
     const { end, why } = END_OF[stop];
     await append({ kind: 'notice', code: 'agent_stopped', text: `the agent ended its turn early: ${why}`, seenThrough });
     return { end, steps: 1, why: `its agent ended its turn early: ${why}` };
-  }
-
-  /**
-   * The digest of `pod`'s history before `before`: from the turn's copy when it holds enough,
-   * else read backwards from the store (a host's first read of a Pod holds its newest entries only).
-   */
-  private async digest(pod: PodName, history: readonly HistoryEntry[], before: number): Promise<string> {
-    if ((history[0]?.seq ?? 1) <= 1 || digestComplete(history, before)) return historyDigest(history, before);
-    let entries: readonly HistoryEntry[] = [];
-    for (;;) {
-      const page = await this.uow.run((repos) => repos.history.read(pod, { before: entries[0]?.seq ?? before, limit: TAIL_PAGE }));
-      entries = [...page, ...entries];
-      if (page.length < TAIL_PAGE || digestComplete(entries, before)) return historyDigest(entries, before);
-    }
   }
 
   /** Permission requests decided from the Pod's scope now (a loan made this turn already counts), each committed. */

@@ -3,7 +3,7 @@ import type { HistoryEntry } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { trimStartOf, type WindowHead } from '../model-context.js';
 import type { Repositories } from '../ports/unit-of-work.js';
-import { readHistoryTail } from './read-history-tail.js';
+import { countWindowHead, readHistoryTail } from './read-history-tail.js';
 
 /**
  * The committed history of each Pod this host runs, as far as its turns have read it, so a
@@ -19,8 +19,8 @@ import { readHistoryTail } from './read-history-tail.js';
 @injectable()
 export class KnownHistory {
   private readonly byPod = new Map<PodName, HistoryEntry[]>();
-  /** Of each Pod read short of where its request window starts, what of the window it does not hold. */
-  private readonly heads = new Map<PodName, WindowHead>();
+  /** Of each Pod read short of where its request window starts, what of the window it does not hold (`pending`: not counted yet). */
+  private readonly heads = new Map<PodName, WindowHead | 'pending'>();
 
   /**
    * `pod`'s committed history (from where `dropBefore` last cut it, or where a first read
@@ -55,9 +55,31 @@ export class KnownHistory {
     return known;
   }
 
-  /** What of `pod`'s request window its copy does not hold (see WindowHead); undefined when it holds the window's start. */
+  /**
+   * Counts what of `pod`'s request window its copy does not hold (`countWindowHead`), when a
+   * first read stopped short of the window's start: only a model's turn needs it, for its
+   * first trim. Returns the whole history when the count found a tool call never answered
+   * (the copy is the whole history then, as every first read was before).
+   */
+  async settle(repos: Repositories, pod: PodName): Promise<readonly HistoryEntry[] | undefined> {
+    const known = this.byPod.get(pod);
+    if (known === undefined || this.heads.get(pod) !== 'pending') return undefined;
+    const head = await countWindowHead(repos.history, pod, known);
+    if (head !== 'unanswered_call') {
+      if (this.heads.get(pod) === 'pending') this.heads.set(pod, head);
+      return undefined;
+    }
+    const all = await repos.history.read(pod, { after: 0 });
+    this.byPod.set(pod, [...all]);
+    this.heads.delete(pod);
+    return all;
+  }
+
+  /** What of `pod`'s request window its copy does not hold (see WindowHead, `settle`); undefined when it holds the window's start. */
   windowHead(pod: PodName): WindowHead | undefined {
-    return this.heads.get(pod);
+    const head = this.heads.get(pod);
+    if (head === 'pending') throw new Error(`the request window of \`${pod}\` starts before what this host read of it, and was not counted (KnownHistory.settle)`);
+    return head;
   }
 
   /**
@@ -91,12 +113,12 @@ export class KnownHistory {
   }
 
   private async readTail(repos: Repositories, pod: PodName, budget: number): Promise<readonly HistoryEntry[]> {
-    const { entries, head } = await readHistoryTail(repos.history, pod, budget);
+    const { entries, windowStartsBefore } = await readHistoryTail(repos.history, pod, budget);
     // Another read of the same Pod may have made the copy while this one waited: extend that one.
     if (this.byPod.has(pod)) return this.read(repos, pod, budget);
     const known = [...entries];
     this.byPod.set(pod, known);
-    if (head) this.heads.set(pod, head);
+    if (windowStartsBefore) this.heads.set(pod, 'pending');
     else this.heads.delete(pod);
     return known;
   }

@@ -5,8 +5,11 @@ import { transcriptSize } from '../model-transcript.js';
 import type { HistoryRepository } from '../ports/history-repository.js';
 import { tailSuffices } from './tail-suffices.js';
 
-/** What a host's first read of a Pod holds: its newest entries, and what of the request window is older (none: the window starts in them). */
-export type HistoryTail = { readonly entries: readonly HistoryEntry[]; readonly head?: WindowHead };
+/**
+ * What a host's first read of a Pod holds: its newest entries, and whether the request window
+ * starts before them (then `countWindowHead` counts the older part, once a trim may need it).
+ */
+export type HistoryTail = { readonly entries: readonly HistoryEntry[]; readonly windowStartsBefore: boolean };
 
 /** Entries per read: a page of large entries (64 KiB each) stays a few MiB. */
 export const TAIL_PAGE = 256;
@@ -14,11 +17,6 @@ export const TAIL_PAGE = 256;
 /**
  * A Pod's history as a host's turns need it (ADR 0020), read backwards from the head page by
  * page until `tailSuffices`: about a context budget of entries, whatever the history's length.
- * When the request window starts before those, its older entries are read on to its start
- * only to count their characters (the trim notice names them), a page at a time, so memory
- * stays a page; that happens once per Pod, since the trim that follows commits a notice the
- * next first read stops at. A tool call among them that never got a result is what the old
- * whole read found and answered: then the history is read whole, as before.
  */
 export async function readHistoryTail(history: HistoryRepository, pod: PodName, budget: number): Promise<HistoryTail> {
   let entries: HistoryEntry[] = [];
@@ -26,23 +24,22 @@ export async function readHistoryTail(history: HistoryRepository, pod: PodName, 
     // `after: 0` bounds nothing: a first read is still "everything after seq 0", a page at a time.
     const page = await history.read(pod, { after: 0, before: entries[0]?.seq ?? Number.MAX_SAFE_INTEGER, limit: TAIL_PAGE });
     entries = [...page, ...entries];
-    if (page.length < TAIL_PAGE || (entries[0]?.seq ?? 1) <= 1) return { entries };
+    if (page.length < TAIL_PAGE || (entries[0]?.seq ?? 1) <= 1) return { entries, windowStartsBefore: false };
     if (tailSuffices(entries, budget)) break;
   }
-  const held = entries[0]!.seq;
   const from = trimmedFrom(entries);
-  if (from !== undefined && from >= held) return { entries };
-  const head = await countHead(history, pod, entries, from);
-  return head === 'unanswered_call' ? { entries: await history.read(pod, { after: 0 }) } : { entries, head };
+  return { entries, windowStartsBefore: from === undefined || from < entries[0]!.seq };
 }
 
 /**
- * The characters of the window's entries before `tail` (from `from`, the newest trim's start,
- * or found on the way back; the first entry without one), read backwards a page at a time.
- * A tool call there with no result anywhere ends the count (`unanswered_call`).
+ * The characters of the request window's entries before `tail` (from the newest trim's start,
+ * or the first entry without one), read backwards a page at a time, so memory stays a page:
+ * the trim notice names them. That happens once per Pod, since the trim that follows commits
+ * a notice the next first read stops at. A tool call there with no result anywhere ends the
+ * count (`unanswered_call`): the whole read would have found and answered it.
  */
-async function countHead(history: HistoryRepository, pod: PodName, tail: readonly HistoryEntry[], known: number | undefined): Promise<WindowHead | 'unanswered_call'> {
-  let from = known;
+export async function countWindowHead(history: HistoryRepository, pod: PodName, tail: readonly HistoryEntry[]): Promise<WindowHead | 'unanswered_call'> {
+  let from = trimmedFrom(tail);
   let characters = 0;
   let before = tail[0]!.seq;
   let oldest = before;

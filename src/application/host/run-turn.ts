@@ -62,11 +62,22 @@ export class RunTurn {
       return record && { record, history: await this.known.read(repos, pod, this.config.contextBudget ?? DEFAULT_CONTEXT_BUDGET) };
     });
     if (!read) return err(podNotFound(pod));
-    const { record, history: start } = read;
-    const trigger = unansweredInput(start);
-    const orphans = orphanToolCalls(start);
+    const { record } = read;
+    let start = read.history;
+    let trigger = unansweredInput(start);
+    let orphans = orphanToolCalls(start);
     if (trigger.length === 0 && orphans.length === 0) return ok({ end: 'nothing_to_do', steps: 0, trigger });
     await onStart?.();
+    const profile = await this.profileOf(record);
+    if (profile?.driver === 'model') {
+      // A model's first trim names what leaves its window, and a first read may not hold all of it (ADR 0020).
+      const whole = await this.uow.run((repos) => this.known.settle(repos, pod));
+      if (whole) {
+        start = whole;
+        trigger = unansweredInput(start);
+        orphans = orphanToolCalls(start);
+      }
+    }
 
     for (const orphan of orphans) {
       if (orphan.kind !== 'tool_call') continue;
@@ -77,7 +88,6 @@ export class RunTurn {
       });
     }
 
-    const profile = await this.profileOf(record);
     const ended: TurnEnding = profile === undefined
       ? await this.noProfile(record)
       : profile.driver === 'acp'
