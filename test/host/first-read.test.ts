@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import { KnownHistory } from '../../src/application/host/known-history.js';
 import { TAIL_PAGE } from '../../src/application/host/read-history-tail.js';
+import { transcriptSize } from '../../src/application/model-transcript.js';
 import type { HistoryRange } from '../../src/application/ports/history-repository.js';
 import type { Repositories, UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import type { HistoryEntry, HistoryEntryBody } from '../../src/domain/history-entry.js';
@@ -219,5 +220,21 @@ describe("a host's first read of a Pod", () => {
     ranges.length = 0;
     expect((await known.read(repos, name('me'), BUDGET)).map((e) => e.seq)).toEqual(store.slice(-TAIL_PAGE).map((e) => e.seq));
     expect(ranges).toEqual([{ after: 1_000 }, { after: 0, before: Number.MAX_SAFE_INTEGER, limit: TAIL_PAGE }]);
+  });
+
+  it('keeps from a seq an agent still needs, and counts the window it left behind should a model need it', async () => {
+    const store = new InMemoryUnitOfWork();
+    const w = makeWorld(store);
+    await w.create('me');
+    await chat(w, 100);
+    const known = new KnownHistory();
+    const whole = await store.run((repos) => known.read(repos, name('me'), BUDGET));
+    expect(whole).toHaveLength(200);
+    known.keepFrom(name('me'), 150);
+    expect(() => known.windowHead(name('me'))).toThrow(/was not counted/);
+    expect(await store.run((repos) => known.settle(repos, name('me')))).toBeUndefined();
+    const all = await w.history('me');
+    expect(known.windowHead(name('me'))).toEqual({ first: 1, characters: all.slice(0, 149).reduce((sum, e) => sum + transcriptSize(e), 0) });
+    expect((await store.run((repos) => known.read(repos, name('me'), BUDGET))).map((e) => e.seq)).toEqual(all.slice(149).map((e) => e.seq));
   });
 });

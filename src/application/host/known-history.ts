@@ -1,7 +1,7 @@
 import { injectable } from 'inversify';
 import type { HistoryEntry } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
-import { trimStartOf, type WindowHead } from '../model-context.js';
+import { trimmedFrom, trimStartOf, type WindowHead } from '../model-context.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import { countWindowHead, readHistoryTail } from './read-history-tail.js';
 
@@ -93,6 +93,19 @@ export class KnownHistory {
     if (!known || first === undefined || first >= seq) return;
     known.splice(0, Math.min(known.length, seq - first));
     this.heads.delete(pod);
+  }
+
+  /**
+   * `pod`'s turns need nothing before `seq` any more, though its request window may start
+   * earlier (an agent keeps its own context; ADR 0020): the copy keeps `seq` and newer, and
+   * what of the window it no longer holds is counted again should a model's turn need it.
+   */
+  keepFrom(pod: PodName, seq: number): void {
+    const known = this.byPod.get(pod);
+    const first = known?.[0]?.seq;
+    if (!known || first === undefined || first >= seq) return;
+    known.splice(0, Math.min(known.length, seq - first));
+    if ((trimmedFrom(known) ?? 0) < (known[0]?.seq ?? 0)) this.heads.set(pod, 'pending');
   }
 
   /** The newest seq of `pod` its reads have seen (0: it had none); undefined when it was never read or was forgotten. */

@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import type { HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { orphanToolCalls, parentOf, unansweredInput } from '../../domain/turn-trigger.js';
+import { orphanToolCalls, parentOf, unansweredInput, watermark } from '../../domain/turn-trigger.js';
 import { podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { MODEL, type Model } from '../ports/model.js';
@@ -93,6 +93,9 @@ export class RunTurn {
       : profile.driver === 'acp'
         ? await this.agentTurn.run({ pod: record, profile, history: start, trigger, ...(signal ? { signal } : {}) })
         : await this.steps(pod, signal);
+    // An agent keeps its own context: its later turns need the input after the watermark, no
+    // older history (a new session's digest reads the store), so the host's copy stays small.
+    if (profile?.driver === 'acp') this.known.keepFrom(pod, watermark(start));
     const { end, steps } = ended;
     const parent = parentOf(trigger);
     const reportedTo = parent && (end === 'finished' || end === 'errored' || end === 'step_limit')
