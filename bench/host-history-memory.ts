@@ -113,45 +113,61 @@ async function oneHost(bundle: string, home: string, client: pg.Client, pod: str
   }
 }
 
-async function main(): Promise<void> {
-  const bundle = process.argv[2] ?? join(import.meta.dirname, '..', 'pods.mjs');
-  console.log(`host history memory: node ${process.version}, ${cpus().length} CPUs, load ${load()}; bundle ${bundle}`);
+export type HostHistoryRow = HostRun & { readonly pod: string; readonly entries: number; readonly host: 'first' | 'next' };
+
+/** The rows above for `bundle`, on a managed server of its own; each is logged as it is measured. */
+export async function hostHistoryMemory(bundle: string, log: (line: string) => void): Promise<HostHistoryRow[]> {
   const server = await within(120_000, 'starting the managed server', startManagedServer());
   const stopServer = defer('managed server', server.stop);
-  // The bundle under test makes its own schema (another build's bundle may predate a migration).
-  await within(120_000, 'pods ls (the schema)', new Promise<void>((resolve, reject) => {
-    const ls = spawn(process.execPath, [bundle, 'ls'], { env: { ...process.env, PODS_HOME: server.home }, stdio: 'ignore' });
-    ls.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pods ls exited ${code}`))));
-  }));
-  const client = new pg.Client({ connectionString: server.url });
-  await client.connect();
   try {
-    for (const [pod, entries] of SIZES) {
-      await client.query(`insert into pod (name, scope, parent, created_at) values ($1, '[]', null, now())`, [pod]);
-      await within(600_000, `seeding ${pod}`, seed(client, pod, entries));
-    }
-    await client.query('vacuum analyze history_entry, pod');
-    for (const [pod, entries] of SIZES) {
-      for (const [label, turn] of [['first turn ever', 'hello'], ['next host', 'hello again']] as const) {
-        const r = await oneHost(bundle, server.home, client, pod, turn);
-        console.log(`  ${pod.padEnd(8)} ${entries.toLocaleString('en').padStart(7)} entries, ${label.padEnd(15)}  start + first look: ${r.startCpuMs} ms CPU, RSS ${mib(r.servingRss)}, HWM ${mib(r.servingHwm)}   after the turn: RSS ${mib(r.rss)}, HWM ${mib(r.hwm)}   turn ${r.turnMs.toFixed(0)} ms, ${r.requestItems} request items   (load ${load()})`);
+    // The bundle under test makes its own schema (another build's bundle may predate a migration).
+    await within(120_000, 'pods ls (the schema)', new Promise<void>((resolve, reject) => {
+      const ls = spawn(process.execPath, [bundle, 'ls'], { env: { ...process.env, PODS_HOME: server.home }, stdio: 'ignore' });
+      ls.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`pods ls exited ${code}`))));
+    }));
+    const client = new pg.Client({ connectionString: server.url });
+    await client.connect();
+    const rows: HostHistoryRow[] = [];
+    try {
+      for (const [pod, entries] of SIZES) {
+        await client.query(`insert into pod (name, scope, parent, created_at) values ($1, '[]', null, now())`, [pod]);
+        await within(600_000, `seeding ${pod}`, seed(client, pod, entries));
       }
+      await client.query('vacuum analyze history_entry, pod');
+      for (const [pod, entries] of SIZES) {
+        for (const [host, label, turn] of [['first', 'first turn ever', 'hello'], ['next', 'next host', 'hello again']] as const) {
+          const r = await oneHost(bundle, server.home, client, pod, turn);
+          rows.push({ ...r, pod, entries, host });
+          log(`  ${pod.padEnd(8)} ${entries.toLocaleString('en').padStart(7)} entries, ${label.padEnd(15)}  start + first look: ${r.startCpuMs} ms CPU, RSS ${mib(r.servingRss)}, HWM ${mib(r.servingHwm)}   after the turn: RSS ${mib(r.rss)}, HWM ${mib(r.hwm)}   turn ${r.turnMs.toFixed(0)} ms, ${r.requestItems} request items   (load ${load()})`);
+        }
+      }
+    } finally {
+      await client.end();
     }
+    const ratio = (host: 'first' | 'next') => {
+      const [short, long] = SIZES.map(([pod]) => rows.find((r) => r.pod === pod && r.host === host)!.rss);
+      return (long! / short!).toFixed(2);
+    };
+    log(`  RSS after the turn, 200,000 / 1,000 entries: first host ${ratio('first')}×, next host ${ratio('next')}× (target ≤ 1.5×)`);
+    return rows;
   } finally {
-    await client.end();
+    await stopServer();
   }
-  await stopServer();
 }
 
-setTimeout(() => {
-  console.error(`host-history-memory: did not finish within ${WHOLE_MS / 60_000} minutes`);
-  void runCleanups().finally(() => process.exit(1));
-}, WHOLE_MS).unref();
-main().then(
-  async () => process.exit((await runCleanups()) ? 0 : 1),
-  async (error: unknown) => {
-    console.error(`host-history-memory: ${error instanceof Error ? error.message : String(error)}`);
-    await runCleanups();
-    process.exit(1);
-  },
-);
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const bundle = process.argv[2] ?? join(import.meta.dirname, '..', 'pods.mjs');
+  setTimeout(() => {
+    console.error(`host-history-memory: did not finish within ${WHOLE_MS / 60_000} minutes`);
+    void runCleanups().finally(() => process.exit(1));
+  }, WHOLE_MS).unref();
+  console.log(`host history memory: node ${process.version}, ${cpus().length} CPUs, load ${load()}; bundle ${bundle}`);
+  hostHistoryMemory(bundle, (line) => console.log(line)).then(
+    async () => process.exit((await runCleanups()) ? 0 : 1),
+    async (error: unknown) => {
+      console.error(`host-history-memory: ${error instanceof Error ? error.message : String(error)}`);
+      await runCleanups();
+      process.exit(1);
+    },
+  );
+}
