@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { serverBenchStore, startManagedServer, type BenchServer, type BenchStore } from './bench-stores.js';
 import { BenchTimeout, defer, runCleanups, within } from './deadline.js';
 import type { Latency } from './percentiles.js';
@@ -9,6 +10,7 @@ import { startPlainServer } from './plain-postgres.js';
 import { mib, treeMemory, type TreeMemory } from './process-memory.js';
 import { deliveryThroughput, handshakeLatency, listPodsAt1000, warmUpDelivery, DELIVERY_SHAPE, type Throughput } from './scenarios.js';
 import { liveTurns } from './live-turns.js';
+import { hostHistoryMemory } from './host-history-memory.js';
 import { listPodsCurveLines, listPodsCurves } from './list-pods.js';
 import { mcpRoundTrip } from './mcp-round-trip.js';
 import { startUp, type Spread, type StartUpReport } from './start-up.js';
@@ -221,6 +223,10 @@ async function main(): Promise<void> {
   console.log(`\nlive turns, on their own managed server (load ${load()})`);
   const live = await section('live turns', () => liveTurns((line) => console.log(line)));
 
+  // A host's memory after a turn on a Pod of 1,000 and of 200,000 entries (issue 25), its own managed server.
+  console.log(`\na host's memory on a long history, pods serve with dist/pods.mjs (load ${load()})`);
+  const hostMemory = await section("a host's memory on a long history", () => hostHistoryMemory(join(import.meta.dirname, '..', 'pods.mjs'), (line) => console.log(line)));
+
   // 2. Start-up of the CLI and the TUI, each on its own managed server.
   console.log(`\nstart-up (load ${load()})`);
   const startup = await section('start-up', () => startUp((line) => console.log(line)));
@@ -243,7 +249,7 @@ async function main(): Promise<void> {
   console.log(`\nload at the end ${load()}`);
 
   if (process.env['BENCH_JSON']) {
-    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, againstPgbench, serverMemory: memory, stores, mcp, live, startup, sandbox, agents, failures }, null, 2));
+    console.log(JSON.stringify({ machine: { ...machine, loadAtEnd: loadavg() }, delivery: rows, ratios, againstPgbench, serverMemory: memory, stores, mcp, live, hostMemory, startup, sandbox, agents, failures }, null, 2));
   }
   if (failures.length > 0) throw new Error(`${failures.length} section(s) failed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
 }

@@ -7,13 +7,23 @@ export type ContextTrim = { readonly from: number; readonly first: number; reado
 
 const INPUT = new Set<HistoryEntry['kind']>(['user_input', 'peer_message', 'pod_event', 'notice']);
 
+/** The newest `context_trimmed` notice's `contextFrom` in `history`, if it holds one. */
+export function trimmedFrom(history: readonly HistoryEntry[]): number | undefined {
+  for (let i = history.length - 1; i >= 0; i -= 1) {
+    const from = trimStartOf(history[i]!);
+    if (from !== undefined) return from;
+  }
+  return undefined;
+}
+
+/** Where `entry` says model requests start, when it is a `context_trimmed` notice. */
+export function trimStartOf(entry: HistoryEntry): number | undefined {
+  return entry.kind === 'notice' && entry.code === 'context_trimmed' ? entry.contextFrom : undefined;
+}
+
 /** The seq model requests start at: the newest `context_trimmed` notice's `contextFrom`, else the first entry. */
 export function contextFrom(history: readonly HistoryEntry[]): number {
-  for (let i = history.length - 1; i >= 0; i -= 1) {
-    const entry = history[i]!;
-    if (entry.kind === 'notice' && entry.code === 'context_trimmed' && entry.contextFrom !== undefined) return entry.contextFrom;
-  }
-  return history[0]?.seq ?? 1;
+  return trimmedFrom(history) ?? history[0]?.seq ?? 1;
 }
 
 /** The entries of `history` a model request holds: from `contextFrom` on. */
@@ -24,10 +34,15 @@ export function requestWindow(history: readonly HistoryEntry[]): readonly Histor
 }
 
 /**
- * When `window` (a request's entries) outgrows `budget` characters: where the request starts
- * now and what leaves it (the domain's `contextStart`: the oldest turns, at a turn's edge).
+ * The part of a request's window a host does not hold (its first read of a Pod stopped short
+ * of where the window starts, ADR 0020): entries `first` up to the first one held,
+ * `characters` of transcript in all. None of them can start a request: the host holds
+ * everything from before where the next trim cuts.
  */
-export function contextTrim(window: readonly HistoryEntry[], budget: number): ContextTrim | undefined {
+export type WindowHead = { readonly first: number; readonly characters: number };
+
+/** A request's entries as the budget's policy sees them: each one's size, and whether a request may start at it. */
+export function windowEntries(window: readonly HistoryEntry[]): WindowEntry[] {
   const entries: WindowEntry[] = [];
   const open = new Set<string>();
   for (const entry of window) {
@@ -35,10 +50,30 @@ export function contextTrim(window: readonly HistoryEntry[], budget: number): Co
     if (entry.kind === 'tool_call' && entry.agent === undefined) open.add(entry.callId);
     else if (entry.kind === 'tool_result') open.delete(entry.callId);
   }
-  const start = contextStart(entries, budget);
+  return entries;
+}
+
+/**
+ * When `window` (a request's entries, after `head` when the host does not hold the window's
+ * start) outgrows `budget` characters: where the request starts now and what leaves it (the
+ * domain's `contextStart`: the oldest turns, at a turn's edge).
+ */
+export function contextTrim(window: readonly HistoryEntry[], budget: number, head?: WindowHead): ContextTrim | undefined {
+  const held = windowEntries(window);
+  if (head !== undefined && window.length > 0) {
+    // The head counts as one entry no request may start at: the policy sees the same sizes and edges.
+    const start = contextStart([{ size: head.characters, edge: false }, ...held], budget);
+    if (start === undefined || start === 0) return undefined;
+    let characters = head.characters;
+    for (let i = 0; i < start - 1; i += 1) characters += held[i]!.size;
+    const from = window[start - 1]!.seq;
+    // A Pod's seqs are gap-free: what left is every seq from the window's first to the cut.
+    return { from, first: head.first, last: from - 1, count: from - head.first, characters };
+  }
+  const start = contextStart(held, budget);
   if (start === undefined || start === 0) return undefined;
   let characters = 0;
-  for (let i = 0; i < start; i += 1) characters += entries[i]!.size;
+  for (let i = 0; i < start; i += 1) characters += held[i]!.size;
   return { from: window[start]!.seq, first: window[0]!.seq, last: window[start - 1]!.seq, count: start, characters };
 }
 

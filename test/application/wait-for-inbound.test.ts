@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
+import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
+import { HISTORY_PAGE } from '../../src/application/use-cases/read-history.js';
 import { MAX_WAIT_MS } from '../../src/application/use-cases/wait-for-inbound.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
 import { makeWorld, name } from '../support/world.js';
@@ -19,6 +21,31 @@ describe('WaitForInbound (in-memory: woken by the history feed)', () => {
     const outcome = await w.waitForInbound.execute({ pod: name('me'), seen: 0, waitMs: LONG });
     expect(outcome).toMatchObject({ ok: true, value: { ended: 'arrived' } });
     expect(outcome.ok && outcome.value.waitedMs).toBeLessThan(LONG);
+  });
+
+  it('looks a page at a time past a long run of model output, and finds the input after it', async () => {
+    const store: UnitOfWork = new InMemoryUnitOfWork();
+    let largest = 0;
+    const counted: UnitOfWork = {
+      ...store,
+      run: (work, options) => store.run((repos) => work({
+        ...repos,
+        history: Object.assign(Object.create(repos.history) as typeof repos.history, {
+          read: async (...args: Parameters<typeof repos.history.read>) => {
+            const entries = await repos.history.read(...args);
+            largest = Math.max(largest, entries.length);
+            return entries;
+          },
+        }),
+      }), options),
+    } as UnitOfWork;
+    const w = makeWorld(counted, undefined, { pollMs: 60_000 });
+    await w.create('me');
+    for (let i = 0; i < 3 * HISTORY_PAGE; i++) await w.append('me', { kind: 'assistant_message', text: `output ${i}` });
+    expect(await w.waitForInbound.execute({ pod: name('me'), seen: 0, waitMs: 0 })).toMatchObject({ ok: true, value: { ended: 'timed_out' } });
+    await w.append('me', { kind: 'user_input', text: 'at last', origin: { type: 'operator' } });
+    expect(await w.waitForInbound.execute({ pod: name('me'), seen: 0, waitMs: LONG })).toMatchObject({ ok: true, value: { ended: 'arrived' } });
+    expect(largest).toBe(HISTORY_PAGE);
   });
 
   it('waits past what was seen and past model output, and ends when a peer message commits', async () => {

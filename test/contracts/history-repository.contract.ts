@@ -95,6 +95,9 @@ export function historyRepositoryContract(f: ContractFixture): void {
       expect(await seqs('ann', { before: 5, limit: 3 })).toEqual([2, 3, 4]);
       expect(await seqs('ann', { before: 3, limit: 10 })).toEqual([1, 2]);
       expect(await seqs('ann', { before: 99, limit: 1 })).toEqual([6]);
+      // Past any seq a store can hold: from the head, whatever its type for seqs.
+      expect(await seqs('ann', { before: Number.MAX_SAFE_INTEGER, limit: 2 })).toEqual([5, 6]);
+      expect(await seqs('ann', { after: 0, before: 2 ** 31, limit: 1 })).toEqual([6]);
       expect(await seqs('ann', { before: 4 })).toEqual([1, 2, 3]);
       expect(await seqs('ann', { after: 2, before: 6, limit: 10 })).toEqual([3, 4, 5]);
       expect(await seqs('ann', { after: 3, before: 6, limit: 1 })).toEqual([5]);

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { HISTORY_PAGE } from '../../src/application/use-cases/read-history.js';
 import { TakeUnseenInbound } from '../../src/application/use-cases/take-unseen-inbound.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
 import { body, name } from '../support/world.js';
@@ -34,6 +35,18 @@ describeOnEveryStore('TakeUnseenInbound', ({ world }) => {
     expect(byBytes.ok && byBytes.value).toMatchObject({ entries: [{ seq: 3 }], waiting: 2, cursor: 3 });
     const rest = await take('a');
     expect(rest.ok && rest.value).toMatchObject({ entries: [{ seq: 4 }, { seq: 5 }], waiting: 0, cursor: 5 });
+  });
+
+  it('reads past pages of model output and counts every inbound entry left for later, across pages', async () => {
+    const w = world();
+    await w.create('a');
+    for (let i = 0; i < 2 * HISTORY_PAGE; i += 1) await w.append('a', { kind: 'assistant_message', text: `output ${i}` });
+    for (let i = 1; i <= HISTORY_PAGE + 5; i += 1) await w.append('a', { kind: 'notice', code: 'run_errored', text: `n${i}` });
+    const first = await take('a', 2);
+    expect(first.ok && first.value).toMatchObject({ entries: [{ seq: 2 * HISTORY_PAGE + 1 }, { seq: 2 * HISTORY_PAGE + 2 }], waiting: HISTORY_PAGE + 3, cursor: 2 * HISTORY_PAGE + 2 });
+    const rest = await take('a', 1_000, 1024 * 1024);
+    expect(rest.ok && rest.value).toMatchObject({ waiting: 0, cursor: 3 * HISTORY_PAGE + 5 });
+    expect(rest.ok && rest.value.entries.length).toBe(HISTORY_PAGE + 3);
   });
 
   it('keeps the cursor in the store: a new reader (a restarted server) neither repeats nor skips', async () => {

@@ -20,6 +20,17 @@ export function agentPrompt(trigger: readonly HistoryEntry[]): string {
  * a new session is told so it can carry on when its earlier session could not be resumed.
  */
 export function historyDigest(history: readonly HistoryEntry[], before: number): string {
+  const { lines } = digestLines(history, before);
+  const header = `[pods: your earlier session of this Pod could not be resumed, so this is a new one. The Pod's most recent history, oldest first (${lines.length} entries):]`;
+  return lines.length === 0 ? '' : `${header}\n${lines.join('\n')}\n[end of the earlier history]`;
+}
+
+/** Whether the digest of `history` before `before` stopped at an entry that did not fit, so older history cannot change it. */
+export function digestComplete(history: readonly HistoryEntry[], before: number): boolean {
+  return digestLines(history, before).full;
+}
+
+function digestLines(history: readonly HistoryEntry[], before: number): { readonly lines: string[]; readonly full: boolean } {
   const lines: string[] = [];
   let size = 0;
   for (let i = history.length - 1; i >= 0; i--) {
@@ -28,12 +39,11 @@ export function historyDigest(history: readonly HistoryEntry[], before: number):
     const line = digestLine(entry);
     if (line === undefined) continue;
     const clipped = line.length > 1_000 ? `${line.slice(0, 1_000)}…` : line;
-    if (size + clipped.length > DIGEST_CHARS) break;
+    if (size + clipped.length > DIGEST_CHARS) return { lines, full: true };
     lines.unshift(clipped);
     size += clipped.length + 1;
   }
-  const header = `[pods: your earlier session of this Pod could not be resumed, so this is a new one. The Pod's most recent history, oldest first (${lines.length} entries):]`;
-  return lines.length === 0 ? '' : `${header}\n${lines.join('\n')}\n[end of the earlier history]`;
+  return { lines, full: false };
 }
 
 function digestLine(entry: HistoryEntry): string | undefined {

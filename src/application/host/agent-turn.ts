@@ -14,7 +14,8 @@ import { agentStateDir, agentWorkingDir } from './agent-paths.js';
 import { decidePermission, describePermissionDecision } from '../../domain/permission-decision.js';
 import { AbsolutePath } from '../../domain/absolute-path.js';
 import { agentSecrets, withoutSecrets } from './agent-secrets.js';
-import { agentPrompt, historyDigest } from './agent-prompt.js';
+import { agentDigest } from './agent-digest.js';
+import { agentPrompt } from './agent-prompt.js';
 import { AgentSessions } from './agent-sessions.js';
 import { AgentTurnRecorder } from './agent-turn-recorder.js';
 import { Watchdog } from './watchdog.js';
@@ -78,7 +79,7 @@ export class AgentTurn {
     let prompt = agentPrompt(trigger);
     if (ready.lostSession) {
       await append({ kind: 'notice', code: 'agent_session_new', text: 'the agent could not resume its earlier session; a new one began with a digest of recent history' });
-      prompt = `${historyDigest(history, trigger[0]?.seq ?? seenThrough + 1)}\n\n${prompt}`;
+      prompt = `${await agentDigest(this.uow, pod.name, history, trigger[0]?.seq ?? seenThrough + 1)}\n\n${prompt}`;
     }
 
     const recorder = new AgentTurnRecorder(pod.name, seenThrough, append, this.events);

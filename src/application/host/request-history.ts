@@ -10,16 +10,17 @@ import type { KnownHistory } from './known-history.js';
  * start (the newest `context_trimmed` notice), within the host's context budget (ADR 0020).
  * When they outgrow it, the oldest turns leave, and the notice that says which is committed
  * first, so the request is still made of committed history only. Only what committed since
- * the last read comes from the store (KnownHistory), which forgets what left.
+ * the last read comes from the store (KnownHistory), which forgets what left; a first read
+ * that stopped short of the window's start counts the older part in (its head).
  */
 export async function requestHistory(
   pod: PodName,
   budget: number,
   io: { readonly uow: UnitOfWork; readonly known: KnownHistory; readonly append: (pod: PodName, body: HistoryEntryBody) => Promise<unknown> },
 ): Promise<HistoryEntry[]> {
-  const read = () => io.uow.run((repos) => io.known.read(repos, pod));
+  const read = () => io.uow.run((repos) => io.known.read(repos, pod, budget));
   let history = await read();
-  const trim = contextTrim(requestWindow(history), budget);
+  const trim = contextTrim(requestWindow(history), budget, io.known.windowHead(pod));
   if (trim) {
     await io.append(pod, trimNotice(trim, budget, watermark(history)));
     history = await read();

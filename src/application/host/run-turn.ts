@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import type { HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { orphanToolCalls, parentOf, unansweredInput } from '../../domain/turn-trigger.js';
+import { orphanToolCalls, parentOf, unansweredInput, watermark } from '../../domain/turn-trigger.js';
 import { podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { MODEL, type Model } from '../ports/model.js';
@@ -59,14 +59,25 @@ export class RunTurn {
     const { pod, signal, onStart } = command;
     const read = await this.uow.run(async (repos) => {
       const record = await repos.pods.get(pod);
-      return record && { record, history: await this.known.read(repos, pod) };
+      return record && { record, history: await this.known.read(repos, pod, this.config.contextBudget ?? DEFAULT_CONTEXT_BUDGET) };
     });
     if (!read) return err(podNotFound(pod));
-    const { record, history: start } = read;
-    const trigger = unansweredInput(start);
-    const orphans = orphanToolCalls(start);
+    const { record } = read;
+    let start = read.history;
+    let trigger = unansweredInput(start);
+    let orphans = orphanToolCalls(start);
     if (trigger.length === 0 && orphans.length === 0) return ok({ end: 'nothing_to_do', steps: 0, trigger });
     await onStart?.();
+    const profile = await this.profileOf(record);
+    if (profile?.driver === 'model') {
+      // A model's first trim names what leaves its window, and a first read may not hold all of it (ADR 0020).
+      const whole = await this.uow.run((repos) => this.known.settle(repos, pod));
+      if (whole) {
+        start = whole;
+        trigger = unansweredInput(start);
+        orphans = orphanToolCalls(start);
+      }
+    }
 
     for (const orphan of orphans) {
       if (orphan.kind !== 'tool_call') continue;
@@ -77,12 +88,14 @@ export class RunTurn {
       });
     }
 
-    const profile = await this.profileOf(record);
     const ended: TurnEnding = profile === undefined
       ? await this.noProfile(record)
       : profile.driver === 'acp'
         ? await this.agentTurn.run({ pod: record, profile, history: start, trigger, ...(signal ? { signal } : {}) })
         : await this.steps(pod, signal);
+    // An agent keeps its own context: its later turns need the input after the watermark, no
+    // older history (a new session's digest reads the store), so the host's copy stays small.
+    if (profile?.driver === 'acp') this.known.keepFrom(pod, watermark(start));
     const { end, steps } = ended;
     const parent = parentOf(trigger);
     const reportedTo = parent && (end === 'finished' || end === 'errored' || end === 'step_limit')

@@ -6,6 +6,7 @@ import { HOST_CONFIG, type HostConfig } from '../host/host-config.js';
 import { POD_EVENTS, type PodEvents } from '../ports/pod-events.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { watch } from '../watcher.js';
+import { HISTORY_PAGE } from './read-history.js';
 import { isInbound } from './take-unseen-inbound.js';
 
 /** The longest wait: under the 60 s request timeout MCP clients default to, with room for the answer. */
@@ -61,13 +62,18 @@ export class WaitForInbound {
     const look = async (): Promise<void> => {
       const after = from;
       if (after === undefined || arrived) return;
-      const newer = await this.uow.run((repos) => repos.history.read(pod, { after }));
-      if (newer.some(isInbound)) {
-        arrived = true;
-        end();
-        return;
+      // A page at a time: a cursor far behind the head (an MCP client that took nothing for long) is not read whole.
+      for (let seen = after; ;) {
+        const newer = await this.uow.run((repos) => repos.history.read(pod, { after: seen, limit: HISTORY_PAGE }));
+        if (newer.some(isInbound)) {
+          arrived = true;
+          end();
+          return;
+        }
+        seen = newer.at(-1)?.seq ?? seen;
+        from = seen; // model output and tool results: the next look starts past them
+        if (newer.length < HISTORY_PAGE) return;
       }
-      from = newer.at(-1)?.seq ?? after; // model output and tool results: the next look starts past them
     };
     // Subscribed before the first look, so a commit between the look and the wait still wakes it.
     const watching = watch(this.events, {

@@ -46,7 +46,8 @@ export class KyselyHistoryRepository implements HistoryRepository {
     const backwards = range.before !== undefined;
     let query = this.db.selectFrom('history_entry').select(ENTRY_COLUMNS).where('pod', '=', pod).orderBy('seq', backwards ? 'desc' : 'asc');
     if (range.after !== undefined && range.after > 0) query = query.where('seq', '>', Math.min(range.after, MAX_SEQ));
-    if (range.before !== undefined) query = query.where('seq', '<', Math.max(0, Math.min(Math.ceil(range.before), MAX_SEQ + 1)));
+    // Past MAX_SEQ it bounds nothing, and as a parameter it would not fit an int4.
+    if (range.before !== undefined && range.before <= MAX_SEQ) query = query.where('seq', '<', Math.max(0, Math.ceil(range.before)));
     if (limit !== undefined) query = query.limit(limit);
     const rows = (await query.execute()).map(toEntry);
     return backwards ? rows.reverse() : rows;
