@@ -14,7 +14,7 @@ import type { ListAllPods } from './use-cases/list-all-pods.js';
 import type { ListPods } from './use-cases/list-pods.js';
 import type { OverviewPods } from './use-cases/overview-pods.js';
 import type { ReadHistory } from './use-cases/read-history.js';
-import type { ReadHistoryTail } from './use-cases/read-history-tail.js';
+import type { ReadRecentHistory } from './use-cases/read-recent-history.js';
 import type { ReadRemovedHistory } from './use-cases/read-removed-history.js';
 import type { RemovePeer } from './use-cases/remove-peer.js';
 import type { RemovePod } from './use-cases/remove-pod.js';
@@ -51,7 +51,7 @@ export type PodsApp = {
   readonly overviewPods: OverviewPods;
   readonly readHistory: ReadHistory;
   /** What attaching needs of a history (its head, last entries, unseen input), bounded whatever its length. */
-  readonly readHistoryTail: ReadHistoryTail;
+  readonly readRecentHistory: ReadRecentHistory;
   readonly explainEntry: ExplainEntry;
   readonly initiatePeerHandshake: InitiatePeerHandshake;
   readonly removePeer: RemovePeer;

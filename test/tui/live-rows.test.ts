@@ -7,7 +7,7 @@ import { history, operator, peer, said } from '../model/entries.js';
 import { name } from '../support/world.js';
 
 const idle = { pod: name('main'), where: 'here', unseenPeerMessages: 0 } as const;
-/** Where following starts on this whole history, as ReadHistoryTail finds it. */
+/** Where following starts on this whole history, as ReadRecentHistory finds it. */
 const startOf = (entries: readonly HistoryEntry[]) => {
   const mark = watermark(entries);
   return { head: entries.at(-1)?.seq ?? 0, mark, sinceMark: entries.filter((e) => e.seq > mark), whole: true };

@@ -1,13 +1,13 @@
 import { HISTORY_PAGE, type ReadHistory } from '../../application/use-cases/read-history.js';
-import type { HistoryTail } from '../../application/use-cases/read-history-tail.js';
+import type { RecentHistory } from '../../application/use-cases/read-recent-history.js';
 import type { HistoryEntry } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { errorMessage } from '../error-message.js';
 import { renderTuiEntry } from './render-tui-entry.js';
 import type { TuiScreen } from './tui-screen.js';
 
-/** Where following a Pod starts: its head, and what lies after its watermark (see HistoryTail). */
-export type FollowStart = Pick<HistoryTail, 'head' | 'mark' | 'sinceMark' | 'whole'>;
+/** Where following a Pod starts: its head, and what lies after its watermark (see RecentHistory). */
+export type FollowStart = Pick<RecentHistory, 'head' | 'mark' | 'sinceMark' | 'whole'>;
 
 /** Told what the follower does: which Pod it now follows (and where from), each entry it shows. */
 export type FollowerWatcher = {

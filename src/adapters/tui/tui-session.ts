@@ -157,7 +157,7 @@ export class TuiSession {
     }
     const { role, heldBy } = await this.host(listing);
     // Bounded whatever the history's length: its head, a screenful, and what lies past its watermark.
-    const read = await this.app.readHistoryTail.execute({ pod, last: this.parts.interactive ? TAIL_ON_ATTACH : 0 });
+    const read = await this.app.readRecentHistory.execute({ pod, last: this.parts.interactive ? TAIL_ON_ATTACH : 0 });
     const start = read.ok ? read.value : { head: 0, recent: [], mark: 0, sinceMark: [], whole: true };
     const tail = start.recent;
     const total = start.head;

@@ -2,7 +2,7 @@ import { beforeEach, expect, it } from 'vitest';
 import type { HistoryRange, HistoryRepository } from '../../src/application/ports/history-repository.js';
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { HISTORY_PAGE } from '../../src/application/use-cases/read-history.js';
-import { ReadHistoryTail, UNSEEN_LOOKBACK } from '../../src/application/use-cases/read-history-tail.js';
+import { ReadRecentHistory, UNSEEN_LOOKBACK } from '../../src/application/use-cases/read-recent-history.js';
 import type { HistoryEntryBody } from '../../src/domain/history-entry.js';
 import { operator, peer, said } from '../model/entries.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
@@ -12,7 +12,7 @@ import { name, type World } from '../support/world.js';
 type Reads = { ranges: HistoryRange[]; rows: number };
 
 /** The use case over `uow`, with its history reads recorded. */
-function recorded(uow: UnitOfWork): { tail: ReadHistoryTail; reads: Reads } {
+function recorded(uow: UnitOfWork): { tail: ReadRecentHistory; reads: Reads } {
   const reads: Reads = { ranges: [], rows: 0 };
   const counting = (history: HistoryRepository): HistoryRepository => ({
     ...history,
@@ -28,10 +28,10 @@ function recorded(uow: UnitOfWork): { tail: ReadHistoryTail; reads: Reads } {
       return entries;
     },
   });
-  return { tail: new ReadHistoryTail({ run: (work, options) => uow.run((repos) => work({ ...repos, history: counting(repos.history) }), options) }), reads };
+  return { tail: new ReadRecentHistory({ run: (work, options) => uow.run((repos) => work({ ...repos, history: counting(repos.history) }), options) }), reads };
 }
 
-describeOnEveryStore('ReadHistoryTail, bounded whatever the history', (suite) => {
+describeOnEveryStore('ReadRecentHistory, bounded whatever the history', (suite) => {
   let w: World;
   beforeEach(async () => {
     w = suite.world();

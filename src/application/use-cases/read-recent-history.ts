@@ -8,16 +8,16 @@ import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { HISTORY_PAGE } from './read-history.js';
 
 /**
- * How many entries a tail reads back at most looking for the watermark. A history whose
+ * How many entries ReadRecentHistory reads back at most looking for the watermark. A history whose
  * newest entries are all unanswered input (a Pod that has not run while peers wrote to it)
  * has no watermark near its end, and finding one would read it whole: past this many, the
- * entries before are taken as seen and the tail says it stopped short (`whole: false`).
+ * entries before are taken as seen and the answer says it stopped short (`whole: false`).
  * Five pages: a count of unseen messages is as useful at a thousand as at all of them.
  */
 export const UNSEEN_LOOKBACK = 5 * HISTORY_PAGE;
 
 /** What a screen attaching to a Pod needs of its history, whatever its length. */
-export type HistoryTail = {
+export type RecentHistory = {
   /** The newest seq when read (0: no entries); seqs are gap-free from 1, so also the count. */
   readonly head: number;
   /** The newest `last` entries, oldest first. */
@@ -36,11 +36,11 @@ export type HistoryTail = {
  * long the history is. Older entries are read on demand (`ReadHistory` with `before`).
  */
 @injectable()
-export class ReadHistoryTail {
+export class ReadRecentHistory {
   constructor(@inject(UNIT_OF_WORK) private readonly uow: UnitOfWork) {}
 
   /** `last` is at most HISTORY_PAGE (a screenful, not a history). */
-  async execute(command: { readonly pod: PodName; readonly last: number }): Promise<Result<HistoryTail, PodNotFound>> {
+  async execute(command: { readonly pod: PodName; readonly last: number }): Promise<Result<RecentHistory, PodNotFound>> {
     const { pod } = command;
     const last = Math.min(HISTORY_PAGE, Math.max(0, Math.trunc(command.last)));
     const start = await this.uow.run(async (repos) => {
