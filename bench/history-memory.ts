@@ -6,15 +6,19 @@ import pg from 'pg';
 import { startManagedServer } from './bench-stores.js';
 import { defer, pollUntil, runCleanups, within } from './deadline.js';
 import { mib, statusBytes } from './process-memory.js';
+import { tuiAttach } from './tui-attach.js';
 
 /**
  * `node dist/bench/history-memory.js [PODS_BUNDLE]`: the peak memory (VmHWM) of `pods history`,
- * `pods history --json` and `pods watch` against the length of a Pod's history (issue 25:
- * ≤ 1.5× from 1,000 to 200,000 entries), through the bundle as a user runs it (default
- * dist/pods.mjs; another build's bundle to compare). Entries alternate operator input and
- * answers of about 100 bytes; a third Pod holds 1,000 entries of 64 KiB. `history` runs to
- * the end with stdout to /dev/null (GNU time's max RSS); `watch` follows the Pod, and its
- * VmHWM is read once it has printed a burst of N entries committed in one transaction.
+ * `pods history --json`, a TUI attaching and `pods watch` against the length of a Pod's history
+ * (issue 25: ≤ 1.5× from 1,000 to 200,000 entries), through the bundle as a user runs it
+ * (default dist/pods.mjs; another build's bundle to compare). Entries alternate operator input
+ * and answers of about 100 bytes; a third Pod holds 1,000 entries of 64 KiB. `history` runs to
+ * the end with stdout to /dev/null (GNU time's max RSS); the TUI (`pods tui --pod`, in tmux)
+ * attaches twice, once taking the Pod's lease (so its host looks at the Pod too) and once
+ * viewing it (the bench holds the lease for another host: what the TUI alone reads), each
+ * timed to its tail on the screen; `watch` follows the Pod, and its VmHWM is read once it has
+ * printed a burst of N entries committed in one transaction. BENCH_SKIP_TUI=1 leaves the TUI out.
  */
 const SIZES = [['small1k', 1_000, 100], ['small200k', 200_000, 100], ['big1k', 1_000, 64 * 1024]] as const;
 const WHOLE_MS = 15 * 60_000;
@@ -63,6 +67,19 @@ async function peakOfWatch(bundle: string, home: string, client: pg.Client, pod:
   }
 }
 
+/** The TUI attaching to `pod` as its host, then viewing it while the bench holds its lease for another host. */
+async function attachBoth(bundle: string, home: string, client: pg.Client, pod: string, head: number): Promise<string> {
+  const hosts = await tuiAttach(bundle, home, pod, head);
+  await client.query(`insert into lease (pod, host_id, status, expires_at, driver, renewed_at) values ($1, 'host_bench', 'idle', now() + interval '1 hour', 'model', now())`, [pod]);
+  const release = defer(`the bench's lease on ${pod}`, async () => void (await client.query('delete from lease where pod = $1', [pod])));
+  try {
+    const views = await tuiAttach(bundle, home, pod, head);
+    return `   tui attach (hosts) ${mib(hosts.peak)} (${hosts.seconds.toFixed(2)} s)   tui attach (views) ${mib(views.peak)} (${views.seconds.toFixed(2)} s)`;
+  } finally {
+    await release();
+  }
+}
+
 async function main(): Promise<void> {
   const bundle = process.argv[2] ?? join(import.meta.dirname, '..', 'pods.mjs');
   console.log(`history memory: node ${process.version}, ${cpus().length} CPUs, load ${load()}; bundle ${bundle}`);
@@ -84,8 +101,9 @@ async function main(): Promise<void> {
     for (const [pod, entries, bytes] of SIZES) {
       const text = await peakOfHistory(bundle, server.home, pod, false);
       const json = await peakOfHistory(bundle, server.home, pod, true);
+      const tui = process.env['BENCH_SKIP_TUI'] === '1' ? '' : await attachBoth(bundle, server.home, client, pod, entries);
       const watched = await peakOfWatch(bundle, server.home, client, pod, entries, Math.min(entries, 200_000), bytes);
-      console.log(`  ${pod.padEnd(10)} ${entries.toLocaleString('en').padStart(7)} entries of ${bytes.toLocaleString('en')} B   history ${mib(text.peak)} (${text.seconds} s)   --json ${mib(json.peak)} (${json.seconds} s)   watch of a burst of ${Math.min(entries, 200_000).toLocaleString('en')} ${mib(watched)}   (load ${load()})`);
+      console.log(`  ${pod.padEnd(10)} ${entries.toLocaleString('en').padStart(7)} entries of ${bytes.toLocaleString('en')} B   history ${mib(text.peak)} (${text.seconds} s)   --json ${mib(json.peak)} (${json.seconds} s)${tui}   watch of a burst of ${Math.min(entries, 200_000).toLocaleString('en')} ${mib(watched)}   (load ${load()})`);
     }
   } finally {
     await client.end();

@@ -14,6 +14,7 @@ import type { ListAllPods } from './use-cases/list-all-pods.js';
 import type { ListPods } from './use-cases/list-pods.js';
 import type { OverviewPods } from './use-cases/overview-pods.js';
 import type { ReadHistory } from './use-cases/read-history.js';
+import type { ReadRecentHistory } from './use-cases/read-recent-history.js';
 import type { ReadRemovedHistory } from './use-cases/read-removed-history.js';
 import type { RemovePeer } from './use-cases/remove-peer.js';
 import type { RemovePod } from './use-cases/remove-pod.js';
@@ -49,6 +50,8 @@ export type PodsApp = {
   /** The dashboard's read: every Pod with its status, unseen input, last activity, peers and breaker. */
   readonly overviewPods: OverviewPods;
   readonly readHistory: ReadHistory;
+  /** What attaching needs of a history (its head, last entries, unseen input), bounded whatever its length. */
+  readonly readRecentHistory: ReadRecentHistory;
   readonly explainEntry: ExplainEntry;
   readonly initiatePeerHandshake: InitiatePeerHandshake;
   readonly removePeer: RemovePeer;

@@ -18,6 +18,7 @@ import { ListPods } from '../application/use-cases/list-pods.js';
 import { OverviewPods } from '../application/use-cases/overview-pods.js';
 import { ReadChildOutput } from '../application/use-cases/read-child-output.js';
 import { ReadHistory } from '../application/use-cases/read-history.js';
+import { ReadRecentHistory } from '../application/use-cases/read-recent-history.js';
 import { RemovePeer } from '../application/use-cases/remove-peer.js';
 import { RemovePod } from '../application/use-cases/remove-pod.js';
 import { ReadRemovedHistory } from '../application/use-cases/read-removed-history.js';
@@ -67,7 +68,7 @@ export type StoreNotices = (line: string) => void;
 
 const USE_CASES = [
   CreatePod, SpawnChildPod, InitiatePeerHandshake, RemovePeer, DeliverPeerMessage, SendToChild,
-  ReadChildOutput, StopChild, ListPods, RestorePod, ExplainEntry, ReadHistory, ListAllPods, SubmitOperatorInput,
+  ReadChildOutput, StopChild, ListPods, RestorePod, ExplainEntry, ReadHistory, ReadRecentHistory, ListAllPods, SubmitOperatorInput,
   TakeUnseenInbound, WaitForInbound, FollowHistory, FindUnservedPods, RemovePod, ReadRemovedHistory, CancelTurn, OverviewPods,
 ] as const satisfies readonly (new (...args: never[]) => object)[];
 

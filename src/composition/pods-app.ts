@@ -17,6 +17,7 @@ import { ListAllPods } from '../application/use-cases/list-all-pods.js';
 import { ListPods } from '../application/use-cases/list-pods.js';
 import { OverviewPods } from '../application/use-cases/overview-pods.js';
 import { ReadHistory } from '../application/use-cases/read-history.js';
+import { ReadRecentHistory } from '../application/use-cases/read-recent-history.js';
 import { ReadRemovedHistory } from '../application/use-cases/read-removed-history.js';
 import { RemovePeer } from '../application/use-cases/remove-peer.js';
 import { RemovePod } from '../application/use-cases/remove-pod.js';
@@ -44,6 +45,7 @@ export function podsApp(container: Container): PodsApp {
     get listPods() { return container.get(ListPods); },
     get overviewPods() { return container.get(OverviewPods); },
     get readHistory() { return container.get(ReadHistory); },
+    get readRecentHistory() { return container.get(ReadRecentHistory); },
     get explainEntry() { return container.get(ExplainEntry); },
     get initiatePeerHandshake() { return container.get(InitiatePeerHandshake); },
     get removePeer() { return container.get(RemovePeer); },

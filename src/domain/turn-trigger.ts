@@ -25,6 +25,16 @@ export function watermark(history: readonly HistoryEntry[]): number {
 }
 
 /**
+ * Whether a history's newest entries, read back as far as seq `oldest`, decide its watermark:
+ * they do once `mark`, their own watermark, reaches back to them. An output entry never saw
+ * past itself (its seenThrough is below its seq), so an older one cannot raise the mark above
+ * `oldest - 1`; and every entry after the mark is among those read.
+ */
+export function watermarkReached(oldest: number, mark: number): boolean {
+  return oldest <= mark + 1;
+}
+
+/**
  * Input (and tool results) a model has not yet seen: what a new turn is for. An agent's
  * own tool results are not among them: the agent saw each as it happened.
  */

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { liveRows, statusLine, STREAM_ROWS } from '../../src/adapters/tui/live-rows.js';
 import { UnseenPeerMessages } from '../../src/adapters/tui/unseen-peer-messages.js';
-import { unansweredInput } from '../../src/domain/turn-trigger.js';
+import type { HistoryEntry } from '../../src/domain/history-entry.js';
+import { unansweredInput, watermark } from '../../src/domain/turn-trigger.js';
 import { history, operator, peer, said } from '../model/entries.js';
 import { name } from '../support/world.js';
 
 const idle = { pod: name('main'), where: 'here', unseenPeerMessages: 0 } as const;
+/** Where following starts on this whole history, as ReadRecentHistory finds it. */
+const startOf = (entries: readonly HistoryEntry[]) => {
+  const mark = watermark(entries);
+  return { head: entries.at(-1)?.seq ?? 0, mark, sinceMark: entries.filter((e) => e.seq > mark), whole: true };
+};
 
 describe('the live block', () => {
   it('says where the Pod runs, whether a turn runs and for how long, and what its model has not seen', () => {
@@ -42,7 +48,7 @@ describe('UnseenPeerMessages', () => {
   it('counts the peer messages a turn would still answer, as entries arrive one by one', () => {
     const all = history(peer('b', 1, 'one'), operator('hi'), said('ok', 2), peer('b', 2, 'two'), peer('c', 1, 'three'), said('seen two', 4), peer('b', 3, 'four'));
     const unseen = new UnseenPeerMessages();
-    unseen.reset([]);
+    unseen.reset(startOf([]));
     const counts: number[] = [];
     for (const entry of all) {
       unseen.add(entry);
@@ -56,7 +62,7 @@ describe('UnseenPeerMessages', () => {
   it('counts what arrived after the running step\'s request as unseen, and what that request holds as seen', () => {
     const all = history(operator('go'), peer('b', 1, 'early'), peer('b', 2, 'late'));
     const unseen = new UnseenPeerMessages();
-    unseen.reset(all.slice(0, 2));
+    unseen.reset(startOf(all.slice(0, 2)));
     expect(unseen.count).toBe(1);
     unseen.seen(2); // a step started with #1 and #2 in its request
     expect(unseen.count).toBe(0);
@@ -69,9 +75,22 @@ describe('UnseenPeerMessages', () => {
   it('starts from a whole history, and ignores an entry it already has', () => {
     const all = history(peer('b', 1, 'one'), said('ok', 1), peer('b', 2, 'two'));
     const unseen = new UnseenPeerMessages();
-    unseen.reset(all);
+    unseen.reset(startOf(all));
     expect(unseen.count).toBe(1);
     unseen.add(all[2]!);
     expect(unseen.count).toBe(1);
+  });
+
+  it('says a count is a floor while the entries before its start were never read, until a request holds past them', () => {
+    const all = history(peer('b', 1, 'one'), peer('b', 2, 'two'), peer('b', 3, 'three'), peer('b', 4, 'four'));
+    const unseen = new UnseenPeerMessages();
+    // Read back to #3 only, no watermark found: #1 and #2 may be unseen too.
+    unseen.reset({ head: 4, mark: 2, sinceMark: all.slice(2), whole: false });
+    expect([unseen.count, unseen.atLeast]).toEqual([2, true]);
+    expect(statusLine({ ...idle, unseenPeerMessages: unseen.count, unseenAtLeast: unseen.atLeast }, 0)).toBe('── main · runs here · idle · 2 or more peer messages not seen yet');
+    unseen.seen(3);
+    expect([unseen.count, unseen.atLeast]).toEqual([1, false]);
+    unseen.reset(startOf(all));
+    expect([unseen.count, unseen.atLeast]).toEqual([4, false]);
   });
 });

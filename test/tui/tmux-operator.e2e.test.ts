@@ -190,4 +190,35 @@ describe.skipIf(!HAS_TMUX)(`the operator's TUI in a real terminal (tmux)${HAS_TM
     const typed = (JSON.parse(history.stdout) as { kind: string; text?: string }[]).filter((e) => e.kind === 'user_input').map((e) => e.text);
     expect(typed).toEqual(['first line\n:quit\nthird line', 'after the editor']);
   }, 120_000);
+
+  it('prints the last 10 entries on attaching, and reads older ones with :older until #1', async () => {
+    const home = await cli().home('tmux-older');
+    const tui = await server.open('older', podsCommand(home, 'tui'));
+    await tui.waitFor(/main> $/m, 30_000);
+    for (const n of [1, 2, 3, 4, 5, 6]) {
+      await tui.type(`m${n}`);
+      await tui.press('Enter');
+      await tui.waitFor(new RegExp(`#${2 * n} \\[assistant\\] You said: m${n}\n· turn finished[^\n]*\n── main · runs here · idle\nmain> $`, 'm'));
+    }
+    for (const [line, shown] of [[':new b', 'created pod `b`'], [':attach b', '· attached to `b`'], [':attach main', '· attached to `main`; it runs in this TUI (12 history entries, the last 10 below)\n#3 [you] m2\n']] as const) {
+      await tui.type(line);
+      await tui.press('Enter');
+      await tui.waitFor(shown);
+    }
+    await tui.waitFor(/#12 \[assistant\] You said: m6\n── main · runs here · idle\nmain> $/m);
+    await tui.type(':older 1');
+    await tui.press('Enter');
+    await tui.waitFor(/main> :older 1\n#2 \[assistant\] You said: m1\n── main · runs here · idle\nmain> $/m);
+    await tui.type(':older');
+    await tui.press('Enter');
+    await tui.waitFor(/main> :older\n#1 \[you\] m1\n── main · runs here · idle\nmain> $/m);
+    await tui.type(':older');
+    await tui.press('Enter');
+    await tui.waitFor(/main> :older\n· nothing older: #1 is the first entry of `main`\n── main · runs here · idle\nmain> $/m);
+    await tui.type(':older 5000');
+    await tui.press('Enter');
+    await tui.waitFor(/! :older: n must be at most 1000, got "5000"; `:older` pages back from there, `pods history NAME` prints a whole history\n── main · runs here · idle\nmain> :older 5000$/m);
+    await tui.press('C-u', 'C-d');
+    await tui.waitFor(/· quitting: releasing `main`, `b`\n\[exit 0\]/);
+  }, 120_000);
 });

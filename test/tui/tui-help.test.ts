@@ -16,7 +16,7 @@ describe('TUI help, checked against the command table', () => {
   it('has exactly the commands SPEC §6 and the issue name', () => {
     expect(COLON_COMMANDS.map(usageOf)).toEqual([
       ':help [command]', ':peer [name]', ':unpeer [name]', ':pods', ':dash', ':restore <name>', ':attach <name>', ':new <name> [--profile P]',
-      ':tool <Tool> [json]', ':history [n]', ':explain <seq>', ':edit', ':quit',
+      ':tool <Tool> [json]', ':history [n]', ':older [n]', ':explain <seq>', ':edit', ':quit',
     ]);
   });
 

@@ -6,6 +6,7 @@ import { explainColonCommand } from './commands/explain-colon-command.js';
 import { helpColonCommand } from './commands/help-colon-command.js';
 import { historyColonCommand } from './commands/history-colon-command.js';
 import { newColonCommand } from './commands/new-colon-command.js';
+import { olderColonCommand } from './commands/older-colon-command.js';
 import { peerColonCommand } from './commands/peer-colon-command.js';
 import { podsColonCommand } from './commands/pods-colon-command.js';
 import { quitColonCommand } from './commands/quit-colon-command.js';
@@ -16,5 +17,5 @@ import { unpeerColonCommand } from './commands/unpeer-colon-command.js';
 /** Every `:` command of the TUI, in the order `:help` lists them. */
 export const COLON_COMMANDS: readonly ColonCommand[] = [
   helpColonCommand, peerColonCommand, unpeerColonCommand, podsColonCommand, dashColonCommand, restoreColonCommand, attachColonCommand,
-  newColonCommand, toolColonCommand, historyColonCommand, explainColonCommand, editColonCommand, quitColonCommand,
+  newColonCommand, toolColonCommand, historyColonCommand, olderColonCommand, explainColonCommand, editColonCommand, quitColonCommand,
 ];

@@ -1,21 +1,25 @@
-import type { ReadHistory } from '../../application/use-cases/read-history.js';
+import { HISTORY_PAGE, type ReadHistory } from '../../application/use-cases/read-history.js';
+import type { RecentHistory } from '../../application/use-cases/read-recent-history.js';
 import type { HistoryEntry } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { errorMessage } from '../error-message.js';
 import { renderTuiEntry } from './render-tui-entry.js';
 import type { TuiScreen } from './tui-screen.js';
 
+/** Where following a Pod starts: its head, and what lies after its watermark (see RecentHistory). */
+export type FollowStart = Pick<RecentHistory, 'head' | 'mark' | 'sinceMark' | 'whole'>;
+
+/** Told what the follower does: which Pod it now follows (and where from), each entry it shows. */
+export type FollowerWatcher = {
+  readonly followed: (pod: PodName, start: FollowStart) => void;
+  readonly shown: (entry: HistoryEntry) => void;
+};
+
 /**
  * Streams the attached Pod's committed history to the screen, each entry once and in seq
  * order. Everything it prints goes through one queue, so status lines queued behind a
  * read (a turn's end) come after the entries that read finds.
  */
-/** Told what the follower does: which Pod it now follows (with its history so far), each entry it shows. */
-export type FollowerWatcher = {
-  readonly followed: (pod: PodName, history: readonly HistoryEntry[]) => void;
-  readonly shown: (entry: HistoryEntry) => void;
-};
-
 export class HistoryFollower {
   private readonly watchers = new Set<FollowerWatcher>();
   private pod: PodName | undefined;
@@ -44,12 +48,12 @@ export class HistoryFollower {
     return this.queue;
   }
 
-  /** From now on follow `pod`, whose `history` was read already: what is committed after it is shown. */
-  follow(pod: PodName, history: readonly HistoryEntry[]): Promise<void> {
+  /** From now on follow `pod` from `start`: what is committed after its head is shown. */
+  follow(pod: PodName, start: FollowStart): Promise<void> {
     return this.then(() => {
       this.pod = pod;
-      this.through = history.at(-1)?.seq ?? 0;
-      for (const watcher of this.watchers) watcher.followed(pod, history);
+      this.through = start.head;
+      for (const watcher of this.watchers) watcher.followed(pod, start);
     });
   }
 
@@ -59,16 +63,20 @@ export class HistoryFollower {
       this.pendingSync = undefined;
       const pod = this.pod;
       if (pod === undefined) return;
-      const read = await this.history.execute({ pod, after: this.through });
-      if (!read.ok) {
-        this.screen.warn(`pod \`${pod}\` no longer exists`);
-        return;
-      }
-      for (const entry of read.value) {
-        // Watchers first: a line redraws the live block as it stands, so a block that lets go of this entry's streamed text must have done so.
-        for (const watcher of this.watchers) watcher.shown(entry);
-        this.screen.line(renderTuiEntry(entry, this.screen.palette));
-        this.through = entry.seq;
+      // A page at a time: a burst of commits (another process's import, a long outage) is printed as it is read, never held whole.
+      for (;;) {
+        const read = await this.history.execute({ pod, after: this.through, limit: HISTORY_PAGE });
+        if (!read.ok) {
+          this.screen.warn(`pod \`${pod}\` no longer exists`);
+          return;
+        }
+        for (const entry of read.value) {
+          // Watchers first: a line redraws the live block as it stands, so a block that lets go of this entry's streamed text must have done so.
+          for (const watcher of this.watchers) watcher.shown(entry);
+          this.screen.line(renderTuiEntry(entry, this.screen.palette));
+          this.through = entry.seq;
+        }
+        if (read.value.length < HISTORY_PAGE) return;
       }
     });
     return this.pendingSync;

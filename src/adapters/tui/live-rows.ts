@@ -15,6 +15,8 @@ export type StatusFacts = {
   /** How long the turn in flight here has run, if one does. */
   readonly turnMs?: number;
   readonly unseenPeerMessages: number;
+  /** The count is of the newest entries only (the history was read back so far, not to its watermark). */
+  readonly unseenAtLeast?: boolean;
   /** Its agent runs with no OS sandbox. */
   readonly unconfined?: boolean;
 };
@@ -47,7 +49,7 @@ export function statusLine(facts: StatusFacts, frame: number): string {
   const { pod, where, turnMs, unseenPeerMessages: n } = facts;
   const place = where === 'here' ? 'runs here' : where === 'stopped' ? 'viewing; stopped' : `viewing; runs on ${where.hostId === undefined ? 'another host' : `host ${shortHost(where.hostId)}`}`;
   const turn = turnMs === undefined ? 'idle' : `${FRAMES[frame % FRAMES.length]} turn ${seconds(turnMs)}`;
-  const waiting = n === 0 ? '' : ` · ${n} peer message${n === 1 ? '' : 's'} not seen yet`;
+  const waiting = n === 0 ? '' : ` · ${n}${facts.unseenAtLeast ? ' or more' : ''} peer message${n === 1 && !facts.unseenAtLeast ? '' : 's'} not seen yet`;
   return `── ${pod}${facts.unconfined ? ' · unconfined' : ''} · ${place} · ${turn}${waiting}`;
 }
 

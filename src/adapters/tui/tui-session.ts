@@ -11,7 +11,7 @@ import { renderTuiEntry } from './render-tui-entry.js';
 import { promptFor } from './turn-progress.js';
 import type { TuiScreen } from './tui-screen.js';
 
-/** Entries of a Pod shown on a terminal when the TUI attaches to it. */
+/** Entries of a Pod shown on a terminal when the TUI attaches to it; `:older` reads back from there. */
 const TAIL_ON_ATTACH = 10;
 
 export type SessionParts = {
@@ -38,6 +38,8 @@ export class TuiSession {
   private stopWatch: (() => void) | undefined;
   /** The host that runs the viewed Pod, as last heard; undefined: none, or not known yet. */
   private holder: string | undefined;
+  /** The oldest seq of the attached Pod printed by attaching, `:history` or `:older` (its head + 1: none yet): `:older` reads before it. */
+  private oldestShown = 1;
 
   constructor(private readonly parts: SessionParts) {}
 
@@ -154,23 +156,26 @@ export class TuiSession {
       return;
     }
     const { role, heldBy } = await this.host(listing);
-    const read = await this.app.readHistory.execute({ pod });
-    const entries = read.ok ? read.value : [];
-    const tail = this.parts.interactive ? entries.slice(-TAIL_ON_ATTACH) : [];
+    // Bounded whatever the history's length: its head, a screenful, and what lies past its watermark.
+    const read = await this.app.readRecentHistory.execute({ pod, last: this.parts.interactive ? TAIL_ON_ATTACH : 0 });
+    const start = read.ok ? read.value : { head: 0, recent: [], mark: 0, sinceMark: [], whole: true };
+    const tail = start.recent;
+    const total = start.head;
     this.current = pod;
+    this.oldestShown = tail[0]?.seq ?? total + 1;
     this.unconfined = listing.unconfined === true;
     this.close();
     this.holder = heldBy;
     if (heldBy !== undefined) this.watch(pod, heldBy);
     this.parts.screen.setPrompt(promptFor(pod));
     const { follower, screen } = this.parts;
-    const count = `${entries.length} history entr${entries.length === 1 ? 'y' : 'ies'}${tail.length < entries.length && tail.length > 0 ? `, the last ${tail.length} below` : ''}`;
+    const count = `${total} history entr${total === 1 ? 'y' : 'ies'}${tail.length < total && tail.length > 0 ? `, the last ${tail.length} below` : ''}`;
     void follower.then(() => {
       screen.line(`· ${role} (${count})`);
       if (listing.unconfined) screen.line(`· \`${pod}\` runs with profile \`${listing.profile}\` unconfined: its agent can read and write whatever you can, the store included`);
       for (const entry of tail) screen.line(renderTuiEntry(entry, screen.palette));
     });
-    await follower.follow(pod, entries);
+    await follower.follow(pod, start);
     void follower.sync();
   }
 
@@ -178,13 +183,25 @@ export class TuiSession {
   async showRecent(n: number): Promise<void> {
     const { follower } = this.parts;
     void follower.sync();
-    await follower.then(async () => {
-      const newest = follower.newest;
-      if (newest === 0) return this.say(`\`${this.attached}\` has no history entries yet`);
-      const read = await this.app.readHistory.execute({ pod: this.attached, after: Math.max(0, newest - n), limit: n });
-      if (!read.ok) return this.refuse(`pod \`${this.attached}\` no longer exists`);
-      for (const entry of read.value) this.say(renderTuiEntry(entry, this.parts.screen.palette));
+    await follower.then(() => this.showBefore(follower.newest + 1, n));
+  }
+
+  /** Prints the `n` entries before the oldest one attaching, `:history` or `:older` printed: reading back on demand. */
+  async showOlder(n: number): Promise<void> {
+    await this.parts.follower.then(() => {
+      if (this.oldestShown <= 1 && this.parts.follower.newest > 0) return this.say(`· nothing older: #1 is the first entry of \`${this.attached}\``);
+      return this.showBefore(this.oldestShown, n);
     });
+  }
+
+  /** The `n` entries before seq `before`, oldest first; their first is the oldest shown from then on. */
+  private async showBefore(before: number, n: number): Promise<void> {
+    const pod = this.attached;
+    if (before <= 1) return this.say(`\`${pod}\` has no history entries yet`);
+    const read = await this.app.readHistory.execute({ pod, before, limit: n });
+    if (!read.ok) return this.refuse(`pod \`${pod}\` no longer exists`);
+    for (const entry of read.value) this.say(renderTuiEntry(entry, this.parts.screen.palette));
+    this.oldestShown = read.value[0]?.seq ?? this.oldestShown;
   }
 
   /**

@@ -65,7 +65,7 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
     screen.live(liveRows({
       streamed,
       tools: [...tools.values()].map((t) => ({ tool: t.tool, ms: now - t.since, ...(t.outcome ? { outcome: t.outcome } : {}) })),
-      status: { pod, where: parts.where(), ...(since !== undefined ? { turnMs: now - since } : {}), unseenPeerMessages: unseen.count, unconfined: parts.unconfined() },
+      status: { pod, where: parts.where(), ...(since !== undefined ? { turnMs: now - since } : {}), unseenPeerMessages: unseen.count, ...(unseen.atLeast ? { unseenAtLeast: true } : {}), unconfined: parts.unconfined() },
       frame,
       columns: parts.columns(),
       palette: screen.palette,
@@ -86,9 +86,9 @@ export function showTurnProgress(parts: TurnProgressParts): () => void {
   };
 
   const offFollower = follower.watch({
-    followed: (_pod, history) => {
+    followed: (_pod, start) => {
       clearStep();
-      unseen.reset(history);
+      unseen.reset(start);
       render();
     },
     shown: (entry) => {

@@ -1,5 +1,6 @@
 import type { HistoryEntry } from '../../domain/history-entry.js';
 import { unansweredInput, watermark } from '../../domain/turn-trigger.js';
+import type { FollowStart } from './history-follower.js';
 
 /**
  * How many peer messages the attached Pod's model has not seen yet, by the rule a turn
@@ -10,12 +11,15 @@ export class UnseenPeerMessages {
   private mark = 0;
   private newest = 0;
   private tail: HistoryEntry[] = [];
+  /** Entries up to this seq were never read (the start stopped short of the watermark); 0: all were. */
+  private unread = 0;
 
-  /** Starts over from a whole history. */
-  reset(history: readonly HistoryEntry[]): void {
-    this.mark = watermark(history);
-    this.newest = history.at(-1)?.seq ?? 0;
-    this.tail = history.filter((e) => e.seq > this.mark);
+  /** Starts over from where following a Pod starts. */
+  reset(start: FollowStart): void {
+    this.mark = start.mark;
+    this.newest = start.head;
+    this.tail = start.sinceMark.filter((e) => e.seq > start.mark);
+    this.unread = start.whole ? 0 : start.mark;
   }
 
   /** An entry committed after those known; one known already is ignored. */
@@ -41,5 +45,10 @@ export class UnseenPeerMessages {
 
   get count(): number {
     return unansweredInput(this.tail).filter((e) => e.kind === 'peer_message').length;
+  }
+
+  /** Whether `count` may miss older ones: entries never read are unseen too until a request holds past them. */
+  get atLeast(): boolean {
+    return this.mark <= this.unread && this.unread > 0;
   }
 }
