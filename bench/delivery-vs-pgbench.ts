@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const target = await within(SCENARIO_MS, 'pgbench table', pgbenchTarget(server.url, binary));
   const dropTarget = defer('pgbench schema', target.dispose);
   console.log(`server: ${server.label}; pgbench: ${binary} -n -M prepared -c N -j min(N,2) -T ${options.seconds}, one single-row INSERT (200-byte text) per transaction`);
-  console.log(`delivery: N senders at once, each one 200-byte peer message after another for ${options.seconds} s (after ${options.warmUpSeconds} s untimed); order A B A B … A per series`);
+  console.log(`delivery: N senders at once, each one 200-byte peer message after another for ${options.seconds} s (after ${options.warmUpSeconds} s untimed); order A W B A W B … A W per series (A pgbench's INSERT, W pgbench running the delivery's own write, B pods)`);
   await within(SCENARIO_MS, 'the untimed warm-up deliveries', warmUpDelivery(server.url, server.label, { senders: DELIVERY_SHAPE.senders, perSender: DELIVERY_SHAPE.warmUpPerSender }));
   await fairComparison(server, target, options, (line) => console.log(line));
   await dropTarget();

@@ -49,14 +49,9 @@ export type FairSeries = {
  * goes idle, so a reading after a run waits until two readings 250 ms apart agree (3 s at most).
  */
 async function walFlushes(client: pg.Client): Promise<number> {
-  const read = async () => {
-    const { rows } = await client.query<{ n: string }>(
-      `select case when current_setting('server_version_num')::int >= 160000
-        then (select coalesce(sum(fsyncs), 0) from pg_stat_io where object = 'wal')::text
-        else (select wal_sync from pg_stat_wal)::text end as n`,
-    );
-    return Number(rows[0]!.n);
-  };
+  const { rows: [version] } = await client.query<{ v: string }>(`select current_setting('server_version_num') as v`);
+  const statement = Number(version!.v) >= 160000 ? `select coalesce(sum(fsyncs), 0)::text as n from pg_stat_io where object = 'wal'` : `select wal_sync::text as n from pg_stat_wal`;
+  const read = async () => Number((await client.query<{ n: string }>(statement)).rows[0]!.n);
   let last = await read();
   for (const until = Date.now() + 3_000; Date.now() < until; ) {
     await new Promise((resolve) => setTimeout(resolve, 250));
