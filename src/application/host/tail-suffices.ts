@@ -1,5 +1,5 @@
 import type { HistoryEntry } from '../../domain/history-entry.js';
-import { watermark } from '../../domain/turn-trigger.js';
+import { watermark, watermarkReached } from '../../domain/turn-trigger.js';
 import { trimmedFrom, windowEntries } from '../model-context.js';
 
 /**
@@ -20,7 +20,7 @@ import { trimmedFrom, windowEntries } from '../model-context.js';
 export function tailSuffices(tail: readonly HistoryEntry[], budget: number): boolean {
   const first = tail[0]?.seq;
   if (first === undefined || first <= 1) return true;
-  if (watermark(tail) < first - 1) return false;
+  if (!watermarkReached(first, watermark(tail))) return false;
   const from = trimmedFrom(tail);
   if (from !== undefined && from >= first) return true;
   const calls = new Set(tail.flatMap((e) => (e.kind === 'tool_call' ? [e.callId] : [])));
