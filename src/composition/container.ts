@@ -37,21 +37,13 @@ import { SystemClock } from '../adapters/system/system-clock.js';
 import { ManagedPostgres } from '../adapters/persistence/managed-postgres/managed-postgres.js';
 import { NoConnectionLeftError } from '../adapters/persistence/postgres/no-connection-left.js';
 import { hostModule, type HostOptions } from './host-module.js';
-import { hasLegacyPgliteStore, legacyPgliteDir } from './store-control.js';
+import { hasLegacyPgliteStore, legacyPgliteDir, type StoreNotices } from './store-control.js';
+import type { StoreConfig } from './store-config.js';
 import { kyselyStoreModule, openSqlStore } from './postgres-store.js';
 import type { PoolSize } from '../adapters/persistence/postgres/pool-size.js';
 import { podsApp } from './pods-app.js';
 
-/**
- * Where everything lives: SPEC §1 "Store". `managed`: the local server under `home`
- * (`$PODS_HOME`); `maxConnections` is for tests only (`PODS_TEST_MAX_CONNECTIONS`: the limit a
- * server this process starts gets). `application`: what the server calls this process's
- * connections (`applicationName`), so a full server's count can say who holds them.
- */
-export type StoreConfig =
-  | { readonly kind: 'memory' }
-  | { readonly kind: 'managed'; readonly home: string; readonly poolSize?: PoolSize; readonly application?: string; readonly maxConnections?: string }
-  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: PoolSize; readonly application?: string };
+export type { StoreConfig };
 
 /** `store` with its pool holding at most `size` connections (`PODS_POOL_SIZE`); the memory store has none. */
 export function withPoolSize(store: StoreConfig, size: PoolSize | undefined): StoreConfig {
@@ -63,8 +55,7 @@ export function withApplication(store: StoreConfig, application: string): StoreC
   return store.kind === 'memory' ? store : { ...store, application };
 }
 
-/** One line of progress or a one-time notice while a store opens (first run, service user). */
-export type StoreNotices = (line: string) => void;
+export type { StoreNotices };
 
 const USE_CASES = [
   CreatePod, SpawnChildPod, InitiatePeerHandshake, RemovePeer, DeliverPeerMessage, SendToChild,

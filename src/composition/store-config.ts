@@ -4,7 +4,18 @@ import type { StoreOpener } from '../adapters/cli/run-cli.js';
 import { redactUrl } from '../adapters/persistence/postgres/redact-url.js';
 import { displayValue } from '../domain/display.js';
 import { err, ok, type Result } from '../domain/result.js';
-import type { OpenedContainer, StoreConfig } from './container.js';
+import type { PoolSize } from '../adapters/persistence/postgres/pool-size.js';
+
+/**
+ * Where everything lives: SPEC §1 "Store". `managed`: the local server under `home`
+ * (`$PODS_HOME`); `maxConnections` is for tests only (`PODS_TEST_MAX_CONNECTIONS`: the limit a
+ * server this process starts gets). `application`: what the server calls this process's
+ * connections (`applicationName`), so a full server's count can say who holds them.
+ */
+export type StoreConfig =
+  | { readonly kind: 'memory' }
+  | { readonly kind: 'managed'; readonly home: string; readonly poolSize?: PoolSize; readonly application?: string; readonly maxConnections?: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: PoolSize; readonly application?: string };
 
 /** Where the store choice comes from: `--db`, the environment, and the paths the default needs. */
 export type StoreSource = {
@@ -87,7 +98,7 @@ export function storeLocation(config: StoreConfig): string {
  * The CLI's `--db`: selects a store from `--db` or the environment and opens it. Every
  * failure becomes an Error whose message is one line naming the store (never its password).
  */
-export function storeOpener(source: Omit<StoreSource, 'db'>, open: (config: StoreConfig, command: string) => Promise<OpenedContainer>): StoreOpener {
+export function storeOpener(source: Omit<StoreSource, 'db'>, open: (config: StoreConfig, command: string) => ReturnType<StoreOpener>): StoreOpener {
   return async (db, command) => {
     const config = storeConfigFrom({ ...source, db });
     if (!config.ok) throw new Error(`${describeInvalidStoreUrl(config.error)}; see \`pods --help\``);

@@ -2,8 +2,10 @@ import { rename, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { StoreControl } from '../adapters/cli/cli-command.js';
 import type { ManagedPostgres } from '../adapters/persistence/managed-postgres/managed-postgres.js';
-import type { StoreNotices } from './container.js';
 import { describeInvalidStoreUrl, describeStore, storeConfigFrom, type StoreSource } from './store-config.js';
+
+/** One line of progress or a one-time notice while a store opens (first run, service user). */
+export type StoreNotices = (line: string) => void;
 
 /** Where an earlier pods kept its PGlite store: `$PODS_HOME/store`. */
 export const legacyPgliteDir = (home: string): string => join(home, 'store');

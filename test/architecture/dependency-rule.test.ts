@@ -1,23 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importsOf, SRC, sourceFiles } from './import-graph.js';
 
-const SRC = resolve(import.meta.dirname, '../../src');
 const LAYERS = ['domain', 'application', 'adapters', 'composition'] as const;
 type Layer = (typeof LAYERS)[number];
 
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((entry) => {
-    const path = join(dir, entry);
-    return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
-  });
-}
-
 /** Every module specifier a file imports, statically or dynamically. */
-function imports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)['"]([^'"]+)['"]/g)].map((m) => m[1] ?? '');
-}
+const imports = (file: string): string[] => importsOf(file).map((i) => i.spec);
 
 function layerOf(path: string): Layer | undefined {
   const top = relative(SRC, path).split('/')[0];
@@ -25,7 +14,7 @@ function layerOf(path: string): Layer | undefined {
 }
 
 describe('the dependency rule: domain ← application ← adapters ← composition', () => {
-  const all = files(SRC);
+  const all = sourceFiles();
 
   it('finds the source files it checks', () => {
     expect(all.filter((f) => layerOf(f) === 'domain').length).toBeGreaterThan(10);
