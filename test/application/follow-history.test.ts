@@ -6,15 +6,9 @@ import { FollowHistory } from '../../src/application/use-cases/follow-history.js
 import { HISTORY_PAGE } from '../../src/application/use-cases/read-history.js';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
 import { makeWorld, name } from '../support/world.js';
+import { eventually } from '../support/until.js';
 
 /** Polls until `check` holds, within a deadline (never a fixed sleep). */
-async function eventually(check: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const stops: AbortController[] = [];
 afterEach(() => {
@@ -34,7 +28,7 @@ function follow(uow: UnitOfWork & { events: InMemoryUnitOfWork['events'] }, pods
     onTrouble: (error) => trouble.push(error?.message),
     onFollowing: () => (following = true),
   });
-  const started = async () => eventually(() => following, 'following');
+  const started = async () => eventually('following', () => following);
   return { seen, trouble, stop, done, started, lines: () => seen.map((e) => `${e.pod}#${e.seq} ${e.kind}`) };
 }
 
@@ -55,7 +49,7 @@ describe('FollowHistory (in-memory: woken by the event stream)', () => {
     await uow.run(async (r) => {
       for (let i = 0; i < HISTORY_PAGE * 2 + 5; i++) await r.history.append(name('a'), { kind: 'assistant_message', text: `${i}` }, w.clock.now());
     });
-    await eventually(() => seen.length === HISTORY_PAGE * 2 + 5, 'the whole burst');
+    await eventually('the whole burst', () => seen.length === HISTORY_PAGE * 2 + 5);
     expect(seen).toEqual(Array.from({ length: HISTORY_PAGE * 2 + 5 }, (_, i) => i + 1));
     expect(Math.max(...batches)).toBeLessThanOrEqual(HISTORY_PAGE);
   });
@@ -73,7 +67,7 @@ describe('FollowHistory (in-memory: woken by the event stream)', () => {
     await w.create('late');
     await w.peer('late', 'a');
     await w.tool('late', 'SendToPeerPod', { name: 'a', message: 'from a Pod made while following' });
-    await eventually(() => f.seen.length === 2, 'two entries');
+    await eventually('two entries', () => f.seen.length === 2);
     expect(f.lines()).toEqual(['b#2 peer_message', 'a#1 peer_message']);
     expect(f.seen.map((e) => (e.kind === 'peer_message' ? e.body : ''))).toEqual(['after', 'from a Pod made while following']);
     f.stop.abort();
@@ -90,7 +84,7 @@ describe('FollowHistory (in-memory: woken by the event stream)', () => {
     await f.started();
     await w.tool('a', 'SendToPeerPod', { name: 'b', message: 'not followed' });
     await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'followed' });
-    await eventually(() => f.seen.length === 1, 'one entry');
+    await eventually('one entry', () => f.seen.length === 1);
     expect(f.lines()).toEqual(['a#1 peer_message']);
     expect(await follow(uow, ['a', 'ghost']).done).toEqual({ ok: false, error: { type: 'PodNotFound', name: 'ghost' } });
   });
@@ -109,11 +103,11 @@ describe('FollowHistory (in-memory: woken by the event stream)', () => {
     await f.started();
     down = true;
     await w.tool('a', 'SendToPeerPod', { name: 'b', message: 'while down' });
-    await eventually(() => f.trouble.length === 1, 'trouble reported');
+    await eventually('trouble reported', () => f.trouble.length === 1);
     await new Promise((r) => setTimeout(r, 50)); // several failed polls: still one report
     expect(f.trouble).toEqual(['connection refused']);
     down = false;
-    await eventually(() => f.seen.length === 1, 'the entry committed while down');
+    await eventually('the entry committed while down', () => f.seen.length === 1);
     expect(f.trouble).toEqual(['connection refused', undefined]);
     expect(f.lines()).toEqual(['b#1 peer_message']);
   });
@@ -129,9 +123,9 @@ describe('FollowHistory (in-memory: woken by the event stream)', () => {
     const f = follow(flaky, undefined, 10);
     await f.started();
     down = true;
-    await eventually(() => f.trouble.length === 1, 'trouble reported');
+    await eventually('trouble reported', () => f.trouble.length === 1);
     down = false;
-    await eventually(() => f.trouble.length === 2, 'the store back');
+    await eventually('the store back', () => f.trouble.length === 2);
     expect(f.trouble).toEqual(['connection refused', undefined]);
     expect(f.seen).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { inMemoryRepositories } from '../../src/adapters/persistence/in-memory/i
 import type { Repositories } from '../../src/application/ports/unit-of-work.js';
 import { says, ScriptedModel } from '../support/scripted-model.js';
 import { body, makeWorld, name, type World } from '../support/world.js';
+import { eventually } from '../support/until.js';
 
 type Call = { readonly unit: number; readonly method: string; readonly pods: number; readonly pod?: string };
 
@@ -34,11 +35,6 @@ class CountingUnitOfWork extends InMemoryUnitOfWork {
   }
 }
 
-async function until(what: string, condition: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  for (const end = Date.now() + ms; !(await condition()); await new Promise((r) => setTimeout(r, 5))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-  }
-}
 
 const LEASE_TTL_MS = 240; // a renewal every 80 ms
 const POLL_MS = 60;
@@ -65,7 +61,7 @@ describe('an idle host costs the store the same whatever its number of Pods', ()
     const from = uow.calls.length;
     const started = Date.now();
     const renewed = () => uow.calls.slice(from).filter((c) => c.method === 'leases.renewAll').length;
-    await until(`${renewals} renewals`, () => renewed() >= renewals);
+    await eventually(`${renewals} renewals`, () => renewed() >= renewals);
     return { calls: uow.calls.slice(from), ms: Date.now() - started };
   }
 
@@ -93,7 +89,7 @@ describe('an idle host costs the store the same whatever its number of Pods', ()
     await inMemoryRepositories(uow.tables).history.append(name('p7'), { kind: 'user_input', text: body('psst'), origin: { type: 'operator' } }, world.clock.now());
     expect(world.committed('p7').at(-1)).not.toEqual({ history: true });
     const from = uow.calls.length;
-    await until('the answer', async () => (await world.history('p7')).some((e) => e.kind === 'assistant_message'));
+    await eventually('the answer', async () => (await world.history('p7')).some((e) => e.kind === 'assistant_message'));
     await world.runtime.idle(name('p7'));
     const reads = uow.calls.slice(from).filter((c) => c.method === 'history.read' || c.method === 'pods.get');
     expect(reads.length).toBeGreaterThan(0);

@@ -5,12 +5,8 @@ import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { FindUnservedPods } from '../../src/application/use-cases/find-unserved-pods.js';
 import { says, ScriptedModel } from '../support/scripted-model.js';
 import { body, makeWorld, name, type World } from '../support/world.js';
+import { eventually } from '../support/until.js';
 
-async function until(what: string, probe: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
-  for (const end = Date.now() + ms; !(await probe()); await new Promise((r) => setTimeout(r, 5))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-  }
-}
 
 describe('LeaseWatch (a TUI viewing a Pod another host runs)', () => {
   let uow: InMemoryUnitOfWork;
@@ -43,14 +39,14 @@ describe('LeaseWatch (a TUI viewing a Pod another host runs)', () => {
     await w.goLive('main', 'idle', 'host_a');
     start('main', 'host_a');
     await w.operatorInput.execute({ pod: name('main'), text: body('typed while viewing') });
-    await until('a look after the input', () => looks >= 2);
+    await eventually('a look after the input', () => looks >= 2);
     expect(w.runtime.isRunning(name('main'))).toBe(false);
 
     model.push(says('answered here'));
     await uow.run((r) => r.leases.release(name('main'), 'host_a'));
-    await until('main to run here', () => w.runtime.isRunning(name('main')));
+    await eventually('main to run here', () => w.runtime.isRunning(name('main')));
     expect(events).toEqual([{ type: 'taken_over', pod: 'main' }]);
-    await until('the typed line to be answered', async () => (await w.history('main')).some((e) => e.kind === 'assistant_message'));
+    await eventually('the typed line to be answered', async () => (await w.history('main')).some((e) => e.kind === 'assistant_message'));
     expect((await w.history('main')).map((e) => e.kind)).toEqual(['user_input', 'assistant_message']);
   });
 
@@ -58,10 +54,10 @@ describe('LeaseWatch (a TUI viewing a Pod another host runs)', () => {
     await w.create('orphan');
     await w.goLive('orphan', 'idle', 'host_dead');
     start('orphan', 'host_dead');
-    await until('the first look', () => looks >= 1);
+    await eventually('the first look', () => looks >= 1);
     expect(w.runtime.isRunning(name('orphan'))).toBe(false);
     w.clock.advance(10_001);
-    await until('orphan to run here', () => w.runtime.isRunning(name('orphan')));
+    await eventually('orphan to run here', () => w.runtime.isRunning(name('orphan')));
     expect(events).toEqual([{ type: 'taken_over', pod: 'orphan' }]);
   });
 
@@ -84,11 +80,11 @@ describe('LeaseWatch (a TUI viewing a Pod another host runs)', () => {
     watch = new LeaseWatch(w.runtime, uow.events, find, w.host, uow, w.clock);
     start('main', 'host_a');
     await uow.run((r) => r.leases.release(name('main'), 'host_a'));
-    await until('the watch to see host_b', () => events.length > 0);
+    await eventually('the watch to see host_b', () => events.length > 0);
     expect(events).toEqual([{ type: 'taken_elsewhere', pod: 'main', hostId: 'host_b' }]);
     expect(w.runtime.isRunning(name('main'))).toBe(false);
     await uow.run((r) => r.leases.release(name('main'), 'host_b'));
-    await until('main to run here', () => w.runtime.isRunning(name('main')));
+    await eventually('main to run here', () => w.runtime.isRunning(name('main')));
     expect(events.at(-1)).toEqual({ type: 'taken_over', pod: 'main' });
   });
 
@@ -96,14 +92,14 @@ describe('LeaseWatch (a TUI viewing a Pod another host runs)', () => {
     await w.create('main');
     await w.goLive('main', 'idle', 'host_a');
     start('main', undefined);
-    await until('the first look', () => looks >= 1);
+    await eventually('the first look', () => looks >= 1);
     // host_a gives the Pod up and host_b takes it in one commit: one notice, a live lease.
     await uow.run(async (r) => {
       await r.leases.release(name('main'), 'host_a');
       const now = w.clock.now();
       await r.leases.tryAcquire(name('main'), 'host_b', now, new Date(now.getTime() + 10_000), 'model');
     });
-    await until('the watch to see host_b', () => events.length > 0);
+    await eventually('the watch to see host_b', () => events.length > 0);
     expect(events).toEqual([{ type: 'taken_elsewhere', pod: 'main', hostId: 'host_b' }]);
     expect(w.runtime.isRunning(name('main'))).toBe(false);
   });
@@ -114,13 +110,13 @@ describe('LeaseWatch (a TUI viewing a Pod another host runs)', () => {
     await w.goStopped('kid');
     await w.goLive('kid', 'idle', 'host_a');
     // The spawn ran it here first: this host notices it lost it (one renewal) before the watch starts.
-    await until('kid to stop running here', () => !w.runtime.isRunning(name('kid')));
+    await eventually('kid to stop running here', () => !w.runtime.isRunning(name('kid')));
     start('kid', 'host_a');
     expect(await w.tool('p', 'StopPod', { name: 'kid' })).toMatchObject({ ok: true });
     const before = looks;
     w.clock.advance(10_001);
     // Two ticks of the lease lifetime after the child's lease expired.
-    await until('two more looks', () => looks >= before + 2);
+    await eventually('two more looks', () => looks >= before + 2);
     expect(w.runtime.isRunning(name('kid'))).toBe(false);
     expect(events).toEqual([]);
   });

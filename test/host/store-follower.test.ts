@@ -5,6 +5,7 @@ import type { Repositories, UnitOfWork } from '../../src/application/ports/unit-
 import { FindUnservedPods } from '../../src/application/use-cases/find-unserved-pods.js';
 import { says, ScriptedModel } from '../support/scripted-model.js';
 import { body, makeWorld, name, type World } from '../support/world.js';
+import { eventually } from '../support/until.js';
 
 /** The in-memory store, counting the lease acquisitions every unit of work attempts. */
 function countingStore() {
@@ -27,11 +28,6 @@ function countingStore() {
   return { uow, counts };
 }
 
-async function until(what: string, probe: () => boolean | Promise<boolean>, ms = 5_000): Promise<void> {
-  for (const end = Date.now() + ms; !(await probe()); await new Promise((r) => setTimeout(r, 5))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-  }
-}
 
 describe('StoreFollower (pods serve without --pod)', () => {
   let w: World;
@@ -63,7 +59,7 @@ describe('StoreFollower (pods serve without --pod)', () => {
     expect(w.runtime.running()).toEqual(['c']);
 
     await w.create('d');
-    await until('d to be picked up', () => w.runtime.isRunning(name('d')));
+    await eventually('d to be picked up', () => w.runtime.isRunning(name('d')));
     expect(picked).toEqual([{ type: 'picked_up', pod: 'c' }, { type: 'picked_up', pod: 'd' }]);
     expect(await lease('d')).toMatchObject({ hostId: w.host.hostId, driver: 'model' });
 
@@ -89,7 +85,7 @@ describe('StoreFollower (pods serve without --pod)', () => {
     expect(counts.acquires).toBe(acquiresBefore);
 
     await w.uow.run((r) => r.leases.release(name('m'), 'host_mcp'));
-    await until('m to be picked up after its release', () => w.runtime.isRunning(name('m')));
+    await eventually('m to be picked up after its release', () => w.runtime.isRunning(name('m')));
     expect(picked).toEqual([{ type: 'picked_up', pod: 'm' }]);
   });
 
@@ -108,7 +104,7 @@ describe('StoreFollower (pods serve without --pod)', () => {
     expect(counts.acquires).toBe(1); // p's only: none of the 40 live Pods, not the stopped child
 
     await w.create('late');
-    await until('late to be picked up', () => w.runtime.isRunning(name('late')));
+    await eventually('late to be picked up', () => w.runtime.isRunning(name('late')));
     expect(counts.acquires).toBe(2);
     expect(w.runtime.isRunning(name('kid'))).toBe(false);
   });
@@ -120,7 +116,7 @@ describe('StoreFollower (pods serve without --pod)', () => {
     await follower.settled();
     expect(w.runtime.isRunning(name('orphan'))).toBe(false);
     w.clock.advance(10_001); // the dead host's lease runs out; nothing announces it
-    await until('the sweep to take orphan', () => w.runtime.isRunning(name('orphan')));
+    await eventually('the sweep to take orphan', () => w.runtime.isRunning(name('orphan')));
   });
 
   it('takes nothing once stopped', async () => {

@@ -5,6 +5,7 @@ import { StoreUnavailable } from '../../src/application/ports/store-unavailable.
 import type { Repositories, UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { says, ScriptedModel } from '../support/scripted-model.js';
 import { body, makeWorld, name, type World } from '../support/world.js';
+import { eventually } from '../support/until.js';
 
 /** A store that can be switched off: every unit of work then fails as an unreachable server does. */
 class SwitchableStore implements UnitOfWork {
@@ -18,11 +19,6 @@ class SwitchableStore implements UnitOfWork {
   }
 }
 
-async function until(what: string, condition: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  for (const end = Date.now() + ms; !(await condition()); await new Promise((r) => setTimeout(r, 10))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-  }
-}
 
 describe('HostRuntime while the store is unreachable', () => {
   let w: World | undefined;
@@ -44,16 +40,16 @@ describe('HostRuntime while the store is unreachable', () => {
   it('says once that the store is gone and once that it is back, keeps its Pods, and answers what was committed', async () => {
     const { store, model, world, events } = await hostedWorld();
     store.down = true;
-    await until('the outage notice', () => events.some((e) => e.type === 'store_unreachable'));
+    await eventually('the outage notice', () => events.some((e) => e.type === 'store_unreachable'));
     const callsDuringOutage = store.calls;
-    await until('some retries', () => store.calls > callsDuringOutage + 3);
+    await eventually('some retries', () => store.calls > callsDuringOutage + 3);
     // Another process commits input while this host cannot see the store: no signal reaches
     // this host, so only catching up from history after the outage can answer it.
     const elsewhere = makeWorld(store.inner);
     await elsewhere.operatorInput.execute({ pod: name('me'), text: body('are you still there?') });
     model.push(says('answered after the outage'));
     store.down = false;
-    await until('the answer', async () => (await world.history('me')).some((e) => e.kind === 'assistant_message'));
+    await eventually('the answer', async () => (await world.history('me')).some((e) => e.kind === 'assistant_message'));
     expect(events.filter((e) => e.type === 'store_unreachable')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'store_back')).toHaveLength(1);
     expect(events.some((e) => (e.type === 'turn_ended' && e.error !== undefined) || e.type === 'store_lost' || e.type === 'lease_lost')).toBe(false);
@@ -64,19 +60,19 @@ describe('HostRuntime while the store is unreachable', () => {
   it('retries with backoff rather than spinning', async () => {
     const { store, events } = await hostedWorld();
     store.down = true;
-    await until('the outage notice', () => events.some((e) => e.type === 'store_unreachable'));
+    await eventually('the outage notice', () => events.some((e) => e.type === 'store_unreachable'));
     const before = store.calls;
     await new Promise((r) => setTimeout(r, 1_000));
     // Polling every 50 ms plus renewals would make ~40 calls a second; backoff and one loop per Pod keep it low.
     expect(store.calls - before).toBeLessThan(60);
     store.down = false;
-    await until('the store back', () => events.some((e) => e.type === 'store_back'));
+    await eventually('the store back', () => events.some((e) => e.type === 'store_back'));
   });
 
   it('gives up once the outage outlasts its limit, and shuts down without the store', async () => {
     const { store, world, events } = await hostedWorld(300);
     store.down = true;
-    await until('store_lost', () => events.some((e) => e.type === 'store_lost'));
+    await eventually('store_lost', () => events.some((e) => e.type === 'store_lost'));
     expect(events.filter((e) => e.type === 'store_lost')).toHaveLength(1);
     await expect(world.runtime.shutdown()).resolves.toBeUndefined();
   });
@@ -87,12 +83,12 @@ describe('HostRuntime while the store is unreachable', () => {
     await world.create('three');
     for (const pod of ['two', 'three']) expect(await world.runtime.attach(name(pod))).toMatchObject({ ok: true });
     store.down = true;
-    await until('the outage notice', () => events.some((e) => e.type === 'store_unreachable'));
+    await eventually('the outage notice', () => events.some((e) => e.type === 'store_unreachable'));
     world.clock.advance(100 * 300); // a hundred lease lifetimes: every lease in the store has expired
     store.down = false;
-    await until('the store back', () => events.some((e) => e.type === 'store_back'));
+    await eventually('the store back', () => events.some((e) => e.type === 'store_back'));
     const hostId = world.host.hostId;
-    await until('the leases renewed', async () => {
+    await eventually('the leases renewed', async () => {
       const leases = await store.inner.run((r) => r.leases.getMany(['me', 'two', 'three'].map(name)));
       return leases.length === 3 && leases.every((l) => l.hostId === hostId && l.expiresAt > world.clock.now());
     });
@@ -106,7 +102,7 @@ describe('HostRuntime while the store is unreachable', () => {
     await world.create('revoked');
     for (const pod of ['taken', 'revoked']) expect(await world.runtime.attach(name(pod))).toMatchObject({ ok: true });
     store.down = true;
-    await until('the outage notice', () => events.some((e) => e.type === 'store_unreachable'));
+    await eventually('the outage notice', () => events.some((e) => e.type === 'store_unreachable'));
     world.clock.advance(100 * 300);
     const now = world.clock.now();
     await store.inner.run(async (r) => {
@@ -114,7 +110,7 @@ describe('HostRuntime while the store is unreachable', () => {
       await r.leases.revoke(name('revoked'));
     });
     store.down = false;
-    await until('two leases lost', () => events.filter((e) => e.type === 'lease_lost').length === 2);
+    await eventually('two leases lost', () => events.filter((e) => e.type === 'lease_lost').length === 2);
     expect(events.filter((e) => e.type === 'lease_lost')).toEqual(expect.arrayContaining([
       { type: 'lease_lost', pod: 'taken', holder: 'host_other' },
       { type: 'lease_lost', pod: 'revoked' },

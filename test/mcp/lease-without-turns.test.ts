@@ -7,14 +7,8 @@ import { PodEventStream } from '../../src/adapters/events/pod-event-stream.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
 import { says, ScriptedModel } from '../support/scripted-model.js';
 import { body, makeWorld, name } from '../support/world.js';
+import { eventually } from '../support/until.js';
 
-const until = async (what: string, check: () => Promise<boolean>, ms = 5_000): Promise<void> => {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 const stopping: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -39,7 +33,7 @@ describeOnEveryStore("HostRuntime.attach(pod, { driver: 'mcp' }): the lease of a
     await w.tool('pal', 'SendToPeerPod', { name: 'me', message: 'are you there?' });
     await w.operatorInput.execute({ pod: name('me'), text: body('operator says hi') });
     await w.operatorInput.execute({ pod: name('pal'), text: body('and to pal') });
-    await until('pal answered', async () => (await w.history('pal')).some((e) => e.kind === 'assistant_message'));
+    await eventually('pal answered', async () => (await w.history('pal')).some((e) => e.kind === 'assistant_message'));
     await new Promise((r) => setTimeout(r, 150)); // several polls and renewals
     expect(model.requests.every((r) => !JSON.stringify(r).includes('are you there?'))).toBe(true);
     expect((await w.history('me')).map((e) => e.kind)).toEqual(['peer_message', 'user_input']);
@@ -47,7 +41,7 @@ describeOnEveryStore("HostRuntime.attach(pod, { driver: 'mcp' }): the lease of a
     // Still ours after the clock passed the first expiry: renewed, not lost.
     const first = (await w.uow.run((r) => r.leases.getMany([name('me')])))[0];
     w.clock.advance(250);
-    await until('renewed', async () => ((await w.uow.run((r) => r.leases.getMany([name('me')])))[0]?.expiresAt ?? 0) > (first?.expiresAt ?? 0));
+    await eventually('renewed', async () => ((await w.uow.run((r) => r.leases.getMany([name('me')])))[0]?.expiresAt ?? 0) > (first?.expiresAt ?? 0));
     expect((await w.uow.run((r) => r.leases.getMany([name('me')])))[0]).toMatchObject({ hostId: w.host.hostId, status: 'idle', driver: 'mcp' });
 
     // No other host can take it; shutdown gives it back.

@@ -5,6 +5,7 @@ import { entryJson } from '../../src/adapters/cli/render-entry.js';
 import type { PodEvents } from '../../src/application/ports/pod-events.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
 import { name, type World } from '../support/world.js';
+import { eventually } from '../support/until.js';
 
 type Text = { type: 'text'; text: string };
 
@@ -35,13 +36,6 @@ afterEach(async () => {
 });
 
 /** Polls until `check` holds or the deadline passes (never a fixed sleep for what must happen). */
-async function eventually(check: () => boolean, deadlineMs = 5_000): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`not within ${deadlineMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 const json = (read: { contents: unknown[] }): unknown => JSON.parse((read.contents[0] as { text: string }).text);
 
@@ -114,14 +108,14 @@ describeOnEveryStore('pods mcp: the Pod history as MCP resources (real SDK clien
     // A commit to another Pod's history is not news for this one.
     await w.tool('a', 'SendToPeerPod', { name: 'b', message: 'to b' });
     await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'hi a' });
-    await eventually(() => updates.length > 0);
+    await eventually('a resource update', () => updates.length > 0);
     expect(updates).toEqual(['pods://a/history']);
     // A burst is at most one notice per UPDATE_COALESCE_MS: after the window, at most one more.
     const started = Date.now();
     await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'one' });
     await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'two' });
     await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'three' });
-    await eventually(() => updates.length >= 2);
+    await eventually('a second update', () => updates.length >= 2);
     const windows = Math.floor((Date.now() - started) / UPDATE_COALESCE_MS) + 2;
     expect(updates.length).toBeLessThanOrEqual(windows);
     expect(new Set(updates)).toEqual(new Set(['pods://a/history']));
@@ -137,7 +131,7 @@ describeOnEveryStore('pods mcp: the Pod history as MCP resources (real SDK clien
       if (event.type === 'committed' && event.pod === name('a')) announced = true;
     });
     await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'after, seen by the probe' });
-    await eventually(() => announced);
+    await eventually('the announcement', () => announced);
     off();
     await client.listResources(); // a round trip: anything the server had sent is in by now
     expect(updates.length).toBe(seen);
@@ -164,7 +158,7 @@ describeOnEveryStore('pods mcp: the Pod history as MCP resources (real SDK clien
     await client.subscribeResource({ uri: 'pods://a/history' });
     expect(listeners).toBe(1);
     await close();
-    await eventually(() => listeners === 0);
+    await eventually('no listener left', () => listeners === 0);
   });
 
   it('with claudeChannel, declares claude/channel and hints at commits without carrying them; the entry still comes once in a result', async () => {
@@ -185,7 +179,7 @@ describeOnEveryStore('pods mcp: the Pod history as MCP resources (real SDK clien
     expect(client.getServerCapabilities()?.experimental).toEqual({ [CLAUDE_CHANNEL.capability]: {} });
 
     await w.tool('b', 'SendToPeerPod', { name: 'a', message: 'secret body' });
-    await eventually(() => hints.length === 1);
+    await eventually('one hint', () => hints.length === 1);
     expect(hints[0]).toMatchObject({ method: CLAUDE_CHANNEL.method, params: { meta: { pod: 'a' }, content: expect.stringContaining('ListPods') } });
     expect(JSON.stringify(hints[0])).not.toContain('secret body');
     const result = (await client.callTool({ name: 'ListPods', arguments: {} })) as { content: Text[] };

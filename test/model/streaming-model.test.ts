@@ -5,6 +5,7 @@ import type { ToolSpec } from '../../src/application/tools/pod-tools.js';
 import { OpenAiCompatibleModel } from '../../src/adapters/model/openai-compatible-model.js';
 import { history, operator, pod } from './entries.js';
 import { completion, FakeChatServer, raw, type Received } from './fake-chat-server.js';
+import { eventually } from '../support/until.js';
 
 const listPods: ToolSpec = { name: 'ListPods', description: 'List.', inputSchema: { type: 'object', properties: {}, additionalProperties: false } };
 const errorOf = (reply: ModelReply): string => (reply.ok ? `unexpected ok reply: ${JSON.stringify(reply)}` : reply.error);
@@ -16,13 +17,6 @@ afterEach(async () => {
 });
 
 /** Polls until `check` holds, within a deadline (never a fixed sleep). */
-async function eventually(check: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 const sse = (response: ServerResponse) => response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
 const chunk = (delta: unknown, finish?: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta, ...(finish ? { finish_reason: finish } : {}) }] })}\n\n`;
@@ -70,7 +64,7 @@ describe('OpenAiCompatibleModel streaming (server-sent events on a real loopback
       release = () => response.end(`${chunk({ content: ', then the rest' }, 'stop')}data: [DONE]\n\n`);
     });
     const pending = s.reply();
-    await eventually(() => s.events.length === 1, 'the first delta');
+    await eventually('the first delta', () => s.events.length === 1);
     expect(s.events).toEqual([{ type: 'text', delta: 'first words' }]);
     release();
     expect(await pending).toEqual({ ok: true, text: 'first words, then the rest', toolCalls: [] });
