@@ -6,6 +6,7 @@ import type { Repositories } from '../../src/application/ports/unit-of-work.js';
 import type { ModelReply } from '../../src/application/ports/model.js';
 import { calls, says, ScriptedModel } from '../support/scripted-model.js';
 import { body, makeWorld, name, type World } from '../support/world.js';
+import { eventually } from '../support/until.js';
 
 const HOST_LEVEL = new Set(['turn_started', 'turn_ended', 'lease_lost', 'store_unreachable', 'store_back', 'store_lost']);
 const isHostLevel = (e: PodEvent): e is LiveEvent => HOST_LEVEL.has(e.type);
@@ -49,14 +50,14 @@ describe('HostRuntime', () => {
   });
 
   it('shows running while a turn is in flight', async () => {
-    let release: (r: ModelReply) => void = () => {};
+    let release: ((r: ModelReply) => void) | undefined;
     model.push(() => new Promise<ModelReply>((resolve) => { release = resolve; }));
     await w.runtime.attach(name('me'));
     await w.operatorInput.execute({ pod: name('me'), text: body('think hard') });
-    await new Promise((r) => setTimeout(r, 20));
+    await eventually('the model request in flight', () => release !== undefined);
     expect(await lease('me')).toMatchObject({ status: 'running' });
     expect(w.runtime.busy(name('me'))).toBe(true);
-    release(says('done'));
+    release?.(says('done'));
     await w.runtime.idle(name('me'));
     expect(await lease('me')).toMatchObject({ status: 'idle' });
   });
@@ -76,7 +77,7 @@ describe('HostRuntime', () => {
     await otherHost.tool('pal', 'SendToPeerPod', { name: 'me', message: 'from another process' });
     // Only the commit, as the other host's store announced it, woke this one.
     expect(w.committed('me').at(-1)).toEqual({ history: true });
-    for (let i = 0; i < 50 && (await w.history('me')).length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    await eventually('the turn the commit started', async () => (await w.history('me')).length >= 2);
     await w.runtime.idle(name('me'));
     expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'assistant_message', text: 'heard you, other host' });
   });
@@ -85,11 +86,11 @@ describe('HostRuntime', () => {
     model.push(calls('SpawnPod', { name: 'kid', task: 'count' }), says('spawned'), says('counted: 3'), says('kid is done'));
     await w.runtime.attach(name('me'));
     await w.operatorInput.execute({ pod: name('me'), text: body('delegate') });
-    for (let i = 0; i < 50 && !(await w.history('me')).some((e) => e.kind === 'assistant_message' && e.text === 'kid is done'); i++) {
-      await new Promise((r) => setTimeout(r, 10));
+    await eventually('the parent woken by the child\'s completion', async () => {
       await w.runtime.idle(name('kid'));
       await w.runtime.idle(name('me'));
-    }
+      return (await w.history('me')).some((e) => e.kind === 'assistant_message' && e.text === 'kid is done');
+    });
     expect((await w.history('kid')).map((e) => e.kind)).toEqual(['user_input', 'assistant_message']);
     expect((await w.history('me')).map((e) => e.kind)).toEqual([
       'user_input', 'tool_call', 'tool_result', 'assistant_message', 'pod_event', 'assistant_message',
@@ -97,10 +98,14 @@ describe('HostRuntime', () => {
   });
 
   it('cancels a turn in flight and records that it was cancelled', async () => {
-    model.push((req) => new Promise<ModelReply>((resolve) => req.signal?.addEventListener('abort', () => resolve({ ok: false, error: 'aborted' }))));
+    let requested = false;
+    model.push((req) => new Promise<ModelReply>((resolve) => {
+      requested = true;
+      req.signal?.addEventListener('abort', () => resolve({ ok: false, error: 'aborted' }));
+    }));
     await w.runtime.attach(name('me'));
     await w.operatorInput.execute({ pod: name('me'), text: body('long job') });
-    await new Promise((r) => setTimeout(r, 20));
+    await eventually('the model request in flight', () => requested);
     expect(w.runtime.cancel(name('me'))).toBe(true);
     await w.runtime.idle(name('me'));
     expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'notice', code: 'turn_cancelled' });
@@ -120,13 +125,13 @@ describe('HostRuntime', () => {
   });
 
   it('shutdown waits for the turn to commit its step and releases every lease', async () => {
-    let release: (r: ModelReply) => void = () => {};
+    let release: ((r: ModelReply) => void) | undefined;
     model.push(() => new Promise<ModelReply>((resolve) => { release = resolve; }));
     await w.runtime.attach(name('me'));
     await w.operatorInput.execute({ pod: name('me'), text: body('work') });
-    await new Promise((r) => setTimeout(r, 20));
+    await eventually('the model request in flight', () => release !== undefined);
     const done = w.runtime.shutdown();
-    release(says('finished my thought'));
+    release?.(says('finished my thought'));
     await done;
     expect((await w.history('me')).at(-1)).toMatchObject({ kind: 'notice', code: 'turn_cancelled' });
     expect(await lease('me')).toBeUndefined();
