@@ -292,12 +292,17 @@ describe('`pods mcp` over the wire: bad input from a client (built CLI, managed 
     expect(await server.nextAfter(seen)).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.stringContaining(`the line is ${256 * MiB} bytes`) } });
     expect(server.peakRss() - rawBefore).toBeLessThan(64 * MiB);
     await stillServes(server);
+    const afterGarbage = server.peakRss();
     // Just past the bound is dropped too; just under it reaches the tool, which refuses the body.
     const justOver = `{"jsonrpc":"2.0","id":"over","method":"ping","params":{"_pad":"${'p'.repeat(LINE_LIMIT)}"}}`;
     expect(await answerToLine(server, justOver)).toMatchObject({ id: 'over', error: { code: -32600 } });
     const under = await server.callTool('SendToPeerPod', { name: 'w4peer', message: 'u'.repeat(LINE_LIMIT - 200) });
     expect(toolJson(under.result).error?.kind).toBe('invalid_argument');
-    expect(server.peakRss() - rawBefore).toBeLessThan(64 * MiB);
+    // Two lines of about 1 MiB, one of them parsed and refused by the tool, raise the peak by
+    // the GC's slack over a few copies of them (up to 18 MiB seen), never by a line kept per
+    // byte streamed: measured from the peak the garbage left, whose own slack (52–56 MiB here,
+    // 64.4 MiB once in a loaded CI run) is that step's and is bounded above.
+    expect(server.peakRss() - afterGarbage).toBeLessThan(32 * MiB);
     await endsCleanly(server);
     expect(await historyOf('w4peer')).toEqual([]);
     expect(await historyOf('w4')).toEqual([]);
