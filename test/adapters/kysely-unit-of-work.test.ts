@@ -4,6 +4,7 @@ import pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/adapters/persistence/postgres/database.js';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
+import { StoreUnavailable } from '../../src/application/ports/store-unavailable.js';
 import { ListAllPods } from '../../src/application/use-cases/list-all-pods.js';
 import { ListPods } from '../../src/application/use-cases/list-pods.js';
 import { Boom, inRun, name, operatorPod, seedPods, sleep } from '../contracts/contract-fixture.js';
@@ -44,6 +45,21 @@ function kyselyUnitOfWorkTests(label: string, open: () => Promise<SqlTestStore &
         }),
       ).rejects.toThrow(`server said ${code}`);
       expect(attempts).toBe(expected);
+    });
+
+    it.each([
+      ['the server full (53300: no connection slot left)', '53300'],
+      ['the server cannot take connections now (57P03)', '57P03'],
+      ['the connection broke (08006)', '08006'],
+    ] as const)('reports %s as the store unreachable, once, for the caller to wait out', async (_label, code) => {
+      let attempts = 0;
+      const failed = s().uow().run(async () => {
+        attempts += 1;
+        throw sqlError(code);
+      });
+      await expect(failed).rejects.toBeInstanceOf(StoreUnavailable);
+      await expect(failed).rejects.toThrow(`the store is unreachable: server said ${code}`);
+      expect(attempts).toBe(1);
     });
 
     it('joins the transaction it is given instead of opening a nested one', async () => {

@@ -7,11 +7,13 @@ const MESSAGES = /Connection terminated|connection error and is not queryable|ti
 /**
  * Whether `error` says the server could not be reached, rather than that it refused a
  * statement: SQLSTATE class 08 (connection exception), 57P01–57P03 (shut down, crashed,
- * cannot connect now), or a socket error.
+ * cannot connect now), 53300 (no connection slot left: a running process whose pool has to
+ * reconnect while the server is full waits it out as an outage, ADR 0023), or a socket error.
+ * A new process's first connection is not judged here: it fails at once with its own line.
  */
 export function isConnectionFailure(error: unknown): boolean {
   if (error instanceof AggregateError) return error.errors.some(isConnectionFailure);
   if (!(error instanceof Error)) return false;
   const code = 'code' in error ? String(error.code) : '';
-  return NETWORK.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || MESSAGES.test(error.message);
+  return NETWORK.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300' || MESSAGES.test(error.message);
 }
