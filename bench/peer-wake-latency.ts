@@ -21,7 +21,8 @@ const SAMPLE_TIMEOUT_MS = 5_000;
 
 /**
  * SendToPeerPod in this process → the turn on the receiving host, a separate `pods serve`
- * process: until its "turn started" log line arrives, and until its answer is committed
+ * process: until the turn starts (the time of the line its host logs at the end, less the
+ * length it logs), and until its answer is committed
  * (heard through this process's own LISTEN feed). Sequential, so each sample is one message.
  */
 export async function peerWakeLatency(store: BenchStore, url: string, runs: number, warmup: number): Promise<WakeLatency> {
@@ -45,7 +46,9 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
       tail.push(line);
       if (tail.length > 6) tail.shift();
       if (line.includes(`serving \`${b}\``)) serving();
-      if (line.includes(`\`${b}\` turn started`)) turnStarts.push(now);
+      // `pods serve` logs one line per turn, at its end, with its length: the start is that much before the line.
+      const ended = new RegExp(`\`${b}\` turn \\w+ after \\d+ step\\(s\\), (\\d+) ms`).exec(line);
+      if (ended) turnStarts.push(now - Number(ended[1]));
     }
   });
   const exited = new Promise<void>((resolve) => host.once('exit', () => resolve()));
@@ -83,7 +86,7 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
         const done = new Promise<void>((resolve, reject) => {
           answered = resolve;
           timer = setTimeout(() => {
-            const started = turnStarts.length > starts ? 'its host logged the turn start' : 'its host logged no turn start';
+            const started = turnStarts.length > starts ? 'its host logged the turn' : 'its host logged no turn';
             reject(new Error(`no answer from ${b} within ${SAMPLE_TIMEOUT_MS} ms to message ${i + warmup + 1} (${started}); its log ends:\n    ${tail.join('\n    ')}`));
           }, SAMPLE_TIMEOUT_MS);
         });
@@ -94,7 +97,7 @@ export async function peerWakeLatency(store: BenchStore, url: string, runs: numb
         await done.finally(() => clearTimeout(timer));
         const t1 = performance.now();
         while (turnStarts.length === starts) {
-          if (performance.now() - t1 > SAMPLE_TIMEOUT_MS) throw new Error(`${b} answered but its host logged no turn start within ${SAMPLE_TIMEOUT_MS} ms`);
+          if (performance.now() - t1 > SAMPLE_TIMEOUT_MS) throw new Error(`${b} answered but its host logged no turn within ${SAMPLE_TIMEOUT_MS} ms`);
           await new Promise((r) => setTimeout(r, 1));
         }
         if (i < 0) continue;

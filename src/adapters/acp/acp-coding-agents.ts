@@ -54,13 +54,14 @@ export class AcpCodingAgents implements CodingAgents {
       );
       if (!confined.ok) throw new AgentFailure(describeConfineRefusal(confined.error));
       const { launch: run } = confined.value;
-      let child;
+      let agent: AcpAgentProcess;
       try {
-        child = spawn(run.file, [...run.args], { cwd: run.cwd, env: run.env, detached: true, stdio: ['pipe', 'pipe', log, ...run.extraFds] });
+        const child = spawn(run.file, [...run.args], { cwd: run.cwd, env: run.env, detached: true, stdio: ['pipe', 'pipe', log, ...run.extraFds] });
+        // Before the fds are released: an agent that ends at once must not end unheard.
+        agent = new AcpAgentProcess(child, launch, confined.value.confined, secrets, this.startTimeoutMs);
       } finally {
         await confined.value.release();
       }
-      const agent = new AcpAgentProcess(child, launch, confined.value.confined, secrets, this.startTimeoutMs);
       try {
         await agent.initialize();
       } catch (error) {

@@ -45,27 +45,30 @@ export async function startConfined(
   box: Sandbox,
   confinement: Confinement,
   launch: { file: string; args: string[]; cwd: string; env?: Record<string, string> },
-): Promise<{ child: ChildProcess; confined: Confined }> {
+): Promise<{ child: ChildProcess; confined: Confined; closed: Promise<number | null>; output: () => { stdout: string; stderr: string } }> {
   const result = await box.confine({ env: { PATH: '/usr/bin:/bin', LC_ALL: 'C' }, ...launch }, confinement);
   if (!result.ok) throw new Error(`confine refused: ${JSON.stringify(result.error)}`);
   const { launch: l } = result.value;
   const child = spawn(l.file, [...l.args], { env: { ...l.env }, cwd: l.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe', ...l.extraFds] });
-  await result.value.release();
-  return { child, confined: result.value };
-}
-
-/** Runs `script` under `sh -c` in the sandbox and collects its output (killed as a group after `ms`). */
-export async function runConfined(confinement: Confinement, cwd: string, script: string, ms = 15_000, env?: Record<string, string>): Promise<Run> {
-  const { child } = await startConfined(sandbox, confinement, { file: 'sh', args: ['-c', script], cwd, ...(env ? { env } : {}) });
+  // Read and heard from the spawn on: a short command can end while the fds are released
+  // below, and Node drops the output nobody reads by then (it resumes unread stdio on exit).
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  await result.value.release();
+  return { child, confined: result.value, closed, output: () => ({ stdout, stderr }) };
+}
+
+/** Runs `script` under `sh -c` in the sandbox and collects its output (killed as a group after `ms`). */
+export async function runConfined(confinement: Confinement, cwd: string, script: string, ms = 15_000, env?: Record<string, string>): Promise<Run> {
+  const { child, closed, output } = await startConfined(sandbox, confinement, { file: 'sh', args: ['-c', script], cwd, ...(env ? { env } : {}) });
   let timedOut = false;
   const timer = setTimeout(() => ((timedOut = true), killGroup(child)), ms);
-  const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  const code = await closed;
   clearTimeout(timer);
-  return { code, stdout, stderr, timedOut };
+  return { code, ...output(), timedOut };
 }
 
 export function killGroup(child: ChildProcess): void {
