@@ -121,7 +121,7 @@ async function againstPgbenchOn(server: BenchServer): Promise<readonly FairSerie
   });
   if (!binary) return undefined;
   const options = { ...FAIR, pairs: 2 };
-  console.log(`\ndelivery vs pgbench on ${server.label}, alternated A B A B A, ${options.seconds} s per run: ${binary} -n -M prepared -c N -T ${options.seconds} (one single-row INSERT per transaction) vs N senders (load ${load()})`);
+  console.log(`\ndelivery vs pgbench on ${server.label}, alternated A W B … A W, ${options.seconds} s per run: ${binary} -n -M prepared -c N -T ${options.seconds}, A one single-row INSERT per transaction, W the delivery's own write, B N senders (load ${load()})`);
   const target = await within(SCENARIO_MS, `pgbench's table on ${server.label}`, pgbenchTarget(server.url, binary));
   try {
     return await fairComparison(server, target, options, (line) => console.log(line));
