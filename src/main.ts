@@ -98,11 +98,11 @@ const code = await runCli(process.argv.slice(2), {
   cwd,
   // The container (inversify, Kysely, pg, the use cases) loads only for a command that opens the store.
   openStore: storeOpener(source, async (store, command) => {
-    const [{ openContainer, withApplication, withPoolSize }, { applicationName }] = await Promise.all([
+    const [{ openContainer, withConnections }, { applicationName }] = await Promise.all([
       import('./composition/container.js'),
       import('./adapters/persistence/postgres/application-name.js'),
     ]);
-    return openContainer(withApplication(withPoolSize(store, poolSize.value), applicationName(command, process.pid)), host, notice);
+    return openContainer(withConnections(store, { poolSize: poolSize.value, application: applicationName(command, process.pid) }), host, notice);
   }),
   storeControl: storeControlFor(source, notice),
   profiles: profileCatalogFor(source),

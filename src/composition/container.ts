@@ -45,14 +45,15 @@ import { podsApp } from './pods-app.js';
 
 export type { StoreConfig };
 
-/** `store` with its pool holding at most `size` connections (`PODS_POOL_SIZE`); the memory store has none. */
-export function withPoolSize(store: StoreConfig, size: PoolSize | undefined): StoreConfig {
-  return size === undefined || store.kind === 'memory' ? store : { ...store, poolSize: size };
-}
-
-/** `store` with its connections named `application` on the server; the memory store has none. */
-export function withApplication(store: StoreConfig, application: string): StoreConfig {
-  return store.kind === 'memory' ? store : { ...store, application };
+/**
+ * `store` with its connections' settings: its pool holding at most `poolSize` of them
+ * (`PODS_POOL_SIZE`; absent, the default) and each named `application` on the server. The
+ * memory store has none.
+ */
+export function withConnections(store: StoreConfig, settings: { readonly poolSize: PoolSize | undefined; readonly application: string }): StoreConfig {
+  if (store.kind === 'memory') return store;
+  const { poolSize, application } = settings;
+  return { ...store, ...(poolSize === undefined ? {} : { poolSize }), application };
 }
 
 export type { StoreNotices };
