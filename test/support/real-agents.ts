@@ -136,6 +136,13 @@ export function codexConfig(modelUrl: string, sandbox: 'workspace-write' | 'dang
     `sandbox_mode = "${sandbox}"`,
     'check_for_update_on_startup = false',
     '',
+    ...codexLoopbackTables(modelUrl),
+  ].join('\n');
+}
+
+/** The tables every Codex config here shares: the `loopback` provider (`model_provider = "loopback"`) at `modelUrl`, analytics and feedback off. */
+export function codexLoopbackTables(modelUrl: string): string[] {
+  return [
     '[model_providers.loopback]',
     'name = "loopback"',
     `base_url = "${modelUrl}/v1"`,
@@ -148,7 +155,7 @@ export function codexConfig(modelUrl: string, sandbox: 'workspace-write' | 'dang
     '[feedback]',
     'enabled = false',
     '',
-  ].join('\n');
+  ];
 }
 
 export function opencodeConfig(modelUrl: string): Record<string, unknown> {

@@ -5,7 +5,7 @@ import { agentProcesses, livingGroupMembers, livingWithHomeUnder, type AgentComm
 import { buildCli } from '../cli/built-cli.js';
 import { startLoopbackModelServer, type LoopbackModelServer } from './loopback-model/loopback-model-server.js';
 import { scriptTurns } from './loopback-model/turn-script.js';
-import { agentRunDir, agentsDir } from './real-agents.js';
+import { agentRunDir, agentsDir, codexLoopbackTables } from './real-agents.js';
 
 /**
  * The real CLIs users run as MCP hosts without a person at the keyboard (`codex exec`,
@@ -81,22 +81,11 @@ export function codexExecConfig(modelUrl: string): string {
     'model_provider = "loopback"',
     'check_for_update_on_startup = false',
     '',
-    '[model_providers.loopback]',
-    'name = "loopback"',
-    `base_url = "${modelUrl}/v1"`,
-    'wire_api = "responses"',
-    'env_key = "LOOPBACK_API_KEY"',
-    '',
+    ...codexLoopbackTables(modelUrl),
     // With plugins on, every start runs `git ls-remote https://github.com/openai/plugins.git` and
     // looks up api.github.com and chatgpt.com (measured with strace); off, nothing leaves loopback.
     '[features]',
     'plugins = false',
-    '',
-    '[analytics]',
-    'enabled = false',
-    '',
-    '[feedback]',
-    'enabled = false',
     '',
   ].join('\n');
 }
