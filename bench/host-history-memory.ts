@@ -5,6 +5,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { committedPayload, EVENTS_CHANNEL } from '../src/adapters/persistence/postgres/event-payloads.js';
+import { channelSql } from '../src/adapters/persistence/postgres/schema-channel.js';
 import { PodName } from '../src/domain/pod-name.js';
 import { startLoopbackModelServer } from '../test/support/loopback-model/loopback-model-server.js';
 import { say, scriptTurns } from '../test/support/loopback-model/turn-script.js';
@@ -48,7 +49,7 @@ async function commitInput(client: pg.Client, pod: string, text: string): Promis
     const { rows } = await client.query<{ seq: number }>('update pod set last_seq = last_seq + 1 where name = $1 returning last_seq as seq', [pod]);
     const seq = rows[0]!.seq;
     await client.query(`insert into history_entry (pod, seq, kind, at, body) values ($1, $2, 'user_input', now(), json_build_object('text', $3::text, 'origin', json_build_object('type', 'operator')))`, [pod, seq, text]);
-    await client.query('select pg_notify($1, $2)', [EVENTS_CHANNEL, committedPayload('bench', PodName.unsafe(pod), { history: true })]);
+    await client.query(`select pg_notify(${channelSql('$1')}, $2)`, [EVENTS_CHANNEL, committedPayload('bench', PodName.unsafe(pod), { history: true })]);
     await client.query('commit');
     return seq;
   } catch (error) {

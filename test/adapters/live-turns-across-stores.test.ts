@@ -9,6 +9,7 @@ import { ScriptedModel, says } from '../support/scripted-model.js';
 import { openPostgresTestStore, type SqlTestStore } from '../support/test-stores.js';
 import { until } from '../support/until.js';
 import { body, makeWorld, name, type World } from '../support/world.js';
+import { operatorPod } from '../contracts/contract-fixture.js';
 
 /**
  * Two processes on one server, as two stores: a host (the world) runs a Pod; the other hears
@@ -19,12 +20,18 @@ describe('live turns across processes (managed server)', () => {
   let viewer: SqlStore;
   let w: World;
   let model: ScriptedModel;
+  let elsewhere: SqlTestStore & { readonly url: string };
   const heard: PodEvent[] = [];
+  const heardElsewhere: PodEvent[] = [];
   beforeAll(async () => {
     host = await openPostgresTestStore();
     viewer = await openPostgresStore(host.url, { max: 2 });
     viewer.events.subscribe((e) => heard.push(e));
     await viewer.listening();
+    // A store in another schema of the same database (docs/cli.md allows one per schema).
+    elsewhere = await openPostgresTestStore();
+    elsewhere.store.events.subscribe((e) => heardElsewhere.push(e));
+    await elsewhere.store.listening();
     model = new ScriptedModel();
     w = makeWorld(host.uow(), model);
     w.runtime.start();
@@ -34,6 +41,7 @@ describe('live turns across processes (managed server)', () => {
   afterAll(async () => {
     await w?.runtime.shutdown();
     await viewer?.close();
+    await elsewhere?.dispose();
     await host?.dispose();
   });
 
@@ -56,6 +64,24 @@ describe('live turns across processes (managed server)', () => {
     expect(turn.at(-1)).toMatchObject({ type: 'turn_ended', pod: 'main', end: 'finished', steps: 1, answered: 1 });
     // The commits come too, once each.
     expect(heard.filter((e) => e.type === 'committed' && e.pod === 'main' && e.changes.history)).toHaveLength(2);
+  });
+
+  it('is not heard by a store in another schema of the same database, which hears its own', async () => {
+    heard.length = 0;
+    heardElsewhere.length = 0;
+    model.push(async () => says('quiet'));
+    await w.operatorInput.execute({ pod: name('main'), text: body('anyone there?') });
+    await until(async () => (heard.some((e) => e.type === 'turn_ended') ? true : undefined), 5_000, 'the end heard in this schema');
+    // The other schema's own commit, made by another process (a second store on it), comes after ours on the same server.
+    const other = await openPostgresStore(elsewhere.url, { max: 1 });
+    try {
+      await new KyselyUnitOfWork(other.db).run(async (repos) => repos.pods.add(operatorPod('main')));
+      await until(async () => (heardElsewhere.some((e) => e.type === 'committed') ? true : undefined), 5_000, 'the other schema\'s own commit heard');
+    } finally {
+      await other.close();
+    }
+    expect(heardElsewhere.every((e) => e.type === 'committed')).toBe(true);
+    expect(heardElsewhere).toHaveLength(1);
   });
 
   it('cancels a turn from the other process: the host answers and records the cancel; a Pod nobody runs is refused', async () => {

@@ -6,6 +6,7 @@ import { PodEventStream } from '../../events/pod-event-stream.js';
 import type { Database } from './database.js';
 import { NotifyBatches } from './notify-batches.js';
 import { committedPayload, EVENTS_CHANNEL, type Origin } from './event-payloads.js';
+import { channelSql } from './schema-channel.js';
 
 /** A repository's word that a write changed `pod`. */
 export type Announce = (pod: PodName, changes: PodChanges) => Promise<void>;
@@ -13,7 +14,7 @@ export type Announce = (pod: PodName, changes: PodChanges) => Promise<void>;
 /** `select pg_notify(…)` inside the caller's transaction: heard when, and only if, it commits, by every process (this one too). */
 export async function notifyInTransaction(db: Kysely<Database>, changed: ReadonlyMap<PodName, PodChanges>): Promise<void> {
   const payloads = [...changed].map(([pod, changes]) => committedPayload('', pod, changes));
-  if (payloads.length > 0) await db.executeQuery(CompiledQuery.raw(`select count(pg_notify($1, payload)) as sent from unnest($2::text[]) as payload`, [EVENTS_CHANNEL, payloads]));
+  if (payloads.length > 0) await db.executeQuery(CompiledQuery.raw(`select count(pg_notify(${channelSql('$1')}, payload)) as sent from unnest($2::text[]) as payload`, [EVENTS_CHANNEL, payloads]));
 }
 
 /**

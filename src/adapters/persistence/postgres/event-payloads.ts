@@ -3,7 +3,8 @@ import { PodName } from '../../../domain/pod-name.js';
 
 /**
  * The channel of the event stream between processes: one notification per Pod a commit
- * changed (ADR 0011, ADR 0018), sent after the commit by the committing process.
+ * changed (ADR 0011, ADR 0018), sent after the commit by the committing process; its name on
+ * the server carries the schema's tag (schema-channel.ts).
  */
 export const EVENTS_CHANNEL = 'pods_events';
 

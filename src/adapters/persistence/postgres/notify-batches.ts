@@ -1,14 +1,16 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from './database.js';
+import { channelSql } from './schema-channel.js';
 
 /**
- * One statement for a batch: a notification per payload on one channel, in order (NOTIFY keeps
+ * One statement for a batch: a notification per payload on one channel (of the connection's
+ * schema), in order (NOTIFY keeps
  * the order of a transaction's notifications), in a transaction of its own that does not wait
  * for its commit record to reach the disk (`synchronous_commit` off for it alone): a
  * notification is a hint worth nothing after a server crash, since every listener's connection
  * is gone with it.
  */
-const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true) as sync, count(pg_notify($1, payload)) as sent
+const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true) as sync, count(pg_notify(${channelSql('$1')}, payload)) as sent
   from (select payload from unnest($2::text[]) with ordinality as sent(payload, i) order by i) as ordered`;
 
 /**

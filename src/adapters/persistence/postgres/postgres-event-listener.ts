@@ -4,6 +4,7 @@ import { pgConnectionString } from './pg-connection-string.js';
 import { EVENTS_CHANNEL, readCommitted, type Origin } from './event-payloads.js';
 import { LIVE_CHANNEL, readLive } from './live-payloads.js';
 import { urlWithPassfilePassword } from './passfile-password.js';
+import { isChannel, listenSql } from './schema-channel.js';
 
 const RECONNECT_MS = 1_000;
 
@@ -45,14 +46,14 @@ export class PostgresEventListener {
     this.client = client;
     client.on('notification', (n) => {
       if (n.payload === undefined) return;
-      const heard = n.channel === EVENTS_CHANNEL ? readCommitted(n.payload) : n.channel === LIVE_CHANNEL ? readLive(n.payload) : undefined;
+      const heard = isChannel(n.channel, EVENTS_CHANNEL) ? readCommitted(n.payload) : isChannel(n.channel, LIVE_CHANNEL) ? readLive(n.payload) : undefined;
       if (heard && heard.origin !== this.origin) this.stream.emit(heard.event);
     });
     client.on('error', () => this.reconnect(client));
     client.on('end', () => this.reconnect(client));
     this.ready = client
       .connect()
-      .then(() => client.query(`LISTEN ${EVENTS_CHANNEL}; LISTEN ${LIVE_CHANNEL}`))
+      .then(() => client.query(listenSql([EVENTS_CHANNEL, LIVE_CHANNEL])))
       .then(() => undefined)
       .catch(() => this.reconnect(client));
     return this.ready;
