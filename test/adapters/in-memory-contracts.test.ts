@@ -1,6 +1,4 @@
 import { runStoreContracts } from '../contracts/run-store-contracts.js';
-import { testStores } from '../support/test-stores.js';
+import { IN_MEMORY_STORE } from '../support/store-under-test.js';
 
-const inMemory = testStores().find((s) => s.name === 'in-memory');
-if (!inMemory) throw new Error('no in-memory test store');
-runStoreContracts(inMemory);
+runStoreContracts(IN_MEMORY_STORE);

@@ -3,7 +3,7 @@ import type { Pod } from '../../src/domain/pod.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import type { ScopeRule } from '../../src/domain/scope-rule.js';
 import { AbsolutePath } from '../../src/domain/absolute-path.js';
-import type { TestStore } from '../support/test-stores.js';
+import type { TestStore } from '../support/store-under-test.js';
 
 /** The store under test, valid inside a test (opened once per file, emptied before each test). */
 export type ContractFixture = () => TestStore;

@@ -1,5 +1,5 @@
 import { beforeEach, describe } from 'vitest';
-import { openOncePerSuite, type TestStoreFactory } from '../support/test-stores.js';
+import { openOncePerSuite, type TestStoreFactory } from '../support/store-under-test.js';
 import { agentSessionRepositoryContract } from './agent-session-repository.contract.js';
 import { auditLogContract } from './audit-log.contract.js';
 import { childOwnershipRepositoryContract } from './child-ownership-repository.contract.js';

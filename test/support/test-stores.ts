@@ -1,37 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { inject } from 'vitest';
 import pg from 'pg';
-import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
-import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
 import type { Database } from '../../src/adapters/persistence/postgres/database.js';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
 import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
 import type { SqlStore } from '../../src/adapters/persistence/postgres/sql-store.js';
+import { IN_MEMORY_STORE, type TestStore, type TestStoreFactory } from './store-under-test.js';
 
-/** A store under test: a fresh, empty unit of work per `reset`, shared boot per file. */
-export type TestStore = {
-  readonly uow: () => UnitOfWork;
-  /** Empties every table. */
-  readonly reset: () => Promise<void>;
-  readonly dispose: () => Promise<void>;
-};
+export { openOncePerSuite, type TestStore, type TestStoreFactory } from './store-under-test.js';
 
-export type TestStoreFactory = { readonly name: string; readonly open: () => Promise<TestStore> };
-
-const inMemory: TestStoreFactory = {
-  name: 'in-memory',
-  async open() {
-    let current = new InMemoryUnitOfWork();
-    return {
-      uow: () => current,
-      reset: async () => {
-        current = new InMemoryUnitOfWork();
-      },
-      dispose: async () => {},
-    };
-  },
-};
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Which stores `testStores()` gives this project's files (vitest.config.ts). */
+    testStores: 'in-memory' | 'servers';
+  }
+}
 
 /** Every table of the SQL store; a new table must be added here or tests leak rows. */
 export const SQL_TABLES = ['removed_history_entry', 'removed_pod', 'agent_session', 'inbound_cursor', 'lease', 'audit_record', 'history_entry', 'child_ownership', 'peer_relation', 'pod'] as const satisfies readonly (keyof Database)[];
@@ -68,12 +52,16 @@ export type TestServer = { readonly name: 'managed' | 'postgres'; readonly url: 
  * suites connect as a role that is no superuser: the managed server's own, and on the plain
  * server a role the run makes for itself (`plain-server.global.ts`).
  */
-export const TEST_SERVERS: readonly TestServer[] = [
-  { name: 'managed', url: inject('managedDatabaseUrl') },
-  ...(inject('plainDatabaseUrl') ? [{ name: 'postgres', url: inject('plainDatabaseUrl') } as const] : []),
-];
+export const TEST_SERVERS: readonly TestServer[] = inject('managedDatabaseUrl')
+  ? [{ name: 'managed', url: inject('managedDatabaseUrl') }, ...(inject('plainDatabaseUrl') ? [{ name: 'postgres', url: inject('plainDatabaseUrl') } as const] : [])]
+  : [];
 
-export const MANAGED_SERVER: TestServer = TEST_SERVERS[0] ?? { name: 'managed', url: inject('managedDatabaseUrl') };
+export const MANAGED_SERVER: TestServer = TEST_SERVERS[0] ?? {
+  name: 'managed',
+  get url(): string {
+    throw new Error('no test server in this vitest project: a file that opens a server store belongs to the `store` project (test/support/test-projects.ts)');
+  },
+};
 
 /** `url` with every connection's search_path set to `schema`. */
 export function urlWithSchema(url: string, schema: string): string {
@@ -115,25 +103,10 @@ export const serverStores = (): readonly TestStoreFactory[] =>
   TEST_SERVERS.map((server) => ({ name: server.name, open: () => openPostgresTestStore({ server }) }));
 
 /**
- * Every store the use-case tests run against, so the same behaviour is proven on each:
- * in-memory, the managed server, and the plain server when TEST_DATABASE_URL is set.
+ * The stores the use-case tests run against in this project, so the same behaviour is proven
+ * on each once per run: in-memory in the `unit` project; the managed server, and the plain
+ * server when TEST_DATABASE_URL is set, in the `store` project.
  */
 export function testStores(): readonly TestStoreFactory[] {
-  return [inMemory, ...serverStores()];
-}
-
-/**
- * Opens a store once for the enclosing `describe` and disposes of it afterwards. The
- * returned getter is for use inside tests and hooks.
- */
-export function openOncePerSuite<T extends { readonly dispose: () => Promise<void> }>(open: () => Promise<T>, what = 'store'): () => T {
-  let opened: T | undefined;
-  beforeAll(async () => {
-    opened = await open();
-  });
-  afterAll(async () => opened?.dispose());
-  return () => {
-    if (!opened) throw new Error(`the ${what} did not open`);
-    return opened;
-  };
+  return inject('testStores') === 'in-memory' ? [IN_MEMORY_STORE] : serverStores();
 }
