@@ -5,7 +5,7 @@ import type { PodName } from '../../domain/pod-name.js';
 import { ScopeRule } from '../../domain/scope-rule.js';
 import { refuse, type ExitCode } from './cli-command.js';
 import type { CliOutput } from './cli-output.js';
-import { printable } from './printable.js';
+import { printable } from '../presentation/printable.js';
 
 /**
  * The Pod a long-running command (`pods tui`, `pods mcp`) runs as. With `create` (its one

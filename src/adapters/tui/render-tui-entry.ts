@@ -1,6 +1,6 @@
 import type { HistoryEntry } from '../../domain/history-entry.js';
-import { printable } from '../cli/printable.js';
-import { printableLines } from '../cli/printable-lines.js';
+import { printable } from '../presentation/printable.js';
+import { printableLines } from '../presentation/printable-lines.js';
 import { NO_COLOURS, type Paint, type Palette } from './palette.js';
 
 /**

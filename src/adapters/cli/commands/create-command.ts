@@ -6,7 +6,7 @@ import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { podNameArg, positionalArgs } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
-import { printable } from '../printable.js';
+import { printable } from '../../presentation/printable.js';
 
 export const createCommand: CliCommand = {
   name: 'create',

@@ -3,7 +3,7 @@ import type { ExplainEntryError } from '../../../application/use-cases/explain-e
 import { ok } from '../../../domain/result.js';
 import { flag, podNameArg, positionalArgs, wholeNumber } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
-import { explanationJson, renderExplanation } from '../render-explanation.js';
+import { explanationJson, renderExplanation } from '../../presentation/render-explanation.js';
 
 export const explainCommand: CliCommand = {
   name: 'explain',

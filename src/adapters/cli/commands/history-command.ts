@@ -5,7 +5,7 @@ import { countOption, flag, podNameArg, positionalArgs } from '../argument-reade
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 import { favorMemory } from '../favor-memory.js';
 import { jsonArrayStream } from '../json-array-stream.js';
-import { entryJson, renderEntry } from '../render-entry.js';
+import { entryJson, renderEntry } from '../../presentation/render-entry.js';
 
 export const historyCommand: CliCommand = {
   name: 'history',

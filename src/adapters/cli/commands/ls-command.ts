@@ -6,7 +6,7 @@ import { countOption, flag, podNameArg, positionalArgs } from '../argument-reade
 import { EXIT, type CliCommand } from '../cli-command.js';
 import { favorMemory } from '../favor-memory.js';
 import { jsonArrayStream } from '../json-array-stream.js';
-import { printable } from '../printable.js';
+import { printable } from '../../presentation/printable.js';
 import { StreamingTable } from '../streaming-table.js';
 
 const LS_LIMIT = { default: 50, max: 1_000 } as const;

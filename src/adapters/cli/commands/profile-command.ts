@@ -6,8 +6,8 @@ import { withoutUrlPasswords } from '../../../domain/secret-mask.js';
 import { flag, wholeNumber } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand, type CommandArgs, type ProfileRun } from '../cli-command.js';
 import type { CliOutput } from '../cli-output.js';
-import { printable } from '../printable.js';
-import { renderTable } from '../render-table.js';
+import { printable } from '../../presentation/printable.js';
+import { renderTable } from '../../presentation/render-table.js';
 import { describeCommand, describeProfile, maskedEnv } from '../render-profile.js';
 
 const ACTIONS = ['add', 'ls', 'show', 'rm'] as const;

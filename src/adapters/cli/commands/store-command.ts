@@ -4,8 +4,8 @@ import { err, ok } from '../../../domain/result.js';
 import { flag } from '../argument-readers.js';
 import { EXIT, type CliCommand, type ControlRun, type StoreServerStatus } from '../cli-command.js';
 import type { CliOutput } from '../cli-output.js';
-import { printable } from '../printable.js';
-import { renderTable } from '../render-table.js';
+import { printable } from '../../presentation/printable.js';
+import { renderTable } from '../../presentation/render-table.js';
 
 const ACTIONS = ['status', 'start', 'stop', 'rm', 'import-pglite'] as const;
 

@@ -4,7 +4,7 @@ import { ok } from '../../../domain/result.js';
 import { flag, podNameArg } from '../argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 import { favorMemory } from '../favor-memory.js';
-import { entryJson, renderEntry } from '../render-entry.js';
+import { entryJson, renderEntry } from '../../presentation/render-entry.js';
 
 export const watchCommand: CliCommand = {
   name: 'watch',

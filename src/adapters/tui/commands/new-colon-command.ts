@@ -3,7 +3,7 @@ import { ProfileName } from '../../../domain/profile-name.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { podNameArg } from '../../cli/argument-readers.js';
-import { printable } from '../../cli/printable.js';
+import { printable } from '../../presentation/printable.js';
 import type { ColonCommand } from '../colon-command.js';
 
 export const newColonCommand: ColonCommand = {

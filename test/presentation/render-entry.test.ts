@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { entryJson, renderEntry } from '../../src/adapters/cli/render-entry.js';
-import { printable } from '../../src/adapters/cli/printable.js';
+import { entryJson, renderEntry } from '../../src/adapters/presentation/render-entry.js';
+import { printable } from '../../src/adapters/presentation/printable.js';
 import type { HistoryEntry, HistoryEntryBody } from '../../src/domain/history-entry.js';
 import { PodName } from '../../src/domain/pod-name.js';
 
