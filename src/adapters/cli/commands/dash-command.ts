@@ -1,5 +1,5 @@
 import { ok } from '../../../domain/result.js';
-import { positionalArgs } from '../argument-readers.js';
+import { positionalArgs } from '../command-args.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 
 export const dashCommand: CliCommand = {

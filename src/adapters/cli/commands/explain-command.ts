@@ -1,7 +1,8 @@
 import { describePodNotFound } from '../../../application/errors.js';
 import type { ExplainEntryError } from '../../../application/use-cases/explain-entry.js';
 import { ok } from '../../../domain/result.js';
-import { flag, podNameArg, positionalArgs, wholeNumber } from '../argument-readers.js';
+import { flag, positionalArgs } from '../command-args.js';
+import { podNameArg, wholeNumber } from '../../presentation/argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 import { explanationJson, renderExplanation } from '../../presentation/render-explanation.js';
 

@@ -1,7 +1,8 @@
 import { describePodNotFound } from '../../../application/errors.js';
 import { describeNeverRemoved } from '../../../application/use-cases/read-removed-history.js';
 import { ok } from '../../../domain/result.js';
-import { countOption, flag, podNameArg, positionalArgs } from '../argument-readers.js';
+import { countOption, flag, positionalArgs } from '../command-args.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 import { favorMemory } from '../favor-memory.js';
 import { jsonArrayStream } from '../json-array-stream.js';

@@ -2,7 +2,8 @@ import type { StoreListing } from '../../../application/use-cases/list-all-pods.
 import type { PodName } from '../../../domain/pod-name.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
-import { countOption, flag, podNameArg, positionalArgs } from '../argument-readers.js';
+import { countOption, flag, positionalArgs } from '../command-args.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
 import { EXIT, type CliCommand } from '../cli-command.js';
 import { favorMemory } from '../favor-memory.js';
 import { jsonArrayStream } from '../json-array-stream.js';

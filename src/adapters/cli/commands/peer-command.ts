@@ -1,7 +1,7 @@
 import { describePodNotFound } from '../../../application/errors.js';
 import type { InitiatePeerHandshakeError } from '../../../application/use-cases/initiate-peer-handshake.js';
 import { ok } from '../../../domain/result.js';
-import { podPairArgs } from '../argument-readers.js';
+import { podPairArgs } from '../command-args.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 
 export const peerCommand: CliCommand = {

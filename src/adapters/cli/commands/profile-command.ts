@@ -3,7 +3,8 @@ import { describeInvalidProfile, parseAcpProfile, type Profile } from '../../../
 import { ProfileName } from '../../../domain/profile-name.js';
 import { err, ok, type Result } from '../../../domain/result.js';
 import { withoutUrlPasswords } from '../../../domain/secret-mask.js';
-import { flag, wholeNumber } from '../argument-readers.js';
+import { flag } from '../command-args.js';
+import { wholeNumber } from '../../presentation/argument-readers.js';
 import { EXIT, refuse, type CliCommand, type CommandArgs, type ProfileRun } from '../cli-command.js';
 import type { CliOutput } from '../cli-output.js';
 import { printable } from '../../presentation/printable.js';

@@ -2,7 +2,8 @@ import { describePodNotFound } from '../../../application/errors.js';
 import type { RemovePodError } from '../../../application/use-cases/remove-pod.js';
 import { describeRemovalRefusal } from '../../../domain/pod-removal.js';
 import { ok } from '../../../domain/result.js';
-import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
+import { flag, positionalArgs } from '../command-args.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 
 export const rmCommand: CliCommand = {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { displayValue } from '../../../domain/display.js';
 import { err, ok } from '../../../domain/result.js';
-import { flag } from '../argument-readers.js';
+import { flag } from '../command-args.js';
 import { EXIT, type CliCommand, type ControlRun, type StoreServerStatus } from '../cli-command.js';
 import type { CliOutput } from '../cli-output.js';
 import { printable } from '../../presentation/printable.js';

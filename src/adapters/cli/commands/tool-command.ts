@@ -1,6 +1,7 @@
 import { toolResultJson, type ToolResult } from '../../../application/tools/tool-result.js';
 import { err, ok } from '../../../domain/result.js';
-import { podNameArg, positionalArgs } from '../argument-readers.js';
+import { positionalArgs } from '../command-args.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
 import { EXIT, type CliCommand } from '../cli-command.js';
 import type { CliOutput } from '../cli-output.js';
 

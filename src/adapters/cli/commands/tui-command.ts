@@ -1,6 +1,7 @@
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
-import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
+import { flag, positionalArgs } from '../command-args.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
 import type { CliCommand } from '../cli-command.js';
 import { podToRun } from '../pod-to-run.js';
 

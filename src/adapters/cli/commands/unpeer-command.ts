@@ -1,7 +1,7 @@
 import { describePodNotFound } from '../../../application/errors.js';
 import type { RemovePeerError } from '../../../application/use-cases/remove-peer.js';
 import { ok } from '../../../domain/result.js';
-import { podPairArgs } from '../argument-readers.js';
+import { podPairArgs } from '../command-args.js';
 import { EXIT, refuse, type CliCommand } from '../cli-command.js';
 
 export const unpeerCommand: CliCommand = {

@@ -1,6 +1,6 @@
 import { describePodNotFound } from '../../../application/errors.js';
 import { ok } from '../../../domain/result.js';
-import { wholeNumber } from '../../cli/argument-readers.js';
+import { wholeNumber } from '../../presentation/argument-readers.js';
 import { renderExplanation } from '../../presentation/render-explanation.js';
 import type { ColonCommand } from '../colon-command.js';
 
