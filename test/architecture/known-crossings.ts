@@ -31,10 +31,7 @@ export const KNOWN_ADAPTER_CROSSINGS: readonly string[] = [
   'adapters/persistence/postgres/sql-store.ts → adapters/events/pod-event-stream.ts',
   'adapters/profiles/json-file-profile-catalog.ts → adapters/system/pid-file-lock.ts',
   'adapters/tui/dash/dash-on-terminal.ts → adapters/cli/cli-command.ts',
-  'adapters/tui/dash/dash-on-terminal.ts → adapters/cli/cli-output.ts',
   'adapters/tui/run-tui.ts → adapters/cli/cli-command.ts',
-  'adapters/tui/run-tui.ts → adapters/cli/cli-output.ts',
-  'adapters/tui/tui-screen.ts → adapters/cli/cli-output.ts',
 ];
 
 /**

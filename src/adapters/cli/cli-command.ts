@@ -5,7 +5,7 @@ import type { ProfileCatalog } from '../../application/ports/profile-catalog.js'
 import type { Result } from '../../domain/result.js';
 import type { ServerStatus } from '../persistence/managed-postgres/server-status.js';
 import type { ImportCounts } from '../persistence/pglite-import/import-pglite-store.js';
-import type { CliOutput } from './cli-output.js';
+import type { TextOutput } from '../presentation/text-output.js';
 import type { ProcessSignal, SignalHandler } from './signal-gate.js';
 
 /** 0: done. 1: the system said no (a refusal, a tool error). 2: the command could not run as asked (usage, store). */
@@ -43,7 +43,7 @@ export type ProcessIo = {
   readonly guardianGone?: Promise<void>;
 };
 
-export type CommandContext = { readonly app: PodsApp; readonly out: CliOutput; readonly io: ProcessIo };
+export type CommandContext = { readonly app: PodsApp; readonly out: TextOutput; readonly io: ProcessIo };
 
 /** A parsed command, ready to run against an open store. */
 export type CommandRun = (context: CommandContext) => Promise<ExitCode>;
@@ -70,13 +70,13 @@ export type StoreControl = {
   readonly importPglite: (dir: string) => Promise<ImportSummary>;
 };
 
-export type ControlContext = { readonly control: StoreControl; readonly out: CliOutput };
+export type ControlContext = { readonly control: StoreControl; readonly out: TextOutput };
 
 /** A parsed command that manages the store itself instead of opening it. */
 export type ControlRun = { readonly control: (context: ControlContext) => Promise<ExitCode> };
 
 /** A parsed command on this host's profiles (`pods profile`): it opens no store. */
-export type ProfileRun = { readonly profiles: (profiles: ProfileCatalog, out: CliOutput) => Promise<ExitCode> };
+export type ProfileRun = { readonly profiles: (profiles: ProfileCatalog, out: TextOutput) => Promise<ExitCode> };
 
 /**
  * One `pods` command: its help text, its options, and a parser that rejects bad input
@@ -96,7 +96,7 @@ export type CliCommand = {
 };
 
 /** A use case said no: its reason on stderr, exit 1. */
-export function refuse(out: CliOutput, reason: string): ExitCode {
+export function refuse(out: TextOutput, reason: string): ExitCode {
   out.fail(reason);
   return EXIT.refused;
 }

@@ -4,7 +4,7 @@ import type { PodDriver } from '../../domain/pod-status.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { ScopeRule } from '../../domain/scope-rule.js';
 import { refuse, type ExitCode } from './cli-command.js';
-import type { CliOutput } from './cli-output.js';
+import type { TextOutput } from '../presentation/text-output.js';
 import { printable } from '../presentation/printable.js';
 
 /**
@@ -16,7 +16,7 @@ import { printable } from '../presentation/printable.js';
  */
 export async function podToRun(
   app: PodsApp,
-  out: CliOutput,
+  out: TextOutput,
   options: {
     readonly name: PodName;
     readonly create: ScopeRule | undefined;

@@ -6,7 +6,7 @@ import { withoutUrlPasswords } from '../../../domain/secret-mask.js';
 import { flag } from '../command-args.js';
 import { wholeNumber } from '../../presentation/argument-readers.js';
 import { EXIT, refuse, type CliCommand, type CommandArgs, type ProfileRun } from '../cli-command.js';
-import type { CliOutput } from '../cli-output.js';
+import type { TextOutput } from '../../presentation/text-output.js';
 import { printable } from '../../presentation/printable.js';
 import { renderTable } from '../../presentation/render-table.js';
 import { describeCommand, describeProfile, maskedEnv } from '../render-profile.js';
@@ -126,7 +126,7 @@ function removeRun(name: ProfileName): ProfileRun['profiles'] {
   };
 }
 
-async function listRun(profiles: readonly Profile[], out: CliOutput, json: boolean): Promise<0> {
+async function listRun(profiles: readonly Profile[], out: TextOutput, json: boolean): Promise<0> {
   if (json) {
     out.json(profiles.map((p) => (p.driver === 'model' ? p : { ...p, env: maskedEnv(p), command: withoutUrlPasswords(p.command), args: p.args.map(withoutUrlPasswords) })));
     return EXIT.ok;

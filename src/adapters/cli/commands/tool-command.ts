@@ -3,7 +3,7 @@ import { err, ok } from '../../../domain/result.js';
 import { positionalArgs } from '../command-args.js';
 import { podNameArg } from '../../presentation/argument-readers.js';
 import { EXIT, type CliCommand } from '../cli-command.js';
-import type { CliOutput } from '../cli-output.js';
+import type { TextOutput } from '../../presentation/text-output.js';
 
 export const toolCommand: CliCommand = {
   name: 'tool',
@@ -53,7 +53,7 @@ export const toolCommand: CliCommand = {
   },
 };
 
-function printResult(out: CliOutput, result: ToolResult): 0 | 1 {
+function printResult(out: TextOutput, result: ToolResult): 0 | 1 {
   out.json(toolResultJson(result));
   return result.ok ? EXIT.ok : EXIT.refused;
 }
