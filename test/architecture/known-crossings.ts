@@ -30,8 +30,6 @@ export const KNOWN_ADAPTER_CROSSINGS: readonly string[] = [
   'adapters/persistence/postgres/postgres-event-listener.ts → adapters/events/pod-event-stream.ts',
   'adapters/persistence/postgres/sql-store.ts → adapters/events/pod-event-stream.ts',
   'adapters/profiles/json-file-profile-catalog.ts → adapters/system/pid-file-lock.ts',
-  'adapters/tui/dash/dash-on-terminal.ts → adapters/cli/cli-command.ts',
-  'adapters/tui/run-tui.ts → adapters/cli/cli-command.ts',
 ];
 
 /**

@@ -3,7 +3,8 @@ import type { PodsApp } from '../../application/pods-app.js';
 import type { PodDriver } from '../../domain/pod-status.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { ScopeRule } from '../../domain/scope-rule.js';
-import { refuse, type ExitCode } from './cli-command.js';
+import { refuse } from './cli-command.js';
+import type { ExitCode } from '../process-io.js';
 import type { TextOutput } from '../presentation/text-output.js';
 import { printable } from '../presentation/printable.js';
 

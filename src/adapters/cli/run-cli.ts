@@ -1,5 +1,6 @@
 import type { PodsApp } from '../../application/pods-app.js';
-import { EXIT, type CommandRun, type ExitCode, type ProcessIo, type ProfileRun, type StoreControl } from './cli-command.js';
+import type { CommandRun, ProfileRun, StoreControl } from './cli-command.js';
+import { EXIT, type ExitCode, type ProcessIo } from '../process-io.js';
 import type { ProfileCatalog } from '../../application/ports/profile-catalog.js';
 import { CLI_COMMANDS } from './cli-commands.js';
 import { textOutput, type TextSink } from '../presentation/text-output.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { PodsApp } from '../../application/pods-app.js';
 import type { PodName } from '../../domain/pod-name.js';
-import { EXIT, type ExitCode, type ProcessIo } from '../cli/cli-command.js';
+import { EXIT, type ExitCode, type ProcessIo } from '../process-io.js';
 import type { TextOutput } from '../presentation/text-output.js';
 import type { Completion } from './colon-command.js';
 import { COLON_COMMANDS } from './colon-commands.js';

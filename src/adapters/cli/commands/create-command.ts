@@ -6,7 +6,8 @@ import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { positionalArgs } from '../command-args.js';
 import { podNameArg } from '../../presentation/argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { EXIT } from '../../process-io.js';
 import { printable } from '../../presentation/printable.js';
 
 export const createCommand: CliCommand = {

@@ -3,7 +3,8 @@ import type { ExplainEntryError } from '../../../application/use-cases/explain-e
 import { ok } from '../../../domain/result.js';
 import { flag, positionalArgs } from '../command-args.js';
 import { podNameArg, wholeNumber } from '../../presentation/argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { EXIT } from '../../process-io.js';
 import { explanationJson, renderExplanation } from '../../presentation/render-explanation.js';
 
 export const explainCommand: CliCommand = {

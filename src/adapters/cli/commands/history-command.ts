@@ -3,7 +3,8 @@ import { describeNeverRemoved } from '../../../application/use-cases/read-remove
 import { ok } from '../../../domain/result.js';
 import { countOption, flag, positionalArgs } from '../command-args.js';
 import { podNameArg } from '../../presentation/argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { EXIT } from '../../process-io.js';
 import { favorMemory } from '../favor-memory.js';
 import { jsonArrayStream } from '../json-array-stream.js';
 import { entryJson, renderEntry } from '../../presentation/render-entry.js';

@@ -4,7 +4,8 @@ import { describeRemovalRefusal } from '../../../domain/pod-removal.js';
 import { ok } from '../../../domain/result.js';
 import { flag, positionalArgs } from '../command-args.js';
 import { podNameArg } from '../../presentation/argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { EXIT } from '../../process-io.js';
 
 export const rmCommand: CliCommand = {
   name: 'rm',

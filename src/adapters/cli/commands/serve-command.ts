@@ -6,7 +6,8 @@ import type { PodName } from '../../../domain/pod-name.js';
 import { ok } from '../../../domain/result.js';
 import { positionalArgs } from '../command-args.js';
 import { podNameArg } from '../../presentation/argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { EXIT } from '../../process-io.js';
 import type { TextOutput } from '../../presentation/text-output.js';
 import { STORE_LOST, untilStopped } from '../until-stopped.js';
 

@@ -2,7 +2,8 @@ import { toolResultJson, type ToolResult } from '../../../application/tools/tool
 import { err, ok } from '../../../domain/result.js';
 import { positionalArgs } from '../command-args.js';
 import { podNameArg } from '../../presentation/argument-readers.js';
-import { EXIT, type CliCommand } from '../cli-command.js';
+import type { CliCommand } from '../cli-command.js';
+import { EXIT } from '../../process-io.js';
 import type { TextOutput } from '../../presentation/text-output.js';
 
 export const toolCommand: CliCommand = {

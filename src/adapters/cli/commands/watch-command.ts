@@ -3,7 +3,8 @@ import type { PodName } from '../../../domain/pod-name.js';
 import { ok } from '../../../domain/result.js';
 import { flag } from '../command-args.js';
 import { podNameArg } from '../../presentation/argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { EXIT } from '../../process-io.js';
 import { favorMemory } from '../favor-memory.js';
 import { entryJson, renderEntry } from '../../presentation/render-entry.js';
 

@@ -1,5 +1,5 @@
 import type { PodsApp } from '../../../application/pods-app.js';
-import type { ProcessIo } from '../../cli/cli-command.js';
+import type { ProcessIo } from '../../process-io.js';
 import type { TextOutput } from '../../presentation/text-output.js';
 import { Keyboard } from '../keyboard.js';
 import { paletteFor } from '../palette.js';
