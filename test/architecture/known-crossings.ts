@@ -1,9 +1,11 @@
 /**
  * Imports of one adapter family by another that exist today, each a debt the house check
  * (import-graph.test.ts) tolerates: a new one fails it, and so does one that is gone (delete
- * it here). Most are the TUI's use of CLI rendering and argument readers, which belong in a
- * presentation module shared by the CLI, the TUI and MCP; `events` and `system` are helpers
- * several families use and want a shared home of their own.
+ * it here). An import of `presentation` is none of them: every surface shares it by design
+ * (`SHARED_FAMILIES` in the test). The CLI launches the TUI, the dashboard and `pods mcp`, so
+ * it imports their entry points; `events` and `system` are helpers several families use and
+ * want a shared home of their own; the rest are the CLI's store commands and help reading
+ * persistence and model settings, and the agent process using the sandbox's file checks.
  */
 export const KNOWN_ADAPTER_CROSSINGS: readonly string[] = [
   'adapters/acp/acp-agent-process.ts → adapters/sandbox/real-location.ts',
