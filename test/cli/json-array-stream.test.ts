@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { textOutput } from '../../src/adapters/presentation/text-output.js';
 import { jsonArrayStream } from '../../src/adapters/cli/json-array-stream.js';
+import { textOutput } from '../../src/adapters/presentation/text-output.js';
 
 const printed = (batches: readonly (readonly unknown[])[]) => {
   let text = '';

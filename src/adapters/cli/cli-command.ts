@@ -2,10 +2,10 @@ import type { ParseArgsConfig } from 'node:util';
 import type { PodsApp } from '../../application/pods-app.js';
 import type { ProfileCatalog } from '../../application/ports/profile-catalog.js';
 import type { Result } from '../../domain/result.js';
-import { EXIT, type ExitCode, type ProcessIo } from '../process-io.js';
 import type { ServerStatus } from '../persistence/managed-postgres/server-status.js';
 import type { ImportCounts } from '../persistence/pglite-import/import-pglite-store.js';
 import type { TextOutput } from '../presentation/text-output.js';
+import { EXIT, type ExitCode, type ProcessIo } from '../process-io.js';
 
 export type OptionValues = Readonly<Record<string, string | boolean | readonly (string | boolean)[] | undefined>>;
 

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { displayValue } from '../../../domain/display.js';
 import { err, ok } from '../../../domain/result.js';
-import { flag } from '../command-args.js';
-import type { CliCommand, ControlRun, StoreServerStatus } from '../cli-command.js';
-import { EXIT } from '../../process-io.js';
-import type { TextOutput } from '../../presentation/text-output.js';
 import { printable } from '../../presentation/printable.js';
 import { renderTable } from '../../presentation/render-table.js';
+import type { TextOutput } from '../../presentation/text-output.js';
+import { EXIT } from '../../process-io.js';
+import type { CliCommand, ControlRun, StoreServerStatus } from '../cli-command.js';
+import { flag } from '../command-args.js';
 
 const ACTIONS = ['status', 'start', 'stop', 'rm', 'import-pglite'] as const;
 

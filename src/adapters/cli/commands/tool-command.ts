@@ -1,10 +1,10 @@
 import { toolResultJson, type ToolResult } from '../../../application/tools/tool-result.js';
 import { err, ok } from '../../../domain/result.js';
-import { positionalArgs } from '../command-args.js';
 import { podNameArg } from '../../presentation/argument-readers.js';
-import type { CliCommand } from '../cli-command.js';
-import { EXIT } from '../../process-io.js';
 import type { TextOutput } from '../../presentation/text-output.js';
+import { EXIT } from '../../process-io.js';
+import type { CliCommand } from '../cli-command.js';
+import { positionalArgs } from '../command-args.js';
 
 export const toolCommand: CliCommand = {
   name: 'tool',

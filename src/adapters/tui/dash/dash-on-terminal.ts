@@ -1,6 +1,6 @@
 import type { PodsApp } from '../../../application/pods-app.js';
-import type { ProcessIo } from '../../process-io.js';
 import type { TextOutput } from '../../presentation/text-output.js';
+import type { ProcessIo } from '../../process-io.js';
 import { Keyboard } from '../keyboard.js';
 import { paletteFor } from '../palette.js';
 import { runTui } from '../run-tui.js';
