@@ -6,7 +6,7 @@ import type { HistoryEntry } from '../../src/domain/history-entry.js';
 import { MessageBody } from '../../src/domain/message-body.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import { ProfileName } from '../../src/domain/profile-name.js';
-import { renderExplanation } from '../../src/adapters/cli/render-explanation.js';
+import { renderExplanation } from '../../src/adapters/presentation/render-explanation.js';
 import { openAgentHost, scriptedProfile, type AgentHost } from '../support/agent-host.js';
 import { until } from '../support/until.js';
 

@@ -1,9 +1,11 @@
 /**
  * Imports of one adapter family by another that exist today, each a debt the house check
  * (import-graph.test.ts) tolerates: a new one fails it, and so does one that is gone (delete
- * it here). Most are the TUI's use of CLI rendering and argument readers, which belong in a
- * presentation module shared by the CLI, the TUI and MCP; `events` and `system` are helpers
- * several families use and want a shared home of their own.
+ * it here). An import of `presentation` is none of them: every surface shares it by design
+ * (`SHARED_FAMILIES` in the test). The CLI launches the TUI, the dashboard and `pods mcp`, so
+ * it imports their entry points; `events` and `system` are helpers several families use and
+ * want a shared home of their own; the rest are the CLI's store commands and help reading
+ * persistence and model settings, and the agent process using the sandbox's file checks.
  */
 export const KNOWN_ADAPTER_CROSSINGS: readonly string[] = [
   'adapters/acp/acp-agent-process.ts → adapters/sandbox/real-location.ts',
@@ -20,7 +22,6 @@ export const KNOWN_ADAPTER_CROSSINGS: readonly string[] = [
   'adapters/cli/commands/tui-command.ts → adapters/tui/run-tui.ts',
   'adapters/cli/render-help.ts → adapters/model/model-config.ts',
   'adapters/cli/render-help.ts → adapters/persistence/postgres/pool-size.ts',
-  'adapters/mcp/pod-mcp-server.ts → adapters/cli/render-entry.ts',
   'adapters/mcp/unix-socket-pod-tool-channels.ts → adapters/system/private-directory.ts',
   'adapters/persistence/in-memory/in-memory-unit-of-work.ts → adapters/events/pod-event-stream.ts',
   'adapters/persistence/managed-postgres/managed-postgres.ts → adapters/system/pid-file-lock.ts',
@@ -31,25 +32,6 @@ export const KNOWN_ADAPTER_CROSSINGS: readonly string[] = [
   'adapters/persistence/postgres/postgres-event-listener.ts → adapters/events/pod-event-stream.ts',
   'adapters/persistence/postgres/sql-store.ts → adapters/events/pod-event-stream.ts',
   'adapters/profiles/json-file-profile-catalog.ts → adapters/system/pid-file-lock.ts',
-  'adapters/tui/colon-args.ts → adapters/cli/argument-readers.ts',
-  'adapters/tui/commands/attach-colon-command.ts → adapters/cli/argument-readers.ts',
-  'adapters/tui/commands/explain-colon-command.ts → adapters/cli/argument-readers.ts',
-  'adapters/tui/commands/explain-colon-command.ts → adapters/cli/render-explanation.ts',
-  'adapters/tui/commands/history-count.ts → adapters/cli/argument-readers.ts',
-  'adapters/tui/commands/new-colon-command.ts → adapters/cli/argument-readers.ts',
-  'adapters/tui/commands/new-colon-command.ts → adapters/cli/printable.ts',
-  'adapters/tui/commands/pods-colon-command.ts → adapters/cli/render-table.ts',
-  'adapters/tui/commands/restore-colon-command.ts → adapters/cli/argument-readers.ts',
-  'adapters/tui/dash/dash-on-terminal.ts → adapters/cli/cli-command.ts',
-  'adapters/tui/dash/dash-on-terminal.ts → adapters/cli/cli-output.ts',
-  'adapters/tui/dash/render-dash.ts → adapters/cli/printable.ts',
-  'adapters/tui/live-rows.ts → adapters/cli/printable.ts',
-  'adapters/tui/render-tui-entry.ts → adapters/cli/printable-lines.ts',
-  'adapters/tui/render-tui-entry.ts → adapters/cli/printable.ts',
-  'adapters/tui/render-tui-help.ts → adapters/cli/render-table.ts',
-  'adapters/tui/run-tui.ts → adapters/cli/cli-command.ts',
-  'adapters/tui/run-tui.ts → adapters/cli/cli-output.ts',
-  'adapters/tui/tui-screen.ts → adapters/cli/cli-output.ts',
 ];
 
 /**

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { cliOutput } from '../../src/adapters/cli/cli-output.js';
 import { jsonArrayStream } from '../../src/adapters/cli/json-array-stream.js';
+import { textOutput } from '../../src/adapters/presentation/text-output.js';
 
 const printed = (batches: readonly (readonly unknown[])[]) => {
   let text = '';
-  const out = cliOutput({ write: (t: string) => (text += t) }, { write: () => undefined }, 'test');
+  const out = textOutput({ write: (t: string) => (text += t) }, { write: () => undefined }, 'test');
   const stream = jsonArrayStream(out);
   for (const batch of batches) stream.items(batch);
   stream.end();

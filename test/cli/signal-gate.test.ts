@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { signalGate, type ProcessSignal } from '../../src/adapters/cli/signal-gate.js';
+import { signalGate } from '../../src/adapters/cli/signal-gate.js';
+import type { ProcessSignal } from '../../src/adapters/process-io.js';
 
 /** A process whose signals the test raises; `exits` records an exit at once. */
 function fakeProcess() {

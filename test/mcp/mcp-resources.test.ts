@@ -1,7 +1,7 @@
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import { afterEach, expect, it } from 'vitest';
 import { CLAUDE_CHANNEL, createPodMcpServer, UPDATE_COALESCE_MS } from '../../src/adapters/mcp/pod-mcp-server.js';
-import { entryJson } from '../../src/adapters/cli/render-entry.js';
+import { entryJson } from '../../src/adapters/presentation/render-entry.js';
 import type { PodEvents } from '../../src/application/ports/pod-events.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
 import { name, type World } from '../support/world.js';

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { ExitCode } from '../../src/adapters/cli/cli-command.js';
+import type { ExitCode } from '../../src/adapters/process-io.js';
 import { runTui } from '../../src/adapters/tui/run-tui.js';
 import { MODEL, type Model } from '../../src/application/ports/model.js';
 import type { PodsApp } from '../../src/application/pods-app.js';

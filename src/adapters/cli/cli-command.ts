@@ -1,16 +1,11 @@
-import type { Readable, Writable } from 'node:stream';
 import type { ParseArgsConfig } from 'node:util';
 import type { PodsApp } from '../../application/pods-app.js';
 import type { ProfileCatalog } from '../../application/ports/profile-catalog.js';
 import type { Result } from '../../domain/result.js';
 import type { ServerStatus } from '../persistence/managed-postgres/server-status.js';
 import type { ImportCounts } from '../persistence/pglite-import/import-pglite-store.js';
-import type { CliOutput } from './cli-output.js';
-import type { ProcessSignal, SignalHandler } from './signal-gate.js';
-
-/** 0: done. 1: the system said no (a refusal, a tool error). 2: the command could not run as asked (usage, store). */
-export type ExitCode = 0 | 1 | 2;
-export const EXIT = { ok: 0, refused: 1, usage: 2 } as const satisfies Record<string, ExitCode>;
+import type { TextOutput } from '../presentation/text-output.js';
+import { EXIT, type ExitCode, type ProcessIo } from '../process-io.js';
 
 export type OptionValues = Readonly<Record<string, string | boolean | readonly (string | boolean)[] | undefined>>;
 
@@ -21,29 +16,7 @@ export type CommandArgs = {
   readonly cwd: string;
 };
 
-/** What a long-running command (`tui`, `serve`) takes from its process; injected so tests can drive it. */
-export type ProcessIo = {
-  readonly stdin: Readable & { readonly isTTY?: boolean };
-  readonly stdout: Writable & { readonly isTTY?: boolean };
-  /** Registers a handler for SIGINT, SIGTERM or SIGHUP; returns the function that removes it. */
-  readonly onSignal: (signal: ProcessSignal, handler: SignalHandler) => () => void;
-  /**
-   * Called by a command before it takes leases (`tui`, `serve`, `mcp`): from then on no signal
-   * kills the process by its default action, so it always gets to give its leases back; a
-   * second signal once it is stopping exits at once (see `signalGate`). Tests may leave it out.
-   */
-  readonly holdSignals?: () => void;
-  /** `$PODS_HOME`, where the TUI keeps its line history; none (tests): history lives only in memory. */
-  readonly podsHome?: string;
-  /** The command line `:edit` runs: `$VISUAL`, else `$EDITOR`; none: `vi`. */
-  readonly editor?: string;
-  /** `NO_COLOR` is set (no-color.org): the TUI and the dashboard write no colour. */
-  readonly noColor?: boolean;
-  /** `pods mcp` run by its guardian (src/adapters/mcp/mcp-guardian.ts): resolves when the guardian is gone. */
-  readonly guardianGone?: Promise<void>;
-};
-
-export type CommandContext = { readonly app: PodsApp; readonly out: CliOutput; readonly io: ProcessIo };
+export type CommandContext = { readonly app: PodsApp; readonly out: TextOutput; readonly io: ProcessIo };
 
 /** A parsed command, ready to run against an open store. */
 export type CommandRun = (context: CommandContext) => Promise<ExitCode>;
@@ -70,13 +43,13 @@ export type StoreControl = {
   readonly importPglite: (dir: string) => Promise<ImportSummary>;
 };
 
-export type ControlContext = { readonly control: StoreControl; readonly out: CliOutput };
+export type ControlContext = { readonly control: StoreControl; readonly out: TextOutput };
 
 /** A parsed command that manages the store itself instead of opening it. */
 export type ControlRun = { readonly control: (context: ControlContext) => Promise<ExitCode> };
 
 /** A parsed command on this host's profiles (`pods profile`): it opens no store. */
-export type ProfileRun = { readonly profiles: (profiles: ProfileCatalog, out: CliOutput) => Promise<ExitCode> };
+export type ProfileRun = { readonly profiles: (profiles: ProfileCatalog, out: TextOutput) => Promise<ExitCode> };
 
 /**
  * One `pods` command: its help text, its options, and a parser that rejects bad input
@@ -96,7 +69,7 @@ export type CliCommand = {
 };
 
 /** A use case said no: its reason on stderr, exit 1. */
-export function refuse(out: CliOutput, reason: string): ExitCode {
+export function refuse(out: TextOutput, reason: string): ExitCode {
   out.fail(reason);
   return EXIT.refused;
 }

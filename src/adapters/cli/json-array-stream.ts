@@ -1,4 +1,4 @@
-import type { CliOutput } from './cli-output.js';
+import type { TextOutput } from '../presentation/text-output.js';
 
 /**
  * Prints a JSON array a batch of items at a time, byte for byte as `out.json(items)` would
@@ -6,7 +6,7 @@ import type { CliOutput } from './cli-output.js';
  * while the command holds one batch. A batch is encoded as one array, whose inside is already
  * indented as the whole array's would be. `end()` closes it (`[]` when nothing came).
  */
-export function jsonArrayStream(out: CliOutput): { readonly items: (values: readonly unknown[]) => void; readonly end: () => void } {
+export function jsonArrayStream(out: TextOutput): { readonly items: (values: readonly unknown[]) => void; readonly end: () => void } {
   let held: string | undefined; // the last batch, printed once it is known whether a comma follows
   return {
     items(values) {

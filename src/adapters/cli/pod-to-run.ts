@@ -3,9 +3,10 @@ import type { PodsApp } from '../../application/pods-app.js';
 import type { PodDriver } from '../../domain/pod-status.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { ScopeRule } from '../../domain/scope-rule.js';
-import { refuse, type ExitCode } from './cli-command.js';
-import type { CliOutput } from './cli-output.js';
-import { printable } from './printable.js';
+import { refuse } from './cli-command.js';
+import type { ExitCode } from '../process-io.js';
+import type { TextOutput } from '../presentation/text-output.js';
+import { printable } from '../presentation/printable.js';
 
 /**
  * The Pod a long-running command (`pods tui`, `pods mcp`) runs as. With `create` (its one
@@ -16,7 +17,7 @@ import { printable } from './printable.js';
  */
 export async function podToRun(
   app: PodsApp,
-  out: CliOutput,
+  out: TextOutput,
   options: {
     readonly name: PodName;
     readonly create: ScopeRule | undefined;

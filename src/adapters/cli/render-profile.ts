@@ -1,6 +1,6 @@
 import { maskedValue, withoutUrlPasswords } from '../../domain/secret-mask.js';
 import type { AcpProfile, Profile } from '../../domain/profile.js';
-import { printable } from './printable.js';
+import { printable } from '../presentation/printable.js';
 
 /** `pods profile show`: one `field: value` line each, secrets masked. */
 export function describeProfile(profile: Profile): readonly string[] {

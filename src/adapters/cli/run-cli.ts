@@ -1,8 +1,9 @@
 import type { PodsApp } from '../../application/pods-app.js';
-import { EXIT, type CommandRun, type ExitCode, type ProcessIo, type ProfileRun, type StoreControl } from './cli-command.js';
+import type { CommandRun, ProfileRun, StoreControl } from './cli-command.js';
+import { EXIT, type ExitCode, type ProcessIo } from '../process-io.js';
 import type { ProfileCatalog } from '../../application/ports/profile-catalog.js';
 import { CLI_COMMANDS } from './cli-commands.js';
-import { cliOutput, type TextSink } from './cli-output.js';
+import { textOutput, type TextSink } from '../presentation/text-output.js';
 import { errorMessage } from '../error-message.js';
 import { parseCommandLine, type CommandLine } from './parse-command-line.js';
 import { PODS_VERSION } from './pods-version.js';
@@ -62,10 +63,10 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
 
 async function runControl(
   line: Extract<CommandLine, { type: 'run' }>,
-  run: (context: { control: StoreControl; out: ReturnType<typeof cliOutput> }) => Promise<ExitCode>,
+  run: (context: { control: StoreControl; out: ReturnType<typeof textOutput> }) => Promise<ExitCode>,
   environment: CliEnvironment,
 ): Promise<ExitCode> {
-  const out = cliOutput(environment.stdout, environment.stderr, `pods ${line.command.name}`);
+  const out = textOutput(environment.stdout, environment.stderr, `pods ${line.command.name}`);
   try {
     return await run({ control: environment.storeControl(line.db), out });
   } catch (error) {
@@ -75,7 +76,7 @@ async function runControl(
 }
 
 async function runProfiles(line: Extract<CommandLine, { type: 'run' }>, run: ProfileRun['profiles'], environment: CliEnvironment): Promise<ExitCode> {
-  const out = cliOutput(environment.stdout, environment.stderr, `pods ${line.command.name}`);
+  const out = textOutput(environment.stdout, environment.stderr, `pods ${line.command.name}`);
   try {
     return await run(environment.profiles(), out);
   } catch (error) {
@@ -85,7 +86,7 @@ async function runProfiles(line: Extract<CommandLine, { type: 'run' }>, run: Pro
 }
 
 async function runWithStore(line: Extract<CommandLine, { type: 'run' }>, run: CommandRun, environment: CliEnvironment): Promise<ExitCode> {
-  const out = cliOutput(environment.stdout, environment.stderr, `pods ${line.command.name}`);
+  const out = textOutput(environment.stdout, environment.stderr, `pods ${line.command.name}`);
   let opened: OpenedStore;
   try {
     opened = await environment.openStore(line.db, line.command.name);

@@ -1,12 +1,4 @@
-/** The signals a long-running command stops on: Ctrl+C, `kill`, and its terminal closing. */
-export type ProcessSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
-export const PROCESS_SIGNALS: readonly ProcessSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-
-/**
- * What a handler made of a signal: nothing returned, the command stops; `ignored`, it went on
- * (the TUI's Ctrl+C that clears a line or cancels a turn, or reaches the editor of `:edit`).
- */
-export type SignalHandler = () => void | 'ignored';
+import { PROCESS_SIGNALS, type ProcessSignal, type SignalHandler } from '../process-io.js';
 
 /** Where signals come from and how the process ends at once: `process` in `main.ts`, a fake in tests. */
 export type SignalSource = {

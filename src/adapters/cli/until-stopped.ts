@@ -1,7 +1,6 @@
 import type { PodEvents } from '../../application/ports/pod-events.js';
 import type { PodName } from '../../domain/pod-name.js';
-import type { ProcessIo } from './cli-command.js';
-import { PROCESS_SIGNALS } from './signal-gate.js';
+import { PROCESS_SIGNALS, type ProcessIo } from '../process-io.js';
 
 export type StopReason = 'signal' | 'closed' | 'lease_lost' | 'store_lost';
 

@@ -6,7 +6,7 @@ import type { ReadHistory } from '../../application/use-cases/read-history.js';
 import type { InboundEntry, TakeUnseenInbound } from '../../application/use-cases/take-unseen-inbound.js';
 import { MAX_WAIT_MS } from '../../application/use-cases/wait-for-inbound.js';
 import type { PodName } from '../../domain/pod-name.js';
-import { entryJson } from '../cli/render-entry.js';
+import { entryJson } from '../presentation/render-entry.js';
 import { coalescedCommits } from './coalesced-commits.js';
 import { mcpToolResult, mcpTools, type InboundBlock } from './mcp-tools.js';
 

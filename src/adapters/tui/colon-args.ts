@@ -1,6 +1,6 @@
 import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { podNameArg } from '../cli/argument-readers.js';
+import { podNameArg } from '../presentation/argument-readers.js';
 import { usageOf, type ColonCommand } from './colon-command.js';
 import type { PodSource } from './pod-candidates.js';
 import type { TuiSession } from './tui-session.js';

@@ -1,5 +1,5 @@
 import type { PodName } from '../../domain/pod-name.js';
-import { oneLine } from '../cli/printable.js';
+import { oneLine } from '../presentation/printable.js';
 import { NO_COLOURS, type Palette } from './palette.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];

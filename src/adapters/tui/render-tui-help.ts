@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../../domain/result.js';
 import { displayValue } from '../../domain/display.js';
-import { renderTable } from '../cli/render-table.js';
+import { renderTable } from '../presentation/render-table.js';
 import { usageOf, type ColonCommand } from './colon-command.js';
 
 const PLAIN_INPUT = [

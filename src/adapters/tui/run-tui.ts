@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { PodsApp } from '../../application/pods-app.js';
 import type { PodName } from '../../domain/pod-name.js';
-import { EXIT, type ExitCode, type ProcessIo } from '../cli/cli-command.js';
-import type { CliOutput } from '../cli/cli-output.js';
+import { EXIT, type ExitCode, type ProcessIo } from '../process-io.js';
+import type { TextOutput } from '../presentation/text-output.js';
 import type { Completion } from './colon-command.js';
 import { COLON_COMMANDS } from './colon-commands.js';
 import { completeTuiLine, type CompleterResult } from './complete-tui-line.js';
@@ -29,7 +29,7 @@ export type TuiOptions = {
   /** Where `:new` grants write access. */
   readonly cwd: string;
   /** Where lines go without a terminal: results on stdout, diagnostics on stderr. */
-  readonly out: CliOutput;
+  readonly out: TextOutput;
   /** Opened from `pods dash`: Ctrl+D (and `:quit`) go back to it, and the Pods opened here keep running. */
   readonly fromDashboard?: true;
 };

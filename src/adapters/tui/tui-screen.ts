@@ -1,6 +1,6 @@
 import { clearScreenDown, cursorTo, moveCursor, type Interface } from 'node:readline';
 import type { Writable } from 'node:stream';
-import type { CliOutput } from '../cli/cli-output.js';
+import type { TextOutput } from '../presentation/text-output.js';
 import { NO_COLOURS, type Palette } from './palette.js';
 
 /** Where the TUI writes: lines in order, diagnostics marked, and a prompt when there is a terminal. */
@@ -111,7 +111,7 @@ export function terminalScreen(rl: Interface, output: Writable, palette: Palette
 }
 
 /** A pipe: plain lines on stdout, diagnostics on stderr, no prompt and no control sequences. */
-export function plainScreen(out: CliOutput): TuiScreen {
+export function plainScreen(out: TextOutput): TuiScreen {
   return {
     palette: NO_COLOURS,
     line: out.line,

@@ -4,9 +4,11 @@ import { describeProfileChoiceRefusal } from '../../../domain/profile-choice.js'
 import { ProfileName } from '../../../domain/profile-name.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
-import { podNameArg, positionalArgs } from '../argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
-import { printable } from '../printable.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
+import { printable } from '../../presentation/printable.js';
+import { EXIT } from '../../process-io.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { positionalArgs } from '../command-args.js';
 
 export const createCommand: CliCommand = {
   name: 'create',

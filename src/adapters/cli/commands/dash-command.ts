@@ -1,6 +1,7 @@
 import { ok } from '../../../domain/result.js';
-import { positionalArgs } from '../argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { EXIT } from '../../process-io.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { positionalArgs } from '../command-args.js';
 
 export const dashCommand: CliCommand = {
   name: 'dash',

@@ -1,9 +1,11 @@
 import { describePodNotFound } from '../../../application/errors.js';
 import type { ExplainEntryError } from '../../../application/use-cases/explain-entry.js';
 import { ok } from '../../../domain/result.js';
-import { flag, podNameArg, positionalArgs, wholeNumber } from '../argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
-import { explanationJson, renderExplanation } from '../render-explanation.js';
+import { podNameArg, wholeNumber } from '../../presentation/argument-readers.js';
+import { explanationJson, renderExplanation } from '../../presentation/render-explanation.js';
+import { EXIT } from '../../process-io.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { flag, positionalArgs } from '../command-args.js';
 
 export const explainCommand: CliCommand = {
   name: 'explain',

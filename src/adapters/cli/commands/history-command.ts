@@ -1,11 +1,13 @@
 import { describePodNotFound } from '../../../application/errors.js';
 import { describeNeverRemoved } from '../../../application/use-cases/read-removed-history.js';
 import { ok } from '../../../domain/result.js';
-import { countOption, flag, podNameArg, positionalArgs } from '../argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
+import { entryJson, renderEntry } from '../../presentation/render-entry.js';
+import { EXIT } from '../../process-io.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { countOption, flag, positionalArgs } from '../command-args.js';
 import { favorMemory } from '../favor-memory.js';
 import { jsonArrayStream } from '../json-array-stream.js';
-import { entryJson, renderEntry } from '../render-entry.js';
 
 export const historyCommand: CliCommand = {
   name: 'history',

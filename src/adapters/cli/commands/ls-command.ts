@@ -2,11 +2,13 @@ import type { StoreListing } from '../../../application/use-cases/list-all-pods.
 import type { PodName } from '../../../domain/pod-name.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
-import { countOption, flag, podNameArg, positionalArgs } from '../argument-readers.js';
-import { EXIT, type CliCommand } from '../cli-command.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
+import { printable } from '../../presentation/printable.js';
+import { EXIT } from '../../process-io.js';
+import type { CliCommand } from '../cli-command.js';
+import { countOption, flag, positionalArgs } from '../command-args.js';
 import { favorMemory } from '../favor-memory.js';
 import { jsonArrayStream } from '../json-array-stream.js';
-import { printable } from '../printable.js';
 import { StreamingTable } from '../streaming-table.js';
 
 const LS_LIMIT = { default: 50, max: 1_000 } as const;

@@ -1,8 +1,10 @@
 import { describeAttachRefusal } from '../../../application/host/host-runtime.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
-import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
+import { EXIT } from '../../process-io.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { flag, positionalArgs } from '../command-args.js';
 import { podToRun } from '../pod-to-run.js';
 import { PODS_VERSION } from '../pods-version.js';
 import { STORE_LOST, untilStopped } from '../until-stopped.js';

@@ -1,8 +1,9 @@
 import { describePodNotFound } from '../../../application/errors.js';
 import type { InitiatePeerHandshakeError } from '../../../application/use-cases/initiate-peer-handshake.js';
 import { ok } from '../../../domain/result.js';
-import { podPairArgs } from '../argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { EXIT } from '../../process-io.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { podPairArgs } from '../command-args.js';
 
 export const peerCommand: CliCommand = {
   name: 'peer',

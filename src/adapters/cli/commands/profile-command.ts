@@ -3,11 +3,13 @@ import { describeInvalidProfile, parseAcpProfile, type Profile } from '../../../
 import { ProfileName } from '../../../domain/profile-name.js';
 import { err, ok, type Result } from '../../../domain/result.js';
 import { withoutUrlPasswords } from '../../../domain/secret-mask.js';
-import { flag, wholeNumber } from '../argument-readers.js';
-import { EXIT, refuse, type CliCommand, type CommandArgs, type ProfileRun } from '../cli-command.js';
-import type { CliOutput } from '../cli-output.js';
-import { printable } from '../printable.js';
-import { renderTable } from '../render-table.js';
+import { flag } from '../command-args.js';
+import { wholeNumber } from '../../presentation/argument-readers.js';
+import { refuse, type CliCommand, type CommandArgs, type ProfileRun } from '../cli-command.js';
+import { EXIT } from '../../process-io.js';
+import type { TextOutput } from '../../presentation/text-output.js';
+import { printable } from '../../presentation/printable.js';
+import { renderTable } from '../../presentation/render-table.js';
 import { describeCommand, describeProfile, maskedEnv } from '../render-profile.js';
 
 const ACTIONS = ['add', 'ls', 'show', 'rm'] as const;
@@ -125,7 +127,7 @@ function removeRun(name: ProfileName): ProfileRun['profiles'] {
   };
 }
 
-async function listRun(profiles: readonly Profile[], out: CliOutput, json: boolean): Promise<0> {
+async function listRun(profiles: readonly Profile[], out: TextOutput, json: boolean): Promise<0> {
   if (json) {
     out.json(profiles.map((p) => (p.driver === 'model' ? p : { ...p, env: maskedEnv(p), command: withoutUrlPasswords(p.command), args: p.args.map(withoutUrlPasswords) })));
     return EXIT.ok;

@@ -2,8 +2,10 @@ import { describePodNotFound } from '../../../application/errors.js';
 import type { RemovePodError } from '../../../application/use-cases/remove-pod.js';
 import { describeRemovalRefusal } from '../../../domain/pod-removal.js';
 import { ok } from '../../../domain/result.js';
-import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
+import { EXIT } from '../../process-io.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { flag, positionalArgs } from '../command-args.js';
 
 export const rmCommand: CliCommand = {
   name: 'rm',

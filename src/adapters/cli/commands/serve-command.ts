@@ -4,9 +4,11 @@ import type { HostRuntime } from '../../../application/host/host-runtime.js';
 import type { PodEvent } from '../../../application/ports/pod-events.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { ok } from '../../../domain/result.js';
-import { podNameArg, positionalArgs } from '../argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
-import type { CliOutput } from '../cli-output.js';
+import { positionalArgs } from '../command-args.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { EXIT } from '../../process-io.js';
+import type { TextOutput } from '../../presentation/text-output.js';
 import { STORE_LOST, untilStopped } from '../until-stopped.js';
 
 export const serveCommand: CliCommand = {
@@ -99,7 +101,7 @@ export const serveCommand: CliCommand = {
   },
 };
 
-async function attachAll(runtime: HostRuntime, pods: readonly PodName[], out: CliOutput): Promise<PodName[]> {
+async function attachAll(runtime: HostRuntime, pods: readonly PodName[], out: TextOutput): Promise<PodName[]> {
   const served: PodName[] = [];
   for (const pod of pods) {
     const attached = await runtime.attach(pod);

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { displayValue } from '../../../domain/display.js';
 import { err, ok } from '../../../domain/result.js';
-import { flag } from '../argument-readers.js';
-import { EXIT, type CliCommand, type ControlRun, type StoreServerStatus } from '../cli-command.js';
-import type { CliOutput } from '../cli-output.js';
-import { printable } from '../printable.js';
-import { renderTable } from '../render-table.js';
+import { printable } from '../../presentation/printable.js';
+import { renderTable } from '../../presentation/render-table.js';
+import type { TextOutput } from '../../presentation/text-output.js';
+import { EXIT } from '../../process-io.js';
+import type { CliCommand, ControlRun, StoreServerStatus } from '../cli-command.js';
+import { flag } from '../command-args.js';
 
 const ACTIONS = ['status', 'start', 'stop', 'rm', 'import-pglite'] as const;
 
@@ -88,7 +89,7 @@ function controlRun(action: (typeof ACTIONS)[number], dir: string, json: boolean
   };
 }
 
-function printStatus(out: CliOutput, s: StoreServerStatus, home: string): void {
+function printStatus(out: TextOutput, s: StoreServerStatus, home: string): void {
   const state = !s.initialized
     ? 'not created yet (the first pods command that needs the store creates it)'
     : s.running

@@ -1,8 +1,10 @@
 import { toolResultJson, type ToolResult } from '../../../application/tools/tool-result.js';
 import { err, ok } from '../../../domain/result.js';
-import { podNameArg, positionalArgs } from '../argument-readers.js';
-import { EXIT, type CliCommand } from '../cli-command.js';
-import type { CliOutput } from '../cli-output.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
+import type { TextOutput } from '../../presentation/text-output.js';
+import { EXIT } from '../../process-io.js';
+import type { CliCommand } from '../cli-command.js';
+import { positionalArgs } from '../command-args.js';
 
 export const toolCommand: CliCommand = {
   name: 'tool',
@@ -52,7 +54,7 @@ export const toolCommand: CliCommand = {
   },
 };
 
-function printResult(out: CliOutput, result: ToolResult): 0 | 1 {
+function printResult(out: TextOutput, result: ToolResult): 0 | 1 {
   out.json(toolResultJson(result));
   return result.ok ? EXIT.ok : EXIT.refused;
 }

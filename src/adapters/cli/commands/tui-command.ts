@@ -1,7 +1,8 @@
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
-import { flag, podNameArg, positionalArgs } from '../argument-readers.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
 import type { CliCommand } from '../cli-command.js';
+import { flag, positionalArgs } from '../command-args.js';
 import { podToRun } from '../pod-to-run.js';
 
 const DEFAULT_POD = 'main';

@@ -1,8 +1,9 @@
 import { describePodNotFound } from '../../../application/errors.js';
 import type { RemovePeerError } from '../../../application/use-cases/remove-peer.js';
 import { ok } from '../../../domain/result.js';
-import { podPairArgs } from '../argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { EXIT } from '../../process-io.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { podPairArgs } from '../command-args.js';
 
 export const unpeerCommand: CliCommand = {
   name: 'unpeer',

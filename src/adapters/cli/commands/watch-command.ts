@@ -1,10 +1,12 @@
 import { describePodNotFound } from '../../../application/errors.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { ok } from '../../../domain/result.js';
-import { flag, podNameArg } from '../argument-readers.js';
-import { EXIT, refuse, type CliCommand } from '../cli-command.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
+import { entryJson, renderEntry } from '../../presentation/render-entry.js';
+import { EXIT } from '../../process-io.js';
+import { refuse, type CliCommand } from '../cli-command.js';
+import { flag } from '../command-args.js';
 import { favorMemory } from '../favor-memory.js';
-import { entryJson, renderEntry } from '../render-entry.js';
 
 export const watchCommand: CliCommand = {
   name: 'watch',

@@ -1,5 +1,5 @@
 import { ok } from '../../../domain/result.js';
-import { podNameArg } from '../../cli/argument-readers.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
 import type { ColonCommand } from '../colon-command.js';
 
 export const attachColonCommand: ColonCommand = {

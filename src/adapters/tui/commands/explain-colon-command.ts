@@ -1,7 +1,7 @@
 import { describePodNotFound } from '../../../application/errors.js';
 import { ok } from '../../../domain/result.js';
-import { wholeNumber } from '../../cli/argument-readers.js';
-import { renderExplanation } from '../../cli/render-explanation.js';
+import { wholeNumber } from '../../presentation/argument-readers.js';
+import { renderExplanation } from '../../presentation/render-explanation.js';
 import type { ColonCommand } from '../colon-command.js';
 
 export const explainColonCommand: ColonCommand = {

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from '../../../domain/result.js';
-import { wholeNumber } from '../../cli/argument-readers.js';
+import { wholeNumber } from '../../presentation/argument-readers.js';
 
 /** Entries `:history` and `:older` print when not told. */
 export const DEFAULT_HISTORY_COUNT = 20;

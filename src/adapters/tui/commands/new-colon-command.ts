@@ -2,8 +2,8 @@ import { describeProfileChoiceRefusal } from '../../../domain/profile-choice.js'
 import { ProfileName } from '../../../domain/profile-name.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
-import { podNameArg } from '../../cli/argument-readers.js';
-import { printable } from '../../cli/printable.js';
+import { podNameArg } from '../../presentation/argument-readers.js';
+import { printable } from '../../presentation/printable.js';
 import type { ColonCommand } from '../colon-command.js';
 
 export const newColonCommand: ColonCommand = {

@@ -2,7 +2,7 @@ import { describePodNotFound } from '../../../application/errors.js';
 import type { PodListing } from '../../../application/use-cases/list-pods.js';
 import { visibleCount } from '../../../domain/visible-page.js';
 import { ok } from '../../../domain/result.js';
-import { renderTable } from '../../cli/render-table.js';
+import { renderTable } from '../../presentation/render-table.js';
 import type { ColonCommand } from '../colon-command.js';
 
 export const podsColonCommand: ColonCommand = {

@@ -1,6 +1,6 @@
 import type { PodsApp } from '../../../application/pods-app.js';
-import type { ProcessIo } from '../../cli/cli-command.js';
-import type { CliOutput } from '../../cli/cli-output.js';
+import type { TextOutput } from '../../presentation/text-output.js';
+import type { ProcessIo } from '../../process-io.js';
 import { Keyboard } from '../keyboard.js';
 import { paletteFor } from '../palette.js';
 import { runTui } from '../run-tui.js';
@@ -10,7 +10,7 @@ import { runDash, type DashOutcome } from './run-dash.js';
 export type DashOnTerminalParts = {
   readonly app: PodsApp;
   readonly io: ProcessIo;
-  readonly out: CliOutput;
+  readonly out: TextOutput;
   readonly cwd: string;
   /** Told when the first frame is on the screen (benchmarks). */
   readonly painted?: () => void;

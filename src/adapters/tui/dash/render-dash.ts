@@ -1,5 +1,5 @@
 import type { PodOverview } from '../../../application/use-cases/overview-pods.js';
-import { oneLine } from '../../cli/printable.js';
+import { oneLine } from '../../presentation/printable.js';
 import { fit } from '../live-rows.js';
 import type { LiveTurn } from '../live-turns.js';
 import type { Palette } from '../palette.js';

@@ -1,5 +1,6 @@
-import { PodName } from '../../domain/pod-name.js';
+import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
+import { podNameArg, wholeNumber } from '../presentation/argument-readers.js';
 import type { CommandArgs } from './cli-command.js';
 
 /** Exactly `names.length` positional arguments, or a message naming what is missing or extra. */
@@ -8,11 +9,6 @@ export function positionalArgs(args: CommandArgs, names: readonly string[]): Res
   if (got === names.length) return ok(args.positionals);
   if (names.length === 0) return err(`takes no arguments, got ${got}`);
   return err(`expected ${names.length} argument${names.length === 1 ? '' : 's'} (${names.join(' ')}), got ${got}`);
-}
-
-export function podNameArg(raw: string): Result<PodName, string> {
-  const parsed = PodName.parse(raw);
-  return parsed.ok ? parsed : err(PodName.describe(parsed.error));
 }
 
 /** `A B`: the two Pods of an operator relation command. */
@@ -35,9 +31,4 @@ export function countOption(args: CommandArgs, name: string, min: number): Resul
   const raw = args.values[name];
   if (typeof raw !== 'string') return ok(undefined);
   return wholeNumber(`--${name}`, raw, min);
-}
-
-export function wholeNumber(label: string, raw: string, min: number): Result<number, string> {
-  const value = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
-  return value >= min ? ok(value) : err(`${label} must be a whole number of at least ${min}, got ${JSON.stringify(raw)}`);
 }

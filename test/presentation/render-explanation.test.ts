@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { explanationJson, renderExplanation } from '../../src/adapters/cli/render-explanation.js';
+import { explanationJson, renderExplanation } from '../../src/adapters/presentation/render-explanation.js';
 import type { Explanation } from '../../src/application/use-cases/explain-entry.js';
 import type { AuditRecord } from '../../src/domain/audit-record.js';
 import { PodName } from '../../src/domain/pod-name.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { entryJson, renderEntry } from '../../src/adapters/cli/render-entry.js';
-import { printable } from '../../src/adapters/cli/printable.js';
+import { entryJson, renderEntry, spokenEntry, type SpokenEntry } from '../../src/adapters/presentation/render-entry.js';
+import { printable } from '../../src/adapters/presentation/printable.js';
 import type { HistoryEntry, HistoryEntryBody } from '../../src/domain/history-entry.js';
 import { PodName } from '../../src/domain/pod-name.js';
 
@@ -33,6 +33,26 @@ describe('renderEntry', () => {
     ]);
     // Only the line breaks the text had; no control, escape or bidi character reaches the terminal.
     expect(shown).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+  });
+});
+
+describe('spokenEntry', () => {
+  it.each<[HistoryEntryBody, SpokenEntry]>([
+    [{ kind: 'pod_event', child: PodName.unsafe('kid'), event: 'finished' }, { tone: 'notice', header: '[pod event]', text: 'child `kid` finished its turn' }],
+    [{ kind: 'pod_event', child: PodName.unsafe('kid'), event: 'stopped' }, { tone: 'notice', header: '[pod event]', text: 'child `kid` was stopped' }],
+    [{ kind: 'pod_event', child: PodName.unsafe('kid'), event: 'errored', message: 'boom' }, { tone: 'refusal', header: '[pod event]', text: 'child `kid` errored: boom' }],
+    [{ kind: 'tool_result', callId: 'c', tool: 'SendToPod', outcome: 'execution_failed', summary: 'gone' }, { tone: 'refusal', header: '[tool SendToPod]', text: '→ execution_failed: gone' }],
+    [{ kind: 'notice', code: 'run_errored', text: 'model down' }, { tone: 'refusal', header: '[notice run_errored]', text: 'model down' }],
+    [{ kind: 'permission', callId: 'c', locations: ['/w/a.txt'], decision: 'allowed', title: 'Write a.txt', reason: 'in scope' }, { tone: 'notice', header: '[permission allowed]', text: 'Write a.txt: in scope' }],
+    [{ kind: 'permission', callId: 'c', locations: ['/etc'], decision: 'rejected', title: 'Write /etc', reason: 'outside scope' }, { tone: 'warning', header: '[permission rejected]', text: 'Write /etc: outside scope' }],
+  ])('names the speaker of %j and marks what failed', (body, spoken) => {
+    expect(spokenEntry(entry(1, body))).toEqual(spoken);
+  });
+
+  it('says what renderEntry says, escaped alike, under its own header', () => {
+    const body = 'a\nb\u001b[2J\u202ec';
+    const message: HistoryEntryBody = { kind: 'peer_message', from: a, relationId: 'r', messageId: 'm', pairSeq: 1, body };
+    expect(spokenEntry(entry(2, message)).text).toBe(renderEntry(entry(2, message)).replace('#2 peer_message from a: ', ''));
   });
 });
 

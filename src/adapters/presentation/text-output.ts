@@ -28,8 +28,8 @@ function drained(sink: TextSink): Promise<boolean> {
   });
 }
 
-/** Where a command's results (stdout) and complaints (stderr) go. */
-export type CliOutput = {
+/** Where a surface's results (stdout) and complaints (stderr) go: a `pods` command's, or the TUI's on a pipe. */
+export type TextOutput = {
   /** One line of human output on stdout. */
   readonly line: (text: string) => void;
   /** A JSON document on stdout: scripts parse this. */
@@ -44,7 +44,7 @@ export type CliOutput = {
   readonly drained?: () => Promise<boolean>;
 };
 
-export function cliOutput(stdout: TextSink, stderr: TextSink, prefix: string): CliOutput {
+export function textOutput(stdout: TextSink, stderr: TextSink, prefix: string): TextOutput {
   return {
     line: (text) => stdout.write(`${text}\n`),
     json: (value) => stdout.write(`${JSON.stringify(value, null, 2)}\n`),
