@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AUTHORITY, authorize, briefRefusal, describeRefusal, refusalFor } from '../../src/domain/authority.js';
 import type { ChildOwnership } from '../../src/domain/child-ownership.js';
 import type { PeerRelation } from '../../src/domain/peer-relation.js';
+import { describePeeringRefusal, peeringRefusal } from '../../src/domain/peering.js';
 import { decideAutoRun, PING_PONG_LIMIT } from '../../src/domain/ping-pong-breaker.js';
 import { isLive, statusOf } from '../../src/domain/pod-status.js';
 import { visibilitySet, visibleInOrder } from '../../src/domain/visibility.js';
@@ -74,6 +75,25 @@ describe('authorize', () => {
   it('refuses a peer the powers of a child with the message SPEC §2 gives', () => {
     const r = authorize(name('a'), 'send', 'b', visibilitySet(name('a'), [], [relation('a', 'b')]));
     expect(r.ok ? '' : describeRefusal(r.error)).toBe('pod `b` is a peer of `a`, not its spawned child; use SendToPeerPod');
+  });
+});
+
+describe('peeringRefusal', () => {
+  const parents = new Map([[name('kid'), name('me')], [name('grandkid'), name('kid')]]);
+  const parentOf = (pod: string) => parents.get(name(pod));
+  it('refuses a Pod and itself from the names alone, and a parent and its child in either order', () => {
+    expect(peeringRefusal(name('me'), name('me'))).toEqual({ type: 'SelfPeer', name: 'me' });
+    expect(peeringRefusal(name('me'), name('kid'))).toBeUndefined();
+    expect(peeringRefusal(name('me'), name('kid'), parentOf)).toEqual({ type: 'ParentChildPair', parent: 'me', child: 'kid' });
+    expect(peeringRefusal(name('kid'), name('me'), parentOf)).toEqual({ type: 'ParentChildPair', parent: 'me', child: 'kid' });
+  });
+  it('lets any other pair be peers: siblings, a grandparent and its grandchild, strangers', () => {
+    for (const [a, b] of [['kid', 'pal'], ['me', 'grandkid'], ['pal', 'far']] as const) expect(peeringRefusal(name(a), name(b), parentOf)).toBeUndefined();
+  });
+  it('says each refusal one way', () => {
+    expect(describePeeringRefusal({ type: 'SelfPeer', name: name('me') })).toBe('a Pod is not its own peer (`me`)');
+    expect(describePeeringRefusal({ type: 'ParentChildPair', parent: name('me'), child: name('kid') }))
+      .toBe('pod `kid` is a spawned child of `me`; a parent and its child are never peers (the parent uses SendToPod)');
   });
 });
 
