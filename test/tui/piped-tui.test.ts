@@ -85,7 +85,7 @@ describe('the TUI reading a pipe', () => {
       ':history: n must be a whole number of at least 1, got "0"',
       'cannot peer: pod `ghost` does not exist',
       'cannot unpeer: `main` and `main` are not peers',
-      '`main` has no history entry #9',
+      'pod `main` has no history entry #9',
     ]);
     expect(run.stdout.at(-1)).toBe('main  self      idle    default  model      no (this is the calling Pod)');
     expect(await history('main')).toEqual([]);
