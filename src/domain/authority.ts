@@ -2,8 +2,8 @@ import type { PodName } from './pod-name.js';
 import { err, ok, type Result } from './result.js';
 import type { VisiblePod } from './visibility.js';
 
-/** The powers of SPEC §2 that name a target Pod. */
-export type Power = 'restore' | 'send' | 'read_output' | 'stop' | 'send_peer';
+/** The powers of SPEC §2 that name a target Pod; `hear_completion`: told in its own history when the target's turn ends. */
+export type Power = 'restore' | 'send' | 'read_output' | 'stop' | 'send_peer' | 'hear_completion';
 
 export type AuthorityRefusal =
   | { readonly type: 'NotVisible'; readonly target: string }
@@ -29,6 +29,7 @@ export const AUTHORITY: Readonly<Record<Power, Readonly<Record<Standing, Grant>>
   read_output: { self: 'no', spawned_child: 'yes', stopped_child: 'yes', peer: 'no' },
   stop: { self: 'no', spawned_child: 'yes', stopped_child: 'yes', peer: 'no' },
   send_peer: { self: 'no', spawned_child: 'no', stopped_child: 'no', peer: 'yes' },
+  hear_completion: { self: 'no', spawned_child: 'yes', stopped_child: 'no', peer: 'no' },
 };
 
 /**
@@ -71,6 +72,7 @@ const selfHints: Record<Power, string> = {
   read_output: 'a Pod cannot read its own output through ReadPodOutput',
   stop: 'a Pod cannot stop itself with StopPod',
   send_peer: 'a Pod is not its own peer',
+  hear_completion: 'a Pod is not told of its own turns',
 };
 
 const peerHints: Record<Power, string> = {
@@ -79,6 +81,7 @@ const peerHints: Record<Power, string> = {
   read_output: 'peers share no output cursor; ask it with SendToPeerPod',
   stop: 'only its parent can stop it',
   send_peer: '',
+  hear_completion: 'only its parent is told when its turn ends',
 };
 
 const stoppedHints: Record<Power, string> = {
@@ -87,6 +90,7 @@ const stoppedHints: Record<Power, string> = {
   read_output: '',
   stop: '',
   send_peer: '',
+  hear_completion: 'it reports to its parent again',
 };
 
 /** The refusal in a few words, for a listing that names the Pod in its own column (ListPods' `restore.reason`). */

@@ -38,7 +38,7 @@ const TOOLS = {
   SpawnPod: (name: string) => ({ name, task: 'new work' }),
 } as const;
 type Tool = keyof typeof TOOLS;
-/** The row of AUTHORITY each tool uses; ListPods is the visibility set, SpawnPod names a new Pod. */
+/** The row of AUTHORITY each tool uses; ListPods is the visibility set, SpawnPod names a new Pod; `hear_completion` is no tool (test/host/run-turn.test.ts). */
 const POWER: Partial<Record<Tool, Power>> = { RestorePod: 'restore', SendToPod: 'send', ReadPodOutput: 'read_output', StopPod: 'stop', SendToPeerPod: 'send_peer' };
 
 const MATRIX: Record<Tool, Record<Relation, Expect>> = {
@@ -103,7 +103,7 @@ describeOnEveryStore('authority matrix', (suite) => {
   );
   it('covers every tool against every relation, and every row and column of AUTHORITY', () => {
     expect(cells).toHaveLength(Object.keys(TOOLS).length * Object.keys(TARGETS).length);
-    expect(Object.values(POWER).sort()).toEqual(Object.keys(AUTHORITY).sort());
+    expect([...Object.values(POWER), 'hear_completion'].sort()).toEqual(Object.keys(AUTHORITY).sort());
     for (const row of Object.values(AUTHORITY)) expect(Object.values(STANDING).filter(Boolean).sort()).toEqual(Object.keys(row).sort());
   });
 
