@@ -2,23 +2,34 @@ import type { PodName } from './pod-name.js';
 import { err, ok, type Result } from './result.js';
 import type { VisiblePod } from './visibility.js';
 
-/** The powers of SPEC §2 that name a target Pod. */
-export type Power = 'restore' | 'send' | 'read_output' | 'stop' | 'send_peer';
+/** The powers of SPEC §2 that name a target Pod; `hear_completion`: told in its own history when the target's turn ends. */
+export type Power = 'restore' | 'send' | 'read_output' | 'stop' | 'send_peer' | 'hear_completion';
 
 export type AuthorityRefusal =
   | { readonly type: 'NotVisible'; readonly target: string }
   | { readonly type: 'TargetIsSelf'; readonly target: PodName; readonly power: Power }
   | { readonly type: 'PeerIsNotChild'; readonly caller: PodName; readonly target: PodName; readonly power: Power }
+  | { readonly type: 'ChildStopped'; readonly target: PodName; readonly power: Power }
   | { readonly type: 'ChildIsNotPeer'; readonly caller: PodName; readonly target: PodName };
 
+/** What the target is to the caller: its visibility reason, a child told apart by whether it is stopped. */
+export type Standing = 'self' | 'spawned_child' | 'stopped_child' | 'peer';
+
+export const standingOf = (seen: VisiblePod): Standing =>
+  seen.reason === 'spawned_child' && seen.child.state === 'stopped' ? 'stopped_child' : seen.reason;
+
 type Grant = 'yes' | 'no';
-/** SPEC §2, row by row: who may use which power. `list` is the visibility set itself. */
-export const AUTHORITY: Readonly<Record<Power, Readonly<Record<VisiblePod['reason'], Grant>>>> = {
-  restore: { self: 'no', spawned_child: 'yes', peer: 'yes' },
-  send: { self: 'no', spawned_child: 'yes', peer: 'no' },
-  read_output: { self: 'no', spawned_child: 'yes', peer: 'no' },
-  stop: { self: 'no', spawned_child: 'yes', peer: 'no' },
-  send_peer: { self: 'no', spawned_child: 'no', peer: 'yes' },
+/**
+ * SPEC §2, row by row: who may use which power. `list` is the visibility set itself. A
+ * stopped child keeps its parent's powers over it but a user turn: it runs none until restored.
+ */
+export const AUTHORITY: Readonly<Record<Power, Readonly<Record<Standing, Grant>>>> = {
+  restore: { self: 'no', spawned_child: 'yes', stopped_child: 'yes', peer: 'yes' },
+  send: { self: 'no', spawned_child: 'yes', stopped_child: 'no', peer: 'no' },
+  read_output: { self: 'no', spawned_child: 'yes', stopped_child: 'yes', peer: 'no' },
+  stop: { self: 'no', spawned_child: 'yes', stopped_child: 'yes', peer: 'no' },
+  send_peer: { self: 'no', spawned_child: 'no', stopped_child: 'no', peer: 'yes' },
+  hear_completion: { self: 'no', spawned_child: 'yes', stopped_child: 'no', peer: 'no' },
 };
 
 /**
@@ -39,12 +50,17 @@ export function authorize(
 
 /** What the table says to `caller` using `power` on a Pod it sees as `seen`: nothing when granted. */
 export function refusalFor(caller: PodName, power: Power, seen: VisiblePod): AuthorityRefusal | undefined {
-  if (AUTHORITY[power][seen.reason] === 'yes') return undefined;
-  switch (seen.reason) {
+  const row = AUTHORITY[power];
+  const standing = standingOf(seen);
+  if (row[standing] === 'yes') return undefined;
+  switch (standing) {
     case 'self':
       return { type: 'TargetIsSelf', target: seen.name, power };
     case 'peer':
       return { type: 'PeerIsNotChild', caller, target: seen.name, power };
+    case 'stopped_child':
+      if (row.spawned_child === 'yes') return { type: 'ChildStopped', target: seen.name, power };
+      return { type: 'ChildIsNotPeer', caller, target: seen.name };
     case 'spawned_child':
       return { type: 'ChildIsNotPeer', caller, target: seen.name };
   }
@@ -56,6 +72,7 @@ const selfHints: Record<Power, string> = {
   read_output: 'a Pod cannot read its own output through ReadPodOutput',
   stop: 'a Pod cannot stop itself with StopPod',
   send_peer: 'a Pod is not its own peer',
+  hear_completion: 'a Pod is not told of its own turns',
 };
 
 const peerHints: Record<Power, string> = {
@@ -64,6 +81,16 @@ const peerHints: Record<Power, string> = {
   read_output: 'peers share no output cursor; ask it with SendToPeerPod',
   stop: 'only its parent can stop it',
   send_peer: '',
+  hear_completion: 'only its parent is told when its turn ends',
+};
+
+const stoppedHints: Record<Power, string> = {
+  restore: '',
+  send: 'sending to it',
+  read_output: '',
+  stop: '',
+  send_peer: '',
+  hear_completion: 'it reports to its parent again',
 };
 
 /** The refusal in a few words, for a listing that names the Pod in its own column (ListPods' `restore.reason`). */
@@ -77,6 +104,8 @@ export function briefRefusal(refusal: AuthorityRefusal): string {
       return 'a peer, not a spawned child';
     case 'ChildIsNotPeer':
       return 'a spawned child, not a peer';
+    case 'ChildStopped':
+      return 'a stopped child';
   }
 }
 
@@ -90,5 +119,7 @@ export function describeRefusal(refusal: AuthorityRefusal): string {
       return `pod \`${refusal.target}\` is a peer of \`${refusal.caller}\`, not its spawned child; ${peerHints[refusal.power]}`;
     case 'ChildIsNotPeer':
       return `pod \`${refusal.target}\` is a spawned child of \`${refusal.caller}\`, not a peer; use SendToPod`;
+    case 'ChildStopped':
+      return `pod \`${refusal.target}\` is stopped; restore it with RestorePod before ${stoppedHints[refusal.power]}`;
   }
 }

@@ -1,7 +1,9 @@
 import { beforeEach, expect, it } from 'vitest';
+import { describePeerError } from '../../src/application/use-cases/initiate-peer-handshake.js';
 import type { ToolResult } from '../../src/application/tools/tool-result.js';
+import { AUTHORITY, type Power, type Standing } from '../../src/domain/authority.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
-import { makeWorld, type World } from '../support/world.js';
+import { makeWorld, name, type World } from '../support/world.js';
 
 /**
  * SPEC §2 as a table: every tool against every relation a target can have to the caller.
@@ -10,6 +12,10 @@ import { makeWorld, type World } from '../support/world.js';
  */
 const TARGETS = { self: 'me', child: 'kid', stoppedChild: 'old', peer: 'pal', stranger: 'far', nonexistent: 'ghost' } as const;
 type Relation = keyof typeof TARGETS;
+/** The column of AUTHORITY each target stands in; outside the visibility set, none. */
+const STANDING: Record<Relation, Standing | undefined> = {
+  self: 'self', child: 'spawned_child', stoppedChild: 'stopped_child', peer: 'peer', stranger: undefined, nonexistent: undefined,
+};
 
 type Expect =
   | { readonly ok: RegExp }
@@ -32,6 +38,8 @@ const TOOLS = {
   SpawnPod: (name: string) => ({ name, task: 'new work' }),
 } as const;
 type Tool = keyof typeof TOOLS;
+/** The row of AUTHORITY each tool uses; ListPods is the visibility set, SpawnPod names a new Pod; `hear_completion` is no tool (test/host/run-turn.test.ts). */
+const POWER: Partial<Record<Tool, Power>> = { RestorePod: 'restore', SendToPod: 'send', ReadPodOutput: 'read_output', StopPod: 'stop', SendToPeerPod: 'send_peer' };
 
 const MATRIX: Record<Tool, Record<Relation, Expect>> = {
   ListPods: {
@@ -93,14 +101,20 @@ describeOnEveryStore('authority matrix', (suite) => {
   const cells = Object.entries(MATRIX).flatMap(([tool, row]) =>
     Object.entries(row).map(([relation, expected]) => [tool as Tool, relation as Relation, expected] as const),
   );
-  it('covers every tool against every relation', () => {
+  it('covers every tool against every relation, and every row and column of AUTHORITY', () => {
     expect(cells).toHaveLength(Object.keys(TOOLS).length * Object.keys(TARGETS).length);
+    expect([...Object.values(POWER), 'hear_completion'].sort()).toEqual(Object.keys(AUTHORITY).sort());
+    for (const row of Object.values(AUTHORITY)) expect(Object.values(STANDING).filter(Boolean).sort()).toEqual(Object.keys(row).sort());
   });
 
   it.each(cells)('%s on the %s', async (tool, relation, expected) => {
     const target = TARGETS[relation];
     const historyBefore = await w.history(target);
     const result: ToolResult = await w.tool('me', tool, TOOLS[tool](target));
+    // The table decides whether the tool acts; the cell below says in which words.
+    const power = POWER[tool];
+    const standing = STANDING[relation];
+    if (power) expect(result.ok, 'as AUTHORITY says').toBe(standing !== undefined && AUTHORITY[power][standing] === 'yes');
 
     if ('listed' in expected) {
       if (!result.ok) throw new Error(result.message);
@@ -116,6 +130,19 @@ describeOnEveryStore('authority matrix', (suite) => {
       // A refusal changes nothing the target could ever see.
       expect(await w.history(target)).toEqual(historyBefore);
     }
+  });
+
+  it.each([
+    ['self', { refused: 'a Pod is not its own peer (`me`)' }],
+    ['child', { refused: 'pod `kid` is a spawned child of `me`; a parent and its child are never peers (the parent uses SendToPod)' }],
+    ['stoppedChild', { refused: 'pod `old` is a spawned child of `me`; a parent and its child are never peers (the parent uses SendToPod)' }],
+    ['peer', { status: 'already_peers' }],
+    ['stranger', { status: 'peered' }],
+    ['nonexistent', { refused: 'pod `ghost` does not exist' }],
+  ] as const)('the operator peers me with the %s', async (relation, expected) => {
+    const outcome = await w.handshake.execute({ from: name('me'), to: name(TARGETS[relation]), via: 'test' });
+    if ('status' in expected) expect(outcome.ok && outcome.value.status).toBe(expected.status);
+    else expect(outcome.ok ? outcome.value.status : describePeerError(outcome.error)).toBe(expected.refused);
   });
 
   it('never tells a stranger apart from a name that does not exist', async () => {

@@ -131,10 +131,10 @@ describe('pods (in process, one memory store)', () => {
   });
 
   it.each([
-    [['peer', 'a', 'a'], 'pods peer: a pod cannot be its own peer (`a`)'],
+    [['peer', 'a', 'a'], 'pods peer: a Pod is not its own peer (`a`)'],
     [['peer', 'a', 'ghost'], 'pods peer: pod `ghost` does not exist'],
-    [['peer', 'a', 'kid'], 'pods peer: `kid` is a spawned child of `a`; a parent and its child cannot be peers'],
-    [['peer', 'kid', 'a'], 'pods peer: `kid` is a spawned child of `a`; a parent and its child cannot be peers'],
+    [['peer', 'a', 'kid'], 'pods peer: pod `kid` is a spawned child of `a`; a parent and its child are never peers (the parent uses SendToPod)'],
+    [['peer', 'kid', 'a'], 'pods peer: pod `kid` is a spawned child of `a`; a parent and its child are never peers (the parent uses SendToPod)'],
     [['unpeer', 'a', 'b'], 'pods unpeer: `a` and `b` are not peers'],
     [['unpeer', 'a', 'ghost'], 'pods unpeer: pod `ghost` does not exist'],
     [['create', 'a'], 'pods create: a pod named `a` already exists'],

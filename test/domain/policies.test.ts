@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AUTHORITY, authorize, briefRefusal, describeRefusal, refusalFor } from '../../src/domain/authority.js';
+import { AUTHORITY, authorize, briefRefusal, describeRefusal, refusalFor, standingOf } from '../../src/domain/authority.js';
 import type { ChildOwnership } from '../../src/domain/child-ownership.js';
 import type { PeerRelation } from '../../src/domain/peer-relation.js';
+import { describePeeringRefusal, peeringRefusal } from '../../src/domain/peering.js';
 import { decideAutoRun, PING_PONG_LIMIT } from '../../src/domain/ping-pong-breaker.js';
 import { isLive, statusOf } from '../../src/domain/pod-status.js';
 import { visibilitySet, visibleInOrder } from '../../src/domain/visibility.js';
@@ -52,20 +53,30 @@ describe('visibleInOrder', () => {
 });
 
 describe('authorize', () => {
-  const visible = visibilitySet(name('me'), [child('me', 'kid')], [relation('me', 'pal')]);
-  it('follows the AUTHORITY table for every power and reason', () => {
+  const visible = visibilitySet(name('me'), [child('me', 'kid'), child('me', 'old', 'stopped')], [relation('me', 'pal')]);
+  it('follows the AUTHORITY table for every power and standing', () => {
     for (const [power, row] of Object.entries(AUTHORITY)) {
-      for (const [reason, grant] of Object.entries(row)) {
-        const target = { self: 'me', spawned_child: 'kid', peer: 'pal' }[reason] ?? '';
-        expect(authorize(name('me'), power as keyof typeof AUTHORITY, target, visible).ok).toBe(grant === 'yes');
+      expect(Object.keys(row).sort()).toEqual(['peer', 'self', 'spawned_child', 'stopped_child']);
+      for (const [standing, grant] of Object.entries(row)) {
+        const target = { self: 'me', spawned_child: 'kid', stopped_child: 'old', peer: 'pal' }[standing] ?? '';
+        expect(authorize(name('me'), power as keyof typeof AUTHORITY, target, visible).ok, `${power} on ${standing}`).toBe(grant === 'yes');
       }
     }
+  });
+  it('refuses a stopped child a user turn, and a child of either state a peer message, each in its own words', () => {
+    const said = (power: keyof typeof AUTHORITY, target: string) => {
+      const r = authorize(name('me'), power, target, visible);
+      return r.ok ? '' : describeRefusal(r.error);
+    };
+    expect(said('send', 'old')).toBe('pod `old` is stopped; restore it with RestorePod before sending to it');
+    expect(said('send_peer', 'old')).toBe('pod `old` is a spawned child of `me`, not a peer; use SendToPod');
+    expect(said('send_peer', 'kid')).toBe('pod `kid` is a spawned child of `me`, not a peer; use SendToPod');
   });
   it('gives one refusal for a Pod already seen, from the same table, with a brief form for listings', () => {
     for (const [power, row] of Object.entries(AUTHORITY)) {
       for (const [name_, pod] of visible) {
         const refusal = refusalFor(name('me'), power as keyof typeof AUTHORITY, pod);
-        expect(refusal === undefined, `${power} on ${name_}`).toBe(row[pod.reason] === 'yes');
+        expect(refusal === undefined, `${power} on ${name_}`).toBe(row[standingOf(pod)] === 'yes');
       }
     }
     const self = refusalFor(name('me'), 'restore', { name: name('me'), reason: 'self' });
@@ -74,6 +85,25 @@ describe('authorize', () => {
   it('refuses a peer the powers of a child with the message SPEC §2 gives', () => {
     const r = authorize(name('a'), 'send', 'b', visibilitySet(name('a'), [], [relation('a', 'b')]));
     expect(r.ok ? '' : describeRefusal(r.error)).toBe('pod `b` is a peer of `a`, not its spawned child; use SendToPeerPod');
+  });
+});
+
+describe('peeringRefusal', () => {
+  const parents = new Map([[name('kid'), name('me')], [name('grandkid'), name('kid')]]);
+  const parentOf = (pod: string) => parents.get(name(pod));
+  it('refuses a Pod and itself from the names alone, and a parent and its child in either order', () => {
+    expect(peeringRefusal(name('me'), name('me'))).toEqual({ type: 'SelfPeer', name: 'me' });
+    expect(peeringRefusal(name('me'), name('kid'))).toBeUndefined();
+    expect(peeringRefusal(name('me'), name('kid'), parentOf)).toEqual({ type: 'ParentChildPair', parent: 'me', child: 'kid' });
+    expect(peeringRefusal(name('kid'), name('me'), parentOf)).toEqual({ type: 'ParentChildPair', parent: 'me', child: 'kid' });
+  });
+  it('lets any other pair be peers: siblings, a grandparent and its grandchild, strangers', () => {
+    for (const [a, b] of [['kid', 'pal'], ['me', 'grandkid'], ['pal', 'far']] as const) expect(peeringRefusal(name(a), name(b), parentOf)).toBeUndefined();
+  });
+  it('says each refusal one way', () => {
+    expect(describePeeringRefusal({ type: 'SelfPeer', name: name('me') })).toBe('a Pod is not its own peer (`me`)');
+    expect(describePeeringRefusal({ type: 'ParentChildPair', parent: name('me'), child: name('kid') }))
+      .toBe('pod `kid` is a spawned child of `me`; a parent and its child are never peers (the parent uses SendToPod)');
   });
 });
 

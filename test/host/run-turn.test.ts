@@ -227,6 +227,16 @@ describeOnEveryStore('RunTurn', (suite) => {
     expect((await w.history('me')).filter((e) => e.kind === 'pod_event')).toHaveLength(1);
   });
 
+  it('tells a parent nothing of a child it has stopped (AUTHORITY: hear_completion)', async () => {
+    await w.spawn('me', 'kid');
+    expect((await w.tool('me', 'StopPod', { name: 'kid' })).ok).toBe(true);
+    model.push(says('done anyway'));
+    const ended = await turn('kid');
+    expect(ended).toMatchObject({ ok: true, value: { end: 'finished' } });
+    expect(ended.ok && ended.value.reportedTo).toBeUndefined();
+    expect((await w.history('me')).filter((e) => e.kind === 'pod_event')).toEqual([]);
+  });
+
   it("reports a child's failed turn as errored", async () => {
     await w.spawn('me', 'kid');
     model.push({ ok: false, error: 'timeout after 120000 ms' });

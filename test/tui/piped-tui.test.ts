@@ -84,8 +84,8 @@ describe('the TUI reading a pipe', () => {
       'an empty command; `:help` lists the commands',
       ':history: n must be a whole number of at least 1, got "0"',
       'cannot peer: pod `ghost` does not exist',
-      '`main` and `main` are not peers; nothing changed',
-      '`main` has no history entry #9',
+      'cannot unpeer: `main` and `main` are not peers',
+      'pod `main` has no history entry #9',
     ]);
     expect(run.stdout.at(-1)).toBe('main  self      idle    default  model      no (this is the calling Pod)');
     expect(await history('main')).toEqual([]);
@@ -96,8 +96,8 @@ describe('the TUI reading a pipe', () => {
     await app.tools.execute(name('main'), 'SpawnPod', { name: 'kid', task: 'wait', scope: [] });
     const run = await runPiped(app, ':peer main\n:peer kid\n:new b\n:peer b\n:peer b\n');
     expect(run.stderr).toEqual([
-      'cannot peer `main` with itself',
-      'cannot peer: `kid` is a spawned child of `main`, and a parent and its child are never peers (the parent uses SendToPod)',
+      'cannot peer: a Pod is not its own peer (`main`)',
+      'cannot peer: pod `kid` is a spawned child of `main`; a parent and its child are never peers (the parent uses SendToPod)',
     ]);
     expect(run.stdout.at(-2)).toBe('peered `main` ↔ `b`');
     expect(run.stdout.at(-1)).toMatch(/^`main` and `b` are already peers \(since \d{4}-.*\); nothing changed$/);

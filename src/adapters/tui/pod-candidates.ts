@@ -1,5 +1,6 @@
 import type { ListAllPods } from '../../application/use-cases/list-all-pods.js';
 import { LIST_PODS_LIMITS, type ListPods, type PodListing } from '../../application/use-cases/list-pods.js';
+import { peeringRefusal } from '../../domain/peering.js';
 import type { PodName } from '../../domain/pod-name.js';
 
 export type PodSource = 'store_pods' | 'peer_candidates' | 'peers' | 'visible_pods';
@@ -21,12 +22,11 @@ export async function podCandidates(
     case 'peers':
       return visible.filter((p) => p.visibility === 'peer').map((p) => p.name);
     case 'peer_candidates': {
-      // Children are refused as peers, and so is a parent; existing peers have nothing to gain.
+      // The Pods the handshake would take; existing peers have nothing to gain.
       const all = await useCases.listAll.execute();
-      const self = all.find((p) => p.name === attached);
-      const excluded = new Set<PodName>([attached, ...visible.map((p) => p.name)]);
-      if (self?.origin.type === 'spawned') excluded.add(self.origin.parent);
-      return all.map((p) => p.name).filter((name) => !excluded.has(name));
+      const parents = new Map(all.flatMap((p) => (p.origin.type === 'spawned' ? [[p.name, p.origin.parent] as const] : [])));
+      const peers = new Set(visible.filter((p) => p.visibility === 'peer').map((p) => p.name));
+      return all.map((p) => p.name).filter((name) => !peers.has(name) && !peeringRefusal(attached, name, (pod) => parents.get(pod)));
     }
   }
 }

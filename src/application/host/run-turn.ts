@@ -1,5 +1,6 @@
 import { displayValue } from '../../domain/display.js';
 import { inject, injectable } from 'inversify';
+import { authorize } from '../../domain/authority.js';
 import type { HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -19,6 +20,7 @@ import { findProfile, PROFILE_CATALOG, type ProfileCatalog } from '../ports/prof
 import type { Pod } from '../../domain/pod.js';
 import type { Profile } from '../../domain/profile.js';
 import { DEFAULT_PROFILE_NAME } from '../../domain/profile-name.js';
+import { visibilitySet } from '../../domain/visibility.js';
 
 export type TurnEnd = ObservedTurnEnd | 'nothing_to_do';
 export type TurnReport = {
@@ -164,11 +166,11 @@ export class RunTurn {
     return { end: 'errored', steps: 0 };
   }
 
-  /** Only the Pod's current parent hears of it, and only while it still owns the child. */
+  /** Only the Pod's current parent hears of it, and only while the child is outstanding (AUTHORITY's `hear_completion`). */
   private async reportToParent(parent: PodName, child: PodName, end: 'finished' | 'errored' | 'step_limit', why: string | undefined): Promise<PodName | undefined> {
     const reported = await this.uow.run(async (repos) => {
       const edge = await repos.children.findByChild(child);
-      if (edge?.parent !== parent || edge.state !== 'outstanding') return false;
+      if (!authorize(parent, 'hear_completion', child, visibilitySet(parent, edge ? [edge] : [], [])).ok) return false;
       await repos.history.append(parent, end === 'finished'
         ? { kind: 'pod_event', child, event: 'finished' }
         : { kind: 'pod_event', child, event: 'errored', message: why ?? (end === 'step_limit' ? `stopped after ${this.config.stepLimit} model steps` : 'its model request failed') },

@@ -7,7 +7,7 @@ export interface PeerRelationRepository {
   /**
    * One row per pair: a second add for the same pair is reported, not duplicated. With
    * `handshake`, the operator's handshake in one write: the relation only between two existing
-   * Pods neither of which is the other's parent, and its audit records with it. Then
+   * Pods that `peeringRefusal` lets be peers, and its audit records with it. Then
    * `exists` means "not added" (a relation, a missing Pod or a parent/child pair): the caller
    * reads which.
    */

@@ -1,6 +1,4 @@
-import { describeRefusal } from '../../domain/authority.js';
-import { describeDelegationRefusal } from '../../domain/effective-scope.js';
-import type { RestorePod } from '../use-cases/restore-pod.js';
+import { describeRestorePodError, type RestorePod } from '../use-cases/restore-pod.js';
 import { podNameField } from './argument-parsers.js';
 import { CONTENT, nameOnlySchema, type ToolDefinition } from './tool-definition.js';
 import { invalidArgument, toolOk, type ToolResult } from './tool-result.js';
@@ -25,15 +23,9 @@ export function restorePodTool(useCase: RestorePod): ToolDefinition<Input> {
     async run(caller, input): Promise<ToolResult> {
       const name = podNameField('RestorePod', 'name', input.name);
       if (!name.ok) return name.error;
-      const result = await useCase.execute({ caller, name: name.value });
-      if (!result.ok) {
-        const e = result.error;
-        return invalidArgument(
-          e.type === 'ScopeNotWithinCaller' || e.type === 'ScopeWriteConflict'
-            ? `pod \`${name.value}\` cannot be restored: ${describeDelegationRefusal(caller, e)}`
-            : describeRefusal(e),
-        );
-      }
+      const command = { caller, name: name.value };
+      const result = await useCase.execute(command);
+      if (!result.ok) return invalidArgument(describeRestorePodError(command, result.error));
       const { action } = result.value;
       return action === 'restored'
         ? toolOk(`pod \`${name.value}\` restored on this host`, { action, name: name.value })

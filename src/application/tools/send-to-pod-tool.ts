@@ -3,7 +3,7 @@ import { bodyField, podNameField, refused } from './argument-parsers.js';
 import { hostOf } from '../turn-outcome.js';
 import { describeDelivery } from './describe-delivery.js';
 import { CONTENT, NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
-import { invalidArgument, toolOk, type ToolResult } from './tool-result.js';
+import { toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { name: string; message: string };
 
@@ -37,11 +37,7 @@ export function sendToPodTool(useCase: SendToChild): ToolDefinition<Input> {
       const message = bodyField('SendToPod', 'message', input.message);
       if (!message.ok) return message.error;
       const result = await useCase.execute({ caller, name: name.value, message: message.value });
-      if (!result.ok) {
-        return result.error.type === 'ChildStopped'
-          ? invalidArgument(`pod \`${result.error.name}\` is stopped; restore it with RestorePod before sending to it`)
-          : refused(result.error);
-      }
+      if (!result.ok) return refused(result.error);
       const { deliveredTo, turn, seq } = result.value;
       return toolOk(`sent message to \`${name.value}\`; ${describeDelivery(result.value)}`, { delivered_to: deliveredTo, ...hostOf(result.value), turn, seq });
     },

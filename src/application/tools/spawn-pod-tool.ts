@@ -1,33 +1,11 @@
-import { describePodNotFound } from '../errors.js';
-import { describeDelegationRefusal } from '../../domain/effective-scope.js';
-import { describeProfileChoiceRefusal } from '../../domain/profile-choice.js';
 import { DEFAULT_PROFILE_NAME } from '../../domain/profile-name.js';
-import type { PodName } from '../../domain/pod-name.js';
 import { ScopeRule, type ScopeRuleInput } from '../../domain/scope-rule.js';
-import type { SpawnChildPod, SpawnChildPodError } from '../use-cases/spawn-child-pod.js';
+import { describeSpawnChildPodError, type SpawnChildPod } from '../use-cases/spawn-child-pod.js';
 import { bodyField, podNameField } from './argument-parsers.js';
 import { CONTENT, NAME_PROPERTY, type ToolDefinition } from './tool-definition.js';
 import { invalidArgument, toolOk, type ToolResult } from './tool-result.js';
 
 type Input = { name: string; task: string; scope?: ScopeRuleInput[]; profile?: string };
-
-function describe(caller: PodName, error: SpawnChildPodError): string {
-  switch (error.type) {
-    case 'PodNotFound':
-      return describePodNotFound(error);
-    case 'PodAlreadyExists':
-      // Names are unique store-wide, so a taken name must be refused; saying no more than
-      // "not available" keeps SpawnPod from describing Pods the caller cannot see.
-      return `pod name \`${error.name}\` is not available; choose another name`;
-    case 'SpawnNameIsCaller':
-      return `spawned pod name \`${error.name}\` collides with the spawner's own name`;
-    case 'ScopeNotWithinCaller':
-    case 'ScopeWriteConflict':
-      return describeDelegationRefusal(caller, error);
-    case 'UnknownProfile':
-      return describeProfileChoiceRefusal(error);
-  }
-}
 
 export function spawnPodTool(useCase: SpawnChildPod): ToolDefinition<Input> {
   return {
@@ -85,7 +63,7 @@ export function spawnPodTool(useCase: SpawnChildPod): ToolDefinition<Input> {
         scope.push(rule.value);
       }
       const result = await useCase.execute({ caller, name: name.value, scope, task: task.value, ...(input.profile !== undefined ? { profile: input.profile } : {}) });
-      if (!result.ok) return invalidArgument(describe(caller, result.error));
+      if (!result.ok) return invalidArgument(describeSpawnChildPodError(caller, result.error));
       const lent = result.value.scope.map(ScopeRule.describe).join(', ') || '(none)';
       const runs = result.value.profile === DEFAULT_PROFILE_NAME ? '' : ` (profile \`${result.value.profile}\`)`;
       return toolOk(`spawned pod \`${result.value.name}\`${runs} with scope ${lent}; it is working on its task`, {

@@ -10,7 +10,7 @@ import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { PROFILE_CATALOG, type ProfileCatalog } from '../ports/profile-catalog.js';
 import { DEFAULT_PROFILE_NAME, type ProfileName } from '../../domain/profile-name.js';
-import type { ProfileChoiceRefusal } from '../../domain/profile-choice.js';
+import { describeProfileChoiceRefusal, type ProfileChoiceRefusal } from '../../domain/profile-choice.js';
 
 export type CreatePodCommand = {
   readonly name: PodName;
@@ -25,6 +25,10 @@ export type CreatePodCommand = {
   readonly profile?: ProfileName;
 };
 export type CreatePodError = PodAlreadyExists | ProfileChoiceRefusal;
+
+/** For the operator, who sees the whole store (SpawnPod says less: see describeSpawnChildPodError). */
+export const describeCreatePodError = (error: CreatePodError): string =>
+  error.type === 'PodAlreadyExists' ? `a pod named \`${error.name}\` already exists` : describeProfileChoiceRefusal(error);
 
 /** Operator: a new top-level Pod with an empty history. */
 @injectable()

@@ -3,7 +3,7 @@ import type { AuditRecord } from '../../domain/audit-record.js';
 import type { HistoryEntry } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { podNotFound, type PodNotFound } from '../errors.js';
+import { describePodNotFound, podNotFound, type PodNotFound } from '../errors.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 
@@ -31,6 +31,9 @@ export type ExplanationStep =
 
 export type Explanation = { readonly entry: HistoryEntry; readonly chain: readonly ExplanationStep[] };
 export type ExplainEntryError = PodNotFound | { readonly type: 'EntryNotFound'; readonly pod: PodName; readonly seq: number };
+
+export const describeExplainEntryError = (error: ExplainEntryError): string =>
+  error.type === 'PodNotFound' ? describePodNotFound(error) : `pod \`${error.pod}\` has no history entry #${error.seq}`;
 
 /** Operator: for any history entry, the chain of authority that let it in. */
 @injectable()

@@ -1,9 +1,10 @@
 import { inject, injectable } from 'inversify';
 import type { AuditRecord } from '../../domain/audit-record.js';
 import { orderedPair, type PeerRelation } from '../../domain/peer-relation.js';
+import { describePeeringRefusal, peeringRefusal, type PeeringRefusal } from '../../domain/peering.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { podNotFound, type PodNotFound } from '../errors.js';
+import { describePodNotFound, podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.js';
 import { runEach, UNIT_OF_WORK, type Repositories, type UnitOfWork } from '../ports/unit-of-work.js';
@@ -15,10 +16,11 @@ export type PeerCommand = {
   /** The operator surface, for the audit trail: `tui`, `cli`. */
   readonly via: string;
 };
-export type InitiatePeerHandshakeError =
-  | PodNotFound
-  | { readonly type: 'SelfPeer'; readonly name: PodName }
-  | { readonly type: 'ParentChildPair'; readonly parent: PodName; readonly child: PodName };
+export type InitiatePeerHandshakeError = PodNotFound | PeeringRefusal;
+
+/** The one wording of a refused `:peer` / `pods peer`; each surface adds only its prefix. */
+export const describePeerError = (error: InitiatePeerHandshakeError): string =>
+  error.type === 'PodNotFound' ? describePodNotFound(error) : describePeeringRefusal(error);
 export type HandshakeOutcome = { readonly status: 'peered' | 'already_peers'; readonly relation: PeerRelation };
 
 const ATTEMPTS = 5;
@@ -41,7 +43,8 @@ export class InitiatePeerHandshake {
 
   async execute(command: PeerCommand): Promise<Result<HandshakeOutcome, InitiatePeerHandshakeError>> {
     const { from, to } = command;
-    if (from === to) return err({ type: 'SelfPeer', name: from });
+    const byNames = peeringRefusal(from, to);
+    if (byNames) return err(byNames);
     for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
       const outcome = await runEach(this.uow, (repos) => this.attempt(repos, command));
       if (outcome !== RETRY) return outcome;
@@ -64,9 +67,9 @@ export class InitiatePeerHandshake {
     if ((await repos.relations.addIfAbsent(relation, { audit })) === 'added') return ok({ status: 'peered', relation });
 
     for (const name of [from, to]) if (!(await repos.pods.get(name))) return err(podNotFound(name));
-    const [parentOfTo, parentOfFrom] = await Promise.all([repos.children.findByChild(to), repos.children.findByChild(from)]);
-    if (parentOfTo?.parent === from) return err({ type: 'ParentChildPair', parent: from, child: to });
-    if (parentOfFrom?.parent === to) return err({ type: 'ParentChildPair', parent: to, child: from });
+    const owned = await Promise.all([repos.children.findByChild(from), repos.children.findByChild(to)]);
+    const refusal = peeringRefusal(from, to, (pod) => owned.find((o) => o?.child === pod)?.parent);
+    if (refusal) return err(refusal);
     const existing = await repos.relations.lockBetween(pair);
     if (existing) return ok({ status: 'already_peers', relation: existing });
     return RETRY; // removed since the write looked: the next attempt may add it

@@ -1,14 +1,18 @@
 import { inject, injectable } from 'inversify';
 import { orderedPair, type PeerRelation } from '../../domain/peer-relation.js';
-import type { PodName } from '../../domain/pod-name.js';
+import { describeUnpeeringRefusal, type UnpeeringRefusal } from '../../domain/peering.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { podNotFound, type PodNotFound } from '../errors.js';
+import { describePodNotFound, podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import type { PeerCommand } from './initiate-peer-handshake.js';
 
-export type RemovePeerError = PodNotFound | { readonly type: 'NotPeers'; readonly from: PodName; readonly to: PodName };
+export type RemovePeerError = PodNotFound | UnpeeringRefusal;
+
+/** The one wording of a refused `:unpeer` / `pods unpeer`; each surface adds only its prefix. */
+export const describeRemovePeerError = (error: RemovePeerError): string =>
+  error.type === 'PodNotFound' ? describePodNotFound(error) : describeUnpeeringRefusal(error);
 
 /** Operator `:unpeer`: removes the relation (and audits it) in one transaction; later sends are refused. */
 @injectable()

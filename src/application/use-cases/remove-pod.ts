@@ -2,9 +2,9 @@ import { inject, injectable } from 'inversify';
 import { orderedPair } from '../../domain/peer-relation.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { isLive } from '../../domain/pod-status.js';
-import { mayRemovePod, type RemovalRefusal } from '../../domain/pod-removal.js';
+import { describeRemovalRefusal, mayRemovePod, type RemovalRefusal } from '../../domain/pod-removal.js';
 import { err, ok, type Result } from '../../domain/result.js';
-import { podNotFound, type PodNotFound } from '../errors.js';
+import { describePodNotFound, podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.js';
 import type { RemovedPod } from '../ports/pod-archive.js';
@@ -19,6 +19,9 @@ export type RemovePodCommand = {
 };
 
 export type RemovePodError = PodNotFound | RemovalRefusal;
+
+export const describeRemovePodError = (error: RemovePodError): string =>
+  error.type === 'PodNotFound' ? describePodNotFound(error) : describeRemovalRefusal(error);
 
 export type PodRemoved = { readonly removed: RemovedPod; readonly unpeered: readonly PodName[] };
 

@@ -1,6 +1,6 @@
 import { inject, injectable } from 'inversify';
-import { authorize, type AuthorityRefusal } from '../../domain/authority.js';
-import { lendingRefusal, type DelegationRefusal } from '../../domain/effective-scope.js';
+import { authorize, describeRefusal, type AuthorityRefusal } from '../../domain/authority.js';
+import { describeDelegationRefusal, lendingRefusal, type DelegationRefusal } from '../../domain/effective-scope.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { isLive, leaseExpiry } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -12,6 +12,12 @@ import { visibleFrom } from '../visible-from.js';
 
 export type RestorePodCommand = { readonly caller: PodName; readonly name: PodName };
 export type RestorePodError = AuthorityRefusal | DelegationRefusal;
+
+export function describeRestorePodError(command: RestorePodCommand, error: RestorePodError): string {
+  return error.type === 'ScopeNotWithinCaller' || error.type === 'ScopeWriteConflict'
+    ? `pod \`${command.name}\` cannot be restored: ${describeDelegationRefusal(command.caller, error)}`
+    : describeRefusal(error);
+}
 export type Restored = { readonly action: 'restored' | 'already_live'; readonly name: PodName; readonly hostId: string };
 
 /**

@@ -1,18 +1,18 @@
 import { inject, injectable } from 'inversify';
 import { leaseExpiry } from '../../domain/pod-status.js';
-import { lendingRefusal, type DelegationRefusal } from '../../domain/effective-scope.js';
+import { describeDelegationRefusal, lendingRefusal, type DelegationRefusal } from '../../domain/effective-scope.js';
 import type { MessageBody } from '../../domain/message-body.js';
 import type { Pod } from '../../domain/pod.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { ScopeRule } from '../../domain/scope-rule.js';
-import { podNotFound, type PodAlreadyExists, type PodNotFound } from '../errors.js';
+import { describePodNotFound, podNotFound, type PodAlreadyExists, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { PROFILE_CATALOG, type ProfileCatalog } from '../ports/profile-catalog.js';
 import { DEFAULT_PROFILE_NAME, type ProfileName } from '../../domain/profile-name.js';
-import { chooseProfile, type ProfileChoiceRefusal } from '../../domain/profile-choice.js';
+import { chooseProfile, describeProfileChoiceRefusal, type ProfileChoiceRefusal } from '../../domain/profile-choice.js';
 
 export type SpawnChildPodCommand = {
   readonly caller: PodName;
@@ -28,6 +28,25 @@ export type SpawnChildPodError =
   | { readonly type: 'SpawnNameIsCaller'; readonly name: PodName }
   | DelegationRefusal
   | ProfileChoiceRefusal;
+
+export function describeSpawnChildPodError(caller: PodName, error: SpawnChildPodError): string {
+  switch (error.type) {
+    case 'PodNotFound':
+      return describePodNotFound(error);
+    case 'PodAlreadyExists':
+      // Names are unique store-wide, so a taken name must be refused; saying no more than
+      // "not available" keeps SpawnPod from describing Pods the caller cannot see.
+      return `pod name \`${error.name}\` is not available; choose another name`;
+    case 'SpawnNameIsCaller':
+      return `spawned pod name \`${error.name}\` collides with the spawner's own name`;
+    case 'ScopeNotWithinCaller':
+    case 'ScopeWriteConflict':
+      return describeDelegationRefusal(caller, error);
+    case 'UnknownProfile':
+      return describeProfileChoiceRefusal(error);
+  }
+}
+
 export type SpawnedChild = { readonly name: PodName; readonly scope: readonly ScopeRule[]; readonly taskSeq: number; readonly profile: ProfileName };
 
 /**

@@ -1,6 +1,5 @@
-import type { CreatePodError } from '../../../application/use-cases/create-pod.js';
+import { describeCreatePodError } from '../../../application/use-cases/create-pod.js';
 import { displayValue } from '../../../domain/display.js';
-import { describeProfileChoiceRefusal } from '../../../domain/profile-choice.js';
 import { ProfileName } from '../../../domain/profile-name.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
@@ -43,19 +42,10 @@ export const createCommand: CliCommand = {
     if (profile && !profile.ok) return err(`--profile: ${ProfileName.describe(profile.error)}`);
     return ok(async ({ app, out }) => {
       const result = await app.createPod.execute({ name: name.value, scope, ...(profile?.ok ? { profile: profile.value } : {}) });
-      if (!result.ok) return refuse(out, describe(result.error));
+      if (!result.ok) return refuse(out, describeCreatePodError(result.error));
       const runs = result.value.profile ? ` and profile \`${result.value.profile}\`` : '';
       out.line(`created pod \`${result.value.name}\` with scope ${printable(result.value.scope.map(ScopeRule.describe).join(', '))}${runs}`);
       return EXIT.ok;
     });
   },
 };
-
-function describe(error: CreatePodError): string {
-  switch (error.type) {
-    case 'PodAlreadyExists':
-      return `a pod named \`${error.name}\` already exists`;
-    case 'UnknownProfile':
-      return describeProfileChoiceRefusal(error);
-  }
-}

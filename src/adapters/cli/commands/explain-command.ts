@@ -1,5 +1,4 @@
-import { describePodNotFound } from '../../../application/errors.js';
-import type { ExplainEntryError } from '../../../application/use-cases/explain-entry.js';
+import { describeExplainEntryError } from '../../../application/use-cases/explain-entry.js';
 import { ok } from '../../../domain/result.js';
 import { podNameArg, wholeNumber } from '../../presentation/argument-readers.js';
 import { explanationJson, renderExplanation } from '../../presentation/render-explanation.js';
@@ -31,19 +30,10 @@ export const explainCommand: CliCommand = {
     const json = flag(args, 'json');
     return ok(async ({ app, out }) => {
       const result = await app.explainEntry.execute({ pod: pod.value, seq: seq.value });
-      if (!result.ok) return refuse(out, describe(result.error));
+      if (!result.ok) return refuse(out, describeExplainEntryError(result.error));
       if (json) out.json(explanationJson(result.value));
       else for (const line of renderExplanation(result.value)) out.line(line);
       return EXIT.ok;
     });
   },
 };
-
-function describe(error: ExplainEntryError): string {
-  switch (error.type) {
-    case 'PodNotFound':
-      return describePodNotFound(error);
-    case 'EntryNotFound':
-      return `pod \`${error.pod}\` has no history entry #${error.seq}`;
-  }
-}

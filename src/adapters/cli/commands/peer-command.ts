@@ -1,5 +1,4 @@
-import { describePodNotFound } from '../../../application/errors.js';
-import type { InitiatePeerHandshakeError } from '../../../application/use-cases/initiate-peer-handshake.js';
+import { describePeerError } from '../../../application/use-cases/initiate-peer-handshake.js';
 import { ok } from '../../../domain/result.js';
 import { EXIT } from '../../process-io.js';
 import { refuse, type CliCommand } from '../cli-command.js';
@@ -21,7 +20,7 @@ export const peerCommand: CliCommand = {
     const [from, to] = pair.value;
     return ok(async ({ app, out }) => {
       const result = await app.initiatePeerHandshake.execute({ from, to, via: 'cli' });
-      if (!result.ok) return refuse(out, describe(result.error));
+      if (!result.ok) return refuse(out, describePeerError(result.error));
       const { status, relation } = result.value;
       out.line(
         status === 'peered'
@@ -33,13 +32,3 @@ export const peerCommand: CliCommand = {
   },
 };
 
-function describe(error: InitiatePeerHandshakeError): string {
-  switch (error.type) {
-    case 'PodNotFound':
-      return describePodNotFound(error);
-    case 'SelfPeer':
-      return `a pod cannot be its own peer (\`${error.name}\`)`;
-    case 'ParentChildPair':
-      return `\`${error.child}\` is a spawned child of \`${error.parent}\`; a parent and its child cannot be peers`;
-  }
-}

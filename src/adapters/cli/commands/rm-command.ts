@@ -1,6 +1,4 @@
-import { describePodNotFound } from '../../../application/errors.js';
-import type { RemovePodError } from '../../../application/use-cases/remove-pod.js';
-import { describeRemovalRefusal } from '../../../domain/pod-removal.js';
+import { describeRemovePodError } from '../../../application/use-cases/remove-pod.js';
 import { ok } from '../../../domain/result.js';
 import { podNameArg } from '../../presentation/argument-readers.js';
 import { EXIT } from '../../process-io.js';
@@ -35,7 +33,7 @@ export const rmCommand: CliCommand = {
     const force = flag(args, 'force');
     return ok(async ({ app, out }) => {
       const result = await app.removePod.execute({ name: pod.value, force, via: 'cli' });
-      if (!result.ok) return refuse(out, describe(result.error));
+      if (!result.ok) return refuse(out, describeRemovePodError(result.error));
       const { removed, unpeered } = result.value;
       const peers = unpeered.length > 0 ? `; unpeered from ${unpeered.map((p) => `\`${p}\``).join(', ')}` : '';
       // Its agent's sessions and home (an agent-driven Pod's) are this machine's; a new Pod of the name starts afresh.
@@ -45,7 +43,3 @@ export const rmCommand: CliCommand = {
     });
   },
 };
-
-function describe(error: RemovePodError): string {
-  return error.type === 'PodNotFound' ? describePodNotFound(error) : describeRemovalRefusal(error);
-}

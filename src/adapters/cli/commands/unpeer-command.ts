@@ -1,5 +1,4 @@
-import { describePodNotFound } from '../../../application/errors.js';
-import type { RemovePeerError } from '../../../application/use-cases/remove-peer.js';
+import { describeRemovePeerError } from '../../../application/use-cases/remove-peer.js';
 import { ok } from '../../../domain/result.js';
 import { EXIT } from '../../process-io.js';
 import { refuse, type CliCommand } from '../cli-command.js';
@@ -21,18 +20,10 @@ export const unpeerCommand: CliCommand = {
     const [from, to] = pair.value;
     return ok(async ({ app, out }) => {
       const result = await app.removePeer.execute({ from, to, via: 'cli' });
-      if (!result.ok) return refuse(out, describe(result.error));
+      if (!result.ok) return refuse(out, describeRemovePeerError(result.error));
       out.line(`\`${from}\` and \`${to}\` are no longer peers (relation ${result.value.id} removed)`);
       return EXIT.ok;
     });
   },
 };
 
-function describe(error: RemovePeerError): string {
-  switch (error.type) {
-    case 'PodNotFound':
-      return describePodNotFound(error);
-    case 'NotPeers':
-      return `\`${error.from}\` and \`${error.to}\` are not peers`;
-  }
-}

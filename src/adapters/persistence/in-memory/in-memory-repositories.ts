@@ -12,6 +12,7 @@ import type { AuditRecord } from '../../../domain/audit-record.js';
 import type { ChildOwnership } from '../../../domain/child-ownership.js';
 import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../../domain/history-entry.js';
 import type { OrderedPair, PeerRelation } from '../../../domain/peer-relation.js';
+import { peeringRefusal } from '../../../domain/peering.js';
 import type { Pod } from '../../../domain/pod.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { isLive, type Lease, type PodDriver, type RuntimeStatus } from '../../../domain/pod-status.js';
@@ -52,7 +53,7 @@ export class InMemoryPeerRelationRepository implements PeerRelationRepository {
     if (handshake) {
       const { a, b } = relation;
       if (!this.t.pods.has(a) || !this.t.pods.has(b)) return 'exists';
-      if (this.t.children.get(a)?.parent === b || this.t.children.get(b)?.parent === a) return 'exists';
+      if (peeringRefusal(a, b, (pod) => this.t.children.get(pod)?.parent)) return 'exists';
     }
     this.t.relations.set(key, structuredClone(relation));
     for (const record of handshake?.audit ?? []) this.t.audit.push(structuredClone(record));

@@ -1,4 +1,4 @@
-import { describePodNotFound } from '../../../application/errors.js';
+import { describeExplainEntryError } from '../../../application/use-cases/explain-entry.js';
 import { ok } from '../../../domain/result.js';
 import { wholeNumber } from '../../presentation/argument-readers.js';
 import { renderExplanation } from '../../presentation/render-explanation.js';
@@ -18,11 +18,7 @@ export const explainColonCommand: ColonCommand = {
     if (!seq.ok) return seq;
     return ok(async (session) => {
       const result = await session.app.explainEntry.execute({ pod: session.attached, seq: seq.value });
-      if (!result.ok) {
-        return session.refuse(result.error.type === 'EntryNotFound'
-          ? `\`${result.error.pod}\` has no history entry #${result.error.seq}`
-          : describePodNotFound(result.error));
-      }
+      if (!result.ok) return session.refuse(describeExplainEntryError(result.error));
       for (const line of renderExplanation(result.value)) session.say(line);
     });
   },

@@ -1,4 +1,4 @@
-import { describeProfileChoiceRefusal } from '../../../domain/profile-choice.js';
+import { describeCreatePodError } from '../../../application/use-cases/create-pod.js';
 import { ProfileName } from '../../../domain/profile-name.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
@@ -36,9 +36,8 @@ export const newColonCommand: ColonCommand = {
       if (!rule.ok) return session.refuse(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
       const created = await session.app.createPod.execute({ name: name.value, scope: [rule.value], ...(profile ? { profile } : {}) });
       if (!created.ok) {
-        return session.refuse(created.error.type === 'UnknownProfile'
-          ? describeProfileChoiceRefusal(created.error)
-          : `a pod named \`${name.value}\` already exists; \`:attach ${name.value}\` switches to it`);
+        const hint = created.error.type === 'PodAlreadyExists' ? `; \`:attach ${name.value}\` switches to it` : '';
+        return session.refuse(`${describeCreatePodError(created.error)}${hint}`);
       }
       const runs = profile ? ` and profile \`${profile}\`` : '';
       session.say(`created pod \`${name.value}\` with scope ${printable(ScopeRule.describe(rule.value))}${runs}; \`:attach ${name.value}\` switches to it`);

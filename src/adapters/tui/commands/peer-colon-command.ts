@@ -1,6 +1,4 @@
-import { describePodNotFound } from '../../../application/errors.js';
-import type { InitiatePeerHandshakeError } from '../../../application/use-cases/initiate-peer-handshake.js';
-import type { PodName } from '../../../domain/pod-name.js';
+import { describePeerError } from '../../../application/use-cases/initiate-peer-handshake.js';
 import { ok } from '../../../domain/result.js';
 import { podOrPicker } from '../colon-args.js';
 import type { ColonCommand } from '../colon-command.js';
@@ -29,7 +27,7 @@ export const peerColonCommand: ColonCommand = {
       const to = await target.value(session);
       if (to === undefined) return;
       const result = await session.app.initiatePeerHandshake.execute({ from, to, via: 'tui' });
-      if (!result.ok) return session.refuse(describe(result.error, from));
+      if (!result.ok) return session.refuse(`cannot peer: ${describePeerError(result.error)}`);
       const { status, relation } = result.value;
       session.say(status === 'peered'
         ? `peered \`${from}\` ↔ \`${to}\``
@@ -38,13 +36,3 @@ export const peerColonCommand: ColonCommand = {
   },
 };
 
-function describe(error: InitiatePeerHandshakeError, from: PodName): string {
-  switch (error.type) {
-    case 'PodNotFound':
-      return `cannot peer: ${describePodNotFound(error)}`;
-    case 'SelfPeer':
-      return `cannot peer \`${from}\` with itself`;
-    case 'ParentChildPair':
-      return `cannot peer: \`${error.child}\` is a spawned child of \`${error.parent}\`, and a parent and its child are never peers (the parent uses SendToPod)`;
-  }
-}

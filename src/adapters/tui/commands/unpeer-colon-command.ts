@@ -1,5 +1,4 @@
-import { describePodNotFound } from '../../../application/errors.js';
-import type { RemovePeerError } from '../../../application/use-cases/remove-peer.js';
+import { describeRemovePeerError } from '../../../application/use-cases/remove-peer.js';
 import { ok } from '../../../domain/result.js';
 import { podOrPicker } from '../colon-args.js';
 import type { ColonCommand } from '../colon-command.js';
@@ -26,17 +25,9 @@ export const unpeerColonCommand: ColonCommand = {
       const to = await target.value(session);
       if (to === undefined) return;
       const result = await session.app.removePeer.execute({ from, to, via: 'tui' });
-      if (!result.ok) return session.refuse(describe(result.error));
+      if (!result.ok) return session.refuse(`cannot unpeer: ${describeRemovePeerError(result.error)}`);
       session.say(`\`${from}\` and \`${to}\` are no longer peers`);
     });
   },
 };
 
-function describe(error: RemovePeerError): string {
-  switch (error.type) {
-    case 'PodNotFound':
-      return `cannot unpeer: ${describePodNotFound(error)}`;
-    case 'NotPeers':
-      return `\`${error.from}\` and \`${error.to}\` are not peers; nothing changed`;
-  }
-}
