@@ -220,6 +220,7 @@ export class InMemoryPeerDeliveryRepository implements PeerDeliveryRepository {
   }
   async write(d: PeerMessageWrite): Promise<{ readonly seq: number } | 'stale'> {
     const read = d.facts.relation;
+    if (d.message.pairSeq !== read.lastPairSeq + 1) throw new Error(`peer message ${d.message.pairSeq} does not follow ${read.lastPairSeq}`);
     const key = pairKey(read.a, read.b);
     const now = this.t.relations.get(key);
     if (!now || now.id !== read.id || now.lastPairSeq !== read.lastPairSeq || now.autoTurns !== read.autoTurns) return 'stale';
