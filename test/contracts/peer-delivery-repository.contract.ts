@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DeliveryFacts, PeerMessageWrite } from '../../src/application/ports/peer-delivery-repository.js';
-import { runEach, type Repositories } from '../../src/application/ports/unit-of-work.js';
+import type { Repositories } from '../../src/application/ports/unit-of-work.js';
 import type { ChildOwnership } from '../../src/domain/child-ownership.js';
 import { orderedPair, type PeerRelation } from '../../src/domain/peer-relation.js';
 import { Boom, inRun, later, name, seedPods, T0, type ContractFixture } from './contract-fixture.js';
@@ -44,7 +44,7 @@ export function peerDeliveryRepositoryContract(f: ContractFixture): void {
       };
     };
     const write = (d: PeerMessageWrite, run = inRun) => run(f, (r) => r.deliveries.write(d));
-    const each = <T>(fx: ContractFixture, work: (r: Repositories) => Promise<T>) => runEach(fx().uow(), work);
+    const each = <T>(fx: ContractFixture, work: (r: Repositories) => Promise<T>) => fx().uow().run(work, { callByCall: true });
     const historyOf = (pod: string) => inRun(f, (r) => r.history.read(name(pod)));
     const counters = async (x: string, y: string) => {
       const rel = await inRun(f, (r) => r.relations.lockBetween(orderedPair(name(x), name(y))));
