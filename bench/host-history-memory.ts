@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { committedPayload, EVENTS_CHANNEL } from '../src/adapters/persistence/postgres/event-payloads.js';
+import { committedPayload, EVENTS_CHANNEL } from '../src/adapters/persistence/postgres/notify/event-payloads.js';
 import { PodName } from '../src/domain/pod-name.js';
 import { startLoopbackModelServer } from '../test/support/loopback-model/loopback-model-server.js';
 import { say, scriptTurns } from '../test/support/loopback-model/turn-script.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import pg from 'pg';
 import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { InMemoryUnitOfWork } from '../../src/adapters/persistence/in-memory/in-memory-unit-of-work.js';
-import type { Database } from '../../src/adapters/persistence/postgres/database.js';
+import type { Database } from '../../src/adapters/persistence/postgres/schema/database.js';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
 import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
 import type { SqlStore } from '../../src/adapters/persistence/postgres/sql-store.js';

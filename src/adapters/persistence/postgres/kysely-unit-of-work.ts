@@ -7,12 +7,12 @@ import type { PodName } from '../../../domain/pod-name.js';
 import { errorMessage } from '../../error-message.js';
 import { PodEventStream } from '../../events/pod-event-stream.js';
 import { atomically } from './atomically.js';
-import { commitNoticesOf, notifyInTransaction, type Announce, type CommitNotices } from './commit-notices.js';
-import { isConnectionFailure } from './connection-failure.js';
-import type { Database } from './database.js';
+import { commitNoticesOf, notifyInTransaction, type Announce, type CommitNotices } from './notify/commit-notices.js';
+import { isConnectionFailure } from './connection/connection-failure.js';
+import type { Database } from './schema/database.js';
 import { KYSELY_DB } from './kysely-db-token.js';
-import { kyselyRepositories } from './kysely-repositories.js';
-import { oneStatement } from './one-statement.js';
+import { kyselyRepositories } from './repositories/kysely-repositories.js';
+import { oneStatement } from './statements/one-statement.js';
 
 /** SQLSTATEs after which the server has rolled the transaction back and a rerun may succeed. */
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected

@@ -1,14 +1,14 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { DeliveryFacts, FactsVersion, PeerDeliveryRepository, PeerMessageWrite } from '../../../application/ports/peer-delivery-repository.js';
-import type { ChildOwnership } from '../../../domain/child-ownership.js';
-import type { EntryOf } from '../../../domain/history-entry.js';
-import { orderedPair } from '../../../domain/peer-relation.js';
-import { PodName } from '../../../domain/pod-name.js';
-import type { Lease } from '../../../domain/pod-status.js';
-import type { ScopeRule } from '../../../domain/scope-rule.js';
-import type { Announce } from './commit-notices.js';
-import type { ChildOwnershipTable, Database, LeaseTable } from './database.js';
-import { deliveryBatchesOf, writeOne, type DeliveryBatches, type DeliveryRow } from './delivery-statements.js';
+import type { DeliveryFacts, FactsVersion, PeerDeliveryRepository, PeerMessageWrite } from '../../../../application/ports/peer-delivery-repository.js';
+import type { ChildOwnership } from '../../../../domain/child-ownership.js';
+import type { EntryOf } from '../../../../domain/history-entry.js';
+import { orderedPair } from '../../../../domain/peer-relation.js';
+import { PodName } from '../../../../domain/pod-name.js';
+import type { Lease } from '../../../../domain/pod-status.js';
+import type { ScopeRule } from '../../../../domain/scope-rule.js';
+import type { Announce } from '../notify/commit-notices.js';
+import type { ChildOwnershipTable, Database, LeaseTable } from '../schema/database.js';
+import { deliveryBatchesOf, writeOne, type DeliveryBatches, type DeliveryRow } from '../statements/delivery-statements.js';
 
 /*
  * The delivery's hot path: fixed SQL, named once per connection by NamedStatementPool, run

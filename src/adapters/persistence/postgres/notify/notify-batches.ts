@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { Database } from './database.js';
+import type { Database } from '../schema/database.js';
 
 /**
  * One statement for a batch: a notification per payload on one channel, in order (NOTIFY keeps
