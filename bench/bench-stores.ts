@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ManagedPostgres } from '../src/adapters/persistence/managed-postgres/managed-postgres.js';
-import { PoolSize } from '../src/adapters/persistence/postgres/pool-size.js';
+import { PoolSize } from '../src/adapters/persistence/postgres/connection/pool-size.js';
 import { openInversifyContainer, type OpenedInversifyContainer } from '../src/composition/container.js';
 import type { HostOptions } from '../src/composition/host-module.js';
 

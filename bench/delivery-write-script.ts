@@ -2,7 +2,7 @@ import type { Receivers } from './scenarios.js';
 
 /**
  * A pgbench script of pods' own delivery write (the single-delivery statement of
- * src/adapters/persistence/postgres/delivery-statements.ts, its facts inlined): the relation's
+ * src/adapters/persistence/postgres/statements/delivery-statements.ts, its facts inlined): the relation's
  * counters, the receiver's counter and the entry, one transaction per message, client i as
  * the sender `${prefix}s${i}` of `deliveryPods`. What no client of this schema can beat with
  * one write per message: it runs without pods' checks, JSON, protocol handling and notices,

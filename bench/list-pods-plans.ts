@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
-import { listingPageStatement } from '../src/adapters/persistence/postgres/listing-page-statement.js';
-import type { Database } from '../src/adapters/persistence/postgres/database.js';
+import { listingPageStatement } from '../src/adapters/persistence/postgres/statements/listing-page-statement.js';
+import type { Database } from '../src/adapters/persistence/postgres/schema/database.js';
 import { LIST_PODS_LIMITS } from '../src/application/use-cases/list-pods.js';
 import { PodName } from '../src/domain/pod-name.js';
 

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
-import type { ChildOwnershipTable, Database, LeaseTable, PeerRelationTable, PodTable } from '../src/adapters/persistence/postgres/database.js';
+import type { ChildOwnershipTable, Database, LeaseTable, PeerRelationTable, PodTable } from '../src/adapters/persistence/postgres/schema/database.js';
 
 /**
  * What a caller sees besides itself:

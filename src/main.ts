@@ -7,7 +7,7 @@ import { guardianGone, guardMcpServer, LIFELINE_ENV } from './adapters/mcp/mcp-g
 import { exitCodeFor, signalGate } from './adapters/cli/signal-gate.js';
 import { describeModelConfigError, modelConfigFromEnv } from './adapters/model/model-config.js';
 import { hostConfigFromEnv } from './composition/host-config-from-env.js';
-import { poolSizeFromEnv } from './adapters/persistence/postgres/pool-size.js';
+import { poolSizeFromEnv } from './adapters/persistence/postgres/connection/pool-size.js';
 import { storeControlFor } from './composition/store-control.js';
 import { profileCatalogFor } from './composition/profile-catalog-for.js';
 import { podsHome, storeOpener } from './composition/store-config.js';
@@ -100,7 +100,7 @@ const code = await runCli(process.argv.slice(2), {
   openStore: storeOpener(source, async (store, command) => {
     const [{ openContainer, withConnections }, { applicationName }] = await Promise.all([
       import('./composition/container.js'),
-      import('./adapters/persistence/postgres/application-name.js'),
+      import('./adapters/persistence/postgres/connection/application-name.js'),
     ]);
     return openContainer(withConnections(store, { poolSize: poolSize.value, application: applicationName(command, process.pid) }), host, notice);
   }),

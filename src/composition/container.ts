@@ -35,12 +35,12 @@ import { InMemoryUnitOfWork } from '../adapters/persistence/in-memory/in-memory-
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { ManagedPostgres } from '../adapters/persistence/managed-postgres/managed-postgres.js';
-import { NoConnectionLeftError } from '../adapters/persistence/postgres/no-connection-left.js';
+import { NoConnectionLeftError } from '../adapters/persistence/postgres/connection/no-connection-left.js';
 import { hostModule, type HostOptions } from './host-module.js';
 import { hasLegacyPgliteStore, legacyPgliteDir, type StoreNotices } from './store-control.js';
 import type { StoreConfig } from './store-config.js';
 import { kyselyStoreModule, openSqlStore } from './postgres-store.js';
-import type { PoolSize } from '../adapters/persistence/postgres/pool-size.js';
+import type { PoolSize } from '../adapters/persistence/postgres/connection/pool-size.js';
 import { podsApp } from './pods-app.js';
 
 export type { StoreConfig };

@@ -2,12 +2,12 @@ import { ContainerModule } from 'inversify';
 import type { Kysely } from 'kysely';
 import { POD_EVENTS, type PodEvents } from '../application/ports/pod-events.js';
 import { UNIT_OF_WORK } from '../application/ports/unit-of-work.js';
-import type { Database } from '../adapters/persistence/postgres/database.js';
+import type { Database } from '../adapters/persistence/postgres/schema/database.js';
 import { KYSELY_DB } from '../adapters/persistence/postgres/kysely-db-token.js';
 import { KyselyUnitOfWork } from '../adapters/persistence/postgres/kysely-unit-of-work.js';
 import { openPostgresStore } from '../adapters/persistence/postgres/open-postgres-store.js';
 import type { SqlStore } from '../adapters/persistence/postgres/sql-store.js';
-import type { PoolSize } from '../adapters/persistence/postgres/pool-size.js';
+import type { PoolSize } from '../adapters/persistence/postgres/connection/pool-size.js';
 
 /**
  * Opens (and migrates) the PostgreSQL store at `url`, with its event stream; its pool holds

@@ -1,10 +1,10 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { errorMessage } from '../adapters/error-message.js';
 import type { StoreOpener } from '../adapters/cli/run-cli.js';
-import { redactUrl } from '../adapters/persistence/postgres/redact-url.js';
+import { redactUrl } from '../adapters/persistence/postgres/connection/redact-url.js';
 import { displayValue } from '../domain/display.js';
 import { err, ok, type Result } from '../domain/result.js';
-import type { PoolSize } from '../adapters/persistence/postgres/pool-size.js';
+import type { PoolSize } from '../adapters/persistence/postgres/connection/pool-size.js';
 
 /**
  * Where everything lives: SPEC §1 "Store". `managed`: the local server under `home`

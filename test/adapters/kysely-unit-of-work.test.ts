@@ -2,7 +2,7 @@ import { InMemoryProfileCatalog } from '../../src/adapters/profiles/in-memory-pr
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/adapters/persistence/postgres/database.js';
+import type { Database } from '../../src/adapters/persistence/postgres/schema/database.js';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
 import { StoreUnavailable } from '../../src/application/ports/store-unavailable.js';
 import { ListAllPods } from '../../src/application/use-cases/list-all-pods.js';

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../../src/adapters/persistence/postgres/database.js';
-import { LIVE_GAP_MS, LiveNotices, QUEUE_LIMIT, TEXT_CHUNK, TEXT_PER_STATEMENT } from '../../src/adapters/persistence/postgres/live-notices.js';
-import { LIVE_CHANNEL, readLive } from '../../src/adapters/persistence/postgres/live-payloads.js';
+import type { Database } from '../../src/adapters/persistence/postgres/schema/database.js';
+import { LIVE_GAP_MS, LiveNotices, QUEUE_LIMIT, TEXT_CHUNK, TEXT_PER_STATEMENT } from '../../src/adapters/persistence/postgres/notify/live-notices.js';
+import { LIVE_CHANNEL, readLive } from '../../src/adapters/persistence/postgres/notify/live-payloads.js';
 import { PodName } from '../../src/domain/pod-name.js';
 
 const a = PodName.unsafe('a');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applicationName, podsProcessOf, withApplicationName } from '../../src/adapters/persistence/postgres/application-name.js';
-import { describeNoConnectionLeft } from '../../src/adapters/persistence/postgres/no-connection-left.js';
+import { applicationName, podsProcessOf, withApplicationName } from '../../src/adapters/persistence/postgres/connection/application-name.js';
+import { describeNoConnectionLeft } from '../../src/adapters/persistence/postgres/connection/no-connection-left.js';
 
 const REMEDY = 'stop some of them, or serve more Pods per host (`pods serve --pod A --pod B …`: a host holds 2 connections whatever its number of Pods)';
 

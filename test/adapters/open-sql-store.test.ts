@@ -3,7 +3,7 @@ import { openContainer, type OpenedContainer } from '../../src/composition/conta
 import { PodName } from '../../src/domain/pod-name.js';
 import { TEST_SERVERS, urlWithSchema } from '../support/test-stores.js';
 import { rejection } from '../support/rejection.js';
-import { MIGRATIONS } from '../../src/adapters/persistence/postgres/migrations/migrations.js';
+import { MIGRATIONS } from '../../src/adapters/persistence/postgres/schema/migrations/migrations.js';
 
 const ONE_LINE = /^[^\n]+$/;
 

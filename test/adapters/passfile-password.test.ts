@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { urlWithPassfilePassword } from '../../src/adapters/persistence/postgres/passfile-password.js';
+import { urlWithPassfilePassword } from '../../src/adapters/persistence/postgres/connection/passfile-password.js';
 
 describe('urlWithPassfilePassword', () => {
   let dir: string;

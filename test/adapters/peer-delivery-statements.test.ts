@@ -1,11 +1,11 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { commitNoticesOf } from '../../src/adapters/persistence/postgres/commit-notices.js';
-import type { Database } from '../../src/adapters/persistence/postgres/database.js';
-import { DeliveryBatches, writeBatch, type DeliveryRow } from '../../src/adapters/persistence/postgres/delivery-statements.js';
+import { commitNoticesOf } from '../../src/adapters/persistence/postgres/notify/commit-notices.js';
+import type { Database } from '../../src/adapters/persistence/postgres/schema/database.js';
+import { DeliveryBatches, writeBatch, type DeliveryRow } from '../../src/adapters/persistence/postgres/statements/delivery-statements.js';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
-import { NamedStatementPool } from '../../src/adapters/persistence/postgres/named-statement-pool.js';
+import { NamedStatementPool } from '../../src/adapters/persistence/postgres/connection/named-statement-pool.js';
 import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
 import type { SqlStore } from '../../src/adapters/persistence/postgres/sql-store.js';
 import type { EntryOf } from '../../src/domain/history-entry.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pgConnectionString } from '../../src/adapters/persistence/postgres/pg-connection-string.js';
+import { pgConnectionString } from '../../src/adapters/persistence/postgres/connection/pg-connection-string.js';
 
 describe('pgConnectionString: what pg is given, so that it warns about nothing', () => {
   it.each(['prefer', 'require', 'verify-ca'])('asks for verify-full outright where pg reads sslmode=%s as verify-full', (mode) => {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from '../../src/adapters/persistence/postgres/migrate-to-latest.js';
-import { MIGRATIONS } from '../../src/adapters/persistence/postgres/migrations/migrations.js';
+import { migrateToLatest } from '../../src/adapters/persistence/postgres/schema/migrate-to-latest.js';
+import { MIGRATIONS } from '../../src/adapters/persistence/postgres/schema/migrations/migrations.js';
 import { MANAGED_SERVER, SQL_TABLES, urlWithSchema } from '../support/test-stores.js';
 
 /** What a later release would append: a new column with a default, so old rows stay valid. */

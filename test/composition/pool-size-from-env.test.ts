@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POOL_SIZE, poolSizeFromEnv } from '../../src/adapters/persistence/postgres/pool-size.js';
+import { DEFAULT_POOL_SIZE, poolSizeFromEnv } from '../../src/adapters/persistence/postgres/connection/pool-size.js';
 import { renderGlobalHelp } from '../../src/adapters/cli/render-help.js';
 
 describe('the pool size from the environment', () => {

@@ -8,6 +8,7 @@ import { historyRepositoryContract } from './history-repository.contract.js';
 import { inboundCursorRepositoryContract } from './inbound-cursor-repository.contract.js';
 import { leaseRepositoryContract } from './lease-repository.contract.js';
 import { listingReaderContract } from './listing-reader.contract.js';
+import { peerDeliveryRepositoryContract } from './peer-delivery-repository.contract.js';
 import { peerRelationRepositoryContract } from './peer-relation-repository.contract.js';
 import { podArchiveContract } from './pod-archive.contract.js';
 import { podEventsContract } from './pod-events.contract.js';
@@ -17,6 +18,7 @@ import { unitOfWorkContract } from './unit-of-work.contract.js';
 export const STORE_CONTRACTS: readonly ((f: ContractFixture) => void)[] = [
   podRepositoryContract,
   peerRelationRepositoryContract,
+  peerDeliveryRepositoryContract,
   childOwnershipRepositoryContract,
   historyRepositoryContract,
   auditLogContract,

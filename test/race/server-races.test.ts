@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { kyselyRepositories } from '../../src/adapters/persistence/postgres/kysely-repositories.js';
+import { kyselyRepositories } from '../../src/adapters/persistence/postgres/repositories/kysely-repositories.js';
 import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
 import type { SqlStore } from '../../src/adapters/persistence/postgres/sql-store.js';
 import type { PeerRelationRepository } from '../../src/application/ports/peer-relation-repository.js';

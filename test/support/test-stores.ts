@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { inject } from 'vitest';
 import pg from 'pg';
-import type { Database } from '../../src/adapters/persistence/postgres/database.js';
+import type { Database } from '../../src/adapters/persistence/postgres/schema/database.js';
 import { KyselyUnitOfWork } from '../../src/adapters/persistence/postgres/kysely-unit-of-work.js';
 import { openPostgresStore } from '../../src/adapters/persistence/postgres/open-postgres-store.js';
 import type { SqlStore } from '../../src/adapters/persistence/postgres/sql-store.js';

@@ -2,7 +2,7 @@ import type { CliCommand } from './cli-command.js';
 import { DEFAULT_CONTEXT_BUDGET, DEFAULT_HOST_CONFIG } from '../../application/host/host-config.js';
 import { DEFAULT_MODEL_TIMEOUT_MS } from '../model/model-config.js';
 import { renderTable } from '../presentation/render-table.js';
-import { DEFAULT_POOL_SIZE, MAX_POOL_SIZE } from '../persistence/postgres/pool-size.js';
+import { DEFAULT_POOL_SIZE, MAX_POOL_SIZE } from '../persistence/postgres/connection/pool-size.js';
 
 const GLOBAL_OPTION_HELP: readonly (readonly [string, string])[] = [
   ['--db URL', 'the store: `memory`, or a postgres:// URL (default: the local server pods runs under $PODS_HOME)'],

@@ -2,7 +2,7 @@ import type { PodName } from '../../domain/pod-name.js';
 import { isLive, leaseExpiry, type PodDriver, type RuntimeStatus } from '../../domain/pod-status.js';
 import type { Clock } from '../ports/clock.js';
 import type { PodHost } from '../ports/pod-host.js';
-import { runEach, type UnitOfWork } from '../ports/unit-of-work.js';
+import type { UnitOfWork } from '../ports/unit-of-work.js';
 import type { StoreOutage } from './store-outage.js';
 
 /** What the keeper needs of a Pod the host runs. */
@@ -43,7 +43,7 @@ export class LeaseKeeper {
     try {
       const renewals = [...kept].map(([pod, k]) => ({ pod, status: k.status }));
       const now = this.clock.now();
-      const held = await runEach(this.uow, (repos) => repos.leases.renewAll(this.host.hostId, renewals, now, this.expiry()));
+      const held = await this.uow.run((repos) => repos.leases.renewAll(this.host.hostId, renewals, now, this.expiry()), { callByCall: true });
       this.outage.answered();
       for (const [pod, k] of kept) if (!held.has(pod)) await this.keepOrLose(pod, k);
     } catch (error) {

@@ -27,32 +27,25 @@ export type Repositories = {
 
 export type UnitOptions = {
   /**
-   * `work` makes one read and nothing else: one call of a method that a SQL store answers
-   * with one statement (`ListingReader`'s, `PodRepository.get`), which is atomic by itself.
-   * A SQL store then sends no BEGIN and COMMIT, and refuses a second statement.
+   * `work` makes one call, a read, and nothing else (`ListingReader`'s, `PodRepository.get`):
+   * a store may then answer it with no unit around it, and refuses a second call.
    */
   readonly singleRead?: boolean;
+  /**
+   * `work` needs its calls atomic one by one, not together: each commits by itself, and what
+   * one wrote stays when a later one throws. Only for work that reads without a lock, then
+   * writes once in a call that checks what was read (a conditional write that says `stale`,
+   * an insert that says it conflicted). A store may run it as a plain unit, which is stronger.
+   */
+  readonly callByCall?: boolean;
 };
 
 /**
- * Runs `work` atomically: all writes commit together or, when it throws, none do.
- * Use cases do every check before their first write, so a returned refusal writes nothing.
+ * Runs `work` atomically (or as `options` allow): all writes commit together or, when it
+ * throws, none do. Use cases do every check before their first write, so a returned refusal
+ * writes nothing.
  */
 export interface UnitOfWork {
   run<T>(work: (repos: Repositories) => Promise<T>, options?: UnitOptions): Promise<T>;
-  /**
-   * Runs `work` with repositories whose calls may each commit on their own, so a SQL store
-   * spends no round trips on BEGIN and COMMIT. Only for work that reads without needing a
-   * lock and then writes once, in one call that checks what was read (a conditional write
-   * that reports a stale read, or an insert that reports a conflict). A store without it,
-   * or a unit already inside a transaction, runs `work` as `run` does, which is stronger.
-   * Use `runEach(uow, work)`.
-   */
-  runEach?<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
-}
-
-/** `uow.runEach(work)` where the store has it, else `uow.run(work)`. */
-export function runEach<T>(uow: UnitOfWork, work: (repos: Repositories) => Promise<T>): Promise<T> {
-  return uow.runEach ? uow.runEach(work) : uow.run(work);
 }
 export const UNIT_OF_WORK = Symbol.for('UnitOfWork') as ServiceIdentifier<UnitOfWork>;

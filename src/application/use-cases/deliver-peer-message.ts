@@ -7,9 +7,8 @@ import { ok, type Result } from '../../domain/result.js';
 import { visibilitySet } from '../../domain/visibility.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.js';
-import type { DeliveryFacts, PeerMessageWrite } from '../ports/peer-delivery-repository.js';
-import type { PeerRelation } from '../../domain/peer-relation.js';
-import { runEach, UNIT_OF_WORK, type Repositories, type UnitOfWork } from '../ports/unit-of-work.js';
+import type { PeerMessageWrite } from '../ports/peer-delivery-repository.js';
+import { UNIT_OF_WORK, type Repositories, type UnitOfWork } from '../ports/unit-of-work.js';
 import { deliveryFor, type Delivery } from '../turn-outcome.js';
 
 export type DeliverPeerMessageCommand = {
@@ -33,12 +32,6 @@ const OPTIMISTIC_ATTEMPTS = 8;
 const LOCKED_ATTEMPTS = 3;
 const STALE = Symbol('stale');
 type Attempt = Result<PeerDelivery, DeliverPeerMessageError> | typeof STALE;
-/** The facts themselves (the store knows them by identity), typed as holding a relation. */
-const withRelation = (facts: DeliveryFacts): DeliveryFacts & { readonly relation: PeerRelation } => {
-  if (!facts.relation) throw new Error('authorized a peer send without a relation');
-  return facts as DeliveryFacts & { readonly relation: PeerRelation };
-};
-
 /**
  * Tool SendToPeerPod. The facts the decision needs (one read, or none: see
  * PeerDeliveryRepository), the domain's decision, and one write of the decision that checks
@@ -59,7 +52,7 @@ export class DeliverPeerMessage {
   async execute(command: DeliverPeerMessageCommand): Promise<Result<PeerDelivery, DeliverPeerMessageError>> {
     let result: Attempt = STALE;
     for (let attempt = 1; result === STALE && attempt <= OPTIMISTIC_ATTEMPTS; attempt += 1) {
-      result = await runEach(this.uow, (repos) => this.attempt(repos, command, false));
+      result = await this.uow.run((repos) => this.attempt(repos, command, false), { callByCall: true });
     }
     // Holding the relation, only a change of the receiver's lease between two statements can make it stale.
     for (let attempt = 1; result === STALE && attempt <= LOCKED_ATTEMPTS; attempt += 1) {
@@ -99,7 +92,7 @@ export class DeliverPeerMessage {
       }
     }
     const message = { kind: 'peer_message', from, relationId: relation.id, messageId, pairSeq, body, ...(idempotencyKey !== undefined ? { idempotencyKey } : {}) } as const;
-    const written = await repos.deliveries.write({ to, facts: withRelation(facts), message, autoTurns, at: now, ...(notice ? { notice } : {}) });
+    const written = await repos.deliveries.write({ to, facts: { ...facts, relation }, message, autoTurns, at: now, ...(notice ? { notice } : {}) });
     if (written === 'stale') return STALE;
     return ok({ messageId, pairSeq, seq: written.seq, ...delivery, turn, duplicate: false });
   }

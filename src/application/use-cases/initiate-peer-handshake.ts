@@ -7,7 +7,7 @@ import { err, ok, type Result } from '../../domain/result.js';
 import { describePodNotFound, podNotFound, type PodNotFound } from '../errors.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.js';
-import { runEach, UNIT_OF_WORK, type Repositories, type UnitOfWork } from '../ports/unit-of-work.js';
+import { UNIT_OF_WORK, type Repositories, type UnitOfWork } from '../ports/unit-of-work.js';
 
 export type PeerCommand = {
   /** The Pod the operator is attached to. */
@@ -46,7 +46,7 @@ export class InitiatePeerHandshake {
     const byNames = peeringRefusal(from, to);
     if (byNames) return err(byNames);
     for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
-      const outcome = await runEach(this.uow, (repos) => this.attempt(repos, command));
+      const outcome = await this.uow.run((repos) => this.attempt(repos, command), { callByCall: true });
       if (outcome !== RETRY) return outcome;
     }
     throw new Error(`peer relation ${from}/${to} kept vanishing between the handshake's write and its read`);

@@ -4,7 +4,7 @@ import type { HistoryRange, HistoryRepository, SeenHead } from '../../../applica
 import type { AgentSessionRepository } from '../../../application/ports/agent-session-repository.js';
 import type { InboundCursorRepository } from '../../../application/ports/inbound-cursor-repository.js';
 import type { AcquireOutcome, LeaseRepository, Renewal } from '../../../application/ports/lease-repository.js';
-import type { DeliveryFacts, PeerDeliveryRepository, PeerMessageWrite } from '../../../application/ports/peer-delivery-repository.js';
+import type { DeliveryFacts, FactsVersion, PeerDeliveryRepository, PeerMessageWrite } from '../../../application/ports/peer-delivery-repository.js';
 import type { PeerRelationRepository } from '../../../application/ports/peer-relation-repository.js';
 import type { PodRepository } from '../../../application/ports/pod-repository.js';
 import type { Repositories } from '../../../application/ports/unit-of-work.js';
@@ -212,20 +212,22 @@ export class InMemoryPeerDeliveryRepository implements PeerDeliveryRepository {
   ) {}
   async facts(from: PodName, to: PodName, idempotencyKey: string | undefined): Promise<DeliveryFacts> {
     const child = this.t.children.get(to);
+    const lease = this.t.leases.get(to);
     return {
       relation: from === to ? undefined : this.t.relations.get(pairKey(...sorted(from, to))),
       child: child?.parent === from ? child : undefined,
-      lease: this.t.leases.get(to),
+      lease,
       first: idempotencyKey === undefined ? undefined : await this.history.findPeerMessageByKey(to, from, idempotencyKey),
+      version: leaseVersion(lease),
     };
   }
   async write(d: PeerMessageWrite): Promise<{ readonly seq: number } | 'stale'> {
     const read = d.facts.relation;
+    if (d.message.pairSeq !== read.lastPairSeq + 1) throw new Error(`peer message ${d.message.pairSeq} does not follow ${read.lastPairSeq}`);
     const key = pairKey(read.a, read.b);
     const now = this.t.relations.get(key);
     if (!now || now.id !== read.id || now.lastPairSeq !== read.lastPairSeq || now.autoTurns !== read.autoTurns) return 'stale';
-    // Leases are replaced, never changed in place: the same object is the same lease.
-    if (this.t.leases.get(d.to) !== d.facts.lease) return 'stale';
+    if (leaseVersion(this.t.leases.get(d.to)) !== d.facts.version) return 'stale';
     const entry = await this.history.append(d.to, d.message, d.at);
     if (d.notice) await this.history.append(d.to, { kind: 'notice', ...d.notice, seenThrough: entry.seq }, d.at);
     this.t.relations.set(key, { ...now, lastPairSeq: d.message.pairSeq, autoTurns: d.autoTurns });
@@ -233,6 +235,8 @@ export class InMemoryPeerDeliveryRepository implements PeerDeliveryRepository {
   }
 }
 
+/** The receiver's lease as it was read: any change to it, its renewal included, is another version. */
+const leaseVersion = (lease: Lease | undefined): FactsVersion => JSON.stringify(lease ?? null) as FactsVersion;
 const sorted = (x: string, y: string): [string, string] => (x < y ? [x, y] : [y, x]);
 
 export function inMemoryRepositories(t: InMemoryTables): Repositories {

@@ -1,7 +1,7 @@
-import type { ConnectionCount, PodsCommandCount } from '../postgres/no-connection-left.js';
+import type { ConnectionCount, PodsCommandCount } from '../postgres/connection/no-connection-left.js';
 import { SUPERUSER } from './access-rules.js';
 import { withSocketClient } from './socket-client.js';
-import { podsProcessOf } from '../postgres/application-name.js';
+import { podsProcessOf } from '../postgres/connection/application-name.js';
 
 /**
  * Counts the server's client connections by the pods command that holds them, as the

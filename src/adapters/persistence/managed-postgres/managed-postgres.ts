@@ -18,7 +18,7 @@ import { askServer, serverStatus, type ServerStatus } from './server-status.js';
 import { STORE_ROLE } from './socket-client.js';
 import { adoptRoleModel } from './store-roles.js';
 import { countConnections } from './connection-holders.js';
-import type { ConnectionCount } from '../postgres/no-connection-left.js';
+import type { ConnectionCount } from '../postgres/connection/no-connection-left.js';
 
 export type { RemoveOutcome };
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Kysely } from 'kysely';
-import type { Database } from '../postgres/database.js';
+import type { Database } from '../postgres/schema/database.js';
 import { openPgliteSource } from './open-pglite-source.js';
 
 export type ImportCounts = { readonly pods: number; readonly relations: number; readonly children: number; readonly entries: number; readonly audits: number };

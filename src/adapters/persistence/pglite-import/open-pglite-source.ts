@@ -2,8 +2,8 @@ import { join, resolve } from 'node:path';
 import { Kysely } from 'kysely';
 import { errorMessage } from '../../error-message.js';
 import { acquirePidFileLock, type PidFileLock } from '../../system/pid-file-lock.js';
-import type { Database } from '../postgres/database.js';
-import { migrateToLatest } from '../postgres/migrate-to-latest.js';
+import type { Database } from '../postgres/schema/database.js';
+import { migrateToLatest } from '../postgres/schema/migrate-to-latest.js';
 
 /** The lock file an earlier pods kept in its PGlite directory while it had the store open. */
 export const PGLITE_LOCK_FILE = 'pods-store.lock';

@@ -1,5 +1,5 @@
 import type { ServiceIdentifier } from 'inversify';
 import type { Kysely } from 'kysely';
-import type { Database } from './database.js';
+import type { Database } from './schema/database.js';
 
 export const KYSELY_DB = Symbol.for('KyselyDb') as ServiceIdentifier<Kysely<Database>>;

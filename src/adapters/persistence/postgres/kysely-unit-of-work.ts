@@ -7,12 +7,12 @@ import type { PodName } from '../../../domain/pod-name.js';
 import { errorMessage } from '../../error-message.js';
 import { PodEventStream } from '../../events/pod-event-stream.js';
 import { atomically } from './atomically.js';
-import { commitNoticesOf, notifyInTransaction, type Announce, type CommitNotices } from './commit-notices.js';
-import { isConnectionFailure } from './connection-failure.js';
-import type { Database } from './database.js';
+import { commitNoticesOf, notifyInTransaction, type Announce, type CommitNotices } from './notify/commit-notices.js';
+import { isConnectionFailure } from './connection/connection-failure.js';
+import type { Database } from './schema/database.js';
 import { KYSELY_DB } from './kysely-db-token.js';
-import { kyselyRepositories } from './kysely-repositories.js';
-import { oneStatement } from './one-statement.js';
+import { kyselyRepositories } from './repositories/kysely-repositories.js';
+import { oneStatement } from './statements/one-statement.js';
 
 /** SQLSTATEs after which the server has rolled the transaction back and a rerun may succeed. */
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
@@ -31,7 +31,9 @@ const isRetryable = (error: unknown): boolean =>
  * The Pods a unit changed are published after its commit, once each, by the store's
  * `CommitNotices`: on this process's event stream at once, to other processes by NOTIFY
  * (ADR 0011, ADR 0018); a unit that joins a caller's transaction notifies inside it.
- * A `singleRead` unit sends its one statement outside a transaction (or inside the caller's).
+ * A `singleRead` unit sends its one statement outside a transaction (or inside the caller's),
+ * and refuses a second; a `callByCall` unit runs each call on a pool connection of its own,
+ * committing by itself: neither spends round trips on BEGIN and COMMIT.
  */
 @injectable()
 export class KyselyUnitOfWork implements UnitOfWork {
@@ -46,6 +48,7 @@ export class KyselyUnitOfWork implements UnitOfWork {
   }
 
   run<T>(work: (repos: Repositories) => Promise<T>, options: UnitOptions = {}): Promise<T> {
+    if (options.callByCall) return this.runEach(work);
     if (options.singleRead) {
       return this.attempts(async (changed) => {
         try {
@@ -67,8 +70,7 @@ export class KyselyUnitOfWork implements UnitOfWork {
     });
   }
 
-  /** Each repository call on a pool connection of its own, committing by itself: no BEGIN, no COMMIT. */
-  runEach<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+  private runEach<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return this.run(work);
     return this.attempts(async (changed) => {
       try {

@@ -1,19 +1,19 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { commitNoticesOf } from './commit-notices.js';
-import { LiveNotices } from './live-notices.js';
-import { PostgresEventListener } from './postgres-event-listener.js';
-import type { Database } from './database.js';
-import { migrateToLatest } from './migrate-to-latest.js';
-import { NamedStatementPool } from './named-statement-pool.js';
-import { DEFAULT_POOL_SIZE, POOL_IDLE_MS } from './pool-size.js';
-import { urlWithPassfilePassword } from './passfile-password.js';
-import { pgConnectionString } from './pg-connection-string.js';
+import { commitNoticesOf } from './notify/commit-notices.js';
+import { LiveNotices } from './notify/live-notices.js';
+import { PostgresEventListener } from './notify/postgres-event-listener.js';
+import type { Database } from './schema/database.js';
+import { migrateToLatest } from './schema/migrate-to-latest.js';
+import { NamedStatementPool } from './connection/named-statement-pool.js';
+import { DEFAULT_POOL_SIZE, POOL_IDLE_MS } from './connection/pool-size.js';
+import { urlWithPassfilePassword } from './connection/passfile-password.js';
+import { pgConnectionString } from './connection/pg-connection-string.js';
 import { errorMessage } from '../../error-message.js';
 import type { SqlStore } from './sql-store.js';
-import { redactUrl } from './redact-url.js';
-import { withApplicationName } from './application-name.js';
-import { isNoConnectionLeft, NoConnectionLeftError } from './no-connection-left.js';
+import { redactUrl } from './connection/redact-url.js';
+import { withApplicationName } from './connection/application-name.js';
+import { isNoConnectionLeft, NoConnectionLeftError } from './connection/no-connection-left.js';
 
 export { redactUrl };
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { PodEventStream } from '../../events/pod-event-stream.js';
-import type { Database } from './database.js';
+import type { Database } from './schema/database.js';
 
 /** An opened, migrated SQL store. */
 export type SqlStore = {

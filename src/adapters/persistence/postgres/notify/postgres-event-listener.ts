@@ -1,9 +1,9 @@
 import pg from 'pg';
-import type { PodEventStream } from '../../events/pod-event-stream.js';
-import { pgConnectionString } from './pg-connection-string.js';
+import type { PodEventStream } from '../../../events/pod-event-stream.js';
+import { pgConnectionString } from '../connection/pg-connection-string.js';
 import { EVENTS_CHANNEL, readCommitted, type Origin } from './event-payloads.js';
 import { LIVE_CHANNEL, readLive } from './live-payloads.js';
-import { urlWithPassfilePassword } from './passfile-password.js';
+import { urlWithPassfilePassword } from '../connection/passfile-password.js';
 import { isChannel, listenSql } from './schema-channel.js';
 
 const RECONNECT_MS = 1_000;

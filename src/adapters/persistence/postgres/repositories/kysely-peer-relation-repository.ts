@@ -1,9 +1,9 @@
 import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
-import type { AuditRecord } from '../../../domain/audit-record.js';
-import type { PeerRelationRepository } from '../../../application/ports/peer-relation-repository.js';
-import type { OrderedPair, PeerRelation } from '../../../domain/peer-relation.js';
-import { PodName } from '../../../domain/pod-name.js';
-import type { Database, PeerRelationTable } from './database.js';
+import type { AuditRecord } from '../../../../domain/audit-record.js';
+import type { PeerRelationRepository } from '../../../../application/ports/peer-relation-repository.js';
+import type { OrderedPair, PeerRelation } from '../../../../domain/peer-relation.js';
+import { PodName } from '../../../../domain/pod-name.js';
+import type { Database, PeerRelationTable } from '../schema/database.js';
 
 const toRelation = (row: Selectable<PeerRelationTable>): PeerRelation => ({
   id: row.id,

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { ListingQuery } from '../../../application/ports/listing-reader.js';
+import type { ListingQuery } from '../../../../application/ports/listing-reader.js';
 import { ms } from './listing-columns.js';
 
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Repositories } from '../../../application/ports/unit-of-work.js';
-import { notifyInTransaction, type Announce } from './commit-notices.js';
-import type { Database } from './database.js';
+import type { Repositories } from '../../../../application/ports/unit-of-work.js';
+import { notifyInTransaction, type Announce } from '../notify/commit-notices.js';
+import type { Database } from '../schema/database.js';
 import { KyselyAgentSessionRepository } from './kysely-agent-session-repository.js';
 import { KyselyAuditLog } from './kysely-audit-log.js';
 import { KyselyChildOwnershipRepository } from './kysely-child-ownership-repository.js';

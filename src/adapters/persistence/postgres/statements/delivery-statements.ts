@@ -1,7 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { PodName } from '../../../domain/pod-name.js';
-import { isConnectionFailure } from './connection-failure.js';
-import type { Database } from './database.js';
+import type { PodName } from '../../../../domain/pod-name.js';
+import { isConnectionFailure } from '../connection/connection-failure.js';
+import type { Database } from '../schema/database.js';
 
 /** One decided delivery as the write statements take it. */
 export type DeliveryRow = {

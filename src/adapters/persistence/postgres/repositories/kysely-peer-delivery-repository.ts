@@ -1,14 +1,14 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { DeliveryFacts, PeerDeliveryRepository, PeerMessageWrite } from '../../../application/ports/peer-delivery-repository.js';
-import type { ChildOwnership } from '../../../domain/child-ownership.js';
-import type { EntryOf } from '../../../domain/history-entry.js';
-import { orderedPair } from '../../../domain/peer-relation.js';
-import { PodName } from '../../../domain/pod-name.js';
-import type { Lease } from '../../../domain/pod-status.js';
-import type { ScopeRule } from '../../../domain/scope-rule.js';
-import type { Announce } from './commit-notices.js';
-import type { ChildOwnershipTable, Database, LeaseTable } from './database.js';
-import { deliveryBatchesOf, writeOne, type DeliveryBatches, type DeliveryRow } from './delivery-statements.js';
+import type { DeliveryFacts, FactsVersion, PeerDeliveryRepository, PeerMessageWrite } from '../../../../application/ports/peer-delivery-repository.js';
+import type { ChildOwnership } from '../../../../domain/child-ownership.js';
+import type { EntryOf } from '../../../../domain/history-entry.js';
+import { orderedPair } from '../../../../domain/peer-relation.js';
+import { PodName } from '../../../../domain/pod-name.js';
+import type { Lease } from '../../../../domain/pod-status.js';
+import type { ScopeRule } from '../../../../domain/scope-rule.js';
+import type { Announce } from '../notify/commit-notices.js';
+import type { ChildOwnershipTable, Database, LeaseTable } from '../schema/database.js';
+import { deliveryBatchesOf, writeOne, type DeliveryBatches, type DeliveryRow } from '../statements/delivery-statements.js';
 
 /*
  * The delivery's hot path: fixed SQL, named once per connection by NamedStatementPool, run
@@ -40,9 +40,13 @@ type FactsRow = {
 const UNIQUE_VIOLATION = '23505';
 const IDEMPOTENCY_INDEX = 'history_entry_peer_idempotency';
 
-/** What a write needs of its facts beyond the port's: the version (xmin) of the lease row read. */
-type Held = { readonly leaseVersion: string | null };
-const held = new WeakMap<DeliveryFacts, Held>();
+/** The facts' version: the version (xmin) of the receiver's lease row read, or none. */
+const LEASE = 'lease:';
+const versionOf = (leaseVersion: string | null): FactsVersion => `${LEASE}${leaseVersion ?? ''}` as FactsVersion;
+function leaseVersionOf(version: FactsVersion): string | null {
+  if (!version.startsWith(LEASE)) throw new Error('a delivery can only be written from the facts this store handed out');
+  return version.slice(LEASE.length) || null;
+}
 
 /**
  * Per store, the facts each pair's last successful write left: the relation with the counters
@@ -106,20 +110,19 @@ export class KyselyPeerDeliveryRepository implements PeerDeliveryRepository {
       child: row.c_state === null ? undefined : childOf(row, from, to),
       lease: row.l_host_id === null ? undefined : leaseOf(row, to),
       first: row.h_seq === null ? undefined : ({ kind: 'peer_message', ...row.h_body, pod: to, seq: row.h_seq, at: row.h_at! } as EntryOf<'peer_message'>),
+      version: versionOf(row.l_version),
     };
-    held.set(facts, { leaseVersion: row.l_version });
     return facts;
   }
 
   async write(d: PeerMessageWrite): Promise<{ readonly seq: number } | 'stale'> {
-    const version = held.get(d.facts);
-    if (!version) throw new Error('a delivery can only be written from the facts this store handed out');
+    const leaseVersion = leaseVersionOf(d.facts.version);
     const read = d.facts.relation;
     if (d.message.pairSeq !== read.lastPairSeq + 1) throw new Error(`peer message ${d.message.pairSeq} does not follow ${read.lastPairSeq}`);
     const { kind: _kind, ...rest } = d.message;
     const row: DeliveryRow = {
       a: read.a, b: read.b, relationId: read.id, seenPairSeq: read.lastPairSeq, seenAutoTurns: read.autoTurns, autoTurns: d.autoTurns,
-      leaseVersion: version.leaseVersion, to: d.to, from: d.message.from, at: d.at, body: JSON.stringify(rest),
+      leaseVersion, to: d.to, from: d.message.from, at: d.at, body: JSON.stringify(rest),
       key: d.message.idempotencyKey === undefined ? null : JSON.stringify(d.message.idempotencyKey), notice: d.notice,
     };
     let seq: number | 'stale';
@@ -140,9 +143,8 @@ export class KyselyPeerDeliveryRepository implements PeerDeliveryRepository {
     }
     // What this write leaves: the next delivery on the pair may start from it.
     const next: DeliveryFacts = {
-      relation: { ...read, lastPairSeq: d.message.pairSeq, autoTurns: d.autoTurns }, child: undefined, lease: d.facts.lease, first: undefined,
+      relation: { ...read, lastPairSeq: d.message.pairSeq, autoTurns: d.autoTurns }, child: undefined, lease: d.facts.lease, first: undefined, version: d.facts.version,
     };
-    held.set(next, version);
     this.remembered?.set(d.message.from, d.to, next);
     await this.announce(d.to, { history: true });
     return { seq };

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { AgentSessionRepository } from '../../../application/ports/agent-session-repository.js';
-import type { PodName } from '../../../domain/pod-name.js';
-import type { Database } from './database.js';
+import type { AgentSessionRepository } from '../../../../application/ports/agent-session-repository.js';
+import type { PodName } from '../../../../domain/pod-name.js';
+import type { Database } from '../schema/database.js';
 
 export class KyselyAgentSessionRepository implements AgentSessionRepository {
   constructor(private readonly db: Kysely<Database>) {}

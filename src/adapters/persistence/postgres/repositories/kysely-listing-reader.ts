@@ -1,13 +1,13 @@
 import { sql, type Kysely } from 'kysely';
-import type { ListedPod, ListingPage, ListingQuery, ListingReader, PodOverviewRow, StorePage, StorePageQuery } from '../../../application/ports/listing-reader.js';
-import { orderedPair } from '../../../domain/peer-relation.js';
-import { PodName } from '../../../domain/pod-name.js';
-import { POD_STATUSES, type PodStatus } from '../../../domain/pod-status.js';
-import type { ScopeRule } from '../../../domain/scope-rule.js';
-import type { VisibleTotals } from '../../../domain/visible-page.js';
-import type { Database } from './database.js';
-import { date, leaseColumns, leaseOf, ms, podOf, profileOf, type LeaseColumns } from './listing-columns.js';
-import { listingPageStatement, prefixRange, type ListingPageRow, type PageJson } from './listing-page-statement.js';
+import type { ListedPod, ListingPage, ListingQuery, ListingReader, PodOverviewRow, StorePage, StorePageQuery } from '../../../../application/ports/listing-reader.js';
+import { orderedPair } from '../../../../domain/peer-relation.js';
+import { PodName } from '../../../../domain/pod-name.js';
+import { POD_STATUSES, type PodStatus } from '../../../../domain/pod-status.js';
+import type { ScopeRule } from '../../../../domain/scope-rule.js';
+import type { VisibleTotals } from '../../../../domain/visible-page.js';
+import type { Database } from '../schema/database.js';
+import { date, leaseColumns, leaseOf, ms, podOf, profileOf, type LeaseColumns } from '../statements/listing-columns.js';
+import { listingPageStatement, prefixRange, type ListingPageRow, type PageJson } from '../statements/listing-page-statement.js';
 import { overviewRows } from './kysely-overview.js';
 
 const LIVE = ['idle', 'running'] as const;

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { InboundCursorRepository } from '../../../application/ports/inbound-cursor-repository.js';
-import type { PodName } from '../../../domain/pod-name.js';
-import type { Database } from './database.js';
+import type { InboundCursorRepository } from '../../../../application/ports/inbound-cursor-repository.js';
+import type { PodName } from '../../../../domain/pod-name.js';
+import type { Database } from '../schema/database.js';
 
 export class KyselyInboundCursorRepository implements InboundCursorRepository {
   constructor(private readonly db: Kysely<Database>) {}

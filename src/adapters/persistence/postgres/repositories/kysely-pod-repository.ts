@@ -1,11 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { PodRepository } from '../../../application/ports/pod-repository.js';
-import type { Pod } from '../../../domain/pod.js';
-import { PodName } from '../../../domain/pod-name.js';
-import { DEFAULT_PROFILE_NAME, ProfileName } from '../../../domain/profile-name.js';
-import type { ScopeRule } from '../../../domain/scope-rule.js';
-import type { Database, PodTable } from './database.js';
-import type { Announce } from './commit-notices.js';
+import type { PodRepository } from '../../../../application/ports/pod-repository.js';
+import type { Pod } from '../../../../domain/pod.js';
+import { PodName } from '../../../../domain/pod-name.js';
+import { DEFAULT_PROFILE_NAME, ProfileName } from '../../../../domain/profile-name.js';
+import type { ScopeRule } from '../../../../domain/scope-rule.js';
+import type { Database, PodTable } from '../schema/database.js';
+import type { Announce } from '../notify/commit-notices.js';
 
 const COLUMNS = ['name', 'scope', 'parent', 'created_at', 'profile'] as const;
 

@@ -1,12 +1,12 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { HistoryRange } from '../../../application/ports/history-repository.js';
-import type { PodArchive, RemovedPod } from '../../../application/ports/pod-archive.js';
-import type { HistoryEntry } from '../../../domain/history-entry.js';
-import { PodName } from '../../../domain/pod-name.js';
-import { DEFAULT_PROFILE_NAME, ProfileName } from '../../../domain/profile-name.js';
-import type { ScopeRule } from '../../../domain/scope-rule.js';
-import type { Announce } from './commit-notices.js';
-import type { Database, RemovedPodTable } from './database.js';
+import type { HistoryRange } from '../../../../application/ports/history-repository.js';
+import type { PodArchive, RemovedPod } from '../../../../application/ports/pod-archive.js';
+import type { HistoryEntry } from '../../../../domain/history-entry.js';
+import { PodName } from '../../../../domain/pod-name.js';
+import { DEFAULT_PROFILE_NAME, ProfileName } from '../../../../domain/profile-name.js';
+import type { ScopeRule } from '../../../../domain/scope-rule.js';
+import type { Announce } from '../notify/commit-notices.js';
+import type { Database, RemovedPodTable } from '../schema/database.js';
 
 const REMOVED_COLUMNS = ['id', 'name', 'removed_at', 'scope', 'parent', 'created_at', 'profile', 'entries'] as const;
 

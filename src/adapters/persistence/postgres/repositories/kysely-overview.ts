@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import { OVERVIEW_TAIL, type PodOverviewRow } from '../../../application/ports/listing-reader.js';
-import { PodName } from '../../../domain/pod-name.js';
-import type { Database } from './database.js';
-import { date, leaseColumns, leaseOf, ms, podOf, type LeaseColumns } from './listing-columns.js';
+import { OVERVIEW_TAIL, type PodOverviewRow } from '../../../../application/ports/listing-reader.js';
+import { PodName } from '../../../../domain/pod-name.js';
+import type { Database } from '../schema/database.js';
+import { date, leaseColumns, leaseOf, ms, podOf, type LeaseColumns } from '../statements/listing-columns.js';
 
 type OverviewRow = LeaseColumns & {
   name: string; scope: unknown; parent: string | null; at: number; profile: string;

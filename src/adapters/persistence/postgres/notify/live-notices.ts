@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { isShared, type LiveEvent, type SharedLiveEvent } from '../../../application/ports/live-events.js';
-import type { Database } from './database.js';
+import { isShared, type LiveEvent, type SharedLiveEvent } from '../../../../application/ports/live-events.js';
+import type { Database } from '../schema/database.js';
 import { NotifyBatches } from './notify-batches.js';
 import type { Origin } from './event-payloads.js';
 import { LIVE_CHANNEL, livePayload } from './live-payloads.js';

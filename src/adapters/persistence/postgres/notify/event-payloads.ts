@@ -1,5 +1,5 @@
-import type { PodChanges, PodCommitted } from '../../../application/ports/pod-events.js';
-import { PodName } from '../../../domain/pod-name.js';
+import type { PodChanges, PodCommitted } from '../../../../application/ports/pod-events.js';
+import { PodName } from '../../../../domain/pod-name.js';
 
 /**
  * The channel of the event stream between processes: one notification per Pod a commit

@@ -1,5 +1,5 @@
-import { isShared, type LiveEvent, type SharedLiveEvent } from '../../../application/ports/live-events.js';
-import { PodName } from '../../../domain/pod-name.js';
+import { isShared, type LiveEvent, type SharedLiveEvent } from '../../../../application/ports/live-events.js';
+import { PodName } from '../../../../domain/pod-name.js';
 import { jsonObject, type Origin } from './event-payloads.js';
 
 /** The transient channel (ADR 0018): turns as they go and cancel requests, never data. */

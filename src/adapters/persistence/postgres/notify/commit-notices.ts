@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, type Kysely } from 'kysely';
-import { mergeChanges, type PodChanges } from '../../../application/ports/pod-events.js';
-import type { PodName } from '../../../domain/pod-name.js';
-import { PodEventStream } from '../../events/pod-event-stream.js';
-import type { Database } from './database.js';
+import { mergeChanges, type PodChanges } from '../../../../application/ports/pod-events.js';
+import type { PodName } from '../../../../domain/pod-name.js';
+import { PodEventStream } from '../../../events/pod-event-stream.js';
+import type { Database } from '../schema/database.js';
 import { NotifyBatches } from './notify-batches.js';
 import { committedPayload, EVENTS_CHANNEL, type Origin } from './event-payloads.js';
 import { channelSql } from './schema-channel.js';

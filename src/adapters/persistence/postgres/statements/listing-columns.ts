@@ -1,10 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Pod } from '../../../domain/pod.js';
-import { PodName } from '../../../domain/pod-name.js';
-import type { Lease } from '../../../domain/pod-status.js';
-import { DEFAULT_PROFILE_NAME, ProfileName } from '../../../domain/profile-name.js';
-import type { ScopeRule } from '../../../domain/scope-rule.js';
-import type { LeaseTable } from './database.js';
+import type { Pod } from '../../../../domain/pod.js';
+import { PodName } from '../../../../domain/pod-name.js';
+import type { Lease } from '../../../../domain/pod-status.js';
+import { DEFAULT_PROFILE_NAME, ProfileName } from '../../../../domain/profile-name.js';
+import type { ScopeRule } from '../../../../domain/scope-rule.js';
+import type { LeaseTable } from '../schema/database.js';
 
 /*
  * Each read is one statement, its rows plain columns: building JSON on the server and

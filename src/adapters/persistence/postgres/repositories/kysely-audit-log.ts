@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { AuditLog } from '../../../application/ports/audit-log.js';
-import type { AuditRecord } from '../../../domain/audit-record.js';
-import { PodName } from '../../../domain/pod-name.js';
-import type { AuditRecordTable, Database } from './database.js';
+import type { AuditLog } from '../../../../application/ports/audit-log.js';
+import type { AuditRecord } from '../../../../domain/audit-record.js';
+import { PodName } from '../../../../domain/pod-name.js';
+import type { AuditRecordTable, Database } from '../schema/database.js';
 
 const COLUMNS = ['id', 'pod', 'at', 'action', 'relation_id', 'counterpart', 'initiated_from', 'via'] as const;
 

@@ -1,9 +1,9 @@
 import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
-import type { HistoryRange, HistoryRepository, SeenHead } from '../../../application/ports/history-repository.js';
-import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../../domain/history-entry.js';
-import { PodName } from '../../../domain/pod-name.js';
-import type { Database, HistoryEntryTable } from './database.js';
-import type { Announce } from './commit-notices.js';
+import type { HistoryRange, HistoryRepository, SeenHead } from '../../../../application/ports/history-repository.js';
+import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../../../domain/history-entry.js';
+import { PodName } from '../../../../domain/pod-name.js';
+import type { Database, HistoryEntryTable } from '../schema/database.js';
+import type { Announce } from '../notify/commit-notices.js';
 
 const MAX_SEQ = 2 ** 31 - 1; // `seq` is an int4
 

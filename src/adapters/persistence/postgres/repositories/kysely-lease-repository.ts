@@ -1,10 +1,10 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AcquireOutcome, LeaseRepository, Renewal } from '../../../application/ports/lease-repository.js';
-import { PodName } from '../../../domain/pod-name.js';
-import type { Lease, PodDriver, RuntimeStatus } from '../../../domain/pod-status.js';
-import { anyOf } from './any-of.js';
-import type { Database, LeaseTable } from './database.js';
-import type { Announce } from './commit-notices.js';
+import type { AcquireOutcome, LeaseRepository, Renewal } from '../../../../application/ports/lease-repository.js';
+import { PodName } from '../../../../domain/pod-name.js';
+import type { Lease, PodDriver, RuntimeStatus } from '../../../../domain/pod-status.js';
+import { anyOf } from '../statements/any-of.js';
+import type { Database, LeaseTable } from '../schema/database.js';
+import type { Announce } from '../notify/commit-notices.js';
 
 const toLease = (row: Selectable<LeaseTable>): Lease => ({
   pod: PodName.unsafe(row.pod),

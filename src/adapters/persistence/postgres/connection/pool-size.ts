@@ -1,5 +1,5 @@
-import type { Brand } from '../../../domain/brand.js';
-import { err, ok, type Result } from '../../../domain/result.js';
+import type { Brand } from '../../../../domain/brand.js';
+import { err, ok, type Result } from '../../../../domain/result.js';
 
 /** How many connections a process's pool may hold for statements (its LISTEN connection is apart). */
 export type PoolSize = Brand<number, 'PoolSize'>;

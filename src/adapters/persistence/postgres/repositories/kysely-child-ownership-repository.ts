@@ -1,10 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ChildOwnershipRepository } from '../../../application/ports/child-ownership-repository.js';
-import type { ChildOwnership } from '../../../domain/child-ownership.js';
-import { PodName } from '../../../domain/pod-name.js';
-import type { ScopeRule } from '../../../domain/scope-rule.js';
-import { anyOf } from './any-of.js';
-import type { ChildOwnershipTable, Database } from './database.js';
+import type { ChildOwnershipRepository } from '../../../../application/ports/child-ownership-repository.js';
+import type { ChildOwnership } from '../../../../domain/child-ownership.js';
+import { PodName } from '../../../../domain/pod-name.js';
+import type { ScopeRule } from '../../../../domain/scope-rule.js';
+import { anyOf } from '../statements/any-of.js';
+import type { ChildOwnershipTable, Database } from '../schema/database.js';
 
 const toOwnership = (row: Selectable<ChildOwnershipTable>): ChildOwnership => ({
   parent: PodName.unsafe(row.parent),

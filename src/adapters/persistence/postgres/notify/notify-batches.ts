@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { Database } from './database.js';
+import type { Database } from '../schema/database.js';
 import { channelSql } from './schema-channel.js';
 
 /**
