@@ -1,16 +1,14 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { KEY_FILE, sourcesKey } from '../../tools/bundle/sources-key.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const CACHE = join(repo, 'node_modules', '.cache', 'pods-test-cli');
-/** What the build reads: a change to any of these is another build. */
-const INPUTS = ['src', 'bench', 'tools/bundle', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 /** How long a test file waits for another process's build of the same sources. */
 const WAIT_MS = 240_000;
 
@@ -24,7 +22,7 @@ const WAIT_MS = 240_000;
  * a dead builder's lock is taken over). Returns the directory that holds `pods.mjs`.
  */
 export async function sharedCliBuild(): Promise<string> {
-  const key = await sourcesKey();
+  const key = await sourcesKey(repo);
   const dir = join(CACHE, key);
   const lock = `${dir}.lock`;
   await mkdir(CACHE, { recursive: true });
@@ -32,7 +30,7 @@ export async function sharedCliBuild(): Promise<string> {
     if (await isFile(join(dir, 'pods.mjs'))) return dir;
     if (await takeLock(lock)) {
       try {
-        if (!(await isFile(join(dir, 'pods.mjs')))) await buildInto(dir);
+        if (!(await isFile(join(dir, 'pods.mjs')))) await buildInto(dir, key);
         await pruneOthers(key);
         return dir;
       } finally {
@@ -44,9 +42,16 @@ export async function sharedCliBuild(): Promise<string> {
   }
 }
 
-async function buildInto(dir: string): Promise<void> {
+async function buildInto(dir: string, key: string): Promise<void> {
   const staging = `${dir}.building-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
+  if (await builtFrom(join(repo, 'dist'), key)) {
+    // `npm run build` (or `npm install`'s prepare) made dist/ from these very sources: a copy, not a second compile.
+    await cp(join(repo, 'dist'), staging, { recursive: true, verbatimSymlinks: true });
+    // Unless a build of other sources began in dist/ meanwhile: then the copy may mix the two.
+    if (await builtFrom(join(repo, 'dist'), key)) return finish(staging, dir);
+    await rm(staging, { recursive: true, force: true });
+  }
   try {
     await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', staging], { cwd: repo, maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
@@ -54,30 +59,24 @@ async function buildInto(dir: string): Promise<void> {
     const { stdout = '' } = error as { stdout?: string };
     throw new Error(`tsc -p tsconfig.build.json failed:\n${stdout}`);
   }
-  await writeFile(join(staging, 'package.json'), '{ "type": "module" }\n');
-  await symlink(join(repo, 'node_modules'), join(staging, 'node_modules'), 'dir');
   // What `npm start` and the `pods` bin run: the compiled CLI bundled into one module.
   await promisify(execFile)(process.execPath, [join(repo, 'tools', 'bundle', 'bundle.mjs'), join(staging, 'src', 'main.js'), staging], { cwd: repo });
+  await finish(staging, dir);
+}
+
+/** Whether `dist` holds a whole build (the key is written last) of the sources whose key is `key`. */
+async function builtFrom(dist: string, key: string): Promise<boolean> {
+  const written = await readFile(join(dist, KEY_FILE), 'utf8').catch(() => '');
+  return written.trim() === key && (await isFile(join(dist, 'pods.mjs')));
+}
+
+async function finish(staging: string, dir: string): Promise<void> {
+  await writeFile(join(staging, 'package.json'), '{ "type": "module" }\n');
+  await symlink(join(repo, 'node_modules'), join(staging, 'node_modules'), 'dir');
   // Runnable by its `#!/usr/bin/env node` line (a `pods` link on a PATH), and by the store's service user when run as root.
   await chmod(join(staging, 'pods.mjs'), 0o755);
   await chmod(staging, 0o755);
   await rename(staging, dir);
-}
-
-/** A digest of every input file's path and content. */
-async function sourcesKey(): Promise<string> {
-  const hash = createHash('sha256');
-  const visit = async (path: string): Promise<void> => {
-    const info = await stat(path).catch(() => undefined);
-    if (!info) return;
-    if (info.isDirectory()) {
-      for (const name of (await readdir(path)).sort()) await visit(join(path, name));
-      return;
-    }
-    hash.update(relative(repo, path)).update('\0').update(await readFile(path)).update('\0');
-  };
-  for (const input of INPUTS) await visit(join(repo, input));
-  return hash.digest('hex').slice(0, 16);
 }
 
 /** Made here, or left by a process that is gone: then it is removed, and taking it is tried once more. */

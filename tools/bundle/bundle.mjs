@@ -4,12 +4,17 @@
 // code (each dynamic import in src becomes a chunk loaded on use). Run after
 // `tsc -p tsconfig.build.json`; `npm run build` does both.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KEY_FILE, sourcesKey } from './sources-key.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const [entry = join(root, 'dist', 'src', 'main.js'), outdir = join(root, 'dist')] = process.argv.slice(2);
+
+// Read before the build: what it compiled is what the sources were when it started.
+const key = await sourcesKey(root);
+await rm(join(outdir, KEY_FILE), { force: true });
 
 await rm(join(outdir, 'chunks'), { recursive: true, force: true });
 await build({
@@ -30,3 +35,4 @@ await build({
   // Some bundled packages are CommonJS and call require() for Node built-ins.
   banner: { js: "import { createRequire as __podsCreateRequire } from 'node:module'; const require = __podsCreateRequire(import.meta.url);" },
 });
+await writeFile(join(outdir, KEY_FILE), `${key}\n`);
