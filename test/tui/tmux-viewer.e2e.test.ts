@@ -48,7 +48,8 @@ describe.skipIf(!HAS_TMUX)(`a turn that \`pods serve\` runs, seen from a TUI in 
     expect(await kinds(home)).toEqual(['user_input']);
 
     await viewer.press('C-c');
-    const cancelled = await viewer.waitFor(/#2 \[notice turn_cancelled\] the operator cancelled this turn\n[^]*── main · viewing; runs on host host_[0-9a-f]{8}… · idle\nmain> $/m, 20_000);
+    // The end line is printed right after the block turns idle (a write of its own), so the screen is awaited with both.
+    const cancelled = await viewer.waitFor(/#2 \[notice turn_cancelled\] the operator cancelled this turn\n[^]*· turn cancelled after 1 step in [\d.]+ m?s\n[^]*── main · viewing; runs on host host_[0-9a-f]{8}… · idle\nmain> $/m, 20_000);
     expect(cancelled).toContain('· asking the host of `main` to cancel its turn');
     expect(cancelled).toMatch(/· host host_[^ ]+ is cancelling the turn: it stops after its current step/);
     expect(cancelled).toMatch(/· turn cancelled after 1 step in [\d.]+ m?s/);
