@@ -1,4 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { ChildOwnership } from '../../domain/child-ownership.js';
 import type { PodName } from '../../domain/pod-name.js';
 
@@ -14,4 +13,3 @@ export interface ChildOwnershipRepository {
   /** Replaces state, stoppedAt and outputCursor of an existing edge. */
   update(ownership: ChildOwnership): Promise<void>;
 }
-export const CHILD_OWNERSHIP_REPOSITORY = Symbol.for('ChildOwnershipRepository') as ServiceIdentifier<ChildOwnershipRepository>;

@@ -1,4 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 
@@ -23,4 +22,3 @@ export interface HistoryRepository {
   headsBeyond(seen: readonly SeenHead[]): Promise<readonly PodName[]>;
   findPeerMessageByKey(receiver: PodName, from: PodName, key: string): Promise<EntryOf<'peer_message'> | undefined>;
 }
-export const HISTORY_REPOSITORY = Symbol.for('HistoryRepository') as ServiceIdentifier<HistoryRepository>;

@@ -1,4 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
 
 /**
@@ -15,4 +14,3 @@ export interface InboundCursorRepository {
   /** Moves the cursor to `through`; never backwards (a lower value is ignored). */
   advance(pod: PodName, through: number): Promise<void>;
 }
-export const INBOUND_CURSOR_REPOSITORY = Symbol.for('InboundCursorRepository') as ServiceIdentifier<InboundCursorRepository>;

@@ -1,4 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
 import type { Lease, PodDriver, RuntimeStatus } from '../../domain/pod-status.js';
 
@@ -23,4 +22,3 @@ export interface LeaseRepository {
   /** Ends whichever host's lease on `pod` (its parent stopped it); that host stops at its next renewal. */
   revoke(pod: PodName): Promise<void>;
 }
-export const LEASE_REPOSITORY = Symbol.for('LeaseRepository') as ServiceIdentifier<LeaseRepository>;

@@ -1,4 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { Brand } from '../../domain/brand.js';
 import type { ChildOwnership } from '../../domain/child-ownership.js';
 import type { EntryOf, HistoryEntryBody } from '../../domain/history-entry.js';
@@ -64,4 +63,3 @@ export interface PeerDeliveryRepository {
   /** Appends the message (and the notice), and stores the relation's counters, at once: the message's seq, or `stale`. */
   write(delivery: PeerMessageWrite): Promise<{ readonly seq: number } | 'stale'>;
 }
-export const PEER_DELIVERY_REPOSITORY = Symbol.for('PeerDeliveryRepository') as ServiceIdentifier<PeerDeliveryRepository>;

@@ -1,4 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { AuditRecord } from '../../domain/audit-record.js';
 import type { OrderedPair, PeerRelation } from '../../domain/peer-relation.js';
 import type { PodName } from '../../domain/pod-name.js';
@@ -24,4 +23,3 @@ export interface PeerRelationRepository {
   /** Human input to `pod` resets the ping-pong breaker of every relation it is part of. */
   resetAutoTurns(pod: PodName): Promise<void>;
 }
-export const PEER_RELATION_REPOSITORY = Symbol.for('PeerRelationRepository') as ServiceIdentifier<PeerRelationRepository>;

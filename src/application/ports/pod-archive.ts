@@ -1,4 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { HistoryEntry } from '../../domain/history-entry.js';
 import type { Pod } from '../../domain/pod.js';
 import type { PodName } from '../../domain/pod-name.js';
@@ -33,4 +32,3 @@ export interface PodArchive {
   /** The history a removed Pod had, oldest first, in pages like `HistoryRepository.read`. */
   readRemoved(removalId: string, range?: Omit<HistoryRange, 'before'>): Promise<readonly HistoryEntry[]>;
 }
-export const POD_ARCHIVE = Symbol.for('PodArchive') as ServiceIdentifier<PodArchive>;

@@ -1,4 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { Pod } from '../../domain/pod.js';
 import type { PodName } from '../../domain/pod-name.js';
 
@@ -14,4 +13,3 @@ export interface PodRepository {
    */
   unserved(now: Date): Promise<readonly PodName[]>;
 }
-export const POD_REPOSITORY = Symbol.for('PodRepository') as ServiceIdentifier<PodRepository>;
