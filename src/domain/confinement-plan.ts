@@ -25,12 +25,9 @@ const depthOf = (path: AbsolutePath): number => (path === '/' ? 0 : path.split('
 const byDepthThenName = (a: AbsolutePath, b: AbsolutePath): number => depthOf(a) - depthOf(b) || (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * The mounts that give a sandboxed agent exactly `accessAt(c, …)` on every path, as far as
- * mounts can. Access only changes at a rule's target, the state directory, a read-only or
- * withheld path, and, for a non-recursive rule (its target and direct children only), at
- * each subdirectory of its target: mounted with what lies below it. `subdirectoriesOf` gives
- * those, as the filesystem has them when the sandbox starts (real directories, not links).
- * A path gets a mount only where its access differs from the mount above it.
+ * Mounts giving exactly `accessAt(c, …)` as far as mounts can. Access changes only at rule targets,
+ * the state directory, read-only and withheld paths, and each subdirectory of a non-recursive rule's
+ * target (as the filesystem has them when the sandbox starts: real directories, not links).
  */
 export function confinementPlan(
   c: Confinement,
@@ -55,7 +52,6 @@ export function confinementPlan(
   return { mounts, limits: nonRecursive.map(nonRecursiveLimit) };
 }
 
-/** Where the mounts fall short of a non-recursive rule. */
 function nonRecursiveLimit(rule: ScopeRule): string {
   return (
     `${ScopeRule.describe(rule)}: its subdirectories are fixed when the agent starts, each mounted with what lies below it ` +

@@ -2,7 +2,6 @@ import { AbsolutePath } from './absolute-path.js';
 import type { EffectiveScope } from './effective-scope.js';
 import { ScopeRule } from './scope-rule.js';
 
-/** What a path offers an agent-driven Pod: nothing, reading, or reading and writing. */
 export type Access = 'none' | 'read' | 'write';
 
 /**
@@ -32,7 +31,6 @@ export type PathAccess = { readonly access: Access; readonly ground: AccessGroun
 
 const RANK: Readonly<Record<Access, number>> = { none: 0, read: 1, write: 2 };
 
-/** True when `having` is at least `needed`. */
 export const allows = (having: Access, needed: Access): boolean => RANK[having] >= RANK[needed];
 
 /** The deepest target wins, so the ground names the most specific rule. */
@@ -40,10 +38,8 @@ const deepest = (rules: readonly ScopeRule[]): ScopeRule | undefined =>
   rules.reduce<ScopeRule | undefined>((best, r) => (!best || r.target.length > best.target.length ? r : best), undefined);
 
 /**
- * The access `c` gives `path` itself, in order: the state directory, then withheld paths,
- * then the scope (a write grant not lent out; any grant for read), then read-only additions.
- * The scope part answers as `permits` does for a single path: write needs a grant that
- * reaches it and no lent write rule that reaches it.
+ * In order: the state directory, withheld paths, the scope (write: a grant that reaches the path and
+ * no lent write rule that does), then read-only additions.
  */
 export function accessAt(c: Confinement, path: AbsolutePath): PathAccess {
   if (c.stateDirectory && AbsolutePath.isWithin(path, c.stateDirectory)) {
@@ -78,7 +74,6 @@ export function withinSubtree(c: Confinement, path: AbsolutePath, needed: Access
   return lent ? { type: 'Rule', rule: rule ?? lent, lent } : undefined;
 }
 
-/** Why, in a few words: "write:/w", "write:/w/sub is lent to a child", "withheld: /home/u/.pods". */
 export function describeGround(ground: AccessGround): string {
   switch (ground.type) {
     case 'StateDirectory':

@@ -2,11 +2,7 @@ import type { HistoryEntry } from './history-entry.js';
 import type { PodName } from './pod-name.js';
 
 export const INPUT_KINDS = new Set<HistoryEntry['kind']>(['user_input', 'peer_message', 'pod_event']);
-/**
- * What a model must still see: new input, and tool results committed after the request
- * that asked for them (a host that died between a result and the next request left its
- * turn unfinished; the next host resumes it).
- */
+/** What a model must still see: new input, and tool results committed after the request that asked for them. */
 const UNSEEN_KINDS = new Set<HistoryEntry['kind']>([...INPUT_KINDS, 'tool_result']);
 
 /**
@@ -25,19 +21,14 @@ export function watermark(history: readonly HistoryEntry[]): number {
 }
 
 /**
- * Whether a history's newest entries, read back as far as seq `oldest`, decide its watermark:
- * they do once `mark`, their own watermark, reaches back to them. An output entry never saw
- * past itself (its seenThrough is below its seq), so an older one cannot raise the mark above
- * `oldest - 1`; and every entry after the mark is among those read.
+ * They do once their own watermark `mark` reaches back to them: an output entry never saw past itself,
+ * so an older one cannot raise the mark above `oldest - 1`.
  */
 export function watermarkReached(oldest: number, mark: number): boolean {
   return oldest <= mark + 1;
 }
 
-/**
- * Input (and tool results) a model has not yet seen: what a new turn is for. An agent's
- * own tool results are not among them: the agent saw each as it happened.
- */
+/** An agent's own tool results are not among them: the agent saw each as it happened. */
 export function unansweredInput(history: readonly HistoryEntry[]): readonly HistoryEntry[] {
   const seen = watermark(history);
   return history.filter((e) => e.seq > seen && UNSEEN_KINDS.has(e.kind) && !(e.kind === 'tool_result' && e.agent !== undefined));
