@@ -1,10 +1,8 @@
 import type { PodEvent, PodEvents } from './ports/pod-events.js';
 
 /**
- * One look at a time. A kick while a look runs makes exactly one more look after it, with
- * every key kicked meanwhile (a kick without a key asks for a look at everything): nothing
- * kicked is lost, and a burst of kicks costs one look. A look that throws is told to
- * `failed`; the next kick looks again.
+ * One look at a time: kicks during a look make exactly one more, with every key kicked meanwhile,
+ * so nothing kicked is lost and a burst costs one look.
  */
 export class Looks<K = never> {
   private keys = new Set<K>();
@@ -17,7 +15,6 @@ export class Looks<K = never> {
     private readonly failed: (error: unknown) => void = () => undefined,
   ) {}
 
-  /** Whether a look runs or is due. */
   get busy(): boolean {
     return this.pass !== undefined;
   }
@@ -33,12 +30,10 @@ export class Looks<K = never> {
     this.pass ??= this.drain();
   }
 
-  /** Resolves once no look runs or is due, looks kicked meanwhile included. */
   async settled(): Promise<void> {
     while (this.pass) await this.pass;
   }
 
-  /** No more looks; resolves once the one in progress (if any) is over. */
   async stop(): Promise<void> {
     this.ended = true;
     await this.pass;
@@ -74,22 +69,18 @@ export type WatchOptions<K> = {
   readonly look: (keys: ReadonlySet<K>, all: boolean) => Promise<void>;
   /** How often it looks at everything anyway, in case an event was lost (another process died right after its commit); none: never. */
   readonly everyMs?: number;
-  /** Look at everything once as soon as it is subscribed (default). */
   readonly lookFirst?: boolean;
   readonly failed?: (error: unknown) => void;
 };
 
 export type Watch<K> = {
   readonly looks: Looks<K>;
-  /** Stops listening and looking; resolves once the look in progress (if any) is over. */
   readonly stop: () => Promise<void>;
 };
 
 /**
- * The one way to follow the store: subscribe first, then look, so anything committed after
- * a look began is announced to a subscriber already listening; one look at a time (`Looks`);
- * events during a look make one more; a timer looks anyway. Guarded once by
- * `test/application/watcher.test.ts` (the lost wake-up).
+ * Subscribe first, then look, so anything committed after a look began is announced to a listener
+ * already there (the lost wake-up, guarded by test/application/watcher.test.ts).
  */
 export function watch<K = never>(events: PodEvents, options: WatchOptions<K>): Watch<K> {
   const looks = new Looks<K>(options.look, options.failed);
