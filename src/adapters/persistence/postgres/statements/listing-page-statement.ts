@@ -11,21 +11,9 @@ export const prefixRange = (column: string, prefix: string | undefined): RawBuil
   prefix === undefined ? sql`` : sql` and ${sql.ref(column)} >= ${prefix} and ${sql.ref(column)} < ${`${prefix}\u007f`}`;
 
 /**
- * The one statement of `ListingReader.page`: one row of JSON columns (`self`, `page`, `lent`,
- * `totals`). Each part is read through an index from the caller or from a Pod on the page:
- *
- * - the page: up to n = limit + 1 candidates from each source, in name order from an index
- *   that is sorted by name (`child_ownership_parent`, `peer_relation_pkey`,
- *   `peer_relation_b_a`), then the first n distinct names, the first reason winning (rank);
- * - each Pod on it: its row, lease and profile by key, its children counted from
- *   `child_ownership_parent` and its live children from `lease_parent` (migration 0008);
- * - the totals: the caller's children counted the same two ways (once: the caller's own row
- *   on the page takes them from here), its peers one probe each;
- * - `lent`: only when the page holds a stopped child, from `child_ownership_outstanding`.
- *
- * Filters that are absent leave no text behind, so each combination is its own prepared
- * statement with its own plan. A status filter is applied while reading, so it costs the
- * candidates it skips.
+ * The one statement of `ListingReader.page`: one row of JSON columns, each part read through an index
+ * from the caller or a Pod on the page. Absent filters leave no text behind, so each combination is
+ * its own prepared statement with its own plan.
  */
 export function listingPageStatement(q: ListingQuery): RawBuilder<ListingPageRow> {
   const n = q.limit + 1;
