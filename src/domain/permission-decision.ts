@@ -20,7 +20,6 @@ export const KIND_NEEDS: Readonly<Record<ToolKind, 'read' | 'write' | 'unbounded
   other: 'unbounded',
 };
 
-/** An ACP `session/request_permission`, as far as pods decides it. */
 export type PermissionRequest = {
   readonly kind?: string | null | undefined;
   readonly locations?: readonly { readonly path: string }[] | null | undefined;
@@ -92,7 +91,6 @@ export function decidePermission(request: PermissionRequest, context: Permission
   return { type: 'WithinScope', allow: true, kind, needs, locations: granted };
 }
 
-/** One line for history, `pods explain` and the TUI. */
 export function describePermissionDecision(decision: PermissionDecision): string {
   switch (decision.type) {
     case 'PodsTool':
