@@ -22,23 +22,18 @@ export type SeenMark = number | 'inbound_cursor' | 'head';
 export type WaitForInboundCommand = {
   readonly pod: PodName;
   readonly seen: SeenMark;
-  /** Clamped to 0…MAX_WAIT_MS. */
   readonly waitMs: number;
   readonly signal?: AbortSignal;
 };
 
 export type WaitOutcome = {
-  /** Why the wait ended: an inbound entry the caller has not seen is committed, the time ran out, or the caller went away. */
   readonly ended: 'arrived' | 'timed_out' | 'cancelled';
   readonly waitedMs: number;
 };
 
 /**
- * Waits until `pod`'s committed history holds an inbound entry (peer message, child event,
- * notice, input) the caller has not seen. It only reads: what arrives is shown by whatever
- * the caller does next (the next model request, the inbound block of an MCP result). A
- * watcher on the event stream: it looks when the Pod's history grows, and every pollMs in
- * case an event was lost.
+ * It only reads: what arrives is shown by whatever the caller does next. Watches the event stream,
+ * and looks every pollMs in case an event was lost.
  */
 @injectable()
 export class WaitForInbound {
