@@ -54,7 +54,6 @@ export async function inspectHostPath(path: string): Promise<HostPath> {
   }
 }
 
-/** Where an open descriptor really is, as the kernel names it (Linux's /proc/self/fd). */
 export async function openedPath(fd: number): Promise<string> {
   return readlink(`/proc/self/fd/${fd}`);
 }
@@ -74,7 +73,6 @@ export async function isOpenedAt(handle: FileHandle, path: string): Promise<bool
 export const directoryReference = (handle: FileHandle, path: string): string =>
   process.platform === 'linux' ? `/proc/self/fd/${handle.fd}` : path;
 
-/** What a non-regular file is, for a refusal. */
 export function kindOf(stats: Stats): string {
   if (stats.isDirectory()) return 'a directory';
   if (stats.isFIFO()) return 'a FIFO';
