@@ -1,10 +1,8 @@
 import type { PodName } from './pod-name.js';
 
-/** What a running host reports about a Pod it holds. */
 export type RuntimeStatus = 'idle' | 'running';
 /** What everyone else sees: a Pod no host holds is stopped. */
 export type PodStatus = RuntimeStatus | 'stopped';
-/** Every status, in the order listings count them. */
 export const POD_STATUSES: readonly PodStatus[] = ['idle', 'running', 'stopped'];
 
 /**
@@ -14,7 +12,6 @@ export const POD_STATUSES: readonly PodStatus[] = ['idle', 'running', 'stopped']
  */
 export type PodDriver = 'model' | 'acp' | 'mcp';
 
-/** Whether the holding host runs the Pod's turns itself. */
 export const hostRunsTurns = (driver: PodDriver): boolean => driver !== 'mcp';
 
 /** A host's claim on a Pod. The Pod is live while the lease is unexpired. */
@@ -24,7 +21,6 @@ export type Lease = {
   readonly status: RuntimeStatus;
   readonly expiresAt: Date;
   readonly driver: PodDriver;
-  /** When its host last took or renewed it; absent for a lease an older version took. */
   readonly renewedAt?: Date;
 };
 
