@@ -49,9 +49,8 @@ function leaseVersionOf(version: FactsVersion): string | null {
 }
 
 /**
- * Per store, the facts each pair's last successful write left: the relation with the counters
- * it wrote, and the lease it checked. The next delivery on the pair starts from them without a
- * read; the write checks them like read ones. Bounded; the oldest pair goes first.
+ * Per store, the facts each pair's last successful write left, so the next delivery starts with no read
+ * (the write checks them like read ones). Bounded; the oldest pair goes first.
  */
 class RememberedFacts {
   private static readonly LIMIT = 4_096;
@@ -72,7 +71,6 @@ class RememberedFacts {
 }
 const rememberedByStore = new WeakMap<Kysely<Database>, RememberedFacts>();
 
-/** DeliverPeerMessage's two statements, or one, or a share of one (see the port and `DeliveryBatches`). */
 export class KyselyPeerDeliveryRepository implements PeerDeliveryRepository {
   /** Outside a transaction only: inside one, every fact is read and every write is its own statement. */
   private readonly remembered: RememberedFacts | undefined;
