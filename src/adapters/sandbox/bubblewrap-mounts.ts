@@ -5,7 +5,6 @@ import type { ConfinementPlan, Mount } from '../../domain/confinement-plan.js';
 import { accessAt, allows, type Access, type Confinement } from '../../domain/confinement.js';
 import { inspectHostPath } from './host-path.js';
 
-/** A symbolic link to recreate inside the sandbox, where the host's is not already shown. */
 export type Link = { readonly link: string; readonly target: string };
 
 /** One made mount: `bound` shows the host's files; otherwise the sandbox made it (tmpfs, proc, dev). */
@@ -16,7 +15,6 @@ export type BubblewrapMounts = {
   /** Bound by descriptor, passed to bwrap as 3, 4, …; bwrap closes them before the agent runs. */
   readonly handles: readonly FileHandle[];
   readonly limits: readonly string[];
-  /** Whether the agent sees the host's `path` (a real path) at all. */
   readonly visible: (path: string) => boolean;
 };
 

@@ -138,7 +138,6 @@ async function resolveForWrite(path: string, requested: AbsolutePath): Promise<R
   return ok({ base: real, names: missing });
 }
 
-/** Lines `line`… (1-based), at most `limit` of them, each with its own line ending. */
 function linesOf(text: string, line: number, limit: number | undefined): string {
   if (line === 1 && limit === undefined) return text;
   const lines = text.split(/(?<=\n)/);

@@ -2,10 +2,8 @@ import { DEFAULT_MIGRATION_TABLE, Migrator, sql, type Kysely, type Migration } f
 import { MIGRATIONS } from './migrations/migrations.js';
 
 /**
- * Brings a store to the newest schema. The provider is in code, so it works the same from
- * `src` under vitest and from `dist` under node. Concurrent openers of one server are
- * serialized by the Migrator's advisory lock. On the common path (every process start, the
- * schema already current) one statement decides and nothing else is sent.
+ * The provider is in code, so it works the same from `src` and `dist`; concurrent openers are
+ * serialized by the Migrator's advisory lock. When the schema is current, one statement decides.
  */
 export async function migrateToLatest(
   db: Kysely<any>,
@@ -43,11 +41,8 @@ async function appliedMigrations(db: Kysely<any>, schema: string): Promise<reado
 const UNDEFINED_TABLE = '42P01';
 
 /**
- * One statement: the applied migrations, read from the bookkeeping table the search_path
- * finds, each row saying whether that table is the one in the current schema. Current when
- * it is, and the names are exactly `migrations`. Anything else (no such table yet: a fresh
- * store; another schema's table; fewer or unknown names) is left to the full check, which
- * also names an unknown migration.
+ * Current when the bookkeeping table the search_path finds is the current schema's and holds exactly
+ * `migrations`; anything else is left to the full check.
  */
 async function isCurrent(db: Kysely<any>, migrations: Readonly<Record<string, Migration>>): Promise<boolean> {
   const table = DEFAULT_MIGRATION_TABLE;
