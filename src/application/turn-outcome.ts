@@ -24,6 +24,5 @@ export function deliveryFor(lease: Lease | undefined, now: Date): Delivery {
   return live(lease.status === 'running' ? 'joins_running_turn' : 'started');
 }
 
-/** The `host` field of a tool's delivery content: whether a live receiver's host renews its lease on time. */
 export const hostOf = (delivery: Delivery): { readonly host?: 'current' | 'overdue' } =>
   delivery.deliveredTo === 'live' ? { host: delivery.hostOverdueMs === undefined ? 'current' : 'overdue' } : {};

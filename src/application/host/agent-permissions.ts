@@ -26,7 +26,6 @@ export function isPodsTool(request: AgentPermissionRequest): boolean {
   return POD_TOOL.test(request.title.trim()) && (request.toolKind === undefined || request.toolKind === 'other') && request.locations.length === 0;
 }
 
-/** The scope rule a decision rests on, as `ScopeRule.describe` writes it, for the history entry and `pods explain`. */
 export function ruleOf(decision: PermissionDecision): string | undefined {
   const ground = decision.type === 'WithinScope' ? decision.locations[0]?.ground : decision.type === 'OutsideScope' || decision.type === 'ReachesBelow' ? decision.location.ground : undefined;
   if (ground?.type !== 'Rule') return undefined;

@@ -4,7 +4,6 @@ import type { Confinement } from '../../domain/confinement.js';
 import { displayValue } from '../../domain/display.js';
 import type { Result } from '../../domain/result.js';
 
-/** How to start a process: the program, its arguments, its whole environment, its working directory. */
 export type Launch = {
   readonly file: string;
   readonly args: readonly string[];
@@ -23,7 +22,6 @@ export type SandboxProbe =
   /** `reason`: one line that says why, and how to fix it. */
   | { readonly available: false; readonly reason: string };
 
-/** A launch ready to spawn, what its confinement is and cannot express, and a release for its descriptors. */
 export type Confined = {
   readonly launch: Launch;
   readonly confined: boolean;
@@ -53,7 +51,6 @@ export function describeConfineRefusal(refusal: ConfineRefusal): string {
  * reads the filesystem as it is now: confine again when the Pod's scope changes.
  */
 export interface Sandbox {
-  /** `bwrap` or `none`: what the profile's `--sandbox` names. */
   readonly mode: string;
   probe(): Promise<SandboxProbe>;
   confine(launch: Omit<Launch, 'extraFds'>, confinement: Confinement): Promise<Result<Confined, ConfineRefusal>>;
