@@ -1,6 +1,5 @@
 import { INVALID_PARAMS, INVALID_REQUEST, specTypeSchemas, type JSONRPCRequest } from '@modelcontextprotocol/server';
 
-/** The JSON-RPC error a request is answered with instead of reaching the server. */
 export type RequestRefusal = { readonly code: number; readonly message: string };
 
 /**
@@ -10,7 +9,6 @@ export type RequestRefusal = { readonly code: number; readonly message: string }
  */
 const BEFORE_INITIALIZE = new Set(['initialize', 'ping', 'server/discover']);
 
-/** The spec's schema of each request this server serves, by method. */
 const SCHEMAS: Readonly<Record<string, keyof typeof specTypeSchemas>> = {
   initialize: 'InitializeRequest',
   ping: 'PingRequest',
@@ -27,10 +25,8 @@ const SCHEMAS: Readonly<Record<string, keyof typeof specTypeSchemas>> = {
 const MAX_MESSAGE = 500;
 
 /**
- * Why `request` must not reach the server, or undefined when it may: a request other than
- * `ping` before `initialize` (-32600), or params that do not fit the method's schema
- * (-32602, every problem on one line, where the SDK would answer -32603 with its
- * multi-line schema report).
+ * Params that do not fit are answered -32602 with every problem on one line, where the SDK would
+ * answer -32603 with a multi-line schema report.
  */
 export function checkRequest(request: JSONRPCRequest, initialized: boolean): RequestRefusal | undefined {
   const { method, params } = request;
