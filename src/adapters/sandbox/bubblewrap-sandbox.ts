@@ -97,7 +97,6 @@ async function realSubdirectories(target: AbsolutePath, limits: string[]): Promi
   return directories.slice(0, MAX_SUBDIRECTORIES);
 }
 
-/** The real file the launch runs: a path as given (relative to its cwd), a bare name from its own PATH. */
 async function programPath(launch: Omit<Launch, 'extraFds'>): Promise<string | undefined> {
   const found = launch.file.includes('/')
     ? isAbsolute(launch.file) ? launch.file : resolve(launch.cwd, launch.file)
