@@ -12,7 +12,6 @@ export type AuthorityRefusal =
   | { readonly type: 'ChildStopped'; readonly target: PodName; readonly power: Power }
   | { readonly type: 'ChildIsNotPeer'; readonly caller: PodName; readonly target: PodName };
 
-/** What the target is to the caller: its visibility reason, a child told apart by whether it is stopped. */
 export type Standing = 'self' | 'spawned_child' | 'stopped_child' | 'peer';
 
 export const standingOf = (seen: VisiblePod): Standing =>
@@ -48,7 +47,6 @@ export function authorize(
   return refusal ? err(refusal) : ok(seen);
 }
 
-/** What the table says to `caller` using `power` on a Pod it sees as `seen`: nothing when granted. */
 export function refusalFor(caller: PodName, power: Power, seen: VisiblePod): AuthorityRefusal | undefined {
   const row = AUTHORITY[power];
   const standing = standingOf(seen);
@@ -93,7 +91,6 @@ const stoppedHints: Record<Power, string> = {
   hear_completion: 'it reports to its parent again',
 };
 
-/** The refusal in a few words, for a listing that names the Pod in its own column (ListPods' `restore.reason`). */
 export function briefRefusal(refusal: AuthorityRefusal): string {
   switch (refusal.type) {
     case 'NotVisible':

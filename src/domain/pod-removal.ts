@@ -5,11 +5,8 @@ import type { Lease } from './pod-status.js';
 /** What decides whether the operator may remove a Pod, read in the unit of work that removes it. */
 export type RemovalFacts = {
   readonly pod: PodName;
-  /** Its lease, if live now. */
   readonly live: Lease | undefined;
-  /** Its parent's ownership of it, when it was spawned. */
   readonly ownership: ChildOwnership | undefined;
-  /** The ownerships of its own children, whatever their state. */
   readonly children: readonly ChildOwnership[];
   readonly peers: readonly PodName[];
   /** `--force`: its peer relations are removed with it. */
