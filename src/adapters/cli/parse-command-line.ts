@@ -84,10 +84,8 @@ function strictParse(argv: readonly string[], command: CliCommand | undefined): 
 const NEGATIVE_NUMBER = /^-\d/;
 
 /**
- * `util.parseArgs` reads `-1` as an option (`explain b -1`) or refuses it as a value
- * (`--after -1`). Here a negative number is a value, so the command's own check answers with
- * the valid range: one after a string option joins it (`--after=-1`); any other is held out
- * and put back among the positionals where it stood (`at`: its place among the kept args).
+ * `util.parseArgs` reads `-1` as an option or refuses it as a value; here a negative number is held
+ * out as a value, so the command's own check answers with the valid range.
  */
 function holdNegativeNumbers(
   argv: readonly string[],

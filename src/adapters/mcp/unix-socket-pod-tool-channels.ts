@@ -16,11 +16,8 @@ type Channel = { readonly server: Server; readonly socket: string; readonly conn
 const MAX_SOCKET_PATH = 100;
 
 /**
- * pods' MCP server for each agent-driven Pod, served by the host that runs it on a Unix
- * socket in the Pod's own state directory (mode 0700, so only this user, and inside the
- * sandbox only that Pod's agent, can reach it). The agent starts the relay as its stdio MCP
- * server; every tool call then runs here, in the host, as that Pod, so the agent has
- * exactly the Pod's authority and no access to the store.
+ * Served on a Unix socket in the Pod's state directory (0700: only this user, and in the sandbox
+ * only that Pod's agent); every call runs in the host as that Pod, so the agent has exactly its authority.
  */
 export class UnixSocketPodToolChannels implements PodToolChannels {
   private readonly open_ = new Map<PodName, Channel>();
