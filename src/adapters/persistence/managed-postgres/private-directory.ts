@@ -6,7 +6,6 @@ import { withDirectoryHandle } from './no-follow.js';
 /** The OS account that owns the server's files: the service user under root, else the caller. */
 export type ServerOwner = { readonly name: string; readonly uid: number; readonly gid: number };
 
-/** This process's account, which owns the server's files when it is not root. */
 export function currentOwner(): ServerOwner {
   const uid = process.getuid?.() ?? 0;
   let name: string;

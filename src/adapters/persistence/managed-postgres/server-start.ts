@@ -5,13 +5,11 @@ import type { ServerOwner } from './private-directory.js';
 import { causeFromLog, logSize } from './server-log.js';
 import type { ServerLayout } from './server-layout.js';
 
-/** Whether a server answers on the socket, whatever it says of the store's role and database. */
 const answers = async (socketDir: string): Promise<boolean> => ['ready', 'needs-setup'].includes(await probe(socketDir));
 
 /**
- * Starts the server as `owner` and waits until it answers; its pid. Right after a crash the
- * killed server's backends may still hold its shared memory for a moment; PostgreSQL then
- * refuses to start, and is asked again until they are gone.
+ * Right after a crash the killed server's backends may still hold its shared memory, so PostgreSQL
+ * refuses to start and is asked again until they are gone.
  */
 export async function launchUntilUp(layout: ServerLayout, binaries: PostgresBinaries, owner: ServerOwner, timeoutMs: number, overrides: SettingOverrides = {}): Promise<number> {
   const until = Date.now() + timeoutMs;

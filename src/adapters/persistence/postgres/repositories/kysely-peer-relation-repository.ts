@@ -17,12 +17,9 @@ const toRelation = (row: Selectable<PeerRelationTable>): PeerRelation => ({
 });
 
 /**
- * The handshake's one statement: the relation, only between two existing Pods neither of
- * which is the other's parent, and only if the pair has none (ON CONFLICT waits for a
- * concurrent insert of the same pair and then adds nothing); its audit records only if it
- * was added. $1…$8 the relation, $9 the audit records as a JSON array. The parent/child
- * `not exists` enforces `peeringRefusal` (domain/peering.ts) inside the write; the use case
- * decides and words the refusal by that function.
+ * The handshake's one statement: the relation only between two existing Pods, neither the other's
+ * parent (the `not exists` enforces `peeringRefusal` inside the write), only if the pair has none; its
+ * audit records only if it was added. $1…$8 the relation, $9 the audit records as a JSON array.
  */
 const HANDSHAKE_SQL = `with added as (
     insert into peer_relation (a, b, id, since, initiated_from, audit_id, last_pair_seq, auto_turns)
