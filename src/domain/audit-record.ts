@@ -8,15 +8,11 @@ export type AuditAction = 'peer_added' | 'peer_removed';
 
 export type AuditRecord = {
   readonly id: string;
-  /** The Pod whose audit trail this record belongs to. */
   readonly pod: PodName;
   readonly at: Date;
   readonly action: AuditAction;
   readonly relationId: string;
-  /** The other Pod of the relation. */
   readonly counterpart: PodName;
-  /** The Pod the operator acted from. */
   readonly initiatedFrom: PodName;
-  /** Which operator surface ran the command, e.g. `tui`, `cli`. */
   readonly via: string;
 };

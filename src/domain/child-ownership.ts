@@ -20,7 +20,6 @@ export type ChildOwnership = {
   readonly outputCursor: number;
 };
 
-/** What a parent has lent out and not yet got back: the scope of its outstanding children. */
 export function lentScope(children: readonly ChildOwnership[]): readonly ScopeRule[] {
   // A loop, not filter + flatMap: ListPods gathers this over every child, 10,000 for a large parent.
   const lent: ScopeRule[] = [];

@@ -9,9 +9,7 @@ export type PeerRelation = {
   readonly a: PodName;
   readonly b: PodName;
   readonly since: Date;
-  /** The Pod the operator was attached to when they ran `:peer` (or the first name of `pods peer`). */
   readonly initiatedFrom: PodName;
-  /** The audit record of the command that created this relation. */
   readonly auditId: string;
   /** Peer messages sent over this relation so far; the next one gets `lastPairSeq + 1`. */
   readonly lastPairSeq: number;

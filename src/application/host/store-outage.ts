@@ -12,9 +12,7 @@ export class StoreOutage {
   constructor(
     private readonly limitMs: number,
     private readonly publish: (event: HostEvent) => void,
-    /** Try the store again, after a retry's wait. */
     private readonly retry: () => void,
-    /** The store answers again: look at everything. */
     private readonly back: () => void,
   ) {}
 
@@ -42,7 +40,6 @@ export class StoreOutage {
     return true;
   }
 
-  /** A store call succeeded: ends an outage, and everything is looked at again. */
   answered(): void {
     const outage = this.outage;
     if (!outage) return;
