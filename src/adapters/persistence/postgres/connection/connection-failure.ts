@@ -1,7 +1,5 @@
-/** Socket-level failures: the server is not there, or the connection to it broke. */
 const NETWORK = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
-/** pg's own words for a connection that broke or could not be made in time. */
 const MESSAGES = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/i;
 
 /**

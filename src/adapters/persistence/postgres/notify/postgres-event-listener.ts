@@ -9,11 +9,8 @@ import { isChannel, listenSql } from './schema-channel.js';
 const RECONNECT_MS = 1_000;
 
 /**
- * What other processes announce, into this process's event stream: LISTEN on a dedicated
- * connection (commits, and turns as they go), so another process is heard within milliseconds. This process's
- * own notifications (its `origin`) were published here at their commit and are skipped. A
- * lost connection is re-made after a second; what was missed meanwhile is found by every
- * watcher's own timer, since nothing is carried by an event.
+ * LISTEN on a dedicated connection; this process's own notifications (its `origin`) are skipped. A
+ * lost connection is re-made after a second; what was missed is found by every watcher's own timer.
  */
 export class PostgresEventListener {
   private client: pg.Client | undefined;
@@ -28,7 +25,6 @@ export class PostgresEventListener {
     private readonly origin: Origin,
   ) {}
 
-  /** Connects now, unless it is connected or waiting to reconnect. */
   start(): void {
     if (!this.client && !this.retry && !this.closed) void this.connect();
   }
