@@ -1,6 +1,5 @@
 import type { PermissionDecision } from './permission-decision.js';
 
-/** ACP's permission options, as far as choosing one needs. */
 export type PermissionOption = { readonly optionId: string; readonly kind: string };
 export type PermissionOutcome = { readonly outcome: 'selected'; readonly optionId: string } | { readonly outcome: 'cancelled' };
 

@@ -6,12 +6,8 @@ import type { UnitOfWork } from '../ports/unit-of-work.js';
 import type { KnownHistory } from './known-history.js';
 
 /**
- * The entries a model step's request holds: the Pod's history from where its model requests
- * start (the newest `context_trimmed` notice), within the host's context budget (ADR 0020).
- * When they outgrow it, the oldest turns leave, and the notice that says which is committed
- * first, so the request is still made of committed history only. Only what committed since
- * the last read comes from the store (KnownHistory), which forgets what left; a first read
- * that stopped short of the window's start counts the older part in (its head).
+ * When the window outgrows the budget (ADR 0020), the oldest turns leave and the notice saying which
+ * is committed first, so the request is still made of committed history only.
  */
 export async function requestHistory(
   pod: PodName,

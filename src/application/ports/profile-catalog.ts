@@ -9,7 +9,6 @@ import type { ProfileName } from '../../domain/profile-name.js';
 export interface ProfileCatalog {
   /** Every profile, `default` first, then by name; read afresh, since another process may change them. */
   list(): Promise<readonly Profile[]>;
-  /** Adds `profile` unless a profile of that name exists. */
   add(profile: AcpProfile): Promise<'added' | 'exists'>;
   remove(name: ProfileName): Promise<'removed' | 'missing'>;
 }

@@ -1,9 +1,6 @@
 /**
- * The store could not be reached (server down, restarting, connection lost), as opposed to
- * a statement it refused. Thrown by store adapters from `UnitOfWork.run`: the unit did not
- * complete (if the connection broke during its COMMIT, it may still have committed, which is
- * why hosts re-derive what to do from history). Hosts wait for the store to come back
- * instead of giving up on a Pod.
+ * The store could not be reached, as opposed to a statement it refused. A connection lost during COMMIT
+ * may still have committed, which is why hosts re-derive what to do from history.
  */
 export class StoreUnavailable extends Error {
   override readonly name = 'StoreUnavailable';
