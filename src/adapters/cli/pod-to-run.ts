@@ -9,11 +9,8 @@ import type { TextOutput } from '../presentation/text-output.js';
 import { printable } from '../presentation/printable.js';
 
 /**
- * The Pod a long-running command (`pods tui`, `pods mcp`) runs as. With `create` (its one
- * scope rule): created if absent, and held by this process from the start for `hold`, so a
- * following `pods serve` cannot take it first. Without: it must exist, so a typo creates
- * nothing, unless `ask` (a terminal) says yes to creating it. Resolves undefined to go on,
- * or with the exit code of the refusal.
+ * With `create`, the Pod is held from the start so a following `pods serve` cannot take it first;
+ * without, it must exist, so a typo creates nothing. Undefined: go on; else the refusal's exit code.
  */
 export async function podToRun(
   app: PodsApp,
@@ -23,7 +20,6 @@ export async function podToRun(
     readonly create: ScopeRule | undefined;
     readonly hold: PodDriver;
     readonly announce: (line: string) => void;
-    /** On a terminal: the rule to create a missing Pod with, if the operator says yes to `question`. */
     readonly ask?: { readonly rule: ScopeRule; readonly question: (text: string) => Promise<boolean> };
   },
 ): Promise<ExitCode | undefined> {

@@ -6,7 +6,6 @@ import { DEFAULT_PROFILE, describeInvalidProfile, parseAcpProfile, type AcpProfi
 import type { ProfileName } from '../../domain/profile-name.js';
 import { acquirePidFileLock } from '../system/pid-file-lock.js';
 
-/** A profiles file that cannot be used: the message names the file and what is wrong. */
 export class ProfileFileError extends Error {
   override readonly name = 'ProfileFileError';
 }
@@ -16,10 +15,8 @@ const IN_PROCESS = new Map<string, Promise<unknown>>();
 type FileShape = { readonly profiles: Readonly<Record<string, Omit<AcpProfile, 'name'>>> };
 
 /**
- * `$PODS_HOME/profiles.json`: the user's profiles, readable only by them (their env values
- * may be keys). Read on every `list` (a profile added in another terminal is known at once);
- * written whole to a temporary file and renamed into place, under a lock, so concurrent
- * `pods profile add` commands lose nothing and a crash never leaves half a file.
+ * Readable only by its user (env values may be keys); read on every `list`, and written whole to a
+ * temp file renamed into place under a lock, so concurrent writers lose nothing and a crash leaves no half file.
  */
 export class JsonFileProfileCatalog implements ProfileCatalog {
   readonly path: string;

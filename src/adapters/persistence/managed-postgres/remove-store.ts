@@ -5,7 +5,6 @@ import { removeTree } from './remove-tree.js';
 import { forgetLayout, type ServerLayout } from './server-layout.js';
 import { lookUp } from './service-user.js';
 
-/** The directories `pods store rm` removed, in order. */
 export type RemoveOutcome = { readonly removed: readonly string[] };
 
 /**

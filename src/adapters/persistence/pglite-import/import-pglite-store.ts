@@ -25,11 +25,8 @@ function parentsFirst<T extends { name: string; parent: string | null }>(pods: r
 }
 
 /**
- * Copies everything a PGlite store holds into `target`, in one transaction: Pods (with
- * their sequence counters), peer relations (with pair counters), child edges (with output
- * cursors), every history entry as it was, and the audit records in their order. Leases are
- * not copied: no host of the old store runs any more. A Pod name that exists in the target
- * refuses the whole import before anything is written.
+ * One transaction; leases are not copied (no host of the old store runs any more). A Pod name that
+ * exists in the target refuses the whole import before anything is written.
  */
 export async function importPgliteStore(dir: string, target: Kysely<Database>, report: (line: string) => void = () => undefined): Promise<ImportCounts> {
   const from = resolve(dir);

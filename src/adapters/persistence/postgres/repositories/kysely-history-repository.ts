@@ -24,7 +24,6 @@ const APPEND_SQL = `with next as (update pod set last_seq = last_seq + 1 where n
 export class KyselyHistoryRepository implements HistoryRepository {
   constructor(
     private readonly db: Kysely<Database>,
-    /** Listeners hear of the entry once it commits (ADR 0011). */
     private readonly announce: Announce,
   ) {}
 
