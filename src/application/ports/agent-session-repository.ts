@@ -6,6 +6,5 @@ import type { PodName } from '../../domain/pod-name.js';
  */
 export interface AgentSessionRepository {
   get(pod: PodName): Promise<string | undefined>;
-  /** Records `sessionId` as the Pod's session, replacing any earlier one. */
   save(pod: PodName, sessionId: string, at: Date): Promise<void>;
 }
