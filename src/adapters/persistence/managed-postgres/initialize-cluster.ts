@@ -13,10 +13,8 @@ import type { ServerLayout } from './server-layout.js';
 import { asOwner } from './server-process.js';
 
 /**
- * Makes the cluster once, as `owner`, in a temporary directory renamed into place, so a crash
- * never leaves half of one. Trust on the socket lasts only until the first start replaces
- * the rules (`adoptRoleModel`); only the server's OS user and root can reach the socket.
- * Returns whether it made one.
+ * Made as `owner` in a temp directory renamed into place, so a crash never leaves half of one; trust
+ * on the socket lasts only until the first start replaces the rules.
  */
 export async function initializeCluster(layout: ServerLayout, binaries: PostgresBinaries, owner: ServerOwner, report: (line: string) => void): Promise<boolean> {
   if (await stat(join(layout.dataDir, 'PG_VERSION')).then(() => true, () => false)) return false;
@@ -37,7 +35,6 @@ export async function initializeCluster(layout: ServerLayout, binaries: Postgres
   return true;
 }
 
-/** Refuses a data directory another major version wrote, naming both. */
 export async function checkVersion(layout: ServerLayout, binaries: PostgresBinaries): Promise<void> {
   const text = (await readTextNoFollow(join(layout.dataDir, 'PG_VERSION')))?.trim() ?? '';
   if (!/^\d{1,4}$/.test(text)) throw new ManagedStoreError(`the store in ${layout.dataDir} has no readable PG_VERSION; it is not a PostgreSQL data directory`);

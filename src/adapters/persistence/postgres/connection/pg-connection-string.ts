@@ -2,10 +2,8 @@
 const READ_AS_VERIFY_FULL = new Set(['prefer', 'require', 'verify-ca']);
 
 /**
- * The connection string pg is given for `url`: the same, except that an sslmode pg treats
- * as `verify-full` is asked for as `verify-full` outright. The connection is the one pg would
- * make (the server's certificate is verified), without its 7-line library warning on stderr.
- * `uselibpqcompat=true` (libpq's weaker meanings) is left to pg, as is anything unparsable.
+ * An sslmode pg reads as `verify-full` is asked for as `verify-full` outright: the same connection,
+ * without pg's 7-line warning on stderr.
  */
 export function pgConnectionString(url: string): string {
   let parsed: URL;
