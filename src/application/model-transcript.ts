@@ -165,10 +165,8 @@ export function labelledInput(entry: InputEntry): string {
 
 const CHILD_EVENT = { finished: 'finished its turn', errored: 'errored', stopped: 'was stopped' } as const;
 
-/** Characters a message takes beside its text (role, ids, JSON punctuation), roughly. */
 const MESSAGE_OVERHEAD = 24;
 
-/** The characters the transcript renders for `entry`: provider-neutral and cheap. */
 export function transcriptSize(entry: HistoryEntry): number {
   switch (entry.kind) {
     case 'assistant_message':

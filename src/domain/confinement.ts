@@ -18,7 +18,6 @@ export type Confinement = {
   readonly withheld: readonly AbsolutePath[];
 };
 
-/** Why a path has the access it has: the line of `accessAt` that decided. */
 export type AccessGround =
   | { readonly type: 'StateDirectory'; readonly path: AbsolutePath }
   | { readonly type: 'Withheld'; readonly path: AbsolutePath }
@@ -33,7 +32,6 @@ const RANK: Readonly<Record<Access, number>> = { none: 0, read: 1, write: 2 };
 
 export const allows = (having: Access, needed: Access): boolean => RANK[having] >= RANK[needed];
 
-/** The deepest target wins, so the ground names the most specific rule. */
 const deepest = (rules: readonly ScopeRule[]): ScopeRule | undefined =>
   rules.reduce<ScopeRule | undefined>((best, r) => (!best || r.target.length > best.target.length ? r : best), undefined);
 

@@ -31,7 +31,6 @@ export type PermissionContext = {
   readonly confinement: Confinement;
   /** The agent runs inside the OS sandbox, which bounds what no location names. */
   readonly confined: boolean;
-  /** The agent's working directory: relative locations are resolved against it. */
   readonly cwd: AbsolutePath;
 };
 

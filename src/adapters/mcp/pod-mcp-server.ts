@@ -61,7 +61,6 @@ const HINT = (pod: PodName): string =>
  */
 export type PodMcpServer = {
   readonly server: Server;
-  /** Resolves once no tool call is in flight, so the store can close under none. */
   readonly settle: () => Promise<void>;
 };
 
@@ -188,7 +187,6 @@ async function takeInbound(inbound: TakeUnseenInbound, pod: PodName, limits: { r
   return { pod, entries: entries.map(inboundJson), waiting };
 }
 
-/** The `pods history --json` shape of an entry, without what is the same for every one (the Pod) or internal (seenThrough). */
 export function inboundJson(entry: InboundEntry): Record<string, unknown> {
   const { seq, kind, at, pod: _pod, ...rest } = entry;
   const { seenThrough: _seen, ...fields } = rest as typeof rest & { seenThrough?: number };

@@ -46,7 +46,6 @@ export async function inspectHostPath(path: string): Promise<HostPath> {
       return { kind: 'link', realPath: await realpath(path).catch(() => undefined) };
     }
     if (!stats.isDirectory() && !stats.isFile()) return { kind: 'special' };
-    // The caller owns the descriptor from here.
     keep = true;
     return { kind: stats.isDirectory() ? 'directory' : 'file', handle };
   } finally {

@@ -27,7 +27,6 @@ type Running = {
   abort: AbortController | undefined;
   /** One turn (or "anything to answer?" look) at a time; a commit during one makes one more. */
   readonly turns: Looks;
-  /** `mcp`: driven from outside (`pods mcp`); its lease is held and renewed, no turn runs here. */
   readonly driver: PodDriver;
   /** The newest seq a look found nothing to answer at; undefined until one did (or after a look failed): the next poll looks anyway. */
   seen: number | undefined;
@@ -118,7 +117,6 @@ export class HostRuntime {
     return [...this.pods.keys()];
   }
 
-  /** Resolves once no Pod of this host has a turn in flight, including Pods adopted meanwhile. */
   async settle(): Promise<void> {
     for (let busy = this.inFlight(); busy.length > 0; busy = this.inFlight()) await Promise.all(busy.map((r) => r.turns.settled()));
   }
@@ -220,7 +218,6 @@ export class HostRuntime {
     }
   }
 
-  /** One turn, or the look that finds nothing to answer; after a finished turn, one more look (input may have landed during its last step). */
   private async turn(pod: PodName, running: Running): Promise<void> {
     if (this.pods.get(pod) !== running || this.closing) return;
     running.abort = new AbortController();

@@ -19,9 +19,7 @@ export type ListingQuery = VisibleFilter & {
 };
 
 export type ListedPod = VisiblePod & {
-  /** The lease on it, as stored (live or expired). */
   readonly lease?: Lease;
-  /** Its profile; undefined: `default`. */
   readonly profile?: ProfileName;
   readonly children: { readonly count: number; readonly live: number };
 };
@@ -33,7 +31,6 @@ export type ListingPage = {
   readonly more: boolean;
   /** `self`'s lent scope (`lentScope`): present whenever `pods` holds a stopped child, else may be left out. */
   readonly lent?: readonly ScopeRule[];
-  /** Over the whole visibility set, whatever the filter. */
   readonly totals: VisibleTotals;
 };
 
@@ -41,7 +38,6 @@ export type PodAndLease = { readonly pod: Pod; readonly lease?: Lease };
 
 export type LastEntry = { readonly seq: number; readonly kind: string; readonly at: Date; readonly code?: string };
 
-/** What the dashboard shows of a Pod, as stored; the application decides what it means. */
 export type PodOverviewRow = PodAndLease & {
   readonly last?: LastEntry;
   /** Input after the newest entry a model request held, among the last OVERVIEW_TAIL entries. */

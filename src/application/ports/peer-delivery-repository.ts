@@ -29,7 +29,6 @@ export type PeerMessageWrite = {
   readonly message: Extract<HistoryEntryBody, { kind: 'peer_message' }>;
   readonly autoTurns: number;
   readonly at: Date;
-  /** The breaker's notice, appended right after the message, its `seenThrough` the message's seq. */
   readonly notice?: { readonly code: 'ping_pong_breaker'; readonly text: string };
 };
 

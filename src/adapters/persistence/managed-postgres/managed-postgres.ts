@@ -69,7 +69,6 @@ export class ManagedPostgres {
     return pending;
   }
 
-  /** Without connecting: the caller's own pool is the probe. */
   async runningUrl(): Promise<string | undefined> {
     const layout = await recordedLayout(this.home).catch(() => undefined);
     if (layout?.role !== STORE_ROLE) return undefined;
@@ -79,7 +78,6 @@ export class ManagedPostgres {
     return socket?.isSocket() ? socketUrl(layout.socketDir) : undefined;
   }
 
-  /** Asked as the superuser, whose reserved slots are left when pods' are all taken. */
   async connectionHolders(): Promise<ConnectionCount | undefined> {
     const layout = await recordedLayout(this.home).catch(() => undefined);
     return layout ? countConnections(layout.socketDir) : undefined;
@@ -193,7 +191,6 @@ export class ManagedPostgres {
     return server;
   }
 
-  /** The role model (ADR 0016) is set up unless the layout says the server has it. */
   private async setUp(layout: ServerLayout, started: boolean, state: Probe): Promise<RunningServer> {
     if (layout.role === STORE_ROLE && state === 'ready') return this.running(layout, started);
     const outcome = await adoptRoleModel(layout.socketDir, layout.user ?? currentOwner().name);

@@ -42,7 +42,6 @@ export const SERVER_SETTINGS = {
   log_line_prefix: '%m [%p] ',
 } as const;
 
-/** Settings a launch may give other values to: only the connection limit, and only for tests (`PODS_TEST_MAX_CONNECTIONS`). */
 export type SettingOverrides = { readonly max_connections?: string };
 
 export type Launched = { readonly pid: number; readonly exited: () => number | null | 'running' };

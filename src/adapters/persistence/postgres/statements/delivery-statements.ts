@@ -153,8 +153,7 @@ export class DeliveryBatches {
     try {
       for (let batch = this.next(); batch.length > 0; batch = this.next()) {
         await this.send(batch);
-        // One turn of the event loop: the senders just answered send their next deliveries
-        // (decided from remembered facts, with no I/O), and those join the next statement.
+        // One turn of the event loop: what the senders just answered send next joins the next statement.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
@@ -189,7 +188,6 @@ export class DeliveryBatches {
           for (const w of batch) w.reject(error);
           return;
         }
-        // Otherwise each alone: the one that fails fails by itself.
       }
     }
     for (const w of batch) {
