@@ -19,8 +19,8 @@ export const standingOf = (seen: VisiblePod): Standing =>
 
 type Grant = 'yes' | 'no';
 /**
- * SPEC §2, row by row: who may use which power. `list` is the visibility set itself. A
- * stopped child keeps its parent's powers over it but a user turn: it runs none until restored.
+ * SPEC §2, row by row. A stopped child keeps its parent's powers over it but a user turn: it runs
+ * none until restored.
  */
 export const AUTHORITY: Readonly<Record<Power, Readonly<Record<Standing, Grant>>>> = {
   restore: { self: 'no', spawned_child: 'yes', stopped_child: 'yes', peer: 'yes' },
@@ -31,10 +31,7 @@ export const AUTHORITY: Readonly<Record<Power, Readonly<Record<Standing, Grant>>
   hear_completion: { self: 'no', spawned_child: 'yes', stopped_child: 'no', peer: 'no' },
 };
 
-/**
- * Decides whether `caller` may use `power` on `target`. A name outside the visibility set
- * gets the same refusal whether or not it exists, so no tool is an existence oracle.
- */
+/** A name outside the visibility set gets the same refusal whether or not it exists: no tool is an existence oracle. */
 export function authorize(
   caller: PodName,
   power: Power,

@@ -1,11 +1,7 @@
 import type { PodName } from './pod-name.js';
 import type { ScopeRule } from './scope-rule.js';
 
-/**
- * outstanding: the child holds the scope its parent lent it.
- * stopped: the parent stopped it; the scope went back to the parent, the child stays
- * visible to its parent and can be restored by it (which lends the scope again).
- */
+/** `stopped`: the scope went back to the parent; the child stays visible to it and restorable (lending it again). */
 export type ChildState = 'outstanding' | 'stopped';
 
 /** The parent → child edge created by SpawnPod. Only the parent has child powers. */

@@ -1,9 +1,6 @@
 import type { PodName } from './pod-name.js';
 
-/**
- * The one reciprocal edge between two Pods, made by an operator. It grants mutual
- * visibility and SendToPeerPod, nothing else. Stored once, as the ordered pair a < b.
- */
+/** Made by an operator; grants mutual visibility and SendToPeerPod, nothing else. Stored once, as a < b. */
 export type PeerRelation = {
   readonly id: string;
   readonly a: PodName;

@@ -6,9 +6,8 @@ export type PodStatus = RuntimeStatus | 'stopped';
 export const POD_STATUSES: readonly PodStatus[] = ['idle', 'running', 'stopped'];
 
 /**
- * Who decides what a live Pod does: `model`, the holding host runs its configured model's
- * turns; `acp`, the holding host runs its turns with a coding agent it drives over ACP;
- * `mcp`, an external agent drives it through `pods mcp` and no host runs its turns.
+ * `model`: the holding host runs its model's turns; `acp`: it drives a coding agent over ACP; `mcp`:
+ * an external agent drives it through `pods mcp`, and no host runs its turns.
  */
 export type PodDriver = 'model' | 'acp' | 'mcp';
 
@@ -25,9 +24,8 @@ export type Lease = {
 };
 
 /**
- * How long a live lease's host has gone without renewing it past one renewal period (a third
- * of the lifetime it gave the lease), or undefined while it renews on time: a host that died
- * or lost the store keeps its Pods live until the lease expires, and a sender should know.
+ * Past one renewal period without renewal, else undefined: a dead host keeps its Pods live until the
+ * lease expires, and a sender should know.
  */
 export function overdueMs(lease: Lease, now: Date): number | undefined {
   if (!lease.renewedAt) return undefined;

@@ -3,10 +3,7 @@ import { err, ok, type Result } from './result.js';
 
 export type Permission = 'read' | 'write';
 
-/**
- * One filesystem grant. A recursive rule covers its target and everything below it;
- * a non-recursive rule covers the target and its direct children only.
- */
+/** Recursive: the target and everything below it; non-recursive: the target and its direct children only. */
 export type ScopeRule = {
   readonly target: AbsolutePath;
   readonly permission: Permission;

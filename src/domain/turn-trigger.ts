@@ -6,9 +6,8 @@ export const INPUT_KINDS = new Set<HistoryEntry['kind']>(['user_input', 'peer_me
 const UNSEEN_KINDS = new Set<HistoryEntry['kind']>([...INPUT_KINDS, 'tool_result']);
 
 /**
- * The newest entry that earlier model requests (or a breaker decision) have dealt with.
- * Output records what it had seen, so input committed while a request was in flight is
- * still unanswered afterwards, and a host restarted after a crash finds the same answer.
+ * Output records what it had seen, so input committed while a request was in flight stays
+ * unanswered, and a host restarted after a crash finds the same answer.
  */
 export function watermark(history: readonly HistoryEntry[]): number {
   let seen = 0;
@@ -34,10 +33,7 @@ export function unansweredInput(history: readonly HistoryEntry[]): readonly Hist
   return history.filter((e) => e.seq > seen && UNSEEN_KINDS.has(e.kind) && !(e.kind === 'tool_result' && e.agent !== undefined));
 }
 
-/**
- * A turn reports to a parent only when the parent asked for it: among its triggering
- * input is a SendToPod/SpawnPod message. Peer- and event-triggered turns stay silent.
- */
+/** Only when the parent asked (a SendToPod/SpawnPod message triggered it); peer- and event-triggered turns stay silent. */
 export function parentOf(trigger: readonly HistoryEntry[]): PodName | undefined {
   for (const entry of trigger) {
     if (entry.kind === 'user_input' && entry.origin.type === 'parent') return entry.origin.parent;
