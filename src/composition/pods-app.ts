@@ -25,9 +25,8 @@ import { SubmitOperatorInput } from '../application/use-cases/submit-operator-in
 import { TakeUnseenInbound } from '../application/use-cases/take-unseen-inbound.js';
 
 /**
- * The drivers' view of a container. Each member is resolved on first use (singletons, so
- * always the same object): a command that runs no host never activates `HostRuntime`,
- * whose deactivation on close would otherwise give leases back through the store.
+ * Members resolve on first use, so a command that runs no host never activates `HostRuntime`, whose
+ * deactivation on close would give leases back through the store.
  */
 export function podsApp(container: Container): PodsApp {
   return {

@@ -2,11 +2,7 @@ import { AbsolutePath } from './absolute-path.js';
 import { accessAt, type Access, type Confinement } from './confinement.js';
 import { ScopeRule } from './scope-rule.js';
 
-/**
- * One mount of the sandbox: the host's `path` shown at the same place with `access`
- * ('none' = an empty, read-only directory hides what is there). A mount covers
- * everything below it that no later mount covers.
- */
+/** `none`: an empty read-only directory hides what is there. A mount covers everything below it no later mount covers. */
 export type Mount = { readonly path: AbsolutePath; readonly access: Access };
 
 /**

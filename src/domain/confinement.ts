@@ -5,11 +5,8 @@ import { ScopeRule } from './scope-rule.js';
 export type Access = 'none' | 'read' | 'write';
 
 /**
- * What an agent-driven Pod may touch, the one table behind all three layers (the OS
- * sandbox, the answers to permission requests, pods' own file methods): its effective
- * scope, its own state directory (always writable), read-only additions (the agent's
- * installation, a profile's extras), and withheld paths that stay out of reach even where
- * a rule covers them ($PODS_HOME beyond the state directory, the store's files and socket).
+ * The one table behind all three layers (OS sandbox, permission answers, pods' own file methods). Withheld
+ * paths stay out of reach even where a rule covers them ($PODS_HOME beyond the state directory, the store).
  */
 export type Confinement = {
   readonly scope: EffectiveScope;
@@ -57,11 +54,7 @@ export function accessAt(c: Confinement, path: AbsolutePath): PathAccess {
   return { access: 'none', ground: { type: 'NoRule' } };
 }
 
-/**
- * What lies strictly below `path` that an operation on its whole subtree would reach
- * wrongly: a withheld path, or (for write) a write rule lent to a child. Deleting or
- * moving a directory, or searching it, touches everything under it.
- */
+/** Deleting, moving or searching a directory touches everything under it, withheld paths and lent rules included. */
 export function withinSubtree(c: Confinement, path: AbsolutePath, needed: Access): AccessGround | undefined {
   const below = (target: AbsolutePath) => target !== path && AbsolutePath.isWithin(target, path);
   const withheld = c.withheld.find((w) => below(w) && !(c.stateDirectory && AbsolutePath.isWithin(w, c.stateDirectory)));

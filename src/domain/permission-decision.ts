@@ -61,11 +61,8 @@ export function locationPath(raw: string, cwd: AbsolutePath): Result<AbsolutePat
 }
 
 /**
- * Decides a permission request from the scope alone, never by asking: pods' own tools are
- * allowed; a read or write kind is allowed when every location it names has that access
- * (and, for an unconfined agent, nothing withheld or, to write, lent lies below it, since
- * a search or a delete covers a whole directory); a kind that names no location is bounded
- * only by the OS, so it is allowed only when the agent is confined.
+ * From the scope alone, never by asking. A kind that names no location is bounded only by the OS, so it
+ * is allowed only for a confined agent; for an unconfined one nothing withheld or lent may lie below a location.
  */
 export function decidePermission(request: PermissionRequest, context: PermissionContext): PermissionDecision {
   if (request.isPodsTool) return { type: 'PodsTool', allow: true };

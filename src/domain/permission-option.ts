@@ -4,10 +4,8 @@ export type PermissionOption = { readonly optionId: string; readonly kind: strin
 export type PermissionOutcome = { readonly outcome: 'selected'; readonly optionId: string } | { readonly outcome: 'cancelled' };
 
 /**
- * The option that carries out `decision`. Always the one-time kind first: an "always"
- * answer would let the agent stop asking, and the scope changes when the Pod lends or gets
- * back a rule. An allow with no allow option is refused rather than widened; with no
- * fitting option at all the request is cancelled.
+ * Always the one-time kind: an "always" answer would let the agent stop asking while the scope changes.
+ * An allow with no allow option is refused rather than widened.
  */
 export function choosePermissionOption(decision: PermissionDecision, options: readonly PermissionOption[]): PermissionOutcome {
   const preference = decision.allow ? ['allow_once', 'reject_once', 'reject_always'] : ['reject_once', 'reject_always'];
