@@ -1,12 +1,9 @@
 import { isLive, overdueMs, type Lease } from '../domain/pod-status.js';
 
 /**
- * What committed input does to its receiver's run loop:
- * started — an idle live Pod starts a turn; joins_running_turn — the running turn sees it at
- * its next model request; withheld — committed,
- * but the ping-pong breaker kept it from starting a turn; none — the Pod is stopped and sees
- * it when restored; to_agent — an external agent drives the Pod (`pods mcp`), no host runs
- * its turns, and the agent receives it with its next tool call.
+ * started: an idle live Pod starts a turn; joins_running_turn: its next model request sees it; withheld:
+ * the breaker kept it from starting a turn; none: the Pod is stopped; to_agent: an external agent gets it
+ * with its next tool call.
  */
 export type TurnOutcome = 'started' | 'joins_running_turn' | 'withheld' | 'none' | 'to_agent';
 

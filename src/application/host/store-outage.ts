@@ -1,11 +1,7 @@
 import type { HostEvent } from '../ports/live-events.js';
 import { isStoreUnavailable } from '../ports/store-unavailable.js';
 
-/**
- * A host's view of its store's availability: one `store_unreachable` per outage, retries
- * with backoff (250 ms doubling to 5 s), `store_back` when a call succeeds again, and
- * `store_lost` once the outage outlasts `limitMs`.
- */
+/** One `store_unreachable` per outage, retries with backoff (250 ms doubling to 5 s), `store_lost` past `limitMs`. */
 export class StoreOutage {
   private outage: { readonly since: number; retryMs: number; retry: NodeJS.Timeout | undefined; lost: boolean } | undefined;
 
