@@ -4,9 +4,8 @@ import type { ToolEffect } from '../../application/tools/tool-definition.js';
 import { toolResultJson, type ToolResult } from '../../application/tools/tool-result.js';
 
 /**
- * What each effect tells a client that decides whether a call needs approval. Every tool
- * acts only inside the store, so none is open-world; a client that finds no hints assumes
- * the worst (Codex then asks, and `codex exec` declines every call).
+ * Every tool acts only inside the store, so none is open-world; a client that finds no hints assumes the
+ * worst (Codex then asks, and `codex exec` declines every call).
  */
 const HINTS: Readonly<Record<ToolEffect, ToolAnnotations>> = {
   reads: { readOnlyHint: true, openWorldHint: false },

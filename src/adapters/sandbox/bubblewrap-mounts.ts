@@ -30,11 +30,9 @@ const RANK: Readonly<Record<Access, number>> = { none: 0, read: 1, write: 2 };
 const within = (path: string, outer: string) => AbsolutePath.isWithin(AbsolutePath.unsafe(path), AbsolutePath.unsafe(outer));
 
 /**
- * bwrap's mount arguments for `plan`. Each host path is opened without following a link
- * and bound by that descriptor, so nothing swapped in after the check is followed. A path
- * that is a link is shown as a link, and only when where it leads has at least the access
- * its rule asks for; one that is missing is left out, unless it narrows what is above it
- * (a loan, a withheld path), where an empty read-only directory stands in.
+ * Each host path is opened without following a link and bound by that descriptor, so nothing swapped in
+ * after the check is followed. A link is shown as a link only when its target has the access its rule asks;
+ * a missing path that narrows what is above it (a loan, a withheld path) gets an empty read-only stand-in.
  */
 export async function bubblewrapMounts(c: Confinement, plan: ConfinementPlan, links: readonly Link[]): Promise<BubblewrapMounts> {
   const made: Made[] = [];

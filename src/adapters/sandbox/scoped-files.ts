@@ -18,11 +18,8 @@ const DIRECTORY = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOL
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * ACP's `fs/read_text_file` and `fs/write_text_file`, served in the pods process (outside
- * any sandbox), so they are a boundary of their own: the path is normalised and resolved
- * through every link before the scope check, the check is made on the resolved path, and
- * the file actually opened must be that path. `confinement` is asked on every call: a loan
- * made during a turn applies at once.
+ * Served outside any sandbox, so a boundary of its own: the path is resolved through every link before
+ * the scope check, and the file opened must be that path. `confinement` is asked on every call.
  */
 export class ScopedFiles {
   constructor(
@@ -119,11 +116,7 @@ function absolute(path: string): Result<AbsolutePath, ScopedFileRefusal> {
   return parsed.ok ? parsed : err({ type: 'InvalidPath', path, reason: parsed.error.reason });
 }
 
-/**
- * Where a write to `requested` lands: the real directory to write in (`base`) and the names
- * below it, the last being the file. An existing path is resolved through every link; a new
- * one below its nearest existing ancestor, resolved, with the directories to make on the way.
- */
+/** An existing path is resolved through every link; a new one below its nearest existing ancestor, resolved. */
 async function resolveForWrite(path: string, requested: AbsolutePath): Promise<Result<{ base: string; names: string[] }, ScopedFileRefusal>> {
   const missing: string[] = [];
   let existing: string = requested;
