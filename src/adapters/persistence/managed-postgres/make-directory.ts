@@ -4,11 +4,9 @@ import { codeOf, describeCause, ManagedStoreError } from './managed-store-error.
 import { withDirectoryHandle } from './no-follow.js';
 
 /**
- * `mkdir -p` that ends and changes nothing it did not make. It walks up to the nearest
- * existing ancestor (which must be a directory: a link there is the operator's path, followed
- * only to check that), creates each missing level once, and sets the mode of `path` only if
- * this call created it, through a descriptor opened without following links. (Node's
- * recursive mkdir can spin forever on paths such as `/proc/x`.) Returns whether it made `path`.
+ * `mkdir -p` that changes nothing it did not make: an existing ancestor must be a directory, and the mode
+ * is set only on a `path` this call made, through a descriptor opened without following links. (Node's
+ * recursive mkdir can spin forever on paths such as `/proc/x`.)
  */
 export async function makeDirectory(path: string, mode = 0o700, what = 'directory'): Promise<boolean> {
   const cannotUse = (at: string, error: unknown) => new ManagedStoreError(`cannot use ${at} for the ${what}: ${describeCause(error)}`);

@@ -5,10 +5,8 @@ import { ensurePrivateDirectory, type ServerOwner } from './private-directory.js
 import { ROOT_SHARED_DIR, type ServerLayout } from './server-layout.js';
 
 /**
- * The server's own directory and its socket's, private to `owner`. Nothing that exists is
- * chowned or chmodded by path: the service user owns the server's directory and could have
- * put a link anywhere in it, and a socket directory under the temp dir has a name others can
- * guess and make first.
+ * Nothing that exists is chowned or chmodded by path: the service user could have put a link anywhere in
+ * the server's directory, and a socket directory under the temp dir has a name others can guess.
  */
 export async function prepareDirectories(layout: ServerLayout, owner: ServerOwner): Promise<void> {
   // Above the server's own directory, only searchable: the service user must pass through.

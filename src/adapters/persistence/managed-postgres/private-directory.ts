@@ -18,11 +18,9 @@ export function currentOwner(): ServerOwner {
 }
 
 /**
- * A directory the server keeps private things in (its own directory, its socket's), owned by
- * `owner` and closed to everyone else. Made here when missing (an exclusive mkdir) and handed
- * to `owner` through a descriptor opened without following links. One that exists is checked
- * before any use and never repaired: a link, another owner or an open mode is refused, since a
- * chown or chmod there would act on a path someone else may control.
+ * Made by an exclusive mkdir and handed to `owner` through a descriptor opened without following links.
+ * One that exists is never repaired: a link, another owner or an open mode is refused, since a chown or
+ * chmod there would act on a path someone else may control.
  */
 export async function ensurePrivateDirectory(path: string, owner: ServerOwner, what: string): Promise<void> {
   try {

@@ -8,11 +8,8 @@ import { lookUp } from './service-user.js';
 export type RemoveOutcome = { readonly removed: readonly string[] };
 
 /**
- * Removes a stopped store: its server directory (data and log, wherever it lives: root's
- * relocated ones under /var/lib/pods too), a socket directory kept outside it, and the layout
- * file. Each directory must still be a real directory of the server's owner: a path that
- * now names another user's directory (a temp dir cleaned at boot and made again by someone
- * else) is refused, not removed.
+ * Each directory must still be a real directory of the server's owner: a path that now names another
+ * user's (a temp dir cleaned at boot and made again by someone else) is refused, not removed.
  */
 export async function removeStore(home: string, layout: ServerLayout | undefined): Promise<RemoveOutcome> {
   if (!layout) return { removed: [] };

@@ -4,10 +4,8 @@ import { ManagedStoreError } from './managed-store-error.js';
 import { SYSTEM_PATH } from './server-environment.js';
 
 /**
- * Removes `path` and everything under it with `rm -rf`. Its fts walk opens each directory
- * without following links and checks it is the one it listed, so a tree another user can
- * change while it runs (the service user's server directory, under root) cannot turn root's
- * removal elsewhere, as a walk by path names (Node's `fs.rm`) could.
+ * `rm -rf`, whose fts walk opens each directory without following links and checks it is the one listed,
+ * so a tree another user changes meanwhile cannot turn root's removal elsewhere, as Node's `fs.rm` could.
  */
 export async function removeTree(path: string): Promise<void> {
   try {

@@ -4,11 +4,9 @@ import { codeOf, ManagedStoreError } from './managed-store-error.js';
 import { nameOf } from './service-user.js';
 
 /**
- * A store belongs to the owner of its home, and only that user runs, stops or removes it:
- * another user's (root's included) is refused in one line before anything in it is read or
- * made. Root acting on a user's files would otherwise hand them to the service user. A home
- * behind a directory this user may not search (root's `/root/.pods`) belongs to that
- * directory's owner.
+ * Only the home's owner runs, stops or removes its store; another user (root included) is refused before
+ * anything is read or made, since root acting on a user's files would hand them to the service user.
+ * A home behind a directory this user may not search belongs to that directory's owner.
  */
 export async function refuseAnotherUsersHome(home: string): Promise<void> {
   const me = process.getuid?.();

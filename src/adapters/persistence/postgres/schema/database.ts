@@ -1,10 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/**
- * Row shapes of the SQL store, as the adapter sees them. Documents that can hold
- * untrusted text (message bodies, tool input, scope paths) are `json`, not `jsonb`:
- * `jsonb` refuses `\u0000` and lone surrogates, which a JS string may carry.
- */
+/** Documents that can hold untrusted text are `json`, not `jsonb`: `jsonb` refuses \u0000 and lone surrogates. */
 export interface Database {
   pod: PodTable;
   peer_relation: PeerRelationTable;

@@ -1,10 +1,6 @@
 import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 
-/**
- * `db` for a unit of work that promised one statement (`singleRead`): that statement runs
- * on its own (atomic by itself, no BEGIN and COMMIT); inside a transaction, the
- * transaction itself.
- */
+/** Outside a transaction the promised one statement runs on its own (no BEGIN and COMMIT); inside one, the transaction. */
 export function oneStatement<DB>(db: Kysely<DB>): Kysely<DB> {
   return db.isTransaction ? db : db.withPlugin(new OneStatementGuard());
 }
