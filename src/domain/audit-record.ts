@@ -1,9 +1,6 @@
 import type { PodName } from './pod-name.js';
 
-/**
- * Operator actions on relations. They explain history but are never shown to a model,
- * so they live beside history, not in it. One record is written for each Pod concerned.
- */
+/** Operator actions on relations: never shown to a model, so kept beside history. One record per Pod concerned. */
 export type AuditAction = 'peer_added' | 'peer_removed';
 
 export type AuditRecord = {

@@ -18,10 +18,7 @@ export const standingOf = (seen: VisiblePod): Standing =>
   seen.reason === 'spawned_child' && seen.child.state === 'stopped' ? 'stopped_child' : seen.reason;
 
 type Grant = 'yes' | 'no';
-/**
- * SPEC §2, row by row. A stopped child keeps its parent's powers over it but a user turn: it runs
- * none until restored.
- */
+/** SPEC §2, row by row. A stopped child keeps its parent's powers over it but a user turn: it runs none until restored. */
 export const AUTHORITY: Readonly<Record<Power, Readonly<Record<Standing, Grant>>>> = {
   restore: { self: 'no', spawned_child: 'yes', stopped_child: 'yes', peer: 'yes' },
   send: { self: 'no', spawned_child: 'yes', stopped_child: 'no', peer: 'no' },

@@ -5,16 +5,10 @@ import { ScopeRule } from './scope-rule.js';
 /** `none`: an empty read-only directory hides what is there. A mount covers everything below it no later mount covers. */
 export type Mount = { readonly path: AbsolutePath; readonly access: Access };
 
-/**
- * Mounts in the order they must be made (a parent before anything below it, so the deepest
- * mount decides), and what they cannot express, as sentences for the operator.
- */
+/** Parents before anything below them, so the deepest mount decides; `limits` says what mounts cannot express. */
 export type ConfinementPlan = { readonly mounts: readonly Mount[]; readonly limits: readonly string[] };
 
-/**
- * A child of `path` that no rule names: what `path`'s own mount gives its contents. No real
- * entry is called NUL, so no rule can target it.
- */
+/** What `path`'s own mount gives its contents: no real entry is called NUL, so no rule can target it. */
 const anyChildOf = (path: AbsolutePath): AbsolutePath => AbsolutePath.unsafe(`${path === '/' ? '' : path}/\0`);
 
 const depthOf = (path: AbsolutePath): number => (path === '/' ? 0 : path.split('/').length - 1);

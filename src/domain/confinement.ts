@@ -32,10 +32,7 @@ export const allows = (having: Access, needed: Access): boolean => RANK[having] 
 const deepest = (rules: readonly ScopeRule[]): ScopeRule | undefined =>
   rules.reduce<ScopeRule | undefined>((best, r) => (!best || r.target.length > best.target.length ? r : best), undefined);
 
-/**
- * In order: the state directory, withheld paths, the scope (write: a grant that reaches the path and
- * no lent write rule that does), then read-only additions.
- */
+/** In order: state directory, withheld paths, scope (write: reached by a grant, not by a lent rule), read-only additions. */
 export function accessAt(c: Confinement, path: AbsolutePath): PathAccess {
   if (c.stateDirectory && AbsolutePath.isWithin(path, c.stateDirectory)) {
     return { access: 'write', ground: { type: 'StateDirectory', path: c.stateDirectory } };

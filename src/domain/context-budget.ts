@@ -1,7 +1,4 @@
-/**
- * Oldest entries leave until what stays fits this share of the budget, so a trim (and its notice)
- * happens once per quarter budget of new text, not at every step.
- */
+/** What stays after a trim: trims (and their notices) come once per quarter budget of new text, not every step. */
 export const KEEP_AFTER_TRIM = 0.75;
 
 export type WindowEntry = {
@@ -10,10 +7,7 @@ export type WindowEntry = {
   readonly edge: boolean;
 };
 
-/**
- * The newest turn always stays whole: when nothing fits, the request starts at the last edge; with no
- * edge it does not trim.
- */
+/** The newest turn always stays whole: when nothing fits, the request starts at the last edge; with no edge it does not trim. */
 export function contextStart(entries: readonly WindowEntry[], budget: number): number | undefined {
   let total = 0;
   for (const entry of entries) total += entry.size;

@@ -1,10 +1,7 @@
 import { lentScope, type ChildOwnership } from './child-ownership.js';
 import { ScopeRule } from './scope-rule.js';
 
-/**
- * What a Pod may touch right now: its own grants, minus write on everything it has lent
- * to outstanding children (it keeps read, so it can watch their work).
- */
+/** Grants minus write on what is lent to outstanding children (read is kept, to watch their work). */
 export type EffectiveScope = {
   readonly grants: readonly ScopeRule[];
   readonly lentWrite: readonly ScopeRule[];
@@ -25,10 +22,7 @@ export function checkDelegation(
   return refusalOf(scope.grants, (rule) => scope.lentWrite.find((l) => ScopeRule.overlaps(l, rule)), requested);
 }
 
-/**
- * The lent write rules are indexed by path once (ListPods asks this for every stopped child);
- * answers exactly as `checkDelegation` does, `heldBy` included.
- */
+/** Lent write rules indexed by path once (ListPods asks for every stopped child); answers as `checkDelegation` does. */
 export function delegationChecker(scope: EffectiveScope): (requested: readonly ScopeRule[]) => DelegationRefusal | undefined {
   if (scope.lentWrite.length === 0) return (requested) => refusalOf(scope.grants, () => undefined, requested);
   let lent: LentWriteIndex | undefined; // built on the first request that needs it
@@ -71,10 +65,7 @@ type PathNode = {
 const segmentsOf = (path: string): readonly string[] => (path === '/' ? [] : path.slice(1).split('/'));
 const pathNode = (): PathNode => ({ below: new Map(), exact: Infinity, exactRecursive: Infinity, directChild: Infinity, subtree: Infinity });
 
-/**
- * `ScopeRule.overlaps(l, r)` holds when either rule reaches the other; both directions are read off
- * the nodes on r's path.
- */
+/** `ScopeRule.overlaps(l, r)` holds when either rule reaches the other; both directions are read off the nodes on r's path. */
 class LentWriteIndex {
   private readonly root = pathNode();
 

@@ -48,10 +48,7 @@ export type PermissionDecision =
 const kindOf = (raw: string | null | undefined): ToolKind =>
   raw && Object.hasOwn(KIND_NEEDS, raw) ? (raw as ToolKind) : 'other';
 
-/**
- * A location as an absolute path, lexically: relative to `cwd`, `.` and `..` folded. A
- * leading `~` or a URL is refused rather than guessed, since the agent's tool may expand it.
- */
+/** Lexical only; a leading `~` or a URL is refused rather than guessed, since the agent's tool may expand it. */
 export function locationPath(raw: string, cwd: AbsolutePath): Result<AbsolutePath, string> {
   if (raw.trim() === '') return err('empty path');
   if (raw.startsWith('~')) return err('starts with ~, which a shell would expand');

@@ -5,10 +5,7 @@ export type RuntimeStatus = 'idle' | 'running';
 export type PodStatus = RuntimeStatus | 'stopped';
 export const POD_STATUSES: readonly PodStatus[] = ['idle', 'running', 'stopped'];
 
-/**
- * `model`: the holding host runs its model's turns; `acp`: it drives a coding agent over ACP; `mcp`:
- * an external agent drives it through `pods mcp`, and no host runs its turns.
- */
+/** `model`: the host runs its model; `acp`: it drives a coding agent; `mcp`: an external agent drives it, no host turns. */
 export type PodDriver = 'model' | 'acp' | 'mcp';
 
 export const hostRunsTurns = (driver: PodDriver): boolean => driver !== 'mcp';
@@ -23,10 +20,7 @@ export type Lease = {
   readonly renewedAt?: Date;
 };
 
-/**
- * Past one renewal period without renewal, else undefined: a dead host keeps its Pods live until the
- * lease expires, and a sender should know.
- */
+/** Past one renewal period late, else undefined: a dead host keeps its Pods live until expiry, and a sender should know. */
 export function overdueMs(lease: Lease, now: Date): number | undefined {
   if (!lease.renewedAt) return undefined;
   const silent = now.getTime() - lease.renewedAt.getTime();

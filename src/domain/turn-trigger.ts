@@ -5,10 +5,7 @@ export const INPUT_KINDS = new Set<HistoryEntry['kind']>(['user_input', 'peer_me
 /** What a model must still see: new input, and tool results committed after the request that asked for them. */
 const UNSEEN_KINDS = new Set<HistoryEntry['kind']>([...INPUT_KINDS, 'tool_result']);
 
-/**
- * Output records what it had seen, so input committed while a request was in flight stays
- * unanswered, and a host restarted after a crash finds the same answer.
- */
+/** Output records what it saw, so input committed mid-request stays unanswered, and a restarted host agrees. */
 export function watermark(history: readonly HistoryEntry[]): number {
   let seen = 0;
   for (const entry of history) {
@@ -19,10 +16,7 @@ export function watermark(history: readonly HistoryEntry[]): number {
   return seen;
 }
 
-/**
- * They do once their own watermark `mark` reaches back to them: an output entry never saw past itself,
- * so an older one cannot raise the mark above `oldest - 1`.
- */
+/** An output entry never saw past itself, so once `mark` reaches back to `oldest - 1` older entries cannot raise it. */
 export function watermarkReached(oldest: number, mark: number): boolean {
   return oldest <= mark + 1;
 }

@@ -9,10 +9,7 @@ export type VisiblePod =
   | { readonly name: PodName; readonly reason: 'spawned_child'; readonly child: ChildOwnership }
   | { readonly name: PodName; readonly reason: 'peer'; readonly peer: PeerRelation };
 
-/**
- * The only Pods `self` can observe: itself, its children (outstanding or stopped) and its
- * peers. The first reason wins in that order.
- */
+/** Itself, its children (outstanding or stopped) and its peers; the first reason wins in that order. */
 export function visibilitySet(
   self: PodName,
   children: readonly ChildOwnership[],
@@ -35,10 +32,7 @@ export function visibilitySet(
 /** A Pod of a visibility set, with the position of what it is visible through in the list given: `children` or `relations` (self: -1). */
 export type VisibleAt = VisiblePod & { readonly index: number };
 
-/**
- * As a list sorted by name: one sort and no map, which matters at 10,000 Pods. The sort is stable
- * and candidates go in reason order, so the first of each name carries the winning reason.
- */
+/** One stable sort and no map (matters at 10,000 Pods); candidates in reason order, so the first of a name wins. */
 export function visibleInOrder(
   self: PodName,
   children: readonly ChildOwnership[],
