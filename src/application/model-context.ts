@@ -29,10 +29,7 @@ export function requestWindow(history: readonly HistoryEntry[]): readonly Histor
   return from <= first ? history : history.slice(from - first);
 }
 
-/**
- * Entries of a request's window the host does not hold (its first read stopped short, ADR 0020); none
- * can start a request, since the host holds everything from where the next trim cuts.
- */
+/** What a first read stopped short of (ADR 0020); none of it can start a request, since the next trim cuts later. */
 export type WindowHead = { readonly first: number; readonly characters: number };
 
 export function windowEntries(window: readonly HistoryEntry[]): WindowEntry[] {

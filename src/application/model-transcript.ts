@@ -32,10 +32,7 @@ export function toTranscript(history: readonly HistoryEntry[]): TranscriptMessag
   return builder.messages();
 }
 
-/**
- * `toTranscript` one entry at a time, for a history that only grows. Only the tail can still change,
- * so `settled` says how much a caller may keep encoded.
- */
+/** For a history that only grows; only the tail can still change, so `settled` says what a caller may keep encoded. */
 export class TranscriptBuilder {
   private readonly placed: Placed[] = [];
   private step: Step | undefined;
@@ -146,10 +143,7 @@ function strayResult(entry: EntryOf<'tool_result'>): string {
   return `[Result of \`${entry.tool}\` call \`${entry.callId}\`, whose call is not in this transcript]\n${resultContent(entry)}`;
 }
 
-/**
- * The label comes from the entry's verified fields, never its text; Pod names hold no backtick or
- * newline, so a name cannot forge one.
- */
+/** From verified fields, never the text; Pod names hold no backtick or newline, so a name cannot forge a label. */
 export function labelledInput(entry: InputEntry): string {
   switch (entry.kind) {
     case 'user_input':

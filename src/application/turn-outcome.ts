@@ -7,10 +7,7 @@ import { isLive, overdueMs, type Lease } from '../domain/pod-status.js';
  */
 export type TurnOutcome = 'started' | 'joins_running_turn' | 'withheld' | 'none' | 'to_agent';
 
-/**
- * `hostOverdueMs`, for a live receiver only: its host has not renewed its lease for this long,
- * more than one renewal period, so it may have died; the message waits until a host runs it.
- */
+/** `hostOverdueMs`: a live receiver's host is over one renewal period late, so it may have died. */
 export type Delivery = { readonly deliveredTo: 'live' | 'stopped'; readonly turn: TurnOutcome; readonly hostOverdueMs?: number };
 
 export function deliveryFor(lease: Lease | undefined, now: Date): Delivery {

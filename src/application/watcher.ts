@@ -1,9 +1,6 @@
 import type { PodEvent, PodEvents } from './ports/pod-events.js';
 
-/**
- * One look at a time: kicks during a look make exactly one more, with every key kicked meanwhile,
- * so nothing kicked is lost and a burst costs one look.
- */
+/** Kicks during a look make exactly one more with every key kicked: nothing is lost, and a burst costs one look. */
 export class Looks<K = never> {
   private keys = new Set<K>();
   private all = false;
@@ -39,10 +36,7 @@ export class Looks<K = never> {
     await this.pass;
   }
 
-  /**
-   * The exit check and the clearing of `pass` run with no await between them, so a kick
-   * either lands before the check (another look) or after `pass` is cleared (a new drain).
-   */
+  /** No await between the exit check and clearing `pass`: a kick lands before the check or after the clear. */
   private async drain(): Promise<void> {
     await Promise.resolve(); // let kick() store this promise before anything can clear it
     try {
@@ -78,10 +72,7 @@ export type Watch<K> = {
   readonly stop: () => Promise<void>;
 };
 
-/**
- * Subscribe first, then look, so anything committed after a look began is announced to a listener
- * already there (the lost wake-up, guarded by test/application/watcher.test.ts).
- */
+/** Subscribe first, then look, so nothing committed after a look began is missed (test/application/watcher.test.ts). */
 export function watch<K = never>(events: PodEvents, options: WatchOptions<K>): Watch<K> {
   const looks = new Looks<K>(options.look, options.failed);
   const off = events.subscribe((event) => {

@@ -6,10 +6,7 @@ import { displayValue } from '../domain/display.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { PoolSize } from '../adapters/persistence/postgres/connection/pool-size.js';
 
-/**
- * SPEC §1 "Store". `application` names this process's connections, so a full server's count can say who
- * holds them.
- */
+/** SPEC §1 "Store". `application` names this process's connections, so a full server's count can say who holds them. */
 export type StoreConfig =
   | { readonly kind: 'memory' }
   | { readonly kind: 'managed'; readonly home: string; readonly poolSize?: PoolSize; readonly application?: string; readonly maxConnections?: string }

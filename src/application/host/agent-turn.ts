@@ -36,10 +36,7 @@ const END_OF: Record<Exclude<AgentStopReason, 'end_turn'>, { readonly end: Obser
   cancelled: { end: 'errored', why: 'it cancelled the turn itself, though nobody asked it to (Codex does so when one of its actions is refused)' },
 };
 
-/**
- * Cancelling sends `session/cancel` and ends the agent once its prompt stopped (killed after a grace
- * period); one that exits or goes silent too long is killed too, and the next input starts it again.
- */
+/** A cancelled, exited or silent agent is ended (killed after a grace period); the next input starts it again. */
 @injectable()
 export class AgentTurn {
   /** An agent process outlives its turn, and so do the permission answers it was given: they find the current turn here. */

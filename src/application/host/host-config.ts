@@ -7,10 +7,7 @@ export type HostConfig = {
   /** How long a lease lives without renewal: how soon another host may take over a dead host's Pods. */
   readonly leaseTtlMs: number;
   readonly storeOutageLimitMs: number;
-  /**
-   * Characters of the rendered transcript a model request holds at most; older entries leave it with
-   * a committed `context_trimmed` notice.
-   */
+  /** Characters of rendered transcript per request; older entries leave it with a committed `context_trimmed` notice. */
   readonly contextBudget?: number;
 };
 /** About 25,000–30,000 tokens of English or code: fits a 32k-token model with room for the tools and the reply. */

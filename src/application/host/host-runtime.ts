@@ -193,10 +193,7 @@ export class HostRuntime {
     return this.leases.renewAll([...this.pods]);
   }
 
-  /**
-   * In case an event was lost (its process died right after the commit): one read names the Pods
-   * whose history grew beyond their last look.
-   */
+  /** In case an event was lost: one read names the Pods whose history grew beyond their last look. */
   private async catchUp(): Promise<void> {
     if (this.catchingUp || this.closing) return;
     const seen: SeenHead[] = [];

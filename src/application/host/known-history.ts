@@ -44,10 +44,7 @@ export class KnownHistory {
     return known;
   }
 
-  /**
-   * Only a model's turn needs the window head, for its first trim; the whole history comes back when
-   * the count found a tool call never answered.
-   */
+  /** Only a model's first trim needs the window head; an unanswered tool call there brings the whole history back. */
   async settle(repos: Repositories, pod: PodName): Promise<readonly HistoryEntry[] | undefined> {
     const known = this.byPod.get(pod);
     if (known === undefined || this.heads.get(pod) !== 'pending') return undefined;

@@ -54,10 +54,7 @@ export class LeaseKeeper {
     }
   }
 
-  /**
-   * A lease that expired still naming this host (an outage longer than a lease, no one took the Pod) is
-   * taken back, so an outage up to `storeOutageLimitMs` loses no Pod.
-   */
+  /** An expired lease still naming this host is taken back, so an outage up to `storeOutageLimitMs` loses no Pod. */
   private async keepOrLose(pod: PodName, kept: Kept): Promise<void> {
     const { hostId } = this.host;
     const now = this.clock.now();

@@ -5,10 +5,7 @@ import { contextTrim, requestWindow, trimNotice } from '../model-context.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
 import type { KnownHistory } from './known-history.js';
 
-/**
- * When the window outgrows the budget (ADR 0020), the oldest turns leave and the notice saying which
- * is committed first, so the request is still made of committed history only.
- */
+/** Past the budget (ADR 0020) the oldest turns leave, their notice committed first: requests hold committed history only. */
 export async function requestHistory(
   pod: PodName,
   budget: number,

@@ -30,10 +30,7 @@ export type TurnReport = {
   readonly reportedTo?: PodName;
 };
 
-/**
- * Every request is built from committed history only, and all it produces is committed before the
- * next, so a crash at any point leaves history consistent with what a model saw.
- */
+/** Requests read committed history only, and all they produce commits before the next: a crash leaves history consistent. */
 @injectable()
 export class RunTurn {
   constructor(

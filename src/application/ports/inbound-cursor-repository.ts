@@ -1,9 +1,6 @@
 import type { PodName } from '../../domain/pod-name.js';
 
-/**
- * How far an external agent (`pods mcp`) has been shown a Pod's inbound history: one
- * durable history sequence number per Pod, so a restarted server neither repeats nor skips.
- */
+/** How far `pods mcp` has shown a Pod's inbound history, durable, so a restarted server neither repeats nor skips. */
 export interface InboundCursorRepository {
   /**
    * The sequence number through which `pod`'s inbound entries have been shown (0: none yet).

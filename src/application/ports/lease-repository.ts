@@ -13,10 +13,7 @@ export interface LeaseRepository {
   tryAcquire(pod: PodName, hostId: string, now: Date, expiresAt: Date, driver?: PodDriver): Promise<AcquireOutcome>;
   /** Extends or updates our own unexpired lease; false when it is no longer ours. */
   renew(pod: PodName, hostId: string, now: Date, expiresAt: Date, status?: RuntimeStatus): Promise<boolean>;
-  /**
-   * Renews every lease in `renewals` that is still `hostId`'s and unexpired at `now`, in one
-   * statement whatever their number; returns the Pods renewed (the others are no longer held).
-   */
+  /** One statement whatever their number; returns the Pods renewed (those still `hostId`'s and unexpired at `now`). */
   renewAll(hostId: string, renewals: readonly Renewal[], now: Date, expiresAt: Date): Promise<ReadonlySet<PodName>>;
   release(pod: PodName, hostId: string): Promise<void>;
   /** Ends whichever host's lease on `pod` (its parent stopped it); that host stops at its next renewal. */

@@ -21,10 +21,7 @@ export type ModelStreamEvent =
 
 export type ModelToolCall = { readonly callId: string; readonly tool: string; readonly input: unknown };
 
-/**
- * One model step. A reply with no tool calls ends the turn. Timeouts, HTTP errors and
- * malformed replies are `ok: false` (recorded as `run_errored`), never thrown.
- */
+/** No tool calls ends the turn. Timeouts, HTTP errors and malformed replies are `ok: false`, never thrown. */
 export type ModelReply =
   | { readonly ok: true; readonly text: string; readonly toolCalls: readonly ModelToolCall[] }
   | { readonly ok: false; readonly error: string };

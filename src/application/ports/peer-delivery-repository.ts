@@ -10,10 +10,7 @@ export type FactsVersion = Brand<string, 'FactsVersion'>;
 
 export type DeliveryFacts = {
   readonly relation: PeerRelation | undefined;
-  /**
-   * `to`'s ownership edge when `from` is its parent: the only edge of `from`'s children that
-   * the authority check on `to` can see (a child of `from` is `spawned_child`, not `peer`).
-   */
+  /** The only edge of `from`'s children the authority check on `to` can see (a child is `spawned_child`, not `peer`). */
   readonly child: ChildOwnership | undefined;
   readonly lease: Lease | undefined;
   /** With an idempotency key: the first peer message `from` sent `to` under it. */
@@ -39,10 +36,7 @@ export type PeerMessageWrite = {
  * Facts may be out of date when handed out; facts for an idempotency key are always current.
  */
 export interface PeerDeliveryRepository {
-  /**
-   * With `lock`, current facts, and no other delivery on the pair is written until the unit of
-   * work ends: for a delivery that keeps finding its facts changed.
-   */
+  /** With `lock`, current facts, and no other delivery on the pair until the unit ends: for a delivery kept stale. */
   facts(from: PodName, to: PodName, idempotencyKey: string | undefined, options?: { readonly lock?: boolean }): Promise<DeliveryFacts>;
   /** Appends the message (and the notice), and stores the relation's counters, at once: the message's seq, or `stale`. */
   write(delivery: PeerMessageWrite): Promise<{ readonly seq: number } | 'stale'>;

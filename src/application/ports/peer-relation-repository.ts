@@ -11,10 +11,7 @@ export interface PeerRelationRepository {
    * reads which.
    */
   addIfAbsent(relation: PeerRelation, handshake?: { readonly audit: readonly AuditRecord[] }): Promise<'added' | 'exists'>;
-  /**
-   * Reads the relation of a pair. In a SQL store it also locks the row until the unit of
-   * work ends, so a delivery and a removal of the same pair cannot interleave.
-   */
+  /** In a SQL store it locks the row until the unit ends, so a delivery and a removal of the pair cannot interleave. */
   lockBetween(pair: OrderedPair): Promise<PeerRelation | undefined>;
   listFor(pod: PodName): Promise<readonly PeerRelation[]>;
   remove(pair: OrderedPair): Promise<PeerRelation | undefined>;

@@ -12,10 +12,7 @@ export type RemovedPod = {
   readonly entries: number;
 };
 
-/**
- * Removed Pods leave every table a live Pod is in (the name is free again); history and audit trail
- * are kept, read-only.
- */
+/** Removed Pods leave every table a live Pod is in (the name is free again); history and audit trail are kept, read-only. */
 export interface PodArchive {
   /** Relations and children are the caller's to remove first; a live lease taken meanwhile makes it throw. */
   archive(pod: PodName, removal: { readonly id: string; readonly at: Date }): Promise<RemovedPod>;

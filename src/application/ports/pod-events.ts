@@ -21,10 +21,7 @@ export type PodCommitted = { readonly type: 'committed'; readonly pod: PodName; 
 
 export type PodEvent = PodCommitted | LiveEvent;
 
-/**
- * Nothing here is data: a listener that missed an event reads history or leases, so losing one costs
- * a read, never an entry. Listeners run in subscription order; one that throws loses only that event.
- */
+/** Nothing here is data: a missed event costs a read, never an entry. A listener that throws loses only that event. */
 export interface PodEvents {
   subscribe(listener: (event: PodEvent) => void): () => void;
   publish(event: LiveEvent): void;

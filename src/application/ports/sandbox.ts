@@ -10,10 +10,7 @@ export type Launch = {
   /** Exactly the environment the process gets; nothing of the host's is added. */
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
-  /**
-   * Open descriptors the process must receive as 3, 4, … in this order: spawn it with
-   * `stdio: [in, out, err, ...extraFds]`. The confined process never sees them.
-   */
+  /** Received as 3, 4, … in this order (`stdio: [in, out, err, ...extraFds]`); the confined process never sees them. */
   readonly extraFds: readonly number[];
 };
 
@@ -46,10 +43,7 @@ export function describeConfineRefusal(refusal: ConfineRefusal): string {
   }
 }
 
-/**
- * Confines an agent process to what its Pod may touch, or says why it cannot. Each call
- * reads the filesystem as it is now: confine again when the Pod's scope changes.
- */
+/** Each call reads the filesystem as it is now: confine again when the Pod's scope changes. */
 export interface Sandbox {
   readonly mode: string;
   probe(): Promise<SandboxProbe>;

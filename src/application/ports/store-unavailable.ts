@@ -1,7 +1,4 @@
-/**
- * The store could not be reached, as opposed to a statement it refused. A connection lost during COMMIT
- * may still have committed, which is why hosts re-derive what to do from history.
- */
+/** Unreachable, not refused; a connection lost during COMMIT may have committed, so hosts re-derive from history. */
 export class StoreUnavailable extends Error {
   override readonly name = 'StoreUnavailable';
 }

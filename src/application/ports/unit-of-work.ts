@@ -26,10 +26,7 @@ export type Repositories = {
 };
 
 export type UnitOptions = {
-  /**
-   * `work` makes one call, a read, and nothing else (`ListingReader`'s, `PodRepository.get`):
-   * a store may then answer it with no unit around it, and refuses a second call.
-   */
+  /** One call, a read, and nothing else: a store may answer it with no unit around it, and refuses a second call. */
   readonly singleRead?: boolean;
   /**
    * `work` needs its calls atomic one by one, not together: each commits by itself, and what

@@ -28,10 +28,7 @@ export type ToolListing = ToolSpec & { readonly title: string; readonly effect: 
 
 type Registered = { readonly definition: ToolDefinition<never>; readonly validator: InputValidator };
 
-/**
- * The whole LLM tool surface, and nothing else: the seven tools of SPEC §4. Input is
- * checked against each tool's schema and the domain parsers before any use case runs.
- */
+/** The seven tools of SPEC §4; input is checked against each schema and the domain parsers before any use case runs. */
 @injectable()
 export class PodTools {
   private readonly tools: ReadonlyMap<string, Registered>;

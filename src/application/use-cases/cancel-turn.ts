@@ -24,10 +24,7 @@ export function describeCancelTurnError(error: CancelTurnError): string {
   }
 }
 
-/**
- * The request goes to the holding host on the event stream and its answer comes back the same way;
- * it is not history: the cancelled turn records its own notice.
- */
+/** Request and answer travel on the event stream; neither is history (the cancelled turn records its own notice). */
 @injectable()
 export class CancelTurn {
   constructor(

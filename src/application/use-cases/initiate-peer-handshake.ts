@@ -24,10 +24,7 @@ export type HandshakeOutcome = { readonly status: 'peered' | 'already_peers'; re
 const ATTEMPTS = 5;
 const RETRY = Symbol('retry');
 
-/**
- * No model-visible history is written and no model is contacted. The common case is one write; only
- * when it adds nothing are the facts read, to say why.
- */
+/** No model-visible history and no model contacted; only when the one write adds nothing are the facts read, to say why. */
 @injectable()
 export class InitiatePeerHandshake {
   constructor(

@@ -46,10 +46,7 @@ export type ListPodsCommand = VisibleFilter & {
 
 export const LIST_PODS_LIMITS = { default: 50, max: 200 } as const;
 
-/**
- * One read (one statement in a SQL store, so no transaction), costing the page and the caller's own
- * relations, never the rest of the store.
- */
+/** One statement (so no transaction), costing the page and the caller's own relations, never the rest of the store. */
 @injectable()
 export class ListPods {
   constructor(

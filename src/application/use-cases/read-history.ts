@@ -6,10 +6,7 @@ import { podNotFound, type PodNotFound } from '../errors.js';
 import type { HistoryRange } from '../ports/history-repository.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 
-/**
- * By count: a page of 64 KiB messages is about 13 MB, and 100 per page took a third more time at
- * 200,000 entries.
- */
+/** By count: a page of 64 KiB messages is about 13 MB, and 100 per page took a third more time at 200,000 entries. */
 export const HISTORY_PAGE = 200;
 
 @injectable()

@@ -7,10 +7,7 @@ import { podNotFound, type PodNotFound } from '../errors.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { HISTORY_PAGE } from './read-history.js';
 
-/**
- * Past this many entries back the watermark search stops (`whole: false`): a history of unanswered
- * input would otherwise be read whole, and a count of unseen messages is as useful at a thousand.
- */
+/** Past this many entries the watermark search stops (`whole: false`) rather than read a long unanswered history whole. */
 export const UNSEEN_LOOKBACK = 5 * HISTORY_PAGE;
 
 export type RecentHistory = {

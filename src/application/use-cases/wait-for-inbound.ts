@@ -31,10 +31,7 @@ export type WaitOutcome = {
   readonly waitedMs: number;
 };
 
-/**
- * It only reads: what arrives is shown by whatever the caller does next. Watches the event stream,
- * and looks every pollMs in case an event was lost.
- */
+/** It only reads: what arrives is shown by whatever the caller does next. Looks every pollMs too, should an event be lost. */
 @injectable()
 export class WaitForInbound {
   constructor(
