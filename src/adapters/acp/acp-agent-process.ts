@@ -18,10 +18,7 @@ export const MAX_AGENT_MESSAGE_BYTES = 8 * 1024 * 1024;
 /** Tool call titles kept per prompt; past it a generic permission request is judged by its own title. */
 const MAX_TITLES = 1_000;
 
-/**
- * Updates go to the prompt in flight (none during `session/load`: history already holds the replay);
- * the agent's requests are decided by the host from the Pod's scope.
- */
+/** Updates go to the prompt in flight (none during `session/load`: history holds the replay); the host decides requests. */
 export class AcpAgentProcess implements AgentProcess {
   canLoad = false;
   readonly exited: Promise<string>;

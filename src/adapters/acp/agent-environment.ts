@@ -1,9 +1,6 @@
 import type { AgentLaunch } from '../../application/ports/coding-agents.js';
 
-/**
- * Nothing of the host's but a PATH, the locale and the profile's `passEnv` and `env`: no PODS_* variable,
- * no key the profile did not name. Its home is per Pod, under the state directory.
- */
+/** Nothing of the host's but PATH, the locale and the profile's `passEnv` and `env`; its home is per Pod. */
 export function agentEnvironment(launch: AgentLaunch, home: string): Record<string, string> {
   const host = launch.hostEnv;
   const env: Record<string, string> = {

@@ -2,10 +2,7 @@ import { access, constants, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, sep } from 'node:path';
 import { AbsolutePath } from '../../domain/absolute-path.js';
 
-/**
- * A program in a `node_modules` tree needs the whole tree (it loads its dependencies from there); any
- * other, its own directory.
- */
+/** A program in a `node_modules` tree needs the whole tree (it loads its dependencies from there); any other, its own directory. */
 export async function agentInstallation(command: string, path: string | undefined): Promise<readonly AbsolutePath[]> {
   const program = await locate(command, path);
   if (!program) return [];

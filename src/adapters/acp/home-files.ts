@@ -5,10 +5,7 @@ import { dirname, join } from 'node:path';
 /** Past this, a home file's source is refused: it is configuration, not data. */
 const MAX_BYTES = 1024 * 1024;
 
-/**
- * The home is the agent's to write, so no link there is followed: each directory must be real, and the
- * file lands by a rename, which replaces a link rather than writing through it.
- */
+/** The home is the agent's to write: no link is followed, and each file lands by a rename, which replaces a link. */
 export async function placeHomeFiles(home: string, files: Readonly<Record<string, string>>): Promise<void> {
   for (const [target, source] of Object.entries(files)) {
     const content = await readFile(source).catch((error: NodeJS.ErrnoException) => {

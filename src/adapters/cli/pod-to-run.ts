@@ -8,10 +8,7 @@ import type { ExitCode } from '../process-io.js';
 import type { TextOutput } from '../presentation/text-output.js';
 import { printable } from '../presentation/printable.js';
 
-/**
- * With `create`, the Pod is held from the start so a following `pods serve` cannot take it first;
- * without, it must exist, so a typo creates nothing. Undefined: go on; else the refusal's exit code.
- */
+/** `create` holds the Pod from the start, so `pods serve` cannot take it first; without it a typo creates nothing. */
 export async function podToRun(
   app: PodsApp,
   out: TextOutput,

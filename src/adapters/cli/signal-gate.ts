@@ -70,10 +70,7 @@ export function signalGate(source: SignalSource) {
       held = true;
       for (const signal of PROCESS_SIGNALS) listen(signal);
     },
-    /**
-     * True once held: the process then exits explicitly when its command returns, since a signal during
-     * node's own teardown is not listened to and kills it.
-     */
+    /** Once held, the process exits explicitly: a signal during node's own teardown is not listened to and kills it. */
     get held(): boolean {
       return held;
     },

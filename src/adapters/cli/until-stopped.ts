@@ -6,10 +6,7 @@ export type StopReason = 'signal' | 'closed' | 'lease_lost' | 'store_lost';
 
 export const STORE_LOST = 'the store stayed unreachable past PODS_STORE_OUTAGE_MS; stopped';
 
-/**
- * Every listener is removed before it resolves; the process's signal gate keeps later signals from
- * killing it while it gives its leases back.
- */
+/** The process's signal gate keeps later signals from killing it while it gives its leases back. */
 export function untilStopped(
   io: ProcessIo,
   events: PodEvents,

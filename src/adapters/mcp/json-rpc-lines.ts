@@ -1,10 +1,7 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { INVALID_REQUEST, PARSE_ERROR, parseJSONRPCMessage } from '@modelcontextprotocol/server';
 
-/**
- * The longest line (one JSON-RPC message, escapes included) `pods mcp` reads from stdin:
- * 16 times the 64 KiB a message body or task may hold, so no valid tool call comes near it.
- */
+/** 16 times the 64 KiB a message body may hold, so no valid tool call comes near it. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 
 export type LineRefusal = { readonly code: number; readonly message: string; readonly id?: string | number };
@@ -13,10 +10,7 @@ export type LineRefusal = { readonly code: number; readonly message: string; rea
 const ID_WINDOW = 256;
 const NEWLINE = 0x0a;
 
-/**
- * Only JSON-RPC messages of at most `maxBytes` pass; any other line is answered through `refuse`,
- * where the SDK would skip it silently or close the connection. At most `maxBytes` of a line is held.
- */
+/** Any other line is answered through `refuse`, where the SDK would skip it or close the connection. */
 export function jsonRpcLines(refuse: (refusal: LineRefusal) => void, maxBytes = MAX_LINE_BYTES): Transform {
   let parts: Buffer[] = [];
   let length = 0;

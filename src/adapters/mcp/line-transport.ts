@@ -5,10 +5,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { checkRequest } from './request-check.js';
 
-/**
- * Unlike the SDK's stdio transport, the end of input does not close it: the owner waits for
- * `drained()`, so every request read before stdin ended is answered.
- */
+/** Unlike the SDK's stdio transport, end of input does not close it: every request read is answered first. */
 export class LineTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;

@@ -3,10 +3,7 @@ import type { ToolListing } from '../../application/tools/pod-tools.js';
 import type { ToolEffect } from '../../application/tools/tool-definition.js';
 import { toolResultJson, type ToolResult } from '../../application/tools/tool-result.js';
 
-/**
- * Every tool acts only inside the store, so none is open-world; a client that finds no hints assumes the
- * worst (Codex then asks, and `codex exec` declines every call).
- */
+/** Every tool acts only inside the store; a client that finds no hints assumes the worst (`codex exec` declines every call). */
 const HINTS: Readonly<Record<ToolEffect, ToolAnnotations>> = {
   reads: { readOnlyHint: true, openWorldHint: false },
   writes: { destructiveHint: false, openWorldHint: false },

@@ -23,10 +23,7 @@ export type PodMcpServerOptions = {
   /** The Pod every tool acts as: fixed by whoever started the server, never by the client. */
   readonly pod: PodName;
   readonly tools: PodTools;
-  /**
-   * Given (`pods mcp`), results carry the inbound entries the agent has not been shown; absent, the
-   * host that runs the agent brings it each input as a prompt.
-   */
+  /** Given (`pods mcp`), results carry the unseen inbound entries; absent, the host brings each input as a prompt. */
   readonly inbound?: TakeUnseenInbound;
   readonly version: string;
   readonly profiles?: readonly string[];
@@ -55,10 +52,7 @@ const HINT = (pod: PodName): string =>
   `New entries were committed to the history of \`${pod}\`. Call ListPods (or any pods tool) to receive them, ` +
   `with their verified senders, in the result's inbound block.`;
 
-/**
- * The MCP face of one Pod: `PodTools` as they are (one definition), run as the Pod, results carrying
- * the unseen inbound entries. Reading the history resources never moves the inbound cursor.
- */
+/** `PodTools` as they are (one definition), run as the Pod. Reading history resources never moves the inbound cursor. */
 export type PodMcpServer = {
   readonly server: Server;
   readonly settle: () => Promise<void>;
@@ -120,10 +114,7 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
 export const historyUri = (pod: PodName): string => `pods://${pod}/history`;
 export const historyEntryUri = (pod: PodName, seq: number): string => `${historyUri(pod)}/${seq}`;
 
-/**
- * Only the served Pod's URIs are answered; any other is refused with the same message whether or not
- * the Pod it names exists.
- */
+/** Only the served Pod's URIs are answered; any other is refused with the same message whether or not the Pod it names exists. */
 function serveHistoryResources(server: Server, pod: PodName, history: ReadHistory, events: PodEvents): () => void {
   const whole = historyUri(pod);
   const unknown = (uri: string) => new ResourceNotFoundError(uri, `unknown resource ${uri}; this server serves only ${whole} and ${whole}/{seq}`);

@@ -2,11 +2,7 @@ import { INVALID_PARAMS, INVALID_REQUEST, specTypeSchemas, type JSONRPCRequest }
 
 export type RequestRefusal = { readonly code: number; readonly message: string };
 
-/**
- * What may come before `initialize`: `ping` (MCP allows it), and the 2026 revision's
- * `server/discover` probe, which the SDK answers "method not found" so a client falls back
- * to `initialize`.
- */
+/** `ping`, and the 2026 revision's `server/discover`, which the SDK answers "method not found" so a client falls back. */
 const BEFORE_INITIALIZE = new Set(['initialize', 'ping', 'server/discover']);
 
 const SCHEMAS: Readonly<Record<string, keyof typeof specTypeSchemas>> = {
@@ -24,10 +20,7 @@ const SCHEMAS: Readonly<Record<string, keyof typeof specTypeSchemas>> = {
 /** Longest error message: one line a person can read, never a schema dump. */
 const MAX_MESSAGE = 500;
 
-/**
- * Params that do not fit are answered -32602 with every problem on one line, where the SDK would
- * answer -32603 with a multi-line schema report.
- */
+/** Params that do not fit get -32602 with every problem on one line (the SDK: -32603 and a schema dump). */
 export function checkRequest(request: JSONRPCRequest, initialized: boolean): RequestRefusal | undefined {
   const { method, params } = request;
   if (!initialized && !BEFORE_INITIALIZE.has(method)) {

@@ -18,10 +18,7 @@ export async function servePodOverStdio(options: PodMcpServerOptions & { readonl
   return serveOverStdio(createPodMcpServer(serverOptions), stdin, stdout);
 }
 
-/**
- * A line that is not a JSON-RPC message or is too long is answered with an error and dropped; when
- * stdin ends, every request read is answered before the server closes.
- */
+/** A bad or too long line is answered with an error and dropped; when stdin ends, every request read is answered. */
 export async function serveOverStdio(served: Served, stdin: Readable, stdout: Writable): Promise<StdioServing> {
   const { server, settle } = served;
   let open = true;

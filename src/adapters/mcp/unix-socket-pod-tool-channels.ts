@@ -15,10 +15,7 @@ type Channel = { readonly server: Server; readonly socket: string; readonly conn
 /** Longest socket path a Unix socket address holds (108 bytes with the NUL, on Linux). */
 const MAX_SOCKET_PATH = 100;
 
-/**
- * Served on a Unix socket in the Pod's state directory (0700: only this user, and in the sandbox
- * only that Pod's agent); every call runs in the host as that Pod, so the agent has exactly its authority.
- */
+/** A 0700 socket in the Pod's state directory: only that Pod's agent reaches it, and every call runs here as that Pod. */
 export class UnixSocketPodToolChannels implements PodToolChannels {
   private readonly open_ = new Map<PodName, Channel>();
 

@@ -6,10 +6,7 @@ import { unansweredInput } from '../../domain/turn-trigger.js';
 
 const TOOL_COMMAND = /^\/tool(?:\s+(\S+)(?:\s+([\s\S]*))?)?$/;
 
-/**
- * Offline and deterministic, so the whole tool surface can be driven with `/tool <ToolName> <json>`
- * and no language model (ADR 0003).
- */
+/** Offline and deterministic: `/tool <ToolName> <json>` drives the whole tool surface with no language model (ADR 0003). */
 @injectable()
 export class BuiltinModel implements Model {
   readonly label = 'builtin';

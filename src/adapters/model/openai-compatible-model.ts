@@ -7,10 +7,7 @@ import { DEFAULT_MODEL_RETRY, DEFAULT_MODEL_TIMEOUT_MS, MODEL_CONFIG, type Model
 import { parseChatCompletion } from './parse-chat-completion.js';
 import { readChatCompletionStream } from './read-chat-completion-stream.js';
 
-/**
- * `url` is the API base as Ollama, vLLM and llama.cpp document it (ending in `/v1`);
- * `/chat/completions` is joined to it. A URL that already names the endpoint is kept.
- */
+/** `url` is the API base as Ollama, vLLM and llama.cpp document it (`…/v1`); a URL naming the endpoint is kept. */
 export function chatCompletionsUrl(url: string): string {
   const base = url.replace(/\/+$/, '');
   return base.endsWith('/chat/completions') ? base : `${base}/chat/completions`;

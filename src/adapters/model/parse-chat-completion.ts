@@ -36,10 +36,7 @@ export function parseChatCompletion(body: unknown, taken: ReadonlySet<string>, n
   return { ok: true, text: content, toolCalls };
 }
 
-/**
- * Nine letters and digits, as Mistral requires; derived from the history position so a retried request
- * gets the same ids.
- */
+/** Nine letters and digits, as Mistral requires; derived from the history position so a retried request gets the same ids. */
 export function generatedCallId(nextSeq: number, index: number, used: ReadonlySet<string>): string {
   for (let salt = 0; ; salt += 1) {
     const id = `c${nextSeq.toString(36).padStart(5, '0').slice(-5)}${index.toString(36).padStart(2, '0').slice(-2)}${salt.toString(36).slice(-1)}`;

@@ -6,10 +6,7 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 
 type PartialCall = { id: string | undefined; name: string; args: string; argsObject: unknown };
 
-/**
- * Rebuilds a whole completion for `parseChatCompletion`, so a streamed reply is committed exactly as
- * an unstreamed one. An `error` object in the stream fails the reply.
- */
+/** Rebuilds a whole completion, so a streamed reply is committed exactly as an unstreamed one; an `error` fails it. */
 export async function readChatCompletionStream(
   body: ReadableStream<Uint8Array>,
   onEvent: (event: ModelStreamEvent) => void,

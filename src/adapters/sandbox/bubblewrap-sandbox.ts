@@ -57,10 +57,7 @@ export class BubblewrapSandbox implements Sandbox {
   }
 }
 
-/**
- * Read-only, withheld and state paths made real, so mounts land where the files are; scope rules stay as
- * given: a rule on a link is judged where it is mounted.
- */
+/** Paths made real so mounts land where the files are; scope rules stay as given (judged where they are mounted). */
 async function realConfinement(c: Confinement, runtime: readonly string[]): Promise<{ confinement: Confinement; links: Link[]; limits: string[] }> {
   const links: Link[] = [];
   const limits: string[] = [];

@@ -57,10 +57,7 @@ export async function openedPath(fd: number): Promise<string> {
   return readlink(`/proc/self/fd/${fd}`);
 }
 
-/**
- * Whether `handle` is open on exactly `path`: Linux names a descriptor's file in
- * /proc/self/fd; elsewhere `path` must be real and name the same inode (a narrower check).
- */
+/** Linux names a descriptor's file in /proc/self/fd; elsewhere `path` must be real and the same inode (narrower). */
 export async function isOpenedAt(handle: FileHandle, path: string): Promise<boolean> {
   const named = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
   if (named !== undefined) return named === path;

@@ -17,10 +17,7 @@ const NOT_FOUND = new Set(['ENOENT', 'ENOTDIR', 'ELOOP']);
 const DIRECTORY = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/**
- * Served outside any sandbox, so a boundary of its own: the path is resolved through every link before
- * the scope check, and the file opened must be that path. `confinement` is asked on every call.
- */
+/** Served outside any sandbox: the path is resolved through every link before the check, and the file opened must be it. */
 export class ScopedFiles {
   constructor(
     private readonly confinement: () => Confinement,

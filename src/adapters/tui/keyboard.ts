@@ -18,10 +18,7 @@ function partialMarker(text: string, marker: string): number {
   return 0;
 }
 
-/**
- * The terminal's keys, given to one reader at a time (readline, or a borrowing picker). A bracketed
- * paste is handed over whole, so none of its lines is submitted on its own.
- */
+/** One reader at a time (readline, or a borrowing picker); a bracketed paste is handed over whole, never line by line. */
 export class Keyboard {
   readonly readline: KeyStream;
   private borrower: PassThrough | undefined;

@@ -46,10 +46,7 @@ export function statusLine(facts: StatusFacts, frame: number): string {
   return `── ${pod}${facts.unconfined ? ' · unconfined' : ''} · ${place} · ${turn}${waiting}`;
 }
 
-/**
- * Each row at most a terminal row wide, the last column free so no terminal wraps early; model text
- * is made safe (`oneLine`), so it cannot move the cursor or reorder the row.
- */
+/** The last column stays free so no terminal wraps early; model text is made safe (`oneLine`). */
 export function liveRows(facts: LiveFacts): string[] {
   const width = Math.max(20, facts.columns - 1);
   const spin = FRAMES[facts.frame % FRAMES.length];

@@ -6,10 +6,7 @@ export type LiveTurn = { readonly since: number; text: string };
 /** Text kept per running Pod: enough for a few rows of tail. */
 const TEXT_KEPT = 4_000;
 
-/**
- * A Pod whose lease changes has no turn until it says so again; one heard streaming without a
- * start runs since then.
- */
+/** A Pod whose lease changes has no turn until it says so again; one heard streaming without a start runs since then. */
 export class LiveTurns {
   private readonly turns = new Map<PodName, LiveTurn>();
   /** When each Pod's last turn was heard to end: a read begun before it is older news. */

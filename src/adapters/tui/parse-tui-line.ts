@@ -9,10 +9,7 @@ export type TuiLine =
   /** A `:` line that cannot run: the one-line reason. It never becomes a message. */
   | { readonly type: 'diagnostic'; readonly message: string };
 
-/**
- * One line of input. A line whose first non-blank character is `:` is a command, whatever
- * follows; `::` escapes a message that starts with a colon.
- */
+/** A line whose first non-blank character is `:` is a command; `::` escapes a message that starts with a colon. */
 export function parseTuiLine(line: string, context: ParseContext): TuiLine {
   const trimmed = line.trim();
   if (trimmed === '') return { type: 'blank' };

@@ -21,10 +21,7 @@ type Held = { readonly pod: PodName; readonly text: string };
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/**
- * Lines run in order and never fail the loop. A bracketed paste is one message, never a command;
- * a message typed while the attached Pod's turn runs here waits for that turn's end.
- */
+/** A paste is one message, never a command; one typed while the Pod's turn runs here waits for that turn's end. */
 export class TuiInput {
   private queue: Promise<void>;
   private begin: () => void = () => undefined;

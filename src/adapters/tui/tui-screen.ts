@@ -20,10 +20,7 @@ export type TuiScreen = {
 
 const LIVE_REDRAW_MS = 15;
 
-/**
- * A terminal: each line is written where the prompt is, then the prompt and the operator's
- * half-typed input are drawn again below it, so output never mangles what they type.
- */
+/** Each line is written where the prompt is and the half-typed input redrawn below, so output never mangles typing. */
 export function terminalScreen(rl: Interface, output: Writable, palette: Palette = NO_COLOURS): TuiScreen {
   let held: string[] | undefined;
   let closed = false;

@@ -127,10 +127,7 @@ export class TuiSession {
     }
   }
 
-  /**
-   * Takes `pod`'s lease so it runs here, unless another host runs it (then it is viewed) or it is a
-   * stopped child (only its parent may bring it back).
-   */
+  /** Runs `pod` here, or views it while another host runs it; a stopped child is refused (only its parent restores it). */
   async attach(pod: PodName): Promise<void> {
     if (pod === this.current) {
       if (this.hosting) this.say(`already attached to \`${pod}\``);
