@@ -24,10 +24,7 @@ export type Snapshot = {
   readonly archivedLength: number;
 };
 
-/**
- * The whole in-memory store. Values are immutable once stored (copied on the way in),
- * so a snapshot is a set of shallow copies and histories roll back by length.
- */
+/** Values are copied in and never changed, so a snapshot is shallow copies and histories roll back by length. */
 export class InMemoryTables {
   pods = new Map<string, Pod>();
   relations = new Map<string, PeerRelation>();

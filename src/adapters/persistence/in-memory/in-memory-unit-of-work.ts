@@ -4,10 +4,7 @@ import { PodEventStream } from '../../events/pod-event-stream.js';
 import { InMemoryTables } from './in-memory-tables.js';
 import { inMemoryRepositories } from './in-memory-repositories.js';
 
-/**
- * Units run one at a time (no lost updates) and a throw rolls every table back; changes are announced
- * after the unit commits, as the SQL store's are.
- */
+/** Units run one at a time (no lost updates); a throw rolls every table back, and changes are announced after commit. */
 @injectable()
 export class InMemoryUnitOfWork implements UnitOfWork {
   readonly tables = new InMemoryTables();

@@ -3,10 +3,7 @@ import { SUPERUSER } from './access-rules.js';
 import { withSocketClient } from './socket-client.js';
 import { podsProcessOf } from '../postgres/connection/application-name.js';
 
-/**
- * As the superuser: its reserved slots still admit it when pods' are all taken, and it sees every
- * session's `application_name`.
- */
+/** As the superuser: its reserved slots still admit it when pods' are all taken, and it sees every session's `application_name`. */
 export async function countConnections(socketDir: string): Promise<ConnectionCount | undefined> {
   try {
     return await withSocketClient(socketDir, 'postgres', async (client) => {

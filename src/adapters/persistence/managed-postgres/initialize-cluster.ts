@@ -12,10 +12,7 @@ import { serverEnvironment } from './server-environment.js';
 import type { ServerLayout } from './server-layout.js';
 import { asOwner } from './server-process.js';
 
-/**
- * Made as `owner` in a temp directory renamed into place, so a crash never leaves half of one; trust
- * on the socket lasts only until the first start replaces the rules.
- */
+/** Made in a temp directory renamed into place, so a crash never leaves half a cluster; socket trust lasts until first start. */
 export async function initializeCluster(layout: ServerLayout, binaries: PostgresBinaries, owner: ServerOwner, report: (line: string) => void): Promise<boolean> {
   if (await stat(join(layout.dataDir, 'PG_VERSION')).then(() => true, () => false)) return false;
   report(`first run: creating the pods store in ${layout.dataDir} (PostgreSQL ${binaries.version}; takes a few seconds)…`);

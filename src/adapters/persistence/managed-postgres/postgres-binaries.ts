@@ -26,10 +26,7 @@ export type PostgresBinaries = {
   readonly env: Readonly<Record<string, string>>;
 };
 
-/**
- * Library links the package lacks are made under `linkBase`, which must be writable only by this
- * process's user: the binaries load what it holds.
- */
+/** Missing library links go under `linkBase`, which only this user may write: the binaries load what it holds. */
 export async function locatePostgresBinaries(linkBase: string): Promise<PostgresBinaries> {
   const key = `${platform()}-${arch()}`;
   const name = PACKAGES[key];

@@ -7,10 +7,7 @@ import { lookUp } from './service-user.js';
 
 export type RemoveOutcome = { readonly removed: readonly string[] };
 
-/**
- * Each directory must still be a real directory of the server's owner: a path that now names another
- * user's (a temp dir cleaned at boot and made again by someone else) is refused, not removed.
- */
+/** A path that now names another user's directory (a temp dir made again by someone else) is refused, not removed. */
 export async function removeStore(home: string, layout: ServerLayout | undefined): Promise<RemoveOutcome> {
   if (!layout) return { removed: [] };
   const owner = layout.user ? (await lookUp(layout.user))?.uid : currentOwner().uid;

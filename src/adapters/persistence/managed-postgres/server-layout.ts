@@ -25,10 +25,7 @@ const MAX_SOCKET_DIR = 107 - '/.s.PGSQL.5432'.length;
 
 export const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
-/**
- * Under `$PODS_HOME/server` unless `base` says otherwise (root, when the service user cannot reach it);
- * the socket goes to a private temp directory when the usual path would be too long.
- */
+/** Under `$PODS_HOME/server` unless `base` says otherwise (root); the socket goes to a temp dir when the path is too long. */
 export function freshLayout(home: string, options: { readonly base?: string; readonly user?: string; readonly uid: number }): ServerLayout {
   const serverDir = options.base ?? join(home, 'server');
   const usual = join(serverDir, 'run');

@@ -85,10 +85,7 @@ export async function postmasterPid(dataDir: string): Promise<number | undefined
 
 export type ProcessState = 'gone' | 'zombie' | 'other' | 'postgres';
 
-/**
- * Gone; a zombie (still answers kill(pid, 0), and stays one in a container without init); another
- * program (a pid reused after a reboot); or a PostgreSQL server, of `dataDir` when that can be told.
- */
+/** Gone; a zombie (answers kill(pid, 0), for good without init); another program (a reused pid); or a PostgreSQL server. */
 export async function processState(pid: number, dataDir?: string): Promise<ProcessState> {
   if (!isAlive(pid)) return 'gone';
   // `/proc/PID/stat` reads `PID (NAME) STATE …`; `ps` tells the same where there is no /proc.

@@ -7,10 +7,7 @@ import type { ServerLayout } from './server-layout.js';
 
 const answers = async (socketDir: string): Promise<boolean> => ['ready', 'needs-setup'].includes(await probe(socketDir));
 
-/**
- * Right after a crash the killed server's backends may still hold its shared memory, so PostgreSQL
- * refuses to start and is asked again until they are gone.
- */
+/** Right after a crash old backends may still hold shared memory; PostgreSQL refuses to start until they are gone. */
 export async function launchUntilUp(layout: ServerLayout, binaries: PostgresBinaries, owner: ServerOwner, timeoutMs: number, overrides: SettingOverrides = {}): Promise<number> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -28,10 +25,7 @@ export async function launchUntilUp(layout: ServerLayout, binaries: PostgresBina
   }
 }
 
-/**
- * A server owns the data directory but did not answer yet: it may be starting or recovering.
- * True once it answers; false when it went away meanwhile (the caller starts a new one).
- */
+/** It may be starting or recovering: true once it answers, false when it went away (the caller starts a new one). */
 export async function awaitAnswer(layout: ServerLayout, pid: number, timeoutMs: number): Promise<boolean> {
   const answered = await waitUntil(async () => !(await isPostgres(pid)) || (await answers(layout.socketDir)), timeoutMs);
   if (!answered) {

@@ -71,10 +71,7 @@ export async function reachableBy(path: string, user: ServiceUser, need = 0o5): 
   }
 }
 
-/**
- * Binaries the service user can run: the package's own when it can reach them, else a copy
- * in `shared` (one per server version), made once.
- */
+/** The package's own binaries when the service user can reach them, else a copy in `shared`, made once per version. */
 export async function binariesRunnableBy(binaries: PostgresBinaries, user: ServiceUser, shared: string): Promise<PostgresBinaries> {
   if (await reachableBy(binaries.postgres, user)) return binaries;
   const copy = join(shared, `postgres-${binaries.version}`);

@@ -72,10 +72,7 @@ async function storeRoleReaches(socketDir: string, database: string): Promise<bo
   return withSocketClient(socketDir, database, async () => true).catch((error: unknown) => (codeOf(error) === '28000' ? false : undefined));
 }
 
-/**
- * The bootstrap superuser cannot lose that attribute, and a session cannot rename its own
- * user: a temporary superuser renames it, so the name `pods` is free for the store's role.
- */
+/** No session can rename its own user or strip the bootstrap superuser, so a temporary superuser frees the name `pods`. */
 async function renameEarlierSuperuser(client: pg.Client): Promise<void> {
   await client.query('drop role if exists pods_upgrade');
   await client.query('create role pods_upgrade superuser');

@@ -1,10 +1,7 @@
 /** The sslmodes node-postgres reads as `verify-full` (unless `uselibpqcompat=true`), warning at length on every start. */
 const READ_AS_VERIFY_FULL = new Set(['prefer', 'require', 'verify-ca']);
 
-/**
- * An sslmode pg reads as `verify-full` is asked for as `verify-full` outright: the same connection,
- * without pg's 7-line warning on stderr.
- */
+/** Asks for `verify-full` outright where pg reads the sslmode so anyway: the same connection, without its warning. */
 export function pgConnectionString(url: string): string {
   let parsed: URL;
   try {

@@ -16,10 +16,7 @@ export const QUEUE_LIMIT = 500;
 /** Free text of other events (tool summaries, notes) is cut to this. */
 const FIELD_LIMIT = 500;
 
-/**
- * This process's turns, sent to the other processes on the live channel (ADR 0018) at bounded cost.
- * Losing a notification loses no data: history holds what was committed.
- */
+/** Turns sent to other processes on the live channel (ADR 0018), at bounded cost; losing one loses no data. */
 export class LiveNotices {
   private queue: SharedLiveEvent[] = [];
   private count = 0;

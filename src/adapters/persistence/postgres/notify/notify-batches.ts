@@ -2,17 +2,11 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../schema/database.js';
 import { channelSql } from './schema-channel.js';
 
-/**
- * One statement per batch, in order, with `synchronous_commit` off: a notification is worth nothing after
- * a server crash, since every listener's connection is gone with it.
- */
+/** `synchronous_commit` off: a notification is worth nothing after a crash, every listener's connection being gone. */
 const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true) as sync, count(pg_notify(${channelSql('$1')}, payload)) as sent
   from (select payload from unnest($2::text[]) with ordinality as sent(payload, i) order by i) as ordered`;
 
-/**
- * Statements at least `gapMs` apart: a burst costs one statement per gap. A statement that fails is
- * lost, never retried: listeners look on their own.
- */
+/** A burst costs one statement per `gapMs`; a failed statement is lost, never retried: listeners look on their own. */
 export class NotifyBatches {
   private sending: Promise<void> | undefined;
   private lastSent = Number.NEGATIVE_INFINITY;

@@ -8,10 +8,7 @@ import { isChannel, listenSql } from './schema-channel.js';
 
 const RECONNECT_MS = 1_000;
 
-/**
- * LISTEN on a dedicated connection; this process's own notifications (its `origin`) are skipped. A
- * lost connection is re-made after a second; what was missed is found by every watcher's own timer.
- */
+/** Own notifications (its `origin`) are skipped; a lost connection is re-made, and watchers' timers find what was missed. */
 export class PostgresEventListener {
   private client: pg.Client | undefined;
   private retry: NodeJS.Timeout | undefined;

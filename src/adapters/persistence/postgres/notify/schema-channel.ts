@@ -1,7 +1,4 @@
-/**
- * NOTIFY channels are database-wide but a store is a schema: each channel carries a hash of the
- * connection's schema, so stores in two schemas of one database never hear each other.
- */
+/** NOTIFY channels are database-wide but a store is a schema: a hash of the schema keeps two stores apart. */
 const SCHEMA_TAG_SQL = `left(md5(coalesce(current_schema(), '')), 16)`;
 
 export const channelSql = (base: string): string => `(${base}::text || '_' || ${SCHEMA_TAG_SQL})`;

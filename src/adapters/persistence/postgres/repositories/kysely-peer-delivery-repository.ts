@@ -48,10 +48,7 @@ function leaseVersionOf(version: FactsVersion): string | null {
   return version.slice(LEASE.length) || null;
 }
 
-/**
- * Per store, the facts each pair's last successful write left, so the next delivery starts with no read
- * (the write checks them like read ones). Bounded; the oldest pair goes first.
- */
+/** Each pair's last written facts, so the next delivery starts with no read (the write checks them). Bounded. */
 class RememberedFacts {
   private static readonly LIMIT = 4_096;
   private readonly pairs = new Map<string, DeliveryFacts>();

@@ -1,10 +1,7 @@
 import { DEFAULT_MIGRATION_TABLE, Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { MIGRATIONS } from './migrations/migrations.js';
 
-/**
- * The provider is in code, so it works the same from `src` and `dist`; concurrent openers are
- * serialized by the Migrator's advisory lock. When the schema is current, one statement decides.
- */
+/** The Migrator's advisory lock serializes concurrent openers; when the schema is current, one statement decides. */
 export async function migrateToLatest(
   db: Kysely<any>,
   migrations: Readonly<Record<string, Migration>> = MIGRATIONS,

@@ -3,10 +3,7 @@ import type { ListingQuery } from '../../../../application/ports/listing-reader.
 import { ms } from './listing-columns.js';
 
 
-/**
- * Pod names are `COLLATE "C"` and made of ASCII characters below DEL, so the names that
- * start with `prefix` are exactly those in [prefix, prefix + DEL): a range on the index.
- */
+/** Names are `COLLATE "C"` ASCII below DEL, so those starting with `prefix` are [prefix, prefix + DEL): an index range. */
 export const prefixRange = (column: string, prefix: string | undefined): RawBuilder<unknown> =>
   prefix === undefined ? sql`` : sql` and ${sql.ref(column)} >= ${prefix} and ${sql.ref(column)} < ${`${prefix}\u007f`}`;
 

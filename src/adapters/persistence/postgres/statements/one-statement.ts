@@ -7,10 +7,7 @@ export function oneStatement<DB>(db: Kysely<DB>): Kysely<DB> {
 
 const SECOND = 'a single-read unit of work sent a second statement, which would not see the same snapshot: it needs a transaction (drop `singleRead`)';
 
-/**
- * Refuses a second statement: one built after the first answered throws before it is sent;
- * two sent at once fail the unit when the second answers.
- */
+/** One built after the first answered throws before it is sent; two sent at once fail the unit. */
 class OneStatementGuard implements KyselyPlugin {
   private answered = 0;
 
