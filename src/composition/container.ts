@@ -115,10 +115,7 @@ export async function openContainer(store: StoreConfig, host: HostOptions = {}, 
   return { app: podsApp(container), close };
 }
 
-/**
- * The only place that knows which adapter implements which port. Opening a durable store
- * connects and runs migrations first, so a container never hands out a half-ready store.
- */
+/** The only place that knows which adapter implements which port; a durable store is migrated before it is handed out. */
 export async function openInversifyContainer(store: StoreConfig, host: HostOptions = {}, notices: StoreNotices = () => undefined): Promise<OpenedInversifyContainer> {
   const container = new Container();
   switch (store.kind) {

@@ -14,11 +14,7 @@ const anyChildOf = (path: AbsolutePath): AbsolutePath => AbsolutePath.unsafe(`${
 const depthOf = (path: AbsolutePath): number => (path === '/' ? 0 : path.split('/').length - 1);
 const byDepthThenName = (a: AbsolutePath, b: AbsolutePath): number => depthOf(a) - depthOf(b) || (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * Mounts giving exactly `accessAt(c, …)` as far as mounts can. Access changes only at rule targets,
- * the state directory, read-only and withheld paths, and each subdirectory of a non-recursive rule's
- * target (as the filesystem has them when the sandbox starts: real directories, not links).
- */
+/** Access changes only at rule targets, special paths and a non-recursive rule's subdirectories (real ones, at start). */
 export function confinementPlan(
   c: Confinement,
   subdirectoriesOf: (target: AbsolutePath) => readonly AbsolutePath[],

@@ -4,10 +4,7 @@ import { ScopeRule } from './scope-rule.js';
 
 export type Access = 'none' | 'read' | 'write';
 
-/**
- * The one table behind all three layers (OS sandbox, permission answers, pods' own file methods). Withheld
- * paths stay out of reach even where a rule covers them ($PODS_HOME beyond the state directory, the store).
- */
+/** The one table behind the OS sandbox, permission answers and pods' file methods; withheld paths beat any rule. */
 export type Confinement = {
   readonly scope: EffectiveScope;
   readonly stateDirectory?: AbsolutePath;

@@ -58,8 +58,8 @@ export function locationPath(raw: string, cwd: AbsolutePath): Result<AbsolutePat
 }
 
 /**
- * From the scope alone, never by asking. A kind that names no location is bounded only by the OS, so it
- * is allowed only for a confined agent; for an unconfined one nothing withheld or lent may lie below a location.
+ * From the scope, never by asking; a kind naming no location only for a confined agent, and below a location an unconfined
+ * one meets nothing withheld or lent.
  */
 export function decidePermission(request: PermissionRequest, context: PermissionContext): PermissionDecision {
   if (request.isPodsTool) return { type: 'PodsTool', allow: true };
