@@ -22,9 +22,8 @@ export const LOST_RESULT = JSON.stringify({
 });
 
 /**
- * One message per entry, with two placements providers require: a step's tool results follow it
- * directly (input its request had not seen moves after them), and a call with no committed result
- * gets `LOST_RESULT`, since chat APIs refuse a call that is never answered.
+ * Placements providers require: a step's results follow it directly, and a call with no committed result gets
+ * `LOST_RESULT`, since chat APIs refuse a call that is never answered.
  */
 export function toTranscript(history: readonly HistoryEntry[]): TranscriptMessage[] {
   const builder = new TranscriptBuilder();

@@ -1,10 +1,6 @@
 import { isLive, overdueMs, type Lease } from '../domain/pod-status.js';
 
-/**
- * started: an idle live Pod starts a turn; joins_running_turn: its next model request sees it; withheld:
- * the breaker kept it from starting a turn; none: the Pod is stopped; to_agent: an external agent gets it
- * with its next tool call.
- */
+/** started; joins_running_turn: its next request sees it; withheld: by the breaker; none: stopped; to_agent: an external agent's. */
 export type TurnOutcome = 'started' | 'joins_running_turn' | 'withheld' | 'none' | 'to_agent';
 
 /** `hostOverdueMs`: a live receiver's host is over one renewal period late, so it may have died. */

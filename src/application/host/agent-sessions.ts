@@ -23,10 +23,7 @@ type Live = {
   idle: NodeJS.Timeout | undefined;
 };
 
-/**
- * One agent process per agent-driven Pod, kept between turns; idle for its profile's idle time it is
- * parked, and the next turn resumes the session (`session/load`). A changed scope or profile restarts it.
- */
+/** Kept between turns, parked after its profile's idle time and resumed (`session/load`); a changed scope restarts it. */
 @injectable()
 export class AgentSessions {
   private readonly live = new Map<PodName, Live>();

@@ -7,10 +7,8 @@ import { AGENT_TURN_LIMITS, boundedInput, boundedOutput, clip } from './agent-tu
 type OpenCall = { title: string; toolKind?: string; locations?: readonly string[]; output?: string; input?: unknown; announced: boolean };
 
 /**
- * Agent updates become history in the order they came. A call announced before its input (Claude
- * Code sends `{}` first) waits for an input, a status past `pending`, a permission request or its end,
- * so history holds what it does. Output carries `seenThrough`, so input arriving mid-turn stays
- * unanswered; commits run one at a time, so a flood of updates costs bounded memory.
+ * A call announced before its input (Claude Code sends `{}`) waits until it says something, so history holds what it
+ * does. Commits run one at a time, so a flood of updates costs bounded memory.
  */
 export class AgentTurnRecorder {
   private text = '';

@@ -32,11 +32,7 @@ type Running = {
   seen: number | undefined;
 };
 
-/**
- * Runs the Pods whose leases this host holds, one turn at a time per Pod, woken by the event stream.
- * Idle, it costs the store two statements per period whatever its number of Pods: one renewal of
- * every lease, and one catch-up read per `pollMs` in case an event was lost (ADR 0021).
- */
+/** Idle, two statements per period whatever its number of Pods: one renewal of every lease, one catch-up read (ADR 0021). */
 @injectable()
 export class HostRuntime {
   private readonly pods = new Map<PodName, Running>();

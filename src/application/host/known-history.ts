@@ -5,11 +5,7 @@ import { trimmedFrom, trimStartOf, type WindowHead } from '../model-context.js';
 import type { Repositories } from '../ports/unit-of-work.js';
 import { countWindowHead, readHistoryTail } from './read-history-tail.js';
 
-/**
- * Each Pod's committed history as this host's turns have read it, so a turn reads only what committed
- * since. Seqs are gap-free and commit in order (the counter row is locked until commit), so a gap
- * means the copy is stale and is read again. With a context budget a first read takes only the tail.
- */
+/** Seqs are gap-free and commit in order (the counter row is locked), so a copy extended by newer entries is the store's. */
 @injectable()
 export class KnownHistory {
   private readonly byPod = new Map<PodName, HistoryEntry[]>();

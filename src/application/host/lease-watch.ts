@@ -16,10 +16,7 @@ export type LeaseWatchEvent =
   | { readonly type: 'taken_elsewhere'; readonly pod: PodName; readonly hostId: string }
   | { readonly type: 'cannot_run'; readonly pod: PodName; readonly reason: string };
 
-/**
- * A viewer takes the Pod over when its host leaves, by FindUnservedPods' rule (no live lease, never a
- * child its parent stopped). A host that died announces nothing, so it also looks once per lease lifetime.
- */
+/** Takes the Pod over when its host leaves (FindUnservedPods' rule); a dead host announces nothing, so it also polls. */
 @injectable()
 export class LeaseWatch {
   private readonly watches = new Set<() => void>();

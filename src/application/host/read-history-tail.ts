@@ -24,10 +24,7 @@ export async function readHistoryTail(history: HistoryRepository, pod: PodName, 
   return { entries, windowStartsBefore: from === undefined || from < entries[0]!.seq };
 }
 
-/**
- * Read backwards a page at a time, so memory stays a page; once per Pod, since the trim that follows
- * commits a notice the next first read stops at. A call with no result ends the count (`unanswered_call`).
- */
+/** A page at a time, once per Pod (the trim that follows commits a notice); an unanswered call ends the count. */
 export async function countWindowHead(history: HistoryRepository, pod: PodName, tail: readonly HistoryEntry[]): Promise<WindowHead | 'unanswered_call'> {
   let from = trimmedFrom(tail);
   let characters = 0;

@@ -13,10 +13,7 @@ export type FollowEvent =
   | { readonly type: 'follow_failed'; readonly error: string }
   | { readonly type: 'cannot_run'; readonly pod: PodName; readonly reason: string };
 
-/**
- * `pods serve` without `--pod` also takes every Pod no host runs. A sweep every lease lifetime finds
- * what no event announced (a dead host's Pod is free only once its lease expired); a live lease is never taken.
- */
+/** A sweep every lease lifetime finds what no event announced (a dead host's lease must expire); a live lease is never taken. */
 @injectable()
 export class StoreFollower {
   private readonly listeners = new Set<(event: FollowEvent) => void>();

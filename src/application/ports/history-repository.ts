@@ -1,11 +1,7 @@
 import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 
-/**
- * Entries with `after` < seq < `before` (either end open when absent). `limit` keeps the oldest
- * that many, or with `before` given, the newest that many (a read backwards from `before`, as
- * a screen's tail or a context window needs); either way they come oldest first.
- */
+/** `after` < seq < `before`, oldest first; `limit` keeps the oldest, or with `before` the newest (a read backwards). */
 export type HistoryRange = { readonly after?: number; readonly before?: number; readonly limit?: number };
 /** A Pod and the newest seq of it someone has seen. */
 export type SeenHead = { readonly pod: PodName; readonly seq: number };

@@ -6,11 +6,7 @@ import type { ScopeRule } from '../../domain/scope-rule.js';
 import type { VisibleFilter, VisibleTotals } from '../../domain/visible-page.js';
 import type { VisiblePod } from '../../domain/visibility.js';
 
-/**
- * One page of what `caller` sees. The set is the domain's (`visibleInOrder`: itself, its
- * children, its peers, the first reason winning) and so is a Pod's status (`statusOf` at
- * `now`): a store answers as if it applied them to every row, without reading every row.
- */
+/** The domain's set and statuses (`visibleInOrder`, `statusOf` at `now`), answered without reading every row. */
 export type ListingQuery = VisibleFilter & {
   readonly caller: PodName;
   /** The time liveness is judged at: a lease is live while it expires after `now`. */
@@ -51,11 +47,7 @@ export const OVERVIEW_TAIL = 64;
 export type StorePageQuery = { readonly after?: PodName; readonly prefix?: string; readonly limit: number };
 export type StorePage = { readonly pods: readonly PodAndLease[]; readonly more: boolean };
 
-/**
- * The listings' reads, each one statement in a SQL store, so a unit of work that makes only
- * one of them can run with `{ singleRead: true }`. What one call costs depends on the page
- * and on the caller's own relations, never on the rest of the store.
- */
+/** One statement each (so `{ singleRead: true }`), costing the page and the caller's relations, never the store's size. */
 export interface ListingReader {
   /** A page of what `caller` sees, with the totals; undefined when `caller` is no Pod. */
   page(query: ListingQuery): Promise<ListingPage | undefined>;

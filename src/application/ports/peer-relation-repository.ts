@@ -4,11 +4,8 @@ import type { PodName } from '../../domain/pod-name.js';
 
 export interface PeerRelationRepository {
   /**
-   * One row per pair: a second add for the same pair is reported, not duplicated. With
-   * `handshake`, the operator's handshake in one write: the relation only between two existing
-   * Pods that `peeringRefusal` lets be peers, and its audit records with it. Then
-   * `exists` means "not added" (a relation, a missing Pod or a parent/child pair): the caller
-   * reads which.
+   * A second add of a pair is reported, not duplicated. With `handshake`, one write that also checks `peeringRefusal` and
+   * writes the audit; `exists` then means only "not added", and the caller reads why.
    */
   addIfAbsent(relation: PeerRelation, handshake?: { readonly audit: readonly AuditRecord[] }): Promise<'added' | 'exists'>;
   /** In a SQL store it locks the row until the unit ends, so a delivery and a removal of the pair cannot interleave. */

@@ -38,9 +38,7 @@ export type UnitOptions = {
 };
 
 /**
- * Runs `work` atomically (or as `options` allow): all writes commit together or, when it
- * throws, none do. Use cases do every check before their first write, so a returned refusal
- * writes nothing.
+ * Atomic: all writes commit together or none do; use cases check before their first write, so a refusal writes nothing.
  * Repositories carry no DI token: they exist only inside a unit of work, whose transaction they share.
  */
 export interface UnitOfWork {

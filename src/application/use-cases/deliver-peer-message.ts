@@ -31,11 +31,7 @@ const OPTIMISTIC_ATTEMPTS = 8;
 const LOCKED_ATTEMPTS = 3;
 const STALE = Symbol('stale');
 type Attempt = Result<PeerDelivery, DeliverPeerMessageError> | typeof STALE;
-/**
- * The write checks the facts still hold: a racing `:unpeer` either wins or loses, never half. A write
- * that finds them changed writes nothing and the delivery is decided again; after OPTIMISTIC_ATTEMPTS
- * it is decided holding the relation's lock.
- */
+/** The write checks the facts still hold, so a racing `:unpeer` wins or loses, never half; after OPTIMISTIC_ATTEMPTS, locked. */
 @injectable()
 export class DeliverPeerMessage {
   constructor(

@@ -4,11 +4,7 @@ import { isLive } from '../../domain/pod-status.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 
-/**
- * Pods no host holds that are not children their parent stopped (only the parent restores those).
- * Without `among`, one statement sends back only the free names, so a sweep costs the same whatever
- * the store's size. Reads only: nothing is locked.
- */
+/** No live lease, not a stopped child; without `among`, one statement returning only free names. Locks nothing. */
 @injectable()
 export class FindUnservedPods {
   constructor(

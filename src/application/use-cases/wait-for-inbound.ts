@@ -12,11 +12,7 @@ import { isInbound } from './take-unseen-inbound.js';
 /** The longest wait: under the 60 s request timeout MCP clients default to, with room for the answer. */
 export const MAX_WAIT_MS = 50_000;
 
-/**
- * What the caller has already seen of its own history: through a sequence number (the
- * request a model answered), everything its external agent was shown (the inbound cursor
- * of `pods mcp`), or, by default, everything committed when the wait begins.
- */
+/** Seen through a seq (the request a model answered), the `pods mcp` inbound cursor, or everything committed at the start. */
 export type SeenMark = number | 'inbound_cursor' | 'head';
 
 export type WaitForInboundCommand = {
