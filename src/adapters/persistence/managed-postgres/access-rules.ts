@@ -7,11 +7,7 @@ export const SUPERUSER = 'postgres';
 
 const OS_USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
-/**
- * `pg_hba.conf`: the Unix socket only. The store's role reaches its own database; the superuser is
- * only for the server's OS user (peer) and, with `rootToo`, for root, which may become that user anyway
- * (ADR 0023).
- */
+/** Socket only; the superuser only for the server's OS user and, with `rootToo`, root (ADR 0023). */
 export function accessRules(serverUser: string | undefined, rootToo = false): { readonly hba: readonly string[]; readonly ident: readonly string[] } {
   const mapped = serverUser !== undefined && OS_USER_NAME.test(serverUser);
   return {

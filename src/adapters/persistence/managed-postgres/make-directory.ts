@@ -3,11 +3,7 @@ import { dirname } from 'node:path';
 import { codeOf, describeCause, ManagedStoreError } from './managed-store-error.js';
 import { withDirectoryHandle } from './no-follow.js';
 
-/**
- * `mkdir -p` that changes nothing it did not make: an existing ancestor must be a directory, and the mode
- * is set only on a `path` this call made, through a descriptor opened without following links. (Node's
- * recursive mkdir can spin forever on paths such as `/proc/x`.)
- */
+/** Changes nothing it did not make, setting modes through a no-follow descriptor (Node's recursive mkdir can spin on `/proc/x`). */
 export async function makeDirectory(path: string, mode = 0o700, what = 'directory'): Promise<boolean> {
   const cannotUse = (at: string, error: unknown) => new ManagedStoreError(`cannot use ${at} for the ${what}: ${describeCause(error)}`);
   const missing: string[] = [];

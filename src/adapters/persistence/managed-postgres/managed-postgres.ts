@@ -38,10 +38,8 @@ const STARTING = new Map<string, Promise<RunningServer>>();
 const isRoot = (): boolean => process.getuid?.() === 0;
 
 /**
- * One PostgreSQL server per `$PODS_HOME`, shared by every pods process. Start and stop are serialized
- * by a lock file, so racing processes end with one server; stale pids and sockets are cleared on start.
- * Privileges (ADR 0016): pods connects as no superuser, the server runs with a bare environment (as
- * the service user under root), and root follows none of its links.
+ * One server per `$PODS_HOME`, started and stopped under a lock file; privileges as ADR 0016: no superuser, bare
+ * environment, and root follows none of its links.
  */
 export class ManagedPostgres {
   private readonly report: (line: string) => void;

@@ -55,11 +55,7 @@ export async function locatePostgresBinaries(linkBase: string): Promise<Postgres
   return { root, initdb: binary('initdb'), postgres: binary('postgres'), major: version.split('.')[0] ?? version, version, env };
 }
 
-/**
- * The package ships its shared-library symlinks as a list, recreated by a postinstall
- * script that npm may not run (npm 11 asks for approval first). Missing links are made in
- * place when the package is writable, else in `linkDir`, which the library path then names.
- */
+/** Library symlinks come from a postinstall script npm may not run; missing ones go in place, else in `linkDir`. */
 export async function libraryLinks(root: string, linkDir: string): Promise<Record<string, string>> {
   const listed = await readFile(join(root, 'pg-symlinks.json'), 'utf8')
     .then((text) => JSON.parse(text) as readonly { source: string; target: string }[])

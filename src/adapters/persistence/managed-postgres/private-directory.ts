@@ -17,11 +17,7 @@ export function currentOwner(): ServerOwner {
   return { name, uid, gid: process.getgid?.() ?? 0 };
 }
 
-/**
- * Made by an exclusive mkdir and handed to `owner` through a descriptor opened without following links.
- * One that exists is never repaired: a link, another owner or an open mode is refused, since a chown or
- * chmod there would act on a path someone else may control.
- */
+/** An existing one is never repaired: a chown or chmod there would act on a path someone else may control. */
 export async function ensurePrivateDirectory(path: string, owner: ServerOwner, what: string): Promise<void> {
   try {
     await mkdir(path, { mode: 0o700 });

@@ -3,10 +3,7 @@ import { promisify } from 'node:util';
 import { ManagedStoreError } from './managed-store-error.js';
 import { SYSTEM_PATH } from './server-environment.js';
 
-/**
- * `rm -rf`, whose fts walk opens each directory without following links and checks it is the one listed,
- * so a tree another user changes meanwhile cannot turn root's removal elsewhere, as Node's `fs.rm` could.
- */
+/** `rm -rf`: its fts walk follows no link, so a tree another user changes cannot turn root's removal elsewhere. */
 export async function removeTree(path: string): Promise<void> {
   try {
     await promisify(execFile)('rm', ['-rf', '--', path], { env: { PATH: SYSTEM_PATH, LC_ALL: 'C' }, timeout: 300_000 });

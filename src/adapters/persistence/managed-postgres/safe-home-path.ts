@@ -5,10 +5,7 @@ import { nameOf } from './service-user.js';
 
 const STICKY = 0o1000;
 
-/**
- * Only this user and root may be able to change the home's path: a link made by someone else, or a
- * directory another user's or world-writable without the sticky bit, lets that user point the store elsewhere.
- */
+/** A link or directory on the home's path that another user can change would let them point the store elsewhere. */
 export async function refuseUnsafeHomePath(home: string): Promise<void> {
   const me = process.getuid?.();
   if (me === undefined) return;

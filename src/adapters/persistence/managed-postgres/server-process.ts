@@ -28,11 +28,7 @@ export async function probe(socketDir: string): Promise<Probe> {
   }
 }
 
-/**
- * Reachable only through the socket, sized for 150 hosts on a workstation (ADR 0023): two connections
- * a host, the rest for TUIs, `pods mcp` and commands, 3 for the superuser. A slot costs about 50 kB of
- * shared memory, used or not. Given at launch: a running server keeps them until restarted.
- */
+/** Socket only, sized for 150 hosts (ADR 0023): two connections a host, 3 for the superuser; fixed at launch. */
 export const SERVER_SETTINGS = {
   listen_addresses: '',
   unix_socket_permissions: '0700',
@@ -108,11 +104,7 @@ export async function isPostgres(pid: number, dataDir?: string): Promise<boolean
   return (await processState(pid, dataDir)) === 'postgres';
 }
 
-/**
- * Lock files naming a zombie or a reused pid would stop PostgreSQL from starting, so they go; a pid
- * simply gone is left to PostgreSQL. Removed as `owner`: under root, the service user could have
- * linked `data` or the socket directory to another cluster's, whose lock files root must not touch.
- */
+/** Stale locks would stop PostgreSQL starting; removed as `owner`, since under root they may link to another cluster's. */
 export async function clearStaleLocks(layout: ServerLayout, owner: ServerOwner): Promise<void> {
   const stale: string[] = [];
   const pid = await postmasterPid(layout.dataDir);

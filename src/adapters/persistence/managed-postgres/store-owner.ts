@@ -3,11 +3,7 @@ import { dirname } from 'node:path';
 import { codeOf, ManagedStoreError } from './managed-store-error.js';
 import { nameOf } from './service-user.js';
 
-/**
- * Only the home's owner runs, stops or removes its store; another user (root included) is refused before
- * anything is read or made, since root acting on a user's files would hand them to the service user.
- * A home behind a directory this user may not search belongs to that directory's owner.
- */
+/** Only the home's owner may run its store: root acting on a user's files would hand them to the service user. */
 export async function refuseAnotherUsersHome(home: string): Promise<void> {
   const me = process.getuid?.();
   if (me === undefined) return;

@@ -11,11 +11,7 @@ const EARLIER_SUPERUSER = 'pods';
 const BOOTSTRAP_SUPERUSER_OID = 10;
 const codeOf = (error: unknown): unknown => (error as { code?: unknown }).code;
 
-/**
- * The role model of ADR 0016: the store's role `pods` owns the `pods` database and nothing else, and
- * access rules keep the superuser to the server's OS user. A cluster whose `pods` was the superuser is
- * upgraded in place while it runs. Safe to repeat.
- */
+/** ADR 0016's role model; a cluster whose `pods` was the superuser is upgraded in place. Safe to repeat. */
 export async function adoptRoleModel(socketDir: string, serverUser: string | undefined): Promise<RoleSetUp> {
   const superuser = await superuserName(socketDir);
   if (superuser === undefined) {

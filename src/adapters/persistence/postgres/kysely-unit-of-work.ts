@@ -21,11 +21,7 @@ const ATTEMPTS = 5;
 const isRetryable = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' && RETRYABLE.has(error.code);
 
-/**
- * One transaction per `run`. A deadlock reruns `work` from the start: use cases touch nothing outside
- * the store inside `run`, so a rerun is invisible. Changes are published after the commit (ADR 0011,
- * ADR 0018); a unit joined to a caller's transaction notifies inside it.
- */
+/** A deadlock reruns `work`: use cases touch nothing outside the store in `run`, so a rerun is invisible. */
 @injectable()
 export class KyselyUnitOfWork implements UnitOfWork {
   private readonly notices: CommitNotices | undefined;

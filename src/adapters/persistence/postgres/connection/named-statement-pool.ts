@@ -4,11 +4,7 @@ import type pg from 'pg';
 /** Distinct statement texts that get a name; anything beyond runs unnamed (dynamic SQL stays bounded). */
 const MAX_NAMED = 512;
 
-/**
- * Each distinct parameterized SQL text gets a statement name, so a connection plans it once. Callers
- * beyond `size` wait here in order with no deadline: pg's pool would fail them after its connection
- * timeout, which a small pool under a burst reaches without any outage.
- */
+/** Statements get names, so each connection plans one once; callers queue here, since pg's pool would time them out. */
 export class NamedStatementPool implements PostgresPool {
   private readonly names = new Map<string, string>();
   private readonly waiting: (() => void)[] = [];

@@ -12,11 +12,7 @@ export type ConnectionCount = {
   readonly others: number;
 };
 
-/**
- * A server refused pods a connection because it has none left (SQLSTATE 53300). For the
- * managed server pods can count who holds them (through the superuser's reserved slots);
- * for a user's own server it says only what the server said and what to raise.
- */
+/** SQLSTATE 53300; pods can count who holds the managed server's connections, for a user's own only what to raise. */
 export type NoConnectionLeft =
   | { readonly type: 'ManagedStoreFull'; readonly home: string; readonly count: ConnectionCount }
   | { readonly type: 'ManagedStoreFullUncounted'; readonly home: string; readonly serverMessage: string }

@@ -2,11 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
-/**
- * The password a PostgreSQL passfile holds for `url`, so none goes on a command line where `ps` shows
- * it; libpq's rules (a file others may read is ignored). The result is for connecting only: messages
- * name the store by the URL it was given.
- */
+/** A passfile keeps the password off the command line (`ps` shows it); libpq's rules. For connecting only. */
 export function urlWithPassfilePassword(url: string, env: NodeJS.ProcessEnv = process.env): string {
   let parsed: URL;
   try {

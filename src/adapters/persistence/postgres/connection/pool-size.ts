@@ -19,11 +19,7 @@ export const PoolSize = {
   },
 };
 
-/**
- * One connection for statements: with the LISTEN connection of a process that follows the
- * event stream, a host holds two whatever its number of Pods (ADR 0021). Idle, a host sends a
- * statement every second or so; a busy host may want more (`PODS_POOL_SIZE`).
- */
+/** With the LISTEN connection a host holds two whatever its number of Pods (ADR 0021); `PODS_POOL_SIZE` for more. */
 export const DEFAULT_POOL_SIZE: PoolSize = PoolSize.unsafe(1);
 
 /** A pooled connection unused this long is closed; longer than a host's idle period (2 s), so an idle host keeps its one. */

@@ -19,11 +19,7 @@ export async function notifyInTransaction(db: Kysely<Database>, changed: Readonl
 /** Notice statements of one process start at least this far apart: at most 1000 / this many a second. */
 export const NOTICE_GAP_MS = 2;
 
-/**
- * Publishes committed changes after the commit (ADR 0011, ADR 0018): NOTIFY inside the writing
- * transaction takes a database-wide lock until its end, serializing every committing writer. A notice
- * that never goes out costs latency, not an entry: every watcher also looks on its own.
- */
+/** NOTIFY in the writing transaction would serialize every committer on a database-wide lock (ADR 0011, 0018). */
 export class CommitNotices {
   /** This process's name on the channel: its own notifications come back to it, and are skipped. */
   readonly origin: Origin = randomUUID().slice(0, 8);

@@ -10,11 +10,7 @@ import type { Announce } from '../notify/commit-notices.js';
 import type { ChildOwnershipTable, Database, LeaseTable } from '../schema/database.js';
 import { deliveryBatchesOf, writeOne, type DeliveryBatches, type DeliveryRow } from '../statements/delivery-statements.js';
 
-/*
- * The delivery's hot path: fixed SQL, named once per connection by NamedStatementPool, run
- * with no query building. Parameters: $1/$2 the ordered pair, $3 the receiver, $4 the sender,
- * $5 the idempotency key as stored (JSON-encoded) or null.
- */
+/** Hot path, fixed SQL: $1/$2 ordered pair, $3 receiver, $4 sender, $5 idempotency key as stored (JSON) or null. */
 const FACTS_SQL = `select
     r.id as r_id, r.since as r_since, r.initiated_from as r_initiated_from, r.audit_id as r_audit_id,
     r.last_pair_seq as r_last_pair_seq, r.auto_turns as r_auto_turns,

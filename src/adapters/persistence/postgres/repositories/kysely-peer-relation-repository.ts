@@ -16,11 +16,7 @@ const toRelation = (row: Selectable<PeerRelationTable>): PeerRelation => ({
   autoTurns: row.auto_turns,
 });
 
-/**
- * The handshake's one statement: the relation only between two existing Pods, neither the other's
- * parent (the `not exists` enforces `peeringRefusal` inside the write), only if the pair has none; its
- * audit records only if it was added. $1…$8 the relation, $9 the audit records as a JSON array.
- */
+/** Added only between existing non-parent Pods (`peeringRefusal` in SQL) without a relation. $1…$8 relation, $9 audit JSON. */
 const HANDSHAKE_SQL = `with added as (
     insert into peer_relation (a, b, id, since, initiated_from, audit_id, last_pair_seq, auto_turns)
     select $1::text, $2::text, $3::text, $4::timestamptz, $5::text, $6::text, $7::integer, $8::integer

@@ -37,10 +37,7 @@ async function appliedMigrations(db: Kysely<any>, schema: string): Promise<reado
 
 const UNDEFINED_TABLE = '42P01';
 
-/**
- * Current when the bookkeeping table the search_path finds is the current schema's and holds exactly
- * `migrations`; anything else is left to the full check.
- */
+/** Current only if the search_path's bookkeeping table is this schema's and holds exactly `migrations`. */
 async function isCurrent(db: Kysely<any>, migrations: Readonly<Record<string, Migration>>): Promise<boolean> {
   const table = DEFAULT_MIGRATION_TABLE;
   try {

@@ -50,10 +50,8 @@ const MESSAGE_AND_NOTICE_SQL = `${RELATION_AND_COUNTER(2)}
   returning seq`;
 
 /**
- * Group commit: at most one delivery per relation, each moving only if its facts hold. Rows are
- * locked in one global order (relations in pair order, then Pod rows in name order), so two such
- * statements cannot deadlock, nor one with a single delivery. Back: input position and seq of each
- * delivery written; one missing is stale.
+ * Rows are locked in one global order (relations by pair, then Pods by name), so batches cannot deadlock.
+ * Back: input position and seq of each delivery written; one missing is stale.
  */
 const BATCH_SQL = `with input as (
     select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
@@ -130,11 +128,7 @@ type Waiting = {
   readonly reject: (error: unknown) => void;
 };
 
-/**
- * Group commit within one process: a delivery goes alone while fewer than IN_FLIGHT statements are
- * in flight; otherwise the waiting ones go as one statement and one commit. Two on one relation never
- * share a statement; a shared statement that fails is retried delivery by delivery, so a failure stays its own.
- */
+/** Group commit: waiting deliveries share one statement and commit, each relation once; a failed batch is retried one by one. */
 export class DeliveryBatches {
   private readonly waiting: Waiting[] = [];
   private inFlight = 0;

@@ -7,11 +7,7 @@ import { ms } from './listing-columns.js';
 export const prefixRange = (column: string, prefix: string | undefined): RawBuilder<unknown> =>
   prefix === undefined ? sql`` : sql` and ${sql.ref(column)} >= ${prefix} and ${sql.ref(column)} < ${`${prefix}\u007f`}`;
 
-/**
- * The one statement of `ListingReader.page`: one row of JSON columns, each part read through an index
- * from the caller or a Pod on the page. Absent filters leave no text behind, so each combination is
- * its own prepared statement with its own plan.
- */
+/** Absent filters leave no text behind, so each combination is its own prepared statement with its own plan. */
 export function listingPageStatement(q: ListingQuery): RawBuilder<ListingPageRow> {
   const n = q.limit + 1;
   const now = sql`${q.now}::timestamptz`;
