@@ -12,11 +12,7 @@ const NUMBERS: Readonly<Record<ProcessSignal, number>> = { SIGHUP: 1, SIGINT: 2,
 /** The shell's convention for a process ended by a signal. */
 export const exitCodeFor = (signal: ProcessSignal): number => 128 + NUMBERS[signal];
 
-/**
- * Until `hold()` an unhandled signal has its default action. After it (a command that holds leases) a
- * signal with no handler is kept for the next one, and the first signal after a stop began only marks
- * it; another exits at once: the leases are given back, and a second signal escapes a hung shutdown.
- */
+/** After `hold()` (a command holding leases) no signal kills by default: the first marks a stop, a second exits at once. */
 export function signalGate(source: SignalSource) {
   const handlers = new Map<ProcessSignal, Set<SignalHandler>>(PROCESS_SIGNALS.map((s) => [s, new Set()]));
   const listeners = new Map<ProcessSignal, () => void>();

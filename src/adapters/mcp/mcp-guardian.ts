@@ -7,11 +7,7 @@ export const LIFELINE_ENV = 'PODS_MCP_LIFELINE';
 const LIFELINE_FD = 3;
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-/**
- * Clients end their servers hard (Codex: SIGTERM to the group, SIGKILL 36 ms later), too soon to give
- * leases back. So this process only guards: the server runs in a session of its own that neither signal
- * reaches; if this process is killed, the server's lifeline ends and it stops as if stdin had ended.
- */
+/** Codex sends SIGKILL 36 ms after SIGTERM, too soon to give leases back: the server runs in its own session, guarded. */
 export function guardMcpServer(argv: readonly string[]): Promise<number> {
   const server = spawn(process.execPath, [...process.execArgv, ...argv], {
     detached: true,

@@ -15,10 +15,7 @@ const KEPT_PODS = 8;
 
 type Kept = { readonly builder: TranscriptBuilder; encoded: number; bytes: Buffer; length: number };
 
-/**
- * No system prompt: it would be context that is not in the history (SPEC §5). `tools` is left out when
- * empty, since some servers refuse an empty list. Settled messages are encoded once and their bytes kept.
- */
+/** No system prompt: it would be context not in the history (SPEC §5). Some servers refuse an empty `tools` list. */
 export class ChatRequestBodies {
   private readonly kept = new Map<PodName, Kept>();
 

@@ -6,10 +6,7 @@ type Json = Readonly<Record<string, unknown>>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const malformed = (problem: string): ModelReply => ({ ok: false, error: `malformed model reply: ${problem}` });
 
-/**
- * Arguments that are not JSON fail the reply: a guessed input would run a tool the model never asked
- * for. A missing or reused call id (some servers number calls per reply) is replaced (`generatedCallId`).
- */
+/** Non-JSON arguments fail the reply: a guessed input would run a tool the model never asked for. */
 export function parseChatCompletion(body: unknown, taken: ReadonlySet<string>, nextSeq: number): ModelReply {
   const choices = isObject(body) ? body['choices'] : undefined;
   const first: unknown = Array.isArray(choices) ? choices[0] : undefined;

@@ -14,10 +14,7 @@ const IN_PROCESS = new Map<string, Promise<unknown>>();
 
 type FileShape = { readonly profiles: Readonly<Record<string, Omit<AcpProfile, 'name'>>> };
 
-/**
- * Readable only by its user (env values may be keys); read on every `list`, and written whole to a
- * temp file renamed into place under a lock, so concurrent writers lose nothing and a crash leaves no half file.
- */
+/** 0600 (env values may be keys); read on every `list`; written whole by rename under a lock, so no writer loses. */
 export class JsonFileProfileCatalog implements ProfileCatalog {
   readonly path: string;
 

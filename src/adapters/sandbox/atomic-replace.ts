@@ -6,10 +6,8 @@ import { codeOf, directoryReference, kindOf } from './host-path.js';
 export type Replaced = { readonly type: 'replaced' } | { readonly type: 'not_a_file'; readonly what: string };
 
 /**
- * A new file (O_EXCL, O_NOFOLLOW) in the same directory, synced, renamed over the old entry, and the
- * directory synced. Every path goes through the open directory, so a directory swapped for a link
- * cannot redirect the write. The old file's permissions (and owner, where allowed; never set-id bits)
- * carry over; a hard link to it elsewhere keeps the old content.
+ * Through the open directory (a link swapped in cannot redirect it), by O_EXCL temp file and rename: never a partial
+ * file. Permissions (no set-id bits) carry over; a hard link elsewhere keeps the old content.
  */
 export async function replaceInDirectory(dir: FileHandle, dirPath: string, name: string, content: string): Promise<Replaced> {
   const at = directoryReference(dir, dirPath);

@@ -30,9 +30,8 @@ const RANK: Readonly<Record<Access, number>> = { none: 0, read: 1, write: 2 };
 const within = (path: string, outer: string) => AbsolutePath.isWithin(AbsolutePath.unsafe(path), AbsolutePath.unsafe(outer));
 
 /**
- * Each host path is opened without following a link and bound by that descriptor, so nothing swapped in
- * after the check is followed. A link is shown as a link only when its target has the access its rule asks;
- * a missing path that narrows what is above it (a loan, a withheld path) gets an empty read-only stand-in.
+ * Bound by no-follow descriptors, so nothing swapped in after the check is followed; a link is shown only when
+ * its target has the access its rule asks, and a missing narrowing path gets an empty read-only stand-in.
  */
 export async function bubblewrapMounts(c: Confinement, plan: ConfinementPlan, links: readonly Link[]): Promise<BubblewrapMounts> {
   const made: Made[] = [];

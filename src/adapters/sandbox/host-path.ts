@@ -1,11 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 
-/**
- * Linux's O_PATH: a descriptor that names a file without opening it for I/O, so a FIFO
- * does not block and a device is not opened. Node does not export it; this is its value on
- * x86-64 and arm64, the platforms bubblewrap runs on here.
- */
+/** Names a file without opening it (no FIFO block, no device open); Node does not export it (x86-64 and arm64 value). */
 export const O_PATH = 0o10000000;
 
 /**

@@ -32,11 +32,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/**
- * A lock between processes: a file holding the owner's pid, created with its content in one
- * step (`link` of a finished temp file), and taken over when that pid is gone, so a crash
- * never leaves it stuck. A live holder is waited for up to `waitMs`, then refused.
- */
+/** Created whole (`link` of a finished temp file) and taken over when its pid is gone: a crash never leaves it stuck. */
 export async function acquirePidFileLock(path: string, options: PidFileLockOptions): Promise<PidFileLock> {
   const mine = join(dirname(path), `${basename(path)}.${process.pid}.${randomUUID()}`);
   await writeFile(mine, `${process.pid}\n`);

@@ -5,11 +5,7 @@ const KEEP = 1000;
 /** A longer line is not kept: it is more likely pasted data than something to type again. */
 const LONGEST = 2000;
 
-/**
- * One JSON string per line, appended, so two TUIs on one home interleave rather than overwrite;
- * private (0600). A line starting with a space is kept out, as shells do. Failing to read or write
- * loses recall, never the TUI: `load` and `add` never throw.
- */
+/** Appended JSON lines, so two TUIs interleave; 0600; a line starting with a space is kept out. Never throws. */
 export class LineHistoryFile {
   private last: string | undefined;
   private failure: string | undefined;

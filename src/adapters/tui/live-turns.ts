@@ -25,10 +25,7 @@ export class LiveTurns {
     return this.turns.has(pod);
   }
 
-  /**
-   * The Pod was found running (a listing read at `readAt`) before any event said so; unless
-   * its turn was heard to end after that read began.
-   */
+  /** Found running by a read at `readAt` before any event said so, unless its turn was heard to end after that. */
   assume(pod: PodName, readAt = Date.now()): void {
     if (this.turns.has(pod) || (this.ended.get(pod) ?? -Infinity) >= readAt) return;
     this.turns.set(pod, { since: Date.now(), text: '' });
