@@ -27,7 +27,6 @@ export type PodsApp = {
   readonly runtime: HostRuntime;
   readonly follower: StoreFollower;
   readonly leaseWatch: LeaseWatch;
-  /** Commits from every process, this host's turns, and (on a SQL store) other processes' turns. */
   readonly events: PodEvents;
   readonly agents: AgentSessions;
   readonly profiles: ProfileCatalog;

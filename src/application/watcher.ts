@@ -58,7 +58,6 @@ export class Looks<K = never> {
 }
 
 export type WatchOptions<K> = {
-  /** The key an event asks a look at, `true` for everything; undefined: not this watcher's. */
   readonly pick: (event: PodEvent) => K | true | undefined;
   readonly look: (keys: ReadonlySet<K>, all: boolean) => Promise<void>;
   /** How often it looks at everything anyway, in case an event was lost (another process died right after its commit); none: never. */

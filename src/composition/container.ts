@@ -100,7 +100,6 @@ async function openManaged(store: Extract<StoreConfig, { kind: 'managed' }>, not
 
 export type OpenedContainer = {
   readonly app: PodsApp;
-  /** Releases the store (pool, embedded database); the app must not be used afterwards. */
   readonly close: () => Promise<void>;
 };
 

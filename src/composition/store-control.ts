@@ -6,7 +6,6 @@ import { describeInvalidStoreUrl, describeStore, storeConfigFrom, type StoreSour
 
 export type StoreNotices = (line: string) => void;
 
-/** Where an earlier pods kept its PGlite store: `$PODS_HOME/store`. */
 export const legacyPgliteDir = (home: string): string => join(home, 'store');
 
 /** Only the managed server has a lifecycle of its own; any other selection is refused in one line. */

@@ -108,7 +108,6 @@ export class AgentSessions {
     return this.live.get(pod)?.process.confined ?? false;
   }
 
-  /** Ends the Pod's agent (its whole process group) and its pods channel; the session stays in the store. */
   async release(pod: PodName): Promise<void> {
     const live = this.live.get(pod);
     if (live) {

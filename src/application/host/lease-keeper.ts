@@ -43,7 +43,6 @@ export class LeaseKeeper {
     }
   }
 
-  /** Another process ended or took a lease of a Pod this host runs: one lease read says whether it is still this host's. */
   async check(pod: PodName, kept: Kept): Promise<void> {
     try {
       const [lease] = await this.uow.run((repos) => repos.leases.getMany([pod]));

@@ -3,7 +3,6 @@ import type { PodName } from '../../domain/pod-name.js';
 
 /** `after` < seq < `before`, oldest first; `limit` keeps the oldest, or with `before` the newest (a read backwards). */
 export type HistoryRange = { readonly after?: number; readonly before?: number; readonly limit?: number };
-/** A Pod and the newest seq of it someone has seen. */
 export type SeenHead = { readonly pod: PodName; readonly seq: number };
 
 export interface HistoryRepository {

@@ -1,7 +1,6 @@
 import type { PodName } from '../../domain/pod-name.js';
 import type { Lease, PodDriver, RuntimeStatus } from '../../domain/pod-status.js';
 
-/** A lease to renew and the status its Pod reports from now on. */
 export type Renewal = { readonly pod: PodName; readonly status: RuntimeStatus };
 
 export type AcquireOutcome = { readonly acquired: true; readonly lease: Lease } | { readonly acquired: false; readonly heldBy: Lease };
