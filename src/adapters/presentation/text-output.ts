@@ -28,7 +28,6 @@ function drained(sink: TextSink): Promise<boolean> {
 
 export type TextOutput = {
   readonly line: (text: string) => void;
-  /** A JSON document on stdout: scripts parse this. */
   readonly json: (value: unknown) => void;
   readonly fail: (text: string) => void;
   /** So a command printing page after page holds one page; false when its reader went away (`| head`). */

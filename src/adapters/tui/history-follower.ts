@@ -35,7 +35,6 @@ export class HistoryFollower {
     return () => this.watchers.delete(watcher);
   }
 
-  /** Runs `step` after everything queued before it; a failure is one line and the queue goes on. */
   then(step: () => void | Promise<void>): Promise<void> {
     this.queue = this.queue.then(step).catch((error: unknown) => this.screen.warn(`could not read history: ${errorMessage(error)}`));
     return this.queue;

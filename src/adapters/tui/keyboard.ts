@@ -3,7 +3,6 @@ import { StringDecoder } from 'node:string_decoder';
 
 export type Stdin = Readable & { readonly isTTY?: boolean; readonly isRaw?: boolean; setRawMode?: (mode: boolean) => unknown };
 
-/** A stream that passes for a terminal, fed by the keyboard. */
 export type KeyStream = PassThrough & { readonly isTTY: true; readonly isRaw: boolean; setRawMode: (mode: boolean) => KeyStream };
 
 const PASTE_START = '\u001b[200~';

@@ -53,7 +53,6 @@ export class LiveBlock {
     this.tools.clear();
   }
 
-  /** An entry was printed: a committed reply or call replaces the text streamed for it. */
   shown(kind: string): void {
     if (kind === 'assistant_message' || kind === 'tool_call') this.streamed = '';
   }

@@ -6,7 +6,6 @@ import { NO_COLOURS, type Palette } from './palette.js';
 /** Where the TUI writes: lines in order, diagnostics marked, and a prompt when there is a terminal. */
 export type TuiScreen = {
   readonly palette: Palette;
-  /** One line of output; on a terminal it goes above the prompt and what is being typed. */
   readonly line: (text: string) => void;
   readonly warn: (text: string) => void;
   readonly setPrompt: (text: string) => void;

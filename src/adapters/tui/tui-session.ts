@@ -60,7 +60,6 @@ export class TuiSession {
     return this.parts.app;
   }
 
-  /** A result line; `failed` counts it as a refusal (a tool error printed as JSON). */
   say(text: string, outcome: 'ok' | 'failed' = 'ok'): void {
     if (outcome === 'failed') this.failures += 1;
     this.parts.screen.line(text);
