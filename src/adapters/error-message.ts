@@ -1,8 +1,4 @@
-/**
- * One line about a thrown error, for stderr: no stack, no continuation lines. Connection
- * failures to `localhost` arrive as an AggregateError with an empty message (one per
- * address tried), so the first inner error speaks for them.
- */
+/** One line, no stack. Failures to `localhost` come as an empty AggregateError, so its first inner error speaks. */
 export function errorMessage(error: unknown): string {
   if (error instanceof AggregateError && error.message === '' && error.errors.length > 0) return errorMessage(error.errors[0]);
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';

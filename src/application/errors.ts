@@ -6,6 +6,5 @@ export type PodAlreadyExists = { readonly type: 'PodAlreadyExists'; readonly nam
 
 export const podNotFound = (name: PodName): PodNotFound => ({ type: 'PodNotFound', name });
 
-/** The one wording of a missing Pod, for every driver. */
 export const describePodNotFound = (error: PodNotFound | PodName): string =>
   `pod \`${typeof error === 'string' ? error : error.name}\` does not exist`;

@@ -7,7 +7,6 @@ export type ContextTrim = { readonly from: number; readonly first: number; reado
 
 const INPUT = new Set<HistoryEntry['kind']>(['user_input', 'peer_message', 'pod_event', 'notice']);
 
-/** The newest `context_trimmed` notice's `contextFrom` in `history`, if it holds one. */
 export function trimmedFrom(history: readonly HistoryEntry[]): number | undefined {
   for (let i = history.length - 1; i >= 0; i -= 1) {
     const from = trimStartOf(history[i]!);
@@ -16,32 +15,23 @@ export function trimmedFrom(history: readonly HistoryEntry[]): number | undefine
   return undefined;
 }
 
-/** Where `entry` says model requests start, when it is a `context_trimmed` notice. */
 export function trimStartOf(entry: HistoryEntry): number | undefined {
   return entry.kind === 'notice' && entry.code === 'context_trimmed' ? entry.contextFrom : undefined;
 }
 
-/** The seq model requests start at: the newest `context_trimmed` notice's `contextFrom`, else the first entry. */
 export function contextFrom(history: readonly HistoryEntry[]): number {
   return trimmedFrom(history) ?? history[0]?.seq ?? 1;
 }
 
-/** The entries of `history` a model request holds: from `contextFrom` on. */
 export function requestWindow(history: readonly HistoryEntry[]): readonly HistoryEntry[] {
   const from = contextFrom(history);
   const first = history[0]?.seq ?? from;
   return from <= first ? history : history.slice(from - first);
 }
 
-/**
- * The part of a request's window a host does not hold (its first read of a Pod stopped short
- * of where the window starts, ADR 0020): entries `first` up to the first one held,
- * `characters` of transcript in all. None of them can start a request: the host holds
- * everything from before where the next trim cuts.
- */
+/** What a first read stopped short of (ADR 0020); none of it can start a request, since the next trim cuts later. */
 export type WindowHead = { readonly first: number; readonly characters: number };
 
-/** A request's entries as the budget's policy sees them: each one's size, and whether a request may start at it. */
 export function windowEntries(window: readonly HistoryEntry[]): WindowEntry[] {
   const entries: WindowEntry[] = [];
   const open = new Set<string>();
@@ -53,11 +43,7 @@ export function windowEntries(window: readonly HistoryEntry[]): WindowEntry[] {
   return entries;
 }
 
-/**
- * When `window` (a request's entries, after `head` when the host does not hold the window's
- * start) outgrows `budget` characters: where the request starts now and what leaves it (the
- * domain's `contextStart`: the oldest turns, at a turn's edge).
- */
+/** Where the request starts once `window` outgrows `budget` (the domain's `contextStart`). */
 export function contextTrim(window: readonly HistoryEntry[], budget: number, head?: WindowHead): ContextTrim | undefined {
   const held = windowEntries(window);
   if (head !== undefined && window.length > 0) {
@@ -77,7 +63,6 @@ export function contextTrim(window: readonly HistoryEntry[], budget: number, hea
   return { from: window[start]!.seq, first: window[0]!.seq, last: window[start - 1]!.seq, count: start, characters };
 }
 
-/** The notice a trim commits before the request it shapes: what left, why, and that history keeps it. */
 export function trimNotice(trim: ContextTrim, budget: number, seenThrough: number): Omit<EntryOf<'notice'>, 'pod' | 'seq' | 'at'> {
   const n = (x: number) => x.toLocaleString('en');
   return {

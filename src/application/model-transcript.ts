@@ -22,14 +22,8 @@ export const LOST_RESULT = JSON.stringify({
 });
 
 /**
- * Renders history in order, one message per entry, with two kinds of placement that
- * providers require and that match what the model actually saw:
- * - a step (an assistant message and its tool calls) is followed directly by its tool
- *   results; input committed while the step was open is shown after them, and input the
- *   step's request had not seen (`seenThrough`) is moved after it, because the model first
- *   saw that input in a later request;
- * - a tool call without a committed result (the host died in between) gets a `LOST_RESULT`
- *   tool message, because chat APIs refuse a call that is never answered.
+ * Placements providers require: a step's results follow it directly, and a call with no committed result gets
+ * `LOST_RESULT`, since chat APIs refuse a call that is never answered.
  */
 export function toTranscript(history: readonly HistoryEntry[]): TranscriptMessage[] {
   const builder = new TranscriptBuilder();
@@ -37,19 +31,13 @@ export function toTranscript(history: readonly HistoryEntry[]): TranscriptMessag
   return builder.messages();
 }
 
-/**
- * `toTranscript` one entry at a time, for a history that only grows: a host adds what
- * committed since its last request instead of rendering the whole history again. Only the
- * tail of what it has placed can still change (input a later step may move after itself,
- * the open step's calls), so `settled` tells a caller how much it may keep encoded.
- */
+/** For a history that only grows; only the tail can still change, so `settled` says what a caller may keep encoded. */
 export class TranscriptBuilder {
   private readonly placed: Placed[] = [];
   private step: Step | undefined;
   private count = 0;
   private lastSeq = 0;
 
-  /** How many entries it has taken, and the seq of the last: what a caller checks a longer history against. */
   get taken(): { readonly count: number; readonly lastSeq: number } {
     return { count: this.count, lastSeq: this.lastSeq };
   }
@@ -85,21 +73,13 @@ export class TranscriptBuilder {
     }
   }
 
-  /**
-   * The transcript of everything added, from message `from` on (all by default), the open
-   * step closed as `toTranscript` closes it (nothing here changes).
-   */
   messages(from = 0): TranscriptMessage[] {
     const step = this.step;
     const closing = step ? [...[...step.pending].map(lostResult), ...step.held] : [];
     return [...this.placed.slice(from), ...closing].map((p) => p.message);
   }
 
-  /**
-   * How many leading messages of `messages()` no later entry can change: everything before
-   * the trailing input a later step may move, and before the assistant message of a step
-   * that may still get calls.
-   */
+  /** How many leading messages no later entry can change (not trailing input a later step may move). */
   settled(): number {
     let settled = this.placed.length;
     while (settled > 0 && this.placed[settled - 1]!.message.role === 'user') settled -= 1;
@@ -139,7 +119,6 @@ export class TranscriptBuilder {
 
 const lostResult = (callId: string): Placed => ({ seq: Infinity, message: { role: 'tool', toolCallId: callId, content: LOST_RESULT } });
 
-/** How many trailing user messages came from entries newer than `seenThrough`. */
 function countUnseenTail(placed: readonly Placed[], seenThrough: number): number {
   let count = 0;
   for (let i = placed.length - 1; i >= 0; i--) {
@@ -163,10 +142,7 @@ function strayResult(entry: EntryOf<'tool_result'>): string {
   return `[Result of \`${entry.tool}\` call \`${entry.callId}\`, whose call is not in this transcript]\n${resultContent(entry)}`;
 }
 
-/**
- * Input as the model reads it: the label comes from the entry's verified fields, never from
- * its text, and Pod names cannot contain a backtick or a newline, so a name cannot forge one.
- */
+/** From verified fields, never the text; Pod names hold no backtick or newline, so a name cannot forge a label. */
 export function labelledInput(entry: InputEntry): string {
   switch (entry.kind) {
     case 'user_input':
@@ -182,13 +158,8 @@ export function labelledInput(entry: InputEntry): string {
 
 const CHILD_EVENT = { finished: 'finished its turn', errored: 'errored', stopped: 'was stopped' } as const;
 
-/** Characters a message takes beside its text (role, ids, JSON punctuation), roughly. */
 const MESSAGE_OVERHEAD = 24;
 
-/**
- * How much of a model's context `entry` takes: the characters of what the transcript renders
- * for it (its text, a call's name and input, a result's JSON), provider-neutral and cheap.
- */
 export function transcriptSize(entry: HistoryEntry): number {
   switch (entry.kind) {
     case 'assistant_message':

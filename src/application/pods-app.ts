@@ -23,34 +23,20 @@ import type { TakeUnseenInbound } from './use-cases/take-unseen-inbound.js';
 
 /** Everything the driving adapters (CLI, TUI, `pods mcp`) use, handed to them by the composition root so none reaches into the container. */
 export type PodsApp = {
-  /** The seven LLM tools: what a model, `pods tool`, `:tool`, `:restore` and MCP clients call. */
   readonly tools: PodTools;
-  /** This process as a host: leases and turns of the Pods it runs. */
   readonly runtime: HostRuntime;
-  /** `pods serve` without `--pod`: makes the runtime take every Pod no host runs, as they appear. */
   readonly follower: StoreFollower;
-  /** A TUI viewing a Pod another host runs: takes it over when that host leaves. */
   readonly leaseWatch: LeaseWatch;
-  /**
-   * The one stream of what happens to Pods: commits (from every process), the turns and
-   * runtime of this process's host, and (on a SQL store) the turns other processes run.
-   */
   readonly events: PodEvents;
-  /** The agents of this host's agent-driven Pods; `discard` removes a removed Pod's agent state. */
   readonly agents: AgentSessions;
-  /** How this host can run Pods: `default` and the profiles of `$PODS_HOME/profiles.json`. */
   readonly profiles: ProfileCatalog;
-  /** The id this process holds leases under. */
   readonly hostId: string;
   readonly createPod: CreatePod;
-  /** Ctrl+C for a turn another process runs: asks its host, which answers on the stream. */
   readonly cancelTurn: CancelTurn;
   readonly listAllPods: ListAllPods;
   readonly listPods: ListPods;
-  /** The dashboard's read: every Pod with its status, unseen input, last activity, peers and breaker. */
   readonly overviewPods: OverviewPods;
   readonly readHistory: ReadHistory;
-  /** What attaching needs of a history (its head, last entries, unseen input), bounded whatever its length. */
   readonly readRecentHistory: ReadRecentHistory;
   readonly explainEntry: ExplainEntry;
   readonly initiatePeerHandshake: InitiatePeerHandshake;

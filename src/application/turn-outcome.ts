@@ -1,19 +1,9 @@
 import { isLive, overdueMs, type Lease } from '../domain/pod-status.js';
 
-/**
- * What committed input does to its receiver's run loop:
- * started — an idle live Pod starts a turn; joins_running_turn — the running turn sees it at
- * its next model request; withheld — committed,
- * but the ping-pong breaker kept it from starting a turn; none — the Pod is stopped and sees
- * it when restored; to_agent — an external agent drives the Pod (`pods mcp`), no host runs
- * its turns, and the agent receives it with its next tool call.
- */
+/** started; joins_running_turn: its next request sees it; withheld: by the breaker; none: stopped; to_agent: an external agent's. */
 export type TurnOutcome = 'started' | 'joins_running_turn' | 'withheld' | 'none' | 'to_agent';
 
-/**
- * `hostOverdueMs`, for a live receiver only: its host has not renewed its lease for this long,
- * more than one renewal period, so it may have died; the message waits until a host runs it.
- */
+/** `hostOverdueMs`: a live receiver's host is over one renewal period late, so it may have died. */
 export type Delivery = { readonly deliveredTo: 'live' | 'stopped'; readonly turn: TurnOutcome; readonly hostOverdueMs?: number };
 
 export function deliveryFor(lease: Lease | undefined, now: Date): Delivery {
@@ -24,6 +14,5 @@ export function deliveryFor(lease: Lease | undefined, now: Date): Delivery {
   return live(lease.status === 'running' ? 'joins_running_turn' : 'started');
 }
 
-/** The `host` field of a tool's delivery content: whether a live receiver's host renews its lease on time. */
 export const hostOf = (delivery: Delivery): { readonly host?: 'current' | 'overdue' } =>
   delivery.deliveredTo === 'live' ? { host: delivery.hostOverdueMs === undefined ? 'current' : 'overdue' } : {};

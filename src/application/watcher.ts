@@ -1,11 +1,6 @@
 import type { PodEvent, PodEvents } from './ports/pod-events.js';
 
-/**
- * One look at a time. A kick while a look runs makes exactly one more look after it, with
- * every key kicked meanwhile (a kick without a key asks for a look at everything): nothing
- * kicked is lost, and a burst of kicks costs one look. A look that throws is told to
- * `failed`; the next kick looks again.
- */
+/** Kicks during a look make exactly one more with every key kicked: nothing is lost, and a burst costs one look. */
 export class Looks<K = never> {
   private keys = new Set<K>();
   private all = false;
@@ -17,7 +12,6 @@ export class Looks<K = never> {
     private readonly failed: (error: unknown) => void = () => undefined,
   ) {}
 
-  /** Whether a look runs or is due. */
   get busy(): boolean {
     return this.pass !== undefined;
   }
@@ -33,21 +27,16 @@ export class Looks<K = never> {
     this.pass ??= this.drain();
   }
 
-  /** Resolves once no look runs or is due, looks kicked meanwhile included. */
   async settled(): Promise<void> {
     while (this.pass) await this.pass;
   }
 
-  /** No more looks; resolves once the one in progress (if any) is over. */
   async stop(): Promise<void> {
     this.ended = true;
     await this.pass;
   }
 
-  /**
-   * The exit check and the clearing of `pass` run with no await between them, so a kick
-   * either lands before the check (another look) or after `pass` is cleared (a new drain).
-   */
+  /** No await between the exit check and clearing `pass`: a kick lands before the check or after the clear. */
   private async drain(): Promise<void> {
     await Promise.resolve(); // let kick() store this promise before anything can clear it
     try {
@@ -69,28 +58,20 @@ export class Looks<K = never> {
 }
 
 export type WatchOptions<K> = {
-  /** The key an event asks a look at, `true` for everything; undefined: not this watcher's. */
   readonly pick: (event: PodEvent) => K | true | undefined;
   readonly look: (keys: ReadonlySet<K>, all: boolean) => Promise<void>;
   /** How often it looks at everything anyway, in case an event was lost (another process died right after its commit); none: never. */
   readonly everyMs?: number;
-  /** Look at everything once as soon as it is subscribed (default). */
   readonly lookFirst?: boolean;
   readonly failed?: (error: unknown) => void;
 };
 
 export type Watch<K> = {
   readonly looks: Looks<K>;
-  /** Stops listening and looking; resolves once the look in progress (if any) is over. */
   readonly stop: () => Promise<void>;
 };
 
-/**
- * The one way to follow the store: subscribe first, then look, so anything committed after
- * a look began is announced to a subscriber already listening; one look at a time (`Looks`);
- * events during a look make one more; a timer looks anyway. Guarded once by
- * `test/application/watcher.test.ts` (the lost wake-up).
- */
+/** Subscribe first, then look, so nothing committed after a look began is missed (test/application/watcher.test.ts). */
 export function watch<K = never>(events: PodEvents, options: WatchOptions<K>): Watch<K> {
   const looks = new Looks<K>(options.look, options.failed);
   const off = events.subscribe((event) => {

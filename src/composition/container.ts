@@ -45,11 +45,6 @@ import { podsApp } from './pods-app.js';
 
 export type { StoreConfig };
 
-/**
- * `store` with its connections' settings: its pool holding at most `poolSize` of them
- * (`PODS_POOL_SIZE`; absent, the default) and each named `application` on the server. The
- * memory store has none.
- */
 export function withConnections(store: StoreConfig, settings: { readonly poolSize: PoolSize | undefined; readonly application: string }): StoreConfig {
   if (store.kind === 'memory') return store;
   const { poolSize, application } = settings;
@@ -78,11 +73,7 @@ const memoryStore = new ContainerModule(({ bind }) => {
   bind(POD_EVENTS).toResolvedValue((uow: InMemoryUnitOfWork) => uow.events, [InMemoryUnitOfWork]).inSingletonScope();
 });
 
-/**
- * The managed store: straight to a server that looks up (the pool's first connection is the
- * probe), else through `ensureRunning`, which starts it or says why it cannot. A server with
- * no connection left is refused at once, with a count of who holds them.
- */
+/** The pool's first connection is the probe; a server with no connection left is refused at once. */
 async function openManaged(store: Extract<StoreConfig, { kind: 'managed' }>, notices: StoreNotices): Promise<Awaited<ReturnType<typeof openSqlStore>>> {
   const { home, poolSize, application, maxConnections } = store;
   const server = new ManagedPostgres({ home, report: notices, ...(maxConnections === undefined ? {} : { maxConnections }) });
@@ -108,29 +99,22 @@ async function openManaged(store: Extract<StoreConfig, { kind: 'managed' }>, not
 }
 
 export type OpenedContainer = {
-  /** What the driving adapters use; built once, from the container behind it. */
   readonly app: PodsApp;
-  /** Releases the store (pool, embedded database); the app must not be used afterwards. */
   readonly close: () => Promise<void>;
 };
 
 /** The container itself: for composition tests, fixtures that replace a binding, and benchmarks. Drivers get `openContainer`'s app. */
 export type OpenedInversifyContainer = {
   readonly container: Container;
-  /** Releases the store (pool, embedded database); the container must not be used afterwards. */
   readonly close: () => Promise<void>;
 };
 
-/** The store `store` names, opened, and the app over it: what `pods` runs a command against. */
 export async function openContainer(store: StoreConfig, host: HostOptions = {}, notices: StoreNotices = () => undefined): Promise<OpenedContainer> {
   const { container, close } = await openInversifyContainer(store, host, notices);
   return { app: podsApp(container), close };
 }
 
-/**
- * The only place that knows which adapter implements which port. Opening a durable store
- * connects and runs migrations first, so a container never hands out a half-ready store.
- */
+/** The only place that knows which adapter implements which port; a durable store is migrated before it is handed out. */
 export async function openInversifyContainer(store: StoreConfig, host: HostOptions = {}, notices: StoreNotices = () => undefined): Promise<OpenedInversifyContainer> {
   const container = new Container();
   switch (store.kind) {

@@ -9,11 +9,7 @@ const TUNABLES = {
   PODS_CONTEXT_BUDGET: 'contextBudget',
 } as const;
 
-/**
- * Host tuning from the environment (`PODS_LEASE_TTL_MS`, `PODS_POLL_MS`, `PODS_STEP_LIMIT`,
- * `PODS_STORE_OUTAGE_MS`, `PODS_CONTEXT_BUDGET`):
- * positive whole numbers; anything else is refused with the variable's name.
- */
+/** Positive whole numbers; anything else is refused with the variable's name. */
 export function hostConfigFromEnv(env: Readonly<Record<string, string | undefined>>): Result<Partial<HostConfig>, string> {
   const config: Partial<Record<keyof HostConfig, number>> = {};
   for (const [variable, key] of Object.entries(TUNABLES)) {

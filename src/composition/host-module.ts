@@ -27,15 +27,12 @@ import { MODEL_CONFIG, type ModelConfig } from '../adapters/model/model-config.j
 import { OpenAiCompatibleModel } from '../adapters/model/openai-compatible-model.js';
 
 export type HostOptions = {
-  /** An OpenAI-compatible endpoint, or none for the built-in offline model. */
   readonly model?: ModelConfig;
   readonly config?: Partial<HostConfig>;
-  /** Agent-driven Pods: where their state lives, the host environment profiles take variables from. */
   readonly agents?: AgentOptions;
 };
 
 export type AgentOptions = {
-  /** `$PODS_HOME`: its `profiles.json` and `agents/<pod>/` directories. */
   readonly home: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly timing?: Partial<Pick<AgentHostConfig, 'startTimeoutMs' | 'cancelGraceMs' | 'silenceMs'>>;
@@ -54,7 +51,6 @@ const THIS_CLI_RELAY: ChannelRelay = { command: process.execPath, args: [process
 
 const VERSION = '0.1.0';
 
-/** What a process that runs Pods needs beyond the use cases: the model, the turn loop and the runtime. */
 export function hostModule(options: HostOptions = {}): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(HOST_CONFIG).toConstantValue({ ...DEFAULT_HOST_CONFIG, ...options.config });

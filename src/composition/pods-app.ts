@@ -24,11 +24,7 @@ import { RemovePod } from '../application/use-cases/remove-pod.js';
 import { SubmitOperatorInput } from '../application/use-cases/submit-operator-input.js';
 import { TakeUnseenInbound } from '../application/use-cases/take-unseen-inbound.js';
 
-/**
- * The drivers' view of a container. Each member is resolved on first use (singletons, so
- * always the same object): a command that runs no host never activates `HostRuntime`,
- * whose deactivation on close would otherwise give leases back through the store.
- */
+/** Resolved on first use: a command that runs no host never activates `HostRuntime`, whose close gives leases back. */
 export function podsApp(container: Container): PodsApp {
   return {
     get tools() { return container.get(PodTools); },

@@ -9,10 +9,6 @@ import { openPostgresStore } from '../adapters/persistence/postgres/open-postgre
 import type { SqlStore } from '../adapters/persistence/postgres/sql-store.js';
 import type { PoolSize } from '../adapters/persistence/postgres/connection/pool-size.js';
 
-/**
- * Opens (and migrates) the PostgreSQL store at `url`, with its event stream; its pool holds
- * `poolSize` connections at most (default DEFAULT_POOL_SIZE), named `application` on the server.
- */
 export function openSqlStore(url: string, poolSize?: PoolSize, application?: string): Promise<SqlStore> {
   return openPostgresStore(url, { ...(poolSize === undefined ? {} : { max: poolSize }), ...(application === undefined ? {} : { application }) });
 }

@@ -6,18 +6,12 @@ import { displayValue } from '../domain/display.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { PoolSize } from '../adapters/persistence/postgres/connection/pool-size.js';
 
-/**
- * Where everything lives: SPEC §1 "Store". `managed`: the local server under `home`
- * (`$PODS_HOME`); `maxConnections` is for tests only (`PODS_TEST_MAX_CONNECTIONS`: the limit a
- * server this process starts gets). `application`: what the server calls this process's
- * connections (`applicationName`), so a full server's count can say who holds them.
- */
+/** SPEC §1 "Store". `application` names this process's connections, so a full server's count can say who holds them. */
 export type StoreConfig =
   | { readonly kind: 'memory' }
   | { readonly kind: 'managed'; readonly home: string; readonly poolSize?: PoolSize; readonly application?: string; readonly maxConnections?: string }
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: PoolSize; readonly application?: string };
 
-/** Where the store choice comes from: `--db`, the environment, and the paths the default needs. */
 export type StoreSource = {
   readonly db?: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -58,7 +52,6 @@ export function storeConfigFrom(source: StoreSource): Result<StoreConfig, Invali
   return ok({ kind: 'postgres', url: value });
 }
 
-/** `$PODS_HOME`, absolute (default `~/.pods`). */
 export function podsHome(source: Omit<StoreSource, 'db'>): string {
   const configured = source.env['PODS_HOME'];
   if (configured === undefined || configured === '') return join(source.homedir, '.pods');
@@ -82,7 +75,6 @@ export function describeStore(config: StoreConfig): string {
   }
 }
 
-/** The data directory or the (redacted) URL: what tells two stores apart. */
 export function storeLocation(config: StoreConfig): string {
   switch (config.kind) {
     case 'memory':
@@ -94,10 +86,7 @@ export function storeLocation(config: StoreConfig): string {
   }
 }
 
-/**
- * The CLI's `--db`: selects a store from `--db` or the environment and opens it. Every
- * failure becomes an Error whose message is one line naming the store (never its password).
- */
+/** Every failure becomes a one-line Error naming the store, never its password. */
 export function storeOpener(source: Omit<StoreSource, 'db'>, open: (config: StoreConfig, command: string) => ReturnType<StoreOpener>): StoreOpener {
   return async (db, command) => {
     const config = storeConfigFrom({ ...source, db });

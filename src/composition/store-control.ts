@@ -4,16 +4,11 @@ import type { StoreControl } from '../adapters/cli/cli-command.js';
 import type { ManagedPostgres } from '../adapters/persistence/managed-postgres/managed-postgres.js';
 import { describeInvalidStoreUrl, describeStore, storeConfigFrom, type StoreSource } from './store-config.js';
 
-/** One line of progress or a one-time notice while a store opens (first run, service user). */
 export type StoreNotices = (line: string) => void;
 
-/** Where an earlier pods kept its PGlite store: `$PODS_HOME/store`. */
 export const legacyPgliteDir = (home: string): string => join(home, 'store');
 
-/**
- * `pods store …` for the store the command line selects: only the managed server has a
- * lifecycle of its own, so any other selection is refused in one line.
- */
+/** Only the managed server has a lifecycle of its own; any other selection is refused in one line. */
 export function storeControlFor(source: Omit<StoreSource, 'db'>, notices: StoreNotices): (db: string | undefined) => StoreControl {
   return (db) => {
     const config = storeConfigFrom({ ...source, db });
@@ -58,7 +53,6 @@ export function storeControlFor(source: Omit<StoreSource, 'db'>, notices: StoreN
   };
 }
 
-/** Whether an earlier pods left a PGlite store at the default location that was never imported. */
 export async function hasLegacyPgliteStore(home: string): Promise<boolean> {
   return stat(join(legacyPgliteDir(home), 'PG_VERSION')).then(() => true, () => false);
 }

@@ -17,11 +17,7 @@ export const AbsolutePath = {
     if (segments.some((s) => s === '.' || s === '..')) return fail('must not contain . or .. segments');
     return ok(`/${segments.join('/')}` as AbsolutePath);
   },
-  /**
-   * `raw` made absolute against `base` and normalised lexically: empty and `.` segments
-   * dropped, `..` removes the segment before it (and stays at `/`). Symbolic links are not
-   * consulted; a caller that opens the result must resolve them itself.
-   */
+  /** Lexical only: symbolic links are not consulted; a caller that opens the result must resolve them. */
   resolve(raw: string, base: AbsolutePath): Result<AbsolutePath, InvalidPath> {
     if (raw.includes('\0')) return err({ type: 'InvalidPath', path: raw, reason: 'must not contain NUL' });
     const segments: string[] = [];
@@ -37,11 +33,9 @@ export const AbsolutePath = {
   describe(error: InvalidPath): string {
     return `invalid path ${displayValue(error.path)}: ${error.reason}`;
   },
-  /** True when `inner` is `outer` or lies below it. */
   isWithin(inner: AbsolutePath, outer: AbsolutePath): boolean {
     return outer === '/' || inner === outer || inner.startsWith(`${outer}/`);
   },
-  /** True when `inner` is a direct child of `outer`. */
   isDirectChild(inner: AbsolutePath, outer: AbsolutePath): boolean {
     if (!AbsolutePath.isWithin(inner, outer) || inner === outer) return false;
     const rest = outer === '/' ? inner.slice(1) : inner.slice(outer.length + 1);

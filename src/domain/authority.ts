@@ -12,17 +12,13 @@ export type AuthorityRefusal =
   | { readonly type: 'ChildStopped'; readonly target: PodName; readonly power: Power }
   | { readonly type: 'ChildIsNotPeer'; readonly caller: PodName; readonly target: PodName };
 
-/** What the target is to the caller: its visibility reason, a child told apart by whether it is stopped. */
 export type Standing = 'self' | 'spawned_child' | 'stopped_child' | 'peer';
 
 export const standingOf = (seen: VisiblePod): Standing =>
   seen.reason === 'spawned_child' && seen.child.state === 'stopped' ? 'stopped_child' : seen.reason;
 
 type Grant = 'yes' | 'no';
-/**
- * SPEC §2, row by row: who may use which power. `list` is the visibility set itself. A
- * stopped child keeps its parent's powers over it but a user turn: it runs none until restored.
- */
+/** SPEC §2, row by row. A stopped child keeps its parent's powers over it but a user turn: it runs none until restored. */
 export const AUTHORITY: Readonly<Record<Power, Readonly<Record<Standing, Grant>>>> = {
   restore: { self: 'no', spawned_child: 'yes', stopped_child: 'yes', peer: 'yes' },
   send: { self: 'no', spawned_child: 'yes', stopped_child: 'no', peer: 'no' },
@@ -32,10 +28,7 @@ export const AUTHORITY: Readonly<Record<Power, Readonly<Record<Standing, Grant>>
   hear_completion: { self: 'no', spawned_child: 'yes', stopped_child: 'no', peer: 'no' },
 };
 
-/**
- * Decides whether `caller` may use `power` on `target`. A name outside the visibility set
- * gets the same refusal whether or not it exists, so no tool is an existence oracle.
- */
+/** A name outside the visibility set gets the same refusal whether or not it exists: no tool is an existence oracle. */
 export function authorize(
   caller: PodName,
   power: Power,
@@ -48,7 +41,6 @@ export function authorize(
   return refusal ? err(refusal) : ok(seen);
 }
 
-/** What the table says to `caller` using `power` on a Pod it sees as `seen`: nothing when granted. */
 export function refusalFor(caller: PodName, power: Power, seen: VisiblePod): AuthorityRefusal | undefined {
   const row = AUTHORITY[power];
   const standing = standingOf(seen);
@@ -93,7 +85,6 @@ const stoppedHints: Record<Power, string> = {
   hear_completion: 'it reports to its parent again',
 };
 
-/** The refusal in a few words, for a listing that names the Pod in its own column (ListPods' `restore.reason`). */
 export function briefRefusal(refusal: AuthorityRefusal): string {
   switch (refusal.type) {
     case 'NotVisible':

@@ -1,11 +1,7 @@
 import type { PodName } from './pod-name.js';
 import type { ScopeRule } from './scope-rule.js';
 
-/**
- * outstanding: the child holds the scope its parent lent it.
- * stopped: the parent stopped it; the scope went back to the parent, the child stays
- * visible to its parent and can be restored by it (which lends the scope again).
- */
+/** `stopped`: the scope went back to the parent; the child stays visible to it and restorable (lending it again). */
 export type ChildState = 'outstanding' | 'stopped';
 
 /** The parent → child edge created by SpawnPod. Only the parent has child powers. */
@@ -20,7 +16,6 @@ export type ChildOwnership = {
   readonly outputCursor: number;
 };
 
-/** What a parent has lent out and not yet got back: the scope of its outstanding children. */
 export function lentScope(children: readonly ChildOwnership[]): readonly ScopeRule[] {
   // A loop, not filter + flatMap: ListPods gathers this over every child, 10,000 for a large parent.
   const lent: ScopeRule[] = [];

@@ -2,36 +2,19 @@ import { AbsolutePath } from './absolute-path.js';
 import { accessAt, type Access, type Confinement } from './confinement.js';
 import { ScopeRule } from './scope-rule.js';
 
-/**
- * One mount of the sandbox: the host's `path` shown at the same place with `access`
- * ('none' = an empty, read-only directory hides what is there). A mount covers
- * everything below it that no later mount covers.
- */
+/** `none`: an empty read-only directory hides what is there. A mount covers everything below it no later mount covers. */
 export type Mount = { readonly path: AbsolutePath; readonly access: Access };
 
-/**
- * Mounts in the order they must be made (a parent before anything below it, so the deepest
- * mount decides), and what they cannot express, as sentences for the operator.
- */
+/** Parents before anything below them, so the deepest mount decides; `limits` says what mounts cannot express. */
 export type ConfinementPlan = { readonly mounts: readonly Mount[]; readonly limits: readonly string[] };
 
-/**
- * A child of `path` that no rule names: what `path`'s own mount gives its contents. No real
- * entry is called NUL, so no rule can target it.
- */
+/** What `path`'s own mount gives its contents: no real entry is called NUL, so no rule can target it. */
 const anyChildOf = (path: AbsolutePath): AbsolutePath => AbsolutePath.unsafe(`${path === '/' ? '' : path}/\0`);
 
 const depthOf = (path: AbsolutePath): number => (path === '/' ? 0 : path.split('/').length - 1);
 const byDepthThenName = (a: AbsolutePath, b: AbsolutePath): number => depthOf(a) - depthOf(b) || (a < b ? -1 : a > b ? 1 : 0);
 
-/**
- * The mounts that give a sandboxed agent exactly `accessAt(c, …)` on every path, as far as
- * mounts can. Access only changes at a rule's target, the state directory, a read-only or
- * withheld path, and, for a non-recursive rule (its target and direct children only), at
- * each subdirectory of its target: mounted with what lies below it. `subdirectoriesOf` gives
- * those, as the filesystem has them when the sandbox starts (real directories, not links).
- * A path gets a mount only where its access differs from the mount above it.
- */
+/** Access changes only at rule targets, special paths and a non-recursive rule's subdirectories (real ones, at start). */
 export function confinementPlan(
   c: Confinement,
   subdirectoriesOf: (target: AbsolutePath) => readonly AbsolutePath[],
@@ -55,7 +38,6 @@ export function confinementPlan(
   return { mounts, limits: nonRecursive.map(nonRecursiveLimit) };
 }
 
-/** Where the mounts fall short of a non-recursive rule. */
 function nonRecursiveLimit(rule: ScopeRule): string {
   return (
     `${ScopeRule.describe(rule)}: its subdirectories are fixed when the agent starts, each mounted with what lies below it ` +

@@ -2,16 +2,9 @@ import { AbsolutePath } from './absolute-path.js';
 import type { EffectiveScope } from './effective-scope.js';
 import { ScopeRule } from './scope-rule.js';
 
-/** What a path offers an agent-driven Pod: nothing, reading, or reading and writing. */
 export type Access = 'none' | 'read' | 'write';
 
-/**
- * What an agent-driven Pod may touch, the one table behind all three layers (the OS
- * sandbox, the answers to permission requests, pods' own file methods): its effective
- * scope, its own state directory (always writable), read-only additions (the agent's
- * installation, a profile's extras), and withheld paths that stay out of reach even where
- * a rule covers them ($PODS_HOME beyond the state directory, the store's files and socket).
- */
+/** The one table behind the OS sandbox, permission answers and pods' file methods; withheld paths beat any rule. */
 export type Confinement = {
   readonly scope: EffectiveScope;
   readonly stateDirectory?: AbsolutePath;
@@ -19,7 +12,6 @@ export type Confinement = {
   readonly withheld: readonly AbsolutePath[];
 };
 
-/** Why a path has the access it has: the line of `accessAt` that decided. */
 export type AccessGround =
   | { readonly type: 'StateDirectory'; readonly path: AbsolutePath }
   | { readonly type: 'Withheld'; readonly path: AbsolutePath }
@@ -32,19 +24,12 @@ export type PathAccess = { readonly access: Access; readonly ground: AccessGroun
 
 const RANK: Readonly<Record<Access, number>> = { none: 0, read: 1, write: 2 };
 
-/** True when `having` is at least `needed`. */
 export const allows = (having: Access, needed: Access): boolean => RANK[having] >= RANK[needed];
 
-/** The deepest target wins, so the ground names the most specific rule. */
 const deepest = (rules: readonly ScopeRule[]): ScopeRule | undefined =>
   rules.reduce<ScopeRule | undefined>((best, r) => (!best || r.target.length > best.target.length ? r : best), undefined);
 
-/**
- * The access `c` gives `path` itself, in order: the state directory, then withheld paths,
- * then the scope (a write grant not lent out; any grant for read), then read-only additions.
- * The scope part answers as `permits` does for a single path: write needs a grant that
- * reaches it and no lent write rule that reaches it.
- */
+/** In order: state directory, withheld paths, scope (write: reached by a grant, not by a lent rule), read-only additions. */
 export function accessAt(c: Confinement, path: AbsolutePath): PathAccess {
   if (c.stateDirectory && AbsolutePath.isWithin(path, c.stateDirectory)) {
     return { access: 'write', ground: { type: 'StateDirectory', path: c.stateDirectory } };
@@ -63,11 +48,7 @@ export function accessAt(c: Confinement, path: AbsolutePath): PathAccess {
   return { access: 'none', ground: { type: 'NoRule' } };
 }
 
-/**
- * What lies strictly below `path` that an operation on its whole subtree would reach
- * wrongly: a withheld path, or (for write) a write rule lent to a child. Deleting or
- * moving a directory, or searching it, touches everything under it.
- */
+/** Deleting, moving or searching a directory touches everything under it, withheld paths and lent rules included. */
 export function withinSubtree(c: Confinement, path: AbsolutePath, needed: Access): AccessGround | undefined {
   const below = (target: AbsolutePath) => target !== path && AbsolutePath.isWithin(target, path);
   const withheld = c.withheld.find((w) => below(w) && !(c.stateDirectory && AbsolutePath.isWithin(w, c.stateDirectory)));
@@ -78,7 +59,6 @@ export function withinSubtree(c: Confinement, path: AbsolutePath, needed: Access
   return lent ? { type: 'Rule', rule: rule ?? lent, lent } : undefined;
 }
 
-/** Why, in a few words: "write:/w", "write:/w/sub is lent to a child", "withheld: /home/u/.pods". */
 export function describeGround(ground: AccessGround): string {
   switch (ground.type) {
     case 'StateDirectory':

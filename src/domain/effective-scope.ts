@@ -1,10 +1,7 @@
 import { lentScope, type ChildOwnership } from './child-ownership.js';
 import { ScopeRule } from './scope-rule.js';
 
-/**
- * What a Pod may touch right now: its own grants, minus write on everything it has lent
- * to outstanding children (it keeps read, so it can watch their work).
- */
+/** Grants minus write on what is lent to outstanding children (read is kept, to watch their work). */
 export type EffectiveScope = {
   readonly grants: readonly ScopeRule[];
   readonly lentWrite: readonly ScopeRule[];
@@ -18,7 +15,6 @@ export type DelegationRefusal =
   | { readonly type: 'ScopeNotWithinCaller'; readonly rule: ScopeRule }
   | { readonly type: 'ScopeWriteConflict'; readonly rule: ScopeRule; readonly heldBy: ScopeRule };
 
-/** Pure check for SpawnPod and for restoring a stopped child: may `requested` be lent out of `scope`? */
 export function checkDelegation(
   scope: EffectiveScope,
   requested: readonly ScopeRule[],
@@ -26,12 +22,7 @@ export function checkDelegation(
   return refusalOf(scope.grants, (rule) => scope.lentWrite.find((l) => ScopeRule.overlaps(l, rule)), requested);
 }
 
-/**
- * `checkDelegation` for many requests against one scope (ListPods asks it for every stopped
- * child): the lent write rules are indexed by path once, so each request costs its own
- * rules' depth, not the number of rules lent. Answers exactly as `checkDelegation` does,
- * `heldBy` included (the first lent rule, in `lentWrite` order, that overlaps).
- */
+/** Lent write rules indexed by path once (ListPods asks for every stopped child); answers as `checkDelegation` does. */
 export function delegationChecker(scope: EffectiveScope): (requested: readonly ScopeRule[]) => DelegationRefusal | undefined {
   if (scope.lentWrite.length === 0) return (requested) => refusalOf(scope.grants, () => undefined, requested);
   let lent: LentWriteIndex | undefined; // built on the first request that needs it
@@ -65,26 +56,16 @@ function refusalOf(
 /** One path of the index, by the lowest position (in the indexed list) of the rules that target it, a child of it, or anything at or below it. */
 type PathNode = {
   readonly below: Map<string, PathNode>;
-  /** Rules whose target is this path. */
   exact: number;
-  /** Recursive rules whose target is this path. */
   exactRecursive: number;
-  /** Rules whose target is a direct child of this path. */
   directChild: number;
-  /** Rules whose target is this path or below it. */
   subtree: number;
 };
 
 const segmentsOf = (path: string): readonly string[] => (path === '/' ? [] : path.slice(1).split('/'));
 const pathNode = (): PathNode => ({ below: new Map(), exact: Infinity, exactRecursive: Infinity, directChild: Infinity, subtree: Infinity });
 
-/**
- * Lent rules by path, each remembered by its position in the list. `ScopeRule.overlaps(l, r)`
- * holds when `l` reaches `r` (l's target is r's or an ancestor of it: any ancestor when `l` is
- * recursive, else r's own path or its parent) or `r` reaches `l` (l's target is r's or below
- * it: anywhere below when `r` is recursive, else r's own path or a direct child). Both are
- * read off the nodes on r's path.
- */
+/** `ScopeRule.overlaps(l, r)` holds when either rule reaches the other; both directions are read off the nodes on r's path. */
 class LentWriteIndex {
   private readonly root = pathNode();
 
@@ -123,11 +104,7 @@ class LentWriteIndex {
   }
 }
 
-/**
- * Whether a parent holding `grants`, with these `children`, may lend `rules` now: for
- * SpawnPod, and for restoring a stopped child (which borrows its scope again). ListPods
- * asks the same question for `restore.possible`, so the listing and the tool agree.
- */
+/** ListPods asks the same for `restore.possible`, so the listing and the tool agree. */
 export function lendingRefusal(
   grants: readonly ScopeRule[],
   children: readonly ChildOwnership[],
@@ -145,7 +122,6 @@ export function describeDelegationRefusal(caller: string, refusal: DelegationRef
   }
 }
 
-/** Whether the scope lets its holder use `rule` now. */
 export function permits(scope: EffectiveScope, rule: ScopeRule): boolean {
   if (!scope.grants.some((g) => ScopeRule.covers(g, rule))) return false;
   return rule.permission === 'read' || !scope.lentWrite.some((l) => ScopeRule.overlaps(l, rule));

@@ -18,9 +18,7 @@ export type NoticeCode =
   /** The oldest entries left a model-driven Pod's requests to keep them within its host's context budget (`contextFrom`). */
   | 'context_trimmed';
 
-/** What an agent (over ACP) reported about one of its own tool calls; pods ran none of it. */
 export type AgentToolCall = {
-  /** ACP's tool kind: read, edit, delete, move, search, execute, think, fetch, other… */
   readonly toolKind?: string;
   readonly locations?: readonly string[];
 };
@@ -29,15 +27,11 @@ export type AgentToolCall = {
 export type AgentToolOutcome = {
   readonly status: 'completed' | 'failed' | 'unknown';
   readonly locations?: readonly string[];
-  /** The call's output as text, bounded; `cutBytes` says how much was left out. */
   readonly output?: string;
   readonly cutBytes?: number;
 };
 
-/**
- * Everything a model can ever see is one of these, committed before it enters a request.
- * Entries are never rewritten.
- */
+/** Everything a model can ever see is one of these, committed first; entries are never rewritten. */
 export type HistoryEntryBody =
   | { readonly kind: 'user_input'; readonly text: string; readonly origin: InputOrigin }
   | {

@@ -1,17 +1,12 @@
 import type { PodName } from './pod-name.js';
 
-/**
- * The one reciprocal edge between two Pods, made by an operator. It grants mutual
- * visibility and SendToPeerPod, nothing else. Stored once, as the ordered pair a < b.
- */
+/** Made by an operator; grants mutual visibility and SendToPeerPod, nothing else. Stored once, as a < b. */
 export type PeerRelation = {
   readonly id: string;
   readonly a: PodName;
   readonly b: PodName;
   readonly since: Date;
-  /** The Pod the operator was attached to when they ran `:peer` (or the first name of `pods peer`). */
   readonly initiatedFrom: PodName;
-  /** The audit record of the command that created this relation. */
   readonly auditId: string;
   /** Peer messages sent over this relation so far; the next one gets `lastPairSeq + 1`. */
   readonly lastPairSeq: number;

@@ -9,11 +9,7 @@ export type UnpeeringRefusal = { readonly type: 'NotPeers'; readonly from: PodNa
 
 const noParents = (): undefined => undefined;
 
-/**
- * Whether `from` and `to` may be peers: two different Pods, neither the other's parent (a
- * parent steers its child with SendToPod; a peer relation would add nothing but a second
- * way in). `parentOf` names a Pod's parent; without it, only what the names alone decide.
- */
+/** Neither the other's parent: a parent steers its child with SendToPod, so a peer relation adds nothing. */
 export function peeringRefusal(
   from: PodName,
   to: PodName,

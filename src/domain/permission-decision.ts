@@ -20,7 +20,6 @@ export const KIND_NEEDS: Readonly<Record<ToolKind, 'read' | 'write' | 'unbounded
   other: 'unbounded',
 };
 
-/** An ACP `session/request_permission`, as far as pods decides it. */
 export type PermissionRequest = {
   readonly kind?: string | null | undefined;
   readonly locations?: readonly { readonly path: string }[] | null | undefined;
@@ -32,7 +31,6 @@ export type PermissionContext = {
   readonly confinement: Confinement;
   /** The agent runs inside the OS sandbox, which bounds what no location names. */
   readonly confined: boolean;
-  /** The agent's working directory: relative locations are resolved against it. */
   readonly cwd: AbsolutePath;
 };
 
@@ -50,10 +48,7 @@ export type PermissionDecision =
 const kindOf = (raw: string | null | undefined): ToolKind =>
   raw && Object.hasOwn(KIND_NEEDS, raw) ? (raw as ToolKind) : 'other';
 
-/**
- * A location as an absolute path, lexically: relative to `cwd`, `.` and `..` folded. A
- * leading `~` or a URL is refused rather than guessed, since the agent's tool may expand it.
- */
+/** Lexical only; a leading `~` or a URL is refused rather than guessed, since the agent's tool may expand it. */
 export function locationPath(raw: string, cwd: AbsolutePath): Result<AbsolutePath, string> {
   if (raw.trim() === '') return err('empty path');
   if (raw.startsWith('~')) return err('starts with ~, which a shell would expand');
@@ -63,11 +58,8 @@ export function locationPath(raw: string, cwd: AbsolutePath): Result<AbsolutePat
 }
 
 /**
- * Decides a permission request from the scope alone, never by asking: pods' own tools are
- * allowed; a read or write kind is allowed when every location it names has that access
- * (and, for an unconfined agent, nothing withheld or, to write, lent lies below it, since
- * a search or a delete covers a whole directory); a kind that names no location is bounded
- * only by the OS, so it is allowed only when the agent is confined.
+ * From the scope, never by asking; a kind naming no location only for a confined agent, and below a location an unconfined
+ * one meets nothing withheld or lent.
  */
 export function decidePermission(request: PermissionRequest, context: PermissionContext): PermissionDecision {
   if (request.isPodsTool) return { type: 'PodsTool', allow: true };
@@ -92,7 +84,6 @@ export function decidePermission(request: PermissionRequest, context: Permission
   return { type: 'WithinScope', allow: true, kind, needs, locations: granted };
 }
 
-/** One line for history, `pods explain` and the TUI. */
 export function describePermissionDecision(decision: PermissionDecision): string {
   switch (decision.type) {
     case 'PodsTool':

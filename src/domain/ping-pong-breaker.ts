@@ -1,8 +1,4 @@
-/**
- * Two models can keep answering each other forever. After this many peer-triggered turns
- * between one pair with no human input to either Pod, deliveries still commit but no
- * longer start turns, until an operator speaks.
- */
+/** Two models can answer each other forever: past this many peer-triggered turns, deliveries no longer start turns. */
 export const PING_PONG_LIMIT = 8;
 
 export type AutoRunDecision =

@@ -5,11 +5,8 @@ import type { Lease } from './pod-status.js';
 /** What decides whether the operator may remove a Pod, read in the unit of work that removes it. */
 export type RemovalFacts = {
   readonly pod: PodName;
-  /** Its lease, if live now. */
   readonly live: Lease | undefined;
-  /** Its parent's ownership of it, when it was spawned. */
   readonly ownership: ChildOwnership | undefined;
-  /** The ownerships of its own children, whatever their state. */
   readonly children: readonly ChildOwnership[];
   readonly peers: readonly PodName[];
   /** `--force`: its peer relations are removed with it. */
@@ -22,11 +19,7 @@ export type RemovalRefusal =
   | { readonly type: 'HasChildren'; readonly pod: PodName; readonly outstanding: readonly PodName[]; readonly stopped: readonly PodName[] }
   | { readonly type: 'StillPeered'; readonly pod: PodName; readonly peers: readonly PodName[] };
 
-/**
- * The operator may remove a Pod no host runs, that lends no scope (an outstanding child
- * does) and owns no children (they would be left without a parent, their scope unreclaimed),
- * and that has no peer left, unless `force` removes the relations with it.
- */
+/** Not while live, lending scope or owning children (they would be orphaned); peers only with `force`. */
 export function mayRemovePod(facts: RemovalFacts): RemovalRefusal | undefined {
   const { pod, live, ownership, children, peers, force } = facts;
   if (live) return { type: 'PodLive', pod, hostId: live.hostId };

@@ -1,20 +1,13 @@
 import type { PodName } from './pod-name.js';
 
-/** What a running host reports about a Pod it holds. */
 export type RuntimeStatus = 'idle' | 'running';
 /** What everyone else sees: a Pod no host holds is stopped. */
 export type PodStatus = RuntimeStatus | 'stopped';
-/** Every status, in the order listings count them. */
 export const POD_STATUSES: readonly PodStatus[] = ['idle', 'running', 'stopped'];
 
-/**
- * Who decides what a live Pod does: `model`, the holding host runs its configured model's
- * turns; `acp`, the holding host runs its turns with a coding agent it drives over ACP;
- * `mcp`, an external agent drives it through `pods mcp` and no host runs its turns.
- */
+/** `model`: the host runs its model; `acp`: it drives a coding agent; `mcp`: an external agent drives it, no host turns. */
 export type PodDriver = 'model' | 'acp' | 'mcp';
 
-/** Whether the holding host runs the Pod's turns itself. */
 export const hostRunsTurns = (driver: PodDriver): boolean => driver !== 'mcp';
 
 /** A host's claim on a Pod. The Pod is live while the lease is unexpired. */
@@ -24,15 +17,10 @@ export type Lease = {
   readonly status: RuntimeStatus;
   readonly expiresAt: Date;
   readonly driver: PodDriver;
-  /** When its host last took or renewed it; absent for a lease an older version took. */
   readonly renewedAt?: Date;
 };
 
-/**
- * How long a live lease's host has gone without renewing it past one renewal period (a third
- * of the lifetime it gave the lease), or undefined while it renews on time: a host that died
- * or lost the store keeps its Pods live until the lease expires, and a sender should know.
- */
+/** Past one renewal period late, else undefined: a dead host keeps its Pods live until expiry, and a sender should know. */
 export function overdueMs(lease: Lease, now: Date): number | undefined {
   if (!lease.renewedAt) return undefined;
   const silent = now.getTime() - lease.renewedAt.getTime();

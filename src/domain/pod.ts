@@ -2,7 +2,6 @@ import type { PodName } from './pod-name.js';
 import type { ProfileName } from './profile-name.js';
 import type { ScopeRule } from './scope-rule.js';
 
-/** Who brought a Pod into being: the operator, or a parent Pod through SpawnPod. */
 export type PodOrigin = { readonly type: 'operator' } | { readonly type: 'spawned'; readonly parent: PodName };
 
 export type Pod = {
@@ -11,6 +10,5 @@ export type Pod = {
   readonly scope: readonly ScopeRule[];
   readonly origin: PodOrigin;
   readonly createdAt: Date;
-  /** How it runs (a profile of the host that runs it); absent: `default`, the host's model. */
   readonly profile?: ProfileName;
 };

@@ -6,15 +6,10 @@ import { err, ok, type Result } from './result.js';
 export type ProfileChoiceRefusal = {
   readonly type: 'UnknownProfile';
   readonly requested: string;
-  /** The profiles this host knows, `default` first. */
   readonly known: readonly ProfileName[];
 };
 
-/**
- * SpawnPod's `profile`: absent or `default` → the default; `inherit` → the caller's own; a
- * name this host knows → that one. Anything else (a path, a name only another host knows)
- * is refused: the child runs where its parent runs, so this host must be able to run it.
- */
+/** Anything else is refused: the child runs where its parent runs, so this host must be able to run it. */
 export function chooseProfile(
   requested: string | undefined,
   callerProfile: ProfileName,

@@ -6,10 +6,8 @@ import { err, ok, type Result } from './result.js';
 /** `bwrap`: the agent process is confined to the Pod's scope (the default); `none`: it runs unconfined, and every view says so. */
 export type SandboxMode = 'bwrap' | 'none';
 
-/** The host's own model (built-in, or `PODS_MODEL_URL`): what `default` is. */
 export type ModelProfile = { readonly name: ProfileName; readonly driver: 'model' };
 
-/** A coding agent that a host starts and drives over the Agent Client Protocol. */
 export type AcpProfile = {
   readonly name: ProfileName;
   readonly driver: 'acp';
@@ -19,15 +17,10 @@ export type AcpProfile = {
   readonly env: Readonly<Record<string, string>>;
   /** Names of the host's environment variables handed to the agent (e.g. `ANTHROPIC_API_KEY`). */
   readonly passEnv: readonly string[];
-  /** An agent idle this long has its process ended (parked); its next input resumes the session. */
   readonly idleMs: number;
   readonly sandbox: SandboxMode;
-  /** Paths the confined agent may read beyond its scope and what programs need. */
   readonly readOnly: readonly AbsolutePath[];
-  /**
-   * Files copied into each Pod's agent home before its agent starts, by path inside the home
-   * (e.g. `.codex/config.toml`): an agent's configuration, per Pod, from one source.
-   */
+  /** Copied into each Pod's agent home before its agent starts (e.g. `.codex/config.toml`). */
   readonly homeFiles: Readonly<Record<string, AbsolutePath>>;
 };
 
@@ -39,7 +32,6 @@ export const DEFAULT_IDLE_MS = 10 * 60_000;
 /** `inherit`: SpawnPod's word for "the caller's own profile"; never the name of one. */
 export const INHERIT = 'inherit';
 
-/** An `acp` profile as written by a user (CLI flags) or read from the profiles file. */
 export type AcpProfileInput = {
   readonly name: string;
   readonly command: unknown;
@@ -59,7 +51,6 @@ const HOME_PATH = /^[A-Za-z0-9._-][A-Za-z0-9._/-]{0,254}$/;
 const isStringList = (value: unknown): value is readonly string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
 const hasNul = (value: string): boolean => value.includes('\0');
 
-/** Checks every field; the first problem found is the answer. */
 export function parseAcpProfile(input: AcpProfileInput): Result<AcpProfile, InvalidProfile> {
   const fail = (problem: string) => err<InvalidProfile>({ type: 'InvalidProfile', name: input.name, problem });
   const name = ProfileName.parse(input.name);

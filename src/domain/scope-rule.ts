@@ -3,10 +3,7 @@ import { err, ok, type Result } from './result.js';
 
 export type Permission = 'read' | 'write';
 
-/**
- * One filesystem grant. A recursive rule covers its target and everything below it;
- * a non-recursive rule covers the target and its direct children only.
- */
+/** Recursive: the target and everything below it; non-recursive: the target and its direct children only. */
 export type ScopeRule = {
   readonly target: AbsolutePath;
   readonly permission: Permission;
@@ -43,13 +40,11 @@ export const ScopeRule = {
       ? AbsolutePath.describe(error)
       : `invalid permission ${JSON.stringify(error.permission)}: must be "read" or "write"`;
   },
-  /** True when every path and permission `inner` grants is also granted by `outer`. */
   covers(outer: ScopeRule, inner: ScopeRule): boolean {
     if (rank[inner.permission] > rank[outer.permission]) return false;
     if (outer.recursive) return AbsolutePath.isWithin(inner.target, outer.target);
     return inner.target === outer.target && !inner.recursive;
   },
-  /** True when some path is covered by both rules. */
   overlaps(a: ScopeRule, b: ScopeRule): boolean {
     const reaches = (x: ScopeRule, y: ScopeRule) =>
       AbsolutePath.isWithin(y.target, x.target) &&

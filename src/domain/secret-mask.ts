@@ -14,11 +14,7 @@ export function withoutUrlPasswords(text: string): string {
   return text.replace(/([a-z][a-z0-9+.-]{0,31}:\/\/[^\s/:@]{0,256}:)[^\s/@]{1,256}@/gi, `$1${MASK}@`);
 }
 
-/**
- * `text` with every occurrence of each secret replaced, for a line that came from somewhere
- * pods does not control (an agent's stderr, its error message). Secrets shorter than 4
- * characters are left: replacing them would garble the line and protect nothing.
- */
+/** For text pods does not control; secrets under 4 characters are left: masking them garbles and protects nothing. */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join(MASK);

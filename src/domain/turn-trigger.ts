@@ -2,18 +2,10 @@ import type { HistoryEntry } from './history-entry.js';
 import type { PodName } from './pod-name.js';
 
 export const INPUT_KINDS = new Set<HistoryEntry['kind']>(['user_input', 'peer_message', 'pod_event']);
-/**
- * What a model must still see: new input, and tool results committed after the request
- * that asked for them (a host that died between a result and the next request left its
- * turn unfinished; the next host resumes it).
- */
+/** What a model must still see: new input, and tool results committed after the request that asked for them. */
 const UNSEEN_KINDS = new Set<HistoryEntry['kind']>([...INPUT_KINDS, 'tool_result']);
 
-/**
- * The newest entry that earlier model requests (or a breaker decision) have dealt with.
- * Output records what it had seen, so input committed while a request was in flight is
- * still unanswered afterwards, and a host restarted after a crash finds the same answer.
- */
+/** Output records what it saw, so input committed mid-request stays unanswered, and a restarted host agrees. */
 export function watermark(history: readonly HistoryEntry[]): number {
   let seen = 0;
   for (const entry of history) {
@@ -24,29 +16,18 @@ export function watermark(history: readonly HistoryEntry[]): number {
   return seen;
 }
 
-/**
- * Whether a history's newest entries, read back as far as seq `oldest`, decide its watermark:
- * they do once `mark`, their own watermark, reaches back to them. An output entry never saw
- * past itself (its seenThrough is below its seq), so an older one cannot raise the mark above
- * `oldest - 1`; and every entry after the mark is among those read.
- */
+/** An output entry never saw past itself, so once `mark` reaches back to `oldest - 1` older entries cannot raise it. */
 export function watermarkReached(oldest: number, mark: number): boolean {
   return oldest <= mark + 1;
 }
 
-/**
- * Input (and tool results) a model has not yet seen: what a new turn is for. An agent's
- * own tool results are not among them: the agent saw each as it happened.
- */
+/** An agent's own tool results are not among them: the agent saw each as it happened. */
 export function unansweredInput(history: readonly HistoryEntry[]): readonly HistoryEntry[] {
   const seen = watermark(history);
   return history.filter((e) => e.seq > seen && UNSEEN_KINDS.has(e.kind) && !(e.kind === 'tool_result' && e.agent !== undefined));
 }
 
-/**
- * A turn reports to a parent only when the parent asked for it: among its triggering
- * input is a SendToPod/SpawnPod message. Peer- and event-triggered turns stay silent.
- */
+/** Only when the parent asked (a SendToPod/SpawnPod message triggered it); peer- and event-triggered turns stay silent. */
 export function parentOf(trigger: readonly HistoryEntry[]): PodName | undefined {
   for (const entry of trigger) {
     if (entry.kind === 'user_input' && entry.origin.type === 'parent') return entry.origin.parent;

@@ -9,10 +9,7 @@ export type VisiblePod =
   | { readonly name: PodName; readonly reason: 'spawned_child'; readonly child: ChildOwnership }
   | { readonly name: PodName; readonly reason: 'peer'; readonly peer: PeerRelation };
 
-/**
- * The only Pods `self` can observe: itself, its children (outstanding or stopped) and its
- * peers. The first reason wins in that order.
- */
+/** Itself, its children (outstanding or stopped) and its peers; the first reason wins in that order. */
 export function visibilitySet(
   self: PodName,
   children: readonly ChildOwnership[],
@@ -35,13 +32,7 @@ export function visibilitySet(
 /** A Pod of a visibility set, with the position of what it is visible through in the list given: `children` or `relations` (self: -1). */
 export type VisibleAt = VisiblePod & { readonly index: number };
 
-/**
- * The same set as `visibilitySet`, as a list sorted by name (UTF-16 code units), for a caller
- * that lists it: one sort and no map, which matters at 10,000 Pods (in V8 a Map that large
- * costs more to build than the sort). The candidates go in reason order and the sort is
- * stable, so the first of each name carries the reason that wins, as in `visibilitySet`. Each
- * keeps its `index`, so a caller holding data beside those lists finds it without a map.
- */
+/** One stable sort and no map (matters at 10,000 Pods); candidates in reason order, so the first of a name wins. */
 export function visibleInOrder(
   self: PodName,
   children: readonly ChildOwnership[],
@@ -60,7 +51,6 @@ export function visibleInOrder(
   return visible;
 }
 
-/** The ownership edges inside a visibility set. */
 export function childrenIn(visible: ReadonlyMap<PodName, VisiblePod>): readonly ChildOwnership[] {
   const children: ChildOwnership[] = [];
   for (const v of visible.values()) if (v.reason === 'spawned_child') children.push(v.child);

@@ -4,11 +4,7 @@ import type { VisibilityReason } from './visibility.js';
 
 export const VISIBILITY_REASONS: readonly VisibilityReason[] = ['self', 'spawned_child', 'peer'];
 
-/**
- * Which part of a visibility set one page of a listing shows: the Pods after a name (the
- * cursor of the page before), of one relation, of one status, whose names start with a prefix.
- * Absent parts do not filter.
- */
+/** Absent parts do not filter. */
 export type VisibleFilter = {
   readonly after?: PodName;
   readonly relation?: VisibilityReason;
@@ -16,13 +12,11 @@ export type VisibleFilter = {
   readonly prefix?: string;
 };
 
-/** How many Pods of a whole visibility set (not of a page) each relation and each status has. */
 export type VisibleTotals = {
   readonly relation: Readonly<Record<VisibilityReason, number>>;
   readonly status: Readonly<Record<PodStatus, number>>;
 };
 
-/** Whether a visible Pod, seen through `reason` with `status`, belongs on a page of `filter`. */
 export function matchesFilter(filter: VisibleFilter, name: PodName, reason: VisibilityReason, status: PodStatus): boolean {
   return (filter.after === undefined || name > filter.after)
     && (filter.relation === undefined || reason === filter.relation)
@@ -30,7 +24,6 @@ export function matchesFilter(filter: VisibleFilter, name: PodName, reason: Visi
     && (filter.prefix === undefined || name.startsWith(filter.prefix));
 }
 
-/** The totals of a visibility set given as each Pod's reason and status. */
 export function totalsOf(visible: Iterable<{ readonly reason: VisibilityReason; readonly status: PodStatus }>): VisibleTotals {
   const relation = zeroes(VISIBILITY_REASONS);
   const status = zeroes(POD_STATUSES);

@@ -2,7 +2,6 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEASE_REPOSITORY } from '../../src/application/ports/lease-repository.js';
 import { MODEL } from '../../src/application/ports/model.js';
 import { UNIT_OF_WORK } from '../../src/application/ports/unit-of-work.js';
 import { ManagedPostgres } from '../../src/adapters/persistence/managed-postgres/managed-postgres.js';
@@ -32,7 +31,7 @@ describe.each(stores)('the composition root (%s)', (_label, config) => {
     const app = podsApp(container);
     expect(container.get(MODEL).label).toBe('builtin');
     expect(() => container.get(UNIT_OF_WORK)).not.toThrow();
-    expect(() => container.get(LEASE_REPOSITORY)).toThrow(); // repositories live inside units of work only
+    expect(() => container.get(Symbol.for('LeaseRepository'))).toThrow(); // repositories live inside units of work only
     try {
       for (const pod of ['a', 'b']) await app.createPod.execute({ name: name(pod), scope: [] });
       await app.initiatePeerHandshake.execute({ from: name('a'), to: name('b'), via: 'test' });

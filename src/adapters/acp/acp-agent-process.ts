@@ -18,18 +18,12 @@ export const MAX_AGENT_MESSAGE_BYTES = 8 * 1024 * 1024;
 /** Tool call titles kept per prompt; past it a generic permission request is judged by its own title. */
 const MAX_TITLES = 1_000;
 
-/**
- * One agent process spoken to over ACP (newline-delimited JSON-RPC on its stdio). Updates go
- * to the prompt in flight for their session (none during `session/load`, whose replay pods
- * does not need: history already holds it). The agent's requests are answered by the
- * launch's `requests`, which the host decides from the Pod's scope.
- */
+/** Updates go to the prompt in flight (none during `session/load`: history holds the replay); the host decides requests. */
 export class AcpAgentProcess implements AgentProcess {
   canLoad = false;
   readonly exited: Promise<string>;
   private readonly connection: acp.ClientConnection;
   private readonly listeners = new Map<string, (update: AgentUpdate) => void>();
-  /** The titles the agent announced its tool calls under, this prompt: a generic permission request is known by them. */
   private readonly titles = new Map<string, string>();
   private exitLine: string | undefined;
 
@@ -84,7 +78,6 @@ export class AcpAgentProcess implements AgentProcess {
       .connect(stream);
   }
 
-  /** pods' own file methods over what the Pod may touch now. */
   private async files(): Promise<ScopedFiles> {
     const confinement = await this.launch.currentConfinement();
     return new ScopedFiles(() => confinement);
@@ -151,10 +144,7 @@ export class AcpAgentProcess implements AgentProcess {
     };
   }
 
-  /**
-   * A request that fails in one line: the process's end when it went away, else the agent's
-   * own error (secrets masked), else that it did not answer within `timeoutMs`.
-   */
+  /** Fails in one line: the process's end, else the agent's own error (secrets masked), else a timeout. */
   private async call<T>(request: () => Promise<T>, what: string, timeoutMs?: number): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = timeoutMs === undefined ? undefined : new Promise<never>((_, reject) => {

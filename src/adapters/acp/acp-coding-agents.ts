@@ -13,15 +13,9 @@ import { prepareStateDir } from './agent-state-dir.js';
 import { placeHomeFiles } from './home-files.js';
 import { privateDirectory } from '../system/private-directory.js';
 
-/** The sandbox each profile setting names: `bwrap` (the default) and `none`. */
 export type Sandboxes = Readonly<Record<'bwrap' | 'none', Sandbox>>;
 
-/**
- * Starts each agent as its own process group (so stopping it ends its shells, tools and MCP
- * servers too), confined by the sandbox its profile names to what its Pod may touch, in the
- * Pod's working directory, with the environment `agentEnvironment` builds and its stderr in
- * the Pod's `agent.log`; then initializes it over ACP.
- */
+/** Each agent is its own process group, so stopping it ends its shells, tools and MCP servers too. */
 export class AcpCodingAgents implements CodingAgents {
   constructor(
     private readonly startTimeoutMs: number,

@@ -43,11 +43,7 @@ function contentText(content: readonly ToolCallContent[] | undefined): string | 
     .join('\n');
 }
 
-/**
- * Where Codex puts a command's text in `rawOutput` (it sends no content for commands): the output as its model saw
- * it, else what the command printed. Only such an object counts: other agents' `rawOutput` (Claude Code: a
- * line such as "File created successfully") repeats what their content said better.
- */
+/** Codex sends no content for commands, only this `rawOutput`; other agents' `rawOutput` repeats their content. */
 const RAW_OUTPUT_FIELDS = ['formatted_output', 'aggregated_output', 'stdout', 'stderr'] as const;
 
 function rawOutputText(raw: unknown): string | undefined {

@@ -1,11 +1,6 @@
 import type { AgentLaunch } from '../../application/ports/coding-agents.js';
 
-/**
- * The whole environment an agent process gets: a home of its own under the Pod's state
- * directory (so its config, sessions and caches are per Pod), a PATH, the locale, the
- * variables its profile names from the host (`passEnv`) and its profile's own `env`.
- * Nothing else of the host's: no PODS_* variable, no key the profile did not name.
- */
+/** Nothing of the host's but PATH, the locale and the profile's `passEnv` and `env`; its home is per Pod. */
 export function agentEnvironment(launch: AgentLaunch, home: string): Record<string, string> {
   const host = launch.hostEnv;
   const env: Record<string, string> = {

@@ -2,12 +2,7 @@ import { access, constants, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, sep } from 'node:path';
 import { AbsolutePath } from '../../domain/absolute-path.js';
 
-/**
- * What a confined agent must read to run at all: its program's installation. A program in a
- * `node_modules` tree (an npm-installed agent, or a `.bin` link into one) needs the whole
- * tree, since it loads its dependencies from there; any other program, its own directory.
- * A profile adds more with `--read-only`.
- */
+/** A program in a `node_modules` tree needs the whole tree (it loads its dependencies from there); any other, its own directory. */
 export async function agentInstallation(command: string, path: string | undefined): Promise<readonly AbsolutePath[]> {
   const program = await locate(command, path);
   if (!program) return [];

@@ -6,7 +6,6 @@ import { dirname } from 'node:path';
 /** Past this, an agent's log is moved aside (one old copy kept) when its agent next starts. */
 const LOG_LIMIT_BYTES = 8 * 1024 * 1024;
 
-/** The Pod's state directory with its `home`, and the agent's log opened for appending (its stderr). */
 export async function prepareStateDir(stateDir: string): Promise<{ readonly home: string; readonly log: number; readonly logPath: string }> {
   await privateDirectory(dirname(stateDir));
   await privateDirectory(stateDir);

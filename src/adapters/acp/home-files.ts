@@ -5,12 +5,7 @@ import { dirname, join } from 'node:path';
 /** Past this, a home file's source is refused: it is configuration, not data. */
 const MAX_BYTES = 1024 * 1024;
 
-/**
- * Copies a profile's home files into the agent's home before the agent starts. The home is
- * the agent's to write, so it may have left links there: no link is followed (each directory
- * on the way must be a real one; the file lands by a rename, which replaces a link rather
- * than writing through it). No agent of the Pod runs meanwhile, so nothing moves underneath.
- */
+/** The home is the agent's to write: no link is followed, and each file lands by a rename, which replaces a link. */
 export async function placeHomeFiles(home: string, files: Readonly<Record<string, string>>): Promise<void> {
   for (const [target, source] of Object.entries(files)) {
     const content = await readFile(source).catch((error: NodeJS.ErrnoException) => {

@@ -1,11 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 
-/**
- * Ends a process started `detached` (the leader of its own group) and everything it started:
- * SIGTERM to the group, SIGKILL after `graceMs`, and SIGKILL once more after the leader is
- * gone for members that outlived it (npm launchers do not pass signals on). Resolves once the
- * leader has exited.
- */
+/** SIGKILL once more after the leader is gone, for members that outlived it (npm launchers pass no signals on). */
 export async function endProcessGroup(child: ChildProcess, exited: Promise<unknown>, graceMs = 2_000): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;

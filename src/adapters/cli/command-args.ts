@@ -3,7 +3,6 @@ import { err, ok, type Result } from '../../domain/result.js';
 import { podNameArg, wholeNumber } from '../presentation/argument-readers.js';
 import type { CommandArgs } from './cli-command.js';
 
-/** Exactly `names.length` positional arguments, or a message naming what is missing or extra. */
 export function positionalArgs(args: CommandArgs, names: readonly string[]): Result<readonly string[], string> {
   const got = args.positionals.length;
   if (got === names.length) return ok(args.positionals);
@@ -11,7 +10,6 @@ export function positionalArgs(args: CommandArgs, names: readonly string[]): Res
   return err(`expected ${names.length} argument${names.length === 1 ? '' : 's'} (${names.join(' ')}), got ${got}`);
 }
 
-/** `A B`: the two Pods of an operator relation command. */
 export function podPairArgs(args: CommandArgs): Result<readonly [PodName, PodName], string> {
   const arity = positionalArgs(args, ['A', 'B']);
   if (!arity.ok) return arity;
@@ -26,7 +24,6 @@ export function flag(args: CommandArgs, name: string): boolean {
   return args.values[name] === true;
 }
 
-/** A whole number option such as `--after 3`; absent stays absent. */
 export function countOption(args: CommandArgs, name: string, min: number): Result<number | undefined, string> {
   const raw = args.values[name];
   if (typeof raw !== 'string') return ok(undefined);

@@ -1,8 +1,4 @@
-/**
- * The known name `typed` most likely meant: the closest by edit distance (a transposition
- * counts as one edit), if within 2 edits and closer than the name is long; otherwise the
- * only name it starts, if any. Undefined when nothing is near.
- */
+/** Closest by edit distance, if within 2 edits and closer than the name is long; else the only name it starts. */
 export function didYouMean(typed: string, known: readonly string[]): string | undefined {
   const word = typed.toLowerCase();
   let best: { name: string; distance: number } | undefined;

@@ -1,11 +1,6 @@
 import type { TextOutput } from '../presentation/text-output.js';
 
-/**
- * Prints a JSON array a batch of items at a time, byte for byte as `out.json(items)` would
- * print the whole array (`JSON.stringify(items, null, 2)`), so scripts see the same document
- * while the command holds one batch. A batch is encoded as one array, whose inside is already
- * indented as the whole array's would be. `end()` closes it (`[]` when nothing came).
- */
+/** Byte for byte as `out.json(items)` would print the whole array, while the command holds one batch. */
 export function jsonArrayStream(out: TextOutput): { readonly items: (values: readonly unknown[]) => void; readonly end: () => void } {
   let held: string | undefined; // the last batch, printed once it is known whether a comma follows
   return {

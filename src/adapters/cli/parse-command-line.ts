@@ -19,10 +19,7 @@ export type CommandLine =
   | { readonly type: 'usage'; readonly message: string; readonly command?: CliCommand }
   | { readonly type: 'run'; readonly command: CliCommand; readonly run: CommandRun | ControlRun | ProfileRun; readonly db?: string };
 
-/**
- * Two passes of `util.parseArgs`: a lenient one finds the command name (and any `--help`),
- * then a strict one checks the whole line against the global and that command's options.
- */
+/** A lenient `util.parseArgs` finds the command (and `--help`), then a strict one checks its options. */
 export function parseCommandLine(argv: readonly string[], commands: readonly CliCommand[], cwd: string): CommandLine {
   const { tokens } = parseArgs({ args: [...argv], options: GLOBAL_OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const first = tokens.find((t) => t.kind === 'positional');
@@ -83,12 +80,7 @@ function strictParse(argv: readonly string[], command: CliCommand | undefined): 
 
 const NEGATIVE_NUMBER = /^-\d/;
 
-/**
- * `util.parseArgs` reads `-1` as an option (`explain b -1`) or refuses it as a value
- * (`--after -1`). Here a negative number is a value, so the command's own check answers with
- * the valid range: one after a string option joins it (`--after=-1`); any other is held out
- * and put back among the positionals where it stood (`at`: its place among the kept args).
- */
+/** `util.parseArgs` takes `-1` for an option; held out as a value, the command's own check names the valid range. */
 function holdNegativeNumbers(
   argv: readonly string[],
   options: NonNullable<ParseArgsConfig['options']>,

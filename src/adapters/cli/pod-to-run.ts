@@ -8,13 +8,7 @@ import type { ExitCode } from '../process-io.js';
 import type { TextOutput } from '../presentation/text-output.js';
 import { printable } from '../presentation/printable.js';
 
-/**
- * The Pod a long-running command (`pods tui`, `pods mcp`) runs as. With `create` (its one
- * scope rule): created if absent, and held by this process from the start for `hold`, so a
- * following `pods serve` cannot take it first. Without: it must exist, so a typo creates
- * nothing, unless `ask` (a terminal) says yes to creating it. Resolves undefined to go on,
- * or with the exit code of the refusal.
- */
+/** `create` holds the Pod from the start, so `pods serve` cannot take it first; without it a typo creates nothing. */
 export async function podToRun(
   app: PodsApp,
   out: TextOutput,
@@ -23,7 +17,6 @@ export async function podToRun(
     readonly create: ScopeRule | undefined;
     readonly hold: PodDriver;
     readonly announce: (line: string) => void;
-    /** On a terminal: the rule to create a missing Pod with, if the operator says yes to `question`. */
     readonly ask?: { readonly rule: ScopeRule; readonly question: (text: string) => Promise<boolean> };
   },
 ): Promise<ExitCode | undefined> {

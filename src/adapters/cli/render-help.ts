@@ -12,7 +12,6 @@ const GLOBAL_OPTION_HELP: readonly (readonly [string, string])[] = [
 
 const { leaseTtlMs, storeOutageLimitMs, pollMs, stepLimit } = DEFAULT_HOST_CONFIG;
 
-/** Every variable pods reads, with its default. */
 const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['PODS_DATABASE_URL', 'the store when --db is not given'],
   ['PODS_HOME', 'where the default store, the profiles, the agents\' state and the TUI\'s line history live (default: ~/.pods)'],

@@ -14,12 +14,7 @@ export type OpenedStore = {
   readonly close: () => Promise<void>;
 };
 
-/**
- * Opens the store `--db` names (undefined: whatever the environment selects). It throws an
- * Error whose message is the one line to show when the choice is invalid or the store
- * cannot be opened; the composition root provides it. `command` (`serve`, `ls`, …) names the
- * process's connections on the server.
- */
+/** Throws an Error whose message is the one line to show; `command` names the process's connections on the server. */
 export type StoreOpener = (db: string | undefined, command: string) => Promise<OpenedStore>;
 
 /** Everything the CLI takes from its process, injected so tests can drive it in-process. */
@@ -28,9 +23,7 @@ export type CliEnvironment = {
   readonly stderr: TextSink;
   readonly cwd: string;
   readonly openStore: StoreOpener;
-  /** The managed server's lifecycle for the store `--db` selects; throws a one-line Error for any other store. */
   readonly storeControl: (db: string | undefined) => StoreControl;
-  /** This host's profiles (`$PODS_HOME/profiles.json`), for `pods profile`. */
   readonly profiles: () => ProfileCatalog;
   readonly io: ProcessIo;
 };

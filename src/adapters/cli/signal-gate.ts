@@ -12,16 +12,7 @@ const NUMBERS: Readonly<Record<ProcessSignal, number>> = { SIGHUP: 1, SIGINT: 2,
 /** The shell's convention for a process ended by a signal. */
 export const exitCodeFor = (signal: ProcessSignal): number => 128 + NUMBERS[signal];
 
-/**
- * Delivers SIGINT, SIGTERM and SIGHUP to the handlers a command registers. Until `hold()` a
- * signal no handler takes has its default action (the process dies), as for any short command.
- * After it (a command that holds leases) the process never dies of one: a signal that comes
- * while no handler is registered (before the command registered its own, or after it removed
- * them to give its leases back) is kept and handed to the next handler of that signal, and
- * the first signal after a stop began (by a signal, or by the command's own choice, e.g. stdin
- * ended) only marks it; another one exits at once. So stdin's end and a signal, in any order,
- * end with the leases given back, and a second signal is the way out of a shutdown that hangs.
- */
+/** After `hold()` (a command holding leases) no signal kills by default: the first marks a stop, a second exits at once. */
 export function signalGate(source: SignalSource) {
   const handlers = new Map<ProcessSignal, Set<SignalHandler>>(PROCESS_SIGNALS.map((s) => [s, new Set()]));
   const listeners = new Map<ProcessSignal, () => void>();
@@ -75,15 +66,10 @@ export function signalGate(source: SignalSource) {
       held = true;
       for (const signal of PROCESS_SIGNALS) listen(signal);
     },
-    /**
-     * True once held: the process then exits explicitly when its command returns, because
-     * while node tears itself down after its last handle closed, a signal is no longer
-     * listened to and kills it (seen under load: a clean `pods mcp` reported as killed).
-     */
+    /** Once held, the process exits explicitly: a signal during node's own teardown is not listened to and kills it. */
     get held(): boolean {
       return held;
     },
-    /** True once a SIGHUP came: its terminal may be gone. */
     get hungUp(): boolean {
       return hungUp;
     },

@@ -1,8 +1,4 @@
-/**
- * `renderTable` for rows that arrive a batch at a time (a listing streamed page by page): the
- * header first, and each column as wide as the widest cell seen so far, so memory holds one
- * batch, not the table. Later batches may widen a column; earlier lines stay as printed.
- */
+/** Each column as wide as the widest cell seen so far, so memory holds one batch; earlier lines stay as printed. */
 export class StreamingTable {
   private readonly widths: number[] = [];
   private header: readonly string[] | undefined;
@@ -11,7 +7,6 @@ export class StreamingTable {
     this.header = header;
   }
 
-  /** The lines of `rows`, preceded by the header on the first call. */
   lines(rows: readonly (readonly string[])[]): readonly string[] {
     const batch = this.header ? [this.header, ...rows] : rows;
     this.header = undefined;

@@ -4,16 +4,9 @@ import { PROCESS_SIGNALS, type ProcessIo } from '../process-io.js';
 
 export type StopReason = 'signal' | 'closed' | 'lease_lost' | 'store_lost';
 
-/** What a long-running host command says when its store stayed away. */
 export const STORE_LOST = 'the store stayed unreachable past PODS_STORE_OUTAGE_MS; stopped';
 
-/**
- * Resolves with why a long-running host command (`serve`, `mcp`) must stop: SIGINT, SIGTERM
- * or SIGHUP, `closed` settling or the guard that started the process gone (its client went
- * away; `ProcessIo.guardianGone`), the lease of `leaseOf` lost, or the
- * store lost (the host's events). Every listener is removed before it resolves; the process's signal gate (held
- * by the command) keeps later signals from killing it while it gives its leases back.
- */
+/** The process's signal gate keeps later signals from killing it while it gives its leases back. */
 export function untilStopped(
   io: ProcessIo,
   events: PodEvents,

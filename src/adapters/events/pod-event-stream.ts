@@ -1,19 +1,12 @@
 import type { LiveEvent } from '../../application/ports/live-events.js';
 import type { PodEvent, PodEvents } from '../../application/ports/pod-events.js';
 
-/** Where events of this process also go: to other processes on the same store. */
 export type EventSink = (event: LiveEvent) => void;
 
-/**
- * The event stream of one store in one process: a listener hears every event published here
- * (by this process's hosts, by its units of work after they commit) and, once something
- * connects it (`whenListened`), what other processes announce. A listener that throws
- * loses that one event: watching must not break what is watched.
- */
+/** A listener that throws loses that one event: watching must not break what is watched. */
 export class PodEventStream implements PodEvents {
   private readonly listeners = new Set<(event: PodEvent) => void>();
   private connect: (() => void) | undefined;
-  /** Where live events also go (another process's viewers); none: this process only. */
   remote: EventSink | undefined;
 
   get size(): number {
@@ -39,7 +32,6 @@ export class PodEventStream implements PodEvents {
     this.remote?.(event);
   }
 
-  /** A store's commit, or an event heard from another process: this process's listeners only. */
   emit(event: PodEvent): void {
     for (const listener of this.listeners) {
       try {

@@ -3,12 +3,7 @@ import type { PodEvents } from '../../application/ports/pod-events.js';
 import { watch, type Watch } from '../../application/watcher.js';
 import type { PodName } from '../../domain/pod-name.js';
 
-/**
- * Calls `send` after commits to `pod`'s history, at most once per `everyMs`: a burst of
- * commits is one call, and the last commit of a burst is never left without one (the watcher
- * looks once more after a look during which commits came). Until `start`, and after `stop`
- * (idempotent), nothing is sent.
- */
+/** A burst of commits is one call, and the last commit of a burst is never left without one. */
 export function coalescedCommits(events: PodEvents, pod: PodName, everyMs: number, send: () => void): { readonly start: () => void; readonly stop: () => void } {
   let watching: { readonly watch: Watch<never>; readonly gaps: AbortController } | undefined;
   return {

@@ -1,31 +1,19 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import { INVALID_REQUEST, PARSE_ERROR, parseJSONRPCMessage } from '@modelcontextprotocol/server';
 
-/**
- * The longest line (one JSON-RPC message, escapes included) `pods mcp` reads from stdin:
- * 16 times the 64 KiB a message body or task may hold, so no valid tool call comes near it.
- */
+/** 16 times the 64 KiB a message body may hold, so no valid tool call comes near it. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 
-/** The JSON-RPC error answered for a line that is dropped; `id` only when the line names one. */
 export type LineRefusal = { readonly code: number; readonly message: string; readonly id?: string | number };
 
 /** How much of an over-long line is kept to find its `id`: its first and its last bytes. */
 const ID_WINDOW = 256;
 const NEWLINE = 0x0a;
 
-/**
- * Frames stdin into lines for the SDK's stdio transport and passes on only what it would
- * accept: JSON-RPC messages of at most `maxBytes`, each as one chunk ending in `\n`. Any
- * other line is dropped and answered through `refuse` (parse error -32700, invalid request
- * -32600), where the SDK would skip it in silence or, past its 10 MiB buffer, close the
- * connection. Blank lines are ignored. Whatever the client sends, at most `maxBytes` of a
- * line is held: the rest of an over-long line is counted, not kept.
- */
+/** Any other line is answered through `refuse`, where the SDK would skip it or close the connection. */
 export function jsonRpcLines(refuse: (refusal: LineRefusal) => void, maxBytes = MAX_LINE_BYTES): Transform {
   let parts: Buffer[] = [];
   let length = 0;
-  /** Set once the line passed `maxBytes`: its head and tail, to answer under its id. */
   let dropping: { head: Buffer; tail: Buffer; bytes: number } | undefined;
 
   const take = (part: Buffer) => {
@@ -95,7 +83,6 @@ export function jsonRpcLines(refuse: (refusal: LineRefusal) => void, maxBytes = 
   });
 }
 
-/** Why `value` is not a JSON-RPC message the SDK would take, or undefined when it is one. */
 function messageProblem(value: unknown): string | undefined {
   try {
     parseJSONRPCMessage(value);
@@ -123,11 +110,7 @@ function lastBytes(buffer: Buffer, n: number): Buffer {
   return Buffer.from(buffer.subarray(Math.max(0, buffer.length - n)));
 }
 
-/**
- * The `id` of a line too long to parse, when its first member (`{"id": …` or
- * `{"jsonrpc": "2.0", "id": …`) or its last (`…, "id": …}`, as the SDK's client writes
- * it) names one; otherwise undefined, and the error goes out without an id.
- */
+/** The `id` of a line too long to parse, from its first or last member (as the SDK's client writes it). */
 function idOf(head: string, tail: string): string | number | undefined {
   const ID = String.raw`"id"\s*:\s*(-?\d{1,16}|"(?:[^"\\]|\\.){0,100}")`;
   const match = new RegExp(String.raw`^\s*\{\s*(?:"jsonrpc"\s*:\s*"2\.0"\s*,\s*)?${ID}\s*[,}]`).exec(head) ?? new RegExp(String.raw`[{,]\s*${ID}\s*\}\s*$`).exec(tail);

@@ -5,24 +5,15 @@ import {
 } from '@modelcontextprotocol/server';
 import { checkRequest } from './request-check.js';
 
-/**
- * MCP's stdio binding over a stream of lines (one JSON-RPC message per chunk, as
- * `jsonRpcLines` passes them on) and the stream answers go to. Unlike the SDK's stdio
- * transport, the end of input does not close it: the owner waits for `drained()`, so every
- * request read before stdin ended is answered, then closes it. Before `initialize` only
- * `ping` is served; a request whose params do not fit its method is answered -32602 in one
- * line (`checkRequest`), and neither reaches the server.
- */
+/** Unlike the SDK's stdio transport, end of input does not close it: every request read is answered first. */
 export class LineTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
-  /** Resolves when the input ends (the client closed its end) or fails. */
   readonly inputEnded: Promise<void>;
   private ended: () => void = () => undefined;
   private initialized = false;
   private closed = false;
-  /** Requests the server has been given and has not answered yet. */
   private readonly unanswered = new Set<RequestId>();
   private readonly waiting = new Set<() => void>();
 
@@ -49,12 +40,10 @@ export class LineTransport implements Transport {
     }
   }
 
-  /** Stops reading: whatever comes after is not served (the owner is shutting down). */
   stopReading(): void {
     this.input.off('data', this.onData);
   }
 
-  /** Resolves once every request given to the server has been answered (or the connection closed). */
   drained(): Promise<void> {
     if (this.unanswered.size === 0 || this.closed) return Promise.resolve();
     return new Promise((resolve) => this.waiting.add(resolve));

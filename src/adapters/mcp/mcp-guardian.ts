@@ -7,16 +7,7 @@ export const LIFELINE_ENV = 'PODS_MCP_LIFELINE';
 const LIFELINE_FD = 3;
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-/**
- * `pods mcp` started by a client (stdin not a terminal). Clients end their servers hard:
- * Codex sends SIGTERM to the server's process group and SIGKILL 36 ms later, too soon for a
- * server to give its leases back on a loaded machine. So this process only guards: the
- * server runs in a session of its own, which neither signal reaches, on the same stdin and
- * stdout; signals sent here are passed on, and its exit is this one's. If this process is
- * killed, the server's lifeline (a pipe only this process holds open) ends, and the server
- * stops as if stdin had ended: it answers what it read, gives its leases back, and exits.
- * Resolves with the exit code.
- */
+/** Codex sends SIGKILL 36 ms after SIGTERM, too soon to give leases back: the server runs in its own session, guarded. */
 export function guardMcpServer(argv: readonly string[]): Promise<number> {
   const server = spawn(process.execPath, [...process.execArgv, ...argv], {
     detached: true,
@@ -33,11 +24,7 @@ export function guardMcpServer(argv: readonly string[]): Promise<number> {
   });
 }
 
-/**
- * In the server a guardian started: resolves when the guardian is gone (the lifeline's other
- * end closed). Undefined in a server started any other way. The variable is taken out of the
- * environment so that no process this one starts inherits it.
- */
+/** The variable is taken out of the environment so that no process this one starts inherits it. */
 export function guardianGone(env: NodeJS.ProcessEnv): Promise<void> | undefined {
   const named = env[LIFELINE_ENV];
   delete env[LIFELINE_ENV];

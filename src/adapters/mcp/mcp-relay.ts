@@ -1,10 +1,6 @@
 import { connect } from 'node:net';
 
-/**
- * `pods mcp-relay SOCKET`: the stdio MCP server an agent-driven Pod's agent starts. It relays
- * bytes between its stdio and the host's per-Pod socket and has no access of its own: the
- * host serves the Pod's tools. It loads nothing of the store. Resolves with the exit code.
- */
+/** A byte relay with no access of its own (the host serves the Pod's tools); it loads nothing of the store. */
 export function relayStdio(path: string): Promise<number> {
   return new Promise((resolve) => {
     const socket = connect(path);

@@ -3,18 +3,13 @@ import type { ToolListing } from '../../application/tools/pod-tools.js';
 import type { ToolEffect } from '../../application/tools/tool-definition.js';
 import { toolResultJson, type ToolResult } from '../../application/tools/tool-result.js';
 
-/**
- * What each effect tells a client that decides whether a call needs approval. Every tool
- * acts only inside the store, so none is open-world; a client that finds no hints assumes
- * the worst (Codex then asks, and `codex exec` declines every call).
- */
+/** Every tool acts only inside the store; a client that finds no hints assumes the worst (`codex exec` declines every call). */
 const HINTS: Readonly<Record<ToolEffect, ToolAnnotations>> = {
   reads: { readOnlyHint: true, openWorldHint: false },
   writes: { destructiveHint: false, openWorldHint: false },
   destroys: { destructiveHint: true, openWorldHint: false },
 };
 
-/** The inbound block of a result: entries of the Pod's history the agent has not been shown. */
 export type InboundBlock = { readonly pod: string; readonly entries: readonly Record<string, unknown>[]; readonly waiting: number };
 
 const INBOUND_SCHEMA = {
@@ -28,11 +23,6 @@ const INBOUND_SCHEMA = {
   required: ['pod', 'entries', 'waiting'],
 } as const;
 
-/**
- * The MCP `tools/list` entries of the Pod tools: the names, descriptions and input schemas
- * models get, with a title, the approval hints of the tool's effect, and an output schema:
- * `{summary, content?, inbound?}`, the JSON the result's text blocks carry.
- */
 export function mcpTools(listings: readonly ToolListing[]): Tool[] {
   return listings.map(({ name, title, description, effect, inputSchema, contentSchema }) => ({
     name,
@@ -51,11 +41,7 @@ export function mcpTools(listings: readonly ToolListing[]): Tool[] {
   }));
 }
 
-/**
- * One tool result for MCP: a text block with the compact JSON `pods tool` prints, then the
- * inbound block (if any) as a second one, and the same as `structuredContent` for a
- * successful result (an error result has no output schema to meet).
- */
+/** An error result has no output schema to meet, so only a success carries `structuredContent`. */
 export function mcpToolResult(result: ToolResult, inbound: InboundBlock | undefined): CallToolResult {
   const json = toolResultJson(result);
   const content: CallToolResult['content'] = [{ type: 'text', text: JSON.stringify(json) }];

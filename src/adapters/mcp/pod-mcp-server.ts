@@ -23,27 +23,15 @@ export type PodMcpServerOptions = {
   /** The Pod every tool acts as: fixed by whoever started the server, never by the client. */
   readonly pod: PodName;
   readonly tools: PodTools;
-  /**
-   * Given, results carry the inbound entries the agent has not been shown (`pods mcp`: the
-   * agent drives the Pod). Absent, they carry none: the host that runs the Pod's agent
-   * brings it each input as a prompt.
-   */
+  /** Given (`pods mcp`), results carry the unseen inbound entries; absent, the host brings each input as a prompt. */
   readonly inbound?: TakeUnseenInbound;
   readonly version: string;
-  /** The profiles of the host this runs on, named in SpawnPod's description. */
   readonly profiles?: readonly string[];
   readonly limits?: { readonly maxEntries: number; readonly maxBytes: number };
-  /**
-   * With both: the read-only resources `pods://POD/history` and `pods://POD/history/{seq}`,
-   * and subscriptions to the first (told by the event stream). Without: tools only.
-   */
+  /** With `events`: the read-only history resources and subscriptions to them; without, tools only. */
   readonly history?: ReadHistory;
   readonly events?: PodEvents;
-  /**
-   * With `events`: declare Claude Code's experimental `claude/channel` capability and send a
-   * wake-up hint on commits to the Pod's history. A hint carries no entry and never counts
-   * as delivery: what arrived still comes, once, in the inbound block of the next result.
-   */
+  /** With `events`: a `claude/channel` wake-up hint on commits; it carries no entry and never counts as delivery. */
   readonly claudeChannel?: boolean;
 };
 
@@ -64,16 +52,9 @@ const HINT = (pod: PodName): string =>
   `New entries were committed to the history of \`${pod}\`. Call ListPods (or any pods tool) to receive them, ` +
   `with their verified senders, in the result's inbound block.`;
 
-/**
- * The MCP face of one Pod: `tools/list` is `PodTools.specs()` as it is (names, descriptions
- * and JSON Schemas: one definition), `tools/call` runs `PodTools.execute` as the Pod and
- * appends the inbound entries the agent has not seen. Given `history` and `events`, also the
- * Pod's own history as read-only resources (reading them never moves the inbound cursor) and
- * `notifications/resources/updated` for a subscribed history. No prompts.
- */
+/** `PodTools` as they are (one definition), run as the Pod. Reading history resources never moves the inbound cursor. */
 export type PodMcpServer = {
   readonly server: Server;
-  /** Resolves once no tool call is in flight, so the store can close under none. */
   readonly settle: () => Promise<void>;
 };
 
@@ -96,7 +77,6 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
   );
   const listed = mcpTools(tools.specs(options.profiles));
   server.setRequestHandler('tools/list', async () => ({ tools: listed }));
-  // Ends every wait in flight when the server closes (the client went away, or a shutdown).
   const closing = new AbortController();
   server.setRequestHandler('tools/call', (request, ctx) => {
     const { name, arguments: args } = request.params;
@@ -117,7 +97,6 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
     void server.notification({ method: CLAUDE_CHANNEL.method, params: { content: HINT(pod), meta: { pod } } }).catch(() => undefined);
   }) : undefined;
   if (hints) server.oninitialized = hints.start;
-  // Closing the server (the client went away, or `close()`) ends the event subscriptions.
   server.onclose = () => {
     closing.abort();
     stopUpdates();
@@ -132,15 +111,10 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
   };
 }
 
-/** The URIs of the served Pod's history: the whole of it, and one entry by its sequence number. */
 export const historyUri = (pod: PodName): string => `pods://${pod}/history`;
 export const historyEntryUri = (pod: PodName, seq: number): string => `${historyUri(pod)}/${seq}`;
 
-/**
- * Registers the resource handlers; returns what stops the updates (idempotent). Only the
- * served Pod's URIs are answered: any other is refused with the same message whether or
- * not the Pod it names exists.
- */
+/** Only the served Pod's URIs are answered; any other is refused with the same message whether or not the Pod it names exists. */
 function serveHistoryResources(server: Server, pod: PodName, history: ReadHistory, events: PodEvents): () => void {
   const whole = historyUri(pod);
   const unknown = (uri: string) => new ResourceNotFoundError(uri, `unknown resource ${uri}; this server serves only ${whole} and ${whole}/{seq}`);
@@ -204,7 +178,6 @@ async function takeInbound(inbound: TakeUnseenInbound, pod: PodName, limits: { r
   return { pod, entries: entries.map(inboundJson), waiting };
 }
 
-/** The `pods history --json` shape of an entry, without what is the same for every one (the Pod) or internal (seenThrough). */
 export function inboundJson(entry: InboundEntry): Record<string, unknown> {
   const { seq, kind, at, pod: _pod, ...rest } = entry;
   const { seenThrough: _seen, ...fields } = rest as typeof rest & { seenThrough?: number };

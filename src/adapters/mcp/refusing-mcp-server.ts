@@ -10,7 +10,6 @@ const HOLDER: Readonly<Record<Lease['driver'], string>> = {
   model: 'that host runs its model (a TUI or `pods serve`)',
 };
 
-/** What an agent is told on every call when the Pod it was configured for is live elsewhere. */
 export function heldPodReason(lease: Lease): string {
   return (
     `this MCP server cannot act as \`${lease.pod}\`: it is live on ${lease.hostId}, where ${HOLDER[lease.driver]}, ` +
@@ -20,11 +19,7 @@ export function heldPodReason(lease: Lease): string {
   );
 }
 
-/**
- * The MCP server `pods mcp` runs when its Pod is live elsewhere: the handshake completes and
- * the seven tools are listed as ever, so the client shows the server and its agent learns
- * why, and every call is an `execution_failed` result with `reason`. Nothing runs as the Pod.
- */
+/** The tools are listed as ever, so the client shows the server and its agent learns why; nothing runs as the Pod. */
 export function createRefusingMcpServer(options: { readonly listings: readonly ToolListing[]; readonly reason: string; readonly version: string }) {
   const { reason } = options;
   const server = new Server(

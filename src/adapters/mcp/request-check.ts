@@ -1,16 +1,10 @@
 import { INVALID_PARAMS, INVALID_REQUEST, specTypeSchemas, type JSONRPCRequest } from '@modelcontextprotocol/server';
 
-/** The JSON-RPC error a request is answered with instead of reaching the server. */
 export type RequestRefusal = { readonly code: number; readonly message: string };
 
-/**
- * What may come before `initialize`: `ping` (MCP allows it), and the 2026 revision's
- * `server/discover` probe, which the SDK answers "method not found" so a client falls back
- * to `initialize`.
- */
+/** `ping`, and the 2026 revision's `server/discover`, which the SDK answers "method not found" so a client falls back. */
 const BEFORE_INITIALIZE = new Set(['initialize', 'ping', 'server/discover']);
 
-/** The spec's schema of each request this server serves, by method. */
 const SCHEMAS: Readonly<Record<string, keyof typeof specTypeSchemas>> = {
   initialize: 'InitializeRequest',
   ping: 'PingRequest',
@@ -26,12 +20,7 @@ const SCHEMAS: Readonly<Record<string, keyof typeof specTypeSchemas>> = {
 /** Longest error message: one line a person can read, never a schema dump. */
 const MAX_MESSAGE = 500;
 
-/**
- * Why `request` must not reach the server, or undefined when it may: a request other than
- * `ping` before `initialize` (-32600), or params that do not fit the method's schema
- * (-32602, every problem on one line, where the SDK would answer -32603 with its
- * multi-line schema report).
- */
+/** Params that do not fit get -32602 with every problem on one line (the SDK: -32603 and a schema dump). */
 export function checkRequest(request: JSONRPCRequest, initialized: boolean): RequestRefusal | undefined {
   const { method, params } = request;
   if (!initialized && !BEFORE_INITIALIZE.has(method)) {

@@ -7,29 +7,18 @@ import { createPodMcpServer, type PodMcpServerOptions } from './pod-mcp-server.j
 export type StdioServing = {
   /** Resolves when the client went away (stdin ended, the pipe closed) and every request it sent was answered, or `close` was called. */
   readonly closed: Promise<void>;
-  /** Stops reading, finishes and answers the requests in hand, and closes. */
   readonly close: () => Promise<void>;
 };
 
-/** A served MCP server: what `serveOverStdio` connects and, at the end, drains. */
 export type Served = { readonly server: Server; readonly settle: () => Promise<void> };
 
-/**
- * Serves one Pod over a stdio pair: JSON-RPC on `stdout` and nothing else (anything for a
- * human goes to stderr, which the caller owns).
- */
+/** JSON-RPC on `stdout` and nothing else: anything for a human goes to stderr. */
 export async function servePodOverStdio(options: PodMcpServerOptions & { readonly stdin: Readable; readonly stdout: Writable }): Promise<StdioServing> {
   const { stdin, stdout, ...serverOptions } = options;
   return serveOverStdio(createPodMcpServer(serverOptions), stdin, stdout);
 }
 
-/**
- * stdin is read line by line through `jsonRpcLines`: a line that is not JSON, not a JSON-RPC
- * message or longer than `MAX_LINE_BYTES` is answered with a JSON-RPC error (`"id": null`
- * when none can be read) and dropped, and serving goes on. When stdin ends, the calls in
- * flight are finished (a wait ends early) and every request read is answered before the
- * server closes.
- */
+/** A bad or too long line is answered with an error and dropped; when stdin ends, every request read is answered. */
 export async function serveOverStdio(served: Served, stdin: Readable, stdout: Writable): Promise<StdioServing> {
   const { server, settle } = served;
   let open = true;

@@ -15,13 +15,7 @@ type Channel = { readonly server: Server; readonly socket: string; readonly conn
 /** Longest socket path a Unix socket address holds (108 bytes with the NUL, on Linux). */
 const MAX_SOCKET_PATH = 100;
 
-/**
- * pods' MCP server for each agent-driven Pod, served by the host that runs it on a Unix
- * socket in the Pod's own state directory (mode 0700, so only this user, and inside the
- * sandbox only that Pod's agent, can reach it). The agent starts the relay as its stdio MCP
- * server; every tool call then runs here, in the host, as that Pod, so the agent has
- * exactly the Pod's authority and no access to the store.
- */
+/** A 0700 socket in the Pod's state directory: only that Pod's agent reaches it, and every call runs here as that Pod. */
 export class UnixSocketPodToolChannels implements PodToolChannels {
   private readonly open_ = new Map<PodName, Channel>();
 

@@ -6,11 +6,7 @@ import { unansweredInput } from '../../domain/turn-trigger.js';
 
 const TOOL_COMMAND = /^\/tool(?:\s+(\S+)(?:\s+([\s\S]*))?)?$/;
 
-/**
- * The default model: offline and deterministic, so an operator (or a parent Pod) can drive
- * the whole tool surface with `/tool <ToolName> <json>` and no language model. It reads
- * only the committed history it is given, like any other model. Grammar and replies: ADR 0003.
- */
+/** Offline and deterministic: `/tool <ToolName> <json>` drives the whole tool surface with no language model (ADR 0003). */
 @injectable()
 export class BuiltinModel implements Model {
   readonly label = 'builtin';

@@ -13,19 +13,9 @@ export type ChatMessage =
 /** Pods whose encoded transcripts are kept; one beyond is encoded afresh on its next request. */
 const KEPT_PODS = 8;
 
-/** A Pod's transcript so far, and its settled messages as the UTF-8 bytes of the request (comma-joined). */
 type Kept = { readonly builder: TranscriptBuilder; encoded: number; bytes: Buffer; length: number };
 
-/**
- * Request bodies as UTF-8 JSON: the transcript of committed history and the tool surface.
- * There is no system prompt, because it would be context that is not in the history
- * (SPEC §5). `tools` is left out when empty, since some servers refuse an empty list.
- *
- * A Pod's history only grows, so each Pod's transcript is built on from the entries added
- * since its last request, and messages that no later entry can change are encoded once,
- * into bytes kept for the next request: a step's request costs what is new, plus copying
- * the kept bytes once.
- */
+/** No system prompt: it would be context not in the history (SPEC §5). Some servers refuse an empty `tools` list. */
 export class ChatRequestBodies {
   private readonly kept = new Map<PodName, Kept>();
 
@@ -48,11 +38,7 @@ export class ChatRequestBodies {
     ]);
   }
 
-  /**
-   * What is kept for `pod` if `history` continues it (the same entry where it stopped), else a
-   * fresh start. Seqs are gap-free, so a request whose window moved on (older entries left it
-   * at a `context_trimmed` notice) has another entry there and starts afresh, once per trim.
-   */
+  /** Seqs are gap-free, so a window that moved on (a `context_trimmed` notice) starts afresh, once per trim. */
   private continued(pod: PodName, history: readonly HistoryEntry[]): Kept {
     const kept = this.kept.get(pod);
     this.kept.delete(pod); // re-inserted last: the map's order is least recently used first
@@ -65,7 +51,6 @@ export class ChatRequestBodies {
   }
 }
 
-/** Adds one encoded message to the kept bytes, growing them by doubling. */
 function append(kept: Kept, json: string): void {
   const text = kept.length > 0 ? `,${json}` : json;
   const size = Buffer.byteLength(text);

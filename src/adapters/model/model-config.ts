@@ -7,7 +7,6 @@ export type ModelConfig = {
   readonly model: string;
   readonly apiKey?: string;
   readonly timeoutMs?: number;
-  /** How a busy or failing server (HTTP 429, 5xx) is retried; default `DEFAULT_MODEL_RETRY`. */
   readonly retry?: ModelRetry;
 };
 
@@ -23,11 +22,7 @@ export type ModelConfigError =
   | { readonly type: 'InvalidModelUrl'; readonly url: string; readonly reason: string }
   | { readonly type: 'InvalidModelTimeout'; readonly value: string };
 
-/**
- * Reads `PODS_MODEL_URL`, `PODS_MODEL`, `PODS_API_KEY` and `PODS_MODEL_TIMEOUT_MS`.
- * No URL means "use the built-in model" (`ok(undefined)`); a URL that cannot work is an
- * error rather than a silent fallback, so an operator never talks to the wrong model.
- */
+/** A URL that cannot work is an error rather than a silent fallback, so an operator never talks to the wrong model. */
 export function modelConfigFromEnv(env: Readonly<Record<string, string | undefined>>): Result<ModelConfig | undefined, ModelConfigError> {
   const url = setting(env, 'PODS_MODEL_URL');
   if (url === undefined) return ok(undefined);

@@ -7,10 +7,7 @@ import { DEFAULT_MODEL_RETRY, DEFAULT_MODEL_TIMEOUT_MS, MODEL_CONFIG, type Model
 import { parseChatCompletion } from './parse-chat-completion.js';
 import { readChatCompletionStream } from './read-chat-completion-stream.js';
 
-/**
- * `url` is the API base as Ollama, vLLM and llama.cpp document it (ending in `/v1`);
- * `/chat/completions` is joined to it. A URL that already names the endpoint is kept.
- */
+/** `url` is the API base as Ollama, vLLM and llama.cpp document it (`…/v1`); a URL naming the endpoint is kept. */
 export function chatCompletionsUrl(url: string): string {
   const base = url.replace(/\/+$/, '');
   return base.endsWith('/chat/completions') ? base : `${base}/chat/completions`;
@@ -21,7 +18,6 @@ const fail = (error: string): ModelReply => ({ ok: false, error });
 /** Statuses that say "later", not "never": rate limits and an overloaded or restarting server. */
 const RETRIED = new Set([429, 500, 502, 503, 504, 529]);
 
-/** `Retry-After` in seconds or as an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null, now: number): number | undefined {
   if (header === null || header.trim() === '') return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(header)) return Math.round(Number(header) * 1_000);
@@ -34,14 +30,9 @@ type Attempt =
   | { readonly streamed: unknown }
   | { readonly failed: ModelReply };
 
-/** A 400/422 whose body names streaming: the server does not do `stream: true`. */
 const refusesStreaming = (status: number, text: string): boolean => (status === 400 || status === 422) && /stream/i.test(text);
 
-/**
- * Any OpenAI-compatible chat-completions endpoint with tool calling. Every failure
- * (timeout, cancel, network, HTTP status, a body that is not a chat completion) is a
- * one-line `ok: false`, never a throw: the run loop records it and the Pod stays usable.
- */
+/** Every failure is a one-line `ok: false`, never a throw: the run loop records it and the Pod stays usable. */
 @injectable()
 export class OpenAiCompatibleModel implements Model {
   readonly label: string;
@@ -105,11 +96,7 @@ export class OpenAiCompatibleModel implements Model {
     return parseChatCompletion(completion, taken, (request.history.at(-1)?.seq ?? 0) + 1);
   }
 
-  /**
-   * One POST within the timeout (for a stream: of silence, reset by every chunk); every
-   * failure to get an answer is already the reply. A server that ignores `stream: true`
-   * and answers with JSON is read as JSON.
-   */
+  /** For a stream the timeout is of silence (reset by every chunk); a server that ignores `stream: true` is read as JSON. */
   private async post(payload: Uint8Array, signal: AbortSignal | undefined, stream: ModelRequest['onStream']): Promise<Attempt> {
     if (signal?.aborted) return { failed: fail('model request cancelled') };
     const controller = new AbortController();

@@ -6,16 +6,7 @@ type Json = Readonly<Record<string, unknown>>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const malformed = (problem: string): ModelReply => ({ ok: false, error: `malformed model reply: ${problem}` });
 
-/**
- * Reads `choices[0].message` of a chat-completions reply, as the servers users run send it:
- * `content` as a string, null, or an array of parts (only `text` parts are the answer;
- * `reasoning_content`, `reasoning` and thinking parts are never committed as text); tool calls
- * in `tool_calls` or the legacy `function_call`; `arguments` as a JSON string, a JSON string
- * encoded twice, or an object. A tool call whose arguments are not JSON fails the whole
- * reply: guessing an input would run a tool the model never asked for. Call ids must pair
- * calls with results in the Pod's history, so a missing or reused id (some local servers
- * number calls per reply) is replaced by a generated one (`generatedCallId`).
- */
+/** Non-JSON arguments fail the reply: a guessed input would run a tool the model never asked for. */
 export function parseChatCompletion(body: unknown, taken: ReadonlySet<string>, nextSeq: number): ModelReply {
   const choices = isObject(body) ? body['choices'] : undefined;
   const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
@@ -42,11 +33,7 @@ export function parseChatCompletion(body: unknown, taken: ReadonlySet<string>, n
   return { ok: true, text: content, toolCalls };
 }
 
-/**
- * Nine letters and digits, as the strictest providers require of a call id (Mistral:
- * `^[a-zA-Z0-9]{9}$`), derived from the history position so a retried request gets the
- * same ids, and never one already in the Pod's history.
- */
+/** Nine letters and digits, as Mistral requires; derived from the history position so a retried request gets the same ids. */
 export function generatedCallId(nextSeq: number, index: number, used: ReadonlySet<string>): string {
   for (let salt = 0; ; salt += 1) {
     const id = `c${nextSeq.toString(36).padStart(5, '0').slice(-5)}${index.toString(36).padStart(2, '0').slice(-2)}${salt.toString(36).slice(-1)}`;

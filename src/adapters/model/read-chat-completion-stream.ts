@@ -6,14 +6,7 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 
 type PartialCall = { id: string | undefined; name: string; args: string; argsObject: unknown };
 
-/**
- * Reads a chat-completions stream (server-sent events, `stream: true`) into the body of a
- * whole completion, which `parseChatCompletion` then reads like any other, so a streamed
- * reply is committed exactly as an unstreamed one would be. Text and tool-call starts are
- * reported as they arrive. Tolerated: keep-alive comments, CRLF, events split across chunks,
- * `[DONE]` or a stream that simply ends, `reasoning_content` (never text). An `error` object
- * in the stream fails the reply.
- */
+/** Rebuilds a whole completion, so a streamed reply is committed exactly as an unstreamed one; an `error` fails it. */
 export async function readChatCompletionStream(
   body: ReadableStream<Uint8Array>,
   onEvent: (event: ModelStreamEvent) => void,

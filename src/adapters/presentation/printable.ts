@@ -3,10 +3,7 @@
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/**
- * Stored text as one safe terminal line: history bodies come from models and peers, so
- * they must not break the one-line-per-entry layout or smuggle in escape sequences.
- */
+/** History bodies come from models and peers: they must not break the one-line layout or smuggle in escapes. */
 export function printable(text: string): string {
   return text.replace(UNSAFE, (ch) => NAMED[ch] ?? `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`);
 }

@@ -2,11 +2,7 @@ import type { HistoryEntry } from '../../domain/history-entry.js';
 import { printable } from './printable.js';
 import { printableLines } from './printable-lines.js';
 
-/**
- * One history entry, its kind always visible: `#3 peer_message from a: hello` (`pods history`,
- * `pods watch`, `pods explain`, `:explain`). Text a person or a model wrote keeps its line
- * breaks, the lines after the first indented under it.
- */
+/** Its kind always visible: `#3 peer_message from a: hello`. Text keeps its line breaks, later lines indented. */
 export function renderEntry(entry: HistoryEntry): string {
   return `#${entry.seq} ${entry.kind}${describeBody(entry)}`;
 }
@@ -32,16 +28,11 @@ function describeBody(entry: HistoryEntry): string {
   }
 }
 
-/** What an entry marks, for a surface that colours it: who speaks, or that something failed. */
 export type EntryTone = 'you' | 'assistant' | 'tool' | 'peer' | 'notice' | 'refusal' | 'warning';
 
-/** An entry as a conversation shows it: who speaks, in brackets, then what was said. */
 export type SpokenEntry = { readonly tone: EntryTone; readonly header: string; readonly text: string };
 
-/**
- * The TUI's form of an entry: `[peer main]` and `hello`; the same text as `renderEntry`'s,
- * escaped the same way, under a header that names the speaker rather than the kind.
- */
+/** The same text as `renderEntry`'s, escaped the same way, under a header that names the speaker. */
 export function spokenEntry(entry: HistoryEntry): SpokenEntry {
   const text = said(entry);
   switch (entry.kind) {
@@ -68,7 +59,6 @@ export function spokenEntry(entry: HistoryEntry): SpokenEntry {
   }
 }
 
-/** What an entry says, made safe for a terminal: the part both forms show alike. */
 function said(entry: HistoryEntry): string {
   switch (entry.kind) {
     case 'user_input':

@@ -2,7 +2,6 @@ import type { Explanation, ExplanationStep } from '../../application/use-cases/e
 import type { HistoryEntry } from '../../domain/history-entry.js';
 import { entryJson, renderEntry } from './render-entry.js';
 
-/** The entry, then each link of the chain that let it in, newest cause first, in plain words. */
 export function renderExplanation(explanation: Explanation): readonly string[] {
   const { entry, chain } = explanation;
   const steps = chain.length === 0 ? ['no further record of what authorized it'] : chain.map((step) => describeStep(step, entry));
@@ -44,7 +43,6 @@ function describeStep(step: ExplanationStep, entry: HistoryEntry): string {
   }
 }
 
-/** The `--json` form: the entry as `pods history --json` prints it, and the chain as the use case gives it. */
 export function explanationJson(explanation: Explanation): Record<string, unknown> {
   return { entry: entryJson(explanation.entry), chain: explanation.chain };
 }

@@ -1,7 +1,5 @@
-/** Anything text can be written to: `process.stdout`, or a test's collector. */
 export type TextSink = { write(text: string): unknown };
 
-/** A sink that can say it is full (a Node stream): `write` returned false until 'drain'. */
 type Drainable = TextSink & {
   readonly writableNeedDrain: boolean;
   readonly destroyed: boolean;
@@ -28,19 +26,11 @@ function drained(sink: TextSink): Promise<boolean> {
   });
 }
 
-/** Where a surface's results (stdout) and complaints (stderr) go: a `pods` command's, or the TUI's on a pipe. */
 export type TextOutput = {
-  /** One line of human output on stdout. */
   readonly line: (text: string) => void;
-  /** A JSON document on stdout: scripts parse this. */
   readonly json: (value: unknown) => void;
-  /** One line on stderr, prefixed with the command it concerns. */
   readonly fail: (text: string) => void;
-  /**
-   * Resolves once stdout has taken what was written (a slow pipe, a paused terminal), so a
-   * command that prints page after page holds one page, not everything the reader has not
-   * read; false when its reader went away (`| head`): nothing more needs printing.
-   */
+  /** So a command printing page after page holds one page; false when its reader went away (`| head`). */
   readonly drained?: () => Promise<boolean>;
 };
 

@@ -6,7 +6,6 @@ import { DEFAULT_PROFILE, describeInvalidProfile, parseAcpProfile, type AcpProfi
 import type { ProfileName } from '../../domain/profile-name.js';
 import { acquirePidFileLock } from '../system/pid-file-lock.js';
 
-/** A profiles file that cannot be used: the message names the file and what is wrong. */
 export class ProfileFileError extends Error {
   override readonly name = 'ProfileFileError';
 }
@@ -15,12 +14,7 @@ const IN_PROCESS = new Map<string, Promise<unknown>>();
 
 type FileShape = { readonly profiles: Readonly<Record<string, Omit<AcpProfile, 'name'>>> };
 
-/**
- * `$PODS_HOME/profiles.json`: the user's profiles, readable only by them (their env values
- * may be keys). Read on every `list` (a profile added in another terminal is known at once);
- * written whole to a temporary file and renamed into place, under a lock, so concurrent
- * `pods profile add` commands lose nothing and a crash never leaves half a file.
- */
+/** 0600 (env values may be keys); read on every `list`; written whole by rename under a lock, so no writer loses. */
 export class JsonFileProfileCatalog implements ProfileCatalog {
   readonly path: string;
 

@@ -6,13 +6,8 @@ import { codeOf, directoryReference, kindOf } from './host-path.js';
 export type Replaced = { readonly type: 'replaced' } | { readonly type: 'not_a_file'; readonly what: string };
 
 /**
- * Writes `content` as `name` in the directory `dir` is open on, atomically: a new file
- * (O_EXCL, O_NOFOLLOW) in the same directory, synced, renamed over the old entry, and the
- * directory synced. A reader sees the old file or the new one, never part of one. Every
- * path goes through the open directory, so a directory swapped for a link after the check
- * cannot redirect the write. The rename replaces the directory entry: a hard link to the
- * old file elsewhere keeps the old content. The old file's permissions (and owner, where allowed; never set-id bits)
- * carries over.
+ * Through the open directory (a link swapped in cannot redirect it), by O_EXCL temp file and rename: never a partial
+ * file. Permissions (no set-id bits) carry over; a hard link elsewhere keeps the old content.
  */
 export async function replaceInDirectory(dir: FileHandle, dirPath: string, name: string, content: string): Promise<Replaced> {
   const at = directoryReference(dir, dirPath);

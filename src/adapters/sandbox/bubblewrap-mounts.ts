@@ -5,7 +5,6 @@ import type { ConfinementPlan, Mount } from '../../domain/confinement-plan.js';
 import { accessAt, allows, type Access, type Confinement } from '../../domain/confinement.js';
 import { inspectHostPath } from './host-path.js';
 
-/** A symbolic link to recreate inside the sandbox, where the host's is not already shown. */
 export type Link = { readonly link: string; readonly target: string };
 
 /** One made mount: `bound` shows the host's files; otherwise the sandbox made it (tmpfs, proc, dev). */
@@ -16,7 +15,6 @@ export type BubblewrapMounts = {
   /** Bound by descriptor, passed to bwrap as 3, 4, …; bwrap closes them before the agent runs. */
   readonly handles: readonly FileHandle[];
   readonly limits: readonly string[];
-  /** Whether the agent sees the host's `path` (a real path) at all. */
   readonly visible: (path: string) => boolean;
 };
 
@@ -32,11 +30,8 @@ const RANK: Readonly<Record<Access, number>> = { none: 0, read: 1, write: 2 };
 const within = (path: string, outer: string) => AbsolutePath.isWithin(AbsolutePath.unsafe(path), AbsolutePath.unsafe(outer));
 
 /**
- * bwrap's mount arguments for `plan`. Each host path is opened without following a link
- * and bound by that descriptor, so nothing swapped in after the check is followed. A path
- * that is a link is shown as a link, and only when where it leads has at least the access
- * its rule asks for; one that is missing is left out, unless it narrows what is above it
- * (a loan, a withheld path), where an empty read-only directory stands in.
+ * Bound by no-follow descriptors, so nothing swapped in after the check is followed; a link is shown only when
+ * its target has the access its rule asks, and a missing narrowing path gets an empty read-only stand-in.
  */
 export async function bubblewrapMounts(c: Confinement, plan: ConfinementPlan, links: readonly Link[]): Promise<BubblewrapMounts> {
   const made: Made[] = [];

@@ -7,12 +7,10 @@ import type { SandboxProbe } from '../../application/ports/sandbox.js';
 const run = promisify(execFile);
 
 export type ProbeOptions = {
-  /** Where to look for `bwrap`: the host's PATH unless given. */
   readonly path?: string;
   readonly platform?: NodeJS.Platform;
 };
 
-/** The first executable `name` on `path`, or undefined. */
 export async function findOnPath(name: string, path: string): Promise<string | undefined> {
   for (const dir of path.split(delimiter)) {
     if (!dir.startsWith('/')) continue; // a relative entry would depend on the current directory
@@ -44,7 +42,6 @@ export function namespaceReason(settings: NamespaceSettings, stderr: string): st
 const firstLine = (text: string) => text.split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 200) ?? 'no message';
 const sysctl = (name: string) => readFile(`/proc/sys/${name}`, 'utf8').catch(() => undefined);
 
-/** Whether bubblewrap can confine a process here: found, and able to make its namespaces. */
 export async function probeBubblewrap(options: ProbeOptions = {}): Promise<SandboxProbe & { readonly bwrap?: string }> {
   const platform = options.platform ?? process.platform;
   if (platform !== 'linux') {

@@ -15,11 +15,7 @@ const MAX_SUBDIRECTORIES = 256;
 /** Namespaces: all new but the network (model APIs); no capabilities; killed with its parent; no terminal to inject into. */
 const ISOLATION = ['--unshare-all', '--share-net', '--die-with-parent', '--new-session', '--cap-drop', 'ALL'];
 
-/**
- * Confines a process with bubblewrap to what its Pod may touch (`Confinement`), plus what
- * programs need to run (`hostRuntimePaths`). Only the returned launch's own environment
- * reaches the process; its arguments carry paths, never the environment.
- */
+/** Only the returned launch's own environment reaches the process; its arguments carry paths, never the environment. */
 export class BubblewrapSandbox implements Sandbox {
   readonly mode = 'bwrap';
   private probed: Promise<SandboxProbe & { readonly bwrap?: string }> | undefined;
@@ -61,11 +57,7 @@ export class BubblewrapSandbox implements Sandbox {
   }
 }
 
-/**
- * The confinement with its read-only, withheld and state paths made real (links resolved),
- * so mounts land where the files are; a read-only path that is itself a link is shown as
- * one. Scope rules stay as given: a rule on a link is judged where it is mounted.
- */
+/** Paths made real so mounts land where the files are; scope rules stay as given (judged where they are mounted). */
 async function realConfinement(c: Confinement, runtime: readonly string[]): Promise<{ confinement: Confinement; links: Link[]; limits: string[] }> {
   const links: Link[] = [];
   const limits: string[] = [];
@@ -97,7 +89,6 @@ async function realSubdirectories(target: AbsolutePath, limits: string[]): Promi
   return directories.slice(0, MAX_SUBDIRECTORIES);
 }
 
-/** The real file the launch runs: a path as given (relative to its cwd), a bare name from its own PATH. */
 async function programPath(launch: Omit<Launch, 'extraFds'>): Promise<string | undefined> {
   const found = launch.file.includes('/')
     ? isAbsolute(launch.file) ? launch.file : resolve(launch.cwd, launch.file)

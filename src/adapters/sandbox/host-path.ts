@@ -1,11 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, readlink, realpath, stat, type FileHandle } from 'node:fs/promises';
 
-/**
- * Linux's O_PATH: a descriptor that names a file without opening it for I/O, so a FIFO
- * does not block and a device is not opened. Node does not export it; this is its value on
- * x86-64 and arm64, the platforms bubblewrap runs on here.
- */
+/** Names a file without opening it (no FIFO block, no device open); Node does not export it (x86-64 and arm64 value). */
 export const O_PATH = 0o10000000;
 
 /**
@@ -46,7 +42,6 @@ export async function inspectHostPath(path: string): Promise<HostPath> {
       return { kind: 'link', realPath: await realpath(path).catch(() => undefined) };
     }
     if (!stats.isDirectory() && !stats.isFile()) return { kind: 'special' };
-    // The caller owns the descriptor from here.
     keep = true;
     return { kind: stats.isDirectory() ? 'directory' : 'file', handle };
   } finally {
@@ -54,15 +49,11 @@ export async function inspectHostPath(path: string): Promise<HostPath> {
   }
 }
 
-/** Where an open descriptor really is, as the kernel names it (Linux's /proc/self/fd). */
 export async function openedPath(fd: number): Promise<string> {
   return readlink(`/proc/self/fd/${fd}`);
 }
 
-/**
- * Whether `handle` is open on exactly `path`: Linux names a descriptor's file in
- * /proc/self/fd; elsewhere `path` must be real and name the same inode (a narrower check).
- */
+/** Linux names a descriptor's file in /proc/self/fd; elsewhere `path` must be real and the same inode (narrower). */
 export async function isOpenedAt(handle: FileHandle, path: string): Promise<boolean> {
   const named = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
   if (named !== undefined) return named === path;
@@ -74,7 +65,6 @@ export async function isOpenedAt(handle: FileHandle, path: string): Promise<bool
 export const directoryReference = (handle: FileHandle, path: string): string =>
   process.platform === 'linux' ? `/proc/self/fd/${handle.fd}` : path;
 
-/** What a non-regular file is, for a refusal. */
 export function kindOf(stats: Stats): string {
   if (stats.isDirectory()) return 'a directory';
   if (stats.isFIFO()) return 'a FIFO';

@@ -17,12 +17,7 @@ const ETC = [
   'os-release', 'debian_version', 'lsb-release', 'mime.types', 'magic', 'gitconfig', 'terminfo',
 ];
 
-/**
- * The host paths every confined process may read so that programs run: the system
- * directories, the parts of /etc above, and the installation of the running Node (its
- * `bin/node`'s prefix, e.g. /usr or ~/.nvm/versions/node/v20…), which agents' launchers
- * use. Paths that do not exist on this host are dropped by the caller.
- */
+/** Also the running Node's installation, which agents' launchers use; the caller drops paths that do not exist. */
 export function hostRuntimePaths(execPath: string = process.execPath): readonly string[] {
   return [...SYSTEM, ...ETC.map((entry) => `/etc/${entry}`), dirname(dirname(execPath))];
 }

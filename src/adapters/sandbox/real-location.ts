@@ -3,13 +3,7 @@ import { basename, dirname } from 'node:path';
 import type { AbsolutePath } from '../../domain/absolute-path.js';
 import { locationPath } from '../../domain/permission-decision.js';
 
-/**
- * A permission request's location as the filesystem resolves it now: lexically normalised
- * against `cwd`, then through every link (the nearest existing ancestor's real path, for a
- * file not made yet). Decide on this, not on what the agent wrote: a link inside the scope
- * can lead out of it, and an unconfined agent's own tool would follow it. A location pods
- * cannot parse is returned as given, for the decision to refuse.
- */
+/** Resolved through every link, which an unconfined agent's tool would follow; unparsable ones go back as given. */
 export async function realLocation(raw: string, cwd: AbsolutePath): Promise<string> {
   const parsed = locationPath(raw, cwd);
   if (!parsed.ok) return raw;

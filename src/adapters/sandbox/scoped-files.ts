@@ -17,13 +17,7 @@ const NOT_FOUND = new Set(['ENOENT', 'ENOTDIR', 'ELOOP']);
 const DIRECTORY = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/**
- * ACP's `fs/read_text_file` and `fs/write_text_file`, served in the pods process (outside
- * any sandbox), so they are a boundary of their own: the path is normalised and resolved
- * through every link before the scope check, the check is made on the resolved path, and
- * the file actually opened must be that path. `confinement` is asked on every call: a loan
- * made during a turn applies at once.
- */
+/** Served outside any sandbox: the path is resolved through every link before the check, and the file opened must be it. */
 export class ScopedFiles {
   constructor(
     private readonly confinement: () => Confinement,
@@ -119,11 +113,7 @@ function absolute(path: string): Result<AbsolutePath, ScopedFileRefusal> {
   return parsed.ok ? parsed : err({ type: 'InvalidPath', path, reason: parsed.error.reason });
 }
 
-/**
- * Where a write to `requested` lands: the real directory to write in (`base`) and the names
- * below it, the last being the file. An existing path is resolved through every link; a new
- * one below its nearest existing ancestor, resolved, with the directories to make on the way.
- */
+/** An existing path is resolved through every link; a new one below its nearest existing ancestor, resolved. */
 async function resolveForWrite(path: string, requested: AbsolutePath): Promise<Result<{ base: string; names: string[] }, ScopedFileRefusal>> {
   const missing: string[] = [];
   let existing: string = requested;
@@ -138,7 +128,6 @@ async function resolveForWrite(path: string, requested: AbsolutePath): Promise<R
   return ok({ base: real, names: missing });
 }
 
-/** Lines `line`… (1-based), at most `limit` of them, each with its own line ending. */
 function linesOf(text: string, line: number, limit: number | undefined): string {
   if (line === 1 && limit === undefined) return text;
   const lines = text.split(/(?<=\n)/);

@@ -2,7 +2,6 @@ import type { ConfineRefusal, Confined, Launch, Sandbox, SandboxProbe } from '..
 import type { Confinement } from '../../domain/confinement.js';
 import { ok, type Result } from '../../domain/result.js';
 
-/** What "unconfined" means, for every view that shows such a Pod. */
 export const UNCONFINED_MEANS =
   'unconfined: the agent runs as this OS user and can read and write whatever that user can, pods\' store included ' +
   '(it can run pods itself and act as any Pod); only pods\' permission answers and its file methods check the scope';

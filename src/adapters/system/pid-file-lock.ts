@@ -4,13 +4,10 @@ import { basename, dirname, join } from 'node:path';
 
 export type PidFileLock = { readonly path: string; readonly release: () => Promise<void> };
 
-/** Who holds a lock that could not be taken. */
 export type LockHolder = { readonly pid: number; readonly self: boolean };
 
 export type PidFileLockOptions = {
-  /** How long to wait for a live holder to let go; 0 refuses at once. */
   readonly waitMs?: number;
-  /** The error to throw when a live holder keeps the lock past `waitMs`. */
   readonly held: (holder: LockHolder) => Error;
 };
 
@@ -26,7 +23,6 @@ async function holderOf(path: string): Promise<number | undefined> {
   }
 }
 
-/** Whether a process with this pid exists (owned by anyone). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -36,11 +32,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/**
- * A lock between processes: a file holding the owner's pid, created with its content in one
- * step (`link` of a finished temp file), and taken over when that pid is gone, so a crash
- * never leaves it stuck. A live holder is waited for up to `waitMs`, then refused.
- */
+/** Created whole (`link` of a finished temp file) and taken over when its pid is gone: a crash never leaves it stuck. */
 export async function acquirePidFileLock(path: string, options: PidFileLockOptions): Promise<PidFileLock> {
   const mine = join(dirname(path), `${basename(path)}.${process.pid}.${randomUUID()}`);
   await writeFile(mine, `${process.pid}\n`);

@@ -1,10 +1,6 @@
 import { lstat, mkdir } from 'node:fs/promises';
 
-/**
- * Makes (or checks) a private directory: created with mode 0700 when missing (parents too);
- * an existing one must be a real directory owned by this user with no access for others,
- * never a link (nothing is followed).
- */
+/** An existing one must be a real directory of this user with no access for others; nothing is followed. */
 export async function privateDirectory(path: string): Promise<void> {
   await mkdir(path, { recursive: true, mode: 0o700 });
   const info = await lstat(path);

@@ -1,13 +1,7 @@
 import type { Writable } from 'node:stream';
 import { BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON, Keyboard, type Stdin } from './keyboard.js';
 
-/**
- * A y/N question on the terminal, before the TUI starts: the keyboard is lent to it alone,
- * in raw mode, and one key answers. `y` is yes; any other key (Enter, `n`, Esc, Ctrl+C,
- * Ctrl+D) is no, so an operator backing out never creates anything. A paste answers nothing:
- * the terminal marks it (bracketed paste) and the keyboard keeps it from the question, and
- * several characters arriving at once (a paste a terminal does not mark) are not a key.
- */
+/** Any key but `y` is no, so an operator backing out never creates anything; a paste answers nothing. */
 export function askOnTerminal(stdin: Stdin, stdout: Writable): (question: string) => Promise<boolean> {
   return async (question) => {
     const keyboard = new Keyboard(stdin);

@@ -4,17 +4,12 @@ import type { TuiScreen } from './tui-screen.js';
 /** One "got input" line per Pod at most this often: a burst of messages is one line. */
 const QUIET_MS = 3_000;
 
-/**
- * The operator's eye on the Pods this TUI runs but does not show: one line when one of them
- * gets input (its history grows while no turn of it runs: only others write then) and one
- * when it finishes a turn, each saying how to go and look.
- */
+/** One line when a Pod this TUI runs but does not show gets input or ends a turn, saying how to look. */
 export class Attention {
   private readonly lastSaid = new Map<PodName, number>();
 
   constructor(
     private readonly screen: TuiScreen,
-    /** Whether `pod` runs here and is not the Pod on the screen. */
     private readonly elsewhere: (pod: PodName) => boolean,
     private readonly turning: (pod: PodName) => boolean,
   ) {}

@@ -10,16 +10,11 @@ export type PodTarget = (session: TuiSession) => Promise<PodName | undefined>;
 
 export type Picker = {
   readonly source: PodSource;
-  /** The picker's question, given the attached Pod. */
   readonly ask: (attached: PodName) => string;
-  /** Why there is nothing to pick, given the attached Pod. */
   readonly noneLeft: (attached: PodName) => string;
 };
 
-/**
- * A named Pod, or else a picker on a terminal. With no terminal there is no picker, so
- * the name is required.
- */
+/** With no terminal there is no picker, so the name is required. */
 export function podOrPicker(command: ColonCommand, raw: string | undefined, interactive: boolean, picker: Picker): Result<PodTarget, string> {
   if (raw !== undefined) {
     const named = podNameArg(raw);

@@ -1,13 +1,8 @@
 import type { ColonCommand, Completion } from './colon-command.js';
 
-/** What readline's completer returns: the candidates, and the part of the line they replace. */
 export type CompleterResult = [string[], string];
 
-/**
- * Tab completion for the text before the cursor: command names after `:`, then whatever
- * the command's parameter at that position names (Pods, tools, commands). Plain input is
- * never completed. A lookup that fails offers nothing rather than an error.
- */
+/** Plain input is never completed; a lookup that fails offers nothing rather than an error. */
 export async function completeTuiLine(
   before: string,
   commands: readonly ColonCommand[],

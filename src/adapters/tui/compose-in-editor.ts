@@ -12,13 +12,7 @@ export type Composed =
   | { readonly type: 'empty' }
   | { readonly type: 'failed'; readonly reason: string };
 
-/**
- * `:edit`: runs `editor` (a shell command line, as `$VISUAL`/`$EDITOR` hold one, e.g.
- * `code -w`) on an empty private temp file, with the terminal handed over to it: readline
- * and the keyboard read nothing, raw mode and bracketed paste are off, and output waits.
- * The host keeps renewing its leases meanwhile (the editor runs as a child, not blocking).
- * What was saved comes back with its trailing newlines cut; the file is removed.
- */
+/** The host keeps renewing its leases meanwhile: the editor runs as a child, not blocking. */
 export function composeInEditor(parts: { readonly editor: string; readonly keyboard: Keyboard; readonly rl: Interface; readonly screen: TuiScreen; readonly stdout: Writable }) {
   return async (): Promise<Composed> => {
     const { editor, keyboard, rl, screen, stdout } = parts;

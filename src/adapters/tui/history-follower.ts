@@ -6,20 +6,14 @@ import { errorMessage } from '../error-message.js';
 import { renderTuiEntry } from './render-tui-entry.js';
 import type { TuiScreen } from './tui-screen.js';
 
-/** Where following a Pod starts: its head, and what lies after its watermark (see RecentHistory). */
 export type FollowStart = Pick<RecentHistory, 'head' | 'mark' | 'sinceMark' | 'whole'>;
 
-/** Told what the follower does: which Pod it now follows (and where from), each entry it shows. */
 export type FollowerWatcher = {
   readonly followed: (pod: PodName, start: FollowStart) => void;
   readonly shown: (entry: HistoryEntry) => void;
 };
 
-/**
- * Streams the attached Pod's committed history to the screen, each entry once and in seq
- * order. Everything it prints goes through one queue, so status lines queued behind a
- * read (a turn's end) come after the entries that read finds.
- */
+/** Everything printed goes through one queue, so status lines queued behind a read come after its entries. */
 export class HistoryFollower {
   private readonly watchers = new Set<FollowerWatcher>();
   private pod: PodName | undefined;
@@ -32,7 +26,6 @@ export class HistoryFollower {
     private readonly screen: TuiScreen,
   ) {}
 
-  /** The newest seq shown (or skipped on attach) of the followed Pod. */
   get newest(): number {
     return this.through;
   }
@@ -42,13 +35,11 @@ export class HistoryFollower {
     return () => this.watchers.delete(watcher);
   }
 
-  /** Runs `step` after everything queued before it; a failure is one line and the queue goes on. */
   then(step: () => void | Promise<void>): Promise<void> {
     this.queue = this.queue.then(step).catch((error: unknown) => this.screen.warn(`could not read history: ${errorMessage(error)}`));
     return this.queue;
   }
 
-  /** From now on follow `pod` from `start`: what is committed after its head is shown. */
   follow(pod: PodName, start: FollowStart): Promise<void> {
     return this.then(() => {
       this.pod = pod;
@@ -57,7 +48,6 @@ export class HistoryFollower {
     });
   }
 
-  /** Prints what was committed since the last entry shown. Notices arriving while a read waits share it. */
   sync(): Promise<void> {
     this.pendingSync ??= this.then(async () => {
       this.pendingSync = undefined;

@@ -3,7 +3,6 @@ import { StringDecoder } from 'node:string_decoder';
 
 export type Stdin = Readable & { readonly isTTY?: boolean; readonly isRaw?: boolean; setRawMode?: (mode: boolean) => unknown };
 
-/** A stream that passes for a terminal, fed by the keyboard. */
 export type KeyStream = PassThrough & { readonly isTTY: true; readonly isRaw: boolean; setRawMode: (mode: boolean) => KeyStream };
 
 const PASTE_START = '\u001b[200~';
@@ -13,19 +12,13 @@ export const BRACKETED_PASTE_OFF = '\u001b[?2004l';
 /** How long a chunk ending in what may be the start of a paste marker waits for the rest. */
 const MARKER_WAIT_MS = 50;
 
-/** The longest end of `text` that begins `marker` (a marker split across two reads). */
 function partialMarker(text: string, marker: string): number {
   for (let n = Math.min(marker.length - 1, text.length); n > 0; n--) if (text.endsWith(marker.slice(0, n))) return n;
   return 0;
 }
 
-/**
- * The terminal's keys, given to exactly one reader at a time: readline, or a picker that
- * borrows them. A bracketed paste never reaches readline as keys: it is gathered and
- * handed over whole, so none of its lines is submitted on its own.
- */
+/** One reader at a time (readline, or a borrowing picker); a bracketed paste is handed over whole, never line by line. */
 export class Keyboard {
-  /** What readline reads; raw mode is set on the terminal itself. */
   readonly readline: KeyStream;
   private borrower: PassThrough | undefined;
   private readonly decoder = new StringDecoder('utf8');
@@ -51,16 +44,11 @@ export class Keyboard {
     stdin.resume();
   }
 
-  /** `handler` gets each bracketed paste, whole, instead of readline. */
   onPaste(handler: (text: string) => void): void {
     this.pasteHandler = handler;
   }
 
-  /**
-   * `handler` runs instead of readline getting `key` (one character, such as Ctrl+R, or a
-   * sequence a terminal sends at once, such as Alt+Enter), while no reader borrows the keys;
-   * keys after it go wherever the handler sent them (a borrower).
-   */
+  /** Keys after it go wherever the handler sent them (a borrower). */
   onHotkey(key: string, handler: () => void): void {
     this.hotkeys.set(key, handler);
   }
@@ -70,16 +58,11 @@ export class Keyboard {
     this.escapeHandler = handler;
   }
 
-  /** `handler` sees every key that goes to readline (after readline has it). */
   onKeys(handler: (keys: string) => void): void {
     this.keysHandler = handler;
   }
 
-  /**
-   * Lends the keys to `use` until it settles; readline gets nothing meanwhile. The stream
-   * `use` reads claims to be a terminal, but the terminal stays in raw mode throughout, so
-   * Ctrl+C reaches the borrower as a key, never as a signal.
-   */
+  /** The terminal stays in raw mode while `use` borrows the keys, so Ctrl+C reaches it as a key, never a signal. */
   async borrow<T>(use: (keys: KeyStream) => Promise<T>): Promise<T> {
     const keys = terminalLike(new PassThrough(), () => undefined, () => true);
     this.flushCarry();
@@ -92,11 +75,7 @@ export class Keyboard {
     }
   }
 
-  /**
-   * Hands the terminal to another program (an editor) until `use` settles: nothing is read
-   * from it meanwhile and raw mode is off, so the program gets every key and its own line
-   * discipline; then reading and raw mode resume.
-   */
+  /** Raw mode off and nothing read until `use` settles, so the program (an editor) gets every key. */
   async lend<T>(use: () => Promise<T>): Promise<T> {
     this.flushCarry();
     this.stdin.off('data', this.onData);
@@ -112,12 +91,10 @@ export class Keyboard {
     }
   }
 
-  /** Ends the keys of the reader that borrows them, as the terminal's end would (a signal to leave). */
   end(): void {
     this.borrower?.end();
   }
 
-  /** Stops reading the terminal, so the process can exit. */
   close(): void {
     clearTimeout(this.carryTimer);
     this.stdin.off('data', this.onData);

@@ -1,20 +1,11 @@
 import { appendFile, chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
-/** Lines recalled across restarts, as readline keeps them in memory. */
 const KEEP = 1000;
 /** A longer line is not kept: it is more likely pasted data than something to type again. */
 const LONGEST = 2000;
 
-/**
- * The TUI's typed lines, kept in `$PODS_HOME/tui-history` so Up and Ctrl+R recall them after a
- * restart. One JSON string per line, appended as each line is entered, so two TUIs on one home
- * interleave instead of overwriting each other; the file is private to its owner (0600) and
- * cut back to the newest lines once it holds twice as many as are kept. Pastes never reach
- * readline's history, so they are never written; neither is a line that starts with a space
- * (a way to keep one line out, as shells do). Failing to read or write it loses recall, never
- * the TUI: `load` and `add` never throw.
- */
+/** Appended JSON lines, so two TUIs interleave; 0600; a line starting with a space is kept out. Never throws. */
 export class LineHistoryFile {
   private last: string | undefined;
   private failure: string | undefined;
@@ -23,13 +14,11 @@ export class LineHistoryFile {
 
   constructor(readonly path: string) {}
 
-  /** `handler` hears, once, why lines are not kept (now, if that is already known). */
   onFailure(handler: (reason: string) => void): void {
     this.report = handler;
     if (this.failure !== undefined) handler(this.failure);
   }
 
-  /** The kept lines, newest first (as readline's `history` option takes them). */
   async load(): Promise<string[]> {
     let text: string;
     try {
@@ -60,7 +49,6 @@ export class LineHistoryFile {
     return newestFirst;
   }
 
-  /** Keeps `line`, entered just now, unless it is blank, repeated, too long, or starts with a space. */
   add(line: string): void {
     if (line.trim() === '' || line.startsWith(' ') || line.length > LONGEST || line === this.last) return;
     this.last = line;
@@ -71,7 +59,6 @@ export class LineHistoryFile {
     });
   }
 
-  /** Resolves once every line added so far is written (or failed). */
   flushed(): Promise<void> {
     return this.writes;
   }

@@ -7,29 +7,18 @@ import { UnseenPeerMessages } from './unseen-peer-messages.js';
 const TICK_MS = 100;
 
 export type LiveBlockParts = {
-  /** Turns in flight on any host, as the event stream tells them. */
   readonly turns: LiveTurns;
   readonly screen: TuiScreen;
-  /** The attached Pod, once there is one. */
   readonly attached: () => PodName | undefined;
   readonly terminal: boolean;
-  /** The terminal's width now. */
   readonly columns: () => number;
-  /** Where the attached Pod runs (the session follows its lease). */
   readonly where: () => PodWhere;
-  /** Whether the attached Pod's agent runs with no OS sandbox. */
   readonly unconfined: () => boolean;
 };
 
 type Running = { readonly tool: string; readonly since: number; outcome?: string };
 
-/**
- * The live block above the prompt, on a terminal: the text the model is streaming (before
- * anything is committed), one line per tool call while it runs, and a status line (the Pod,
- * where it runs, whether a turn runs and for how long, peer messages its model has not
- * seen). It animates while a turn or a tool runs, and lets go of what a step committed once
- * the follower printed it.
- */
+/** Animates while a turn or tool runs, and lets go of what a step committed once the follower printed it. */
 export class LiveBlock {
   readonly unseen = new UnseenPeerMessages();
   private streamed = '';
@@ -64,7 +53,6 @@ export class LiveBlock {
     this.tools.clear();
   }
 
-  /** An entry was printed: a committed reply or call replaces the text streamed for it. */
   shown(kind: string): void {
     if (kind === 'assistant_message' || kind === 'tool_call') this.streamed = '';
   }

@@ -6,27 +6,22 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
 /** Rows of streamed text kept in view; the committed reply is printed whole. */
 export const STREAM_ROWS = 8;
 
-/** Where the attached Pod runs: in this TUI, on another host (this TUI views it; its id if known), nowhere. */
 export type PodWhere = 'here' | 'stopped' | { readonly hostId: string | undefined };
 
 export type StatusFacts = {
   readonly pod: PodName;
   readonly where: PodWhere;
-  /** How long the turn in flight here has run, if one does. */
   readonly turnMs?: number;
   readonly unseenPeerMessages: number;
   /** The count is of the newest entries only (the history was read back so far, not to its watermark). */
   readonly unseenAtLeast?: boolean;
-  /** Its agent runs with no OS sandbox. */
   readonly unconfined?: boolean;
 };
 
 export type LiveFacts = {
-  /** Text the model streamed in the current step, not committed yet. */
   readonly streamed: string;
   readonly tools: readonly { readonly tool: string; readonly ms: number; readonly outcome?: string }[];
   readonly status: StatusFacts;
-  /** Advances the spinner. */
   readonly frame: number;
   readonly columns: number;
   /** Tool rows and the status line are coloured; streamed text never is. */
@@ -35,13 +30,11 @@ export type LiveFacts = {
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
-/** `text` in at most `width` code points on one row (a cut is marked with …). */
 export function fit(text: string, width: number): string {
   const points = [...text];
   return points.length <= width ? text : `${points.slice(0, Math.max(0, width - 1)).join('')}…`;
 }
 
-/** A host id as a status line shows it: `host_` and the first 8 characters of its uuid (`pods ls` has it whole). */
 export const shortHost = (hostId: string): string => (/^host_[0-9a-f]{8}-/.test(hostId) ? `${hostId.slice(0, 13)}…` : hostId);
 
 /** The status line: `── main · runs here · ⠋ turn 2.1s · 1 peer message not seen yet` (`── main · unconfined · …` for an agent with no sandbox). */
@@ -53,12 +46,7 @@ export function statusLine(facts: StatusFacts, frame: number): string {
   return `── ${pod}${facts.unconfined ? ' · unconfined' : ''} · ${place} · ${turn}${waiting}`;
 }
 
-/**
- * The live block's rows, each one terminal row wide at most (the last column stays free,
- * so no terminal wraps early): the tail of the streamed text, a row per tool call in
- * flight, then the status line. Model text is made safe (`oneLine`): it cannot move the
- * cursor or reorder the row.
- */
+/** The last column stays free so no terminal wraps early; model text is made safe (`oneLine`). */
 export function liveRows(facts: LiveFacts): string[] {
   const width = Math.max(20, facts.columns - 1);
   const spin = FRAMES[facts.frame % FRAMES.length];

@@ -1,18 +1,12 @@
 import type { PodEvent, PodEvents } from '../../application/ports/pod-events.js';
 import type { PodName } from '../../domain/pod-name.js';
 
-/** What is known of a Pod's turn in flight, on whichever host: since when, and its streamed text so far (this step's). */
 export type LiveTurn = { readonly since: number; text: string };
 
 /** Text kept per running Pod: enough for a few rows of tail. */
 const TEXT_KEPT = 4_000;
 
-/**
- * The turns running now, by Pod, as the event stream tells them (this process's and, on a
- * shared store, every other host's): started, their streamed text, ended. A Pod whose lease
- * changes (its host left, or another took it) has no turn until it says so again, and a Pod
- * heard streaming without a start (watched from the middle of its turn) runs since then.
- */
+/** A Pod whose lease changes has no turn until it says so again; one heard streaming without a start runs since then. */
 export class LiveTurns {
   private readonly turns = new Map<PodName, LiveTurn>();
   /** When each Pod's last turn was heard to end: a read begun before it is older news. */
@@ -31,10 +25,7 @@ export class LiveTurns {
     return this.turns.has(pod);
   }
 
-  /**
-   * The Pod was found running (a listing read at `readAt`) before any event said so; unless
-   * its turn was heard to end after that read began.
-   */
+  /** Found running by a read at `readAt` before any event said so, unless its turn was heard to end after that. */
   assume(pod: PodName, readAt = Date.now()): void {
     if (this.turns.has(pod) || (this.ended.get(pod) ?? -Infinity) >= readAt) return;
     this.turns.set(pod, { since: Date.now(), text: '' });

@@ -1,11 +1,6 @@
-/** Text in one colour of the palette; the identity when colour is off. */
 export type Paint = (text: string) => string;
 
-/**
- * The TUI's and the dashboard's few colours, by what they mark rather than by hue, so every
- * screen says the same thing the same way: the operator's words, the model's, tools, other
- * Pods, control-plane notices, refusals, the status line, and a Pod's state.
- */
+/** By what they mark rather than by hue, so every screen says the same thing the same way. */
 export type Palette = {
   readonly on: boolean;
   readonly you: Paint;

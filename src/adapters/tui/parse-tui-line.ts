@@ -4,16 +4,12 @@ import { usageOf, type ColonCommand, type ColonRun, type Param, type ParseContex
 
 export type TuiLine =
   | { readonly type: 'blank' }
-  /** Plain input: a message to the attached Pod, as typed. */
   | { readonly type: 'message'; readonly text: string }
   | { readonly type: 'command'; readonly command: ColonCommand; readonly run: ColonRun }
   /** A `:` line that cannot run: the one-line reason. It never becomes a message. */
   | { readonly type: 'diagnostic'; readonly message: string };
 
-/**
- * One line of input. A line whose first non-blank character is `:` is a command, whatever
- * follows; `::` escapes a message that starts with a colon.
- */
+/** A line whose first non-blank character is `:` is a command; `::` escapes a message that starts with a colon. */
 export function parseTuiLine(line: string, context: ParseContext): TuiLine {
   const trimmed = line.trim();
   if (trimmed === '') return { type: 'blank' };
@@ -29,13 +25,11 @@ export function parseTuiLine(line: string, context: ParseContext): TuiLine {
   return run.ok ? { type: 'command', command, run: run.value } : diagnostic(`:${name}: ${run.error}`);
 }
 
-/** Whether a line is plain input (to the attached Pod) rather than a command or nothing. */
 export function isMessageLine(line: string): boolean {
   const trimmed = line.trim();
   return trimmed !== '' && (!trimmed.startsWith(':') || trimmed.startsWith('::'));
 }
 
-/** Words separated by blanks; a `rest` parameter takes the remainder of the line as it is. */
 export function splitArgs(text: string, params: readonly Param[]): Result<readonly string[], string> {
   const args: string[] = [];
   let remaining = text.trim();

@@ -5,10 +5,7 @@ import type { PodName } from '../../domain/pod-name.js';
 
 export type PodSource = 'store_pods' | 'peer_candidates' | 'peers' | 'visible_pods';
 
-/**
- * The Pods a command could take as its argument, sorted by name: what Tab offers and the
- * pickers list. The store is the operator's view; the rest is seen from the attached Pod.
- */
+/** The store is the operator's view; the rest is seen from the attached Pod. */
 export async function podCandidates(
   useCases: { readonly listAll: ListAllPods; readonly listPods: ListPods },
   attached: PodName,
@@ -31,7 +28,6 @@ export async function podCandidates(
   }
 }
 
-/** The attached Pod's whole visibility set, page after page (Tab offers every name). */
 async function everyVisible(listPods: ListPods, caller: PodName): Promise<readonly PodListing[]> {
   const all: PodListing[] = [];
   let after: PodName | undefined;

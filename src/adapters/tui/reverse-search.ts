@@ -8,14 +8,7 @@ const CTRL_G = '\u0007';
 const CTRL_C = '\u0003';
 const ESC = '\u001b';
 
-/**
- * Ctrl+R, as in a shell: a reverse incremental search over the line history (newest first),
- * shown in place of the prompt as `(reverse-i-search)'text': match`. It borrows the keyboard,
- * so readline sees none of its keys: letters narrow the search, Backspace widens it, Ctrl+R
- * again finds the next older match, Enter (or an arrow) puts the match into the prompt's line
- * without sending it, and Esc, Ctrl+G or Ctrl+C give the line back as it was. Output waits
- * meanwhile, as it does for a picker.
- */
+/** It borrows the keyboard, so readline sees none of its keys; output waits meanwhile, as for a picker. */
 export async function reverseSearch(keyboard: Keyboard, rl: Interface, output: Writable, screen: TuiScreen, history: () => readonly string[]): Promise<void> {
   screen.hold();
   // From the first row of the prompt, where the search line is drawn; readline is put back where it left the cursor.
@@ -89,7 +82,6 @@ export async function reverseSearch(keyboard: Keyboard, rl: Interface, output: W
   rl.write(chosen);
 }
 
-/** Ctrl+R on `keyboard` searches readline's history (kept current by its `history` event). */
 export function enableReverseSearch(keyboard: Keyboard, rl: Interface, output: Writable, screen: TuiScreen, initial: readonly string[]): void {
   let lines = initial;
   rl.on('history', (history) => (lines = history));

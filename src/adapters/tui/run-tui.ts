@@ -24,21 +24,14 @@ import { dashInTui } from './dash/dash-in-tui.js';
 export type TuiOptions = {
   readonly app: PodsApp;
   readonly io: ProcessIo;
-  /** The Pod to attach to first; it must exist. */
   readonly pod: PodName;
-  /** Where `:new` grants write access. */
   readonly cwd: string;
-  /** Where lines go without a terminal: results on stdout, diagnostics on stderr. */
   readonly out: TextOutput;
   /** Opened from `pods dash`: Ctrl+D (and `:quit`) go back to it, and the Pods opened here keep running. */
   readonly fromDashboard?: true;
 };
 
-/**
- * The operator's TUI: a readline loop attached to one Pod, which this process hosts.
- * On a terminal it prompts, completes and picks; from a pipe it reads line by line, waits
- * for each line's turn to end, and exits 1 if any line was refused, else 0.
- */
+/** From a pipe it reads line by line, waits for each line's turn to end, and exits 1 if any line was refused. */
 export async function runTui(options: TuiOptions): Promise<ExitCode> {
   const { app, io } = options;
   const terminal = io.stdin.isTTY === true && io.stdout.isTTY === true;

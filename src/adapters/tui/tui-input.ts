@@ -21,12 +21,7 @@ type Held = { readonly pod: PodName; readonly text: string };
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/**
- * The input side of the TUI: lines run one after another, in the order they came, and a
- * line never fails the loop. Lines that arrive before the session is ready wait for it.
- * On a terminal, a bracketed paste is one message, never a command; a message typed while
- * the attached Pod's turn runs here is held until that turn ends.
- */
+/** A paste is one message, never a command; one typed while the Pod's turn runs here waits for that turn's end. */
 export class TuiInput {
   private queue: Promise<void>;
   private begin: () => void = () => undefined;
@@ -36,12 +31,10 @@ export class TuiInput {
   private interrupted = false;
   /** The last Ctrl+C, at an empty prompt with no turn, said how to quit; another one quits. */
   private quitArmed = false;
-  /** A paste waiting for Enter, with what was typed before it. */
   private pending: string | undefined;
   private readonly held: Held[] = [];
   /** The editor of `:edit` has the terminal: its Ctrl+C reaches this process as SIGINT too. */
   private editing = false;
-  /** The line said when it leaves a terminal; default: that it quits, releasing the Pods it runs. */
   farewell: ((hosted: readonly PodName[]) => string) | undefined;
 
   constructor(
@@ -53,7 +46,6 @@ export class TuiInput {
     /** Turns in flight on any host: a viewed Pod's turn is cancelled by asking its host. */
     private readonly turns: LiveTurns,
     keyboard?: Keyboard,
-    /** `:edit` on a terminal: what the operator wrote in their editor. */
     private readonly compose?: () => Promise<Composed>,
   ) {
     this.queue = new Promise((resolve) => (this.begin = resolve));
@@ -63,20 +55,17 @@ export class TuiInput {
     keyboard?.onPaste((text) => this.onPaste(text));
     // The agent TUIs' convention: Esc interrupts a running turn; otherwise readline has it.
     keyboard?.onEscape(() => this.session !== undefined && this.cancelTurn(this.session));
-    // Alt+Enter: a new line in the message being written (it waits as a paste does, for Enter).
     for (const altEnter of ['\u001b\r', '\u001b\n']) keyboard?.onHotkey(altEnter, () => this.newLine());
     keyboard?.onKeys((keys) => {
       if (/[^\u0003]/.test(keys)) this.quitArmed = false;
     });
   }
 
-  /** Added to the prompt before `> `: a paste waiting for Enter. */
   get promptNote(): string {
     if (this.pending === undefined) return '';
     return ` [paste: ${plural(this.pending.replace(/\n+$/, '').split('\n').length, 'line')}]`;
   }
 
-  /** Handles lines until `:quit`, Ctrl+D, end of input or a signal; a pipe's work settles first. */
   async run(session: TuiSession): Promise<void> {
     this.session = session;
     if (this.terminal) {
@@ -95,23 +84,16 @@ export class TuiInput {
     }
   }
 
-  /** True once it is leaving (`:quit`, Ctrl+D, end of input, a signal). */
   get leaving(): boolean {
     return this.stopping;
   }
 
-  /** Leaves after the line in hand; later lines are dropped. */
   stop(): void {
     if (this.stopping) return;
     this.stopping = true;
     this.rl.close();
   }
 
-  /**
-   * Ctrl+C, as in a shell: discards a waiting paste or the half-typed line; else cancels the
-   * attached Pod's turn (and drops the lines held for after it); else says how to quit, and
-   * quits when pressed again. From a pipe (SIGINT) it cancels every turn and leaves.
-   */
   interrupt(session: TuiSession): void {
     if (!this.terminal) {
       this.interrupted = true;
@@ -135,7 +117,6 @@ export class TuiInput {
     this.screen.line(QUIT_HINT);
   }
 
-  /** Cancels the attached Pod's running turn, here or by asking the host that runs it; false when none runs. */
   private cancelTurn(session: TuiSession): boolean {
     if (!session.isAttached || this.stopping) return false;
     if (this.runtime.cancel(session.attached)) {
@@ -148,7 +129,6 @@ export class TuiInput {
     return true;
   }
 
-  /** Alt+Enter: what is typed so far becomes the first lines of one message, which Enter sends. */
   private newLine(): void {
     if (this.stopping || !this.session?.isAttached) return;
     this.quitArmed = false;
@@ -157,7 +137,6 @@ export class TuiInput {
     this.refreshPrompt();
   }
 
-  /** The viewed Pod's turn runs on another host: ask it, and say what it answered (or that it did not). */
   private async cancelElsewhere(session: TuiSession, pod: PodName): Promise<void> {
     this.screen.line(`· asking the host of \`${pod}\` to cancel its turn`);
     try {
@@ -182,10 +161,6 @@ export class TuiInput {
     this.screen.setPrompt(promptFor(session.attached, this.promptNote));
   }
 
-  /**
-   * `:edit`: what is saved in the editor waits as one message, shown, as a paste does: Enter
-   * sends it, Ctrl+C discards it. An empty file or a failed editor sends nothing.
-   */
   async edit(): Promise<void> {
     const session = this.session;
     if (!session) return;
@@ -239,7 +214,6 @@ export class TuiInput {
     this.queue = this.queue.then(() => this.handle(line));
   }
 
-  /** A paste is a message whatever its lines start with; if it cannot be sent it waits again. */
   private async handlePaste(text: string): Promise<void> {
     const session = this.session;
     if (this.stopping || !session) return;
@@ -288,7 +262,6 @@ export class TuiInput {
     if (parsed.type === 'diagnostic' || failed) this.rl.write(line);
   }
 
-  /** On a terminal, while the Pod's turn runs here, the message waits for the turn's end. */
   private async send(session: TuiSession, text: string): Promise<void> {
     const body = MessageBody.parse(text);
     if (!body.ok) return session.refuse(`not sent: the message ${MessageBody.describe(body.error)}`);

@@ -5,41 +5,25 @@ import { NO_COLOURS, type Palette } from './palette.js';
 
 /** Where the TUI writes: lines in order, diagnostics marked, and a prompt when there is a terminal. */
 export type TuiScreen = {
-  /** How this screen colours what it shows (none on a pipe, or with NO_COLOR). */
   readonly palette: Palette;
-  /** One line of output; on a terminal it goes above the prompt and what is being typed. */
   readonly line: (text: string) => void;
-  /** A diagnostic or refusal, one line. */
   readonly warn: (text: string) => void;
   readonly setPrompt: (text: string) => void;
-  /**
-   * The live block: lines drawn between the output and the prompt and redrawn in place
-   * (what a running turn streams, the status line). Nothing in it is history; each call
-   * replaces the last. Lines must each fit one row.
-   */
+  /** Redrawn in place between output and prompt; nothing in it is history. Lines must each fit one row. */
   readonly live: (lines: readonly string[]) => void;
-  /**
-   * Removes the terminal's echo of the line just entered, for input that is shown once
-   * history holds it.
-   */
   readonly eraseEntered: () => void;
   /** While a picker owns the terminal, lines wait; `release` prints them. */
   readonly hold: () => void;
   readonly release: () => void;
 };
 
-/** At most this long between a change of the live block and its drawing. */
 const LIVE_REDRAW_MS = 15;
 
-/**
- * A terminal: each line is written where the prompt is, then the prompt and the operator's
- * half-typed input are drawn again below it, so output never mangles what they type.
- */
+/** Each line is written where the prompt is and the half-typed input redrawn below, so output never mangles typing. */
 export function terminalScreen(rl: Interface, output: Writable, palette: Palette = NO_COLOURS): TuiScreen {
   let held: string[] | undefined;
   let closed = false;
   let block: readonly string[] = [];
-  /** Rows of the live block on the screen now, above the prompt (and above a line just entered). */
   let drawn = 0;
   /** The line just entered, which readline left on the screen below the block; `keep`: it stays output. */
   let entered: { readonly text: string; readonly rows: number; readonly keep: boolean } | undefined;
@@ -110,7 +94,6 @@ export function terminalScreen(rl: Interface, output: Writable, palette: Palette
   };
 }
 
-/** A pipe: plain lines on stdout, diagnostics on stderr, no prompt and no control sequences. */
 export function plainScreen(out: TextOutput): TuiScreen {
   return {
     palette: NO_COLOURS,

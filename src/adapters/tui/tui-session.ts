@@ -19,22 +19,17 @@ export type SessionParts = {
   readonly screen: TuiScreen;
   readonly follower: HistoryFollower;
   readonly commands: readonly ColonCommand[];
-  /** A terminal: pickers and history tails; otherwise lines from a pipe. */
   readonly interactive: boolean;
   readonly cwd: string;
   readonly pick: (message: string, choices: readonly string[]) => Promise<string | undefined>;
   readonly quit: () => void;
-  /** `:edit`: compose one message in the operator's editor. */
   readonly edit: () => Promise<void>;
-  /** `:dash`: the dashboard, until the operator quits it or opens a Pod (which is attached here). */
   readonly dash: () => Promise<void>;
 };
 
-/** What the `:` commands act on: the attached Pod, the store, the host, the screen. */
 export class TuiSession {
   private current: PodName | undefined;
   private failures = 0;
-  /** Ends the watch on the attached Pod's lease, while another host runs it. */
   private stopWatch: (() => void) | undefined;
   /** The host that runs the viewed Pod, as last heard; undefined: none, or not known yet. */
   private holder: string | undefined;
@@ -61,18 +56,15 @@ export class TuiSession {
     return this.failures > 0;
   }
 
-  /** The use cases, tools and host the commands call. */
   get app(): PodsApp {
     return this.parts.app;
   }
 
-  /** A result line; `failed` counts it as a refusal (a tool error printed as JSON). */
   say(text: string, outcome: 'ok' | 'failed' = 'ok'): void {
     if (outcome === 'failed') this.failures += 1;
     this.parts.screen.line(text);
   }
 
-  /** One line saying what was refused or went wrong; the TUI goes on. */
   refuse(text: string): void {
     this.failures += 1;
     this.parts.screen.warn(text);
@@ -90,27 +82,22 @@ export class TuiSession {
     return this.parts.dash();
   }
 
-  /** Whether the attached Pod runs in this TUI (rather than being viewed). */
   get hosting(): boolean {
     return this.current !== undefined && this.app.runtime.isRunning(this.current);
   }
 
-  /** The attached Pod's profile runs its agent with no OS sandbox on this host: the status line says so. */
   unconfined = false;
 
-  /** Where the attached Pod runs, for the status line. */
   get where(): PodWhere {
     if (this.current === undefined || this.hosting) return 'here';
     return this.stopWatch ? { hostId: this.holder } : 'stopped';
   }
 
-  /** The TUI is leaving: no more take-overs. */
   close(): void {
     this.stopWatch?.();
     this.stopWatch = undefined;
   }
 
-  /** Names Tab offers for an argument, seen from the attached Pod. */
   async candidates(completion: Completion): Promise<readonly string[]> {
     switch (completion) {
       case 'command':
@@ -122,7 +109,6 @@ export class TuiSession {
     }
   }
 
-  /** A picker of candidates; undefined when there are none (said why) or the operator backs out. */
   async choosePod(message: string, completion: PodSource, noneLeft: string): Promise<PodName | undefined> {
     const choices = await this.candidates(completion);
     if (choices.length === 0) {
@@ -140,10 +126,7 @@ export class TuiSession {
     }
   }
 
-  /**
-   * Switches to `pod`: takes its lease so it runs here, unless another host runs it (then
-   * the TUI views it) or it is a stopped child (only its parent may bring it back).
-   */
+  /** Runs `pod` here, or views it while another host runs it; a stopped child is refused (only its parent restores it). */
   async attach(pod: PodName): Promise<void> {
     if (pod === this.current) {
       if (this.hosting) this.say(`already attached to \`${pod}\``);
@@ -179,14 +162,12 @@ export class TuiSession {
     void follower.sync();
   }
 
-  /** Prints the last `n` entries shown so far, after any new ones. */
   async showRecent(n: number): Promise<void> {
     const { follower } = this.parts;
     void follower.sync();
     await follower.then(() => this.showBefore(follower.newest + 1, n));
   }
 
-  /** Prints the `n` entries before the oldest one attaching, `:history` or `:older` printed: reading back on demand. */
   async showOlder(n: number): Promise<void> {
     await this.parts.follower.then(() => {
       if (this.oldestShown <= 1 && this.parts.follower.newest > 0) return this.say(`· nothing older: #1 is the first entry of \`${this.attached}\``);
@@ -194,7 +175,6 @@ export class TuiSession {
     });
   }
 
-  /** The `n` entries before seq `before`, oldest first; their first is the oldest shown from then on. */
   private async showBefore(before: number, n: number): Promise<void> {
     const pod = this.attached;
     if (before <= 1) return this.say(`\`${pod}\` has no history entries yet`);
@@ -204,10 +184,6 @@ export class TuiSession {
     this.oldestShown = read.value[0]?.seq ?? this.oldestShown;
   }
 
-  /**
-   * The viewed, attached Pod (`:attach` or `:restore` of itself): runs here now if its host
-   * left, else says who runs it. Same rule as attaching to it.
-   */
   async takeOver(pod: PodName): Promise<void> {
     const listing = (await this.app.listAllPods.execute()).find((p) => p.name === pod);
     if (!listing) return this.refuse(`pod \`${pod}\` no longer exists`);
@@ -221,14 +197,12 @@ export class TuiSession {
     this.say(`· still ${role}`);
   }
 
-  /** This TUI no longer runs `pod` (another host or its parent took the lease): if attached, it is viewed now. */
   leaseLost(pod: PodName): void {
     if (pod !== this.current || this.stopWatch) return;
     this.holder = undefined;
     this.watch(pod, undefined);
   }
 
-  /** Until the attached Pod runs here: when its host leaves, take it, and say so in one line. */
   private watch(pod: PodName, heldBy: string | undefined): void {
     const { follower, screen } = this.parts;
     this.stopWatch = this.app.leaseWatch.watch(pod, heldBy, (event) => {

@@ -10,7 +10,6 @@ const STATUS_EVERY_MS = 250;
 
 const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
-/** The prompt: the attached Pod, then `note` (a paste waiting for Enter). */
 export const promptFor = (pod: PodName, note = ''): string => `${pod}${note}> `;
 
 export type TurnProgressParts = LiveBlockParts & {
@@ -18,11 +17,7 @@ export type TurnProgressParts = LiveBlockParts & {
   readonly follower: HistoryFollower;
 };
 
-/**
- * Shows the attached Pod's turns: on a terminal, the live block above the prompt; in every
- * mode one line when a turn ends, queued behind the entries it committed. Returns the
- * function that stops listening.
- */
+/** On a terminal the live block; in every mode one line when a turn ends, queued behind its committed entries. */
 export function showTurnProgress(parts: TurnProgressParts): () => void {
   const { app, follower, screen, attached, terminal, turns } = parts;
   // On a terminal only: a pipe's output is what its lines did, nothing else.

@@ -2,11 +2,7 @@ import type { HistoryEntry } from '../../domain/history-entry.js';
 import { unansweredInput, watermark } from '../../domain/turn-trigger.js';
 import type { FollowStart } from './history-follower.js';
 
-/**
- * How many peer messages the attached Pod's model has not seen yet, by the rule a turn
- * uses (`unansweredInput`), kept from the entries the TUI follows without keeping them all:
- * only what lies past the newest watermark.
- */
+/** Counted by the rule a turn uses (`unansweredInput`), keeping only what lies past the newest watermark. */
 export class UnseenPeerMessages {
   private mark = 0;
   private newest = 0;
@@ -14,7 +10,6 @@ export class UnseenPeerMessages {
   /** Entries up to this seq were never read (the start stopped short of the watermark); 0: all were. */
   private unread = 0;
 
-  /** Starts over from where following a Pod starts. */
   reset(start: FollowStart): void {
     this.mark = start.mark;
     this.newest = start.head;
@@ -22,7 +17,6 @@ export class UnseenPeerMessages {
     this.unread = start.whole ? 0 : start.mark;
   }
 
-  /** An entry committed after those known; one known already is ignored. */
   add(entry: HistoryEntry): void {
     if (entry.seq <= this.newest) return;
     this.newest = entry.seq;

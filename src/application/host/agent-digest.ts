@@ -4,11 +4,7 @@ import type { UnitOfWork } from '../ports/unit-of-work.js';
 import { digestComplete, historyDigest } from './agent-prompt.js';
 import { TAIL_PAGE } from './read-history-tail.js';
 
-/**
- * The digest of `pod`'s history before `before` (`historyDigest`) for a new session: from
- * `history`, the turn's copy, when it holds enough, else read backwards from the store (a
- * host's first read of a Pod holds its newest entries only, ADR 0020).
- */
+/** From the turn's copy when it holds enough, else read backwards from the store (ADR 0020). */
 export async function agentDigest(uow: UnitOfWork, pod: PodName, history: readonly HistoryEntry[], before: number): Promise<string> {
   if ((history[0]?.seq ?? 1) <= 1 || digestComplete(history, before)) return historyDigest(history, before);
   let entries: readonly HistoryEntry[] = [];

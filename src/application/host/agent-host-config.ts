@@ -1,12 +1,9 @@
 import type { ServiceIdentifier } from 'inversify';
 
-/** What a host needs to run agent-driven Pods beyond the profiles. */
 export type AgentHostConfig = {
-  /** `$PODS_HOME`: each agent-driven Pod gets its own directory under `agents/`. */
   readonly home: string;
   /** The host's environment, from which a profile's `passEnv` names are taken (nothing else of it). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** How long an agent may take to start and answer `initialize` and the session request. */
   readonly startTimeoutMs: number;
   /** After `session/cancel`, how long the agent has to end its prompt before its processes are killed. */
   readonly cancelGraceMs: number;

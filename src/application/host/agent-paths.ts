@@ -1,7 +1,6 @@
 import type { Pod } from '../../domain/pod.js';
 import type { PodName } from '../../domain/pod-name.js';
 
-/** The Pod's own directory under `$PODS_HOME`: the agent's home, config, history and log, and the pods channel. */
 export const agentStateDir = (home: string, pod: PodName): string => `${home}/agents/${pod}`;
 
 /** Where the agent works: the Pod's first write rule, else its first rule, else a directory of its own. */

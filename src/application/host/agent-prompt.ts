@@ -7,18 +7,12 @@ const isInput = (entry: HistoryEntry): entry is InputEntry => INPUT.has(entry.ki
 /** How much of a Pod's recent history a new session's first prompt carries when the old session is lost. */
 export const DIGEST_CHARS = 8 * 1024;
 
-/**
- * One prompt for a turn: the Pod's unanswered input, each entry labelled as the model
- * transcript labels it (the label comes from verified fields: a peer's name, never its text).
- */
+/** Labelled as the model transcript labels input: from verified fields, a peer's name, never its text. */
 export function agentPrompt(trigger: readonly HistoryEntry[]): string {
   return trigger.filter(isInput).map(labelledInput).join('\n\n');
 }
 
-/**
- * The newest entries of `history` before `before`, oldest first, within `DIGEST_CHARS`: what
- * a new session is told so it can carry on when its earlier session could not be resumed.
- */
+/** What a new session is told so it can carry on when its earlier session could not be resumed. */
 export function historyDigest(history: readonly HistoryEntry[], before: number): string {
   const { lines } = digestLines(history, before);
   const header = `[pods: your earlier session of this Pod could not be resumed, so this is a new one. The Pod's most recent history, oldest first (${lines.length} entries):]`;

@@ -9,7 +9,6 @@ export function agentSecrets(profile: AcpProfile, hostEnv: Readonly<Record<strin
   return [...own, ...passed];
 }
 
-/** `body` with every secret value masked in what an agent wrote (its text, tool input and output, titles). */
 export function withoutSecrets(body: HistoryEntryBody, secrets: readonly string[]): HistoryEntryBody {
   const clean = (text: string): string => redactSecrets(text, secrets);
   switch (body.kind) {

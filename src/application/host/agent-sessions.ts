@@ -23,12 +23,7 @@ type Live = {
   idle: NodeJS.Timeout | undefined;
 };
 
-/**
- * The agent processes of the agent-driven Pods this host runs: one per Pod, started on its
- * first turn and kept between turns, its session id in the store. An agent idle for its
- * profile's idle time is parked (its process ended); the next turn starts it again and
- * resumes the session (`session/load`). A changed scope or profile restarts it the same way.
- */
+/** Kept between turns, parked after its profile's idle time and resumed (`session/load`); a changed scope restarts it. */
 @injectable()
 export class AgentSessions {
   private readonly live = new Map<PodName, Live>();
@@ -41,17 +36,12 @@ export class AgentSessions {
     @inject(AGENT_HOST_CONFIG) private readonly config: AgentHostConfig,
   ) {}
 
-  /** The Pod's effective scope now: its grants minus write on what it has lent to outstanding children. */
   async scopeOf(pod: Pod): Promise<EffectiveScope> {
     const children = await this.uow.run((repos) => repos.children.listByParents([pod.name]));
     return effectiveScope(pod.scope, lentScope(children));
   }
 
-  /**
-   * What the Pod's agent may touch now: its effective scope, its own state directory, the
-   * profile's read-only additions, and never the rest of `$PODS_HOME` (other Pods' state,
-   * the profiles, the store when it lives there).
-   */
+  /** Never the rest of `$PODS_HOME`: other Pods' state, the profiles, the store when it lives there. */
   async confinementOf(pod: Pod, profile: AcpProfile): Promise<Confinement> {
     return {
       scope: await this.scopeOf(pod),
@@ -102,7 +92,6 @@ export class AgentSessions {
     }
   }
 
-  /** The turn is over: park the agent once it has been idle for `idleMs`. */
   idleFrom(pod: PodName, idleMs: number): void {
     const live = this.live.get(pod);
     if (!live) return;
@@ -115,12 +104,10 @@ export class AgentSessions {
     return this.live.has(pod);
   }
 
-  /** Whether the Pod's running agent is confined by the OS (false when none runs). */
   isConfined(pod: PodName): boolean {
     return this.live.get(pod)?.process.confined ?? false;
   }
 
-  /** Ends the Pod's agent (its whole process group) and its pods channel; the session stays in the store. */
   async release(pod: PodName): Promise<void> {
     const live = this.live.get(pod);
     if (live) {
@@ -130,7 +117,6 @@ export class AgentSessions {
     await this.channels.close(pod);
   }
 
-  /** The Pod is gone (`pods rm`): its agent ends and its state directory (sessions, home, log) goes with it. */
   async discard(pod: PodName): Promise<'removed' | 'none'> {
     await this.release(pod);
     return this.agents.removeState(agentStateDir(this.config.home, pod));

@@ -7,16 +7,8 @@ import { AGENT_TURN_LIMITS, boundedInput, boundedOutput, clip } from './agent-tu
 type OpenCall = { title: string; toolKind?: string; locations?: readonly string[]; output?: string; input?: unknown; announced: boolean };
 
 /**
- * Turns one prompt's stream of agent updates into history, in the order they came: text
- * as `assistant_message` entries (committed when a tool call begins, when it grows past
- * its bound, and at the end), each tool call the agent makes with its own tools as a
- * `tool_call` entry once its input is known and a `tool_result` when it ends. An agent may
- * announce a call before its input (Claude Code sends `{}`, then the input): the entry waits
- * for an input, a status past `pending`, a permission request or the call's end, whichever
- * comes first, so history holds what the call does. Every output entry
- * carries `seenThrough` (the newest entry the prompt held), so input that arrives while
- * the agent works stays unanswered for the next turn. Commits run one at a time; text that
- * arrives meanwhile joins the buffer, so a flood of updates costs bounded memory.
+ * A call announced before its input (Claude Code sends `{}`) waits until it says something, so history holds what it
+ * does. Commits run one at a time, so a flood of updates costs bounded memory.
  */
 export class AgentTurnRecorder {
   private text = '';
@@ -69,7 +61,6 @@ export class AgentTurnRecorder {
     await this.chain;
   }
 
-  /** Commits what is left; calls never reported as ended are recorded as `unknown`. Rethrows a failed commit. */
   async finish(): Promise<{ readonly committed: number }> {
     for (const callId of [...this.calls.keys()]) this.end(callId, 'unknown');
     const rest = this.takeText();
@@ -83,7 +74,6 @@ export class AgentTurnRecorder {
     return { committed: this.committed };
   }
 
-  /** What the turn could not keep, for its closing notice; undefined when nothing was left out. */
   leftOutSummary(): string | undefined {
     const parts = [
       ...(this.leftOut > 0 ? [`${this.leftOut} characters of text`] : []),
@@ -108,7 +98,6 @@ export class AgentTurnRecorder {
     }
   }
 
-  /** Commits the call's `tool_call` entry, once, with what is known of it now. */
   private announce(callId: string): void {
     const call = this.calls.get(callId);
     if (!call || call.announced) return;

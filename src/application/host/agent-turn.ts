@@ -36,20 +36,10 @@ const END_OF: Record<Exclude<AgentStopReason, 'end_turn'>, { readonly end: Obser
   cancelled: { end: 'errored', why: 'it cancelled the turn itself, though nobody asked it to (Codex does so when one of its actions is refused)' },
 };
 
-/**
- * One turn of an agent-driven Pod: its unanswered input as one `session/prompt`, the agent's
- * updates committed as they complete (AgentTurnRecorder), its permission requests answered
- * from the Pod's scope and committed. Cancelling sends `session/cancel`, and the agent is
- * ended once its prompt has stopped (killed if it does not stop within a grace period); one
- * that exits or goes silent too long is killed too, and the turn ends with one line saying
- * why. The next input starts it again.
- */
+/** A cancelled, exited or silent agent is ended (killed after a grace period); the next input starts it again. */
 @injectable()
 export class AgentTurn {
-  /**
-   * Each Pod's turn in flight. An agent process outlives the turn that started it, and with
-   * it the permission answers it was given, so those find the current turn here.
-   */
+  /** An agent process outlives its turn, and so do the permission answers it was given: they find the current turn here. */
   private readonly inFlight = new Map<PodName, { readonly recorder: AgentTurnRecorder; readonly watchdog: Watchdog }>();
 
   constructor(
@@ -133,7 +123,6 @@ export class AgentTurn {
     return { end, steps: 1, why: `its agent ended its turn early: ${why}` };
   }
 
-  /** Permission requests decided from the Pod's scope now (a loan made this turn already counts), each committed. */
   private requests(pod: Pod, profile: AcpProfile, append: (body: HistoryEntryBody) => Promise<HistoryEntry>): AgentRequests {
     const cwd = agentWorkingDir(pod, agentStateDir(this.config.home, pod.name));
     return {

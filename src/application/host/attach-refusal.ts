@@ -8,15 +8,10 @@ export type AttachRefusal =
   | { readonly type: 'ProfileUnknown'; readonly pod: PodName; readonly profile: ProfileName; readonly known: readonly ProfileName[] };
 
 export type AttachOptions = {
-  /**
-   * Who drives the Pod (default `model`: this host runs its model turns). `mcp`: an external
-   * agent is the Pod's model; the host only holds and renews the lease, recorded as driven
-   * over MCP, so no host runs turns for it.
-   */
+  /** `mcp`: an external agent is the Pod's model; the host only holds and renews the lease. */
   readonly driver?: PodDriver;
 };
 
-/** Why a host no longer runs a Pod, for every driver's log: who runs it now, or that its lease was ended. */
 export function describeLeaseLost(event: Extract<HostEvent, { type: 'lease_lost' }>): string {
   return event.holder
     ? `\`${event.pod}\` no longer runs here: host ${event.holder} took its lease`

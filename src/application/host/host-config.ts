@@ -1,23 +1,13 @@
 import type { ServiceIdentifier } from 'inversify';
 
 export type HostConfig = {
-  /** Model requests per turn before it is stopped with a `step_limit` notice. */
   readonly stepLimit: number;
-  /**
-   * How often a host looks at its Pods' histories even without a notice. Notices (local
-   * signals, LISTEN/NOTIFY) normally wake it within milliseconds; this bounds the delay if
-   * one is lost.
-   */
+  /** Bounds the delay should a notice be lost; notices normally wake a host within milliseconds. */
   readonly pollMs: number;
   /** How long a lease lives without renewal: how soon another host may take over a dead host's Pods. */
   readonly leaseTtlMs: number;
-  /** How long a host waits for an unreachable store to come back before it gives up (`store_lost`). */
   readonly storeOutageLimitMs: number;
-  /**
-   * The most a model request of a model-driven Pod holds of its history, in characters of the
-   * rendered transcript (tool definitions aside): older entries leave it, with a committed
-   * `context_trimmed` notice. Default DEFAULT_CONTEXT_BUDGET.
-   */
+  /** Characters of rendered transcript per request; older entries leave it with a committed `context_trimmed` notice. */
   readonly contextBudget?: number;
 };
 /** About 25,000–30,000 tokens of English or code: fits a 32k-token model with room for the tools and the reply. */

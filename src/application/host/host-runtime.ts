@@ -27,23 +27,12 @@ type Running = {
   abort: AbortController | undefined;
   /** One turn (or "anything to answer?" look) at a time; a commit during one makes one more. */
   readonly turns: Looks;
-  /** `mcp`: driven from outside (`pods mcp`); its lease is held and renewed, no turn runs here. */
   readonly driver: PodDriver;
   /** The newest seq a look found nothing to answer at; undefined until one did (or after a look failed): the next poll looks anyway. */
   seen: number | undefined;
 };
 
-/**
- * Runs the Pods whose leases this host holds: one turn at a time per Pod, started when the
- * event stream says their history grew, renewed in the store so no other host runs the same
- * Pod. A lease this host takes (SpawnPod, RestorePod, attach) makes it run the Pod; a lease
- * ended or taken elsewhere makes it stop. A host that dies loses its leases by expiry.
- *
- * Idle, a host costs the store two statements per period whatever its number of Pods: every
- * lease renewed in one (a third of a lease's lifetime), and one catch-up read per `pollMs`
- * naming the Pods whose history grew beyond what their last look saw, in case an event was
- * lost (ADR 0021).
- */
+/** Idle, two statements per period whatever its number of Pods: one renewal of every lease, one catch-up read (ADR 0021). */
 @injectable()
 export class HostRuntime {
   private readonly pods = new Map<PodName, Running>();
@@ -73,7 +62,6 @@ export class HostRuntime {
     this.leases = new LeaseKeeper(uow, clock, host, this.outage, (pod, kept, holder) => this.loseLease(pod, kept as Running, holder));
   }
 
-  /** Starts following the event stream, catching up on missed history each pollMs and renewing every lease at a third of its lifetime. */
   start(): void {
     if (this.unsubscribe) return;
     this.unsubscribe = this.events.subscribe((event) => {
@@ -89,10 +77,6 @@ export class HostRuntime {
     ];
   }
 
-  /**
-   * Takes a Pod's lease and runs it here; refused while another host holds it, and (unless
-   * an external agent drives it) when this host lacks the profile the Pod runs with.
-   */
   async attach(pod: PodName, options: AttachOptions = {}): Promise<Result<void, AttachRefusal>> {
     const now = this.clock.now();
     let driver = options.driver ?? 'model';
@@ -114,12 +98,10 @@ export class HostRuntime {
     return this.pods.has(pod);
   }
 
-  /** Whether a turn of `pod`, or the look for one, is in flight or due here. */
   busy(pod: PodName): boolean {
     return this.pods.get(pod)?.turns.busy === true;
   }
 
-  /** Cancels the turn in flight, if any; true when there was one. */
   cancel(pod: PodName): boolean {
     const running = this.pods.get(pod);
     if (!running?.abort) return false;
@@ -127,12 +109,10 @@ export class HostRuntime {
     return true;
   }
 
-  /** The Pods this host runs now. */
   running(): readonly PodName[] {
     return [...this.pods.keys()];
   }
 
-  /** Resolves once no Pod of this host has a turn in flight, including Pods adopted meanwhile. */
   async settle(): Promise<void> {
     for (let busy = this.inFlight(); busy.length > 0; busy = this.inFlight()) await Promise.all(busy.map((r) => r.turns.settled()));
   }
@@ -141,12 +121,10 @@ export class HostRuntime {
     return [...this.pods.values()].filter((r) => r.turns.busy);
   }
 
-  /** Resolves when no turn of `pod` is in flight or pending. */
   async idle(pod: PodName): Promise<void> {
     for (let running = this.pods.get(pod); running?.turns.busy; running = this.pods.get(pod)) await running.turns.settled();
   }
 
-  /** Stops every turn, waits for it to commit its last step, and gives the leases back. */
   async shutdown(): Promise<void> {
     this.closing = true;
     this.unsubscribe?.();
@@ -211,11 +189,7 @@ export class HostRuntime {
     return this.leases.renewAll([...this.pods]);
   }
 
-  /**
-   * In case an event was lost (its process died right after the commit): one read for every
-   * Pod that runs turns here, naming those whose history grew beyond what their last look
-   * saw; those are looked at. A Pod no look has seen through yet is looked at anyway.
-   */
+  /** In case an event was lost: one read names the Pods whose history grew beyond their last look. */
   private async catchUp(): Promise<void> {
     if (this.catchingUp || this.closing) return;
     const seen: SeenHead[] = [];
@@ -237,7 +211,6 @@ export class HostRuntime {
     }
   }
 
-  /** One turn, or the look that finds nothing to answer; after a finished turn, one more look (input may have landed during its last step). */
   private async turn(pod: PodName, running: Running): Promise<void> {
     if (this.pods.get(pod) !== running || this.closing) return;
     running.abort = new AbortController();
@@ -277,7 +250,6 @@ export class HostRuntime {
     }
   }
 
-  /** `pod` (as `running`) no longer has this host's lease: it stops running here. */
   private loseLease(pod: PodName, running: Running, holder?: string): void {
     if (this.pods.get(pod) !== running) return;
     this.drop(pod);

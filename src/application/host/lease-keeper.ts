@@ -5,14 +5,9 @@ import type { PodHost } from '../ports/pod-host.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
 import type { StoreOutage } from './store-outage.js';
 
-/** What the keeper needs of a Pod the host runs. */
 export type Kept = { status: RuntimeStatus; readonly driver: PodDriver };
 
-/**
- * Keeps a host's leases: renews them all at once (each with the status it reports), and decides what a
- * refused renewal or another process's lease change means. `lose` is told of a Pod whose
- * lease is no longer this host's, with the host that holds it now, if any.
- */
+/** `lose` is told of a Pod whose lease is no longer this host's, with its new holder if any. */
 export class LeaseKeeper {
   constructor(
     private readonly uow: UnitOfWork,
@@ -26,17 +21,13 @@ export class LeaseKeeper {
     return leaseExpiry(this.clock.now(), this.host.leaseTtlMs);
   }
 
-  /** Renews `pod`'s lease with `status` (the one the Pod reports from now on). */
   async report(pod: PodName, kept: Kept, status: RuntimeStatus): Promise<void> {
     kept.status = status;
     const renewed = await this.uow.run((repos) => repos.leases.renew(pod, this.host.hostId, this.clock.now(), this.expiry(), status));
     if (!renewed) await this.keepOrLose(pod, kept);
   }
 
-  /**
-   * Renews every lease the host holds in one store call (one statement on a SQL store),
-   * whatever their number; a Pod whose lease was not renewed is kept or lost as `keepOrLose` decides.
-   */
+  /** One store call (one statement on a SQL store) whatever the number of leases. */
   async renewAll(pods: Iterable<[PodName, Kept]>): Promise<void> {
     const kept = new Map(pods);
     if (kept.size === 0) return;
@@ -52,7 +43,6 @@ export class LeaseKeeper {
     }
   }
 
-  /** Another process ended or took a lease of a Pod this host runs: one lease read says whether it is still this host's. */
   async check(pod: PodName, kept: Kept): Promise<void> {
     try {
       const [lease] = await this.uow.run((repos) => repos.leases.getMany([pod]));
@@ -63,11 +53,7 @@ export class LeaseKeeper {
     }
   }
 
-  /**
-   * A renewal was refused. A lease that expired still naming this host (the store was
-   * unreachable for longer than a lease lives, and no one took the Pod) is taken back, so
-   * an outage up to `storeOutageLimitMs` loses no Pod; any other is lost, naming its holder.
-   */
+  /** An expired lease still naming this host is taken back, so an outage up to `storeOutageLimitMs` loses no Pod. */
   private async keepOrLose(pod: PodName, kept: Kept): Promise<void> {
     const { hostId } = this.host;
     const now = this.clock.now();

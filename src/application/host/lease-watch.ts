@@ -11,22 +11,12 @@ import { describeAttachRefusal } from './attach-refusal.js';
 import { HostRuntime } from './host-runtime.js';
 
 export type LeaseWatchEvent =
-  /** The host of the watched Pod left and this host took its lease: the Pod runs here now. */
   | { readonly type: 'taken_over'; readonly pod: PodName }
   /** The host left, but another host took the Pod first; the watch goes on (that one may leave too). */
   | { readonly type: 'taken_elsewhere'; readonly pod: PodName; readonly hostId: string }
-  /** The host left, and this host cannot run the Pod (it lacks its profile): the watch ends. */
   | { readonly type: 'cannot_run'; readonly pod: PodName; readonly reason: string };
 
-/**
- * A viewer of a Pod that another host runs (a TUI attached to it) takes the Pod over when
- * that host leaves, by the rule a following `pods serve` uses (FindUnservedPods): only a Pod
- * no live lease holds, never a child its parent stopped. It looks when the event stream says
- * the Pod's lease changed (an ended lease is published after its commit); a host that died
- * announces nothing, so it also looks once per lease lifetime, the soonest its lease can have
- * expired. Each look is one lease read; only a Pod whose lease is not live is checked against
- * the rule and taken.
- */
+/** Takes the Pod over when its host leaves (FindUnservedPods' rule); a dead host announces nothing, so it also polls. */
 @injectable()
 export class LeaseWatch {
   private readonly watches = new Set<() => void>();
@@ -40,11 +30,7 @@ export class LeaseWatch {
     @inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /**
-   * Watches `pod`, held now by `heldBy` (undefined: whoever the first look finds), until it
-   * runs here or the returned function is called. `listener` hears of each change of host;
-   * the watch ends after `taken_over`.
-   */
+  /** The watch ends after `taken_over`, or when the returned function is called. */
   watch(pod: PodName, heldBy: string | undefined, listener: (event: LeaseWatchEvent) => void): () => void {
     let stopped = false;
     let holder = heldBy;
@@ -86,7 +72,6 @@ export class LeaseWatch {
     return stop;
   }
 
-  /** Ends every watch: the process is closing. */
   stopAll(): void {
     for (const stop of [...this.watches]) stop();
   }

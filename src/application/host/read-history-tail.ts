@@ -5,19 +5,12 @@ import { transcriptSize } from '../model-transcript.js';
 import type { HistoryRepository } from '../ports/history-repository.js';
 import { tailSuffices } from './tail-suffices.js';
 
-/**
- * What a host's first read of a Pod holds: its newest entries, and whether the request window
- * starts before them (then `countWindowHead` counts the older part, once a trim may need it).
- */
 export type HistoryTail = { readonly entries: readonly HistoryEntry[]; readonly windowStartsBefore: boolean };
 
 /** Entries per read: a page of large entries (64 KiB each) stays a few MiB. */
 export const TAIL_PAGE = 256;
 
-/**
- * A Pod's history as a host's turns need it (ADR 0020), read backwards from the head page by
- * page until `tailSuffices`: about a context budget of entries, whatever the history's length.
- */
+/** Read backwards from the head until `tailSuffices` (ADR 0020): about a context budget, whatever the length. */
 export async function readHistoryTail(history: HistoryRepository, pod: PodName, budget: number): Promise<HistoryTail> {
   let entries: HistoryEntry[] = [];
   for (;;) {
@@ -31,13 +24,7 @@ export async function readHistoryTail(history: HistoryRepository, pod: PodName, 
   return { entries, windowStartsBefore: from === undefined || from < entries[0]!.seq };
 }
 
-/**
- * The characters of the request window's entries before `tail` (from the newest trim's start,
- * or the first entry without one), read backwards a page at a time, so memory stays a page:
- * the trim notice names them. That happens once per Pod, since the trim that follows commits
- * a notice the next first read stops at. A tool call there with no result anywhere ends the
- * count (`unanswered_call`): the whole read would have found and answered it.
- */
+/** A page at a time, once per Pod (the trim that follows commits a notice); an unanswered call ends the count. */
 export async function countWindowHead(history: HistoryRepository, pod: PodName, tail: readonly HistoryEntry[]): Promise<WindowHead | 'unanswered_call'> {
   let from = trimmedFrom(tail);
   let characters = 0;

@@ -5,14 +5,7 @@ import { contextTrim, requestWindow, trimNotice } from '../model-context.js';
 import type { UnitOfWork } from '../ports/unit-of-work.js';
 import type { KnownHistory } from './known-history.js';
 
-/**
- * The entries a model step's request holds: the Pod's history from where its model requests
- * start (the newest `context_trimmed` notice), within the host's context budget (ADR 0020).
- * When they outgrow it, the oldest turns leave, and the notice that says which is committed
- * first, so the request is still made of committed history only. Only what committed since
- * the last read comes from the store (KnownHistory), which forgets what left; a first read
- * that stopped short of the window's start counts the older part in (its head).
- */
+/** Past the budget (ADR 0020) the oldest turns leave, their notice committed first: requests hold committed history only. */
 export async function requestHistory(
   pod: PodName,
   budget: number,

@@ -26,18 +26,11 @@ export type TurnEnd = ObservedTurnEnd | 'nothing_to_do';
 export type TurnReport = {
   readonly end: TurnEnd;
   readonly steps: number;
-  /** The input this turn answered. */
   readonly trigger: readonly HistoryEntry[];
-  /** The parent told about this turn's end, when its parent started it. */
   readonly reportedTo?: PodName;
 };
 
-/**
- * One turn of one Pod: model request → commit the reply → run its tool calls as the Pod →
- * commit each result → repeat until the model stops or the step limit. Every request is
- * built from committed history only, and everything it produces is committed before the
- * next request, so a crash at any point leaves history consistent with what a model saw.
- */
+/** Requests read committed history only, and all they produce commits before the next: a crash leaves history consistent. */
 @injectable()
 export class RunTurn {
   constructor(
@@ -55,7 +48,6 @@ export class RunTurn {
   async execute(command: {
     readonly pod: PodName;
     readonly signal?: AbortSignal;
-    /** Called once there is something to answer, before the first model request. */
     readonly onStart?: () => Promise<void>;
   }): Promise<Result<TurnReport, PodNotFound>> {
     const { pod, signal, onStart } = command;

@@ -11,18 +11,9 @@ import { HostRuntime } from './host-runtime.js';
 export type FollowEvent =
   | { readonly type: 'picked_up'; readonly pod: PodName }
   | { readonly type: 'follow_failed'; readonly error: string }
-  /** A free Pod this host cannot run (it lacks the Pod's profile); said once per Pod. */
   | { readonly type: 'cannot_run'; readonly pod: PodName; readonly reason: string };
 
-/**
- * `pods serve` without `--pod`: the runtime also takes every Pod no host runs, including Pods
- * created or released after it started. The event stream announces creations, history
- * commits and ended leases; an announced Pod this host does not hold is looked up (a lease
- * read) and attached only if it is free. A sweep every lease lifetime finds what no event
- * announced: a Pod whose host died is free only once its lease expired, so looking more often
- * finds nothing new. An attach refused because another host took the Pod first is normal and
- * silent; a live lease is never taken, whoever holds it (a TUI, `pods mcp`, another `pods serve`).
- */
+/** A sweep every lease lifetime finds what no event announced (a dead host's lease must expire); a live lease is never taken. */
 @injectable()
 export class StoreFollower {
   private readonly listeners = new Set<(event: FollowEvent) => void>();
@@ -42,7 +33,6 @@ export class StoreFollower {
     return () => this.listeners.delete(listener);
   }
 
-  /** Follows the event stream and sweeps the whole store once now, then every lease lifetime. */
   start(): void {
     if (this.watching || this.stopped) return;
     this.watching = watch<PodName>(this.events, {
@@ -59,12 +49,10 @@ export class StoreFollower {
     await this.watching?.stop();
   }
 
-  /** Resolves once every event and sweep heard so far has been handled. */
   async settled(): Promise<void> {
     await this.watching?.looks.settled();
   }
 
-  /** One lookup of the announced Pods (all: a sweep), attaching what is free. */
   private async look(among: readonly PodName[] | undefined): Promise<void> {
     try {
       const free = await this.findUnserved.execute(among ? { among } : {});

@@ -1,20 +1,14 @@
 import type { HostEvent } from '../ports/live-events.js';
 import { isStoreUnavailable } from '../ports/store-unavailable.js';
 
-/**
- * A host's view of its store's availability: one `store_unreachable` per outage, retries
- * with backoff (250 ms doubling to 5 s), `store_back` when a call succeeds again, and
- * `store_lost` once the outage outlasts `limitMs`.
- */
+/** One `store_unreachable` per outage, retries with backoff (250 ms doubling to 5 s), `store_lost` past `limitMs`. */
 export class StoreOutage {
   private outage: { readonly since: number; retryMs: number; retry: NodeJS.Timeout | undefined; lost: boolean } | undefined;
 
   constructor(
     private readonly limitMs: number,
     private readonly publish: (event: HostEvent) => void,
-    /** Try the store again, after a retry's wait. */
     private readonly retry: () => void,
-    /** The store answers again: look at everything. */
     private readonly back: () => void,
   ) {}
 
@@ -42,7 +36,6 @@ export class StoreOutage {
     return true;
   }
 
-  /** A store call succeeded: ends an outage, and everything is looked at again. */
   answered(): void {
     const outage = this.outage;
     if (!outage) return;

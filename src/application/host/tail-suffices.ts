@@ -3,18 +3,9 @@ import { watermark, watermarkReached } from '../../domain/turn-trigger.js';
 import { trimmedFrom, windowEntries } from '../model-context.js';
 
 /**
- * Whether `tail`, the newest entries of a Pod's history (oldest first), holds all a host's
- * turn reads of it, so a first read backwards from the head may stop (ADR 0020):
- *
- * - the watermark and the input after it: every output records what it had seen, at most the
- *   entry before it, so once the tail's watermark reaches the entry before the tail, nothing
- *   older can move it, and the unanswered input is all in the tail;
- * - the request window: either it starts in the tail (the newest `context_trimmed` notice
- *   says so), or the tail alone outgrows `budget` and holds a turn's edge, so the next trim
- *   cuts inside it, where the older entries only count as characters. Then no tool call
- *   before the tail may be open in it (a result whose call is older would make the tail's
- *   edges differ from the window's).
- *
+ * Whether `tail` holds all a host's turn reads, so a first read backwards may stop (ADR 0020): its
+ * watermark reaches the entry before it (nothing older can move it), and the request window either
+ * starts in it, or the tail alone outgrows `budget` with a turn's edge and no older call open in it.
  * A tail from seq 1 is the whole history.
  */
 export function tailSuffices(tail: readonly HistoryEntry[], budget: number): boolean {

@@ -1,4 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { AuditRecord } from '../../domain/audit-record.js';
 import type { PodName } from '../../domain/pod-name.js';
 
@@ -9,4 +8,3 @@ export interface AuditLog {
   /** The records that concern `pod`, oldest first. */
   listForPod(pod: PodName): Promise<readonly AuditRecord[]>;
 }
-export const AUDIT_LOG = Symbol.for('AuditLog') as ServiceIdentifier<AuditLog>;

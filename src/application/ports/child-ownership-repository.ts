@@ -1,17 +1,12 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { ChildOwnership } from '../../domain/child-ownership.js';
 import type { PodName } from '../../domain/pod-name.js';
 
 export interface ChildOwnershipRepository {
   add(ownership: ChildOwnership): Promise<void>;
-  /**
-   * The edge that owns `child` (a child has exactly one parent). In a SQL store it also
-   * locks the row until the unit of work ends, so cursor and state updates never race.
-   */
+  /** A child has exactly one parent. In a SQL store it locks the row until the unit ends, so updates never race. */
   findByChild(child: PodName): Promise<ChildOwnership | undefined>;
   /** Children of any of `parents` (outstanding and stopped), in one query. */
   listByParents(parents: readonly PodName[]): Promise<readonly ChildOwnership[]>;
   /** Replaces state, stoppedAt and outputCursor of an existing edge. */
   update(ownership: ChildOwnership): Promise<void>;
 }
-export const CHILD_OWNERSHIP_REPOSITORY = Symbol.for('ChildOwnershipRepository') as ServiceIdentifier<ChildOwnershipRepository>;

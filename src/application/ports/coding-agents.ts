@@ -22,14 +22,11 @@ export type AgentUpdate =
       readonly locations?: readonly string[];
       readonly status?: 'pending' | 'in_progress' | 'completed' | 'failed';
       readonly input?: unknown;
-      /** The call's output as text, as far as the agent reported it. */
       readonly output?: string;
     };
 
-/** Why the agent ended a prompt (ACP's stop reasons). */
 export type AgentStopReason = 'end_turn' | 'max_tokens' | 'max_turn_requests' | 'refusal' | 'cancelled';
 
-/** An agent's permission request, in pods' terms. */
 export type AgentPermissionRequest = {
   readonly callId: string;
   readonly title: string;
@@ -46,7 +43,6 @@ export type AgentRequests = {
 export type AgentLaunch = {
   readonly pod: PodName;
   readonly profile: AcpProfile;
-  /** The Pod's own directory for the agent's home, config, logs and the pods channel. */
   readonly stateDir: string;
   readonly cwd: string;
   /** What the process may touch, fixed for its lifetime (the OS sandbox): a change of scope restarts it. */
@@ -61,9 +57,7 @@ export type AgentLaunch = {
 
 /** A running, initialized agent process. Every method rejects with `AgentFailure` when the agent cannot answer. */
 export interface AgentProcess {
-  /** Whether it says it can resume a session (`session/load`). */
   readonly canLoad: boolean;
-  /** Whether the OS confines it (the bwrap sandbox); false for a `--sandbox none` profile. */
   readonly confined: boolean;
   newSession(): Promise<string>;
   /** Resumes `sessionId`; false when the agent no longer knows it. Updates it replays are not reported. */

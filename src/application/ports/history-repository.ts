@@ -1,14 +1,8 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { EntryOf, HistoryEntry, HistoryEntryBody } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 
-/**
- * Entries with `after` < seq < `before` (either end open when absent). `limit` keeps the oldest
- * that many, or with `before` given, the newest that many (a read backwards from `before`, as
- * a screen's tail or a context window needs); either way they come oldest first.
- */
+/** `after` < seq < `before`, oldest first; `limit` keeps the oldest, or with `before` the newest (a read backwards). */
 export type HistoryRange = { readonly after?: number; readonly before?: number; readonly limit?: number };
-/** A Pod and the newest seq of it someone has seen. */
 export type SeenHead = { readonly pod: PodName; readonly seq: number };
 
 export interface HistoryRepository {
@@ -23,4 +17,3 @@ export interface HistoryRepository {
   headsBeyond(seen: readonly SeenHead[]): Promise<readonly PodName[]>;
   findPeerMessageByKey(receiver: PodName, from: PodName, key: string): Promise<EntryOf<'peer_message'> | undefined>;
 }
-export const HISTORY_REPOSITORY = Symbol.for('HistoryRepository') as ServiceIdentifier<HistoryRepository>;

@@ -1,18 +1,9 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
 
-/**
- * How far an external agent (`pods mcp`) has been shown a Pod's inbound history: one
- * durable history sequence number per Pod, so a restarted server neither repeats nor skips.
- */
+/** How far `pods mcp` has shown a Pod's inbound history, durable, so a restarted server neither repeats nor skips. */
 export interface InboundCursorRepository {
-  /**
-   * The sequence number through which `pod`'s inbound entries have been shown (0: none yet).
-   * In a SQL store it also locks the cursor until the unit of work ends, so two readers
-   * never hand out the same entries.
-   */
+  /** 0: none yet. In a SQL store it locks the cursor until the unit ends, so two readers never hand out the same entries. */
   lock(pod: PodName): Promise<number>;
   /** Moves the cursor to `through`; never backwards (a lower value is ignored). */
   advance(pod: PodName, through: number): Promise<void>;
 }
-export const INBOUND_CURSOR_REPOSITORY = Symbol.for('InboundCursorRepository') as ServiceIdentifier<InboundCursorRepository>;

@@ -1,8 +1,6 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
 import type { Lease, PodDriver, RuntimeStatus } from '../../domain/pod-status.js';
 
-/** A lease to renew and the status its Pod reports from now on. */
 export type Renewal = { readonly pod: PodName; readonly status: RuntimeStatus };
 
 export type AcquireOutcome = { readonly acquired: true; readonly lease: Lease } | { readonly acquired: false; readonly heldBy: Lease };
@@ -14,13 +12,9 @@ export interface LeaseRepository {
   tryAcquire(pod: PodName, hostId: string, now: Date, expiresAt: Date, driver?: PodDriver): Promise<AcquireOutcome>;
   /** Extends or updates our own unexpired lease; false when it is no longer ours. */
   renew(pod: PodName, hostId: string, now: Date, expiresAt: Date, status?: RuntimeStatus): Promise<boolean>;
-  /**
-   * Renews every lease in `renewals` that is still `hostId`'s and unexpired at `now`, in one
-   * statement whatever their number; returns the Pods renewed (the others are no longer held).
-   */
+  /** One statement whatever their number; returns the Pods renewed (those still `hostId`'s and unexpired at `now`). */
   renewAll(hostId: string, renewals: readonly Renewal[], now: Date, expiresAt: Date): Promise<ReadonlySet<PodName>>;
   release(pod: PodName, hostId: string): Promise<void>;
   /** Ends whichever host's lease on `pod` (its parent stopped it); that host stops at its next renewal. */
   revoke(pod: PodName): Promise<void>;
 }
-export const LEASE_REPOSITORY = Symbol.for('LeaseRepository') as ServiceIdentifier<LeaseRepository>;

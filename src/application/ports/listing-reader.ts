@@ -6,26 +6,17 @@ import type { ScopeRule } from '../../domain/scope-rule.js';
 import type { VisibleFilter, VisibleTotals } from '../../domain/visible-page.js';
 import type { VisiblePod } from '../../domain/visibility.js';
 
-/**
- * One page of what `caller` sees. The set is the domain's (`visibleInOrder`: itself, its
- * children, its peers, the first reason winning) and so is a Pod's status (`statusOf` at
- * `now`): a store answers as if it applied them to every row, without reading every row.
- */
+/** The domain's set and statuses (`visibleInOrder`, `statusOf` at `now`), answered without reading every row. */
 export type ListingQuery = VisibleFilter & {
   readonly caller: PodName;
   /** The time liveness is judged at: a lease is live while it expires after `now`. */
   readonly now: Date;
-  /** At most this many Pods on the page (≥ 1). */
   readonly limit: number;
 };
 
-/** A Pod on a page, with what a listing shows of it. */
 export type ListedPod = VisiblePod & {
-  /** The lease on it, as stored (live or expired). */
   readonly lease?: Lease;
-  /** Its profile; undefined: `default`. */
   readonly profile?: ProfileName;
-  /** Its own children, and how many of them a live lease holds at `now`. */
   readonly children: { readonly count: number; readonly live: number };
 };
 
@@ -33,48 +24,30 @@ export type ListingPage = {
   readonly self: Pod;
   /** The matching Pods after `after`, sorted by name (code units), at most `limit`. */
   readonly pods: readonly ListedPod[];
-  /** Whether more Pods match after the last one on the page. */
   readonly more: boolean;
-  /**
-   * The scope `self` has lent to its outstanding children (`lentScope`), which decides
-   * whether a stopped child could be restored: present whenever `pods` holds a child in
-   * state `stopped`, and may be left out otherwise.
-   */
+  /** `self`'s lent scope (`lentScope`): present whenever `pods` holds a stopped child, else may be left out. */
   readonly lent?: readonly ScopeRule[];
-  /** Over the whole visibility set, whatever the filter. */
   readonly totals: VisibleTotals;
 };
 
-/** A Pod with the lease on it, if any (live or expired, as stored). */
 export type PodAndLease = { readonly pod: Pod; readonly lease?: Lease };
 
-/** The newest entry of a Pod's history: when it last did anything, and what. */
 export type LastEntry = { readonly seq: number; readonly kind: string; readonly at: Date; readonly code?: string };
 
-/** What the dashboard shows of a Pod, as stored; the application decides what it means. */
 export type PodOverviewRow = PodAndLease & {
   readonly last?: LastEntry;
-  /**
-   * Input (user input, peer messages, child events) after the newest entry a model request
-   * held, among the Pod's last OVERVIEW_TAIL entries (so at most that many).
-   */
+  /** Input after the newest entry a model request held, among the last OVERVIEW_TAIL entries. */
   readonly unseenInput: number;
-  /** Its peers, with the peer-triggered turns each pair has run since a human spoke. */
   readonly peers: readonly { readonly name: PodName; readonly autoTurns: number }[];
 };
 
 /** How far back the overview looks for a Pod's unseen input: its cost stays bounded however long the history. */
 export const OVERVIEW_TAIL = 64;
 
-/** One page of the whole store (the operator's view): the Pods after `after` whose names start with `prefix`. */
 export type StorePageQuery = { readonly after?: PodName; readonly prefix?: string; readonly limit: number };
 export type StorePage = { readonly pods: readonly PodAndLease[]; readonly more: boolean };
 
-/**
- * The listings' reads, each one statement in a SQL store, so a unit of work that makes only
- * one of them can run with `{ singleRead: true }`. What one call costs depends on the page
- * and on the caller's own relations, never on the rest of the store.
- */
+/** One statement each (so `{ singleRead: true }`), costing the page and the caller's relations, never the store's size. */
 export interface ListingReader {
   /** A page of what `caller` sees, with the totals; undefined when `caller` is no Pod. */
   page(query: ListingQuery): Promise<ListingPage | undefined>;

@@ -7,13 +7,8 @@ export type ObservedTurnEnd = 'finished' | 'errored' | 'step_limit' | 'cancelled
 /** What a driver's turn came to; `why`, for an end short of finished, is what its parent is told. */
 export type TurnEnding = { readonly end: ObservedTurnEnd; readonly steps: number; readonly why?: string };
 
-/**
- * What a running turn reports as it goes, before (text, tool starts) and after (results,
- * steps) each commit. Nothing here is history: a viewer shows it and forgets it; what a
- * model saw and did is what the history holds.
- */
+/** Reported around each commit; nothing here is history: a viewer shows it and forgets it. */
 export type TurnEvent =
-  /** A turn begins: its host found input to answer (and marked the Pod running). */
   | { readonly type: 'turn_started'; readonly pod: PodName; readonly hostId: string }
   /** `seenThrough`: the newest entry the step's model request holds. */
   | { readonly type: 'step_started'; readonly pod: PodName; readonly step: number; readonly seenThrough: number }
@@ -22,11 +17,7 @@ export type TurnEvent =
   | { readonly type: 'tool_finished'; readonly pod: PodName; readonly callId: string; readonly tool: string; readonly outcome: 'ok' | ToolErrorKind; readonly summary: string }
   | { readonly type: 'step_committed'; readonly pod: PodName; readonly step: number }
   | { readonly type: 'note'; readonly pod: PodName; readonly text: string }
-  /**
-   * Once per turn that started, after everything it committed (its parent's event included):
-   * `answered` inputs, `reportedTo` the parent told of its end; `error`: the turn broke off
-   * (the store went away, a bug), and what it committed stays.
-   */
+  /** Once per started turn, after all it committed; `error`: the turn broke off, what it committed stays. */
   | {
       readonly type: 'turn_ended'; readonly pod: PodName; readonly end: ObservedTurnEnd; readonly steps: number;
       readonly ms: number; readonly answered: number; readonly reportedTo?: PodName; readonly error?: string;
@@ -42,19 +33,14 @@ export type HostEvent =
   /** The outage outlasted `storeOutageLimitMs`: the host gives up; its owner should shut it down. */
   | { readonly type: 'store_lost'; readonly downMs: number };
 
-/**
- * An operator's Ctrl+C for a turn another process runs, and that host's answer: sent between
- * processes like turn events (nothing of it is history; the cancelled turn's notice is).
- */
+/** An operator's cancel of a turn another process runs, and that host's answer; none of it is history. */
 export type CancelEvent =
   | { readonly type: 'cancel_requested'; readonly pod: PodName; readonly hostId: string }
   /** `cancelled`: a turn was in flight and stops after its current step; false: there was none. */
   | { readonly type: 'cancel_answered'; readonly pod: PodName; readonly hostId: string; readonly cancelled: boolean };
 
-/** What crosses to other processes on a shared store: turns as they go, and cancel requests. */
 export type SharedLiveEvent = TurnEvent | CancelEvent;
 
-/** What a host publishes on the event stream itself (the store publishes what commits). */
 export type LiveEvent = SharedLiveEvent | HostEvent;
 
 const SHARED: ReadonlySet<string> = new Set<SharedLiveEvent['type']>([

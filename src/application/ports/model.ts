@@ -5,19 +5,11 @@ import type { ToolSpec } from '../tools/pod-tools.js';
 
 export type ModelRequest = {
   readonly pod: PodName;
-  /**
-   * The Pod's committed history, oldest first, from where its requests start (the newest
-   * `context_trimmed` notice's `contextFrom`, within the host's context budget): the only
-   * context a model ever gets.
-   */
+  /** Oldest first, from the newest trim's `contextFrom`: the only context a model ever gets. */
   readonly history: readonly HistoryEntry[];
   readonly tools: readonly ToolSpec[];
-  /** Aborted when the operator cancels the turn or the host shuts down. */
   readonly signal?: AbortSignal;
-  /**
-   * Given, the model streams when it can and reports what arrives before the reply is
-   * whole. The reply is the same either way; nothing reported here is committed.
-   */
+  /** Reports what arrives as it streams; the reply is the same either way, and nothing reported is committed. */
   readonly onStream?: (event: ModelStreamEvent) => void;
 };
 
@@ -29,16 +21,12 @@ export type ModelStreamEvent =
 
 export type ModelToolCall = { readonly callId: string; readonly tool: string; readonly input: unknown };
 
-/**
- * One model step. A reply with no tool calls ends the turn. Timeouts, HTTP errors and
- * malformed replies are `ok: false` (recorded as `run_errored`), never thrown.
- */
+/** No tool calls ends the turn. Timeouts, HTTP errors and malformed replies are `ok: false`, never thrown. */
 export type ModelReply =
   | { readonly ok: true; readonly text: string; readonly toolCalls: readonly ModelToolCall[] }
   | { readonly ok: false; readonly error: string };
 
 export interface Model {
-  /** A short label for logs and the TUI, e.g. `builtin` or `openai:llama3.1`. */
   readonly label: string;
   complete(request: ModelRequest): Promise<ModelReply>;
 }

@@ -1,21 +1,14 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { AuditRecord } from '../../domain/audit-record.js';
 import type { OrderedPair, PeerRelation } from '../../domain/peer-relation.js';
 import type { PodName } from '../../domain/pod-name.js';
 
 export interface PeerRelationRepository {
   /**
-   * One row per pair: a second add for the same pair is reported, not duplicated. With
-   * `handshake`, the operator's handshake in one write: the relation only between two existing
-   * Pods that `peeringRefusal` lets be peers, and its audit records with it. Then
-   * `exists` means "not added" (a relation, a missing Pod or a parent/child pair): the caller
-   * reads which.
+   * A second add of a pair is reported, not duplicated. With `handshake`, one write that also checks `peeringRefusal` and
+   * writes the audit; `exists` then means only "not added", and the caller reads why.
    */
   addIfAbsent(relation: PeerRelation, handshake?: { readonly audit: readonly AuditRecord[] }): Promise<'added' | 'exists'>;
-  /**
-   * Reads the relation of a pair. In a SQL store it also locks the row until the unit of
-   * work ends, so a delivery and a removal of the same pair cannot interleave.
-   */
+  /** In a SQL store it locks the row until the unit ends, so a delivery and a removal of the pair cannot interleave. */
   lockBetween(pair: OrderedPair): Promise<PeerRelation | undefined>;
   listFor(pod: PodName): Promise<readonly PeerRelation[]>;
   remove(pair: OrderedPair): Promise<PeerRelation | undefined>;
@@ -24,4 +17,3 @@ export interface PeerRelationRepository {
   /** Human input to `pod` resets the ping-pong breaker of every relation it is part of. */
   resetAutoTurns(pod: PodName): Promise<void>;
 }
-export const PEER_RELATION_REPOSITORY = Symbol.for('PeerRelationRepository') as ServiceIdentifier<PeerRelationRepository>;

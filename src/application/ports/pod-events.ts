@@ -6,9 +6,7 @@ import type { LiveEvent } from './live-events.js';
 /** A lease's last change in one commit: taken (by which host, driven how), or ended (released, revoked). */
 export type LeaseChange = { readonly takenBy: string; readonly driver: PodDriver } | 'ended';
 
-/** What one commit changed about one Pod. */
 export type PodChanges = {
-  /** Its history grew. */
   readonly history?: true;
   readonly created?: true;
   readonly removed?: true;
@@ -23,13 +21,7 @@ export type PodCommitted = { readonly type: 'committed'; readonly pod: PodName; 
 
 export type PodEvent = PodCommitted | LiveEvent;
 
-/**
- * The one stream of what happens to Pods. Stores publish `committed` after their commit (in
- * this process at once, from other processes as soon as they hear it); hosts publish what
- * their turns and runtimes do. Nothing here is data: a listener that missed an event reads
- * history or leases, which hold everything, so losing one costs a read, never an entry.
- * Listeners run in the order they subscribed; one that throws loses only that event.
- */
+/** Nothing here is data: a missed event costs a read, never an entry. A listener that throws loses only that event. */
 export interface PodEvents {
   subscribe(listener: (event: PodEvent) => void): () => void;
   publish(event: LiveEvent): void;

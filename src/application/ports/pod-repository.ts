@@ -1,4 +1,3 @@
-import type { ServiceIdentifier } from 'inversify';
 import type { Pod } from '../../domain/pod.js';
 import type { PodName } from '../../domain/pod-name.js';
 
@@ -8,10 +7,6 @@ export interface PodRepository {
   get(name: PodName): Promise<Pod | undefined>;
   /** Every Pod in the store, sorted by name (operator listing only; Pods never see this). */
   list(): Promise<readonly Pod[]>;
-  /**
-   * The Pods a following `pods serve` may take, by name: no live lease at `now`, and not a child
-   * its parent stopped (only the parent runs it again). One statement, whatever the store holds.
-   */
+  /** No live lease at `now`, and not a child its parent stopped (only the parent runs it again). One statement. */
   unserved(now: Date): Promise<readonly PodName[]>;
 }
-export const POD_REPOSITORY = Symbol.for('PodRepository') as ServiceIdentifier<PodRepository>;

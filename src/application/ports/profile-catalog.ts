@@ -2,14 +2,10 @@ import type { ServiceIdentifier } from 'inversify';
 import type { AcpProfile, Profile } from '../../domain/profile.js';
 import type { ProfileName } from '../../domain/profile-name.js';
 
-/**
- * The profiles this host can run Pods with: host configuration, not store data (their
- * command lines differ per machine). `default` is always there and is the host's model.
- */
+/** Host configuration, not store data: command lines differ per machine. `default` is always there. */
 export interface ProfileCatalog {
   /** Every profile, `default` first, then by name; read afresh, since another process may change them. */
   list(): Promise<readonly Profile[]>;
-  /** Adds `profile` unless a profile of that name exists. */
   add(profile: AcpProfile): Promise<'added' | 'exists'>;
   remove(name: ProfileName): Promise<'removed' | 'missing'>;
 }

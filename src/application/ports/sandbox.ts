@@ -4,17 +4,13 @@ import type { Confinement } from '../../domain/confinement.js';
 import { displayValue } from '../../domain/display.js';
 import type { Result } from '../../domain/result.js';
 
-/** How to start a process: the program, its arguments, its whole environment, its working directory. */
 export type Launch = {
   readonly file: string;
   readonly args: readonly string[];
   /** Exactly the environment the process gets; nothing of the host's is added. */
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
-  /**
-   * Open descriptors the process must receive as 3, 4, … in this order: spawn it with
-   * `stdio: [in, out, err, ...extraFds]`. The confined process never sees them.
-   */
+  /** Received as 3, 4, … in this order (`stdio: [in, out, err, ...extraFds]`); the confined process never sees them. */
   readonly extraFds: readonly number[];
 };
 
@@ -23,7 +19,6 @@ export type SandboxProbe =
   /** `reason`: one line that says why, and how to fix it. */
   | { readonly available: false; readonly reason: string };
 
-/** A launch ready to spawn, what its confinement is and cannot express, and a release for its descriptors. */
 export type Confined = {
   readonly launch: Launch;
   readonly confined: boolean;
@@ -48,12 +43,8 @@ export function describeConfineRefusal(refusal: ConfineRefusal): string {
   }
 }
 
-/**
- * Confines an agent process to what its Pod may touch, or says why it cannot. Each call
- * reads the filesystem as it is now: confine again when the Pod's scope changes.
- */
+/** Each call reads the filesystem as it is now: confine again when the Pod's scope changes. */
 export interface Sandbox {
-  /** `bwrap` or `none`: what the profile's `--sandbox` names. */
   readonly mode: string;
   probe(): Promise<SandboxProbe>;
   confine(launch: Omit<Launch, 'extraFds'>, confinement: Confinement): Promise<Result<Confined, ConfineRefusal>>;

@@ -1,10 +1,4 @@
-/**
- * The store could not be reached (server down, restarting, connection lost), as opposed to
- * a statement it refused. Thrown by store adapters from `UnitOfWork.run`: the unit did not
- * complete (if the connection broke during its COMMIT, it may still have committed, which is
- * why hosts re-derive what to do from history). Hosts wait for the store to come back
- * instead of giving up on a Pod.
- */
+/** Unreachable, not refused; a connection lost during COMMIT may have committed, so hosts re-derive from history. */
 export class StoreUnavailable extends Error {
   override readonly name = 'StoreUnavailable';
 }

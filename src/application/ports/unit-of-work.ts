@@ -26,10 +26,7 @@ export type Repositories = {
 };
 
 export type UnitOptions = {
-  /**
-   * `work` makes one call, a read, and nothing else (`ListingReader`'s, `PodRepository.get`):
-   * a store may then answer it with no unit around it, and refuses a second call.
-   */
+  /** One call, a read, and nothing else: a store may answer it with no unit around it, and refuses a second call. */
   readonly singleRead?: boolean;
   /**
    * `work` needs its calls atomic one by one, not together: each commits by itself, and what
@@ -41,9 +38,8 @@ export type UnitOptions = {
 };
 
 /**
- * Runs `work` atomically (or as `options` allow): all writes commit together or, when it
- * throws, none do. Use cases do every check before their first write, so a returned refusal
- * writes nothing.
+ * Atomic: all writes commit together or none do; use cases check before their first write, so a refusal writes nothing.
+ * Repositories carry no DI token: they exist only inside a unit of work, whose transaction they share.
  */
 export interface UnitOfWork {
   run<T>(work: (repos: Repositories) => Promise<T>, options?: UnitOptions): Promise<T>;

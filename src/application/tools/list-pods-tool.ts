@@ -20,7 +20,6 @@ const waited = (outcome: WaitOutcome): string =>
 const counts = (record: Readonly<Record<string, number>>): string =>
   Object.entries(record).filter(([, n]) => n > 0).map(([k, n]) => `${n.toLocaleString('en')} ${k}`).join(', ');
 
-/** What the page holds, of how many, what the filter was, and how to get the rest. */
 function summaryOf(page: PodsPage, filter: VisibleFilter): string {
   const visible = visibleCount(page.totals);
   const shown = page.pods.length;

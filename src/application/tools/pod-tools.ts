@@ -22,18 +22,13 @@ import { stopPodTool } from './stop-pod-tool.js';
 import type { ToolCallContext, ToolContentSchema, ToolDefinition, ToolEffect, ToolInputSchema } from './tool-definition.js';
 import { executionFailed, invalidArgument, type ToolResult } from './tool-result.js';
 
-/** What a model is told about one tool. */
 export type ToolSpec = { readonly name: string; readonly description: string; readonly inputSchema: ToolInputSchema };
 
-/** A tool's spec with what a client that shows or approves tools is told too (MCP). */
 export type ToolListing = ToolSpec & { readonly title: string; readonly effect: ToolEffect; readonly contentSchema: ToolContentSchema };
 
 type Registered = { readonly definition: ToolDefinition<never>; readonly validator: InputValidator };
 
-/**
- * The whole LLM tool surface, and nothing else: the seven tools of SPEC §4. Input is
- * checked against each tool's schema and the domain parsers before any use case runs.
- */
+/** The seven tools of SPEC §4; input is checked against each schema and the domain parsers before any use case runs. */
 @injectable()
 export class PodTools {
   private readonly tools: ReadonlyMap<string, Registered>;
@@ -61,10 +56,7 @@ export class PodTools {
     this.tools = new Map(definitions.map((d) => [d.name, { definition: d, validator: new InputValidator(d.name, d.inputSchema) }]));
   }
 
-  /**
-   * What a model is told. Given the profiles of the host that runs the caller, SpawnPod's
-   * description names them, so a model knows what `profile` may be.
-   */
+  /** Given the host's profiles, SpawnPod's description names them, so a model knows what `profile` may be. */
   specs(profiles?: readonly string[]): readonly ToolListing[] {
     return [...this.tools.values()].map(({ definition: { name, title, description, effect, inputSchema, contentSchema } }) => ({
       name,

@@ -10,7 +10,6 @@ export type ToolCallContext = {
   readonly signal?: AbortSignal;
 };
 
-/** A JSON Schema object with no extra properties: what the model sees and what input is checked against. */
 export type ToolInputSchema = {
   readonly type: 'object';
   readonly properties: Readonly<Record<string, object>>;
@@ -18,19 +17,13 @@ export type ToolInputSchema = {
   readonly additionalProperties: false;
 };
 
-/**
- * What a call does to the world, for clients that ask before running a tool: `reads` changes
- * nothing; `writes` commits history or starts work but takes nothing away; `destroys` ends
- * something (a Pod's run, a lent scope). Every tool acts inside the store only (closed world).
- */
+/** For clients that ask before running a tool; every tool acts inside the store only (closed world). */
 export type ToolEffect = 'reads' | 'writes' | 'destroys';
 
-/** A JSON Schema of a tool's `content` (the value beside `summary` in a successful result). */
 export type ToolContentSchema = Readonly<Record<string, unknown>>;
 
 export type ToolDefinition<Input> = {
   readonly name: string;
-  /** A short human-readable name, for clients that show tools to people. */
   readonly title: string;
   readonly description: string;
   readonly effect: ToolEffect;
@@ -46,7 +39,6 @@ export const NAME_PROPERTY = {
   maxLength: 64,
 } as const;
 
-/** The schema of a tool whose only argument is the target Pod. */
 export function nameOnlySchema(description: string): ToolInputSchema {
   return {
     type: 'object',
@@ -56,7 +48,6 @@ export function nameOnlySchema(description: string): ToolInputSchema {
   };
 }
 
-/** Schema pieces the tools' content schemas share. */
 export const CONTENT = {
   string: { type: 'string' },
   integer: { type: 'integer' },

@@ -10,10 +10,7 @@ export const toolOk = (summary: string, content?: unknown): ToolResult =>
 export const invalidArgument = (message: string): ToolResult => ({ ok: false, kind: 'invalid_argument', message });
 export const executionFailed = (message: string): ToolResult => ({ ok: false, kind: 'execution_failed', message });
 
-/**
- * The one wire shape of a tool result: what a model is sent for it (from history), what
- * `pods tool` and the TUI's `:tool` print, and the text of an MCP tool result.
- */
+/** One wire shape: what a model is sent, what `pods tool` and `:tool` print, and an MCP tool result's text. */
 export type ToolResultJson =
   | { readonly summary: string; readonly content?: unknown }
   | { readonly error: { readonly kind: string; readonly message: string } };

@@ -10,7 +10,6 @@ import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 export const CANCEL_ANSWER_MS = 2_000;
 
 export type CancelTurnCommand = { readonly pod: PodName; readonly waitMs?: number };
-/** `cancelled`: the host stops the turn after its current step; `no_turn`: the host runs none now. */
 export type CancelAnswer = { readonly outcome: 'cancelled' | 'no_turn'; readonly hostId: string };
 export type CancelTurnError =
   | { readonly type: 'NotRunning'; readonly pod: PodName }
@@ -25,12 +24,7 @@ export function describeCancelTurnError(error: CancelTurnError): string {
   }
 }
 
-/**
- * The operator's Ctrl+C for a turn another process runs (a viewing TUI, the dashboard): the
- * store says which host holds the Pod (none: refused at once); the request goes to that host
- * on the event stream, and its answer comes back the same way, within `waitMs`. The request
- * is not history: the cancelled turn records its own notice.
- */
+/** Request and answer travel on the event stream; neither is history (the cancelled turn records its own notice). */
 @injectable()
 export class CancelTurn {
   constructor(

@@ -15,13 +15,8 @@ import { describeProfileChoiceRefusal, type ProfileChoiceRefusal } from '../../d
 export type CreatePodCommand = {
   readonly name: PodName;
   readonly scope: readonly ScopeRule[];
-  /**
-   * The creating process is about to attach the Pod (the TUI, `pods mcp --create`): its host
-   * takes the lease, driven this way, in the same unit of work, so no other host (a
-   * following `pods serve`) can take the new Pod first. The caller then attaches it as usual.
-   */
+  /** Its host takes the lease in the same unit of work, so no other host takes the new Pod first. */
   readonly hold?: PodDriver;
-  /** How it runs; absent: `default`. Must be a profile this host knows. */
   readonly profile?: ProfileName;
 };
 export type CreatePodError = PodAlreadyExists | ProfileChoiceRefusal;
@@ -30,7 +25,6 @@ export type CreatePodError = PodAlreadyExists | ProfileChoiceRefusal;
 export const describeCreatePodError = (error: CreatePodError): string =>
   error.type === 'PodAlreadyExists' ? `a pod named \`${error.name}\` already exists` : describeProfileChoiceRefusal(error);
 
-/** Operator: a new top-level Pod with an empty history. */
 @injectable()
 export class CreatePod {
   constructor(

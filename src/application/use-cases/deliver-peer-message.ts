@@ -22,7 +22,6 @@ export type DeliverPeerMessageError = AuthorityRefusal;
 export type PeerDelivery = Delivery & {
   readonly messageId: string;
   readonly pairSeq: number;
-  /** The entry's sequence number in the receiver's history. */
   readonly seq: number;
   readonly duplicate: boolean;
 };
@@ -32,15 +31,7 @@ const OPTIMISTIC_ATTEMPTS = 8;
 const LOCKED_ATTEMPTS = 3;
 const STALE = Symbol('stale');
 type Attempt = Result<PeerDelivery, DeliverPeerMessageError> | typeof STALE;
-/**
- * Tool SendToPeerPod. The facts the decision needs (one read, or none: see
- * PeerDeliveryRepository), the domain's decision, and one write of the decision that checks
- * the facts still hold: a racing `:unpeer` either wins (the write finds the relation gone, and
- * the next read refuses) or loses (delivered), never half. A write that finds them changed
- * (another send on the pair, the breaker's reset, a re-made relation, the receiver's lease)
- * writes nothing, and the delivery is decided again; after OPTIMISTIC_ATTEMPTS it is decided
- * holding the relation's lock, where only the receiver's lease can still move.
- */
+/** The write checks the facts still hold, so a racing `:unpeer` wins or loses, never half; after OPTIMISTIC_ATTEMPTS, locked. */
 @injectable()
 export class DeliverPeerMessage {
   constructor(

@@ -7,7 +7,6 @@ import { describePodNotFound, podNotFound, type PodNotFound } from '../errors.js
 import type { Repositories } from '../ports/unit-of-work.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 
-/** One link of the chain that let an entry into a Pod's history, newest cause first. */
 export type ExplanationStep =
   | { readonly step: 'operator_input' }
   | { readonly step: 'model_output'; readonly pod: PodName }
@@ -35,7 +34,6 @@ export type ExplainEntryError = PodNotFound | { readonly type: 'EntryNotFound'; 
 export const describeExplainEntryError = (error: ExplainEntryError): string =>
   error.type === 'PodNotFound' ? describePodNotFound(error) : `pod \`${error.pod}\` has no history entry #${error.seq}`;
 
-/** Operator: for any history entry, the chain of authority that let it in. */
 @injectable()
 export class ExplainEntry {
   constructor(@inject(UNIT_OF_WORK) private readonly uow: UnitOfWork) {}

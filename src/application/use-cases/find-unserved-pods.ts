@@ -4,14 +4,7 @@ import { isLive } from '../../domain/pod-status.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 
-/**
- * What a following `pods serve` may take: Pods that exist, that no host holds, and that are
- * not children their parent stopped (only the parent runs those again, with RestorePod).
- * `among`: only these names (the ones a notice announced); one lease query decides most
- * of them, since an announced Pod is usually live elsewhere. Without it, the whole store in
- * one statement that sends back only the free Pods' names (a sweep of a store whose Pods all
- * run costs the same whatever their number). Reads only: nothing is locked.
- */
+/** No live lease, not a stopped child; without `among`, one statement returning only free names. Locks nothing. */
 @injectable()
 export class FindUnservedPods {
   constructor(

@@ -12,21 +12,14 @@ import { HISTORY_PAGE } from './read-history.js';
 export type FollowHistoryCommand = {
   /** The Pods to follow; none: every Pod, also those created while following. */
   readonly pods?: readonly PodName[];
-  /** Entries committed after the follow began, oldest first per Pod, each once. */
   readonly onEntries: (entries: readonly HistoryEntry[]) => void;
   /** Told once the starting point is read: from here on nothing committed is missed. */
   readonly onFollowing?: () => void;
-  /** Told once when reading fails (the store went away) and once when it works again. */
   readonly onTrouble?: (error: Error | undefined) => void;
-  /** Following ends when it aborts. */
   readonly signal: AbortSignal;
 };
 
-/**
- * Operator `pods watch`: history as it commits, across processes. A watcher on the event
- * stream: each Pod whose history grew is read; named Pods are also read every pollMs in case
- * an event was lost. It only reads, from where each Pod's history stood when the follow began.
- */
+/** Reads each Pod whose history grew; named Pods also every pollMs in case an event was lost. */
 @injectable()
 export class FollowHistory {
   constructor(
@@ -41,7 +34,6 @@ export class FollowHistory {
     const seen = new Map<PodName, number>();
     let following = false;
     let troubled = false;
-    /** Pods whose read failed: read again at the next tick. */
     const retry = new Set<PodName>();
 
     const read = async (pod: PodName): Promise<void> => {

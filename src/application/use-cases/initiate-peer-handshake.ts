@@ -10,10 +10,8 @@ import { ID_GENERATOR, type IdGenerator } from '../ports/id-generator.js';
 import { UNIT_OF_WORK, type Repositories, type UnitOfWork } from '../ports/unit-of-work.js';
 
 export type PeerCommand = {
-  /** The Pod the operator is attached to. */
   readonly from: PodName;
   readonly to: PodName;
-  /** The operator surface, for the audit trail: `tui`, `cli`. */
   readonly via: string;
 };
 export type InitiatePeerHandshakeError = PodNotFound | PeeringRefusal;
@@ -26,13 +24,7 @@ export type HandshakeOutcome = { readonly status: 'peered' | 'already_peers'; re
 const ATTEMPTS = 5;
 const RETRY = Symbol('retry');
 
-/**
- * Operator `:peer`: one reciprocal relation, written with an audit record for both Pods
- * in one statement. No model-visible history is written and no model is contacted. The
- * common case is that one write, which adds nothing unless both Pods exist, neither is the
- * other's parent and the pair has no relation yet; only when it adds nothing are the facts
- * read, to say why.
- */
+/** No model-visible history and no model contacted; only when the one write adds nothing are the facts read, to say why. */
 @injectable()
 export class InitiatePeerHandshake {
   constructor(

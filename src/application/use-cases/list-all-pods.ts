@@ -8,13 +8,11 @@ import type { PodAndLease, StorePageQuery } from '../ports/listing-reader.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { PROFILE_CATALOG, unconfinedProfiles, type ProfileCatalog } from '../ports/profile-catalog.js';
 
-/** `hostId` and `drivenBy` while live: which host holds it, and whether its model or an MCP client drives it. */
 export type StoreListing = Pod & {
   readonly profile: ProfileName;
   readonly status: PodStatus;
   readonly hostId?: string;
   readonly drivenBy?: PodDriver;
-  /** Its profile runs its agent with no OS sandbox on this host (see `PodListing.unconfined`). */
   readonly unconfined?: true;
 };
 
@@ -36,7 +34,6 @@ export class ListAllPods {
     @inject(PROFILE_CATALOG) private readonly profiles: ProfileCatalog,
   ) {}
 
-  /** One page: at most `limit` Pods after `after` (one read, one statement in a SQL store). */
   async page(query: StorePageQuery): Promise<StoreListingPage> {
     const now = this.clock.now();
     const page = await this.uow.run((repos) => repos.listing.storePage(query), { singleRead: true });
@@ -46,7 +43,6 @@ export class ListAllPods {
     return page.more && last ? { pods, next: last.name } : { pods };
   }
 
-  /** Every Pod matching `query`, page after page (each its own read), for a caller that prints as it goes. */
   async *pages(query: Omit<StorePageQuery, 'limit'> = {}): AsyncGenerator<readonly StoreListing[]> {
     let after = query.after;
     for (;;) {

@@ -20,27 +20,20 @@ export type PodListing = {
   readonly visibility: VisibilityReason;
   readonly status: PodStatus;
   readonly live: boolean;
-  /** Who drives it while live: its host's model, a coding agent its host runs (`acp`), or an external agent over MCP. */
   readonly drivenBy?: PodDriver;
-  /** How it runs: `default` (a host's model) or the name of a host profile. */
   readonly profile: ProfileName;
   /** Its profile runs its agent with no OS sandbox (`--sandbox none`) on this host: it can touch whatever its user can. */
   readonly unconfined?: true;
   readonly restore: { readonly possible: boolean; readonly reason?: string };
   readonly peer?: { readonly since: Date; readonly initiatedFrom: PodName };
   readonly child?: { readonly scope: readonly ScopeRule[]; readonly state: ChildState };
-  /**
-   * That Pod's own children, counted by the status each child itself shows (`live + stopped =
-   * count`): a child is stopped when no host holds it, whether its parent stopped it (its
-   * `child.state`, shown to that parent) or its host went away.
-   */
+  /** Counted by the status each child shows: stopped when no host holds it, whoever stopped it. */
   readonly children: { readonly count: number; readonly live: number; readonly stopped: number };
 };
 
 /** A page and where the next one starts: SPEC §3's bounded answer. */
 export type PodsPage = {
   readonly pods: readonly PodListing[];
-  /** The whole visibility set by relation and by status, whatever the filter and the page. */
   readonly totals: VisibleTotals;
   /** Present when more Pods match: pass it back as `cursor` (with the same filter) for the next page. */
   readonly cursor?: PodName;
@@ -48,17 +41,12 @@ export type PodsPage = {
 
 export type ListPodsCommand = VisibleFilter & {
   readonly caller: PodName;
-  /** At most this many Pods (clamped to 1…LIST_PODS_LIMITS.max); default LIST_PODS_LIMITS.default. */
   readonly limit?: number;
 };
 
 export const LIST_PODS_LIMITS = { default: 50, max: 200 } as const;
 
-/**
- * Tool ListPods: one page of the caller's visibility set, sorted by name, with the totals of
- * the whole set. One read (one statement in a SQL store, so no transaction), whose cost
- * depends on the page and the caller's own relations, never on the rest of the store.
- */
+/** One statement (so no transaction), costing the page and the caller's own relations, never the rest of the store. */
 @injectable()
 export class ListPods {
   constructor(

@@ -11,13 +11,11 @@ import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 /** `errored`: no turn runs, and the last thing in its history is a failed one. */
 export type OverviewStatus = 'idle' | 'running' | 'stopped' | 'errored';
 
-/** One Pod as the dashboard shows it. */
 export type PodOverview = {
   readonly name: PodName;
   readonly parent?: PodName;
   readonly profile: ProfileName;
   readonly status: OverviewStatus;
-  /** Its profile runs its agent with no OS sandbox on this host. */
   readonly unconfined: boolean;
   /** While live: the host that holds it, driving it how, and whether it renews late (it may be gone). */
   readonly hostId?: string;
@@ -32,7 +30,6 @@ export type PodOverview = {
 
 const FAILED = new Set(['run_errored', 'step_limit']);
 
-/** Operator `pods dash`: every Pod (or the ones named), one read however many there are. */
 @injectable()
 export class OverviewPods {
   constructor(

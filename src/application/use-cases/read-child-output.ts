@@ -10,16 +10,11 @@ import { visibleFrom } from '../visible-from.js';
 export type ReadChildOutputCommand = { readonly caller: PodName; readonly name: PodName };
 export type ChildOutput = {
   readonly status: PodStatus;
-  /** Assistant messages committed since the last read, oldest first. */
   readonly messages: readonly { readonly seq: number; readonly text: string }[];
-  /** The history sequence the cursor now points at; the next read starts after it. */
   readonly cursor: number;
 };
 
-/**
- * Tool ReadPodOutput: new assistant text of a child since the parent's durable cursor.
- * The cursor is a history sequence number, so it survives restarts of either Pod.
- */
+/** The cursor is a history sequence number, so it survives restarts of either Pod. */
 @injectable()
 export class ReadChildOutput {
   constructor(

@@ -6,15 +6,9 @@ import { podNotFound, type PodNotFound } from '../errors.js';
 import type { HistoryRange } from '../ports/history-repository.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 
-/**
- * Entries one read of `pages` holds: by count, so a page of 64 KiB messages is about 13 MB of
- * text, and a history of small ones costs a round trip per 200 (100 per page took a third
- * more time at 200,000 entries). Each read is its own short statement on the (pod, seq) key,
- * nothing held open between.
- */
+/** By count: a page of 64 KiB messages is about 13 MB, and 100 per page took a third more time at 200,000 entries. */
 export const HISTORY_PAGE = 200;
 
-/** Operator: a Pod's committed history, oldest first. */
 @injectable()
 export class ReadHistory {
   constructor(@inject(UNIT_OF_WORK) private readonly uow: UnitOfWork) {}
@@ -28,11 +22,7 @@ export class ReadHistory {
     });
   }
 
-  /**
-   * The range as committed when the call is made, HISTORY_PAGE entries at a time, each page
-   * read when the caller asks for it: memory holds one page whatever the history's length.
-   * Entries committed later are not included (the head is read first; seqs are gap-free).
-   */
+  /** Memory holds one page whatever the history's length; entries committed after the call are left out. */
   async pages(command: { readonly pod: PodName } & HistoryRange): Promise<Result<AsyncIterable<readonly HistoryEntry[]>, PodNotFound>> {
     const { pod, after = 0, limit } = command;
     const head = await this.uow.run(async (repos) => ((await repos.pods.get(pod)) ? repos.history.head(pod) : undefined));

@@ -7,34 +7,20 @@ import { podNotFound, type PodNotFound } from '../errors.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { HISTORY_PAGE } from './read-history.js';
 
-/**
- * How many entries ReadRecentHistory reads back at most looking for the watermark. A history whose
- * newest entries are all unanswered input (a Pod that has not run while peers wrote to it)
- * has no watermark near its end, and finding one would read it whole: past this many, the
- * entries before are taken as seen and the answer says it stopped short (`whole: false`).
- * Five pages: a count of unseen messages is as useful at a thousand as at all of them.
- */
+/** Past this many entries the watermark search stops (`whole: false`) rather than read a long unanswered history whole. */
 export const UNSEEN_LOOKBACK = 5 * HISTORY_PAGE;
 
-/** What a screen attaching to a Pod needs of its history, whatever its length. */
 export type RecentHistory = {
   /** The newest seq when read (0: no entries); seqs are gap-free from 1, so also the count. */
   readonly head: number;
-  /** The newest `last` entries, oldest first. */
   readonly recent: readonly HistoryEntry[];
   /** The history's watermark (see `watermark`); when not `whole`, the seq before the oldest entry read. */
   readonly mark: number;
-  /** The entries after `mark`, oldest first: where input a model has not seen lies. */
   readonly sinceMark: readonly HistoryEntry[];
-  /** False when UNSEEN_LOOKBACK entries were read without reaching the watermark: older input may be unseen too. */
   readonly whole: boolean;
 };
 
-/**
- * Operator: the end of a Pod's history, read backwards a page at a time, no further than its
- * watermark (at most UNSEEN_LOOKBACK entries): memory and statements stay bounded however
- * long the history is. Older entries are read on demand (`ReadHistory` with `before`).
- */
+/** Reads backwards no further than the watermark, at most UNSEEN_LOOKBACK: memory and statements stay bounded. */
 @injectable()
 export class ReadRecentHistory {
   constructor(@inject(UNIT_OF_WORK) private readonly uow: UnitOfWork) {}

@@ -14,7 +14,6 @@ export type RemovePeerError = PodNotFound | UnpeeringRefusal;
 export const describeRemovePeerError = (error: RemovePeerError): string =>
   error.type === 'PodNotFound' ? describePodNotFound(error) : describeUnpeeringRefusal(error);
 
-/** Operator `:unpeer`: removes the relation (and audits it) in one transaction; later sends are refused. */
 @injectable()
 export class RemovePeer {
   constructor(

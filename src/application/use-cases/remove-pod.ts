@@ -14,7 +14,6 @@ export type RemovePodCommand = {
   readonly name: PodName;
   /** Remove its peer relations with it (each audited for the peer, as `:unpeer` does). */
   readonly force: boolean;
-  /** Which operator surface asked, for the peers' audit records. */
   readonly via: string;
 };
 
@@ -25,11 +24,7 @@ export const describeRemovePodError = (error: RemovePodError): string =>
 
 export type PodRemoved = { readonly removed: RemovedPod; readonly unpeered: readonly PodName[] };
 
-/**
- * Operator `pods rm`: checks (`mayRemovePod`), unpeers when forced, and moves the Pod to the
- * archive, all in one unit of work: either the Pod is gone with its relations, or nothing
- * changed. Its history stays readable in the archive; its name is free again.
- */
+/** One unit of work: either the Pod is gone with its relations, or nothing changed. Its history stays in the archive. */
 @injectable()
 export class RemovePod {
   constructor(

@@ -20,10 +20,7 @@ export function describeRestorePodError(command: RestorePodCommand, error: Resto
 }
 export type Restored = { readonly action: 'restored' | 'already_live'; readonly name: PodName; readonly hostId: string };
 
-/**
- * Tool RestorePod: a visible stopped Pod is taken by the calling host and run; a live one
- * is left alone. A restored child keeps its parent and borrows its scope again.
- */
+/** A live Pod is left alone; a restored child keeps its parent and borrows its scope again. */
 @injectable()
 export class RestorePod {
   constructor(

@@ -49,10 +49,7 @@ export function describeSpawnChildPodError(caller: PodName, error: SpawnChildPod
 
 export type SpawnedChild = { readonly name: PodName; readonly scope: readonly ScopeRule[]; readonly taskSeq: number; readonly profile: ProfileName };
 
-/**
- * Tool SpawnPod: a new child that owes its scope to the caller. The caller loses write on
- * what it lends until the child is stopped; the child starts a turn with `task`.
- */
+/** The caller loses write on what it lends until the child is stopped; the child starts a turn with `task`. */
 @injectable()
 export class SpawnChildPod {
   constructor(

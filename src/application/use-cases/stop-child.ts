@@ -10,10 +10,7 @@ import { visibleFrom } from '../visible-from.js';
 export type StopChildCommand = { readonly caller: PodName; readonly name: PodName };
 export type StoppedChild = { readonly action: 'stopped' | 'already_stopped'; readonly reclaimed: readonly ScopeRule[] };
 
-/**
- * Tool StopPod: ends the child's lease and gives its lent scope back to the parent.
- * The child stays visible to its parent as stopped, and restorable.
- */
+/** The child stays visible to its parent as stopped, and restorable. */
 @injectable()
 export class StopChild {
   constructor(

@@ -10,10 +10,7 @@ import { deliveryFor, type Delivery } from '../turn-outcome.js';
 
 export type SubmitOperatorInputCommand = { readonly pod: PodName; readonly text: MessageBody };
 
-/**
- * Plain TUI input: a user turn from a human. Human input also resets the ping-pong breaker
- * of every peer relation the Pod is part of.
- */
+/** Human input also resets the ping-pong breaker of every relation the Pod is part of. */
 @injectable()
 export class SubmitOperatorInput {
   constructor(

@@ -6,7 +6,6 @@ import { podNotFound, type PodNotFound } from '../errors.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { HISTORY_PAGE } from './read-history.js';
 
-/** What reaches a Pod from outside it: peers, its children, the control plane, the operator or its parent. */
 export type InboundEntry = EntryOf<'peer_message'> | EntryOf<'pod_event'> | EntryOf<'notice'> | EntryOf<'user_input'>;
 
 const INBOUND_KINDS = new Set<HistoryEntry['kind']>(['peer_message', 'pod_event', 'notice', 'user_input']);
@@ -14,32 +13,22 @@ export const isInbound = (entry: HistoryEntry): entry is InboundEntry => INBOUND
 
 export type TakeUnseenInboundCommand = {
   readonly pod: PodName;
-  /** At most this many entries per call (at least 1). */
   readonly maxEntries: number;
-  /**
-   * A budget in UTF-8 bytes of the entries' JSON; the first entry is always taken, however
-   * large (a message is never cut), the next ones only while they fit.
-   */
+  /** UTF-8 bytes of the entries' JSON; the first entry is always taken, however large (a message is never cut). */
   readonly maxBytes: number;
 };
 
 export type UnseenInbound = {
   /** Oldest first; none of them will be returned again. */
   readonly entries: readonly InboundEntry[];
-  /** Inbound entries committed and not yet returned (for the next call). */
   readonly waiting: number;
-  /** The history sequence number the cursor now points at. */
   readonly cursor: number;
 };
 
 const utf8 = new TextEncoder();
 const sizeOf = (entry: InboundEntry): number => utf8.encode(JSON.stringify(entry)).length;
 
-/**
- * For an external agent driving a Pod (`pods mcp`): the Pod's inbound history entries it
- * has not been shown, bounded, and the durable cursor moved past them in the same unit of
- * work, so a restart neither repeats nor skips an entry.
- */
+/** The durable cursor moves past the entries in the same unit of work, so a restart neither repeats nor skips one. */
 @injectable()
 export class TakeUnseenInbound {
   constructor(@inject(UNIT_OF_WORK) private readonly uow: UnitOfWork) {}

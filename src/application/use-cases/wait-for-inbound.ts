@@ -12,34 +12,22 @@ import { isInbound } from './take-unseen-inbound.js';
 /** The longest wait: under the 60 s request timeout MCP clients default to, with room for the answer. */
 export const MAX_WAIT_MS = 50_000;
 
-/**
- * What the caller has already seen of its own history: through a sequence number (the
- * request a model answered), everything its external agent was shown (the inbound cursor
- * of `pods mcp`), or, by default, everything committed when the wait begins.
- */
+/** Seen through a seq (the request a model answered), the `pods mcp` inbound cursor, or everything committed at the start. */
 export type SeenMark = number | 'inbound_cursor' | 'head';
 
 export type WaitForInboundCommand = {
   readonly pod: PodName;
   readonly seen: SeenMark;
-  /** Clamped to 0…MAX_WAIT_MS. */
   readonly waitMs: number;
   readonly signal?: AbortSignal;
 };
 
 export type WaitOutcome = {
-  /** Why the wait ended: an inbound entry the caller has not seen is committed, the time ran out, or the caller went away. */
   readonly ended: 'arrived' | 'timed_out' | 'cancelled';
   readonly waitedMs: number;
 };
 
-/**
- * Waits until `pod`'s committed history holds an inbound entry (peer message, child event,
- * notice, input) the caller has not seen. It only reads: what arrives is shown by whatever
- * the caller does next (the next model request, the inbound block of an MCP result). A
- * watcher on the event stream: it looks when the Pod's history grows, and every pollMs in
- * case an event was lost.
- */
+/** It only reads: what arrives is shown by whatever the caller does next. Looks every pollMs too, should an event be lost. */
 @injectable()
 export class WaitForInbound {
   constructor(

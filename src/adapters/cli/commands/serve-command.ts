@@ -113,7 +113,6 @@ async function attachAll(runtime: HostRuntime, pods: readonly PodName[], out: Te
 
 const stamp = (): string => new Date().toISOString();
 
-/** The log line of an event of this host; a turn is logged once, when it ends. */
 function describe(event: PodEvent): string | undefined {
   switch (event.type) {
     case 'turn_ended': {

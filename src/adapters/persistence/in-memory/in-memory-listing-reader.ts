@@ -10,11 +10,7 @@ import type { InMemoryTables } from './in-memory-tables.js';
 
 const byName = (x: { readonly name: string }, y: { readonly name: string }) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
 
-/**
- * Each read is one pass over the tables it needs, with no await inside: a snapshot, as one
- * SQL statement is. It applies the domain's rules to every row (the reference the SQL store
- * is held to by the contract suite), so its cost grows with the store: tests only.
- */
+/** One pass with no await (a snapshot, as one statement is), applying the domain's rules to every row: tests only. */
 export class InMemoryListingReader implements ListingReader {
   constructor(private readonly t: InMemoryTables) {}
 

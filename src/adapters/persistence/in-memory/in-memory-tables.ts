@@ -8,7 +8,6 @@ import type { PodName } from '../../../domain/pod-name.js';
 import type { RemovedPod } from '../../../application/ports/pod-archive.js';
 import { mergeChanges, type PodChanges } from '../../../application/ports/pod-events.js';
 
-/** A removed Pod in the archive: the Pod, its history and its own audit trail. */
 export type ArchivedPod = { readonly removed: RemovedPod; readonly history: readonly HistoryEntry[]; readonly audit: readonly AuditRecord[] };
 
 export type Snapshot = {
@@ -25,10 +24,7 @@ export type Snapshot = {
   readonly archivedLength: number;
 };
 
-/**
- * The whole in-memory store. Values are immutable once stored (copied on the way in),
- * so a snapshot is a set of shallow copies and histories roll back by length.
- */
+/** Values are copied in and never changed, so a snapshot is shallow copies and histories roll back by length. */
 export class InMemoryTables {
   pods = new Map<string, Pod>();
   relations = new Map<string, PeerRelation>();
@@ -42,7 +38,6 @@ export class InMemoryTables {
   /** What the unit of work in progress changed, per Pod: published when it commits, dropped when it rolls back. */
   changed = new Map<PodName, PodChanges>();
 
-  /** A write changed `pod`: its unit of work announces it once committed. */
   note(pod: PodName, changes: PodChanges): void {
     this.changed.set(pod, mergeChanges(this.changed.get(pod), changes));
   }

@@ -4,12 +4,7 @@ import { PodEventStream } from '../../events/pod-event-stream.js';
 import { InMemoryTables } from './in-memory-tables.js';
 import { inMemoryRepositories } from './in-memory-repositories.js';
 
-/**
- * The `--db memory` store and the test double of every repository. Units of work run one
- * at a time (so concurrent callers never interleave into lost updates) and a throw rolls
- * every table back to where the unit began. Its `events` hear each Pod a unit changed once,
- * right after the unit commits, as the SQL store's do; a unit that rolls back announces nothing.
- */
+/** Units run one at a time (no lost updates); a throw rolls every table back, and changes are announced after commit. */
 @injectable()
 export class InMemoryUnitOfWork implements UnitOfWork {
   readonly tables = new InMemoryTables();

@@ -7,14 +7,7 @@ export const SUPERUSER = 'postgres';
 
 const OS_USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
-/**
- * `pg_hba.conf`: the Unix socket only, no TCP line. The store's role reaches its own database
- * (the socket directory, 0700, admits only the server's OS user and root); the superuser is
- * only for the OS user the server runs as (peer, mapped in `pg_ident.conf`), e.g. for `psql`,
- * and for root when the server runs as its service user (`rootToo`): root may become that
- * user anyway, and pods run by root counts a full server's connections as the superuser
- * (ADR 0023).
- */
+/** Socket only; the superuser only for the server's OS user and, with `rootToo`, root (ADR 0023). */
 export function accessRules(serverUser: string | undefined, rootToo = false): { readonly hba: readonly string[]; readonly ident: readonly string[] } {
   const mapped = serverUser !== undefined && OS_USER_NAME.test(serverUser);
   return {
@@ -33,11 +26,7 @@ export function accessRules(serverUser: string | undefined, rootToo = false): { 
 
 const literal = (text: string): string => `'${text.replaceAll("'", "''")}'`;
 
-/**
- * Writes the access rules where the server reads them (written by the server itself, through
- * a superuser session: no file of the service user's is touched by root), checks that the
- * server parses them, and reloads its configuration.
- */
+/** Written by the server itself through a superuser session, so root touches no file of the service user's. */
 export async function writeAccessRules(superuser: pg.Client, serverUser: string | undefined): Promise<void> {
   const { rows } = await superuser.query<{ hba: string; ident: string }>(`select current_setting('hba_file') as hba, current_setting('ident_file') as ident`);
   const files = rows[0];

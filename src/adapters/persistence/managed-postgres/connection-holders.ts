@@ -3,12 +3,7 @@ import { SUPERUSER } from './access-rules.js';
 import { withSocketClient } from './socket-client.js';
 import { podsProcessOf } from '../postgres/connection/application-name.js';
 
-/**
- * Counts the server's client connections by the pods command that holds them, as the
- * superuser: when pods' own slots are all taken, the superuser's reserved ones still admit
- * it, and it sees every session's `application_name`. Undefined when this process may not
- * act as the superuser (only the server's OS user, and root, may) or the server does not answer.
- */
+/** As the superuser: its reserved slots still admit it when pods' are all taken, and it sees every session's `application_name`. */
 export async function countConnections(socketDir: string): Promise<ConnectionCount | undefined> {
   try {
     return await withSocketClient(socketDir, 'postgres', async (client) => {

@@ -12,12 +12,7 @@ import { serverEnvironment } from './server-environment.js';
 import type { ServerLayout } from './server-layout.js';
 import { asOwner } from './server-process.js';
 
-/**
- * Makes the cluster once, as `owner`, in a temporary directory renamed into place, so a crash
- * never leaves half of one. Trust on the socket lasts only until the first start replaces
- * the rules (`adoptRoleModel`); only the server's OS user and root can reach the socket.
- * Returns whether it made one.
- */
+/** Made in a temp directory renamed into place, so a crash never leaves half a cluster; socket trust lasts until first start. */
 export async function initializeCluster(layout: ServerLayout, binaries: PostgresBinaries, owner: ServerOwner, report: (line: string) => void): Promise<boolean> {
   if (await stat(join(layout.dataDir, 'PG_VERSION')).then(() => true, () => false)) return false;
   report(`first run: creating the pods store in ${layout.dataDir} (PostgreSQL ${binaries.version}; takes a few seconds)…`);
@@ -37,7 +32,6 @@ export async function initializeCluster(layout: ServerLayout, binaries: Postgres
   return true;
 }
 
-/** Refuses a data directory another major version wrote, naming both. */
 export async function checkVersion(layout: ServerLayout, binaries: PostgresBinaries): Promise<void> {
   const text = (await readTextNoFollow(join(layout.dataDir, 'PG_VERSION')))?.trim() ?? '';
   if (!/^\d{1,4}$/.test(text)) throw new ManagedStoreError(`the store in ${layout.dataDir} has no readable PG_VERSION; it is not a PostgreSQL data directory`);

@@ -3,13 +3,7 @@ import { dirname } from 'node:path';
 import { codeOf, describeCause, ManagedStoreError } from './managed-store-error.js';
 import { withDirectoryHandle } from './no-follow.js';
 
-/**
- * `mkdir -p` that ends and changes nothing it did not make. It walks up to the nearest
- * existing ancestor (which must be a directory: a link there is the operator's path, followed
- * only to check that), creates each missing level once, and sets the mode of `path` only if
- * this call created it, through a descriptor opened without following links. (Node's
- * recursive mkdir can spin forever on paths such as `/proc/x`.) Returns whether it made `path`.
- */
+/** Changes nothing it did not make, setting modes through a no-follow descriptor (Node's recursive mkdir can spin on `/proc/x`). */
 export async function makeDirectory(path: string, mode = 0o700, what = 'directory'): Promise<boolean> {
   const cannotUse = (at: string, error: unknown) => new ManagedStoreError(`cannot use ${at} for the ${what}: ${describeCause(error)}`);
   const missing: string[] = [];

@@ -23,9 +23,7 @@ import type { ConnectionCount } from '../postgres/connection/no-connection-left.
 export type { RemoveOutcome };
 
 export type ManagedPostgresOptions = {
-  /** `$PODS_HOME`: absolute. */
   readonly home: string;
-  /** Progress and one-time notices, one line each (first run, the service user). */
   readonly report?: (line: string) => void;
   readonly startTimeoutMs?: number;
   /** The `max_connections` a server this starts gets instead of SERVER_SETTINGS' (tests: `PODS_TEST_MAX_CONNECTIONS`). */
@@ -40,12 +38,8 @@ const STARTING = new Map<string, Promise<RunningServer>>();
 const isRoot = (): boolean => process.getuid?.() === 0;
 
 /**
- * The default store: one PostgreSQL server per `$PODS_HOME`, shared by every pods process.
- * The first process that needs it makes the cluster and starts the server; the others
- * connect. Start and stop are serialized by a lock file, so racing processes end with one
- * server; a stale pid or socket left by a crash or reboot is cleared on the next start.
- * Privileges (ADR 0016): pods connects as a role that is no superuser, the server runs with
- * a bare environment (as the service user under root), and root follows none of its links.
+ * One server per `$PODS_HOME`, started and stopped under a lock file; privileges as ADR 0016: no superuser, bare
+ * environment, and root follows none of its links.
  */
 export class ManagedPostgres {
   private readonly report: (line: string) => void;
@@ -60,7 +54,6 @@ export class ManagedPostgres {
     return this.options.home;
   }
 
-  /** The running server's URL, starting it (and making the cluster on first use) if need be. */
   async ensureRunning(): Promise<RunningServer> {
     await this.checkHome();
     // As root, a home made here is searchable (not listable), so the service user reaches
@@ -74,11 +67,6 @@ export class ManagedPostgres {
     return pending;
   }
 
-  /**
-   * The URL of a server that looks up (layout recorded, its postmaster alive, its socket
-   * there), without connecting: the caller's own pool is the probe. Undefined otherwise;
-   * then `ensureRunning`.
-   */
   async runningUrl(): Promise<string | undefined> {
     const layout = await recordedLayout(this.home).catch(() => undefined);
     if (layout?.role !== STORE_ROLE) return undefined;
@@ -88,11 +76,6 @@ export class ManagedPostgres {
     return socket?.isSocket() ? socketUrl(layout.socketDir) : undefined;
   }
 
-  /**
-   * Who holds the running server's connections, asked as its superuser (whose reserved slots
-   * are left when pods' are all taken); undefined when this process may not act as it or the
-   * server does not answer.
-   */
   async connectionHolders(): Promise<ConnectionCount | undefined> {
     const layout = await recordedLayout(this.home).catch(() => undefined);
     return layout ? countConnections(layout.socketDir) : undefined;
@@ -120,7 +103,6 @@ export class ManagedPostgres {
     });
   }
 
-  /** Removes the store: its data (wherever it lives), log and socket directory. Refused while the server runs. */
   async remove(): Promise<RemoveOutcome> {
     const layout = await this.layout();
     if (!layout && !(await stat(this.home).then(() => true, () => false))) return { removed: [] };
@@ -143,7 +125,6 @@ export class ManagedPostgres {
     await refuseUnsafeHomePath(this.home);
   }
 
-  /** The recorded layout, after checking the home. */
   private async layout(): Promise<ServerLayout | undefined> {
     await this.checkHome();
     try {
@@ -208,10 +189,6 @@ export class ManagedPostgres {
     return server;
   }
 
-  /**
-   * A server that answers gets the role model (ADR 0016) unless the layout says it has it:
-   * on its first start, or once when an earlier version made it.
-   */
   private async setUp(layout: ServerLayout, started: boolean, state: Probe): Promise<RunningServer> {
     if (layout.role === STORE_ROLE && state === 'ready') return this.running(layout, started);
     const outcome = await adoptRoleModel(layout.socketDir, layout.user ?? currentOwner().name);

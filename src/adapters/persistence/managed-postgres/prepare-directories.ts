@@ -4,12 +4,7 @@ import { withDirectoryHandle } from './no-follow.js';
 import { ensurePrivateDirectory, type ServerOwner } from './private-directory.js';
 import { ROOT_SHARED_DIR, type ServerLayout } from './server-layout.js';
 
-/**
- * The server's own directory and its socket's, private to `owner`. Nothing that exists is
- * chowned or chmodded by path: the service user owns the server's directory and could have
- * put a link anywhere in it, and a socket directory under the temp dir has a name others can
- * guess and make first.
- */
+/** Nothing existing is chowned by path: the service user could have planted links, and others can guess temp dir names. */
 export async function prepareDirectories(layout: ServerLayout, owner: ServerOwner): Promise<void> {
   // Above the server's own directory, only searchable: the service user must pass through.
   await makeDirectory(dirname(layout.serverDir), 0o755, 'store server');

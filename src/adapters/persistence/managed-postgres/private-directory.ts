@@ -6,7 +6,6 @@ import { withDirectoryHandle } from './no-follow.js';
 /** The OS account that owns the server's files: the service user under root, else the caller. */
 export type ServerOwner = { readonly name: string; readonly uid: number; readonly gid: number };
 
-/** This process's account, which owns the server's files when it is not root. */
 export function currentOwner(): ServerOwner {
   const uid = process.getuid?.() ?? 0;
   let name: string;
@@ -18,13 +17,7 @@ export function currentOwner(): ServerOwner {
   return { name, uid, gid: process.getgid?.() ?? 0 };
 }
 
-/**
- * A directory the server keeps private things in (its own directory, its socket's), owned by
- * `owner` and closed to everyone else. Made here when missing (an exclusive mkdir) and handed
- * to `owner` through a descriptor opened without following links. One that exists is checked
- * before any use and never repaired: a link, another owner or an open mode is refused, since a
- * chown or chmod there would act on a path someone else may control.
- */
+/** An existing one is never repaired: a chown or chmod there would act on a path someone else may control. */
 export async function ensurePrivateDirectory(path: string, owner: ServerOwner, what: string): Promise<void> {
   try {
     await mkdir(path, { mode: 0o700 });

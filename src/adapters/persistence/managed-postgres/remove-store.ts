@@ -5,16 +5,9 @@ import { removeTree } from './remove-tree.js';
 import { forgetLayout, type ServerLayout } from './server-layout.js';
 import { lookUp } from './service-user.js';
 
-/** The directories `pods store rm` removed, in order. */
 export type RemoveOutcome = { readonly removed: readonly string[] };
 
-/**
- * Removes a stopped store: its server directory (data and log, wherever it lives: root's
- * relocated ones under /var/lib/pods too), a socket directory kept outside it, and the layout
- * file. Each directory must still be a real directory of the server's owner: a path that
- * now names another user's directory (a temp dir cleaned at boot and made again by someone
- * else) is refused, not removed.
- */
+/** A path that now names another user's directory (a temp dir made again by someone else) is refused, not removed. */
 export async function removeStore(home: string, layout: ServerLayout | undefined): Promise<RemoveOutcome> {
   if (!layout) return { removed: [] };
   const owner = layout.user ? (await lookUp(layout.user))?.uid : currentOwner().uid;

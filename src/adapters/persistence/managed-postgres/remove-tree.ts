@@ -3,12 +3,7 @@ import { promisify } from 'node:util';
 import { ManagedStoreError } from './managed-store-error.js';
 import { SYSTEM_PATH } from './server-environment.js';
 
-/**
- * Removes `path` and everything under it with `rm -rf`. Its fts walk opens each directory
- * without following links and checks it is the one it listed, so a tree another user can
- * change while it runs (the service user's server directory, under root) cannot turn root's
- * removal elsewhere, as a walk by path names (Node's `fs.rm`) could.
- */
+/** `rm -rf`: its fts walk follows no link, so a tree another user changes cannot turn root's removal elsewhere. */
 export async function removeTree(path: string): Promise<void> {
   try {
     await promisify(execFile)('rm', ['-rf', '--', path], { env: { PATH: SYSTEM_PATH, LC_ALL: 'C' }, timeout: 300_000 });

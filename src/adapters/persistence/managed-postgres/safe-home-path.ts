@@ -5,13 +5,7 @@ import { nameOf } from './service-user.js';
 
 const STICKY = 0o1000;
 
-/**
- * The home's path must be one that only this user and root can change. A link on it made by
- * someone else, or a directory on its real path that is another user's or writable by all
- * without the sticky bit (where anyone may rename entries), lets that user point the store
- * elsewhere at any time: its data into their hands, or, under root, the service user's
- * directories onto root's files.
- */
+/** A link or directory on the home's path that another user can change would let them point the store elsewhere. */
 export async function refuseUnsafeHomePath(home: string): Promise<void> {
   const me = process.getuid?.();
   if (me === undefined) return;

@@ -4,12 +4,7 @@ export const SERVER_ENVIRONMENT = ['PATH', 'LANG', 'LC_ALL', 'TZ', 'LD_LIBRARY_P
 export const SYSTEM_PATH = '/usr/local/bin:/usr/bin:/bin';
 const TIME_ZONE = /^:?[A-Za-z0-9_+\-./]{1,64}$/;
 
-/**
- * The environment the PostgreSQL binaries start with: a system PATH, the C locale (its
- * messages are parsed), the caller's TZ when it is a time zone name, and the library path the
- * binaries need. Nothing else of the caller's: the server keeps its environment for as long
- * as it runs, readable by its OS user, and the caller's may hold API keys and passwords.
- */
+/** Only PATH, the C locale (messages are parsed), a TZ name and the library path: the caller's may hold API keys. */
 export function serverEnvironment(library: Readonly<Record<string, string>>, caller: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const tz = caller['TZ'];
   const env: Record<string, string> = { PATH: SYSTEM_PATH, LANG: 'C', LC_ALL: 'C', ...(tz !== undefined && TIME_ZONE.test(tz) ? { TZ: tz } : {}) };

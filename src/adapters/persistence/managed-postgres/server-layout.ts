@@ -4,16 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeCause } from './managed-store-error.js';
 
-/** Where one managed server keeps its files. `home` is `$PODS_HOME`. */
 export type ServerLayout = {
   readonly home: string;
-  /** Holds `data/`, the log and (usually) the socket directory. */
   readonly serverDir: string;
   readonly dataDir: string;
   /** The only way in: a Unix socket here, in a directory only the server's owner can open. */
   readonly socketDir: string;
   readonly logFile: string;
-  /** The account the server runs as, when pods runs as root. */
   readonly user?: string;
   /** The role pods connects as, once the server has the role model of ADR 0016 (absent: an earlier version's cluster). */
   readonly role?: string;
@@ -28,11 +25,7 @@ const MAX_SOCKET_DIR = 107 - '/.s.PGSQL.5432'.length;
 
 export const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
-/**
- * The layout a new server gets: everything under `$PODS_HOME/server`, unless `base` says
- * otherwise (root, when the service user cannot reach `$PODS_HOME`), with the socket in a
- * private directory under the temp dir when the usual path would be too long.
- */
+/** Under `$PODS_HOME/server` unless `base` says otherwise (root); the socket goes to a temp dir when the path is too long. */
 export function freshLayout(home: string, options: { readonly base?: string; readonly user?: string; readonly uid: number }): ServerLayout {
   const serverDir = options.base ?? join(home, 'server');
   const usual = join(serverDir, 'run');
@@ -47,7 +40,6 @@ export function freshLayout(home: string, options: { readonly base?: string; rea
   };
 }
 
-/** The layout recorded when the cluster was made; undefined before the first start. */
 export async function recordedLayout(home: string): Promise<ServerLayout | undefined> {
   let text: string;
   try {
@@ -82,12 +74,10 @@ export async function recordLayout(layout: ServerLayout): Promise<void> {
   await rename(temp, file);
 }
 
-/** Forgets the layout: the next start makes a new store. */
 export async function forgetLayout(home: string): Promise<void> {
   await rm(layoutFileOf(home), { force: true });
 }
 
-/** `postgresql://` URL of the server's `pods` database over its socket (no TCP, no password). */
 export function socketUrl(socketDir: string, database = 'pods'): string {
   return `postgresql://pods@localhost/${database}?host=${encodeURIComponent(socketDir)}`;
 }

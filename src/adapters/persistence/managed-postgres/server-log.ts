@@ -6,12 +6,7 @@ import type { ServerOwner } from './private-directory.js';
 
 const LOG_ROTATE_BYTES = 8 * 1024 * 1024;
 
-/**
- * The server's log, opened for appending by this process, whose descriptor the server writes
- * through. Under root it lies in the service user's directory, so a link or a hard link
- * there could point root's descriptor at any file: only a regular file with one name, owned
- * by the server's owner or by this process, is used. (O_NONBLOCK: a FIFO must not hang us.)
- */
+/** Under root a link could point root's descriptor anywhere: only a regular, singly linked file of ours is used. */
 export async function openServerLog(logFile: string, owner: ServerOwner): Promise<FileHandle> {
   if ((await logSize(logFile)) > LOG_ROTATE_BYTES) await rename(logFile, `${logFile}.1`).catch(() => undefined);
   const mine = process.getuid?.() ?? owner.uid;

@@ -28,18 +28,7 @@ export async function probe(socketDir: string): Promise<Probe> {
   }
 }
 
-/**
- * The server's settings: reachable only through the socket, and sized for a workstation that
- * may run 150 hosts at once (issue 25, ADR 0023). A host holds two connections, so 150 take
- * 300; the other 197 pods may use are for TUIs, `pods mcp` servers and commands, and 3 more
- * stay for the superuser (the operator's `psql`, and the count in pods' "no connection left"
- * line). A slot costs about 50 kB of shared memory whether used or not (49 MB at 200, 65 MB
- * at 500, `postgres -C shared_memory_size`); a backend's own memory is paid only while its
- * connection is open. On Linux the server's semaphores are POSIX ones inside that shared
- * memory, so no kernel semaphore limit applies; on macOS they are System V sets of 16 (574
- * semaphores at 500 slots, `postgres -C num_os_semaphores`). Given on the command line at
- * launch: a running server keeps the settings it was started with until it is restarted.
- */
+/** Socket only, sized for 150 hosts (ADR 0023): two connections a host, 3 for the superuser; fixed at launch. */
 export const SERVER_SETTINGS = {
   listen_addresses: '',
   unix_socket_permissions: '0700',
@@ -49,7 +38,6 @@ export const SERVER_SETTINGS = {
   log_line_prefix: '%m [%p] ',
 } as const;
 
-/** Settings a launch may give other values to: only the connection limit, and only for tests (`PODS_TEST_MAX_CONNECTIONS`). */
 export type SettingOverrides = { readonly max_connections?: string };
 
 export type Launched = { readonly pid: number; readonly exited: () => number | null | 'running' };
@@ -82,11 +70,9 @@ export async function launch(layout: ServerLayout, binaries: PostgresBinaries, o
   }
 }
 
-/** Spawn options that run a child as `owner` when that is not this process's user (root's service user). */
 export const asOwner = (owner: ServerOwner): { uid?: number; gid?: number } =>
   owner.uid === process.getuid?.() ? {} : { uid: owner.uid, gid: owner.gid };
 
-/** The postmaster's pid from its lock file in the data directory, if there is one. */
 export async function postmasterPid(dataDir: string): Promise<number | undefined> {
   const text = await readFile(join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '');
   const pid = Number.parseInt(text.split('\n')[0] ?? '', 10);
@@ -95,12 +81,7 @@ export async function postmasterPid(dataDir: string): Promise<number | undefined
 
 export type ProcessState = 'gone' | 'zombie' | 'other' | 'postgres';
 
-/**
- * What `pid` is now: gone; a zombie (a killed server whose parent has not reaped it yet still
- * answers kill(pid, 0), and in a container without an init it stays so for good); another
- * program (a pid reused after a reboot); or a PostgreSQL server — the one of `dataDir` when
- * given and its command line can be read.
- */
+/** Gone; a zombie (answers kill(pid, 0), for good without init); another program (a reused pid); or a PostgreSQL server. */
 export async function processState(pid: number, dataDir?: string): Promise<ProcessState> {
   if (!isAlive(pid)) return 'gone';
   // `/proc/PID/stat` reads `PID (NAME) STATE …`; `ps` tells the same where there is no /proc.
@@ -119,19 +100,11 @@ export async function processState(pid: number, dataDir?: string): Promise<Proce
   return args === undefined || args.includes(dataDir) ? 'postgres' : 'other';
 }
 
-/** Whether `pid` is a running PostgreSQL server (the one of `dataDir`, when given). */
 export async function isPostgres(pid: number, dataDir?: string): Promise<boolean> {
   return (await processState(pid, dataDir)) === 'postgres';
 }
 
-/**
- * After a crash or reboot the server's lock files may name a zombie, or a pid another
- * program now has: PostgreSQL would refuse to start, so those are removed. A pid that is
- * simply gone is left to PostgreSQL, which then also checks that no orphaned backend of the
- * old server still uses its shared memory. They are removed as `owner`: under root, the
- * service user could have turned `data` or the socket directory into a link to any other
- * cluster's, whose lock files root must not touch.
- */
+/** Stale locks would stop PostgreSQL starting; removed as `owner`, since under root they may link to another cluster's. */
 export async function clearStaleLocks(layout: ServerLayout, owner: ServerOwner): Promise<void> {
   const stale: string[] = [];
   const pid = await postmasterPid(layout.dataDir);
@@ -147,7 +120,6 @@ export async function clearStaleLocks(layout: ServerLayout, owner: ServerOwner):
   });
 }
 
-/** Polls until `condition` holds or `ms` pass; the interval grows from 10 to 100 ms. */
 export async function waitUntil(condition: () => Promise<boolean>, ms: number): Promise<boolean> {
   const until = Date.now() + ms;
   let pause = 10;

@@ -5,14 +5,9 @@ import type { ServerOwner } from './private-directory.js';
 import { causeFromLog, logSize } from './server-log.js';
 import type { ServerLayout } from './server-layout.js';
 
-/** Whether a server answers on the socket, whatever it says of the store's role and database. */
 const answers = async (socketDir: string): Promise<boolean> => ['ready', 'needs-setup'].includes(await probe(socketDir));
 
-/**
- * Starts the server as `owner` and waits until it answers; its pid. Right after a crash the
- * killed server's backends may still hold its shared memory for a moment; PostgreSQL then
- * refuses to start, and is asked again until they are gone.
- */
+/** Right after a crash old backends may still hold shared memory; PostgreSQL refuses to start until they are gone. */
 export async function launchUntilUp(layout: ServerLayout, binaries: PostgresBinaries, owner: ServerOwner, timeoutMs: number, overrides: SettingOverrides = {}): Promise<number> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -30,10 +25,7 @@ export async function launchUntilUp(layout: ServerLayout, binaries: PostgresBina
   }
 }
 
-/**
- * A server owns the data directory but did not answer yet: it may be starting or recovering.
- * True once it answers; false when it went away meanwhile (the caller starts a new one).
- */
+/** It may be starting or recovering: true once it answers, false when it went away (the caller starts a new one). */
 export async function awaitAnswer(layout: ServerLayout, pid: number, timeoutMs: number): Promise<boolean> {
   const answered = await waitUntil(async () => !(await isPostgres(pid)) || (await answers(layout.socketDir)), timeoutMs);
   if (!answered) {

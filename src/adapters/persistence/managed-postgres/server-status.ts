@@ -5,13 +5,10 @@ import type { ServerLayout } from './server-layout.js';
 import { STORE_ROLE, withSocketClient } from './socket-client.js';
 import { SUPERUSER } from './access-rules.js';
 
-/** What `pods store status` shows. */
 export type ServerStatus = {
   readonly running: boolean;
-  /** Whether the cluster exists (made on first use). */
   readonly initialized: boolean;
   readonly pid?: number;
-  /** Holds the data, the log and usually the socket: under `$PODS_HOME`, or elsewhere (`outsideHome`). */
   readonly serverDir: string;
   /** Root's store whose service user cannot reach `$PODS_HOME`: it lives under /var/lib/pods/stores. */
   readonly outsideHome: boolean;
@@ -19,9 +16,7 @@ export type ServerStatus = {
   readonly dataDir: string;
   readonly logFile: string;
   readonly sizeBytes: number;
-  /** The running server's version, else the major version the data directory was made with. */
   readonly version?: string;
-  /** Client connections other than the one asking. */
   readonly connections?: number;
   readonly startedAt?: Date;
   readonly user?: string;
@@ -47,11 +42,7 @@ export async function serverStatus(layout: ServerLayout): Promise<ServerStatus> 
 
 type Live = { readonly version: string; readonly connections: number; readonly startedAt: Date };
 
-/**
- * What only the running server can say of itself; undefined when it does not answer. Asked as
- * the store's role, else (a server with no connection left for it) as the superuser, through
- * its reserved slots, when this process may act as it.
- */
+/** Asked as the store's role, else (no connection left for it) as the superuser, through its reserved slots. */
 export async function askServer(socketDir: string): Promise<Live | undefined> {
   return (await askServerAs(socketDir, STORE_ROLE, STORE_ROLE)) ?? askServerAs(socketDir, 'postgres', SUPERUSER);
 }
@@ -71,7 +62,6 @@ async function askServerAs(socketDir: string, database: string, user: string): P
   }
 }
 
-/** Bytes on disk under `dir`, links not followed. */
 async function sizeOf(dir: string): Promise<number> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   let total = 0;

@@ -12,7 +12,6 @@ export type ServiceUser = { readonly name: string; readonly uid: number; readonl
 
 const run = promisify(execFile);
 
-/** The account `name`, if it exists. */
 export async function lookUp(name: string): Promise<ServiceUser | undefined> {
   try {
     const [uid, gid] = await Promise.all([run('id', ['-u', name]), run('id', ['-g', name])]);
@@ -22,10 +21,7 @@ export async function lookUp(name: string): Promise<ServiceUser | undefined> {
   }
 }
 
-/**
- * The unprivileged system user, created if absent (`useradd`, or busybox `adduser`).
- * `created` says whether this call made it, so the caller can say so once.
- */
+/** Created if absent (`useradd`, or busybox `adduser`); `created` lets the caller say so once. */
 export async function ensureServiceUser(name = SERVICE_USER): Promise<{ readonly user: ServiceUser; readonly created: boolean }> {
   const found = await lookUp(name);
   if (found) return { user: found, created: false };
@@ -52,16 +48,12 @@ export async function ensureServiceUser(name = SERVICE_USER): Promise<{ readonly
   return { user: made, created: true };
 }
 
-/** The name of the account `uid`, or `uid N` when it has none. */
 export async function nameOf(uid: number): Promise<string> {
   const found = await run('id', ['-nu', String(uid)]).then((r) => r.stdout.trim(), () => '');
   return found || `uid ${uid}`;
 }
 
-/**
- * Whether `user` can reach `path`: every directory above it searchable, and `path` itself
- * allowing `need` (default read and execute; a directory to pass through needs only 0o1).
- */
+/** Every directory above `path` searchable, and `path` itself allowing `need` (0o1 to pass through). */
 export async function reachableBy(path: string, user: ServiceUser, need = 0o5): Promise<boolean> {
   const allows = async (at: string, bits: number): Promise<boolean> => {
     const s = await stat(at);
@@ -79,10 +71,7 @@ export async function reachableBy(path: string, user: ServiceUser, need = 0o5): 
   }
 }
 
-/**
- * Binaries the service user can run: the package's own when it can reach them, else a copy
- * in `shared` (one per server version), made once.
- */
+/** The package's own binaries when the service user can reach them, else a copy in `shared`, made once per version. */
 export async function binariesRunnableBy(binaries: PostgresBinaries, user: ServiceUser, shared: string): Promise<PostgresBinaries> {
   if (await reachableBy(binaries.postgres, user)) return binaries;
   const copy = join(shared, `postgres-${binaries.version}`);

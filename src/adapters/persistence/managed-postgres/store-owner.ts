@@ -3,13 +3,7 @@ import { dirname } from 'node:path';
 import { codeOf, ManagedStoreError } from './managed-store-error.js';
 import { nameOf } from './service-user.js';
 
-/**
- * A store belongs to the owner of its home, and only that user runs, stops or removes it:
- * another user's (root's included) is refused in one line before anything in it is read or
- * made. Root acting on a user's files would otherwise hand them to the service user. A home
- * behind a directory this user may not search (root's `/root/.pods`) belongs to that
- * directory's owner.
- */
+/** Only the home's owner may run its store: root acting on a user's files would hand them to the service user. */
 export async function refuseAnotherUsersHome(home: string): Promise<void> {
   const me = process.getuid?.();
   if (me === undefined) return;

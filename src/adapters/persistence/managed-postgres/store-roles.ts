@@ -11,14 +11,7 @@ const EARLIER_SUPERUSER = 'pods';
 const BOOTSTRAP_SUPERUSER_OID = 10;
 const codeOf = (error: unknown): unknown => (error as { code?: unknown }).code;
 
-/**
- * Gives a running server the role model pods connects with (ADR 0016): the store's role
- * `pods`, owning the `pods` database and everything in it and nothing else, and access rules
- * that keep the superuser to the server's OS user. A new cluster gets it on its first start;
- * a cluster of an earlier version (whose `pods` was the superuser) is upgraded in place while
- * it runs: its superuser renamed `postgres`, a plain `pods` made, ownership moved, the rules
- * rewritten and reloaded, and the earlier superuser sessions ended. Safe to repeat.
- */
+/** ADR 0016's role model; a cluster whose `pods` was the superuser is upgraded in place. Safe to repeat. */
 export async function adoptRoleModel(socketDir: string, serverUser: string | undefined): Promise<RoleSetUp> {
   const superuser = await superuserName(socketDir);
   if (superuser === undefined) {
@@ -71,15 +64,11 @@ async function storeRoleIsPlain(socketDir: string): Promise<boolean> {
   return withSocketClient(socketDir, STORE_ROLE, async (client) => (await client.query<{ su: boolean }>('select rolsuper as su from pg_roles where rolname = current_user')).rows[0]?.su === false).catch(() => false);
 }
 
-/** Whether the store's role may connect to `database`; undefined when the server does not say. */
 async function storeRoleReaches(socketDir: string, database: string): Promise<boolean | undefined> {
   return withSocketClient(socketDir, database, async () => true).catch((error: unknown) => (codeOf(error) === '28000' ? false : undefined));
 }
 
-/**
- * The bootstrap superuser cannot lose that attribute, and a session cannot rename its own
- * user: a temporary superuser renames it, so the name `pods` is free for the store's role.
- */
+/** No session can rename its own user or strip the bootstrap superuser, so a temporary superuser frees the name `pods`. */
 async function renameEarlierSuperuser(client: pg.Client): Promise<void> {
   await client.query('drop role if exists pods_upgrade');
   await client.query('create role pods_upgrade superuser');
@@ -89,11 +78,7 @@ async function renameEarlierSuperuser(client: pg.Client): Promise<void> {
   await client.query('drop role pods_upgrade');
 }
 
-/**
- * Everything in the `pods` database that the superuser owns (an earlier version made it all
- * as the superuser) moves to the store's role. Sequences owned by a column follow their table.
- * Waits at most 10 s for a lock a client holds.
- */
+/** Ownership moves from the superuser to the store's role (column-owned sequences follow their table). */
 const TRANSFER_OWNERSHIP = `set lock_timeout = '10s';
 do $$
 declare r record;

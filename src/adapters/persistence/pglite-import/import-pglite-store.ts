@@ -24,13 +24,7 @@ function parentsFirst<T extends { name: string; parent: string | null }>(pods: r
   return [...pods].sort((x, y) => depth(x) - depth(y) || (x.name < y.name ? -1 : 1));
 }
 
-/**
- * Copies everything a PGlite store holds into `target`, in one transaction: Pods (with
- * their sequence counters), peer relations (with pair counters), child edges (with output
- * cursors), every history entry as it was, and the audit records in their order. Leases are
- * not copied: no host of the old store runs any more. A Pod name that exists in the target
- * refuses the whole import before anything is written.
- */
+/** One transaction, leases not copied; a Pod name that exists in the target refuses the whole import up front. */
 export async function importPgliteStore(dir: string, target: Kysely<Database>, report: (line: string) => void = () => undefined): Promise<ImportCounts> {
   const from = resolve(dir);
   if (!(await stat(join(from, 'PG_VERSION')).then(() => true, () => false))) {

@@ -10,10 +10,7 @@ export const PGLITE_LOCK_FILE = 'pods-store.lock';
 
 export type PgliteSource = { readonly db: Kysely<Database>; readonly close: () => Promise<void> };
 
-/**
- * A PGlite store made by an earlier pods, opened to be copied: locked the way that version
- * locked it (so a running old pods is never read under), and brought to the current schema.
- */
+/** Locked the way that version locked it, so a running old pods is never read under. */
 export async function openPgliteSource(dataDir: string): Promise<PgliteSource> {
   const dir = resolve(dataDir);
   const lock: PidFileLock = await acquirePidFileLock(join(dir, PGLITE_LOCK_FILE), {

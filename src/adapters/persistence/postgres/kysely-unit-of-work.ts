@@ -21,25 +21,10 @@ const ATTEMPTS = 5;
 const isRetryable = (error: unknown): boolean =>
   typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' && RETRYABLE.has(error.code);
 
-/**
- * One transaction per `run`, every repository bound to it; a throw rolls it back. When the
- * server aborts the transaction for a deadlock (two units locking the same rows in
- * opposite orders), `work` runs again from the start: use cases touch nothing outside the
- * store inside `run`, so a rerun is invisible. A server that cannot be reached is reported as
- * `StoreUnavailable`: the transaction did not commit, and the caller may wait and retry.
- *
- * The Pods a unit changed are published after its commit, once each, by the store's
- * `CommitNotices`: on this process's event stream at once, to other processes by NOTIFY
- * (ADR 0011, ADR 0018); a unit that joins a caller's transaction notifies inside it.
- * A `singleRead` unit sends its one statement outside a transaction (or inside the caller's),
- * and refuses a second; a `callByCall` unit runs each call on a pool connection of its own,
- * committing by itself: neither spends round trips on BEGIN and COMMIT.
- */
+/** A deadlock reruns `work`: use cases touch nothing outside the store in `run`, so a rerun is invisible. */
 @injectable()
 export class KyselyUnitOfWork implements UnitOfWork {
-  /** The store's notifier; none for a unit that joins a caller's transaction. */
   private readonly notices: CommitNotices | undefined;
-  /** The store's event stream in this process (a unit joined to a caller's transaction publishes nothing here itself). */
   readonly events: PodEventStream;
 
   constructor(@inject(KYSELY_DB) private readonly db: Kysely<Database>) {

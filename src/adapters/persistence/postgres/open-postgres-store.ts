@@ -20,7 +20,6 @@ export { redactUrl };
 export type PostgresStoreOptions = {
   /** Connections in the pool for statements (default DEFAULT_POOL_SIZE, `PODS_POOL_SIZE`); the LISTEN connection is apart. */
   readonly max?: number;
-  /** The `application_name` of its connections (`applicationName`), unless the URL names one. */
   readonly application?: string;
 };
 

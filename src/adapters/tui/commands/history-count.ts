@@ -1,12 +1,10 @@
 import { err, ok, type Result } from '../../../domain/result.js';
 import { wholeNumber } from '../../presentation/argument-readers.js';
 
-/** Entries `:history` and `:older` print when not told. */
 export const DEFAULT_HISTORY_COUNT = 20;
 /** At most this many in one go: each is read and held at once (up to 64 KiB apiece); `pods history` streams a whole history. */
 export const MAX_HISTORY_COUNT = 1000;
 
-/** The `[n]` of `:history` and `:older`: 1 to MAX_HISTORY_COUNT, DEFAULT_HISTORY_COUNT when absent. */
 export function historyCount(raw: string | undefined): Result<number, string> {
   if (raw === undefined) return ok(DEFAULT_HISTORY_COUNT);
   const count = wholeNumber('n', raw, 1);

@@ -18,18 +18,11 @@ export type DashInTuiParts = {
   readonly screen: TuiScreen;
   readonly stdout: Writable;
   readonly palette: Palette;
-  /** What Enter on a Pod does: the TUI's `:attach`. */
   readonly attach: (pod: PodName) => Promise<void>;
-  /** The attached Pod, selected when the dashboard opens. */
   readonly attached: () => PodName | undefined;
 };
 
-/**
- * `:dash` in the TUI: the dashboard borrows the keys and the screen (the alternate one, so
- * the TUI's lines are there when it returns); `q` comes back, Enter attaches the chosen Pod
- * here, and from a Pod opened that way Ctrl+D at an empty prompt goes back to the dashboard
- * instead of quitting.
- */
+/** Uses the alternate screen, so the TUI's lines are there when it returns. */
 export function dashInTui(parts: DashInTuiParts): () => Promise<void> {
   let openedFromDash = false;
   const dash = async (): Promise<void> => {

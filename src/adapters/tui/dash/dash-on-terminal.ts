@@ -12,16 +12,10 @@ export type DashOnTerminalParts = {
   readonly io: ProcessIo;
   readonly out: TextOutput;
   readonly cwd: string;
-  /** Told when the first frame is on the screen (benchmarks). */
   readonly painted?: () => void;
 };
 
-/**
- * `pods dash`: the dashboard until `q`; Enter opens the chosen Pod in the TUI, whose Ctrl+D
- * comes back. A Pod the TUI attached runs in this process from then on (the dashboard shows it
- * "here") until the dashboard quits and the container gives its lease back. SIGTERM and SIGHUP
- * end it as `q` does.
- */
+/** A Pod the TUI attached runs in this process until the dashboard quits and the container gives its lease back. */
 export async function dashOnTerminal(parts: DashOnTerminalParts): Promise<void> {
   const { app, io } = parts;
   const palette = paletteFor(io.stdout, io.noColor);
@@ -40,7 +34,6 @@ export async function dashOnTerminal(parts: DashOnTerminalParts): Promise<void> 
   }
 }
 
-/** The terminal in raw mode, its keys for `use` alone, until it settles; a signal ends it as `q` does. */
 async function onKeyboard(io: ProcessIo, use: (keyboard: Keyboard, stop: () => void) => Promise<DashOutcome>): Promise<DashOutcome> {
   const stdin = io.stdin as ProcessIo['stdin'] & { isRaw?: boolean; setRawMode?: (mode: boolean) => unknown };
   const wasRaw = stdin.isRaw === true;

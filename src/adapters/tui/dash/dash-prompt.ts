@@ -3,11 +3,7 @@ import { isKey, KEY } from './dash-keys.js';
 /** A one-line question at the bottom of the dashboard: `s` (a line to send) and `/` (a filter). */
 export type DashPrompt = { readonly label: string; text: string; readonly done: (text: string | undefined) => void };
 
-/**
- * One key into the prompt: printable text is typed, Backspace deletes, Enter answers, Esc or
- * Ctrl+C backs out (undefined). Control and escape sequences are never typed into the line.
- * Returns whether the prompt is over.
- */
+/** Control and escape sequences are never typed into the line. Returns whether the prompt is over. */
 export function promptKey(prompt: DashPrompt, key: string): boolean {
   if (isKey(key, KEY.enter)) {
     prompt.done(prompt.text);

@@ -1,15 +1,11 @@
 import type { PodOverview } from '../../../application/use-cases/overview-pods.js';
 import type { PodName } from '../../../domain/pod-name.js';
 
-/** A Pod in the dashboard's order, `depth` generations below a Pod the operator made. */
 export type DashRow = { readonly pod: PodOverview; readonly depth: number };
 
 const byName = (x: PodOverview, y: PodOverview): number => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
 
-/**
- * Every Pod once, as a tree: the Pods the operator made by name, each followed by its
- * children by name, theirs below them. A Pod whose parent is gone (removed) is a root.
- */
+/** A Pod whose parent is gone (removed) is a root. */
 export function treeOrder(pods: Iterable<PodOverview>): DashRow[] {
   const all = [...pods].sort(byName);
   const names = new Set<PodName>(all.map((p) => p.name));

@@ -7,11 +7,7 @@ const FRAME_MS = 30;
 /** Elapsed times of running Pods move on this often, and only while one runs. */
 const TICK_MS = 1_000;
 
-/**
- * The dashboard's terminal: the alternate screen (the shell's scrollback is left as it was),
- * frames coalesced, and only the lines that changed since the last frame written. Idle, it
- * writes nothing and wakes only for the tick of a running Pod's clock.
- */
+/** Only lines that changed since the last frame are written; idle, it wakes only for a running Pod's clock. */
 export class DashScreen {
   private shown: string[] = [];
   private pending: NodeJS.Timeout | undefined;
@@ -25,7 +21,6 @@ export class DashScreen {
   constructor(
     private readonly output: Writable & { readonly columns?: number; readonly rows?: number },
     private readonly frame: () => string[],
-    /** Whether anything on the screen moves by itself (a running Pod's clock). */
     private readonly moving: () => boolean = () => false,
   ) {}
 
@@ -43,7 +38,6 @@ export class DashScreen {
     this.draw();
   }
 
-  /** Draws within FRAME_MS, with whatever else changes by then. */
   soon(): void {
     if (this.opened) this.pending ??= setTimeout(() => this.draw(), FRAME_MS);
   }

@@ -5,7 +5,6 @@ import type { LiveTurn } from '../live-turns.js';
 import type { Palette } from '../palette.js';
 import type { DashRow } from './dash-rows.js';
 
-/** What one frame shows; rows from `top` on, only as many as fit. */
 export type DashFrame = {
   readonly rows: readonly DashRow[];
   readonly selected: number;
@@ -14,17 +13,14 @@ export type DashFrame = {
   readonly height: number;
   readonly total: number;
   readonly filter: string;
-  /** The bottom line: a prompt being typed, what the last action did, or the keys. */
   readonly footer: string;
   readonly live: (pod: PodOverview['name']) => LiveTurn | undefined;
-  /** This process's host id: its Pods run "here". */
   readonly hostId: string;
   readonly now: number;
   readonly palette: Palette;
 };
 
 export const KEYS_LINE = '↑↓/jk select · Enter open · s send a line · / filter · ? help · q quit';
-/** Rows above the Pods (title, column names) and below them (detail, footer). */
 export const CHROME_ROWS = 4;
 
 const ago = (ms: number): string =>
@@ -34,10 +30,8 @@ const pad = (text: string, width: number): string => {
   return cut + ' '.repeat(Math.max(0, width - [...cut].length));
 };
 
-/** How many screen lines a row takes: its own, and a live tail while it streams. */
 export const linesOf = (row: DashRow, live: DashFrame['live']): number => (tailOf(live(row.pod.name)) === undefined ? 1 : 2);
 
-/** The whole screen, `height` lines, none wider than `columns - 1`. Only the rows that fit are drawn. */
 export function renderDash(frame: DashFrame): string[] {
   const { palette: p, columns } = frame;
   const width = Math.max(40, columns - 1);
@@ -87,7 +81,6 @@ function paintStatus(text: string, pod: PodOverview, turn: LiveTurn | undefined,
   return pod.unconfined || pod.breaker.length > 0 ? p.warning(text) : text;
 }
 
-/** The last line the model streamed, made safe to print; none when it streams nothing (yet). */
 function tailOf(turn: LiveTurn | undefined): string | undefined {
   const line = turn?.text.split('\n').map((l) => l.trim()).filter((l) => l !== '').at(-1);
   return line === undefined ? undefined : oneLine(line);

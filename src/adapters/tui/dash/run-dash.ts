@@ -18,23 +18,16 @@ export type DashOutcome = { readonly type: 'quit' } | { readonly type: 'open'; r
 
 export type DashParts = {
   readonly app: Pick<PodsApp, 'events' | 'overviewPods' | 'submitOperatorInput' | 'hostId'>;
-  /** The keys, raw (a terminal in raw mode, or what the TUI lends). */
   readonly keys: Readable;
   readonly output: Writable & { readonly columns?: number; readonly rows?: number };
   readonly palette: Palette;
   /** How often everything is read again anyway (a lease that expired is announced by nobody). */
   readonly refreshMs: number;
-  /** Told once, when the first frame with every Pod is on the screen. */
   readonly painted?: () => void;
-  /** The Pod selected at first (the one opened last); default: the first row. */
   readonly select?: PodName;
 };
 
-/**
- * The multi-Pod dashboard: every Pod in one screen, kept current by the event stream (a
- * commit re-reads the Pods it changed, in one statement; turns stream into the rows of
- * running Pods), only the rows that fit drawn. Resolves with what the operator chose.
- */
+/** A commit re-reads the Pods it changed in one statement; only the rows that fit are drawn. */
 export async function runDash(parts: DashParts): Promise<DashOutcome> {
   const { app, palette } = parts;
   const pods = new Map<PodName, PodOverview>();
@@ -133,7 +126,6 @@ export async function runDash(parts: DashParts): Promise<DashOutcome> {
   }
 }
 
-/** The first row to draw so the selected one is on the screen, moving the view as little as it can. */
 function scrolled(rows: readonly DashRow[], selected: number, top: number, body: number, height: (row: DashRow) => number): number {
   let first = Math.min(top, selected);
   let used = 0;

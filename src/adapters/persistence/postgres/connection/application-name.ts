@@ -1,4 +1,3 @@
-/** `pods <command> (pid N)`: what every pods process names its connections (`application_name`). */
 const PODS_APPLICATION = /^pods ([a-z][a-z-]*) \(pid (\d+)\)$/;
 
 /** The `application_name` of a pods process's connections: its command and pid, so a count of a server's connections can say who holds them. */
@@ -6,7 +5,6 @@ export function applicationName(command: string, pid: number): string {
   return `pods ${command} (pid ${pid})`;
 }
 
-/** The pods command and process an `application_name` names; undefined for any other client. */
 export function podsProcessOf(name: string): { readonly command: string; readonly pid: number } | undefined {
   const found = PODS_APPLICATION.exec(name);
   return found ? { command: found[1] ?? '', pid: Number(found[2]) } : undefined;

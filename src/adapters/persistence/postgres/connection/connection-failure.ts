@@ -1,16 +1,8 @@
-/** Socket-level failures: the server is not there, or the connection to it broke. */
 const NETWORK = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 
-/** pg's own words for a connection that broke or could not be made in time. */
 const MESSAGES = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed/i;
 
-/**
- * Whether `error` says the server could not be reached, rather than that it refused a
- * statement: SQLSTATE class 08 (connection exception), 57P01–57P03 (shut down, crashed,
- * cannot connect now), 53300 (no connection slot left: a running process whose pool has to
- * reconnect while the server is full waits it out as an outage, ADR 0023), or a socket error.
- * A new process's first connection is not judged here: it fails at once with its own line.
- */
+/** Unreachable, not refused: class 08, 57P01–57P03, 53300 (waited out as an outage, ADR 0023) or a socket error. */
 export function isConnectionFailure(error: unknown): boolean {
   if (error instanceof AggregateError) return error.errors.some(isConnectionFailure);
   if (!(error instanceof Error)) return false;

@@ -4,16 +4,7 @@ import type pg from 'pg';
 /** Distinct statement texts that get a name; anything beyond runs unnamed (dynamic SQL stays bounded). */
 const MAX_NAMED = 512;
 
-/**
- * pg's pool as Kysely's dialect sees it, except that each distinct parameterized SQL text
- * gets a statement name: a connection then parses and plans it once instead of on every
- * execution, which is most of the server's work for the adapter's short statements.
- *
- * At most `size` connections are checked out; further callers wait here in order, with no
- * deadline. pg's pool would fail a caller that waited longer than its connection timeout,
- * which a small pool under a burst (a host adopting a thousand Pods) reaches without any
- * outage; here that timeout only bounds making a connection.
- */
+/** Statements get names, so each connection plans one once; callers queue here, since pg's pool would time them out. */
 export class NamedStatementPool implements PostgresPool {
   private readonly names = new Map<string, string>();
   private readonly waiting: (() => void)[] = [];
@@ -43,7 +34,6 @@ export class NamedStatementPool implements PostgresPool {
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  /** A checked-out connection came back: the next waiter takes its slot. */
   private free(): void {
     const next = this.waiting.shift();
     if (next) next();

@@ -1,25 +1,18 @@
 import { redactUrl } from './redact-url.js';
 
-/** The pods processes of one command (`serve`, `tui`, …) that hold connections, as their `application_name`s tell. */
 export type PodsCommandCount = { readonly command: string; readonly processes: number; readonly connections: number };
 
 /** Who holds a server's connections, as its superuser reads them from `pg_stat_activity`. */
 export type ConnectionCount = {
-  /** `max_connections`. */
   readonly limit: number;
   /** Of the limit, the slots only the superuser (or `pg_use_reserved_connections`) may take. */
   readonly reserved: number;
-  /** By command, most connections first. */
   readonly pods: readonly PodsCommandCount[];
   /** Connections of clients that do not name themselves as pods processes (psql, a pods from before names were given). */
   readonly others: number;
 };
 
-/**
- * A server refused pods a connection because it has none left (SQLSTATE 53300). For the
- * managed server pods can count who holds them (through the superuser's reserved slots);
- * for a user's own server it says only what the server said and what to raise.
- */
+/** SQLSTATE 53300; pods can count who holds the managed server's connections, for a user's own only what to raise. */
 export type NoConnectionLeft =
   | { readonly type: 'ManagedStoreFull'; readonly home: string; readonly count: ConnectionCount }
   | { readonly type: 'ManagedStoreFullUncounted'; readonly home: string; readonly serverMessage: string }
@@ -34,7 +27,6 @@ const sum = (counts: readonly PodsCommandCount[], of: (c: PodsCommandCount) => n
 
 const MORE_PER_HOST = 'stop some of them, or serve more Pods per host (`pods serve --pod A --pod B …`: a host holds 2 connections whatever its number of Pods)';
 
-/** The one line a pods command prints when a server has no connection left for it. */
 export function describeNoConnectionLeft(refusal: NoConnectionLeft): string {
   switch (refusal.type) {
     case 'ManagedStoreFull': {

@@ -2,15 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
-/**
- * `url` with the password a PostgreSQL passfile holds for it (`PGPASSFILE`, else `~/.pgpass`),
- * when the URL has none and `PGPASSWORD` is unset: the way to give pods a password without
- * putting it on a command line, where every local user sees it in `ps`. libpq's rules: lines
- * `host:port:database:user:password`, `*` matching any value, `\` escaping `:` and `\`, the
- * first match winning, a Unix socket matching `localhost`, and a file that others may read
- * ignored. (pg's own lookup is deprecated and warns on stderr.) The result is for connecting
- * only: messages name the store by the URL it was given.
- */
+/** A passfile keeps the password off the command line (`ps` shows it); libpq's rules. For connecting only. */
 export function urlWithPassfilePassword(url: string, env: NodeJS.ProcessEnv = process.env): string {
   let parsed: URL;
   try {

@@ -7,7 +7,6 @@ export type PoolSize = Brand<number, 'PoolSize'>;
 export const MAX_POOL_SIZE = 100;
 
 export const PoolSize = {
-  /** A whole number from 1 to MAX_POOL_SIZE, as `PODS_POOL_SIZE` gives it. */
   parse(raw: string): Result<PoolSize, string> {
     const text = raw.trim();
     if (!/^[1-9]\d{0,2}$/.test(text) || Number(text) > MAX_POOL_SIZE) {
@@ -20,17 +19,12 @@ export const PoolSize = {
   },
 };
 
-/**
- * One connection for statements: with the LISTEN connection of a process that follows the
- * event stream, a host holds two whatever its number of Pods (ADR 0021). Idle, a host sends a
- * statement every second or so; a busy host may want more (`PODS_POOL_SIZE`).
- */
+/** With the LISTEN connection a host holds two whatever its number of Pods (ADR 0021); `PODS_POOL_SIZE` for more. */
 export const DEFAULT_POOL_SIZE: PoolSize = PoolSize.unsafe(1);
 
 /** A pooled connection unused this long is closed; longer than a host's idle period (2 s), so an idle host keeps its one. */
 export const POOL_IDLE_MS = 10_000;
 
-/** `PODS_POOL_SIZE` from the environment: its size, undefined when unset or empty, or why it is refused. */
 export function poolSizeFromEnv(env: Readonly<Record<string, string | undefined>>): Result<PoolSize | undefined, string> {
   const raw = env['PODS_POOL_SIZE'];
   if (raw === undefined || raw.trim() === '') return ok(undefined);

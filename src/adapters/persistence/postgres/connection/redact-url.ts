@@ -1,4 +1,3 @@
-/** The URL as it may be shown: never the password. */
 export function redactUrl(raw: string): string {
   try {
     const url = new URL(raw);

@@ -1,11 +1,7 @@
 import type { PodChanges, PodCommitted } from '../../../../application/ports/pod-events.js';
 import { PodName } from '../../../../domain/pod-name.js';
 
-/**
- * The channel of the event stream between processes: one notification per Pod a commit
- * changed (ADR 0011, ADR 0018), sent after the commit by the committing process; its name on
- * the server carries the schema's tag (schema-channel.ts).
- */
+/** One notification per Pod a commit changed (ADR 0011, ADR 0018), sent after the commit. */
 export const EVENTS_CHANNEL = 'pods_events';
 
 /** Who sent a notification: a process's own are delivered to it at once, so it skips their echo. */

@@ -16,13 +16,7 @@ export const QUEUE_LIMIT = 500;
 /** Free text of other events (tool summaries, notes) is cut to this. */
 const FIELD_LIMIT = 500;
 
-/**
- * Sends what this process's turns do to the other processes on the store, on the live
- * channel (ADR 0018). Its cost is bounded: the text a Pod streams between two statements is
- * one event (cut to its last TEXT_PER_STATEMENT characters), statements start LIVE_GAP_MS
- * apart at least, payloads stay under NOTIFY's limit, and the queue is bounded. Losing a
- * notification loses no data: history holds what was committed, and viewers show it.
- */
+/** Turns sent to other processes on the live channel (ADR 0018), at bounded cost; losing one loses no data. */
 export class LiveNotices {
   private queue: SharedLiveEvent[] = [];
   private count = 0;
@@ -47,7 +41,6 @@ export class LiveNotices {
     this.batches.kick();
   }
 
-  /** Resolves once everything queued so far was sent, or failed. */
   flush(): Promise<void> {
     return this.batches.flush();
   }
@@ -73,7 +66,6 @@ function bounded(event: SharedLiveEvent): SharedLiveEvent {
   }
 }
 
-/** A text event as payload-sized pieces, in order. */
 function split(event: SharedLiveEvent): SharedLiveEvent[] {
   if (event.type !== 'text' || event.delta.length <= TEXT_CHUNK) return [event];
   const pieces: SharedLiveEvent[] = [];

@@ -6,7 +6,6 @@ import { jsonObject, type Origin } from './event-payloads.js';
 export const LIVE_CHANNEL = 'pods_live';
 
 type Field = 'string' | 'number' | 'boolean';
-/** The fields each shared event must carry, by type; optional ones are checked when present. */
 const FIELDS: Readonly<Record<SharedLiveEvent['type'], Readonly<Record<string, Field>>>> = {
   turn_started: { hostId: 'string' },
   step_started: { step: 'number', seenThrough: 'number' },
@@ -29,7 +28,6 @@ const ENUMS: Readonly<Record<string, ReadonlySet<unknown>>> = {
 /** `{"o":origin,"n":number,"e":event}`: `n` counts per sender, so no two payloads are equal (NOTIFY folds equal ones). */
 export const livePayload = (origin: Origin, n: number, event: SharedLiveEvent): string => JSON.stringify({ o: origin, n, e: event });
 
-/** A notification on the live channel as an event, with its origin; undefined for anything malformed. */
 export function readLive(payload: string): { readonly origin: Origin; readonly event: SharedLiveEvent } | undefined {
   const { o, e } = jsonObject(payload) ?? {};
   if (typeof o !== 'string' || typeof e !== 'object' || e === null) return undefined;

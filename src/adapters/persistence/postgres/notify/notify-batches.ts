@@ -2,24 +2,11 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../schema/database.js';
 import { channelSql } from './schema-channel.js';
 
-/**
- * One statement for a batch: a notification per payload on one channel (of the connection's
- * schema), in order (NOTIFY keeps
- * the order of a transaction's notifications), in a transaction of its own that does not wait
- * for its commit record to reach the disk (`synchronous_commit` off for it alone): a
- * notification is a hint worth nothing after a server crash, since every listener's connection
- * is gone with it.
- */
+/** `synchronous_commit` off: a notification is worth nothing after a crash, every listener's connection being gone. */
 const NOTIFY_SQL = `select set_config('synchronous_commit', 'off', true) as sync, count(pg_notify(${channelSql('$1')}, payload)) as sent
   from (select payload from unnest($2::text[]) with ordinality as sent(payload, i) order by i) as ordered`;
 
-/**
- * Sends what a process has to tell on `channel` in batches, one statement at a time, the
- * statements at least `gapMs` apart: a burst costs one statement per gap, and a notification
- * waits at most one gap (after a quiet spell, one tick) for its statement. `take` hands over
- * everything waiting (and forgets it); a statement that fails is lost, never retried: what the
- * notifications announce is committed or transient, and listeners look on their own.
- */
+/** A burst costs one statement per `gapMs`; a failed statement is lost, never retried: listeners look on their own. */
 export class NotifyBatches {
   private sending: Promise<void> | undefined;
   private lastSent = Number.NEGATIVE_INFINITY;
@@ -31,7 +18,6 @@ export class NotifyBatches {
     private readonly take: () => readonly string[],
   ) {}
 
-  /** Something waits: sent with the next statement. */
   kick(): void {
     this.sending ??= this.loop();
   }

@@ -8,13 +8,7 @@ import { isChannel, listenSql } from './schema-channel.js';
 
 const RECONNECT_MS = 1_000;
 
-/**
- * What other processes announce, into this process's event stream: LISTEN on a dedicated
- * connection (commits, and turns as they go), so another process is heard within milliseconds. This process's
- * own notifications (its `origin`) were published here at their commit and are skipped. A
- * lost connection is re-made after a second; what was missed meanwhile is found by every
- * watcher's own timer, since nothing is carried by an event.
- */
+/** Own notifications (its `origin`) are skipped; a lost connection is re-made, and watchers' timers find what was missed. */
 export class PostgresEventListener {
   private client: pg.Client | undefined;
   private retry: NodeJS.Timeout | undefined;
@@ -28,7 +22,6 @@ export class PostgresEventListener {
     private readonly origin: Origin,
   ) {}
 
-  /** Connects now, unless it is connected or waiting to reconnect. */
   start(): void {
     if (!this.client && !this.retry && !this.closed) void this.connect();
   }

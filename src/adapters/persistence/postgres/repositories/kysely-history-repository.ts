@@ -12,10 +12,7 @@ const toEntry = (row: Pick<Selectable<HistoryEntryTable>, 'pod' | 'seq' | 'kind'
 
 const ENTRY_COLUMNS = ['pod', 'seq', 'kind', 'at', 'body'] as const;
 
-/**
- * One round trip, fixed SQL. The counter update row-locks the Pod until commit, so concurrent
- * appends queue up and a rolled-back append gives its number back: never max()+1.
- */
+/** The counter update row-locks the Pod until commit: appends queue up, a rolled-back one gives its number back. */
 const APPEND_SQL = `with next as (update pod set last_seq = last_seq + 1 where name = $1 returning last_seq)
   insert into history_entry (pod, seq, kind, at, body, from_pod, idempotency_key)
   select $1, last_seq, $2, $3::timestamptz, $4::json, $5, $6 from next
@@ -24,7 +21,6 @@ const APPEND_SQL = `with next as (update pod set last_seq = last_seq + 1 where n
 export class KyselyHistoryRepository implements HistoryRepository {
   constructor(
     private readonly db: Kysely<Database>,
-    /** Listeners hear of the entry once it commits (ADR 0011). */
     private readonly announce: Announce,
   ) {}
 

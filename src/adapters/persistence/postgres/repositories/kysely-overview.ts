@@ -10,12 +10,7 @@ type OverviewRow = LeaseColumns & {
   unseen: number | null; peers: string[] | null; auto_turns: number[] | null;
 };
 
-/**
- * The dashboard's rows in one statement, whatever the number of Pods: each Pod with its
- * lease, its newest entry (by its counter, one index lookup), its input after the newest
- * entry a model request held among its last OVERVIEW_TAIL entries (an index range), and its
- * peers with their pair's auto-run count. `among`: only those Pods (what events announced).
- */
+/** One statement whatever the number of Pods, each part an index lookup or range. */
 export async function overviewRows(db: Kysely<Database>, among?: readonly PodName[]): Promise<readonly PodOverviewRow[]> {
   const only = among ? sql`where pod.name = any(${[...among]}::text[])` : sql``;
   const { rows } = await sql<OverviewRow>`select

@@ -10,11 +10,7 @@ import type { Announce } from '../notify/commit-notices.js';
 import type { ChildOwnershipTable, Database, LeaseTable } from '../schema/database.js';
 import { deliveryBatchesOf, writeOne, type DeliveryBatches, type DeliveryRow } from '../statements/delivery-statements.js';
 
-/*
- * The delivery's hot path: fixed SQL, named once per connection by NamedStatementPool, run
- * with no query building. Parameters: $1/$2 the ordered pair, $3 the receiver, $4 the sender,
- * $5 the idempotency key as stored (JSON-encoded) or null.
- */
+/** Hot path, fixed SQL: $1/$2 ordered pair, $3 receiver, $4 sender, $5 idempotency key as stored (JSON) or null. */
 const FACTS_SQL = `select
     r.id as r_id, r.since as r_since, r.initiated_from as r_initiated_from, r.audit_id as r_audit_id,
     r.last_pair_seq as r_last_pair_seq, r.auto_turns as r_auto_turns,
@@ -48,11 +44,7 @@ function leaseVersionOf(version: FactsVersion): string | null {
   return version.slice(LEASE.length) || null;
 }
 
-/**
- * Per store, the facts each pair's last successful write left: the relation with the counters
- * it wrote, and the lease it checked. The next delivery on the pair starts from them without a
- * read; the write checks them like read ones. Bounded; the oldest pair goes first.
- */
+/** Each pair's last written facts, so the next delivery starts with no read (the write checks them). Bounded. */
 class RememberedFacts {
   private static readonly LIMIT = 4_096;
   private readonly pairs = new Map<string, DeliveryFacts>();
@@ -72,7 +64,6 @@ class RememberedFacts {
 }
 const rememberedByStore = new WeakMap<Kysely<Database>, RememberedFacts>();
 
-/** DeliverPeerMessage's two statements, or one, or a share of one (see the port and `DeliveryBatches`). */
 export class KyselyPeerDeliveryRepository implements PeerDeliveryRepository {
   /** Outside a transaction only: inside one, every fact is read and every write is its own statement. */
   private readonly remembered: RememberedFacts | undefined;

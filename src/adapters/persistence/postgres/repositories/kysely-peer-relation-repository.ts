@@ -16,14 +16,7 @@ const toRelation = (row: Selectable<PeerRelationTable>): PeerRelation => ({
   autoTurns: row.auto_turns,
 });
 
-/**
- * The handshake's one statement: the relation, only between two existing Pods neither of
- * which is the other's parent, and only if the pair has none (ON CONFLICT waits for a
- * concurrent insert of the same pair and then adds nothing); its audit records only if it
- * was added. $1…$8 the relation, $9 the audit records as a JSON array. The parent/child
- * `not exists` enforces `peeringRefusal` (domain/peering.ts) inside the write; the use case
- * decides and words the refusal by that function.
- */
+/** Added only between existing non-parent Pods (`peeringRefusal` in SQL) without a relation. $1…$8 relation, $9 audit JSON. */
 const HANDSHAKE_SQL = `with added as (
     insert into peer_relation (a, b, id, since, initiated_from, audit_id, last_pair_seq, auto_turns)
     select $1::text, $2::text, $3::text, $4::timestamptz, $5::text, $6::text, $7::integer, $8::integer

@@ -14,11 +14,7 @@ import { KyselyPeerRelationRepository } from './kysely-peer-relation-repository.
 import { KyselyPodArchive } from './kysely-pod-archive.js';
 import { KyselyPodRepository } from './kysely-pod-repository.js';
 
-/**
- * Every port bound to one executor: inside a unit of work, its transaction. `announce` hears
- * of every Pod whose history, existence or lease a write changed; the unit of work collects
- * them and notifies after its commit. Without one, each is notified inside `db`'s transaction.
- */
+/** Without a unit of work to collect them, each change is notified inside `db`'s transaction. */
 export function kyselyRepositories(db: Kysely<Database>, announce: Announce = (pod, changes) => notifyInTransaction(db, new Map([[pod, changes]]))): Repositories {
   return {
     pods: new KyselyPodRepository(db, announce),

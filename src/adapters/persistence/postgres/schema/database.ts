@@ -1,10 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 
-/**
- * Row shapes of the SQL store, as the adapter sees them. Documents that can hold
- * untrusted text (message bodies, tool input, scope paths) are `json`, not `jsonb`:
- * `jsonb` refuses `\u0000` and lone surrogates, which a JS string may carry.
- */
+/** Documents that can hold untrusted text are `json`, not `jsonb`: `jsonb` refuses \u0000 and lone surrogates. */
 export interface Database {
   pod: PodTable;
   peer_relation: PeerRelationTable;
@@ -24,12 +20,10 @@ export type JsonColumn<T> = ColumnType<T, string, string>;
 export interface PodTable {
   name: string;
   scope: JsonColumn<unknown>;
-  /** Null for an operator-created Pod. */
   parent: string | null;
   created_at: ColumnType<Date, Date, never>;
   /** The last history sequence number handed out; the counter row that keeps `seq` gap-free. */
   last_seq: Generated<number>;
-  /** A profile name; `default` is the host's model. */
   profile: Generated<string>;
 }
 
@@ -59,9 +53,7 @@ export interface HistoryEntryTable {
   seq: number;
   kind: string;
   at: Date;
-  /** The entry body without `kind`. */
   body: JsonColumn<Record<string, unknown>>;
-  /** Sender and idempotency key of a peer message, for the uniqueness backstop and the lookup. */
   from_pod: string | null;
   /** JSON-encoded, so any JS string (NUL included) fits a text column. */
   idempotency_key: string | null;
@@ -94,18 +86,15 @@ export interface LeaseTable {
 
 export interface InboundCursorTable {
   pod: string;
-  /** The history sequence number through which the Pod's inbound entries were shown. */
   seen_through: number;
 }
 
 export interface AgentSessionTable {
   pod: string;
-  /** The ACP session id an agent-driven Pod's host resumes (`session/load`). */
   session_id: string;
   updated_at: Date;
 }
 
-/** A Pod `pods rm` removed: its row as it was, how many entries it had, and its audit records (JSON). */
 export interface RemovedPodTable {
   id: string;
   name: string;
@@ -118,7 +107,6 @@ export interface RemovedPodTable {
   audit: JsonColumn<unknown>;
 }
 
-/** A removed Pod's history entry, as `history_entry` held it. */
 export interface RemovedHistoryEntryTable {
   removal_id: string;
   seq: number;

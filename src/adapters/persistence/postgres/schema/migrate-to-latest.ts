@@ -1,12 +1,7 @@
 import { DEFAULT_MIGRATION_TABLE, Migrator, sql, type Kysely, type Migration } from 'kysely';
 import { MIGRATIONS } from './migrations/migrations.js';
 
-/**
- * Brings a store to the newest schema. The provider is in code, so it works the same from
- * `src` under vitest and from `dist` under node. Concurrent openers of one server are
- * serialized by the Migrator's advisory lock. On the common path (every process start, the
- * schema already current) one statement decides and nothing else is sent.
- */
+/** The Migrator's advisory lock serializes concurrent openers; when the schema is current, one statement decides. */
 export async function migrateToLatest(
   db: Kysely<any>,
   migrations: Readonly<Record<string, Migration>> = MIGRATIONS,
@@ -42,13 +37,7 @@ async function appliedMigrations(db: Kysely<any>, schema: string): Promise<reado
 
 const UNDEFINED_TABLE = '42P01';
 
-/**
- * One statement: the applied migrations, read from the bookkeeping table the search_path
- * finds, each row saying whether that table is the one in the current schema. Current when
- * it is, and the names are exactly `migrations`. Anything else (no such table yet: a fresh
- * store; another schema's table; fewer or unknown names) is left to the full check, which
- * also names an unknown migration.
- */
+/** Current only if the search_path's bookkeeping table is this schema's and holds exactly `migrations`. */
 async function isCurrent(db: Kysely<any>, migrations: Readonly<Record<string, Migration>>): Promise<boolean> {
   const table = DEFAULT_MIGRATION_TABLE;
   try {

@@ -3,40 +3,31 @@ import type { PodName } from '../../../../domain/pod-name.js';
 import { isConnectionFailure } from '../connection/connection-failure.js';
 import type { Database } from '../schema/database.js';
 
-/** One decided delivery as the write statements take it. */
 export type DeliveryRow = {
-  /** The relation as the facts had it: its pair, id and counters. */
   readonly a: PodName;
   readonly b: PodName;
   readonly relationId: string;
   readonly seenPairSeq: number;
   readonly seenAutoTurns: number;
-  /** The breaker counter after this message. */
   readonly autoTurns: number;
   /** The xmin of the receiver's lease row the facts had, or null for none. */
   readonly leaseVersion: string | null;
   readonly to: PodName;
   readonly from: PodName;
   readonly at: Date;
-  /** The entry body without `kind`, JSON. */
   readonly body: string;
   /** The idempotency key as stored (JSON-encoded), or null. */
   readonly key: string | null;
   readonly notice: { readonly code: string; readonly text: string } | undefined;
 };
 
-/*
- * One delivery, one statement: the relation's counters move only if the facts hold ($1–$3 the
- * pair and id, $4/$5 the counters read, $6 the new breaker counter, $12 the version of the
- * receiver's lease row read, its xmin: any change to the row, or a new row, has another, and
- * null stands for no lease); the receiver's counter only if they did (the InitPlan `exists`
- * runs first, so the relation row is locked before the Pod row, the order every writer takes
- * them in); the entry only if both did. $7 receiver, $8 at, $9 body, $10 sender, $11 key.
- * No row back: stale, nothing written.
- *
- * Not checked: that `to` is still no child of `from`. A relation never joins a parent and its
- * child (the handshake refuses them), a child is created with its ownership edge, and edges
- * are never removed, so the fact cannot change while the relation exists.
+/**
+ * One delivery, one statement: the relation's counters move only if the facts hold, the receiver's
+ * counter only if they did, the entry only if both did; no row back means stale. The InitPlan
+ * `exists` locks the relation row before the Pod row, the order every writer takes them in.
+ * $1–$3 pair and id, $4/$5 counters read, $6 new breaker counter, $7 receiver, $8 at, $9 body,
+ * $10 sender, $11 key, $12 xmin of the receiver's lease row read (null: no lease).
+ * Not checked: that `to` is no child of `from`: the handshake refuses such pairs, edges are never removed.
  */
 const RELATION_AND_COUNTER = (entries: number) => `with rel as (
     update peer_relation set last_pair_seq = last_pair_seq + 1, auto_turns = $6
@@ -58,17 +49,9 @@ const MESSAGE_AND_NOTICE_SQL = `${RELATION_AND_COUNTER(2)}
   select $7, last_seq, 'notice', $8::timestamptz, json_build_object('code', $13::text, 'text', $14::text, 'seenThrough', last_seq - 1), null, null from next
   returning seq`;
 
-/*
- * Group commit: deliveries of one process, at most one per relation, in one statement and one
- * transaction; the arrays hold them in order. Each delivery's relation counters move only if
- * its facts hold, exactly as in the single statement. Every row is locked in one global order
- * (the relations in pair order, then the receivers' Pod rows in name order, each through an
- * InitPlan that runs before the rows after it are touched), so two such statements cannot
- * deadlock, nor one of them with a single delivery (one relation, then one Pod). Each
- * receiver's counter moves once, by the entries of its deliveries that hold, and those get the
- * next numbers in input order with no gap (a notice right after its message). Back: the input
- * position and the message's seq of each delivery written; one missing is stale, nothing of
- * it written.
+/**
+ * Rows are locked in one global order (relations by pair, then Pods by name), so batches cannot deadlock.
+ * Back: input position and seq of each delivery written; one missing is stale.
  */
 const BATCH_SQL = `with input as (
     select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
@@ -110,7 +93,6 @@ const BATCH_SQL = `with input as (
   )
   select n::int as n, seq::int as seq from placed`;
 
-/** One delivery's write: the message's seq, or `stale` (nothing written). */
 export async function writeOne(db: Kysely<Database>, row: DeliveryRow): Promise<number | 'stale'> {
   const params: unknown[] = [
     row.a, row.b, row.relationId, row.seenPairSeq, row.seenAutoTurns, row.autoTurns,
@@ -121,7 +103,6 @@ export async function writeOne(db: Kysely<Database>, row: DeliveryRow): Promise<
   return rows.length === 0 ? 'stale' : Math.min(...rows.map((r) => r.seq));
 }
 
-/** Deliveries, each relation once, in one statement: each one's seq or `stale`, in order. */
 export async function writeBatch(db: Kysely<Database>, rows: readonly DeliveryRow[]): Promise<(number | 'stale')[]> {
   const column = <T>(pick: (row: DeliveryRow) => T) => rows.map(pick);
   const { rows: written } = await db.executeQuery<{ n: number; seq: number }>(
@@ -138,12 +119,7 @@ export async function writeBatch(db: Kysely<Database>, rows: readonly DeliveryRo
 }
 
 const MAX_BATCH = 64;
-/**
- * Write statements of one process in flight at once; what arrives meanwhile waits for the
- * next. One: on two cores a second statement in flight mostly halves the batches (measured,
- * docs/benchmarks.md). A lone delivery never waits; one that waits, waits for one statement,
- * which holds no lock but its own rows (every unit of work in pods is short).
- */
+/** One statement in flight: on two cores a second one mostly halves the batches (docs/benchmarks.md). */
 const IN_FLIGHT = 1;
 
 type Waiting = {
@@ -152,16 +128,7 @@ type Waiting = {
   readonly reject: (error: unknown) => void;
 };
 
-/**
- * Group commit within one process. A delivery is written at once, alone, while fewer than
- * IN_FLIGHT write statements are in flight; otherwise it waits, and what waited goes as one
- * statement, one transaction, one WAL flush when one comes back: deliveries to one receiver
- * then share its counter row's lock instead of queueing for it, and deliveries to different
- * receivers share the statement and the commit. Two deliveries on one
- * relation never share a statement (the second waits for the next), so each relation moves
- * by one per statement. Should a shared statement fail, each of its deliveries is written
- * again alone, so one delivery's failure is its own.
- */
+/** Group commit: waiting deliveries share one statement and commit, each relation once; a failed batch is retried one by one. */
 export class DeliveryBatches {
   private readonly waiting: Waiting[] = [];
   private inFlight = 0;
@@ -180,8 +147,7 @@ export class DeliveryBatches {
     try {
       for (let batch = this.next(); batch.length > 0; batch = this.next()) {
         await this.send(batch);
-        // One turn of the event loop: the senders just answered send their next deliveries
-        // (decided from remembered facts, with no I/O), and those join the next statement.
+        // One turn of the event loop: what the senders just answered send next joins the next statement.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
@@ -189,7 +155,6 @@ export class DeliveryBatches {
     }
   }
 
-  /** Up to MAX_BATCH of the waiting deliveries, each relation once, oldest first; the rest keep waiting. */
   private next(): Waiting[] {
     const taken: Waiting[] = [];
     const kept: Waiting[] = [];
@@ -217,7 +182,6 @@ export class DeliveryBatches {
           for (const w of batch) w.reject(error);
           return;
         }
-        // Otherwise each alone: the one that fails fails by itself.
       }
     }
     for (const w of batch) {
@@ -232,7 +196,6 @@ export class DeliveryBatches {
 
 const batchesByStore = new WeakMap<Kysely<Database>, DeliveryBatches>();
 
-/** The group-commit batches of the store (pool) `db`. */
 export function deliveryBatchesOf(db: Kysely<Database>): DeliveryBatches {
   let batches = batchesByStore.get(db);
   if (!batches) batchesByStore.set(db, (batches = new DeliveryBatches(db)));

@@ -6,12 +6,7 @@ import { DEFAULT_PROFILE_NAME, ProfileName } from '../../../../domain/profile-na
 import type { ScopeRule } from '../../../../domain/scope-rule.js';
 import type { LeaseTable } from '../schema/database.js';
 
-/*
- * Each read is one statement, its rows plain columns: building JSON on the server and
- * parsing it again in Node cost about twice as much at 10,000 Pods. Times travel as epoch
- * milliseconds (what a JS Date holds, as a whole float8: pg parses it to a number), so
- * neither the session's time zone nor a date parser is involved.
- */
+/** Plain columns: JSON built on the server cost twice as much at 10,000 Pods. Times as epoch ms: no time zone, no parser. */
 export const ms = (column: string): RawBuilder<number | null> => sql<number | null>`round(date_part('epoch', ${sql.ref(column)}) * 1000)`;
 export const date = (epochMs: number): Date => new Date(epochMs);
 

@@ -3,30 +3,11 @@ import type { ListingQuery } from '../../../../application/ports/listing-reader.
 import { ms } from './listing-columns.js';
 
 
-/**
- * Pod names are `COLLATE "C"` and made of ASCII characters below DEL, so the names that
- * start with `prefix` are exactly those in [prefix, prefix + DEL): a range on the index.
- */
+/** Names are `COLLATE "C"` ASCII below DEL, so those starting with `prefix` are [prefix, prefix + DEL): an index range. */
 export const prefixRange = (column: string, prefix: string | undefined): RawBuilder<unknown> =>
   prefix === undefined ? sql`` : sql` and ${sql.ref(column)} >= ${prefix} and ${sql.ref(column)} < ${`${prefix}\u007f`}`;
 
-/**
- * The one statement of `ListingReader.page`: one row of JSON columns (`self`, `page`, `lent`,
- * `totals`). Each part is read through an index from the caller or from a Pod on the page:
- *
- * - the page: up to n = limit + 1 candidates from each source, in name order from an index
- *   that is sorted by name (`child_ownership_parent`, `peer_relation_pkey`,
- *   `peer_relation_b_a`), then the first n distinct names, the first reason winning (rank);
- * - each Pod on it: its row, lease and profile by key, its children counted from
- *   `child_ownership_parent` and its live children from `lease_parent` (migration 0008);
- * - the totals: the caller's children counted the same two ways (once: the caller's own row
- *   on the page takes them from here), its peers one probe each;
- * - `lent`: only when the page holds a stopped child, from `child_ownership_outstanding`.
- *
- * Filters that are absent leave no text behind, so each combination is its own prepared
- * statement with its own plan. A status filter is applied while reading, so it costs the
- * candidates it skips.
- */
+/** Absent filters leave no text behind, so each combination is its own prepared statement with its own plan. */
 export function listingPageStatement(q: ListingQuery): RawBuilder<ListingPageRow> {
   const n = q.limit + 1;
   const now = sql`${q.now}::timestamptz`;

@@ -1,20 +1,13 @@
 import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 
-/**
- * `db` for a unit of work that promised one statement (`singleRead`): that statement runs
- * on its own (atomic by itself, no BEGIN and COMMIT); inside a transaction, the
- * transaction itself.
- */
+/** Outside a transaction the promised one statement runs on its own (no BEGIN and COMMIT); inside one, the transaction. */
 export function oneStatement<DB>(db: Kysely<DB>): Kysely<DB> {
   return db.isTransaction ? db : db.withPlugin(new OneStatementGuard());
 }
 
 const SECOND = 'a single-read unit of work sent a second statement, which would not see the same snapshot: it needs a transaction (drop `singleRead`)';
 
-/**
- * Refuses a second statement: one built after the first answered throws before it is sent;
- * two sent at once fail the unit when the second answers.
- */
+/** One built after the first answered throws before it is sent; two sent at once fail the unit. */
 class OneStatementGuard implements KyselyPlugin {
   private answered = 0;
 
