@@ -20,7 +20,14 @@ export async function migrateToLatest(
   // Another process may have migrated since `isCurrent` read.
   if (Object.keys(migrations).every((name) => applied.includes(name))) return;
   const migrator = new Migrator({ db, migrationTableSchema: schema, provider: { getMigrations: async () => ({ ...migrations }) } });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Before it runs anything, the Migrator lists the tables of every schema, by name: a schema
+  // another store's owner drops meanwhile fails that look (undefined_table, invalid_schema_name),
+  // and nothing of ours. It looks again (all of it runs under its lock, so a second look is safe).
+  for (let attempt = 1; attempt < LOOKS && error !== undefined && !results?.length && DROPPED_MEANWHILE.has(String(codeOf(error))); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error === undefined) return;
   const failed = results?.find((r) => r.status === 'Error')?.migrationName;
   const reason = error instanceof Error ? error.message : String(error);
@@ -36,6 +43,10 @@ async function appliedMigrations(db: Kysely<any>, schema: string): Promise<reado
 }
 
 const UNDEFINED_TABLE = '42P01';
+const DROPPED_MEANWHILE = new Set([UNDEFINED_TABLE, '3F000']);
+const LOOKS = 20;
+
+const codeOf = (error: unknown): unknown => (typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined);
 
 /** Current only if the search_path's bookkeeping table is this schema's and holds exactly `migrations`. */
 async function isCurrent(db: Kysely<any>, migrations: Readonly<Record<string, Migration>>): Promise<boolean> {
