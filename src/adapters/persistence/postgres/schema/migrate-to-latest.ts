@@ -23,7 +23,7 @@ export async function migrateToLatest(
   let { error, results } = await migrator.migrateToLatest();
   // Before it runs anything, the Migrator lists the tables of every schema, by name: a schema
   // another store's owner drops meanwhile fails that look (undefined_table, invalid_schema_name),
-  // and nothing of ours. It looks again (all of it runs under its lock, so a second look is safe).
+  // and nothing of ours. It looks again: its tables are made only when missing, and migrations run under its lock.
   for (let attempt = 1; attempt < LOOKS && error !== undefined && !results?.length && DROPPED_MEANWHILE.has(String(codeOf(error))); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     ({ error, results } = await migrator.migrateToLatest());
