@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { importsOf, sourceFiles } from '../architecture/import-graph.js';
 
 /**
  * Which test files go to which vitest project (vitest.config.ts), read from the files
@@ -22,7 +23,7 @@ const PROCESS_MODULES = ['test/cli/shared-cli-build.ts', 'src/adapters/persisten
 const EVERY_STORE = /\bdescribeOnEveryStore\(/;
 
 export function testProjects(root: string): TestProjects {
-  const files = testFiles(join(root, 'test')).map((file) => relative(root, file));
+  const files = sourceFiles(join(root, 'test')).filter((file) => file.endsWith('.test.ts')).map((file) => relative(root, file));
   const reachesServer = reaching(root, SERVER_MODULES);
   const startsProcesses = reaching(root, PROCESS_MODULES);
   const unit: string[] = [];
@@ -38,14 +39,6 @@ export function testProjects(root: string): TestProjects {
   return { unit, store, e2e };
 }
 
-function testFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return testFiles(path);
-    return entry.isFile() && entry.name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
 /** Whether a test module imports one of `targets`, through any chain of relative imports of test modules. */
 function reaching(root: string, targets: readonly string[]): (file: string) => boolean {
   const known = new Map<string, boolean>();
@@ -55,24 +48,17 @@ function reaching(root: string, targets: readonly string[]): (file: string) => b
     if (targets.includes(file)) return true;
     if (path.has(file) || !file.startsWith('test/')) return false;
     const within = new Set(path).add(file);
-    const reached = importsOf(root, file).some((imported) => visit(imported, within));
+    const reached = runtimeImportsOf(root, file).some((imported) => visit(imported, within));
     known.set(file, reached);
     return reached;
   };
   return (file) => visit(file, new Set());
 }
 
-/** Imports that run (an `import type` runs nothing, so it reaches no server). */
-const IMPORT = /(?:^|\n)\s*(?:import|export)\s(?!type\s)[^;]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
-
-/** The modules (of test/ and src/) that `file` imports by a relative path. */
-function importsOf(root: string, file: string): string[] {
-  const text = readFileSync(join(root, file), 'utf8');
-  const found: string[] = [];
-  for (const match of text.matchAll(IMPORT)) {
-    const specifier = match[1] ?? match[2] ?? '';
-    const target = relative(root, resolve(root, dirname(file), specifier.replace(/\.js$/, '.ts')));
-    if (existsSync(join(root, target))) found.push(target);
-  }
-  return found;
+/** The modules (of test/ and src/) that `file` imports by a relative path and runs: an `import type` runs nothing, so it reaches no server. */
+function runtimeImportsOf(root: string, file: string): string[] {
+  return importsOf(join(root, file))
+    .filter((i) => !i.typeOnly && i.spec.startsWith('.'))
+    .map((i) => relative(root, resolve(root, dirname(file), i.spec.replace(/\.js$/, '.ts'))))
+    .filter((target) => existsSync(join(root, target)));
 }
