@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { codeOf } from '../error-message.js';
 
 export type PidFileLock = { readonly path: string; readonly release: () => Promise<void> };
 
@@ -10,8 +11,6 @@ export type PidFileLockOptions = {
   readonly waitMs?: number;
   readonly held: (holder: LockHolder) => Error;
 };
-
-const codeOf = (error: unknown): unknown => (error instanceof Error && 'code' in error ? error.code : undefined);
 
 async function holderOf(path: string): Promise<number | undefined> {
   try {

@@ -1,6 +1,7 @@
 import { lstat, mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { codeOf, describeCause, ManagedStoreError } from './managed-store-error.js';
+import { codeOf } from '../../error-message.js';
+import { describeCause, ManagedStoreError } from './managed-store-error.js';
 import { withDirectoryHandle } from './no-follow.js';
 
 /** Changes nothing it did not make, setting modes through a no-follow descriptor (Node's recursive mkdir can spin on `/proc/x`). */

@@ -1,10 +1,9 @@
+import { codeOf } from '../../error-message.js';
+
 /** Already worded as the one line a user should read: what failed, the cause, and where to look. */
 export class ManagedStoreError extends Error {
   override readonly name = 'ManagedStoreError';
 }
-
-export const codeOf = (error: unknown): string | undefined =>
-  typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
 
 const CAUSES: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',

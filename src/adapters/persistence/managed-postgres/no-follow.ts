@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { codeOf, describeCause, ManagedStoreError } from './managed-store-error.js';
+import { codeOf } from '../../error-message.js';
+import { describeCause, ManagedStoreError } from './managed-store-error.js';
 
 /** Open flags that refuse a symbolic link in the last component (ELOOP) instead of following it. */
 export const NO_FOLLOW = constants.O_NOFOLLOW;

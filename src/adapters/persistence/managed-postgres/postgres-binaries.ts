@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { codeOf, ManagedStoreError } from './managed-store-error.js';
+import { codeOf } from '../../error-message.js';
+import { ManagedStoreError } from './managed-store-error.js';
 import { makeDirectory } from './make-directory.js';
 import { serverEnvironment } from './server-environment.js';
 

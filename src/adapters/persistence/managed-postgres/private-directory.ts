@@ -1,6 +1,7 @@
 import { lstat, mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { codeOf, describeCause, ManagedStoreError } from './managed-store-error.js';
+import { codeOf } from '../../error-message.js';
+import { describeCause, ManagedStoreError } from './managed-store-error.js';
 import { withDirectoryHandle } from './no-follow.js';
 
 /** The OS account that owns the server's files: the service user under root, else the caller. */

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, rename, stat, type FileHandle } from 'node:fs/promises';
-import { codeOf, describeCause, ManagedStoreError } from './managed-store-error.js';
+import { codeOf } from '../../error-message.js';
+import { describeCause, ManagedStoreError } from './managed-store-error.js';
 import { NO_FOLLOW, readTextNoFollow } from './no-follow.js';
 import type { ServerOwner } from './private-directory.js';
 

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { codeOf, ManagedStoreError } from './managed-store-error.js';
+import { codeOf } from '../../error-message.js';
+import { ManagedStoreError } from './managed-store-error.js';
 import { nameOf } from './service-user.js';
 
 /** Only the home's owner may run its store: root acting on a user's files would hand them to the service user. */

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { SUPERUSER, writeAccessRules } from './access-rules.js';
+import { codeOf } from '../../error-message.js';
 import { ManagedStoreError } from './managed-store-error.js';
 import { waitUntil } from './server-process.js';
 import { STORE_ROLE, withSocketClient } from './socket-client.js';
@@ -9,7 +10,6 @@ export type RoleSetUp = 'made' | 'upgraded' | 'current';
 
 const EARLIER_SUPERUSER = 'pods';
 const BOOTSTRAP_SUPERUSER_OID = 10;
-const codeOf = (error: unknown): unknown => (error as { code?: unknown }).code;
 
 /** ADR 0016's role model; a cluster whose `pods` was the superuser is upgraded in place. Safe to repeat. */
 export async function adoptRoleModel(socketDir: string, serverUser: string | undefined): Promise<RoleSetUp> {

@@ -1,4 +1,5 @@
 import { DEFAULT_MIGRATION_TABLE, Migrator, sql, type Kysely, type Migration } from 'kysely';
+import { codeOf } from '../../../error-message.js';
 import { MIGRATIONS } from './migrations/migrations.js';
 
 /** The Migrator's advisory lock serializes concurrent openers; when the schema is current, one statement decides. */
@@ -24,7 +25,7 @@ export async function migrateToLatest(
   // Before it runs anything, the Migrator lists the tables of every schema, by name: a schema
   // another store's owner drops meanwhile fails that look (undefined_table, invalid_schema_name),
   // and nothing of ours. It looks again: its tables are made only when missing, and migrations run under its lock.
-  for (let attempt = 1; attempt < LOOKS && error !== undefined && !results?.length && DROPPED_MEANWHILE.has(String(codeOf(error))); attempt++) {
+  for (let attempt = 1; attempt < LOOKS && error !== undefined && !results?.length && DROPPED_MEANWHILE.has(codeOf(error) ?? ''); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     ({ error, results } = await migrator.migrateToLatest());
   }
@@ -46,8 +47,6 @@ const UNDEFINED_TABLE = '42P01';
 const DROPPED_MEANWHILE = new Set([UNDEFINED_TABLE, '3F000']);
 const LOOKS = 20;
 
-const codeOf = (error: unknown): unknown => (typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined);
-
 /** Current only if the search_path's bookkeeping table is this schema's and holds exactly `migrations`. */
 async function isCurrent(db: Kysely<any>, migrations: Readonly<Record<string, Migration>>): Promise<boolean> {
   const table = DEFAULT_MIGRATION_TABLE;
@@ -58,7 +57,7 @@ async function isCurrent(db: Kysely<any>, migrations: Readonly<Record<string, Mi
     const known = Object.keys(migrations);
     return rows.length === known.length && rows.every((r) => r.here && Object.hasOwn(migrations, r.name));
   } catch (error) {
-    if (typeof error === 'object' && error !== null && 'code' in error && error.code === UNDEFINED_TABLE) return false;
+    if (codeOf(error) === UNDEFINED_TABLE) return false;
     throw error;
   }
 }
