@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { endProcessGroup } from '../../src/adapters/acp/process-group.js';
 import { livingGroupMembers } from '../support/agent-process.js';
+import { eventually } from '../support/until.js';
 
 /** A detached group: a leader and members, one of which outlives the leader's TERM (as npm launchers leave their binary). */
 function group(script: string) {
@@ -10,17 +11,10 @@ function group(script: string) {
   return { child, exited, pgid: child.pid! };
 }
 
-async function untilMembers(pgid: number, count: number): Promise<void> {
-  for (const until = Date.now() + 10_000; livingGroupMembers(pgid).length < count; ) {
-    if (Date.now() > until) throw new Error(`group ${pgid} never had ${count} members`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('endProcessGroup (an agent and everything it started)', () => {
   it('resolves only once no member of the group lives: the leader, its children, one that ignores SIGTERM', async () => {
     const g = group(`sleep 300 & sh -c 'trap "" TERM; while :; do sleep 1; done' & node -e 'setInterval(() => {}, 1000)' & wait`);
-    await untilMembers(g.pgid, 4);
+    await eventually(`group ${g.pgid} with 4 members`, () => livingGroupMembers(g.pgid).length >= 4);
     await endProcessGroup(g.child, g.exited, 200);
     expect(livingGroupMembers(g.pgid)).toEqual([]);
   });
