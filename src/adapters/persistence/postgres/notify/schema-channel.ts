@@ -1,5 +1,6 @@
 /** NOTIFY channels are database-wide but a store is a schema: a hash of the schema keeps two stores apart. */
-const SCHEMA_TAG_SQL = `left(md5(coalesce(current_schema(), '')), 16)`;
+const TAG_DIGITS = 16;
+const SCHEMA_TAG_SQL = `left(md5(coalesce(current_schema(), '')), ${TAG_DIGITS})`;
 
 export const channelSql = (base: string): string => `(${base}::text || '_' || ${SCHEMA_TAG_SQL})`;
 
@@ -7,4 +8,4 @@ export const listenSql = (bases: readonly string[]): string =>
   `do $$ begin ${bases.map((base) => `execute format('LISTEN %I', ${channelSql(`'${base}'`)});`).join(' ')} end $$`;
 
 /** Whether a notification's channel is `base` (of whichever schema the listener chose). */
-export const isChannel = (channel: string, base: string): boolean => channel.startsWith(`${base}_`) && channel.length === base.length + 17;
+export const isChannel = (channel: string, base: string): boolean => channel.startsWith(`${base}_`) && channel.length === base.length + 1 + TAG_DIGITS;
