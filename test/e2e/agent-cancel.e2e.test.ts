@@ -66,8 +66,16 @@ for (const agent of ['claude', 'codex'] as const) {
         await h.waitFor('worker', `answer ${count}`, (es) => answers(es).length >= count && !h.app.runtime.busy(pod), WAIT_MS);
       };
       await turn('FIRST-ONE', 1);
-      await h.app.submitOperatorInput.execute({ pod, text: MessageBody.unsafe('HANG-NOW') });
-      await until(async () => (server.openStreams() > 0 ? true : undefined), WAIT_MS, 'the model stream hanging');
+      // Cancelled once the partial answer has reached pods: an open stream alone says nothing of
+      // whether the agent has passed its first words on yet, and the cancelled turn keeps what came.
+      let streamed = '';
+      const unsubscribe = h.app.events.subscribe((e) => { if (e.type === 'text' && e.pod === pod) streamed += e.delta; });
+      try {
+        await h.app.submitOperatorInput.execute({ pod, text: MessageBody.unsafe('HANG-NOW') });
+        await until(async () => (server.openStreams() > 0 && streamed.includes('Thinking') ? true : undefined), WAIT_MS, 'the partial answer streamed');
+      } finally {
+        unsubscribe();
+      }
       h.app.runtime.cancel(pod);
       await h.waitFor('worker', 'cancelled', (es) => es.some((e) => e.kind === 'notice' && e.code === 'turn_cancelled'), WAIT_MS);
       // Claude Code 0.23.1 would answer the next prompt with nothing, and every later one with the answer before it.
