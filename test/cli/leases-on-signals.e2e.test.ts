@@ -14,8 +14,9 @@ afterAll(async () => {
   await cli?.dispose();
 });
 
+// Leases that outlive every wait here: a Pod seen free was given back, not left to expire.
 const env = (): NodeJS.ProcessEnv => {
-  const vars: NodeJS.ProcessEnv = { ...process.env, PODS_HOME: home };
+  const vars: NodeJS.ProcessEnv = { ...process.env, PODS_HOME: home, PODS_LEASE_TTL_MS: '60000' };
   delete vars['PODS_DATABASE_URL'];
   return vars;
 };
@@ -46,34 +47,35 @@ async function host(args: readonly string[], ready: string) {
   return { child, exited, describe, output: () => output };
 }
 
-/** The process ends on its own with exit 0 (not killed by the signal), within `ms`. */
-async function exitsCleanly(served: Awaited<ReturnType<typeof host>>, ms = 15_000): Promise<void> {
+/** How the process ended, given `ms` to end on its own ('late': it did not, and was killed). */
+async function exitsOnItsOwn(served: Awaited<ReturnType<typeof host>>, ms = 15_000): Promise<string> {
   const exited = await Promise.race([served.exited, new Promise<'late'>((r) => setTimeout(() => r('late'), ms).unref())]);
   if (exited === 'late') served.child.kill('SIGKILL');
-  expect(exited, served.describe()).toEqual({ code: 0, signal: null });
+  return exited === 'late' ? 'late' : exited.signal ? `killed by ${exited.signal}` : `exit ${exited.code}`;
+}
+
+/** The process ends on its own with exit 0 (not killed by the signal), within `ms`. */
+async function exitsCleanly(served: Awaited<ReturnType<typeof host>>, ms = 15_000): Promise<void> {
+  expect(await exitsOnItsOwn(served, ms), served.describe()).toBe('exit 0');
   expect(served.output()).not.toContain(LAST_RESORT);
 }
 
 describe('no process strands a lease: stdin end and signals, in any order (built CLI, managed store, real processes)', () => {
-  it('`pods mcp`: SIGTERM 0–40 ms after stdin ends, 20 times: exit 0 each time and the Pod is free at once', async () => {
+  it('`pods mcp`: SIGTERM 0–40 ms after stdin ends, 20 times: exit 0 each time and the Pod free at once', async () => {
     await ok('create', 'race');
-    const timings: number[] = [];
     const outcomes: string[] = [];
     for (let run = 0; run < 20; run++) {
       const served = await host(['mcp', '--pod', 'race'], 'serving `race`');
       const delay = Math.round((run * 40) / 19);
       served.child.stdin.end();
       await new Promise((r) => setTimeout(r, delay));
-      const signalled = Date.now();
       served.child.kill('SIGTERM');
-      const exited = await served.exited;
+      const exited = await exitsOnItsOwn(served);
+      // Asked as soon as it has exited: with its lease a minute long, free means given back.
       const holder = await holderOf('race');
-      timings.push(Date.now() - signalled);
-      outcomes.push(`${delay}ms:${exited.code ?? exited.signal}:${holder === undefined ? 'free' : 'HELD'}`);
+      outcomes.push(`${delay}ms:${exited}:${holder === undefined ? 'free' : 'HELD'}${served.output().includes(LAST_RESORT) ? ':LAST-RESORT' : ''}`);
     }
-    expect(outcomes.join(' ')).toBe(outcomes.map((o) => o.replace(/:[^:]+:[^:]+$/, ':0:free')).join(' '));
-    // Free within 1 s of the signal, `pods ls` included (the slowest is reported when it fails).
-    expect(Math.max(...timings), JSON.stringify(timings)).toBeLessThan(1_000 + 2_000);
+    expect(outcomes.join(' ')).toBe(outcomes.map((o) => o.replace(/:.*$/, ':exit 0:free')).join(' '));
   }, 300_000);
 
   it('`pods mcp`: a signal first, then stdin ends; and SIGHUP, SIGINT alone: exit 0 and the Pod free', async () => {
@@ -90,8 +92,8 @@ describe('no process strands a lease: stdin end and signals, in any order (built
   it('`pods mcp` killed by its client (SIGTERM to the group and SIGKILL 36 ms later, as Codex does; or SIGKILL alone), 8 times with a child it hosts: both Pods free, no process left', async () => {
     await ok('create', 'hard');
     for (let run = 0; run < 8; run++) {
-      // Its own process group, as a client starts it; leases that outlive the test's wait, so a stranded one shows.
-      const child = spawn(process.execPath, [cli.main, 'mcp', '--pod', 'hard'], { cwd: cli.root, env: { ...env(), PODS_LEASE_TTL_MS: '60000' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+      // Its own process group, as a client starts it.
+      const child = spawn(process.execPath, [cli.main, 'mcp', '--pod', 'hard'], { cwd: cli.root, env: env(), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

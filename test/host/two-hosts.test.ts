@@ -38,12 +38,14 @@ describe.each(TEST_SERVERS)('two hosts on one PostgreSQL server ($name)', (serve
   };
   const serve = (pod: string, env: NodeJS.ProcessEnv = {}) => cli.start(['serve', '--pod', pod, '--db', store.url], env);
 
-  it("delivers a's peer message to b's host, which answers within 200 ms; neither host can take the other's lease", async () => {
+  it("delivers a's peer message to b's host, which answers on the notification alone; neither host can take the other's lease", async () => {
     await store.reset();
     for (const pod of ['a', 'b']) await ops.app.createPod.execute({ name: name(pod), scope: [] });
     await ops.app.initiatePeerHandshake.execute({ from: name('a'), to: name('b'), via: 'test' });
-    const host1 = serve('a');
-    const host2 = serve('b');
+    // Neither host looks on its own for 10 minutes: what they answer, NOTIFY woke them for.
+    // (How fast is the peer wake-up benchmark's to say: bench/peer-wake-latency.ts.)
+    const host1 = serve('a', { PODS_POLL_MS: '600000' });
+    const host2 = serve('b', { PODS_POLL_MS: '600000' });
     await Promise.all([host1.waitFor('serving `a`'), host2.waitFor('serving `b`')]);
 
     const intruder = await cli.pods(await cli.home('x'), 'serve', '--pod', 'a', '--pod', 'b', '--db', store.url);
@@ -61,8 +63,6 @@ describe.each(TEST_SERVERS)('two hosts on one PostgreSQL server ($name)', (serve
     const [message, answer] = answered;
     expect(message).toMatchObject({ kind: 'peer_message', from: 'a', body: 'hello from a' });
     expect(answer).toMatchObject({ kind: 'assistant_message', seenThrough: message?.seq });
-    const latency = (answer?.at.getTime() ?? 0) - (message?.at.getTime() ?? 0);
-    expect(latency).toBeLessThan(200);
     // a's turn goes on after its tool call (a second step): stopping before it ends would cancel it.
     await Promise.all([host1.waitFor('`a` turn finished'), host2.waitFor('`b` turn finished')]);
 

@@ -4,7 +4,7 @@ import { builtCliInTmux, HAS_TMUX } from './tmux.js';
 const { server, cli, podsCommand } = builtCliInTmux('pods-tui-hangup');
 
 describe.skipIf(!HAS_TMUX)(`closing the terminal of a TUI (SIGHUP)${HAS_TMUX ? '' : ': skipped, tmux is not installed'}`, () => {
-  it('gives its lease back at once: `pods ls` shows the Pod free within 1 s, and a peer message right after says stopped', async () => {
+  it('gives its lease back at once: `pods ls` shows the Pod free well before its lease would end, and a peer message right after says stopped', async () => {
     const home = await cli().home('tmux-hangup');
     const pods = async (...args: string[]) => {
       const run = await cli().pods(home, ...args);
@@ -16,22 +16,23 @@ describe.skipIf(!HAS_TMUX)(`closing the terminal of a TUI (SIGHUP)${HAS_TMUX ? '
     await pods('peer', 'hup', 'friend');
     const holderOf = async (pod: string) => (JSON.parse(await pods('ls', '--json')) as { name: string; hostId?: string }[]).find((p) => p.name === pod)?.hostId;
 
-    const tui = await server.open('hangup', podsCommand(home, 'tui', '--pod', 'hup'));
+    // A lease a minute long: the Pod seen free within the wait below was given back, not left to expire.
+    const command = podsCommand(home, 'tui', '--pod', 'hup');
+    command.splice(command.indexOf(`PODS_HOME=${home}`) + 1, 0, 'PODS_LEASE_TTL_MS=60000');
+    const tui = await server.open('hangup', command);
     await tui.waitFor(/hup> $/m);
     expect(await holderOf('hup')).toBeDefined();
 
     const closed = Date.now();
     await tui.close();
-    // The first `pods ls` started within 1 s of the hangup that shows the Pod free.
     let freeSeenBy: number | undefined;
-    for (let started = Date.now(); started - closed < 10_000; started = Date.now()) {
+    for (let started = Date.now(); started - closed < 20_000; started = Date.now()) {
       if ((await holderOf('hup')) === undefined) {
         freeSeenBy = started - closed;
         break;
       }
     }
     expect(freeSeenBy, 'the TUI kept its lease after its terminal closed').toBeDefined();
-    expect(freeSeenBy).toBeLessThan(1_000);
 
     const sent = JSON.parse(await pods('tool', 'friend', 'SendToPeerPod', JSON.stringify({ name: 'hup', message: 'still there?' }))) as { content: { delivered_to: string; turn: string } };
     expect(sent.content).toMatchObject({ delivered_to: 'stopped', turn: 'none' });
