@@ -217,6 +217,8 @@ async function main(): Promise<void> {
     console.log(`  tool call round trip (ListPods)          p50 ${ms(mcp.roundTripMs.p50)}  p99 ${ms(mcp.roundTripMs.p99)}  (${mcp.roundTripMs.samples} calls)`);
     console.log(`  SendToPeerPod → in the other's next result  p50 ${ms(mcp.sendToNextResultMs.p50)}  p99 ${ms(mcp.sendToNextResultMs.p99)}  (${mcp.sendToNextResultMs.samples} messages)`);
     console.log(`  SendToPeerPod → ends the other's ListPods wait_ms  p50 ${ms(mcp.sendToWaitingResultMs.p50)}  p99 ${ms(mcp.sendToWaitingResultMs.p99)}  (${mcp.sendToWaitingResultMs.samples} messages)`);
+    console.log(`  stdin ends (SIGTERM 0–40 ms later) → exited  p50 ${ms(mcp.giveBack.endToExitMs.p50)}  p99 ${ms(mcp.giveBack.endToExitMs.p99)}  (${mcp.giveBack.endToExitMs.samples} processes)`);
+    console.log(`  stdin ends (SIGTERM 0–40 ms later) → Pod free in the store  p50 ${ms(mcp.giveBack.endToFreeMs.p50)}  p99 ${ms(mcp.giveBack.endToFreeMs.p99)}  (lease 60 s: given back)`);
   }
 
   // Live turns: request build cost by history length, the first streamed text on a terminal.
