@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endProcessGroup } from '../../src/adapters/acp/process-group.js';
-import { livingGroupMembers } from '../support/agent-process.js';
-import { eventually } from '../support/until.js';
+import { livingGroupMembers, livingOf } from '../support/agent-process.js';
+import { eventually, until } from '../support/until.js';
 
 /** A detached group: a leader and members, one of which outlives the leader's TERM (as npm launchers leave their binary). */
 function group(script: string) {
@@ -25,5 +28,38 @@ describe('endProcessGroup (an agent and everything it started)', () => {
     expect(livingGroupMembers(g.pgid).length).toBe(1);
     await endProcessGroup(g.child, g.exited);
     expect(livingGroupMembers(g.pgid)).toEqual([]);
+  });
+
+  it('also ends what left the group while the leader lived (its own session, as a sandbox starts the agent), and waits until it is gone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pods-group-'));
+    let escaped: number | undefined;
+    try {
+      const pidFile = join(dir, 'escaped.pid');
+      const g = group(`setsid sh -c 'trap "" TERM HUP; echo $$ > ${pidFile}; exec node -e "setInterval(() => {}, 1000)"' & wait`);
+      escaped = await until(async () => Number(await readFile(pidFile, 'utf8').catch(() => '')) || undefined, 10_000, 'the escaped process');
+      expect(livingGroupMembers(g.pgid)).not.toContain(escaped);
+      await endProcessGroup(g.child, g.exited, 200);
+      expect(livingOf([escaped])).toEqual([]);
+    } finally {
+      // A failed run leaves nothing behind either.
+      if (escaped !== undefined && livingOf([escaped]).length > 0) process.kill(-escaped, 'SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('warns what runs in a session of its own with SIGTERM first, as it does the group (a sandboxed agent gets to stop cleanly)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pods-group-'));
+    let session: number | undefined;
+    try {
+      const pidFile = join(dir, 'session.pid');
+      const warned = join(dir, 'warned');
+      const g = group(`setsid sh -c 'trap "echo TERM > ${warned}; exit 0" TERM; echo $$ > ${pidFile}; while :; do sleep 0.05; done' & wait`);
+      session = await until(async () => Number(await readFile(pidFile, 'utf8').catch(() => '')) || undefined, 10_000, 'the session started');
+      await endProcessGroup(g.child, g.exited, 5_000);
+      expect(await readFile(warned, 'utf8')).toBe('TERM\n');
+    } finally {
+      if (session !== undefined && livingOf([session]).length > 0) process.kill(-session, 'SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
