@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endProcessGroup } from '../../src/adapters/acp/process-group.js';
+import { UnconfinedSandbox } from '../../src/adapters/sandbox/unconfined-sandbox.js';
 import { livingGroupMembers, livingOf } from '../support/agent-process.js';
+import { sandbox as bubblewrap, exists, killGroup, processesWith, scopeFixture, skipSandbox, startConfined } from '../sandbox/support/confined.js';
 import { eventually, until } from '../support/until.js';
 
 /** A detached group: a leader and members, one of which outlives the leader's TERM (as npm launchers leave their binary). */
@@ -18,7 +20,7 @@ describe('endProcessGroup (an agent and everything it started)', () => {
   it('resolves only once no member of the group lives: the leader, its children, one that ignores SIGTERM', async () => {
     const g = group(`sleep 300 & sh -c 'trap "" TERM; while :; do sleep 1; done' & node -e 'setInterval(() => {}, 1000)' & wait`);
     await eventually(`group ${g.pgid} with 4 members`, () => livingGroupMembers(g.pgid).length >= 4);
-    await endProcessGroup(g.child, g.exited, 200);
+    await endProcessGroup(g.child, g.exited, { graceMs: 200 });
     expect(livingGroupMembers(g.pgid)).toEqual([]);
   });
 
@@ -38,7 +40,7 @@ describe('endProcessGroup (an agent and everything it started)', () => {
       const g = group(`setsid sh -c 'trap "" TERM HUP; echo $$ > ${pidFile}; exec node -e "setInterval(() => {}, 1000)"' & wait`);
       escaped = await until(async () => Number(await readFile(pidFile, 'utf8').catch(() => '')) || undefined, 10_000, 'the escaped process');
       expect(livingGroupMembers(g.pgid)).not.toContain(escaped);
-      await endProcessGroup(g.child, g.exited, 200);
+      await endProcessGroup(g.child, g.exited, { graceMs: 200 });
       expect(livingOf([escaped])).toEqual([]);
     } finally {
       // A failed run leaves nothing behind either.
@@ -47,15 +49,15 @@ describe('endProcessGroup (an agent and everything it started)', () => {
     }
   });
 
-  it('warns what runs in a session of its own with SIGTERM first, as it does the group (a sandboxed agent gets to stop cleanly)', async () => {
+  it('warns what runs in a session of its own with SIGTERM too, and gives all of it the grace, not only the leader', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'pods-group-'));
     let session: number | undefined;
     try {
       const pidFile = join(dir, 'session.pid');
       const warned = join(dir, 'warned');
-      const g = group(`setsid sh -c 'trap "echo TERM > ${warned}; exit 0" TERM; echo $$ > ${pidFile}; while :; do sleep 0.05; done' & wait`);
+      const g = group(`setsid sh -c 'trap "sleep 0.2; echo TERM > ${warned}; exit 0" TERM; echo $$ > ${pidFile}; while :; do sleep 0.05; done' & wait`);
       session = await until(async () => Number(await readFile(pidFile, 'utf8').catch(() => '')) || undefined, 10_000, 'the session started');
-      await endProcessGroup(g.child, g.exited, 5_000);
+      await endProcessGroup(g.child, g.exited, { graceMs: 5_000 });
       expect(await readFile(warned, 'utf8')).toBe('TERM\n');
     } finally {
       if (session !== undefined && livingOf([session]).length > 0) process.kill(-session, 'SIGKILL');
@@ -63,3 +65,27 @@ describe('endProcessGroup (an agent and everything it started)', () => {
     }
   });
 });
+
+describe.each([
+  { mode: 'bwrap', box: bubblewrap, skip: skipSandbox },
+  { mode: 'none', box: new UnconfinedSandbox(), skip: false },
+])('endProcessGroup with an agent launched by its sandbox ($mode)', ({ box, skip }) => {
+  it.skipIf(skip)('warns the program with SIGTERM, lets it stop by itself, and leaves none of the launch alive', async () => {
+    const f = await scopeFixture();
+    const marker = `pods-close-${process.pid}-${Date.now()}`;
+    const started = await startConfined(box, f.confinement(), {
+      file: 'sh', args: ['-c', `trap "sleep 0.2; echo TERM > warned.txt; exit 0" TERM; echo ready; while :; do sleep 0.05; done # ${marker}`], cwd: f.at('w'),
+    });
+    try {
+      await eventually('the program ready', () => started.output().stdout.includes('ready'));
+      const exited = new Promise((resolve) => (started.child.exitCode !== null ? resolve(undefined) : started.child.once('exit', resolve)));
+      await endProcessGroup(started.child, exited, { graceMs: 10_000, leaderPassesSignals: started.confined.passesSignals });
+      expect(await exists(f.at('w/warned.txt'))).toBe(true);
+      expect(await processesWith(marker)).toEqual([]);
+    } finally {
+      killGroup(started.child);
+      await f.dispose();
+    }
+  });
+});
+

@@ -1,21 +1,23 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/until.js';
 import { UnconfinedSandbox } from '../../src/adapters/sandbox/unconfined-sandbox.js';
 import type { Sandbox } from '../../src/application/ports/sandbox.js';
-import { sandbox as bubblewrap, scopeFixture, skipSandbox, startConfined } from './support/confined.js';
+import { sandbox as bubblewrap, exists, killGroup, scopeFixture, skipSandbox, startConfined } from './support/confined.js';
 
 /**
  * What every Sandbox adapter promises a driver, whatever it confines: the probe answers, the
  * launch runs the program with its arguments in its directory and with exactly the
  * environment given, its exit code and output come back, and what it writes inside the scope
- * lands on the host's files. What bubblewrap withholds is its own suite's (bubblewrap-*.test.ts).
+ * lands on the host's files, and it says truly whether a signal to the launched process reaches
+ * the program. What bubblewrap withholds is its own suite's (bubblewrap-*.test.ts).
  */
-const SANDBOXES: readonly { readonly box: Sandbox; readonly mode: string; readonly confined: boolean; readonly skip: boolean }[] = [
-  { box: bubblewrap, mode: 'bwrap', confined: true, skip: skipSandbox },
-  { box: new UnconfinedSandbox(), mode: 'none', confined: false, skip: false },
+const SANDBOXES: readonly { readonly box: Sandbox; readonly mode: string; readonly confined: boolean; readonly passesSignals: boolean; readonly skip: boolean }[] = [
+  { box: bubblewrap, mode: 'bwrap', confined: true, passesSignals: false, skip: skipSandbox },
+  { box: new UnconfinedSandbox(), mode: 'none', confined: false, passesSignals: true, skip: false },
 ];
 
-for (const { box, mode, confined, skip } of SANDBOXES) {
+for (const { box, mode, confined, passesSignals, skip } of SANDBOXES) {
   describe.skipIf(skip)(`Sandbox contract: ${mode}`, () => {
     let f: Awaited<ReturnType<typeof scopeFixture>>;
     const HOST_SECRET = 'PODS_CONTRACT_HOST_SECRET';
@@ -60,6 +62,21 @@ for (const { box, mode, confined, skip } of SANDBOXES) {
       const r = await run(['-c', 'echo written > note.txt']);
       expect(r.code).toBe(0);
       expect(await readFile(f.at('w/note.txt'), 'utf8')).toBe('written\n');
+    });
+
+    it(`says whether a SIGTERM to the launched process reaches the program (${passesSignals ? 'it does' : 'it does not'})`, async () => {
+      const started = await startConfined(box, f.confinement(), {
+        file: 'sh', args: ['-c', 'trap "echo TERM > warned.txt; exit 0" TERM; echo ready; while :; do sleep 0.05; done'], cwd: f.at('w'),
+      });
+      try {
+        await eventually('the program ready', () => started.output().stdout.includes('ready'));
+        started.child.kill('SIGTERM');
+        await started.closed;
+        expect(started.confined.passesSignals).toBe(passesSignals);
+        expect(await exists(f.at('w/warned.txt'))).toBe(passesSignals);
+      } finally {
+        killGroup(started.child);
+      }
     });
   });
 }

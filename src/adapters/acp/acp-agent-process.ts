@@ -12,6 +12,7 @@ import { ScopedFiles } from '../sandbox/scoped-files.js';
 import { describeScopedFileRefusal } from '../sandbox/scoped-file-refusal.js';
 import { endProcessGroup } from './process-group.js';
 import { permissionTitle } from '../../application/host/agent-permissions.js';
+import type { Confined } from '../../application/ports/sandbox.js';
 
 /** The longest JSON-RPC line pods reads from an agent: a flood of bigger ones ends the agent, not the host. */
 export const MAX_AGENT_MESSAGE_BYTES = 8 * 1024 * 1024;
@@ -26,14 +27,18 @@ export class AcpAgentProcess implements AgentProcess {
   private readonly listeners = new Map<string, (update: AgentUpdate) => void>();
   private readonly titles = new Map<string, string>();
   private exitLine: string | undefined;
+  readonly confined: boolean;
+  private readonly passesSignals: boolean;
 
   constructor(
     private readonly child: ChildProcess,
     private readonly launch: AgentLaunch,
-    readonly confined: boolean,
+    sandboxed: Pick<Confined, 'confined' | 'passesSignals'>,
     private readonly secrets: readonly string[],
     private readonly timeoutMs: number,
   ) {
+    this.confined = sandboxed.confined;
+    this.passesSignals = sandboxed.passesSignals;
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => resolve((this.exitLine = signal ? `it was killed by ${signal}` : `it exited with code ${code}`)));
       child.once('error', (error) => resolve((this.exitLine = `it could not be started: ${error.message}`)));
@@ -130,7 +135,7 @@ export class AcpAgentProcess implements AgentProcess {
 
   async stop(): Promise<void> {
     this.connection.close();
-    await endProcessGroup(this.child, this.exited);
+    await endProcessGroup(this.child, this.exited, { leaderPassesSignals: this.passesSignals });
   }
 
   private sessionParams(): { cwd: string; mcpServers: acp.McpServer[] } {

@@ -52,7 +52,7 @@ export class AcpCodingAgents implements CodingAgents {
       try {
         const child = spawn(run.file, [...run.args], { cwd: run.cwd, env: run.env, detached: true, stdio: ['pipe', 'pipe', log, ...run.extraFds] });
         // Before the fds are released: an agent that ends at once must not end unheard.
-        agent = new AcpAgentProcess(child, launch, confined.value.confined, secrets, this.startTimeoutMs);
+        agent = new AcpAgentProcess(child, launch, confined.value, secrets, this.startTimeoutMs);
       } finally {
         await confined.value.release();
       }

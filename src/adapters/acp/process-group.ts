@@ -8,36 +8,38 @@ const GONE_BOUND_MS = 5_000;
 type ProcessRow = { readonly pid: number; readonly ppid: number; readonly pgrp: number; readonly start: string; readonly dead: boolean };
 
 /**
- * Ends a process started `detached` (the leader of its own group) and everything it started:
- * SIGTERM, SIGKILL after `graceMs`, and SIGKILL once more after the leader is gone for what
- * outlived it (npm launchers pass no signals on). What is below the leader is found while the
- * leader lives, whatever its group: bubblewrap's `--new-session` puts the agent in a session
- * of its own, which a signal to the leader's group alone would never reach (the agent would
- * die unwarned with the sandbox). Every group led by one of them is signalled. Resolves once
- * none of them lives (bounded): a closed agent leaves no process behind.
+ * Ends a process started `detached` (the leader of its own group) and everything it started,
+ * and resolves once none of it lives (bounded): a closed agent leaves no process behind.
+ * What is below the leader is found while the leader lives, whatever its group (bubblewrap's
+ * `--new-session` puts the agent in a session of its own). SIGTERM goes to every group led
+ * among them, and to the leader's own unless `leaderPassesSignals` is false (a wrapper such as
+ * bubblewrap dies of it at once and takes the agent down unwarned); the rest is SIGKILLed
+ * once all of it is gone or `graceMs` has passed, and once more for what outlived the leader
+ * (npm launchers pass no signals on).
  */
-export async function endProcessGroup(child: ChildProcess, exited: Promise<unknown>, graceMs = 2_000): Promise<void> {
+export async function endProcessGroup(
+  child: ChildProcess,
+  exited: Promise<unknown>,
+  { graceMs = 2_000, leaderPassesSignals = true }: { readonly graceMs?: number; readonly leaderPassesSignals?: boolean } = {},
+): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
   const tree = descendantsOf(pid, await processTable());
-  const groups = [pid, ...new Set(tree.filter((row) => row.pgrp === row.pid).map((row) => row.pid))];
-  const signal = (name: NodeJS.Signals): void => {
-    for (const group of groups) send(-group, name);
+  const below = [...new Set(tree.filter((row) => row.pgrp === row.pid).map((row) => row.pid))];
+  const groups = [pid, ...below];
+  const allGone = async (): Promise<boolean> => {
+    const now = await processTable();
+    return !now.some((row) => groups.includes(row.pgrp) && !row.dead) && living(tree, now).length === 0;
   };
   if (child.exitCode === null && child.signalCode === null) {
-    signal('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    if (timer) clearTimeout(timer);
-    signal('SIGKILL');
-    await exited;
+    for (const group of leaderPassesSignals || below.length === 0 ? groups : below) send(-group, 'SIGTERM');
+    for (const until = Date.now() + graceMs; Date.now() < until && !(await allGone()); ) await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  signal('SIGKILL');
+  for (const group of groups) send(-group, 'SIGKILL');
+  await exited;
+  for (const group of groups) send(-group, 'SIGKILL');
   for (const row of living(tree, await processTable())) send(row.pid, 'SIGKILL');
-  for (const until = Date.now() + GONE_BOUND_MS; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 25))) {
-    const now = await processTable();
-    if (!now.some((row) => groups.includes(row.pgrp) && !row.dead) && living(tree, now).length === 0) return;
-  }
+  for (const until = Date.now() + GONE_BOUND_MS; Date.now() < until && !(await allGone()); ) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
 /** `target` as `process.kill` takes it: a pid, or a group as its negative. */

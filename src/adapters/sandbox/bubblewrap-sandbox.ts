@@ -51,6 +51,7 @@ export class BubblewrapSandbox implements Sandbox {
     return ok({
       launch: { file: probed.bwrap ?? 'bwrap', args, env: launch.env, cwd: '/', extraFds: mounts.handles.map((h) => h.fd) },
       confined: true,
+      passesSignals: false,
       plan: { mounts: plan.mounts, limits: [...plan.limits, ...limits, ...mounts.limits] },
       release,
     });

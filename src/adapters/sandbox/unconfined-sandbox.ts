@@ -18,6 +18,7 @@ export class UnconfinedSandbox implements Sandbox {
     return ok({
       launch: { ...launch, extraFds: [] },
       confined: false,
+      passesSignals: true,
       plan: { mounts: [], limits: [UNCONFINED_MEANS] },
       release: async () => {},
     });

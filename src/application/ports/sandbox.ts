@@ -22,6 +22,8 @@ export type SandboxProbe =
 export type Confined = {
   readonly launch: Launch;
   readonly confined: boolean;
+  /** Whether a signal to the launched process reaches the program (bubblewrap passes none on: it dies of it, and the program with it). */
+  readonly passesSignals: boolean;
   readonly plan: ConfinementPlan;
   /** Closes the descriptors `launch.extraFds` holds: call once the process is spawned (or was not). */
   readonly release: () => Promise<void>;
