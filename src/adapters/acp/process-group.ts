@@ -13,9 +13,9 @@ type ProcessRow = { readonly pid: number; readonly ppid: number; readonly pgrp: 
  * What is below the leader is found while the leader lives, whatever its group (bubblewrap's
  * `--new-session` puts the agent in a session of its own). SIGTERM goes to every group led
  * among them, and to the leader's own unless `leaderPassesSignals` is false (a wrapper such as
- * bubblewrap dies of it at once and takes the agent down unwarned); the rest is SIGKILLed
- * once all of it is gone or `graceMs` has passed, and once more for what outlived the leader
- * (npm launchers pass no signals on).
+ * bubblewrap dies of it at once and takes the agent down unwarned). What still lives after
+ * `graceMs` is SIGKILLed, and once more after the leader is gone for what outlived it (npm
+ * launchers pass no signals on).
  */
 export async function endProcessGroup(
   child: ChildProcess,
