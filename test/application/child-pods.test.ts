@@ -68,13 +68,46 @@ describeOnEveryStore('SpawnChildPod, SendToChild, ReadChildOutput, StopChild', (
     const first = await w.tool('me', 'ReadPodOutput', { name: 'kid' });
     expect(first).toEqual({
       ok: true, summary: 'pod `kid` (idle): 2 new assistant message(s)',
-      content: { status: 'idle', messages: [{ seq: 2, text: 'first' }, { seq: 4, text: 'second' }], cursor: 4 },
+      content: { status: 'idle', messages: [{ seq: 2, text: 'first' }, { seq: 4, text: 'second' }], cursor: 4, more: false },
     });
     expect(await w.tool('me', 'ReadPodOutput', { name: 'kid' })).toMatchObject({ summary: 'pod `kid` (idle): no new assistant text', content: { cursor: 4 } });
     await w.append('kid', { kind: 'assistant_message', text: 'third' });
     // A new world over the same store: another process, same durable cursor.
     const restarted = makeWorld(suite.store().uow());
     expect(await restarted.tool('me', 'ReadPodOutput', { name: 'kid' })).toMatchObject({ content: { messages: [{ seq: 5, text: 'third' }], cursor: 5 } });
+  });
+
+  it('ReadPodOutput answers at most 20 messages or 32 KiB; the rest waits for the next read, nothing skipped or repeated', async () => {
+    await w.spawn('me', 'kid');
+    for (let i = 0; i < 25; i++) await w.append('kid', { kind: 'assistant_message', text: `line ${i}` });
+    const first = await w.tool('me', 'ReadPodOutput', { name: 'kid' });
+    expect(first).toMatchObject({ ok: true, summary: 'pod `kid` (idle): 20 new assistant message(s); more is waiting: read again', content: { cursor: 21, more: true } });
+    const second = await w.tool('me', 'ReadPodOutput', { name: 'kid' });
+    expect(second).toMatchObject({ summary: 'pod `kid` (idle): 5 new assistant message(s)', content: { cursor: 26, more: false } });
+    const texts = [first, second].flatMap((r) => (r.ok ? (r.content as { messages: { text: string }[] }).messages.map((m) => m.text) : []));
+    expect(texts).toEqual(Array.from({ length: 25 }, (_, i) => `line ${i}`));
+
+    // By size: 20 KiB messages one at a time; one larger than the bound still comes, whole and alone.
+    const big = (c: string, kib: number) => c.repeat(kib * 1024);
+    for (const text of [big('a', 20), big('b', 20), big('c', 40), big('d', 1)]) await w.append('kid', { kind: 'assistant_message', text });
+    const sizes: number[][] = [];
+    for (let more = true; more; ) {
+      const r = await w.readChildOutput.execute({ caller: name('me'), name: name('kid') });
+      if (!r.ok) throw new Error('refused');
+      sizes.push(r.value.messages.map((m) => m.text.length / 1024));
+      more = r.value.more;
+    }
+    expect(sizes).toEqual([[20], [20], [40], [1]]);
+  });
+
+  it('ReadPodOutput reads a child far ahead of its cursor a page at a time, and passes over what is not assistant text', async () => {
+    await w.spawn('me', 'kid');
+    for (let i = 0; i < 450; i++) await w.append('kid', { kind: 'notice', code: 'turn_cancelled', text: `n ${i}` });
+    await w.append('kid', { kind: 'assistant_message', text: 'after the notices' });
+    for (let i = 0; i < 3; i++) await w.append('kid', { kind: 'notice', code: 'turn_cancelled', text: `tail ${i}` });
+    const limits = { maxMessages: 1, maxBytes: 1 };
+    const r = await w.readChildOutput.execute({ caller: name('me'), name: name('kid'), limits });
+    expect(r).toMatchObject({ ok: true, value: { messages: [{ seq: 452, text: 'after the notices' }], cursor: 455, more: false } });
   });
 
   it('StopPod ends the lease, tells the host, and a second stop is harmless', async () => {

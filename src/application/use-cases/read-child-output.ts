@@ -6,13 +6,26 @@ import { ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { visibleFrom } from '../visible-from.js';
+import { HISTORY_PAGE } from './read-history.js';
 
-export type ReadChildOutputCommand = { readonly caller: PodName; readonly name: PodName };
+export type ReadChildOutputCommand = {
+  readonly caller: PodName;
+  readonly name: PodName;
+  /** Bounds of one answer (default CHILD_OUTPUT_LIMITS); the first message always comes, whole. */
+  readonly limits?: { readonly maxMessages: number; readonly maxBytes: number };
+};
 export type ChildOutput = {
   readonly status: PodStatus;
   readonly messages: readonly { readonly seq: number; readonly text: string }[];
   readonly cursor: number;
+  /** More assistant text waits past `cursor`: the next read returns it. */
+  readonly more: boolean;
 };
+
+/** As many messages as the MCP inbound block carries: an answer a model's context can take, whatever the child wrote. */
+export const CHILD_OUTPUT_LIMITS = { maxMessages: 20, maxBytes: 32 * 1024 } as const;
+
+const utf8 = new TextEncoder();
 
 /** The cursor is a history sequence number, so it survives restarts of either Pod. */
 @injectable()
@@ -24,17 +37,37 @@ export class ReadChildOutput {
 
   async execute(command: ReadChildOutputCommand): Promise<Result<ChildOutput, AuthorityRefusal>> {
     const { caller, name } = command;
+    const { maxMessages, maxBytes } = command.limits ?? CHILD_OUTPUT_LIMITS;
     return this.uow.run(async (repos): Promise<Result<ChildOutput, AuthorityRefusal>> => {
       const allowed = authorize(caller, 'read_output', name, await visibleFrom(repos, caller));
       if (!allowed.ok) return allowed;
       const ownership = await repos.children.findByChild(name);
       if (!ownership) throw new Error(`child \`${name}\` is visible but has no ownership edge`);
-      const entries = await repos.history.read(name, { after: ownership.outputCursor });
-      const cursor = entries.at(-1)?.seq ?? ownership.outputCursor;
+      const messages: { seq: number; text: string }[] = [];
+      let cursor = ownership.outputCursor;
+      let bytes = 0;
+      let more = false;
+      // A page at a time, up to the first message left for later: a child far ahead of the cursor is not read whole.
+      for (let after = cursor; !more; ) {
+        const page = await repos.history.read(name, { after, limit: HISTORY_PAGE });
+        for (const entry of page) {
+          if (entry.kind === 'assistant_message') {
+            const size = utf8.encode(entry.text).length;
+            if (messages.length > 0 && (messages.length >= maxMessages || bytes + size > maxBytes)) {
+              more = true;
+              break;
+            }
+            messages.push({ seq: entry.seq, text: entry.text });
+            bytes += size;
+          }
+          cursor = entry.seq;
+        }
+        if (page.length < HISTORY_PAGE) break;
+        after = page.at(-1)!.seq;
+      }
       if (cursor !== ownership.outputCursor) await repos.children.update({ ...ownership, outputCursor: cursor });
       const [lease] = await repos.leases.getMany([name]);
-      const messages = entries.flatMap((e) => (e.kind === 'assistant_message' ? [{ seq: e.seq, text: e.text }] : []));
-      return ok({ status: statusOf(lease, this.clock.now()), messages, cursor });
+      return ok({ status: statusOf(lease, this.clock.now()), messages, cursor, more });
     });
   }
 }
