@@ -11,6 +11,7 @@ import { mib, treeMemory, type TreeMemory } from './process-memory.js';
 import { deliveryThroughput, handshakeLatency, listPodsAt1000, warmUpDelivery, DELIVERY_SHAPE, type Throughput } from './scenarios.js';
 import { liveTurns } from './live-turns.js';
 import { hostHistoryMemory } from './host-history-memory.js';
+import { readPodOutputBench } from './read-pod-output.js';
 import { listPodsCurveLines, listPodsCurves } from './list-pods.js';
 import { mcpRoundTrip } from './mcp-round-trip.js';
 import { startUp, type Spread, type StartUpReport } from './start-up.js';
@@ -228,6 +229,10 @@ async function main(): Promise<void> {
   // A host's memory after a turn on a Pod of 1,000 and of 200,000 entries (issue 25), its own managed server.
   console.log(`\na host's memory on a long history, pods serve with dist/pods.mjs (load ${load()})`);
   const hostMemory = await section("a host's memory on a long history", () => hostHistoryMemory(join(import.meta.dirname, '..', 'pods.mjs'), (line) => console.log(line)));
+
+  // ReadPodOutput on a child far ahead of its parent's cursor: the bounded read beside the whole one it replaced.
+  console.log(`\nReadPodOutput, 20,000 messages behind the cursor, its own managed server (load ${load()})`);
+  await section('ReadPodOutput', () => readPodOutputBench(20_000, (line) => console.log(`  ${line}`)));
 
   // 2. Start-up of the CLI and the TUI, each on its own managed server.
   console.log(`\nstart-up (load ${load()})`);
