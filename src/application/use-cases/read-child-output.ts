@@ -6,7 +6,7 @@ import { ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { visibleFrom } from '../visible-from.js';
-import { HISTORY_PAGE } from './read-history.js';
+import { entriesAfter } from './read-history.js';
 
 export type ReadChildOutputCommand = {
   readonly caller: PodName;
@@ -47,23 +47,18 @@ export class ReadChildOutput {
       let cursor = ownership.outputCursor;
       let bytes = 0;
       let more = false;
-      // A page at a time, up to the first message left for later: a child far ahead of the cursor is not read whole.
-      for (let after = cursor; !more; ) {
-        const page = await repos.history.read(name, { after, limit: HISTORY_PAGE });
-        for (const entry of page) {
-          if (entry.kind === 'assistant_message') {
-            const size = utf8.encode(entry.text).length;
-            if (messages.length > 0 && (messages.length >= maxMessages || bytes + size > maxBytes)) {
-              more = true;
-              break;
-            }
-            messages.push({ seq: entry.seq, text: entry.text });
-            bytes += size;
+      // Up to the first message left for later: a child far ahead of the cursor is not read whole.
+      for await (const entry of entriesAfter(repos.history, name, cursor)) {
+        if (entry.kind === 'assistant_message') {
+          const size = utf8.encode(entry.text).length;
+          if (messages.length > 0 && (messages.length >= maxMessages || bytes + size > maxBytes)) {
+            more = true;
+            break;
           }
-          cursor = entry.seq;
+          messages.push({ seq: entry.seq, text: entry.text });
+          bytes += size;
         }
-        if (page.length < HISTORY_PAGE) break;
-        after = page.at(-1)!.seq;
+        cursor = entry.seq;
       }
       if (cursor !== ownership.outputCursor) await repos.children.update({ ...ownership, outputCursor: cursor });
       const [lease] = await repos.leases.getMany([name]);

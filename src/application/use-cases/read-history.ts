@@ -3,11 +3,21 @@ import type { HistoryEntry } from '../../domain/history-entry.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { podNotFound, type PodNotFound } from '../errors.js';
-import type { HistoryRange } from '../ports/history-repository.js';
+import type { HistoryRange, HistoryRepository } from '../ports/history-repository.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 
 /** By count: a page of 64 KiB messages is about 13 MB, and 100 per page took a third more time at 200,000 entries. */
 export const HISTORY_PAGE = 200;
+
+/** `pod`'s entries after `after`, oldest first, read a page at a time inside the caller's unit of work: stop early and no later page is read. */
+export async function* entriesAfter(history: HistoryRepository, pod: PodName, after: number): AsyncGenerator<HistoryEntry> {
+  for (let from = after; ; ) {
+    const page = await history.read(pod, { after: from, limit: HISTORY_PAGE });
+    yield* page;
+    if (page.length < HISTORY_PAGE) return;
+    from = page.at(-1)!.seq;
+  }
+}
 
 @injectable()
 export class ReadHistory {

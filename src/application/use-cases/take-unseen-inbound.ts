@@ -4,7 +4,7 @@ import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { podNotFound, type PodNotFound } from '../errors.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
-import { HISTORY_PAGE } from './read-history.js';
+import { entriesAfter } from './read-history.js';
 
 export type InboundEntry = EntryOf<'peer_message'> | EntryOf<'pod_event'> | EntryOf<'notice'> | EntryOf<'user_input'>;
 
@@ -44,26 +44,21 @@ export class TakeUnseenInbound {
       let bytes = 0;
       let waiting = 0;
       // A page at a time: what is left for later is only counted, so a cursor far behind the head is not read whole at once.
-      for (let after = from; ;) {
-        const page = await repos.history.read(pod, { after, limit: HISTORY_PAGE });
-        for (const entry of page) {
-          if (waiting > 0 || !isInbound(entry)) {
-            // Past the first entry left for later nothing moves the cursor; before it, other kinds are passed over.
-            if (waiting === 0) cursor = entry.seq;
-            else if (isInbound(entry)) waiting += 1;
-            continue;
-          }
-          const size = sizeOf(entry);
-          if (entries.length > 0 && (entries.length >= maxEntries || bytes + size > command.maxBytes)) {
-            waiting = 1;
-            continue;
-          }
-          entries.push(entry);
-          bytes += size;
-          cursor = entry.seq;
+      for await (const entry of entriesAfter(repos.history, pod, from)) {
+        if (waiting > 0 || !isInbound(entry)) {
+          // Past the first entry left for later nothing moves the cursor; before it, other kinds are passed over.
+          if (waiting === 0) cursor = entry.seq;
+          else if (isInbound(entry)) waiting += 1;
+          continue;
         }
-        if (page.length < HISTORY_PAGE) break;
-        after = page.at(-1)!.seq;
+        const size = sizeOf(entry);
+        if (entries.length > 0 && (entries.length >= maxEntries || bytes + size > command.maxBytes)) {
+          waiting = 1;
+          continue;
+        }
+        entries.push(entry);
+        bytes += size;
+        cursor = entry.seq;
       }
       if (cursor !== from) await repos.inboundCursors.advance(pod, cursor);
       return ok({ entries, waiting, cursor });
