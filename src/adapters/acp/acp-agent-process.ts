@@ -27,18 +27,18 @@ export class AcpAgentProcess implements AgentProcess {
   private readonly listeners = new Map<string, (update: AgentUpdate) => void>();
   private readonly titles = new Map<string, string>();
   private exitLine: string | undefined;
-  readonly confined: boolean;
-  private readonly passesSignals: boolean;
+
+  get confined(): boolean {
+    return this.sandboxed.confined;
+  }
 
   constructor(
     private readonly child: ChildProcess,
     private readonly launch: AgentLaunch,
-    sandboxed: Pick<Confined, 'confined' | 'passesSignals'>,
+    private readonly sandboxed: Pick<Confined, 'confined' | 'passesSignals'>,
     private readonly secrets: readonly string[],
     private readonly timeoutMs: number,
   ) {
-    this.confined = sandboxed.confined;
-    this.passesSignals = sandboxed.passesSignals;
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => resolve((this.exitLine = signal ? `it was killed by ${signal}` : `it exited with code ${code}`)));
       child.once('error', (error) => resolve((this.exitLine = `it could not be started: ${error.message}`)));
@@ -135,7 +135,7 @@ export class AcpAgentProcess implements AgentProcess {
 
   async stop(): Promise<void> {
     this.connection.close();
-    await endProcessGroup(this.child, this.exited, { leaderPassesSignals: this.passesSignals });
+    await endProcessGroup(this.child, this.exited, { leaderPassesSignals: this.sandboxed.passesSignals });
   }
 
   private sessionParams(): { cwd: string; mcpServers: acp.McpServer[] } {

@@ -27,19 +27,22 @@ export async function endProcessGroup(
   const tree = descendantsOf(pid, await processTable());
   const below = [...new Set(tree.filter((row) => row.pgrp === row.pid).map((row) => row.pid))];
   const groups = [pid, ...below];
-  const allGone = async (): Promise<boolean> => {
-    const now = await processTable();
-    return !now.some((row) => groups.includes(row.pgrp) && !row.dead) && living(tree, now).length === 0;
+  /** Resolves once none of it lives, or after `ms`. */
+  const gone = async (ms: number): Promise<void> => {
+    for (const until = Date.now() + ms; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 25))) {
+      const now = await processTable();
+      if (!now.some((row) => groups.includes(row.pgrp) && !row.dead) && living(tree, now).length === 0) return;
+    }
   };
   if (child.exitCode === null && child.signalCode === null) {
     for (const group of leaderPassesSignals || below.length === 0 ? groups : below) send(-group, 'SIGTERM');
-    for (const until = Date.now() + graceMs; Date.now() < until && !(await allGone()); ) await new Promise((resolve) => setTimeout(resolve, 25));
+    await gone(graceMs);
   }
   for (const group of groups) send(-group, 'SIGKILL');
   await exited;
   for (const group of groups) send(-group, 'SIGKILL');
   for (const row of living(tree, await processTable())) send(row.pid, 'SIGKILL');
-  for (const until = Date.now() + GONE_BOUND_MS; Date.now() < until && !(await allGone()); ) await new Promise((resolve) => setTimeout(resolve, 25));
+  await gone(GONE_BOUND_MS);
 }
 
 /** `target` as `process.kill` takes it: a pid, or a group as its negative. */
