@@ -57,3 +57,15 @@ export async function runCleanups(): Promise<boolean> {
   }
   return clean;
 }
+
+/** A bench run as a script of its own: exit 0 once `work` and every cleanup succeeded, else 1 with the error on stderr after `name`. */
+export function runAsScript(name: string, work: () => Promise<unknown>): void {
+  work().then(
+    async () => process.exit((await runCleanups()) ? 0 : 1),
+    async (error: unknown) => {
+      console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      await runCleanups();
+      process.exit(1);
+    },
+  );
+}

@@ -11,7 +11,7 @@ import { startLoopbackModelServer } from '../test/support/loopback-model/loopbac
 import { say, scriptTurns } from '../test/support/loopback-model/turn-script.js';
 import { startManagedServer } from './bench-stores.js';
 import { podsProcess } from './cli-processes.js';
-import { defer, pollUntil, runCleanups, within } from './deadline.js';
+import { defer, pollUntil, runAsScript, runCleanups, within } from './deadline.js';
 import { mib, statusBytes } from './process-memory.js';
 
 /**
@@ -163,12 +163,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     void runCleanups().finally(() => process.exit(1));
   }, WHOLE_MS).unref();
   console.log(`host history memory: node ${process.version}, ${cpus().length} CPUs, load ${load()}; bundle ${bundle}`);
-  hostHistoryMemory(bundle, (line) => console.log(line)).then(
-    async () => process.exit((await runCleanups()) ? 0 : 1),
-    async (error: unknown) => {
-      console.error(`host-history-memory: ${error instanceof Error ? error.message : String(error)}`);
-      await runCleanups();
-      process.exit(1);
-    },
-  );
+  runAsScript('host-history-memory', () => hostHistoryMemory(bundle, (line) => console.log(line)));
 }

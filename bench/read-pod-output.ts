@@ -8,7 +8,7 @@ import { openInversifyContainer } from '../src/composition/container.js';
 import { MessageBody } from '../src/domain/message-body.js';
 import { PodName } from '../src/domain/pod-name.js';
 import { startManagedServer } from './bench-stores.js';
-import { defer, runCleanups, within } from './deadline.js';
+import { defer, runAsScript, within } from './deadline.js';
 
 /**
  * `node --expose-gc dist/bench/read-pod-output.js [MESSAGES]`: one ReadPodOutput on a child
@@ -89,12 +89,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error(`read-pod-output: MESSAGES must be a whole number of at least 1, got ${JSON.stringify(process.argv[2])}`);
     process.exit(2);
   }
-  readPodOutputBench(messages, (line) => console.log(line)).then(
-    async () => process.exit((await runCleanups()) ? 0 : 1),
-    async (error: unknown) => {
-      console.error(`read-pod-output: ${error instanceof Error ? error.message : String(error)}`);
-      await runCleanups();
-      process.exit(1);
-    },
-  );
+  runAsScript('read-pod-output', () => readPodOutputBench(messages, (line) => console.log(line)));
 }
