@@ -10,8 +10,8 @@ import { sandbox as bubblewrap, exists, killGroup, processesWith, scopeFixture, 
 import { eventually, until } from '../support/until.js';
 
 /** A detached group: a leader and members, one of which outlives the leader's TERM (as npm launchers leave their binary). */
-function group(script: string) {
-  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+function group(script: string, cwd?: string) {
+  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore', ...(cwd ? { cwd } : {}) });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   return { child, exited, pgid: child.pid! };
 }
@@ -33,38 +33,39 @@ describe('endProcessGroup (an agent and everything it started)', () => {
   });
 
   it('also ends what left the group while the leader lived (its own session, as a sandbox starts the agent), and waits until it is gone', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pods-group-'));
-    let escaped: number | undefined;
-    try {
-      const pidFile = join(dir, 'escaped.pid');
-      const g = group(`setsid sh -c 'trap "" TERM HUP; echo $$ > ${pidFile}; exec node -e "setInterval(() => {}, 1000)"' & wait`);
-      escaped = await until(async () => Number(await readFile(pidFile, 'utf8').catch(() => '')) || undefined, 10_000, 'the escaped process');
-      expect(livingGroupMembers(g.pgid)).not.toContain(escaped);
+    await withSession('trap "" TERM HUP', 'exec node -e "setInterval(() => {}, 1000)"', async (g, session) => {
+      expect(livingGroupMembers(g.pgid)).not.toContain(session);
       await endProcessGroup(g.child, g.exited, { graceMs: 200 });
-      expect(livingOf([escaped])).toEqual([]);
-    } finally {
-      // A failed run leaves nothing behind either.
-      if (escaped !== undefined && livingOf([escaped]).length > 0) process.kill(-escaped, 'SIGKILL');
-      await rm(dir, { recursive: true, force: true });
-    }
+      expect(livingOf([session])).toEqual([]);
+    });
   });
 
   it('warns what runs in a session of its own with SIGTERM too, and gives all of it the grace, not only the leader', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'pods-group-'));
-    let session: number | undefined;
-    try {
-      const pidFile = join(dir, 'session.pid');
-      const warned = join(dir, 'warned');
-      const g = group(`setsid sh -c 'trap "sleep 0.2; echo TERM > ${warned}; exit 0" TERM; echo $$ > ${pidFile}; while :; do sleep 0.05; done' & wait`);
-      session = await until(async () => Number(await readFile(pidFile, 'utf8').catch(() => '')) || undefined, 10_000, 'the session started');
+    await withSession('trap "sleep 0.2; echo TERM > warned; exit 0" TERM', 'while :; do sleep 0.05; done', async (g, _session, dir) => {
       await endProcessGroup(g.child, g.exited, { graceMs: 5_000 });
-      expect(await readFile(warned, 'utf8')).toBe('TERM\n');
-    } finally {
-      if (session !== undefined && livingOf([session]).length > 0) process.kill(-session, 'SIGKILL');
-      await rm(dir, { recursive: true, force: true });
-    }
+      expect(await readFile(join(dir, 'warned'), 'utf8')).toBe('TERM\n');
+    });
   });
 });
+
+/**
+ * A group whose leader started `sh -c 'TRAP; …; THEN'` in a session of its own (`setsid`), in a
+ * fresh directory; `test` gets the group, the session's pid and the directory. A failed run
+ * leaves nothing behind either.
+ */
+async function withSession(trap: string, then: string, test: (g: ReturnType<typeof group>, session: number, dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'pods-group-'));
+  let session: number | undefined;
+  try {
+    const pidFile = join(dir, 'session.pid');
+    const g = group(`setsid sh -c '${trap}; echo $$ > ${pidFile}; ${then}' & wait`, dir);
+    session = await until(async () => Number(await readFile(pidFile, 'utf8').catch(() => '')) || undefined, 10_000, 'the session started');
+    await test(g, session, dir);
+  } finally {
+    if (session !== undefined && livingOf([session]).length > 0) process.kill(-session, 'SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 describe.each([
   { mode: 'bwrap', box: bubblewrap, skip: skipSandbox },
