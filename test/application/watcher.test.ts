@@ -124,6 +124,17 @@ describe('pause', () => {
     await pause(60_000, controller.signal);
     const started = performance.now();
     await pause(30);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(30);
+  });
+
+  it('waits its whole time for a fractional delay (a timer alone fires a millisecond early then)', async () => {
+    const short: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const started = performance.now();
+      await pause(2.5);
+      const waited = performance.now() - started;
+      if (waited < 2.5) short.push(waited);
+    }
+    expect(short).toEqual([]);
   });
 });

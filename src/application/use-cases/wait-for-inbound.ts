@@ -3,6 +3,7 @@ import type { PodName } from '../../domain/pod-name.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { podNotFound, type PodNotFound } from '../errors.js';
 import { HOST_CONFIG, type HostConfig } from '../host/host-config.js';
+import { pause } from '../pause.js';
 import { POD_EVENTS, type PodEvents } from '../ports/pod-events.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { watch } from '../watcher.js';
@@ -45,7 +46,7 @@ export class WaitForInbound {
 
     let from: number | undefined;
     let arrived = false;
-    let end: () => void = () => undefined;
+    const arrival = new AbortController();
     let failure: unknown;
     const look = async (): Promise<void> => {
       const after = from;
@@ -55,7 +56,7 @@ export class WaitForInbound {
         const newer = await this.uow.run((repos) => repos.history.read(pod, { after: seen, limit: HISTORY_PAGE }));
         if (newer.some(isInbound)) {
           arrived = true;
-          end();
+          arrival.abort();
           return;
         }
         seen = newer.at(-1)?.seq ?? seen;
@@ -85,16 +86,7 @@ export class WaitForInbound {
       if (failure !== undefined) throw failure;
       const left = started + waitMs - performance.now();
       if (!arrived && !signal?.aborted && left > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(finish, left);
-          function finish(): void {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', finish);
-            resolve();
-          }
-          end = finish;
-          signal?.addEventListener('abort', finish, { once: true });
-        });
+        await pause(left, signal ? AbortSignal.any([signal, arrival.signal]) : arrival.signal);
       }
       return ok({ ended: arrived ? 'arrived' : signal?.aborted ? 'cancelled' : 'timed_out', waitedMs: waitedMs() });
     } finally {
