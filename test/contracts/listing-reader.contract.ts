@@ -208,7 +208,26 @@ export function listingReaderContract(f: ContractFixture): void {
     it('counts unseen input among a Pod\'s last OVERVIEW_TAIL entries only', async () => {
       for (let i = 0; i < OVERVIEW_TAIL + 10; i++) await inRun(f, (r) => r.history.append(name('zed'), { kind: 'user_input', text: `m${i}`, origin: { type: 'operator' } }, T0));
       const [zed] = await inRun(f, (r) => r.listing.overview([name('zed')]));
-      expect(zed).toMatchObject({ unseenInput: OVERVIEW_TAIL, last: { seq: OVERVIEW_TAIL + 10, kind: 'user_input' } });
+      expect(zed).toMatchObject({ unseenInput: OVERVIEW_TAIL, unseenMayBeMore: true, last: { seq: OVERVIEW_TAIL + 10, kind: 'user_input' } });
+    });
+
+    it('says the count is exact once the tail shows what a model saw before it began, or the history is all in the tail', async () => {
+      const append = (pod: string, body: Parameters<Repositories['history']['append']>[1]) => inRun(f, (r) => r.history.append(name(pod), body, T0));
+      const input = (text: string) => ({ kind: 'user_input' as const, text, origin: { type: 'operator' as const } });
+      for (let i = 0; i < OVERVIEW_TAIL + 10; i++) await append('zed', input(`m${i}`));
+      // The tail now begins at seq 13; an answer in it that saw through 12 leaves nothing older waiting.
+      await append('zed', { kind: 'assistant_message', text: 'read them', seenThrough: 12 });
+      await append('zed', input('after'));
+      // One that saw less leaves older input possibly unseen: a floor again.
+      await append('me', input('short history'));
+      for (let i = 0; i < OVERVIEW_TAIL + 5; i++) await append('pal', input(`p${i}`));
+      await append('pal', { kind: 'assistant_message', text: 'saw little', seenThrough: 1 });
+      const rows = await inRun(f, (r) => r.listing.overview([name('zed'), name('me'), name('pal')]));
+      const of = (pod: string) => rows.find((row) => row.pod.name === pod);
+      expect(of('zed')).toMatchObject({ unseenInput: OVERVIEW_TAIL - 1 });
+      expect(of('zed')?.unseenMayBeMore).toBeUndefined();
+      expect(of('me')?.unseenMayBeMore).toBeUndefined();
+      expect(of('pal')).toMatchObject({ unseenMayBeMore: true });
     });
 
     it('answers the same in a single-read unit as in any other', async () => {

@@ -48,7 +48,7 @@ describe('the dashboard rows', () => {
     const rows = treeOrder([
       pod('main', { hostId: 'host_me', drivenBy: 'model', peers: [PodName.unsafe('pal')], breaker: [PodName.unsafe('pal')], unseenInput: 2, lastActivity: new Date(now - 125_000) }),
       child('kid', 'main'),
-      pod('pal', { status: 'errored', unconfined: true, peers: [PodName.unsafe('main')] }),
+      pod('pal', { status: 'errored', unconfined: true, peers: [PodName.unsafe('main')], unseenInput: 64, unseenMayBeMore: true }),
     ]);
     const frame = { rows, selected: 0, top: 0, columns: 100, height: 10, total: 3, filter: '', footer: 'keys', hostId: 'host_me', now, palette: NO_COLOURS,
       live: (name: string) => (name === 'kid' ? { since: now - 12_000, text: 'first line\nthinking about it\n' } : undefined) };
@@ -56,7 +56,7 @@ describe('the dashboard rows', () => {
     expect(lines[2]).toMatch(/^> main +idle +here +default +2 +2m +breaker: pal · ⇄ pal$/);
     expect(lines[3]).toMatch(/^ {2}└ kid +running 12s +— /);
     expect(lines[4]).toBe('      │ thinking about it');
-    expect(lines[5]).toMatch(/^ {2}pal +errored +— .*unconfined · ⇄ main$/);
+    expect(lines[5]).toMatch(/^ {2}pal +errored +— +default +64\+ +— +unconfined · ⇄ main$/);
     expect(lines.join('\n')).not.toMatch(/\u001b/);
     expect(renderDash({ ...frame, palette: COLOURS }).join('\n')).toMatch(/\u001b\[32m {2}└ kid +running/);
   });

@@ -38,6 +38,8 @@ export type PodOverviewRow = PodAndLease & {
   readonly last?: LastEntry;
   /** Input after the newest entry a model request held, among the last OVERVIEW_TAIL entries. */
   readonly unseenInput: number;
+  /** Older entries than the tail may hold more: nothing in it shows a model saw past its start. */
+  readonly unseenMayBeMore?: true;
   readonly peers: readonly { readonly name: PodName; readonly autoTurns: number }[];
 };
 

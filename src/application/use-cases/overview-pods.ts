@@ -22,6 +22,8 @@ export type PodOverview = {
   readonly drivenBy?: PodDriver;
   readonly overdue?: true;
   readonly unseenInput: number;
+  /** `unseenInput` is a floor: the overview looks back a bounded tail of each history. */
+  readonly unseenMayBeMore?: true;
   readonly lastActivity?: Date;
   readonly peers: readonly PodName[];
   /** Peers whose pair's ping-pong breaker holds auto-runs back until an operator speaks. */
@@ -58,6 +60,7 @@ export class OverviewPods {
       unconfined: unconfined.has(profile),
       ...(lease && live !== 'stopped' ? { hostId: lease.hostId, drivenBy: lease.driver, ...(overdueMs(lease, now) === undefined ? {} : { overdue: true as const }) } : {}),
       unseenInput: row.unseenInput,
+      ...(row.unseenMayBeMore ? { unseenMayBeMore: true as const } : {}),
       ...(last ? { lastActivity: last.at } : {}),
       peers: row.peers.map((p) => p.name),
       breaker: row.peers.filter((p) => !decideAutoRun(p.autoTurns).run).map((p) => p.name),

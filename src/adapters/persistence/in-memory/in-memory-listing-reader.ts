@@ -1,7 +1,7 @@
 import { OVERVIEW_TAIL, type ListedPod, type ListingPage, type ListingQuery, type ListingReader, type PodOverviewRow, type StorePage, type StorePageQuery } from '../../../application/ports/listing-reader.js';
 import { lentScope, type ChildOwnership } from '../../../domain/child-ownership.js';
 import { otherSide, type PeerRelation } from '../../../domain/peer-relation.js';
-import { INPUT_KINDS, watermark } from '../../../domain/turn-trigger.js';
+import { INPUT_KINDS, watermark, watermarkReached } from '../../../domain/turn-trigger.js';
 import type { PodName } from '../../../domain/pod-name.js';
 import { isLive, statusOf } from '../../../domain/pod-status.js';
 import { matchesFilter, totalsOf } from '../../../domain/visible-page.js';
@@ -79,6 +79,7 @@ export class InMemoryListingReader implements ListingReader {
         ...row,
         ...(last ? { last: { seq: last.seq, kind: last.kind, at: last.at, ...(last.kind === 'notice' ? { code: last.code } : {}) } } : {}),
         unseenInput: tail.filter((e) => e.seq > seen && INPUT_KINDS.has(e.kind)).length,
+        ...(tail[0] && !watermarkReached(tail[0].seq, seen) ? { unseenMayBeMore: true as const } : {}),
         peers,
       };
     });

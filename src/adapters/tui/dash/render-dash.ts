@@ -30,6 +30,9 @@ const pad = (text: string, width: number): string => {
   return cut + ' '.repeat(Math.max(0, width - [...cut].length));
 };
 
+/** A count read from a bounded tail says so: "64+" when older input may wait too. */
+const unseen = (pod: PodOverview): string => (pod.unseenInput === 0 ? '' : `${pod.unseenInput}${pod.unseenMayBeMore ? '+' : ''}`);
+
 export const linesOf = (row: DashRow, live: DashFrame['live']): number => (tailOf(live(row.pod.name)) === undefined ? 1 : 2);
 
 export function renderDash(frame: DashFrame): string[] {
@@ -71,7 +74,7 @@ function rowText(row: DashRow, turn: LiveTurn | undefined, frame: DashFrame, nam
   ].filter((n) => n !== '').join(' · ');
   const last = pod.lastActivity === undefined ? '—' : ago(frame.now - pod.lastActivity.getTime());
   const selectedMark = frame.rows[frame.selected]?.pod.name === pod.name ? '>' : ' ';
-  return fit(`${selectedMark} ${pad(`${marker}${pod.name}`, nameWidth)} ${pad(status, 13)} ${pad(where, 9)} ${pad(pod.profile, 10)} ${pad(pod.unseenInput === 0 ? '' : String(pod.unseenInput), 6)} ${pad(last, 5)} ${notes}`, width);
+  return fit(`${selectedMark} ${pad(`${marker}${pod.name}`, nameWidth)} ${pad(status, 13)} ${pad(where, 9)} ${pad(pod.profile, 10)} ${pad(unseen(pod), 6)} ${pad(last, 5)} ${notes}`, width);
 }
 
 function paintStatus(text: string, pod: PodOverview, turn: LiveTurn | undefined, p: Palette): string {
