@@ -53,7 +53,8 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     await tui.waitFor('`b` and `main` are no longer peers');
     await tui.type('still here');
     await tui.press('Enter');
-    await tui.waitFor('#4 [assistant] You said: still here');
+    // The turn over, not only its answer shown: Ctrl+C during a turn cancels it instead.
+    await tui.waitFor(/#4 \[assistant\] You said: still here\n· turn finished[^\n]*\n── b · runs here · idle\nb> $/m);
 
     await tui.press('C-c');
     await tui.waitFor(/· to quit, press Ctrl\+C again or Ctrl\+D \(or type `:quit`\)\n── b · runs here · idle\nb> $/m);
