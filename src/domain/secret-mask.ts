@@ -17,6 +17,17 @@ export function withoutUrlPasswords(text: string): string {
 /** For text pods does not control; secrets under 4 characters are left: masking them garbles and protects nothing. */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join(MASK);
+  // Longest first: a secret inside another would otherwise leave the rest of the longer one showing.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) if (secret.length >= 4) out = out.split(secret).join(MASK);
   return withoutUrlPasswords(out);
+}
+
+/** `redactSecrets` on every string of a JSON-like value, keys too; each string as it is, so a secret JSON would escape is still found. */
+export function redactSecretsIn(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return redactSecrets(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => redactSecretsIn(item, secrets));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [redactSecrets(key, secrets), redactSecretsIn(item, secrets)]));
+  }
+  return value;
 }

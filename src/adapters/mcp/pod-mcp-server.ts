@@ -33,6 +33,8 @@ export type PodMcpServerOptions = {
   readonly events?: PodEvents;
   /** With `events`: a `claude/channel` wake-up hint on commits; it carries no entry and never counts as delivery. */
   readonly claudeChannel?: boolean;
+  /** What the client (a Pod's agent) holds: every call runs with them, so PodTools masks them from all it writes. */
+  readonly secrets?: readonly string[];
 };
 
 const INSTRUCTIONS = (pod: PodName): string =>
@@ -83,7 +85,7 @@ export function createPodMcpServer(options: PodMcpServerOptions): PodMcpServer {
     const call = (async (): Promise<CallToolResult> => {
       // What the agent has seen is what the inbound cursor says it was shown: a wait ends on anything newer.
       const signal = AbortSignal.any([closing.signal, ctx.mcpReq.signal]);
-      const result = await tools.execute(pod, name, args ?? {}, { seen: 'inbound_cursor', signal });
+      const result = await tools.execute(pod, name, args ?? {}, { seen: 'inbound_cursor', signal, ...(options.secrets ? { secrets: options.secrets } : {}) });
       // A cancelled call's answer is never read: taking entries into it would lose them.
       const unseen = signal.aborted || !inbound ? undefined : await takeInbound(inbound, pod, limits);
       return mcpToolResult(result, unseen);

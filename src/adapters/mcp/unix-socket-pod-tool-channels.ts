@@ -26,7 +26,7 @@ export class UnixSocketPodToolChannels implements PodToolChannels {
     private readonly profiles: ProfileCatalog,
   ) {}
 
-  async open(pod: PodName, stateDir: string): Promise<McpServerLaunch> {
+  async open(pod: PodName, stateDir: string, secrets: readonly string[]): Promise<McpServerLaunch> {
     await this.close(pod);
     const socket = `${stateDir}/pods.sock`;
     if (Buffer.byteLength(socket) > MAX_SOCKET_PATH) {
@@ -36,7 +36,7 @@ export class UnixSocketPodToolChannels implements PodToolChannels {
     await removeStaleSocket(socket);
     const channel: Channel = { server: createServer({ allowHalfOpen: true }), socket, connections: new Set(), servings: new Set() };
     const profiles = (await this.profiles.list()).map((p) => p.name);
-    channel.server.on('connection', (connection) => void this.serve(pod, channel, connection, profiles));
+    channel.server.on('connection', (connection) => void this.serve(pod, channel, connection, profiles, secrets));
     await new Promise<void>((resolve, reject) => {
       channel.server.once('error', reject);
       channel.server.listen(socket, () => resolve());
@@ -56,11 +56,11 @@ export class UnixSocketPodToolChannels implements PodToolChannels {
     await rm(channel.socket, { force: true });
   }
 
-  private async serve(pod: PodName, channel: Channel, connection: Socket, profiles: readonly string[]): Promise<void> {
+  private async serve(pod: PodName, channel: Channel, connection: Socket, profiles: readonly string[], secrets: readonly string[]): Promise<void> {
     channel.connections.add(connection);
     connection.once('close', () => channel.connections.delete(connection));
     connection.on('error', () => connection.destroy());
-    const serving = await servePodOverStdio({ pod, tools: this.tools, version: this.version, profiles, stdin: connection, stdout: connection });
+    const serving = await servePodOverStdio({ pod, tools: this.tools, version: this.version, profiles, secrets, stdin: connection, stdout: connection });
     channel.servings.add(serving);
     await serving.closed;
     channel.servings.delete(serving);

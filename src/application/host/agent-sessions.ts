@@ -11,6 +11,7 @@ import { AgentFailure, CODING_AGENTS, POD_TOOL_CHANNELS, type AgentProcess, type
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { AGENT_HOST_CONFIG, type AgentHostConfig } from './agent-host-config.js';
 import { agentStateDir, agentWorkingDir } from './agent-paths.js';
+import { agentSecrets } from './agent-secrets.js';
 
 /** A Pod's agent, ready for a prompt. `resumed: false` with `lostSession`: its earlier session could not be loaded. */
 export type ReadyAgent = { readonly process: AgentProcess; readonly sessionId: string; readonly lostSession: boolean };
@@ -63,7 +64,7 @@ export class AgentSessions {
     if (current) await this.release(pod.name);
 
     const stateDir = agentStateDir(this.config.home, pod.name);
-    const mcpServer = await this.channels.open(pod.name, stateDir);
+    const mcpServer = await this.channels.open(pod.name, stateDir, agentSecrets(profile, this.config.env));
     let process: AgentProcess | undefined;
     try {
       process = await this.agents.start({

@@ -85,7 +85,8 @@ export const CODING_AGENTS = Symbol.for('CodingAgents') as ServiceIdentifier<Cod
 
 /** pods' own MCP server for one Pod, reachable by that Pod's agent only; what it starts for its session. */
 export interface PodToolChannels {
-  open(pod: PodName, stateDir: string): Promise<McpServerLaunch>;
+  /** Every call through it runs as `pod` with `secrets` (what its agent holds) in its context: masked from all it writes. */
+  open(pod: PodName, stateDir: string, secrets: readonly string[]): Promise<McpServerLaunch>;
   close(pod: PodName): Promise<void>;
 }
 export const POD_TOOL_CHANNELS = Symbol.for('PodToolChannels') as ServiceIdentifier<PodToolChannels>;

@@ -1,4 +1,5 @@
 import { displayValue } from '../../domain/display.js';
+import { redactSecrets, redactSecretsIn } from '../../domain/secret-mask.js';
 import { inject, injectable } from 'inversify';
 import type { PodName } from '../../domain/pod-name.js';
 import { describePodNotFound } from '../errors.js';
@@ -73,7 +74,11 @@ export class PodTools {
   }
 
   /** Runs one tool as `caller`. Never throws: a store failure becomes `execution_failed`. */
-  async execute(caller: PodName, tool: string, input: unknown, context: ToolCallContext = {}): Promise<ToolResult> {
+  async execute(caller: PodName, calledTool: string, calledInput: unknown, context: ToolCallContext = {}): Promise<ToolResult> {
+    // Here, where every call of every tool passes, rather than in each tool: a new tool is covered too.
+    const { secrets } = context;
+    const tool = secrets ? redactSecrets(calledTool, secrets) : calledTool;
+    const input = secrets ? redactSecretsIn(calledInput, secrets) : calledInput;
     const registered = this.tools.get(tool);
     if (!registered) return invalidArgument(`unknown tool \`${displayValue(tool)}\`; available: ${this.names().join(', ')}`);
     const problem = registered.validator.check(input);

@@ -8,6 +8,11 @@ export type ToolCallContext = {
   readonly seen?: SeenMark;
   /** Aborted when the caller goes away (a cancelled turn, a closed MCP client): waits end. */
   readonly signal?: AbortSignal;
+  /**
+   * Values the caller's agent holds (SPEC §6a). A call writes into other Pods' histories, so every
+   * string of its input is masked before any tool sees it; a name holding one is then no name and refused.
+   */
+  readonly secrets?: readonly string[];
 };
 
 export type ToolInputSchema = {
