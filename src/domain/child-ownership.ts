@@ -22,3 +22,18 @@ export function lentScope(children: readonly ChildOwnership[]): readonly ScopeRu
   for (const c of children) if (c.state === 'outstanding') for (const rule of c.scope) lent.push(rule);
   return lent;
 }
+
+/** Refused: the Pod is a child its parent stopped. */
+export type StoppedByParent = { readonly type: 'StoppedByParent'; readonly pod: PodName; readonly parent: PodName };
+
+/**
+ * A stopped child's scope went back to its parent, who may have lent it on since: so only its
+ * parent runs it again (RestorePod, which lends the scope anew), never a peer's RestorePod or a
+ * host taking it up. `runner`: the Pod asking to run it, when a Pod asks.
+ */
+export function stoppedByParent(edge: ChildOwnership | undefined, runner?: PodName): StoppedByParent | undefined {
+  return edge?.state === 'stopped' && edge.parent !== runner ? { type: 'StoppedByParent', pod: edge.child, parent: edge.parent } : undefined;
+}
+
+export const describeStoppedByParent = (refusal: StoppedByParent): string =>
+  `pod \`${refusal.pod}\` is a child that \`${refusal.parent}\` stopped; only \`${refusal.parent}\` can run it again (its RestorePod)`;

@@ -40,9 +40,36 @@ describeOnEveryStore('SpawnChildPod, SendToChild, ReadChildOutput, StopChild', (
     expect((await w.tool('me', 'SpawnPod', readIt)).ok).toBe(true);
     expect(await w.tool('me', 'StopPod', { name: 'kid' })).toEqual({
       ok: true, summary: 'stopped pod `kid`; reclaimed scope: write:/work/kid',
-      content: { action: 'stopped', reclaimed: [{ target: '/work/kid', permission: 'write', recursive: true }] },
+      content: { action: 'stopped', also_stopped: [], reclaimed: [{ target: '/work/kid', permission: 'write', recursive: true }] },
     });
     expect((await w.tool('me', 'SpawnPod', writeAgain)).ok).toBe(true);
+  });
+
+  it('StopPod stops what the child spawned with it, and its parent may lend all of it again', async () => {
+    const isLiveNow = async (pod: string) => {
+      const [lease] = await w.uow.run((r) => r.leases.getMany([name(pod)]));
+      return lease !== undefined && lease.expiresAt > w.clock.now();
+    };
+    await w.spawn('me', 'kid', ['write:/work/kid']);
+    await w.spawn('kid', 'gk', ['write:/work/kid/gk']);
+    await w.spawn('gk', 'ggk', ['write:/work/kid/gk/g']);
+    await w.spawn('kid', 'done', ['read:/work/kid']);
+    await w.tool('kid', 'StopPod', { name: 'done' });
+    expect(await w.tool('me', 'StopPod', { name: 'kid' })).toEqual({
+      ok: true, summary: 'stopped pod `kid`; reclaimed scope: write:/work/kid; also stopped what it spawned: `gk`, `ggk`',
+      content: { action: 'stopped', also_stopped: ['gk', 'ggk'], reclaimed: [{ target: '/work/kid', permission: 'write', recursive: true }] },
+    });
+    for (const pod of ['kid', 'gk', 'ggk']) {
+      expect(await isLiveNow(pod)).toBe(false);
+      expect(await w.uow.run((r) => r.children.findByChild(name(pod)))).toMatchObject({ state: 'stopped' });
+    }
+
+    // Restored by its parent, the child borrows its scope again; what it spawned stays stopped until it restores them.
+    expect(await w.tool('me', 'RestorePod', { name: 'kid' })).toMatchObject({ ok: true, content: { action: 'restored' } });
+    expect(await isLiveNow('gk')).toBe(false);
+    expect(await w.tool('kid', 'RestorePod', { name: 'gk' })).toMatchObject({ ok: true, content: { action: 'restored' } });
+    expect(await w.tool('me', 'StopPod', { name: 'kid' })).toMatchObject({ ok: true, content: { also_stopped: ['gk'] } });
+    expect((await w.tool('me', 'SpawnPod', { name: 'k2', task: 't', scope: [{ target: '/work/kid', permission: 'write' }] })).ok).toBe(true);
   });
 
   it('a child can only lend from what it was lent', async () => {

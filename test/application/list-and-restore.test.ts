@@ -2,6 +2,9 @@ import { beforeEach, expect, it } from 'vitest';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
 import type { ListPodsCommand } from '../../src/application/use-cases/list-pods.js';
 import { makeWorld, name, rule, type World } from '../support/world.js';
+import { InMemoryProfileCatalog } from '../../src/adapters/profiles/in-memory-profile-catalog.js';
+import type { AcpProfile } from '../../src/domain/profile.js';
+import { ProfileName } from '../../src/domain/profile-name.js';
 
 describeOnEveryStore('ListPods and RestorePod', (suite) => {
   let w: World;
@@ -96,6 +99,47 @@ describeOnEveryStore('ListPods and RestorePod', (suite) => {
       reason: 'scope rule write:/work/kid overlaps write scope write:/work/kid/src that is already lent to a child',
     });
     expect(await w.tool('me', 'RestorePod', { name: 'kid' })).toMatchObject({ ok: false, kind: 'invalid_argument', message: expect.stringMatching(/^pod `kid` cannot be restored: /) });
+  });
+
+  it('a child its parent stopped runs again only by its parent: a peer may not restore it, nor a host take it up', async () => {
+    await w.create('me', ['write:/work']);
+    await w.spawn('me', 'kid', ['write:/work/kid']);
+    await w.create('pal');
+    await w.peer('pal', 'kid');
+    await w.tool('me', 'StopPod', { name: 'kid' });
+    const refusal = 'pod `kid` is a child that `me` stopped; only `me` can run it again (its RestorePod)';
+    expect((await list('pal')).find((p) => p.name === 'kid')).toMatchObject({
+      visibility: 'peer', status: 'stopped', restore: { possible: false, reason: 'its parent `me` stopped it' },
+    });
+    expect(await w.tool('pal', 'RestorePod', { name: 'kid' })).toEqual({ ok: false, kind: 'invalid_argument', message: refusal });
+    expect(await w.runtime.attach(name('kid'))).toEqual({ ok: false, error: { type: 'StoppedByParent', pod: 'kid', parent: 'me' } });
+    expect(await w.uow.run((r) => r.leases.getMany([name('kid')]))).toEqual([]);
+    // The scope stays the parent's to lend; its own restore is what runs the child again.
+    expect((await list('me')).find((p) => p.name === 'kid')?.restore).toEqual({ possible: true });
+    expect(await w.tool('me', 'RestorePod', { name: 'kid' })).toMatchObject({ ok: true, content: { action: 'restored' } });
+    expect((await list('pal')).find((p) => p.name === 'kid')).toMatchObject({ live: true, restore: { possible: false, reason: 'already live' } });
+  });
+
+  it('RestorePod runs a Pod with its own profile\'s driver, and refuses one whose profile this host lacks', async () => {
+    const coder: AcpProfile = {
+      name: ProfileName.unsafe('coder'), driver: 'acp', command: 'coder-agent', args: [], env: {}, passEnv: [], idleMs: 60_000, sandbox: 'none', readOnly: [], homeFiles: {},
+    };
+    const catalog = new InMemoryProfileCatalog([coder]);
+    const wp = makeWorld(suite.store().uow(), undefined, {}, { profiles: catalog });
+    await wp.create('me');
+    expect(await wp.createPod.execute({ name: name('pal'), scope: [], profile: coder.name })).toMatchObject({ ok: true });
+    await wp.peer('me', 'pal');
+    await wp.goStopped('pal');
+    expect(await wp.tool('me', 'RestorePod', { name: 'pal' })).toMatchObject({ ok: true, content: { action: 'restored' } });
+    expect(wp.committed('pal').at(-1)).toEqual({ lease: { takenBy: wp.host.hostId, driver: 'acp' } });
+
+    await wp.goStopped('pal');
+    await catalog.remove(coder.name);
+    expect(await wp.tool('me', 'RestorePod', { name: 'pal' })).toEqual({
+      ok: false, kind: 'invalid_argument',
+      message: 'pod `pal` runs with profile `coder`, which this host does not have (it has: default); add it with `pods profile add coder --acp -- COMMAND…`, or run the Pod on a host that has it',
+    });
+    expect(await wp.uow.run((r) => r.leases.getMany([name('pal')]))).toEqual([]);
   });
 
   it('RestorePod on a live Pod yields already_live and starts nothing', async () => {

@@ -62,12 +62,16 @@ describe('`pods mcp` as a process: two external agents drive two peered Pods ove
     expect((await cli.pods(home, 'create', 'a')).code).toBe(0);
     expect((await cli.pods(home, 'create', 'b')).code).toBe(0);
     expect((await cli.pods(home, 'peer', 'a', 'b')).code).toBe(0);
+    expect((await cli.pods(home, 'profile', 'add', 'coder', '--acp', '--', 'coder-agent')).code).toBe(0);
 
     const a = await agent(home, 'a');
     const b = await agent(home, 'b');
-    expect((await a.client.listTools()).tools.map((t) => t.name)).toEqual([
+    const { tools } = await a.client.listTools();
+    expect(tools.map((t) => t.name)).toEqual([
       'SpawnPod', 'SendToPod', 'ReadPodOutput', 'StopPod', 'ListPods', 'RestorePod', 'SendToPeerPod',
     ]);
+    // The agent learns which profiles it may spawn with, as a model does.
+    expect(tools[0]?.description).toMatch(/ Profiles on this host: default, coder\.$/);
 
     // While `a` is served, a second agent on it completes the handshake, sees the tools, and is told why with every call.
     const second = await agent(home, 'a');

@@ -8,6 +8,7 @@ import type { UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import { MessageBody } from '../../src/domain/message-body.js';
 import { orderedPair } from '../../src/domain/peer-relation.js';
 import { openOncePerSuite, TEST_SERVERS, truncateAll } from '../support/test-stores.js';
+import { makeWorld } from '../support/world.js';
 import { actor, name, openServerRace, peerMessagesOf, range } from './race-actors.js';
 import { concurrentDeliveries, concurrentIdenticalHandshakes, operatorInputDuringDeliveries } from './race-scenarios.js';
 
@@ -105,5 +106,34 @@ describe.each(TEST_SERVERS)('races on the PostgreSQL server ($name)', (server) =
     expect(outcomes.delivered + outcomes.refused).toBe(40);
     const history = await o.uow.run((repos) => repos.history.read(name('rcv')));
     expect(history.map((e) => e.seq)).toEqual(range(outcomes.delivered));
+  }, 60_000);
+
+  it("a peer's RestorePod racing the parent's StopPod never leaves a stopped child running", async () => {
+    // Each side a world of its own over its own connection: two hosts, one store.
+    const parent = makeWorld((await r().actor()).uow);
+    const peer = makeWorld((await r().actor()).uow);
+    await parent.create('me', ['write:/work']);
+    await parent.create('pal');
+    await parent.spawn('me', 'kid', ['write:/work/kid']);
+    await parent.peer('pal', 'kid');
+    const outcomes = { restoredFirst: 0, refused: 0 };
+    for (const round of range(30)) {
+      await parent.goStopped('kid'); // outstanding, but no host runs it: a peer may restore it
+      const [restored, stopped] = await Promise.all([
+        peer.tool('pal', 'RestorePod', { name: 'kid' }),
+        parent.tool('me', 'StopPod', { name: 'kid' }),
+      ]);
+      expect(stopped, `round ${round}`).toMatchObject({ ok: true, content: { action: 'stopped' } });
+      if (restored.ok) outcomes.restoredFirst += 1;
+      else {
+        outcomes.refused += 1;
+        expect(restored).toMatchObject({ ok: false, message: 'pod `kid` is a child that `me` stopped; only `me` can run it again (its RestorePod)' });
+      }
+      // Whichever went first, the child ends stopped and no host holds it.
+      expect(await parent.uow.run((repos) => repos.children.findByChild(name('kid')))).toMatchObject({ state: 'stopped' });
+      expect(await parent.uow.run((repos) => repos.leases.getMany([name('kid')]))).toEqual([]);
+      expect(await parent.tool('me', 'RestorePod', { name: 'kid' })).toMatchObject({ ok: true, content: { action: 'restored' } });
+    }
+    expect(outcomes.restoredFirst + outcomes.refused).toBe(30);
   }, 60_000);
 });

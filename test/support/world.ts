@@ -91,7 +91,7 @@ export function makeWorld(
   const readChildOutput = new ReadChildOutput(uow, clock);
   const stopChild = new StopChild(uow, clock);
   const listPods = new ListPods(uow, clock, profiles);
-  const restorePod = new RestorePod(uow, clock, host);
+  const restorePod = new RestorePod(uow, clock, host, profiles);
   const deliver = new DeliverPeerMessage(uow, clock, ids);
   const waitForInbound = new WaitForInbound(uow, events, hostConfig);
   const tools = new PodTools(uow, spawnChild, sendToChild, readChildOutput, stopChild, listPods, restorePod, deliver, waitForInbound);

@@ -218,12 +218,12 @@ export class TuiSession {
 
   private async host(listing: StoreListing): Promise<{ readonly role: string; readonly heldBy?: string }> {
     const pod = listing.name;
-    if (listing.origin.type === 'spawned' && listing.status === 'stopped') {
-      const parent = listing.origin.parent;
-      return { role: `viewing \`${pod}\`: it is a stopped child of \`${parent}\`, and only its parent can run it again (\`:attach ${parent}\`, then \`:restore ${pod}\`)` };
-    }
     const taken = await this.app.runtime.attach(pod);
     if (taken.ok) return { role: `attached to \`${pod}\`; it runs in this TUI` };
+    if (taken.error.type === 'StoppedByParent') {
+      const { parent } = taken.error;
+      return { role: `viewing \`${pod}\`: it is a stopped child of \`${parent}\`, and only its parent can run it again (\`:attach ${parent}\`, then \`:restore ${pod}\`)` };
+    }
     if (taken.error.type === 'ProfileUnknown') return { role: `viewing \`${pod}\`: ${describeAttachRefusal(taken.error)}` };
     const { hostId } = taken.error.heldBy;
     return {

@@ -1,3 +1,4 @@
+import { describeStoppedByParent, type StoppedByParent } from '../../domain/child-ownership.js';
 import type { Lease, PodDriver } from '../../domain/pod-status.js';
 import type { PodName } from '../../domain/pod-name.js';
 import type { ProfileName } from '../../domain/profile-name.js';
@@ -5,7 +6,10 @@ import type { HostEvent } from '../ports/live-events.js';
 
 export type AttachRefusal =
   | { readonly type: 'Held'; readonly heldBy: Lease }
-  | { readonly type: 'ProfileUnknown'; readonly pod: PodName; readonly profile: ProfileName; readonly known: readonly ProfileName[] };
+  | ProfileUnknown
+  | StoppedByParent;
+
+export type ProfileUnknown = { readonly type: 'ProfileUnknown'; readonly pod: PodName; readonly profile: ProfileName; readonly known: readonly ProfileName[] };
 
 export type AttachOptions = {
   /** `mcp`: an external agent is the Pod's model; the host only holds and renews the lease. */
@@ -22,6 +26,8 @@ export function describeAttachRefusal(refusal: AttachRefusal): string {
   switch (refusal.type) {
     case 'Held':
       return `pod \`${refusal.heldBy.pod}\` is live on ${refusal.heldBy.hostId} (lease until ${refusal.heldBy.expiresAt.toISOString()})`;
+    case 'StoppedByParent':
+      return describeStoppedByParent(refusal);
     case 'ProfileUnknown':
       return `pod \`${refusal.pod}\` runs with profile \`${refusal.profile}\`, which this host does not have (it has: ${refusal.known.join(', ')}); ` +
         `add it with \`pods profile add ${refusal.profile} --acp -- COMMAND…\`, or run the Pod on a host that has it`;

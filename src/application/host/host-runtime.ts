@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import { stoppedByParent } from '../../domain/child-ownership.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { hostRunsTurns, type PodDriver, type RuntimeStatus } from '../../domain/pod-status.js';
 import { err, ok, type Result } from '../../domain/result.js';
@@ -88,7 +89,12 @@ export class HostRuntime {
       if (!profile) return err({ type: 'ProfileUnknown', pod, profile: wanted, known: profiles.map((p) => p.name) });
       driver = profile.driver;
     }
-    const taken = await this.uow.run((repos) => repos.leases.tryAcquire(pod, this.host.hostId, now, this.leases.expiry(), driver));
+    const taken = await this.uow.run(async (repos) => {
+      // Read with the lease taken, in one unit: a parent's StopPod cannot slip between.
+      const stopped = stoppedByParent(await repos.children.findByChild(pod));
+      return stopped ?? repos.leases.tryAcquire(pod, this.host.hostId, now, this.leases.expiry(), driver);
+    });
+    if ('type' in taken) return err(taken);
     if (!taken.acquired) return err({ type: 'Held', heldBy: taken.heldBy });
     this.adopt(pod, driver);
     return ok(undefined);

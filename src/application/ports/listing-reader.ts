@@ -15,6 +15,8 @@ export type ListingQuery = VisibleFilter & {
 };
 
 export type ListedPod = VisiblePod & {
+  /** A peer that is a child its parent stopped: that parent (`stoppedByParent`), the only one who may run it again. */
+  readonly stoppedBy?: PodName;
   readonly lease?: Lease;
   readonly profile?: ProfileName;
   readonly children: { readonly count: number; readonly live: number };

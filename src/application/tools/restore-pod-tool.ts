@@ -13,7 +13,9 @@ export function restorePodTool(useCase: RestorePod): ToolDefinition<Input> {
     description:
       'Start a visible stopped Pod (one of your spawned children, or a peer) on this host. A Pod that is already ' +
       'live is left alone and reported as already_live. A restored child is still your child and borrows the ' +
-      'scope you lent it again, so that scope must be free. Restoring a peer gives you no power over it.',
+      'scope you lent it again, so that scope must be free (its own children stay stopped until it restores them). ' +
+      'Restoring a peer gives you no power over it; a peer that is a child its parent stopped is not yours to ' +
+      'restore (ListPods says so in restore.reason). The Pod runs with its own profile, which this host must have.',
     inputSchema: nameOnlySchema('A visible Pod: one of your children or a peer.'),
     contentSchema: {
       type: 'object',

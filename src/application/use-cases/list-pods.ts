@@ -77,6 +77,7 @@ function listingOf(page: ListingPage, now: Date): readonly PodListing[] {
     const refused = refusalFor(self.name, 'restore', v);
     if (refused) return { possible: false, reason: briefRefusal(refused) };
     if (live) return ALREADY_LIVE;
+    if (v.stoppedBy !== undefined) return { possible: false, reason: `its parent \`${v.stoppedBy}\` stopped it` };
     if (v.reason === 'spawned_child' && v.child.state === 'stopped') {
       const refusal = mayLend(v.child.scope);
       if (refusal) return { possible: false, reason: describeDelegationRefusal(self.name, refusal) };

@@ -1,5 +1,6 @@
 import { inject, injectable } from 'inversify';
 import { authorize, type AuthorityRefusal } from '../../domain/authority.js';
+import type { ChildOwnership } from '../../domain/child-ownership.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { ok, type Result } from '../../domain/result.js';
 import type { ScopeRule } from '../../domain/scope-rule.js';
@@ -8,9 +9,18 @@ import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { visibleFrom } from '../visible-from.js';
 
 export type StopChildCommand = { readonly caller: PodName; readonly name: PodName };
-export type StoppedChild = { readonly action: 'stopped' | 'already_stopped'; readonly reclaimed: readonly ScopeRule[] };
+export type StoppedChild = {
+  readonly action: 'stopped' | 'already_stopped';
+  readonly reclaimed: readonly ScopeRule[];
+  /** The child's own children, theirs, …, that were outstanding: stopped with it, their scope back with their parents. */
+  readonly alsoStopped: readonly PodName[];
+};
 
-/** The child stays visible to its parent as stopped, and restorable. */
+/**
+ * The child stays visible to its parent as stopped, and restorable. What it lent on is part of
+ * what the parent takes back, so its outstanding descendants stop with it: none keeps writing
+ * where the parent may lend again.
+ */
 @injectable()
 export class StopChild {
   constructor(
@@ -25,10 +35,26 @@ export class StopChild {
       if (!allowed.ok) return allowed;
       const ownership = await repos.children.findByChild(name);
       if (!ownership) throw new Error(`child \`${name}\` is visible but has no ownership edge`);
-      if (ownership.state === 'stopped') return ok({ action: 'already_stopped', reclaimed: [] });
-      await repos.children.update({ ...ownership, state: 'stopped', stoppedAt: this.clock.now() });
-      await repos.leases.revoke(name);
-      return ok({ action: 'stopped', reclaimed: ownership.scope });
+      if (ownership.state === 'stopped') {
+        // Stopped already, so it should not be live; should an older version have let it run, it stops now.
+        await repos.leases.revoke(name);
+        return ok({ action: 'already_stopped', reclaimed: [], alsoStopped: [] });
+      }
+      const now = this.clock.now();
+      const below: ChildOwnership[] = [];
+      const seen = new Set<PodName>([name]);
+      // Top down, as every stop locks edges, so two stops in one tree never wait on each other in a circle.
+      for (let parents = [name]; parents.length > 0; ) {
+        const outstanding = (await repos.children.listByParents(parents)).filter((edge) => edge.state === 'outstanding' && !seen.has(edge.child));
+        for (const edge of outstanding) seen.add(edge.child);
+        below.push(...outstanding);
+        parents = outstanding.map((edge) => edge.child);
+      }
+      for (const edge of [ownership, ...below]) {
+        await repos.children.update({ ...edge, state: 'stopped', stoppedAt: now });
+        await repos.leases.revoke(edge.child);
+      }
+      return ok({ action: 'stopped', reclaimed: ownership.scope, alsoStopped: below.map((edge) => edge.child) });
     });
     return result;
   }

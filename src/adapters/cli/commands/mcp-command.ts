@@ -72,7 +72,7 @@ export const mcpCommand: CliCommand = {
       const { runtime } = app;
       const attached = await runtime.attach(name, { driver: 'mcp' });
       if (!attached.ok) {
-        out.fail(`${describeAttachRefusal(attached.error)}; stop that host first`);
+        out.fail(attached.error.type === 'Held' ? `${describeAttachRefusal(attached.error)}; stop that host first` : describeAttachRefusal(attached.error));
         // A client (stdin a pipe) completes its handshake and gets the reason with every call; a person has it already.
         if (attached.error.type !== 'Held' || io.stdin.isTTY === true) return EXIT.refused;
         const { createRefusingMcpServer, heldPodReason } = await import('../../mcp/refusing-mcp-server.js');
@@ -93,6 +93,8 @@ export const mcpCommand: CliCommand = {
         history: app.readHistory,
         events: app.events,
         claudeChannel,
+        // The SpawnPod description lists them, as it does for a model's and an agent's.
+        profiles: (await app.profiles.list()).map((profile) => profile.name),
         version: PODS_VERSION,
         stdin: io.stdin,
         stdout: io.stdout,

@@ -1,5 +1,5 @@
 import { OVERVIEW_TAIL, type ListedPod, type ListingPage, type ListingQuery, type ListingReader, type PodOverviewRow, type StorePage, type StorePageQuery } from '../../../application/ports/listing-reader.js';
-import { lentScope, type ChildOwnership } from '../../../domain/child-ownership.js';
+import { lentScope, stoppedByParent, type ChildOwnership } from '../../../domain/child-ownership.js';
 import { otherSide, type PeerRelation } from '../../../domain/peer-relation.js';
 import { INPUT_KINDS, watermark, watermarkReached } from '../../../domain/turn-trigger.js';
 import type { PodName } from '../../../domain/pod-name.js';
@@ -28,7 +28,8 @@ export class InMemoryListingReader implements ListingReader {
     const pods = matching.slice(0, query.limit).map(({ index: _index, status: _status, ...v }): ListedPod => {
       const lease = this.t.leases.get(v.name);
       const profile = this.t.pods.get(v.name)?.profile;
-      return { ...v, ...(lease ? { lease } : {}), ...(profile ? { profile } : {}), children: this.childrenOf(v.name, now) };
+      const stopped = v.reason === 'peer' ? stoppedByParent(this.t.children.get(v.name)) : undefined;
+      return { ...v, ...(stopped ? { stoppedBy: stopped.parent } : {}), ...(lease ? { lease } : {}), ...(profile ? { profile } : {}), children: this.childrenOf(v.name, now) };
     });
     const stoppedChild = pods.some((p) => p.reason === 'spawned_child' && p.child.state === 'stopped');
     return {

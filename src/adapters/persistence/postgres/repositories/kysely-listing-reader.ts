@@ -71,6 +71,7 @@ function listedPod(caller: PodName, p: PageJson, own: ListedPod['children']): Li
           id: p.id!, ...orderedPair(caller, name), since: date(p.since!), initiatedFrom: PodName.unsafe(p.initiated_from!),
           auditId: p.audit_id!, lastPairSeq: p.last_pair_seq!, autoTurns: p.auto_turns!,
         },
+        ...(p.stopped_by === null ? {} : { stoppedBy: PodName.unsafe(p.stopped_by) }),
         ...extra,
       };
   }

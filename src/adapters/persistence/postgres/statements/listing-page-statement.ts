@@ -48,6 +48,7 @@ export function listingPageStatement(q: ListingQuery): RawBuilder<ListingPageRow
         'id', r.id, 'since', ${ms('r.since')}, 'initiated_from', r.initiated_from, 'audit_id', r.audit_id, 'last_pair_seq', r.last_pair_seq, 'auto_turns', r.auto_turns,
         'host_id', l.host_id, 'status', l.status, 'expires_at', ${ms('l.expires_at')}, 'driver', l.driver, 'renewed_at', ${ms('l.renewed_at')},
         -- The caller's own children are counted once, for the totals.
+        'stopped_by', case when page.rank = 2 then (select k.parent from child_ownership k where k.child = page.pod and k.state = 'stopped') end,
         'kids', case when page.rank > 0 then (select count(*) from child_ownership g where g.parent = page.pod) end,
         'live_kids', case when page.rank > 0 then (select count(*) from lease gl where gl.parent = page.pod and gl.expires_at > ${now}) end
       ) order by page.pod)
@@ -77,6 +78,8 @@ export type PageJson = {
   scope: unknown; state: 'outstanding' | 'stopped' | null; spawned_at: number | null; stopped_at: number | null; output_cursor: number | null;
   id: string | null; since: number | null; initiated_from: string | null; audit_id: string | null; last_pair_seq: number | null; auto_turns: number | null;
   host_id: string | null; status: Live | null; expires_at: number | null; driver: 'model' | 'mcp' | 'acp' | null; renewed_at: number | null;
+  /** A peer its parent stopped: that parent. */
+  stopped_by: string | null;
   /** Null for the caller: its children are in the totals. */
   kids: number | null; live_kids: number | null;
 };
