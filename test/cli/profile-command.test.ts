@@ -43,6 +43,11 @@ describe('pods profile', () => {
   it.each([
     [['profile', 'add', 'x', '--', 'cmd'], 'add needs --acp'],
     [['profile', 'add', 'x', '--acp'], 'add needs the agent\'s command line after --'],
+    // The name is the one word before `--`, the command line everything after it.
+    [['profile', 'add', 'a', 'b', '--acp', '--', 'echo'], 'add takes one profile name before --, got `a b`'],
+    [['profile', 'add', '--acp', '--', 'echo'], 'add needs the profile name before --'],
+    [['profile', 'add', 'c', '--acp', 'echo', 'hi'], 'add takes one profile name, got `c echo hi`; the agent\'s command line goes after --'],
+    [['profile', 'add', 'c', '--acp', '--'], 'add needs the agent\'s command line after --'],
     [['profile', 'add', 'default', '--acp', '--', 'cmd'], 'profile default: `default` is reserved'],
     [['profile', 'add', 'x', '--acp', '--env', 'NOEQUALS', '--', 'cmd'], '--env NOEQUALS: expected K=V'],
     [['profile', 'add', 'x', '--acp', '--sandbox', 'docker', '--', 'cmd'], 'sandbox must be `bwrap` or `none`'],

@@ -10,7 +10,10 @@ import { EXIT, type ExitCode, type ProcessIo } from '../process-io.js';
 export type OptionValues = Readonly<Record<string, string | boolean | readonly (string | boolean)[] | undefined>>;
 
 export type CommandArgs = {
+  /** Every word that is not an option, also those after `--`. */
   readonly positionals: readonly string[];
+  /** The words after `--` (the tail of positionals); absent when the line has no `--`. */
+  readonly afterDoubleDash?: readonly string[];
   readonly values: OptionValues;
   readonly cwd: string;
 };
