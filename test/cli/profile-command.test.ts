@@ -70,7 +70,9 @@ describe('pods profile', () => {
     await cli.run('profile', 'add', 'coder', '--acp', '--', 'cmd');
     expect(await cli.run('create', 'w', '--profile', 'coder')).toMatchObject({ code: 0, stdout: 'created pod `w` with scope write:/home/op/project and profile `coder`\n' });
     const refused = await cli.run('create', 'v', '--profile', 'ghost');
-    expect(refused).toMatchObject({ code: 1, stderr: 'pods create: unknown profile ghost; this host knows: default, coder (or `inherit` for your own)\n' });
+    expect(refused).toMatchObject({ code: 1, stderr: 'pods create: unknown profile ghost; this host knows: default, coder\n' });
+    // `inherit` means something to SpawnPod only: the operator has no profile of their own.
+    expect(await cli.run('create', 'v', '--profile', 'inherit')).toMatchObject({ code: 1, stderr: 'pods create: unknown profile inherit; this host knows: default, coder\n' });
     const ls = await cli.run('ls');
     expect(ls.stdout).toMatch(/^NAME\s+STATUS\s+PROFILE\s+DRIVEN BY/);
     expect(ls.stdout).toMatch(/\nw\s+stopped\s+coder\s+-/);
