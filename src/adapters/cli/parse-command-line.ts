@@ -116,7 +116,8 @@ function holdNegativeNumbers(
 function helpTopic(positionals: readonly string[], commands: readonly CliCommand[]): CommandLine {
   const [topic, ...extra] = positionals;
   if (extra.length > 0) return { type: 'usage', message: 'help takes at most one command name' };
-  if (topic === undefined) return { type: 'help' };
+  // `help` is not in the command list; the global help is its help.
+  if (topic === undefined || topic === 'help') return { type: 'help' };
   const command = commands.find((c) => c.name === topic);
   return command ? { type: 'help', command } : { type: 'usage', message: unknownCommand(topic, commands) };
 }
