@@ -38,7 +38,14 @@ describe('TUI help, checked against the command table', () => {
 
   it.each(COLON_COMMANDS.map((c) => [c.name, c] as const))('parses :%s exactly as its usage says', (name, command) => {
     const required = command.params.filter((p) => !p.optional);
-    const words = (n: number) => Array.from({ length: n }, (_, i) => (command.params[i]?.completes === 'command' ? 'peer' : i === 1 ? '{}' : '7')).join(' ');
+    // An option parameter (`--profile P`) is given as its usage spells it.
+    const word = (i: number): string => {
+      const param = command.params[i];
+      if (param?.completes === 'command') return 'peer';
+      if (param?.name.startsWith('--')) return param.name.replace(/ \S+$/, ' p7');
+      return i === 1 ? '{}' : '7';
+    };
+    const words = (n: number) => Array.from({ length: n }, (_, i) => word(i)).join(' ');
     expect(parse(`:${name} ${words(command.params.length)}`).type).toBe('command');
     expect(parse(`:${name} ${words(required.length)}`).type).toBe('command');
     if (required.length > 0) {

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { displayValue } from '../../domain/display.js';
+import { parseArgsProblem } from '../presentation/parse-options.js';
 import { didYouMean } from './did-you-mean.js';
 import type { CliCommand, CommandRun, ControlRun, OptionValues, ProfileRun } from './cli-command.js';
 
@@ -79,10 +80,9 @@ function strictParse(argv: readonly string[], command: CliCommand | undefined): 
     for (; next < numbers.length; next += 1) positionals.push(numbers[next]?.value ?? '');
     return { ok: true, positionals, values, ...(doubleDashAt !== undefined ? { afterDoubleDash: positionals.slice(doubleDashAt) } : {}) };
   } catch (error) {
-    if (!(error instanceof TypeError) || !('code' in error) || !String(error.code).startsWith('ERR_PARSE_ARGS')) throw error;
-    // Node's messages run to several sentences; the first one says what is wrong.
-    const first = (error.message.split(/\.(\s|$)/)[0] ?? error.message).trim();
-    return { ok: false, message: first.charAt(0).toLowerCase() + first.slice(1) };
+    const problem = parseArgsProblem(error);
+    if (problem === undefined) throw error;
+    return { ok: false, message: problem };
   }
 }
 
