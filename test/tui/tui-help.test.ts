@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { tuiCommand } from '../../src/adapters/cli/commands/tui-command.js';
 import { usageOf } from '../../src/adapters/tui/colon-command.js';
 import { COLON_COMMANDS } from '../../src/adapters/tui/colon-commands.js';
 import { parseTuiLine } from '../../src/adapters/tui/parse-tui-line.js';
@@ -61,6 +62,11 @@ describe('TUI help, checked against the command table', () => {
     for (const phrase of ['reciprocal', 'SendToPeerPod', 'no filesystem scope', 'no output cursor', 'no SendToPod/StopPod control', 'parent and its spawned child', 'Only an operator']) {
       expect(text).toContain(phrase);
     }
+  });
+
+  it('is what `pods tui --help` lists, in the same order', () => {
+    const listed = /`:help` lists them \(([^)]*)\)/.exec(tuiCommand.details.replace(/\n/g, ' '))?.[1];
+    expect(listed?.split(', ')).toEqual(COLON_COMMANDS.filter((c) => c.name !== 'help').map((c) => `\`:${c.name}\``));
   });
 
   it('is what docs/tui.md documents', () => {
