@@ -237,6 +237,13 @@ describe('pods (in process, one memory store)', () => {
     expect(await cli.run('peer', '--help')).toEqual(peer);
   });
 
+  it('keeps `pods --help` within 80 columns, with the full usage of a long command in its own help', async () => {
+    const help = (await cli.run('--help')).stdout;
+    expect(help.split('\n').filter((line) => line.length > 80)).toEqual([]);
+    expect(help).toContain('\n  profile add|ls|show|rm …\n');
+    expect((await cli.run('profile', '--help')).stdout).toMatch(/^Usage: pods \[--db URL\] profile add NAME --acp .* -- COMMAND \[ARGS…\] \| ls \[--json\] \| show NAME \| rm NAME\n/);
+  });
+
   it('warns in every help that a --db URL is visible to other users, and names the safe places for a password', async () => {
     for (const argv of [['--help'], ['help', 'ls'], ['store', '--help']]) {
       const help = (await cli.run(...argv)).stdout.replace(/\s+/g, ' ');

@@ -47,6 +47,8 @@ export type ProfileRun = { readonly profiles: (profiles: ProfileCatalog, out: Te
 export type CliCommand = {
   readonly name: string;
   readonly usage: string;
+  /** The usage `pods --help` lists, when `usage` is too long for its 80 columns; `pods COMMAND --help` shows `usage`. */
+  readonly shortUsage?: string;
   readonly summary: string;
   readonly details: string;
   readonly options?: NonNullable<ParseArgsConfig['options']>;

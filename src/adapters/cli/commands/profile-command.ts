@@ -18,6 +18,7 @@ const ADD_EXAMPLE = 'pods profile add claude --acp -- npx @zed-industries/claude
 export const profileCommand: CliCommand = {
   name: 'profile',
   usage: 'profile add NAME --acp [--env K=V]… [--pass-env K]… [--idle-ms N] [--sandbox bwrap|none] [--read-only /abs]… [--home-file PATH=/abs]… -- COMMAND [ARGS…] | ls [--json] | show NAME | rm NAME',
+  shortUsage: 'profile add|ls|show|rm …',
   summary: 'how Pods run: the profiles of this host (coding agents over ACP)',
   details:
     'A profile says how a Pod runs. `default` is the host\'s model (the built-in one, or PODS_MODEL_URL).\n' +
