@@ -286,6 +286,12 @@ describe('pods (in process, one memory store)', () => {
     expect(read.size).toBeGreaterThanOrEqual(10);
     for (const name of read) expect(help, name).toMatch(new RegExp(`\\n  ${name} +\\S`));
     expect(help).toMatch(/\n {2}VISUAL, EDITOR +the editor/);
+    // docs/cli.md says `pods --help` lists every variable of its table.
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/cli.md', import.meta.url)), 'utf8');
+    const table = doc.slice(doc.indexOf('\n## Environment\n'), doc.indexOf('`pods --help` lists them all'));
+    const documented = [...table.matchAll(/^\| (`[A-Z_]+`(?:, `[A-Z_]+`)*) \|/gm)].flatMap(([, names]) => (names ?? '').split(', ').map((n) => n.slice(1, -1)));
+    expect(documented).toContain('NO_COLOR');
+    for (const name of documented) expect(help, name).toMatch(new RegExp(`\\n  (?:[A-Z_]+, )*${name}(?:, [A-Z_]+)* +\\S`));
     expect(await cli.run('--version')).toEqual({ code: 0, stdout: 'pods 0.1.0\n', stderr: '' });
   });
 

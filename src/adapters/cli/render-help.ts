@@ -29,6 +29,7 @@ const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['PODS_MCP_LIFELINE', 'set by `pods mcp` for the server process it guards (not for users: any other value is ignored)'],
   ['PODS_TEST_MAX_CONNECTIONS', 'for tests, not for users: the max_connections of a managed server this process starts (default: 500)'],
   ['VISUAL, EDITOR', 'the editor the TUI\'s :edit runs (default: vi)'],
+  ['NO_COLOR', 'set and not empty: the TUI and `pods dash` write no colour (they never do to a pipe)'],
 ];
 
 // Command lines are world-readable (`ps`, /proc/PID/cmdline); the environment and a 0600 file are not.
