@@ -52,9 +52,14 @@ const signals = signalGate({
 
 // The stdio MCP server an agent-driven Pod's agent starts (`pods mcp-relay SOCKET`): a byte
 // relay to the host's per-Pod socket, loading nothing of the store. Not a user command.
-if (process.argv[2] === 'mcp-relay' && process.argv.length === 4) {
+if (process.argv[2] === 'mcp-relay') {
+  const { answerMcpRelayLine, parseMcpRelayLine } = await import('./adapters/cli/mcp-relay-line.js');
+  const line = parseMcpRelayLine(process.argv.slice(3));
+  if (line.type !== 'relay') {
+    process.exit(answerMcpRelayLine(line, { stdout: (text) => void process.stdout.write(text), stderr: (text) => void process.stderr.write(text) }));
+  }
   const { relayStdio } = await import('./adapters/mcp/mcp-relay.js');
-  process.exit(await relayStdio(process.argv[3]!));
+  process.exit(await relayStdio(line.socket));
 }
 
 // `pods mcp` started by a client: this process guards the server, which runs where the client's

@@ -86,6 +86,9 @@ describe.concurrent('the built `pods` CLI without a durable store', () => {
     // No library warning before the line (pg warns at length about what sslmode=require means to it).
     [['ls', '--db', 'postgres://u:pw@127.0.0.1:1/pods?sslmode=require'], /^pods ls: cannot open the PostgreSQL store at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/pods\?sslmode=require: connect ECONNREFUSED/],
     [['lss'], /^pods: unknown command `lss` \(did you mean `ls`\?\); see `pods --help`$/],
+    // Not a user command, but the agent's relay still says what it expects.
+    [['mcp-relay'], /^pods mcp-relay: expected 1 argument \(SOCKET\), got none; see `pods mcp-relay --help`$/],
+    [['mcp-relay', '/a.sock', 'b'], /^pods mcp-relay: expected 1 argument \(SOCKET\), got `\/a\.sock` `b`; see `pods mcp-relay --help`$/],
   ])('exits 2 with one line for %j', async (args, line) => {
     const run = await cli.pods(await cli.home('usage'), ...args);
     expect(run.code).toBe(2);
@@ -101,5 +104,10 @@ describe.concurrent('the built `pods` CLI without a durable store', () => {
   it('prints help and exits 0', async () => {
     const run = await cli.pods(await cli.home('help'), 'help', 'tool');
     expect(run).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^Usage: pods \[--db URL\] tool NAME TOOL JSON\n/) });
+  });
+
+  it('prints the help of mcp-relay, which is no command of the list, and exits 0', async () => {
+    const run = await cli.pods(await cli.home('help'), 'mcp-relay', '--help');
+    expect(run).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^Usage: pods mcp-relay SOCKET\n/) });
   });
 });

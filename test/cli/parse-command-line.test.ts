@@ -24,6 +24,9 @@ describe('parseCommandLine', () => {
     [['-h'], 'global'],
     [['help'], 'global'],
     [['help', 'peer'], 'peer'],
+    // `help` is no command of the list, but its help is the global one (help always exits 0).
+    [['help', 'help'], 'global'],
+    [['help', '--help'], 'global'],
     [['peer', '--help'], 'peer'],
     [['peer', '-h'], 'peer'],
     [['--db', 'memory', 'history', '-h'], 'history'],

@@ -43,6 +43,11 @@ describe('pods profile', () => {
   it.each([
     [['profile', 'add', 'x', '--', 'cmd'], 'add needs --acp'],
     [['profile', 'add', 'x', '--acp'], 'add needs the agent\'s command line after --'],
+    // The name is the one word before `--`, the command line everything after it.
+    [['profile', 'add', 'a', 'b', '--acp', '--', 'echo'], 'add takes one profile name before --, got `a b`'],
+    [['profile', 'add', '--acp', '--', 'echo'], 'add needs the profile name before --'],
+    [['profile', 'add', 'c', '--acp', 'echo', 'hi'], 'add takes one profile name, got `c echo hi`; the agent\'s command line goes after --'],
+    [['profile', 'add', 'c', '--acp', '--'], 'add needs the agent\'s command line after --'],
     [['profile', 'add', 'default', '--acp', '--', 'cmd'], 'profile default: `default` is reserved'],
     [['profile', 'add', 'x', '--acp', '--env', 'NOEQUALS', '--', 'cmd'], '--env NOEQUALS: expected K=V'],
     [['profile', 'add', 'x', '--acp', '--sandbox', 'docker', '--', 'cmd'], 'sandbox must be `bwrap` or `none`'],
@@ -65,7 +70,9 @@ describe('pods profile', () => {
     await cli.run('profile', 'add', 'coder', '--acp', '--', 'cmd');
     expect(await cli.run('create', 'w', '--profile', 'coder')).toMatchObject({ code: 0, stdout: 'created pod `w` with scope write:/home/op/project and profile `coder`\n' });
     const refused = await cli.run('create', 'v', '--profile', 'ghost');
-    expect(refused).toMatchObject({ code: 1, stderr: 'pods create: unknown profile ghost; this host knows: default, coder (or `inherit` for your own)\n' });
+    expect(refused).toMatchObject({ code: 1, stderr: 'pods create: unknown profile ghost; this host knows: default, coder\n' });
+    // `inherit` means something to SpawnPod only: the operator has no profile of their own.
+    expect(await cli.run('create', 'v', '--profile', 'inherit')).toMatchObject({ code: 1, stderr: 'pods create: unknown profile inherit; this host knows: default, coder\n' });
     const ls = await cli.run('ls');
     expect(ls.stdout).toMatch(/^NAME\s+STATUS\s+PROFILE\s+DRIVEN BY/);
     expect(ls.stdout).toMatch(/\nw\s+stopped\s+coder\s+-/);

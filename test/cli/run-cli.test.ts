@@ -237,6 +237,13 @@ describe('pods (in process, one memory store)', () => {
     expect(await cli.run('peer', '--help')).toEqual(peer);
   });
 
+  it('keeps `pods --help` within 80 columns, with the full usage of a long command in its own help', async () => {
+    const help = (await cli.run('--help')).stdout;
+    expect(help.split('\n').filter((line) => line.length > 80)).toEqual([]);
+    expect(help).toContain('\n  profile add|ls|show|rm …\n');
+    expect((await cli.run('profile', '--help')).stdout).toMatch(/^Usage: pods \[--db URL\] profile add NAME --acp .* -- COMMAND \[ARGS…\] \| ls \[--json\] \| show NAME \| rm NAME\n/);
+  });
+
   it('warns in every help that a --db URL is visible to other users, and names the safe places for a password', async () => {
     for (const argv of [['--help'], ['help', 'ls'], ['store', '--help']]) {
       const help = (await cli.run(...argv)).stdout.replace(/\s+/g, ' ');
@@ -279,6 +286,12 @@ describe('pods (in process, one memory store)', () => {
     expect(read.size).toBeGreaterThanOrEqual(10);
     for (const name of read) expect(help, name).toMatch(new RegExp(`\\n  ${name} +\\S`));
     expect(help).toMatch(/\n {2}VISUAL, EDITOR +the editor/);
+    // docs/cli.md says `pods --help` lists every variable of its table.
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/cli.md', import.meta.url)), 'utf8');
+    const table = doc.slice(doc.indexOf('\n## Environment\n'), doc.indexOf('`pods --help` lists them all'));
+    const documented = [...table.matchAll(/^\| (`[A-Z_]+`(?:, `[A-Z_]+`)*) \|/gm)].flatMap(([, names]) => (names ?? '').split(', ').map((n) => n.slice(1, -1)));
+    expect(documented).toContain('NO_COLOR');
+    for (const name of documented) expect(help, name).toMatch(new RegExp(`\\n  (?:[A-Z_]+, )*${name}(?:, [A-Z_]+)* +\\S`));
     expect(await cli.run('--version')).toEqual({ code: 0, stdout: 'pods 0.1.0\n', stderr: '' });
   });
 

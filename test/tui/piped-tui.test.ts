@@ -185,6 +185,13 @@ describe('the TUI reading a pipe', () => {
     ]);
   });
 
+  it('refuses :new with a profile this host lacks, as `pods create` does, and goes on', async () => {
+    const { app } = await store();
+    const run = await runPiped(app, ':new z --profile ghost\n:new z --profile inherit\n');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toEqual(['unknown profile ghost; this host knows: default', 'unknown profile inherit; this host knows: default']);
+  });
+
   it('refuses :edit from a pipe, where each line is a message, and goes on', async () => {
     const { app, history } = await store();
     const run = await runPiped(app, ':edit\nafter\n');

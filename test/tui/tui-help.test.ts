@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { tuiCommand } from '../../src/adapters/cli/commands/tui-command.js';
 import { usageOf } from '../../src/adapters/tui/colon-command.js';
 import { COLON_COMMANDS } from '../../src/adapters/tui/colon-commands.js';
 import { parseTuiLine } from '../../src/adapters/tui/parse-tui-line.js';
@@ -38,7 +39,14 @@ describe('TUI help, checked against the command table', () => {
 
   it.each(COLON_COMMANDS.map((c) => [c.name, c] as const))('parses :%s exactly as its usage says', (name, command) => {
     const required = command.params.filter((p) => !p.optional);
-    const words = (n: number) => Array.from({ length: n }, (_, i) => (command.params[i]?.completes === 'command' ? 'peer' : i === 1 ? '{}' : '7')).join(' ');
+    // An option parameter (`--profile P`) is given as its usage spells it.
+    const word = (i: number): string => {
+      const param = command.params[i];
+      if (param?.completes === 'command') return 'peer';
+      if (param?.name.startsWith('--')) return param.name.replace(/ \S+$/, ' p7');
+      return i === 1 ? '{}' : '7';
+    };
+    const words = (n: number) => Array.from({ length: n }, (_, i) => word(i)).join(' ');
     expect(parse(`:${name} ${words(command.params.length)}`).type).toBe('command');
     expect(parse(`:${name} ${words(required.length)}`).type).toBe('command');
     if (required.length > 0) {
@@ -54,6 +62,11 @@ describe('TUI help, checked against the command table', () => {
     for (const phrase of ['reciprocal', 'SendToPeerPod', 'no filesystem scope', 'no output cursor', 'no SendToPod/StopPod control', 'parent and its spawned child', 'Only an operator']) {
       expect(text).toContain(phrase);
     }
+  });
+
+  it('is what `pods tui --help` lists, in the same order', () => {
+    const listed = /`:help` lists them \(([^)]*)\)/.exec(tuiCommand.details.replace(/\n/g, ' '))?.[1];
+    expect(listed?.split(', ')).toEqual(COLON_COMMANDS.filter((c) => c.name !== 'help').map((c) => `\`:${c.name}\``));
   });
 
   it('is what docs/tui.md documents', () => {

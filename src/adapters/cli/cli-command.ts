@@ -10,7 +10,10 @@ import { EXIT, type ExitCode, type ProcessIo } from '../process-io.js';
 export type OptionValues = Readonly<Record<string, string | boolean | readonly (string | boolean)[] | undefined>>;
 
 export type CommandArgs = {
+  /** Every word that is not an option, also those after `--`. */
   readonly positionals: readonly string[];
+  /** The words after `--` (the tail of positionals); absent when the line has no `--`. */
+  readonly afterDoubleDash?: readonly string[];
   readonly values: OptionValues;
   readonly cwd: string;
 };
@@ -44,6 +47,8 @@ export type ProfileRun = { readonly profiles: (profiles: ProfileCatalog, out: Te
 export type CliCommand = {
   readonly name: string;
   readonly usage: string;
+  /** The usage `pods --help` lists, when `usage` is too long for its 80 columns; `pods COMMAND --help` shows `usage`. */
+  readonly shortUsage?: string;
   readonly summary: string;
   readonly details: string;
   readonly options?: NonNullable<ParseArgsConfig['options']>;

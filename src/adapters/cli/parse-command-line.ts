@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { displayValue } from '../../domain/display.js';
+import { parseArgsProblem } from '../presentation/parse-options.js';
 import { didYouMean } from './did-you-mean.js';
 import type { CliCommand, CommandRun, ControlRun, OptionValues, ProfileRun } from './cli-command.js';
 
@@ -46,14 +47,16 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Cli
   const chosen = command ?? commands.find((c) => name === undefined && c.name === 'tui');
   if (!chosen) throw new Error(`command ${name ?? 'tui'} vanished`);
 
-  const run = chosen.parse({ positionals, values: strict.values, cwd });
+  // The command's name is no word of its own (`pods -- ls` puts it after `--`).
+  const tail = strict.afterDoubleDash?.slice(Math.max(0, strict.afterDoubleDash.length - positionals.length));
+  const run = chosen.parse({ positionals, values: strict.values, cwd, ...(tail ? { afterDoubleDash: tail } : {}) });
   if (!run.ok) return { type: 'usage', message: run.error, command: chosen };
   const db = strict.values['db'];
   return { type: 'run', command: chosen, run: run.value, ...(typeof db === 'string' ? { db } : {}) };
 }
 
 type StrictParse =
-  | { readonly ok: true; readonly positionals: readonly string[]; readonly values: OptionValues }
+  | { readonly ok: true; readonly positionals: readonly string[]; readonly afterDoubleDash?: readonly string[]; readonly values: OptionValues }
   | { readonly ok: false; readonly message: string };
 
 function strictParse(argv: readonly string[], command: CliCommand | undefined): StrictParse {
@@ -63,18 +66,23 @@ function strictParse(argv: readonly string[], command: CliCommand | undefined): 
     const { tokens, values } = parseArgs({ args, options, strict: true, allowPositionals: true, tokens: true });
     const positionals: string[] = [];
     let next = 0;
+    let doubleDashAt: number | undefined;
     for (const token of tokens) {
+      if (token.kind === 'option-terminator') {
+        // Numbers are only held out before `--`, so each of them lands before it.
+        for (; next < numbers.length; next += 1) positionals.push(numbers[next]?.value ?? '');
+        doubleDashAt = positionals.length;
+      }
       if (token.kind !== 'positional') continue;
       for (; next < numbers.length && (numbers[next]?.at ?? Infinity) <= token.index; next += 1) positionals.push(numbers[next]?.value ?? '');
       positionals.push(token.value);
     }
     for (; next < numbers.length; next += 1) positionals.push(numbers[next]?.value ?? '');
-    return { ok: true, positionals, values };
+    return { ok: true, positionals, values, ...(doubleDashAt !== undefined ? { afterDoubleDash: positionals.slice(doubleDashAt) } : {}) };
   } catch (error) {
-    if (!(error instanceof TypeError) || !('code' in error) || !String(error.code).startsWith('ERR_PARSE_ARGS')) throw error;
-    // Node's messages run to several sentences; the first one says what is wrong.
-    const first = (error.message.split(/\.(\s|$)/)[0] ?? error.message).trim();
-    return { ok: false, message: first.charAt(0).toLowerCase() + first.slice(1) };
+    const problem = parseArgsProblem(error);
+    if (problem === undefined) throw error;
+    return { ok: false, message: problem };
   }
 }
 
@@ -108,7 +116,8 @@ function holdNegativeNumbers(
 function helpTopic(positionals: readonly string[], commands: readonly CliCommand[]): CommandLine {
   const [topic, ...extra] = positionals;
   if (extra.length > 0) return { type: 'usage', message: 'help takes at most one command name' };
-  if (topic === undefined) return { type: 'help' };
+  // `help` is not in the command list; the global help is its help.
+  if (topic === undefined || topic === 'help') return { type: 'help' };
   const command = commands.find((c) => c.name === topic);
   return command ? { type: 'help', command } : { type: 'usage', message: unknownCommand(topic, commands) };
 }

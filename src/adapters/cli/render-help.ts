@@ -29,35 +29,65 @@ const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ['PODS_MCP_LIFELINE', 'set by `pods mcp` for the server process it guards (not for users: any other value is ignored)'],
   ['PODS_TEST_MAX_CONNECTIONS', 'for tests, not for users: the max_connections of a managed server this process starts (default: 500)'],
   ['VISUAL, EDITOR', 'the editor the TUI\'s :edit runs (default: vi)'],
+  ['NO_COLOR', 'set and not empty: the TUI and `pods dash` write no colour (they never do to a pipe)'],
 ];
 
 // Command lines are world-readable (`ps`, /proc/PID/cmdline); the environment and a 0600 file are not.
 const PS_WARNING = [
-  'A --db URL is visible to every local user in `ps`: give a password in PODS_DATABASE_URL',
-  'or in a passfile (~/.pgpass, or the file PGPASSFILE names), never on the command line.',
+  'A --db URL is visible to every local user in `ps`: give a password in',
+  'PODS_DATABASE_URL or in a passfile (~/.pgpass, or the file PGPASSFILE names),',
+  'never on the command line.',
 ];
 
-const EXIT_CODES = 'Exit codes: 0 done; 1 refused, or the tool failed; 2 usage error, or the store could not be opened.';
+const EXIT_CODES = [
+  'Exit codes: 0 done; 1 refused, or the tool failed; 2 usage error, or the store',
+  'could not be opened.',
+];
+
+/** `pods --help` fits a terminal of the default width; a command's own help may run wider. */
+export const GLOBAL_HELP_WIDTH = 80;
 
 export function renderGlobalHelp(commands: readonly CliCommand[]): string {
+  const listed: readonly (readonly [string, string])[] = [...commands.map((c) => [c.shortUsage ?? c.usage, c.summary] as const), ['help [COMMAND]', 'show this help, or the help of COMMAND']];
   return [
     'pods: the control plane for agent Pods (operator commands)',
     '',
     'Usage: pods [--db URL] COMMAND [ARGS…]',
     '',
     'Commands:',
-    ...indent(renderTable([...commands.map((c) => [c.usage, c.summary]), ['help [COMMAND]', 'show this help, or the help of COMMAND']])),
+    // A usage is too long to share its line with a summary in 80 columns.
+    ...listed.flatMap(([usage, summary]) => [`  ${usage}`, ...wrap(summary, GLOBAL_HELP_WIDTH - 6).map((line) => `      ${line}`)]),
     '',
     'Options:',
-    ...indent(renderTable(GLOBAL_OPTION_HELP)),
+    ...wrappedTable(GLOBAL_OPTION_HELP),
     '',
     'Environment:',
-    ...indent(renderTable(ENVIRONMENT)),
+    ...wrappedTable(ENVIRONMENT),
     '',
     ...PS_WARNING,
     '',
-    EXIT_CODES,
+    ...EXIT_CODES,
   ].join('\n');
+}
+
+/** Two columns, indented by two; the second wraps under itself to keep within GLOBAL_HELP_WIDTH. */
+function wrappedTable(rows: readonly (readonly [string, string])[]): readonly string[] {
+  const first = Math.max(...rows.map(([name]) => name.length));
+  const pad = ' '.repeat(2 + first + 2);
+  return rows.flatMap(([name, text]) => wrap(text, GLOBAL_HELP_WIDTH - pad.length).map((line, i) => (i === 0 ? `  ${name.padEnd(first)}  ${line}` : `${pad}${line}`)));
+}
+
+/** Greedy, at spaces; a word longer than `width` keeps a line of its own. */
+function wrap(text: string, width: number): readonly string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
 }
 
 export function renderCommandHelp(command: CliCommand): string {

@@ -10,7 +10,7 @@ import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
 import { PROFILE_CATALOG, type ProfileCatalog } from '../ports/profile-catalog.js';
 import { DEFAULT_PROFILE_NAME, type ProfileName } from '../../domain/profile-name.js';
-import { describeProfileChoiceRefusal, type ProfileChoiceRefusal } from '../../domain/profile-choice.js';
+import { displayValue } from '../../domain/display.js';
 
 export type CreatePodCommand = {
   readonly name: PodName;
@@ -19,11 +19,15 @@ export type CreatePodCommand = {
   readonly hold?: PodDriver;
   readonly profile?: ProfileName;
 };
-export type CreatePodError = PodAlreadyExists | ProfileChoiceRefusal;
+/** SpawnPod's refusal offers `inherit` (the caller's own profile); the operator has no profile to inherit. */
+export type UnknownCreateProfile = { readonly type: 'UnknownProfile'; readonly requested: string; readonly known: readonly ProfileName[] };
+export type CreatePodError = PodAlreadyExists | UnknownCreateProfile;
 
 /** For the operator, who sees the whole store (SpawnPod says less: see describeSpawnChildPodError). */
 export const describeCreatePodError = (error: CreatePodError): string =>
-  error.type === 'PodAlreadyExists' ? `a pod named \`${error.name}\` already exists` : describeProfileChoiceRefusal(error);
+  error.type === 'PodAlreadyExists'
+    ? `a pod named \`${error.name}\` already exists`
+    : `unknown profile ${displayValue(error.requested)}; this host knows: ${error.known.join(', ')}`;
 
 @injectable()
 export class CreatePod {

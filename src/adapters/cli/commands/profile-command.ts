@@ -13,10 +13,12 @@ import { renderTable } from '../../presentation/render-table.js';
 import { describeCommand, describeProfile, maskedEnv } from '../render-profile.js';
 
 const ACTIONS = ['add', 'ls', 'show', 'rm'] as const;
+const ADD_EXAMPLE = 'pods profile add claude --acp -- npx @zed-industries/claude-agent-acp';
 
 export const profileCommand: CliCommand = {
   name: 'profile',
   usage: 'profile add NAME --acp [--env K=V]… [--pass-env K]… [--idle-ms N] [--sandbox bwrap|none] [--read-only /abs]… [--home-file PATH=/abs]… -- COMMAND [ARGS…] | ls [--json] | show NAME | rm NAME',
+  shortUsage: 'profile add|ls|show|rm …',
   summary: 'how Pods run: the profiles of this host (coding agents over ACP)',
   details:
     'A profile says how a Pod runs. `default` is the host\'s model (the built-in one, or PODS_MODEL_URL).\n' +
@@ -78,8 +80,17 @@ const profileRun = (run: ProfileRun['profiles']): ProfileRun => ({ profiles: run
 
 function addRun(args: CommandArgs, rest: readonly string[]): Result<ProfileRun, string> {
   if (!flag(args, 'acp')) return err('add needs --acp: the only profiles you add are ACP agents (`default` is the host\'s model)');
-  const [name, command, ...commandArgs] = rest;
-  if (name === undefined) return err('add needs the profile name');
+  // The name is the one word before `--`; the agent's command line is every word after it.
+  const commandLine = args.afterDoubleDash ?? [];
+  const before = rest.slice(0, rest.length - commandLine.length);
+  if (before.length === 0) return err(`add needs the profile name before --, e.g. \`${ADD_EXAMPLE}\``);
+  if (before.length > 1) {
+    const words = before.map((w) => displayValue(w)).join(' ');
+    return err(args.afterDoubleDash
+      ? `add takes one profile name before --, got \`${words}\``
+      : `add takes one profile name, got \`${words}\`; the agent's command line goes after --, e.g. \`${ADD_EXAMPLE}\``);
+  }
+  const [name = '', command, ...commandArgs] = [...before, ...commandLine];
   if (command === undefined) return err('add needs the agent\'s command line after --, e.g. `-- npx @zed-industries/claude-agent-acp`');
   const env: Record<string, string> = {};
   for (const raw of list(args, 'env')) {

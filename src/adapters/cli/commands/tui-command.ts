@@ -18,10 +18,13 @@ export const tuiCommand: CliCommand = {
     '(only `y` creates it); from a pipe it refuses unless --create is given. With --create it is\n' +
     'created the same way, without a question. A Pod created here is held by this TUI from the\n' +
     'start, so a running `pods serve` cannot take it first.\n\n' +
-    'Plain input is a message to the Pod; its committed history streams back. `:` starts a command: `:help` lists them (`:peer`, `:unpeer`, `:pods`,\n' +
-    '`:restore`, `:attach`, `:new`, `:tool`, `:history`, `:explain`, `:edit`, `:quit`). Up and Ctrl+R\n' +
-    'recall lines typed in earlier runs (kept in $PODS_HOME/tui-history). A Pod another host runs\n' +
-    'is viewed, and taken over here when that host leaves.\n\n' +
+    // The TUI's command table is not imported here (it would load the use cases for every
+    // command's start); test/tui/tui-help.test.ts checks this list against it.
+    'Plain input is a message to the Pod; its committed history streams back. `:` starts a\n' +
+    'command: `:help` lists them (`:peer`, `:unpeer`, `:pods`, `:dash`, `:restore`, `:attach`, `:new`,\n' +
+    '`:tool`, `:history`, `:older`, `:explain`, `:edit`, `:quit`). Up and Ctrl+R recall lines typed\n' +
+    'in earlier runs (kept in $PODS_HOME/tui-history). A Pod another host runs is viewed, and taken\n' +
+    'over here when that host leaves.\n\n' +
     'From a pipe it reads line by line with the same commands, waits for the turn each line\n' +
     'starts, and quits at the end of input once the work has settled; diagnostics go to stderr.\n\n' +
     'Exit codes: 0 quit (from a pipe: every line was accepted); 1 from a pipe, a line was refused,\n' +

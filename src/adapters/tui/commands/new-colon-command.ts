@@ -3,6 +3,7 @@ import { ProfileName } from '../../../domain/profile-name.js';
 import { err, ok } from '../../../domain/result.js';
 import { ScopeRule } from '../../../domain/scope-rule.js';
 import { podNameArg } from '../../presentation/argument-readers.js';
+import { parseOptions } from '../../presentation/parse-options.js';
 import { printable } from '../../presentation/printable.js';
 import type { ColonCommand } from '../colon-command.js';
 
@@ -17,21 +18,19 @@ export const newColonCommand: ColonCommand = {
     'lists them), else with `default`, the host\'s model. It is not started and stays attached\n' +
     'where you are: `:attach <name>` switches to it, and it has no relation to any Pod until you\n' +
     '`:peer` it.',
-  parse([raw = '', options]) {
-    const name = podNameArg(raw);
+  parse([raw = '', rest]) {
+    // Read as `pods create` reads its words, so both refuse a missing value, an unknown option and an extra word alike.
+    const parsed = parseOptions([raw, ...(rest?.trim().split(/\s+/) ?? [])], { profile: { type: 'string' } });
+    if (!parsed.ok) return parsed;
+    const { positionals, values } = parsed.value;
+    if (positionals.length !== 1) return err(`expected 1 argument (name), got ${positionals.length}`);
+    const name = podNameArg(positionals[0] ?? '');
     if (!name.ok) return name;
-    // `--profile P`, or P alone; the name itself is checked when it runs, against this host's profiles.
-    const words = options?.trim().split(/\s+/) ?? [];
-    if (words[0] === '--profile') words.shift();
-    if (words.length > 1) return err('expected at most `--profile P` after the name');
-    const requested = words[0];
+    const requested = values['profile'];
+    const parsedProfile = typeof requested === 'string' ? ProfileName.parse(requested) : undefined;
+    if (parsedProfile && !parsedProfile.ok) return err(`--profile: ${ProfileName.describe(parsedProfile.error)}`);
+    const profile = parsedProfile?.value;
     return ok(async (session) => {
-      let profile: ProfileName | undefined;
-      if (requested !== undefined) {
-        const parsed = ProfileName.parse(requested);
-        if (!parsed.ok) return session.refuse(ProfileName.describe(parsed.error));
-        profile = parsed.value;
-      }
       const rule = ScopeRule.parseShorthand(`write:${session.cwd}`);
       if (!rule.ok) return session.refuse(`cannot grant the current directory: ${ScopeRule.describeError(rule.error)}`);
       const created = await session.app.createPod.execute({ name: name.value, scope: [rule.value], ...(profile ? { profile } : {}) });
