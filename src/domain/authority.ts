@@ -111,6 +111,6 @@ export function describeRefusal(refusal: AuthorityRefusal): string {
     case 'ChildIsNotPeer':
       return `pod \`${refusal.target}\` is a spawned child of \`${refusal.caller}\`, not a peer; use SendToPod`;
     case 'ChildStopped':
-      return `pod \`${refusal.target}\` is stopped; restore it with RestorePod before ${stoppedHints[refusal.power]}`;
+      return `pod \`${refusal.target}\` was stopped with StopPod; restore it with RestorePod before ${stoppedHints[refusal.power]}`;
   }
 }

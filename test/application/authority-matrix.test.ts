@@ -52,7 +52,7 @@ const MATRIX: Record<Tool, Record<Relation, Expect>> = {
   },
   SendToPod: {
     self: isSelf, child: { ok: /^sent message to `kid`; it started a turn$/ },
-    stoppedChild: { refused: /^pod `old` is stopped; restore it with RestorePod before sending to it$/ },
+    stoppedChild: { refused: /^pod `old` was stopped with StopPod; restore it with RestorePod before sending to it$/ },
     peer: peerNotChild('use SendToPeerPod$'), stranger: notVisible('far'), nonexistent: notVisible('ghost'),
   },
   ReadPodOutput: {
@@ -67,7 +67,7 @@ const MATRIX: Record<Tool, Record<Relation, Expect>> = {
   },
   SendToPeerPod: {
     self: isSelf, child: childNotPeer('kid'), stoppedChild: childNotPeer('old'),
-    peer: { ok: /^sent peer message to `pal`; it is stopped and will see it when restored$/ },
+    peer: { ok: /^sent peer message to `pal`; no host runs it now; it sees the message when restored$/ },
     stranger: notVisible('far'), nonexistent: notVisible('ghost'),
   },
   SpawnPod: {

@@ -68,7 +68,7 @@ describe('authorize', () => {
       const r = authorize(name('me'), power, target, visible);
       return r.ok ? '' : describeRefusal(r.error);
     };
-    expect(said('send', 'old')).toBe('pod `old` is stopped; restore it with RestorePod before sending to it');
+    expect(said('send', 'old')).toBe('pod `old` was stopped with StopPod; restore it with RestorePod before sending to it');
     expect(said('send_peer', 'old')).toBe('pod `old` is a spawned child of `me`, not a peer; use SendToPod');
     expect(said('send_peer', 'kid')).toBe('pod `kid` is a spawned child of `me`, not a peer; use SendToPod');
   });

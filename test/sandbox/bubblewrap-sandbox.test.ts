@@ -87,8 +87,10 @@ describe.skipIf(skipSandbox)('bubblewrap: reads, the process tree, the network',
     expect(await exists(f.at('w/late.txt'))).toBe(false);
 
     const marker = `${31_000 + (process.pid % 1000)}.${Date.now() % 100_000}`;
-    const { child } = await startConfined(sandbox, f.confinement(), { file: 'sh', args: ['-c', `setsid sleep ${marker} & (sleep ${marker} &) ; sleep ${marker}`], cwd: f.at('w') });
-    await waitFor(async () => (await processesWith(marker)).length >= 4);
+    const { child, output } = await startConfined(sandbox, f.confinement(), { file: 'sh', args: ['-c', `setsid sleep ${marker} & (sleep ${marker} &) ; sleep ${marker}`], cwd: f.at('w') });
+    // bwrap and its pid 1 carry the marker in their command lines, then sh (or the sleep it ends in) and two sleeps.
+    await waitFor(async () => (await processesWith(marker)).length >= 4, 10_000, async () =>
+      `${(await processesWith(marker)).length} processes with the marker; the sandbox ${child.exitCode === null && child.signalCode === null ? 'runs' : `ended (${child.exitCode ?? child.signalCode})`}; stderr: ${output().stderr}`);
     killGroup(child);
     await waitFor(async () => (await processesWith(marker)).length === 0);
   });
@@ -110,10 +112,10 @@ describe.skipIf(skipSandbox)('bubblewrap: reads, the process tree, the network',
 
 });
 
-async function waitFor(condition: () => Promise<boolean>, ms = 10_000): Promise<void> {
+async function waitFor(condition: () => Promise<boolean>, ms = 10_000, state?: () => Promise<string>): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
+    if (Date.now() > deadline) throw new Error(`timed out waiting${state ? `: ${await state()}` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

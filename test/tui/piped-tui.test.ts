@@ -66,8 +66,8 @@ describe('the TUI reading a pipe', () => {
     expect(run.stdout.slice(3, 7)).toEqual([
       '#1 [you] /tool SendToPeerPod {"name":"b","message":"hello b"}',
       '#2 [tool call SendToPeerPod] {"name":"b","message":"hello b"}',
-      '#3 [tool SendToPeerPod] → ok: sent peer message to `b`; it is stopped and will see it when restored',
-      '#4 [assistant] SendToPeerPod → sent peer message to `b`; it is stopped and will see it when restored',
+      '#3 [tool SendToPeerPod] → ok: sent peer message to `b`; no host runs it now; it sees the message when restored',
+      '#4 [assistant] SendToPeerPod → sent peer message to `b`; no host runs it now; it sees the message when restored',
     ]);
     expect(await history('b')).toEqual([expect.objectContaining({ kind: 'peer_message', from: 'main', body: 'hello b' })]);
   });

@@ -30,8 +30,8 @@ describe.skipIf(!HAS_TMUX)(`pods tui in a real terminal (tmux)${HAS_TMUX ? '' : 
     expect(sent).toContain([
       '#1 [you] /tool SendToPeerPod {"name":"b","message":"hello from main"}',
       '#2 [tool call SendToPeerPod] {"name":"b","message":"hello from main"}',
-      '#3 [tool SendToPeerPod] → ok: sent peer message to `b`; it is stopped and will see it when restored',
-      '#4 [assistant] SendToPeerPod → sent peer message to `b`; it is stopped and will see it when restored',
+      '#3 [tool SendToPeerPod] → ok: sent peer message to `b`; no host runs it now; it sees the message when restored',
+      '#4 [assistant] SendToPeerPod → sent peer message to `b`; no host runs it now; it sees the message when restored',
     ].join('\n'));
     // The typed line left the screen; only the committed entry shows it.
     expect(sent).not.toContain('main> /tool');

@@ -16,7 +16,7 @@ function describeTurn(delivery: Delivery): string {
     case 'withheld':
       return 'the ping-pong breaker withheld its turn until an operator speaks';
     case 'none':
-      return 'it is stopped and will see it when restored';
+      return 'no host runs it now; it sees the message when restored';
     case 'to_agent':
       return 'its agent (over MCP) receives it with its next tool call';
   }

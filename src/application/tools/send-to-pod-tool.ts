@@ -15,8 +15,9 @@ export function sendToPodTool(useCase: SendToChild): ToolDefinition<Input> {
     description:
       'Send `message` to one of your own spawned children as its next user turn. An idle child starts a turn; a ' +
       'busy one sees the message at its next model request. Does not wait for the answer: use ReadPodOutput. ' +
-      'Only for your children: a peer is not steerable (use SendToPeerPod), and a stopped child must be ' +
-      'restored with RestorePod first.',
+      'Only for your children: a peer is not steerable (use SendToPeerPod). A child you stopped with StopPod ' +
+      'must be restored with RestorePod first; one that no host runs now (ListPods: status stopped, child.state ' +
+      'outstanding) gets the message and sees it when restored.',
     inputSchema: {
       type: 'object',
       properties: {
