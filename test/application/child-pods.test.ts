@@ -64,6 +64,11 @@ describeOnEveryStore('SpawnChildPod, SendToChild, ReadChildOutput, StopChild', (
       expect(await w.uow.run((r) => r.children.findByChild(name(pod)))).toMatchObject({ state: 'stopped' });
     }
 
+    // A turn of it still running lends nothing more: what it held went back with it.
+    expect(await w.tool('kid', 'SpawnPod', { name: 'late', task: 't', scope: [{ target: '/work/kid/late', permission: 'write' }] })).toEqual({
+      ok: false, kind: 'invalid_argument', message: 'pod `kid` is a child that `me` stopped; only `me` can run it again (its RestorePod)',
+    });
+
     // Restored by its parent, the child borrows its scope again; what it spawned stays stopped until it restores them.
     expect(await w.tool('me', 'RestorePod', { name: 'kid' })).toMatchObject({ ok: true, content: { action: 'restored' } });
     expect(await isLiveNow('gk')).toBe(false);

@@ -29,6 +29,14 @@ export function podRepositoryContract(f: ContractFixture): void {
       expect(await inRun(f, (r) => r.pods.get(name('alpha')))).toEqual(operatorPod('alpha'));
     });
 
+    // That a second unit waits is shown on separate connections by test/race/server-races.test.ts
+    // (two SpawnPods lending one scope): a store here has one connection, so its units queue anyway.
+    it('locks a Pod the way it gets it, and nothing for an unknown name', async () => {
+      await inRun(f, (r) => r.pods.add(operatorPod('alpha')));
+      expect(await inRun(f, (r) => r.pods.lock(name('alpha')))).toEqual(operatorPod('alpha'));
+      expect(await inRun(f, (r) => r.pods.lock(name('ghost')))).toBeUndefined();
+    });
+
     it('gets nothing for an unknown name', async () => {
       expect(await inRun(f, (r) => r.pods.get(name('ghost')))).toBeUndefined();
     });

@@ -136,4 +136,37 @@ describe.each(TEST_SERVERS)('races on the PostgreSQL server ($name)', (server) =
     }
     expect(outcomes.restoredFirst + outcomes.refused).toBe(30);
   }, 60_000);
+
+  it('two SpawnPods lending the same write scope at once: one is refused, never both lent', async () => {
+    const [one, two] = [makeWorld((await r().actor()).uow), makeWorld((await r().actor()).uow)];
+    await one.create('me', ['write:/work']);
+    const lend = (w: typeof one, child: string) => w.tool('me', 'SpawnPod', { name: child, task: 't', scope: [{ target: '/work/shared', permission: 'write' }] });
+    for (const round of range(20)) {
+      const [a, b] = await Promise.all([lend(one, `a${round}`), lend(two, `b${round}`)]);
+      expect([a.ok, b.ok].filter(Boolean), `round ${round}`).toHaveLength(1);
+      expect([a, b].find((x) => !x.ok)).toMatchObject({ message: 'scope rule write:/work/shared overlaps write scope write:/work/shared that is already lent to a child' });
+      // Taken back for the next round.
+      expect(await one.tool('me', 'StopPod', { name: a.ok ? `a${round}` : `b${round}` })).toMatchObject({ ok: true });
+    }
+  }, 60_000);
+
+  it("a child's SpawnPod racing its parent's StopPod never leaves a grandchild outstanding under a stopped child", async () => {
+    const [parent, kid] = [makeWorld((await r().actor()).uow), makeWorld((await r().actor()).uow)];
+    await parent.create('me', ['write:/work']);
+    await parent.spawn('me', 'kid', ['write:/work/kid']);
+    for (const round of range(20)) {
+      const [spawned, stopped] = await Promise.all([
+        kid.tool('kid', 'SpawnPod', { name: `gk${round}`, task: 't', scope: [{ target: `/work/kid/${round}`, permission: 'write' }] }),
+        parent.tool('me', 'StopPod', { name: 'kid' }),
+      ]);
+      expect(stopped, `round ${round}`).toMatchObject({ ok: true, content: { action: 'stopped' } });
+      const edge = await parent.uow.run((repos) => repos.children.findByChild(name(`gk${round}`)));
+      if (spawned.ok) expect(edge, `round ${round}`).toMatchObject({ state: 'stopped' });
+      else {
+        expect(spawned).toMatchObject({ ok: false, message: 'pod `kid` is a child that `me` stopped; only `me` can run it again (its RestorePod)' });
+        expect(edge).toBeUndefined();
+      }
+      expect(await parent.tool('me', 'RestorePod', { name: 'kid' })).toMatchObject({ ok: true });
+    }
+  }, 60_000);
 });

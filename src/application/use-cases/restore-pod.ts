@@ -61,7 +61,7 @@ export class RestorePod {
       const profile = profiles.find((p) => p.name === wanted);
       if (!profile) return err({ type: 'ProfileUnknown', pod: name, profile: wanted, known: profiles.map((p) => p.name) });
       if (target.reason === 'spawned_child' && target.child.state === 'stopped') {
-        const self = await repos.pods.get(caller);
+        const self = await repos.pods.lock(caller);
         if (!self) throw new Error(`calling pod \`${caller}\` does not exist`);
         const refusal = lendingRefusal(self.scope, childrenIn(visible), target.child.scope);
         if (refusal) return err(refusal);

@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import { describeStoppedByParent, stoppedByParent, type StoppedByParent } from '../../domain/child-ownership.js';
 import { leaseExpiry } from '../../domain/pod-status.js';
 import { describeDelegationRefusal, lendingRefusal, type DelegationRefusal } from '../../domain/effective-scope.js';
 import type { MessageBody } from '../../domain/message-body.js';
@@ -27,6 +28,7 @@ export type SpawnChildPodError =
   | PodAlreadyExists
   | { readonly type: 'SpawnNameIsCaller'; readonly name: PodName }
   | DelegationRefusal
+  | StoppedByParent
   | ProfileChoiceRefusal;
 
 export function describeSpawnChildPodError(caller: PodName, error: SpawnChildPodError): string {
@@ -44,6 +46,8 @@ export function describeSpawnChildPodError(caller: PodName, error: SpawnChildPod
       return describeDelegationRefusal(caller, error);
     case 'UnknownProfile':
       return describeProfileChoiceRefusal(error);
+    case 'StoppedByParent':
+      return describeStoppedByParent(error);
   }
 }
 
@@ -65,8 +69,11 @@ export class SpawnChildPod {
     const now = this.clock.now();
     const known = await this.profiles.list();
     const result = await this.uow.run(async (repos): Promise<Result<SpawnedChild, SpawnChildPodError>> => {
-      const parent = await repos.pods.get(caller);
+      const parent = await repos.pods.lock(caller);
       if (!parent) return err(podNotFound(caller));
+      // A turn still running when its parent stopped it lends nothing more: what it holds went back.
+      const stopped = stoppedByParent(await repos.children.findByChild(caller));
+      if (stopped) return err(stopped);
       const chosen = chooseProfile(command.profile, parent.profile ?? DEFAULT_PROFILE_NAME, known.map((p) => p.name));
       if (!chosen.ok) return chosen;
       const profile = known.find((p) => p.name === chosen.value);

@@ -33,6 +33,8 @@ export class StopChild {
     const result = await this.uow.run(async (repos): Promise<Result<StoppedChild, AuthorityRefusal>> => {
       const allowed = authorize(caller, 'stop', name, await visibleFrom(repos, caller));
       if (!allowed.ok) return allowed;
+      // The child first, then its edge: the order a SpawnPod of its own takes them in.
+      await repos.pods.lock(name);
       const ownership = await repos.children.findByChild(name);
       if (!ownership) throw new Error(`child \`${name}\` is visible but has no ownership edge`);
       if (ownership.state === 'stopped') {
@@ -45,6 +47,8 @@ export class StopChild {
       const seen = new Set<PodName>([name]);
       // Top down, as every stop locks edges, so two stops in one tree never wait on each other in a circle.
       for (let parents = [name]; parents.length > 0; ) {
+        // Held before their children are read: none of them lends on while this stop goes down the tree.
+        for (const pod of parents) if (pod !== name) await repos.pods.lock(pod);
         const outstanding = (await repos.children.listByParents(parents)).filter((edge) => edge.state === 'outstanding' && !seen.has(edge.child));
         for (const edge of outstanding) seen.add(edge.child);
         below.push(...outstanding);

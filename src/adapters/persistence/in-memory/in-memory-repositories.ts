@@ -33,6 +33,10 @@ export class InMemoryPodRepository implements PodRepository {
   async get(name: PodName): Promise<Pod | undefined> {
     return this.t.pods.get(name);
   }
+  async lock(name: PodName): Promise<Pod | undefined> {
+    // Units of work run one at a time here: holding is a no-op.
+    return this.t.pods.get(name);
+  }
   async list(): Promise<readonly Pod[]> {
     return [...this.t.pods.values()].sort(byName);
   }

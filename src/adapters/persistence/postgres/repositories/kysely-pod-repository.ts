@@ -47,6 +47,12 @@ export class KyselyPodRepository implements PodRepository {
     return row && toPod(row);
   }
 
+  async lock(name: PodName): Promise<Pod | undefined> {
+    // NO KEY: new rows that only reference the Pod (its history, its children) need not wait.
+    const row = await this.db.selectFrom('pod').select(COLUMNS).where('name', '=', name).forNoKeyUpdate().executeTakeFirst();
+    return row && toPod(row);
+  }
+
   async list(): Promise<readonly Pod[]> {
     const rows = await this.db.selectFrom('pod').select(COLUMNS).orderBy('name').execute();
     return rows.map(toPod);
