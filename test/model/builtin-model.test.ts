@@ -79,12 +79,20 @@ describe('BuiltinModel', () => {
     expect(await reply(said('x', 0), notice('breaker'))).toEqual(text('Acknowledged. [Notice: ping_pong_breaker] breaker'));
   });
 
-  it('answers the newest input the previous reply had not seen', async () => {
+  it('answers every input the previous reply had not seen, in order', async () => {
     const value = await reply(operator('first'), peer('a', 1, 'during'), said('You said: first', 1), event('k', 'finished'));
-    expect(value).toEqual(text('Acknowledged. [Pod event] child `k` finished its turn'));
+    expect(value).toEqual(text('Received peer message #1 from `a`: during\nAcknowledged. [Pod event] child `k` finished its turn'));
     expect(await reply(operator('first'), peer('a', 1, 'during'), said('You said: first', 1))).toEqual(
       text('Received peer message #1 from `a`: during'),
     );
+  });
+
+  it('runs every `/tool` line typed since its last answer, none dropped, beside what it says to the rest', async () => {
+    expect(await reply(operator('/tool SpawnPod {"name":"kid"}'), operator('hello'), operator('/tool ListPods {}'))).toEqual({
+      ok: true,
+      text: 'You said: hello',
+      toolCalls: [{ callId: 'call_1', tool: 'SpawnPod', input: { name: 'kid' } }, { callId: 'call_3', tool: 'ListPods', input: {} }],
+    });
   });
 
   it('says so when there is nothing new to answer', async () => {

@@ -2,7 +2,7 @@ import { injectable } from 'inversify';
 import { labelledInput, type InputEntry } from '../../application/model-transcript.js';
 import type { Model, ModelReply, ModelRequest } from '../../application/ports/model.js';
 import type { EntryOf, HistoryEntry } from '../../domain/history-entry.js';
-import { unansweredInput } from '../../domain/turn-trigger.js';
+import { INPUT_KINDS, unansweredInput } from '../../domain/turn-trigger.js';
 
 const TOOL_COMMAND = /^\/tool(?:\s+(\S+)(?:\s+([\s\S]*))?)?$/;
 
@@ -17,9 +17,13 @@ export class BuiltinModel implements Model {
     if (results.length > 0) return say(results.map(describeResult).join('\n'));
     // A notice never starts a turn, but when one is the newest entry it is what is new.
     const newest = request.history.at(-1);
-    const input = newest?.kind === 'notice' ? newest : unansweredInput(request.history).at(-1);
-    if (!input) return say('Nothing new to answer.');
-    return answer(input as InputEntry, request.tools.map((t) => t.name));
+    const tools = request.tools.map((t) => t.name);
+    if (newest?.kind === 'notice') return answer(newest, tools);
+    // Every input since the last answer, in order: two `/tool` lines typed in one turn are two calls, none dropped.
+    const inputs = unansweredInput(request.history).filter((e): e is InputEntry => INPUT_KINDS.has(e.kind));
+    if (inputs.length === 0) return say('Nothing new to answer.');
+    const replies = inputs.map((input) => answer(input, tools));
+    return { ok: true, text: replies.flatMap((r) => (r.ok && r.text !== '' ? [r.text] : [])).join('\n'), toolCalls: replies.flatMap((r) => (r.ok ? r.toolCalls : [])) };
   }
 }
 
