@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbsolutePath } from '../../src/domain/absolute-path.js';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
-import { MessageBody } from '../../src/domain/message-body.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import { ProfileName } from '../../src/domain/profile-name.js';
 import { renderExplanation } from '../../src/adapters/presentation/render-explanation.js';
-import { openAgentHost, scriptedProfile, type AgentHost } from '../support/agent-host.js';
+import { openAgentHost, say, scriptedProfile, type AgentHost } from '../support/agent-host.js';
 import { until } from '../support/until.js';
 
 const pod = PodName.unsafe;
@@ -17,7 +16,6 @@ afterEach(async () => {
   host = undefined;
 });
 
-const say = (h: AgentHost, name: string, text: string) => h.app.submitOperatorInput.execute({ pod: pod(name), text: MessageBody.unsafe(text) });
 const texts = (entries: readonly HistoryEntry[]) => entries.flatMap((e) => (e.kind === 'assistant_message' ? [e.text] : []));
 const explain = async (h: AgentHost, name: string, seq: number) => {
   const explained = await h.app.explainEntry.execute({ pod: pod(name), seq });

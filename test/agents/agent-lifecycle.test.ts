@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbsolutePath } from '../../src/domain/absolute-path.js';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
-import { MessageBody } from '../../src/domain/message-body.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import { ProfileName } from '../../src/domain/profile-name.js';
-import { openAgentHost, scriptedProfile, type AgentHost } from '../support/agent-host.js';
+import { openAgentHost, say, scriptedProfile, type AgentHost } from '../support/agent-host.js';
 import { until } from '../support/until.js';
 
 const pod = PodName.unsafe;
@@ -27,7 +26,6 @@ async function agentPod(h: AgentHost, name: string, profile = 'scripted') {
   if (!attached.ok) throw new Error(`attach: ${attached.error.type}`);
 }
 
-const say = (h: AgentHost, name: string, text: string) => h.app.submitOperatorInput.execute({ pod: pod(name), text: MessageBody.unsafe(text) });
 const stateOf = (h: AgentHost, name: string) => join(h.home, 'agents', name, 'home');
 const agentPid = async (h: AgentHost, name: string): Promise<number> => (JSON.parse(await readFile(join(stateOf(h, name), 'env.json'), 'utf8')) as { pid: number }).pid;
 const requests = async (h: AgentHost, name: string): Promise<{ method: string; params: Record<string, unknown> }[]> => {

@@ -6,11 +6,10 @@ import { BubblewrapSandbox } from '../../src/adapters/sandbox/bubblewrap-sandbox
 import { UnconfinedSandbox } from '../../src/adapters/sandbox/unconfined-sandbox.js';
 import { AbsolutePath } from '../../src/domain/absolute-path.js';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
-import { MessageBody } from '../../src/domain/message-body.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import { ProfileName } from '../../src/domain/profile-name.js';
 import { probeBubblewrap } from '../../src/adapters/sandbox/bubblewrap-probe.js';
-import { openAgentHost, scriptedProfile, type AgentHost } from '../support/agent-host.js';
+import { openAgentHost, say, scriptedProfile, type AgentHost } from '../support/agent-host.js';
 
 const pod = PodName.unsafe;
 const repo = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
@@ -28,7 +27,6 @@ afterEach(async () => {
   host = undefined;
 });
 
-const say = (h: AgentHost, name: string, text: string) => h.app.submitOperatorInput.execute({ pod: pod(name), text: MessageBody.unsafe(text) });
 /** What the agent said, line by line, across its messages (a step that reports ends its line). */
 const texts = (entries: readonly HistoryEntry[]) => entries.flatMap((e) => (e.kind === 'assistant_message' ? [e.text] : [])).join('\n').split('\n').filter((l) => l !== '');
 const answered = (h: AgentHost, name: string, last: string) => h.waitFor(name, `\`${name}\` said ${last}`, (es) => texts(es).includes(last));

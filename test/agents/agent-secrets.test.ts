@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
-import { MessageBody } from '../../src/domain/message-body.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import { ProfileName } from '../../src/domain/profile-name.js';
-import { openAgentHost, scriptedProfile, type AgentHost } from '../support/agent-host.js';
+import { openAgentHost, say, scriptedProfile, type AgentHost } from '../support/agent-host.js';
 
 const pod = PodName.unsafe;
 let host: AgentHost | undefined;
@@ -12,7 +11,6 @@ afterEach(async () => {
   host = undefined;
 });
 
-const say = (h: AgentHost, name: string, text: string) => h.app.submitOperatorInput.execute({ pod: pod(name), text: MessageBody.unsafe(text) });
 const said = (text: string) => (es: readonly HistoryEntry[]) => es.some((e) => e.kind === 'assistant_message' && e.text === text);
 
 describe("an agent's keys in the Pod tools it calls (SPEC §6a)", () => {

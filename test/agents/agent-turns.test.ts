@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbsolutePath } from '../../src/domain/absolute-path.js';
-import { MessageBody } from '../../src/domain/message-body.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import { ProfileName } from '../../src/domain/profile-name.js';
-import { openAgentHost, scriptedProfile, type AgentHost } from '../support/agent-host.js';
+import { openAgentHost, say, scriptedProfile, type AgentHost } from '../support/agent-host.js';
 
 const pod = PodName.unsafe;
 let host: AgentHost | undefined;
@@ -24,7 +23,6 @@ async function agentPod(h: AgentHost, name: string, scope = '/tmp') {
   if (!attached.ok) throw new Error(`attach: ${attached.error.type}`);
 }
 
-const say = (h: AgentHost, name: string, text: string) => h.app.submitOperatorInput.execute({ pod: pod(name), text: MessageBody.unsafe(text) });
 
 describe('an agent-driven Pod', () => {
   it('answers operator input through its agent, and commits the agent text as the answer', async () => {

@@ -6,6 +6,7 @@ import { InMemoryProfileCatalog } from '../../src/adapters/profiles/in-memory-pr
 import type { PodsApp } from '../../src/application/pods-app.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../../src/application/ports/unit-of-work.js';
 import type { HistoryEntry } from '../../src/domain/history-entry.js';
+import { MessageBody } from '../../src/domain/message-body.js';
 import { PodName } from '../../src/domain/pod-name.js';
 import { parseAcpProfile, type AcpProfile, type AcpProfileInput } from '../../src/domain/profile.js';
 import { openInversifyContainer, type StoreConfig } from '../../src/composition/container.js';
@@ -44,6 +45,9 @@ export type AgentHost = {
 };
 
 /** A host over a store (in memory unless told), with `profiles` and the test relay, its `$PODS_HOME` a fresh temp dir. */
+/** The operator types `text` to Pod `name` on this host. */
+export const say = (h: AgentHost, name: string, text: string) => h.app.submitOperatorInput.execute({ pod: PodName.unsafe(name), text: MessageBody.unsafe(text) });
+
 export async function openAgentHost(
   profiles: readonly AcpProfile[],
   options: {
