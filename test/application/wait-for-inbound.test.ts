@@ -54,7 +54,9 @@ describe('WaitForInbound (in-memory: woken by the history feed)', () => {
     await w.create('pal');
     await w.peer('me', 'pal');
     await w.tool('pal', 'SendToPeerPod', { name: 'me', message: 'old news' });
-    const waiting = w.waitForInbound.execute({ pod: name('me'), seen: 'head', waitMs: LONG });
+    // The mark read first: 'head' would be read on a connection of its own, maybe after the send below commits.
+    const seen = await w.uow.run((r) => r.history.head(name('me')));
+    const waiting = w.waitForInbound.execute({ pod: name('me'), seen, waitMs: LONG });
     await w.append('me', { kind: 'assistant_message', text: 'my own output is not input' });
     let settled = false;
     void waiting.then(() => (settled = true));
@@ -102,7 +104,9 @@ describeOnEveryStore('ListPods with wait_ms', ({ store }) => {
     await w.create('me');
     await w.create('pal');
     await w.peer('me', 'pal');
-    const waiting = w.tool('me', 'ListPods', { wait_ms: LONG });
+    // What the model saw, as a host passes it: everything committed before the send.
+    const seen = await w.uow.run((r) => r.history.head(name('me')));
+    const waiting = w.tools.execute(name('me'), 'ListPods', { wait_ms: LONG }, { seen });
     await w.tool('pal', 'SendToPeerPod', { name: 'me', message: 'wake up' });
     const listed = await waiting;
     expect(listed).toMatchObject({ ok: true, summary: expect.stringMatching(/^2 visible pod\(s\); new input arrived after \d+ ms$/) });

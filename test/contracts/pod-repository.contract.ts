@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../src/domain/pod.js';
-import { inRun, name, operatorPod, scope, T0, later, type ContractFixture } from './contract-fixture.js';
+import { inRun, name, operatorPod, scope, sleep, T0, later, type ContractFixture } from './contract-fixture.js';
 
 export function podRepositoryContract(f: ContractFixture): void {
   describe('PodRepository contract', () => {
@@ -29,12 +29,22 @@ export function podRepositoryContract(f: ContractFixture): void {
       expect(await inRun(f, (r) => r.pods.get(name('alpha')))).toEqual(operatorPod('alpha'));
     });
 
-    // That a second unit waits is shown on separate connections by test/race/server-races.test.ts
-    // (two SpawnPods lending one scope): a store here has one connection, so its units queue anyway.
-    it('locks a Pod the way it gets it, and nothing for an unknown name', async () => {
+    it('locks a Pod for its unit of work: a second lock of it waits until the first unit ends', async () => {
       await inRun(f, (r) => r.pods.add(operatorPod('alpha')));
       expect(await inRun(f, (r) => r.pods.lock(name('alpha')))).toEqual(operatorPod('alpha'));
       expect(await inRun(f, (r) => r.pods.lock(name('ghost')))).toBeUndefined();
+      // Two units at once first, so a SQL store's pool has two connections open: neither waits on a connect below.
+      await Promise.all([0, 1].map(() => inRun(f, async (r) => { await r.pods.get(name('alpha')); await sleep(20); })));
+      const order: string[] = [];
+      const hold = (who: string) =>
+        inRun(f, async (r) => {
+          await r.pods.lock(name('alpha'));
+          order.push(`${who} in`);
+          await sleep(50); // the window a missing lock would let the other unit into
+          order.push(`${who} out`);
+        });
+      await Promise.all([hold('a'), hold('b')]);
+      expect([order[0]?.replace(' in', ' out'), order[2]?.replace(' in', ' out')]).toEqual([order[1], order[3]]);
     });
 
     it('gets nothing for an unknown name', async () => {
