@@ -45,6 +45,7 @@ export const mcpCommand: CliCommand = {
     'guards: the server runs as its child in a session of its own, so a client that kills its\n' +
     'server hard (SIGTERM to the group, then SIGKILL) still gets the leases given back.\n\n' +
     'Exit codes: 0 stopped; 1 NAME does not exist (without --create), another host holds its lease,\n' +
+    'it is a child its parent stopped (only the parent runs it again), this host lacks its profile,\n' +
     'or the lease or the store was lost while serving; 2 usage or store error.',
   options: { pod: { type: 'string' }, create: { type: 'boolean' }, 'claude-channel': { type: 'boolean' } },
   optionHelp: [
