@@ -70,22 +70,12 @@ if (process.argv[2] === 'mcp' && !isatty(0) && process.env[LIFELINE_ENV] === und
 const guardian = guardianGone(process.env);
 
 // PODS_MODEL_URL selects an OpenAI-compatible server; a half-done setting is refused, never
-// silently replaced by the built-in model.
+// silently replaced by the built-in model. A bad setting refuses every command that runs, and
+// only those: help and the version still answer.
 const model = modelConfigFromEnv(process.env);
-if (!model.ok) {
-  process.stderr.write(`pods: ${describeModelConfigError(model.error)}\n`);
-  process.exit(2);
-}
 const tuning = hostConfigFromEnv(process.env);
-if (!tuning.ok) {
-  process.stderr.write(`pods: ${tuning.error}\n`);
-  process.exit(2);
-}
 const poolSize = poolSizeFromEnv(process.env);
-if (!poolSize.ok) {
-  process.stderr.write(`pods: ${poolSize.error}\n`);
-  process.exit(2);
-}
+const settingsProblem = !model.ok ? describeModelConfigError(model.error) : !tuning.ok ? tuning.error : !poolSize.ok ? poolSize.error : undefined;
 
 // Store progress (first run, the service user) goes to stderr: stdout may be JSON for a script.
 const notice = (line: string): void => void process.stderr.write(`pods: ${line}\n`);
@@ -93,7 +83,11 @@ const notice = (line: string): void => void process.stderr.write(`pods: ${line}\
 // That one is "the current directory" a new Pod's default scope and a relative PODS_HOME mean.
 const cwd = process.env['npm_lifecycle_event'] === 'start' && process.env['INIT_CWD'] ? process.env['INIT_CWD'] : process.cwd();
 const source = { env: process.env, homedir: homedir(), cwd };
-const host = { config: tuning.value, ...(model.value ? { model: model.value } : {}), agents: { home: podsHome(source), env: process.env } };
+const settings = () => {
+  if (!model.ok || !tuning.ok || !poolSize.ok) throw new Error('a command ran with a bad setting: runCli refuses those');
+  const host = { config: tuning.value, ...(model.value ? { model: model.value } : {}), agents: { home: podsHome(source), env: process.env } };
+  return { host, poolSize: poolSize.value };
+};
 // `:edit` runs what git would: an empty variable is unset.
 const editor = process.env['VISUAL'] || process.env['EDITOR'];
 
@@ -101,13 +95,15 @@ const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd,
+  ...(settingsProblem ? { settingsProblem } : {}),
   // The container (inversify, Kysely, pg, the use cases) loads only for a command that opens the store.
   openStore: storeOpener(source, async (store, command) => {
     const [{ openContainer, withConnections }, { applicationName }] = await Promise.all([
       import('./composition/container.js'),
       import('./adapters/persistence/postgres/connection/application-name.js'),
     ]);
-    return openContainer(withConnections(store, { poolSize: poolSize.value, application: applicationName(command, process.pid) }), host, notice);
+    const { host, poolSize } = settings();
+    return openContainer(withConnections(store, { poolSize, application: applicationName(command, process.pid) }), host, notice);
   }),
   storeControl: storeControlFor(source, notice),
   profiles: profileCatalogFor(source),

@@ -106,6 +106,24 @@ describe.concurrent('the built `pods` CLI without a durable store', () => {
     expect(run).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^Usage: pods \[--db URL\] tool NAME TOOL JSON\n/) });
   });
 
+  it('answers --help whatever its settings, and refuses a command that would run with a bad one', async () => {
+    const env = { PODS_HOME: await cli.home('bad-setting'), PODS_POOL_SIZE: '0' };
+    // 'close', not 'exit': by then its output has all been read.
+    const run = (args: string[]) => {
+      const started = cli.start(args, env);
+      const closed = new Promise<void>((resolve) => started.child.once('close', () => resolve()));
+      return { ...started, closed };
+    };
+    const help = run(['--help']);
+    expect(await help.exited).toBe(0);
+    await help.closed;
+    expect(help.output()).toMatchObject({ stderr: '', stdout: expect.stringContaining('Usage: pods [--db URL] COMMAND') });
+    const ls = run(['ls']);
+    expect(await ls.exited).toBe(2);
+    await ls.closed;
+    expect(ls.output()).toEqual({ stdout: '', stderr: 'pods: PODS_POOL_SIZE "0" is not a whole number of connections from 1 to 100\n' });
+  });
+
   it('prints the help of mcp-relay, which is no command of the list, and exits 0', async () => {
     const run = await cli.pods(await cli.home('help'), 'mcp-relay', '--help');
     expect(run).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^Usage: pods mcp-relay SOCKET\n/) });

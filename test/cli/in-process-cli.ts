@@ -14,6 +14,8 @@ type Options = {
   readonly open?: (config: StoreConfig) => Promise<OpenedContainer>;
   /** This host's profiles: what `pods profile` changes and `pods create --profile` checks against. */
   readonly profiles?: ProfileCatalog;
+  /** What the process found wrong in its `PODS_*` settings (main.ts reads them). */
+  readonly settingsProblem?: string;
 };
 
 /**
@@ -46,6 +48,7 @@ export function inProcessCli(options: Options = {}) {
         stdout: { write: (text: string) => (stdout += text) },
         stderr: { write: (text: string) => (stderr += text) },
         cwd: '/home/op/project',
+        ...(options.settingsProblem ? { settingsProblem: options.settingsProblem } : {}),
         openStore,
         storeControl,
         profiles: () => profiles,

@@ -365,3 +365,18 @@ describe('pods store failures', () => {
     expect(cli.stats).toMatchObject({ opened: 1, closed: 1 });
   });
 });
+
+describe('a PODS_* setting that cannot be read', () => {
+  const problem = 'PODS_POOL_SIZE "0" is not a whole number of connections from 1 to 100';
+  it('refuses every command that would run, opening nothing, while help, the version and usage errors answer as ever', async () => {
+    const bad = inProcessCli({ settingsProblem: problem });
+    expect(await bad.run('ls')).toEqual({ code: 2, stdout: '', stderr: `pods: ${problem}\n` });
+    expect(await bad.run('profile', 'ls')).toEqual({ code: 2, stdout: '', stderr: `pods: ${problem}\n` });
+    expect(bad.stats.opened).toBe(0);
+    for (const asked of [['--help'], ['help', 'ls'], ['ls', '--help']]) {
+      expect(await bad.run(...asked)).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/Usage: pods /) });
+    }
+    expect(await bad.run('--version')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^pods \d/) });
+    expect(await bad.run('lss')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^pods: unknown command `lss`/) });
+  });
+});

@@ -22,6 +22,8 @@ export type CliEnvironment = {
   readonly stdout: TextSink;
   readonly stderr: TextSink;
   readonly cwd: string;
+  /** A `PODS_*` setting that cannot be read: every command that would run is refused with it; help, the version and usage errors answer as ever. */
+  readonly settingsProblem?: string;
   readonly openStore: StoreOpener;
   readonly storeControl: (db: string | undefined) => StoreControl;
   readonly profiles: () => ProfileCatalog;
@@ -49,6 +51,10 @@ export async function runCli(argv: readonly string[], environment: CliEnvironmen
       return EXIT.usage;
     }
     case 'run':
+      if (environment.settingsProblem !== undefined) {
+        stderr.write(`pods: ${environment.settingsProblem}\n`);
+        return EXIT.usage;
+      }
       if (typeof line.run === 'function') return runWithStore(line, line.run, environment);
       return 'control' in line.run ? runControl(line, line.run.control, environment) : runProfiles(line, line.run.profiles, environment);
   }
