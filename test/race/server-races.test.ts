@@ -150,6 +150,21 @@ describe.each(TEST_SERVERS)('races on the PostgreSQL server ($name)', (server) =
     }
   }, 60_000);
 
+  it("a parent's RestorePod racing its own SpawnPod of the same scope: one of them lends it, never both", async () => {
+    const [one, two] = [makeWorld((await r().actor()).uow), makeWorld((await r().actor()).uow)];
+    await one.create('me', ['write:/work']);
+    await one.spawn('me', 'kid', ['write:/work/shared']);
+    await one.tool('me', 'StopPod', { name: 'kid' });
+    for (const round of range(20)) {
+      const [restored, spawned] = await Promise.all([
+        one.tool('me', 'RestorePod', { name: 'kid' }),
+        two.tool('me', 'SpawnPod', { name: `k${round}`, task: 't', scope: [{ target: '/work/shared', permission: 'write' }] }),
+      ]);
+      expect([restored.ok, spawned.ok].filter(Boolean), `round ${round}`).toHaveLength(1);
+      expect(await one.tool('me', 'StopPod', { name: restored.ok ? 'kid' : `k${round}` })).toMatchObject({ ok: true, content: { action: 'stopped' } });
+    }
+  }, 60_000);
+
   it("a child's SpawnPod racing its parent's StopPod never leaves a grandchild outstanding under a stopped child", async () => {
     const [parent, kid] = [makeWorld((await r().actor()).uow), makeWorld((await r().actor()).uow)];
     await parent.create('me', ['write:/work']);

@@ -11,7 +11,6 @@ import { err, ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
 import { POD_HOST, type PodHost } from '../ports/pod-host.js';
 import { UNIT_OF_WORK, type UnitOfWork } from '../ports/unit-of-work.js';
-import { childrenIn } from '../../domain/visibility.js';
 import { visibleFrom } from '../visible-from.js';
 
 export type RestorePodCommand = { readonly caller: PodName; readonly name: PodName };
@@ -63,7 +62,8 @@ export class RestorePod {
       if (target.reason === 'spawned_child' && target.child.state === 'stopped') {
         const self = await repos.pods.lock(caller);
         if (!self) throw new Error(`calling pod \`${caller}\` does not exist`);
-        const refusal = lendingRefusal(self.scope, childrenIn(visible), target.child.scope);
+        // Its children read again under the lock: what `visible` saw may have been lent on since.
+        const refusal = lendingRefusal(self.scope, await repos.children.listByParents([caller]), target.child.scope);
         if (refusal) return err(refusal);
       }
       const taken = await repos.leases.tryAcquire(name, this.host.hostId, now, leaseExpiry(now, this.host.leaseTtlMs), profile.driver);
