@@ -1,7 +1,9 @@
 import { describeStoppedByParent, type StoppedByParent } from '../../domain/child-ownership.js';
 import type { Lease, PodDriver } from '../../domain/pod-status.js';
 import type { PodName } from '../../domain/pod-name.js';
-import type { ProfileName } from '../../domain/profile-name.js';
+import type { Profile } from '../../domain/profile.js';
+import { DEFAULT_PROFILE_NAME, type ProfileName } from '../../domain/profile-name.js';
+import { err, ok, type Result } from '../../domain/result.js';
 import type { HostEvent } from '../ports/live-events.js';
 
 export type AttachRefusal =
@@ -10,6 +12,13 @@ export type AttachRefusal =
   | StoppedByParent;
 
 export type ProfileUnknown = { readonly type: 'ProfileUnknown'; readonly pod: PodName; readonly profile: ProfileName; readonly known: readonly ProfileName[] };
+
+/** The profile a host runs `pod` with: the one it names (`default` when none), refused when this host lacks it. */
+export function profileToRun(profiles: readonly Profile[], pod: PodName, named: ProfileName | undefined): Result<Profile, ProfileUnknown> {
+  const wanted = named ?? DEFAULT_PROFILE_NAME;
+  const profile = profiles.find((p) => p.name === wanted);
+  return profile ? ok(profile) : err({ type: 'ProfileUnknown', pod, profile: wanted, known: profiles.map((p) => p.name) });
+}
 
 export type AttachOptions = {
   /** `mcp`: an external agent is the Pod's model; the host only holds and renews the lease. */

@@ -15,11 +15,10 @@ import { HOST_CONFIG, type HostConfig } from './host-config.js';
 import { KnownHistory } from './known-history.js';
 import { AgentSessions } from './agent-sessions.js';
 import { PROFILE_CATALOG, type ProfileCatalog } from '../ports/profile-catalog.js';
-import { DEFAULT_PROFILE_NAME } from '../../domain/profile-name.js';
 import { RunTurn } from './run-turn.js';
 import { StoreOutage } from './store-outage.js';
 import { LeaseKeeper } from './lease-keeper.js';
-import { describeAttachRefusal, describeLeaseLost, type AttachOptions, type AttachRefusal } from './attach-refusal.js';
+import { describeAttachRefusal, describeLeaseLost, profileToRun, type AttachOptions, type AttachRefusal } from './attach-refusal.js';
 
 export { describeAttachRefusal, describeLeaseLost, type AttachOptions, type AttachRefusal };
 
@@ -83,11 +82,9 @@ export class HostRuntime {
     let driver = options.driver ?? 'model';
     if (driver !== 'mcp') {
       const record = await this.uow.run((repos) => repos.pods.get(pod), { singleRead: true });
-      const wanted = record?.profile ?? DEFAULT_PROFILE_NAME;
-      const profiles = await this.profiles.list();
-      const profile = profiles.find((p) => p.name === wanted);
-      if (!profile) return err({ type: 'ProfileUnknown', pod, profile: wanted, known: profiles.map((p) => p.name) });
-      driver = profile.driver;
+      const profile = profileToRun(await this.profiles.list(), pod, record?.profile);
+      if (!profile.ok) return profile;
+      driver = profile.value.driver;
     }
     const taken = await this.uow.run(async (repos) => {
       // Read with the lease taken, in one unit: a parent's StopPod cannot slip between.

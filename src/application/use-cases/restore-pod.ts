@@ -3,9 +3,8 @@ import { authorize, describeRefusal, type AuthorityRefusal } from '../../domain/
 import { describeDelegationRefusal, lendingRefusal, type DelegationRefusal } from '../../domain/effective-scope.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { isLive, leaseExpiry } from '../../domain/pod-status.js';
-import { DEFAULT_PROFILE_NAME } from '../../domain/profile-name.js';
 import { stoppedByParent, type StoppedByParent } from '../../domain/child-ownership.js';
-import { describeAttachRefusal, type ProfileUnknown } from '../host/attach-refusal.js';
+import { describeAttachRefusal, profileToRun, type ProfileUnknown } from '../host/attach-refusal.js';
 import { PROFILE_CATALOG, type ProfileCatalog } from '../ports/profile-catalog.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
@@ -56,9 +55,8 @@ export class RestorePod {
         const stopped = stoppedByParent(await repos.children.findByChild(name), caller);
         if (stopped) return err(stopped);
       }
-      const wanted = (await repos.pods.get(name))?.profile ?? DEFAULT_PROFILE_NAME;
-      const profile = profiles.find((p) => p.name === wanted);
-      if (!profile) return err({ type: 'ProfileUnknown', pod: name, profile: wanted, known: profiles.map((p) => p.name) });
+      const profile = profileToRun(profiles, name, (await repos.pods.get(name))?.profile);
+      if (!profile.ok) return profile;
       if (target.reason === 'spawned_child' && target.child.state === 'stopped') {
         const self = await repos.pods.lock(caller);
         if (!self) throw new Error(`calling pod \`${caller}\` does not exist`);
@@ -66,7 +64,7 @@ export class RestorePod {
         const refusal = lendingRefusal(self.scope, await repos.children.listByParents([caller]), target.child.scope);
         if (refusal) return err(refusal);
       }
-      const taken = await repos.leases.tryAcquire(name, this.host.hostId, now, leaseExpiry(now, this.host.leaseTtlMs), profile.driver);
+      const taken = await repos.leases.tryAcquire(name, this.host.hostId, now, leaseExpiry(now, this.host.leaseTtlMs), profile.value.driver);
       if (!taken.acquired) return ok({ action: 'already_live', name, hostId: taken.heldBy.hostId });
       if (target.reason === 'spawned_child' && target.child.state === 'stopped') {
         const { stoppedAt: _returned, ...ownership } = target.child;
