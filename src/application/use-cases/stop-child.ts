@@ -44,15 +44,14 @@ export class StopChild {
       }
       const now = this.clock.now();
       const below: ChildOwnership[] = [];
-      const seen = new Set<PodName>([name]);
-      // Top down, as every stop locks edges, so two stops in one tree never wait on each other in a circle.
+      // Top down, as every stop locks edges, so two stops in one tree never wait on each other in a circle;
+      // a child has one parent, so the walk meets each once.
       for (let parents = [name]; parents.length > 0; ) {
-        // Held before their children are read: none of them lends on while this stop goes down the tree.
-        for (const pod of parents) if (pod !== name) await repos.pods.lock(pod);
-        const outstanding = (await repos.children.listByParents(parents)).filter((edge) => edge.state === 'outstanding' && !seen.has(edge.child));
-        for (const edge of outstanding) seen.add(edge.child);
+        const outstanding = (await repos.children.listByParents(parents)).filter((edge) => edge.state === 'outstanding');
         below.push(...outstanding);
         parents = outstanding.map((edge) => edge.child);
+        // Held before their children are read: none of them lends on while this stop goes down the tree.
+        for (const pod of parents) await repos.pods.lock(pod);
       }
       for (const edge of [ownership, ...below]) {
         await repos.children.update({ ...edge, state: 'stopped', stoppedAt: now });
