@@ -1,4 +1,5 @@
 import { inject, injectable } from 'inversify';
+import { stoppedByParent } from '../../domain/child-ownership.js';
 import type { PodName } from '../../domain/pod-name.js';
 import { isLive } from '../../domain/pod-status.js';
 import { CLOCK, type Clock } from '../ports/clock.js';
@@ -21,10 +22,10 @@ export class FindUnservedPods {
       const free = [...new Set(among)].filter((pod) => !live.has(pod));
       const candidates = (await Promise.all(free.map((pod) => repos.pods.get(pod)))).filter((pod) => pod !== undefined);
       const parents = [...new Set(candidates.flatMap((p) => (p.origin.type === 'spawned' ? [p.origin.parent] : [])))];
-      const stoppedByParent = new Set(
-        (await repos.children.listByParents(parents)).filter((c) => c.state === 'stopped').map((c) => c.child),
+      const onlyTheirParentRuns = new Set(
+        (await repos.children.listByParents(parents)).filter((edge) => stoppedByParent(edge)).map((edge) => edge.child),
       );
-      return candidates.map((p) => p.name).filter((pod) => !stoppedByParent.has(pod));
+      return candidates.map((p) => p.name).filter((pod) => !onlyTheirParentRuns.has(pod));
     });
   }
 }
