@@ -1,4 +1,5 @@
 import { beforeEach, expect, it } from 'vitest';
+import { isLive } from '../../src/domain/pod-status.js';
 import { describeOnEveryStore } from '../support/describe-on-every-store.js';
 import { makeWorld, name, type World } from '../support/world.js';
 
@@ -48,7 +49,7 @@ describeOnEveryStore('SpawnChildPod, SendToChild, ReadChildOutput, StopChild', (
   it('StopPod stops what the child spawned with it, and its parent may lend all of it again', async () => {
     const isLiveNow = async (pod: string) => {
       const [lease] = await w.uow.run((r) => r.leases.getMany([name(pod)]));
-      return lease !== undefined && lease.expiresAt > w.clock.now();
+      return isLive(lease, w.clock.now());
     };
     await w.spawn('me', 'kid', ['write:/work/kid']);
     await w.spawn('kid', 'gk', ['write:/work/kid/gk']);

@@ -108,10 +108,11 @@ describe.each(TEST_SERVERS)('races on the PostgreSQL server ($name)', (server) =
     expect(history.map((e) => e.seq)).toEqual(range(outcomes.delivered));
   }, 60_000);
 
+  /** A world (use cases, clock, host) of its own over a connection of its own: another host on the one store. */
+  const ownWorld = async () => makeWorld((await r().actor()).uow);
+
   it("a peer's RestorePod racing the parent's StopPod never leaves a stopped child running", async () => {
-    // Each side a world of its own over its own connection: two hosts, one store.
-    const parent = makeWorld((await r().actor()).uow);
-    const peer = makeWorld((await r().actor()).uow);
+    const [parent, peer] = [await ownWorld(), await ownWorld()];
     await parent.create('me', ['write:/work']);
     await parent.create('pal');
     await parent.spawn('me', 'kid', ['write:/work/kid']);
@@ -138,7 +139,7 @@ describe.each(TEST_SERVERS)('races on the PostgreSQL server ($name)', (server) =
   }, 60_000);
 
   it('two SpawnPods lending the same write scope at once: one is refused, never both lent', async () => {
-    const [one, two] = [makeWorld((await r().actor()).uow), makeWorld((await r().actor()).uow)];
+    const [one, two] = [await ownWorld(), await ownWorld()];
     await one.create('me', ['write:/work']);
     const lend = (w: typeof one, child: string) => w.tool('me', 'SpawnPod', { name: child, task: 't', scope: [{ target: '/work/shared', permission: 'write' }] });
     for (const round of range(20)) {
@@ -151,7 +152,7 @@ describe.each(TEST_SERVERS)('races on the PostgreSQL server ($name)', (server) =
   }, 60_000);
 
   it("a parent's RestorePod racing its own SpawnPod of the same scope: one of them lends it, never both", async () => {
-    const [one, two] = [makeWorld((await r().actor()).uow), makeWorld((await r().actor()).uow)];
+    const [one, two] = [await ownWorld(), await ownWorld()];
     await one.create('me', ['write:/work']);
     await one.spawn('me', 'kid', ['write:/work/shared']);
     await one.tool('me', 'StopPod', { name: 'kid' });
@@ -166,7 +167,7 @@ describe.each(TEST_SERVERS)('races on the PostgreSQL server ($name)', (server) =
   }, 60_000);
 
   it("a child's SpawnPod racing its parent's StopPod never leaves a grandchild outstanding under a stopped child", async () => {
-    const [parent, kid] = [makeWorld((await r().actor()).uow), makeWorld((await r().actor()).uow)];
+    const [parent, kid] = [await ownWorld(), await ownWorld()];
     await parent.create('me', ['write:/work']);
     await parent.spawn('me', 'kid', ['write:/work/kid']);
     for (const round of range(20)) {
